@@ -1,0 +1,42 @@
+# Lockstep: `make demo` runs the portal with demo data, `make test` runs every test.
+# Both set up what they need (virtualenv, packages, browser) from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test setup browser lint clean
+
+demo: setup
+	$(PY) manage.py demo
+
+test: setup browser
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "Lockstep needs Python 3.11 or newer"; exit 1)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; \
+		fi; \
+	fi
+
+lint: setup
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""Metrics: KPI definitions, measurements and dashboards (DESIGN §3; later issues)."""

@@ -1,0 +1,52 @@
+"""Forms of the partnership pages. Choices are limited to what the user may see."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from partnership.models import Membership, Program, User
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
+                     sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True,
+                                                               "autocomplete": "email"})
+    )
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["code", "name", "modality", "phase", "description", "is_internal"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "job_title", "time_zone"]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    job_title = forms.CharField(max_length=120, required=False)
+    is_org_admin = forms.BooleanField(label="Organization admin", required=False)
+
+
+class MembershipForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
+    partnership = forms.ModelChoiceField(queryset=Membership.objects.none())
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+    def __init__(self, *args, people, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["partnership"].queryset = partnerships

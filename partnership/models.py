@@ -1,0 +1,371 @@
+"""Parties and what binds them: organizations, sites, partnerships, people, programs.
+
+THE scoping rule of DESIGN §2 lives here, in `PartnershipQuerySet.visible_to` and in
+`SharedQuerySet.visible_to` that every shared record inherits. Views, API viewsets, exports
+and tasks start from `Model.objects.visible_to(user)`; nothing else decides who sees what.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone such as Europe/Milan.")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganizationQuerySet":
+        """The user's own organization and those it shares a visible partnership with."""
+        if not user.is_authenticated or user.organization_id is None:
+            return self.none()
+        partnerships = Partnership.objects.visible_to(user)
+        return self.filter(
+            Q(pk=user.organization_id)
+            | Q(pk__in=partnerships.values("sponsor_id"))
+            | Q(pk__in=partnerships.values("cdmo_id"))
+        )
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        SPONSOR = "sponsor", "Sponsor"
+        CDMO = "cdmo", "CDMO"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Members must use two-factor authentication (DESIGN §5)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("Users need an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def visible_to(self, user) -> models.QuerySet:
+        """People the user shares a partnership with, plus (for org admins) their colleagues."""
+        if not user.is_authenticated:
+            return self.none()
+        shared = Membership.objects.visible_to(user).values("user_id")
+        condition = Q(pk=user.pk) | Q(pk__in=shared)
+        if user.is_org_admin and user.organization_id:
+            condition |= Q(organization_id=user.organization_id)
+        return self.filter(condition)
+
+
+class User(AbstractUser):
+    """A person; logs in with their e-mail address and belongs to one organization."""
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        help_text="Empty only for platform operators.",
+    )
+    is_org_admin = models.BooleanField(
+        "organization admin", default=False,
+        help_text="Can invite people of their organization and assign them to partnerships.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone],
+        help_text="Times are shown to you in this zone.",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+
+class SiteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SiteQuerySet":
+        """Sites of the organizations the user may see (a CDMO's sites, not who uses them)."""
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class Site(models.Model):
+    """A plant or lab of an organization. Its local time matters to the people who call it."""
+
+    class Capability(models.TextChoices):
+        DRUG_SUBSTANCE = "drug_substance", "Drug substance"
+        DRUG_PRODUCT = "drug_product", "Drug product"
+        FILL_FINISH = "fill_finish", "Fill-finish"
+        ANALYTICAL = "analytical", "Analytical testing"
+        PACKAGING = "packaging", "Packaging"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSING = "closing", "Closing"
+        CLOSED = "closed", "Closed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100)
+    city = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    capabilities = ArrayField(
+        models.CharField(max_length=30, choices=Capability.choices), default=list, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_date = models.DateField(
+        null=True, blank=True, help_text="When the site closes or closed."
+    )
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="site_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    def clean(self) -> None:
+        if self.status != self.Status.ACTIVE and not self.status_date:
+            raise ValidationError({"status_date": "Give the date the site closes or closed."})
+
+    def local_now(self):
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    def get_capabilities_display(self) -> list[str]:
+        labels = dict(self.Capability.choices)
+        return [labels.get(code, code) for code in self.capabilities]
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PartnershipQuerySet":
+        """The root of DESIGN §2: a member of it, or an admin of one of its two organizations."""
+        if not user.is_authenticated:
+            return self.none()
+        condition = Q(pk__in=Membership.objects.filter(user=user).values("partnership_id"))
+        if user.is_org_admin and user.organization_id:
+            condition |= Q(sponsor_id=user.organization_id) | Q(cdmo_id=user.organization_id)
+        return self.filter(condition)
+
+
+class Partnership(models.Model):
+    """One sponsor and one CDMO: the tenancy boundary every shared record belongs to."""
+
+    sponsor = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="sponsor_partnerships",
+        limit_choices_to={"kind": Organization.Kind.SPONSOR},
+    )
+    cdmo = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="cdmo_partnerships",
+        limit_choices_to={"kind": Organization.Kind.CDMO}, verbose_name="CDMO",
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sponsor__name", "cdmo__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["sponsor", "cdmo"], name="partnership_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor.name} – {self.cdmo.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.sponsor_id and self.sponsor.kind != Organization.Kind.SPONSOR:
+            errors["sponsor"] = "The sponsor must be a sponsor organization."
+        if self.cdmo_id and self.cdmo.kind != Organization.Kind.CDMO:
+            errors["cdmo"] = "The CDMO must be a CDMO organization."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:partnership_detail", args=[self.pk])
+
+    def party_of(self, user) -> str | None:
+        """'sponsor' or 'cdmo' for a user of one of the two organizations, else None."""
+        if user.organization_id == self.sponsor_id:
+            return "sponsor"
+        if user.organization_id == self.cdmo_id:
+            return "cdmo"
+        return None
+
+    def organizations(self) -> list[Organization]:
+        return [self.sponsor, self.cdmo]
+
+    def role_of(self, user) -> str | None:
+        """The user's role here; 'admin' for an organization admin without a seat."""
+        role = (
+            Membership.objects.filter(partnership=self, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role is None and user.is_org_admin and self.party_of(user):
+            return "admin"
+        return role
+
+    def can_write(self, user, *, role: str | None = None) -> bool:
+        """Viewers and steering members read; leads, members, QA leads and admins write."""
+        role = role if role is not None else self.role_of(user)
+        return role == "admin" or role in Membership.WRITING_ROLES
+
+
+class SharedQuerySet(models.QuerySet):
+    """Queryset of a record that belongs to one partnership (every shared record)."""
+
+    def visible_to(self, user) -> "SharedQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        queryset = self.filter(partnership__in=Partnership.objects.visible_to(user))
+        if any(field.name == "is_internal" for field in self.model._meta.get_fields()):
+            queryset = queryset.filter(
+                Q(is_internal=False) | Q(author_organization_id=user.organization_id)
+            )
+        return queryset
+
+
+class SharedRecord(models.Model):
+    """Base of every record shared inside a partnership.
+
+    `is_internal` marks a record seen only by the party that wrote it (DESIGN §2), for
+    example a sponsor's own assessment of its CDMO.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    is_internal = models.BooleanField(
+        "internal", default=False, help_text="Only your own organization will see it."
+    )
+    author_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Membership(models.Model):
+    """A user's seat in a partnership. The user must belong to one of its two organizations."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        MEMBER = "member", "Member"
+        QA_LEAD = "qa_lead", "QA lead"
+        STEERING = "steering", "Steering committee"
+        VIEWER = "viewer", "Viewer"
+
+    WRITING_ROLES = {Role.LEAD, Role.MEMBER, Role.QA_LEAD}
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} in {self.partnership}"
+
+    def clean(self) -> None:
+        if self.user_id and self.partnership_id and self.user.organization_id not in (
+            self.partnership.sponsor_id, self.partnership.cdmo_id
+        ):
+            raise ValidationError(
+                {"user": "Only people of the sponsor or the CDMO can join this partnership."}
+            )
+
+
+class Program(SharedRecord):
+    """A sponsor's product or project as it runs in one partnership.
+
+    A program split across several CDMOs has one record per partnership with the same code,
+    so nothing of one CDMO's work is stored where another CDMO can reach it.
+    """
+
+    class Modality(models.TextChoices):
+        SMALL_MOLECULE = "small_molecule", "Small molecule"
+        BIOLOGIC = "biologic", "Biologic (mAb, protein)"
+        CELL_GENE = "cell_gene", "Cell and gene therapy"
+        VACCINE = "vaccine", "Vaccine"
+        OLIGONUCLEOTIDE = "oligonucleotide", "Oligonucleotide / peptide"
+
+    class Phase(models.TextChoices):
+        PRECLINICAL = "preclinical", "Preclinical"
+        PHASE_1 = "phase_1", "Phase 1"
+        PHASE_2 = "phase_2", "Phase 2"
+        PHASE_3 = "phase_3", "Phase 3"
+        COMMERCIAL = "commercial", "Commercial"
+
+    code = models.CharField(max_length=30, help_text="The sponsor's code, e.g. NWB-101.")
+    name = models.CharField(max_length=200)
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="program_unique_code"),
+        ]
+        indexes = [models.Index(fields=["partnership", "phase"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:program_detail", args=[self.partnership_id, self.pk])

@@ -1,0 +1,238 @@
+"""Pages of the partnership app: my partnerships, the partnership home, programs, people,
+sites, the organization admin page, the profile and API token."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from rest_framework.authtoken.models import Token
+
+from partnership import selectors, services
+from partnership.filters import MembershipFilter, ProgramFilter, SiteFilter
+from partnership.forms import InviteForm, MembershipForm, ProfileForm, ProgramForm
+from partnership.models import Membership, Program, Site
+from portal.tenancy import PartnershipMixin, ScopedObjectMixin, visible
+from portal.views import FilteredListView, ServiceFormView
+
+
+class PartnershipListView(LoginRequiredMixin, TemplateView):
+    template_name = "partnership/partnership_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnerships"] = selectors.partnership_list(user=self.request.user)
+        return context
+
+
+class PartnershipDetailView(PartnershipMixin, TemplateView):
+    """The partnership home: both parties, their sites with local time, programs, members."""
+
+    template_name = "partnership/partnership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, partnership = self.request.user, self.partnership
+        context["sites"] = selectors.partnership_sites(user=user, partnership=partnership)
+        context["programs"] = selectors.program_list(user=user, partnership=partnership)
+        context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
+        return context
+
+
+class ProgramListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/program_list.html"
+    filterset_class = ProgramFilter
+
+    def get_base_queryset(self):
+        return selectors.program_list(user=self.request.user, partnership=self.partnership)
+
+
+class ProgramDetailView(PartnershipMixin, ScopedObjectMixin, DetailView):
+    model = Program
+    template_name = "partnership/program_detail.html"
+
+
+class ProgramCreateView(PartnershipMixin, ServiceFormView):
+    requires_write = True
+    form_class = ProgramForm
+    template_name = "partnership/program_form.html"
+
+    def perform(self, form):
+        return services.program_create(
+            actor=self.request.user, partnership=self.partnership, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        messages.success(self.request, f"Program {self.object} created.")
+        return self.object.get_absolute_url()
+
+
+class ProgramEditView(PartnershipMixin, ScopedObjectMixin, ServiceFormView):
+    requires_write = True
+    model = Program
+    form_class = ProgramForm
+    template_name = "partnership/program_form.html"
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def perform(self, form):
+        # The form validated a copy; the service applies the change to a fresh row.
+        program = self.get_object()
+        return services.program_update(actor=self.request.user, program=program,
+                                       **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"Program {self.object} saved.")
+        return self.object.get_absolute_url()
+
+
+class MembershipListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/membership_list.html"
+    filterset_class = MembershipFilter
+
+    def get_base_queryset(self):
+        return selectors.membership_list(user=self.request.user, partnership=self.partnership)
+
+
+class SiteListView(LoginRequiredMixin, FilteredListView):
+    template_name = "partnership/site_list.html"
+    filterset_class = SiteFilter
+
+    def get_base_queryset(self):
+        return selectors.site_list(user=self.request.user)
+
+
+class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
+    model = Site
+    template_name = "partnership/site_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization")
+
+
+class OrgAdminMixin(LoginRequiredMixin):
+    """Pages of the organization admin: 403 for anyone else (nothing of a tenant is named)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_org_admin and request.user.organization_id
+        ):
+            raise PermissionDenied("Only organization admins manage people.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrganizationView(OrgAdminMixin, TemplateView):
+    template_name = "partnership/organization.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        admin = self.request.user
+        context["organization"] = admin.organization
+        context["people"] = selectors.organization_people(admin=admin)
+        context["partnerships"] = selectors.organization_partnerships(admin=admin)
+        context["invite_form"] = InviteForm()
+        context["membership_form"] = _membership_form(admin)
+        return context
+
+
+def _membership_form(admin, data=None):
+    return MembershipForm(
+        data,
+        people=selectors.organization_people(admin=admin),
+        partnerships=selectors.organization_partnerships(admin=admin),
+    )
+
+
+class UserInviteView(OrgAdminMixin, ServiceFormView):
+    form_class = InviteForm
+    template_name = "partnership/user_invite.html"
+
+    def perform(self, form):
+        return services.user_invite(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"Invitation sent to {self.object.email}.")
+        return reverse("partnership:organization_detail")
+
+
+class MembershipCreateView(OrgAdminMixin, ServiceFormView):
+    template_name = "partnership/membership_form.html"
+
+    def get_form(self, form_class=None):
+        return _membership_form(self.request.user, self.request.POST or None)
+
+    def perform(self, form):
+        return services.membership_set(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.object.user} is now "
+                                       f"{self.object.get_role_display().lower()} in "
+                                       f"{self.object.partnership}.")
+        return reverse("partnership:organization_detail")
+
+
+class MembershipDeleteView(OrgAdminMixin, TemplateView):
+    """GET asks for confirmation; POST removes the seat."""
+
+    template_name = "partnership/membership_confirm_delete.html"
+
+    def get_membership(self):
+        own_seats = visible(Membership, self.request.user).filter(
+            user__organization_id=self.request.user.organization_id
+        )
+        return get_object_or_404(own_seats.select_related("user", "partnership"),
+                                 pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(request, f"{membership.user} removed from {membership.partnership}.")
+        return redirect("partnership:organization_detail")
+
+
+class ProfileView(LoginRequiredMixin, ServiceFormView):
+    form_class = ProfileForm
+    template_name = "partnership/profile.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["token"] = Token.objects.filter(user=self.request.user).first()
+        context["new_token"] = self.request.session.pop("new_api_token", None)
+        return context
+
+    def perform(self, form):
+        return services.profile_update(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Profile saved.")
+        return reverse("partnership:profile")
+
+
+class ApiTokenView(LoginRequiredMixin, View):
+    """POST creates (or replaces) the user's API token; the key is shown once."""
+
+    def post(self, request):
+        token = services.api_token_create(actor=request.user)
+        request.session["new_api_token"] = token.key
+        messages.success(request, "New API token created. Copy it now: it is shown only once.")
+        return redirect("partnership:profile")
+
+
+class ApiTokenDeleteView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.api_token_revoke(actor=request.user)
+        messages.success(request, "API token revoked.")
+        return redirect("partnership:profile")

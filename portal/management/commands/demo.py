@@ -1,0 +1,83 @@
+"""`manage.py demo`: prepare the database and run web, Celery worker and Celery beat together.
+
+This process owns the embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset
+(settings started them); the children get the servers' URLs in their environment, so all of
+them talk to the same servers. Ctrl-C stops the children, then the servers.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from partnership.management.commands.seed_demo import PEOPLE
+
+
+class Command(BaseCommand):
+    help = "Migrate, collect static files, load demo data and run the whole portal."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-seed", action="store_true", help="Skip the demo data.")
+
+    def handle(self, *args, port, no_seed, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_seed:
+            call_command("seed_demo")
+        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL,
+               "REDIS_URL": settings.REDIS_URL, "PORT": str(port)}
+        bin_dir = os.path.dirname(sys.executable)
+        commands = {
+            "web": [os.path.join(bin_dir, "gunicorn"), "portal.wsgi", "--bind",
+                    f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-"],
+            "worker": [os.path.join(bin_dir, "celery"), "-A", "portal", "worker",
+                       "--loglevel", "INFO", "--concurrency", "2"],
+            "beat": [os.path.join(bin_dir, "celery"), "-A", "portal", "beat", "--loglevel",
+                     "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+        }
+        children = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR)
+                    for name, cmd in commands.items()}
+        self._announce(port)
+        stop = {"now": False}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.update(now=True))
+        try:
+            while not stop["now"]:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        self.stderr.write(f"{name} exited with code {child.returncode}")
+                        stop["now"] = True
+                time.sleep(0.5)
+        finally:
+            self.stdout.write("Stopping web, worker and beat …")
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children.values():
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+    def _announce(self, port):
+        password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+        lines = [
+            "", f"Lockstep is running on http://127.0.0.1:{port}/  (Ctrl-C stops everything)",
+            f"API: http://127.0.0.1:{port}/api/v1/   docs: http://127.0.0.1:{port}/api/docs/",
+            f"Demo logins (password: {password}):",
+        ]
+        for email, first, _last, title, org, is_admin, _zone, seats in PEOPLE:
+            roles = ", ".join(f"{role} in {pair[0].split()[0]}–{pair[1].split()[0]}"
+                              for pair, role in seats) or "no seat"
+            admin = "; organization admin" if is_admin else ""
+            lines.append(f"  {email:28} {org}: {roles}{admin}")
+        lines.append(f"  {'admin@lockstep.example':28} platform operator (Django admin)")
+        lines.append(f"E-mails are written to {settings.EMAIL_FILE_PATH}"
+                     if hasattr(settings, "EMAIL_FILE_PATH") else "")
+        self.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,10 @@
+"""Housekeeping jobs that belong to no app."""
+
+from celery import shared_task
+from django.core import management
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Idempotent: deleting already-expired sessions twice deletes nothing the second time."""
+    management.call_command("clearsessions")

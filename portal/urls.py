@@ -1,0 +1,16 @@
+"""Top-level URLs: the apps' pages, accounts, the API under /api/v1/ and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.api import router
+
+urlpatterns = [
+    path("", include("partnership.urls")),
+    path("account/", include("partnership.account_urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

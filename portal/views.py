@@ -1,0 +1,65 @@
+"""Generic page plumbing: list pages with filter bars and forms that call services."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.views.generic import FormView, ListView
+from django_htmx.http import HttpResponseClientRedirect
+
+from portal.tenancy import HtmxPartialMixin
+
+
+class FilteredListView(HtmxPartialMixin, ListView):
+    """A list page: filter bar kept in the URL, sortable columns, pagination.
+
+    An htmx request (filter change, page link, sort link) gets only the `results` partial.
+    """
+
+    filterset_class = None
+    paginate_by = 25
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ServiceFormView(HtmxPartialMixin, FormView):
+    """A form whose valid data goes to a service; the service's ValidationError becomes
+    field errors, and nothing is saved (services run in one transaction).
+
+    Opened in a dialog by htmx it renders only the `form` partial and, once saved, tells
+    the browser where to go next.
+    """
+
+    partial_name = "form"
+
+    def perform(self, form):
+        """Call the service; return the saved object (or None)."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        url = self.get_success_url()
+        if self.request.htmx:
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
