@@ -67,6 +67,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, email: str):
+        """Log-in ignores the case of the e-mail address (it is stored in lower case)."""
+        return self.get(email=email.strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -211,6 +215,9 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return f"{self.sponsor.name} – {self.cdmo.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:partnership_detail", args=[self.pk])
+
     def clean(self) -> None:
         errors = {}
         if self.sponsor_id and self.sponsor.kind != Organization.Kind.SPONSOR:
@@ -219,9 +226,6 @@ class Partnership(models.Model):
             errors["cdmo"] = "The CDMO must be a CDMO organization."
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self) -> str:
-        return reverse("partnership:partnership_detail", args=[self.pk])
 
     def party_of(self, user) -> str | None:
         """'sponsor' or 'cdmo' for a user of one of the two organizations, else None."""
@@ -304,7 +308,8 @@ class Membership(models.Model):
 
     WRITING_ROLES = {Role.LEAD, Role.MEMBER, Role.QA_LEAD}
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
+                                    related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from rest_framework.authtoken.models import Token
@@ -75,8 +76,11 @@ class ProgramEditView(PartnershipMixin, ScopedObjectMixin, ServiceFormView):
     form_class = ProgramForm
     template_name = "partnership/program_form.html"
 
+    @cached_property
+    def object(self):
+        return self.get_object()
+
     def get_form_kwargs(self):
-        self.object = self.get_object()
         return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             f"API: http://127.0.0.1:{port}/api/v1/   docs: http://127.0.0.1:{port}/api/docs/",
             f"Demo logins (password: {password}):",
         ]
-        for email, first, _last, title, org, is_admin, _zone, seats in PEOPLE:
+        for email, _first, _last, _title, org, is_admin, _zone, seats in PEOPLE:
             roles = ", ".join(f"{role} in {pair[0].split()[0]}–{pair[1].split()[0]}"
                               for pair, role in seats) or "no seat"
             admin = "; organization admin" if is_admin else ""

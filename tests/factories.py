@@ -1,0 +1,75 @@
+"""factory_boy factories: a consistent world of organizations, partnerships and people."""
+
+import factory
+
+from partnership.models import Membership, Organization, Partnership, Program, Site, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    kind = Organization.Kind.SPONSOR
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.CDMO)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    country = "Italy"
+    city = "Milan"
+    time_zone = "Europe/Rome"
+    capabilities = factory.LazyFunction(lambda: ["analytical"])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    organization = factory.SubFactory(OrganizationFactory)
+    time_zone = "Europe/Zurich"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    sponsor = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.SPONSOR)
+    cdmo = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.CDMO)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    author_organization = factory.SelfAttribute("partnership.sponsor")
+    code = factory.Sequence(lambda n: f"PRG-{n:03d}")
+    name = factory.Sequence(lambda n: f"Program {n}")
+    modality = Program.Modality.BIOLOGIC
+    phase = Program.Phase.PHASE_1

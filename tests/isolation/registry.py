@@ -1,0 +1,90 @@
+"""What the isolation suite needs to know about each URL and API route.
+
+Adding a URL or a route without an entry here fails `test_every_url_is_covered`: decide
+which objects of a foreign partnership fill its parameters, or why it shows no tenant data.
+"""
+
+from partnership.models import Membership, Partnership, Program, Site, User
+
+# Page URLs with object parameters: name -> function(partnership) -> list of URL kwargs that
+# point INTO that partnership. The suite calls it with partnerships foreign to the user.
+SCOPED_URLS = {
+    "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:program_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:program_create": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:membership_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:program_detail": lambda p: [
+        {"partnership_pk": p.pk, "pk": program.pk} for program in Program.objects.filter(
+            partnership=p)],
+    "partnership:program_edit": lambda p: [
+        {"partnership_pk": p.pk, "pk": program.pk} for program in Program.objects.filter(
+            partnership=p)],
+    "partnership:site_detail": lambda p: [
+        {"pk": site.pk} for site in Site.objects.filter(organization=p.sponsor)],
+    "partnership:membership_delete": lambda p: [
+        {"pk": m.pk} for m in Membership.objects.filter(partnership=p)],
+}
+
+# Pages without object parameters. Their content is checked for foreign names instead.
+UNSCOPED_URLS = {
+    "partnership:partnership_list", "partnership:site_list", "partnership:profile",
+    "partnership:organization_detail", "partnership:user_invite",
+    "partnership:membership_create", "partnership:apitoken_create",
+    "partnership:apitoken_delete",
+    "login", "logout", "password_change", "password_change_done", "password_reset",
+    "password_reset_done", "password_reset_complete", "api_schema", "api_docs",
+}
+# Pages with parameters that carry no tenant object (a reset link's signed token).
+TOKEN_URLS = {"password_reset_confirm"}
+
+# Org-admin pages answer 403 to everyone else before looking anything up (no existence leak).
+ADMIN_ONLY_URLS = {"partnership:membership_delete"}
+
+# API routes (router basename) -> function(partnership) -> ids of objects inside it that no
+# outsider of that partnership may see.
+API_ROUTES = {
+    "organization": lambda p: [p.sponsor_id],
+    "site": lambda p: list(Site.objects.filter(organization=p.sponsor).values_list("pk",
+                                                                                   flat=True)),
+    "partnership": lambda p: [p.pk],
+    "membership": lambda p: list(Membership.objects.filter(partnership=p).values_list(
+        "pk", flat=True)),
+    "person": lambda p: list(User.objects.filter(organization=p.sponsor).values_list(
+        "pk", flat=True)),
+    "program": lambda p: list(Program.objects.filter(partnership=p).values_list("pk",
+                                                                                flat=True)),
+}
+
+
+# Objects that belong to an organization rather than to one partnership: they are foreign
+# only when the user shares no partnership at all with their organization.
+SHARED_ACROSS_PARTNERSHIPS = {
+    "partnership:site_detail": lambda kwargs: Site.objects.get(pk=kwargs["pk"]).organization_id,
+    "organization": lambda pk: pk,
+    "site": lambda pk: Site.objects.get(pk=pk).organization_id,
+    "person": lambda pk: User.objects.get(pk=pk).organization_id,
+}
+
+
+def owner_organization_id(name, key) -> int:
+    return SHARED_ACROSS_PARTNERSHIPS[name](key)
+
+
+def seat_partnerships(user) -> list[Partnership]:
+    """The user's partnerships worked out from seats and admin rights, independently of
+    visible_to(), so the suite does not grade the scoping rule with itself."""
+    seats = set(Membership.objects.filter(user=user).values_list("partnership_id", flat=True))
+    return [p for p in Partnership.objects.all() if p.pk in seats or (
+        user.is_org_admin and user.organization_id in (p.sponsor_id, p.cdmo_id))]
+
+
+def foreign_partnerships(user) -> list[Partnership]:
+    own = {p.pk for p in seat_partnerships(user)}
+    return [p for p in Partnership.objects.select_related("sponsor", "cdmo") if p.pk not in own]
+
+
+def shared_organization_ids(user) -> set[int]:
+    ids = {user.organization_id}
+    for p in seat_partnerships(user):
+        ids |= {p.sponsor_id, p.cdmo_id}
+    return ids

@@ -1,0 +1,167 @@
+"""Pages of the partnership app as their users meet them."""
+
+import pytest
+from django.urls import reverse
+
+from partnership.models import Program
+from tests.factories import MembershipFactory, ProgramFactory, SiteFactory
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, world):
+    url = reverse("partnership:partnership_detail", args=[world.acme_contoso.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_log_in_by_email(client, world, password):
+    response = client.post(reverse("login"), {"username": "ALICE@acme.test",
+                                              "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("partnership:partnership_list")
+    page = client.get(reverse("partnership:partnership_list")).content.decode()
+    assert "Acme Pharma – Contoso CDMO" in page and "Acme Pharma – Labcorp Testing" in page
+
+
+def test_wrong_password_is_refused_with_a_message(client, world):
+    response = client.post(reverse("login"), {"username": "alice@acme.test", "password": "x"})
+    assert response.status_code == 200
+    assert "correct e-mail address and password" in response.content.decode()
+
+
+def test_partnership_home_shows_parties_sites_programs_and_members(login, world):
+    page = login(world.bob).get(world.acme_contoso.get_absolute_url()).content.decode()
+    for text in ("Acme Pharma", "Contoso CDMO", "Contoso Boston", "America/New_York",
+                 "Acmezumab", "Alice Acmeson", "Bob Contososon"):
+        assert text in page
+    assert "Secret backup plan" not in page  # Acme's internal program
+
+
+def test_program_list_filters_and_htmx_gets_only_the_rows(login, world):
+    ProgramFactory(partnership=world.acme_contoso, code="ACM-2", name="Late phase",
+                   phase=Program.Phase.PHASE_3)
+    client = login(world.alice)
+    url = reverse("partnership:program_list", args=[world.acme_contoso.pk])
+    page = client.get(url, {"phase": "phase_3"}).content.decode()
+    assert "Late phase" in page and "Acmezumab" not in page and "<html" in page
+    fragment = client.get(url, {"phase": "phase_3"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Late phase" in fragment and "<html" not in fragment and 'id="results"' in fragment
+
+
+def test_sponsor_creates_a_program(login, world):
+    client = login(world.alice)
+    url = reverse("partnership:program_create", args=[world.acme_contoso.pk])
+    response = client.post(url, {"code": "ACM-3", "name": "Acmecept", "modality": "vaccine",
+                                 "phase": "phase_2", "description": ""})
+    program = Program.objects.get(partnership=world.acme_contoso, code="ACM-3")
+    assert response.status_code == 302 and response["Location"] == program.get_absolute_url()
+    assert program.author_organization == world.acme and program.created_by == world.alice
+
+
+def test_program_created_in_a_dialog_redirects_the_browser(login, world):
+    client = login(world.alice)
+    url = reverse("partnership:program_create", args=[world.acme_contoso.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<form" in form and "<html" not in form
+    response = client.post(url, {"code": "ACM-4", "name": "Dialogmab", "modality": "biologic",
+                                 "phase": "phase_1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Redirect"].endswith("/")
+
+
+def test_bad_input_shows_field_errors_and_saves_nothing(login, world):
+    client = login(world.alice)
+    url = reverse("partnership:program_create", args=[world.acme_contoso.pk])
+    before = Program.objects.count()
+    response = client.post(url, {"code": "ACM-1", "name": "Duplicate code",
+                                 "modality": "biologic", "phase": "nonsense"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "phase" in errors
+    response = client.post(url, {"code": "ACM-1", "name": "Duplicate code",
+                                 "modality": "biologic", "phase": "phase_1"})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Program.objects.count() == before
+
+
+def test_viewers_and_the_cdmo_cannot_create_programs(login, world):
+    url = reverse("partnership:program_create", args=[world.acme_contoso.pk])
+    data = {"code": "X-1", "name": "X", "modality": "biologic", "phase": "phase_1"}
+    assert login(world.vera).post(url, data).status_code == 403
+    assert login(world.bob).post(url, data).status_code == 403
+    assert not Program.objects.filter(code="X-1").exists()
+
+
+def test_sponsor_edits_a_program(login, world):
+    url = reverse("partnership:program_edit", args=[world.acme_contoso.pk,
+                                                    world.acme_program.pk])
+    response = login(world.alice).post(url, {"code": "ACM-1", "name": "Acmezumab",
+                                             "modality": "biologic", "phase": "phase_2"})
+    assert response.status_code == 302
+    world.acme_program.refresh_from_db()
+    assert world.acme_program.phase == "phase_2"
+
+
+def test_people_page_filters_by_role(login, world):
+    url = reverse("partnership:membership_list", args=[world.acme_contoso.pk])
+    page = login(world.bob).get(url, {"role": "viewer"}).content.decode()
+    assert "Vera Acmeson" in page and "Alice Acmeson" not in page
+
+
+def test_site_list_filters_by_capability_and_keeps_foreign_sites_out(login, world):
+    SiteFactory(organization=world.contoso, name="Contoso Fill", capabilities=["fill_finish"])
+    page = login(world.bob).get(reverse("partnership:site_list"),
+                                {"capability": "fill_finish"}).content.decode()
+    assert "Contoso Fill" in page and "Contoso Boston" not in page
+    page = login(world.bob).get(reverse("partnership:site_list")).content.decode()
+    assert "Globex" not in page
+
+
+def test_profile_sets_the_time_zone(login, world):
+    client = login(world.bob)
+    response = client.post(reverse("partnership:profile"), {
+        "first_name": "Bob", "last_name": "B", "job_title": "PM", "time_zone": "Asia/Tokyo"})
+    assert response.status_code == 302
+    world.bob.refresh_from_db()
+    assert world.bob.time_zone == "Asia/Tokyo"
+    response = client.post(reverse("partnership:profile"), {
+        "first_name": "Bob", "last_name": "B", "job_title": "PM", "time_zone": "Mars/Base"})
+    assert response.status_code == 200 and "time_zone" in response.context["form"].errors
+
+
+def test_api_token_can_be_created_and_revoked(login, world):
+    from rest_framework.authtoken.models import Token
+
+    client = login(world.bob)
+    client.post(reverse("partnership:apitoken_create"))
+    key = Token.objects.get(user=world.bob).key
+    assert key in client.get(reverse("partnership:profile")).content.decode()
+    assert key not in client.get(reverse("partnership:profile")).content.decode()  # once only
+    client.post(reverse("partnership:apitoken_delete"))
+    assert not Token.objects.filter(user=world.bob).exists()
+
+
+@pytest.mark.parametrize("url_name", ["partnership_detail", "program_list", "membership_list"])
+def test_partnership_pages_use_a_bounded_number_of_queries(
+    login, world, url_name, django_assert_max_num_queries
+):
+    client = login(world.alice)
+    url = reverse(f"partnership:{url_name}", args=[world.acme_contoso.pk])
+    client.get(url)  # warm the session
+    for _ in range(30):
+        ProgramFactory(partnership=world.acme_contoso)
+        MembershipFactory(partnership=world.acme_contoso, user__organization=world.contoso)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_site_and_partnership_lists_use_a_bounded_number_of_queries(
+    login, world, django_assert_max_num_queries
+):
+    client = login(world.alice)
+    client.get(reverse("partnership:site_list"))
+    for _ in range(30):
+        SiteFactory(organization=world.contoso)
+    for url in (reverse("partnership:site_list"), reverse("partnership:partnership_list")):
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200

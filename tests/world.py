@@ -1,0 +1,96 @@
+"""Named people in several organizations, the cast every test can use.
+
+    Acme (sponsor) ── Acme–Contoso ── Contoso (CDMO) ── Globex–Contoso ── Globex (sponsor)
+                   └─ Acme–Labcorp ── Labcorp (testing lab)
+
+alice   Acme lead in Acme–Contoso and Acme–Labcorp
+bob     Contoso member of Acme–Contoso only
+carol   Contoso lead of Globex–Contoso only (same CDMO as bob, other sponsor)
+dave    Globex lead of Globex–Contoso (a competitor of Acme)
+vera    Acme viewer in Acme–Contoso (read-only)
+olga    Contoso organization admin, no seat (sees both Contoso partnerships)
+oscar   outsider: an organization with no partnership at all
+"""
+
+from dataclasses import dataclass
+
+from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    PartnershipFactory,
+    ProgramFactory,
+    SiteFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    acme: Organization
+    globex: Organization
+    contoso: Organization
+    labcorp: Organization
+    acme_contoso: Partnership
+    acme_labcorp: Partnership
+    globex_contoso: Partnership
+    alice: User
+    bob: User
+    carol: User
+    dave: User
+    vera: User
+    olga: User
+    oscar: User
+    acme_program: Program
+    acme_internal_program: Program
+    globex_program: Program
+    globex_site: Site
+
+    @property
+    def partnerships(self) -> list[Partnership]:
+        return [self.acme_contoso, self.acme_labcorp, self.globex_contoso]
+
+
+def build_world() -> World:
+    acme = OrganizationFactory(name="Acme Pharma", kind="sponsor")
+    globex = OrganizationFactory(name="Globex Biotech", kind="sponsor")
+    contoso = OrganizationFactory(name="Contoso CDMO", kind="cdmo")
+    labcorp = OrganizationFactory(name="Labcorp Testing", kind="cdmo")
+    outsiders = OrganizationFactory(name="Outsider Inc", kind="cdmo")
+    SiteFactory(organization=contoso, name="Contoso Boston", city="Boston",
+                time_zone="America/New_York")
+    SiteFactory(organization=labcorp, name="Labcorp Milan")
+    SiteFactory(organization=acme, name="Acme Basel", time_zone="Europe/Zurich")
+    globex_site = SiteFactory(organization=globex, name="Globex Osaka", city="Osaka",
+                              time_zone="Asia/Tokyo")
+    acme_contoso = PartnershipFactory(sponsor=acme, cdmo=contoso)
+    acme_labcorp = PartnershipFactory(sponsor=acme, cdmo=labcorp)
+    globex_contoso = PartnershipFactory(sponsor=globex, cdmo=contoso)
+
+    def person(first, org, **extra):
+        return UserFactory(email=f"{first.lower()}@{org.name.split()[0].lower()}.test",
+                           first_name=first, last_name=f"{org.name.split()[0]}son",
+                           organization=org, **extra)
+
+    alice, bob, carol = person("Alice", acme), person("Bob", contoso), person("Carol", contoso)
+    dave, vera = person("Dave", globex), person("Vera", acme)
+    olga, oscar = person("Olga", contoso, is_org_admin=True), person("Oscar", outsiders)
+    lab_lead = person("Lena", labcorp)
+    MembershipFactory(partnership=acme_contoso, user=alice, role=Membership.Role.LEAD)
+    MembershipFactory(partnership=acme_labcorp, user=alice, role=Membership.Role.LEAD)
+    MembershipFactory(partnership=acme_contoso, user=bob, role=Membership.Role.MEMBER)
+    MembershipFactory(partnership=globex_contoso, user=carol, role=Membership.Role.LEAD)
+    MembershipFactory(partnership=globex_contoso, user=dave, role=Membership.Role.LEAD)
+    MembershipFactory(partnership=acme_contoso, user=vera, role=Membership.Role.VIEWER)
+    MembershipFactory(partnership=acme_labcorp, user=lab_lead, role=Membership.Role.LEAD)
+    return World(
+        acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
+        acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,
+        alice=alice, bob=bob, carol=carol, dave=dave, vera=vera, olga=olga, oscar=oscar,
+        acme_program=ProgramFactory(partnership=acme_contoso, code="ACM-1", name="Acmezumab"),
+        acme_internal_program=ProgramFactory(partnership=acme_contoso, code="ACM-9",
+                                             name="Secret backup plan", is_internal=True),
+        globex_program=ProgramFactory(partnership=globex_contoso, code="GLX-1",
+                                      name="Globexumab"),
+        globex_site=globex_site,
+    )
