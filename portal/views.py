@@ -24,6 +24,8 @@ class FilteredListView(HtmxPartialMixin, ListView):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
+        # Distinct ids, so a form opened in the dialog can use the same field names.
+        self.filterset.form.auto_id = "filter_%s"
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):

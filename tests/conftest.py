@@ -2,11 +2,15 @@
 
 import os
 
-import pytest
-from django.test import Client
+# Persistent connections would keep the live server's threads attached to the test database
+# and stop pytest-django from dropping it at the end. Read by settings, so set before them.
+os.environ.setdefault("CONN_MAX_AGE", "0")
 
-from tests.factories import PASSWORD
-from tests.world import build_world
+import pytest  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from tests.factories import PASSWORD  # noqa: E402
+from tests.world import build_world  # noqa: E402
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -47,3 +51,31 @@ def browser_type_launch_args(browser_type_launch_args):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
             "args": BROWSER_ARGS}
+
+
+@pytest.fixture
+def world_committed(transactional_db):
+    """The same world, committed, for tests where another thread (a worker) reads it."""
+    return build_world()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread, on the real broker, on a queue of its own so it
+    never picks up jobs of a running demo that shares the embedded Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    queue = "lockstep-tests"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)  # leftovers of an interrupted run
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                          queues=[queue], shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue = previous
+

@@ -1,0 +1,95 @@
+"""Real journeys in Debian's Chromium against a live server (Playwright)."""
+
+import re
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/account/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("lockstep-demo")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
+
+
+def test_mei_never_meets_helix_on_any_page_she_can_reach(page, demo):
+    log_in(page, demo, "mei@meridian.example")
+    host = urlparse(demo).netloc
+    queue, seen = [f"{demo}/"], set()
+    while queue and len(seen) < 80:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        fetched = page.request.get(url)  # same session; also covers non-HTML (the schema)
+        assert fetched.status < 500, url
+        assert "Helix" not in fetched.text() and "Max Keller" not in fetched.text(), url
+        if "html" not in fetched.headers.get("content-type", ""):
+            continue
+        page.goto(url)
+        page.wait_for_load_state("networkidle")  # what scripts load (API docs) counts too
+        text = page.content()
+        assert "Helix" not in text and "Max Keller" not in text, url
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            absolute = urljoin(url, href).split("#")[0]
+            parsed = urlparse(absolute)
+            if parsed.netloc == host and not re.search(r"logout|/admin/|format=", absolute) \
+                    and absolute not in seen:
+                queue.append(absolute)
+    assert len(seen) > 10  # she really walked the portal: home, pages, API, docs
+
+
+def test_sponsor_adds_a_program_in_a_dialog_and_the_cdmo_sees_it(page, browser, demo):
+    log_in(page, demo, "nora@northwind.example")
+    page.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
+    page.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                   name="Programs").click()
+    page.get_by_role("link", name="New program").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Create program").click()  # empty: errors, no save
+    expect(dialog.get_by_text("This field is required.").first).to_be_visible()
+    dialog.get_by_label("Code").fill("NWB-555")
+    dialog.get_by_label("Name").fill("Browserumab")
+    dialog.get_by_label("Modality").select_option("biologic")
+    dialog.get_by_label("Phase").select_option("phase_2")
+    dialog.get_by_role("button", name="Create program").click()
+    expect(page.get_by_role("heading", name="NWB-555 Browserumab")).to_be_visible()
+
+    # The list filters without a reload and keeps the filter in the address bar.
+    page.get_by_role("link", name="← All programs").click()
+    page.evaluate("window.__noReload = true")
+    page.get_by_label("Phase").select_option("phase_2")
+    expect(page).to_have_url(re.compile(r"phase=phase_2"))
+    expect(page.locator("#results")).to_contain_text("Browserumab")
+    expect(page.locator("#results")).not_to_contain_text("Velarimab")
+    assert page.evaluate("window.__noReload") is True
+
+    other = browser.new_context().new_page()
+    log_in(other, demo, "mei@meridian.example")
+    other.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
+    expect(other.get_by_text("Browserumab")).to_be_visible()
+    expect(other.get_by_text("Second-source assessment")).to_have_count(0)  # internal
+
+
+def test_forms_and_filters_work_without_javascript(browser, demo):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(f"{demo}/sites/")
+    page.get_by_label("Capability").select_option("fill_finish")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"capability=fill_finish"))
+    expect(page.locator("#results")).to_contain_text("Meridian Cape Town")
+    expect(page.locator("#results")).not_to_contain_text("Aurora Milan")

@@ -1,0 +1,42 @@
+"""Configuration readers fail loudly on values they cannot parse."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import env_bool, env_int, env_list, env_time_zone, env_url
+
+
+def test_booleans(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG", True) is False
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        env_bool("FLAG")
+    monkeypatch.delenv("FLAG")
+    assert env_bool("FLAG", True) is True
+
+
+def test_integers(monkeypatch):
+    monkeypatch.setenv("PORT", "8001")
+    assert env_int("PORT", 8000) == 8001
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("PORT", 8000)
+    monkeypatch.setenv("PORT", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("PORT", 8000, minimum=1)
+
+
+def test_lists_urls_and_time_zones(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("DATABASE_URL", "mysql://x")
+    with pytest.raises(ImproperlyConfigured, match="postgres://"):
+        env_url("DATABASE_URL", ("postgres", "postgresql"))
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert env_url("DATABASE_URL", ("postgres",)) is None
+    monkeypatch.setenv("TZ_DEFAULT", "Europe/Atlantis")
+    with pytest.raises(ImproperlyConfigured, match="IANA"):
+        env_time_zone("TZ_DEFAULT", "UTC")
