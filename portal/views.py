@@ -1,7 +1,9 @@
 """Generic page plumbing: list pages with filter bars and forms that call services."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -65,3 +67,14 @@ class ServiceFormView(HtmxPartialMixin, FormView):
         if self.request.htmx:
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)
+
+
+def health(request):
+    """Liveness for load balancers and docker-compose: the database and Redis answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.set("health", "ok", 5)
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok"})

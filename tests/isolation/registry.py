@@ -32,7 +32,7 @@ UNSCOPED_URLS = {
     "partnership:membership_create", "partnership:apitoken_create",
     "partnership:apitoken_delete",
     "login", "logout", "password_change", "password_change_done", "password_reset",
-    "password_reset_done", "password_reset_complete", "api_schema", "api_docs",
+    "password_reset_done", "password_reset_complete", "api_schema", "api_docs", "health",
 }
 # Pages with parameters that carry no tenant object (a reset link's signed token).
 TOKEN_URLS = {"password_reset_confirm"}

@@ -40,3 +40,8 @@ def test_lists_urls_and_time_zones(monkeypatch):
     monkeypatch.setenv("TZ_DEFAULT", "Europe/Atlantis")
     with pytest.raises(ImproperlyConfigured, match="IANA"):
         env_time_zone("TZ_DEFAULT", "UTC")
+
+
+def test_health_answers_without_login(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
