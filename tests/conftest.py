@@ -25,6 +25,14 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_root(django_test_environment):
+    """Whitenoise warns on every request when STATIC_ROOT does not exist (before collectstatic)."""
+    from django.conf import settings
+
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+
+
 @pytest.fixture
 def world(db):
     return build_world()
