@@ -1,10 +1,25 @@
 """API resources of the partnership app (serializers and viewsets), all scoped (DESIGN §2)."""
 
+from django.db.models import Count
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from partnership import services
-from partnership.filters import MembershipFilter, ProgramFilter, SiteFilter
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from partnership.filters import ContractFilter, MembershipFilter, ProgramFilter, SiteFilter
+from partnership.models import (
+    Contract,
+    ContractDocument,
+    Membership,
+    NegotiationRound,
+    Organization,
+    Partnership,
+    Program,
+    Site,
+    User,
+)
 from portal.tenancy import ScopedViewSet, visible
 
 
@@ -135,4 +150,125 @@ routes = [
     ("memberships", MembershipViewSet, "membership"),
     ("people", PersonViewSet, "person"),
     ("programs", ProgramViewSet, "program"),
+]
+
+
+class ScopedContractField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return visible(Contract, self.context["request"].user)
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    parent = ScopedContractField(required=False, allow_null=True)
+    round_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "partnership", "kind", "reference", "title", "parent", "status",
+                  "effective_date", "expiry_date", "renewal_notice_days", "is_internal",
+                  "round_count", "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["status", "author_organization", "created_at", "updated_at"]
+        validators = []
+
+    def create(self, validated_data):
+        return services.contract_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("partnership", None)
+        return services.contract_update(actor=self.context["request"].user, contract=instance,
+                                        **validated_data)
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Contract.Status.choices)
+
+
+class NegotiationRoundSerializer(serializers.ModelSerializer):
+    contract = ScopedContractField()
+    turnaround_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = NegotiationRound
+        fields = ["id", "partnership", "contract", "number", "sent_by", "sent_on",
+                  "answered_on", "turnaround_days", "summary", "created_at"]
+        read_only_fields = ["partnership", "number", "sent_by", "created_at"]
+
+    def create(self, validated_data):
+        return services.negotiation_round_add(actor=self.context["request"].user,
+                                              **validated_data)
+
+    def update(self, instance, validated_data):
+        services.negotiation_round_answer(actor=self.context["request"].user, round_=instance,
+                                          answered_on=validated_data.get("answered_on"))
+        return instance
+
+
+class ContractDocumentSerializer(serializers.ModelSerializer):
+    contract = ScopedContractField()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContractDocument
+        fields = ["id", "partnership", "contract", "name", "size", "uploaded_at", "file",
+                  "download"]
+        read_only_fields = ["partnership", "name", "size", "uploaded_at"]
+        extra_kwargs = {"file": {"write_only": True}}
+
+    def get_download(self, document) -> str:
+        return self.context["request"].build_absolute_uri(document.get_absolute_url())
+
+    def create(self, validated_data):
+        return services.contract_document_upload(actor=self.context["request"].user,
+                                                 **validated_data)
+
+
+class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, ScopedViewSet):
+    """Contracts of your partnerships. POST .../transition/ {"status": …} moves one along
+    draft → negotiation → executed → expired / terminated."""
+
+    model = Contract
+    serializer_class = ContractSerializer
+    filterset_class = ContractFilter
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(round_count=Count("rounds"))
+
+    @extend_schema(request=TransitionSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        contract = self.get_object()  # first: a foreign id answers 404, whatever the body
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = services.contract_transition(actor=request.user, contract=contract,
+                                                status=data.validated_data["status"])
+        contract.round_count = contract.rounds.count()
+        return Response(ContractSerializer(contract, context={"request": request}).data)
+
+
+class NegotiationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """Rounds of contract negotiation; create one for a draft your party sent, PATCH
+    answered_on when the other party answered."""
+
+    model = NegotiationRound
+    serializer_class = NegotiationRoundSerializer
+    filterset_fields = ["contract"]
+
+
+class ContractDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.CreateModelMixin, ScopedViewSet):
+    """Files attached to contracts (multipart upload); `download` is a scoped link."""
+
+    model = ContractDocument
+    serializer_class = ContractDocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["contract"]
+
+
+routes += [
+    ("contracts", ContractViewSet, "contract"),
+    ("negotiation-rounds", NegotiationRoundViewSet, "negotiationround"),
+    ("contract-documents", ContractDocumentViewSet, "contractdocument"),
 ]

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from partnership.models import Membership, Organization, Program, Site
+from partnership.models import Contract, Membership, Organization, Program, Site
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -81,3 +81,21 @@ class SiteFilter(django_filters.FilterSet):
 
     def by_capability(self, queryset, name, value):
         return queryset.filter(capabilities__contains=[value])
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    kind = django_filters.ChoiceFilter(choices=Contract.Kind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=Contract.Status.choices,
+                                         empty_label="Any status")
+    ordering = django_filters.OrderingFilter(
+        fields=(("reference", "reference"), ("title", "title"), ("status", "status"),
+                ("expiry_date", "expiry")),
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["q", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))

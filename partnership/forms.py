@@ -1,11 +1,12 @@
 """Forms of the partnership pages. Choices are limited to what the user may see."""
 
+import datetime
 import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from partnership.models import Membership, Program, User
+from partnership.models import Contract, Membership, Program, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
                      sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
@@ -50,3 +51,36 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["partnership"].queryset = partnerships
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["kind", "reference", "title", "parent", "effective_date", "expiry_date",
+                  "renewal_notice_days", "is_internal"]
+        widgets = {"effective_date": DateInput(), "expiry_date": DateInput()}
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # the same partnership's contracts only
+
+
+class NegotiationRoundForm(forms.Form):
+    sent_on = forms.DateField(widget=DateInput(), initial=datetime.date.today,
+                              label="Draft sent on")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                              label="What changed in this draft")
+
+
+class RoundAnswerForm(forms.Form):
+    answered_on = forms.DateField(widget=DateInput(), label="Answered on")
+
+
+class ContractDocumentForm(forms.Form):
+    file = forms.FileField(help_text="PDF, Word or Excel, up to 20 MB.")

@@ -5,16 +5,20 @@ THE scoping rule of DESIGN §2 lives here, in `PartnershipQuerySet.visible_to` a
 and tasks start from `Model.objects.visible_to(user)`; nothing else decides who sees what.
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from portal.workflow import Workflow
 
 
 def validate_time_zone(value: str) -> None:
@@ -202,6 +206,10 @@ class Partnership(models.Model):
         limit_choices_to={"kind": Organization.Kind.CDMO}, verbose_name="CDMO",
     )
     description = models.TextField(blank=True)
+    negotiation_round_threshold = models.PositiveIntegerField(
+        default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
+    negotiation_turnaround_threshold = models.PositiveIntegerField(
+        default=10, help_text="Warn when a party's median answer takes longer (days).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnershipQuerySet.as_manager()
@@ -374,3 +382,161 @@ class Program(SharedRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("partnership:program_detail", args=[self.partnership_id, self.pk])
+
+
+class Contract(SharedRecord):
+    """An agreement between the two parties, in a tree (an SOW under its MSA, amendments
+    under what they amend), run from first draft through negotiation to execution."""
+
+    class Kind(models.TextChoices):
+        MSA = "msa", "Master services agreement"
+        SOW = "sow", "Statement of work"
+        QUALITY_AGREEMENT = "quality_agreement", "Quality agreement"
+        CHANGE_ORDER = "change_order", "Change order"
+        NDA = "nda", "Non-disclosure agreement"
+        AMENDMENT = "amendment", "Amendment"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        NEGOTIATION = "negotiation", "In negotiation"
+        EXECUTED = "executed", "Executed"
+        EXPIRED = "expired", "Expired"
+        TERMINATED = "terminated", "Terminated"
+
+    WORKFLOW = Workflow({
+        Status.DRAFT: {Status.NEGOTIATION: "Start negotiation"},
+        Status.NEGOTIATION: {Status.EXECUTED: "Mark executed", Status.DRAFT: "Back to draft"},
+        Status.EXECUTED: {Status.EXPIRED: "Mark expired", Status.TERMINATED: "Terminate"},
+    })
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=40, help_text="The contract number both sides use.")
+    title = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        help_text="The agreement this one sits under (an SOW's MSA, what an amendment amends).",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    effective_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+    renewal_notice_days = models.PositiveIntegerField(
+        default=90, help_text="Days before expiry by which renewal must be raised."
+    )
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"],
+                                    name="contract_unique_reference"),
+        ]
+        indexes = [models.Index(fields=["partnership", "status", "expiry_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:contract_detail", args=[self.partnership_id, self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.parent_id and self.partnership_id and \
+                self.parent.partnership_id != self.partnership_id:
+            errors["parent"] = "The parent contract must belong to the same partnership."
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "A contract cannot sit under itself."
+        if self.effective_date and self.expiry_date and self.expiry_date < self.effective_date:
+            errors["expiry_date"] = "The expiry date is before the effective date."
+        if self.kind in (self.Kind.SOW, self.Kind.AMENDMENT, self.Kind.CHANGE_ORDER) and \
+                not self.parent_id:
+            errors["parent"] = f"A {self.get_kind_display().lower()} sits under another contract."
+        if self.status == self.Status.EXECUTED and not self.effective_date:
+            errors["effective_date"] = "An executed contract needs its effective date."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def renewal_notice_date(self):
+        if not self.expiry_date:
+            return None
+        return self.expiry_date - datetime.timedelta(days=self.renewal_notice_days)
+
+    def in_notice_period(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return (self.status == self.Status.EXECUTED and self.expiry_date is not None
+                and self.renewal_notice_date <= today <= self.expiry_date)
+
+
+class NegotiationRound(models.Model):
+    """One exchange of a contract draft: who sent it, when, and when the other side answered."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveIntegerField(editable=False)
+    sent_by = models.CharField("sent by", max_length=10, choices=Organization.Kind.choices)
+    sent_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True,
+                                   help_text="When the other party sent its answer.")
+    summary = models.TextField(help_text="What changed in this draft.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="round_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number} of {self.contract.reference}"
+
+    def clean(self) -> None:
+        if self.answered_on and self.sent_on and self.answered_on < self.sent_on:
+            raise ValidationError({"answered_on": "The answer cannot come before the draft."})
+
+    @property
+    def answered_by(self) -> str:
+        return "cdmo" if self.sent_by == "sponsor" else "sponsor"
+
+    @property
+    def turnaround_days(self) -> int | None:
+        return (self.answered_on - self.sent_on).days if self.answered_on else None
+
+
+def contract_document_path(document, filename: str) -> str:
+    return f"contracts/{document.partnership_id}/{document.contract_id}/{filename}"
+
+
+class ContractDocument(models.Model):
+    """A file attached to a contract: stored outside the web root, served by a scoped view."""
+
+    ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx")
+    MAX_BYTES = 20 * 1024 * 1024
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=contract_document_path, validators=[
+        FileExtensionValidator(ALLOWED_EXTENSIONS)])
+    name = models.CharField(max_length=200, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, related_name="+", editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:contractdocument_download",
+                       args=[self.partnership_id, self.pk])
+
+    def clean(self) -> None:
+        if self.file and self.file.size > self.MAX_BYTES:
+            raise ValidationError({"file": "Files may be at most 20 MB."})

@@ -1,8 +1,21 @@
 """Reads for parties, people and programs; each starts from a scoped queryset (DESIGN §2)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from statistics import median
 
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from partnership.models import (
+    Contract,
+    Membership,
+    Organization,
+    Partnership,
+    Program,
+    Site,
+    User,
+)
 
 
 def partnership_list(*, user: User) -> QuerySet[Partnership]:
@@ -57,3 +70,65 @@ def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:
 
 def visible_organizations(*, user: User) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user)
+
+
+def contract_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]:
+    return (
+        Contract.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("parent")
+        .annotate(round_count=Count("rounds"))
+    )
+
+
+def contract_get(*, user: User, partnership: Partnership, pk: int) -> Contract:
+    return get_object_or_404(
+        Contract.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("parent", "partnership__sponsor", "partnership__cdmo"),
+        pk=pk,
+    )
+
+
+@dataclass
+class NegotiationStats:
+    rounds: int
+    median_days: dict[str, float | None]  # answering party -> median turnaround in days
+
+    def warnings(self, partnership: Partnership) -> list[str]:
+        found = []
+        if self.rounds > partnership.negotiation_round_threshold:
+            found.append(f"{self.rounds} rounds (more than "
+                         f"{partnership.negotiation_round_threshold})")
+        for party, days in self.median_days.items():
+            if days is not None and days > partnership.negotiation_turnaround_threshold:
+                name = partnership.sponsor if party == "sponsor" else partnership.cdmo
+                found.append(f"{name} answers in {days:g} days (median)")
+        return found
+
+
+def negotiation_stats(rounds) -> NegotiationStats:
+    """Rounds and each party's median answer time, from the rounds of one contract."""
+    days = {"sponsor": [], "cdmo": []}
+    for round_ in rounds:
+        if round_.turnaround_days is not None:
+            days[round_.answered_by].append(round_.turnaround_days)
+    return NegotiationStats(
+        rounds=len(rounds),
+        median_days={party: (median(values) if values else None)
+                     for party, values in days.items()},
+    )
+
+
+def contract_alerts(*, user: User, partnership: Partnership) -> dict:
+    """For the partnership home: renewals due and negotiations showing strain."""
+    contracts = Contract.objects.visible_to(user).filter(partnership=partnership)
+    today = timezone.localdate()
+    renewals = [c for c in contracts.filter(status=Contract.Status.EXECUTED,
+                                            expiry_date__gte=today)
+                if c.in_notice_period(today)]
+    strained = []
+    for contract in contracts.filter(status=Contract.Status.NEGOTIATION).prefetch_related(
+            "rounds"):
+        warnings = negotiation_stats(list(contract.rounds.all())).warnings(partnership)
+        if warnings:
+            strained.append((contract, warnings))
+    return {"renewals": renewals, "strained_negotiations": strained}

@@ -4,14 +4,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from partnership.models import Membership, Organization, Partnership, Program, User
+from partnership.models import (
+    Contract,
+    ContractDocument,
+    Membership,
+    NegotiationRound,
+    Organization,
+    Partnership,
+    Program,
+    User,
+)
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
 
 
 def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
-    if not partnership.can_write(actor):
-        raise PermissionDenied("Your role in this partnership is read-only.")
+    _require_writer(actor, partnership)
     if actor.organization_id != partnership.sponsor_id:
         raise PermissionDenied("Programs are the sponsor's to describe.")
 
@@ -112,3 +120,89 @@ def api_token_create(*, actor: User) -> Token:
 
 def api_token_revoke(*, actor: User) -> None:
     Token.objects.filter(user=actor).delete()
+
+
+CONTRACT_FIELDS = ("kind", "reference", "title", "parent", "effective_date", "expiry_date",
+                   "renewal_notice_days", "is_internal")
+
+
+def _require_writer(actor: User, partnership: Partnership) -> None:
+    if not partnership.can_write(actor):
+        raise PermissionDenied("Your role in this partnership is read-only.")
+
+
+@transaction.atomic
+def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
+    _require_writer(actor, partnership)
+    contract = Contract(partnership=partnership, author_organization_id=actor.organization_id,
+                        created_by=actor,
+                        **{name: fields[name] for name in CONTRACT_FIELDS if name in fields})
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
+    _require_writer(actor, contract.partnership)
+    for name in CONTRACT_FIELDS:
+        if name in fields:
+            setattr(contract, name, fields[name])
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
+    """Move a contract along its lifecycle; an illegal step is refused whatever the door."""
+    _require_writer(actor, contract.partnership)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    Contract.WORKFLOW.check(contract.status, status)
+    contract.status = status
+    contract.full_clean()
+    contract.save(update_fields=["status", "updated_at"])
+    return contract
+
+
+@transaction.atomic
+def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
+                          answered_on=None) -> NegotiationRound:
+    """Record a draft sent by the actor's party; the previous round is answered by it."""
+    _require_writer(actor, contract.partnership)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
+    if contract.status != Contract.Status.NEGOTIATION:
+        raise ValidationError("Rounds are recorded while the contract is in negotiation.")
+    party = contract.partnership.party_of(actor)
+    last = contract.rounds.order_by("-number").first()
+    if last and last.answered_on is None and last.sent_by != party:
+        last.answered_on = sent_on  # this draft is the answer to the other side's draft
+        last.full_clean()
+        last.save(update_fields=["answered_on"])
+    round_ = NegotiationRound(
+        partnership=contract.partnership, contract=contract,
+        number=(last.number + 1) if last else 1, sent_by=party, sent_on=sent_on,
+        answered_on=answered_on, summary=summary, created_by=actor,
+    )
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def negotiation_round_answer(*, actor: User, round_: NegotiationRound, answered_on) -> None:
+    """The other party answered (by signing, say) without sending a new draft."""
+    _require_writer(actor, round_.partnership)
+    round_.answered_on = answered_on
+    round_.full_clean()
+    round_.save(update_fields=["answered_on"])
+
+
+@transaction.atomic
+def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
+    _require_writer(actor, contract.partnership)
+    document = ContractDocument(partnership=contract.partnership, contract=contract, file=file,
+                                name=file.name[:200], size=file.size, uploaded_by=actor)
+    document.full_clean()
+    document.save()
+    return document

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership import views
+from partnership import contract_views, views
 
 app_name = "partnership"
 
@@ -18,6 +18,25 @@ urlpatterns = [
          name="program_edit"),
     path("p/<int:partnership_pk>/people/", views.MembershipListView.as_view(),
          name="membership_list"),
+    path("p/<int:partnership_pk>/contracts/", contract_views.ContractListView.as_view(),
+         name="contract_list"),
+    path("p/<int:partnership_pk>/contracts/new/", contract_views.ContractCreateView.as_view(),
+         name="contract_create"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/",
+         contract_views.ContractDetailView.as_view(), name="contract_detail"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/edit/",
+         contract_views.ContractEditView.as_view(), name="contract_edit"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/transition/",
+         contract_views.ContractTransitionView.as_view(), name="contract_transition"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/rounds/new/",
+         contract_views.NegotiationRoundCreateView.as_view(), name="negotiationround_create"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/rounds/<int:pk>/answer/",
+         contract_views.NegotiationRoundAnswerView.as_view(), name="negotiationround_answer"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/documents/new/",
+         contract_views.ContractDocumentUploadView.as_view(), name="contractdocument_create"),
+    path("p/<int:partnership_pk>/documents/<int:pk>/",
+         contract_views.ContractDocumentDownloadView.as_view(),
+         name="contractdocument_download"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

@@ -39,6 +39,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         context["sites"] = selectors.partnership_sites(user=user, partnership=partnership)
         context["programs"] = selectors.program_list(user=user, partnership=partnership)
         context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
+        context.update(selectors.contract_alerts(user=user, partnership=partnership))
         return context
 
 

@@ -1,8 +1,21 @@
 """factory_boy factories: a consistent world of organizations, partnerships and people."""
 
-import factory
+import datetime
 
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+import factory
+from django.core.files.base import ContentFile
+
+from partnership.models import (
+    Contract,
+    ContractDocument,
+    Membership,
+    NegotiationRound,
+    Organization,
+    Partnership,
+    Program,
+    Site,
+    User,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -73,3 +86,38 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Program {n}")
     modality = Program.Modality.BIOLOGIC
     phase = Program.Phase.PHASE_1
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    author_organization = factory.SelfAttribute("partnership.sponsor")
+    kind = Contract.Kind.MSA
+    reference = factory.Sequence(lambda n: f"C-{n:04d}")
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    status = Contract.Status.NEGOTIATION
+
+
+class NegotiationRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NegotiationRound
+
+    contract = factory.SubFactory(ContractFactory)
+    partnership = factory.SelfAttribute("contract.partnership")
+    number = factory.Sequence(lambda n: n + 1)
+    sent_by = "sponsor"
+    sent_on = datetime.date(2026, 1, 5)
+    summary = "First draft"
+
+
+class ContractDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractDocument
+
+    contract = factory.SubFactory(ContractFactory)
+    partnership = factory.SelfAttribute("contract.partnership")
+    name = "draft.pdf"
+    size = 9
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n", name="draft.pdf"))

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from partnership.models import Membership, Organization, Partnership, Program, Site, User
 from tests.factories import (
+    ContractDocumentFactory,
+    ContractFactory,
     MembershipFactory,
+    NegotiationRoundFactory,
     OrganizationFactory,
     PartnershipFactory,
     ProgramFactory,
@@ -83,6 +86,12 @@ def build_world() -> World:
     MembershipFactory(partnership=globex_contoso, user=dave, role=Membership.Role.LEAD)
     MembershipFactory(partnership=acme_contoso, user=vera, role=Membership.Role.VIEWER)
     MembershipFactory(partnership=acme_labcorp, user=lab_lead, role=Membership.Role.LEAD)
+    for partnership, name in ((acme_contoso, "Acme–Contoso supply agreement"),
+                              (acme_labcorp, "Acme–Labcorp testing agreement"),
+                              (globex_contoso, "Globex–Contoso supply agreement")):
+        contract = ContractFactory(partnership=partnership, title=name)
+        NegotiationRoundFactory(contract=contract, number=1)
+        ContractDocumentFactory(contract=contract)
     return World(
         acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
         acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,

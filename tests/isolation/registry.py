@@ -4,7 +4,21 @@ Adding a URL or a route without an entry here fails `test_every_url_is_covered`:
 which objects of a foreign partnership fill its parameters, or why it shows no tenant data.
 """
 
-from partnership.models import Membership, Partnership, Program, Site, User
+from partnership.models import (
+    Contract,
+    ContractDocument,
+    Membership,
+    NegotiationRound,
+    Partnership,
+    Program,
+    Site,
+    User,
+)
+
+
+def _contracts(p, **extra):
+    return [{"partnership_pk": p.pk, "contract_pk": c.pk, **extra}
+            for c in Contract.objects.filter(partnership=p)]
 
 # Page URLs with object parameters: name -> function(partnership) -> list of URL kwargs that
 # point INTO that partnership. The suite calls it with partnerships foreign to the user.
@@ -23,6 +37,19 @@ SCOPED_URLS = {
         {"pk": site.pk} for site in Site.objects.filter(organization=p.sponsor)],
     "partnership:membership_delete": lambda p: [
         {"pk": m.pk} for m in Membership.objects.filter(partnership=p)],
+    "partnership:contract_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:contract_create": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:contract_detail": _contracts,
+    "partnership:contract_edit": _contracts,
+    "partnership:contract_transition": _contracts,
+    "partnership:negotiationround_create": _contracts,
+    "partnership:contractdocument_create": _contracts,
+    "partnership:negotiationround_answer": lambda p: [
+        {"partnership_pk": p.pk, "contract_pk": r.contract_id, "pk": r.pk}
+        for r in NegotiationRound.objects.filter(partnership=p)],
+    "partnership:contractdocument_download": lambda p: [
+        {"partnership_pk": p.pk, "pk": d.pk} for d in ContractDocument.objects.filter(
+            partnership=p)],
 }
 
 # Pages without object parameters. Their content is checked for foreign names instead.
@@ -53,6 +80,12 @@ API_ROUTES = {
         "pk", flat=True)),
     "program": lambda p: list(Program.objects.filter(partnership=p).values_list("pk",
                                                                                 flat=True)),
+    "contract": lambda p: list(Contract.objects.filter(partnership=p).values_list("pk",
+                                                                                  flat=True)),
+    "negotiationround": lambda p: list(NegotiationRound.objects.filter(
+        partnership=p).values_list("pk", flat=True)),
+    "contractdocument": lambda p: list(ContractDocument.objects.filter(
+        partnership=p).values_list("pk", flat=True)),
 }
 
 

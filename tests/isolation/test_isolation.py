@@ -40,8 +40,9 @@ def iter_url_names(resolvers=None, namespace=""):
 
 def api_route_names():
     names = {"api-root"}
-    for _prefix, _viewset, basename in router.registry:
+    for _prefix, viewset, basename in router.registry:
         names |= {f"{basename}-list", f"{basename}-detail"}
+        names |= {f"{basename}-{action.url_name}" for action in viewset.get_extra_actions()}
     return names
 
 
@@ -118,7 +119,8 @@ def test_pages_without_objects_show_no_foreign_names(world, login, observer):
 def test_api_hides_foreign_objects(world, observer):
     user = getattr(world, observer)
     client = api(user)
-    for prefix, _viewset, basename in router.registry:
+    for prefix, viewset, basename in router.registry:
+        actions = [a.url_path for a in viewset.get_extra_actions() if a.detail]
         listed = {row["id"] for row in client.get(f"/api/v1/{prefix}/?page_size=1000")
                   .json()["results"]}
         for partnership in foreign_partnerships(user):
@@ -132,6 +134,9 @@ def test_api_hides_foreign_objects(world, observer):
                     status = getattr(client, method)(url, {}, format="json").status_code
                     assert status in (404, 405), f"{method.upper()} {url} as {user}: {status}"
                     assert status == 404 or method != "get"
+                for action in actions:
+                    status = client.post(f"{url}{action}/", {}, format="json").status_code
+                    assert status == 404, f"POST {url}{action}/ as {user}: {status}"
 
 
 def test_admin_is_staff_only(world, login):

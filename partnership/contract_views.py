@@ -1,0 +1,169 @@
+"""Pages of contracts: list, detail with negotiation rounds and documents, create, edit,
+lifecycle transitions, rounds, uploads and scoped downloads."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
+
+from partnership import selectors, services
+from partnership.filters import ContractFilter
+from partnership.forms import (
+    ContractDocumentForm,
+    ContractForm,
+    NegotiationRoundForm,
+    RoundAnswerForm,
+)
+from partnership.models import Contract, ContractDocument, NegotiationRound
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import FilteredListView, ServiceFormView
+
+
+class ContractMixin(PartnershipMixin):
+    """Views below /p/<partnership_pk>/contracts/<contract_pk>/: the contract is scoped."""
+
+    @cached_property
+    def contract(self) -> Contract:
+        return selectors.contract_get(user=self.request.user, partnership=self.partnership,
+                                      pk=self.kwargs["contract_pk"])
+
+    def get_success_url(self):
+        return self.contract.get_absolute_url()
+
+
+class ContractListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/contract_list.html"
+    filterset_class = ContractFilter
+
+    def get_base_queryset(self):
+        return selectors.contract_list(user=self.request.user, partnership=self.partnership)
+
+
+class ContractDetailView(ContractMixin, TemplateView):
+    template_name = "partnership/contract_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.contract
+        rounds = list(contract.rounds.select_related("created_by"))
+        context.update(
+            object=contract,
+            rounds=rounds,
+            stats=selectors.negotiation_stats(rounds),
+            documents=visible(ContractDocument, self.request.user).filter(contract=contract),
+            children=visible(Contract, self.request.user).filter(parent=contract),
+            transitions=Contract.WORKFLOW.next_statuses(contract.status),
+            round_form=NegotiationRoundForm(),
+            document_form=ContractDocumentForm(),
+        )
+        context["stats_warnings"] = context["stats"].warnings(self.partnership)
+        return context
+
+
+class ContractFormMixin:
+    form_class = ContractForm
+    template_name = "partnership/contract_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        parents = selectors.contract_list(user=self.request.user, partnership=self.partnership)
+        return {**super().get_form_kwargs(), "parents": parents}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Contract {self.object.reference} saved.")
+        return self.object.get_absolute_url()
+
+
+class ContractCreateView(ContractFormMixin, PartnershipMixin, ServiceFormView):
+    def perform(self, form):
+        return services.contract_create(actor=self.request.user, partnership=self.partnership,
+                                        **form.cleaned_data)
+
+
+class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.contract}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.contract, **kwargs)
+
+    def perform(self, form):
+        fresh = Contract.objects.get(pk=self.contract.pk)
+        return services.contract_update(actor=self.request.user, contract=fresh,
+                                        **form.cleaned_data)
+
+
+class ContractTransitionView(ContractMixin, View):
+    """POST status=<next status>: one of the buttons in the contract's header."""
+
+    requires_write = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            contract = services.contract_transition(actor=request.user, contract=self.contract,
+                                                    status=request.POST.get("status", ""))
+            messages.success(request, f"{contract.reference} is now "
+                                      f"{contract.get_status_display().lower()}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        url = self.contract.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+class NegotiationRoundCreateView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = NegotiationRoundForm
+    template_name = "partnership/negotiationround_form.html"
+
+    def perform(self, form):
+        return services.negotiation_round_add(actor=self.request.user, contract=self.contract,
+                                              **form.cleaned_data)
+
+
+class NegotiationRoundAnswerView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = RoundAnswerForm
+    template_name = "partnership/negotiationround_form.html"
+
+    @cached_property
+    def round(self) -> NegotiationRound:
+        return get_object_or_404(
+            visible(NegotiationRound, self.request.user).filter(contract=self.contract),
+            pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(round=self.round, **kwargs)
+
+    def perform(self, form):
+        services.negotiation_round_answer(actor=self.request.user, round_=self.round,
+                                          **form.cleaned_data)
+
+
+class ContractDocumentUploadView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = ContractDocumentForm
+    template_name = "partnership/contractdocument_form.html"
+
+    def perform(self, form):
+        document = services.contract_document_upload(
+            actor=self.request.user, contract=self.contract, file=form.cleaned_data["file"])
+        messages.success(self.request, f"{document.name} attached.")
+        return document
+
+
+class ContractDocumentDownloadView(PartnershipMixin, View):
+    """Files are never served from a public folder: only this scoped view hands them out."""
+
+    def get(self, request, *args, **kwargs):
+        document = get_object_or_404(
+            visible(ContractDocument, request.user).filter(partnership=self.partnership),
+            pk=kwargs["pk"])
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file is missing from storage.") from None
+        return FileResponse(handle, as_attachment=True, filename=document.name)

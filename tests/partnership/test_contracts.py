@@ -1,0 +1,153 @@
+"""Contracts: lifecycle on the server, negotiation rounds and their early warnings, files."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from partnership import selectors, services
+from partnership.models import Contract, ContractDocument
+from tests.factories import ContractFactory, NegotiationRoundFactory
+
+DAY = datetime.timedelta(days=1)
+
+
+def url(name, contract, *extra):
+    return reverse(f"partnership:{name}", args=[contract.partnership_id, contract.pk, *extra])
+
+
+@pytest.fixture
+def msa(world):
+    return services.contract_create(actor=world.alice, partnership=world.acme_contoso,
+                                    kind="msa", reference="MSA-1", title="Master agreement")
+
+
+def test_lifecycle_runs_draft_to_executed_and_refuses_illegal_steps(world, login, msa):
+    client = login(world.bob)
+    client.post(url("contract_transition", msa), {"status": "executed"})
+    msa.refresh_from_db()
+    assert msa.status == "draft"  # draft cannot jump to executed
+    client.post(url("contract_transition", msa), {"status": "negotiation"})
+    msa.refresh_from_db()
+    assert msa.status == "negotiation"
+    response = client.post(url("contract_transition", msa), {"status": "executed"}, follow=True)
+    assert "needs its effective date" in response.content.decode()
+    msa.effective_date = timezone.localdate()
+    msa.save()
+    client.post(url("contract_transition", msa), {"status": "executed"})
+    msa.refresh_from_db()
+    assert msa.status == "executed"
+
+
+def test_viewers_cannot_move_a_contract(world, login, msa):
+    assert login(world.vera).post(url("contract_transition", msa),
+                                  {"status": "negotiation"}).status_code == 403
+
+
+def test_sow_needs_its_msa_from_the_same_partnership(world, login, msa):
+    client = login(world.alice)
+    data = {"kind": "sow", "reference": "SOW-1", "title": "Tech transfer",
+            "renewal_notice_days": 30}
+    response = client.post(reverse("partnership:contract_create",
+                                   args=[world.acme_contoso.pk]), data)
+    assert "sits under another contract" in response.content.decode()
+    foreign = Contract.objects.get(partnership=world.globex_contoso)
+    response = client.post(reverse("partnership:contract_create", args=[world.acme_contoso.pk]),
+                           {**data, "parent": foreign.pk})
+    assert "parent" in response.context["form"].errors  # not among the choices
+    response = client.post(reverse("partnership:contract_create", args=[world.acme_contoso.pk]),
+                           {**data, "parent": msa.pk})
+    assert response.status_code == 302
+    assert Contract.objects.get(reference="SOW-1").parent == msa
+
+
+def test_rounds_alternate_and_the_stats_show_each_partys_median(world, msa):
+    services.contract_transition(actor=world.alice, contract=msa, status="negotiation")
+    start = datetime.date(2026, 3, 1)
+    services.negotiation_round_add(actor=world.alice, contract=msa, sent_on=start,
+                                   summary="First draft")
+    services.negotiation_round_add(actor=world.bob, contract=msa, sent_on=start + 12 * DAY,
+                                   summary="Liability capped")
+    services.negotiation_round_add(actor=world.alice, contract=msa, sent_on=start + 14 * DAY,
+                                   summary="Accepted the cap, changed payment terms")
+    services.negotiation_round_add(actor=world.bob, contract=msa, sent_on=start + 30 * DAY,
+                                   summary="Payment terms 60 days")
+    rounds = list(msa.rounds.all())
+    assert [r.sent_by for r in rounds] == ["sponsor", "cdmo", "sponsor", "cdmo"]
+    assert [r.turnaround_days for r in rounds] == [12, 2, 16, None]
+    stats = selectors.negotiation_stats(rounds)
+    assert stats.rounds == 4
+    assert stats.median_days == {"cdmo": 14, "sponsor": 2}
+    assert stats.warnings(world.acme_contoso) == ["Contoso CDMO answers in 14 days (median)"]
+
+
+def test_home_warns_of_strained_negotiations_and_renewals(world, login):
+    world.acme_contoso.negotiation_round_threshold = 2
+    world.acme_contoso.save()
+    strained = ContractFactory(partnership=world.acme_contoso, reference="NDA-7",
+                               title="Slow NDA")
+    for number in (1, 2, 3):
+        NegotiationRoundFactory(contract=strained, number=number)
+    today = timezone.localdate()
+    ContractFactory(partnership=world.acme_contoso, reference="QA-1", title="Quality agreement",
+                    status="executed", effective_date=today - 300 * DAY,
+                    expiry_date=today + 20 * DAY, renewal_notice_days=60)
+    ContractFactory(partnership=world.acme_contoso, reference="MSA-9", title="Far from expiry",
+                    status="executed", effective_date=today, expiry_date=today + 400 * DAY)
+    page = login(world.bob).get(world.acme_contoso.get_absolute_url()).content.decode()
+    assert "Slow NDA" in page and "3 rounds (more than 2)" in page
+    assert "QA-1 Quality agreement" in page and "renewal notice period" in page
+    assert "Far from expiry" not in page
+
+
+def test_upload_checks_type_and_size_and_downloads_are_scoped(world, login, msa, settings):
+    client = login(world.bob)
+    upload = url("contractdocument_create", msa)
+    response = client.post(upload, {"file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert "not allowed" in response.content.decode()
+    big = SimpleUploadedFile("big.pdf", b"0" * (ContractDocument.MAX_BYTES + 1))
+    assert "at most 20 MB" in client.post(upload, {"file": big}).content.decode()
+    assert client.post(upload, {"file": SimpleUploadedFile(
+        "redline.docx", b"PK\x03\x04")}).status_code == 302
+    document = ContractDocument.objects.get(contract=msa)
+    assert not document.file.path.startswith(str(settings.STATIC_ROOT))
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK\x03\x04"
+    assert "attachment" in response["Content-Disposition"]
+    assert login(world.carol).get(document.get_absolute_url()).status_code == 404
+
+
+def test_api_runs_a_contract_through_its_lifecycle(world):
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    created = client.post("/api/v1/contracts/", {
+        "partnership": world.acme_contoso.pk, "kind": "nda", "reference": "NDA-1",
+        "title": "Confidentiality", "renewal_notice_days": 30}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    bad = client.post(f"/api/v1/contracts/{pk}/transition/", {"status": "expired"},
+                      format="json")
+    assert bad.status_code == 400 and "status" in bad.json()
+    ok = client.post(f"/api/v1/contracts/{pk}/transition/", {"status": "negotiation"},
+                     format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "negotiation"
+    round_ = client.post("/api/v1/negotiation-rounds/", {
+        "contract": pk, "sent_on": "2026-05-01", "summary": "Our draft"}, format="json")
+    assert round_.status_code == 201 and round_.json()["sent_by"] == "sponsor"
+    answered = client.patch(f"/api/v1/negotiation-rounds/{round_.json()['id']}/",
+                            {"answered_on": "2026-04-01"}, format="json")
+    assert answered.status_code == 400 and "answered_on" in answered.json()
+
+
+def test_contract_list_uses_a_bounded_number_of_queries(world, login,
+                                                         django_assert_max_num_queries):
+    client = login(world.alice)
+    list_url = reverse("partnership:contract_list", args=[world.acme_contoso.pk])
+    client.get(list_url)
+    for _ in range(30):
+        NegotiationRoundFactory(contract=ContractFactory(partnership=world.acme_contoso))
+    with django_assert_max_num_queries(10):
+        assert client.get(list_url).status_code == 200
