@@ -4,12 +4,22 @@ Idempotent: run it again and it updates what exists instead of adding duplicates
 sponsor's programs and people never appear in another sponsor's partnership.
 """
 
+import datetime
 import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from partnership.models import (
+    Contract,
+    Membership,
+    NegotiationRound,
+    Organization,
+    Partnership,
+    Program,
+    Site,
+    User,
+)
 
 ORGANIZATIONS = {
     "Northwind Biologics": "sponsor",
@@ -80,6 +90,42 @@ PROGRAMS = [
     (HM, "HLX-12", "Helixumab", "biologic", "commercial", False),
 ]
 
+D = datetime.date
+CONTRACTS = [
+    # partnership, reference, kind, title, parent, status, effective, expiry, notice days
+    (NM, "MSA-NWM-2024", "msa", "Master services agreement", None, "executed",
+     D(2024, 2, 1), D(2027, 1, 31), 90),
+    (NM, "QA-NWM-01", "quality_agreement", "Quality agreement (biologics DS/DP)",
+     "MSA-NWM-2024", "executed", D(2024, 3, 15), None, 90),
+    (NM, "SOW-NWM-07", "sow", "Velarimab PPQ campaign, Boston", "MSA-NWM-2024",
+     "negotiation", None, None, 60),
+    (NM, "CO-NWM-03", "change_order", "Torvacept additional engineering run",
+     "MSA-NWM-2024", "draft", None, None, 30),
+    (NA, "MSA-NWA-2025", "msa", "Master testing services agreement", None, "executed",
+     D(2025, 1, 1), D(2028, 12, 31), 120),
+    (NA, "SOW-NWA-02", "sow", "Velarimab stability program 2026", "MSA-NWA-2025",
+     "executed", D(2026, 1, 10), D(2026, 12, 31), 30),
+    (HM, "MSA-HLX-MER", "msa", "Master manufacturing agreement", None, "executed",
+     D(2023, 6, 1), D(2028, 5, 31), 180),
+    (HM, "SOW-HLX-12", "sow", "Helixumab commercial drug substance supply", "MSA-HLX-MER",
+     "negotiation", None, None, 90),
+]
+ROUNDS = {
+    # reference: [(sent by, sent on, answered on, summary)]
+    "SOW-NWM-07": [
+        ("sponsor", D(2026, 6, 2), D(2026, 6, 30), "First draft: three PPQ batches, 2026 Q4."),
+        ("cdmo", D(2026, 6, 30), D(2026, 7, 3), "Slot moved to 2027 Q1; price per batch up."),
+        ("sponsor", D(2026, 7, 3), D(2026, 8, 14), "Accepted Q1; asked for a fixed price."),
+        ("cdmo", D(2026, 8, 14), D(2026, 8, 18), "Fixed price with raw-material clause."),
+        ("sponsor", D(2026, 8, 18), D(2026, 9, 29), "Capped the raw-material clause at 5 %."),
+        ("cdmo", D(2026, 9, 29), None, "Cap at 8 %; added cancellation fees."),
+    ],
+    "SOW-HLX-12": [
+        ("sponsor", D(2026, 9, 1), D(2026, 9, 9), "First draft: 12 batches a year."),
+        ("cdmo", D(2026, 9, 9), None, "10 batches in year one; forecast every quarter."),
+    ],
+}
+
 
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
@@ -110,11 +156,29 @@ class Command(BaseCommand):
             Program.objects.update_or_create(partnership=partnership, code=code, defaults={
                 "name": name, "modality": modality, "phase": phase, "is_internal": internal,
                 "author_organization": partnership.sponsor})
+        self._contracts(partnerships)
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(PEOPLE) + 1} people, {len(partnerships)} partnerships "
             f"(operator: {admin.email})."))
+
+    def _contracts(self, partnerships):
+        for pair, reference, kind, title, parent, status, effective, expiry, notice in CONTRACTS:
+            partnership = partnerships[pair]
+            contract, _ = Contract.objects.update_or_create(
+                partnership=partnership, reference=reference, defaults={
+                    "kind": kind, "title": title, "status": status, "effective_date": effective,
+                    "expiry_date": expiry, "renewal_notice_days": notice,
+                    "author_organization": partnership.sponsor,
+                    "parent": Contract.objects.filter(partnership=partnership,
+                                                      reference=parent).first()})
+            for number, (party, sent, answered, summary) in enumerate(
+                    ROUNDS.get(reference, []), start=1):
+                NegotiationRound.objects.update_or_create(
+                    contract=contract, number=number, defaults={
+                        "partnership": partnership, "sent_by": party, "sent_on": sent,
+                        "answered_on": answered, "summary": summary})
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)
