@@ -8,10 +8,19 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from partnership import services
-from partnership.filters import ContractFilter, MembershipFilter, ProgramFilter, SiteFilter
+from partnership.filters import (
+    ContractFilter,
+    DeliverableFilter,
+    MembershipFilter,
+    ProgramFilter,
+    SiteFilter,
+)
 from partnership.models import (
+    AcceptanceCriterion,
     Contract,
     ContractDocument,
+    Deliverable,
+    DeliverableReview,
     Membership,
     NegotiationRound,
     Organization,
@@ -271,4 +280,137 @@ routes += [
     ("contracts", ContractViewSet, "contract"),
     ("negotiation-rounds", NegotiationRoundViewSet, "negotiationround"),
     ("contract-documents", ContractDocumentViewSet, "contractdocument"),
+]
+
+
+class ScopedSowField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return visible(Contract, self.context["request"].user).filter(kind=Contract.Kind.SOW)
+
+
+class AcceptanceCriterionSerializer(serializers.ModelSerializer):
+    deliverable = serializers.PrimaryKeyRelatedField(queryset=Deliverable.objects.none())
+
+    class Meta:
+        model = AcceptanceCriterion
+        fields = ["id", "partnership", "deliverable", "text", "created_at"]
+        read_only_fields = ["partnership", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["deliverable"].queryset = visible(Deliverable, self.context["request"].user)
+        return fields
+
+    def create(self, validated_data):
+        return services.acceptance_criterion_add(actor=self.context["request"].user,
+                                                 **validated_data)
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    sow = ScopedSowField()
+    criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "partnership", "sow", "title", "description", "due_date",
+                  "responsible_party", "status", "criteria", "criteria_agreed_at",
+                  "rejection_count", "accepted_first_time", "is_internal",
+                  "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["status", "criteria_agreed_at", "rejection_count",
+                            "author_organization", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.deliverable_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("partnership", None)
+        return services.deliverable_update(actor=self.context["request"].user,
+                                           deliverable=instance, **validated_data)
+
+
+class CriterionResultSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    met = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    results = CriterionResultSerializer(many=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliverableReviewSerializer(serializers.ModelSerializer):
+    results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliverableReview
+        fields = ["id", "partnership", "deliverable", "decision", "comment", "reviewed_by",
+                  "reviewed_at", "results"]
+
+    def get_results(self, review) -> list[dict]:
+        return [{"criterion": r.criterion_id, "met": r.met, "comment": r.comment}
+                for r in review.results.all()]
+
+
+class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """Deliverables of SOWs. POST .../transition/ {"status": "in_progress" | "delivered"};
+    the receiving party POSTs .../review/ with a result for every criterion."""
+
+    model = Deliverable
+    serializer_class = DeliverableSerializer
+    filterset_class = DeliverableFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("criteria")
+
+    @extend_schema(request=TransitionSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        deliverable = self.get_object()
+        status = request.data.get("status", "")
+        deliverable = services.deliverable_transition(actor=request.user,
+                                                      deliverable=deliverable, status=status)
+        return Response(self.get_serializer(deliverable).data)
+
+    @extend_schema(request=ReviewInputSerializer, responses=DeliverableReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        deliverable = self.get_object()
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = {row["criterion"]: (row["met"], row["comment"])
+                   for row in data.validated_data["results"]}
+        review = services.deliverable_review(actor=request.user, deliverable=deliverable,
+                                             results=results,
+                                             comment=data.validated_data["comment"])
+        return Response(DeliverableReviewSerializer(review).data, status=201)
+
+
+class AcceptanceCriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                 mixins.CreateModelMixin, ScopedViewSet):
+    """Acceptance criteria; added while the deliverable is planned, fixed once work starts."""
+
+    model = AcceptanceCriterion
+    serializer_class = AcceptanceCriterionSerializer
+    filterset_fields = ["deliverable"]
+
+
+class DeliverableReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               ScopedViewSet):
+    """Decisions on deliveries, criterion by criterion."""
+
+    model = DeliverableReview
+    serializer_class = DeliverableReviewSerializer
+    filterset_fields = ["deliverable"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("results")
+
+
+routes += [
+    ("deliverables", DeliverableViewSet, "deliverable"),
+    ("acceptance-criteria", AcceptanceCriterionViewSet, "acceptancecriterion"),
+    ("deliverable-reviews", DeliverableReviewViewSet, "deliverablereview"),
 ]

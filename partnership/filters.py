@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from partnership.models import Contract, Membership, Organization, Program, Site
+from partnership.models import Contract, Deliverable, Membership, Organization, Program, Site
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -99,3 +99,21 @@ class ContractFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+
+class DeliverableFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=Deliverable.Status.choices,
+                                         empty_label="Any status")
+    responsible_party = django_filters.ChoiceFilter(
+        choices=Organization.Kind.choices, label="Responsible", empty_label="Either party")
+    ordering = django_filters.OrderingFilter(
+        fields=(("due_date", "due"), ("title", "title"), ("status", "status")),
+    )
+
+    class Meta:
+        model = Deliverable
+        fields = ["q", "status", "responsible_party"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(sow__reference__icontains=value))

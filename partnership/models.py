@@ -540,3 +540,122 @@ class ContractDocument(models.Model):
     def clean(self) -> None:
         if self.file and self.file.size > self.MAX_BYTES:
             raise ValidationError({"file": "Files may be at most 20 MB."})
+
+
+class Deliverable(SharedRecord):
+    """Something an SOW promises, with acceptance criteria agreed before work starts (fitness
+    for use, not only release specifications) and a decision against them on receipt."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned: agreeing criteria"
+        IN_PROGRESS = "in_progress", "In progress"
+        DELIVERED = "delivered", "Delivered: awaiting review"
+        ACCEPTED = "accepted", "Accepted"
+
+    WORKFLOW = Workflow({
+        Status.PLANNED: {Status.IN_PROGRESS: "Criteria agreed: start work"},
+        Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
+        # delivered → accepted, or back to in progress, only through a review
+    })
+
+    sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",
+                            verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    due_date = models.DateField()
+    responsible_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
+                                         default=Organization.Kind.CDMO)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rejection_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["due_date", "title"]
+        indexes = [models.Index(fields=["partnership", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:deliverable_detail", args=[self.partnership_id, self.pk])
+
+    def clean(self) -> None:
+        if self.sow_id and self.partnership_id and (
+                self.sow.partnership_id != self.partnership_id or
+                self.sow.kind != Contract.Kind.SOW):
+            raise ValidationError({"sow": "Choose a statement of work of this partnership."})
+
+    @property
+    def receiving_party(self) -> str:
+        return "sponsor" if self.responsible_party == "cdmo" else "cdmo"
+
+    @property
+    def accepted_first_time(self) -> bool | None:
+        if self.status != self.Status.ACCEPTED:
+            return None
+        return self.rejection_count == 0
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and \
+            self.due_date < today
+
+
+class AcceptanceCriterion(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE,
+                                    related_name="criteria")
+    text = models.CharField("criterion", max_length=300,
+                            help_text="What the receiving party will check, e.g. "
+                                      "“purity ≥ 98 % by HPLC, usable for the tox study”.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DeliverableReview(models.Model):
+    """The receiving party's decision on a delivery, criterion by criterion."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE,
+                                    related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.deliverable}"
+
+
+class CriterionResult(models.Model):
+    review = models.ForeignKey(DeliverableReview, on_delete=models.CASCADE,
+                               related_name="results")
+    criterion = models.ForeignKey(AcceptanceCriterion, on_delete=models.PROTECT,
+                                  related_name="results")
+    met = models.BooleanField()
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["criterion_id"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"],
+                                               name="result_unique_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'met' if self.met else 'not met'}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership.models import (
     Contract,
+    Deliverable,
     Membership,
     Organization,
     Partnership,
@@ -132,3 +133,16 @@ def contract_alerts(*, user: User, partnership: Partnership) -> dict:
         if warnings:
             strained.append((contract, warnings))
     return {"renewals": renewals, "strained_negotiations": strained}
+
+
+def deliverable_list(*, user: User, partnership: Partnership) -> QuerySet[Deliverable]:
+    return (
+        Deliverable.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("sow").annotate(criteria_count=Count("criteria"))
+    )
+
+
+def deliverable_get(*, user: User, partnership: Partnership, pk: int) -> Deliverable:
+    return get_object_or_404(
+        Deliverable.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("sow"), pk=pk)

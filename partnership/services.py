@@ -2,11 +2,16 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from partnership.models import (
+    AcceptanceCriterion,
     Contract,
     ContractDocument,
+    CriterionResult,
+    Deliverable,
+    DeliverableReview,
     Membership,
     NegotiationRound,
     Organization,
@@ -206,3 +211,96 @@ def contract_document_upload(*, actor: User, contract: Contract, file) -> Contra
     document.full_clean()
     document.save()
     return document
+
+
+DELIVERABLE_FIELDS = ("sow", "title", "description", "due_date", "responsible_party",
+                      "is_internal")
+
+
+@transaction.atomic
+def deliverable_create(*, actor: User, partnership: Partnership, **fields) -> Deliverable:
+    _require_writer(actor, partnership)
+    deliverable = Deliverable(
+        partnership=partnership, author_organization_id=actor.organization_id, created_by=actor,
+        **{name: fields[name] for name in DELIVERABLE_FIELDS if name in fields})
+    deliverable.full_clean()
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> Deliverable:
+    _require_writer(actor, deliverable.partnership)
+    for name in DELIVERABLE_FIELDS:
+        if name in fields:
+            setattr(deliverable, name, fields[name])
+    deliverable.full_clean()
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
+def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
+                             text: str) -> AcceptanceCriterion:
+    """Criteria are agreed before work starts: they can be added only while planned."""
+    _require_writer(actor, deliverable.partnership)
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.status != Deliverable.Status.PLANNED:
+        raise ValidationError("The acceptance criteria were agreed when work started; "
+                              "they cannot change now.")
+    criterion = AcceptanceCriterion(partnership=deliverable.partnership,
+                                    deliverable=deliverable, text=text)
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def deliverable_transition(*, actor: User, deliverable: Deliverable,
+                           status: str) -> Deliverable:
+    _require_writer(actor, deliverable.partnership)
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    Deliverable.WORKFLOW.check(deliverable.status, status)
+    if status == Deliverable.Status.IN_PROGRESS:
+        if not deliverable.criteria.exists():
+            raise ValidationError("Agree at least one acceptance criterion before work starts.")
+        deliverable.criteria_agreed_at = timezone.now()
+    if status == Deliverable.Status.DELIVERED and \
+            deliverable.partnership.party_of(actor) != deliverable.responsible_party:
+        raise PermissionDenied("Only the responsible party marks its deliverable delivered.")
+    deliverable.status = status
+    deliverable.save(update_fields=["status", "criteria_agreed_at", "updated_at"])
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[int, tuple],
+                       comment: str = "") -> DeliverableReview:
+    """The receiving party judges each criterion; all met accepts, anything else rejects and
+    reopens the work. `results` maps criterion id to (met, comment)."""
+    _require_writer(actor, deliverable.partnership)
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
+        raise PermissionDenied("The receiving party reviews a deliverable.")
+    if deliverable.status != Deliverable.Status.DELIVERED:
+        raise ValidationError("Only a delivered deliverable can be reviewed.")
+    criteria = list(deliverable.criteria.all())
+    missing = [c.text for c in criteria if c.pk not in results]
+    if missing:
+        raise ValidationError(f"Judge every criterion; missing: {'; '.join(missing)}.")
+    accepted = all(results[c.pk][0] for c in criteria)
+    if not accepted and not comment.strip():
+        raise ValidationError({"comment": "Say why the deliverable is rejected."})
+    review = DeliverableReview.objects.create(
+        partnership=deliverable.partnership, deliverable=deliverable, comment=comment,
+        decision="accepted" if accepted else "rejected", reviewed_by=actor)
+    CriterionResult.objects.bulk_create([
+        CriterionResult(review=review, criterion=c, met=bool(results[c.pk][0]),
+                        comment=results[c.pk][1] or "") for c in criteria])
+    if accepted:
+        deliverable.status = Deliverable.Status.ACCEPTED
+    else:
+        deliverable.status = Deliverable.Status.IN_PROGRESS
+        deliverable.rejection_count += 1
+    deliverable.save(update_fields=["status", "rejection_count", "updated_at"])
+    return review

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership import contract_views, views
+from partnership import contract_views, deliverable_views, views
 
 app_name = "partnership"
 
@@ -37,6 +37,21 @@ urlpatterns = [
     path("p/<int:partnership_pk>/documents/<int:pk>/",
          contract_views.ContractDocumentDownloadView.as_view(),
          name="contractdocument_download"),
+    path("p/<int:partnership_pk>/deliverables/", deliverable_views.DeliverableListView.as_view(),
+         name="deliverable_list"),
+    path("p/<int:partnership_pk>/deliverables/new/",
+         deliverable_views.DeliverableCreateView.as_view(), name="deliverable_create"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/",
+         deliverable_views.DeliverableDetailView.as_view(), name="deliverable_detail"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/edit/",
+         deliverable_views.DeliverableEditView.as_view(), name="deliverable_edit"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/transition/",
+         deliverable_views.DeliverableTransitionView.as_view(),
+         name="deliverable_transition"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/criteria/new/",
+         deliverable_views.CriterionCreateView.as_view(), name="acceptancecriterion_create"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/review/",
+         deliverable_views.DeliverableReviewView.as_view(), name="deliverablereview_create"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

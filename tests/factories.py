@@ -6,8 +6,12 @@ import factory
 from django.core.files.base import ContentFile
 
 from partnership.models import (
+    AcceptanceCriterion,
     Contract,
     ContractDocument,
+    CriterionResult,
+    Deliverable,
+    DeliverableReview,
     Membership,
     NegotiationRound,
     Organization,
@@ -121,3 +125,34 @@ class ContractDocumentFactory(factory.django.DjangoModelFactory):
     name = "draft.pdf"
     size = 9
     file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n", name="draft.pdf"))
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deliverable
+
+    sow = factory.SubFactory(ContractFactory, kind=Contract.Kind.SOW)
+    partnership = factory.SelfAttribute("sow.partnership")
+    author_organization = factory.SelfAttribute("partnership.sponsor")
+    title = factory.Sequence(lambda n: f"Deliverable {n}")
+    due_date = datetime.date(2026, 12, 1)
+    status = Deliverable.Status.DELIVERED
+
+
+class AcceptanceCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AcceptanceCriterion
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    partnership = factory.SelfAttribute("deliverable.partnership")
+    text = factory.Sequence(lambda n: f"Criterion {n}")
+
+
+def reviewed(deliverable, reviewer, met=True):
+    """A review of every criterion of a deliverable (a rejection when met is False)."""
+    review = DeliverableReview.objects.create(
+        partnership=deliverable.partnership, deliverable=deliverable, reviewed_by=reviewer,
+        decision="accepted" if met else "rejected", comment="Checked")
+    for criterion in deliverable.criteria.all():
+        CriterionResult.objects.create(review=review, criterion=criterion, met=met)
+    return review

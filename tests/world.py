@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from partnership.models import Membership, Organization, Partnership, Program, Site, User
 from tests.factories import (
+    AcceptanceCriterionFactory,
     ContractDocumentFactory,
     ContractFactory,
+    DeliverableFactory,
     MembershipFactory,
     NegotiationRoundFactory,
     OrganizationFactory,
@@ -25,6 +27,7 @@ from tests.factories import (
     ProgramFactory,
     SiteFactory,
     UserFactory,
+    reviewed,
 )
 
 
@@ -92,6 +95,9 @@ def build_world() -> World:
         contract = ContractFactory(partnership=partnership, title=name)
         NegotiationRoundFactory(contract=contract, number=1)
         ContractDocumentFactory(contract=contract)
+        deliverable = DeliverableFactory(sow__partnership=partnership, sow__parent=contract)
+        AcceptanceCriterionFactory(deliverable=deliverable)
+        reviewed(deliverable, reviewer=partnership.memberships.first().user, met=False)
     return World(
         acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
         acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,

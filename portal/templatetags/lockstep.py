@@ -11,7 +11,8 @@ def with_class(field):
     """Render a form field with Bootstrap's class for its widget, marked invalid on errors."""
     kind = field.widget_type
     css = {"select": "form-select", "selectmultiple": "form-select",
-           "checkbox": "form-check-input"}.get(kind, "form-control")
+           "checkbox": "form-check-input", "radioselect": "form-check-input",
+           }.get(kind, "form-control")
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}

@@ -134,3 +134,44 @@ def test_contract_negotiation_as_both_parties(page, browser, demo):
     expect(page.get_by_text("Executed").first).to_be_visible()
     cdmo.reload()
     expect(cdmo.get_by_text("Executed").first).to_be_visible()
+
+
+def test_deliverable_acceptance_as_both_parties(page, browser, demo):
+    title = "Phase 3 clinical drug substance, lot 3"
+    cdmo = browser.new_context().new_page()
+    log_in(cdmo, demo, "mei@meridian.example")
+    cdmo.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
+    cdmo.get_by_role("navigation", name="Partnership").get_by_role(
+        "link", name="Deliverables").click()
+    cdmo.get_by_role("link", name=title).click()
+    expect(cdmo.get_by_text("Delivered: awaiting review").first).to_be_visible()
+    expect(cdmo.get_by_role("link", name="Review against the criteria")).to_have_count(0)
+
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(cdmo.url)
+    page.get_by_role("link", name="Review against the criteria").click()
+    dialog = page.locator("dialog[open]")
+    groups = dialog.get_by_role("group")
+    expect(groups).to_have_count(3)
+    groups.nth(0).get_by_label("Met", exact=True).check()
+    groups.nth(1).get_by_label("Not met").check()
+    groups.nth(2).get_by_label("Met", exact=True).check()
+    dialog.get_by_label("Overall comment").fill("Stability data for the 90-day hold is missing")
+    dialog.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Rejected").first).to_be_visible()
+    expect(page.get_by_text("In progress").first).to_be_visible()
+
+    cdmo.reload()
+    expect(cdmo.get_by_text("Stability data for the 90-day hold is missing")).to_be_visible()
+    cdmo.get_by_role("button", name="Mark delivered").click()
+    expect(cdmo.get_by_text("Delivered: awaiting review").first).to_be_visible()
+
+    page.reload()
+    page.get_by_role("link", name="Review against the criteria").click()
+    dialog = page.locator("dialog[open]")
+    for index in range(3):
+        dialog.get_by_role("group").nth(index).get_by_label("Met", exact=True).check()
+    dialog.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Accepted after 1 rejection")).to_be_visible()
+    cdmo.reload()
+    expect(cdmo.get_by_text("Accepted after 1 rejection")).to_be_visible()

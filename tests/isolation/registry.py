@@ -5,8 +5,11 @@ which objects of a foreign partnership fill its parameters, or why it shows no t
 """
 
 from partnership.models import (
+    AcceptanceCriterion,
     Contract,
     ContractDocument,
+    Deliverable,
+    DeliverableReview,
     Membership,
     NegotiationRound,
     Partnership,
@@ -14,6 +17,15 @@ from partnership.models import (
     Site,
     User,
 )
+
+
+def _deliverables(p):
+    return [{"partnership_pk": p.pk, "deliverable_pk": d.pk}
+            for d in Deliverable.objects.filter(partnership=p)]
+
+
+def _ids(model, p):
+    return list(model.objects.filter(partnership=p).values_list("pk", flat=True))
 
 
 def _contracts(p, **extra):
@@ -47,6 +59,13 @@ SCOPED_URLS = {
     "partnership:negotiationround_answer": lambda p: [
         {"partnership_pk": p.pk, "contract_pk": r.contract_id, "pk": r.pk}
         for r in NegotiationRound.objects.filter(partnership=p)],
+    "partnership:deliverable_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:deliverable_create": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:deliverable_detail": _deliverables,
+    "partnership:deliverable_edit": _deliverables,
+    "partnership:deliverable_transition": _deliverables,
+    "partnership:acceptancecriterion_create": _deliverables,
+    "partnership:deliverablereview_create": _deliverables,
     "partnership:contractdocument_download": lambda p: [
         {"partnership_pk": p.pk, "pk": d.pk} for d in ContractDocument.objects.filter(
             partnership=p)],
@@ -86,6 +105,9 @@ API_ROUTES = {
         partnership=p).values_list("pk", flat=True)),
     "contractdocument": lambda p: list(ContractDocument.objects.filter(
         partnership=p).values_list("pk", flat=True)),
+    "deliverable": lambda p: _ids(Deliverable, p),
+    "acceptancecriterion": lambda p: _ids(AcceptanceCriterion, p),
+    "deliverablereview": lambda p: _ids(DeliverableReview, p),
 }
 
 

@@ -9,9 +9,14 @@ import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.models import (
+    AcceptanceCriterion,
     Contract,
+    CriterionResult,
+    Deliverable,
+    DeliverableReview,
     Membership,
     NegotiationRound,
     Organization,
@@ -101,12 +106,16 @@ CONTRACTS = [
      "negotiation", None, None, 60),
     (NM, "CO-NWM-03", "change_order", "Torvacept additional engineering run",
      "MSA-NWM-2024", "draft", None, None, 30),
+    (NM, "SOW-NWM-05", "sow", "Velarimab clinical supply 2026", "MSA-NWM-2024", "executed",
+     D(2025, 11, 1), D(2026, 12, 31), 60),
     (NA, "MSA-NWA-2025", "msa", "Master testing services agreement", None, "executed",
      D(2025, 1, 1), D(2028, 12, 31), 120),
     (NA, "SOW-NWA-02", "sow", "Velarimab stability program 2026", "MSA-NWA-2025",
      "executed", D(2026, 1, 10), D(2026, 12, 31), 30),
     (HM, "MSA-HLX-MER", "msa", "Master manufacturing agreement", None, "executed",
      D(2023, 6, 1), D(2028, 5, 31), 180),
+    (HM, "SOW-HLX-09", "sow", "Helixumab process characterization", "MSA-HLX-MER",
+     "executed", D(2026, 2, 1), D(2027, 3, 31), 60),
     (HM, "SOW-HLX-12", "sow", "Helixumab commercial drug substance supply", "MSA-HLX-MER",
      "negotiation", None, None, 90),
 ]
@@ -125,6 +134,29 @@ ROUNDS = {
         ("cdmo", D(2026, 9, 9), None, "10 batches in year one; forecast every quarter."),
     ],
 }
+
+DELIVERABLES = [
+    # sow, title, responsible, due, status, rejections, criteria, (review met flags, comment)
+    ("SOW-NWM-05", "Engineering run executed batch record", "cdmo", D(2026, 3, 20),
+     "accepted", 0, ["Batch record complete and reviewed by Meridian QA",
+                     "Yield within 15 % of the process description"]),
+    ("SOW-NWM-05", "Phase 3 clinical drug substance, lot 3", "cdmo", D(2026, 11, 15),
+     "delivered", 0, ["Meets release specification incl. potency 80–125 %",
+                      "Fit for drug product fill within 90 days (stability data supplied)",
+                      "Certificate of analysis and TSE/BSE statement attached"]),
+    ("SOW-NWM-05", "Reference standard qualification report", "cdmo", D(2026, 10, 30),
+     "in_progress", 1, ["Purity ≥ 99 % by SEC-HPLC",
+                        "Usable as the primary standard for the potency assay"]),
+    ("SOW-NWM-05", "Updated process description", "sponsor", D(2026, 12, 20), "planned", 0,
+     ["Reflects the scale-up parameters agreed in the tech-transfer meeting"]),
+    ("SOW-NWA-02", "12-month stability pull results", "cdmo", D(2026, 9, 30), "accepted", 0,
+     ["All stability-indicating methods run", "Trend report with out-of-trend flags"]),
+    ("SOW-NWA-02", "HPLC method transfer report", "cdmo", D(2026, 11, 10), "delivered", 0,
+     ["Transfer acceptance criteria of the protocol met", "Raw data available on request"]),
+    ("SOW-HLX-09", "Process characterization report", "cdmo", D(2027, 1, 31), "in_progress",
+     0, ["Proven acceptable ranges for all critical process parameters",
+         "Supports the BLA section 3.2.S.2.6 narrative"]),
+]
 
 
 class Command(BaseCommand):
@@ -157,6 +189,7 @@ class Command(BaseCommand):
                 "name": name, "modality": modality, "phase": phase, "is_internal": internal,
                 "author_organization": partnership.sponsor})
         self._contracts(partnerships)
+        self._deliverables()
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
@@ -179,6 +212,34 @@ class Command(BaseCommand):
                     contract=contract, number=number, defaults={
                         "partnership": partnership, "sent_by": party, "sent_on": sent,
                         "answered_on": answered, "summary": summary})
+
+    def _deliverables(self):
+        for reference, title, party, due, status, rejections, criteria in DELIVERABLES:
+            sow = Contract.objects.select_related("partnership").get(reference=reference)
+            partnership = sow.partnership
+            deliverable, created = Deliverable.objects.update_or_create(
+                sow=sow, title=title, defaults={
+                    "partnership": partnership, "author_organization": partnership.sponsor,
+                    "due_date": due, "responsible_party": party, "status": status,
+                    "rejection_count": rejections,
+                    "criteria_agreed_at": None if status == "planned" else timezone.now()})
+            if not created:
+                continue  # criteria and reviews were written the first time
+            rows = [AcceptanceCriterion.objects.create(
+                partnership=partnership, deliverable=deliverable, text=text)
+                for text in criteria]
+            reviewer = partnership.memberships.filter(
+                user__organization=partnership.sponsor).first().user
+            for decision in ["rejected"] * rejections + (
+                    ["accepted"] if status == "accepted" else []):
+                review = DeliverableReview.objects.create(
+                    partnership=partnership, deliverable=deliverable, decision=decision,
+                    reviewed_by=reviewer, comment="" if decision == "accepted" else
+                    "The qualification data set is incomplete: SEC-HPLC purity is missing.")
+                CriterionResult.objects.bulk_create(
+                    CriterionResult(review=review, criterion=row,
+                                    met=decision == "accepted" or index > 0)
+                    for index, row in enumerate(rows))
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)

@@ -1,0 +1,136 @@
+"""Pages of deliverables: list, detail with criteria and reviews, create, edit, transitions,
+criteria (while planned) and the receiving party's review."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
+
+from partnership import selectors, services
+from partnership.filters import DeliverableFilter
+from partnership.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
+from partnership.models import Contract, Deliverable, DeliverableReview
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import FilteredListView, ServiceFormView
+
+
+class DeliverableMixin(PartnershipMixin):
+    @cached_property
+    def deliverable(self) -> Deliverable:
+        return selectors.deliverable_get(user=self.request.user, partnership=self.partnership,
+                                         pk=self.kwargs["deliverable_pk"])
+
+    def get_success_url(self):
+        return self.deliverable.get_absolute_url()
+
+
+class DeliverableListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/deliverable_list.html"
+    filterset_class = DeliverableFilter
+
+    def get_base_queryset(self):
+        return selectors.deliverable_list(user=self.request.user, partnership=self.partnership)
+
+
+class DeliverableDetailView(DeliverableMixin, TemplateView):
+    template_name = "partnership/deliverable_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        deliverable = self.deliverable
+        party = self.partnership.party_of(self.request.user)
+        transitions = Deliverable.WORKFLOW.next_statuses(deliverable.status)
+        if deliverable.status == Deliverable.Status.IN_PROGRESS and \
+                party != deliverable.responsible_party:
+            transitions = {}  # only the responsible party says it delivered
+        context.update(
+            object=deliverable,
+            criteria=list(deliverable.criteria.all()),
+            reviews=visible(DeliverableReview, self.request.user).filter(
+                deliverable=deliverable).select_related("reviewed_by").prefetch_related(
+                "results__criterion"),
+            transitions=transitions,
+            can_review=(deliverable.status == Deliverable.Status.DELIVERED
+                        and party == deliverable.receiving_party),
+        )
+        return context
+
+
+class DeliverableFormMixin:
+    form_class = DeliverableForm
+    template_name = "partnership/deliverable_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        sows = visible(Contract, self.request.user).filter(partnership=self.partnership,
+                                                           kind=Contract.Kind.SOW)
+        return {**super().get_form_kwargs(), "sows": sows}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Deliverable “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class DeliverableCreateView(DeliverableFormMixin, PartnershipMixin, ServiceFormView):
+    def perform(self, form):
+        return services.deliverable_create(actor=self.request.user,
+                                           partnership=self.partnership, **form.cleaned_data)
+
+
+class DeliverableEditView(DeliverableFormMixin, DeliverableMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.deliverable}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.deliverable, **kwargs)
+
+    def perform(self, form):
+        fresh = Deliverable.objects.get(pk=self.deliverable.pk)
+        return services.deliverable_update(actor=self.request.user, deliverable=fresh,
+                                           **form.cleaned_data)
+
+
+class DeliverableTransitionView(DeliverableMixin, View):
+    requires_write = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            deliverable = services.deliverable_transition(
+                actor=request.user, deliverable=self.deliverable,
+                status=request.POST.get("status", ""))
+            messages.success(request, f"“{deliverable}” is now "
+                                      f"{deliverable.get_status_display().lower()}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        url = self.deliverable.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+class CriterionCreateView(DeliverableMixin, ServiceFormView):
+    requires_write = True
+    form_class = CriterionForm
+    template_name = "partnership/criterion_form.html"
+
+    def perform(self, form):
+        return services.acceptance_criterion_add(actor=self.request.user,
+                                                 deliverable=self.deliverable,
+                                                 **form.cleaned_data)
+
+
+class DeliverableReviewView(DeliverableMixin, ServiceFormView):
+    requires_write = True
+    template_name = "partnership/deliverablereview_form.html"
+
+    def get_form(self, form_class=None):
+        return DeliverableReviewForm(self.request.POST or None,
+                                     criteria=self.deliverable.criteria.all())
+
+    def perform(self, form):
+        review = services.deliverable_review(
+            actor=self.request.user, deliverable=self.deliverable, results=form.results(),
+            comment=form.cleaned_data["comment"])
+        messages.success(self.request, f"Deliverable {review.get_decision_display().lower()}.")
+        return review

@@ -1,0 +1,126 @@
+"""Deliverables: criteria agreed before work, delivery by the responsible party, review by
+the receiving party criterion by criterion, rejection reopening the work."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from partnership import services
+from partnership.models import Deliverable
+from tests.factories import ContractFactory
+
+
+@pytest.fixture
+def deliverable(world):
+    sow = ContractFactory(partnership=world.acme_contoso, kind="sow", reference="SOW-9")
+    return services.deliverable_create(
+        actor=world.alice, partnership=world.acme_contoso, sow=sow, title="Reference standard",
+        due_date=datetime.date(2026, 12, 15), responsible_party="cdmo")
+
+
+def url(name, d):
+    return reverse(f"partnership:{name}", args=[d.partnership_id, d.pk])
+
+
+def test_work_cannot_start_before_criteria_are_agreed(world, deliverable):
+    with pytest.raises(ValidationError, match="at least one acceptance criterion"):
+        services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                        status="in_progress")
+    services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                      text="Purity ≥ 99 % and usable as an assay standard")
+    deliverable = services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                                  status="in_progress")
+    assert deliverable.criteria_agreed_at is not None
+    with pytest.raises(ValidationError, match="cannot change now"):
+        services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                          text="A late extra criterion")
+
+
+def test_only_the_responsible_party_delivers_and_only_the_receiver_reviews(world, deliverable):
+    criterion = services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                                  text="CoA attached")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                    status="in_progress")
+    with pytest.raises(PermissionDenied):
+        services.deliverable_transition(actor=world.alice, deliverable=deliverable,
+                                        status="delivered")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
+    with pytest.raises(PermissionDenied):
+        services.deliverable_review(actor=world.bob, deliverable=deliverable,
+                                    results={criterion.pk: (True, "")})
+
+
+def test_rejection_reopens_and_first_time_acceptance_is_recorded(world, login, deliverable):
+    criterion = services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                                  text="CoA attached")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                    status="in_progress")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
+    client = login(world.alice)
+    review_url = url("deliverablereview_create", deliverable)
+    response = client.post(review_url, {f"met_{criterion.pk}": "no", "comment": ""})
+    assert "Say why" in response.content.decode()  # a rejection needs a reason
+    response = client.post(review_url, {f"met_{criterion.pk}": "no",
+                                        f"note_{criterion.pk}": "CoA missing",
+                                        "comment": "Please send the CoA"})
+    assert response.status_code == 302
+    deliverable.refresh_from_db()
+    assert deliverable.status == "in_progress" and deliverable.rejection_count == 1
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
+    client.post(review_url, {f"met_{criterion.pk}": "yes", "comment": ""})
+    deliverable.refresh_from_db()
+    assert deliverable.status == "accepted" and deliverable.accepted_first_time is False
+    page = login(world.bob).get(url("deliverable_detail", deliverable)).content.decode()
+    assert "Accepted after 1 rejection" in page and "CoA missing" in page
+
+
+def test_every_criterion_must_be_judged(world, deliverable):
+    first = services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                              text="One")
+    services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable, text="Two")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                    status="in_progress")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
+    with pytest.raises(ValidationError, match="missing: Two"):
+        services.deliverable_review(actor=world.alice, deliverable=deliverable,
+                                    results={first.pk: (True, "")})
+    assert not deliverable.reviews.exists()
+
+
+def test_api_walks_a_deliverable_to_acceptance(world, deliverable):
+    cdmo, sponsor = APIClient(), APIClient()
+    cdmo.force_authenticate(world.bob)
+    sponsor.force_authenticate(world.alice)
+    created = sponsor.post("/api/v1/acceptance-criteria/", {
+        "deliverable": deliverable.pk, "text": "Fit for the tox study"}, format="json")
+    assert created.status_code == 201
+    path = f"/api/v1/deliverables/{deliverable.pk}/"
+    assert cdmo.post(path + "transition/", {"status": "in_progress"},
+                     format="json").status_code == 200
+    assert cdmo.post(path + "transition/", {"status": "delivered"},
+                     format="json").status_code == 200
+    review = sponsor.post(path + "review/", {"results": [
+        {"criterion": created.json()["id"], "met": True}]}, format="json")
+    assert review.status_code == 201 and review.json()["decision"] == "accepted"
+    body = sponsor.get(path).json()
+    assert body["status"] == "accepted" and body["accepted_first_time"] is True
+    assert body["partnership"] == world.acme_contoso.pk
+
+
+def test_deliverable_list_uses_a_bounded_number_of_queries(world, login, deliverable,
+                                                            django_assert_max_num_queries):
+    client = login(world.alice)
+    list_url = reverse("partnership:deliverable_list", args=[world.acme_contoso.pk])
+    client.get(list_url)
+    for n in range(30):
+        services.deliverable_create(actor=world.alice, partnership=world.acme_contoso,
+                                    sow=deliverable.sow, title=f"Batch record {n}",
+                                    due_date=datetime.date(2026, 12, 1))
+    with django_assert_max_num_queries(10):
+        page = client.get(list_url)
+    total = Deliverable.objects.filter(partnership=world.acme_contoso).count()
+    assert page.status_code == 200 and f"{total} in all" in page.content.decode()
+    assert total > 30
