@@ -17,14 +17,17 @@ from partnership.filters import (
 )
 from partnership.models import (
     AcceptanceCriterion,
+    CommunicationPlan,
     Contract,
     ContractDocument,
     Deliverable,
     DeliverableReview,
+    EscalationLevel,
     Membership,
     NegotiationRound,
     Organization,
     Partnership,
+    PointOfContact,
     Program,
     Site,
     User,
@@ -413,4 +416,87 @@ routes += [
     ("deliverables", DeliverableViewSet, "deliverable"),
     ("acceptance-criteria", AcceptanceCriterionViewSet, "acceptancecriterion"),
     ("deliverable-reviews", DeliverableReviewViewSet, "deliverablereview"),
+]
+
+
+class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return visible(User, self.context["request"].user)
+
+
+class PointOfContactSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    primary = ScopedPersonField()
+    backup = ScopedPersonField(required=False, allow_null=True)
+
+    class Meta:
+        model = PointOfContact
+        fields = ["id", "partnership", "party", "function", "primary", "backup", "updated_at"]
+        read_only_fields = ["party", "updated_at"]
+        validators = []
+
+    def create(self, validated_data):
+        return services.contact_set(actor=self.context["request"].user, **validated_data)
+
+
+class CommunicationPlanSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+
+    class Meta:
+        model = CommunicationPlan
+        fields = ["id", "partnership", "ground_rules", "meeting_cadence", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []
+
+    def create(self, validated_data):
+        return services.communication_plan_update(actor=self.context["request"].user,
+                                                  **validated_data)
+
+
+class EscalationLevelSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    people = ScopedPersonField(many=True)
+
+    class Meta:
+        model = EscalationLevel
+        fields = ["id", "partnership", "level", "name", "days_allowed", "people"]
+        validators = []
+
+    def create(self, validated_data):
+        return services.escalation_level_set(actor=self.context["request"].user,
+                                             **validated_data)
+
+
+class PointOfContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.CreateModelMixin, ScopedViewSet):
+    """Contacts per function and party. POST names (or replaces) your own party's contact."""
+
+    model = PointOfContact
+    serializer_class = PointOfContactSerializer
+    filterset_fields = ["function", "party"]
+
+
+class CommunicationPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               mixins.CreateModelMixin, ScopedViewSet):
+    """Ground rules and meeting cadence; POST writes the partnership's plan."""
+
+    model = CommunicationPlan
+    serializer_class = CommunicationPlanSerializer
+
+
+class EscalationLevelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, ScopedViewSet):
+    """The escalation path, level by level; POST sets (or replaces) a level."""
+
+    model = EscalationLevel
+    serializer_class = EscalationLevelSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("people")
+
+
+routes += [
+    ("points-of-contact", PointOfContactViewSet, "pointofcontact"),
+    ("communication-plans", CommunicationPlanViewSet, "communicationplan"),
+    ("escalation-levels", EscalationLevelViewSet, "escalationlevel"),
 ]

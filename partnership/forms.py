@@ -6,7 +6,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from partnership.models import Contract, Deliverable, Membership, Program, User
+from partnership.models import Contract, Deliverable, Function, Membership, Program, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
                      sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
@@ -123,3 +123,32 @@ class DeliverableReviewForm(forms.Form):
     def results(self) -> dict[int, tuple]:
         return {c.pk: (self.cleaned_data[f"met_{c.pk}"], self.cleaned_data[f"note_{c.pk}"])
                 for c in self.criteria}
+
+
+class ContactForm(forms.Form):
+    function = forms.ChoiceField(choices=Function.choices)
+    primary = forms.ModelChoiceField(queryset=User.objects.none(), label="Point of contact")
+    backup = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary"].queryset = colleagues
+        self.fields["backup"].queryset = colleagues
+
+
+class CommunicationPlanForm(forms.Form):
+    ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    meeting_cadence = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class EscalationLevelForm(forms.Form):
+    level = forms.IntegerField(min_value=1, max_value=9)
+    name = forms.CharField(max_length=100)
+    days_allowed = forms.IntegerField(min_value=1, max_value=90, initial=5,
+                                      label="Days before it moves up")
+    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(),
+                                            widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = members

@@ -159,6 +159,8 @@ class Site(models.Model):
     status_date = models.DateField(
         null=True, blank=True, help_text="When the site closes or closed."
     )
+    opens_at = models.TimeField(default=datetime.time(8, 0), help_text="Local time.")
+    closes_at = models.TimeField(default=datetime.time(17, 0), help_text="Local time.")
 
     objects = SiteQuerySet.as_manager()
 
@@ -177,6 +179,13 @@ class Site(models.Model):
 
     def local_now(self):
         return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    def working_hours_in(self, zone) -> tuple[datetime.datetime, datetime.datetime]:
+        """Today's working hours of the site, as datetimes in `zone` (the viewer's)."""
+        local = zoneinfo.ZoneInfo(self.time_zone)
+        today = self.local_now().date()
+        return (datetime.datetime.combine(today, self.opens_at, local).astimezone(zone),
+                datetime.datetime.combine(today, self.closes_at, local).astimezone(zone))
 
     def get_capabilities_display(self) -> list[str]:
         labels = dict(self.Capability.choices)
@@ -659,3 +668,91 @@ class CriterionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {'met' if self.met else 'not met'}"
+
+
+class Function(models.TextChoices):
+    PROJECT = "project", "Project management"
+    QUALITY = "quality", "Quality"
+    SUPPLY = "supply", "Supply chain"
+    FINANCE = "finance", "Finance"
+    TECHNICAL = "technical", "Technical / MSAT"
+    REGULATORY = "regulatory", "Regulatory"
+
+
+class PointOfContact(models.Model):
+    """Who to call for a function on one side of the partnership, and who stands in."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    party = models.CharField(max_length=10, choices=Organization.Kind.choices)
+    function = models.CharField(max_length=12, choices=Function.choices)
+    primary = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    backup = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["function", "-party"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "party", "function"],
+                                               name="contact_unique_function")]
+
+    def __str__(self) -> str:
+        return f"{self.get_function_display()} ({self.party}): {self.primary}"
+
+    def clean(self) -> None:
+        if not self.partnership_id:
+            return
+        organization_id = (self.partnership.sponsor_id if self.party == "sponsor"
+                           else self.partnership.cdmo_id)
+        seated = set(Membership.objects.filter(
+            partnership_id=self.partnership_id, user__organization_id=organization_id,
+        ).values_list("user_id", flat=True))
+        errors = {}
+        if self.primary_id and self.primary_id not in seated:
+            errors["primary"] = "Choose a member of this partnership from that party."
+        if self.backup_id and self.backup_id not in seated:
+            errors["backup"] = "Choose a member of this partnership from that party."
+        if self.backup_id and self.backup_id == self.primary_id:
+            errors["backup"] = "The backup must be someone else."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CommunicationPlan(models.Model):
+    """Ground rules and meeting cadence both parties agreed; one per partnership."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE,
+                                       related_name="communication_plan")
+    ground_rules = models.TextField(blank=True, help_text="How the two teams work together.")
+    meeting_cadence = models.TextField(blank=True,
+                                       help_text="Which meetings, how often, who attends.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Communication plan of {self.partnership}"
+
+
+class EscalationLevel(models.Model):
+    """One step of the escalation path: who handles an item there and how long it may wait
+    before it moves up (used by the escalation jobs)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100, help_text="e.g. Project leads, Functional heads.")
+    days_allowed = models.PositiveSmallIntegerField(
+        default=5, help_text="Days an item may wait at this level before it moves up.")
+    people = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "level"],
+                                               name="escalation_unique_level")]
+
+    def __str__(self) -> str:
+        return f"Level {self.level}: {self.name}"

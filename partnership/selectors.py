@@ -8,11 +8,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnership.models import (
+    CommunicationPlan,
     Contract,
     Deliverable,
+    EscalationLevel,
+    Function,
     Membership,
     Organization,
     Partnership,
+    PointOfContact,
     Program,
     Site,
     User,
@@ -146,3 +150,23 @@ def deliverable_get(*, user: User, partnership: Partnership, pk: int) -> Deliver
     return get_object_or_404(
         Deliverable.objects.visible_to(user).filter(partnership=partnership)
         .select_related("sow"), pk=pk)
+
+
+def communication_overview(*, user: User, partnership: Partnership) -> dict:
+    """Contacts by function for both sides, the plan, the escalation path, and each site's
+    working hours in the viewer's time zone."""
+    contacts = {(c.function, c.party): c for c in PointOfContact.objects.visible_to(user)
+                .filter(partnership=partnership).select_related("primary", "backup")}
+    rows = [(label, contacts.get((code, "sponsor")), contacts.get((code, "cdmo")))
+            for code, label in Function.choices]
+    zone = timezone.get_current_timezone()
+    sites = [(site, *site.working_hours_in(zone))
+             for site in partnership_sites(user=user, partnership=partnership)]
+    return {
+        "contact_rows": rows,
+        "plan": CommunicationPlan.objects.visible_to(user).filter(
+            partnership=partnership).first(),
+        "levels": EscalationLevel.objects.visible_to(user).filter(
+            partnership=partnership).prefetch_related("people__organization"),
+        "site_hours": sites,
+    }

@@ -7,15 +7,18 @@ from rest_framework.authtoken.models import Token
 
 from partnership.models import (
     AcceptanceCriterion,
+    CommunicationPlan,
     Contract,
     ContractDocument,
     CriterionResult,
     Deliverable,
     DeliverableReview,
+    EscalationLevel,
     Membership,
     NegotiationRound,
     Organization,
     Partnership,
+    PointOfContact,
     Program,
     User,
 )
@@ -304,3 +307,55 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
         deliverable.rejection_count += 1
     deliverable.save(update_fields=["status", "rejection_count", "updated_at"])
     return review
+
+
+def _member_ids(partnership: Partnership) -> set[int]:
+    return set(Membership.objects.filter(partnership=partnership)
+               .values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def contact_set(*, actor: User, partnership: Partnership, function: str, primary: User,
+                backup: User | None = None) -> PointOfContact:
+    """Name the actor's own party's contact (and backup) for a function."""
+    _require_writer(actor, partnership)
+    party = partnership.party_of(actor)
+    contact = PointOfContact.objects.filter(partnership=partnership, party=party,
+                                            function=function).first()
+    contact = contact or PointOfContact(partnership=partnership, party=party, function=function)
+    contact.primary, contact.backup = primary, backup
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def communication_plan_update(*, actor: User, partnership: Partnership, ground_rules: str,
+                              meeting_cadence: str) -> CommunicationPlan:
+    _require_writer(actor, partnership)
+    plan, _ = CommunicationPlan.objects.get_or_create(partnership=partnership)
+    plan.ground_rules, plan.meeting_cadence = ground_rules, meeting_cadence
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def escalation_level_set(*, actor: User, partnership: Partnership, level: int, name: str,
+                         days_allowed: int, people) -> EscalationLevel:
+    """Create or replace one level of the path; its people must hold seats in the partnership."""
+    _require_writer(actor, partnership)
+    people = list(people)
+    outsiders = [str(p) for p in people if p.pk not in _member_ids(partnership)]
+    if outsiders:
+        raise ValidationError({"people": f"Not members of this partnership: "
+                                         f"{', '.join(outsiders)}."})
+    if not people:
+        raise ValidationError({"people": "Name at least one person at this level."})
+    row = EscalationLevel.objects.filter(partnership=partnership, level=level).first()
+    row = row or EscalationLevel(partnership=partnership, level=level)
+    row.name, row.days_allowed = name, days_allowed
+    row.full_clean()
+    row.save()
+    row.people.set(people)
+    return row

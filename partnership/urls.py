@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership import contract_views, deliverable_views, views
+from partnership import communication_views, contract_views, deliverable_views, views
 
 app_name = "partnership"
 
@@ -52,6 +52,15 @@ urlpatterns = [
          deliverable_views.CriterionCreateView.as_view(), name="acceptancecriterion_create"),
     path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/review/",
          deliverable_views.DeliverableReviewView.as_view(), name="deliverablereview_create"),
+    path("p/<int:partnership_pk>/communication/",
+         communication_views.CommunicationView.as_view(), name="communication_detail"),
+    path("p/<int:partnership_pk>/communication/contact/",
+         communication_views.ContactSetView.as_view(), name="pointofcontact_set"),
+    path("p/<int:partnership_pk>/communication/plan/",
+         communication_views.CommunicationPlanEditView.as_view(),
+         name="communicationplan_edit"),
+    path("p/<int:partnership_pk>/communication/escalation/",
+         communication_views.EscalationLevelSetView.as_view(), name="escalationlevel_set"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

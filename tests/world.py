@@ -14,7 +14,17 @@ oscar   outsider: an organization with no partnership at all
 
 from dataclasses import dataclass
 
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from partnership.models import (
+    CommunicationPlan,
+    EscalationLevel,
+    Membership,
+    Organization,
+    Partnership,
+    PointOfContact,
+    Program,
+    Site,
+    User,
+)
 from tests.factories import (
     AcceptanceCriterionFactory,
     ContractDocumentFactory,
@@ -98,6 +108,12 @@ def build_world() -> World:
         deliverable = DeliverableFactory(sow__partnership=partnership, sow__parent=contract)
         AcceptanceCriterionFactory(deliverable=deliverable)
         reviewed(deliverable, reviewer=partnership.memberships.first().user, met=False)
+        lead = partnership.memberships.filter(user__organization=partnership.sponsor).first()
+        PointOfContact.objects.create(partnership=partnership, party="sponsor",
+                                      function="project", primary=lead.user)
+        CommunicationPlan.objects.create(partnership=partnership, ground_rules=f"{name} rules")
+        EscalationLevel.objects.create(partnership=partnership, level=1,
+                                       name="Project leads").people.set([lead.user])
     return World(
         acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
         acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,

@@ -6,13 +6,16 @@ which objects of a foreign partnership fill its parameters, or why it shows no t
 
 from partnership.models import (
     AcceptanceCriterion,
+    CommunicationPlan,
     Contract,
     ContractDocument,
     Deliverable,
     DeliverableReview,
+    EscalationLevel,
     Membership,
     NegotiationRound,
     Partnership,
+    PointOfContact,
     Program,
     Site,
     User,
@@ -66,6 +69,10 @@ SCOPED_URLS = {
     "partnership:deliverable_transition": _deliverables,
     "partnership:acceptancecriterion_create": _deliverables,
     "partnership:deliverablereview_create": _deliverables,
+    "partnership:communication_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:pointofcontact_set": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:communicationplan_edit": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:escalationlevel_set": lambda p: [{"partnership_pk": p.pk}],
     "partnership:contractdocument_download": lambda p: [
         {"partnership_pk": p.pk, "pk": d.pk} for d in ContractDocument.objects.filter(
             partnership=p)],
@@ -108,6 +115,9 @@ API_ROUTES = {
     "deliverable": lambda p: _ids(Deliverable, p),
     "acceptancecriterion": lambda p: _ids(AcceptanceCriterion, p),
     "deliverablereview": lambda p: _ids(DeliverableReview, p),
+    "pointofcontact": lambda p: _ids(PointOfContact, p),
+    "communicationplan": lambda p: _ids(CommunicationPlan, p),
+    "escalationlevel": lambda p: _ids(EscalationLevel, p),
 }
 
 

@@ -13,14 +13,17 @@ from django.utils import timezone
 
 from partnership.models import (
     AcceptanceCriterion,
+    CommunicationPlan,
     Contract,
     CriterionResult,
     Deliverable,
     DeliverableReview,
+    EscalationLevel,
     Membership,
     NegotiationRound,
     Organization,
     Partnership,
+    PointOfContact,
     Program,
     Site,
     User,
@@ -158,6 +161,41 @@ DELIVERABLES = [
          "Supports the BLA section 3.2.S.2.6 narrative"]),
 ]
 
+CONTACTS = [
+    # partnership, party, function, primary, backup
+    (NM, "sponsor", "project", "nora@northwind.example", "sam@northwind.example"),
+    (NM, "sponsor", "quality", "quinn@northwind.example", "nora@northwind.example"),
+    (NM, "cdmo", "project", "mei@meridian.example", "ravi@meridian.example"),
+    (NM, "cdmo", "quality", "ravi@meridian.example", "mei@meridian.example"),
+    (NA, "sponsor", "project", "nora@northwind.example", "quinn@northwind.example"),
+    (NA, "sponsor", "quality", "quinn@northwind.example", None),
+    (NA, "cdmo", "project", "ari@aurora.example", None),
+    (HM, "sponsor", "project", "hana@helix.example", None),
+    (HM, "cdmo", "project", "max@meridian.example", None),
+]
+PLANS = {
+    NM: ("Answer e-mails within one working day; anything urgent by phone to the named "
+         "contact, then the backup. Decisions are minuted in the portal, not in e-mail.",
+         "Weekly check-in (Tuesdays 15:00 Boston time), monthly operations review, quarterly "
+         "business review, steering committee twice a year."),
+    NA: ("Sample shipments announced 48 hours ahead; out-of-specification results phoned "
+         "to Northwind QA the same day.",
+         "Fortnightly testing status call; quarterly review."),
+    HM: ("Forecast changes only through the monthly supply meeting; quality events to Helix "
+         "QA within 24 hours.",
+         "Weekly project call (Thursdays 08:00 San Diego time), quarterly business review."),
+}
+ESCALATION = {
+    # partnership: [(level, name, days, people)]
+    NM: [(1, "Project leads", 3, ["nora@northwind.example", "mei@meridian.example"]),
+         (2, "Functional heads", 5, ["quinn@northwind.example", "ravi@meridian.example"]),
+         (3, "Steering committee", 10, ["sam@northwind.example", "mei@meridian.example"])],
+    NA: [(1, "Project leads", 3, ["nora@northwind.example", "ari@aurora.example"]),
+         (2, "Steering committee", 7, ["sam@northwind.example", "ari@aurora.example"])],
+    HM: [(1, "Project leads", 3, ["hana@helix.example", "max@meridian.example"]),
+         (2, "Steering committee", 10, ["hana@helix.example", "max@meridian.example"])],
+}
+
 
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
@@ -190,6 +228,7 @@ class Command(BaseCommand):
                 "author_organization": partnership.sponsor})
         self._contracts(partnerships)
         self._deliverables()
+        self._communication(partnerships)
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
@@ -240,6 +279,23 @@ class Command(BaseCommand):
                     CriterionResult(review=review, criterion=row,
                                     met=decision == "accepted" or index > 0)
                     for index, row in enumerate(rows))
+
+    def _communication(self, partnerships):
+        people = {user.email: user for user in User.objects.all()}
+        for pair, party, function, primary, backup in CONTACTS:
+            PointOfContact.objects.update_or_create(
+                partnership=partnerships[pair], party=party, function=function,
+                defaults={"primary": people[primary], "backup": people.get(backup)})
+        for pair, (rules, cadence) in PLANS.items():
+            CommunicationPlan.objects.update_or_create(
+                partnership=partnerships[pair],
+                defaults={"ground_rules": rules, "meeting_cadence": cadence})
+        for pair, levels in ESCALATION.items():
+            for level, name, days, emails in levels:
+                row, _ = EscalationLevel.objects.update_or_create(
+                    partnership=partnerships[pair], level=level,
+                    defaults={"name": name, "days_allowed": days})
+                row.people.set([people[email] for email in emails])
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)
