@@ -28,6 +28,8 @@ from partnership.models import (
     Organization,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     Site,
     User,
@@ -499,4 +501,48 @@ routes += [
     ("points-of-contact", PointOfContactViewSet, "pointofcontact"),
     ("communication-plans", CommunicationPlanViewSet, "communicationplan"),
     ("escalation-levels", EscalationLevelViewSet, "escalationlevel"),
+]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["id", "partnership", "rank", "title"]
+
+
+class PriorityChangeSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    after = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
+
+    class Meta:
+        model = PriorityChange
+        fields = ["id", "partnership", "changed_by", "changed_at", "reason", "before", "after"]
+        read_only_fields = ["changed_by", "changed_at", "before"]
+
+    def create(self, validated_data):
+        return services.priorities_set(actor=self.context["request"].user,
+                                       partnership=validated_data["partnership"],
+                                       titles=validated_data["after"],
+                                       reason=validated_data["reason"])
+
+
+class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The sponsor's current ranking; change it by POSTing to priority-changes."""
+
+    model = Priority
+    serializer_class = PrioritySerializer
+
+
+class PriorityChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.CreateModelMixin, ScopedViewSet):
+    """History of the ranking. POST {"partnership", "after": [titles…], "reason"} (sponsor
+    leads only) replaces the ranking."""
+
+    model = PriorityChange
+    serializer_class = PriorityChangeSerializer
+
+
+routes += [
+    ("priorities", PriorityViewSet, "priority"),
+    ("priority-changes", PriorityChangeViewSet, "prioritychange"),
 ]

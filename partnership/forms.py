@@ -152,3 +152,14 @@ class EscalationLevelForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = members
+
+
+class PrioritiesForm(forms.Form):
+    titles = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), label="Ranking, top priority first",
+        help_text="One program or workstream per line.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Why the ranking changes")
+
+    def clean_titles(self) -> list[str]:
+        return self.cleaned_data["titles"].splitlines()

@@ -756,3 +756,42 @@ class EscalationLevel(models.Model):
 
     def __str__(self) -> str:
         return f"Level {self.level}: {self.name}"
+
+
+class Priority(models.Model):
+    """One line of the sponsor's current ranking of the work in a partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "rank"],
+                                               name="priority_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.title}"
+
+
+class PriorityChange(models.Model):
+    """History of the ranking: who changed it, when, why, and what it was before and after.
+    The CDMO's members see the latest change announced on the partnership home."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"Priorities changed {self.changed_at:%Y-%m-%d} by {self.changed_by}"

@@ -1,5 +1,6 @@
 """Reads for parties, people and programs; each starts from a scoped queryset (DESIGN §2)."""
 
+import datetime
 from dataclasses import dataclass
 from statistics import median
 
@@ -17,6 +18,8 @@ from partnership.models import (
     Organization,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     Site,
     User,
@@ -169,4 +172,21 @@ def communication_overview(*, user: User, partnership: Partnership) -> dict:
         "levels": EscalationLevel.objects.visible_to(user).filter(
             partnership=partnership).prefetch_related("people__organization"),
         "site_hours": sites,
+    }
+
+
+ANNOUNCE_PRIORITY_CHANGES_FOR_DAYS = 14
+
+
+def priorities(*, user: User, partnership: Partnership) -> dict:
+    """The current ranking, its history, and the change to announce on the home page."""
+    changes = PriorityChange.objects.visible_to(user).filter(
+        partnership=partnership).select_related("changed_by")
+    latest = changes.first()
+    recent = latest and latest.changed_at >= timezone.now() - datetime.timedelta(
+        days=ANNOUNCE_PRIORITY_CHANGES_FOR_DAYS)
+    return {
+        "priorities": Priority.objects.visible_to(user).filter(partnership=partnership),
+        "priority_changes": changes,
+        "priority_announcement": latest if recent else None,
     }

@@ -19,6 +19,8 @@ from partnership.models import (
     Organization,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     User,
 )
@@ -359,3 +361,28 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
     row.save()
     row.people.set(people)
     return row
+
+
+@transaction.atomic
+def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
+                   reason: str) -> PriorityChange:
+    """Replace the sponsor's ranking (top first); kept with who, when and why."""
+    role = partnership.role_of(actor)
+    if partnership.party_of(actor) != "sponsor" or role not in ("lead", "admin"):
+        raise PermissionDenied("Only the sponsor's leads set the priorities.")
+    titles = [title.strip() for title in titles if title.strip()]
+    if not titles:
+        raise ValidationError({"titles": "List at least one piece of work."})
+    if len(set(titles)) != len(titles):
+        raise ValidationError({"titles": "Each line must be different."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the priorities change: the CDMO will read it."})
+    before = list(Priority.objects.select_for_update().filter(partnership=partnership)
+                  .values_list("title", flat=True))
+    if before == titles:
+        raise ValidationError({"titles": "This is the current ranking already."})
+    Priority.objects.filter(partnership=partnership).delete()
+    Priority.objects.bulk_create(Priority(partnership=partnership, rank=rank, title=title)
+                                 for rank, title in enumerate(titles, start=1))
+    return PriorityChange.objects.create(partnership=partnership, changed_by=actor,
+                                         reason=reason.strip(), before=before, after=titles)

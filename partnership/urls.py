@@ -61,6 +61,8 @@ urlpatterns = [
          name="communicationplan_edit"),
     path("p/<int:partnership_pk>/communication/escalation/",
          communication_views.EscalationLevelSetView.as_view(), name="escalationlevel_set"),
+    path("p/<int:partnership_pk>/priorities/", views.PrioritiesView.as_view(),
+         name="priority_list"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

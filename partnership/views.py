@@ -13,7 +13,13 @@ from rest_framework.authtoken.models import Token
 
 from partnership import selectors, services
 from partnership.filters import MembershipFilter, ProgramFilter, SiteFilter
-from partnership.forms import InviteForm, MembershipForm, ProfileForm, ProgramForm
+from partnership.forms import (
+    InviteForm,
+    MembershipForm,
+    PrioritiesForm,
+    ProfileForm,
+    ProgramForm,
+)
 from partnership.models import Membership, Program, Site
 from portal.tenancy import PartnershipMixin, ScopedObjectMixin, visible
 from portal.views import FilteredListView, ServiceFormView
@@ -40,6 +46,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         context["programs"] = selectors.program_list(user=user, partnership=partnership)
         context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
         context.update(selectors.contract_alerts(user=user, partnership=partnership))
+        context.update(selectors.priorities(user=user, partnership=partnership))
         return context
 
 
@@ -241,3 +248,31 @@ class ApiTokenDeleteView(LoginRequiredMixin, View):
         services.api_token_revoke(actor=request.user)
         messages.success(request, "API token revoked.")
         return redirect("partnership:profile")
+
+
+class PrioritiesView(PartnershipMixin, ServiceFormView):
+    """The sponsor's ranking with its history; the sponsor's leads change it here."""
+
+    template_name = "partnership/priorities.html"
+    form_class = PrioritiesForm
+    partial_name = "form"
+
+    def get_initial(self):
+        current = selectors.priorities(user=self.request.user, partnership=self.partnership)
+        return {"titles": "\n".join(p.title for p in current["priorities"])}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.priorities(user=self.request.user,
+                                            partnership=self.partnership))
+        context["can_rank"] = (self.partnership.party_of(self.request.user) == "sponsor"
+                               and self.role in ("lead", "admin"))
+        return context
+
+    def perform(self, form):
+        return services.priorities_set(actor=self.request.user, partnership=self.partnership,
+                                       **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Priorities updated; the CDMO team sees the change.")
+        return reverse("partnership:priority_list", args=[self.partnership.pk])

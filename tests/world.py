@@ -21,6 +21,8 @@ from partnership.models import (
     Organization,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     Site,
     User,
@@ -114,6 +116,9 @@ def build_world() -> World:
         CommunicationPlan.objects.create(partnership=partnership, ground_rules=f"{name} rules")
         EscalationLevel.objects.create(partnership=partnership, level=1,
                                        name="Project leads").people.set([lead.user])
+        Priority.objects.create(partnership=partnership, rank=1, title=f"{name} priority")
+        PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
+                                      reason=f"{name} reason", after=[f"{name} priority"])
     return World(
         acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
         acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,

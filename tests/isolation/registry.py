@@ -16,6 +16,8 @@ from partnership.models import (
     NegotiationRound,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     Site,
     User,
@@ -70,6 +72,7 @@ SCOPED_URLS = {
     "partnership:acceptancecriterion_create": _deliverables,
     "partnership:deliverablereview_create": _deliverables,
     "partnership:communication_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:priority_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:pointofcontact_set": lambda p: [{"partnership_pk": p.pk}],
     "partnership:communicationplan_edit": lambda p: [{"partnership_pk": p.pk}],
     "partnership:escalationlevel_set": lambda p: [{"partnership_pk": p.pk}],
@@ -118,6 +121,8 @@ API_ROUTES = {
     "pointofcontact": lambda p: _ids(PointOfContact, p),
     "communicationplan": lambda p: _ids(CommunicationPlan, p),
     "escalationlevel": lambda p: _ids(EscalationLevel, p),
+    "priority": lambda p: _ids(Priority, p),
+    "prioritychange": lambda p: _ids(PriorityChange, p),
 }
 
 

@@ -24,6 +24,8 @@ from partnership.models import (
     Organization,
     Partnership,
     PointOfContact,
+    Priority,
+    PriorityChange,
     Program,
     Site,
     User,
@@ -196,6 +198,20 @@ ESCALATION = {
          (2, "Steering committee", 10, ["hana@helix.example", "max@meridian.example"])],
 }
 
+PRIORITIES = {
+    # partnership: (ranking before, ranking now, who, why)
+    NM: (["NWB-204 Torvacept phase 1 supply", "NWB-101 Velarimab PPQ campaign",
+          "Analytical method lifecycle"],
+         ["NWB-101 Velarimab PPQ campaign", "NWB-204 Torvacept phase 1 supply",
+          "Analytical method lifecycle"],
+         "nora@northwind.example",
+         "The Velarimab filing moved to Q3 2027: PPQ comes first; Torvacept can wait a month."),
+    NA: ([], ["Velarimab stability program", "HPLC method transfer"], "nora@northwind.example",
+         "Initial ranking for 2026."),
+    HM: ([], ["HLX-12 commercial supply continuity", "HLX-7 process characterization"],
+         "hana@helix.example", "Commercial supply before development work."),
+}
+
 
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
@@ -229,6 +245,7 @@ class Command(BaseCommand):
         self._contracts(partnerships)
         self._deliverables()
         self._communication(partnerships)
+        self._priorities(partnerships)
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
@@ -296,6 +313,17 @@ class Command(BaseCommand):
                     partnership=partnerships[pair], level=level,
                     defaults={"name": name, "days_allowed": days})
                 row.people.set([people[email] for email in emails])
+
+    def _priorities(self, partnerships):
+        for pair, (before, after, email, reason) in PRIORITIES.items():
+            partnership = partnerships[pair]
+            if PriorityChange.objects.filter(partnership=partnership).exists():
+                continue
+            for rank, title in enumerate(after, start=1):
+                Priority.objects.create(partnership=partnership, rank=rank, title=title)
+            PriorityChange.objects.create(partnership=partnership, reason=reason,
+                                          changed_by=User.objects.get(email=email),
+                                          before=before, after=after)
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)
