@@ -88,13 +88,19 @@ class ScopedPartnershipField(serializers.PrimaryKeyRelatedField):
         return visible(Partnership, self.context["request"].user)
 
 
+class ScopedSiteField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return visible(Site, self.context["request"].user)
+
+
 class ProgramSerializer(serializers.ModelSerializer):
     partnership = ScopedPartnershipField()
+    sites = ScopedSiteField(many=True, required=False)
 
     class Meta:
         model = Program
         fields = ["id", "partnership", "code", "name", "modality", "phase", "description",
-                  "is_internal", "author_organization", "created_at", "updated_at"]
+                  "sites", "is_internal", "author_organization", "created_at", "updated_at"]
         read_only_fields = ["author_organization", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the service's full_clean, inside its scope
 
@@ -115,12 +121,28 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_fields = ["kind"]
 
 
+class SiteStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["status", "status_date"]
+
+
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Sites of the organizations you can see, with their local time."""
+    """Sites of the organizations you can see, with their local time. The site's
+    organization admins POST .../status/ to mark it closing or closed."""
 
     model = Site
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
+
+    @extend_schema(request=SiteStatusSerializer, responses=SiteSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        site = self.get_object()
+        data = SiteStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = services.site_set_status(actor=request.user, site=site, **data.validated_data)
+        return Response(SiteSerializer(site).data)
 
 
 class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -155,6 +177,9 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     model = Program
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("sites")
 
 
 routes = [

@@ -6,10 +6,22 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from partnership.models import Contract, Deliverable, Function, Membership, Program, User
+from partnership.models import (
+    Contract,
+    Deliverable,
+    Function,
+    Membership,
+    Program,
+    Site,
+    User,
+)
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
                      sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,8 +34,20 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
-        fields = ["code", "name", "modality", "phase", "description", "is_internal"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["code", "name", "modality", "phase", "description", "sites", "is_internal"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "sites": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites  # the partnership's CDMO sites only
+
+
+class SiteStatusForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["status", "status_date"]
+        widgets = {"status_date": DateInput()}
 
 
 class ProfileForm(forms.ModelForm):
@@ -51,10 +75,6 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["partnership"].queryset = partnerships
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ContractForm(forms.ModelForm):

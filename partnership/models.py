@@ -378,6 +378,8 @@ class Program(SharedRecord):
     modality = models.CharField(max_length=20, choices=Modality.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices)
     description = models.TextField(blank=True)
+    sites = models.ManyToManyField(Site, blank=True, related_name="programs",
+                                   help_text="The CDMO sites where this program runs.")
 
     class Meta:
         ordering = ["code"]

@@ -190,3 +190,11 @@ def priorities(*, user: User, partnership: Partnership) -> dict:
         "priority_changes": changes,
         "priority_announcement": latest if recent else None,
     }
+
+
+def site_alerts(*, user: User, partnership: Partnership) -> QuerySet[Site]:
+    """CDMO sites that are closing or closed and run this partnership's programs."""
+    programs = Program.objects.visible_to(user).filter(partnership=partnership)
+    return (Site.objects.visible_to(user).exclude(status=Site.Status.ACTIVE)
+            .filter(programs__in=programs).distinct()
+            .prefetch_related(Prefetch("programs", queryset=programs, to_attr="affected")))

@@ -22,10 +22,20 @@ from partnership.models import (
     Priority,
     PriorityChange,
     Program,
+    Site,
     User,
 )
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
+
+
+def _set_program_sites(program: Program, sites) -> None:
+    if sites is None:
+        return
+    sites = list(sites)
+    if any(site.organization_id != program.partnership.cdmo_id for site in sites):
+        raise ValidationError({"sites": "Choose sites of this partnership's CDMO."})
+    program.sites.set(sites)
 
 
 def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
@@ -43,6 +53,7 @@ def program_create(*, actor: User, partnership: Partnership, **fields) -> Progra
     )
     program.full_clean()
     program.save()
+    _set_program_sites(program, fields.get("sites"))
     return program
 
 
@@ -54,6 +65,7 @@ def program_update(*, actor: User, program: Program, **fields) -> Program:
             setattr(program, name, fields[name])
     program.full_clean()
     program.save()
+    _set_program_sites(program, fields.get("sites"))
     return program
 
 
@@ -386,3 +398,14 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
                                  for rank, title in enumerate(titles, start=1))
     return PriorityChange.objects.create(partnership=partnership, changed_by=actor,
                                          reason=reason.strip(), before=before, after=titles)
+
+
+@transaction.atomic
+def site_set_status(*, actor: User, site: Site, status: str, status_date=None) -> Site:
+    """A CDMO's decision to close a site: a risk every sponsor using it must see."""
+    if not (actor.is_org_admin and actor.organization_id == site.organization_id):
+        raise PermissionDenied("Only the site's organization admins change its status.")
+    site.status, site.status_date = status, status_date
+    site.full_clean()
+    site.save(update_fields=["status", "status_date"])
+    return site

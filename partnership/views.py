@@ -19,6 +19,7 @@ from partnership.forms import (
     PrioritiesForm,
     ProfileForm,
     ProgramForm,
+    SiteStatusForm,
 )
 from partnership.models import Membership, Program, Site
 from portal.tenancy import PartnershipMixin, ScopedObjectMixin, visible
@@ -47,6 +48,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
         context.update(selectors.contract_alerts(user=user, partnership=partnership))
         context.update(selectors.priorities(user=user, partnership=partnership))
+        context["site_alerts"] = selectors.site_alerts(user=user, partnership=partnership)
         return context
 
 
@@ -63,7 +65,14 @@ class ProgramDetailView(PartnershipMixin, ScopedObjectMixin, DetailView):
     template_name = "partnership/program_detail.html"
 
 
-class ProgramCreateView(PartnershipMixin, ServiceFormView):
+class ProgramSitesMixin:
+    def get_form_kwargs(self):
+        sites = selectors.site_list(user=self.request.user).filter(
+            organization_id=self.partnership.cdmo_id)
+        return {**super().get_form_kwargs(), "sites": sites}
+
+
+class ProgramCreateView(ProgramSitesMixin, PartnershipMixin, ServiceFormView):
     requires_write = True
     form_class = ProgramForm
     template_name = "partnership/program_form.html"
@@ -78,7 +87,7 @@ class ProgramCreateView(PartnershipMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
-class ProgramEditView(PartnershipMixin, ScopedObjectMixin, ServiceFormView):
+class ProgramEditView(ProgramSitesMixin, PartnershipMixin, ScopedObjectMixin, ServiceFormView):
     requires_write = True
     model = Program
     form_class = ProgramForm
@@ -121,12 +130,38 @@ class SiteListView(LoginRequiredMixin, FilteredListView):
         return selectors.site_list(user=self.request.user)
 
 
-class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
+class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, ServiceFormView):
+    """A site, and for its organization's admins the form to mark it closing or closed."""
+
     model = Site
     template_name = "partnership/site_detail.html"
+    form_class = SiteStatusForm
 
     def get_queryset(self):
         return super().get_queryset().select_related("organization")
+
+    @cached_property
+    def object(self):
+        return self.get_object()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        can_edit = user.is_org_admin and user.organization_id == self.object.organization_id
+        return super().get_context_data(object=self.object, can_edit_status=can_edit, **kwargs)
+
+    def perform(self, form):
+        site = Site.objects.get(pk=self.object.pk)
+        return services.site_set_status(actor=self.request.user, site=site,
+                                        status=form.cleaned_data["status"],
+                                        status_date=form.cleaned_data["status_date"])
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.object.name} is now "
+                                       f"{self.object.get_status_display().lower()}.")
+        return reverse("partnership:site_detail", args=[self.object.pk])
 
 
 class OrgAdminMixin(LoginRequiredMixin):

@@ -31,6 +31,8 @@ from partnership.models import (
     User,
 )
 
+D = datetime.date
+
 ORGANIZATIONS = {
     "Northwind Biologics": "sponsor",
     "Helix Therapeutics": "sponsor",
@@ -91,16 +93,18 @@ PEOPLE = [
 ]
 
 PROGRAMS = [
-    # partnership, code, name, modality, phase, internal
-    (NM, "NWB-101", "Velarimab", "biologic", "phase_3", False),
-    (NM, "NWB-204", "Torvacept", "biologic", "phase_1", False),
-    (NM, "NWB-310", "Second-source assessment", "biologic", "preclinical", True),
-    (NA, "NWB-101", "Velarimab", "biologic", "phase_3", False),
-    (HM, "HLX-7", "Orenvatinib conjugate", "biologic", "phase_2", False),
-    (HM, "HLX-12", "Helixumab", "biologic", "commercial", False),
+    # partnership, code, name, modality, phase, internal, sites where it runs
+    (NM, "NWB-101", "Velarimab", "biologic", "phase_3", False, ["Meridian Boston"]),
+    (NM, "NWB-204", "Torvacept", "biologic", "phase_1", False, ["Meridian Cape Town"]),
+    (NM, "NWB-310", "Second-source assessment", "biologic", "preclinical", True, []),
+    (NA, "NWB-101", "Velarimab", "biologic", "phase_3", False, ["Aurora Milan"]),
+    (HM, "HLX-7", "Orenvatinib conjugate", "biologic", "phase_2", False,
+     ["Meridian Cape Town"]),
+    (HM, "HLX-12", "Helixumab", "biologic", "commercial", False, ["Meridian Suzhou"]),
 ]
+# A CDMO's decision each sponsor using the site must see (DESIGN §3).
+CLOSING_SITES = {"Meridian Cape Town": D(2027, 6, 30)}
 
-D = datetime.date
 CONTRACTS = [
     # partnership, reference, kind, title, parent, status, effective, expiry, notice days
     (NM, "MSA-NWM-2024", "msa", "Master services agreement", None, "executed",
@@ -237,11 +241,15 @@ class Command(BaseCommand):
             for pair, role in seats:
                 Membership.objects.update_or_create(
                     partnership=partnerships[pair], user=user, defaults={"role": role})
-        for pair, code, name, modality, phase, internal in PROGRAMS:
+        for pair, code, name, modality, phase, internal, sites in PROGRAMS:
             partnership = partnerships[pair]
-            Program.objects.update_or_create(partnership=partnership, code=code, defaults={
-                "name": name, "modality": modality, "phase": phase, "is_internal": internal,
-                "author_organization": partnership.sponsor})
+            program, _ = Program.objects.update_or_create(
+                partnership=partnership, code=code, defaults={
+                    "name": name, "modality": modality, "phase": phase,
+                    "is_internal": internal, "author_organization": partnership.sponsor})
+            program.sites.set(Site.objects.filter(name__in=sites))
+        for name, closes in CLOSING_SITES.items():
+            Site.objects.filter(name=name).update(status="closing", status_date=closes)
         self._contracts(partnerships)
         self._deliverables()
         self._communication(partnerships)
