@@ -25,6 +25,8 @@ from partnership.models import (
     EscalationLevel,
     Membership,
     NegotiationRound,
+    Objective,
+    ObjectiveReview,
     Organization,
     Partnership,
     PointOfContact,
@@ -570,4 +572,67 @@ class PriorityChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 routes += [
     ("priorities", PriorityViewSet, "priority"),
     ("priority-changes", PriorityChangeViewSet, "prioritychange"),
+]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    sponsor_owner = ScopedPersonField()
+    cdmo_owner = ScopedPersonField()
+
+    class Meta:
+        model = Objective
+        fields = ["id", "partnership", "title", "measure_of_success", "sponsor_owner",
+                  "cdmo_owner", "review_date", "status", "is_internal", "author_organization",
+                  "created_at", "updated_at"]
+        read_only_fields = ["status", "author_organization", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.objective_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("partnership", None)
+        return services.objective_update(actor=self.context["request"].user,
+                                         objective=instance, **validated_data)
+
+
+class ObjectiveReviewSerializer(serializers.ModelSerializer):
+    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none())
+    next_review_date = serializers.DateField(write_only=True)
+
+    class Meta:
+        model = ObjectiveReview
+        fields = ["id", "partnership", "objective", "status", "note", "next_review_date",
+                  "reviewed_by", "reviewed_at"]
+        read_only_fields = ["partnership", "reviewed_by", "reviewed_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["objective"].queryset = visible(Objective, self.context["request"].user)
+        return fields
+
+    def create(self, validated_data):
+        return services.objective_review(actor=self.context["request"].user, **validated_data)
+
+
+class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """Goals both parties agreed; their status changes through objective-reviews."""
+
+    model = Objective
+    serializer_class = ObjectiveSerializer
+
+
+class ObjectiveReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, ScopedViewSet):
+    """How each objective was reviewed; POST records a review."""
+
+    model = ObjectiveReview
+    serializer_class = ObjectiveReviewSerializer
+    filterset_fields = ["objective"]
+
+
+routes += [
+    ("objectives", ObjectiveViewSet, "objective"),
+    ("objective-reviews", ObjectiveReviewViewSet, "objectivereview"),
 ]

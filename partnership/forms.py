@@ -11,6 +11,7 @@ from partnership.models import (
     Deliverable,
     Function,
     Membership,
+    Objective,
     Program,
     Site,
     User,
@@ -183,3 +184,24 @@ class PrioritiesForm(forms.Form):
 
     def clean_titles(self) -> list[str]:
         return self.cleaned_data["titles"].splitlines()
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "measure_of_success", "sponsor_owner", "cdmo_owner", "review_date",
+                  "is_internal"]
+        widgets = {"review_date": DateInput(),
+                   "measure_of_success": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, sponsor_people, cdmo_people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor_owner"].queryset = sponsor_people
+        self.fields["cdmo_owner"].queryset = cdmo_people
+
+
+class ObjectiveReviewForm(forms.Form):
+    status = forms.ChoiceField(choices=Objective.Status.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                           label="What the review found")
+    next_review_date = forms.DateField(widget=DateInput())

@@ -797,3 +797,64 @@ class PriorityChange(models.Model):
 
     def __str__(self) -> str:
         return f"Priorities changed {self.changed_at:%Y-%m-%d} by {self.changed_by}"
+
+
+class Objective(SharedRecord):
+    """A goal both parties agreed for the partnership, reviewed in business reviews."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    title = models.CharField(max_length=200)
+    measure_of_success = models.TextField(help_text="How both sides will know it is met.")
+    sponsor_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+")
+    cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="CDMO owner")
+    review_date = models.DateField(help_text="When it is next reviewed.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
+
+    class Meta:
+        ordering = ["review_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:objective_detail", args=[self.partnership_id, self.pk])
+
+    def clean(self) -> None:
+        if not self.partnership_id:
+            return
+        errors = {}
+        if self.sponsor_owner_id and self.sponsor_owner.organization_id != \
+                self.partnership.sponsor_id:
+            errors["sponsor_owner"] = "Choose someone of the sponsor."
+        if self.cdmo_owner_id and self.cdmo_owner.organization_id != self.partnership.cdmo_id:
+            errors["cdmo_owner"] = "Choose someone of the CDMO."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ObjectiveReview(models.Model):
+    """One review of an objective (in a quarterly business review, say): the history."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Objective.Status.choices)
+    note = models.TextField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.objective}: {self.get_status_display()}"

@@ -15,6 +15,7 @@ from partnership.models import (
     EscalationLevel,
     Function,
     Membership,
+    Objective,
     Organization,
     Partnership,
     PointOfContact,
@@ -198,3 +199,8 @@ def site_alerts(*, user: User, partnership: Partnership) -> QuerySet[Site]:
     return (Site.objects.visible_to(user).exclude(status=Site.Status.ACTIVE)
             .filter(programs__in=programs).distinct()
             .prefetch_related(Prefetch("programs", queryset=programs, to_attr="affected")))
+
+
+def objective_list(*, user: User, partnership: Partnership) -> QuerySet[Objective]:
+    return Objective.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "sponsor_owner", "cdmo_owner")

@@ -16,6 +16,8 @@ from partnership.models import (
     EscalationLevel,
     Membership,
     NegotiationRound,
+    Objective,
+    ObjectiveReview,
     Organization,
     Partnership,
     PointOfContact,
@@ -409,3 +411,45 @@ def site_set_status(*, actor: User, site: Site, status: str, status_date=None) -
     site.full_clean()
     site.save(update_fields=["status", "status_date"])
     return site
+
+
+OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner",
+                    "review_date", "is_internal")
+
+
+@transaction.atomic
+def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
+    _require_writer(actor, partnership)
+    objective = Objective(partnership=partnership, author_organization_id=actor.organization_id,
+                          created_by=actor,
+                          **{name: fields[name] for name in OBJECTIVE_FIELDS if name in fields})
+    objective.full_clean()
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
+    _require_writer(actor, objective.partnership)
+    for name in OBJECTIVE_FIELDS:
+        if name in fields:
+            setattr(objective, name, fields[name])
+    objective.full_clean()
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_review(*, actor: User, objective: Objective, status: str, note: str,
+                     next_review_date) -> ObjectiveReview:
+    """Record how an objective stands; the objective takes the new status and review date."""
+    _require_writer(actor, objective.partnership)
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    review = ObjectiveReview(partnership=objective.partnership, objective=objective,
+                             status=status, note=note, reviewed_by=actor)
+    review.full_clean()
+    review.save()
+    objective.status, objective.review_date = status, next_review_date
+    objective.full_clean()
+    objective.save(update_fields=["status", "review_date", "updated_at"])
+    return review

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from partnership import communication_views, contract_views, deliverable_views, views
+from partnership import (
+    communication_views,
+    contract_views,
+    deliverable_views,
+    objective_views,
+    views,
+)
 
 app_name = "partnership"
 
@@ -63,6 +69,16 @@ urlpatterns = [
          communication_views.EscalationLevelSetView.as_view(), name="escalationlevel_set"),
     path("p/<int:partnership_pk>/priorities/", views.PrioritiesView.as_view(),
          name="priority_list"),
+    path("p/<int:partnership_pk>/objectives/", objective_views.ObjectiveListView.as_view(),
+         name="objective_list"),
+    path("p/<int:partnership_pk>/objectives/new/",
+         objective_views.ObjectiveCreateView.as_view(), name="objective_create"),
+    path("p/<int:partnership_pk>/objectives/<int:objective_pk>/",
+         objective_views.ObjectiveDetailView.as_view(), name="objective_detail"),
+    path("p/<int:partnership_pk>/objectives/<int:objective_pk>/edit/",
+         objective_views.ObjectiveEditView.as_view(), name="objective_edit"),
+    path("p/<int:partnership_pk>/objectives/<int:objective_pk>/review/",
+         objective_views.ObjectiveReviewView.as_view(), name="objectivereview_create"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

@@ -49,6 +49,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         context.update(selectors.contract_alerts(user=user, partnership=partnership))
         context.update(selectors.priorities(user=user, partnership=partnership))
         context["site_alerts"] = selectors.site_alerts(user=user, partnership=partnership)
+        context["objectives"] = selectors.objective_list(user=user, partnership=partnership)[:5]
         return context
 
 

@@ -12,12 +12,15 @@ olga    Contoso organization admin, no seat (sees both Contoso partnerships)
 oscar   outsider: an organization with no partnership at all
 """
 
+import datetime
 from dataclasses import dataclass
 
 from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
     Membership,
+    Objective,
+    ObjectiveReview,
     Organization,
     Partnership,
     PointOfContact,
@@ -117,6 +120,14 @@ def build_world() -> World:
         EscalationLevel.objects.create(partnership=partnership, level=1,
                                        name="Project leads").people.set([lead.user])
         Priority.objects.create(partnership=partnership, rank=1, title=f"{name} priority")
+        cdmo_member = partnership.memberships.filter(user__organization=partnership.cdmo).first()
+        objective = Objective.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            title=f"{name} objective", measure_of_success="Measured",
+            sponsor_owner=lead.user, cdmo_owner=cdmo_member.user,
+            review_date=datetime.date(2027, 1, 15))
+        ObjectiveReview.objects.create(partnership=partnership, objective=objective,
+                                       status="on_track", note="Fine", reviewed_by=lead.user)
         PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
                                       reason=f"{name} reason", after=[f"{name} priority"])
     return World(

@@ -14,6 +14,8 @@ from partnership.models import (
     EscalationLevel,
     Membership,
     NegotiationRound,
+    Objective,
+    ObjectiveReview,
     Partnership,
     PointOfContact,
     Priority,
@@ -27,6 +29,11 @@ from partnership.models import (
 def _deliverables(p):
     return [{"partnership_pk": p.pk, "deliverable_pk": d.pk}
             for d in Deliverable.objects.filter(partnership=p)]
+
+
+def _objectives(p):
+    return [{"partnership_pk": p.pk, "objective_pk": o.pk}
+            for o in Objective.objects.filter(partnership=p)]
 
 
 def _ids(model, p):
@@ -72,6 +79,11 @@ SCOPED_URLS = {
     "partnership:acceptancecriterion_create": _deliverables,
     "partnership:deliverablereview_create": _deliverables,
     "partnership:communication_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:objective_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:objective_create": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:objective_detail": _objectives,
+    "partnership:objective_edit": _objectives,
+    "partnership:objectivereview_create": _objectives,
     "partnership:priority_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:pointofcontact_set": lambda p: [{"partnership_pk": p.pk}],
     "partnership:communicationplan_edit": lambda p: [{"partnership_pk": p.pk}],
@@ -123,6 +135,8 @@ API_ROUTES = {
     "escalationlevel": lambda p: _ids(EscalationLevel, p),
     "priority": lambda p: _ids(Priority, p),
     "prioritychange": lambda p: _ids(PriorityChange, p),
+    "objective": lambda p: _ids(Objective, p),
+    "objectivereview": lambda p: _ids(ObjectiveReview, p),
 }
 
 

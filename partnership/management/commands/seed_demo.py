@@ -21,6 +21,8 @@ from partnership.models import (
     EscalationLevel,
     Membership,
     NegotiationRound,
+    Objective,
+    ObjectiveReview,
     Organization,
     Partnership,
     PointOfContact,
@@ -216,6 +218,26 @@ PRIORITIES = {
          "hana@helix.example", "Commercial supply before development work."),
 }
 
+OBJECTIVES = [
+    # partnership, title, measure, sponsor owner, cdmo owner, review date, status,
+    # [(status, note)] of past reviews
+    (NM, "Velarimab PPQ right first time",
+     "All three PPQ batches meet specification without a major deviation",
+     "nora@northwind.example", "mei@meridian.example", D(2027, 1, 20), "at_risk",
+     [("on_track", "Q2 QBR: engineering run successful, slot confirmed."),
+      ("at_risk", "Q3 QBR: reference standard rejected once; raw-material lead time long.")]),
+    (NM, "Faster contract turnaround",
+     "Median answer to a contract draft under 10 days on both sides",
+     "nora@northwind.example", "mei@meridian.example", D(2027, 1, 20), "off_track",
+     [("off_track", "Q3 QBR: SOW-NWM-07 needed six rounds; Northwind legal answers slowly.")]),
+    (NA, "Stability results on time", "95 % of stability pull results within 30 days",
+     "quinn@northwind.example", "ari@aurora.example", D(2027, 2, 10), "on_track",
+     [("on_track", "Q3 review: 12-month results delivered in 21 days.")]),
+    (HM, "Uninterrupted commercial supply of Helixumab",
+     "No missed shipment against the agreed 12-month forecast",
+     "hana@helix.example", "max@meridian.example", D(2027, 1, 5), "on_track", []),
+]
+
 
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
@@ -254,6 +276,7 @@ class Command(BaseCommand):
         self._deliverables()
         self._communication(partnerships)
         self._priorities(partnerships)
+        self._objectives(partnerships)
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
@@ -332,6 +355,21 @@ class Command(BaseCommand):
             PriorityChange.objects.create(partnership=partnership, reason=reason,
                                           changed_by=User.objects.get(email=email),
                                           before=before, after=after)
+
+    def _objectives(self, partnerships):
+        for pair, title, measure, sponsor, cdmo, review, status, history in OBJECTIVES:
+            partnership = partnerships[pair]
+            objective, created = Objective.objects.update_or_create(
+                partnership=partnership, title=title, defaults={
+                    "measure_of_success": measure, "review_date": review, "status": status,
+                    "sponsor_owner": User.objects.get(email=sponsor),
+                    "cdmo_owner": User.objects.get(email=cdmo),
+                    "author_organization": partnership.sponsor})
+            if created:
+                for past_status, note in history:
+                    ObjectiveReview.objects.create(
+                        partnership=partnership, objective=objective, status=past_status,
+                        note=note, reviewed_by=objective.sponsor_owner)
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)

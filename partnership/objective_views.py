@@ -1,0 +1,93 @@
+"""Pages of the shared objectives: list, detail with review history, create, edit, review."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from partnership import selectors, services
+from partnership.forms import ObjectiveForm, ObjectiveReviewForm
+from partnership.models import Objective, ObjectiveReview, User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import ServiceFormView
+
+
+class ObjectiveMixin(PartnershipMixin):
+    @cached_property
+    def objective(self) -> Objective:
+        return get_object_or_404(
+            selectors.objective_list(user=self.request.user, partnership=self.partnership),
+            pk=self.kwargs["objective_pk"])
+
+    def get_success_url(self):
+        return self.objective.get_absolute_url()
+
+
+class ObjectiveListView(PartnershipMixin, TemplateView):
+    template_name = "partnership/objective_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(objectives=selectors.objective_list(
+            user=self.request.user, partnership=self.partnership), **kwargs)
+
+
+class ObjectiveDetailView(ObjectiveMixin, TemplateView):
+    template_name = "partnership/objective_detail.html"
+
+    def get_context_data(self, **kwargs):
+        reviews = visible(ObjectiveReview, self.request.user).filter(
+            objective=self.objective).select_related("reviewed_by")
+        return super().get_context_data(object=self.objective, reviews=reviews, **kwargs)
+
+
+class ObjectiveFormMixin:
+    form_class = ObjectiveForm
+    template_name = "partnership/objective_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        seated = visible(User, self.request.user).filter(
+            memberships__partnership=self.partnership)
+        return {**super().get_form_kwargs(),
+                "sponsor_people": seated.filter(organization_id=self.partnership.sponsor_id),
+                "cdmo_people": seated.filter(organization_id=self.partnership.cdmo_id)}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Objective “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class ObjectiveCreateView(ObjectiveFormMixin, PartnershipMixin, ServiceFormView):
+    def perform(self, form):
+        return services.objective_create(actor=self.request.user, partnership=self.partnership,
+                                         **form.cleaned_data)
+
+
+class ObjectiveEditView(ObjectiveFormMixin, ObjectiveMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.objective}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.objective, **kwargs)
+
+    def perform(self, form):
+        fresh = Objective.objects.get(pk=self.objective.pk)
+        return services.objective_update(actor=self.request.user, objective=fresh,
+                                         **form.cleaned_data)
+
+
+class ObjectiveReviewView(ObjectiveMixin, ServiceFormView):
+    requires_write = True
+    form_class = ObjectiveReviewForm
+    template_name = "partnership/objective_form.html"
+
+    def get_initial(self):
+        return {"status": self.objective.status}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reviewing=True, **kwargs)
+
+    def perform(self, form):
+        messages.success(self.request, "Review recorded.")
+        return services.objective_review(actor=self.request.user, objective=self.objective,
+                                         **form.cleaned_data)
