@@ -24,6 +24,7 @@ from partnership.models import (
     DeliverableReview,
     EscalationLevel,
     Membership,
+    Milestone,
     NegotiationRound,
     Objective,
     ObjectiveReview,
@@ -34,6 +35,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 from portal.tenancy import ScopedViewSet, visible
@@ -635,4 +637,83 @@ class ObjectiveReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 routes += [
     ("objectives", ObjectiveViewSet, "objective"),
     ("objective-reviews", ObjectiveReviewViewSet, "objectivereview"),
+]
+
+
+class TechTransferSerializer(serializers.ModelSerializer):
+    partnership = ScopedPartnershipField()
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
+    site = ScopedSiteField()
+
+    class Meta:
+        model = TechTransfer
+        fields = ["id", "partnership", "title", "program", "site", "is_internal",
+                  "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["author_organization", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["program"].queryset = visible(Program, self.context["request"].user)
+        return fields
+
+    def create(self, validated_data):
+        return services.tech_transfer_create(actor=self.context["request"].user,
+                                             **validated_data)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    sponsor_owner = ScopedPersonField(required=False, allow_null=True)
+    cdmo_owner = ScopedPersonField(required=False, allow_null=True)
+    deliverables = serializers.PrimaryKeyRelatedField(many=True, required=False,
+                                                      queryset=Deliverable.objects.none())
+    slip_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "partnership", "tech_transfer", "kind", "sponsor_owner", "cdmo_owner",
+                  "planned_date", "actual_date", "slip_days", "deliverables", "note"]
+        read_only_fields = ["partnership", "tech_transfer", "kind"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["deliverables"].child_relation.queryset = visible(
+            Deliverable, self.context["request"].user)
+        return fields
+
+    def to_representation(self, milestone):
+        milestone.slip_days = milestone.slip_days() if callable(milestone.slip_days) \
+            else milestone.slip_days
+        return super().to_representation(milestone)
+
+    def update(self, instance, validated_data):
+        current = {"sponsor_owner": instance.sponsor_owner, "cdmo_owner": instance.cdmo_owner,
+                   "planned_date": instance.planned_date, "actual_date": instance.actual_date,
+                   "deliverables": list(instance.deliverables.all()), "note": instance.note}
+        return services.milestone_update(actor=self.context["request"].user,
+                                         milestone=instance, **{**current, **validated_data})
+
+
+class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, ScopedViewSet):
+    """Tech transfers; creating one adds its six standard milestones."""
+
+    model = TechTransfer
+    serializer_class = TechTransferSerializer
+
+
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.UpdateModelMixin, ScopedViewSet):
+    """Milestones of tech transfers: owners, planned and actual dates, deliverables."""
+
+    model = Milestone
+    serializer_class = MilestoneSerializer
+    filterset_fields = ["tech_transfer"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("deliverables")
+
+
+routes += [
+    ("tech-transfers", TechTransferViewSet, "techtransfer"),
+    ("milestones", MilestoneViewSet, "milestone"),
 ]

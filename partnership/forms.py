@@ -14,6 +14,7 @@ from partnership.models import (
     Objective,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 
@@ -205,3 +206,32 @@ class ObjectiveReviewForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                            label="What the review found")
     next_review_date = forms.DateField(widget=DateInput())
+
+
+class TechTransferForm(forms.ModelForm):
+    class Meta:
+        model = TechTransfer
+        fields = ["title", "program", "site", "is_internal"]
+
+    def __init__(self, *args, programs, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["site"].queryset = sites
+
+
+class MilestoneForm(forms.Form):
+    planned_date = forms.DateField(widget=DateInput(), required=False)
+    actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on")
+    sponsor_owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    cdmo_owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                        label="CDMO owner")
+    deliverables = forms.ModelMultipleChoiceField(queryset=Deliverable.objects.none(),
+                                                  required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, sponsor_people, cdmo_people, deliverables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor_owner"].queryset = sponsor_people
+        self.fields["cdmo_owner"].queryset = cdmo_people
+        self.fields["deliverables"].queryset = deliverables

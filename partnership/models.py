@@ -858,3 +858,75 @@ class ObjectiveReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective}: {self.get_status_display()}"
+
+
+class TechTransfer(SharedRecord):
+    """A program moving into a CDMO site, tracked by its standard milestones."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="transfers")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="transfers",
+                             help_text="The receiving CDMO site.")
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:techtransfer_detail", args=[self.partnership_id, self.pk])
+
+    def clean(self) -> None:
+        if not self.partnership_id:
+            return
+        errors = {}
+        if self.program_id and self.program.partnership_id != self.partnership_id:
+            errors["program"] = "Choose a program of this partnership."
+        if self.site_id and self.site.organization_id != self.partnership.cdmo_id:
+            errors["site"] = "Choose a site of this partnership's CDMO."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Milestone(models.Model):
+    class Kind(models.TextChoices):
+        TRANSFER_PACKAGE = "transfer_package", "Transfer package"
+        GAP_ASSESSMENT = "gap_assessment", "Gap assessment"
+        METHOD_TRANSFER = "method_transfer", "Analytical method transfer"
+        ENGINEERING_RUN = "engineering_run", "Engineering run"
+        PPQ = "ppq", "Process performance qualification batches"
+        HANDOVER = "handover", "Handover"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    tech_transfer = models.ForeignKey(TechTransfer, on_delete=models.CASCADE,
+                                      related_name="milestones")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(editable=False)
+    sponsor_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+", null=True, blank=True)
+    cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True,
+                                   verbose_name="CDMO owner")
+    planned_date = models.DateField(null=True, blank=True)
+    actual_date = models.DateField(null=True, blank=True, help_text="When it was completed.")
+    deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="milestones",
+                                          help_text="Deliverables this milestone depends on.")
+    note = models.TextField(blank=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tech_transfer", "position"]
+        constraints = [models.UniqueConstraint(fields=["tech_transfer", "kind"],
+                                               name="milestone_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.tech_transfer})"
+
+    def slip_days(self, today=None) -> int | None:
+        """Days late: actual after planned, or planned passed and not done yet."""
+        if not self.planned_date:
+            return None
+        end = self.actual_date or max(today or timezone.localdate(), self.planned_date)
+        return (end - self.planned_date).days

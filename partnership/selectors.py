@@ -23,6 +23,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 
@@ -204,3 +205,25 @@ def site_alerts(*, user: User, partnership: Partnership) -> QuerySet[Site]:
 def objective_list(*, user: User, partnership: Partnership) -> QuerySet[Objective]:
     return Objective.objects.visible_to(user).filter(partnership=partnership).select_related(
         "sponsor_owner", "cdmo_owner")
+
+
+def tech_transfer_list(*, user: User, partnership: Partnership) -> QuerySet[TechTransfer]:
+    return TechTransfer.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "program", "site")
+
+
+def tech_transfer_timeline(*, user: User, transfer: TechTransfer) -> list[dict]:
+    """Milestones with their planned and actual dates placed on one time axis (percent)."""
+    milestones = list(transfer.milestones.select_related("sponsor_owner", "cdmo_owner")
+                      .prefetch_related("deliverables"))
+    today = timezone.localdate()
+    dates = [d for m in milestones for d in (m.planned_date, m.actual_date) if d] + [today]
+    start, end = min(dates), max(dates)
+    span = max((end - start).days, 1)
+
+    def place(day):
+        return None if day is None else round(100 * (day - start).days / span, 1)
+
+    return [{"milestone": m, "planned_at": place(m.planned_date),
+             "actual_at": place(m.actual_date), "slip_days": m.slip_days(today)}
+            for m in milestones]

@@ -15,6 +15,7 @@ from partnership.models import (
     DeliverableReview,
     EscalationLevel,
     Membership,
+    Milestone,
     NegotiationRound,
     Objective,
     ObjectiveReview,
@@ -25,6 +26,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 
@@ -453,3 +455,44 @@ def objective_review(*, actor: User, objective: Objective, status: str, note: st
     objective.full_clean()
     objective.save(update_fields=["status", "review_date", "updated_at"])
     return review
+
+
+@transaction.atomic
+def tech_transfer_create(*, actor: User, partnership: Partnership, program: Program,
+                         site: Site, title: str, is_internal: bool = False) -> TechTransfer:
+    """A transfer starts with its six standard milestones, to be planned and owned."""
+    _require_writer(actor, partnership)
+    transfer = TechTransfer(partnership=partnership, program=program, site=site, title=title,
+                            is_internal=is_internal, author_organization_id=actor.organization_id,
+                            created_by=actor)
+    transfer.full_clean()
+    transfer.save()
+    Milestone.objects.bulk_create(
+        Milestone(partnership=partnership, tech_transfer=transfer, kind=kind, position=index)
+        for index, kind in enumerate(Milestone.Kind.values))
+    return transfer
+
+
+@transaction.atomic
+def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, cdmo_owner=None,
+                     planned_date=None, actual_date=None, deliverables=(),
+                     note: str = "") -> Milestone:
+    partnership = milestone.partnership
+    _require_writer(actor, partnership)
+    errors = {}
+    if sponsor_owner and sponsor_owner.organization_id != partnership.sponsor_id:
+        errors["sponsor_owner"] = "Choose someone of the sponsor."
+    if cdmo_owner and cdmo_owner.organization_id != partnership.cdmo_id:
+        errors["cdmo_owner"] = "Choose someone of the CDMO."
+    deliverables = list(deliverables)
+    if any(d.partnership_id != partnership.pk for d in deliverables):
+        errors["deliverables"] = "Choose deliverables of this partnership."
+    if errors:
+        raise ValidationError(errors)
+    milestone.sponsor_owner, milestone.cdmo_owner = sponsor_owner, cdmo_owner
+    milestone.planned_date, milestone.actual_date, milestone.note = \
+        planned_date, actual_date, note
+    milestone.full_clean()
+    milestone.save()
+    milestone.deliverables.set(deliverables)
+    return milestone

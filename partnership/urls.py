@@ -5,6 +5,7 @@ from partnership import (
     contract_views,
     deliverable_views,
     objective_views,
+    techtransfer_views,
     views,
 )
 
@@ -79,6 +80,14 @@ urlpatterns = [
          objective_views.ObjectiveEditView.as_view(), name="objective_edit"),
     path("p/<int:partnership_pk>/objectives/<int:objective_pk>/review/",
          objective_views.ObjectiveReviewView.as_view(), name="objectivereview_create"),
+    path("p/<int:partnership_pk>/tech-transfers/",
+         techtransfer_views.TechTransferListView.as_view(), name="techtransfer_list"),
+    path("p/<int:partnership_pk>/tech-transfers/new/",
+         techtransfer_views.TechTransferCreateView.as_view(), name="techtransfer_create"),
+    path("p/<int:partnership_pk>/tech-transfers/<int:transfer_pk>/",
+         techtransfer_views.TechTransferDetailView.as_view(), name="techtransfer_detail"),
+    path("p/<int:partnership_pk>/tech-transfers/<int:transfer_pk>/milestones/<int:pk>/",
+         techtransfer_views.MilestoneEditView.as_view(), name="milestone_edit"),
     path("sites/", views.SiteListView.as_view(), name="site_list"),
     path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("organization/", views.OrganizationView.as_view(), name="organization_detail"),

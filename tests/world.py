@@ -19,6 +19,7 @@ from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
     Membership,
+    Milestone,
     Objective,
     ObjectiveReview,
     Organization,
@@ -28,6 +29,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 from tests.factories import (
@@ -128,6 +130,12 @@ def build_world() -> World:
             review_date=datetime.date(2027, 1, 15))
         ObjectiveReview.objects.create(partnership=partnership, objective=objective,
                                        status="on_track", note="Fine", reviewed_by=lead.user)
+        transfer = TechTransfer.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            title=f"{name} transfer", site=partnership.cdmo.sites.first(),
+            program=ProgramFactory(partnership=partnership))
+        Milestone.objects.create(partnership=partnership, tech_transfer=transfer,
+                                 kind="handover", position=5)
         PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
                                       reason=f"{name} reason", after=[f"{name} priority"])
     return World(

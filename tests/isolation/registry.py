@@ -13,6 +13,7 @@ from partnership.models import (
     DeliverableReview,
     EscalationLevel,
     Membership,
+    Milestone,
     NegotiationRound,
     Objective,
     ObjectiveReview,
@@ -22,6 +23,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 
@@ -79,6 +81,14 @@ SCOPED_URLS = {
     "partnership:acceptancecriterion_create": _deliverables,
     "partnership:deliverablereview_create": _deliverables,
     "partnership:communication_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:techtransfer_list": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:techtransfer_create": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:techtransfer_detail": lambda p: [
+        {"partnership_pk": p.pk, "transfer_pk": t.pk}
+        for t in TechTransfer.objects.filter(partnership=p)],
+    "partnership:milestone_edit": lambda p: [
+        {"partnership_pk": p.pk, "transfer_pk": m.tech_transfer_id, "pk": m.pk}
+        for m in Milestone.objects.filter(partnership=p)],
     "partnership:objective_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:objective_create": lambda p: [{"partnership_pk": p.pk}],
     "partnership:objective_detail": _objectives,
@@ -137,6 +147,8 @@ API_ROUTES = {
     "prioritychange": lambda p: _ids(PriorityChange, p),
     "objective": lambda p: _ids(Objective, p),
     "objectivereview": lambda p: _ids(ObjectiveReview, p),
+    "techtransfer": lambda p: _ids(TechTransfer, p),
+    "milestone": lambda p: _ids(Milestone, p),
 }
 
 

@@ -20,6 +20,7 @@ from partnership.models import (
     DeliverableReview,
     EscalationLevel,
     Membership,
+    Milestone,
     NegotiationRound,
     Objective,
     ObjectiveReview,
@@ -30,6 +31,7 @@ from partnership.models import (
     PriorityChange,
     Program,
     Site,
+    TechTransfer,
     User,
 )
 
@@ -238,6 +240,31 @@ OBJECTIVES = [
      "hana@helix.example", "max@meridian.example", D(2027, 1, 5), "on_track", []),
 ]
 
+TRANSFERS = [
+    # partnership, title, program code, site, {milestone: (planned, actual, sponsor, cdmo,
+    # [deliverable titles])}
+    (NM, "Velarimab drug substance into Meridian Boston", "NWB-101", "Meridian Boston", {
+        "transfer_package": (D(2025, 12, 1), D(2025, 12, 5), "nora@northwind.example",
+                             "mei@meridian.example", []),
+        "gap_assessment": (D(2026, 1, 15), D(2026, 2, 2), "quinn@northwind.example",
+                           "ravi@meridian.example", []),
+        "method_transfer": (D(2026, 3, 1), D(2026, 3, 28), "quinn@northwind.example",
+                            "ravi@meridian.example",
+                            ["Reference standard qualification report"]),
+        "engineering_run": (D(2026, 3, 15), D(2026, 3, 20), "nora@northwind.example",
+                            "mei@meridian.example", ["Engineering run executed batch record"]),
+        "ppq": (D(2027, 2, 15), None, "nora@northwind.example", "mei@meridian.example",
+                ["Phase 3 clinical drug substance, lot 3"]),
+        "handover": (D(2027, 5, 1), None, "sam@northwind.example", "mei@meridian.example", []),
+    }),
+    (HM, "HLX-7 conjugation process into Meridian Cape Town", "HLX-7", "Meridian Cape Town", {
+        "transfer_package": (D(2026, 8, 1), D(2026, 8, 12), "hana@helix.example",
+                             "max@meridian.example", []),
+        "gap_assessment": (D(2026, 10, 1), None, "hana@helix.example",
+                           "max@meridian.example", ["Process characterization report"]),
+    }),
+]
+
 
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
@@ -277,6 +304,7 @@ class Command(BaseCommand):
         self._communication(partnerships)
         self._priorities(partnerships)
         self._objectives(partnerships)
+        self._tech_transfers(partnerships)
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
@@ -370,6 +398,26 @@ class Command(BaseCommand):
                     ObjectiveReview.objects.create(
                         partnership=partnership, objective=objective, status=past_status,
                         note=note, reviewed_by=objective.sponsor_owner)
+
+    def _tech_transfers(self, partnerships):
+        people = {user.email: user for user in User.objects.all()}
+        for pair, title, code, site, plan in TRANSFERS:
+            partnership = partnerships[pair]
+            transfer, _ = TechTransfer.objects.update_or_create(
+                partnership=partnership, title=title, defaults={
+                    "program": Program.objects.get(partnership=partnership, code=code),
+                    "site": Site.objects.get(name=site),
+                    "author_organization": partnership.sponsor})
+            for position, kind in enumerate(Milestone.Kind.values):
+                planned, actual, sponsor, cdmo, needs = plan.get(
+                    kind, (None, None, None, None, []))
+                milestone, _ = Milestone.objects.update_or_create(
+                    tech_transfer=transfer, kind=kind, defaults={
+                        "partnership": partnership, "position": position,
+                        "planned_date": planned, "actual_date": actual,
+                        "sponsor_owner": people.get(sponsor), "cdmo_owner": people.get(cdmo)})
+                milestone.deliverables.set(Deliverable.objects.filter(
+                    partnership=partnership, title__in=needs))
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)

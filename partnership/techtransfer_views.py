@@ -1,0 +1,93 @@
+"""Pages of tech transfers: list, create, the milestone timeline, milestone edits."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from partnership import selectors, services
+from partnership.forms import MilestoneForm, TechTransferForm
+from partnership.models import Milestone, TechTransfer, User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import ServiceFormView
+
+
+class TechTransferMixin(PartnershipMixin):
+    @cached_property
+    def transfer(self) -> TechTransfer:
+        return get_object_or_404(
+            selectors.tech_transfer_list(user=self.request.user, partnership=self.partnership),
+            pk=self.kwargs["transfer_pk"])
+
+
+class TechTransferListView(PartnershipMixin, TemplateView):
+    template_name = "partnership/techtransfer_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(transfers=selectors.tech_transfer_list(
+            user=self.request.user, partnership=self.partnership), **kwargs)
+
+
+class TechTransferCreateView(PartnershipMixin, ServiceFormView):
+    requires_write = True
+    form_class = TechTransferForm
+    template_name = "partnership/techtransfer_form.html"
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {**super().get_form_kwargs(),
+                "programs": selectors.program_list(user=user, partnership=self.partnership),
+                "sites": selectors.site_list(user=user).filter(
+                    organization_id=self.partnership.cdmo_id)}
+
+    def perform(self, form):
+        return services.tech_transfer_create(actor=self.request.user,
+                                             partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Tech transfer created with its standard milestones.")
+        return self.object.get_absolute_url()
+
+
+class TechTransferDetailView(TechTransferMixin, TemplateView):
+    template_name = "partnership/techtransfer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        timeline = selectors.tech_transfer_timeline(user=self.request.user,
+                                                    transfer=self.transfer)
+        return super().get_context_data(object=self.transfer, timeline=timeline, **kwargs)
+
+
+class MilestoneEditView(TechTransferMixin, ServiceFormView):
+    requires_write = True
+    template_name = "partnership/techtransfer_form.html"
+
+    @cached_property
+    def milestone(self) -> Milestone:
+        return get_object_or_404(visible(Milestone, self.request.user).filter(
+            tech_transfer=self.transfer), pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        m = self.milestone
+        seated = visible(User, self.request.user).filter(
+            memberships__partnership=self.partnership)
+        initial = {"planned_date": m.planned_date, "actual_date": m.actual_date,
+                   "sponsor_owner": m.sponsor_owner, "cdmo_owner": m.cdmo_owner,
+                   "deliverables": list(m.deliverables.all()), "note": m.note}
+        return MilestoneForm(
+            self.request.POST or None, initial=initial,
+            sponsor_people=seated.filter(organization_id=self.partnership.sponsor_id),
+            cdmo_people=seated.filter(organization_id=self.partnership.cdmo_id),
+            deliverables=selectors.deliverable_list(user=self.request.user,
+                                                    partnership=self.partnership))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(milestone=self.milestone, **kwargs)
+
+    def perform(self, form):
+        return services.milestone_update(actor=self.request.user, milestone=self.milestone,
+                                         **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.milestone.get_kind_display()} updated.")
+        return self.transfer.get_absolute_url()

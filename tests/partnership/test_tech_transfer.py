@@ -1,0 +1,74 @@
+"""Tech transfer: the standard milestones, owners on both sides, planned vs actual dates,
+the deliverables a milestone depends on, and the timeline."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from partnership import selectors, services
+from partnership.models import Milestone, Site
+from tests.factories import DeliverableFactory
+
+D = datetime.date
+
+
+@pytest.fixture
+def transfer(world):
+    return services.tech_transfer_create(
+        actor=world.alice, partnership=world.acme_contoso, program=world.acme_program,
+        site=Site.objects.get(name="Contoso Boston"), title="Acmezumab into Boston")
+
+
+def test_a_transfer_starts_with_the_six_standard_milestones(transfer):
+    assert [m.kind for m in transfer.milestones.all()] == [
+        "transfer_package", "gap_assessment", "method_transfer", "engineering_run", "ppq",
+        "handover"]
+
+
+def test_the_site_must_be_the_cdmos(world):
+    with pytest.raises(ValidationError) as error:
+        services.tech_transfer_create(
+            actor=world.alice, partnership=world.acme_contoso, program=world.acme_program,
+            site=Site.objects.get(name="Acme Basel"), title="Wrong site")
+    assert "site" in error.value.message_dict
+
+
+def test_milestones_show_slip_and_their_deliverables(world, login, transfer):
+    package, gap = transfer.milestones.all()[:2]
+    deliverable = DeliverableFactory(sow__partnership=world.acme_contoso, title="Gap report")
+    client = login(world.bob)
+    response = client.post(reverse("partnership:milestone_edit",
+                                   args=[world.acme_contoso.pk, transfer.pk, package.pk]),
+                           {"planned_date": "2026-01-10", "actual_date": "2026-01-17",
+                            "sponsor_owner": world.alice.pk, "cdmo_owner": world.bob.pk})
+    assert response.status_code == 302
+    client.post(reverse("partnership:milestone_edit",
+                        args=[world.acme_contoso.pk, transfer.pk, gap.pk]),
+                {"planned_date": "2026-02-01", "deliverables": [deliverable.pk],
+                 "sponsor_owner": world.bob.pk})  # Bob is not of the sponsor: refused
+    gap.refresh_from_db()
+    assert gap.planned_date is None
+    services.milestone_update(actor=world.bob, milestone=gap, planned_date=D(2026, 2, 1),
+                              deliverables=[deliverable])
+    timeline = selectors.tech_transfer_timeline(user=world.bob, transfer=transfer)
+    assert timeline[0]["slip_days"] == 7 and timeline[0]["planned_at"] == 0.0
+    page = client.get(transfer.get_absolute_url()).content.decode()
+    assert "7 days late" in page and "needs" in page and "Gap report" in page
+
+
+def test_api_plans_a_milestone(world, transfer):
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    milestone = transfer.milestones.get(kind="ppq")
+    response = client.patch(f"/api/v1/milestones/{milestone.pk}/",
+                            {"planned_date": "2027-03-01"}, format="json")
+    assert response.status_code == 200 and response.json()["planned_date"] == "2027-03-01"
+    assert Milestone.objects.get(pk=milestone.pk).planned_date == D(2027, 3, 1)
+    created = client.post("/api/v1/tech-transfers/", {
+        "partnership": world.acme_contoso.pk, "title": "Second site", "program":
+        world.acme_program.pk, "site": Site.objects.get(name="Contoso Boston").pk},
+        format="json")
+    assert created.status_code == 201
