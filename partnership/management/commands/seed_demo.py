@@ -231,7 +231,7 @@ OBJECTIVES = [
     (NM, "Faster contract turnaround",
      "Median answer to a contract draft under 10 days on both sides",
      "nora@northwind.example", "mei@meridian.example", D(2027, 1, 20), "off_track",
-     [("off_track", "Q3 QBR: SOW-NWM-07 needed six rounds; Northwind legal answers slowly.")]),
+     [("off_track", "Q3 QBR: SOW-NWM-07 is at six rounds; Meridian's answers take about six weeks.")]),
     (NA, "Stability results on time", "95 % of stability pull results within 30 days",
      "quinn@northwind.example", "ari@aurora.example", D(2027, 2, 10), "on_track",
      [("on_track", "Q3 review: 12-month results delivered in 21 days.")]),
