@@ -51,12 +51,8 @@ def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
 @transaction.atomic
 def program_create(*, actor: User, partnership: Partnership, **fields) -> Program:
     _require_sponsor_writer(actor, partnership)
-    program = Program(
-        partnership=partnership, author_organization_id=actor.organization_id, created_by=actor,
-        **{name: fields[name] for name in PROGRAM_FIELDS if name in fields},
-    )
-    program.full_clean()
-    program.save()
+    program = _create_shared(Program, PROGRAM_FIELDS, actor=actor, partnership=partnership,
+                             fields=fields)
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -64,11 +60,7 @@ def program_create(*, actor: User, partnership: Partnership, **fields) -> Progra
 @transaction.atomic
 def program_update(*, actor: User, program: Program, **fields) -> Program:
     _require_sponsor_writer(actor, program.partnership)
-    for name in PROGRAM_FIELDS:
-        if name in fields:
-            setattr(program, name, fields[name])
-    program.full_clean()
-    program.save()
+    _update_fields(program, PROGRAM_FIELDS, actor=actor, fields=fields)
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -157,26 +149,37 @@ def _require_writer(actor: User, partnership: Partnership) -> None:
         raise PermissionDenied("Your role in this partnership is read-only.")
 
 
+def _create_shared(model, allowed: tuple[str, ...], *, actor: User, partnership: Partnership,
+                   fields: dict):
+    """Create a SharedRecord of the actor's party: validated, saved, authored."""
+    _require_writer(actor, partnership)
+    record = model(partnership=partnership, author_organization_id=actor.organization_id,
+                   created_by=actor,
+                   **{name: fields[name] for name in allowed if name in fields})
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _update_fields(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
+    _require_writer(actor, record.partnership)
+    for name in allowed:
+        if name in fields:
+            setattr(record, name, fields[name])
+    record.full_clean()
+    record.save()
+    return record
+
+
 @transaction.atomic
 def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
-    _require_writer(actor, partnership)
-    contract = Contract(partnership=partnership, author_organization_id=actor.organization_id,
-                        created_by=actor,
-                        **{name: fields[name] for name in CONTRACT_FIELDS if name in fields})
-    contract.full_clean()
-    contract.save()
-    return contract
+    return _create_shared(Contract, CONTRACT_FIELDS, actor=actor, partnership=partnership,
+                          fields=fields)
 
 
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
-    _require_writer(actor, contract.partnership)
-    for name in CONTRACT_FIELDS:
-        if name in fields:
-            setattr(contract, name, fields[name])
-    contract.full_clean()
-    contract.save()
-    return contract
+    return _update_fields(contract, CONTRACT_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -240,24 +243,13 @@ DELIVERABLE_FIELDS = ("sow", "title", "description", "due_date", "responsible_pa
 
 @transaction.atomic
 def deliverable_create(*, actor: User, partnership: Partnership, **fields) -> Deliverable:
-    _require_writer(actor, partnership)
-    deliverable = Deliverable(
-        partnership=partnership, author_organization_id=actor.organization_id, created_by=actor,
-        **{name: fields[name] for name in DELIVERABLE_FIELDS if name in fields})
-    deliverable.full_clean()
-    deliverable.save()
-    return deliverable
+    return _create_shared(Deliverable, DELIVERABLE_FIELDS, actor=actor, partnership=partnership,
+                          fields=fields)
 
 
 @transaction.atomic
 def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> Deliverable:
-    _require_writer(actor, deliverable.partnership)
-    for name in DELIVERABLE_FIELDS:
-        if name in fields:
-            setattr(deliverable, name, fields[name])
-    deliverable.full_clean()
-    deliverable.save()
-    return deliverable
+    return _update_fields(deliverable, DELIVERABLE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -421,24 +413,13 @@ OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner"
 
 @transaction.atomic
 def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
-    _require_writer(actor, partnership)
-    objective = Objective(partnership=partnership, author_organization_id=actor.organization_id,
-                          created_by=actor,
-                          **{name: fields[name] for name in OBJECTIVE_FIELDS if name in fields})
-    objective.full_clean()
-    objective.save()
-    return objective
+    return _create_shared(Objective, OBJECTIVE_FIELDS, actor=actor, partnership=partnership,
+                          fields=fields)
 
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
-    _require_writer(actor, objective.partnership)
-    for name in OBJECTIVE_FIELDS:
-        if name in fields:
-            setattr(objective, name, fields[name])
-    objective.full_clean()
-    objective.save()
-    return objective
+    return _update_fields(objective, OBJECTIVE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
