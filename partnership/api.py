@@ -276,7 +276,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     filterset_class = ContractFilter
 
     def get_queryset(self):
-        return super().get_queryset().annotate(round_count=Count("rounds"))
+        return super().get_queryset().annotate(round_count=Count("rounds")).order_by(
+            "reference")
 
     @extend_schema(request=TransitionSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])

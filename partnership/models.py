@@ -734,6 +734,9 @@ class CommunicationPlan(models.Model):
 
     objects = SharedQuerySet.as_manager()
 
+    class Meta:
+        ordering = ["partnership"]
+
     def __str__(self) -> str:
         return f"Communication plan of {self.partnership}"
 

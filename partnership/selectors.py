@@ -33,6 +33,7 @@ def partnership_list(*, user: User) -> QuerySet[Partnership]:
         Partnership.objects.visible_to(user)
         .select_related("sponsor", "cdmo")
         .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("sponsor__name", "cdmo__name")
     )
 
 
@@ -87,6 +88,7 @@ def contract_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]
         Contract.objects.visible_to(user).filter(partnership=partnership)
         .select_related("parent")
         .annotate(round_count=Count("rounds"))
+        .order_by("reference")  # Meta.ordering does not apply to GROUP BY queries
     )
 
 
@@ -148,6 +150,7 @@ def deliverable_list(*, user: User, partnership: Partnership) -> QuerySet[Delive
     return (
         Deliverable.objects.visible_to(user).filter(partnership=partnership)
         .select_related("sow").annotate(criteria_count=Count("criteria"))
+        .order_by("due_date", "title")  # Meta.ordering does not apply to GROUP BY queries
     )
 
 
