@@ -65,7 +65,17 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = ["id", "sponsor", "cdmo", "description", "created_at"]
+        fields = ["id", "sponsor", "cdmo", "description", "negotiation_round_threshold",
+                  "negotiation_turnaround_threshold", "created_at"]
+        read_only_fields = ["description", "created_at"]
+
+    def update(self, instance, validated_data):
+        return services.partnership_thresholds_set(
+            actor=self.context["request"].user, partnership=instance,
+            negotiation_round_threshold=validated_data.get(
+                "negotiation_round_threshold", instance.negotiation_round_threshold),
+            negotiation_turnaround_threshold=validated_data.get(
+                "negotiation_turnaround_threshold", instance.negotiation_turnaround_threshold))
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -149,8 +159,10 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return Response(SiteSerializer(site).data)
 
 
-class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """The partnerships you are a member of (or administer)."""
+class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.UpdateModelMixin, ScopedViewSet):
+    """The partnerships you are a member of (or administer). Leads PATCH the negotiation
+    early-warning thresholds."""
 
     model = Partnership
     serializer_class = PartnershipSerializer

@@ -12,6 +12,7 @@ from partnership.models import (
     Function,
     Membership,
     Objective,
+    Partnership,
     Program,
     Site,
     TechTransfer,
@@ -235,3 +236,12 @@ class MilestoneForm(forms.Form):
         self.fields["sponsor_owner"].queryset = sponsor_people
         self.fields["cdmo_owner"].queryset = cdmo_people
         self.fields["deliverables"].queryset = deliverables
+
+
+class PartnershipSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["negotiation_round_threshold", "negotiation_turnaround_threshold"]
+        labels = {"negotiation_round_threshold": "Warn after this many negotiation rounds",
+                  "negotiation_turnaround_threshold":
+                      "Warn when a party's median answer takes more days than"}

@@ -477,3 +477,18 @@ def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, c
     milestone.save()
     milestone.deliverables.set(deliverables)
     return milestone
+
+
+@transaction.atomic
+def partnership_thresholds_set(*, actor: User, partnership: Partnership,
+                               negotiation_round_threshold: int,
+                               negotiation_turnaround_threshold: int) -> Partnership:
+    """The early-warning thresholds of contract negotiation; either party's leads set them."""
+    if partnership.role_of(actor) not in ("lead", "admin"):
+        raise PermissionDenied("Only the leads of either party change the settings.")
+    partnership.negotiation_round_threshold = negotiation_round_threshold
+    partnership.negotiation_turnaround_threshold = negotiation_turnaround_threshold
+    partnership.full_clean()
+    partnership.save(update_fields=["negotiation_round_threshold",
+                                    "negotiation_turnaround_threshold"])
+    return partnership

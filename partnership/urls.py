@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.PartnershipListView.as_view(), name="partnership_list"),
     path("p/<int:partnership_pk>/", views.PartnershipDetailView.as_view(),
          name="partnership_detail"),
+    path("p/<int:partnership_pk>/settings/", views.PartnershipSettingsView.as_view(),
+         name="partnership_settings"),
     path("p/<int:partnership_pk>/programs/", views.ProgramListView.as_view(),
          name="program_list"),
     path("p/<int:partnership_pk>/programs/new/", views.ProgramCreateView.as_view(),

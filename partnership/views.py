@@ -16,6 +16,7 @@ from partnership.filters import MembershipFilter, ProgramFilter, SiteFilter
 from partnership.forms import (
     InviteForm,
     MembershipForm,
+    PartnershipSettingsForm,
     PrioritiesForm,
     ProfileForm,
     ProgramForm,
@@ -312,3 +313,24 @@ class PrioritiesView(PartnershipMixin, ServiceFormView):
     def get_success_url(self):
         messages.success(self.request, "Priorities updated; the CDMO team sees the change.")
         return reverse("partnership:priority_list", args=[self.partnership.pk])
+
+
+class PartnershipSettingsView(PartnershipMixin, ServiceFormView):
+    """Settings both parties share: for now the early-warning thresholds of negotiation."""
+
+    template_name = "partnership/partnership_settings.html"
+    form_class = PartnershipSettingsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.partnership}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_change=self.role in ("lead", "admin"), **kwargs)
+
+    def perform(self, form):
+        return services.partnership_thresholds_set(
+            actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Settings saved.")
+        return reverse("partnership:partnership_settings", args=[self.partnership.pk])

@@ -50,6 +50,7 @@ def _contracts(p, **extra):
 # point INTO that partnership. The suite calls it with partnerships foreign to the user.
 SCOPED_URLS = {
     "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
+    "partnership:partnership_settings": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_create": lambda p: [{"partnership_pk": p.pk}],
     "partnership:membership_list": lambda p: [{"partnership_pk": p.pk}],

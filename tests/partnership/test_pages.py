@@ -165,3 +165,38 @@ def test_site_and_partnership_lists_use_a_bounded_number_of_queries(
     for url in (reverse("partnership:site_list"), reverse("partnership:partnership_list")):
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
+
+
+def test_leads_set_the_negotiation_thresholds(login, world):
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    data = {"negotiation_round_threshold": 6, "negotiation_turnaround_threshold": 14}
+    assert login(world.vera).post(url, data).status_code == 403
+    assert login(world.bob).post(url, data).status_code == 403  # a member, not a lead
+    assert login(world.alice).post(url, data).status_code == 302
+    world.acme_contoso.refresh_from_db()
+    assert world.acme_contoso.negotiation_round_threshold == 6
+
+
+@pytest.mark.parametrize("url_name", ["objective_list", "techtransfer_list",
+                                      "communication_detail", "priority_list",
+                                      "partnership_settings"])
+def test_more_partnership_pages_use_a_bounded_number_of_queries(
+    login, world, url_name, django_assert_max_num_queries
+):
+    from partnership import services
+    from tests.factories import ProgramFactory
+
+    client = login(world.alice)
+    url = reverse(f"partnership:{url_name}", args=[world.acme_contoso.pk])
+    client.get(url)
+    site = world.contoso.sites.first()
+    for n in range(15):
+        services.objective_create(actor=world.alice, partnership=world.acme_contoso,
+                                  title=f"Goal {n}", measure_of_success="m",
+                                  sponsor_owner=world.alice, cdmo_owner=world.bob,
+                                  review_date="2027-01-01")
+        services.tech_transfer_create(actor=world.alice, partnership=world.acme_contoso,
+                                      program=ProgramFactory(partnership=world.acme_contoso),
+                                      site=site, title=f"Transfer {n}")
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
