@@ -276,12 +276,20 @@ class SharedQuerySet(models.QuerySet):
     """Queryset of a record that belongs to one partnership (every shared record)."""
 
     def visible_to(self, user) -> "SharedQuerySet":
+        """Records of the user's partnerships, less those internal to the other party: the
+        record's own flag, and that of each parent named in the model's INTERNAL_VIA (the
+        rounds of an internal contract are as internal as the contract)."""
         if not user.is_authenticated:
             return self.none()
         queryset = self.filter(partnership__in=Partnership.objects.visible_to(user))
+        paths = list(getattr(self.model, "INTERNAL_VIA", ()))
         if any(field.name == "is_internal" for field in self.model._meta.get_fields()):
+            paths.insert(0, "")
+        for path in paths:
+            prefix = f"{path}__" if path else ""
             queryset = queryset.filter(
-                Q(is_internal=False) | Q(author_organization_id=user.organization_id)
+                Q(**{f"{prefix}is_internal": False})
+                | Q(**{f"{prefix}author_organization_id": user.organization_id})
             )
         return queryset
 
@@ -480,6 +488,8 @@ class Contract(SharedRecord):
 class NegotiationRound(models.Model):
     """One exchange of a contract draft: who sent it, when, and when the other side answered."""
 
+    INTERNAL_VIA = ("contract",)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveIntegerField(editable=False)
@@ -523,6 +533,8 @@ def contract_document_path(document, filename: str) -> str:
 class ContractDocument(models.Model):
     """A file attached to a contract: stored outside the web root, served by a scoped view."""
 
+    INTERNAL_VIA = ("contract",)
+
     ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx")
     MAX_BYTES = 20 * 1024 * 1024
 
@@ -556,6 +568,8 @@ class ContractDocument(models.Model):
 class Deliverable(SharedRecord):
     """Something an SOW promises, with acceptance criteria agreed before work starts (fitness
     for use, not only release specifications) and a decision against them on receipt."""
+
+    INTERNAL_VIA = ("sow",)
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned: agreeing criteria"
@@ -613,6 +627,8 @@ class Deliverable(SharedRecord):
 
 
 class AcceptanceCriterion(models.Model):
+    INTERNAL_VIA = ("deliverable",)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE,
                                     related_name="criteria")
@@ -632,6 +648,8 @@ class AcceptanceCriterion(models.Model):
 
 class DeliverableReview(models.Model):
     """The receiving party's decision on a delivery, criterion by criterion."""
+
+    INTERNAL_VIA = ("deliverable",)
 
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
@@ -846,6 +864,8 @@ class Objective(SharedRecord):
 class ObjectiveReview(models.Model):
     """One review of an objective (in a quarterly business review, say): the history."""
 
+    INTERNAL_VIA = ("objective",)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="reviews")
     status = models.CharField(max_length=10, choices=Objective.Status.choices)
@@ -865,6 +885,8 @@ class ObjectiveReview(models.Model):
 
 class TechTransfer(SharedRecord):
     """A program moving into a CDMO site, tracked by its standard milestones."""
+
+    INTERNAL_VIA = ("program",)
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="transfers")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="transfers",
@@ -893,6 +915,8 @@ class TechTransfer(SharedRecord):
 
 
 class Milestone(models.Model):
+    INTERNAL_VIA = ("tech_transfer",)
+
     class Kind(models.TextChoices):
         TRANSFER_PACKAGE = "transfer_package", "Transfer package"
         GAP_ASSESSMENT = "gap_assessment", "Gap assessment"

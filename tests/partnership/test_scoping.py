@@ -64,3 +64,16 @@ def test_roles(world):
     assert world.acme_contoso.can_write(world.bob)
     assert not world.acme_contoso.can_write(world.vera)
     assert world.acme_contoso.role_of(world.dave) is None
+
+
+def test_what_hangs_under_an_internal_record_is_internal_too(world):
+    from partnership.models import ContractDocument, NegotiationRound
+    from tests.factories import ContractDocumentFactory, ContractFactory, NegotiationRoundFactory
+
+    secret = ContractFactory(partnership=world.acme_contoso, is_internal=True,
+                             title="Acme's own draft of a second-source agreement")
+    round_ = NegotiationRoundFactory(contract=secret, number=1)
+    document = ContractDocumentFactory(contract=secret)
+    for model, row in ((NegotiationRound, round_), (ContractDocument, document)):
+        assert row in model.objects.visible_to(world.alice)
+        assert row not in model.objects.visible_to(world.bob)
