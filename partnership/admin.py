@@ -3,7 +3,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from partnership.models import Membership, Organization, Partnership, Program, Site, User
+from partnership.models import (
+    AcceptanceCriterion,
+    CommunicationPlan,
+    Contract,
+    ContractDocument,
+    Deliverable,
+    DeliverableReview,
+    EscalationLevel,
+    Membership,
+    Milestone,
+    NegotiationRound,
+    Objective,
+    Organization,
+    Partnership,
+    PointOfContact,
+    PriorityChange,
+    Program,
+    Site,
+    TechTransfer,
+    User,
+)
 
 
 @admin.register(User)
@@ -63,3 +83,91 @@ class ProgramAdmin(admin.ModelAdmin):
     list_filter = ["phase", "modality", "is_internal"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
     search_fields = ["code", "name"]
+
+
+class NegotiationRoundInline(admin.TabularInline):
+    model = NegotiationRound
+    extra = 0
+    readonly_fields = ["number"]
+
+
+class ContractDocumentInline(admin.TabularInline):
+    model = ContractDocument
+    extra = 0
+    readonly_fields = ["name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "kind", "status", "partnership", "expiry_date"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["reference", "title"]
+    inlines = [NegotiationRoundInline, ContractDocumentInline]
+
+
+class AcceptanceCriterionInline(admin.TabularInline):
+    model = AcceptanceCriterion
+    extra = 0
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ["title", "sow", "status", "due_date", "rejection_count"]
+    list_filter = ["status", "responsible_party"]
+    search_fields = ["title"]
+    inlines = [AcceptanceCriterionInline]
+
+
+@admin.register(DeliverableReview)
+class DeliverableReviewAdmin(admin.ModelAdmin):
+    list_display = ["deliverable", "decision", "reviewed_by", "reviewed_at"]
+    list_filter = ["decision"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "status", "review_date"]
+    list_filter = ["status"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    exclude = ["deliverables"]
+
+
+@admin.register(TechTransfer)
+class TechTransferAdmin(admin.ModelAdmin):
+    list_display = ["title", "program", "site", "partnership"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(PointOfContact)
+class PointOfContactAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "party", "function", "primary", "backup"]
+    list_filter = ["function", "party"]
+
+
+@admin.register(CommunicationPlan)
+class CommunicationPlanAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "updated_at"]
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "level", "name", "days_allowed"]
+    filter_horizontal = ["people"]
+
+
+@admin.register(PriorityChange)
+class PriorityChangeAdmin(admin.ModelAdmin):
+    """History is kept as written: operators read it, nobody edits it."""
+
+    list_display = ["partnership", "changed_by", "changed_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -45,3 +45,14 @@ def test_lists_urls_and_time_zones(monkeypatch):
 def test_health_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_admin_lists_every_model_for_operators(admin_client):
+    from django.contrib import admin
+
+    from partnership.models import Contract, Deliverable, Objective, TechTransfer
+
+    for model in (Contract, Deliverable, Objective, TechTransfer):
+        assert admin.site.is_registered(model)
+        url = f"/admin/partnership/{model._meta.model_name}/"
+        assert admin_client.get(url).status_code == 200
