@@ -51,7 +51,7 @@ class SiteInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "require_two_factor"]
+    list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [SiteInline]

@@ -46,9 +46,6 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    require_two_factor = models.BooleanField(
-        default=False, help_text="Members must use two-factor authentication (DESIGN §5)."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
