@@ -43,7 +43,7 @@ def _set_program_sites(program: Program, sites) -> None:
 
 
 def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     if actor.organization_id != partnership.sponsor_id:
         raise PermissionDenied("Programs are the sponsor's to describe.")
 
@@ -51,8 +51,8 @@ def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
 @transaction.atomic
 def program_create(*, actor: User, partnership: Partnership, **fields) -> Program:
     _require_sponsor_writer(actor, partnership)
-    program = _create_shared(Program, PROGRAM_FIELDS, actor=actor, partnership=partnership,
-                             fields=fields)
+    program = shared_record_create(Program, PROGRAM_FIELDS, actor=actor,
+                                   partnership=partnership, fields=fields)
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -60,7 +60,7 @@ def program_create(*, actor: User, partnership: Partnership, **fields) -> Progra
 @transaction.atomic
 def program_update(*, actor: User, program: Program, **fields) -> Program:
     _require_sponsor_writer(actor, program.partnership)
-    _update_fields(program, PROGRAM_FIELDS, actor=actor, fields=fields)
+    shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields)
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -144,15 +144,15 @@ CONTRACT_FIELDS = ("kind", "reference", "title", "parent", "effective_date", "ex
                    "renewal_notice_days", "is_internal")
 
 
-def _require_writer(actor: User, partnership: Partnership) -> None:
+def require_writer(actor: User, partnership: Partnership) -> None:
     if not partnership.can_write(actor):
         raise PermissionDenied("Your role in this partnership is read-only.")
 
 
-def _create_shared(model, allowed: tuple[str, ...], *, actor: User, partnership: Partnership,
-                   fields: dict):
+def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
+                         partnership: Partnership, fields: dict):
     """Create a SharedRecord of the actor's party: validated, saved, authored."""
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     record = model(partnership=partnership, author_organization_id=actor.organization_id,
                    created_by=actor,
                    **{name: fields[name] for name in allowed if name in fields})
@@ -161,8 +161,8 @@ def _create_shared(model, allowed: tuple[str, ...], *, actor: User, partnership:
     return record
 
 
-def _update_fields(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
-    _require_writer(actor, record.partnership)
+def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
+    require_writer(actor, record.partnership)
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
@@ -173,19 +173,19 @@ def _update_fields(record, allowed: tuple[str, ...], *, actor: User, fields: dic
 
 @transaction.atomic
 def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
-    return _create_shared(Contract, CONTRACT_FIELDS, actor=actor, partnership=partnership,
-                          fields=fields)
+    return shared_record_create(Contract, CONTRACT_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields)
 
 
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
-    return _update_fields(contract, CONTRACT_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
     """Move a contract along its lifecycle; an illegal step is refused whatever the door."""
-    _require_writer(actor, contract.partnership)
+    require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     Contract.WORKFLOW.check(contract.status, status)
     contract.status = status
@@ -198,7 +198,7 @@ def contract_transition(*, actor: User, contract: Contract, status: str) -> Cont
 def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
                           answered_on=None) -> NegotiationRound:
     """Record a draft sent by the actor's party; the previous round is answered by it."""
-    _require_writer(actor, contract.partnership)
+    require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
     if contract.status != Contract.Status.NEGOTIATION:
         raise ValidationError("Rounds are recorded while the contract is in negotiation.")
@@ -221,7 +221,7 @@ def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: 
 @transaction.atomic
 def negotiation_round_answer(*, actor: User, round_: NegotiationRound, answered_on) -> None:
     """The other party answered (by signing, say) without sending a new draft."""
-    _require_writer(actor, round_.partnership)
+    require_writer(actor, round_.partnership)
     round_.answered_on = answered_on
     round_.full_clean()
     round_.save(update_fields=["answered_on"])
@@ -229,7 +229,7 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound, answered_
 
 @transaction.atomic
 def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
-    _require_writer(actor, contract.partnership)
+    require_writer(actor, contract.partnership)
     document = ContractDocument(partnership=contract.partnership, contract=contract, file=file,
                                 name=file.name[:200], size=file.size, uploaded_by=actor)
     document.full_clean()
@@ -243,20 +243,20 @@ DELIVERABLE_FIELDS = ("sow", "title", "description", "due_date", "responsible_pa
 
 @transaction.atomic
 def deliverable_create(*, actor: User, partnership: Partnership, **fields) -> Deliverable:
-    return _create_shared(Deliverable, DELIVERABLE_FIELDS, actor=actor, partnership=partnership,
-                          fields=fields)
+    return shared_record_create(Deliverable, DELIVERABLE_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields)
 
 
 @transaction.atomic
 def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> Deliverable:
-    return _update_fields(deliverable, DELIVERABLE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(deliverable, DELIVERABLE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
                              text: str) -> AcceptanceCriterion:
     """Criteria are agreed before work starts: they can be added only while planned."""
-    _require_writer(actor, deliverable.partnership)
+    require_writer(actor, deliverable.partnership)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.status != Deliverable.Status.PLANNED:
         raise ValidationError("The acceptance criteria were agreed when work started; "
@@ -271,7 +271,7 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
 @transaction.atomic
 def deliverable_transition(*, actor: User, deliverable: Deliverable,
                            status: str) -> Deliverable:
-    _require_writer(actor, deliverable.partnership)
+    require_writer(actor, deliverable.partnership)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     Deliverable.WORKFLOW.check(deliverable.status, status)
     if status == Deliverable.Status.IN_PROGRESS:
@@ -291,7 +291,7 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
                        comment: str = "") -> DeliverableReview:
     """The receiving party judges each criterion; all met accepts, anything else rejects and
     reopens the work. `results` maps criterion id to (met, comment)."""
-    _require_writer(actor, deliverable.partnership)
+    require_writer(actor, deliverable.partnership)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
         raise PermissionDenied("The receiving party reviews a deliverable.")
@@ -328,7 +328,7 @@ def _member_ids(partnership: Partnership) -> set[int]:
 def contact_set(*, actor: User, partnership: Partnership, function: str, primary: User,
                 backup: User | None = None) -> PointOfContact:
     """Name the actor's own party's contact (and backup) for a function."""
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     party = partnership.party_of(actor)
     contact = PointOfContact.objects.filter(partnership=partnership, party=party,
                                             function=function).first()
@@ -342,7 +342,7 @@ def contact_set(*, actor: User, partnership: Partnership, function: str, primary
 @transaction.atomic
 def communication_plan_update(*, actor: User, partnership: Partnership, ground_rules: str,
                               meeting_cadence: str) -> CommunicationPlan:
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     plan, _ = CommunicationPlan.objects.get_or_create(partnership=partnership)
     plan.ground_rules, plan.meeting_cadence = ground_rules, meeting_cadence
     plan.full_clean()
@@ -354,7 +354,7 @@ def communication_plan_update(*, actor: User, partnership: Partnership, ground_r
 def escalation_level_set(*, actor: User, partnership: Partnership, level: int, name: str,
                          days_allowed: int, people) -> EscalationLevel:
     """Create or replace one level of the path; its people must hold seats in the partnership."""
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     people = list(people)
     outsiders = [str(p) for p in people if p.pk not in _member_ids(partnership)]
     if outsiders:
@@ -413,20 +413,20 @@ OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner"
 
 @transaction.atomic
 def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
-    return _create_shared(Objective, OBJECTIVE_FIELDS, actor=actor, partnership=partnership,
-                          fields=fields)
+    return shared_record_create(Objective, OBJECTIVE_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields)
 
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
-    return _update_fields(objective, OBJECTIVE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(objective, OBJECTIVE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def objective_review(*, actor: User, objective: Objective, status: str, note: str,
                      next_review_date) -> ObjectiveReview:
     """Record how an objective stands; the objective takes the new status and review date."""
-    _require_writer(actor, objective.partnership)
+    require_writer(actor, objective.partnership)
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     review = ObjectiveReview(partnership=objective.partnership, objective=objective,
                              status=status, note=note, reviewed_by=actor)
@@ -442,7 +442,7 @@ def objective_review(*, actor: User, objective: Objective, status: str, note: st
 def tech_transfer_create(*, actor: User, partnership: Partnership, program: Program,
                          site: Site, title: str, is_internal: bool = False) -> TechTransfer:
     """A transfer starts with its six standard milestones, to be planned and owned."""
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     transfer = TechTransfer(partnership=partnership, program=program, site=site, title=title,
                             is_internal=is_internal, author_organization_id=actor.organization_id,
                             created_by=actor)
@@ -459,7 +459,7 @@ def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, c
                      planned_date=None, actual_date=None, deliverables=(),
                      note: str = "") -> Milestone:
     partnership = milestone.partnership
-    _require_writer(actor, partnership)
+    require_writer(actor, partnership)
     errors = {}
     if sponsor_owner and sponsor_owner.organization_id != partnership.sponsor_id:
         errors["sponsor_owner"] = "Choose someone of the sponsor."

@@ -9,6 +9,7 @@ from portal.views import health
 
 urlpatterns = [
     path("", include("partnership.urls")),
+    path("", include("governance.urls")),
     path("account/", include("partnership.account_urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

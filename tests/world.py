@@ -15,6 +15,7 @@ oscar   outsider: an organization with no partnership at all
 import datetime
 from dataclasses import dataclass
 
+from governance.models import ActionItem
 from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
@@ -136,6 +137,9 @@ def build_world() -> World:
             program=ProgramFactory(partnership=partnership))
         Milestone.objects.create(partnership=partnership, tech_transfer=transfer,
                                  kind="handover", position=5)
+        ActionItem.objects.create(partnership=partnership, title=f"{name} action",
+                                  author_organization=partnership.sponsor, owner=lead.user,
+                                  due_date=datetime.date(2026, 1, 1))
         PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
                                       reason=f"{name} reason", after=[f"{name} priority"])
     return World(

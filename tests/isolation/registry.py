@@ -4,6 +4,7 @@ Adding a URL or a route without an entry here fails `test_every_url_is_covered`:
 which objects of a foreign partnership fill its parameters, or why it shows no tenant data.
 """
 
+from governance.models import ActionItem
 from partnership.models import (
     AcceptanceCriterion,
     CommunicationPlan,
@@ -50,6 +51,14 @@ def _contracts(p, **extra):
 # point INTO that partnership. The suite calls it with partnerships foreign to the user.
 SCOPED_URLS = {
     "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
+    "governance:actionitem_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:actionitem_create": lambda p: [{"partnership_pk": p.pk}],
+    "governance:actionitem_detail": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
+    "governance:actionitem_edit": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
+    "governance:actionitem_transition": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
     "partnership:partnership_settings": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_create": lambda p: [{"partnership_pk": p.pk}],
@@ -107,6 +116,7 @@ SCOPED_URLS = {
 # Pages without object parameters. Their content is checked for foreign names instead.
 UNSCOPED_URLS = {
     "partnership:partnership_list", "partnership:site_list", "partnership:profile",
+    "governance:my_work",
     "partnership:organization_detail", "partnership:user_invite",
     "partnership:membership_create", "partnership:apitoken_create",
     "partnership:apitoken_delete",
@@ -150,6 +160,7 @@ API_ROUTES = {
     "objectivereview": lambda p: _ids(ObjectiveReview, p),
     "techtransfer": lambda p: _ids(TechTransfer, p),
     "milestone": lambda p: _ids(Milestone, p),
+    "actionitem": lambda p: _ids(ActionItem, p),
 }
 
 

@@ -7,6 +7,7 @@ sponsor's programs and people never appear in another sponsor's partnership.
 import datetime
 import os
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -306,6 +307,7 @@ class Command(BaseCommand):
         self._priorities(partnerships)
         self._objectives(partnerships)
         self._tech_transfers(partnerships)
+        call_command("seed_demo_governance")  # by name: partnership imports no later app
         admin = self._person("admin@lockstep.example", password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(

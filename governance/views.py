@@ -1,0 +1,103 @@
+"""Pages of the governance app: action items in a partnership, and My work across them."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
+
+from governance import selectors, services
+from governance.filters import ActionItemFilter
+from governance.forms import ActionItemForm
+from governance.models import ActionItem
+from partnership.models import User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import FilteredListView, ServiceFormView
+
+
+class MyWorkView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.my_work(user=self.request.user), **kwargs)
+
+
+class ActionItemMixin(PartnershipMixin):
+    @cached_property
+    def item(self) -> ActionItem:
+        return get_object_or_404(selectors.action_item_list(
+            user=self.request.user, partnership=self.partnership), pk=self.kwargs["pk"])
+
+
+class ActionItemListView(PartnershipMixin, FilteredListView):
+    template_name = "governance/actionitem_list.html"
+    filterset_class = ActionItemFilter
+
+    def get_base_queryset(self):
+        return selectors.action_item_list(user=self.request.user, partnership=self.partnership)
+
+
+class ActionItemDetailView(ActionItemMixin, TemplateView):
+    template_name = "governance/actionitem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.item, transitions=ActionItem.WORKFLOW.next_statuses(self.item.status),
+            **kwargs)
+
+
+class ActionItemFormMixin:
+    form_class = ActionItemForm
+    template_name = "governance/actionitem_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        members = visible(User, self.request.user).filter(
+            memberships__partnership=self.partnership)
+        return {**super().get_form_kwargs(), "members": members}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Action “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class ActionItemCreateView(ActionItemFormMixin, PartnershipMixin, ServiceFormView):
+    def get_initial(self):
+        return {"owner": self.request.user}
+
+    def perform(self, form):
+        return services.action_item_create(actor=self.request.user,
+                                           partnership=self.partnership, **form.cleaned_data)
+
+
+class ActionItemEditView(ActionItemFormMixin, ActionItemMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.item}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.item, **kwargs)
+
+    def perform(self, form):
+        fresh = ActionItem.objects.get(pk=self.item.pk)
+        return services.action_item_update(actor=self.request.user, item=fresh,
+                                           **form.cleaned_data)
+
+
+class ActionItemTransitionView(ActionItemMixin, View):
+    requires_write = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            item = services.action_item_transition(actor=request.user, item=self.item,
+                                                   status=request.POST.get("status", ""))
+            messages.success(request, f"“{item}” is now {item.get_status_display().lower()}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        url = request.POST.get("next") or self.item.get_absolute_url()
+        if not url.startswith("/"):
+            url = self.item.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)

@@ -1,0 +1,97 @@
+"""Action items: owners from either party, lifecycle, overdue, My work across partnerships."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from governance import services
+from governance.models import ActionItem
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+def test_create_assign_to_the_other_party_and_close(world, login):
+    client = login(world.alice)
+    url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
+    response = client.post(url, {"title": "Send the batch records", "owner": world.bob.pk,
+                                 "due_date": (TODAY + 3 * DAY).isoformat(),
+                                 "priority": "high"})
+    assert response.status_code == 302
+    item = ActionItem.objects.get(title="Send the batch records")
+    assert item.owning_party == "cdmo" and item.author_organization == world.acme
+    bob = login(world.bob)
+    transition = reverse("governance:actionitem_transition",
+                         args=[world.acme_contoso.pk, item.pk])
+    bob.post(transition, {"status": "done"})
+    item.refresh_from_db()
+    assert item.status == "done" and item.completed_at is not None
+    bob.post(transition, {"status": "in_progress"})  # done → in progress is not allowed
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
+def test_owner_must_hold_a_seat(world, login):
+    url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
+    response = login(world.alice).post(url, {"title": "X", "owner": world.dave.pk,
+                                             "due_date": TODAY.isoformat(),
+                                             "priority": "low"})
+    assert "owner" in response.context["form"].errors
+    assert not ActionItem.objects.filter(title="X").exists()
+
+
+def test_my_work_gathers_what_i_owe_across_partnerships(world, login):
+    for partnership, title, due in ((world.acme_contoso, "Overdue thing", TODAY - 2 * DAY),
+                                    (world.acme_labcorp, "This week thing", TODAY + 2 * DAY),
+                                    (world.acme_labcorp, "Later thing", TODAY + 30 * DAY)):
+        services.action_item_create(actor=world.alice, partnership=partnership, title=title,
+                                    owner=world.alice, due_date=due)
+    done = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                       title="Closed thing", owner=world.alice,
+                                       due_date=TODAY - DAY)
+    services.action_item_transition(actor=world.alice, item=done, status="done")
+    page = login(world.alice).get(reverse("governance:my_work")).content.decode()
+    overdue, rest = page.split('id="week-h"')
+    assert "Overdue thing" in overdue and "This week thing" in rest and "Later thing" in rest
+    assert "Closed thing" not in page
+    assert "Overdue thing" not in login(world.bob).get(reverse("governance:my_work")
+                                                       ).content.decode()
+
+
+def test_list_filters_overdue_and_uses_bounded_queries(world, login,
+                                                        django_assert_max_num_queries):
+    for n in range(30):
+        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                    title=f"Item {n}", owner=world.bob,
+                                    due_date=TODAY + (n - 5) * DAY)
+    client = login(world.bob)
+    url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        page = client.get(url, {"overdue": "true"}).content.decode()
+    assert "Item 0" in page and "Item 29" not in page
+
+
+def test_api_runs_an_action_item(world):
+    client = APIClient()
+    client.force_authenticate(world.bob)
+    created = client.post("/api/v1/action-items/", {
+        "partnership": world.acme_contoso.pk, "title": "Confirm slot",
+        "owner": world.bob.pk, "due_date": TODAY.isoformat()}, format="json")
+    assert created.status_code == 201 and created.json()["owning_party"] == "cdmo"
+    pk = created.json()["id"]
+    moved = client.post(f"/api/v1/action-items/{pk}/transition/", {"status": "in_progress"},
+                        format="json")
+    assert moved.status_code == 200 and moved.json()["status"] == "in_progress"
+    bad = client.post(f"/api/v1/action-items/{pk}/transition/", {"status": "nonsense"},
+                      format="json")
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("role_user", ["vera"])
+def test_viewers_cannot_create(world, login, role_user):
+    url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
+    assert login(getattr(world, role_user)).post(url, {"title": "Y"}).status_code == 403
