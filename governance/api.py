@@ -8,13 +8,15 @@ from rest_framework.response import Response
 from governance import services
 from governance.filters import ActionItemFilter
 from governance.models import ActionItem
-from partnership.api import ScopedPartnershipField, ScopedPersonField, TransitionSerializer
+from partnership.api import TransitionSerializer
+from partnership.models import Partnership, User
+from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    owner = ScopedPersonField()
+    partnership = ScopedRelatedField(Partnership)
+    owner = ScopedRelatedField(User)
     owning_party = serializers.CharField(read_only=True)
 
     class Meta:

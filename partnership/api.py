@@ -38,7 +38,8 @@ from partnership.models import (
     TechTransfer,
     User,
 )
-from portal.tenancy import ScopedViewSet, visible
+from portal.serializers import ScopedRelatedField
+from portal.tenancy import ScopedViewSet
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -94,22 +95,9 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "partnership", "user", "role", "created_at"]
 
 
-class ScopedPartnershipField(serializers.PrimaryKeyRelatedField):
-    """A partnership id from the request body, looked up among the caller's partnerships only:
-    a foreign id gets the same 'does not exist' answer as a missing one."""
-
-    def get_queryset(self):
-        return visible(Partnership, self.context["request"].user)
-
-
-class ScopedSiteField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return visible(Site, self.context["request"].user)
-
-
 class ProgramSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    sites = ScopedSiteField(many=True, required=False)
+    partnership = ScopedRelatedField(Partnership)
+    sites = ScopedRelatedField(Site, many=True, required=False)
 
     class Meta:
         model = Program
@@ -208,14 +196,9 @@ routes = [
 ]
 
 
-class ScopedContractField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return visible(Contract, self.context["request"].user)
-
-
 class ContractSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    parent = ScopedContractField(required=False, allow_null=True)
+    partnership = ScopedRelatedField(Partnership)
+    parent = ScopedRelatedField(Contract, required=False, allow_null=True)
     round_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -240,7 +223,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class NegotiationRoundSerializer(serializers.ModelSerializer):
-    contract = ScopedContractField()
+    contract = ScopedRelatedField(Contract)
     turnaround_days = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -260,7 +243,7 @@ class NegotiationRoundSerializer(serializers.ModelSerializer):
 
 
 class ContractDocumentSerializer(serializers.ModelSerializer):
-    contract = ScopedContractField()
+    contract = ScopedRelatedField(Contract)
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -330,23 +313,14 @@ routes += [
 ]
 
 
-class ScopedSowField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return visible(Contract, self.context["request"].user).filter(kind=Contract.Kind.SOW)
-
-
 class AcceptanceCriterionSerializer(serializers.ModelSerializer):
-    deliverable = serializers.PrimaryKeyRelatedField(queryset=Deliverable.objects.none())
+    deliverable = ScopedRelatedField(Deliverable)
 
     class Meta:
         model = AcceptanceCriterion
         fields = ["id", "partnership", "deliverable", "text", "created_at"]
         read_only_fields = ["partnership", "created_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["deliverable"].queryset = visible(Deliverable, self.context["request"].user)
-        return fields
 
     def create(self, validated_data):
         return services.acceptance_criterion_add(actor=self.context["request"].user,
@@ -354,8 +328,8 @@ class AcceptanceCriterionSerializer(serializers.ModelSerializer):
 
 
 class DeliverableSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    sow = ScopedSowField()
+    partnership = ScopedRelatedField(Partnership)
+    sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
     criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
 
     class Meta:
@@ -463,15 +437,10 @@ routes += [
 ]
 
 
-class ScopedPersonField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return visible(User, self.context["request"].user)
-
-
 class PointOfContactSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    primary = ScopedPersonField()
-    backup = ScopedPersonField(required=False, allow_null=True)
+    partnership = ScopedRelatedField(Partnership)
+    primary = ScopedRelatedField(User)
+    backup = ScopedRelatedField(User, required=False, allow_null=True)
 
     class Meta:
         model = PointOfContact
@@ -484,7 +453,7 @@ class PointOfContactSerializer(serializers.ModelSerializer):
 
 
 class CommunicationPlanSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
+    partnership = ScopedRelatedField(Partnership)
 
     class Meta:
         model = CommunicationPlan
@@ -498,8 +467,8 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
 
 
 class EscalationLevelSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    people = ScopedPersonField(many=True)
+    partnership = ScopedRelatedField(Partnership)
+    people = ScopedRelatedField(User, many=True)
 
     class Meta:
         model = EscalationLevel
@@ -553,7 +522,7 @@ class PrioritySerializer(serializers.ModelSerializer):
 
 
 class PriorityChangeSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
+    partnership = ScopedRelatedField(Partnership)
     after = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
 
     class Meta:
@@ -591,9 +560,9 @@ routes += [
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    sponsor_owner = ScopedPersonField()
-    cdmo_owner = ScopedPersonField()
+    partnership = ScopedRelatedField(Partnership)
+    sponsor_owner = ScopedRelatedField(User)
+    cdmo_owner = ScopedRelatedField(User)
 
     class Meta:
         model = Objective
@@ -612,7 +581,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 
 class ObjectiveReviewSerializer(serializers.ModelSerializer):
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none())
+    objective = ScopedRelatedField(Objective)
     next_review_date = serializers.DateField(write_only=True)
 
     class Meta:
@@ -621,10 +590,6 @@ class ObjectiveReviewSerializer(serializers.ModelSerializer):
                   "reviewed_by", "reviewed_at"]
         read_only_fields = ["partnership", "reviewed_by", "reviewed_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["objective"].queryset = visible(Objective, self.context["request"].user)
-        return fields
 
     def create(self, validated_data):
         return services.objective_review(actor=self.context["request"].user, **validated_data)
@@ -654,9 +619,9 @@ routes += [
 
 
 class TechTransferSerializer(serializers.ModelSerializer):
-    partnership = ScopedPartnershipField()
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
-    site = ScopedSiteField()
+    partnership = ScopedRelatedField(Partnership)
+    program = ScopedRelatedField(Program)
+    site = ScopedRelatedField(Site)
 
     class Meta:
         model = TechTransfer
@@ -664,10 +629,6 @@ class TechTransferSerializer(serializers.ModelSerializer):
                   "author_organization", "created_at", "updated_at"]
         read_only_fields = ["author_organization", "created_at", "updated_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["program"].queryset = visible(Program, self.context["request"].user)
-        return fields
 
     def create(self, validated_data):
         return services.tech_transfer_create(actor=self.context["request"].user,
@@ -675,10 +636,9 @@ class TechTransferSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    sponsor_owner = ScopedPersonField(required=False, allow_null=True)
-    cdmo_owner = ScopedPersonField(required=False, allow_null=True)
-    deliverables = serializers.PrimaryKeyRelatedField(many=True, required=False,
-                                                      queryset=Deliverable.objects.none())
+    sponsor_owner = ScopedRelatedField(User, required=False, allow_null=True)
+    cdmo_owner = ScopedRelatedField(User, required=False, allow_null=True)
+    deliverables = ScopedRelatedField(Deliverable, many=True, required=False)
     slip_days = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -687,11 +647,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
                   "planned_date", "actual_date", "slip_days", "deliverables", "note"]
         read_only_fields = ["partnership", "tech_transfer", "kind"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["deliverables"].child_relation.queryset = visible(
-            Deliverable, self.context["request"].user)
-        return fields
 
     def to_representation(self, milestone):
         milestone.slip_days = milestone.slip_days() if callable(milestone.slip_days) \
