@@ -2,13 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
-from django_htmx.http import HttpResponseClientRedirect
 
 from governance import selectors, services
 from governance.filters import ActionItemFilter
@@ -16,7 +12,7 @@ from governance.forms import ActionItemForm
 from governance.models import ActionItem
 from partnership.models import User
 from portal.tenancy import PartnershipMixin, visible
-from portal.views import FilteredListView, ServiceFormView
+from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
 class MyWorkView(LoginRequiredMixin, TemplateView):
@@ -87,17 +83,13 @@ class ActionItemEditView(ActionItemFormMixin, ActionItemMixin, ServiceFormView):
                                            **form.cleaned_data)
 
 
-class ActionItemTransitionView(ActionItemMixin, View):
+class ActionItemTransitionView(ActionItemMixin, TransitionView):
     requires_write = True
 
-    def post(self, request, *args, **kwargs):
-        try:
-            item = services.action_item_transition(actor=request.user, item=self.item,
-                                                   status=request.POST.get("status", ""))
-            messages.success(request, f"“{item}” is now {item.get_status_display().lower()}.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        url = request.POST.get("next") or self.item.get_absolute_url()
-        if not url.startswith("/"):
-            url = self.item.get_absolute_url()
-        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    def get_record(self):
+        return self.item
+
+    def transition(self, record, status):
+        return services.action_item_transition(actor=self.request.user, item=record,
+                                               status=status)
+

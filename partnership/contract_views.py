@@ -2,13 +2,11 @@
 lifecycle transitions, rounds, uploads and scoped downloads."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
-from django_htmx.http import HttpResponseClientRedirect
 
 from partnership import selectors, services
 from partnership.filters import ContractFilter
@@ -20,7 +18,7 @@ from partnership.forms import (
 )
 from partnership.models import Contract, ContractDocument, NegotiationRound
 from portal.tenancy import PartnershipMixin, visible
-from portal.views import FilteredListView, ServiceFormView
+from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
 class ContractMixin(PartnershipMixin):
@@ -97,21 +95,15 @@ class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
                                         **form.cleaned_data)
 
 
-class ContractTransitionView(ContractMixin, View):
-    """POST status=<next status>: one of the buttons in the contract's header."""
-
+class ContractTransitionView(ContractMixin, TransitionView):
     requires_write = True
 
-    def post(self, request, *args, **kwargs):
-        try:
-            contract = services.contract_transition(actor=request.user, contract=self.contract,
-                                                    status=request.POST.get("status", ""))
-            messages.success(request, f"{contract.reference} is now "
-                                      f"{contract.get_status_display().lower()}.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        url = self.contract.get_absolute_url()
-        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    def get_record(self):
+        return self.contract
+
+    def transition(self, record, status):
+        return services.contract_transition(actor=self.request.user, contract=record,
+                                            status=status)
 
 
 class NegotiationRoundCreateView(ContractMixin, ServiceFormView):

@@ -2,19 +2,15 @@
 criteria (while planned) and the receiving party's review."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
-from django_htmx.http import HttpResponseClientRedirect
 
 from partnership import selectors, services
 from partnership.filters import DeliverableFilter
 from partnership.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
 from partnership.models import Contract, Deliverable, DeliverableReview
 from portal.tenancy import PartnershipMixin, visible
-from portal.views import FilteredListView, ServiceFormView
+from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
 class DeliverableMixin(PartnershipMixin):
@@ -93,20 +89,15 @@ class DeliverableEditView(DeliverableFormMixin, DeliverableMixin, ServiceFormVie
                                            **form.cleaned_data)
 
 
-class DeliverableTransitionView(DeliverableMixin, View):
+class DeliverableTransitionView(DeliverableMixin, TransitionView):
     requires_write = True
 
-    def post(self, request, *args, **kwargs):
-        try:
-            deliverable = services.deliverable_transition(
-                actor=request.user, deliverable=self.deliverable,
-                status=request.POST.get("status", ""))
-            messages.success(request, f"“{deliverable}” is now "
-                                      f"{deliverable.get_status_display().lower()}.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        url = self.deliverable.get_absolute_url()
-        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    def get_record(self):
+        return self.deliverable
+
+    def transition(self, record, status):
+        return services.deliverable_transition(actor=self.request.user, deliverable=record,
+                                               status=status)
 
 
 class CriterionCreateView(DeliverableMixin, ServiceFormView):

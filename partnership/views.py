@@ -149,10 +149,19 @@ class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def get_context_data(self, **kwargs):
+    @cached_property
+    def can_edit_status(self) -> bool:
         user = self.request.user
-        can_edit = user.is_org_admin and user.organization_id == self.object.organization_id
-        return super().get_context_data(object=self.object, can_edit_status=can_edit, **kwargs)
+        return user.is_org_admin and user.organization_id == self.object.organization_id
+
+    def get_template_names(self):
+        if not self.can_edit_status:  # no form for them, so never the form partial either
+            return [self.template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object,
+                                        can_edit_status=self.can_edit_status, **kwargs)
 
     def perform(self, form):
         site = Site.objects.get(pk=self.object.pk)

@@ -1,9 +1,11 @@
 """Generic page plumbing: list pages with filter bars and forms that call services."""
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.views import View
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -67,6 +69,30 @@ class ServiceFormView(HtmxPartialMixin, FormView):
         if self.request.htmx:
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)
+
+
+class TransitionView(View):
+    """POST status=<next status>: one of the status buttons of a detail page. The record's
+    workflow (portal.workflow) decides; a refused step comes back as a message. Pair it
+    with a PartnershipMixin subclass and set requires_write = True on the view."""
+
+    def get_record(self):
+        raise NotImplementedError
+
+    def transition(self, record, status: str):
+        """Call the service; return the record after the step."""
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_record()
+        try:
+            record = self.transition(record, request.POST.get("status", ""))
+            messages.success(request, f"“{record}” is now "
+                                      f"{record.get_status_display().lower()}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        url = record.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def health(request):

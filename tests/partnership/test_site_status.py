@@ -61,3 +61,10 @@ def test_api_marks_a_site_closed(world, boston):
     client.force_authenticate(world.bob)
     assert client.post(f"/api/v1/sites/{boston.pk}/status/", {"status": "active"},
                        format="json").status_code == 403
+
+
+def test_people_who_cannot_change_the_status_never_get_its_form(world, login, boston):
+    url = reverse("partnership:site_detail", args=[boston.pk])
+    page = login(world.bob).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="status"' not in page and "Contoso Boston" in page
+    assert 'name="status"' in login(world.olga).get(url).content.decode()
