@@ -158,6 +158,9 @@ class Site(models.Model):
     )
     opens_at = models.TimeField(default=datetime.time(8, 0), help_text="Local time.")
     closes_at = models.TimeField(default=datetime.time(17, 0), help_text="Local time.")
+    is_main = models.BooleanField(
+        "main site", default=False,
+        help_text="Meeting times are shown at each party's main site as well.")
 
     objects = SiteQuerySet.as_manager()
 
@@ -165,6 +168,8 @@ class Site(models.Model):
         ordering = ["organization__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="site_unique_name"),
+            models.UniqueConstraint(fields=["organization"], condition=Q(is_main=True),
+                                    name="site_one_main_per_organization"),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +221,15 @@ class Partnership(models.Model):
         default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
     negotiation_turnaround_threshold = models.PositiveIntegerField(
         default=10, help_text="Warn when a party's median answer takes longer (days).")
+    acknowledgement_hours = models.PositiveIntegerField(
+        default=48, help_text="Hours the receiving party has to acknowledge a formal request.")
+    sponsor_emergency_budget = models.PositiveIntegerField(
+        default=2, help_text="Emergency requests the sponsor may send per month without a "
+                             "written justification.")
+    cdmo_emergency_budget = models.PositiveIntegerField(
+        "CDMO emergency budget", default=2,
+        help_text="Emergency requests the CDMO may send per month without a written "
+                  "justification.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnershipQuerySet.as_manager()
