@@ -2,7 +2,20 @@
 
 from django.contrib import admin
 
-from governance.models import ActionItem
+from governance.models import (
+    ActionItem,
+    CalendarFeed,
+    Decision,
+    Meeting,
+    Notice,
+    Recognition,
+    Request,
+    RequestStep,
+    Risk,
+    RiskReviewReminder,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 
 @admin.register(ActionItem)
@@ -11,3 +24,132 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "priority"]
     list_select_related = ["owner", "partnership__sponsor", "partnership__cdmo"]
     search_fields = ["title"]
+
+
+# --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "kind", "starts_at", "status", "recurrence"]
+    list_filter = ["kind", "status", "recurrence"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["title", "agenda"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["uid", "sequence", "series"]
+    raw_id_fields = ["attendees"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "decided_on", "meeting"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo", "meeting"]
+    search_fields = ["title", "rationale"]
+    date_hierarchy = "decided_on"
+    raw_id_fields = ["decided_by", "meeting"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Operators may revoke a feed (delete it); the secret itself is never shown."""
+
+    list_display = ["user", "created_at"]
+    exclude = ["secret"]
+    readonly_fields = ["user", "created_at"]
+    search_fields = ["user__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+
+class RequestStepInline(admin.TabularInline):
+    """The timeline as it happened: operators read it, nobody rewrites it."""
+
+    model = RequestStep
+    extra = 0
+    can_delete = False
+    fields = ["at", "step", "status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Request)
+class RequestAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "requested_by_party", "kind", "urgency", "status",
+                    "sent_at", "acknowledge_by", "over_emergency_budget"]
+    list_filter = ["status", "kind", "urgency", "over_emergency_budget"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["title"]
+    readonly_fields = ["requested_by_party", "status", "sent_at", "acknowledge_by",
+                       "acknowledged_at", "fulfilled_at", "closed_at", "over_emergency_budget",
+                       "relayed_from", "late_notified_at"]
+    raw_id_fields = ["assignee", "milestones"]
+    inlines = [RequestStepInline]
+
+    # Requests move only through their services (who may take which step is checked
+    # there); operators read them here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Risks, notices, recognition and the feedback survey ----------------------------------
+
+@admin.register(Risk)
+class RiskAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "category", "likelihood", "impact", "owner",
+                    "review_date", "status"]
+    list_filter = ["status", "category"]
+    list_select_related = ["owner", "partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["title"]
+    filter_horizontal = ["milestones"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "kind", "author_organization", "created_at",
+                    "acknowledged_at"]
+    list_filter = ["kind"]
+    list_select_related = ["author_organization", "partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["title"]
+    readonly_fields = ["acknowledged_by", "acknowledged_at"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partnership", "author_organization", "team", "created_at"]
+    list_select_related = ["author_organization", "partnership__sponsor", "partnership__cdmo"]
+    filter_horizontal = ["recipients"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """Read-only: answers come only from the people themselves, through the survey."""
+
+    list_display = ["partnership", "quarter", "rated_party", "submitted_at"]
+    list_filter = ["quarter", "rated_party"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "quarter", "user", "created_at"]
+    list_filter = ["quarter"]
+    list_select_related = ["user", "partnership__sponsor", "partnership__cdmo"]
+
+
+@admin.register(RiskReviewReminder)
+class RiskReviewReminderAdmin(admin.ModelAdmin):
+    list_display = ["risk", "review_date", "created_at"]
+    list_select_related = ["risk"]

@@ -77,6 +77,19 @@ class ActionItem(SharedRecord):
         if self.owner_id and self.partnership_id and not Membership.objects.filter(
                 partnership_id=self.partnership_id, user_id=self.owner_id).exists():
             raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        for name in ("meeting", "request", "decision"):
+            source = getattr(self, name)
+            if source is not None and self.partnership_id and \
+                    source.partnership_id != self.partnership_id:
+                raise ValidationError({name: "Choose a source of this partnership."})
+            if source is not None and source.is_internal and not self.is_internal:
+                raise ValidationError({name: "An action from an internal record must be "
+                                             "internal too."})
+
+    @property
+    def source(self):
+        """Where the action came from (a meeting, request or decision), or None."""
+        return self.meeting or self.request or self.decision
 
     @property
     def owning_party(self) -> str:
@@ -158,6 +171,10 @@ class Meeting(SharedRecord):
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status == self.Status.SCHEDULED and self.ends_at >= timezone.now()
+
 
 class CalendarFeed(models.Model):
     """A person's private calendar feed URL. The secret is in the URL because calendar apps
@@ -194,6 +211,12 @@ class Decision(SharedRecord):
         return reverse("governance:decision_detail", args=[self.partnership_id, self.pk])
 
 
+def _workflow_of_steps(steps: dict, statuses) -> Workflow:
+    """The Workflow (status -> {next status: button}) of a table of named steps."""
+    return Workflow({status: {target: label for sources, target, _side, label in steps.values()
+                              if status in sources} for status in statuses})
+
+
 class Request(SharedRecord):
     """A formal ask from one party to the other. The receiver must acknowledge it (accept with
     a committed date, or send back a question) within the partnership's agreed time."""
@@ -222,6 +245,26 @@ class Request(SharedRecord):
 
     OPEN = (Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS,
             Status.FULFILLED)
+
+    # The workflow, declared once: step -> (from statuses, to status, who takes it, button).
+    # "requester" is the party that sent the request, "receiver" the other one. Answering a
+    # query sends the request again, so the receiver's acknowledgement clock restarts then
+    # (the receiver cannot acknowledge what it does not understand yet).
+    STEPS = {
+        "acknowledge": ((Status.SENT,), Status.ACKNOWLEDGED, "receiver", "Acknowledge"),
+        "query": ((Status.SENT,), Status.QUERIED, "receiver", "Ask a question"),
+        "answer": ((Status.QUERIED,), Status.SENT, "requester", "Answer the question"),
+        "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, "receiver", "Start work"),
+        "fulfil": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.FULFILLED, "receiver",
+                   "Mark fulfilled"),
+        "accept": ((Status.FULFILLED,), Status.ACCEPTED, "requester", "Accept"),
+        "reopen": ((Status.FULFILLED,), Status.IN_PROGRESS, "requester", "Reopen"),
+        "cancel": ((Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS),
+                   Status.CANCELLED, "requester", "Cancel request"),
+    }
+    WORKFLOW = _workflow_of_steps(STEPS, Status.values)
+    #: Only the requester edits, and only before the receiver has committed to it.
+    EDITABLE = (Status.SENT, Status.QUERIED)
 
     title = models.CharField(max_length=200)
     description = models.TextField()
@@ -255,6 +298,10 @@ class Request(SharedRecord):
                   "relays. Shown only to people who can see both.")
     milestones = models.ManyToManyField(Milestone, blank=True, related_name="requests",
                                         help_text="Tech-transfer milestones waiting on it.")
+    late_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the receiving party's leads were told it is late; claimed by a "
+                  "conditional UPDATE so the job tells them once per acknowledgement window.")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -272,8 +319,44 @@ class Request(SharedRecord):
         return "cdmo" if self.requested_by_party == "sponsor" else "sponsor"
 
     def is_acknowledgement_late(self, now=None) -> bool:
-        return self.status in (self.Status.SENT, self.Status.QUERIED) and \
-            self.acknowledged_at is None and (now or timezone.now()) > self.acknowledge_by
+        """Sent and not yet acknowledged after the agreed time. A queried request is not
+        late: the receiver has answered with a question, and the clock restarts when the
+        requester answers it."""
+        return self.status == self.Status.SENT and self.acknowledged_at is None and \
+            (now or timezone.now()) > self.acknowledge_by
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def side_of(self, user) -> str | None:
+        """'requester' or 'receiver' for a person of one of the two parties, else None."""
+        party = self.partnership.party_of(user)
+        if party is None:
+            return None
+        return "requester" if party == self.requested_by_party else "receiver"
+
+    def check_step(self, step: str, user) -> str:
+        """The status `step` leads to, if `user`'s party may take it now; else a
+        ValidationError, whichever door (page, API, admin) the step came through."""
+        if step not in self.STEPS:
+            raise ValidationError({"status": f"“{step}” is not a step of a request."})
+        _sources, target, side, label = self.STEPS[step]
+        self.WORKFLOW.check(self.status, target)
+        if self.status not in self.STEPS[step][0]:
+            raise ValidationError({"status": f"A request that is "
+                                             f"{self.get_status_display().lower()} cannot "
+                                             f"take the step “{label}”."})
+        if self.side_of(user) != side:
+            who = "the party that sent it" if side == "requester" else "the receiving party"
+            raise ValidationError({"status": f"Only {who} may {label.lower()}."})
+        return target
+
+    def steps_for(self, user) -> dict[str, str]:
+        """{step: button label} the user's party may take now (writers only: views check)."""
+        side = self.side_of(user)
+        return {step: label for step, (sources, _t, who, label) in self.STEPS.items()
+                if self.status in sources and who == side}
 
 
 class Risk(SharedRecord):
@@ -319,9 +402,46 @@ class Risk(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("governance:risk_detail", args=[self.partnership_id, self.pk])
 
+    def clean(self) -> None:
+        if not (self.owner_id and self.partnership_id):
+            return
+        if not Membership.objects.filter(partnership_id=self.partnership_id,
+                                         user_id=self.owner_id).exists():
+            raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        if self.is_internal and self.author_organization_id and \
+                self.owner.organization_id != self.author_organization_id:
+            raise ValidationError({"owner": "An internal risk is owned by someone of your own "
+                                            "organization (the other party cannot see it)."})
+
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+    # Bands of the score (likelihood × impact) for the badge and the heat map: 1–4 low
+    # (green), 5–9 medium (amber), 10–16 high (orange), 20–25 critical (red). No product of
+    # two numbers from 1 to 5 falls between 17 and 19, so the bands leave no gap.
+    BANDS = (("low", "Low", 4), ("medium", "Medium", 9), ("high", "High", 16),
+             ("critical", "Critical", 25))
+
+    @classmethod
+    def band_of(cls, score: int) -> tuple[str, str]:
+        """(code, label) of the band a score falls in."""
+        for code, label, upper in cls.BANDS:
+            if score <= upper:
+                return code, label
+        return cls.BANDS[-1][:2]
+
+    @property
+    def band(self) -> str:
+        return self.band_of(self.score)[0]
+
+    @property
+    def band_label(self) -> str:
+        return self.band_of(self.score)[1]
+
+    def is_review_overdue(self, today=None) -> bool:
+        return self.status == self.Status.OPEN and self.review_date is not None and \
+            self.review_date < (today or timezone.localdate())
 
 
 class Notice(SharedRecord):
@@ -354,6 +474,31 @@ class Notice(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("governance:notice_detail", args=[self.partnership_id, self.pk])
 
+    def clean(self) -> None:
+        if self.site_id and self.author_organization_id and \
+                self.site.organization_id != self.author_organization_id:
+            raise ValidationError({"site": "Choose a site of your own organization."})
+
+    @property
+    def posting_party(self) -> str:
+        """'sponsor' or 'cdmo': the party that posted it (its author organization's)."""
+        return "sponsor" if self.author_organization_id == self.partnership.sponsor_id \
+            else "cdmo"
+
+    @property
+    def receiving_party(self) -> str:
+        return "cdmo" if self.posting_party == "sponsor" else "sponsor"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def may_acknowledge(self, user) -> bool:
+        """Only the other party acknowledges (the poster's own side cannot), and only once."""
+        return not self.is_acknowledged and user.organization_id is not None and \
+            user.organization_id != self.author_organization_id and \
+            self.partnership.party_of(user) == self.receiving_party
+
 
 class Recognition(SharedRecord):
     """A thank-you from a person to people or a team of the other party."""
@@ -369,6 +514,9 @@ class Recognition(SharedRecord):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:recognition_list", args=[self.partnership_id])
 
 
 class SurveyResponse(models.Model):
@@ -401,3 +549,84 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Survey {self.quarter:%Y-%m} by {self.respondent}"
+
+    # How long after a quarter starts its survey invitations still go out (days).
+    INVITATION_DAYS = 14
+
+    @staticmethod
+    def quarter_of(day: datetime.date) -> datetime.date:
+        """First day of the calendar quarter `day` falls in."""
+        return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+    @classmethod
+    def current_quarter(cls) -> datetime.date:
+        """Quarters are calendar quarters in UTC, the same for both parties' zones."""
+        return cls.quarter_of(timezone.now().astimezone(datetime.UTC).date())
+
+    @staticmethod
+    def quarter_label(quarter: datetime.date) -> str:
+        return f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+
+    @staticmethod
+    def previous_quarter(quarter: datetime.date) -> datetime.date:
+        return SurveyResponse.quarter_of(quarter - datetime.timedelta(days=1))
+
+
+class SurveyInvitation(models.Model):
+    """One 'the survey is open' notice per person, partnership and quarter: the unique key
+    makes the daily job safe to run twice or to resume after being killed (DESIGN §4)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    quarter = models.DateField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "quarter", "user"],
+                                               name="survey_one_invitation_per_quarter")]
+
+    def __str__(self) -> str:
+        return f"Survey {self.quarter:%Y-%m} invitation to {self.user}"
+
+
+class RiskReviewReminder(models.Model):
+    """One reminder per risk and review date, so the daily job reminds the owner once."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="+")
+    review_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["risk", "review_date"],
+                                               name="risk_one_reminder_per_review_date")]
+
+    def __str__(self) -> str:
+        return f"Review reminder for {self.risk} on {self.review_date}"
+
+
+class RequestStep(models.Model):
+    """One step of a request's workflow (sent, acknowledged, queried …): who, when, and the
+    words that came with it. The timeline of the request detail page."""
+
+    INTERNAL_VIA = ("request",)
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=12)
+    status = models.CharField(max_length=12, choices=Request.Status.choices,
+                              help_text="The status the step led to.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              null=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.step}"

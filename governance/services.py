@@ -1,24 +1,62 @@
 """Writes of the governance app; each is one transaction and refuses read-only roles."""
 
-from django.db import transaction
+import calendar
+import datetime
+import secrets
+import zoneinfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import ActionItem
-from partnership.models import Partnership, User
+from governance.models import (
+    ActionItem,
+    CalendarFeed,
+    Decision,
+    Meeting,
+    Notice,
+    Recognition,
+    Request,
+    RequestStep,
+    Risk,
+    RiskReviewReminder,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from governance.selectors import emergency_usage
+from partnership.models import Membership, Partnership, User
 from partnership.services import require_writer, shared_record_create, shared_record_update
+from portal.models import Kind
+from portal.notifications import notify
 
-ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal")
+ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
+                      "meeting", "request", "decision")
 
 
 @transaction.atomic
 def action_item_create(*, actor: User, partnership: Partnership, **fields) -> ActionItem:
-    return shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
+    """Create an action; its source (meeting, request or decision) must be of the same
+    partnership (ActionItem.clean), and the owner is told it is theirs."""
+    item = shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
+    notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED, partnership=partnership,
+           title=f"Action for you: {item.title}", url=item.get_absolute_url(),
+           body=f"Due {item.due_date:%d %b %Y}.", actor=actor, record=item)
+    return item
 
 
 @transaction.atomic
 def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
-    return shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
+    """Change an action; a new owner is told, as if it had just been assigned."""
+    previous_owner = item.owner_id
+    item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
+    if item.owner_id != previous_owner:
+        notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
+               partnership=item.partnership, title=f"Action for you: {item.title}",
+               url=item.get_absolute_url(), body=f"Due {item.due_date:%d %b %Y}.",
+               actor=actor, record=item)
+    return item
 
 
 @transaction.atomic
@@ -30,3 +68,759 @@ def action_item_transition(*, actor: User, item: ActionItem, status: str) -> Act
     item.completed_at = timezone.now() if status in ActionItem.CLOSED else None
     item.save(update_fields=["status", "completed_at", "updated_at"])
     return item
+
+
+# --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
+
+MEETING_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
+                  "recurrence", "repeat_until", "is_internal")
+MEETING_EDIT_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
+                       "is_internal")
+#: A series longer than this is a typo in the end date, not a plan (and a flood of e-mails).
+MAX_OCCURRENCES = 60
+_RECURRENCE_MONTHS = {"monthly": 1, "quarterly": 3}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
+                        repeat_until: datetime.date | None,
+                        zone: zoneinfo.ZoneInfo) -> list[datetime.datetime]:
+    """Start times of a series, repeated in wall-clock time of `zone`, so a 10:00 meeting
+    in Dublin stays at 10:00 in Dublin across the change to summer time (UTC shifts)."""
+    if recurrence == Meeting.Recurrence.NONE:
+        return [starts_at]
+    if repeat_until is None:
+        raise ValidationError({"repeat_until": "Say until when a recurring meeting repeats."})
+    local = starts_at.astimezone(zone).replace(tzinfo=None)
+    starts = []
+    for n in range(MAX_OCCURRENCES + 1):
+        if recurrence == Meeting.Recurrence.WEEKLY:
+            moment = local + datetime.timedelta(weeks=n)
+        else:
+            moment = datetime.datetime.combine(
+                _add_months(local.date(), n * _RECURRENCE_MONTHS[recurrence]), local.time())
+        if moment.date() > repeat_until:
+            break
+        starts.append(moment.replace(tzinfo=zone).astimezone(datetime.UTC))
+    if len(starts) > MAX_OCCURRENCES:
+        raise ValidationError({"repeat_until": f"A series has at most {MAX_OCCURRENCES} "
+                                               "meetings; choose an earlier end date."})
+    if not starts:
+        raise ValidationError({"repeat_until": "The series cannot end before it starts."})
+    return starts
+
+
+def _check_attendees(actor: User, partnership: Partnership, attendees, *,
+                     is_internal: bool) -> list[User]:
+    attendees = list(attendees or [])
+    seated = set(Membership.objects.filter(partnership=partnership, user__in=attendees)
+                 .values_list("user_id", flat=True))
+    if any(person.pk not in seated for person in attendees):
+        raise ValidationError({"attendees": "Attendees must be members of this partnership."})
+    if is_internal and any(p.organization_id != actor.organization_id for p in attendees):
+        raise ValidationError({"attendees": "An internal meeting has attendees of your own "
+                                            "organization only."})
+    return attendees
+
+
+def _check_internal_flag(actor: User, record, fields: dict) -> None:
+    """Only the party that wrote a record may hide it from (or show it to) the other one."""
+    if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal and \
+            actor.organization_id != record.author_organization_id:
+        raise ValidationError({"is_internal": "Only the party that wrote it can change "
+                                              "whether it is internal."})
+
+
+def _zone_of(user: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _notify_attendees(*, actor: User, meeting: Meeting, kind: str, title: str,
+                      body: str = "") -> None:
+    notify(recipients=meeting.attendees.all(), kind=kind, partnership=meeting.partnership,
+           title=title, url=meeting.get_absolute_url(), body=body, actor=actor,
+           record=meeting)
+
+
+@transaction.atomic
+def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fields
+                   ) -> Meeting:
+    """Schedule a meeting, or a series of them (one row per occurrence, linked to the first
+    by `series`, each with its own minutes). Returns the first meeting."""
+    require_writer(actor, partnership)
+    recurrence = fields.get("recurrence") or Meeting.Recurrence.NONE
+    fields["recurrence"] = recurrence
+    if recurrence == Meeting.Recurrence.NONE:
+        fields["repeat_until"] = None
+    attendees = _check_attendees(actor, partnership, attendees,
+                                 is_internal=fields.get("is_internal", False))
+    if not fields.get("starts_at"):
+        raise ValidationError({"starts_at": "Say when the meeting starts."})
+    starts = meeting_occurrences(fields["starts_at"], recurrence, fields.get("repeat_until"),
+                                 _zone_of(actor))
+    first = None
+    for starts_at in starts:
+        meeting = shared_record_create(Meeting, MEETING_FIELDS, actor=actor,
+                                       partnership=partnership,
+                                       fields={**fields, "starts_at": starts_at})
+        if first is None:
+            first = meeting
+        else:
+            meeting.series = first
+            meeting.save(update_fields=["series"])
+        meeting.attendees.set(attendees)
+    repeats = f" and {len(starts) - 1} more ({first.get_recurrence_display().lower()})" \
+        if len(starts) > 1 else ""
+    _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
+                      title=f"Meeting scheduled: {first.title}",
+                      body=f"{first.starts_at:%d %b %Y %H:%M} UTC{repeats}.")
+    return first
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -> Meeting:
+    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy."""
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_internal_flag(actor, meeting, fields)
+    # Checked even when the attendees stay: making a meeting internal must not keep the
+    # other party's people on it.
+    _check_attendees(actor, meeting.partnership,
+                     meeting.attendees.all() if attendees is None else attendees,
+                     is_internal=fields.get("is_internal", meeting.is_internal))
+    meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence"])
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+                      title=f"Meeting changed: {meeting.title}",
+                      body=f"{meeting.starts_at:%d %b %Y %H:%M} UTC.")
+    return meeting
+
+
+@transaction.atomic
+def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting:
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    Meeting.WORKFLOW.check(meeting.status, status)
+    meeting.status = status
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    if status != Meeting.Status.HELD:
+        verb = "cancelled" if status == Meeting.Status.CANCELLED else "rescheduled"
+        _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+                          title=f"Meeting {verb}: {meeting.title}")
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
+                           actions: list[dict] = ()) -> Meeting:
+    """Minute a meeting and create its actions in one go: if one action is wrong, nothing
+    is saved. The meeting counts as held from then on."""
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"minutes": "A cancelled meeting has no minutes; "
+                                          "reschedule it first."})
+    if not minutes.strip():
+        raise ValidationError({"minutes": "Write the minutes."})
+    meeting.minutes = minutes
+    if meeting.status != Meeting.Status.HELD:
+        meeting.status = Meeting.Status.HELD
+        meeting.sequence += 1
+    meeting.save(update_fields=["minutes", "status", "sequence", "updated_at"])
+    for action in actions:
+        action_item_create(actor=actor, partnership=meeting.partnership, meeting=meeting,
+                           is_internal=meeting.is_internal, **action)
+    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_MINUTES,
+                      title=f"Minutes of {meeting.title}", body=minutes[:500])
+    return meeting
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
+    """A new secret replaces the old one, so a leaked feed URL dies by making another."""
+    CalendarFeed.objects.filter(user=actor).delete()
+    return CalendarFeed.objects.create(user=actor, secret=secrets.token_urlsafe(32))
+
+
+def calendar_feed_revoke(*, actor: User) -> None:
+    CalendarFeed.objects.filter(user=actor).delete()
+
+
+DECISION_FIELDS = ("title", "rationale", "decided_on", "meeting", "is_internal")
+
+
+def _set_decided_by(actor: User, decision: Decision, people) -> None:
+    if people is None:
+        return
+    people = list(people)
+    if not people:
+        raise ValidationError({"decided_by": "Name who took the decision."})
+    seated = set(Membership.objects.filter(partnership_id=decision.partnership_id,
+                                           user__in=people).values_list("user_id", flat=True))
+    if any(person.pk not in seated for person in people):
+        raise ValidationError({"decided_by": "Choose members of this partnership."})
+    if decision.is_internal and any(p.organization_id != actor.organization_id
+                                    for p in people):
+        raise ValidationError({"decided_by": "An internal decision names people of your own "
+                                             "organization only."})
+    decision.decided_by.set(people)
+
+
+def _check_decision_meeting(decision: Decision) -> None:
+    if decision.meeting is not None and \
+            decision.meeting.partnership_id != decision.partnership_id:
+        raise ValidationError({"meeting": "Choose a meeting of this partnership."})
+    if decision.meeting is not None and decision.meeting.is_internal and \
+            not decision.is_internal:
+        raise ValidationError({"meeting": "A decision of an internal meeting must be "
+                                          "internal too."})
+
+
+@transaction.atomic
+def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **fields
+                    ) -> Decision:
+    """Log a decision; the partnership's leads and the people who took it are told."""
+    require_writer(actor, partnership)
+    decision = Decision(partnership=partnership, author_organization_id=actor.organization_id,
+                        created_by=actor,
+                        **{name: fields[name] for name in DECISION_FIELDS if name in fields})
+    _check_decision_meeting(decision)
+    decision.full_clean()
+    decision.save()
+    _set_decided_by(actor, decision, decided_by)
+    leads = User.objects.filter(memberships__partnership=partnership,
+                                memberships__role=Membership.Role.LEAD)
+    notify(recipients=[*leads, *decision.decided_by.all()], kind=Kind.DECISION_RECORDED,
+           partnership=partnership, title=f"Decision: {decision.title}",
+           url=decision.get_absolute_url(), body=decision.rationale[:500], actor=actor,
+           record=decision)
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
+                    ) -> Decision:
+    require_writer(actor, decision.partnership)
+    _check_internal_flag(actor, decision, fields)
+    for name in DECISION_FIELDS:
+        if name in fields:
+            setattr(decision, name, fields[name])
+    _check_decision_meeting(decision)
+    decision.full_clean()
+    decision.save()
+    _set_decided_by(actor, decision, decided_by)
+    return decision
+
+
+# --- Risks, notices, recognition and the feedback survey ----------------------------------
+
+RISK_FIELDS = ("title", "description", "category", "likelihood", "impact", "owner",
+               "mitigation", "review_date", "is_internal")
+
+
+def _set_risk_milestones(risk: Risk, milestones) -> None:
+    """A risk may threaten tech-transfer milestones, but only those of its own partnership."""
+    if milestones is None:
+        return
+    milestones = list(milestones)
+    if any(milestone.partnership_id != risk.partnership_id for milestone in milestones):
+        raise ValidationError(
+            {"milestones": "Choose milestones of this partnership's tech transfers."})
+    risk.milestones.set(milestones)
+
+
+def _notify_risk_owner(risk: Risk, actor: User) -> None:
+    notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED, partnership=risk.partnership,
+           title=f"Risk for you: {risk.title}", url=risk.get_absolute_url(),
+           body=f"Score {risk.score} ({risk.band_label}).", actor=actor, record=risk)
+
+
+@transaction.atomic
+def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
+    """Enter a risk in the register; its owner (a member, Risk.clean) is told it is theirs."""
+    risk = shared_record_create(Risk, RISK_FIELDS, actor=actor, partnership=partnership,
+                                fields=fields)
+    _set_risk_milestones(risk, fields.get("milestones"))
+    _notify_risk_owner(risk, actor)
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
+    """Edit a risk; a new owner is told. Only the author party may change whether it is
+    internal (the other party could otherwise hide a shared risk from its author)."""
+    before = Risk.objects.select_for_update().get(pk=risk.pk)
+    if "is_internal" in fields and bool(fields["is_internal"]) != before.is_internal and \
+            actor.organization_id != before.author_organization_id:
+        raise ValidationError({"is_internal": "Only the party that wrote it can change this."})
+    shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
+    _set_risk_milestones(risk, fields.get("milestones"))
+    if risk.owner_id != before.owner_id:
+        _notify_risk_owner(risk, actor)
+    return risk
+
+
+@transaction.atomic
+def risk_transition(*, actor: User, risk: Risk, status: str) -> Risk:
+    require_writer(actor, risk.partnership)
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    Risk.WORKFLOW.check(risk.status, status)
+    risk.status = status
+    risk.save(update_fields=["status", "updated_at"])
+    return risk
+
+
+def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind each owner of an open risk whose review date has come, once per review date:
+    the reminder row's unique key is claimed before the notification is written, in the same
+    savepoint, so running the job twice (or again after a crash) reminds nobody twice."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=today).select_related(
+        "owner", "partnership")
+    for risk in due:
+        with transaction.atomic():
+            _, created = RiskReviewReminder.objects.get_or_create(
+                risk=risk, review_date=risk.review_date)
+            if created:
+                notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED,
+                       partnership=risk.partnership, title=f"Risk due for review: {risk.title}",
+                       url=risk.get_absolute_url(),
+                       body=f"Review date {risk.review_date:%d %b %Y}.", record=risk)
+                sent += 1
+    return sent
+
+
+NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal")
+
+
+def _party_members(partnership: Partnership, organization_id: int):
+    return User.objects.filter(memberships__partnership=partnership,
+                               organization_id=organization_id)
+
+
+@transaction.atomic
+def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
+    """Post a strategic notice to the other party. Never internal: its point is that the
+    other party reads and acknowledges it. Their members are told."""
+    fields = {**fields, "is_internal": False}
+    notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
+                                  fields=fields)
+    other = partnership.cdmo_id if notice.posting_party == "sponsor" else partnership.sponsor_id
+    notify(recipients=_party_members(partnership, other), kind=Kind.NOTICE_POSTED,
+           partnership=partnership, title=f"Notice to acknowledge: {notice.title}",
+           url=notice.get_absolute_url(), body=notice.get_kind_display(), actor=actor,
+           record=notice)
+    return notice
+
+
+@transaction.atomic
+def notice_update(*, actor: User, notice: Notice, **fields) -> Notice:
+    """Correct a notice: only its poster's party, and only until it is acknowledged (the
+    other party acknowledged what it read, and that must stay what it read)."""
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if actor.organization_id != locked.author_organization_id:
+        raise PermissionDenied("Only the party that posted a notice can correct it.")
+    if locked.acknowledged_at is not None:
+        raise ValidationError("An acknowledged notice cannot be changed; post a new one.")
+    fields = {**fields, "is_internal": False}
+    return shared_record_update(notice, NOTICE_FIELDS, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def notice_acknowledge(*, actor: User, notice: Notice) -> Notice:
+    """The other party confirms it has read the notice, once. The conditional UPDATE claims
+    the acknowledgement, so two people clicking at once record only the first."""
+    require_writer(actor, notice.partnership)
+    if notice.partnership.party_of(actor) != notice.receiving_party:
+        raise ValidationError("Only the other party can acknowledge this notice.")
+    now = timezone.now()
+    claimed = Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=now, updated_at=now)
+    if not claimed:
+        raise ValidationError("This notice has already been acknowledged.")
+    notice.refresh_from_db()
+    notify(recipients=[notice.created_by], kind=Kind.NOTICE_ACKNOWLEDGED,
+           partnership=notice.partnership, title=f"Notice acknowledged: {notice.title}",
+           url=notice.get_absolute_url(), body=f"By {actor}.", actor=actor, record=notice)
+    return notice
+
+
+def _require_seat(actor: User, partnership: Partnership) -> str:
+    """Thanking and rating concern the relationship, not the shared work: anyone with a seat
+    (viewers and steering members included) may do it. Returns the actor's party."""
+    party = partnership.party_of(actor)
+    if party is None or partnership.role_of(actor) in (None, "admin"):
+        raise PermissionDenied("Only people with a seat in this partnership can do this.")
+    return party
+
+
+@transaction.atomic
+def recognition_create(*, actor: User, partnership: Partnership, message: str,
+                       recipients=(), team: str = "") -> Recognition:
+    """Thank people (members of the OTHER party) and/or a team of the other party."""
+    party = _require_seat(actor, partnership)
+    other = partnership.cdmo_id if party == "sponsor" else partnership.sponsor_id
+    recipients = list(recipients or ())
+    allowed = set(_party_members(partnership, other).values_list("pk", flat=True))
+    if any(person.pk not in allowed for person in recipients):
+        raise ValidationError({"recipients": "Thank people of the other party who work in "
+                                             "this partnership."})
+    if not recipients and not team.strip():
+        raise ValidationError({"recipients": "Name the people or the team you thank."})
+    recognition = Recognition(partnership=partnership, created_by=actor, message=message,
+                              author_organization_id=actor.organization_id,
+                              team=team.strip(), is_internal=False)
+    recognition.full_clean()
+    recognition.save()
+    recognition.recipients.set(recipients)
+    notify(recipients=recipients, kind=Kind.RECOGNITION, partnership=partnership,
+           title=f"{actor} thanked you", url=recognition.get_absolute_url(),
+           body=message[:300], actor=actor, record=recognition)
+    return recognition
+
+
+def _already_answered(response: SurveyResponse) -> ValidationError:
+    return ValidationError(f"You already answered the survey for "
+                           f"{SurveyResponse.quarter_label(response.quarter)}.")
+
+
+@transaction.atomic
+def survey_answer(*, actor: User, partnership: Partnership, comments: str = "",
+                  **scores) -> SurveyResponse:
+    """Rate the other party for the current calendar quarter (UTC), once. The rated party
+    follows from the actor's; the unique constraint answers a double submit with a friendly
+    error, not a 500."""
+    party = _require_seat(actor, partnership)
+    response = SurveyResponse(
+        partnership=partnership, quarter=SurveyResponse.current_quarter(), respondent=actor,
+        rated_party="cdmo" if party == "sponsor" else "sponsor", comments=comments.strip(),
+        **{name: scores.get(name) for name in SurveyResponse.DIMENSIONS})
+    if SurveyResponse.objects.filter(partnership=partnership, quarter=response.quarter,
+                                     respondent=actor).exists():
+        raise _already_answered(response)
+    response.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as error:  # a second submit that raced past the check above
+        raise _already_answered(response) from error
+    return response
+
+
+def survey_invitations_send(*, today: datetime.date | None = None) -> int:
+    """Tell every seated person once per quarter, in the quarter's first days, that the
+    survey is open. Each invitation's unique key is claimed in the same savepoint as its
+    notification, so a second run (or one after a crash) notifies nobody twice."""
+    today = today or timezone.now().astimezone(datetime.UTC).date()
+    quarter = SurveyResponse.quarter_of(today)
+    if (today - quarter).days >= SurveyResponse.INVITATION_DAYS:
+        return 0
+    answered = set(SurveyResponse.objects.filter(quarter=quarter).values_list(
+        "partnership_id", "respondent_id"))
+    invited = set(SurveyInvitation.objects.filter(quarter=quarter).values_list(
+        "partnership_id", "user_id"))
+    sent = 0
+    seats = Membership.objects.filter(user__is_active=True).select_related(
+        "partnership", "user").order_by("pk")
+    for seat in seats:
+        key = (seat.partnership_id, seat.user_id)
+        if key in answered or key in invited:
+            continue
+        with transaction.atomic():
+            _, created = SurveyInvitation.objects.get_or_create(
+                partnership=seat.partnership, quarter=quarter, user=seat.user)
+            if created:
+                notify(recipients=[seat.user], kind=Kind.SURVEY_OPEN,
+                       partnership=seat.partnership,
+                       title=f"Feedback survey {SurveyResponse.quarter_label(quarter)} is open",
+                       url=reverse("governance:survey", args=[seat.partnership_id]),
+                       body="Rate the other party on five points; it takes two minutes.")
+                sent += 1
+    return sent
+
+
+# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+
+REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assignee",
+                  "emergency_justification")
+REQUEST_EDIT_FIELDS = ("title", "description", "kind", "needed_by", "assignee")
+
+
+def _check_assignee(request: Request) -> None:
+    """Who answers must hold a seat in the partnership and be of the receiving party."""
+    if request.assignee_id is None:
+        return
+    receiving_org = request.partnership.sponsor_id if request.receiving_party == "sponsor" \
+        else request.partnership.cdmo_id
+    if request.assignee.organization_id != receiving_org or not Membership.objects.filter(
+            partnership_id=request.partnership_id, user_id=request.assignee_id).exists():
+        raise ValidationError({"assignee": "Choose a member of the receiving party."})
+
+
+def _set_request_milestones(request: Request, milestones) -> None:
+    if milestones is None:
+        return
+    milestones = list(milestones)
+    if any(m.partnership_id != request.partnership_id for m in milestones):
+        raise ValidationError({"milestones": "Choose milestones of this partnership."})
+    request.milestones.set(milestones)
+
+
+def _party_people(partnership: Partnership, party: str, *, roles=None):
+    """People of one party with a seat in the partnership (with one of `roles`, if given:
+    the role of THAT seat, so a lead elsewhere is not a lead here)."""
+    org_id = partnership.sponsor_id if party == "sponsor" else partnership.cdmo_id
+    seat = {"memberships__partnership": partnership}
+    if roles:
+        seat["memberships__role__in"] = roles
+    return User.objects.filter(organization_id=org_id, **seat).distinct()
+
+
+def _record_step(request: Request, step: str, actor: User, note: str = "") -> None:
+    RequestStep.objects.create(partnership_id=request.partnership_id, request=request,
+                               step=step, status=request.status, actor=actor, note=note)
+
+
+def _require_party(actor: User, partnership: Partnership) -> str:
+    party = partnership.party_of(actor)
+    if party is None:
+        raise PermissionDenied("Only people of the sponsor or the CDMO send requests.")
+    return party
+
+
+@transaction.atomic
+def request_send(*, actor: User, partnership: Partnership, milestones=None, **fields
+                 ) -> Request:
+    """Send a request from the actor's party to the other. An emergency beyond the party's
+    monthly budget needs a written justification, which the steering committee members of
+    both parties receive: "when everything is an emergency, nothing works"."""
+    require_writer(actor, partnership)
+    party = _require_party(actor, partnership)
+    # Lock the partnership row: two emergencies sent at once cannot both fit the budget.
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    now = timezone.now()
+    request = Request(partnership=partnership, author_organization_id=actor.organization_id,
+                      created_by=actor, requested_by_party=party, sent_at=now,
+                      acknowledge_by=now + datetime.timedelta(
+                          hours=partnership.acknowledgement_hours),
+                      **{name: fields[name] for name in REQUEST_FIELDS if name in fields})
+    request.is_internal = False  # a formal ask is for the other party to see
+    if request.urgency == Request.Urgency.EMERGENCY:
+        used, budget = emergency_usage(partnership=partnership, now=now)[party]
+        if used >= budget:
+            if not (request.emergency_justification or "").strip():
+                raise ValidationError({"emergency_justification": (
+                    f"Your party has used {used} of {budget} emergencies this month: explain "
+                    "why this one cannot wait (the steering committee will read it).")})
+            request.over_emergency_budget = True
+    else:
+        request.emergency_justification = ""
+    request.full_clean()
+    _check_assignee(request)
+    request.save()
+    _set_request_milestones(request, milestones)
+    _record_step(request, "send", actor)
+    notify(recipients=[*_party_people(partnership, request.receiving_party),
+                       request.assignee],
+           kind=Kind.REQUEST_RECEIVED, partnership=partnership,
+           title=f"New {request.get_urgency_display().lower()} request: {request.title}",
+           url=request.get_absolute_url(),
+           body=f"Please acknowledge by {request.acknowledge_by:%d %b %Y %H:%M} UTC.",
+           actor=actor, record=request)
+    if request.over_emergency_budget:
+        notify(recipients=User.objects.filter(memberships__partnership=partnership,
+                                              memberships__role=Membership.Role.STEERING),
+               kind=Kind.EMERGENCY_OVER_BUDGET, partnership=partnership,
+               title=f"Emergency over budget: {request.title}",
+               url=request.get_absolute_url(), body=request.emergency_justification,
+               actor=actor, record=request)
+    return request
+
+
+@transaction.atomic
+def request_update(*, actor: User, request: Request, milestones=None, **fields) -> Request:
+    """The requester corrects its request until the receiver has acknowledged it. Urgency
+    stays as sent (the emergency budget counted it): cancel and send again to change it."""
+    require_writer(actor, request.partnership)
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    if request.side_of(actor) != "requester":
+        raise ValidationError({"status": "Only the party that sent the request edits it."})
+    if request.status not in Request.EDITABLE:
+        raise ValidationError({"status": "An acknowledged request is no longer edited; "
+                                         "cancel it or ask the other party."})
+    for name in REQUEST_EDIT_FIELDS:
+        if name in fields:
+            setattr(request, name, fields[name])
+    request.full_clean()
+    _check_assignee(request)
+    request.save()
+    _set_request_milestones(request, milestones)
+    return request
+
+
+def _take_step(*, actor: User, request: Request, step: str, note: str = "",
+               **changes) -> Request:
+    """Move the request one step, if the actor's party may take it, record it on the
+    timeline and tell the other side (the sender, and whoever answers for the receiver)."""
+    require_writer(actor, request.partnership)
+    request = Request.objects.select_for_update(of=("self",)).select_related(
+        "partnership", "created_by", "assignee").get(pk=request.pk)
+    request.status = request.check_step(step, actor)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.full_clean()
+    request.save()
+    _record_step(request, step, actor, note)
+    recipients = [request.created_by, request.assignee]
+    if request.side_of(actor) == "requester" and request.assignee is None:
+        recipients += list(_party_people(request.partnership, request.receiving_party))
+    label = Request.STEPS[step][3]
+    notify(recipients=recipients, kind=Kind.REQUEST_UPDATED, partnership=request.partnership,
+           title=f"{request.title}: {request.get_status_display().lower()}",
+           url=request.get_absolute_url(), body=note or f"{actor}: {label}.", actor=actor,
+           record=request)
+    return request
+
+
+def _required(value: str | None, field: str, message: str) -> str:
+    if not (value or "").strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+@transaction.atomic
+def request_acknowledge(*, actor: User, request: Request,
+                        committed_date: datetime.date | None, assignee: User | None = None
+                        ) -> Request:
+    """Accept the request with the date the receiver commits to. Whoever acknowledges
+    answers for it unless they name a colleague."""
+    if committed_date is None:
+        raise ValidationError({"committed_date": "Commit to a date."})
+    if committed_date < timezone.localdate():
+        raise ValidationError({"committed_date": "The committed date cannot be in the past."})
+    if assignee is None and request.assignee_id is None and Membership.objects.filter(
+            partnership_id=request.partnership_id, user=actor).exists():
+        assignee = actor  # an org admin without a seat answers for nothing by default
+    request = _take_step(actor=actor, request=request, step="acknowledge",
+                         note=f"Committed to {committed_date:%d %b %Y}.",
+                         committed_date=committed_date, acknowledged_at=timezone.now(),
+                         assignee=assignee or request.assignee)
+    _check_assignee(request)
+    return request
+
+
+@transaction.atomic
+def request_query(*, actor: User, request: Request, question: str) -> Request:
+    question = _required(question, "question", "Write the question.")
+    return _take_step(actor=actor, request=request, step="query", note=question,
+                      question=question)
+
+
+@transaction.atomic
+def request_answer(*, actor: User, request: Request, answer: str) -> Request:
+    """Answering sends the request again: the receiver gets the agreed time afresh to
+    acknowledge it, and may be told once more if that runs out."""
+    answer = _required(answer, "answer", "Write the answer.")
+    now = timezone.now()
+    hours = request.partnership.acknowledgement_hours
+    return _take_step(actor=actor, request=request, step="answer", note=answer, answer=answer,
+                      acknowledge_by=now + datetime.timedelta(hours=hours),
+                      late_notified_at=None)
+
+
+@transaction.atomic
+def request_start(*, actor: User, request: Request) -> Request:
+    return _take_step(actor=actor, request=request, step="start")
+
+
+@transaction.atomic
+def request_fulfil(*, actor: User, request: Request, fulfilment_note: str) -> Request:
+    note = _required(fulfilment_note, "fulfilment_note", "Say what was delivered.")
+    return _take_step(actor=actor, request=request, step="fulfil", note=note,
+                      fulfilment_note=note, fulfilled_at=timezone.now())
+
+
+@transaction.atomic
+def request_accept(*, actor: User, request: Request) -> Request:
+    return _take_step(actor=actor, request=request, step="accept", closed_at=timezone.now())
+
+
+@transaction.atomic
+def request_reopen(*, actor: User, request: Request, reason: str) -> Request:
+    reason = _required(reason, "reopen_reason", "Say what is missing.")
+    return _take_step(actor=actor, request=request, step="reopen", note=reason,
+                      reopen_reason=reason, fulfilled_at=None)
+
+
+@transaction.atomic
+def request_cancel(*, actor: User, request: Request, reason: str = "") -> Request:
+    return _take_step(actor=actor, request=request, step="cancel", note=(reason or "").strip(),
+                      closed_at=timezone.now())
+
+
+@transaction.atomic
+def request_relay(*, actor: User, request: Request, target_partnership: Partnership,
+                  title: str, description: str, urgency: str, kind: str,
+                  needed_by: datetime.date | None = None) -> Request:
+    """The sponsor relays a request into another of its partnerships (a manufacturing
+    question to the testing lab). The new request carries only what the sponsor writes
+    here; the link back is shown only to people who can see both (selectors.request_links).
+    """
+    partnership = request.partnership
+    if actor.organization_id != partnership.sponsor_id:
+        raise PermissionDenied("Only the sponsor relays a request to another partnership.")
+    require_writer(actor, partnership)
+    if target_partnership.pk == partnership.pk or \
+            target_partnership.sponsor_id != partnership.sponsor_id or \
+            not target_partnership.can_write(actor):
+        raise ValidationError({"target_partnership": "Choose another partnership of your "
+                                                     "organization where you work."})
+    relay = request_send(actor=actor, partnership=target_partnership, title=title,
+                         description=description, urgency=urgency, kind=kind,
+                         needed_by=needed_by)
+    relay.relayed_from = request
+    relay.save(update_fields=["relayed_from"])
+    return relay
+
+
+def request_notify_late(*, now: datetime.datetime | None = None) -> int:
+    """Tell the receiving party's leads, once per acknowledgement window, that a request
+    waits for acknowledgement past the agreed time. Each request is claimed by a conditional
+    UPDATE of `late_notified_at` in the same transaction as its notification, so a second
+    run, or two workers at once, notify nobody twice. Returns how many were told."""
+    now = now or timezone.now()
+    late = Request.objects.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
+                                  acknowledge_by__lt=now, late_notified_at__isnull=True)
+    told = 0
+    for pk in late.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            if not Request.objects.filter(pk=pk, late_notified_at__isnull=True,
+                                          status=Request.Status.SENT).update(
+                    late_notified_at=now):
+                continue
+            request = Request.objects.select_related("partnership").get(pk=pk)
+            leads = _party_people(request.partnership, request.receiving_party,
+                                  roles=[Membership.Role.LEAD])
+            notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
+                   partnership=request.partnership,
+                   title=f"Not acknowledged in time: {request.title}",
+                   url=request.get_absolute_url(),
+                   body=f"Due for acknowledgement by {request.acknowledge_by:%d %b %Y %H:%M} "
+                        "UTC.", record=request)
+            told += 1
+    return told

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from governance import selectors, services
 from governance.filters import ActionItemFilter
 from governance.forms import ActionItemForm
-from governance.models import ActionItem
+from governance.models import ActionItem, Decision, Meeting, Request
 from partnership.models import User
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import FilteredListView, ServiceFormView, TransitionView
@@ -54,7 +54,10 @@ class ActionItemFormMixin:
     def get_form_kwargs(self):
         members = visible(User, self.request.user).filter(
             memberships__partnership=self.partnership)
-        return {**super().get_form_kwargs(), "members": members}
+        sources = {name: visible(model, self.request.user).filter(partnership=self.partnership)
+                   for name, model in (("meeting", Meeting), ("request", Request),
+                                       ("decision", Decision))}
+        return {**super().get_form_kwargs(), "members": members, "sources": sources}
 
     def get_success_url(self):
         messages.success(self.request, f"Action “{self.object}” saved.")
@@ -63,7 +66,13 @@ class ActionItemFormMixin:
 
 class ActionItemCreateView(ActionItemFormMixin, PartnershipMixin, ServiceFormView):
     def get_initial(self):
-        return {"owner": self.request.user}
+        """?meeting=<id> or ?decision=<id> (the "Add action" buttons of those pages) preset
+        the source; the form's scoped choices reject anything foreign."""
+        initial = {"owner": self.request.user}
+        for name in ("meeting", "request", "decision"):
+            if self.request.GET.get(name, "").isdigit():
+                initial[name] = int(self.request.GET[name])
+        return initial
 
     def perform(self, form):
         return services.action_item_create(actor=self.request.user,

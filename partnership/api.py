@@ -67,7 +67,8 @@ class PartnershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partnership
         fields = ["id", "sponsor", "cdmo", "description", "negotiation_round_threshold",
-                  "negotiation_turnaround_threshold", "created_at"]
+                  "negotiation_turnaround_threshold", "acknowledgement_hours",
+                  "sponsor_emergency_budget", "cdmo_emergency_budget", "created_at"]
         read_only_fields = ["description", "created_at"]
 
     def update(self, instance, validated_data):
@@ -76,7 +77,10 @@ class PartnershipSerializer(serializers.ModelSerializer):
             negotiation_round_threshold=validated_data.get(
                 "negotiation_round_threshold", instance.negotiation_round_threshold),
             negotiation_turnaround_threshold=validated_data.get(
-                "negotiation_turnaround_threshold", instance.negotiation_turnaround_threshold))
+                "negotiation_turnaround_threshold", instance.negotiation_turnaround_threshold),
+            acknowledgement_hours=validated_data.get("acknowledgement_hours"),
+            sponsor_emergency_budget=validated_data.get("sponsor_emergency_budget"),
+            cdmo_emergency_budget=validated_data.get("cdmo_emergency_budget"))
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -241,7 +241,17 @@ class MilestoneForm(forms.Form):
 class PartnershipSettingsForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["negotiation_round_threshold", "negotiation_turnaround_threshold"]
+        fields = ["negotiation_round_threshold", "negotiation_turnaround_threshold",
+                  "acknowledgement_hours", "sponsor_emergency_budget", "cdmo_emergency_budget"]
         labels = {"negotiation_round_threshold": "Warn after this many negotiation rounds",
+                  "acknowledgement_hours": "Hours to acknowledge a formal request",
+                  "sponsor_emergency_budget": "Sponsor's emergency requests per month",
+                  "cdmo_emergency_budget": "CDMO's emergency requests per month",
                   "negotiation_turnaround_threshold":
                       "Warn when a party's median answer takes more days than"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("acknowledgement_hours", "sponsor_emergency_budget",
+                     "cdmo_emergency_budget"):
+            self.fields[name].required = False  # left empty: stays as agreed before

@@ -216,9 +216,23 @@ def tech_transfer_list(*, user: User, partnership: Partnership) -> QuerySet[Tech
 
 
 def tech_transfer_timeline(*, user: User, transfer: TechTransfer) -> list[dict]:
-    """Milestones with their planned and actual dates placed on one time axis (percent)."""
+    """Milestones with their planned and actual dates placed on one time axis (percent),
+    each with the open requests waiting on it and the open risks threatening it, as far as
+    the user may see them (an internal record of the other party stays hidden). Those
+    models live in governance, reached here through the reverse relations only, so this
+    app does not import that one."""
+    waiting = transfer.milestones.model._meta.get_field("requests").related_model
+    threats = transfer.milestones.model._meta.get_field("risks").related_model
     milestones = list(transfer.milestones.select_related("sponsor_owner", "cdmo_owner")
-                      .prefetch_related("deliverables"))
+                      .prefetch_related(
+                          "deliverables",
+                          Prefetch("requests", to_attr="waiting_requests",
+                                   queryset=waiting.objects.visible_to(user).filter(
+                                       status__in=waiting.OPEN).order_by("sent_at", "pk")),
+                          Prefetch("risks", to_attr="open_risks",
+                                   queryset=threats.objects.visible_to(user).filter(
+                                       status="open").order_by("-likelihood", "-impact",
+                                                               "pk"))))
     today = timezone.localdate()
     dates = [d for m in milestones for d in (m.planned_date, m.actual_date) if d] + [today]
     start, end = min(dates), max(dates)

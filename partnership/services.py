@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -29,6 +30,8 @@ from partnership.models import (
     TechTransfer,
     User,
 )
+from portal.models import Kind
+from portal.notifications import notify
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
 
@@ -392,8 +395,15 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
     Priority.objects.filter(partnership=partnership).delete()
     Priority.objects.bulk_create(Priority(partnership=partnership, rank=rank, title=title)
                                  for rank, title in enumerate(titles, start=1))
-    return PriorityChange.objects.create(partnership=partnership, changed_by=actor,
-                                         reason=reason.strip(), before=before, after=titles)
+    change = PriorityChange.objects.create(partnership=partnership, changed_by=actor,
+                                           reason=reason.strip(), before=before, after=titles)
+    cdmo_members = User.objects.filter(memberships__partnership=partnership,
+                                       organization_id=partnership.cdmo_id)
+    notify(recipients=cdmo_members, kind=Kind.PRIORITY_CHANGED, partnership=partnership,
+           title=f"{partnership.sponsor} changed its priorities",
+           url=reverse("partnership:priority_list", args=[partnership.pk]),
+           body=f"New ranking: {'; '.join(titles)}. Why: {change.reason}", actor=actor)
+    return change
 
 
 @transaction.atomic
@@ -482,13 +492,26 @@ def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, c
 @transaction.atomic
 def partnership_thresholds_set(*, actor: User, partnership: Partnership,
                                negotiation_round_threshold: int,
-                               negotiation_turnaround_threshold: int) -> Partnership:
-    """The early-warning thresholds of contract negotiation; either party's leads set them."""
+                               negotiation_turnaround_threshold: int,
+                               acknowledgement_hours: int | None = None,
+                               sponsor_emergency_budget: int | None = None,
+                               cdmo_emergency_budget: int | None = None) -> Partnership:
+    """The settings both parties agree: early-warning thresholds of contract negotiation,
+    the time to acknowledge a formal request and each party's monthly emergency budget.
+    Either party's leads set them; a value left out (None) stays as it is."""
     if partnership.role_of(actor) not in ("lead", "admin"):
         raise PermissionDenied("Only the leads of either party change the settings.")
     partnership.negotiation_round_threshold = negotiation_round_threshold
     partnership.negotiation_turnaround_threshold = negotiation_turnaround_threshold
+    requests = {"acknowledgement_hours": acknowledgement_hours,
+                "sponsor_emergency_budget": sponsor_emergency_budget,
+                "cdmo_emergency_budget": cdmo_emergency_budget}
+    for name, value in requests.items():
+        if value is not None:
+            setattr(partnership, name, value)
+    if partnership.acknowledgement_hours < 1:
+        raise ValidationError({"acknowledgement_hours": "Allow at least one hour."})
     partnership.full_clean()
     partnership.save(update_fields=["negotiation_round_threshold",
-                                    "negotiation_turnaround_threshold"])
+                                    "negotiation_turnaround_threshold", *requests])
     return partnership

@@ -23,6 +23,7 @@ from partnership.forms import (
     SiteStatusForm,
 )
 from partnership.models import Membership, Program, Site
+from portal import cockpit
 from portal.tenancy import PartnershipMixin, ScopedObjectMixin, visible
 from portal.views import FilteredListView, ServiceFormView
 
@@ -37,7 +38,9 @@ class PartnershipListView(LoginRequiredMixin, TemplateView):
 
 
 class PartnershipDetailView(PartnershipMixin, TemplateView):
-    """The partnership home: both parties, their sites with local time, programs, members."""
+    """The partnership home: both parties, their sites with local time, programs, members,
+    and the cockpit cards other apps contribute through portal.cockpit (this app may not
+    import them)."""
 
     template_name = "partnership/partnership_detail.html"
 
@@ -51,6 +54,7 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
         context.update(selectors.priorities(user=user, partnership=partnership))
         context["site_alerts"] = selectors.site_alerts(user=user, partnership=partnership)
         context["objectives"] = selectors.objective_list(user=user, partnership=partnership)[:5]
+        context["cockpit"] = cockpit.cards(user=user, partnership=partnership)
         return context
 
 
@@ -325,7 +329,8 @@ class PrioritiesView(PartnershipMixin, ServiceFormView):
 
 
 class PartnershipSettingsView(PartnershipMixin, ServiceFormView):
-    """Settings both parties share: for now the early-warning thresholds of negotiation."""
+    """Settings both parties share: the early-warning thresholds of negotiation, the time
+    to acknowledge a formal request and each party's monthly emergency budget."""
 
     template_name = "partnership/partnership_settings.html"
     form_class = PartnershipSettingsForm

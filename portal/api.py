@@ -18,13 +18,14 @@ def exception_handler(exc, context):
 
 
 def build_router() -> DefaultRouter:
-    """Each app's api.py lists its `routes`; the DefaultRouter root lists them all."""
+    """Each app's api.py lists its `routes`; the DefaultRouter root lists them all. Portal's
+    own resources (the bell) come from portal.notification_api, in the same shape."""
     router = DefaultRouter()
-    for app in settings.LOCKSTEP_APPS:
+    for name in ["portal.notification_api", *(f"{app}.api" for app in settings.LOCKSTEP_APPS)]:
         try:
-            module = import_module(f"{app}.api")
+            module = import_module(name)
         except ModuleNotFoundError as error:
-            if error.name != f"{app}.api":
+            if error.name != name:
                 raise
             continue
         for prefix, viewset, basename in module.routes:

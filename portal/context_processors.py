@@ -1,6 +1,7 @@
-"""Template context every page needs: the partnership switcher of the top bar."""
+"""Template context every page needs: the partnership switcher and the bell of the top bar."""
 
 from django.apps import apps
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
@@ -12,4 +13,6 @@ def navigation(request) -> dict:
 
     # Lazy: one query, and only on pages that show the top bar.
     return {"nav_partnerships": SimpleLazyObject(lambda: list(
-        partnership_model.objects.visible_to(user).select_related("sponsor", "cdmo")))}
+        partnership_model.objects.visible_to(user).select_related("sponsor", "cdmo"))),
+        # The bell asks for its count itself (htmx), so no page pays a query for it.
+        "notification_poll_seconds": settings.NOTIFICATION_POLL_SECONDS}

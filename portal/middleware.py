@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import timezone
 
 
@@ -23,3 +24,17 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a request marked `passive_session` (the bell's poll) does not
+    push the session's expiry forward: with SESSION_SAVE_EVERY_REQUEST, a tab left open
+    would otherwise keep its session alive for ever, defeating the inactivity timeout of
+    DESIGN §5. A passive request that changed the session is saved as usual."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(request, "passive_session", False) and session is not None \
+                and not session.modified:
+            return response
+        return super().process_response(request, response)

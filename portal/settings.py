@@ -44,7 +44,7 @@ INSTALLED_APPS += LOCKSTEP_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionMiddleware",  # Django's, but the bell's poll is passive
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +109,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 3600.0},
+    # Hourly, so each person's digest leaves soon after the digest hour in their own zone.
+    "send-daily-digests": {"task": "portal.tasks.send_daily_digests", "schedule": 3600.0},
+    # Daily; both are idempotent (a unique key per person / risk), so a restart that runs
+    # them again early notifies nobody twice.
+    "open-quarterly-survey": {"task": "governance.tasks.open_quarterly_survey",
+                              "schedule": 86400.0},
+    "remind-risk-reviews": {"task": "governance.tasks.remind_risk_reviews", "schedule": 86400.0},
+    # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
+    "notify-late-requests": {"task": "governance.tasks.notify_late_requests", "schedule": 900.0},
 }
 
 # --- Accounts, sessions, security ---------------------------------------------------------
@@ -161,6 +170,12 @@ if _email_url.startswith("filemail://"):
 else:
     vars().update(dj_email_url.parse(_email_url))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lockstep <no-reply@lockstep.example>")
+
+# --- Notifications ------------------------------------------------------------------------
+# Local hour (in each person's zone) from which their daily digest is sent.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+# How often an open page asks for the unread count of the bell (seconds).
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=1)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -40,3 +40,34 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
         message.send()
         sent += 1
     return sent
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Hourly: e-mail each person one digest a day (after the digest hour in their zone) of
+    the notifications they chose to get that way, grouped by partnership. The claim in
+    `digest_claim` makes a second run, or a second worker, send nothing twice. Returns how
+    many digests went out."""
+    from portal.notifications import digest_claim, digest_recipients
+
+    sent = 0
+    for user in digest_recipients():
+        notifications = digest_claim(user=user)
+        if not notifications:
+            continue
+        groups: dict = {}
+        for notification in notifications:
+            groups.setdefault(notification.partnership, []).append(notification)
+        site = settings.SITE_URL.rstrip("/")
+        context = {"user": user, "groups": list(groups.items()), "site": site,
+                   "count": len(notifications)}
+        message = EmailMultiAlternatives(
+            subject=f"[Lockstep] Your daily digest: {len(notifications)} "
+                    f"notification{'s' if len(notifications) != 1 else ''}",
+            body=render_to_string("emails/digest.txt", context),
+            to=[user.email])
+        message.attach_alternative(render_to_string("emails/digest.html", context),
+                                   "text/html")
+        message.send()
+        sent += 1
+    return sent

@@ -15,7 +15,17 @@ oscar   outsider: an organization with no partnership at all
 import datetime
 from dataclasses import dataclass
 
-from governance.models import ActionItem
+from governance.models import (
+    ActionItem,
+    Decision,
+    Meeting,
+    Notice,
+    Recognition,
+    Request,
+    RequestStep,
+    Risk,
+    SurveyResponse,
+)
 from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
@@ -33,6 +43,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
+from portal.models import Notification, NotificationPreference
 from tests.factories import (
     AcceptanceCriterionFactory,
     ContractDocumentFactory,
@@ -142,6 +153,57 @@ def build_world() -> World:
                                   due_date=datetime.date(2026, 1, 1))
         PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
                                       reason=f"{name} reason", after=[f"{name} priority"])
+        # Meetings and decisions (issue 4): one held meeting with an action and a decision.
+        meeting = Meeting.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            title=f"{name} check-in", kind="weekly_check_in", minutes=f"{name} minutes",
+            starts_at=datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC), status="held")
+        meeting.attendees.set([lead.user, cdmo_member.user])
+        decision = Decision.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            title=f"{name} decision", rationale="Reasons", decided_on=datetime.date(2026, 3, 2),
+            meeting=meeting)
+        decision.decided_by.set([lead.user])
+        ActionItem.objects.create(partnership=partnership, title=f"{name} meeting action",
+                                  author_organization=partnership.sponsor, owner=lead.user,
+                                  due_date=datetime.date(2026, 4, 1), meeting=meeting,
+                                  decision=decision)
+        # Formal requests (issue 4 item 4): one the sponsor sent, waiting on a milestone.
+        sent = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+        request = Request.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, title=f"{name} request", description=f"{name} ask",
+            kind="information", requested_by_party="sponsor", sent_at=sent,
+            acknowledge_by=sent + datetime.timedelta(hours=48))
+        request.milestones.set(Milestone.objects.filter(partnership=partnership))
+        RequestStep.objects.create(partnership=partnership, request=request, step="send",
+                                   status="sent", actor=lead.user, at=sent)
+        # Risks, notices, recognition, survey (issue 4 items 5–7): one of each.
+        risk = Risk.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, title=f"{name} risk", category="supply", likelihood=4,
+            impact=5, owner=lead.user, review_date=datetime.date(2026, 6, 1))
+        risk.milestones.set(Milestone.objects.filter(partnership=partnership))
+        Notice.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",
+            body=f"{name} delay")
+        Recognition.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, message=f"{name} thanks",
+            team="QC lab").recipients.set([cdmo_member.user])
+        SurveyResponse.objects.create(
+            partnership=partnership, quarter=datetime.date(2026, 1, 1), respondent=lead.user,
+            rated_party="cdmo", communication=4, responsiveness=3, quality=4, respect=5,
+            alignment=4, comments=f"{name} survey comment")
+        # Notifications (issue 4 item 8): one for each party's member, unread.
+        for person in (lead.user, cdmo_member.user):
+            Notification.objects.create(
+                recipient=person, partnership=partnership, kind="action_assigned",
+                title=f"{name} notification", url=f"/p/{partnership.pk}/",
+                delivery="immediately")
+            NotificationPreference.objects.get_or_create(
+                user=person, kind="recognition", defaults={"delivery": "daily_digest"})
     return World(
         acme=acme, globex=globex, contoso=contoso, labcorp=labcorp,
         acme_contoso=acme_contoso, acme_labcorp=acme_labcorp, globex_contoso=globex_contoso,

@@ -4,7 +4,16 @@ Adding a URL or a route without an entry here fails `test_every_url_is_covered`:
 which objects of a foreign partnership fill its parameters, or why it shows no tenant data.
 """
 
-from governance.models import ActionItem
+from governance.models import (
+    ActionItem,
+    Decision,
+    Meeting,
+    Notice,
+    Recognition,
+    Request,
+    Risk,
+    SurveyResponse,
+)
 from partnership.models import (
     AcceptanceCriterion,
     CommunicationPlan,
@@ -27,6 +36,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
+from portal.models import Notification, NotificationPreference
 
 
 def _deliverables(p):
@@ -47,10 +57,43 @@ def _contracts(p, **extra):
     return [{"partnership_pk": p.pk, "contract_pk": c.pk, **extra}
             for c in Contract.objects.filter(partnership=p)]
 
+def _requests(p):
+    return [{"partnership_pk": p.pk, "pk": pk} for pk in _ids(Request, p)]
+
+
 # Page URLs with object parameters: name -> function(partnership) -> list of URL kwargs that
 # point INTO that partnership. The suite calls it with partnerships foreign to the user.
 SCOPED_URLS = {
     "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
+    # Notifications (issue 4 item 8): those of a foreign partnership, whoever received them.
+    "portal:notification_open": lambda p: [
+        {"pk": pk} for pk in _ids(Notification, p)],
+    "portal:notification_read": lambda p: [
+        {"pk": pk} for pk in _ids(Notification, p)],
+    "governance:request_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:request_create": lambda p: [{"partnership_pk": p.pk}],
+    "governance:request_detail": lambda p: _requests(p),
+    "governance:request_edit": lambda p: _requests(p),
+    "governance:request_relay": lambda p: _requests(p),
+    "governance:request_step": lambda p: [
+        {**kwargs, "step": step} for kwargs in _requests(p)
+        for step in ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
+                     "cancel")],
+    # Risks, notices, recognition and the feedback survey (issue 4 items 5–7).
+    "governance:risk_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:risk_create": lambda p: [{"partnership_pk": p.pk}],
+    **{f"governance:risk_{action}": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Risk, p)]
+       for action in ("detail", "edit", "transition")},
+    "governance:notice_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:notice_create": lambda p: [{"partnership_pk": p.pk}],
+    **{f"governance:notice_{action}": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Notice, p)]
+       for action in ("detail", "edit", "acknowledge")},
+    "governance:recognition_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:recognition_create": lambda p: [{"partnership_pk": p.pk}],
+    "governance:survey": lambda p: [{"partnership_pk": p.pk}],
+    "governance:survey_answer": lambda p: [{"partnership_pk": p.pk}],
     "governance:actionitem_list": lambda p: [{"partnership_pk": p.pk}],
     "governance:actionitem_create": lambda p: [{"partnership_pk": p.pk}],
     "governance:actionitem_detail": lambda p: [
@@ -59,6 +102,19 @@ SCOPED_URLS = {
         {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
     "governance:actionitem_transition": lambda p: [
         {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
+    # Meetings, iCalendar and decisions (issue 4 items 1–3).
+    "governance:meeting_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:meeting_create": lambda p: [{"partnership_pk": p.pk}],
+    "governance:meeting_calendar": lambda p: [{"partnership_pk": p.pk}],
+    **{f"governance:meeting_{action}": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Meeting, p)]
+       for action in ("detail", "edit", "transition", "minutes", "ics")},
+    "governance:decision_list": lambda p: [{"partnership_pk": p.pk}],
+    "governance:decision_create": lambda p: [{"partnership_pk": p.pk}],
+    "governance:decision_detail": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Decision, p)],
+    "governance:decision_edit": lambda p: [
+        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Decision, p)],
     "partnership:partnership_settings": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_list": lambda p: [{"partnership_pk": p.pk}],
     "partnership:program_create": lambda p: [{"partnership_pk": p.pk}],
@@ -115,8 +171,13 @@ SCOPED_URLS = {
 
 # Pages without object parameters. Their content is checked for foreign names instead.
 UNSCOPED_URLS = {
+    # The bell and global search (issue 4 items 8, 10): the user's own things only;
+    # tests/portal/test_notifications.py and tests/governance/test_search.py probe them.
+    "portal:notification_list", "portal:notification_bell", "portal:notification_read_all",
+    "portal:notification_preferences", "governance:search",
     "partnership:partnership_list", "partnership:site_list", "partnership:profile",
     "governance:my_work",
+    "governance:calendarfeed_create", "governance:calendarfeed_delete",
     "partnership:organization_detail", "partnership:user_invite",
     "partnership:membership_create", "partnership:apitoken_create",
     "partnership:apitoken_delete",
@@ -124,7 +185,10 @@ UNSCOPED_URLS = {
     "password_reset_done", "password_reset_complete", "api_schema", "api_docs", "health",
 }
 # Pages with parameters that carry no tenant object (a reset link's signed token).
-TOKEN_URLS = {"password_reset_confirm"}
+# The calendar feed: its secret is the key (no login), so the suite cannot probe it with a
+# foreign partnership; tests/governance/test_calendar.py checks that one user's feed shows
+# nothing of partnerships foreign to that user, and that unknown or revoked secrets 404.
+TOKEN_URLS = {"password_reset_confirm", "governance:calendar_feed"}
 
 # Org-admin pages answer 403 to everyone else before looking anything up (no existence leak).
 ADMIN_ONLY_URLS = {"partnership:membership_delete"}
@@ -161,6 +225,18 @@ API_ROUTES = {
     "techtransfer": lambda p: _ids(TechTransfer, p),
     "milestone": lambda p: _ids(Milestone, p),
     "actionitem": lambda p: _ids(ActionItem, p),
+    # Notifications (issue 4 item 8): those of a foreign partnership, and the choices of
+    # people who sit only there (the observer never sits in a foreign partnership).
+    "notification": lambda p: _ids(Notification, p),
+    "notificationpreference": lambda p: list(NotificationPreference.objects.filter(
+        user__memberships__partnership=p).values_list("pk", flat=True)),
+    "risk": lambda p: _ids(Risk, p),
+    "notice": lambda p: _ids(Notice, p),
+    "recognition": lambda p: _ids(Recognition, p),
+    "survey": lambda p: _ids(SurveyResponse, p),
+    "request": lambda p: _ids(Request, p),
+    "meeting": lambda p: _ids(Meeting, p),
+    "decision": lambda p: _ids(Decision, p),
 }
 
 

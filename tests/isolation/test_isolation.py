@@ -120,7 +120,9 @@ def test_api_hides_foreign_objects(world, observer):
     user = getattr(world, observer)
     client = api(user)
     for prefix, viewset, basename in router.registry:
-        actions = [a.url_path for a in viewset.get_extra_actions() if a.detail]
+        # Each detail action is probed with its own method (a download action is GET-only).
+        actions = [(a.url_path, "post" if "post" in a.mapping else "get")
+                   for a in viewset.get_extra_actions() if a.detail]
         listed = {row["id"] for row in client.get(f"/api/v1/{prefix}/?page_size=1000")
                   .json()["results"]}
         for partnership in foreign_partnerships(user):
@@ -134,9 +136,11 @@ def test_api_hides_foreign_objects(world, observer):
                     status = getattr(client, method)(url, {}, format="json").status_code
                     assert status in (404, 405), f"{method.upper()} {url} as {user}: {status}"
                     assert status == 404 or method != "get"
-                for action in actions:
-                    status = client.post(f"{url}{action}/", {}, format="json").status_code
-                    assert status == 404, f"POST {url}{action}/ as {user}: {status}"
+                for action, action_method in actions:
+                    status = getattr(client, action_method)(f"{url}{action}/", {},
+                                                            format="json").status_code
+                    assert status == 404, f"{action_method.upper()} {url}{action}/ as " \
+                                          f"{user}: {status}"
 
 
 def test_admin_is_staff_only(world, login):

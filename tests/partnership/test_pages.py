@@ -151,7 +151,9 @@ def test_partnership_pages_use_a_bounded_number_of_queries(
     for _ in range(30):
         ProgramFactory(partnership=world.acme_contoso)
         MembershipFactory(partnership=world.acme_contoso, user__organization=world.contoso)
-    with django_assert_max_num_queries(18):
+    # The home page includes the cockpit cards (about ten queries, constant: see
+    # tests/governance/test_cockpit.py).
+    with django_assert_max_num_queries(30 if url_name == "partnership_detail" else 18):
         assert client.get(url).status_code == 200
 
 

@@ -1,0 +1,80 @@
+"""Pages of recognition (thank-yous to the other party) and the quarterly feedback survey."""
+
+from django.contrib import messages
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
+
+from governance import selectors, services
+from governance.forms import RecognitionForm, SurveyForm
+from partnership.models import User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import ServiceFormView
+
+
+class RecognitionListView(PartnershipMixin, ListView):
+    template_name = "governance/recognition_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.recognition_list(user=self.request.user, partnership=self.partnership)
+
+
+class RecognitionCreateView(PartnershipMixin, ServiceFormView):
+    form_class = RecognitionForm
+    template_name = "governance/recognition_form.html"
+
+    def get_form_kwargs(self):
+        party = self.partnership.party_of(self.request.user)
+        other = self.partnership.cdmo_id if party == "sponsor" else self.partnership.sponsor_id
+        people = visible(User, self.request.user).filter(
+            memberships__partnership=self.partnership, organization_id=other)
+        return {**super().get_form_kwargs(), "people": people}
+
+    def perform(self, form):
+        return services.recognition_create(actor=self.request.user, partnership=self.partnership,
+                                           **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Thank you sent.")
+        return reverse("governance:recognition_list", args=[self.partnership.pk])
+
+
+class SurveyView(PartnershipMixin, TemplateView):
+    """This quarter's form (or the date of one's own answer) and the results over time."""
+
+    template_name = "governance/survey.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["results"] = selectors.survey_results(user=user, partnership=self.partnership)
+        context["my_answer"] = selectors.survey_answer_of(user=user,
+                                                          partnership=self.partnership)
+        context["may_answer"] = self.role not in (None, "admin")
+        context.setdefault("form", SurveyForm())
+        return context
+
+
+class SurveyAnswerView(PartnershipMixin, ServiceFormView):
+    form_class = SurveyForm
+    template_name = "governance/survey.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.htmx:
+            context.update(
+                results=selectors.survey_results(user=self.request.user,
+                                                 partnership=self.partnership),
+                my_answer=selectors.survey_answer_of(user=self.request.user,
+                                                     partnership=self.partnership),
+                may_answer=self.role not in (None, "admin"))
+        return context
+
+    def perform(self, form):
+        return services.survey_answer(actor=self.request.user, partnership=self.partnership,
+                                      **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Thank you: your answer is recorded, without your name "
+                                       "next to it.")
+        return reverse("governance:survey", args=[self.partnership.pk])

@@ -1,0 +1,201 @@
+"""Pages of meetings: list, detail (with the time at each party's main site), schedule and
+edit dialogs, status buttons, minutes with inline actions, and iCalendar downloads/feeds."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Q, Value, When
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+
+from governance import selectors, services
+from governance.filters import MeetingFilter
+from governance.forms import MeetingForm, MinutesActionFormSet, MinutesForm
+from governance.ical import ics_response
+from governance.models import Meeting
+from partnership.models import User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import FilteredListView, ServiceFormView, TransitionView
+
+
+def partnership_members(user, partnership):
+    """People with a seat in the partnership, as far as `user` may see them."""
+    return visible(User, user).filter(memberships__partnership=partnership).distinct()
+
+
+class MeetingMixin(PartnershipMixin):
+    @cached_property
+    def meeting(self) -> Meeting:
+        return get_object_or_404(selectors.meeting_list(
+            user=self.request.user, partnership=self.partnership), pk=self.kwargs["pk"])
+
+
+class MeetingListView(PartnershipMixin, FilteredListView):
+    template_name = "governance/meeting_list.html"
+    filterset_class = MeetingFilter
+
+    def get_base_queryset(self):
+        """Soonest upcoming first, then the past from the most recent: what people open the
+        page for (a sort link or the When filter overrides it)."""
+        upcoming = Q(starts_at__gte=timezone.now())
+        return selectors.meeting_list(user=self.request.user,
+                                      partnership=self.partnership).order_by(
+            Case(When(upcoming, then=Value(0)), default=Value(1)),
+            Case(When(upcoming, then=F("starts_at"))).asc(), F("starts_at").desc(), "pk")
+
+
+def minutes_forms(view, data=None):
+    members = partnership_members(view.request.user, view.partnership).select_related(
+        "organization")
+    return (MinutesForm(data, initial={"minutes": view.meeting.minutes}),
+            MinutesActionFormSet(data, prefix="actions", form_kwargs={"members": members}))
+
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    template_name = "governance/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            object=self.meeting, transitions=Meeting.WORKFLOW.next_statuses(self.meeting.status),
+            **selectors.meeting_detail(meeting=self.meeting, user=self.request.user), **kwargs)
+        if context["can_write"] and self.meeting.status != Meeting.Status.CANCELLED \
+                and "minutes_form" not in context:
+            context["minutes_form"], context["action_formset"] = minutes_forms(self)
+        return context
+
+
+class MeetingMinutesView(MeetingDetailView):
+    """POST the minutes and the actions decided in the meeting, all saved or none. Errors
+    come back on the meeting page itself, next to the rows that caused them."""
+
+    requires_write = True
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.meeting.get_absolute_url() + "#minutes")
+
+    def post(self, request, *args, **kwargs):
+        form, formset = minutes_forms(self, request.POST)
+        if form.is_valid() and formset.is_valid():
+            actions = [{name: row.cleaned_data[name] for name in ("title", "owner", "due_date")}
+                       for row in formset if row.has_changed() and not row.is_blank]
+            try:
+                services.meeting_record_minutes(actor=request.user, meeting=self.meeting,
+                                                minutes=form.cleaned_data["minutes"],
+                                                actions=actions)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                count = len(actions)
+                messages.success(request, "Minutes recorded" + (
+                    f" with {count} action{'s' if count != 1 else ''}." if count else "."))
+                return HttpResponseRedirect(self.meeting.get_absolute_url())
+        return self.render_to_response(self.get_context_data(
+            minutes_form=form, action_formset=formset), status=400)
+
+
+class MeetingFormMixin:
+    form_class = MeetingForm
+    template_name = "governance/meeting_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "members": partnership_members(self.request.user, self.partnership)}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Meeting “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class MeetingCreateView(MeetingFormMixin, PartnershipMixin, ServiceFormView):
+    def get_initial(self):
+        return {"attendees": [self.request.user], "duration_minutes": 60}
+
+    def perform(self, form):
+        return services.meeting_create(actor=self.request.user, partnership=self.partnership,
+                                       **form.cleaned_data)
+
+
+class MeetingEditView(MeetingFormMixin, MeetingMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.meeting}
+
+    def get_form(self, form_class=None):
+        """The other party's record cannot be made internal (it would vanish for them)."""
+        form = super().get_form(form_class)
+        if self.meeting.author_organization_id != self.request.user.organization_id:
+            del form.fields["is_internal"]
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.meeting, **kwargs)
+
+    def perform(self, form):
+        fresh = Meeting.objects.get(pk=self.meeting.pk)
+        return services.meeting_update(actor=self.request.user, meeting=fresh,
+                                       **form.cleaned_data)
+
+
+class MeetingTransitionView(MeetingMixin, TransitionView):
+    requires_write = True
+
+    def get_record(self):
+        return self.meeting
+
+    def transition(self, record, status):
+        return services.meeting_transition(actor=self.request.user, meeting=record,
+                                           status=status)
+
+
+class MeetingIcsView(MeetingMixin, View):
+    """One meeting as an .ics file, to add to any calendar."""
+
+    def get(self, request, *args, **kwargs):
+        return ics_response([self.meeting], name=str(self.partnership),
+                            filename=f"{slugify(self.meeting.title) or 'meeting'}.ics")
+
+
+class PartnershipCalendarView(PartnershipMixin, View):
+    """All meetings of one partnership as an .ics file."""
+
+    def get(self, request, *args, **kwargs):
+        meetings = selectors.meeting_list(user=request.user, partnership=self.partnership)
+        return ics_response(meetings, name=str(self.partnership),
+                            filename=f"{slugify(str(self.partnership)) or 'meetings'}.ics")
+
+
+class CalendarFeedView(View):
+    """A person's feed, for calendar apps that cannot log in: the secret in the URL is the
+    key. An unknown or revoked secret answers 404 like any missing page."""
+
+    def get(self, request, secret):
+        found = selectors.calendar_feed_meetings(secret=secret)
+        if found is None:
+            raise Http404("No such calendar feed.")
+        user, meetings = found
+        return ics_response(meetings, name=f"Lockstep: {user}", filename="lockstep.ics",
+                            attachment=False)
+
+
+class CalendarFeedCreateView(LoginRequiredMixin, View):
+    """POST makes (or replaces) the user's feed URL; the old one stops working."""
+
+    def post(self, request):
+        services.calendar_feed_create(actor=request.user)
+        messages.success(request, "New calendar feed URL created. The previous one, if any, "
+                                  "no longer works.")
+        return HttpResponseRedirect(reverse("partnership:profile") + "#calendar-h")
+
+
+class CalendarFeedRevokeView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.calendar_feed_revoke(actor=request.user)
+        messages.success(request, "Calendar feed revoked.")
+        return HttpResponseRedirect(reverse("partnership:profile") + "#calendar-h")

@@ -1,0 +1,194 @@
+"""Pages of formal requests: list, detail with the steps the viewer's party may take, send,
+edit, each workflow step in a dialog, and the sponsor's relay into another partnership."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from governance import forms, selectors, services
+from governance.filters import RequestFilter
+from governance.models import Request
+from partnership.models import User
+from portal.tenancy import PartnershipMixin, visible
+from portal.views import FilteredListView, ServiceFormView
+
+
+def _receivers(user, partnership, party: str):
+    """Members of `party` in the partnership, as the viewer may see them."""
+    org_id = partnership.sponsor_id if party == "sponsor" else partnership.cdmo_id
+    return visible(User, user).filter(memberships__partnership=partnership,
+                                      organization_id=org_id).distinct()
+
+
+def _milestones(user, partnership):
+    milestone = apps.get_model("partnership", "Milestone")
+    return visible(milestone, user).filter(partnership=partnership).select_related(
+        "tech_transfer")
+
+
+class RequestMixin(PartnershipMixin):
+    @cached_property
+    def record(self) -> Request:
+        return get_object_or_404(selectors.request_list(
+            user=self.request.user, partnership=self.partnership), pk=self.kwargs["pk"])
+
+
+class RequestListView(PartnershipMixin, FilteredListView):
+    template_name = "governance/request_list.html"
+    filterset_class = RequestFilter
+
+    def get_base_queryset(self):
+        return selectors.request_list(user=self.request.user, partnership=self.partnership)
+
+    def get_context_data(self, **kwargs):
+        usage = selectors.emergency_usage(partnership=self.partnership)
+        return super().get_context_data(
+            usage=[(self.partnership.sponsor, *usage["sponsor"]),
+                   (self.partnership.cdmo, *usage["cdmo"])], **kwargs)
+
+
+class RequestDetailView(RequestMixin, TemplateView):
+    template_name = "governance/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, record = self.request.user, self.record
+        can_write = self.partnership.can_write(user, role=self.role)
+        side = record.side_of(user)
+        return super().get_context_data(
+            object=record, side=side,
+            steps=record.steps_for(user) if can_write else {},
+            can_edit=can_write and side == "requester" and record.status in Request.EDITABLE,
+            can_relay=can_write and selectors.relay_targets(user=user, request=record).exists(),
+            timeline=selectors.request_timeline(user=user, request=record),
+            links=selectors.request_links(user=user, request=record),
+            milestones=record.milestones.select_related("tech_transfer"),
+            sees_justification=self.role == "steering" or side == "requester",
+            **kwargs)
+
+
+class RequestFormMixin:
+    template_name = "governance/request_form.html"
+    requires_write = True
+
+    def get_success_url(self):
+        messages.success(self.request, f"Request “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class RequestCreateView(RequestFormMixin, PartnershipMixin, ServiceFormView):
+    form_class = forms.RequestForm
+
+    def get_form_kwargs(self):
+        party = self.partnership.party_of(self.request.user)
+        other = "cdmo" if party == "sponsor" else "sponsor"
+        usage = selectors.emergency_usage(partnership=self.partnership).get(party)
+        return {**super().get_form_kwargs(),
+                "receivers": _receivers(self.request.user, self.partnership, other),
+                "milestones": _milestones(self.request.user, self.partnership),
+                "usage": usage}
+
+    def perform(self, form):
+        return services.request_send(actor=self.request.user, partnership=self.partnership,
+                                     **form.cleaned_data)
+
+
+class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
+    form_class = forms.RequestForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.record, "editing": True,
+                "receivers": _receivers(self.request.user, self.partnership,
+                                        self.record.receiving_party),
+                "milestones": _milestones(self.request.user, self.partnership)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.record, title="Edit request", **kwargs)
+
+    def perform(self, form):
+        fresh = Request.objects.get(pk=self.record.pk)
+        return services.request_update(actor=self.request.user, request=fresh,
+                                       **form.cleaned_data)
+
+
+# step -> (form, service, submit label)
+STEP_FORMS = {
+    "acknowledge": (forms.AcknowledgeForm, services.request_acknowledge, "Acknowledge"),
+    "query": (forms.QueryForm, services.request_query, "Send the question"),
+    "answer": (forms.AnswerForm, services.request_answer, "Send the answer"),
+    "start": (forms.ConfirmForm, services.request_start, "Start work"),
+    "fulfil": (forms.FulfilForm, services.request_fulfil, "Mark fulfilled"),
+    "accept": (forms.ConfirmForm, services.request_accept, "Accept"),
+    "reopen": (forms.ReopenForm, services.request_reopen, "Reopen"),
+    "cancel": (forms.CancelForm, services.request_cancel, "Cancel the request"),
+}
+# Form field -> service keyword, where they differ.
+STEP_ARGUMENTS = {"reopen_reason": "reason"}
+
+
+class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
+    """One step of the workflow in a dialog. The model decides whether the viewer's party
+    may take it (Request.check_step); a refused step shows as the form's error."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["step"] not in STEP_FORMS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return STEP_FORMS[self.kwargs["step"]][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.kwargs["step"] == "acknowledge":
+            kwargs["receivers"] = _receivers(self.request.user, self.partnership,
+                                             self.record.receiving_party)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        step = self.kwargs["step"]
+        return super().get_context_data(
+            object=self.record, title=f"{Request.STEPS[step][3]}: {self.record.title}",
+            submit_label=STEP_FORMS[step][2], **kwargs)
+
+    def perform(self, form):
+        service = STEP_FORMS[self.kwargs["step"]][1]
+        arguments = {STEP_ARGUMENTS.get(name, name): value
+                     for name, value in form.cleaned_data.items()}
+        return service(actor=self.request.user, request=self.record, **arguments)
+
+    def get_success_url(self):
+        messages.success(self.request, f"“{self.object}” is now "
+                                       f"{self.object.get_status_display().lower()}.")
+        return self.object.get_absolute_url()
+
+
+class RequestRelayView(RequestFormMixin, RequestMixin, ServiceFormView):
+    form_class = forms.RelayForm
+
+    def get_form_kwargs(self):
+        if self.request.user.organization_id != self.partnership.sponsor_id:
+            raise PermissionDenied("Only the sponsor relays a request to another partnership.")
+        return {**super().get_form_kwargs(),
+                "targets": selectors.relay_targets(user=self.request.user, request=self.record)}
+
+    def get_initial(self):
+        r = self.record
+        return {"title": r.title, "description": r.description, "kind": r.kind,
+                "urgency": r.urgency, "needed_by": r.needed_by}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.record, title="Relay to another partnership",
+            submit_label="Send in the other partnership", **kwargs)
+
+    def perform(self, form):
+        return services.request_relay(actor=self.request.user, request=self.record,
+                                      **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"Relayed as “{self.object}”.")
+        return self.object.get_absolute_url()

@@ -1,0 +1,96 @@
+"""API resources of the bell: my notifications (mark one or all read) and my delivery
+choice per kind. Like the pages, they see only the caller's own notifications of the
+partnerships the caller still belongs to; anyone else's id answers 404."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal.models import Delivery, Kind, Notification, NotificationPreference
+from portal.notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_preferences_update,
+)
+from portal.tenancy import ScopedViewSet
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    partnership_name = serializers.CharField(source="partnership", read_only=True)
+    actor_name = serializers.CharField(source="actor", read_only=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "partnership", "partnership_name", "kind", "title", "body", "url",
+                  "actor", "actor_name", "created_at", "read_at", "delivery"]
+        read_only_fields = fields
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """My notifications, newest first; ?unread=true for the unread ones. POST …/read/ marks
+    one read, POST read-all/ marks them all."""
+
+    model = Notification
+    serializer_class = NotificationSerializer
+    select_related = ("partnership__sponsor", "partnership__cdmo", "actor")
+    filterset_fields = ["kind"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.query_params.get("unread") in ("true", "1"):
+            queryset = queryset.unread()
+        return queryset
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = notification_mark_read(actor=request.user,
+                                              notification=self.get_object())
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(request=None, responses=inline_serializer(
+        "NotificationsReadAll", {"marked_read": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked_read": notification_mark_all_read(actor=request.user)})
+
+
+class NotificationPreferenceSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    delivery = serializers.ChoiceField(choices=Delivery.choices)
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["id", "kind", "delivery"]
+
+
+class NotificationPreferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                    mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """My choices that differ from the default (immediately). POST {"kind", "delivery"}
+    sets one kind; choosing "immediately" removes the row."""
+
+    serializer_class = NotificationPreferenceSerializer
+    filterset_fields = ["kind", "delivery"]
+    queryset = NotificationPreference.objects.none()  # for the schema; see get_queryset
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema generator's fake request
+            return NotificationPreference.objects.none()
+        return NotificationPreference.objects.filter(user=self.request.user).order_by("kind")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kind, delivery = serializer.validated_data["kind"], serializer.validated_data["delivery"]
+        notification_preferences_update(actor=request.user, choices={kind: delivery})
+        row = self.get_queryset().filter(kind=kind).first()
+        data = self.get_serializer(row).data if row else {"id": None, "kind": kind,
+                                                          "delivery": delivery}
+        return Response(data, status=201 if row else 200)
+
+
+routes = [("notifications", NotificationViewSet, "notification"),
+          ("notification-preferences", NotificationPreferenceViewSet,
+           "notificationpreference")]

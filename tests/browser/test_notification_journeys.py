@@ -1,0 +1,91 @@
+"""The bell and search in two browsers (Playwright, Debian's Chromium, the demo world).
+
+Nora (Northwind, sponsor) gives Mei (Meridian, CDMO) an action in the existing dialog; Mei's
+bell counts it without a reload, she clicks through to the action and the count drops. Hana
+(Helix, a competitor served by the same CDMO) sees no notification and finds nothing of it.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Send the zirconium stopper specification"
+PARTNERSHIP = "Northwind Biologics – Meridian Biomanufacturing"
+
+
+@pytest.fixture
+def demo(live_server, settings):
+    settings.NOTIFICATION_POLL_SECONDS = 1  # the bell polls every second in this test
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/account/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("lockstep-demo")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
+
+
+def unread(page) -> int:
+    label = page.locator("#bell").get_attribute("aria-label") or ""
+    match = re.search(r"(\d+) unread", label)
+    return int(match.group(1)) if match else -1
+
+
+def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(browser, demo):
+    mei = browser.new_context().new_page()
+    log_in(mei, demo, "mei@meridian.example")
+    expect(mei.locator("#bell")).to_have_attribute("aria-label", re.compile(r"\d+ unread"))
+    before = unread(mei)
+    mei.evaluate("window.__noReload = true")
+
+    nora = browser.new_context().new_page()
+    log_in(nora, demo, "nora@northwind.example")
+    nora.get_by_role("link", name=PARTNERSHIP).first.click()
+    nora.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                   name="Actions").click()
+    nora.get_by_role("link", name="New action").click()
+    dialog = nora.locator("dialog[open]")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Title").fill(TITLE)
+    dialog.get_by_label("Owner").select_option(label="Mei Chen")
+    dialog.get_by_label("Due date").fill("2030-01-15")
+    dialog.get_by_role("button", name="Create action").click()
+    expect(nora.get_by_role("heading", name=TITLE)).to_be_visible()
+
+    # Mei's bell counts it on its next poll, without reloading her page.
+    bell = mei.locator("#bell")
+    expect(bell).to_have_attribute("aria-label", f"Notifications, {before + 1} unread",
+                                   timeout=10_000)
+    assert mei.evaluate("window.__noReload") is True
+    bell.click()
+    expect(mei.get_by_role("heading", name="Notifications")).to_be_visible()
+    link = mei.get_by_role("link", name=f"Action for you: {TITLE}")
+    expect(link).to_have_class(re.compile("fw-bold"))
+    link.click()
+    expect(mei.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(mei.locator("#bell")).to_have_attribute("aria-label",
+                                                   f"Notifications, {before} unread")
+
+    # She finds it with the top bar's search box.
+    mei.get_by_label("Search your partnerships").fill("zirconium")
+    mei.get_by_label("Search your partnerships").press("Enter")
+    expect(mei.locator("#results")).to_contain_text(TITLE)
+
+    # Hana (Helix) works with Meridian too, but none of this reaches her.
+    hana = browser.new_context().new_page()
+    log_in(hana, demo, "hana@helix.example")
+    hana.goto(f"{demo}/notifications/")
+    expect(hana.get_by_role("heading", name="Notifications")).to_be_visible()
+    expect(hana.get_by_text(TITLE)).to_have_count(0)
+    hana.get_by_label("Search your partnerships").fill("zirconium")
+    hana.get_by_label("Search your partnerships").press("Enter")
+    expect(hana.locator("#results")).to_contain_text("Nothing in your partnerships matches")
+    expect(hana.get_by_text(TITLE)).to_have_count(0)
+    assert "Northwind" not in hana.content()

@@ -1,0 +1,78 @@
+"""Formal requests in two browsers: the sponsor sends, the CDMO acknowledges with a date."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from governance.models import Request
+from portal.models import Kind, Notification
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/account/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("lockstep-demo")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
+
+
+def test_sponsor_sends_and_cdmo_acknowledges_with_a_committed_date(page, browser, demo):
+    committed = timezone.localdate() + datetime.timedelta(days=10)
+    log_in(page, demo, "nora@northwind.example")
+    page.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
+    page.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                   name="Requests").click()
+    expect(page.get_by_text(re.compile(r"Emergencies this month"))).to_be_visible()
+    page.get_by_role("link", name="New request").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_text(re.compile(r"\d+ of \d+ emergencies used this month"))
+           ).to_be_visible()
+    dialog.get_by_label("Title").fill("Hold-time study report for the buffer")
+    dialog.get_by_label("Description").fill("The signed report, please.")
+    dialog.get_by_label("Kind").select_option("document")
+    dialog.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", name="Hold-time study report for the buffer")
+           ).to_be_visible()
+    expect(page.locator("#request-status")).to_contain_text("Sent")
+    expect(page.get_by_role("link", name="Acknowledge")).to_have_count(0)  # not hers to do
+    request = Request.objects.get(title="Hold-time study report for the buffer")
+
+    cdmo = browser.new_context().new_page()
+    log_in(cdmo, demo, "mei@meridian.example")
+    cdmo.goto(page.url)
+    expect(cdmo.get_by_text("The signed report, please.")).to_be_visible()
+    cdmo.get_by_role("link", name="Acknowledge").click()
+    ack = cdmo.locator("dialog[open]")
+    # Two days back is in the past in every zone (Mei's day may still be yesterday in UTC).
+    ack.get_by_label("Committed date").fill(
+        (timezone.localdate() - datetime.timedelta(days=2)).isoformat())
+    ack.get_by_role("button", name="Acknowledge").click()
+    expect(ack.get_by_text("The committed date cannot be in the past.")).to_be_visible()
+    ack.get_by_label("Committed date").fill(committed.isoformat())
+    ack.get_by_role("button", name="Acknowledge").click()
+    expect(cdmo.locator("#request-status")).to_contain_text("Acknowledged")
+
+    page.reload()
+    expect(page.locator("#request-status")).to_contain_text("Acknowledged")
+    expect(page.locator("#committed-date")).to_contain_text(committed.strftime("%B"))
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    assert Notification.objects.filter(recipient__email="nora@northwind.example",
+                                       kind=Kind.REQUEST_UPDATED,
+                                       url=request.get_absolute_url()).exists()
+    assert Notification.objects.filter(recipient__email="mei@meridian.example",
+                                       kind=Kind.REQUEST_RECEIVED,
+                                       url=request.get_absolute_url()).exists()
+    assert not Notification.objects.filter(recipient__email="max@meridian.example",
+                                           url=request.get_absolute_url()).exists()

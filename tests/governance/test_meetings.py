@@ -1,0 +1,361 @@
+"""Meetings: series in the organizer's wall-clock time, attendees from both parties, times
+at each party's main site, minutes with inline actions (all or nothing), notifications."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from governance import services
+from governance.models import ActionItem, Meeting
+from portal.models import Kind, Notification
+
+UTC = datetime.UTC
+ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def at(*args, zone=UTC):
+    return datetime.datetime(*args, tzinfo=zone)
+
+
+def schedule(world, **fields):
+    fields = {"title": "Weekly check-in", "kind": "weekly_check_in",
+              "starts_at": at(2026, 3, 2, 14), "attendees": [world.alice, world.bob], **fields}
+    return services.meeting_create(actor=world.alice, partnership=world.acme_contoso, **fields)
+
+
+def test_weekly_series_keeps_the_organizers_wall_clock_across_summer_time(world, login):
+    """Alice (Zurich) types 10:00; after the clocks change on 29 March, 10:00 in Zurich is
+    08:00 UTC rather than 09:00 — the series follows her wall clock, stored in UTC."""
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    response = login(world.alice).post(url, {
+        "title": "Supply check-in", "kind": "weekly_check_in", "starts_at": "2026-03-20T10:00",
+        "duration_minutes": 45, "attendees": [world.alice.pk, world.bob.pk],
+        "recurrence": "weekly", "repeat_until": "2026-04-10"})
+    assert response.status_code == 302
+    series = list(Meeting.objects.filter(title="Supply check-in").order_by("starts_at"))
+    assert [m.starts_at for m in series] == [
+        at(2026, 3, 20, 9), at(2026, 3, 27, 9), at(2026, 4, 3, 8), at(2026, 4, 10, 8)]
+    assert {m.series_id for m in series[1:]} == {series[0].pk} and series[0].series is None
+    assert all(set(m.attendees.all()) == {world.alice, world.bob} for m in series)
+    assert response["Location"] == series[0].get_absolute_url()
+    note = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    assert "3 more" in note.body and note.url == series[0].get_absolute_url()
+    assert not Notification.objects.filter(recipient=world.alice,  # the actor
+                                           kind=Kind.MEETING_SCHEDULED).exists()
+
+
+def test_monthly_and_quarterly_series_keep_the_day_or_the_months_last():
+    starts = services.meeting_occurrences(at(2026, 1, 31, 9), "monthly",
+                                          datetime.date(2026, 4, 30), UTC)
+    assert [s.date() for s in starts] == [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28),
+                                          datetime.date(2026, 3, 31), datetime.date(2026, 4, 30)]
+    quarterly = services.meeting_occurrences(at(2026, 1, 15, 9), "quarterly",
+                                             datetime.date(2026, 12, 31), UTC)
+    assert [s.month for s in quarterly] == [1, 4, 7, 10]
+
+
+def test_recurring_meeting_needs_an_end_and_a_bounded_series(world, login):
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+    base = {"title": "Forever", "kind": "weekly_check_in", "starts_at": "2026-03-20T10:00",
+            "duration_minutes": 30, "recurrence": "weekly"}
+    response = client.post(url, base)
+    assert response.status_code == 200 and "repeat_until" in response.context["form"].errors
+    response = client.post(url, {**base, "repeat_until": "2029-12-31"})
+    assert "at most 60" in str(response.context["form"].errors["repeat_until"])
+    assert not Meeting.objects.filter(title="Forever").exists()
+
+
+def test_attendees_must_hold_a_seat_in_the_partnership(world):
+    with pytest.raises(ValidationError) as error:
+        schedule(world, attendees=[world.alice, world.dave])  # dave: competitor's lead
+    assert "attendees" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        schedule(world, attendees=[world.bob], is_internal=True)  # internal: Acme people only
+    assert not Meeting.objects.filter(title="Weekly check-in").exists()
+
+
+def test_detail_shows_the_viewers_zone_and_each_partys_main_site(world, login):
+    world.bob.time_zone = "America/New_York"
+    world.bob.save()
+    meeting = schedule(world, starts_at=at(2026, 6, 2, 14))  # 14:00 UTC
+    page = login(world.bob).get(meeting.get_absolute_url()).content.decode()
+    assert "10:00" in page and "America/New_York" in page  # Bob's own zone (EDT)
+    assert "At Acme Basel" in page and "16:00" in page  # Acme's only site, Zurich (CEST)
+    assert "At Contoso Boston" in page
+    # A main site wins over the first active one.
+    from tests.factories import SiteFactory
+    SiteFactory(organization=world.contoso, name="Contoso Aaa Tokyo", city="Tokyo",
+                time_zone="Asia/Tokyo", is_main=True)
+    page = login(world.bob).get(meeting.get_absolute_url()).content.decode()
+    assert "At Contoso Aaa Tokyo" in page and "23:00" in page
+
+
+def test_record_minutes_with_inline_actions_for_both_parties(world, login):
+    meeting = schedule(world)
+    Notification.objects.all().delete()
+    url = reverse("governance:meeting_minutes", args=[world.acme_contoso.pk, meeting.pk])
+    response = login(world.alice).post(url, {
+        "minutes": "Agreed the PPQ plan.",
+        "actions-TOTAL_FORMS": "3", "actions-INITIAL_FORMS": "0",
+        "actions-0-title": "Send PPQ protocol", "actions-0-owner": world.bob.pk,
+        "actions-0-due_date": "2026-03-09",
+        "actions-1-title": "Book the QA reviewer", "actions-1-owner": world.alice.pk,
+        "actions-1-due_date": "2026-03-10",
+        "actions-2-title": "", "actions-2-owner": "", "actions-2-due_date": ""})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "held" and meeting.minutes == "Agreed the PPQ plan."
+    actions = ActionItem.objects.filter(meeting=meeting).order_by("title")
+    assert [a.title for a in actions] == ["Book the QA reviewer", "Send PPQ protocol"]
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.ACTION_ASSIGNED).exists()
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.MEETING_MINUTES).exists()
+    # Bob filters the actions by the meeting and sees where his came from.
+    bob = login(world.bob)
+    listing = bob.get(reverse("governance:actionitem_list", args=[world.acme_contoso.pk]),
+                      {"meeting": meeting.pk}).content.decode()
+    assert "Send PPQ protocol" in listing and "Acme–Contoso supply agreement action" \
+        not in listing
+    item = actions.get(title="Send PPQ protocol")
+    detail = bob.get(item.get_absolute_url()).content.decode()
+    assert "Source" in detail and meeting.get_absolute_url() in detail
+    assert "Send PPQ protocol" in bob.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_half_filled_action_row_saves_nothing(world, login):
+    meeting = schedule(world)
+    url = reverse("governance:meeting_minutes", args=[world.acme_contoso.pk, meeting.pk])
+    response = login(world.alice).post(url, {
+        "minutes": "Notes", "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0",
+        "actions-0-title": "No owner", "actions-0-owner": "", "actions-0-due_date": ""})
+    assert response.status_code == 400
+    assert "Needed for an action." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and meeting.status == "scheduled"
+
+
+def test_minutes_and_actions_are_one_transaction(world):
+    meeting = schedule(world)
+    with pytest.raises(ValidationError):
+        services.meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Notes",
+                                        actions=[{"title": "Fine", "owner": world.bob,
+                                                  "due_date": datetime.date(2026, 3, 9)},
+                                                 {"title": "Foreign owner", "owner": world.dave,
+                                                  "due_date": datetime.date(2026, 3, 9)}])
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and not ActionItem.objects.filter(title="Fine").exists()
+
+
+def test_a_new_owner_is_told(world):
+    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                       title="Reassigned", owner=world.alice,
+                                       due_date=datetime.date(2026, 3, 9))
+    services.action_item_update(actor=world.alice, item=item, owner=world.bob)
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.ACTION_ASSIGNED,
+                                       title="Action for you: Reassigned").exists()
+
+
+def test_action_sources_must_be_of_the_same_partnership(world):
+    foreign = Meeting.objects.get(partnership=world.globex_contoso)
+    with pytest.raises(ValidationError) as error:
+        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                    title="X", owner=world.bob,
+                                    due_date=datetime.date(2026, 3, 9), meeting=foreign)
+    assert "meeting" in error.value.message_dict
+
+
+def test_transitions_edit_and_sequence(world, login):
+    meeting = schedule(world)
+    client = login(world.alice)
+    transition = reverse("governance:meeting_transition", args=[world.acme_contoso.pk,
+                                                                meeting.pk])
+    client.post(transition, {"status": "cancelled"})
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled" and meeting.sequence == 1
+    minutes = reverse("governance:meeting_minutes", args=[world.acme_contoso.pk, meeting.pk])
+    assert client.post(minutes, {"minutes": "x", "actions-TOTAL_FORMS": "0",
+                                 "actions-INITIAL_FORMS": "0"}).status_code == 400
+    client.post(transition, {"status": "scheduled"})
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    response = client.post(edit, {"title": "Moved check-in", "kind": "weekly_check_in",
+                                  "starts_at": "2026-03-03T10:00", "duration_minutes": 30,
+                                  "attendees": [world.alice.pk, world.bob.pk]})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Moved check-in" and meeting.sequence == 3
+    assert meeting.starts_at == at(2026, 3, 3, 10, zone=ZURICH)
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.MEETING_SCHEDULED,
+                                       title="Meeting changed: Moved check-in").exists()
+    with pytest.raises(ValidationError):  # internal, yet Bob of Contoso still attends
+        services.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    client.post(transition, {"status": "held"})
+    meeting.refresh_from_db()
+    client.post(transition, {"status": "scheduled"})  # held is final
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'name="status" value="' not in page
+
+
+def test_viewer_reads_but_cannot_write(world, login):
+    meeting = schedule(world)
+    vera = login(world.vera)
+    assert vera.get(meeting.get_absolute_url()).status_code == 200
+    assert "Record minutes" not in vera.get(meeting.get_absolute_url()).content.decode()
+    for name in ("meeting_edit", "meeting_transition", "meeting_minutes"):
+        url = reverse(f"governance:{name}", args=[world.acme_contoso.pk, meeting.pk])
+        assert vera.post(url, {"status": "held"}).status_code == 403
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    assert vera.post(url, {}).status_code == 403
+
+
+def test_foreign_meeting_under_own_partnership_answers_404(world, login):
+    foreign = Meeting.objects.get(partnership=world.globex_contoso)
+    url = reverse("governance:meeting_detail", args=[world.acme_contoso.pk, foreign.pk])
+    assert login(world.bob).get(url).status_code == 404
+
+
+def test_list_filters_sorts_pages_and_uses_bounded_queries(world, login,
+                                                          django_assert_max_num_queries):
+    schedule(world, title="Past review", starts_at=at(2026, 1, 5, 9), kind="operations_review")
+    schedule(world, title="Future weekly", starts_at=at(2099, 1, 5, 9), recurrence="weekly",
+             repeat_until=datetime.date(2099, 8, 31))  # 35 occurrences: two pages
+    client = login(world.bob)
+    url = reverse("governance:meeting_list", args=[world.acme_contoso.pk])
+    default = client.get(url).content.decode()  # soonest upcoming first, then recent past
+    assert default.index("5 Jan 2099") < default.index("12 Jan 2099")
+    assert "Past review" in client.get(url, {"page": 2}).content.decode()
+    with django_assert_max_num_queries(10):
+        page = client.get(url, {"when": "upcoming", "ordering": "-starts"}).content.decode()
+    assert "Future weekly" in page and "Past review" not in page
+    assert "Page 1 of 2" in page and "35 in all" in page
+    past = client.get(url, {"when": "past", "kind": "operations_review"},
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert "Past review" in past and "<html" not in past
+    assert past.strip().startswith('<div id="results"')
+    assert "Future weekly" not in past
+    empty = client.get(url, {"q": "nothing like this"}).content.decode()
+    assert "No meeting matches these filters" in empty
+
+
+def test_api_runs_a_meeting(world):
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    created = client.post("/api/v1/meetings/", {
+        "partnership": world.acme_contoso.pk, "title": "QBR", "kind": "business_review",
+        "starts_at": "2026-04-01T13:00:00Z", "attendees": [world.alice.pk, world.bob.pk],
+        "recurrence": "quarterly", "repeat_until": "2026-12-31"}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert Meeting.objects.filter(series_id=pk).count() == 2  # July and October
+    foreign = client.post("/api/v1/meetings/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "kind": "business_review",
+        "starts_at": "2026-04-01T13:00:00Z", "attendees": [world.dave.pk]}, format="json")
+    assert foreign.status_code == 400 and "attendees" in foreign.json()
+    minutes = client.post(f"/api/v1/meetings/{pk}/minutes/", {
+        "minutes": "Good quarter.", "actions": [
+            {"title": "Send the forecast", "owner": world.bob.pk, "due_date": "2026-04-15"}]},
+        format="json")
+    assert minutes.status_code == 200 and minutes.json()["status"] == "held"
+    action = ActionItem.objects.get(title="Send the forecast")
+    assert action.meeting_id == pk
+    listed = client.get("/api/v1/action-items/", {"meeting": pk}).json()
+    assert [row["meeting"] for row in listed["results"]] == [pk]
+    ics = client.get(f"/api/v1/meetings/{pk}/ics/")
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    bad = client.post(f"/api/v1/meetings/{pk}/transition/", {"status": "scheduled"},
+                      format="json")
+    assert bad.status_code == 400
+    bad_minutes = client.post(f"/api/v1/meetings/{pk}/minutes/", {"minutes": ""},
+                              format="json")
+    assert bad_minutes.status_code == 400
+
+
+def test_api_refuses_writes_to_viewers(world):
+    client = APIClient()
+    client.force_authenticate(world.vera)
+    meeting = Meeting.objects.get(partnership=world.acme_contoso)
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 200
+    assert client.post(f"/api/v1/meetings/{meeting.pk}/minutes/", {"minutes": "x"},
+                       format="json").status_code == 403
+    assert client.post("/api/v1/meetings/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "kind": "business_review",
+        "starts_at": "2026-04-01T13:00:00Z"}, format="json").status_code == 403
+    assert client.post("/api/v1/decisions/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "rationale": "Y",
+        "decided_on": "2026-04-01", "decided_by": [world.alice.pk]},
+        format="json").status_code == 403
+
+
+def test_only_the_authoring_party_decides_what_is_internal(world, login):
+    meeting = schedule(world)  # written by Acme
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    assert "is_internal" not in login(world.bob).get(edit).context["form"].fields
+    assert "is_internal" in login(world.alice).get(edit).context["form"].fields
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(actor=world.bob, meeting=meeting, is_internal=True,
+                                attendees=[world.bob])
+    assert "is_internal" in error.value.message_dict
+
+
+def test_admin_lists_meetings_decisions_and_feeds(world, login):
+    from partnership.models import User
+
+    services.calendar_feed_create(actor=world.bob)
+    operator = login(User.objects.create_superuser("ops@lockstep.test", "pw"))
+    for model in ("meeting", "decision", "calendarfeed"):
+        assert operator.get(f"/admin/governance/{model}/").status_code == 200
+    meeting = Meeting.objects.get(partnership=world.acme_contoso)
+    page = operator.get(f"/admin/governance/meeting/{meeting.pk}/change/")
+    assert page.status_code == 200
+    feed_page = operator.get(f"/admin/governance/calendarfeed/{world.bob.calendar_feed.pk}/"
+                             "change/").content.decode()
+    assert world.bob.calendar_feed.secret not in feed_page  # never shown, only revocable
+
+
+def test_demo_meetings_are_rich_and_idempotent(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from governance.models import Decision
+    from partnership.models import Organization, Partnership
+
+    call_command("seed_demo", verbosity=0)
+    counts = (Meeting.objects.count(), Decision.objects.count(), ActionItem.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Meeting.objects.count(), Decision.objects.count(),
+            ActionItem.objects.count()) == counts
+    now = timezone.now()
+    for partnership in Partnership.objects.all():
+        meetings = Meeting.objects.filter(partnership=partnership)
+        assert meetings.filter(starts_at__gt=now, status="scheduled").exists()
+        held = meetings.filter(status="held")
+        assert held.count() >= 10 and not held.filter(minutes="").exists()
+        assert {"business_review", "steering_committee"} <= set(
+            held.values_list("kind", flat=True))
+        assert Decision.objects.filter(partnership=partnership,
+                                       meeting__isnull=False).exists()
+        assert ActionItem.objects.filter(partnership=partnership,
+                                         meeting__isnull=False).exists()
+    assert all(org.sites.filter(is_main=True).count() == 1
+               for org in Organization.objects.all())
+
+
+def test_new_meeting_dialog_is_an_htmx_partial(world, login):
+    client = login(world.alice)
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    dialog = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in dialog and "Schedule meeting" in dialog
+    assert "Dave" not in dialog  # attendee choices: this partnership's people only
+    invalid = client.post(url, {"title": ""}, HTTP_HX_REQUEST="true")
+    assert "<html" not in invalid.content.decode() and invalid.context["form"].errors
+    saved = client.post(url, {"title": "Htmx check-in", "kind": "weekly_check_in",
+                              "starts_at": "2026-05-05T09:00", "duration_minutes": 30,
+                              "attendees": [world.bob.pk], "recurrence": "none"},
+                             HTTP_HX_REQUEST="true")
+    meeting = Meeting.objects.get(title="Htmx check-in")
+    assert saved["HX-Redirect"] == meeting.get_absolute_url()

@@ -1,0 +1,571 @@
+"""Formal requests: the workflow on the server (who may take which step), late
+acknowledgement and its job, the monthly emergency budget, relays between partnerships of
+one sponsor (each CDMO sees only its own side), milestone links, pages and API."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from governance import services
+from governance.models import Request
+from governance.tasks import notify_late_requests
+from partnership.models import Membership, Milestone, User
+from portal.models import Kind, Notification
+from tests.factories import MembershipFactory, UserFactory
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+def send(world, actor=None, partnership=None, **fields):
+    fields = {"title": "Send the CoA of lot 7", "description": "Certificate of analysis.",
+              "kind": "document", **fields}
+    return services.request_send(actor=actor or world.alice,
+                                 partnership=partnership or world.acme_contoso, **fields)
+
+
+def lab_lead(world) -> User:
+    return User.objects.get(organization=world.labcorp)
+
+
+def notified(kind, request=None) -> set[str]:
+    rows = Notification.objects.filter(kind=kind)
+    if request is not None:
+        rows = rows.filter(url=request.get_absolute_url())
+    return set(rows.values_list("recipient__first_name", flat=True))
+
+
+# --- Workflow ------------------------------------------------------------------------------
+
+def test_full_journey_between_the_parties_with_a_timeline(world):
+    request = send(world)
+    assert request.requested_by_party == "sponsor" and request.status == "sent"
+    assert request.acknowledge_by - request.sent_at == datetime.timedelta(hours=48)
+    assert notified(Kind.REQUEST_RECEIVED, request) == {"Bob"}  # never Carol (other sponsor)
+
+    request = services.request_acknowledge(actor=world.bob, request=request,
+                                           committed_date=TODAY + 5 * DAY)
+    assert request.status == "acknowledged" and request.acknowledged_at is not None
+    assert request.assignee == world.bob  # whoever acknowledges answers, unless they choose
+    assert notified(Kind.REQUEST_UPDATED, request) == {"Alice"}
+    request = services.request_start(actor=world.bob, request=request)
+    request = services.request_fulfil(actor=world.bob, request=request,
+                                      fulfilment_note="CoA uploaded to the shared folder.")
+    assert request.status == "fulfilled" and request.fulfilled_at is not None
+    request = services.request_accept(actor=world.alice, request=request)
+    assert request.status == "accepted" and request.closed_at is not None
+    assert list(request.steps.values_list("step", flat=True)) == [
+        "send", "acknowledge", "start", "fulfil", "accept"]
+    # Bob is told of the acceptance (he answers for it); Alice never of her own steps.
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.REQUEST_UPDATED,
+                                       url=request.get_absolute_url()).count() == 1
+
+
+@pytest.mark.parametrize("actor, step, arguments", [
+    ("alice", "request_acknowledge", {"committed_date": TODAY}),  # requester acknowledges
+    ("alice", "request_query", {"question": "Which lot?"}),
+    ("bob", "request_cancel", {}),  # only the requester cancels
+    ("bob", "request_accept", {}),  # not fulfilled yet, and not bob's to accept
+    ("bob", "request_start", {}),  # sent, not acknowledged: cannot start
+    ("alice", "request_answer", {"answer": "Lot 7"}),  # nothing was asked
+])
+def test_wrong_party_or_wrong_status_is_refused(world, actor, step, arguments):
+    request = send(world)
+    with pytest.raises(ValidationError):
+        getattr(services, step)(actor=getattr(world, actor), request=request, **arguments)
+    request.refresh_from_db()
+    assert request.status == "sent" and request.steps.count() == 1
+
+
+def test_committed_date_is_required_and_not_in_the_past(world):
+    request = send(world)
+    for committed in (None, TODAY - DAY):
+        with pytest.raises(ValidationError) as error:
+            services.request_acknowledge(actor=world.bob, request=request,
+                                         committed_date=committed)
+        assert "committed_date" in error.value.message_dict
+
+
+def test_query_and_answer_restart_the_acknowledgement_clock(world):
+    request = send(world)
+    Request.objects.filter(pk=request.pk).update(
+        acknowledge_by=timezone.now() - DAY, late_notified_at=timezone.now())
+    request.refresh_from_db()
+    assert request.is_acknowledgement_late()
+    with pytest.raises(ValidationError):
+        services.request_query(actor=world.bob, request=request, question="  ")
+    request = services.request_query(actor=world.bob, request=request,
+                                     question="Which lot do you mean?")
+    assert request.status == "queried" and not request.is_acknowledgement_late()
+    request = services.request_answer(actor=world.alice, request=request, answer="Lot 7.")
+    assert request.status == "sent" and request.answer == "Lot 7."
+    assert request.acknowledge_by > timezone.now() + datetime.timedelta(hours=47)
+    assert request.late_notified_at is None  # a new window may be late again
+
+
+def test_reopen_needs_a_reason_and_cancel_only_while_open(world):
+    request = send(world)
+    request = services.request_acknowledge(actor=world.bob, request=request,
+                                           committed_date=TODAY)
+    request = services.request_fulfil(actor=world.bob, request=request, fulfilment_note="Done")
+    with pytest.raises(ValidationError):
+        services.request_reopen(actor=world.alice, request=request, reason="")
+    request = services.request_reopen(actor=world.alice, request=request,
+                                      reason="Page 2 is missing.")
+    assert request.status == "in_progress" and request.fulfilled_at is None
+    request = services.request_cancel(actor=world.alice, request=request, reason="Not needed")
+    assert request.status == "cancelled"
+    with pytest.raises(ValidationError):
+        services.request_cancel(actor=world.alice, request=request)
+
+
+def test_cdmo_sends_and_the_sponsor_acknowledges(world):
+    request = send(world, actor=world.bob, title="Confirm the spec change")
+    assert request.requested_by_party == "cdmo" and request.receiving_party == "sponsor"
+    assert notified(Kind.REQUEST_RECEIVED, request) == {"Alice", "Vera"}  # viewers read
+    with pytest.raises(ValidationError):
+        services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
+    services.request_acknowledge(actor=world.alice, request=request, committed_date=TODAY)
+
+
+def test_read_only_roles_cannot_send_or_step(world):
+    with pytest.raises(PermissionDenied):
+        send(world, actor=world.vera)
+    request = send(world, actor=world.bob)
+    with pytest.raises(PermissionDenied):
+        services.request_acknowledge(actor=world.vera, request=request, committed_date=TODAY)
+
+
+def test_edit_only_by_the_requester_before_acknowledgement(world):
+    request = send(world)
+    services.request_update(actor=world.alice, request=request, title="CoA of lot 8")
+    with pytest.raises(ValidationError):
+        services.request_update(actor=world.bob, request=request, title="Mine now")
+    services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
+    with pytest.raises(ValidationError):
+        services.request_update(actor=world.alice, request=request, title="Too late")
+
+
+def test_assignee_must_be_of_the_receiving_party(world):
+    with pytest.raises(ValidationError) as error:
+        send(world, assignee=world.vera)  # Acme: the requester's own party
+    assert "assignee" in error.value.message_dict
+    assert send(world, assignee=world.bob).assignee == world.bob
+
+
+# --- Late acknowledgement ------------------------------------------------------------------
+
+def make_late(request, hours=1):
+    Request.objects.filter(pk=request.pk).update(
+        acknowledge_by=timezone.now() - datetime.timedelta(hours=hours))
+
+
+def test_late_filter_and_badge(world, login):
+    late, on_time = send(world, title="Late one"), send(world, title="On time one")
+    make_late(late)
+    client = login(world.bob)
+    url = reverse("governance:request_list", args=[world.acme_contoso.pk])
+    page = client.get(url, {"late": "true"}).content.decode()
+    assert "Late one" in page and "On time one" not in page and ">Late</span>" in page
+    detail = client.get(late.get_absolute_url()).content.decode()
+    assert ">Late</span>" in detail
+    assert ">Late</span>" not in client.get(on_time.get_absolute_url()).content.decode()
+
+
+def test_late_job_tells_the_receiving_leads_once(world):
+    notify_late_requests()  # the world's own old requests
+    lou = UserFactory(first_name="Lou", organization=world.acme)  # a lead elsewhere only
+    MembershipFactory(partnership=world.acme_labcorp, user=lou, role=Membership.Role.LEAD)
+    MembershipFactory(partnership=world.acme_contoso, user=lou, role=Membership.Role.MEMBER)
+    carol_request = send(world, actor=world.carol, partnership=world.globex_contoso)
+    request = send(world, actor=world.bob)  # CDMO asks, Acme must acknowledge
+    make_late(request)
+    make_late(carol_request)
+    assert notify_late_requests() == 2
+    assert notify_late_requests() == 0  # second run: nobody told twice
+    assert notified(Kind.REQUEST_LATE, request) == {"Alice"}  # Acme's lead only
+    assert notified(Kind.REQUEST_LATE, carol_request) == {"Dave"}
+    assert Notification.objects.filter(kind=Kind.REQUEST_LATE, url__in=[
+        request.get_absolute_url(), carol_request.get_absolute_url()]).count() == 2
+
+
+def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
+    world = world_committed
+    notify_late_requests()  # the world's own old requests
+    request = send(world, actor=world.bob)
+    make_late(request)
+    assert notify_late_requests.delay().get(timeout=15) == 1
+    assert notify_late_requests.delay().get(timeout=15) == 0
+    assert Notification.objects.filter(kind=Kind.REQUEST_LATE, recipient=world.alice,
+                                       url=request.get_absolute_url()).count() == 1
+
+
+def test_beat_schedules_the_late_job(settings):
+    schedule = {entry["task"]: entry["schedule"]
+                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["governance.tasks.notify_late_requests"] == 900.0
+
+
+# --- Emergency budget ----------------------------------------------------------------------
+
+@pytest.fixture
+def steering(world):
+    """Steering committee members of both parties of Acme–Contoso, and one of another."""
+    people = {}
+    for name, org, partnership in (("Stan", world.acme, world.acme_contoso),
+                                   ("Cleo", world.contoso, world.acme_contoso),
+                                   ("Gus", world.globex, world.globex_contoso)):
+        people[name] = UserFactory(first_name=name, organization=org)
+        MembershipFactory(partnership=partnership, user=people[name],
+                          role=Membership.Role.STEERING)
+    return people
+
+
+def test_emergency_over_budget_needs_a_justification_for_steering(world, login, steering):
+    world.acme_contoso.sponsor_emergency_budget = 1
+    world.acme_contoso.save()
+    first = send(world, urgency="emergency", title="First emergency")
+    assert not first.over_emergency_budget
+    send(world, actor=world.bob, urgency="emergency", title="CDMO's own budget")  # not ours
+    with pytest.raises(ValidationError) as error:
+        send(world, urgency="emergency", title="Second emergency")
+    assert "emergency_justification" in error.value.message_dict
+    second = send(world, urgency="emergency", title="Second emergency",
+                  emergency_justification="The line stops on Monday without it.")
+    assert second.over_emergency_budget
+    assert notified(Kind.EMERGENCY_OVER_BUDGET) == {"Stan", "Cleo"}  # never Gus
+    assert Notification.objects.get(kind=Kind.EMERGENCY_OVER_BUDGET,
+                                    recipient=steering["Cleo"]).body.startswith("The line")
+    cleo = login(steering["Cleo"]).get(second.get_absolute_url()).content.decode()
+    assert "The line stops on Monday" in cleo
+    assert "The line stops on Monday" not in login(world.bob).get(
+        second.get_absolute_url()).content.decode()
+    page = login(world.alice).get(reverse("governance:request_list",
+                                          args=[world.acme_contoso.pk]),
+                                  {"over_budget": "true"}).content.decode()
+    assert "Second emergency" in page and "First emergency" not in page
+    assert "Acme Pharma 2 of 1" in " ".join(page.split())
+    form = login(world.alice).get(reverse("governance:request_create",
+                                          args=[world.acme_contoso.pk])).content.decode()
+    assert "2 of 1 emergencies used this month" in form
+
+
+def test_last_months_emergencies_do_not_count(world):
+    world.acme_contoso.sponsor_emergency_budget = 1
+    world.acme_contoso.save()
+    old = send(world, urgency="emergency")
+    Request.objects.filter(pk=old.pk).update(sent_at=timezone.now() - 40 * DAY)
+    assert not send(world, urgency="emergency").over_emergency_budget
+
+
+def test_leads_set_the_request_settings(world, login):
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    response = login(world.alice).post(url, {
+        "negotiation_round_threshold": 4, "negotiation_turnaround_threshold": 10,
+        "acknowledgement_hours": 24, "sponsor_emergency_budget": 3,
+        "cdmo_emergency_budget": 1})
+    assert response.status_code == 302
+    world.acme_contoso.refresh_from_db()
+    assert (world.acme_contoso.acknowledgement_hours, world.acme_contoso.
+            sponsor_emergency_budget, world.acme_contoso.cdmo_emergency_budget) == (24, 3, 1)
+    request = send(world)
+    assert request.acknowledge_by - request.sent_at == datetime.timedelta(hours=24)
+    client = APIClient()
+    client.force_authenticate(world.bob)  # a member, not a lead: refused
+    assert client.patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                        {"cdmo_emergency_budget": 9}, format="json").status_code in (400, 403)
+    client.force_authenticate(world.alice)
+    answer = client.patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                          {"cdmo_emergency_budget": 5}, format="json")
+    assert answer.status_code == 200 and answer.json()["cdmo_emergency_budget"] == 5
+
+
+# --- Relay between partnerships of one sponsor ---------------------------------------------
+
+@pytest.fixture
+def relayed(world):
+    original = send(world, actor=world.bob, title="Which column did the lab validate?",
+                    description="Contoso secret: our column supplier is Zephyr.")
+    relay = services.request_relay(
+        actor=world.alice, request=original, target_partnership=world.acme_labcorp,
+        title="Column used in the validated HPLC method", urgency="normal",
+        description="Please confirm the column of the validated method.", kind="information")
+    return original, relay
+
+
+def test_relay_carries_only_what_the_sponsor_wrote(world, relayed):
+    original, relay = relayed
+    assert relay.partnership == world.acme_labcorp and relay.relayed_from == original
+    assert relay.requested_by_party == "sponsor" and "Zephyr" not in relay.description
+    assert notified(Kind.REQUEST_RECEIVED, relay) == {lab_lead(world).first_name}
+
+
+def test_each_cdmo_sees_no_trace_of_the_other_side(world, login, relayed):
+    original, relay = relayed
+    bob = login(world.bob).get(original.get_absolute_url()).content.decode()
+    assert "Labcorp" not in bob and relay.title not in bob and "Relay" not in bob
+    lab = login(lab_lead(world))
+    page = lab.get(relay.get_absolute_url()).content.decode()
+    assert "Contoso" not in page and original.title not in page and "Relay" not in page
+    listing = lab.get(reverse("governance:request_list", args=[world.acme_labcorp.pk]))
+    assert "Contoso" not in listing.content.decode() and "relayed" not in \
+        listing.content.decode()
+    assert lab.get(original.get_absolute_url()).status_code == 404
+    for user, record in ((lab_lead(world), relay), (world.bob, original)):
+        client = APIClient()
+        client.force_authenticate(user)
+        body = client.get(f"/api/v1/requests/{record.pk}/").json()
+        assert body["relayed_from"] is None and body["relays"] == []
+        listed = client.get("/api/v1/requests/").json()
+        rows = listed["results"] if isinstance(listed, dict) else listed
+        assert all(row["relayed_from"] is None and row["relays"] == [] for row in rows)
+
+
+def test_sponsor_sees_both_links(world, login, relayed):
+    original, relay = relayed
+    alice = login(world.alice)
+    page = alice.get(original.get_absolute_url()).content.decode()
+    assert relay.title in page and "Acme Pharma – Labcorp Testing" in page
+    page = alice.get(relay.get_absolute_url()).content.decode()
+    assert original.title in page and "Acme Pharma – Contoso CDMO" in page
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    assert client.get(f"/api/v1/requests/{relay.pk}/").json()["relayed_from"] == original.pk
+    assert client.get(f"/api/v1/requests/{original.pk}/").json()["relays"] == [relay.pk]
+
+
+def test_relay_only_by_the_sponsor_into_its_own_partnerships(world, login):
+    original = send(world, actor=world.bob)
+    arguments = {"title": "T", "description": "D", "urgency": "normal", "kind": "testing"}
+    with pytest.raises(PermissionDenied):
+        services.request_relay(actor=world.bob, request=original,
+                               target_partnership=world.acme_labcorp, **arguments)
+    for target in (world.acme_contoso, world.globex_contoso):
+        with pytest.raises(ValidationError):
+            services.request_relay(actor=world.alice, request=original,
+                                   target_partnership=target, **arguments)
+    form = login(world.alice).get(reverse("governance:request_relay",
+                                          args=[world.acme_contoso.pk, original.pk]))
+    text = form.content.decode()
+    assert "Acme Pharma – Labcorp Testing" in text and "Globex" not in text
+    assert original.title in text  # pre-filled, for the sponsor to edit before sending
+    assert login(world.bob).get(reverse("governance:request_relay", args=[
+        world.acme_contoso.pk, original.pk])).status_code == 403  # the sponsor's to do
+    response = login(world.bob).post(reverse("governance:request_relay", args=[
+        world.acme_contoso.pk, original.pk]), {**arguments,
+                                               "target_partnership": world.acme_labcorp.pk})
+    assert response.status_code == 403 and not Request.objects.filter(title="T").exists()
+
+
+# --- Milestones ----------------------------------------------------------------------------
+
+def test_milestones_of_the_same_partnership_only(world, login):
+    mine = Milestone.objects.filter(partnership=world.acme_contoso).first()
+    foreign = Milestone.objects.filter(partnership=world.globex_contoso).first()
+    with pytest.raises(ValidationError):
+        send(world, milestones=[foreign])
+    request = send(world, milestones=[mine], title="Waiting milestone request")
+    detail = login(world.bob).get(reverse("partnership:techtransfer_detail", args=[
+        world.acme_contoso.pk, mine.tech_transfer_id])).content.decode()
+    assert "Waiting milestone request" in detail
+    assert request.title not in login(world.carol).get(reverse(
+        "partnership:techtransfer_detail", args=[world.globex_contoso.pk,
+                                                 foreign.tech_transfer_id])).content.decode()
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+def test_send_and_acknowledge_through_the_pages(world, login):
+    alice, bob = login(world.alice), login(world.bob)
+    create = reverse("governance:request_create", args=[world.acme_contoso.pk])
+    assert alice.post(create, {"title": "", "kind": "testing"}).status_code == 200
+    response = alice.post(create, {"title": "Pull 3 retain samples", "kind": "sample_pull",
+                                   "urgency": "urgent", "description": "Lots 4 to 6."})
+    assert response.status_code == 302
+    request = Request.objects.get(title="Pull 3 retain samples")
+    detail = bob.get(request.get_absolute_url()).content.decode()
+    assert "Acknowledge" in detail and "Ask a question" in detail
+    assert "Cancel request" not in detail and ">Edit<" not in detail
+    own = alice.get(request.get_absolute_url()).content.decode()
+    assert "Cancel request" in own and ">Acknowledge<" not in own
+    step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
+                                                    "acknowledge"])
+    dialog = bob.get(step, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in dialog and 'name="committed_date"' in dialog
+    refused = alice.post(step, {"committed_date": (TODAY + DAY).isoformat()})
+    assert refused.status_code == 200 and "Only the receiving party" in refused.content.decode()
+    past = bob.post(step, {"committed_date": (TODAY - DAY).isoformat()})
+    assert "cannot be in the past" in past.content.decode()
+    done = bob.post(step, {"committed_date": (TODAY + DAY).isoformat()},
+                    HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and done["HX-Redirect"] == request.get_absolute_url()
+    request.refresh_from_db()
+    assert request.status == "acknowledged" and request.committed_date == TODAY + DAY
+    assert bob.get(reverse("governance:request_step", args=[
+        world.acme_contoso.pk, request.pk, "nonsense"])).status_code == 404
+
+
+def test_viewer_gets_403_on_writes_and_no_buttons(world, login):
+    request = send(world, actor=world.bob)
+    vera = login(world.vera)
+    assert vera.get(request.get_absolute_url()).status_code == 200
+    assert ">Acknowledge</a>" not in vera.get(request.get_absolute_url()).content.decode()
+    for url in (reverse("governance:request_create", args=[world.acme_contoso.pk]),
+                reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
+                                                         "acknowledge"]),
+                reverse("governance:request_edit", args=[world.acme_contoso.pk, request.pk])):
+        assert vera.post(url, {"committed_date": TODAY.isoformat()}).status_code == 403
+
+
+def test_list_filters_htmx_partial_and_bounded_queries(world, login,
+                                                        django_assert_max_num_queries):
+    for n in range(12):
+        send(world, title=f"Ours {n}", urgency="urgent" if n % 2 else "normal")
+        send(world, actor=world.bob, title=f"Theirs {n}")
+    client = login(world.alice)
+    url = reverse("governance:request_list", args=[world.acme_contoso.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"direction": "received", "ordering": "-sent"}).content.decode()
+    assert "Theirs 11" in page and "Ours 3" not in page
+    partial = client.get(url, {"urgency": "urgent", "q": "Ours"},
+                         HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "Ours 1" in partial and "Ours 2" not in partial
+    empty = client.get(url, {"q": "nothing like this"}).content.decode()
+    assert "No request matches these filters" in empty
+    with django_assert_max_num_queries(12):
+        client.get(url, {"page": 2})
+
+
+def test_foreign_request_is_404(world, login):
+    request = send(world)
+    assert login(world.carol).get(request.get_absolute_url()).status_code == 404
+    url = reverse("governance:request_detail", args=[world.globex_contoso.pk, request.pk])
+    assert login(world.carol).get(url).status_code == 404
+
+
+# --- API -----------------------------------------------------------------------------------
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_runs_the_workflow(world, django_assert_max_num_queries):
+    created = api(world.alice).post("/api/v1/requests/", {
+        "partnership": world.acme_contoso.pk, "title": "Quote for 2 more batches",
+        "description": "Q3 2027.", "kind": "quote", "urgency": "normal"}, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["requested_by_party"] == "sponsor" and body["status"] == "sent"
+    pk = body["id"]
+    wrong = api(world.alice).post(f"/api/v1/requests/{pk}/acknowledge/",
+                                  {"committed_date": TODAY.isoformat()}, format="json")
+    assert wrong.status_code == 400
+    missing = api(world.bob).post(f"/api/v1/requests/{pk}/acknowledge/", {}, format="json")
+    assert missing.status_code == 400 and "committed_date" in missing.json()
+    done = api(world.bob).post(f"/api/v1/requests/{pk}/acknowledge/",
+                               {"committed_date": (TODAY + DAY).isoformat()}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "acknowledged"
+    for user, step, data in ((world.bob, "start", {}),
+                             (world.bob, "fulfil", {"fulfilment_note": "Quote sent."}),
+                             (world.alice, "reopen", {"reason": "Missing the Q4 option"}),
+                             (world.bob, "fulfil", {"fulfilment_note": "Both quotes."}),
+                             (world.alice, "accept", {})):
+        answer = api(user).post(f"/api/v1/requests/{pk}/{step}/", data, format="json")
+        assert answer.status_code == 200, (step, answer.json())
+    assert Request.objects.get(pk=pk).status == "accepted"
+    assert api(world.carol).get(f"/api/v1/requests/{pk}/").status_code == 404
+    assert api(world.carol).post(f"/api/v1/requests/{pk}/cancel/").status_code == 404
+    assert api(world.vera).post("/api/v1/requests/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "description": "Y",
+        "kind": "quote"}, format="json").status_code == 403
+    for n in range(20):
+        send(world, title=f"Bulk {n}")
+    with django_assert_max_num_queries(8):
+        listed = api(world.bob).get("/api/v1/requests/", {"status": "sent"})
+    assert listed.status_code == 200
+
+
+def test_api_hides_the_justification_from_the_receiving_members(world, steering):
+    world.acme_contoso.sponsor_emergency_budget = 0
+    world.acme_contoso.save()
+    request = send(world, urgency="emergency", emergency_justification="Audit on Monday.")
+    assert api(world.bob).get(f"/api/v1/requests/{request.pk}/").json()[
+        "emergency_justification"] == ""
+    assert api(steering["Cleo"]).get(f"/api/v1/requests/{request.pk}/").json()[
+        "emergency_justification"] == "Audit on Monday."
+    over = api(world.alice).post("/api/v1/requests/", {
+        "partnership": world.acme_contoso.pk, "title": "Another", "description": "Y",
+        "kind": "quote", "urgency": "emergency"}, format="json")
+    assert over.status_code == 400 and "emergency_justification" in over.json()
+
+
+def test_sponsor_relays_through_the_page_and_viewers_cannot(world, login):
+    original = send(world, actor=world.bob, title="Which reference standard lot?")
+    url = reverse("governance:request_relay", args=[world.acme_contoso.pk, original.pk])
+    assert login(world.vera).post(url, {}).status_code == 403
+    response = login(world.alice).post(url, {
+        "target_partnership": world.acme_labcorp.pk, "title": "Reference standard lot used",
+        "description": "Which lot did you qualify?", "kind": "information",
+        "urgency": "normal"})
+    relay = Request.objects.get(title="Reference standard lot used")
+    assert response.status_code == 302 and response["Location"] == relay.get_absolute_url()
+    assert relay.partnership == world.acme_labcorp and relay.relayed_from == original
+    foreign = login(world.alice).post(url, {
+        "target_partnership": world.globex_contoso.pk, "title": "Leak", "description": "x",
+        "kind": "information", "urgency": "normal"})
+    assert foreign.status_code == 200 and "target_partnership" in foreign.context["form"].errors
+    assert not Request.objects.filter(title="Leak").exists()
+
+
+def test_edit_dialog_links_milestones_and_keeps_urgency(world, login):
+    request = send(world, urgency="urgent")
+    milestone = Milestone.objects.filter(partnership=world.acme_contoso).first()
+    url = reverse("governance:request_edit", args=[world.acme_contoso.pk, request.pk])
+    client = login(world.alice)
+    dialog = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in dialog and 'name="milestones"' in dialog and 'name="urgency"' \
+        not in dialog
+    response = client.post(url, {"title": "Send the CoA of lot 8", "kind": "document",
+                                 "description": "Lot 8.", "milestones": [milestone.pk],
+                                 "urgency": "emergency"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.title == "Send the CoA of lot 8" and request.urgency == "urgent"
+    assert list(request.milestones.all()) == [milestone]
+    foreign = Milestone.objects.filter(partnership=world.globex_contoso).first()
+    refused = client.post(url, {"title": "X", "kind": "document", "description": "Y",
+                                "milestones": [foreign.pk]})
+    assert refused.status_code == 200 and "milestones" in refused.context["form"].errors
+
+
+def test_steering_reads_but_does_not_write(world, login, steering):
+    request = send(world, actor=world.bob)
+    stan = login(steering["Stan"])
+    page = stan.get(request.get_absolute_url()).content.decode()
+    assert ">Acknowledge</a>" not in page and "New request" not in stan.get(reverse(
+        "governance:request_list", args=[world.acme_contoso.pk])).content.decode()
+    step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
+                                                    "acknowledge"])
+    assert stan.post(step, {"committed_date": TODAY.isoformat()}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.request_acknowledge(actor=steering["Stan"], request=request,
+                                     committed_date=TODAY)
+
+
+def test_detail_page_uses_bounded_queries(world, login, django_assert_max_num_queries):
+    request = send(world)
+    for n in range(3):
+        request = services.request_query(actor=world.bob, request=request, question=f"Q{n}")
+        request = services.request_answer(actor=world.alice, request=request, answer=f"A{n}")
+    client = login(world.alice)
+    client.get(request.get_absolute_url())
+    with django_assert_max_num_queries(16):
+        page = client.get(request.get_absolute_url()).content.decode()
+    assert page.count("Queried") == 3

@@ -1,0 +1,386 @@
+"""The bell, the notifications page, preferences, the API, the e-mails and the daily digest.
+
+DESIGN §2 throughout: a notification is seen by its recipient only, and only while they
+still sit in its partnership; foreign ids answer 404 on every door.
+"""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from governance import services as governance_services
+from partnership import services as partnership_services
+from partnership.models import Membership
+from portal import notifications
+from portal.models import Delivery, Kind, Notification, NotificationPreference
+from portal.tasks import send_daily_digests, send_notification_emails_task
+
+TODAY = timezone.localdate()
+
+
+def assign(world, title="Check the stability data", owner=None, partnership=None):
+    """Alice (Acme) gives Bob (Contoso) an action: the real path that notifies him."""
+    return governance_services.action_item_create(
+        actor=world.alice, partnership=partnership or world.acme_contoso, title=title,
+        owner=owner or world.bob, due_date=TODAY + datetime.timedelta(days=3))
+
+
+def bell(client) -> str:
+    return client.get(reverse("portal:notification_bell")).content.decode()
+
+
+def test_assigning_an_action_rings_the_owners_bell_only(world, login):
+    bob = login(world.bob)
+    assert 'aria-label="Notifications, 1 unread"' in bell(bob)  # the world's own one
+    assign(world)
+    page = bell(bob)
+    assert 'aria-label="Notifications, 2 unread"' in page
+    assert 'hx-trigger="every 30s, notifications-changed from:body"' in page
+    # Carol works at Contoso too, but for Globex: nothing of Acme reaches her.
+    assert "Action for you" not in login(world.carol).get(
+        reverse("portal:notification_list")).content.decode()
+    assert not Notification.objects.filter(recipient=world.alice, kind=Kind.ACTION_ASSIGNED,
+                                           title__contains="stability").exists()
+
+
+def test_unread_count_is_one_query(world, django_assert_num_queries):
+    for n in range(20):
+        assign(world, title=f"Action {n}")
+    with django_assert_num_queries(1):
+        assert notifications.unread_count(user=world.bob) == 21
+
+
+def test_every_page_polls_the_bell_at_the_configured_interval(world, login, settings):
+    settings.NOTIFICATION_POLL_SECONDS = 2
+    page = login(world.bob).get(reverse("partnership:partnership_list")).content.decode()
+    assert 'hx-trigger="load, every 2s, notifications-changed from:body"' in page
+    assert reverse("portal:notification_bell") in page
+
+
+def test_list_shows_unread_bold_filters_and_pages(world, login, django_assert_max_num_queries):
+    for n in range(25):
+        assign(world, title=f"Action {n}")
+    client = login(world.bob)
+    url = reverse("portal:notification_list")
+    client.get(url)
+    with django_assert_max_num_queries(10):  # session, user, count, page, unread, top bar
+        page = client.get(url).content.decode()
+    assert 'class="fw-bold">Action for you: Action 24' in page  # newest first, unread bold
+    assert "Page 1 of 2" in page
+    read = Notification.objects.get(title="Action for you: Action 24")
+    notifications.notification_mark_read(actor=world.bob, notification=read)
+    unread_page = client.get(url, {"show": "unread"}).content.decode()
+    assert "Action 24" not in unread_page and "Action 23" in unread_page
+    all_page = client.get(url).content.decode()
+    assert ">Action for you: Action 24</a>" in all_page  # read: not bold any more
+    partial = client.get(url, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<div id="results"') and "<nav" not in partial[:200]
+
+
+def test_click_marks_read_and_goes_to_the_record(world, login):
+    item = assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    client = login(world.bob)
+    response = client.get(reverse("portal:notification_open", args=[notification.pk]))
+    assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert 'Notifications, 1 unread"' in bell(client)
+
+
+@pytest.mark.parametrize("url", ["//evil.example/x", "https://evil.example/", "/\\evil.example",
+                                 "javascript:alert(1)", "evil.example"])
+def test_click_through_never_leaves_the_portal(world, login, url):
+    notification = Notification.objects.create(
+        recipient=world.bob, partnership=world.acme_contoso, kind=Kind.ACTION_ASSIGNED,
+        title="Odd", url=url, delivery=Delivery.IMMEDIATELY)
+    response = login(world.bob).get(reverse("portal:notification_open",
+                                            args=[notification.pk]))
+    assert response["Location"] == reverse("portal:notification_list")
+
+
+def test_mark_read_with_htmx_returns_the_item_and_rings_the_bell(world, login):
+    assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    client = login(world.bob)
+    url = reverse("portal:notification_read", args=[notification.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "notifications-changed" in response["HX-Trigger"]
+    body = response.content.decode()
+    assert body.lstrip().startswith('<li class="list-group-item') and "Mark read" not in body
+    assert '<span id="unread-tab-count" hx-swap-oob="true">1</span>' in body  # the tab's count
+    assert client.post(url, {"next": "//evil.example"})["Location"] == reverse(
+        "portal:notification_list")  # no JavaScript: back to a page of ours
+
+
+def test_mark_all_read(world, login):
+    assign(world)
+    assign(world, title="Another")
+    client = login(world.bob)
+    client.post(reverse("portal:notification_read_all"))
+    assert notifications.unread_count(user=world.bob) == 0
+    assert notifications.unread_count(user=world.alice) == 2  # hers are untouched
+
+
+def test_someone_elses_notification_answers_404(world, login):
+    alices = Notification.objects.filter(recipient=world.alice,
+                                         partnership=world.acme_contoso).first()
+    client = login(world.bob)  # same partnership, other recipient
+    for name, method in (("portal:notification_open", "get"), ("portal:notification_read",
+                                                                "post")):
+        assert getattr(client, method)(reverse(name, args=[alices.pk])).status_code == 404
+    alices.refresh_from_db()
+    assert alices.read_at is None
+
+
+def test_a_lost_seat_takes_its_notifications_away(world, login):
+    assign(world)
+    client = login(world.bob)
+    mine = Notification.objects.filter(recipient=world.bob).first()
+    Membership.objects.filter(user=world.bob, partnership=world.acme_contoso).delete()
+    assert 'Notifications, 0 unread"' in bell(client)
+    assert "Action for you" not in client.get(reverse("portal:notification_list")
+                                              ).content.decode()
+    assert client.get(reverse("portal:notification_open", args=[mine.pk])).status_code == 404
+
+
+# --- Preferences ----------------------------------------------------------------------------
+
+def test_preferences_page_saves_each_kind_and_notify_obeys(world, login):
+    client = login(world.bob)
+    url = reverse("portal:notification_preferences")
+    page = client.get(url).content.decode()
+    assert 'aria-labelledby="row-action_assigned col-daily_digest"' in page
+    choices = {kind: Delivery.IMMEDIATELY for kind in Kind.values}
+    choices[Kind.ACTION_ASSIGNED] = Delivery.OFF
+    choices[Kind.REQUEST_RECEIVED] = Delivery.DAILY_DIGEST
+    assert client.post(url, choices).status_code == 302
+    assert notifications.notification_preferences(user=world.bob)[Kind.ACTION_ASSIGNED] == "off"
+    assign(world)
+    assert not Notification.objects.filter(recipient=world.bob,
+                                           title__contains="stability").exists()
+    choices[Kind.ACTION_ASSIGNED] = Delivery.DAILY_DIGEST
+    client.post(url, choices)
+    assign(world)
+    assert Notification.objects.get(recipient=world.bob, title__contains="stability"
+                                    ).delivery == Delivery.DAILY_DIGEST
+    choices[Kind.ACTION_ASSIGNED] = Delivery.IMMEDIATELY  # the default: the row goes away
+    client.post(url, choices)
+    assert not NotificationPreference.objects.filter(user=world.bob,
+                                                     kind=Kind.ACTION_ASSIGNED).exists()
+
+
+def test_preferences_refuse_bad_values(world, login):
+    client = login(world.bob)
+    response = client.post(reverse("portal:notification_preferences"),
+                           {Kind.ACTION_ASSIGNED: "loudly"})
+    assert response.status_code == 200 and "Some choices could not be saved" in \
+        response.content.decode()
+    with pytest.raises(Exception, match="not a kind"):
+        notifications.notification_preferences_update(actor=world.bob, choices={"x": "off"})
+
+
+def test_profile_links_to_the_settings(world, login):
+    page = login(world.bob).get(reverse("partnership:profile")).content.decode()
+    assert reverse("portal:notification_preferences") in page
+
+
+# --- API ----------------------------------------------------------------------------------
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_lists_own_and_marks_read(world):
+    assign(world)
+    client = api(world.bob)
+    rows = client.get("/api/v1/notifications/?unread=true").json()["results"]
+    assert {row["title"] for row in rows} >= {"Action for you: Check the stability data"}
+    assert all(Notification.objects.get(pk=row["id"]).recipient == world.bob for row in rows)
+    first = rows[0]["id"]
+    assert client.post(f"/api/v1/notifications/{first}/read/").json()["read_at"]
+    assert client.post("/api/v1/notifications/read-all/").json() == {
+        "marked_read": len(rows) - 1}
+    alices = Notification.objects.filter(recipient=world.alice).first()
+    assert client.get(f"/api/v1/notifications/{alices.pk}/").status_code == 404
+    assert client.post(f"/api/v1/notifications/{alices.pk}/read/").status_code == 404
+
+
+def test_api_preferences(world):
+    client = api(world.bob)
+    response = client.post("/api/v1/notification-preferences/",
+                           {"kind": "request_received", "delivery": "daily_digest"},
+                           format="json")
+    assert response.status_code == 201
+    kinds = {row["kind"]: row["delivery"] for row in
+             client.get("/api/v1/notification-preferences/").json()["results"]}
+    assert kinds["request_received"] == "daily_digest"
+    bad = client.post("/api/v1/notification-preferences/", {"kind": "nope",
+                                                             "delivery": "off"}, format="json")
+    assert bad.status_code == 400 and "kind" in bad.json()
+    assert client.post("/api/v1/notification-preferences/",
+                       {"kind": "request_received", "delivery": "immediately"},
+                       format="json").status_code == 200
+    assert not NotificationPreference.objects.filter(user=world.bob,
+                                                     kind="request_received").exists()
+
+
+# --- E-mail: immediately, and the daily digest ----------------------------------------------
+
+def test_immediate_email_is_sent_once_and_not_after_the_seat_is_gone(world):
+    assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    assert send_notification_emails_task(notification_ids=[notification.pk]) == 1
+    assert send_notification_emails_task(notification_ids=[notification.pk]) == 0
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.bob.email] and "stability" in message.subject
+    assert notification.url in message.body and notification.url in message.alternatives[0][0]
+    assign(world, title="After the seat")
+    later = Notification.objects.get(recipient=world.bob, title__contains="After the seat")
+    Membership.objects.filter(user=world.bob, partnership=world.acme_contoso).delete()
+    assert send_notification_emails_task(notification_ids=[later.pk]) == 0
+    assert len(mail.outbox) == 1
+
+
+def _digest_world(world):
+    """Bob gets action notifications in a digest; two partnerships' worth for Alice."""
+    notifications.notification_preferences_update(
+        actor=world.bob, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
+    notifications.notification_preferences_update(
+        actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
+    assign(world, title="Digest one")
+    assign(world, title="Digest two")
+    governance_services.action_item_create(
+        actor=world.bob, partnership=world.acme_contoso, title="For Alice in Contoso",
+        owner=world.alice, due_date=TODAY)
+    lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
+    governance_services.action_item_create(
+        actor=lena, partnership=world.acme_labcorp, title="For Alice in Labcorp",
+        owner=world.alice, due_date=TODAY)
+
+
+def test_daily_digest_groups_by_partnership_and_runs_once(world, settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    _digest_world(world)
+    assert send_daily_digests() == 2
+    assert send_daily_digests() == 0  # the second run finds everything claimed
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {world.alice.email, world.bob.email}
+    bobs = by_recipient[world.bob.email]
+    assert "Digest one" in bobs.body and "Digest two" in bobs.body
+    assert "Labcorp" not in bobs.body and "Labcorp" not in bobs.alternatives[0][0]
+    alices = by_recipient[world.alice.email].alternatives[0][0]
+    assert alices.index("Acme Pharma – Contoso CDMO") < alices.index("For Alice in Contoso") \
+        < alices.index("Acme Pharma – Labcorp Testing") < alices.index("For Alice in Labcorp")
+    # Something new later the same day waits for tomorrow's digest.
+    assign(world, title="Digest three")
+    assert send_daily_digests() == 0
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    sent = notifications.digest_claim(user=world.bob, now=tomorrow)
+    assert [n.title for n in sent] == ["Action for you: Digest three"]
+
+
+def test_digest_waits_for_the_hour_in_the_recipients_zone(world, settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 7
+    world.bob.time_zone = "Asia/Tokyo"
+    world.bob.save()
+    _digest_world(world)
+    early = datetime.datetime(2026, 5, 4, 21, 30, tzinfo=datetime.UTC)  # 06:30 in Tokyo
+    assert notifications.digest_claim(user=world.bob, now=early) == []
+    on_time = early + datetime.timedelta(hours=1)  # 07:30 in Tokyo, still 21:30 UTC+1h
+    assert len(notifications.digest_claim(user=world.bob, now=on_time)) == 2
+
+
+def test_digest_leaves_out_a_partnership_the_seat_was_removed_from(world, settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    _digest_world(world)
+    Membership.objects.filter(user=world.alice, partnership=world.acme_labcorp).delete()
+    send_daily_digests()
+    alices = next(m for m in mail.outbox if m.to == [world.alice.email])
+    assert "For Alice in Contoso" in alices.body and "Labcorp" not in alices.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_digest_runs_on_the_real_worker_and_twice_sends_once(world_committed, celery_worker,
+                                                             settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    _digest_world(world_committed)
+    assert send_daily_digests.delay().get(timeout=30) == 2
+    assert send_daily_digests.delay().get(timeout=30) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world_committed.alice.email, world_committed.bob.email])
+    assert not Notification.objects.filter(delivery=Delivery.DAILY_DIGEST,
+                                           emailed_at__isnull=True).exists()
+
+
+def test_beat_schedules_the_digest(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "portal.tasks.send_daily_digests" in tasks
+
+
+# --- Priorities ---------------------------------------------------------------------------
+
+def test_a_priority_change_notifies_the_cdmo_members(world):
+    partnership_services.priorities_set(
+        actor=world.alice, partnership=world.acme_contoso, titles=["Fill-finish", "Stability"],
+        reason="Launch moved up")
+    told = Notification.objects.filter(kind=Kind.PRIORITY_CHANGED)
+    assert {n.recipient for n in told} == {world.bob}
+    assert told.get().url == reverse("partnership:priority_list", args=[world.acme_contoso.pk])
+
+
+def test_polling_the_bell_does_not_keep_the_session_alive(world, password):
+    from django.test import Client
+
+    client = Client()
+    assert client.login(email=world.bob.email, password=password)
+    assert "sessionid" in client.get(reverse("partnership:partnership_list")).cookies
+    polled = client.get(reverse("portal:notification_bell"), HTTP_HX_REQUEST="true")
+    assert polled.status_code == 200 and "sessionid" not in polled.cookies
+    client.logout()  # as after the inactivity timeout: nothing to swap into the top bar
+    assert client.get(reverse("portal:notification_bell")).status_code == 204
+
+
+def test_admin_lists_notifications_for_staff(world, client, django_user_model):
+    staff = django_user_model.objects.create_superuser("ops@lockstep.test", "pw-ops-12345")
+    client.force_login(staff)
+    page = client.get("/admin/portal/notification/").content.decode()
+    assert "Acme–Contoso supply agreement notification" in page
+    assert client.get("/admin/portal/notificationpreference/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_digest_once(world_committed, settings):
+    """Two runs racing (two workers picking up the beat twice): the lock on the person and
+    the conditional claim leave exactly one digest each."""
+    import threading
+
+    from django.db import connection
+
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    _digest_world(world_committed)
+    results, start = [], threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            results.append(send_daily_digests())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) in ([0, 2], [1, 1])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world_committed.alice.email, world_committed.bob.email])
