@@ -1,6 +1,14 @@
 from django.urls import path
 
-from governance import feedback_views, risk_views, views
+from governance import (
+    decision_views,
+    feedback_views,
+    meeting_views,
+    request_views,
+    risk_views,
+    search_views,
+    views,
+)
 
 app_name = "governance"
 
@@ -19,8 +27,6 @@ urlpatterns = [
 ]
 
 # Meetings, iCalendar and decisions (issue 4 items 1–3).
-from governance import decision_views, meeting_views  # noqa: E402
-
 urlpatterns += [
     path("p/<int:partnership_pk>/meetings/", meeting_views.MeetingListView.as_view(),
          name="meeting_list"),
@@ -86,8 +92,6 @@ urlpatterns += [
 ]
 
 # Formal requests (issue 4 item 4).
-from governance import request_views  # noqa: E402
-
 urlpatterns += [
     path("p/<int:partnership_pk>/requests/", request_views.RequestListView.as_view(),
          name="request_list"),
@@ -104,8 +108,6 @@ urlpatterns += [
 ]
 
 # Global search of the top bar (issue 4 item 10).
-from governance import search_views  # noqa: E402
-
 urlpatterns += [
     path("search/", search_views.SearchView.as_view(), name="search"),
 ]
