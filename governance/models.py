@@ -210,6 +210,15 @@ class Decision(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("governance:decision_detail", args=[self.partnership_id, self.pk])
 
+    def clean(self) -> None:
+        if self.meeting is None or not self.partnership_id:
+            return
+        if self.meeting.partnership_id != self.partnership_id:
+            raise ValidationError({"meeting": "Choose a meeting of this partnership."})
+        if self.meeting.is_internal and not self.is_internal:
+            raise ValidationError({"meeting": "A decision of an internal meeting must be "
+                                              "internal too."})
+
 
 def _workflow_of_steps(steps: dict, statuses) -> Workflow:
     """The Workflow (status -> {next status: button}) of a table of named steps."""

@@ -117,25 +117,19 @@ def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
     return starts
 
 
-def _check_attendees(actor: User, partnership: Partnership, attendees, *,
-                     is_internal: bool) -> list[User]:
+def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
+                     organization_id: int) -> list[User]:
+    """The attendees, if all have a seat; those of an internal meeting are all of the
+    organization that wrote it (`organization_id`)."""
     attendees = list(attendees or [])
     seated = set(Membership.objects.filter(partnership=partnership, user__in=attendees)
                  .values_list("user_id", flat=True))
     if any(person.pk not in seated for person in attendees):
         raise ValidationError({"attendees": "Attendees must be members of this partnership."})
-    if is_internal and any(p.organization_id != actor.organization_id for p in attendees):
+    if is_internal and any(p.organization_id != organization_id for p in attendees):
         raise ValidationError({"attendees": "An internal meeting has attendees of your own "
                                             "organization only."})
     return attendees
-
-
-def _check_internal_flag(actor: User, record, fields: dict) -> None:
-    """Only the party that wrote a record may hide it from (or show it to) the other one."""
-    if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal and \
-            actor.organization_id != record.author_organization_id:
-        raise ValidationError({"is_internal": "Only the party that wrote it can change "
-                                              "whether it is internal."})
 
 
 def _zone_of(user: User) -> zoneinfo.ZoneInfo:
@@ -162,8 +156,9 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
     fields["recurrence"] = recurrence
     if recurrence == Meeting.Recurrence.NONE:
         fields["repeat_until"] = None
-    attendees = _check_attendees(actor, partnership, attendees,
-                                 is_internal=fields.get("is_internal", False))
+    attendees = _check_attendees(partnership, attendees,
+                                 is_internal=fields.get("is_internal", False),
+                                 organization_id=actor.organization_id)
     if not fields.get("starts_at"):
         raise ValidationError({"starts_at": "Say when the meeting starts."})
     starts = meeting_occurrences(fields["starts_at"], recurrence, fields.get("repeat_until"),
@@ -192,13 +187,13 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     """Change one occurrence; SEQUENCE goes up so calendars replace the old copy."""
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _check_internal_flag(actor, meeting, fields)
+    meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
     # Checked even when the attendees stay: making a meeting internal must not keep the
     # other party's people on it.
-    _check_attendees(actor, meeting.partnership,
+    _check_attendees(meeting.partnership,
                      meeting.attendees.all() if attendees is None else attendees,
-                     is_internal=fields.get("is_internal", meeting.is_internal))
-    meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
+                     is_internal=meeting.is_internal,
+                     organization_id=meeting.author_organization_id)
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
     if attendees is not None:
@@ -263,7 +258,7 @@ def calendar_feed_revoke(*, actor: User) -> None:
 DECISION_FIELDS = ("title", "rationale", "decided_on", "meeting", "is_internal")
 
 
-def _set_decided_by(actor: User, decision: Decision, people) -> None:
+def _set_decided_by(decision: Decision, people) -> None:
     if people is None:
         return
     people = list(people)
@@ -273,35 +268,20 @@ def _set_decided_by(actor: User, decision: Decision, people) -> None:
                                            user__in=people).values_list("user_id", flat=True))
     if any(person.pk not in seated for person in people):
         raise ValidationError({"decided_by": "Choose members of this partnership."})
-    if decision.is_internal and any(p.organization_id != actor.organization_id
+    if decision.is_internal and any(p.organization_id != decision.author_organization_id
                                     for p in people):
         raise ValidationError({"decided_by": "An internal decision names people of your own "
                                              "organization only."})
     decision.decided_by.set(people)
 
 
-def _check_decision_meeting(decision: Decision) -> None:
-    if decision.meeting is not None and \
-            decision.meeting.partnership_id != decision.partnership_id:
-        raise ValidationError({"meeting": "Choose a meeting of this partnership."})
-    if decision.meeting is not None and decision.meeting.is_internal and \
-            not decision.is_internal:
-        raise ValidationError({"meeting": "A decision of an internal meeting must be "
-                                          "internal too."})
-
-
 @transaction.atomic
 def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **fields
                     ) -> Decision:
     """Log a decision; the partnership's leads and the people who took it are told."""
-    require_writer(actor, partnership)
-    decision = Decision(partnership=partnership, author_organization_id=actor.organization_id,
-                        created_by=actor,
-                        **{name: fields[name] for name in DECISION_FIELDS if name in fields})
-    _check_decision_meeting(decision)
-    decision.full_clean()
-    decision.save()
-    _set_decided_by(actor, decision, decided_by)
+    decision = shared_record_create(Decision, DECISION_FIELDS, actor=actor,
+                                    partnership=partnership, fields=fields)
+    _set_decided_by(decision, decided_by)
     leads = User.objects.filter(memberships__partnership=partnership,
                                 memberships__role=Membership.Role.LEAD)
     notify(recipients=[*leads, *decision.decided_by.all()], kind=Kind.DECISION_RECORDED,
@@ -314,15 +294,13 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
                     ) -> Decision:
-    require_writer(actor, decision.partnership)
-    _check_internal_flag(actor, decision, fields)
-    for name in DECISION_FIELDS:
-        if name in fields:
-            setattr(decision, name, fields[name])
-    _check_decision_meeting(decision)
-    decision.full_clean()
-    decision.save()
-    _set_decided_by(actor, decision, decided_by)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields)
+    if decided_by is None and decision.is_internal and decision.decided_by.exclude(
+            organization_id=decision.author_organization_id).exists():
+        raise ValidationError({"decided_by": "An internal decision names people of your own "
+                                             "organization only."})
+    _set_decided_by(decision, decided_by)
     return decision
 
 
@@ -361,12 +339,8 @@ def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
 
 @transaction.atomic
 def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
-    """Edit a risk; a new owner is told. Only the author party may change whether it is
-    internal (the other party could otherwise hide a shared risk from its author)."""
+    """Edit a risk; a new owner is told."""
     before = Risk.objects.select_for_update().get(pk=risk.pk)
-    if "is_internal" in fields and bool(fields["is_internal"]) != before.is_internal and \
-            actor.organization_id != before.author_organization_id:
-        raise ValidationError({"is_internal": "Only the party that wrote it can change this."})
     shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
     _set_risk_milestones(risk, fields.get("milestones"))
     if risk.owner_id != before.owner_id:

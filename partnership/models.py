@@ -283,18 +283,33 @@ class Partnership(models.Model):
         return role == "admin" or role in Membership.WRITING_ROLES
 
 
+def has_internal_flag(model) -> bool:
+    """Whether rows of `model` carry their own `is_internal` flag (SharedRecord's)."""
+    return any(field.name == "is_internal" for field in model._meta.get_fields())
+
+
+def internal_paths(model, prefix: str = ""):
+    """Lookup paths to every parent whose `is_internal` flag hides rows of `model`: the
+    parents named in its INTERNAL_VIA, and theirs in turn (a milestone of a transfer of an
+    internal program is as internal as the program)."""
+    for name in getattr(model, "INTERNAL_VIA", ()):
+        path = f"{prefix}{name}"
+        yield path
+        yield from internal_paths(model._meta.get_field(name).related_model, f"{path}__")
+
+
 class SharedQuerySet(models.QuerySet):
     """Queryset of a record that belongs to one partnership (every shared record)."""
 
     def visible_to(self, user) -> "SharedQuerySet":
         """Records of the user's partnerships, less those internal to the other party: the
-        record's own flag, and that of each parent named in the model's INTERNAL_VIA (the
-        rounds of an internal contract are as internal as the contract)."""
+        record's own flag, and that of each parent reached through INTERNAL_VIA (the rounds
+        of an internal contract are as internal as the contract)."""
         if not user.is_authenticated:
             return self.none()
         queryset = self.filter(partnership__in=Partnership.objects.visible_to(user))
-        paths = list(getattr(self.model, "INTERNAL_VIA", ()))
-        if any(field.name == "is_internal" for field in self.model._meta.get_fields()):
+        paths = list(internal_paths(self.model))
+        if has_internal_flag(self.model):
             paths.insert(0, "")
         for path in paths:
             prefix = f"{path}__" if path else ""

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -29,9 +30,11 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
+    has_internal_flag,
+    internal_paths,
 )
 from portal.models import Kind
-from portal.notifications import notify
+from portal.notifications import notifications_withdraw, notify
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
 
@@ -165,13 +168,62 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
 
 
 def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
+    """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
+    the other party; hiding it is refused while shared records of other kinds point at it
+    (they would go on showing its title), and takes back what its notifications told the
+    other party."""
     require_writer(actor, record.partnership)
+    hiding = False
+    if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal:
+        if actor.organization_id != record.author_organization_id:
+            raise ValidationError({"is_internal": "Only the party that wrote it can change "
+                                                  "whether it is internal."})
+        hiding = bool(fields["is_internal"])
+    if hiding:
+        dependents = shared_dependents(type(record), type(record)._default_manager.filter(
+            pk=record.pk), record.author_organization_id)
+        if dependents:
+            raise ValidationError({"is_internal": f"Shared {' and '.join(dependents)} refer "
+                                                  f"to it: make them internal or unlink them "
+                                                  f"first."})
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
     record.full_clean()
     record.save()
+    if hiding:
+        notifications_withdraw(record=record)
     return record
+
+
+def shared_dependents(model, rows, organization_id: int) -> list[str]:
+    """Names (plural) of the kinds of record that point at `rows` (a queryset of `model`)
+    and would still be seen outside `organization_id` if those rows became internal to it.
+
+    Rows that inherit the flag through INTERNAL_VIA become internal with their parent, so
+    what points at them counts too (a shared request linked to a milestone of a transfer
+    made internal). Found through the model relations, so a new kind is covered as soon as
+    it has its foreign key. Kinds with no notion of internal (reminders sent, invitations)
+    show nothing and are not counted."""
+    found: list[str] = []
+    for relation in model._meta.related_objects:
+        dependent = relation.related_model
+        pointing = dependent._default_manager.filter(**{f"{relation.field.name}__in": rows})
+        if relation.field.name in getattr(dependent, "INTERNAL_VIA", ()):
+            found += shared_dependents(dependent, pointing, organization_id)
+            continue
+        prefixes = [f"{path}__" for path in internal_paths(dependent)]
+        if has_internal_flag(dependent):
+            prefixes.append("")
+        if not prefixes:
+            continue
+        internal_to_us = Q()
+        for prefix in prefixes:
+            internal_to_us |= Q(**{f"{prefix}is_internal": True,
+                                   f"{prefix}author_organization_id": organization_id})
+        if pointing.exclude(internal_to_us).exists():
+            found.append(str(dependent._meta.verbose_name_plural))
+    return list(dict.fromkeys(found))
 
 
 @transaction.atomic

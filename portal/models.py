@@ -59,6 +59,12 @@ class Notification(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, help_text="Path of the record, inside the portal.")
+    record_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                    null=True, blank=True, related_name="+")
+    record_id = models.PositiveBigIntegerField(
+        null=True, blank=True,
+        help_text="The record it is about, so that hiding the record (making it internal) "
+                  "takes its notifications back from the other party.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=12, choices=Delivery.choices,
@@ -72,7 +78,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at", "created_at"]),
-                   models.Index(fields=["delivery", "emailed_at"])]
+                   models.Index(fields=["delivery", "emailed_at"]),
+                   models.Index(fields=["record_type", "record_id"])]
 
     def __str__(self) -> str:
         return self.title

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -40,9 +41,11 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
         people = people.filter(organization_id=record.author_organization_id)
     choices = dict(NotificationPreference.objects.filter(user__in=people, kind=kind)
                    .values_list("user_id", "delivery"))
+    record_type = ContentType.objects.get_for_model(record) if record is not None else None
     notifications = [
         Notification(recipient_id=pk, partnership=partnership, kind=kind, actor=actor,
-                     title=title[:300], body=body, url=url,
+                     title=title[:300], body=body, url=url, record_type=record_type,
+                     record_id=record.pk if record is not None else None,
                      delivery=choices.get(pk, Delivery.IMMEDIATELY))
         for pk in people.values_list("pk", flat=True)
         if choices.get(pk, Delivery.IMMEDIATELY) != Delivery.OFF
@@ -54,6 +57,17 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
 
         transaction.on_commit(lambda: send_notification_emails_task.delay(immediate))
     return created
+
+
+def notifications_withdraw(*, record) -> int:
+    """Take back what was said about `record` from everyone outside the organization that
+    wrote it: called when the record becomes internal, so its title no longer sits in the
+    other party's bell, list or next digest. (E-mails already sent cannot be recalled.)
+    Returns how many notifications were deleted."""
+    deleted, _ = Notification.objects.filter(
+        record_type=ContentType.objects.get_for_model(record), record_id=record.pk,
+    ).exclude(recipient__organization_id=record.author_organization_id).delete()
+    return deleted
 
 
 # --- Reads: the bell, the notifications page and the digest ------------------------------

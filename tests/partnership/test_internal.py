@@ -1,0 +1,102 @@
+"""Making a record internal (DESIGN §2): only its author's party may, nothing shared may go on
+pointing at it, and its notifications leave the other party's bell."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from governance import services as governance
+from governance.models import ActionItem, Decision, Meeting, Request, Risk
+from partnership.models import Milestone, TechTransfer
+from partnership.services import program_update, shared_dependents
+from portal.models import Notification
+
+
+def _meeting(world, title="Exit planning"):
+    return governance.meeting_create(
+        actor=world.alice, partnership=world.acme_contoso, title=title,
+        kind="operations_review", attendees=[world.alice],
+        starts_at=datetime.datetime(2027, 5, 3, 9, 0, tzinfo=datetime.UTC))
+
+
+def test_only_the_author_party_may_hide_a_record(world):
+    meeting = _meeting(world)
+    with pytest.raises(ValidationError) as error:
+        governance.meeting_update(actor=world.bob, meeting=meeting, is_internal=True)
+    assert "Only the party that wrote it" in str(error.value)
+    meeting.refresh_from_db()
+    assert not meeting.is_internal
+
+
+def test_a_record_with_shared_records_pointing_at_it_stays_shared(world):
+    meeting = _meeting(world)
+    governance.decision_create(actor=world.alice, partnership=world.acme_contoso,
+                               title="Go", rationale="Because", meeting=meeting,
+                               decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
+    with pytest.raises(ValidationError) as error:
+        governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    assert "Shared decisions refer to it" in str(error.value)
+    meeting.refresh_from_db()
+    assert not meeting.is_internal
+
+
+def test_an_internal_record_of_the_other_party_pointing_at_it_counts_as_seen(world):
+    """Bob's own internal action names Alice's meeting: hiding the meeting would leave its
+    title on a page Contoso sees."""
+    meeting = _meeting(world)
+    ActionItem.objects.create(partnership=world.acme_contoso, title="Contoso prep",
+                              author_organization=world.contoso, is_internal=True,
+                              owner=world.bob, due_date=datetime.date(2027, 5, 1),
+                              meeting=meeting)
+    assert shared_dependents(Meeting, Meeting.objects.filter(pk=meeting.pk),
+                             world.acme.pk) == ["action items"]
+    # Acme's own internal action does not stop Acme hiding the meeting.
+    ActionItem.objects.filter(meeting=meeting).update(author_organization=world.acme)
+    assert shared_dependents(Meeting, Meeting.objects.filter(pk=meeting.pk),
+                             world.acme.pk) == []
+
+
+def test_what_points_at_the_children_of_a_record_counts_too(world):
+    """A shared request waits on a milestone of the transfer: hiding the transfer's program
+    hides the milestone, so the program stays shared while the request points there."""
+    program = TechTransfer.objects.filter(partnership=world.acme_contoso).get().program
+    assert Request.objects.filter(milestones__tech_transfer__program=program).exists()
+    with pytest.raises(ValidationError) as error:
+        program_update(actor=world.alice, program=program, is_internal=True)
+    assert "requests and risks" in str(error.value)
+
+
+def test_hiding_takes_its_notifications_back_from_the_other_party(world):
+    risk = governance.risk_create(
+        actor=world.alice, partnership=world.acme_contoso, title="Exit Contoso",
+        category="strategic", likelihood=2, impact=4, owner=world.bob)
+    governance.risk_update(actor=world.alice, risk=risk, owner=world.alice)
+    told = Notification.objects.filter(record_id=risk.pk, record_type__model="risk")
+    assert told.filter(recipient=world.bob).exists()
+    risk = Risk.objects.get(pk=risk.pk)
+    governance.risk_update(actor=world.alice, risk=risk, is_internal=True)
+    assert not told.filter(recipient=world.bob).exists()
+    assert not Notification.objects.filter(title__contains="Exit Contoso",
+                                           recipient=world.bob).exists()
+
+
+def test_children_of_an_internal_program_are_internal_at_every_depth(world):
+    """visible_to follows INTERNAL_VIA to the grandparent: milestone → transfer → program."""
+    transfer = TechTransfer.objects.filter(partnership=world.acme_contoso).get()
+    Request.objects.filter(partnership=world.acme_contoso).get().milestones.clear()
+    Risk.objects.filter(partnership=world.acme_contoso).get().milestones.clear()
+    program_update(actor=world.alice, program=transfer.program, is_internal=True)
+    assert not Milestone.objects.visible_to(world.bob).filter(tech_transfer=transfer).exists()
+    assert Milestone.objects.visible_to(world.alice).filter(tech_transfer=transfer).exists()
+
+
+def test_an_internal_decision_keeps_none_of_the_other_partys_deciders(world):
+    decision = governance.decision_create(
+        actor=world.alice, partnership=world.acme_contoso, title="Dual source",
+        rationale="Risk", decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice,
+                                                                          world.bob])
+    with pytest.raises(ValidationError) as error:
+        governance.decision_update(actor=world.alice, decision=decision, is_internal=True)
+    assert "people of your own organization only" in str(error.value)
+    assert not Decision.objects.get(pk=decision.pk).is_internal
