@@ -154,11 +154,6 @@ def survey_answer_of(*, user: User, partnership: Partnership,
         quarter=quarter or SurveyResponse.current_quarter()).first()
 
 
-def survey_own_answers(*, user: User) -> QuerySet[SurveyResponse]:
-    """The only individual answers anyone is ever shown: their own."""
-    return SurveyResponse.objects.visible_to(user).filter(respondent=user)
-
-
 def survey_results(*, user: User, partnership: Partnership, quarters: int = 6) -> dict:
     """Averages per rated party and quarter over the last `quarters` quarters, computed in
     the database (two queries whatever the number of answers). Comments come only for a
