@@ -205,8 +205,8 @@ class SurveyForm(forms.Form):
     alignment = _score("alignment")
     comments = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to both parties without your name, and only once at least three "
-                  "people answered for the quarter.")
+        help_text="Shown to both parties without your name, once the quarter has closed, "
+                  "and only if at least three people answered.")
 
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------

@@ -520,8 +520,9 @@ class Recognition(SharedRecord):
 
 
 class SurveyResponse(models.Model):
-    """One person's quarterly rating of the other party. Never shown one by one: results are
-    averages per party and quarter, comments only once at least three people answered."""
+    """One person's quarterly rating of the other party. Never shown one by one: a party's
+    results for a quarter (averages and comments) are published once the quarter has closed
+    and at least MIN_FOR_DETAIL people answered, never before (governance.selectors)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     quarter = models.DateField(help_text="First day of the quarter rated.")
@@ -570,6 +571,13 @@ class SurveyResponse(models.Model):
     @staticmethod
     def previous_quarter(quarter: datetime.date) -> datetime.date:
         return SurveyResponse.quarter_of(quarter - datetime.timedelta(days=1))
+
+    @staticmethod
+    def quarter_end(quarter: datetime.date) -> datetime.date:
+        """Last day of the quarter: the survey stays open, and its results unpublished,
+        until then."""
+        following = SurveyResponse.quarter_of(quarter + datetime.timedelta(days=92))
+        return following - datetime.timedelta(days=1)
 
 
 class SurveyInvitation(models.Model):
