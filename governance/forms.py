@@ -163,6 +163,10 @@ class NoticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # sites of the poster's own organization
         self.fields["site"].help_text = "The site of your organization this is about, if any."
+        self.fields["kind"].help_text = (
+            "A site closure notice tells the other party; it does not change the site itself. "
+            "The site's status (closing or closed, with its date) is set on the site's page "
+            "by your organization's admins.")
 
 
 class RecognitionForm(forms.Form):

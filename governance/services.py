@@ -431,14 +431,15 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
 @transaction.atomic
 def notice_update(*, actor: User, notice: Notice, **fields) -> Notice:
     """Correct a notice: only its poster's party, and only until it is acknowledged (the
-    other party acknowledged what it read, and that must stay what it read)."""
+    other party acknowledged what it read, and that must stay what it read). The locked row
+    is what changes, never the caller's copy, which a form may already have written into."""
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if actor.organization_id != locked.author_organization_id:
         raise PermissionDenied("Only the party that posted a notice can correct it.")
     if locked.acknowledged_at is not None:
         raise ValidationError("An acknowledged notice cannot be changed; post a new one.")
     fields = {**fields, "is_internal": False}
-    return shared_record_update(notice, NOTICE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(locked, NOTICE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
