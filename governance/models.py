@@ -431,6 +431,19 @@ class Risk(SharedRecord):
                 return code, label
         return cls.BANDS[-1][:2]
 
+    @classmethod
+    def band_ranges(cls) -> list[tuple[str, str, int, int]]:
+        """(code, label, lowest, highest score) of each band, for the heat map's legend;
+        the lowest and highest are scores two numbers from 1 to 5 can actually make."""
+        scores = sorted({likelihood * impact for likelihood in range(1, 6)
+                         for impact in range(1, 6)})
+        ranges, below = [], 0
+        for code, label, upper in cls.BANDS:
+            inside = [score for score in scores if below < score <= upper]
+            ranges.append((code, label, inside[0], inside[-1]))
+            below = upper
+        return ranges
+
     @property
     def band(self) -> str:
         return self.band_of(self.score)[0]

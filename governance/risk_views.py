@@ -34,7 +34,7 @@ class RiskListView(PartnershipMixin, FilteredListView):
         if not self.request.htmx:  # the heat map sits outside the refreshed #results
             context["heat_map"] = selectors.risk_heat_map(user=self.request.user,
                                                           partnership=self.partnership)
-            context["bands"] = Risk.BANDS
+            context["bands"] = Risk.band_ranges()
         return context
 
 
@@ -82,8 +82,9 @@ class RiskEditView(RiskFormMixin, RiskMixin, ServiceFormView):
         return super().get_context_data(object=self.risk, **kwargs)
 
     def perform(self, form):
-        fresh = Risk.objects.get(pk=self.risk.pk)  # the form has written into self.risk
-        return services.risk_update(actor=self.request.user, risk=fresh, **form.cleaned_data)
+        # The form has written into self.risk; the service updates its own locked row.
+        return services.risk_update(actor=self.request.user, risk=self.risk,
+                                    **form.cleaned_data)
 
 
 class RiskTransitionView(RiskMixin, TransitionView):

@@ -362,14 +362,17 @@ def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
 @transaction.atomic
 def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
     """Edit a risk; a new owner is told. Only the author party may change whether it is
-    internal (the other party could otherwise hide a shared risk from its author)."""
+    internal (the other party could otherwise hide a shared risk from its author). The
+    locked row is what changes, never the caller's copy (a ModelForm has already written
+    the new values into its instance), so the checks compare with what is stored."""
     before = Risk.objects.select_for_update().get(pk=risk.pk)
     if "is_internal" in fields and bool(fields["is_internal"]) != before.is_internal and \
             actor.organization_id != before.author_organization_id:
         raise ValidationError({"is_internal": "Only the party that wrote it can change this."})
-    shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
+    previous_owner = before.owner_id
+    risk = shared_record_update(before, RISK_FIELDS, actor=actor, fields=fields)
     _set_risk_milestones(risk, fields.get("milestones"))
-    if risk.owner_id != before.owner_id:
+    if risk.owner_id != previous_owner:
         _notify_risk_owner(risk, actor)
     return risk
 
