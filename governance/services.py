@@ -492,9 +492,14 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     recognition.full_clean()
     recognition.save()
     recognition.recipients.set(recipients)
-    notify(recipients=recipients, kind=Kind.RECOGNITION, partnership=partnership,
-           title=f"{actor} thanked you", url=recognition.get_absolute_url(),
-           body=message[:300], actor=actor, record=recognition)
+    if recipients:
+        told, title = recipients, f"{actor} thanked you"
+    else:  # a team: tell the people of that party who work in the partnership
+        told = _party_people(partnership, "cdmo" if party == "sponsor" else "sponsor")
+        title = f"{actor} thanked {recognition.team}"
+    notify(recipients=told, kind=Kind.RECOGNITION, partnership=partnership, title=title,
+           url=recognition.get_absolute_url(), body=message[:300], actor=actor,
+           record=recognition)
     return recognition
 
 
