@@ -539,7 +539,10 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                     ScopedViewSet):
     """The quarterly feedback survey. POST answers this quarter's survey (once). GET lists
     only YOUR OWN answers: nobody's individual answers are ever served to anyone else.
-    GET .../results/?partnership=<id> gives the averages per rated party and quarter."""
+    GET .../results/?partnership=<id> gives the results per rated party and closed quarter:
+    averages, overall, change and comments only where the quarter is `published` (closed,
+    with at least `min_for_detail` answers); else they and `respondents` are null. For the
+    open quarter, `answers_so_far` (null while fewer than `min_for_detail`)."""
 
     model = SurveyResponse
     serializer_class = SurveyResponseSerializer
@@ -557,12 +560,14 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         results = selectors.survey_results(user=request.user, partnership=partnership)
         return Response({
             "partnership": partnership.pk, "current_quarter": results["current_quarter"],
+            "current_quarter_ends": results["current_ends"],
             "min_for_detail": results["min_for_detail"],
             "parties": [{
                 "rated_party": party["party"], "rated_organization": party["rated"].name,
+                "answers_so_far": party["answers_so_far"],
                 "quarters": [{key: row[key] for key in (
-                    "quarter", "label", "respondents", "averages", "overall", "change",
-                    "comments")} for row in party["quarters"]],
+                    "quarter", "label", "published", "respondents", "averages", "overall",
+                    "change", "comments")} for row in party["quarters"]],
             } for party in results["parties"]],
         })
 

@@ -39,35 +39,33 @@ class RecognitionCreateView(PartnershipMixin, ServiceFormView):
         return reverse("governance:recognition_list", args=[self.partnership.pk])
 
 
-class SurveyView(PartnershipMixin, TemplateView):
+class SurveyMixin(PartnershipMixin):
+    """What the survey page shows around the form: the page and a failed post of the form
+    render the same template."""
+
+    template_name = "governance/survey.html"
+
+    def survey_context(self) -> dict:
+        user = self.request.user
+        return {"results": selectors.survey_results(user=user, partnership=self.partnership),
+                "my_answer": selectors.survey_answer_of(user=user, partnership=self.partnership),
+                "may_answer": self.role not in (None, "admin")}  # a seat, as survey_answer
+
+
+class SurveyView(SurveyMixin, TemplateView):
     """This quarter's form (or the date of one's own answer) and the results over time."""
 
-    template_name = "governance/survey.html"
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["results"] = selectors.survey_results(user=user, partnership=self.partnership)
-        context["my_answer"] = selectors.survey_answer_of(user=user,
-                                                          partnership=self.partnership)
-        context["may_answer"] = self.role not in (None, "admin")
-        context.setdefault("form", SurveyForm())
-        return context
+        return super().get_context_data(**self.survey_context(), form=SurveyForm(), **kwargs)
 
 
-class SurveyAnswerView(PartnershipMixin, ServiceFormView):
+class SurveyAnswerView(SurveyMixin, ServiceFormView):
     form_class = SurveyForm
-    template_name = "governance/survey.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not self.request.htmx:
-            context.update(
-                results=selectors.survey_results(user=self.request.user,
-                                                 partnership=self.partnership),
-                my_answer=selectors.survey_answer_of(user=self.request.user,
-                                                     partnership=self.partnership),
-                may_answer=self.role not in (None, "admin"))
+        if not self.request.htmx:  # an htmx post gets only the form partial back
+            context.update(self.survey_context())
         return context
 
     def perform(self, form):

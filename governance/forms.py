@@ -163,6 +163,10 @@ class NoticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # sites of the poster's own organization
         self.fields["site"].help_text = "The site of your organization this is about, if any."
+        self.fields["kind"].help_text = (
+            "A site closure notice tells the other party; it does not change the site itself. "
+            "The site's status (closing or closed, with its date) is set on the site's page "
+            "by your organization's admins.")
 
 
 class RecognitionForm(forms.Form):
@@ -205,8 +209,8 @@ class SurveyForm(forms.Form):
     alignment = _score("alignment")
     comments = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to both parties without your name, and only once at least three "
-                  "people answered for the quarter.")
+        help_text="Shown to both parties without your name, once the quarter has closed, "
+                  "and only if at least three people answered.")
 
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------

@@ -440,6 +440,19 @@ class Risk(SharedRecord):
                 return code, label
         return cls.BANDS[-1][:2]
 
+    @classmethod
+    def band_ranges(cls) -> list[tuple[str, str, int, int]]:
+        """(code, label, lowest, highest score) of each band, for the heat map's legend;
+        the lowest and highest are scores two numbers from 1 to 5 can actually make."""
+        scores = sorted({likelihood * impact for likelihood in range(1, 6)
+                         for impact in range(1, 6)})
+        ranges, below = [], 0
+        for code, label, upper in cls.BANDS:
+            inside = [score for score in scores if below < score <= upper]
+            ranges.append((code, label, inside[0], inside[-1]))
+            below = upper
+        return ranges
+
     @property
     def band(self) -> str:
         return self.band_of(self.score)[0]
@@ -529,8 +542,9 @@ class Recognition(SharedRecord):
 
 
 class SurveyResponse(models.Model):
-    """One person's quarterly rating of the other party. Never shown one by one: results are
-    averages per party and quarter, comments only once at least three people answered."""
+    """One person's quarterly rating of the other party. Never shown one by one: a party's
+    results for a quarter (averages and comments) are published once the quarter has closed
+    and at least MIN_FOR_DETAIL people answered, never before (governance.selectors)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     quarter = models.DateField(help_text="First day of the quarter rated.")
@@ -579,6 +593,13 @@ class SurveyResponse(models.Model):
     @staticmethod
     def previous_quarter(quarter: datetime.date) -> datetime.date:
         return SurveyResponse.quarter_of(quarter - datetime.timedelta(days=1))
+
+    @staticmethod
+    def quarter_end(quarter: datetime.date) -> datetime.date:
+        """Last day of the quarter: the survey stays open, and its results unpublished,
+        until then."""
+        following = SurveyResponse.quarter_of(quarter + datetime.timedelta(days=92))
+        return following - datetime.timedelta(days=1)
 
 
 class SurveyInvitation(models.Model):

@@ -1,13 +1,10 @@
 """Pages of the risk register (with its 5 × 5 heat map) and of strategic notices."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
-from django_htmx.http import HttpResponseClientRedirect
 
 from governance import selectors, services
 from governance.filters import NoticeFilter, RiskFilter
@@ -37,7 +34,7 @@ class RiskListView(PartnershipMixin, FilteredListView):
         if not self.request.htmx:  # the heat map sits outside the refreshed #results
             context["heat_map"] = selectors.risk_heat_map(user=self.request.user,
                                                           partnership=self.partnership)
-            context["bands"] = Risk.BANDS
+            context["bands"] = Risk.band_ranges()
         return context
 
 
@@ -85,8 +82,9 @@ class RiskEditView(RiskFormMixin, RiskMixin, ServiceFormView):
         return super().get_context_data(object=self.risk, **kwargs)
 
     def perform(self, form):
-        fresh = Risk.objects.get(pk=self.risk.pk)  # the form has written into self.risk
-        return services.risk_update(actor=self.request.user, risk=fresh, **form.cleaned_data)
+        # The form has written into self.risk; the service updates its own locked row.
+        return services.risk_update(actor=self.request.user, risk=self.risk,
+                                    **form.cleaned_data)
 
 
 class RiskTransitionView(RiskMixin, TransitionView):
@@ -145,20 +143,19 @@ class NoticeCreateView(PartnershipMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
-class NoticeAcknowledgeView(NoticeMixin, View):
-    """POST: the other party confirms it has read the notice."""
+class NoticeAcknowledgeView(NoticeMixin, TransitionView):
+    """POST: the other party confirms it has read the notice (the only step a notice has)."""
 
     requires_write = True
 
-    def post(self, request, *args, **kwargs):
-        notice = self.notice
-        try:
-            notice = services.notice_acknowledge(actor=request.user, notice=notice)
-            messages.success(request, f"You acknowledged “{notice}”.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        url = notice.get_absolute_url()
-        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    def get_record(self):
+        return self.notice
+
+    def transition(self, record, status):
+        return services.notice_acknowledge(actor=self.request.user, notice=record)
+
+    def success_message(self, record) -> str:
+        return f"You acknowledged “{record}”."
 
 
 class NoticeEditView(NoticeMixin, ServiceFormView):
@@ -179,8 +176,8 @@ class NoticeEditView(NoticeMixin, ServiceFormView):
         return super().get_context_data(object=self.notice, **kwargs)
 
     def perform(self, form):
-        fresh = Notice.objects.get(pk=self.notice.pk)  # the form has written into self.notice
-        return services.notice_update(actor=self.request.user, notice=fresh,
+        # The form has written into self.notice; the service updates its own locked row.
+        return services.notice_update(actor=self.request.user, notice=self.notice,
                                       **form.cleaned_data)
 
     def get_success_url(self):

@@ -154,59 +154,68 @@ def survey_answer_of(*, user: User, partnership: Partnership,
         quarter=quarter or SurveyResponse.current_quarter()).first()
 
 
-def survey_own_answers(*, user: User) -> QuerySet[SurveyResponse]:
-    """The only individual answers anyone is ever shown: their own."""
-    return SurveyResponse.objects.visible_to(user).filter(respondent=user)
-
-
 def survey_results(*, user: User, partnership: Partnership, quarters: int = 6) -> dict:
-    """Averages per rated party and quarter over the last `quarters` quarters, computed in
-    the database (two queries whatever the number of answers). Comments come only for a
-    party and quarter with at least MIN_FOR_DETAIL respondents, ordered by their text so
-    nothing hints at who wrote which; no respondent is ever part of the result."""
+    """Results per rated party for the closed quarters among the last `quarters` (the open
+    one included in the count), computed in the database (two queries whatever the number
+    of answers); no respondent is ever part of the result.
+
+    A quarter's figures are published only once it has closed, and only from
+    MIN_FOR_DETAIL respondents on. While a quarter is open, each new answer would show as a
+    step in its average (4 × new − 3 × old is the newcomer's answer); below the minimum an
+    average is one person's answer, or a colleague's once you subtract your own. So an
+    unpublished quarter gives neither averages, overall, change, comments nor its exact
+    count, and the open quarter gives at most how many have answered so far. "Change" is
+    against the calendar quarter just before, and only when that one is published too."""
     answers = SurveyResponse.objects.visible_to(user).filter(partnership=partnership)
     current = oldest = SurveyResponse.current_quarter()
     for _ in range(quarters - 1):
         oldest = SurveyResponse.previous_quarter(oldest)
-    dimensions = SurveyResponse.DIMENSIONS
+    dimensions, minimum = SurveyResponse.DIMENSIONS, SurveyResponse.MIN_FOR_DETAIL
     rows = list(answers.filter(quarter__gte=oldest).values("rated_party", "quarter").annotate(
         respondents=Count("pk"), **{name: Avg(name) for name in dimensions}).order_by(
         "rated_party", "-quarter"))
-    detailed = [(row["rated_party"], row["quarter"]) for row in rows
-                if row["respondents"] >= SurveyResponse.MIN_FOR_DETAIL]
+    published_rows = [row for row in rows
+                      if row["quarter"] < current and row["respondents"] >= minimum]
     comments: dict[tuple, list[str]] = {}
-    if detailed:
+    if published_rows:
         which = Q()
-        for party, quarter in detailed:
-            which |= Q(rated_party=party, quarter=quarter)
+        for row in published_rows:
+            which |= Q(rated_party=row["rated_party"], quarter=row["quarter"])
         for party, quarter, text in answers.filter(which).exclude(comments="").order_by(
                 "comments").values_list("rated_party", "quarter", "comments"):
             comments.setdefault((party, quarter), []).append(text)
+    figures = {}  # (party, quarter) -> (averages, overall) of the published quarters
+    for row in published_rows:
+        averages = {name: round(float(row[name]), 1) for name in dimensions}
+        figures[row["rated_party"], row["quarter"]] = (
+            averages, round(sum(averages.values()) / len(dimensions), 1))
     parties = []
     for code, rated, rating in (("cdmo", partnership.cdmo, partnership.sponsor),
                                 ("sponsor", partnership.sponsor, partnership.cdmo)):
-        own = [row for row in rows if row["rated_party"] == code]
+        so_far = next((row["respondents"] for row in rows
+                       if row["rated_party"] == code and row["quarter"] == current), 0)
         results = []
-        for index, row in enumerate(own):
-            averages = {name: round(float(row[name]), 1) for name in dimensions}
-            overall = round(sum(averages.values()) / len(dimensions), 1)
-            older = own[index + 1] if index + 1 < len(own) else None
-            change = None
-            if older is not None:
-                change = round(overall - sum(float(older[n]) for n in dimensions)
-                               / len(dimensions), 1)
+        for row in rows:
+            if row["rated_party"] != code or row["quarter"] == current:
+                continue
+            quarter = row["quarter"]
+            averages, overall = figures.get((code, quarter), (None, None))
+            before = figures.get((code, SurveyResponse.previous_quarter(quarter)))
+            published = averages is not None
             results.append({
-                "quarter": row["quarter"], "label": SurveyResponse.quarter_label(row["quarter"]),
-                "respondents": row["respondents"], "averages": averages, "overall": overall,
-                "change": change,
-                "detailed": row["respondents"] >= SurveyResponse.MIN_FOR_DETAIL,
-                "comments": comments.get((code, row["quarter"]), []),
+                "quarter": quarter, "label": SurveyResponse.quarter_label(quarter),
+                "published": published,
+                "respondents": row["respondents"] if published else None,
+                "averages": averages, "overall": overall,
+                "change": round(overall - before[1], 1) if published and before else None,
+                "comments": comments.get((code, quarter), []),
             })
         parties.append({"party": code, "rated": rated, "rated_by": rating,
+                        "answers_so_far": so_far if so_far >= minimum else None,
                         "quarters": results})
     return {"current_quarter": current, "current_label": SurveyResponse.quarter_label(current),
-            "dimensions": dimensions, "min_for_detail": SurveyResponse.MIN_FOR_DETAIL,
-            "parties": parties}
+            "current_ends": SurveyResponse.quarter_end(current), "dimensions": dimensions,
+            "min_for_detail": minimum, "parties": parties}
 
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------

@@ -49,7 +49,7 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
 @transaction.atomic
 def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
     """Change an action; a new owner is told, as if it had just been assigned."""
-    previous_owner = item.owner_id
+    previous_owner = ActionItem.objects.get(pk=item.pk).owner_id  # not the form's copy
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:
         notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
@@ -294,7 +294,6 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
                     ) -> Decision:
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
     decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields)
     if decided_by is None and decision.is_internal and decision.decided_by.exclude(
             organization_id=decision.author_organization_id).exists():
@@ -340,10 +339,10 @@ def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
 @transaction.atomic
 def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
     """Edit a risk; a new owner is told."""
-    before = Risk.objects.select_for_update().get(pk=risk.pk)
-    shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
+    previous_owner = Risk.objects.get(pk=risk.pk).owner_id  # not the form's copy
+    risk = shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
     _set_risk_milestones(risk, fields.get("milestones"))
-    if risk.owner_id != before.owner_id:
+    if risk.owner_id != previous_owner:
         _notify_risk_owner(risk, actor)
     return risk
 
@@ -405,14 +404,15 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
 @transaction.atomic
 def notice_update(*, actor: User, notice: Notice, **fields) -> Notice:
     """Correct a notice: only its poster's party, and only until it is acknowledged (the
-    other party acknowledged what it read, and that must stay what it read)."""
+    other party acknowledged what it read, and that must stay what it read). The locked row
+    is what changes, never the caller's copy, which a form may already have written into."""
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if actor.organization_id != locked.author_organization_id:
         raise PermissionDenied("Only the party that posted a notice can correct it.")
     if locked.acknowledged_at is not None:
         raise ValidationError("An acknowledged notice cannot be changed; post a new one.")
     fields = {**fields, "is_internal": False}
-    return shared_record_update(notice, NOTICE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(locked, NOTICE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -462,9 +462,14 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     recognition.full_clean()
     recognition.save()
     recognition.recipients.set(recipients)
-    notify(recipients=recipients, kind=Kind.RECOGNITION, partnership=partnership,
-           title=f"{actor} thanked you", url=recognition.get_absolute_url(),
-           body=message[:300], actor=actor, record=recognition)
+    if recipients:
+        told, title = recipients, f"{actor} thanked you"
+    else:  # a team: tell the people of that party who work in the partnership
+        told = _party_people(partnership, "cdmo" if party == "sponsor" else "sponsor")
+        title = f"{actor} thanked {recognition.team}"
+    notify(recipients=told, kind=Kind.RECOGNITION, partnership=partnership, title=title,
+           url=recognition.get_absolute_url(), body=message[:300], actor=actor,
+           record=recognition)
     return recognition
 
 

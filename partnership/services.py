@@ -66,7 +66,7 @@ def program_create(*, actor: User, partnership: Partnership, **fields) -> Progra
 @transaction.atomic
 def program_update(*, actor: User, program: Program, **fields) -> Program:
     _require_sponsor_writer(actor, program.partnership)
-    shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields)
+    program = shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields)
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -171,8 +171,14 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
     the other party; hiding it is refused while shared records of other kinds point at it
     (they would go on showing its title), and takes back what its notifications told the
-    other party."""
+    other party.
+
+    The row is re-read under a lock and the changes applied to it, never to the caller's
+    copy: a ModelForm has already written the new values into its instance, so comparing
+    with that copy would miss a change of `is_internal`. Use the record it returns."""
     require_writer(actor, record.partnership)
+    record = type(record)._default_manager.select_for_update(of=("self",)).select_related(
+        "partnership").get(pk=record.pk)
     hiding = False
     if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal:
         if actor.organization_id != record.author_organization_id:

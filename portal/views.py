@@ -83,12 +83,14 @@ class TransitionView(View):
         """Call the service; return the record after the step."""
         raise NotImplementedError
 
+    def success_message(self, record) -> str:
+        return f"“{record}” is now {record.get_status_display().lower()}."
+
     def post(self, request, *args, **kwargs):
         record = self.get_record()
         try:
             record = self.transition(record, request.POST.get("status", ""))
-            messages.success(request, f"“{record}” is now "
-                                      f"{record.get_status_display().lower()}.")
+            messages.success(request, self.success_message(record))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         url = record.get_absolute_url()

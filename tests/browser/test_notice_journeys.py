@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from governance import services
 from governance.models import Notice
+from partnership.models import Partnership, User
 from portal.models import Kind, Notification
 
 pytestmark = pytest.mark.browser
@@ -55,14 +57,22 @@ def test_cdmo_posts_a_supply_delay_and_the_sponsor_acknowledges_it(page, browser
     assert Notification.objects.filter(kind=Kind.NOTICE_POSTED, url=notice.get_absolute_url(),
                                        recipient__email="nora@northwind.example").exists()
 
+    # Aurora's notice to Northwind also awaits Nora, but in her other partnership.
+    services.notice_post(actor=User.objects.get(email="ari@aurora.example"),
+                         partnership=Partnership.objects.get(cdmo__name="Aurora Analytical Labs"),
+                         kind="other", title="Aurora Milan moves to a new LIMS",
+                         body="From March.")
     sponsor = browser.new_context().new_page()
     log_in(sponsor, demo, "nora@northwind.example")
     open_notices(sponsor)
+    results = sponsor.locator("#results")
+    expect(results).to_contain_text("Meridian Cape Town closes on 30 June 2027")  # acknowledged
+    expect(results).not_to_contain_text("Stability pulls move to a yearly plan")  # other pair
     sponsor.get_by_label("Acknowledgement").select_option("true")
     expect(sponsor).to_have_url(re.compile(r"awaiting=true"))
-    results = sponsor.locator("#results")
     expect(results).to_contain_text("Velarimab DS lot 5 slips two weeks")
-    expect(results).not_to_contain_text("Stability pulls move to a yearly plan")  # other pair
+    expect(results).not_to_contain_text("Meridian Cape Town closes")  # the filter works
+    expect(results).not_to_contain_text("Aurora Milan moves to a new LIMS")  # other pair
     results.get_by_role("link", name="Velarimab DS lot 5 slips two weeks").click()
     expect(sponsor.get_by_text("A filter shortage delays lot 5.")).to_be_visible()
     sponsor.get_by_role("button", name="Acknowledge").click()

@@ -156,3 +156,49 @@ def test_poster_corrects_until_acknowledged(world, login):
     api.force_authenticate(world.bob)
     assert api.patch(f"/api/v1/notices/{notice.pk}/", {"title": "Again"},
                      format="json").status_code == 400
+
+
+def test_update_changes_the_stored_notice_not_the_callers_copy(world):
+    """The edit form writes into its instance before the service runs; only the fields
+    given are changed, on the locked row."""
+    notice = post(world)
+    copy = Notice.objects.get(pk=notice.pk)
+    copy.body = "Half-edited body"
+    updated = services.notice_update(actor=world.bob, notice=copy, title="Slips 4 weeks")
+    notice.refresh_from_db()
+    assert notice.title == updated.title == "Slips 4 weeks"
+    assert notice.body == "Raw material shortage."
+
+
+def test_acknowledge_button_answers_htmx_with_a_redirect_and_a_message(world, login):
+    notice = post(world)
+    url = reverse("governance:notice_acknowledge", args=[world.acme_contoso.pk, notice.pk])
+    alice = login(world.alice)
+    response = alice.post(url, HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Redirect"] == notice.get_absolute_url()
+    page = alice.get(notice.get_absolute_url()).content.decode()
+    assert "You acknowledged “API lot 7 slips by three weeks”." in page
+    again = alice.post(url, follow=True).content.decode()
+    assert "already been acknowledged" in again
+
+
+def test_the_receiving_partys_cockpit_awaits_the_notice_until_acknowledged(world, login):
+    notice = post(world)  # Contoso posts: Acme must acknowledge
+    home = reverse("partnership:partnership_detail", args=[world.acme_contoso.pk])
+
+    def awaiting(user) -> str:
+        page = login(user).get(home).content.decode()
+        start = page.index('id="awaiting-h"')
+        return page[start:page.find("<section", start)]
+
+    assert notice.title in awaiting(world.alice)
+    assert notice.title not in awaiting(world.bob)  # the poster's party waits for nobody
+    services.notice_acknowledge(actor=world.alice, notice=notice)
+    assert notice.title not in awaiting(world.alice)
+
+
+def test_form_says_where_a_sites_status_is_set(world, login):
+    dialog = login(world.bob).get(reverse("governance:notice_create",
+                                          args=[world.acme_contoso.pk]),
+                                  HTTP_HX_REQUEST="true").content.decode()
+    assert "is set on the site&#x27;s page by your organization&#x27;s admins" in dialog

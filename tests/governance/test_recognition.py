@@ -30,6 +30,21 @@ def test_thank_people_of_the_other_party_only(world):
     assert team.team == "Acme supply chain"
 
 
+def test_a_thank_you_to_a_team_reaches_the_other_partys_seated_people(world):
+    services.recognition_create(actor=world.bob, partnership=world.acme_contoso,
+                                message="Fast answers", team="Acme supply chain")
+    told = Notification.objects.filter(kind=Kind.RECOGNITION)
+    # Acme's seats in Acme–Contoso; not Bob himself, not Contoso, not Olga without a seat.
+    assert set(told.values_list("recipient__email", flat=True)) == {world.alice.email,
+                                                                     world.vera.email}
+    assert told.filter(title="Bob Contososon thanked Acme supply chain").count() == 2
+    Notification.objects.all().delete()
+    services.recognition_create(actor=world.alice, partnership=world.acme_contoso,
+                                message="Thanks", recipients=[world.bob], team="QC")
+    assert list(Notification.objects.values_list("recipient__email", "title")) == [
+        (world.bob.email, "Alice Acmeson thanked you")]  # named people: only they are told
+
+
 def test_viewers_may_thank_but_seatless_admins_may_not(world):
     services.recognition_create(actor=world.vera, partnership=world.acme_contoso,
                                 message="Thanks", recipients=[world.bob])

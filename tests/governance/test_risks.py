@@ -68,12 +68,24 @@ def test_transition_and_viewer_is_refused(world, login):
         reverse("governance:risk_create", args=[world.acme_contoso.pk])).status_code == 403
 
 
+def internal(world, title="Contoso may be sold", likelihood=1, impact=1):
+    """Acme's own assessment of Contoso, which Contoso must never see."""
+    return services.risk_create(actor=world.alice, partnership=world.acme_contoso,
+                                title=title, category="strategic", likelihood=likelihood,
+                                impact=impact, owner=world.alice, is_internal=True)
+
+
+def cell(grid, likelihood, impact) -> dict:
+    return grid[5 - likelihood]["cells"][impact - 1]
+
+
 def test_heat_map_counts_open_risks_per_cell(world):
     make(world, "A", 5, 5)
     make(world, "B", 5, 5)
     make(world, "C", 1, 2)
     closed = make(world, "D", 1, 2)
     services.risk_transition(actor=world.alice, risk=closed, status="closed")
+    internal(world, likelihood=1, impact=1)
     grid = selectors.risk_heat_map(user=world.alice, partnership=world.acme_contoso)
     assert [row["likelihood"] for row in grid] == [5, 4, 3, 2, 1]
     assert [cell["impact"] for cell in grid[0]["cells"]] == [1, 2, 3, 4, 5]
@@ -81,8 +93,39 @@ def test_heat_map_counts_open_risks_per_cell(world):
     assert (corner["likelihood"], corner["impact"], corner["count"], corner["band"]) == \
         (5, 5, 2, "critical")
     assert grid[4]["cells"][1]["count"] == 1 and grid[4]["cells"][1]["band"] == "low"
-    # The world's own Acme–Contoso risk (4 × 5) counts too; Globex's never does.
-    assert sum(cell["count"] for row in grid for cell in row["cells"]) == 4
+    # The world's own Acme–Contoso risk (4 × 5) counts too, and Acme's internal one for
+    # Acme; Globex's never does.
+    assert cell(grid, 1, 1)["count"] == 1
+    assert sum(cell["count"] for row in grid for cell in row["cells"]) == 5
+    # Contoso's map never counts Acme's internal risk: its cell is empty.
+    theirs = selectors.risk_heat_map(user=world.bob, partnership=world.acme_contoso)
+    assert cell(theirs, 1, 1)["count"] == 0
+    assert sum(cell["count"] for row in theirs for cell in row["cells"]) == 4
+
+
+def test_the_other_partys_internal_risk_is_nowhere_to_be_seen(world, login):
+    risk = internal(world)
+    bob, alice = login(world.bob), login(world.alice)
+    url = reverse("governance:risk_list", args=[world.acme_contoso.pk])
+    assert "Contoso may be sold" in alice.get(url).content.decode()
+    page = bob.get(url).content.decode()
+    assert "Contoso may be sold" not in page
+    assert "Acme–Contoso supply agreement risk" in page  # the shared one is there
+    assert 'aria-label="0 open risks with likelihood 1 and impact 1' in page
+    assert "Contoso may be sold" not in bob.get(url, {"q": "sold"}).content.decode()
+    assert alice.get(risk.get_absolute_url()).status_code == 200
+    assert bob.get(risk.get_absolute_url()).status_code == 404
+    edit = reverse("governance:risk_edit", args=[world.acme_contoso.pk, risk.pk])
+    assert bob.get(edit).status_code == 404
+    api = APIClient()
+    api.force_authenticate(world.bob)
+    listed = api.get("/api/v1/risks/", {"partnership": world.acme_contoso.pk}).json()
+    assert risk.pk not in {row["id"] for row in listed["results"]} and listed["count"] == 1
+    assert api.get(f"/api/v1/risks/{risk.pk}/").status_code == 404
+    assert api.patch(f"/api/v1/risks/{risk.pk}/", {"title": "x"},
+                     format="json").status_code == 404
+    assert api.post(f"/api/v1/risks/{risk.pk}/transition/", {"status": "closed"},
+                    format="json").status_code == 404
 
 
 def test_list_page_heat_map_filters_and_bounded_queries(world, login,
@@ -132,6 +175,34 @@ def test_create_and_edit_dialogs(world, login):
     assert "Score 6 · Medium" in detail and "Close" in detail
 
 
+def test_update_changes_the_stored_risk_not_the_callers_copy(world):
+    """A ModelForm writes into its instance before the service runs: what the service
+    saves and compares must come from the locked row, not from that copy."""
+    risk = make(world, owner=world.alice)
+    copy = Risk.objects.get(pk=risk.pk)
+    copy.title, copy.owner = "Half-edited title", world.bob  # not part of this update
+    Notification.objects.all().delete()
+    updated = services.risk_update(actor=world.alice, risk=copy, mitigation="Second source")
+    risk.refresh_from_db()
+    assert risk.title == "Single-source resin" and risk.owner == world.alice
+    assert risk.mitigation == "Second source" and updated.mitigation == "Second source"
+    assert not Notification.objects.exists()  # the owner did not change
+    services.risk_update(actor=world.alice, risk=copy, owner=world.bob)
+    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
+        == 1
+
+
+def test_heat_map_legend_gives_each_bands_scores(world, login):
+    assert Risk.band_ranges() == [("low", "Low", 1, 4), ("medium", "Medium", 5, 9),
+                                  ("high", "High", 10, 16), ("critical", "Critical", 20, 25)]
+    page = login(world.bob).get(reverse("governance:risk_list",
+                                        args=[world.acme_contoso.pk])).content.decode()
+    legend = page[page.index("Bands:"):page.index("</caption>")]
+    for label, scores in (("Low", "score 1–4"), ("Medium", "5–9"), ("High", "10–16"),
+                          ("Critical", "20–25")):
+        assert f">{label}</span> {scores}" in legend
+
+
 def test_foreign_risk_answers_404(world, login):
     foreign = Risk.objects.get(partnership=world.globex_contoso)
     url = reverse("governance:risk_detail", args=[world.acme_contoso.pk, foreign.pk])
@@ -141,7 +212,8 @@ def test_foreign_risk_answers_404(world, login):
 def test_review_reminders_are_sent_once_per_review_date(world):
     risk = make(world, review_date=TODAY - DAY)
     Notification.objects.all().delete()
-    assert services.risk_review_reminders_send(today=TODAY) >= 1
+    Risk.objects.exclude(pk=risk.pk).update(review_date=None)  # only hers is due
+    assert services.risk_review_reminders_send(today=TODAY) == 1
     assert services.risk_review_reminders_send(today=TODAY) == 0
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
         == 1

@@ -22,7 +22,8 @@ SCORES = {"communication": 4, "responsiveness": 3, "quality": 5, "respect": 4,
 @pytest.fixture
 def raters(world):
     """Three Acme people with seats in Acme–Contoso (Alice, viewer Vera and steering Sid),
-    who all rate Contoso."""
+    who all rate Contoso; none of them has answered yet (the world's own answer is gone)."""
+    SurveyResponse.objects.filter(partnership=world.acme_contoso).delete()
     sid = UserFactory(email="sid@acme.test", first_name="Sid", last_name="Steerson",
                       organization=world.acme)
     MembershipFactory(partnership=world.acme_contoso, user=sid,
@@ -59,28 +60,97 @@ def test_answer_rates_the_other_party_once_per_quarter(world, raters):
         answer(world, world.carol)
 
 
-def test_comments_only_from_three_answers_and_never_with_names(world, raters, login):
+def close_the_quarter(monkeypatch):
+    """Move the clock into the next quarter: the one answered so far has closed."""
+    following = SurveyResponse.quarter_end(SurveyResponse.current_quarter()) + \
+        datetime.timedelta(days=1)
+    monkeypatch.setattr(SurveyResponse, "current_quarter", classmethod(lambda cls: following))
+
+
+def rate(world, quarter, people, rated_party="cdmo", **scores):
+    """Answers of a past quarter, straight into the table (the service dates them today)."""
+    for person in people:
+        SurveyResponse.objects.create(partnership=world.acme_contoso, quarter=quarter,
+                                      respondent=person, rated_party=rated_party,
+                                      **{**SCORES, **scores})
+
+
+def api_results(world, user) -> dict:
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.get("/api/v1/survey/results/", {"partnership": world.acme_contoso.pk})
+    assert response.status_code == 200
+    return response.json()
+
+
+def results_section(client, world) -> str:
+    page = client.get(reverse("governance:survey", args=[world.acme_contoso.pk]))
+    html = page.content.decode()
+    return html[html.index('id="results-h"'):]
+
+
+def test_open_quarter_shows_only_how_many_answered_so_far(world, raters, login):
+    """While the quarter is open each new answer would move the average by a step that IS
+    that answer (4 × new − 3 × old), so nothing but the number of answers is shown."""
+    answer(world, raters[0], "Zebra-clear weekly updates", communication=5)
+    answer(world, raters[1], "Answers arrive late", communication=1)
+    contoso = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
+                                       )["parties"][0]
+    assert contoso["quarters"] == [] and contoso["answers_so_far"] is None  # fewer than 3
+    assert "so far: fewer than 3 answers" in results_section(login(world.bob), world)
+    answer(world, raters[2], "Appreciated the QBR prep", communication=4)
+    contoso = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
+                                       )["parties"][0]
+    assert contoso["quarters"] == [] and contoso["answers_so_far"] == 3
+    for viewer in (world.bob, world.alice):
+        html = results_section(login(viewer), world)
+        assert "so far: 3 answers" in html
+        assert "Answers arrive late" not in html and "3.3" not in html  # comment, average
+    body = api_results(world, world.bob)
+    assert body["parties"][0]["answers_so_far"] == 3 and body["parties"][0]["quarters"] == []
+    assert "Answers arrive late" not in str(body)
+
+
+@pytest.mark.parametrize("answers", [1, 2])
+def test_a_closed_quarter_with_fewer_than_three_answers_shows_no_figures(
+        world, raters, login, monkeypatch, answers):
+    """With one answer the average is that answer; with two, either respondent subtracts
+    their own to get the other's. Neither the figures nor the exact count are shown."""
+    for person, communication in list(zip(raters, (5, 2), strict=False))[:answers]:
+        answer(world, person, "Answers arrive late", communication=communication)
+    close_the_quarter(monkeypatch)
+    row, = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
+                                    )["parties"][0]["quarters"]
+    assert row["published"] is False and row["respondents"] is None
+    assert row["averages"] is None and row["overall"] is None and row["change"] is None
+    assert row["comments"] == []
+    for viewer in (world.bob, world.alice):
+        html = results_section(login(viewer), world)
+        assert "Fewer than 3 answers, so no results are shown" in html
+        assert "Answers arrive late" not in html
+        assert "survey-bar" not in html and "5.0" not in html and "3.5" not in html
+    quarter, = api_results(world, world.alice)["parties"][0]["quarters"]
+    assert quarter["published"] is False
+    assert all(quarter[key] is None for key in ("respondents", "averages", "overall",
+                                                "change"))
+    assert quarter["comments"] == []
+
+
+def test_comments_once_closed_with_three_answers_and_never_with_names(world, raters, login,
+                                                                      monkeypatch):
     answer(world, raters[0], "Zebra-clear weekly updates", communication=5)
     answer(world, raters[1], "Answers arrive late", communication=3)
-    page_url = reverse("governance:survey", args=[world.acme_contoso.pk])
-    results = selectors.survey_results(user=world.bob, partnership=world.acme_contoso)
-    contoso = results["parties"][0]
-    current = contoso["quarters"][0]
-    assert contoso["party"] == "cdmo" and current["respondents"] == 2
-    assert current["averages"]["communication"] == 4.0 and current["comments"] == []
-    page = login(world.bob).get(page_url).content.decode()
-    assert "Answers arrive late" not in page and "fewer than 3 answers" in page
-
     answer(world, raters[2], "Appreciated the QBR prep", communication=4)
+    close_the_quarter(monkeypatch)
     results = selectors.survey_results(user=world.bob, partnership=world.acme_contoso)
     current = results["parties"][0]["quarters"][0]
-    assert current["respondents"] == 3 and current["detailed"]
+    assert current["published"] and current["respondents"] == 3
+    assert current["averages"]["communication"] == 4.0
     # Ordered by text, not by who answered or when.
     assert current["comments"] == ["Answers arrive late", "Appreciated the QBR prep",
                                    "Zebra-clear weekly updates"]
     for viewer in (world.bob, world.alice):
-        page = login(viewer).get(page_url).content.decode()
-        results_html = page[page.index('id="results-h"'):]
+        results_html = results_section(login(viewer), world)
         assert "Answers arrive late" in results_html
         for person in raters:
             assert person.get_full_name() not in results_html
@@ -94,6 +164,26 @@ def test_comments_only_from_three_answers_and_never_with_names(world, raters, lo
     for person in raters:
         assert person.get_full_name() not in text and person.email not in text
         assert '"respondent"' not in text
+
+
+def test_change_is_against_the_calendar_quarter_just_before(world, raters):
+    """Not against the previous row shown: a quarter with too few answers, or none, in
+    between means no change is given."""
+    q1 = SurveyResponse.previous_quarter(SurveyResponse.current_quarter())
+    q2 = SurveyResponse.previous_quarter(q1)
+    q3 = SurveyResponse.previous_quarter(q2)
+    q4 = SurveyResponse.previous_quarter(q3)  # the quarter before q4: nobody answered
+    rate(world, q1, raters, communication=5)
+    rate(world, q2, raters, communication=4)
+    rate(world, q3, raters[:2], communication=1)  # too few: not published
+    rate(world, q4, raters, communication=2)
+    rows = {row["quarter"]: row for row in selectors.survey_results(
+        user=world.bob, partnership=world.acme_contoso)["parties"][0]["quarters"]}
+    assert list(rows) == [q1, q2, q3, q4]
+    assert rows[q1]["change"] == 0.2  # communication 4 → 5: the overall moves by 1 / 5
+    assert rows[q2]["change"] is None  # q3 is not published: not compared with q4
+    assert rows[q3]["change"] is None and rows[q4]["change"] is None
+    assert rows[q4]["overall"] == 3.2 and rows[q2]["overall"] == 3.6
 
 
 def test_results_over_time_use_two_queries(world, raters, django_assert_num_queries):
@@ -202,6 +292,10 @@ def test_survey_page_queries_stay_bounded(world, raters, login, django_assert_ma
     client.get(url)
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
-    # The page shows the current quarter and five before it: five with three answers each
-    # about Contoso (comments shown), Bob's lone answers about Acme never in words.
+    # The page covers the current quarter and five before it: five with three answers each
+    # about Contoso (figures and comments shown); Bob's lone answers about Acme are never
+    # shown, neither in words nor as averages.
     assert page.count("Remark 0") == 5 and "Remark 3" not in page
+    acme = page[page.index('id="party-sponsor"'):]
+    assert acme.count("Fewer than 3 answers, so no results are shown") == 5
+    assert "survey-bar" not in acme

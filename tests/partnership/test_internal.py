@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from governance import services as governance
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
@@ -100,3 +101,20 @@ def test_an_internal_decision_keeps_none_of_the_other_partys_deciders(world):
         governance.decision_update(actor=world.alice, decision=decision, is_internal=True)
     assert "people of your own organization only" in str(error.value)
     assert not Decision.objects.get(pk=decision.pk).is_internal
+
+
+def test_hiding_through_the_edit_page_goes_through_the_same_rule(world, login):
+    """The edit form writes into its instance before the service runs: the service must
+    compare with the stored row, or the page would hide a record without the checks."""
+    risk = governance.risk_create(
+        actor=world.alice, partnership=world.acme_contoso, title="Exit Contoso",
+        category="strategic", likelihood=2, impact=4, owner=world.bob)
+    assert Notification.objects.filter(record_id=risk.pk, recipient=world.bob).exists()
+    url = reverse("governance:risk_edit", args=[world.acme_contoso.pk, risk.pk])
+    response = login(world.alice).post(url, {
+        "title": "Exit Contoso", "category": "strategic", "likelihood": 2, "impact": 4,
+        "owner": world.alice.pk, "is_internal": "on"})
+    assert response.status_code in (200, 302)
+    risk.refresh_from_db()
+    assert risk.is_internal
+    assert not Notification.objects.filter(record_id=risk.pk, recipient=world.bob).exists()

@@ -293,21 +293,34 @@ SURVEY_COMMENTS = ["Clear weekly updates; escalations came early.",
                    "Forecasts changed late, which hurt our planning."]
 
 
+# Added to responsiveness and alignment by quarter age: a dip three quarters ago, better
+# since, so the results page shows a trend.
+SURVEY_TREND = {1: 1, 3: -1}
+
+
 def _survey_answers(today: datetime.date):
-    """(partnership, respondent, quarter, base score, age) for the last four quarters: Northwind's
-    three people rate Meridian (comments show, except in one quarter with two answers),
-    the CDMOs' people answer alone or in pairs (averages only)."""
+    """(partnership, respondent, quarter, base score, age, comment) for the open quarter
+    (age 0) and the four before it. Results are published for a closed quarter with at
+    least three answers about a party, so: Northwind's three seated people rate Meridian and
+    Aurora every quarter (published, with trends and comments), except that Sam skipped the
+    oldest quarter in Northwind–Meridian (fewer than three: nothing shown). Meridian, Aurora
+    and Helix have at most two seated people in a partnership, so their ratings of the
+    sponsor are never published; they answer all the same. In the open quarter Quinn and
+    Sam have rated Meridian so far, and Nora has the form still to fill in."""
     quarter = SurveyResponse.quarter_of(today)
+    for index, email in enumerate(("quinn@northwind.example", "sam@northwind.example")):
+        yield NM, email, quarter, 3, 0, SURVEY_COMMENTS[index]
     for age in range(1, 5):
         quarter = SurveyResponse.previous_quarter(quarter)
-        raters = [(NM, "nora@northwind.example"), (NM, "quinn@northwind.example"),
+        sam = [(NM, "sam@northwind.example")] if age != 4 else []
+        raters = [(NM, "nora@northwind.example"), (NM, "quinn@northwind.example"), *sam,
                   (NM, "mei@meridian.example"), (NM, "ravi@meridian.example"),
-                  (NA, "nora@northwind.example"), (NA, "ari@aurora.example"),
+                  (NA, "ari@aurora.example"), (NA, "nora@northwind.example"),
+                  (NA, "quinn@northwind.example"), (NA, "sam@northwind.example"),
                   (HM, "hana@helix.example"), (HM, "max@meridian.example")]
-        if age != 2:
-            raters.append((NM, "sam@northwind.example"))
         for index, (pair, email) in enumerate(raters):
-            yield pair, email, quarter, 2 + (index + age) % 3, age
+            comment = SURVEY_COMMENTS[(index + age) % len(SURVEY_COMMENTS)]
+            yield pair, email, quarter, 2 + (index + age) % 3, age, comment
 
 
 def seed_risks_and_feedback(today: datetime.date) -> None:
@@ -350,16 +363,17 @@ def seed_risks_and_feedback(today: datetime.date) -> None:
                 "created_by": author})
         recognition.recipients.set([people[email] for email in recipients])
         Recognition.objects.filter(pk=recognition.pk).update(created_at=now - age * day)
-    for pair, email, quarter, base, age in _survey_answers(today):
-        lift = 1 if age == 1 else 0  # the last quarter went better: a visible trend
+    for pair, email, quarter, base, age, comment in _survey_answers(today):
+        lift = SURVEY_TREND.get(age, 0)
         partnership, person = partnerships[pair], people[email]
         party = partnership.party_of(person)
         SurveyResponse.objects.update_or_create(
             partnership=partnership, quarter=quarter, respondent=person, defaults={
                 "rated_party": "cdmo" if party == "sponsor" else "sponsor",
                 "communication": base + 1, "responsiveness": base + lift,
-                "quality": min(base + 1, 5), "respect": min(base + 2, 5), "alignment": base,
-                "comments": SURVEY_COMMENTS[(base + quarter.month) % len(SURVEY_COMMENTS)]})
+                "quality": min(base + 1, 5), "respect": min(base + 2, 5),
+                "alignment": base + lift,
+                "comments": comment})
 
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------
