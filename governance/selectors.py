@@ -268,11 +268,13 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
 
 
 # --- Global search (issue 4 item 10) ------------------------------------------------------
+import re  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
 from django.contrib.postgres.search import (  # noqa: E402
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.db.models import CharField, Value  # noqa: E402
 from django.db.models.functions import Concat, Left  # noqa: E402
@@ -287,57 +289,74 @@ from partnership.models import (  # noqa: E402
     TechTransfer,
 )
 
-# What the search box looks through: (heading, model, title field, other text fields).
+# What the search box looks through: (heading, model, the text fields a snippet shows). What
+# matches is each model's `search_document` (partnership.models.search_document_field).
 SEARCHABLE = (
-    ("Programs", Program, "name", ("code", "description")),
-    ("Contracts", Contract, "title", ("reference",)),
-    ("Deliverables", Deliverable, "title", ("description",)),
-    ("Objectives", Objective, "title", ("measure_of_success",)),
-    ("Tech transfers", TechTransfer, "title", ()),
-    ("Action items", ActionItem, "title", ("description",)),
-    ("Meetings", Meeting, "title", ("agenda", "minutes", "location")),
-    ("Decisions", Decision, "title", ("rationale",)),
-    ("Requests", Request, "title", ("description", "question", "answer",
-                                    "fulfilment_note")),
-    ("Risks", Risk, "title", ("description", "mitigation")),
-    ("Notices", Notice, "title", ("body",)),
+    ("Programs", Program, ("code", "description")),
+    ("Contracts", Contract, ("reference",)),
+    ("Deliverables", Deliverable, ("description",)),
+    ("Objectives", Objective, ("measure_of_success",)),
+    ("Tech transfers", TechTransfer, ()),
+    ("Action items", ActionItem, ("description",)),
+    ("Meetings", Meeting, ("agenda", "minutes", "location")),
+    ("Decisions", Decision, ("rationale",)),
+    ("Requests", Request, ("description", "question", "answer", "fulfilment_note")),
+    ("Risks", Risk, ("description", "mitigation")),
+    ("Notices", Notice, ("body",)),
+    ("Recognition", Recognition, ("message",)),
 )
 SEARCH_PER_TYPE = 10
 
 
-def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE
-           ) -> list[tuple[str, list]]:
-    """[(heading, records)] matching `query` (web-search syntax: words, "a phrase", -not,
-    or) in the user's partnerships, best first, at most `per_type` per kind of record.
+class SearchGroup(NamedTuple):
+    heading: str
+    records: list
+    more: bool  # more records of this kind match than `records` holds
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word typed must match, the last one also as the start of a word, so results
+    follow the typing ("zirc" finds zirconium). Only runs of letters and digits reach
+    PostgreSQL, each quoted as one term: nothing typed can be tsquery syntax, so `a & | ! (`
+    or a lone quote is a search for "a", not an error. None when nothing is left."""
+    words = re.findall(r"[^\W_]+", text)
+    if not words:
+        return None
+    terms = [f"'{word}'" for word in words]
+    terms[-1] += ":*"
+    return SearchQuery(" & ".join(terms), search_type="raw", config="english")
+
+
+def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[SearchGroup]:
+    """The kinds of record matching `query` in the user's partnerships, best first, at most
+    `per_type` records per kind (one more is read to know whether there are more).
 
     Each kind is searched from its own `visible_to(user)`, so a competing sponsor's record
-    or the other party's internal one is never found: one query per kind, no index needed
-    at this size (the vectors are computed in the query; add GIN indexes if it grows).
+    or the other party's internal one is never found: one query per kind, whatever the data.
+    Filter and rank read the stored, GIN-indexed `search_document`: the matches come from
+    the index, and no record's text is parsed again to rank it.
     """
     query = query.strip()
-    if len(query) < 2:
+    terms = search_query(query) if len(query) >= 2 else None
+    if terms is None:
         return []
-    terms = SearchQuery(query, search_type="websearch", config="english")
     results = []
-    for heading, model, title, others in SEARCHABLE:
-        vector = SearchVector(title, weight="A", config="english")
-        if others:
-            vector += SearchVector(*others, weight="B", config="english")
-        found = model.objects.visible_to(user).annotate(
-            document=vector).filter(document=terms).annotate(
-            rank=SearchRank(vector, terms)).select_related(
-            "partnership__sponsor", "partnership__cdmo").order_by("-rank", "-pk")
+    for heading, model, others in SEARCHABLE:
+        found = model.objects.visible_to(user).filter(search_document=terms).annotate(
+            rank=SearchRank(F("search_document"), terms)).defer("search_document")
+        found = found.select_related("partnership__sponsor", "partnership__cdmo").order_by(
+            "-rank", "-pk")
         if others:
             text = Concat(*[part for name in others for part in (F(name), Value(" … "))],
                           output_field=CharField()) if len(others) > 1 else F(others[0])
             found = found.annotate(search_headline=SearchHeadline(
                 text, terms, config="english", start_sel=_MARK_START, stop_sel=_MARK_STOP,
                 max_words=25, min_words=8))
-        found = list(found[:per_type])
+        found = list(found[:per_type + 1])
         for record in found:
             record.snippet = _snippet(getattr(record, "search_headline", ""))
         if found:
-            results.append((heading, found))
+            results.append(SearchGroup(heading, found[:per_type], len(found) > per_type))
     return results
 
 
