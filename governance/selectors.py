@@ -277,7 +277,7 @@ from django.contrib.postgres.search import (  # noqa: E402
     SearchRank,
 )
 from django.db.models import CharField, Value  # noqa: E402
-from django.db.models.functions import Concat, Left  # noqa: E402
+from django.db.models.functions import Coalesce, Concat, Left  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
@@ -379,6 +379,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
 SOON_DAYS = 7
+COMING_UP_DAYS = 14  # the deadlines of the "Coming up" card
 # Recent activity: what each kind of record is called, and its detail URL name.
 ACTIVITY = (
     (ActionItem, "Action", "title", "governance:actionitem_detail"),
@@ -418,49 +419,109 @@ def recent_activity(*, user: User, partnership: Partnership, limit: int = 8) -> 
             for kind, pk, label, created_at, url_name in rows]
 
 
+# What the cards show of requests, and what the request list's "show" filter lists when a
+# card links to it: one definition for both, so a card's link lists what the card shows.
+
+def requests_awaiting(requests: QuerySet[Request], *, user: User) -> QuerySet[Request]:
+    """Requests whose next step is the user's party's (acknowledge one it received, answer the
+    question on or accept the work of one it sent) or the user's own (assigned to them and
+    being worked on)."""
+    ours = Q(author_organization_id=user.organization_id)  # the requester's organization
+    return requests.filter(
+        (Q(status=Request.Status.SENT) & ~ours)
+        | (Q(status__in=(Request.Status.QUERIED, Request.Status.FULFILLED)) & ours)
+        | Q(assignee=user, status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS)))
+
+
+def requests_overdue(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Requests the receiver is late with: not acknowledged in the agreed time, or still being
+    worked on after the committed date."""
+    return requests.filter(
+        Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
+          committed_date__lt=timezone.localdate())
+        | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
+            acknowledge_by__lt=timezone.now()))
+
+
+def requests_due_soon(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Requests still asked or worked on whose date falls in the next COMING_UP_DAYS days,
+    annotated with it as `deadline`: the committed date once acknowledged, else the date the
+    requester needs it by."""
+    today = timezone.localdate()
+    return requests.annotate(deadline=Coalesce("committed_date", "needed_by")).filter(
+        status__in=(Request.Status.SENT, Request.Status.QUERIED, Request.Status.ACKNOWLEDGED,
+                    Request.Status.IN_PROGRESS),
+        deadline__gte=today, deadline__lte=today + datetime.timedelta(days=COMING_UP_DAYS))
+
+
+def coming_up(*, user: User, partnership: Partnership, shown: set[tuple[str, int]]
+              ) -> list[dict]:
+    """The "Coming up" card: the next meetings, and the deadlines of the next COMING_UP_DAYS
+    days (the user's own open actions, the partnership's requests), in date order. What
+    another card already shows (`shown`: (kind, pk) pairs) is left out, so no item is listed
+    twice on the page. Three queries however much is planned."""
+    now, today = timezone.now(), timezone.localdate()
+    soon = today + datetime.timedelta(days=COMING_UP_DAYS)
+    meetings = meeting_list(user=user, partnership=partnership).filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gte=now).order_by("starts_at", "pk")
+    actions = action_item_list(user=user, partnership=partnership).filter(
+        owner=user, due_date__gte=today, due_date__lte=soon).exclude(
+        status__in=ActionItem.CLOSED).exclude(
+        pk__in=[pk for kind, pk in shown if kind == "action"]).order_by("due_date", "pk")
+    requests = requests_due_soon(Request.objects.visible_to(user).filter(
+        partnership=partnership)).exclude(
+        pk__in=[pk for kind, pk in shown if kind == "request"]).order_by("deadline", "pk")
+    entries = [
+        *({"kind": "meeting", "record": meeting, "at": meeting.starts_at,
+           "date": timezone.localtime(meeting.starts_at).date()}
+          for meeting in meetings[:COCKPIT_ROWS]),
+        *({"kind": "action", "record": item, "at": None, "date": item.due_date}
+          for item in actions[:COCKPIT_ROWS]),
+        *({"kind": "request", "record": request, "at": None, "date": request.deadline}
+          for request in requests[:COCKPIT_ROWS]),
+    ]
+    # A meeting before the deadlines of its day; the day's meetings by their time.
+    entries.sort(key=lambda entry: (entry["date"], entry["at"] is None, entry["at"] or now))
+    return entries[:COCKPIT_ROWS]
+
+
 def cockpit(*, user: User, partnership: Partnership) -> dict:
     """The cards of the partnership home: what awaits the viewer, what is overdue, what is
     coming up, the top open risks, recent activity and recognition. Every list starts from
     `visible_to(user)` and is cut to a few rows, so the page costs the same number of
     queries however much history the partnership has."""
-    now, today = timezone.now(), timezone.localdate()
+    today = timezone.localdate()
     party = partnership.party_of(user)
     open_actions = action_item_list(user=user, partnership=partnership).exclude(
         status__in=ActionItem.CLOSED)
     requests = Request.objects.visible_to(user).filter(partnership=partnership).select_related(
         "assignee")
     if party:
-        # The step is the viewer's party's to take: acknowledge (receiver), answer a
-        # question or accept the work (requester); or it is assigned to the viewer.
-        mine = (Q(status=Request.Status.SENT) & ~Q(requested_by_party=party)) | Q(
-            status__in=(Request.Status.QUERIED, Request.Status.FULFILLED),
-            requested_by_party=party) | Q(
-            assignee=user, status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS))
-        awaiting_requests = list(requests.filter(mine).order_by("acknowledge_by", "pk")
-                                 [:COCKPIT_ROWS])
+        awaiting_requests = list(requests_awaiting(requests, user=user).order_by(
+            "acknowledge_by", "pk")[:COCKPIT_ROWS])
         awaiting_notices = list(notices_awaiting(user=user, partnership=partnership)
                                 .order_by("created_at")[:COCKPIT_ROWS])
     else:
         awaiting_requests, awaiting_notices = [], []
+    my_actions = list(open_actions.filter(
+        owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
+        .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_actions = list(open_actions.filter(due_date__lt=today)
+                           .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_requests = list(requests_overdue(requests).order_by(
+        "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS])
+    shown = {("action", item.pk) for item in (*my_actions, *overdue_actions)} | {
+        ("request", r.pk) for r in (*awaiting_requests, *overdue_requests)}
     return {
         "template": "governance/cockpit.html",
         "today": today,
+        "coming_up_days": COMING_UP_DAYS,
         "awaiting_requests": awaiting_requests,
         "awaiting_notices": awaiting_notices,
-        "my_actions": list(open_actions.filter(
-            owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
-            .order_by("due_date", "pk")[:COCKPIT_ROWS]),
-        "overdue_actions": list(open_actions.filter(due_date__lt=today)
-                                .order_by("due_date", "pk")[:COCKPIT_ROWS]),
-        "overdue_requests": list(requests.filter(
-            Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
-              committed_date__lt=today)
-            | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                acknowledge_by__lt=now)).order_by("committed_date", "acknowledge_by", "pk")
-            [:COCKPIT_ROWS]),
-        "meetings": list(meeting_list(user=user, partnership=partnership).filter(
-            status=Meeting.Status.SCHEDULED, starts_at__gte=now).order_by("starts_at", "pk")
-            [:COCKPIT_ROWS]),
+        "my_actions": my_actions,
+        "overdue_actions": overdue_actions,
+        "overdue_requests": overdue_requests,
+        "coming_up": coming_up(user=user, partnership=partnership, shown=shown),
         "risks": list(risk_list(user=user, partnership=partnership).filter(
             status=Risk.Status.OPEN)[:COCKPIT_ROWS]),
         "activity": recent_activity(user=user, partnership=partnership),
