@@ -6,6 +6,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import ActionItem, Decision, Meeting, Notice, Request, Risk
+from governance.selectors import (
+    COMING_UP_DAYS,
+    notices_awaiting,
+    requests_awaiting,
+    requests_due_soon,
+    requests_overdue,
+)
 from partnership.models import User
 from portal.tenancy import visible
 
@@ -169,7 +176,8 @@ class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Notice.Kind.choices, empty_label="Any kind")
     awaiting = django_filters.ChoiceFilter(method="by_awaiting", label="Acknowledgement",
                                            choices=[("true", "Awaiting"),
-                                                    ("false", "Acknowledged")],
+                                                    ("false", "Acknowledged"),
+                                                    ("us", "Awaiting us")],
                                            empty_label="Any")
     posted_by = django_filters.ChoiceFilter(method="by_poster", label="Posted by",
                                             choices=[("us", "Us"), ("them", "The other party")],
@@ -187,6 +195,8 @@ class NoticeFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
 
     def by_awaiting(self, queryset, name, value):
+        if value == "us":  # what the cockpit's "Awaiting me" card lists
+            return queryset.filter(pk__in=notices_awaiting(user=self.request.user).values("pk"))
         return queryset.filter(acknowledged_at__isnull=value == "true")
 
     def by_poster(self, queryset, name, value):
@@ -215,6 +225,10 @@ class RequestFilter(django_filters.FilterSet):
     over_budget = django_filters.BooleanFilter(
         field_name="over_emergency_budget", label="Over emergency budget",
         widget=django_filters.widgets.BooleanWidget())
+    show = django_filters.ChoiceFilter(
+        method="by_cockpit_card", label="Show", empty_label="All",
+        choices=[("awaiting", "Awaiting me"), ("overdue", "Overdue"),
+                 ("due_soon", f"Due in {COMING_UP_DAYS} days")])
     ordering = django_filters.OrderingFilter(
         fields=(("sent_at", "sent"), ("title", "title"), ("needed_by", "needed"),
                 ("acknowledge_by", "acknowledge_by"), ("status", "status"),
@@ -236,6 +250,14 @@ class RequestFilter(django_filters.FilterSet):
         if value == "received":
             return queryset.exclude(author_organization_id=org)
         return queryset
+
+    def by_cockpit_card(self, queryset, name, value):
+        """What the partnership home's cards list, for the cards' links to this list."""
+        if value == "awaiting":
+            return requests_awaiting(queryset, user=self.request.user)
+        if value == "overdue":
+            return requests_overdue(queryset)
+        return requests_due_soon(queryset) if value == "due_soon" else queryset
 
     def by_late(self, queryset, name, value):
         if not value:

@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +20,7 @@ from partnership.models import (
     SharedQuerySet,
     SharedRecord,
     Site,
+    search_document_field,
 )
 from portal.workflow import Workflow
 
@@ -61,11 +63,13 @@ class ActionItem(SharedRecord):
                                 related_name="action_items", help_text="Source: a request.")
     decision = models.ForeignKey("Decision", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="action_items", help_text="Source: a decision.")
+    search_document = search_document_field("title", "description")
 
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
-                   models.Index(fields=["owner", "status", "due_date"])]
+                   models.Index(fields=["owner", "status", "due_date"]),
+                   GinIndex(fields=["search_document"], name="actionitem_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -151,10 +155,12 @@ class Meeting(SharedRecord):
                            help_text="Stable iCalendar UID, so calendars update, not duplicate.")
     sequence = models.PositiveIntegerField(default=0, editable=False,
                                            help_text="iCalendar SEQUENCE, bumped on change.")
+    search_document = search_document_field("title", "agenda", "minutes", "location")
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["partnership", "starts_at"])]
+        indexes = [models.Index(fields=["partnership", "starts_at"]),
+                   GinIndex(fields=["search_document"], name="meeting_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -199,10 +205,12 @@ class Decision(SharedRecord):
                                         help_text="The people who took the decision.")
     meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="decisions")
+    search_document = search_document_field("title", "rationale")
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
-        indexes = [models.Index(fields=["partnership", "decided_on"])]
+        indexes = [models.Index(fields=["partnership", "decided_on"]),
+                   GinIndex(fields=["search_document"], name="decision_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -311,11 +319,14 @@ class Request(SharedRecord):
         null=True, blank=True, editable=False,
         help_text="When the receiving party's leads were told it is late; claimed by a "
                   "conditional UPDATE so the job tells them once per acknowledgement window.")
+    search_document = search_document_field("title", "description", "question", "answer",
+                                            "fulfilment_note")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
-                   models.Index(fields=["partnership", "urgency", "sent_at"])]
+                   models.Index(fields=["partnership", "urgency", "sent_at"]),
+                   GinIndex(fields=["search_document"], name="request_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -400,10 +411,12 @@ class Risk(SharedRecord):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     milestones = models.ManyToManyField(Milestone, blank=True, related_name="risks",
                                         help_text="Tech-transfer milestones this risk threatens.")
+    search_document = search_document_field("title", "description", "mitigation")
 
     class Meta:
         ordering = ["-likelihood", "-impact", "pk"]
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [models.Index(fields=["partnership", "status"]),
+                   GinIndex(fields=["search_document"], name="risk_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -486,9 +499,11 @@ class Notice(SharedRecord):
                                         null=True, blank=True, related_name="+",
                                         editable=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    search_document = search_document_field("title", "body")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [GinIndex(fields=["search_document"], name="notice_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -530,9 +545,12 @@ class Recognition(SharedRecord):
                                         related_name="recognitions")
     team = models.CharField(max_length=200, blank=True,
                             help_text="A team of the other party, instead of or besides people.")
+    # Searched by its team, a short label like a title (weight A), and its message.
+    search_document = search_document_field("team", "message")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [GinIndex(fields=["search_document"], name="recognition_search")]
 
     def __str__(self) -> str:
         return self.message[:60]

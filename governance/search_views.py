@@ -16,5 +16,4 @@ class SearchView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()[:200]
         groups = selectors.search(user=self.request.user, query=query)
-        return super().get_context_data(query=query, groups=groups,
-                                        per_type=selectors.SEARCH_PER_TYPE, **kwargs)
+        return super().get_context_data(query=query, groups=groups, **kwargs)

@@ -277,14 +277,16 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
 
 
 # --- Global search (issue 4 item 10) ------------------------------------------------------
+import re  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
 from django.contrib.postgres.search import (  # noqa: E402
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.db.models import CharField, Value  # noqa: E402
-from django.db.models.functions import Concat, Left  # noqa: E402
+from django.db.models.functions import Coalesce, Concat, Left  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
@@ -296,57 +298,74 @@ from partnership.models import (  # noqa: E402
     TechTransfer,
 )
 
-# What the search box looks through: (heading, model, title field, other text fields).
+# What the search box looks through: (heading, model, the text fields a snippet shows). What
+# matches is each model's `search_document` (partnership.models.search_document_field).
 SEARCHABLE = (
-    ("Programs", Program, "name", ("code", "description")),
-    ("Contracts", Contract, "title", ("reference",)),
-    ("Deliverables", Deliverable, "title", ("description",)),
-    ("Objectives", Objective, "title", ("measure_of_success",)),
-    ("Tech transfers", TechTransfer, "title", ()),
-    ("Action items", ActionItem, "title", ("description",)),
-    ("Meetings", Meeting, "title", ("agenda", "minutes", "location")),
-    ("Decisions", Decision, "title", ("rationale",)),
-    ("Requests", Request, "title", ("description", "question", "answer",
-                                    "fulfilment_note")),
-    ("Risks", Risk, "title", ("description", "mitigation")),
-    ("Notices", Notice, "title", ("body",)),
+    ("Programs", Program, ("code", "description")),
+    ("Contracts", Contract, ("reference",)),
+    ("Deliverables", Deliverable, ("description",)),
+    ("Objectives", Objective, ("measure_of_success",)),
+    ("Tech transfers", TechTransfer, ()),
+    ("Action items", ActionItem, ("description",)),
+    ("Meetings", Meeting, ("agenda", "minutes", "location")),
+    ("Decisions", Decision, ("rationale",)),
+    ("Requests", Request, ("description", "question", "answer", "fulfilment_note")),
+    ("Risks", Risk, ("description", "mitigation")),
+    ("Notices", Notice, ("body",)),
+    ("Recognition", Recognition, ("message",)),
 )
 SEARCH_PER_TYPE = 10
 
 
-def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE
-           ) -> list[tuple[str, list]]:
-    """[(heading, records)] matching `query` (web-search syntax: words, "a phrase", -not,
-    or) in the user's partnerships, best first, at most `per_type` per kind of record.
+class SearchGroup(NamedTuple):
+    heading: str
+    records: list
+    more: bool  # more records of this kind match than `records` holds
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word typed must match, the last one also as the start of a word, so results
+    follow the typing ("zirc" finds zirconium). Only runs of letters and digits reach
+    PostgreSQL, each quoted as one term: nothing typed can be tsquery syntax, so `a & | ! (`
+    or a lone quote is a search for "a", not an error. None when nothing is left."""
+    words = re.findall(r"[^\W_]+", text)
+    if not words:
+        return None
+    terms = [f"'{word}'" for word in words]
+    terms[-1] += ":*"
+    return SearchQuery(" & ".join(terms), search_type="raw", config="english")
+
+
+def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[SearchGroup]:
+    """The kinds of record matching `query` in the user's partnerships, best first, at most
+    `per_type` records per kind (one more is read to know whether there are more).
 
     Each kind is searched from its own `visible_to(user)`, so a competing sponsor's record
-    or the other party's internal one is never found: one query per kind, no index needed
-    at this size (the vectors are computed in the query; add GIN indexes if it grows).
+    or the other party's internal one is never found: one query per kind, whatever the data.
+    Filter and rank read the stored, GIN-indexed `search_document`: the matches come from
+    the index, and no record's text is parsed again to rank it.
     """
     query = query.strip()
-    if len(query) < 2:
+    terms = search_query(query) if len(query) >= 2 else None
+    if terms is None:
         return []
-    terms = SearchQuery(query, search_type="websearch", config="english")
     results = []
-    for heading, model, title, others in SEARCHABLE:
-        vector = SearchVector(title, weight="A", config="english")
-        if others:
-            vector += SearchVector(*others, weight="B", config="english")
-        found = model.objects.visible_to(user).annotate(
-            document=vector).filter(document=terms).annotate(
-            rank=SearchRank(vector, terms)).select_related(
-            "partnership__sponsor", "partnership__cdmo").order_by("-rank", "-pk")
+    for heading, model, others in SEARCHABLE:
+        found = model.objects.visible_to(user).filter(search_document=terms).annotate(
+            rank=SearchRank(F("search_document"), terms)).defer("search_document")
+        found = found.select_related("partnership__sponsor", "partnership__cdmo").order_by(
+            "-rank", "-pk")
         if others:
             text = Concat(*[part for name in others for part in (F(name), Value(" … "))],
                           output_field=CharField()) if len(others) > 1 else F(others[0])
             found = found.annotate(search_headline=SearchHeadline(
                 text, terms, config="english", start_sel=_MARK_START, stop_sel=_MARK_STOP,
                 max_words=25, min_words=8))
-        found = list(found[:per_type])
+        found = list(found[:per_type + 1])
         for record in found:
             record.snippet = _snippet(getattr(record, "search_headline", ""))
         if found:
-            results.append((heading, found))
+            results.append(SearchGroup(heading, found[:per_type], len(found) > per_type))
     return results
 
 
@@ -369,6 +388,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
 SOON_DAYS = 7
+COMING_UP_DAYS = 14  # the deadlines of the "Coming up" card
 # Recent activity: what each kind of record is called, and its detail URL name.
 ACTIVITY = (
     (ActionItem, "Action", "title", "governance:actionitem_detail"),
@@ -408,49 +428,109 @@ def recent_activity(*, user: User, partnership: Partnership, limit: int = 8) -> 
             for kind, pk, label, created_at, url_name in rows]
 
 
+# What the cards show of requests, and what the request list's "show" filter lists when a
+# card links to it: one definition for both, so a card's link lists what the card shows.
+
+def requests_awaiting(requests: QuerySet[Request], *, user: User) -> QuerySet[Request]:
+    """Requests whose next step is the user's party's (acknowledge one it received, answer the
+    question on or accept the work of one it sent) or the user's own (assigned to them and
+    being worked on)."""
+    ours = Q(author_organization_id=user.organization_id)  # the requester's organization
+    return requests.filter(
+        (Q(status=Request.Status.SENT) & ~ours)
+        | (Q(status__in=(Request.Status.QUERIED, Request.Status.FULFILLED)) & ours)
+        | Q(assignee=user, status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS)))
+
+
+def requests_overdue(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Requests the receiver is late with: not acknowledged in the agreed time, or still being
+    worked on after the committed date."""
+    return requests.filter(
+        Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
+          committed_date__lt=timezone.localdate())
+        | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
+            acknowledge_by__lt=timezone.now()))
+
+
+def requests_due_soon(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Requests still asked or worked on whose date falls in the next COMING_UP_DAYS days,
+    annotated with it as `deadline`: the committed date once acknowledged, else the date the
+    requester needs it by."""
+    today = timezone.localdate()
+    return requests.annotate(deadline=Coalesce("committed_date", "needed_by")).filter(
+        status__in=(Request.Status.SENT, Request.Status.QUERIED, Request.Status.ACKNOWLEDGED,
+                    Request.Status.IN_PROGRESS),
+        deadline__gte=today, deadline__lte=today + datetime.timedelta(days=COMING_UP_DAYS))
+
+
+def coming_up(*, user: User, partnership: Partnership, shown: set[tuple[str, int]]
+              ) -> list[dict]:
+    """The "Coming up" card: the next meetings, and the deadlines of the next COMING_UP_DAYS
+    days (the user's own open actions, the partnership's requests), in date order. What
+    another card already shows (`shown`: (kind, pk) pairs) is left out, so no item is listed
+    twice on the page. Three queries however much is planned."""
+    now, today = timezone.now(), timezone.localdate()
+    soon = today + datetime.timedelta(days=COMING_UP_DAYS)
+    meetings = meeting_list(user=user, partnership=partnership).filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gte=now).order_by("starts_at", "pk")
+    actions = action_item_list(user=user, partnership=partnership).filter(
+        owner=user, due_date__gte=today, due_date__lte=soon).exclude(
+        status__in=ActionItem.CLOSED).exclude(
+        pk__in=[pk for kind, pk in shown if kind == "action"]).order_by("due_date", "pk")
+    requests = requests_due_soon(Request.objects.visible_to(user).filter(
+        partnership=partnership)).exclude(
+        pk__in=[pk for kind, pk in shown if kind == "request"]).order_by("deadline", "pk")
+    entries = [
+        *({"kind": "meeting", "record": meeting, "at": meeting.starts_at,
+           "date": timezone.localtime(meeting.starts_at).date()}
+          for meeting in meetings[:COCKPIT_ROWS]),
+        *({"kind": "action", "record": item, "at": None, "date": item.due_date}
+          for item in actions[:COCKPIT_ROWS]),
+        *({"kind": "request", "record": request, "at": None, "date": request.deadline}
+          for request in requests[:COCKPIT_ROWS]),
+    ]
+    # A meeting before the deadlines of its day; the day's meetings by their time.
+    entries.sort(key=lambda entry: (entry["date"], entry["at"] is None, entry["at"] or now))
+    return entries[:COCKPIT_ROWS]
+
+
 def cockpit(*, user: User, partnership: Partnership) -> dict:
     """The cards of the partnership home: what awaits the viewer, what is overdue, what is
     coming up, the top open risks, recent activity and recognition. Every list starts from
     `visible_to(user)` and is cut to a few rows, so the page costs the same number of
     queries however much history the partnership has."""
-    now, today = timezone.now(), timezone.localdate()
+    today = timezone.localdate()
     party = partnership.party_of(user)
     open_actions = action_item_list(user=user, partnership=partnership).exclude(
         status__in=ActionItem.CLOSED)
     requests = Request.objects.visible_to(user).filter(partnership=partnership).select_related(
         "assignee")
     if party:
-        # The step is the viewer's party's to take: acknowledge (receiver), answer a
-        # question or accept the work (requester); or it is assigned to the viewer.
-        mine = (Q(status=Request.Status.SENT) & ~Q(requested_by_party=party)) | Q(
-            status__in=(Request.Status.QUERIED, Request.Status.FULFILLED),
-            requested_by_party=party) | Q(
-            assignee=user, status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS))
-        awaiting_requests = list(requests.filter(mine).order_by("acknowledge_by", "pk")
-                                 [:COCKPIT_ROWS])
+        awaiting_requests = list(requests_awaiting(requests, user=user).order_by(
+            "acknowledge_by", "pk")[:COCKPIT_ROWS])
         awaiting_notices = list(notices_awaiting(user=user, partnership=partnership)
                                 .order_by("created_at")[:COCKPIT_ROWS])
     else:
         awaiting_requests, awaiting_notices = [], []
+    my_actions = list(open_actions.filter(
+        owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
+        .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_actions = list(open_actions.filter(due_date__lt=today)
+                           .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_requests = list(requests_overdue(requests).order_by(
+        "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS])
+    shown = {("action", item.pk) for item in (*my_actions, *overdue_actions)} | {
+        ("request", r.pk) for r in (*awaiting_requests, *overdue_requests)}
     return {
         "template": "governance/cockpit.html",
         "today": today,
+        "coming_up_days": COMING_UP_DAYS,
         "awaiting_requests": awaiting_requests,
         "awaiting_notices": awaiting_notices,
-        "my_actions": list(open_actions.filter(
-            owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
-            .order_by("due_date", "pk")[:COCKPIT_ROWS]),
-        "overdue_actions": list(open_actions.filter(due_date__lt=today)
-                                .order_by("due_date", "pk")[:COCKPIT_ROWS]),
-        "overdue_requests": list(requests.filter(
-            Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
-              committed_date__lt=today)
-            | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                acknowledge_by__lt=now)).order_by("committed_date", "acknowledge_by", "pk")
-            [:COCKPIT_ROWS]),
-        "meetings": list(meeting_list(user=user, partnership=partnership).filter(
-            status=Meeting.Status.SCHEDULED, starts_at__gte=now).order_by("starts_at", "pk")
-            [:COCKPIT_ROWS]),
+        "my_actions": my_actions,
+        "overdue_actions": overdue_actions,
+        "overdue_requests": overdue_requests,
+        "coming_up": coming_up(user=user, partnership=partnership, shown=shown),
         "risks": list(risk_list(user=user, partnership=partnership).filter(
             status=Risk.Status.OPEN)[:COCKPIT_ROWS]),
         "activity": recent_activity(user=user, partnership=partnership),

@@ -11,6 +11,8 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -320,6 +322,20 @@ class SharedQuerySet(models.QuerySet):
         return queryset
 
 
+def search_document_field(title: str, *text: str) -> models.GeneratedField:
+    """The document global search (governance.selectors.search) matches a record by: its
+    title weighted A, its other text B, in English.
+
+    Stored (computed by PostgreSQL on every write) and GIN-indexed in each searched model's
+    Meta, so a search finds its matches in the index and ranks them from the stored value:
+    no row's text is parsed again at search time, however many rows match."""
+    vector = SearchVector(title, weight="A", config="english")
+    if text:
+        vector = vector + SearchVector(*text, weight="B", config="english")
+    return models.GeneratedField(expression=vector, output_field=SearchVectorField(),
+                                 db_persist=True)
+
+
 class SharedRecord(models.Model):
     """Base of every record shared inside a partnership.
 
@@ -414,13 +430,15 @@ class Program(SharedRecord):
     description = models.TextField(blank=True)
     sites = models.ManyToManyField(Site, blank=True, related_name="programs",
                                    help_text="The CDMO sites where this program runs.")
+    search_document = search_document_field("name", "code", "description")
 
     class Meta:
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "code"], name="program_unique_code"),
         ]
-        indexes = [models.Index(fields=["partnership", "phase"])]
+        indexes = [models.Index(fields=["partnership", "phase"]),
+                   GinIndex(fields=["search_document"], name="program_search")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -467,6 +485,7 @@ class Contract(SharedRecord):
     renewal_notice_days = models.PositiveIntegerField(
         default=90, help_text="Days before expiry by which renewal must be raised."
     )
+    search_document = search_document_field("title", "reference")
 
     class Meta:
         ordering = ["reference"]
@@ -474,7 +493,8 @@ class Contract(SharedRecord):
             models.UniqueConstraint(fields=["partnership", "reference"],
                                     name="contract_unique_reference"),
         ]
-        indexes = [models.Index(fields=["partnership", "status", "expiry_date"])]
+        indexes = [models.Index(fields=["partnership", "status", "expiry_date"]),
+                   GinIndex(fields=["search_document"], name="contract_search")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -619,10 +639,12 @@ class Deliverable(SharedRecord):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     rejection_count = models.PositiveIntegerField(default=0, editable=False)
+    search_document = search_document_field("title", "description")
 
     class Meta:
         ordering = ["due_date", "title"]
-        indexes = [models.Index(fields=["partnership", "status", "due_date"])]
+        indexes = [models.Index(fields=["partnership", "status", "due_date"]),
+                   GinIndex(fields=["search_document"], name="deliverable_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -864,9 +886,11 @@ class Objective(SharedRecord):
                                    related_name="+", verbose_name="CDMO owner")
     review_date = models.DateField(help_text="When it is next reviewed.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
+    search_document = search_document_field("title", "measure_of_success")
 
     class Meta:
         ordering = ["review_date", "title"]
+        indexes = [GinIndex(fields=["search_document"], name="objective_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -918,9 +942,11 @@ class TechTransfer(SharedRecord):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="transfers",
                              help_text="The receiving CDMO site.")
     title = models.CharField(max_length=200)
+    search_document = search_document_field("title")
 
     class Meta:
         ordering = ["title"]
+        indexes = [GinIndex(fields=["search_document"], name="techtransfer_search")]
 
     def __str__(self) -> str:
         return self.title

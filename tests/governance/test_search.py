@@ -2,10 +2,17 @@
 
 import datetime
 
+import pytest
+from django.contrib.postgres.indexes import GinIndex
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import selectors, services
+from governance.models import ActionItem, Decision, Meeting, Notice, Recognition, Request, Risk
+from partnership.models import Contract, Objective, Site, TechTransfer
+from tests.factories import ContractFactory, DeliverableFactory, ProgramFactory
 
 TODAY = timezone.localdate()
 WORD = "zirconium"  # a word nothing else in the world contains
@@ -31,16 +38,16 @@ def seed(world):
 
 
 def titles(groups) -> set[str]:
-    return {str(record) for _heading, records in groups for record in records}
+    return {str(record) for group in groups for record in group.records}
 
 
 def test_finds_shared_records_of_every_kind_ranked_and_grouped(world):
     seed(world)
     groups = selectors.search(user=world.bob, query=WORD)
     assert titles(groups) == {"Check the vials", "Stopper supplier", "Supply review"}
-    assert [heading for heading, _ in groups] == ["Action items", "Meetings", "Requests"]
+    assert [group.heading for group in groups] == ["Action items", "Meetings", "Requests"]
     programs = selectors.search(user=world.bob, query="Acmezumab")
-    assert programs == [("Programs", [world.acme_program])]
+    assert programs == [("Programs", [world.acme_program], False)]
 
 
 def test_never_finds_a_competitors_or_the_other_partys_internal_record(world):
@@ -72,8 +79,9 @@ def test_page_with_htmx_partial_and_bounded_queries(world, login,
     # below the top ten action items.
     assert "zirconium batch" in page and "Check the vials" not in page
     assert "Stopper supplier" in page and "Acme Pharma – Contoso CDMO" in page
-    actions = dict(selectors.search(user=world.bob, query=WORD))["Action items"]
-    assert len(actions) == selectors.SEARCH_PER_TYPE  # 16 match; the top ten are shown
+    actions = selectors.search(user=world.bob, query=WORD)[0]
+    assert actions.heading == "Action items" and actions.more
+    assert len(actions.records) == selectors.SEARCH_PER_TYPE  # 16 match; the top ten are shown
     assert page.count('<li class="list-group-item">') == selectors.SEARCH_PER_TYPE + 2
     assert "Globex" not in page
     partial = client.get(url, {"q": "vials"}, HTTP_HX_REQUEST="true").content.decode()
@@ -115,3 +123,129 @@ def test_snippet_marks_the_match_and_escapes_what_people_typed(world, login):
     assert "<script>alert(" not in page and "alert(1)" in page  # PostgreSQL drops the tag
     raw = selectors._snippet("\x02a\x03 <b>&amp;</b>")
     assert raw == "<mark>a</mark> &lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
+def search_page(client, query: str) -> str:
+    response = client.get(reverse("governance:search"), {"q": query}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_last_word_matches_the_start_of_a_word_as_people_type(world, login):
+    seed(world)
+    shared = {"Check the vials", "Stopper supplier", "Supply review"}
+    assert titles(selectors.search(user=world.bob, query="zirc")) == shared
+    assert titles(selectors.search(user=world.bob, query="check the via")) == {"Check the vials"}
+    # Only the last word: the words before it are whole words.
+    assert titles(selectors.search(user=world.bob, query="zirc vials")) == set()
+    assert "<mark>zirconium</mark>" in search_page(login(world.bob), "zirc")
+
+
+@pytest.mark.parametrize("typed", ["a & | !", "'", ":*", "(", "zirconium)", "'':*", "!!",
+                                   "zirc <-> (", "a:B", "\\", "_ _", '"odd -or'])
+def test_what_people_type_is_never_tsquery_syntax(world, login, typed):
+    seed(world)
+    page = search_page(login(world.bob), typed)
+    if "zirc" in typed:
+        assert "Check the vials" in page
+    else:
+        assert "Check the vials" not in page
+
+
+def test_tsquery_syntax_is_read_as_the_words_around_it(world):
+    seed(world)
+    assert selectors.search_query("' & | ! ( :* _") is None
+    found = titles(selectors.search(user=world.bob, query=f"({WORD} & !vials) | :*"))
+    assert found == {"Check the vials"}  # "zirconium" and "vials", nothing negated
+
+
+def add_actions(world, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                    owner=world.bob, title=f"{WORD} lot {i}", due_date=TODAY)
+
+
+def test_the_badge_says_more_only_when_more_records_matched(world, login):
+    client = login(world.bob)
+    badge = '<span class="badge text-bg-light border">'
+    add_actions(world, selectors.SEARCH_PER_TYPE)
+    assert f"Action items {badge}10</span>" in search_page(client, WORD)
+    assert not selectors.search(user=world.bob, query=WORD)[0].more
+    add_actions(world, 1, start=selectors.SEARCH_PER_TYPE)
+    assert f"Action items {badge}10+</span>" in search_page(client, WORD)
+    assert selectors.search(user=world.bob, query=WORD)[0].more
+
+
+def test_finds_thank_yous_of_the_users_partnerships_only(world, login):
+    thanks = services.recognition_create(
+        actor=world.alice, partnership=world.acme_contoso, recipients=[world.bob],
+        team="Contoso stability lab",
+        message=f"Thank you for turning the {WORD} assay around over the weekend.")
+    services.recognition_create(actor=world.dave, partnership=world.globex_contoso,
+                                recipients=[world.carol], message=f"Globex thanks for {WORD}")
+    groups = selectors.search(user=world.bob, query=WORD)
+    assert [group.heading for group in groups] == ["Recognition"]
+    assert titles(groups) == {str(thanks)}
+    page = search_page(login(world.bob), WORD)
+    assert f"<mark>{WORD}</mark> assay" in page and "Globex" not in page
+    assert titles(selectors.search(user=world.carol, query=WORD)) == {"Globex thanks for zirconium"}
+    assert titles(selectors.search(user=world.bob, query="stability lab")) == {str(thanks)}
+
+
+def fill_every_kind(world, n: int) -> None:
+    """n records of every searched kind with WORD in their title, in Acme–Contoso."""
+    p, acme, now = world.acme_contoso, world.acme, timezone.now()
+    site = Site.objects.get(name="Contoso Boston")
+    sow = ContractFactory(partnership=p, kind=Contract.Kind.SOW)
+    shared = {"partnership": p, "author_organization": acme}
+    for i in range(n):
+        ProgramFactory(partnership=p, name=f"{WORD} program {i}")
+        ContractFactory(partnership=p, title=f"{WORD} contract {i}")
+        DeliverableFactory(sow=sow, title=f"{WORD} deliverable {i}")
+    for model, fields in (
+        (Objective, {"measure_of_success": "Met", "sponsor_owner": world.alice,
+                     "cdmo_owner": world.bob, "review_date": TODAY}),
+        (TechTransfer, {"program": world.acme_program, "site": site}),
+        (ActionItem, {"owner": world.bob, "due_date": TODAY}),
+        (Meeting, {"kind": Meeting.Kind.WEEKLY_CHECK_IN, "starts_at": now}),
+        (Decision, {"rationale": "Because", "decided_on": TODAY}),
+        (Request, {"description": "Please", "kind": Request.Kind.DOCUMENT,
+                   "requested_by_party": "sponsor", "acknowledge_by": now}),
+        (Risk, {"category": Risk.Category.SUPPLY, "likelihood": 2, "impact": 2,
+                "owner": world.alice}),
+        (Notice, {"kind": Notice.Kind.OTHER, "body": "From May"}),
+    ):
+        model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields)
+                                   for i in range(n)])
+    Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
+                                     for i in range(n)])
+
+
+def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(
+        world, login, django_assert_max_num_queries):
+    client = login(world.bob)
+    fill_every_kind(world, 1)
+    search_page(client, WORD)
+    with CaptureQueriesContext(connection) as small:
+        search_page(client, WORD)
+    fill_every_kind(world, 30)
+    with django_assert_max_num_queries(len(small)):
+        page = search_page(client, WORD)
+    assert len(small) <= len(selectors.SEARCHABLE) + 6
+    assert page.count("10+</span>") == len(selectors.SEARCHABLE)
+
+
+def test_filters_and_ranks_on_the_stored_indexed_document(world):
+    """Nothing is parsed at search time: no to_tsvector over every row (twice, to filter and
+    to rank), only the stored `search_document`, which a GIN index covers."""
+    with CaptureQueriesContext(connection) as queries:
+        selectors.search(user=world.bob, query="vials")
+    searches = [query["sql"] for query in queries.captured_queries if "@@" in query["sql"]]
+    assert len(searches) == len(selectors.SEARCHABLE)
+    for sql in searches:
+        assert "to_tsvector" not in sql
+        assert '"search_document" @@ (to_tsquery(' in sql
+        assert 'ts_rank("' in sql and '"."search_document", to_tsquery(' in sql
+    for _heading, model, _text in selectors.SEARCHABLE:
+        assert any(isinstance(index, GinIndex) and index.fields == ["search_document"]
+                   for index in model._meta.indexes), model
