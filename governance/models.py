@@ -74,9 +74,8 @@ class ActionItem(SharedRecord):
         return reverse("governance:actionitem_detail", args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        if self.owner_id and self.partnership_id and not Membership.objects.filter(
-                partnership_id=self.partnership_id, user_id=self.owner_id).exists():
-            raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        if self.owner_id and self.partnership_id:
+            self._check_owner()
         for name in ("meeting", "request", "decision"):
             source = getattr(self, name)
             if source is not None and self.partnership_id and \
@@ -85,6 +84,25 @@ class ActionItem(SharedRecord):
             if source is not None and source.is_internal and not self.is_internal:
                 raise ValidationError({name: "An action from an internal record must be "
                                              "internal too."})
+
+    def _check_owner(self) -> None:
+        """The owner moves the action along themselves (action_item_transition wants a
+        writer), so viewers and steering members cannot own one; and only the authoring
+        organization's people may own an internal action, since nobody else can see it."""
+        role = Membership.objects.filter(partnership_id=self.partnership_id,
+                                         user_id=self.owner_id).values_list(
+            "role", flat=True).first()
+        if role is None:
+            raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        if role not in Membership.WRITING_ROLES:
+            raise ValidationError({"owner": "The owner must be able to act on it: choose a "
+                                            "lead, member or QA lead of this partnership "
+                                            "(viewers and steering members only read)."})
+        if self.is_internal and self.author_organization_id and \
+                self.owner.organization_id != self.author_organization_id:
+            raise ValidationError({"owner": "An internal action is owned by someone of your "
+                                            "own organization (the other party cannot see "
+                                            "it)."})
 
     @property
     def source(self):

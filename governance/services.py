@@ -48,7 +48,9 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
 
 @transaction.atomic
 def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
-    """Change an action; a new owner is told, as if it had just been assigned."""
+    """Change an action; a new owner is told, as if it had just been assigned. Read again
+    under a lock: the copy passed in may hold a form's unsaved values."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
     previous_owner = item.owner_id
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:

@@ -365,3 +365,35 @@ def test_new_meeting_dialog_is_an_htmx_partial(world, login):
                              HTTP_HX_REQUEST="true")
     meeting = Meeting.objects.get(title="Htmx check-in")
     assert saved["HX-Redirect"] == meeting.get_absolute_url()
+
+
+def minutes_post(**action):
+    """The minutes form with one action row (title, owner, due_date) filled."""
+    return {"minutes": "Notes", "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0",
+            **{f"actions-0-{name}": value for name, value in action.items()}}
+
+
+def test_minutes_of_an_internal_meeting_give_actions_to_its_own_people_only(world, login):
+    """Acme's internal prep is invisible to Contoso: Bob cannot own an action from it. Nor
+    can Vera (a viewer), who could not move it along."""
+    shared = schedule(world)
+    internal = schedule(world, title="Acme prep", attendees=[world.alice], is_internal=True)
+    client = login(world.alice)
+
+    def owners(meeting):
+        form = client.get(meeting.get_absolute_url()).context["action_formset"].forms[0]
+        return set(form.fields["owner"].queryset)
+
+    assert owners(shared) == {world.alice, world.bob}
+    assert owners(internal) == {world.alice}
+    url = reverse("governance:meeting_minutes", args=[world.acme_contoso.pk, internal.pk])
+    response = client.post(url, minutes_post(title="Tell Contoso", owner=world.bob.pk,
+                                             due_date="2026-03-09"))
+    assert response.status_code == 400
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record_minutes(actor=world.alice, meeting=internal, minutes="Notes",
+                                        actions=[{"title": "Tell Contoso", "owner": world.bob,
+                                                  "due_date": datetime.date(2026, 3, 9)}])
+    assert "own organization" in str(error.value.message_dict["owner"])
+    internal.refresh_from_db()
+    assert internal.minutes == "" and not ActionItem.objects.filter(title="Tell Contoso").exists()
