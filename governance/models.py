@@ -122,7 +122,9 @@ class ActionItem(SharedRecord):
 class Meeting(SharedRecord):
     """A meeting of the two parties. Stored in UTC; each viewer sees it in their own zone and
     at each party's main site. A recurring meeting is one row per occurrence, linked to the
-    first one by `series`, so every occurrence gets its own attendees and minutes."""
+    first one by `series`, so every occurrence gets its own attendees and minutes. Where a
+    series ends is checked by services.meeting_occurrences, in the organizer's wall-clock
+    date (the UTC date of an evening meeting west of UTC is already the next day)."""
 
     class Kind(models.TextChoices):
         WEEKLY_CHECK_IN = "weekly_check_in", "Weekly check-in"
@@ -179,11 +181,6 @@ class Meeting(SharedRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting_detail", args=[self.partnership_id, self.pk])
-
-    def clean(self) -> None:
-        if self.recurrence != self.Recurrence.NONE and self.repeat_until and self.starts_at \
-                and self.repeat_until < self.starts_at.date():
-            raise ValidationError({"repeat_until": "The series cannot end before it starts."})
 
     @property
     def ends_at(self):

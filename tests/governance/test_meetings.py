@@ -16,6 +16,7 @@ from portal.models import Kind, Notification
 
 UTC = datetime.UTC
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def at(*args, zone=UTC):
@@ -397,3 +398,19 @@ def test_minutes_of_an_internal_meeting_give_actions_to_its_own_people_only(worl
     assert "own organization" in str(error.value.message_dict["owner"])
     internal.refresh_from_db()
     assert internal.minutes == "" and not ActionItem.objects.filter(title="Tell Contoso").exists()
+
+
+def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
+    """Bob in New York, weekly at 21:00 from Monday 4 May until Monday 25 May: four
+    meetings, though the last one starts on 26 May in UTC."""
+    world.bob.time_zone = "America/New_York"
+    world.bob.save()
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    response = login(world.bob).post(url, {
+        "title": "Evening sync", "kind": "weekly_check_in", "starts_at": "2026-05-04T21:00",
+        "duration_minutes": 30, "attendees": [world.alice.pk, world.bob.pk],
+        "recurrence": "weekly", "repeat_until": "2026-05-25"})
+    assert response.status_code == 302, response.context["form"].errors
+    series = Meeting.objects.filter(title="Evening sync").order_by("starts_at")
+    assert [m.starts_at.astimezone(NEW_YORK).day for m in series] == [4, 11, 18, 25]
+    assert series.last().starts_at == at(2026, 5, 26, 1)
