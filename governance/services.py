@@ -8,7 +8,7 @@ import zoneinfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from governance.models import (
     ActionItem,
@@ -134,6 +134,12 @@ def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
     return attendees
 
 
+def _utc_label(moment: datetime.datetime) -> str:
+    """"Tue 8 Dec 2026, 15:00 UTC": a meeting's time in a notification, said in UTC and
+    saying so, whatever zone the value in hand happens to be in."""
+    return f"{dateformat.format(moment.astimezone(datetime.UTC), 'D j M Y, H:i')} UTC"
+
+
 def _zone_of(user: User) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(user.time_zone or "UTC")
@@ -180,7 +186,7 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
         if len(starts) > 1 else ""
     _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
                       title=f"Meeting scheduled: {first.title}",
-                      body=f"{first.starts_at:%d %b %Y %H:%M} UTC{repeats}.")
+                      body=f"{_utc_label(first.starts_at)}{repeats}.")
     return first
 
 
@@ -202,7 +208,7 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
         meeting.attendees.set(attendees)
     _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
                       title=f"Meeting changed: {meeting.title}",
-                      body=f"{meeting.starts_at:%d %b %Y %H:%M} UTC.")
+                      body=f"{_utc_label(meeting.starts_at)}.")
     return meeting
 
 

@@ -414,3 +414,17 @@ def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
     series = Meeting.objects.filter(title="Evening sync").order_by("starts_at")
     assert [m.starts_at.astimezone(NEW_YORK).day for m in series] == [4, 11, 18, 25]
     assert series.last().starts_at == at(2026, 5, 26, 1)
+
+
+def test_meeting_notifications_say_the_time_in_utc_and_mean_it(world, login):
+    """Alice works in Zurich: the 16:30 she types is 15:30 UTC, and the notice says so."""
+    meeting = schedule(world, starts_at=at(2026, 12, 8, 15))
+    note = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    assert note.body == "Tue 8 Dec 2026, 15:00 UTC."
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    login(world.alice).post(edit, {"title": "Weekly check-in", "kind": "weekly_check_in",
+                                   "starts_at": "2026-12-08T16:30", "duration_minutes": 60,
+                                   "attendees": [world.alice.pk, world.bob.pk]})
+    note = Notification.objects.get(recipient=world.bob, title="Meeting changed: Weekly "
+                                                              "check-in")
+    assert note.body == "Tue 8 Dec 2026, 15:30 UTC."
