@@ -120,13 +120,16 @@ def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
 
 
 def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
-                     organization_id: int) -> list[User]:
-    """The attendees, if all have a seat; those of an internal meeting are all of the
-    organization that wrote it (`organization_id`)."""
+                     organization_id: int, current=()) -> list[User]:
+    """The attendees, if those added to the `current` ones have a seat (someone who has
+    left the partnership since stays on the meetings they were invited to); those of an
+    internal meeting are all of the organization that wrote it (`organization_id`)."""
     attendees = list(attendees or [])
-    seated = set(Membership.objects.filter(partnership=partnership, user__in=attendees)
+    kept = {person.pk for person in current}
+    added = [person for person in attendees if person.pk not in kept]
+    seated = set(Membership.objects.filter(partnership=partnership, user__in=added)
                  .values_list("user_id", flat=True))
-    if any(person.pk not in seated for person in attendees):
+    if any(person.pk not in seated for person in added):
         raise ValidationError({"attendees": "Attendees must be members of this partnership."})
     if is_internal and any(p.organization_id != organization_id for p in attendees):
         raise ValidationError({"attendees": "An internal meeting has attendees of your own "
@@ -195,13 +198,13 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     """Change one occurrence; SEQUENCE goes up so calendars replace the old copy."""
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    current = list(meeting.attendees.all())
     meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
     # Checked even when the attendees stay: making a meeting internal must not keep the
     # other party's people on it.
-    _check_attendees(meeting.partnership,
-                     meeting.attendees.all() if attendees is None else attendees,
+    _check_attendees(meeting.partnership, current if attendees is None else attendees,
                      is_internal=meeting.is_internal,
-                     organization_id=meeting.author_organization_id)
+                     organization_id=meeting.author_organization_id, current=current)
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
     if attendees is not None:

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import ActionItem, Meeting
+from partnership.models import Membership
 from portal.models import Kind, Notification
 
 UTC = datetime.UTC
@@ -414,6 +415,30 @@ def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
     series = Meeting.objects.filter(title="Evening sync").order_by("starts_at")
     assert [m.starts_at.astimezone(NEW_YORK).day for m in series] == [4, 11, 18, 25]
     assert series.last().starts_at == at(2026, 5, 26, 1)
+
+
+def test_editing_a_meeting_keeps_an_attendee_who_has_since_left(world):
+    """Bob leaves the partnership after being invited. Alice can still rename the meeting
+    (he stays on it, as he was invited), but cannot invite anyone without a seat."""
+    meeting = schedule(world)
+    Membership.objects.filter(partnership=world.acme_contoso, user=world.bob).delete()
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    renamed = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "Renamed"},
+                        format="json")
+    assert renamed.status_code == 200, renamed.json()
+    services.meeting_update(actor=world.alice, meeting=meeting, location="Room 2",
+                            attendees=[world.alice, world.bob])
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.location) == ("Renamed", "Room 2")
+    assert set(meeting.attendees.all()) == {world.alice, world.bob}
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(actor=world.alice, meeting=meeting,
+                                attendees=[world.alice, world.bob, world.dave])
+    assert "members of this partnership" in str(error.value.message_dict["attendees"])
+    with pytest.raises(ValidationError) as error:  # internal: every attendee is checked
+        services.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    assert "own organization" in str(error.value.message_dict["attendees"])
 
 
 def test_meeting_notifications_say_the_time_in_utc_and_mean_it(world, login):
