@@ -62,10 +62,14 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     template_name = "governance/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
+        started = self.meeting.has_started()
+        transitions = {status: label for status, label
+                       in Meeting.WORKFLOW.next_statuses(self.meeting.status).items()
+                       if started or status != Meeting.Status.HELD}
         context = super().get_context_data(
-            object=self.meeting, transitions=Meeting.WORKFLOW.next_statuses(self.meeting.status),
+            object=self.meeting, transitions=transitions,
             **selectors.meeting_detail(meeting=self.meeting, user=self.request.user), **kwargs)
-        if context["can_write"] and self.meeting.status != Meeting.Status.CANCELLED \
+        if context["can_write"] and started and self.meeting.status != Meeting.Status.CANCELLED \
                 and "minutes_form" not in context:
             context["minutes_form"], context["action_formset"] = minutes_forms(self)
         return context

@@ -186,9 +186,9 @@ class Meeting(SharedRecord):
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
-    @property
-    def is_upcoming(self) -> bool:
-        return self.status == self.Status.SCHEDULED and self.ends_at >= timezone.now()
+    def has_started(self, now=None) -> bool:
+        """Only a meeting that has started can be held and minuted."""
+        return self.starts_at <= (now or timezone.now())
 
 
 class CalendarFeed(models.Model):

@@ -195,9 +195,15 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -> Meeting:
-    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy."""
+    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy. A held
+    meeting keeps its time: it happened then, and its minutes say so."""
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.HELD:
+        for name, label in (("starts_at", "start"), ("duration_minutes", "duration")):
+            if name in fields and fields[name] != getattr(meeting, name):
+                raise ValidationError({name: f"The meeting has been held: its {label} "
+                                             "can no longer change."})
     current = list(meeting.attendees.all())
     meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
     # Checked even when the attendees stay: making a meeting internal must not keep the
@@ -215,11 +221,19 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     return meeting
 
 
+def _require_started(meeting: Meeting, field: str) -> None:
+    if not meeting.has_started():
+        raise ValidationError({field: f"The meeting starts {_utc_label(meeting.starts_at)}: "
+                                      "it is marked held and minuted once it has started."})
+
+
 @transaction.atomic
 def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting:
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     Meeting.WORKFLOW.check(meeting.status, status)
+    if status == Meeting.Status.HELD:
+        _require_started(meeting, "status")
     meeting.status = status
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -240,6 +254,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"minutes": "A cancelled meeting has no minutes; "
                                           "reschedule it first."})
+    _require_started(meeting, "minutes")
     if not minutes.strip():
         raise ValidationError({"minutes": "Write the minutes."})
     meeting.minutes = minutes

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services
@@ -415,6 +416,58 @@ def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
     series = Meeting.objects.filter(title="Evening sync").order_by("starts_at")
     assert [m.starts_at.astimezone(NEW_YORK).day for m in series] == [4, 11, 18, 25]
     assert series.last().starts_at == at(2026, 5, 26, 1)
+
+
+def test_a_meeting_is_held_and_minuted_only_once_it_has_started(world, login):
+    future = schedule(world, title="Next QBR", starts_at=at(2099, 1, 5, 9))
+    with pytest.raises(ValidationError) as error:
+        services.meeting_transition(actor=world.alice, meeting=future, status="held")
+    assert "once it has started" in str(error.value.message_dict["status"])
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record_minutes(actor=world.alice, meeting=future, minutes="Early")
+    assert "Mon 5 Jan 2099, 09:00 UTC" in str(error.value.message_dict["minutes"])
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    assert api.post(f"/api/v1/meetings/{future.pk}/transition/", {"status": "held"},
+                    format="json").status_code == 400
+    assert api.post(f"/api/v1/meetings/{future.pk}/minutes/", {"minutes": "Early"},
+                    format="json").status_code == 400
+    future.refresh_from_db()
+    assert future.status == "scheduled" and future.minutes == ""
+    page = login(world.alice).get(future.get_absolute_url())
+    assert set(page.context["transitions"]) == {"cancelled"}  # no "Mark held" yet
+    assert "Record minutes" not in page.content.decode()
+    started = schedule(world, title="Just started",
+                       starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    services.meeting_record_minutes(actor=world.alice, meeting=started, minutes="Underway")
+    started.refresh_from_db()
+    assert started.status == "held"
+
+
+def test_a_held_meeting_keeps_its_time(world, login):
+    meeting = schedule(world)
+    services.meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Done")
+    for name, value in (("starts_at", at(2099, 1, 5, 9)), ("duration_minutes", 15)):
+        with pytest.raises(ValidationError) as error:
+            services.meeting_update(actor=world.alice, meeting=meeting, **{name: value})
+        assert "held" in str(error.value.message_dict[name])
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    moved = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"starts_at": "2099-01-05T09:00:00Z"},
+                      format="json")
+    assert moved.status_code == 400 and "starts_at" in moved.json()
+    # The edit dialog shows the time without offering to change it; the rest still edits.
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    client = login(world.alice)
+    form = client.get(edit).context["form"]
+    assert form.fields["starts_at"].disabled and form.fields["duration_minutes"].disabled
+    response = client.post(edit, {"title": "Minuted check-in", "kind": "weekly_check_in",
+                                  "starts_at": "2099-01-05T09:00", "duration_minutes": 15,
+                                  "attendees": [world.alice.pk, world.bob.pk]})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Minuted check-in"
+    assert (meeting.starts_at, meeting.duration_minutes) == (at(2026, 3, 2, 14), 60)
 
 
 def test_editing_a_meeting_keeps_an_attendee_who_has_since_left(world):
