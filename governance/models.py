@@ -154,7 +154,9 @@ class Meeting(SharedRecord):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField(help_text="In your time zone.")
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="From 5 minutes to 24 hours.")
     location = models.CharField(max_length=300, blank=True,
                                 help_text="A room, or the video-call link.")
     agenda = models.TextField(blank=True)

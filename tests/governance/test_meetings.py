@@ -470,6 +470,27 @@ def test_a_held_meeting_keeps_its_time(world, login):
     assert (meeting.starts_at, meeting.duration_minutes) == (at(2026, 3, 2, 14), 60)
 
 
+def test_a_meeting_lasts_from_five_minutes_to_a_day(world, login):
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    for minutes in (0, 4, 24 * 60 + 1):
+        response = client.post(url, {"title": "Blink", "kind": "weekly_check_in",
+                                     "starts_at": "2026-05-05T09:00", "recurrence": "none",
+                                     "duration_minutes": minutes})
+        assert "duration_minutes" in response.context["form"].errors
+        response = api.post("/api/v1/meetings/", {
+            "partnership": world.acme_contoso.pk, "title": "Blink", "kind": "weekly_check_in",
+            "starts_at": "2026-05-05T09:00:00Z", "duration_minutes": minutes}, format="json")
+        assert response.status_code == 400 and "duration_minutes" in response.json()
+        with pytest.raises(ValidationError) as error:
+            schedule(world, title="Blink", duration_minutes=minutes)
+        assert "duration_minutes" in error.value.message_dict
+    assert not Meeting.objects.filter(title="Blink").exists()
+    assert schedule(world, title="Stand-up", duration_minutes=5).ends_at == at(2026, 3, 2, 14, 5)
+
+
 def test_editing_a_meeting_keeps_an_attendee_who_has_since_left(world):
     """Bob leaves the partnership after being invited. Alice can still rename the meeting
     (he stays on it, as he was invited), but cannot invite anyone without a seat."""
