@@ -186,7 +186,7 @@ class CalendarFeedView(View):
             raise Http404("No such calendar feed.")
         user, meetings = found
         return ics_response(meetings, name=f"Lockstep: {user}", filename="lockstep.ics",
-                            attachment=False)
+                            feed=True)
 
 
 class CalendarFeedCreateView(LoginRequiredMixin, View):

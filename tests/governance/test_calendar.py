@@ -133,3 +133,27 @@ def test_a_feed_shows_no_meeting_of_a_partnership_its_owner_cannot_see(world):
     emptied = Calendar.from_ical(Client().get(
         reverse("governance:calendar_feed", args=[carol.secret])).content)
     assert summaries(emptied) == set()
+
+
+def test_events_name_their_organizer_and_the_feed_says_how_often_to_refresh(world, login,
+                                                                         settings):
+    """METHOD:PUBLISH wants an ORGANIZER on every event: whoever scheduled it, else the
+    portal's own address. A feed also tells calendar apps to fetch it again every hour."""
+    settings.DEFAULT_FROM_EMAIL = "Lockstep <calendar@lockstep.test>"
+    meeting = make_meeting(world)  # scheduled by Alice
+    url = reverse("governance:meeting_ics", args=[world.acme_contoso.pk, meeting.pk])
+    download = login(world.bob).get(url)
+    [event] = parse(download).walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:alice@acme.test"
+    assert event["ORGANIZER"].params["CN"] == "Alice Acmeson"
+    assert b"REFRESH-INTERVAL" not in download.content  # a download is not polled
+    feed = services.calendar_feed_create(actor=world.bob)
+    response = Client().get(reverse("governance:calendar_feed", args=[feed.secret]))
+    raw = response.content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw and "X-PUBLISHED-TTL:PT1H\r\n" in raw
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.refresh_interval == datetime.timedelta(hours=1)
+    organizers = {str(e["SUMMARY"]): e["ORGANIZER"] for e in calendar.walk("VEVENT")}
+    seeded = organizers["Acme–Contoso supply agreement check-in"]  # nobody scheduled it
+    assert str(seeded) == "mailto:calendar@lockstep.test" and seeded.params["CN"] == "Lockstep"
+    assert str(organizers[meeting.title]) == "mailto:alice@acme.test"
