@@ -272,9 +272,12 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
 
 @transaction.atomic
 def calendar_feed_create(*, actor: User) -> CalendarFeed:
-    """A new secret replaces the old one, so a leaked feed URL dies by making another."""
-    CalendarFeed.objects.filter(user=actor).delete()
-    return CalendarFeed.objects.create(user=actor, secret=secrets.token_urlsafe(32))
+    """A new secret replaces the old one, so a leaked feed URL dies by making another. One
+    row per person, updated in place: two clicks at once both succeed, the last one wins."""
+    feed, _ = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"secret": secrets.token_urlsafe(32),
+                              "created_at": timezone.now()})
+    return feed
 
 
 def calendar_feed_revoke(*, actor: User) -> None:

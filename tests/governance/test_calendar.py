@@ -2,7 +2,11 @@
 its only key — and which never shows a partnership its owner cannot see (DESIGN §2)."""
 
 import datetime
+import secrets
+import threading
+from types import SimpleNamespace
 
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -157,3 +161,35 @@ def test_events_name_their_organizer_and_the_feed_says_how_often_to_refresh(worl
     seeded = organizers["Acme–Contoso supply agreement check-in"]  # nobody scheduled it
     assert str(seeded) == "mailto:calendar@lockstep.test" and seeded.params["CN"] == "Lockstep"
     assert str(organizers[meeting.title]) == "mailto:alice@acme.test"
+
+
+def test_two_requests_for_a_new_feed_at_once_both_succeed(world_committed, monkeypatch):
+    """Two clicks (or two tabs) at once: both get an answer, not an IntegrityError, and the
+    person ends up with one feed. A barrier where the new secret is drawn makes the two
+    overlap every time."""
+    barrier = threading.Barrier(2, timeout=10)
+
+    def token(nbytes):
+        barrier.wait()
+        return secrets.token_urlsafe(nbytes)
+
+    monkeypatch.setattr(services, "secrets", SimpleNamespace(token_urlsafe=token))
+    bob = world_committed.bob
+    feeds, errors = [], []
+
+    def create():
+        try:
+            feeds.append(services.calendar_feed_create(actor=bob).secret)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == [] and len(feeds) == 2
+    [feed] = CalendarFeed.objects.filter(user=bob)
+    assert feed.secret in feeds
