@@ -18,8 +18,24 @@ from governance.models import (
 )
 
 
+class SharedRecordAdmin(admin.ModelAdmin):
+    """Operators read shared records here; they are written only through their services,
+    which check seats, roles and workflows, bump iCalendar sequences and tell the people
+    concerned. Nor are they deleted here: they are GMP records, and their audit trail
+    goes on pointing at them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "owner", "due_date", "priority", "status"]
     list_filter = ["status", "priority"]
     list_select_related = ["owner", "partnership__sponsor", "partnership__cdmo"]
@@ -29,23 +45,21 @@ class ActionItemAdmin(admin.ModelAdmin):
 # --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "kind", "starts_at", "status", "recurrence"]
     list_filter = ["kind", "status", "recurrence"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
     search_fields = ["title", "agenda"]
     date_hierarchy = "starts_at"
     readonly_fields = ["uid", "sequence", "series"]
-    raw_id_fields = ["attendees"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "decided_on", "meeting"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo", "meeting"]
     search_fields = ["title", "rationale"]
     date_hierarchy = "decided_on"
-    raw_id_fields = ["decided_by", "meeting"]
 
 
 @admin.register(CalendarFeed)
@@ -77,7 +91,7 @@ class RequestStepInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "requested_by_party", "kind", "urgency", "status",
                     "sent_at", "acknowledge_by", "over_emergency_budget"]
     list_filter = ["status", "kind", "urgency", "over_emergency_budget"]
@@ -89,19 +103,11 @@ class RequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["assignee", "milestones"]
     inlines = [RequestStepInline]
 
-    # Requests move only through their services (who may take which step is checked
-    # there); operators read them here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # --- Risks, notices, recognition and the feedback survey ----------------------------------
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "category", "likelihood", "impact", "owner",
                     "review_date", "status"]
     list_filter = ["status", "category"]
@@ -111,7 +117,7 @@ class RiskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(SharedRecordAdmin):
     list_display = ["title", "partnership", "kind", "author_organization", "created_at",
                     "acknowledged_at"]
     list_filter = ["kind"]
@@ -121,7 +127,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(admin.ModelAdmin):
+class RecognitionAdmin(SharedRecordAdmin):
     list_display = ["__str__", "partnership", "author_organization", "team", "created_at"]
     list_select_related = ["author_organization", "partnership__sponsor", "partnership__cdmo"]
     filter_horizontal = ["recipients"]

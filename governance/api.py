@@ -29,7 +29,6 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.api import TransitionSerializer
 from partnership.models import Milestone, Partnership, Site, User
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet, visible
@@ -61,6 +60,10 @@ class ActionItemSerializer(serializers.ModelSerializer):
                                            **validated_data)
 
 
+class ActionItemTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionItem.Status.choices)
+
+
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Action items of your partnerships. POST .../transition/ {"status": …} moves one along
@@ -71,12 +74,14 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = ActionItemFilter
     select_related = ("owner", "partnership")
 
-    @extend_schema(request=TransitionSerializer, responses=ActionItemSerializer)
+    @extend_schema(request=ActionItemTransitionSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         item = self.get_object()
+        body = ActionItemTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         item = services.action_item_transition(actor=request.user, item=item,
-                                               status=request.data.get("status", ""))
+                                               status=body.validated_data["status"])
         return Response(self.get_serializer(item).data)
 
 
@@ -167,8 +172,10 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         meeting = self.get_object()
+        body = MeetingTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         meeting = services.meeting_transition(actor=request.user, meeting=meeting,
-                                              status=request.data.get("status", ""))
+                                              status=body.validated_data["status"])
         return Response(self.get_serializer(meeting).data)
 
 
@@ -448,8 +455,11 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @extend_schema(request=RiskTransitionSerializer, responses=RiskSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        risk = services.risk_transition(actor=request.user, risk=self.get_object(),
-                                        status=request.data.get("status", ""))
+        risk = self.get_object()
+        body = RiskTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk = services.risk_transition(actor=request.user, risk=risk,
+                                        status=body.validated_data["status"])
         return Response(self.get_serializer(risk).data)
 
 

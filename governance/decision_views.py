@@ -10,8 +10,8 @@ from django.views.generic import TemplateView
 from governance import selectors, services
 from governance.filters import DecisionFilter
 from governance.forms import DecisionForm
-from governance.meeting_views import partnership_members
 from governance.models import Decision
+from partnership.selectors import member_list
 from portal.tenancy import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
 
@@ -50,7 +50,7 @@ class DecisionFormMixin:
         meetings = selectors.meeting_list(user=self.request.user,
                                           partnership=self.partnership).order_by("-starts_at")
         return {**super().get_form_kwargs(), "meetings": meetings,
-                "members": partnership_members(self.request.user, self.partnership)}
+                "members": member_list(user=self.request.user, partnership=self.partnership)}
 
     def get_success_url(self):
         messages.success(self.request, f"Decision “{self.object}” saved.")
@@ -86,6 +86,7 @@ class DecisionEditView(DecisionFormMixin, DecisionMixin, ServiceFormView):
         return super().get_context_data(object=self.decision, **kwargs)
 
     def perform(self, form):
-        fresh = Decision.objects.get(pk=self.decision.pk)
-        return services.decision_update(actor=self.request.user, decision=fresh,
+        """The service re-reads the decision under a lock, not this copy the form wrote
+        into."""
+        return services.decision_update(actor=self.request.user, decision=self.decision,
                                         **form.cleaned_data)

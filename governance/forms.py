@@ -62,6 +62,10 @@ class MeetingForm(forms.ModelForm):
             del self.fields["recurrence"], self.fields["repeat_until"]
         else:
             self.fields["repeat_until"].help_text = "Required for a recurring meeting."
+        if self.instance.status == Meeting.Status.HELD:  # it happened then (services)
+            for name in ("starts_at", "duration_minutes"):
+                self.fields[name].disabled = True
+            self.fields["starts_at"].help_text = "A held meeting keeps its time."
 
 
 class MinutesForm(forms.Form):

@@ -19,14 +19,10 @@ from governance.filters import MeetingFilter
 from governance.forms import MeetingForm, MinutesActionFormSet, MinutesForm
 from governance.ical import ics_response
 from governance.models import Meeting
-from partnership.models import User
-from portal.tenancy import PartnershipMixin, visible
+from partnership.models import Membership
+from partnership.selectors import member_list
+from portal.tenancy import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
-
-
-def partnership_members(user, partnership):
-    """People with a seat in the partnership, as far as `user` may see them."""
-    return visible(User, user).filter(memberships__partnership=partnership).distinct()
 
 
 class MeetingMixin(PartnershipMixin):
@@ -51,20 +47,29 @@ class MeetingListView(PartnershipMixin, FilteredListView):
 
 
 def minutes_forms(view, data=None):
-    members = partnership_members(view.request.user, view.partnership).select_related(
-        "organization")
-    return (MinutesForm(data, initial={"minutes": view.meeting.minutes}),
-            MinutesActionFormSet(data, prefix="actions", form_kwargs={"members": members}))
+    """Owners of the actions are people who can act on them (ActionItem.clean); those of an
+    internal meeting's actions are of the organization that wrote it, who alone see it."""
+    meeting = view.meeting
+    owners = member_list(user=view.request.user, partnership=view.partnership,
+                         roles=Membership.WRITING_ROLES)
+    if meeting.is_internal:
+        owners = owners.filter(organization_id=meeting.author_organization_id)
+    return (MinutesForm(data, initial={"minutes": meeting.minutes}),
+            MinutesActionFormSet(data, prefix="actions", form_kwargs={"members": owners}))
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
     template_name = "governance/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
+        started = self.meeting.has_started()
+        transitions = {status: label for status, label
+                       in Meeting.WORKFLOW.next_statuses(self.meeting.status).items()
+                       if started or status != Meeting.Status.HELD}
         context = super().get_context_data(
-            object=self.meeting, transitions=Meeting.WORKFLOW.next_statuses(self.meeting.status),
+            object=self.meeting, transitions=transitions,
             **selectors.meeting_detail(meeting=self.meeting, user=self.request.user), **kwargs)
-        if context["can_write"] and self.meeting.status != Meeting.Status.CANCELLED \
+        if context["can_write"] and started and self.meeting.status != Meeting.Status.CANCELLED \
                 and "minutes_form" not in context:
             context["minutes_form"], context["action_formset"] = minutes_forms(self)
         return context
@@ -107,7 +112,7 @@ class MeetingFormMixin:
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(),
-                "members": partnership_members(self.request.user, self.partnership)}
+                "members": member_list(user=self.request.user, partnership=self.partnership)}
 
     def get_success_url(self):
         messages.success(self.request, f"Meeting “{self.object}” saved.")
@@ -138,8 +143,8 @@ class MeetingEditView(MeetingFormMixin, MeetingMixin, ServiceFormView):
         return super().get_context_data(object=self.meeting, **kwargs)
 
     def perform(self, form):
-        fresh = Meeting.objects.get(pk=self.meeting.pk)
-        return services.meeting_update(actor=self.request.user, meeting=fresh,
+        """The service re-reads the meeting under a lock, not this copy the form wrote into."""
+        return services.meeting_update(actor=self.request.user, meeting=self.meeting,
                                        **form.cleaned_data)
 
 
@@ -181,7 +186,7 @@ class CalendarFeedView(View):
             raise Http404("No such calendar feed.")
         user, meetings = found
         return ics_response(meetings, name=f"Lockstep: {user}", filename="lockstep.ics",
-                            attachment=False)
+                            feed=True)
 
 
 class CalendarFeedCreateView(LoginRequiredMixin, View):

@@ -78,9 +78,8 @@ class ActionItem(SharedRecord):
         return reverse("governance:actionitem_detail", args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        if self.owner_id and self.partnership_id and not Membership.objects.filter(
-                partnership_id=self.partnership_id, user_id=self.owner_id).exists():
-            raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        if self.owner_id and self.partnership_id:
+            self._check_owner()
         for name in ("meeting", "request", "decision"):
             source = getattr(self, name)
             if source is not None and self.partnership_id and \
@@ -89,6 +88,25 @@ class ActionItem(SharedRecord):
             if source is not None and source.is_internal and not self.is_internal:
                 raise ValidationError({name: "An action from an internal record must be "
                                              "internal too."})
+
+    def _check_owner(self) -> None:
+        """The owner moves the action along themselves (action_item_transition wants a
+        writer), so viewers and steering members cannot own one; and only the authoring
+        organization's people may own an internal action, since nobody else can see it."""
+        role = Membership.objects.filter(partnership_id=self.partnership_id,
+                                         user_id=self.owner_id).values_list(
+            "role", flat=True).first()
+        if role is None:
+            raise ValidationError({"owner": "The owner must be a member of this partnership."})
+        if role not in Membership.WRITING_ROLES:
+            raise ValidationError({"owner": "The owner must be able to act on it: choose a "
+                                            "lead, member or QA lead of this partnership "
+                                            "(viewers and steering members only read)."})
+        if self.is_internal and self.author_organization_id and \
+                self.owner.organization_id != self.author_organization_id:
+            raise ValidationError({"owner": "An internal action is owned by someone of your "
+                                            "own organization (the other party cannot see "
+                                            "it)."})
 
     @property
     def source(self):
@@ -108,7 +126,9 @@ class ActionItem(SharedRecord):
 class Meeting(SharedRecord):
     """A meeting of the two parties. Stored in UTC; each viewer sees it in their own zone and
     at each party's main site. A recurring meeting is one row per occurrence, linked to the
-    first one by `series`, so every occurrence gets its own attendees and minutes."""
+    first one by `series`, so every occurrence gets its own attendees and minutes. Where a
+    series ends is checked by services.meeting_occurrences, in the organizer's wall-clock
+    date (the UTC date of an evening meeting west of UTC is already the next day)."""
 
     class Kind(models.TextChoices):
         WEEKLY_CHECK_IN = "weekly_check_in", "Weekly check-in"
@@ -138,7 +158,9 @@ class Meeting(SharedRecord):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField(help_text="In your time zone.")
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="From 5 minutes to 24 hours.")
     location = models.CharField(max_length=300, blank=True,
                                 help_text="A room, or the video-call link.")
     agenda = models.TextField(blank=True)
@@ -168,18 +190,13 @@ class Meeting(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting_detail", args=[self.partnership_id, self.pk])
 
-    def clean(self) -> None:
-        if self.recurrence != self.Recurrence.NONE and self.repeat_until and self.starts_at \
-                and self.repeat_until < self.starts_at.date():
-            raise ValidationError({"repeat_until": "The series cannot end before it starts."})
-
     @property
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
-    @property
-    def is_upcoming(self) -> bool:
-        return self.status == self.Status.SCHEDULED and self.ends_at >= timezone.now()
+    def has_started(self, now=None) -> bool:
+        """Only a meeting that has started can be held and minuted."""
+        return self.starts_at <= (now or timezone.now())
 
 
 class CalendarFeed(models.Model):

@@ -44,7 +44,7 @@ def my_work(*, user: User) -> dict:
 
 def meeting_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Meeting]:
     meetings = Meeting.objects.visible_to(user).select_related(
-        "partnership__sponsor", "partnership__cdmo").annotate(
+        "partnership__sponsor", "partnership__cdmo", "created_by").annotate(
         attendee_count=Count("attendees", distinct=True)).order_by("starts_at", "pk")
     return meetings.filter(partnership=partnership) if partnership else meetings
 

@@ -8,7 +8,7 @@ import zoneinfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from governance.models import (
     ActionItem,
@@ -48,8 +48,10 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
 
 @transaction.atomic
 def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
-    """Change an action; a new owner is told, as if it had just been assigned."""
-    previous_owner = ActionItem.objects.get(pk=item.pk).owner_id  # not the form's copy
+    """Change an action; a new owner is told, as if it had just been assigned. Read again
+    under a lock: the copy passed in may hold a form's unsaved values."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    previous_owner = item.owner_id
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:
         notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
@@ -118,18 +120,27 @@ def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
 
 
 def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
-                     organization_id: int) -> list[User]:
-    """The attendees, if all have a seat; those of an internal meeting are all of the
-    organization that wrote it (`organization_id`)."""
+                     organization_id: int, current=()) -> list[User]:
+    """The attendees, if those added to the `current` ones have a seat (someone who has
+    left the partnership since stays on the meetings they were invited to); those of an
+    internal meeting are all of the organization that wrote it (`organization_id`)."""
     attendees = list(attendees or [])
-    seated = set(Membership.objects.filter(partnership=partnership, user__in=attendees)
+    kept = {person.pk for person in current}
+    added = [person for person in attendees if person.pk not in kept]
+    seated = set(Membership.objects.filter(partnership=partnership, user__in=added)
                  .values_list("user_id", flat=True))
-    if any(person.pk not in seated for person in attendees):
+    if any(person.pk not in seated for person in added):
         raise ValidationError({"attendees": "Attendees must be members of this partnership."})
     if is_internal and any(p.organization_id != organization_id for p in attendees):
         raise ValidationError({"attendees": "An internal meeting has attendees of your own "
                                             "organization only."})
     return attendees
+
+
+def _utc_label(moment: datetime.datetime) -> str:
+    """"Tue 8 Dec 2026, 15:00 UTC": a meeting's time in a notification, said in UTC and
+    saying so, whatever zone the value in hand happens to be in."""
+    return f"{dateformat.format(moment.astimezone(datetime.UTC), 'D j M Y, H:i')} UTC"
 
 
 def _zone_of(user: User) -> zoneinfo.ZoneInfo:
@@ -178,30 +189,42 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
         if len(starts) > 1 else ""
     _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
                       title=f"Meeting scheduled: {first.title}",
-                      body=f"{first.starts_at:%d %b %Y %H:%M} UTC{repeats}.")
+                      body=f"{_utc_label(first.starts_at)}{repeats}.")
     return first
 
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -> Meeting:
-    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy."""
+    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy. A held
+    meeting keeps its time: it happened then, and its minutes say so."""
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.HELD:
+        for name, label in (("starts_at", "start"), ("duration_minutes", "duration")):
+            if name in fields and fields[name] != getattr(meeting, name):
+                raise ValidationError({name: f"The meeting has been held: its {label} "
+                                             "can no longer change."})
+    current = list(meeting.attendees.all())
     meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
     # Checked even when the attendees stay: making a meeting internal must not keep the
     # other party's people on it.
-    _check_attendees(meeting.partnership,
-                     meeting.attendees.all() if attendees is None else attendees,
+    _check_attendees(meeting.partnership, current if attendees is None else attendees,
                      is_internal=meeting.is_internal,
-                     organization_id=meeting.author_organization_id)
+                     organization_id=meeting.author_organization_id, current=current)
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
     if attendees is not None:
         meeting.attendees.set(attendees)
     _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
                       title=f"Meeting changed: {meeting.title}",
-                      body=f"{meeting.starts_at:%d %b %Y %H:%M} UTC.")
+                      body=f"{_utc_label(meeting.starts_at)}.")
     return meeting
+
+
+def _require_started(meeting: Meeting, field: str) -> None:
+    if not meeting.has_started():
+        raise ValidationError({field: f"The meeting starts {_utc_label(meeting.starts_at)}: "
+                                      "it is marked held and minuted once it has started."})
 
 
 @transaction.atomic
@@ -209,6 +232,8 @@ def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting
     require_writer(actor, meeting.partnership)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     Meeting.WORKFLOW.check(meeting.status, status)
+    if status == Meeting.Status.HELD:
+        _require_started(meeting, "status")
     meeting.status = status
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -229,6 +254,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"minutes": "A cancelled meeting has no minutes; "
                                           "reschedule it first."})
+    _require_started(meeting, "minutes")
     if not minutes.strip():
         raise ValidationError({"minutes": "Write the minutes."})
     meeting.minutes = minutes
@@ -246,9 +272,12 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
 
 @transaction.atomic
 def calendar_feed_create(*, actor: User) -> CalendarFeed:
-    """A new secret replaces the old one, so a leaked feed URL dies by making another."""
-    CalendarFeed.objects.filter(user=actor).delete()
-    return CalendarFeed.objects.create(user=actor, secret=secrets.token_urlsafe(32))
+    """A new secret replaces the old one, so a leaked feed URL dies by making another. One
+    row per person, updated in place: two clicks at once both succeed, the last one wins."""
+    feed, _ = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"secret": secrets.token_urlsafe(32),
+                              "created_at": timezone.now()})
+    return feed
 
 
 def calendar_feed_revoke(*, actor: User) -> None:

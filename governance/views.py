@@ -10,7 +10,8 @@ from governance import selectors, services
 from governance.filters import ActionItemFilter
 from governance.forms import ActionItemForm
 from governance.models import ActionItem, Decision, Meeting, Request
-from partnership.models import User
+from partnership.models import Membership
+from partnership.selectors import member_list
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -52,8 +53,9 @@ class ActionItemFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        members = visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership)
+        # Owners move their action along themselves: people of a writing role only.
+        members = member_list(user=self.request.user, partnership=self.partnership,
+                              roles=Membership.WRITING_ROLES)
         sources = {name: visible(model, self.request.user).filter(partnership=self.partnership)
                    for name, model in (("meeting", Meeting), ("request", Request),
                                        ("decision", Decision))}
@@ -87,8 +89,8 @@ class ActionItemEditView(ActionItemFormMixin, ActionItemMixin, ServiceFormView):
         return super().get_context_data(object=self.item, **kwargs)
 
     def perform(self, form):
-        fresh = ActionItem.objects.get(pk=self.item.pk)
-        return services.action_item_update(actor=self.request.user, item=fresh,
+        """The service re-reads the action under a lock, not this copy the form wrote into."""
+        return services.action_item_update(actor=self.request.user, item=self.item,
                                            **form.cleaned_data)
 
 

@@ -1,6 +1,7 @@
 """Reads for parties, people and programs; each starts from a scoped queryset (DESIGN §2)."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from statistics import median
 
@@ -54,6 +55,16 @@ def membership_list(*, user: User, partnership: Partnership) -> QuerySet[Members
         .filter(partnership=partnership)
         .select_related("user", "user__organization")
     )
+
+
+def member_list(*, user: User, partnership: Partnership,
+                roles: Collection[str] | None = None) -> QuerySet[User]:
+    """People with a seat in the partnership (with one of `roles`, if given: the role of
+    THAT seat), as far as `user` may see them: the choices of owner and attendee fields."""
+    seat = {"memberships__partnership": partnership}
+    if roles is not None:
+        seat["memberships__role__in"] = roles
+    return User.objects.visible_to(user).filter(**seat).select_related("organization")
 
 
 def site_list(*, user: User) -> QuerySet[Site]:

@@ -1,5 +1,5 @@
-"""Meetings in two browsers: the sponsor schedules and minutes, the CDMO sees it in its own
-time zone and finds the action it was given on My work."""
+"""Meetings in two browsers: the sponsor schedules and, once it has started, minutes a
+meeting; the CDMO sees it in its own time zone and finds the action it was given on My work."""
 
 import datetime
 import re
@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from governance.models import Meeting
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -61,6 +62,10 @@ def test_meeting_scheduled_minuted_and_action_reaches_the_cdmo(page, browser, de
     expect(cdmo.get_by_text("At Northwind Basel")).to_be_visible()
     expect(cdmo.get_by_text("At Meridian Boston")).to_be_visible()
 
+    # Ten days later the meeting is under way: only then can it be minuted.
+    expect(page.get_by_role("button", name="Mark held")).to_have_count(0)
+    Meeting.objects.filter(title="PPQ readiness review").update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=5))
     page.goto(meeting_url)
     page.get_by_role("textbox", name="Minutes").fill("Slot confirmed; resin risk open.")
     page.get_by_label("Action 1 title").fill("Confirm resin delivery date")

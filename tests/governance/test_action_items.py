@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -95,3 +96,56 @@ def test_api_runs_an_action_item(world):
 def test_viewers_cannot_create(world, login, role_user):
     url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
     assert login(getattr(world, role_user)).post(url, {"title": "Y"}).status_code == 403
+
+
+def test_owner_must_be_able_to_act_on_it(world, login):
+    """Vera only reads: she could never start or close an action of hers, so she cannot own
+    one — not offered in the form, refused by the service and by the API."""
+    url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+    owners = client.get(url).context["form"].fields["owner"].queryset
+    assert world.bob in owners and world.vera not in owners
+    response = client.post(url, {"title": "For Vera", "owner": world.vera.pk,
+                                 "due_date": TODAY.isoformat(), "priority": "low"})
+    assert "owner" in response.context["form"].errors
+    with pytest.raises(ValidationError) as error:
+        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                    title="For Vera", owner=world.vera, due_date=TODAY)
+    assert "lead, member or QA lead" in str(error.value.message_dict["owner"])
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    refused = api.post("/api/v1/action-items/", {
+        "partnership": world.acme_contoso.pk, "title": "For Vera", "owner": world.vera.pk,
+        "due_date": TODAY.isoformat()}, format="json")
+    assert refused.status_code == 400 and "owner" in refused.json()
+    assert not ActionItem.objects.filter(title="For Vera").exists()
+
+
+def test_an_internal_action_is_owned_by_the_authoring_organization(world):
+    """Bob (Contoso) cannot see an action internal to Acme, so he cannot be its owner."""
+    with pytest.raises(ValidationError) as error:
+        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                    title="Acme only", owner=world.bob, due_date=TODAY,
+                                    is_internal=True)
+    assert "own organization" in str(error.value.message_dict["owner"])
+    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                       title="Acme only", owner=world.alice, due_date=TODAY,
+                                       is_internal=True)
+    with pytest.raises(ValidationError):
+        services.action_item_update(actor=world.alice, item=item, owner=world.bob)
+    item.refresh_from_db()
+    assert item.owner == world.alice
+
+
+def test_edit_reads_the_action_again_so_only_its_author_makes_it_internal(world, login):
+    """The edit form writes into the page's copy of the action before the service runs;
+    the service reads it again, so Bob cannot slip "internal" past the author-party rule."""
+    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                                       title="Shared", owner=world.alice, due_date=TODAY)
+    url = reverse("governance:actionitem_edit", args=[world.acme_contoso.pk, item.pk])
+    response = login(world.bob).post(url, {"title": "Shared", "owner": world.alice.pk,
+                                           "due_date": TODAY.isoformat(), "priority": "low",
+                                           "is_internal": "on"})
+    assert response.status_code == 200 and "is_internal" in response.context["form"].errors
+    item.refresh_from_db()
+    assert not item.is_internal

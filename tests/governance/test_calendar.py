@@ -2,7 +2,11 @@
 its only key — and which never shows a partnership its owner cannot see (DESIGN §2)."""
 
 import datetime
+import secrets
+import threading
+from types import SimpleNamespace
 
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -133,3 +137,59 @@ def test_a_feed_shows_no_meeting_of_a_partnership_its_owner_cannot_see(world):
     emptied = Calendar.from_ical(Client().get(
         reverse("governance:calendar_feed", args=[carol.secret])).content)
     assert summaries(emptied) == set()
+
+
+def test_events_name_their_organizer_and_the_feed_says_how_often_to_refresh(world, login,
+                                                                         settings):
+    """METHOD:PUBLISH wants an ORGANIZER on every event: whoever scheduled it, else the
+    portal's own address. A feed also tells calendar apps to fetch it again every hour."""
+    settings.DEFAULT_FROM_EMAIL = "Lockstep <calendar@lockstep.test>"
+    meeting = make_meeting(world)  # scheduled by Alice
+    url = reverse("governance:meeting_ics", args=[world.acme_contoso.pk, meeting.pk])
+    download = login(world.bob).get(url)
+    [event] = parse(download).walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:alice@acme.test"
+    assert event["ORGANIZER"].params["CN"] == "Alice Acmeson"
+    assert b"REFRESH-INTERVAL" not in download.content  # a download is not polled
+    feed = services.calendar_feed_create(actor=world.bob)
+    response = Client().get(reverse("governance:calendar_feed", args=[feed.secret]))
+    raw = response.content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw and "X-PUBLISHED-TTL:PT1H\r\n" in raw
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.refresh_interval == datetime.timedelta(hours=1)
+    organizers = {str(e["SUMMARY"]): e["ORGANIZER"] for e in calendar.walk("VEVENT")}
+    seeded = organizers["Acme–Contoso supply agreement check-in"]  # nobody scheduled it
+    assert str(seeded) == "mailto:calendar@lockstep.test" and seeded.params["CN"] == "Lockstep"
+    assert str(organizers[meeting.title]) == "mailto:alice@acme.test"
+
+
+def test_two_requests_for_a_new_feed_at_once_both_succeed(world_committed, monkeypatch):
+    """Two clicks (or two tabs) at once: both get an answer, not an IntegrityError, and the
+    person ends up with one feed. A barrier where the new secret is drawn makes the two
+    overlap every time."""
+    barrier = threading.Barrier(2, timeout=10)
+
+    def token(nbytes):
+        barrier.wait()
+        return secrets.token_urlsafe(nbytes)
+
+    monkeypatch.setattr(services, "secrets", SimpleNamespace(token_urlsafe=token))
+    bob = world_committed.bob
+    feeds, errors = [], []
+
+    def create():
+        try:
+            feeds.append(services.calendar_feed_create(actor=bob).secret)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == [] and len(feeds) == 2
+    [feed] = CalendarFeed.objects.filter(user=bob)
+    assert feed.secret in feeds

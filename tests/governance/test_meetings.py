@@ -2,19 +2,23 @@
 at each party's main site, minutes with inline actions (all or nothing), notifications."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import ActionItem, Meeting
+from partnership.models import Membership
 from portal.models import Kind, Notification
 
 UTC = datetime.UTC
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def at(*args, zone=UTC):
@@ -79,14 +83,19 @@ def test_attendees_must_hold_a_seat_in_the_partnership(world):
     assert not Meeting.objects.filter(title="Weekly check-in").exists()
 
 
+def viewer_time(page: str) -> str:
+    """The "When (your time)" line of a meeting page."""
+    return re.search(r'data-testid="viewer-time">(.*?)</dd>', page, re.S).group(1)
+
+
 def test_detail_shows_the_viewers_zone_and_each_partys_main_site(world, login):
-    world.bob.time_zone = "America/New_York"
+    world.bob.time_zone = "Asia/Kolkata"  # a zone none of the sites uses, half an hour off
     world.bob.save()
     meeting = schedule(world, starts_at=at(2026, 6, 2, 14))  # 14:00 UTC
     page = login(world.bob).get(meeting.get_absolute_url()).content.decode()
-    assert "10:00" in page and "America/New_York" in page  # Bob's own zone (EDT)
+    assert "19:30" in viewer_time(page) and "Asia/Kolkata" in viewer_time(page)  # Bob's (IST)
     assert "At Acme Basel" in page and "16:00" in page  # Acme's only site, Zurich (CEST)
-    assert "At Contoso Boston" in page
+    assert "At Contoso Boston" in page and "10:00" in page  # New York (EDT)
     # A main site wins over the first active one.
     from tests.factories import SiteFactory
     SiteFactory(organization=world.contoso, name="Contoso Aaa Tokyo", city="Tokyo",
@@ -359,3 +368,162 @@ def test_new_meeting_dialog_is_an_htmx_partial(world, login):
                              HTTP_HX_REQUEST="true")
     meeting = Meeting.objects.get(title="Htmx check-in")
     assert saved["HX-Redirect"] == meeting.get_absolute_url()
+
+
+def minutes_post(**action):
+    """The minutes form with one action row (title, owner, due_date) filled."""
+    return {"minutes": "Notes", "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0",
+            **{f"actions-0-{name}": value for name, value in action.items()}}
+
+
+def test_minutes_of_an_internal_meeting_give_actions_to_its_own_people_only(world, login):
+    """Acme's internal prep is invisible to Contoso: Bob cannot own an action from it. Nor
+    can Vera (a viewer), who could not move it along."""
+    shared = schedule(world)
+    internal = schedule(world, title="Acme prep", attendees=[world.alice], is_internal=True)
+    client = login(world.alice)
+
+    def owners(meeting):
+        form = client.get(meeting.get_absolute_url()).context["action_formset"].forms[0]
+        return set(form.fields["owner"].queryset)
+
+    assert owners(shared) == {world.alice, world.bob}
+    assert owners(internal) == {world.alice}
+    url = reverse("governance:meeting_minutes", args=[world.acme_contoso.pk, internal.pk])
+    response = client.post(url, minutes_post(title="Tell Contoso", owner=world.bob.pk,
+                                             due_date="2026-03-09"))
+    assert response.status_code == 400
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record_minutes(actor=world.alice, meeting=internal, minutes="Notes",
+                                        actions=[{"title": "Tell Contoso", "owner": world.bob,
+                                                  "due_date": datetime.date(2026, 3, 9)}])
+    assert "own organization" in str(error.value.message_dict["owner"])
+    internal.refresh_from_db()
+    assert internal.minutes == "" and not ActionItem.objects.filter(title="Tell Contoso").exists()
+
+
+def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
+    """Bob in New York, weekly at 21:00 from Monday 4 May until Monday 25 May: four
+    meetings, though the last one starts on 26 May in UTC."""
+    world.bob.time_zone = "America/New_York"
+    world.bob.save()
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    response = login(world.bob).post(url, {
+        "title": "Evening sync", "kind": "weekly_check_in", "starts_at": "2026-05-04T21:00",
+        "duration_minutes": 30, "attendees": [world.alice.pk, world.bob.pk],
+        "recurrence": "weekly", "repeat_until": "2026-05-25"})
+    assert response.status_code == 302, response.context["form"].errors
+    series = Meeting.objects.filter(title="Evening sync").order_by("starts_at")
+    assert [m.starts_at.astimezone(NEW_YORK).day for m in series] == [4, 11, 18, 25]
+    assert series.last().starts_at == at(2026, 5, 26, 1)
+
+
+def test_a_meeting_is_held_and_minuted_only_once_it_has_started(world, login):
+    future = schedule(world, title="Next QBR", starts_at=at(2099, 1, 5, 9))
+    with pytest.raises(ValidationError) as error:
+        services.meeting_transition(actor=world.alice, meeting=future, status="held")
+    assert "once it has started" in str(error.value.message_dict["status"])
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record_minutes(actor=world.alice, meeting=future, minutes="Early")
+    assert "Mon 5 Jan 2099, 09:00 UTC" in str(error.value.message_dict["minutes"])
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    assert api.post(f"/api/v1/meetings/{future.pk}/transition/", {"status": "held"},
+                    format="json").status_code == 400
+    assert api.post(f"/api/v1/meetings/{future.pk}/minutes/", {"minutes": "Early"},
+                    format="json").status_code == 400
+    future.refresh_from_db()
+    assert future.status == "scheduled" and future.minutes == ""
+    page = login(world.alice).get(future.get_absolute_url())
+    assert set(page.context["transitions"]) == {"cancelled"}  # no "Mark held" yet
+    assert "Record minutes" not in page.content.decode()
+    started = schedule(world, title="Just started",
+                       starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    services.meeting_record_minutes(actor=world.alice, meeting=started, minutes="Underway")
+    started.refresh_from_db()
+    assert started.status == "held"
+
+
+def test_a_held_meeting_keeps_its_time(world, login):
+    meeting = schedule(world)
+    services.meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Done")
+    for name, value in (("starts_at", at(2099, 1, 5, 9)), ("duration_minutes", 15)):
+        with pytest.raises(ValidationError) as error:
+            services.meeting_update(actor=world.alice, meeting=meeting, **{name: value})
+        assert "held" in str(error.value.message_dict[name])
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    moved = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"starts_at": "2099-01-05T09:00:00Z"},
+                      format="json")
+    assert moved.status_code == 400 and "starts_at" in moved.json()
+    # The edit dialog shows the time without offering to change it; the rest still edits.
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    client = login(world.alice)
+    form = client.get(edit).context["form"]
+    assert form.fields["starts_at"].disabled and form.fields["duration_minutes"].disabled
+    response = client.post(edit, {"title": "Minuted check-in", "kind": "weekly_check_in",
+                                  "starts_at": "2099-01-05T09:00", "duration_minutes": 15,
+                                  "attendees": [world.alice.pk, world.bob.pk]})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Minuted check-in"
+    assert (meeting.starts_at, meeting.duration_minutes) == (at(2026, 3, 2, 14), 60)
+
+
+def test_a_meeting_lasts_from_five_minutes_to_a_day(world, login):
+    url = reverse("governance:meeting_create", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    for minutes in (0, 4, 24 * 60 + 1):
+        response = client.post(url, {"title": "Blink", "kind": "weekly_check_in",
+                                     "starts_at": "2026-05-05T09:00", "recurrence": "none",
+                                     "duration_minutes": minutes})
+        assert "duration_minutes" in response.context["form"].errors
+        response = api.post("/api/v1/meetings/", {
+            "partnership": world.acme_contoso.pk, "title": "Blink", "kind": "weekly_check_in",
+            "starts_at": "2026-05-05T09:00:00Z", "duration_minutes": minutes}, format="json")
+        assert response.status_code == 400 and "duration_minutes" in response.json()
+        with pytest.raises(ValidationError) as error:
+            schedule(world, title="Blink", duration_minutes=minutes)
+        assert "duration_minutes" in error.value.message_dict
+    assert not Meeting.objects.filter(title="Blink").exists()
+    assert schedule(world, title="Stand-up", duration_minutes=5).ends_at == at(2026, 3, 2, 14, 5)
+
+
+def test_editing_a_meeting_keeps_an_attendee_who_has_since_left(world):
+    """Bob leaves the partnership after being invited. Alice can still rename the meeting
+    (he stays on it, as he was invited), but cannot invite anyone without a seat."""
+    meeting = schedule(world)
+    Membership.objects.filter(partnership=world.acme_contoso, user=world.bob).delete()
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    renamed = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "Renamed"},
+                        format="json")
+    assert renamed.status_code == 200, renamed.json()
+    services.meeting_update(actor=world.alice, meeting=meeting, location="Room 2",
+                            attendees=[world.alice, world.bob])
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.location) == ("Renamed", "Room 2")
+    assert set(meeting.attendees.all()) == {world.alice, world.bob}
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(actor=world.alice, meeting=meeting,
+                                attendees=[world.alice, world.bob, world.dave])
+    assert "members of this partnership" in str(error.value.message_dict["attendees"])
+    with pytest.raises(ValidationError) as error:  # internal: every attendee is checked
+        services.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    assert "own organization" in str(error.value.message_dict["attendees"])
+
+
+def test_meeting_notifications_say_the_time_in_utc_and_mean_it(world, login):
+    """Alice works in Zurich: the 16:30 she types is 15:30 UTC, and the notice says so."""
+    meeting = schedule(world, starts_at=at(2026, 12, 8, 15))
+    note = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    assert note.body == "Tue 8 Dec 2026, 15:00 UTC."
+    edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
+    login(world.alice).post(edit, {"title": "Weekly check-in", "kind": "weekly_check_in",
+                                   "starts_at": "2026-12-08T16:30", "duration_minutes": 60,
+                                   "attendees": [world.alice.pk, world.bob.pk]})
+    note = Notification.objects.get(recipient=world.bob, title="Meeting changed: Weekly "
+                                                              "check-in")
+    assert note.body == "Tue 8 Dec 2026, 15:30 UTC."
