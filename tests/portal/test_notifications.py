@@ -384,3 +384,14 @@ def test_two_workers_at_once_send_each_digest_once(world_committed, settings):
     assert sorted(results) in ([0, 2], [1, 1])
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world_committed.alice.email, world_committed.bob.email])
+
+
+def test_the_bell_is_never_cached_and_varies_by_cookie(world, login):
+    """The poll leaves the session's expiry alone, but a shared cache must still not hand
+    Bob's count to someone else."""
+    response = login(world.bob).get(reverse("portal:notification_bell"),
+                                    HTTP_HX_REQUEST="true")
+    assert "sessionid" not in response.cookies  # still passive
+    assert "Cookie" in response["Vary"]
+    assert {"private", "no-store", "no-cache"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")}
