@@ -172,8 +172,9 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lockstep <no-reply@lockstep.example>")
 
 # --- Notifications ------------------------------------------------------------------------
-# Local hour (in each person's zone) from which their daily digest is sent.
-NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+# Local hour (in each person's zone) from which their daily digest is sent; 0–23, since an
+# hour the clock never shows would mean no digest ever.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0, maximum=23)
 # How often an open page asks for the unread count of the bell (seconds).
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=1)
 
