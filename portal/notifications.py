@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Delivery, Kind, Notification, NotificationPreference
@@ -34,9 +33,7 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
     ids = {user.pk for user in recipients if user is not None}
     if actor is not None:
         ids.discard(actor.pk)
-    may_see = Q(memberships__partnership=partnership) | Q(
-        is_org_admin=True, organization_id__in=[partnership.sponsor_id, partnership.cdmo_id])
-    people = User.objects.filter(may_see, pk__in=ids, is_active=True).distinct()
+    people = User.objects.who_may_see(partnership).filter(pk__in=ids, is_active=True)
     if record is not None and getattr(record, "is_internal", False):
         people = people.filter(organization_id=record.author_organization_id)
     choices = dict(NotificationPreference.objects.filter(user__in=people, kind=kind)

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from governance import services as governance_services
 from partnership import services as partnership_services
-from partnership.models import Membership
+from partnership.models import Membership, Partnership, User
 from portal import notifications
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 from portal.tasks import send_daily_digests, send_notification_emails_task
@@ -395,3 +395,18 @@ def test_the_bell_is_never_cached_and_varies_by_cookie(world, login):
     assert "Cookie" in response["Vary"]
     assert {"private", "no-store", "no-cache"} <= {
         part.strip() for part in response["Cache-Control"].split(",")}
+
+
+# --- Who is told: the one scoping rule, read from the partnership's side ----------------------
+
+def test_who_may_see_a_partnership_is_the_scoping_rule_read_backwards(world):
+    people = list(User.objects.all())
+    for partnership in Partnership.objects.all():
+        assert set(User.objects.who_may_see(partnership)) == {
+            person for person in people
+            if Partnership.objects.visible_to(person).filter(pk=partnership.pk).exists()}
+    told = notifications.notify(
+        recipients=[world.olga, world.carol, world.dave, world.oscar, world.bob],
+        kind=Kind.PRIORITY_CHANGED, partnership=world.acme_contoso, title="Told", url="/")
+    assert {n.recipient for n in told} == {world.olga, world.bob}  # admin without a seat too
+
