@@ -143,7 +143,7 @@ def _notify_attendees(*, actor: User, meeting: Meeting, kind: str, title: str,
                       body: str = "") -> None:
     notify(recipients=meeting.attendees.all(), kind=kind, partnership=meeting.partnership,
            title=title, url=meeting.get_absolute_url(), body=body, actor=actor,
-           record=meeting)
+           record=meeting, when=meeting.starts_at)
 
 
 @transaction.atomic
@@ -174,11 +174,10 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
             meeting.series = first
             meeting.save(update_fields=["series"])
         meeting.attendees.set(attendees)
-    repeats = f" and {len(starts) - 1} more ({first.get_recurrence_display().lower()})" \
-        if len(starts) > 1 else ""
+    repeats = f"The first of a series: {len(starts) - 1} more follow " \
+        f"({first.get_recurrence_display().lower()})." if len(starts) > 1 else ""
     _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
-                      title=f"Meeting scheduled: {first.title}",
-                      body=f"{first.starts_at:%d %b %Y %H:%M} UTC{repeats}.")
+                      title=f"Meeting scheduled: {first.title}", body=repeats)
     return first
 
 
@@ -199,8 +198,7 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     if attendees is not None:
         meeting.attendees.set(attendees)
     _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
-                      title=f"Meeting changed: {meeting.title}",
-                      body=f"{meeting.starts_at:%d %b %Y %H:%M} UTC.")
+                      title=f"Meeting changed: {meeting.title}")
     return meeting
 
 

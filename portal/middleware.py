@@ -1,11 +1,10 @@
 """Request middleware shared by every app."""
 
-import zoneinfo
-
-from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+
+from portal.zones import user_zone
 
 
 class UserTimeZoneMiddleware:
@@ -15,12 +14,7 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user and user.is_authenticated else ""
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(name or settings.DEFAULT_USER_TIME_ZONE))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        timezone.activate(user_zone(getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:
