@@ -7,11 +7,13 @@ import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import (
     ActionItem,
+    ActionItemOverdueReminder,
     CalendarFeed,
     Decision,
     Meeting,
@@ -29,6 +31,7 @@ from partnership.models import Membership, Partnership, User
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
+from portal.zones import user_zone
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
                       "meeting", "request", "decision")
@@ -68,6 +71,36 @@ def action_item_transition(*, actor: User, item: ActionItem, status: str) -> Act
     item.completed_at = timezone.now() if status in ActionItem.CLOSED else None
     item.save(update_fields=["status", "completed_at", "updated_at"])
     return item
+
+
+def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Tell the owner of each open action, once, that it is overdue: when the day after its
+    due date has begun in the owner's own zone (what their My work page says too). The
+    reminder row's unique key (action, due date) is claimed in the same savepoint as the
+    notification, so a second run, a second worker or a run after a crash tells nobody
+    twice; a due date moved and passed again reminds again. Returns how many were told."""
+    now = now or timezone.now()
+    reminded = ActionItemOverdueReminder.objects.filter(action=OuterRef("pk"),
+                                                        due_date=OuterRef("due_date"))
+    # No zone is more than 14 hours ahead of UTC: nothing due later can be overdue anywhere.
+    latest_today = (now + datetime.timedelta(hours=14)).date()
+    candidates = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+        due_date__lt=latest_today).exclude(Exists(reminded)).select_related(
+        "owner", "partnership").order_by("pk")
+    told = 0
+    for item in candidates:
+        if item.due_date >= now.astimezone(user_zone(item.owner)).date():
+            continue
+        with transaction.atomic():
+            _, created = ActionItemOverdueReminder.objects.get_or_create(
+                action=item, due_date=item.due_date)
+            if created:
+                notify(recipients=[item.owner], kind=Kind.ACTION_OVERDUE,
+                       partnership=item.partnership, title=f"Action overdue: {item.title}",
+                       url=item.get_absolute_url(), body=f"It was due {item.due_date:%d %b %Y}.",
+                       record=item)
+                told += 1
+    return told
 
 
 # --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------

@@ -119,6 +119,10 @@ CELERY_BEAT_SCHEDULE = {
     "open-quarterly-survey": {"task": "governance.tasks.open_quarterly_survey",
                               "schedule": 86400.0},
     "remind-risk-reviews": {"task": "governance.tasks.remind_risk_reviews", "schedule": 86400.0},
+    # Hourly, so each owner hears soon after midnight in their own zone; idempotent (a
+    # unique key per action and due date).
+    "remind-overdue-actions": {"task": "governance.tasks.remind_overdue_actions",
+                               "schedule": 3600.0},
     # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
     "notify-late-requests": {"task": "governance.tasks.notify_late_requests", "schedule": 900.0},
 }
