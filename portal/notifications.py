@@ -190,6 +190,10 @@ def notification_email_send(*, notification_id: int) -> bool:
     scoped = Notification.objects.visible_to(recipient) if recipient.is_active \
         else Notification.objects.none()
     with transaction.atomic():
+        # The claim filters this one table only (visible_to adds a subquery, no join): with a
+        # join (recipient__is_active, say) Django writes `id IN (SELECT … JOIN …)`, which
+        # PostgreSQL does not re-check against a row another worker has just claimed, and
+        # both would send. Hence is_active is checked above, on the row already loaded.
         if not scoped.filter(pk=notification.pk, emailed_at__isnull=True).update(
                 emailed_at=now):
             Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(

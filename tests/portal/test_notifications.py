@@ -476,6 +476,38 @@ def test_a_worker_killed_while_sending_leaves_the_email_pending(world):
     assert send_notification_emails_task(notification_ids=[notification.pk]) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_task_and_the_sweep_at_once_send_one_email(world_committed):
+    """Two workers on the same notification (the queued task and the sweep): the second
+    waits on the first one's claim and then finds it sent."""
+    import threading
+    import time
+
+    assign(world_committed)
+    notification = Notification.objects.get(recipient=world_committed.bob,
+                                            title__contains="stability")
+    send_messages, start, results = EmailBackend.send_messages, threading.Barrier(2), []
+
+    def slow(self, messages):
+        time.sleep(0.5)  # a slow mail server: the other worker arrives meanwhile
+        return send_messages(self, messages)
+
+    def run():
+        try:
+            start.wait()
+            results.append(send_notification_emails_task(notification_ids=[notification.pk]))
+        finally:
+            connection.close()
+
+    with mock.patch.object(EmailBackend, "send_messages", slow):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(results) == [0, 1] and len(mail.outbox) == 1
+
+
 def test_the_sweep_sends_what_a_lost_task_never_did(world):
     now = timezone.now()
     for title, age in (("Lost task", notifications.EMAIL_SWEEP_AFTER),
