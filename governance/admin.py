@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from governance.models import (
     ActionItem,
+    ActionItemOverdueReminder,
     CalendarFeed,
     Decision,
     Meeting,
@@ -159,3 +160,9 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 class RiskReviewReminderAdmin(admin.ModelAdmin):
     list_display = ["risk", "review_date", "created_at"]
     list_select_related = ["risk"]
+
+
+@admin.register(ActionItemOverdueReminder)
+class ActionItemOverdueReminderAdmin(admin.ModelAdmin):
+    list_display = ["action", "due_date", "created_at"]
+    list_select_related = ["action"]

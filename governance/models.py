@@ -672,6 +672,22 @@ class RiskReviewReminder(models.Model):
         return f"Review reminder for {self.risk} on {self.review_date}"
 
 
+class ActionItemOverdueReminder(models.Model):
+    """One 'your action is overdue' per action and due date: the job tells the owner once,
+    and again only when a new due date passes too (DESIGN §4)."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "due_date"],
+                                               name="action_one_overdue_reminder_per_due_date")]
+
+    def __str__(self) -> str:
+        return f"Overdue reminder for {self.action} due {self.due_date}"
+
+
 class RequestStep(models.Model):
     """One step of a request's workflow (sent, acknowledged, queried …): who, when, and the
     words that came with it. The timeline of the request detail page."""

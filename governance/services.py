@@ -7,11 +7,13 @@ import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from governance.models import (
     ActionItem,
+    ActionItemOverdueReminder,
     CalendarFeed,
     Decision,
     Meeting,
@@ -29,6 +31,7 @@ from partnership.models import Membership, Partnership, User
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
+from portal.zones import user_zone
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
                       "meeting", "request", "decision")
@@ -70,6 +73,36 @@ def action_item_transition(*, actor: User, item: ActionItem, status: str) -> Act
     item.completed_at = timezone.now() if status in ActionItem.CLOSED else None
     item.save(update_fields=["status", "completed_at", "updated_at"])
     return item
+
+
+def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Tell the owner of each open action, once, that it is overdue: when the day after its
+    due date has begun in the owner's own zone (what their My work page says too). The
+    reminder row's unique key (action, due date) is claimed in the same savepoint as the
+    notification, so a second run, a second worker or a run after a crash tells nobody
+    twice; a due date moved and passed again reminds again. Returns how many were told."""
+    now = now or timezone.now()
+    reminded = ActionItemOverdueReminder.objects.filter(action=OuterRef("pk"),
+                                                        due_date=OuterRef("due_date"))
+    # No zone is more than 14 hours ahead of UTC: nothing due later can be overdue anywhere.
+    latest_today = (now + datetime.timedelta(hours=14)).date()
+    candidates = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+        due_date__lt=latest_today).exclude(Exists(reminded)).select_related(
+        "owner", "partnership").order_by("pk")
+    told = 0
+    for item in candidates:
+        if item.due_date >= now.astimezone(user_zone(item.owner)).date():
+            continue
+        with transaction.atomic():
+            _, created = ActionItemOverdueReminder.objects.get_or_create(
+                action=item, due_date=item.due_date)
+            if created:
+                notify(recipients=[item.owner], kind=Kind.ACTION_OVERDUE,
+                       partnership=item.partnership, title=f"Action overdue: {item.title}",
+                       url=item.get_absolute_url(), body=f"It was due {item.due_date:%d %b %Y}.",
+                       record=item)
+                told += 1
+    return told
 
 
 # --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
@@ -137,10 +170,11 @@ def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
     return attendees
 
 
-def _utc_label(moment: datetime.datetime) -> str:
-    """"Tue 8 Dec 2026, 15:00 UTC": a meeting's time in a notification, said in UTC and
-    saying so, whatever zone the value in hand happens to be in."""
-    return f"{dateformat.format(moment.astimezone(datetime.UTC), 'D j M Y, H:i')} UTC"
+def _local_label(moment: datetime.datetime) -> str:
+    """"Tue 8 Dec 2026, 15:00 (Europe/Zurich)": a time in a message to the person acting,
+    in their zone (the one the request activated), naming it."""
+    local = timezone.localtime(moment)
+    return f"{dateformat.format(local, 'D j M Y, H:i')} ({timezone.get_current_timezone_name()})"
 
 
 def _zone_of(user: User) -> zoneinfo.ZoneInfo:
@@ -154,7 +188,7 @@ def _notify_attendees(*, actor: User, meeting: Meeting, kind: str, title: str,
                       body: str = "") -> None:
     notify(recipients=meeting.attendees.all(), kind=kind, partnership=meeting.partnership,
            title=title, url=meeting.get_absolute_url(), body=body, actor=actor,
-           record=meeting)
+           record=meeting, when=meeting.starts_at)
 
 
 @transaction.atomic
@@ -185,11 +219,10 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
             meeting.series = first
             meeting.save(update_fields=["series"])
         meeting.attendees.set(attendees)
-    repeats = f" and {len(starts) - 1} more ({first.get_recurrence_display().lower()})" \
-        if len(starts) > 1 else ""
+    repeats = f"The first of a series: {len(starts) - 1} more follow " \
+        f"({first.get_recurrence_display().lower()})." if len(starts) > 1 else ""
     _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
-                      title=f"Meeting scheduled: {first.title}",
-                      body=f"{_utc_label(first.starts_at)}{repeats}.")
+                      title=f"Meeting scheduled: {first.title}", body=repeats)
     return first
 
 
@@ -216,14 +249,13 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     if attendees is not None:
         meeting.attendees.set(attendees)
     _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
-                      title=f"Meeting changed: {meeting.title}",
-                      body=f"{_utc_label(meeting.starts_at)}.")
+                      title=f"Meeting changed: {meeting.title}")
     return meeting
 
 
 def _require_started(meeting: Meeting, field: str) -> None:
     if not meeting.has_started():
-        raise ValidationError({field: f"The meeting starts {_utc_label(meeting.starts_at)}: "
+        raise ValidationError({field: f"The meeting starts {_local_label(meeting.starts_at)}: "
                                       "it is marked held and minuted once it has started."})
 
 

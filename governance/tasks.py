@@ -23,6 +23,13 @@ def remind_risk_reviews() -> int:
 
 
 @shared_task
+def remind_overdue_actions() -> int:
+    """Hourly: tell each owner once when their open action becomes overdue (the day after
+    the due date has begun in the owner's zone, hence hourly), once per due date."""
+    return services.action_overdue_reminders_send()
+
+
+@shared_task
 def notify_late_requests() -> int:
     """Every 15 minutes: tell the receiving party's leads of each request not acknowledged
     in the agreed time, once per request and acknowledgement window (claimed in the

@@ -89,6 +89,15 @@ class UserManager(BaseUserManager):
             condition |= Q(organization_id=user.organization_id)
         return self.filter(condition)
 
+    def who_may_see(self, partnership) -> models.QuerySet:
+        """The people for whom `partnership` is in Partnership.objects.visible_to(person):
+        the same rule of DESIGN §2 read from the partnership's side (its members, and the
+        admins of its two organizations), for whoever must tell people about its records."""
+        return self.filter(
+            Q(pk__in=Membership.objects.filter(partnership=partnership).values("user_id"))
+            | Q(is_org_admin=True,
+                organization_id__in=[partnership.sponsor_id, partnership.cdmo_id]))
+
 
 class User(AbstractUser):
     """A person; logs in with their e-mail address and belongs to one organization."""

@@ -10,7 +10,7 @@ from portal.models import Notification, NotificationPreference
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "partnership", "kind", "delivery", "created_at",
                     "read_at", "emailed_at"]
-    list_filter = ["kind", "delivery", "partnership"]
+    list_filter = ["kind", "delivery", "email_skipped", "partnership"]
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient", "partnership__sponsor", "partnership__cdmo"]
     date_hierarchy = "created_at"

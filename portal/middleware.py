@@ -1,10 +1,10 @@
 """Request middleware shared by every app."""
 
-import zoneinfo
-
-from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from portal.zones import user_zone
 
 
 class UserTimeZoneMiddleware:
@@ -14,12 +14,7 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user and user.is_authenticated else ""
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(name or settings.DEFAULT_USER_TIME_ZONE))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        timezone.activate(user_zone(getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:
@@ -30,11 +25,16 @@ class SessionMiddleware(DjangoSessionMiddleware):
     """Django's, except that a request marked `passive_session` (the bell's poll) does not
     push the session's expiry forward: with SESSION_SAVE_EVERY_REQUEST, a tab left open
     would otherwise keep its session alive for ever, defeating the inactivity timeout of
-    DESIGN §5. A passive request that changed the session is saved as usual."""
+    DESIGN §5. A passive request that changed the session is saved as usual.
+
+    Only the save is skipped: a response that read the session still says `Vary: Cookie`,
+    so no shared cache hands one person's unread count to another."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
         if getattr(request, "passive_session", False) and session is not None \
                 and not session.modified:
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)

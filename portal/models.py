@@ -65,6 +65,10 @@ class Notification(models.Model):
         null=True, blank=True,
         help_text="The record it is about, so that hiding the record (making it internal) "
                   "takes its notifications back from the other party.")
+    event_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the thing it is about happens (a meeting's start), if it has a time: "
+                  "stored in UTC, shown to each recipient in their own zone.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=12, choices=Delivery.choices,
@@ -72,12 +76,20 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Set once by the job that sends it (alone or "
                                                 "in a digest), so it is never sent twice.")
+    email_skipped = models.BooleanField(
+        default=False,
+        help_text="Set with emailed_at when its e-mail was dropped, not sent: by its turn "
+                  "the recipient was deactivated or had lost the seat, so it is never mailed "
+                  "later (not even if the seat comes back).")
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at", "created_at"]),
+                   # The bell's list: one person's, newest first (Meta.ordering).
+                   models.Index(fields=["recipient", "-created_at", "-id"],
+                                name="notification_newest_first"),
                    models.Index(fields=["delivery", "emailed_at"]),
                    models.Index(fields=["record_type", "record_id"])]
 

@@ -23,7 +23,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "partnership", "partnership_name", "kind", "title", "body", "url",
-                  "actor", "actor_name", "created_at", "read_at", "delivery"]
+                  "actor", "actor_name", "event_at", "created_at", "read_at", "delivery"]
         read_only_fields = fields
 
 

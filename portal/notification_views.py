@@ -14,7 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 from django_htmx.http import trigger_client_event
 
@@ -35,12 +37,14 @@ from portal.views import ServiceFormView
 CHANGED_EVENT = "notifications-changed"
 
 
+@method_decorator(never_cache, name="dispatch")
 class NotificationBellView(TemplateView):
     """The bell of the top bar with its unread count; polled by htmx, one COUNT query.
 
     The poll is not activity: it leaves the session's expiry alone (passive_session, see
     portal.middleware.SessionMiddleware), and once the session has expired it answers 204
-    (htmx swaps nothing) instead of swapping the login page into the top bar."""
+    (htmx swaps nothing) instead of swapping the login page into the top bar. The count is
+    one person's: never cached, by the browser or by anything in between (private)."""
 
     template_name = "portal/notification_bell.html"
 

@@ -111,11 +111,18 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 3600.0},
     # Hourly, so each person's digest leaves soon after the digest hour in their own zone.
     "send-daily-digests": {"task": "portal.tasks.send_daily_digests", "schedule": 3600.0},
+    # Immediate e-mails whose queued task never ran or failed (portal.notifications).
+    "sweep-notification-emails": {
+        "task": "portal.tasks.sweep_notification_emails", "schedule": 300.0},
     # Daily; both are idempotent (a unique key per person / risk), so a restart that runs
     # them again early notifies nobody twice.
     "open-quarterly-survey": {"task": "governance.tasks.open_quarterly_survey",
                               "schedule": 86400.0},
     "remind-risk-reviews": {"task": "governance.tasks.remind_risk_reviews", "schedule": 86400.0},
+    # Hourly, so each owner hears soon after midnight in their own zone; idempotent (a
+    # unique key per action and due date).
+    "remind-overdue-actions": {"task": "governance.tasks.remind_overdue_actions",
+                               "schedule": 3600.0},
     # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
     "notify-late-requests": {"task": "governance.tasks.notify_late_requests", "schedule": 900.0},
 }
@@ -168,12 +175,17 @@ if _email_url.startswith("filemail://"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = _email_url.removeprefix("filemail://")
 else:
-    vars().update(dj_email_url.parse(_email_url))
+    # A hung mail server must not hold a notification's claim (a row lock, see
+    # portal.notifications) for ever: 30 seconds unless EMAIL_URL says ?timeout=N.
+    _email = dj_email_url.parse(_email_url)
+    _email["EMAIL_TIMEOUT"] = _email["EMAIL_TIMEOUT"] or 30
+    vars().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lockstep <no-reply@lockstep.example>")
 
 # --- Notifications ------------------------------------------------------------------------
-# Local hour (in each person's zone) from which their daily digest is sent.
-NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+# Local hour (in each person's zone) from which their daily digest is sent; 0–23, since an
+# hour the clock never shows would mean no digest ever.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0, maximum=23)
 # How often an open page asks for the unread count of the bell (seconds).
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=1)
 

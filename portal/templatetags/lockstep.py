@@ -1,7 +1,7 @@
 """Template helpers used across the portal's pages."""
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 register = template.Library()
 
@@ -31,3 +31,13 @@ def local_time(site):
 @register.simple_tag
 def now_in_zone():
     return timezone.localtime()
+
+
+@register.filter
+def zoned(moment):
+    """A moment in the active zone with the zone named, 'Tue 2 Jun 2026, 23:00 (Asia/Tokyo)':
+    the viewer's zone on a page, the recipient's in an e-mail (the jobs activate it)."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{dateformat.format(local, 'D j M Y, H:i')} ({timezone.get_current_timezone_name()})"

@@ -1,13 +1,16 @@
 """The bell and search in two browsers (Playwright, Debian's Chromium, the demo world).
 
 Nora (Northwind, sponsor) gives Mei (Meridian, CDMO) an action in the existing dialog; Mei's
-bell counts it without a reload, she clicks through to the action and the count drops. Hana
-(Helix, a competitor served by the same CDMO) sees no notification and finds nothing of it.
+bell counts it without a reload, she clicks through to the action and the count drops, and
+the e-mail reaches her through the real worker. Hana (Helix, a competitor served by the same
+CDMO) sees no notification, gets no e-mail and finds nothing of it.
 """
 
 import re
+import time
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -38,7 +41,21 @@ def unread(page) -> int:
     return int(match.group(1)) if match else -1
 
 
-def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(browser, demo):
+def mails_about(title: str, *, wait: float = 10.0) -> list:
+    """E-mails whose subject names `title`, once the worker has sent at least one."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = [message for message in mail.outbox if title in message.subject]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(
+        browser, demo, celery_worker):
+    """`celery_worker` after `demo`: the e-mail task that notify() queues when Nora's action
+    commits in the live server runs on a real worker (in this process, so the test's mail
+    outbox collects what it sends)."""
     mei = browser.new_context().new_page()
     log_in(mei, demo, "mei@meridian.example")
     expect(mei.locator("#bell")).to_have_attribute("aria-label", re.compile(r"\d+ unread"))
@@ -89,3 +106,7 @@ def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(bro
     expect(hana.locator("#results")).to_contain_text("Nothing in your partnerships matches")
     expect(hana.get_by_text(TITLE)).to_have_count(0)
     assert "Northwind" not in hana.content()
+
+    # The e-mail went to Mei, once, and nothing at all to Hana.
+    assert [message.to for message in mails_about(TITLE)] == [["mei@meridian.example"]]
+    assert not [message for message in mail.outbox if "hana@helix.example" in message.to]

@@ -56,3 +56,28 @@ def test_admin_lists_every_model_for_operators(admin_client):
         assert admin.site.is_registered(model)
         url = f"/admin/partnership/{model._meta.model_name}/"
         assert admin_client.get(url).status_code == 200
+
+
+def test_integers_with_an_upper_bound(monkeypatch):
+    monkeypatch.setenv("HOUR", "23")
+    assert env_int("HOUR", 7, minimum=0, maximum=23) == 23
+    monkeypatch.setenv("HOUR", "24")
+    with pytest.raises(ImproperlyConfigured, match="HOUR must be at most 23, not 24"):
+        env_int("HOUR", 7, minimum=0, maximum=23)
+
+
+def test_a_digest_hour_the_clock_never_shows_stops_the_start():
+    """24 would mean no digest ever, silently: the settings refuse it at start-up."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "NOTIFICATION_DIGEST_HOUR": "24",
+           "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",  # parsed, never connected
+           "REDIS_URL": "redis://127.0.0.1:1/0"}
+    started = subprocess.run([sys.executable, "-c", "import portal.settings"], env=env,
+                             cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "NOTIFICATION_DIGEST_HOUR must be at most 23, not 24" in started.stderr

@@ -5,19 +5,28 @@ still sit in its partnership; foreign ids answer 404 on every door.
 """
 
 import datetime
+import smtplib
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services as governance_services
 from partnership import services as partnership_services
-from partnership.models import Membership
+from partnership.models import Membership, Partnership, User
 from portal import notifications
 from portal.models import Delivery, Kind, Notification, NotificationPreference
-from portal.tasks import send_daily_digests, send_notification_emails_task
+from portal.tasks import (
+    send_daily_digests,
+    send_notification_emails_task,
+    sweep_notification_emails,
+)
 
 TODAY = timezone.localdate()
 
@@ -384,3 +393,261 @@ def test_two_workers_at_once_send_each_digest_once(world_committed, settings):
     assert sorted(results) in ([0, 2], [1, 1])
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world_committed.alice.email, world_committed.bob.email])
+
+
+def test_the_bell_is_never_cached_and_varies_by_cookie(world, login):
+    """The poll leaves the session's expiry alone, but a shared cache must still not hand
+    Bob's count to someone else."""
+    response = login(world.bob).get(reverse("portal:notification_bell"),
+                                    HTTP_HX_REQUEST="true")
+    assert "sessionid" not in response.cookies  # still passive
+    assert "Cookie" in response["Vary"]
+    assert {"private", "no-store", "no-cache"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")}
+
+
+# --- Who is told: the one scoping rule, read from the partnership's side ----------------------
+
+def test_who_may_see_a_partnership_is_the_scoping_rule_read_backwards(world):
+    people = list(User.objects.all())
+    for partnership in Partnership.objects.all():
+        assert set(User.objects.who_may_see(partnership)) == {
+            person for person in people
+            if Partnership.objects.visible_to(person).filter(pk=partnership.pk).exists()}
+    told = notifications.notify(
+        recipients=[world.olga, world.carol, world.dave, world.oscar, world.bob],
+        kind=Kind.PRIORITY_CHANGED, partnership=world.acme_contoso, title="Told", url="/")
+    assert {n.recipient for n in told} == {world.olga, world.bob}  # admin without a seat too
+
+# --- Delivery that survives failures: at least once, never twice once sent ------------------
+
+@pytest.fixture
+def refused():
+    """E-mail addresses the (test) mail server refuses: add one and sending to it raises, as
+    SMTP does; clear the set and the server takes everything again."""
+    addresses: set[str] = set()
+    send_messages = EmailBackend.send_messages
+
+    def refusing(self, messages):
+        for message in messages:
+            if addresses & set(message.to):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"Mailbox busy")})
+        return send_messages(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refusing):
+        yield addresses
+
+
+def for_alice(world, title):
+    return governance_services.action_item_create(
+        actor=world.bob, partnership=world.acme_contoso, title=title, owner=world.alice,
+        due_date=TODAY)
+
+
+def test_a_failed_send_stays_pending_while_the_rest_go_and_a_rerun_sends_it_once(
+        world, refused, caplog):
+    assign(world, title="For Bob")
+    for_alice(world, "For Alice")
+    bobs = Notification.objects.get(recipient=world.bob, title__contains="For Bob")
+    alices = Notification.objects.get(recipient=world.alice, title__contains="For Alice")
+    refused.add(world.bob.email)
+    assert send_notification_emails_task(notification_ids=[bobs.pk, alices.pk]) == 1
+    assert [m.to for m in mail.outbox] == [[world.alice.email]]
+    bobs.refresh_from_db()
+    assert bobs.emailed_at is None and f"E-mail of notification {bobs.pk} failed" in caplog.text
+    refused.clear()
+    assert send_notification_emails_task(notification_ids=[bobs.pk, alices.pk]) == 1
+    assert send_notification_emails_task(notification_ids=[bobs.pk, alices.pk]) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.alice.email, world.bob.email])
+
+
+def test_a_worker_killed_while_sending_leaves_the_email_pending(world):
+    assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+
+    def killed(self, messages):
+        raise SystemExit("worker shut down")
+
+    with mock.patch.object(EmailBackend, "send_messages", killed), \
+            pytest.raises(SystemExit):
+        send_notification_emails_task(notification_ids=[notification.pk])
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    assert send_notification_emails_task(notification_ids=[notification.pk]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_task_and_the_sweep_at_once_send_one_email(world_committed):
+    """Two workers on the same notification (the queued task and the sweep): the second
+    waits on the first one's claim and then finds it sent."""
+    import threading
+    import time
+
+    assign(world_committed)
+    notification = Notification.objects.get(recipient=world_committed.bob,
+                                            title__contains="stability")
+    send_messages, start, results = EmailBackend.send_messages, threading.Barrier(2), []
+
+    def slow(self, messages):
+        time.sleep(0.5)  # a slow mail server: the other worker arrives meanwhile
+        return send_messages(self, messages)
+
+    def run():
+        try:
+            start.wait()
+            results.append(send_notification_emails_task(notification_ids=[notification.pk]))
+        finally:
+            connection.close()
+
+    with mock.patch.object(EmailBackend, "send_messages", slow):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(results) == [0, 1] and len(mail.outbox) == 1
+
+
+def test_the_sweep_sends_what_a_lost_task_never_did(world):
+    now = timezone.now()
+    for title, age in (("Lost task", notifications.EMAIL_SWEEP_AFTER),
+                       ("Just now", datetime.timedelta(minutes=1)),
+                       ("Long ago", notifications.EMAIL_GIVE_UP_AFTER)):
+        assign(world, title=title)
+        Notification.objects.filter(title__contains=title).update(
+            created_at=now - age - datetime.timedelta(seconds=1))
+    lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
+    governance_services.action_item_create(actor=lena, partnership=world.acme_labcorp,
+                                           title="Seat gone", owner=world.alice,
+                                           due_date=TODAY)
+    gone = Notification.objects.get(title__contains="Seat gone")
+    Notification.objects.filter(pk=gone.pk).update(created_at=now - datetime.timedelta(hours=1))
+    Membership.objects.filter(user=world.alice, partnership=world.acme_labcorp).delete()
+    assert sweep_notification_emails() == 1
+    assert [m.subject for m in mail.outbox] == ["[Lockstep] Action for you: Lost task"]
+    gone.refresh_from_db()
+    assert gone.email_skipped and gone.emailed_at is not None  # never tried again
+    assert notifications.notification_emails_pending() == []
+    assert sweep_notification_emails() == 0
+
+
+def test_beat_sweeps_unsent_emails_every_five_minutes(settings):
+    schedule = {entry["task"]: entry["schedule"]
+                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["portal.tasks.sweep_notification_emails"] == 300.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_keeps_the_write_and_the_sweep_mails_it_later(world_committed, login):
+    """The e-mail task is queued after commit: with the broker down, the action is saved,
+    the page answers as usual (no 500) and the sweep sends the e-mail when it runs."""
+    from kombu.exceptions import OperationalError
+
+    world = world_committed
+    down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(send_notification_emails_task, "delay", side_effect=down) as delay:
+        response = login(world.alice).post(
+            reverse("governance:actionitem_create", args=[world.acme_contoso.pk]),
+            {"title": "Broker down", "owner": world.bob.pk, "priority": "high",
+             "due_date": (TODAY + datetime.timedelta(days=3)).isoformat()})
+    assert delay.called and response.status_code == 302
+    pending = Notification.objects.get(recipient=world.bob, title__contains="Broker down")
+    assert pending.emailed_at is None and not mail.outbox
+    Notification.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - notifications.EMAIL_SWEEP_AFTER)
+    assert sweep_notification_emails() == 1 and mail.outbox[0].to == [world.bob.email]
+
+
+def test_a_title_with_a_newline_is_mailed_on_one_subject_line(world):
+    assign(world, title="Check the\nstability   data")
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    assert send_notification_emails_task(notification_ids=[notification.pk]) == 1
+    assert mail.outbox[0].subject == "[Lockstep] Action for you: Check the stability data"
+
+
+def test_one_email_never_loads_the_recipients_other_notifications(
+        world, django_assert_max_num_queries):
+    for n in range(5):
+        assign(world, title=f"Action {n}")
+    target = Notification.objects.get(recipient=world.bob, title__endswith="Action 2")
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(4):
+        assert send_notification_emails_task(notification_ids=[target.pk]) == 1
+    reads = [q["sql"] for q in queries.captured_queries if '"portal_notification"' in q["sql"]]
+    assert reads and all(f'"portal_notification"."id" = {target.pk}' in sql for sql in reads)
+
+
+def test_a_deactivated_person_gets_no_email_and_it_is_not_retried(world):
+    assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    world.bob.is_active = False
+    world.bob.save()
+    assert send_notification_emails_task(notification_ids=[notification.pk]) == 0
+    assert not mail.outbox
+    notification.refresh_from_db()
+    assert notification.email_skipped and notification.emailed_at is not None
+
+
+def test_a_failed_digest_is_retried_next_run_and_the_others_go(world, settings, refused):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    _digest_world(world)
+    refused.add(world.bob.email)
+    assert send_daily_digests() == 1
+    assert [m.to for m in mail.outbox] == [[world.alice.email]]
+    assert Notification.objects.filter(recipient=world.bob, delivery=Delivery.DAILY_DIGEST,
+                                       emailed_at__isnull=True).count() == 2
+    refused.clear()
+    assert send_daily_digests() == 1
+    assert send_daily_digests() == 0
+    assert "Digest one" in mail.outbox[1].body
+
+
+def test_a_digest_of_a_partnership_left_is_never_sent_even_when_the_seat_returns(
+        world, settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    notifications.notification_preferences_update(
+        actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
+    lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
+    governance_services.action_item_create(actor=lena, partnership=world.acme_labcorp,
+                                           title="For Alice in Labcorp", owner=world.alice,
+                                           due_date=TODAY)
+    seat = Membership.objects.get(user=world.alice, partnership=world.acme_labcorp)
+    seat.delete()
+    assert send_daily_digests() == 0
+    stale = Notification.objects.get(title__contains="in Labcorp")
+    assert stale.email_skipped and stale.emailed_at is not None
+    assert world.alice not in notifications.digest_recipients()  # not looked at every hour
+    for_alice(world, "For Alice in Contoso")  # skipping was no digest: today's still goes
+    assert send_daily_digests() == 1
+    assert "in Contoso" in mail.outbox[0].body and "Labcorp" not in mail.outbox[0].body
+    Membership.objects.create(user=world.alice, partnership=world.acme_labcorp, role=seat.role)
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert notifications.digest_claim(user=world.alice, now=tomorrow) == []
+
+
+# --- Times in the recipient's zone (DESIGN §8) ------------------------------------------------
+
+def test_a_meeting_time_reads_in_each_recipients_own_zone(world, login, settings):
+    world.bob.time_zone = "Asia/Tokyo"
+    world.bob.save()
+    world.alice.time_zone = "America/New_York"
+    world.alice.save()
+    notifications.notification_preferences_update(
+        actor=world.alice, choices={Kind.MEETING_SCHEDULED: Delivery.DAILY_DIGEST})
+    starts = datetime.datetime(2026, 6, 2, 14, tzinfo=datetime.UTC)
+    meeting = governance_services.meeting_create(
+        actor=world.alice, partnership=world.acme_contoso, title="QBR", kind="business_review",
+        starts_at=starts, attendees=[world.alice, world.bob])
+    governance_services.meeting_update(actor=world.bob, meeting=meeting, title="QBR (moved)")
+    bobs = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    assert bobs.event_at == starts and "UTC" not in bobs.body
+    tokyo = "Tue 2 Jun 2026, 23:00 (Asia/Tokyo)"
+    assert tokyo in login(world.bob).get(reverse("portal:notification_list")).content.decode()
+    assert send_notification_emails_task(notification_ids=[bobs.pk]) == 1
+    assert tokyo in mail.outbox[0].body and tokyo in mail.outbox[0].alternatives[0][0]
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+    assert notifications.digest_send(user=world.alice)
+    new_york = "Tue 2 Jun 2026, 10:00 (America/New_York)"
+    assert new_york in mail.outbox[1].body and new_york in mail.outbox[1].alternatives[0][0]
+    row = api(world.bob).get(f"/api/v1/notifications/{bobs.pk}/").json()
+    assert datetime.datetime.fromisoformat(row["event_at"]) == starts
+
