@@ -238,7 +238,4 @@ class RequestFilter(django_filters.FilterSet):
         return queryset
 
     def by_late(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                               acknowledge_by__lt=timezone.now())
+        return queryset.late() if value else queryset

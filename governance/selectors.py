@@ -18,7 +18,7 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.models import Organization, Partnership, Site, User
+from partnership.models import Milestone, Organization, Partnership, Site, User
 
 
 def action_item_list(*, user: User, partnership: Partnership | None = None
@@ -234,6 +234,13 @@ def request_links(*, user: User, request: Request) -> dict:
             "relays": list(visible.filter(relayed_from=request).order_by("pk"))}
 
 
+def request_milestone_choices(*, user: User, partnership: Partnership
+                              ) -> QuerySet[Milestone]:
+    """The tech-transfer milestones a request of the partnership may wait on."""
+    return Milestone.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "tech_transfer")
+
+
 def request_timeline(*, user: User, request: Request) -> QuerySet[RequestStep]:
     return RequestStep.objects.visible_to(user).filter(request=request).select_related(
         "actor__organization")
@@ -433,12 +440,10 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
             .order_by("due_date", "pk")[:COCKPIT_ROWS]),
         "overdue_actions": list(open_actions.filter(due_date__lt=today)
                                 .order_by("due_date", "pk")[:COCKPIT_ROWS]),
-        "overdue_requests": list(requests.filter(
-            Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
-              committed_date__lt=today)
-            | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                acknowledge_by__lt=now)).order_by("committed_date", "acknowledge_by", "pk")
-            [:COCKPIT_ROWS]),
+        "overdue_requests": list((requests.filter(
+            status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
+            committed_date__lt=today) | requests.late(now)).order_by(
+            "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS]),
         "meetings": list(meeting_list(user=user, partnership=partnership).filter(
             status=Meeting.Status.SCHEDULED, starts_at__gte=now).order_by("starts_at", "pk")
             [:COCKPIT_ROWS]),

@@ -26,6 +26,7 @@ from governance.models import (
 )
 from governance.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
+from partnership.selectors import party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
@@ -408,11 +409,6 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
 NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal")
 
 
-def _party_members(partnership: Partnership, organization_id: int):
-    return User.objects.filter(memberships__partnership=partnership,
-                               organization_id=organization_id)
-
-
 @transaction.atomic
 def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     """Post a strategic notice to the other party. Never internal: its point is that the
@@ -420,8 +416,8 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     fields = {**fields, "is_internal": False}
     notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
                                   fields=fields)
-    other = partnership.cdmo_id if notice.posting_party == "sponsor" else partnership.sponsor_id
-    notify(recipients=_party_members(partnership, other), kind=Kind.NOTICE_POSTED,
+    notify(recipients=party_people(partnership=partnership, party=notice.receiving_party),
+           kind=Kind.NOTICE_POSTED,
            partnership=partnership, title=f"Notice to acknowledge: {notice.title}",
            url=notice.get_absolute_url(), body=notice.get_kind_display(), actor=actor,
            record=notice)
@@ -474,9 +470,9 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
                        recipients=(), team: str = "") -> Recognition:
     """Thank people (members of the OTHER party) and/or a team of the other party."""
     party = _require_seat(actor, partnership)
-    other = partnership.cdmo_id if party == "sponsor" else partnership.sponsor_id
     recipients = list(recipients or ())
-    allowed = set(_party_members(partnership, other).values_list("pk", flat=True))
+    allowed = set(party_people(partnership=partnership, party=Partnership.other_party(party))
+                  .values_list("pk", flat=True))
     if any(person.pk not in allowed for person in recipients):
         raise ValidationError({"recipients": "Thank people of the other party who work in "
                                              "this partnership."})
@@ -561,14 +557,11 @@ REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assig
 REQUEST_EDIT_FIELDS = ("title", "description", "kind", "needed_by", "assignee")
 
 
-def _check_assignee(request: Request) -> None:
+def _check_assignee(request: Request, assignee: User | None) -> None:
     """Who answers must hold a seat in the partnership and be of the receiving party."""
-    if request.assignee_id is None:
-        return
-    receiving_org = request.partnership.sponsor_id if request.receiving_party == "sponsor" \
-        else request.partnership.cdmo_id
-    if request.assignee.organization_id != receiving_org or not Membership.objects.filter(
-            partnership_id=request.partnership_id, user_id=request.assignee_id).exists():
+    if assignee is not None and not party_people(
+            partnership=request.partnership, party=request.receiving_party).filter(
+            pk=assignee.pk).exists():
         raise ValidationError({"assignee": "Choose a member of the receiving party."})
 
 
@@ -579,16 +572,6 @@ def _set_request_milestones(request: Request, milestones) -> None:
     if any(m.partnership_id != request.partnership_id for m in milestones):
         raise ValidationError({"milestones": "Choose milestones of this partnership."})
     request.milestones.set(milestones)
-
-
-def _party_people(partnership: Partnership, party: str, *, roles=None):
-    """People of one party with a seat in the partnership (with one of `roles`, if given:
-    the role of THAT seat, so a lead elsewhere is not a lead here)."""
-    org_id = partnership.sponsor_id if party == "sponsor" else partnership.cdmo_id
-    seat = {"memberships__partnership": partnership}
-    if roles:
-        seat["memberships__role__in"] = roles
-    return User.objects.filter(organization_id=org_id, **seat).distinct()
 
 
 def _record_step(request: Request, step: str, actor: User, note: str = "") -> None:
@@ -631,11 +614,11 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     else:
         request.emergency_justification = ""
     request.full_clean()
-    _check_assignee(request)
+    _check_assignee(request, request.assignee)
     request.save()
     _set_request_milestones(request, milestones)
     _record_step(request, "send", actor)
-    notify(recipients=[*_party_people(partnership, request.receiving_party),
+    notify(recipients=[*party_people(partnership=partnership, party=request.receiving_party),
                        request.assignee],
            kind=Kind.REQUEST_RECEIVED, partnership=partnership,
            title=f"New {request.get_urgency_display().lower()} request: {request.title}",
@@ -667,7 +650,7 @@ def request_update(*, actor: User, request: Request, milestones=None, **fields) 
         if name in fields:
             setattr(request, name, fields[name])
     request.full_clean()
-    _check_assignee(request)
+    _check_assignee(request, request.assignee)
     request.save()
     _set_request_milestones(request, milestones)
     return request
@@ -688,7 +671,8 @@ def _take_step(*, actor: User, request: Request, step: str, note: str = "",
     _record_step(request, step, actor, note)
     recipients = [request.created_by, request.assignee]
     if request.side_of(actor) == "requester" and request.assignee is None:
-        recipients += list(_party_people(request.partnership, request.receiving_party))
+        recipients += list(party_people(partnership=request.partnership,
+                                        party=request.receiving_party))
     label = Request.STEPS[step][3]
     notify(recipients=recipients, kind=Kind.REQUEST_UPDATED, partnership=request.partnership,
            title=f"{request.title}: {request.get_status_display().lower()}",
@@ -720,7 +704,7 @@ def request_acknowledge(*, actor: User, request: Request,
                          note=f"Committed to {committed_date:%d %b %Y}.",
                          committed_date=committed_date, acknowledged_at=timezone.now(),
                          assignee=assignee or request.assignee)
-    _check_assignee(request)
+    _check_assignee(request, request.assignee)
     return request
 
 
@@ -804,8 +788,7 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
     UPDATE of `late_notified_at` in the same transaction as its notification, so a second
     run, or two workers at once, notify nobody twice. Returns how many were told."""
     now = now or timezone.now()
-    late = Request.objects.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                                  acknowledge_by__lt=now, late_notified_at__isnull=True)
+    late = Request.objects.late(now).filter(late_notified_at__isnull=True)
     told = 0
     for pk in late.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
@@ -814,8 +797,8 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
                     late_notified_at=now):
                 continue
             request = Request.objects.select_related("partnership").get(pk=pk)
-            leads = _party_people(request.partnership, request.receiving_party,
-                                  roles=[Membership.Role.LEAD])
+            leads = party_people(partnership=request.partnership,
+                                 party=request.receiving_party, roles=[Membership.Role.LEAD])
             notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",

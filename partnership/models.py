@@ -266,6 +266,14 @@ class Partnership(models.Model):
     def organizations(self) -> list[Organization]:
         return [self.sponsor, self.cdmo]
 
+    def organization_id_of(self, party: str) -> int:
+        """The id of the organization that is `party` ('sponsor' or 'cdmo') here."""
+        return self.sponsor_id if party == "sponsor" else self.cdmo_id
+
+    @staticmethod
+    def other_party(party: str) -> str:
+        return "cdmo" if party == "sponsor" else "sponsor"
+
     def role_of(self, user) -> str | None:
         """The user's role here; 'admin' for an organization admin without a seat."""
         role = (

@@ -176,6 +176,21 @@ def test_late_filter_and_badge(world, login):
     assert ">Late</span>" not in client.get(on_time.get_absolute_url()).content.decode()
 
 
+def test_the_late_query_and_the_late_badge_agree(world):
+    now = timezone.now()
+    sent, queried, acknowledged, on_the_dot = (send(world, title=t) for t in (
+        "Sent late", "Queried late", "Acknowledged late", "Due this very moment"))
+    services.request_query(actor=world.bob, request=queried, question="Which lot?")
+    services.request_acknowledge(actor=world.bob, request=acknowledged, committed_date=TODAY)
+    Request.objects.filter(pk__in=[sent.pk, queried.pk, acknowledged.pk]).update(
+        acknowledge_by=now - DAY)
+    Request.objects.filter(pk=on_the_dot.pk).update(acknowledge_by=now)
+    everything = Request.objects.filter(pk__in=[sent.pk, queried.pk, acknowledged.pk,
+                                                on_the_dot.pk])
+    assert {r.title for r in everything.late(now)} == \
+        {r.title for r in everything if r.is_acknowledgement_late(now)} == {"Sent late"}
+
+
 def test_late_job_tells_the_receiving_leads_once(world):
     notify_late_requests()  # the world's own old requests
     lou = UserFactory(first_name="Lou", organization=world.acme)  # a lead elsewhere only
