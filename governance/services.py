@@ -26,7 +26,7 @@ from governance.models import (
 )
 from governance.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
-from partnership.selectors import party_people
+from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
@@ -783,22 +783,21 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
 
 
 def request_notify_late(*, now: datetime.datetime | None = None) -> int:
-    """Tell the receiving party's leads, once per acknowledgement window, that a request
-    waits for acknowledgement past the agreed time. Each request is claimed by a conditional
-    UPDATE of `late_notified_at` in the same transaction as its notification, so a second
-    run, or two workers at once, notify nobody twice. Returns how many were told."""
+    """Tell the receiving party's leads (its writers, if it has no lead), once per
+    acknowledgement window, that a request waits for acknowledgement past the agreed time.
+    Each request is claimed by a conditional UPDATE of `late_notified_at` in the same
+    transaction as its notification, so a second run, or two workers at once, notify nobody
+    twice. The claim checks the late rule again: a request queried and answered since the
+    listing has a fresh window, which must not be used up now. Returns how many were told."""
     now = now or timezone.now()
-    late = Request.objects.late(now).filter(late_notified_at__isnull=True)
+    unclaimed = Request.objects.late(now).filter(late_notified_at__isnull=True)
     told = 0
-    for pk in late.order_by("pk").values_list("pk", flat=True):
+    for pk in unclaimed.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
-            if not Request.objects.filter(pk=pk, late_notified_at__isnull=True,
-                                          status=Request.Status.SENT).update(
-                    late_notified_at=now):
+            if not unclaimed.filter(pk=pk).update(late_notified_at=now):
                 continue
             request = Request.objects.select_related("partnership").get(pk=pk)
-            leads = party_people(partnership=request.partnership,
-                                 party=request.receiving_party, roles=[Membership.Role.LEAD])
+            leads = party_leads(partnership=request.partnership, party=request.receiving_party)
             notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",

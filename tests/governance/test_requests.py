@@ -208,6 +208,41 @@ def test_late_job_tells_the_receiving_leads_once(world):
         request.get_absolute_url(), carol_request.get_absolute_url()]).count() == 2
 
 
+def test_late_job_does_not_claim_a_request_answered_meanwhile(world, monkeypatch):
+    """A question and its answer between the job's listing and its claim give the receiver a
+    fresh window: the job must not report that request now, and must report it once the
+    fresh window runs out."""
+    notify_late_requests()  # the world's own old requests
+    first, second = send(world, actor=world.bob, title="First"), \
+        send(world, actor=world.bob, title="Second")
+    make_late(first)
+    make_late(second)
+    real_notify = services.notify
+
+    def notify_and_meanwhile_query_the_second(**kwargs):
+        if kwargs["kind"] == Kind.REQUEST_LATE and kwargs["record"] == first:
+            services.request_query(actor=world.alice, request=second, question="Which lot?")
+            services.request_answer(actor=world.bob, request=second, answer="Lot 7.")
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(services, "notify", notify_and_meanwhile_query_the_second)
+    assert notify_late_requests() == 1
+    second.refresh_from_db()
+    assert second.late_notified_at is None and not second.is_acknowledgement_late()
+    assert notified(Kind.REQUEST_LATE, second) == set()
+    make_late(second)
+    assert notify_late_requests() == 1
+    assert notified(Kind.REQUEST_LATE, second) == {"Alice"}
+
+
+def test_late_job_tells_the_seated_writers_of_a_party_without_a_lead(world):
+    notify_late_requests()  # the world's own old requests
+    request = send(world)  # Acme asks Contoso, which has no lead in Acme–Contoso
+    make_late(request)
+    assert notify_late_requests() == 1
+    assert notified(Kind.REQUEST_LATE, request) == {"Bob"}  # a member; never Olga (no seat)
+
+
 def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
     world = world_committed
     notify_late_requests()  # the world's own old requests
