@@ -1,6 +1,6 @@
 """API resources of the governance app, all scoped (DESIGN §2)."""
 
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -216,7 +216,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
     partnership = ScopedRelatedField(Partnership)
     assignee = ScopedRelatedField(User, required=False, allow_null=True)
-    milestones = ScopedRelatedField(Milestone, many=True, required=False)
+    milestones = ScopedRelatedField(Milestone, filters=Milestone.SHARED_LOOKUPS, many=True,
+                                    required=False)
     relayed_from = serializers.SerializerMethodField()
     relays = serializers.SerializerMethodField()
     is_acknowledgement_late = serializers.SerializerMethodField()
@@ -253,8 +254,12 @@ class RequestSerializer(serializers.ModelSerializer):
         return obj.is_acknowledgement_late()
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
         user = self.context["request"].user
+        # The milestones listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so).
+        prefetch_related_objects([instance], Prefetch(
+            "milestones", queryset=selectors.request_milestones(user=user)))
+        data = super().to_representation(instance)
         if instance.side_of(user) != "requester" and instance.over_emergency_budget and \
                 self._role(instance.partnership, user) != "steering":
             data["emergency_justification"] = ""  # the sender's and the steering's to read
@@ -328,8 +333,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = RequestFilter
 
     def get_queryset(self):
-        requests = selectors.request_list(user=self.request.user).prefetch_related(
-            "milestones")
+        requests = selectors.request_list(user=self.request.user).prefetch_related(Prefetch(
+            "milestones", queryset=selectors.request_milestones(user=self.request.user)))
         partnership = self.request.query_params.get("partnership", "")
         return requests.filter(partnership_id=partnership) if partnership.isdigit() \
             else requests

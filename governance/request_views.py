@@ -52,7 +52,7 @@ class RequestDetailView(RequestMixin, TemplateView):
             can_relay=can_write and selectors.relay_targets(user=user, request=record).exists(),
             timeline=selectors.request_timeline(user=user, request=record),
             links=selectors.request_links(user=user, request=record),
-            milestones=record.milestones.select_related("tech_transfer"),
+            milestones=selectors.request_milestones(user=user, request=record),
             sees_justification=self.role == "steering" or side == "requester",
             **kwargs)
 

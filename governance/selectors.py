@@ -236,9 +236,17 @@ def request_links(*, user: User, request: Request) -> dict:
 
 def request_milestone_choices(*, user: User, partnership: Partnership
                               ) -> QuerySet[Milestone]:
-    """The tech-transfer milestones a request of the partnership may wait on."""
-    return Milestone.objects.visible_to(user).filter(partnership=partnership).select_related(
-        "tech_transfer")
+    """The tech-transfer milestones a request of the partnership may wait on: those both
+    parties see (a request is read by the other party; an internal milestone is not)."""
+    return Milestone.objects.visible_to(user).filter(
+        partnership=partnership, **Milestone.SHARED_LOOKUPS).select_related("tech_transfer")
+
+
+def request_milestones(*, user: User, request: Request | None = None) -> QuerySet[Milestone]:
+    """The milestones waiting on `request` (on any request, for a prefetch) that the user
+    may see: whatever is linked, a milestone internal to the other party never shows."""
+    milestones = Milestone.objects.visible_to(user).select_related("tech_transfer")
+    return milestones.filter(requests=request) if request is not None else milestones
 
 
 def request_timeline(*, user: User, request: Request) -> QuerySet[RequestStep]:

@@ -25,7 +25,7 @@ from governance.models import (
     SurveyResponse,
 )
 from governance.selectors import emergency_usage
-from partnership.models import Membership, Partnership, User
+from partnership.models import Membership, Milestone, Partnership, User
 from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
@@ -566,11 +566,19 @@ def _check_assignee(request: Request, assignee: User | None) -> None:
 
 
 def _set_request_milestones(request: Request, milestones) -> None:
+    """A request is read by both parties, so it waits only on milestones both parties see:
+    never on one of a tech transfer (or program) internal to one of them."""
     if milestones is None:
         return
     milestones = list(milestones)
     if any(m.partnership_id != request.partnership_id for m in milestones):
         raise ValidationError({"milestones": "Choose milestones of this partnership."})
+    internal = Milestone.objects.filter(pk__in=[m.pk for m in milestones]).exclude(
+        **Milestone.SHARED_LOOKUPS)
+    if not request.is_internal and internal.exists():
+        raise ValidationError({"milestones": "A request is read by both parties: choose "
+                                             "milestones of tech transfers that are not "
+                                             "internal."})
     request.milestones.set(milestones)
 
 

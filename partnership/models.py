@@ -934,7 +934,12 @@ class TechTransfer(SharedRecord):
 
 
 class Milestone(models.Model):
-    INTERNAL_VIA = ("tech_transfer",)
+    # A milestone is as internal as its tech transfer, and as the transfer's program.
+    INTERNAL_VIA = ("tech_transfer", "tech_transfer__program")
+    #: Lookups of the milestones both parties may see, whoever asks (a shared record, such
+    #: as a formal request, may point only at those).
+    SHARED_LOOKUPS = {"tech_transfer__is_internal": False,
+                      "tech_transfer__program__is_internal": False}
 
     class Kind(models.TextChoices):
         TRANSFER_PACKAGE = "transfer_package", "Transfer package"

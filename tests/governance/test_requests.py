@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from governance import services
 from governance.models import Request
 from governance.tasks import notify_late_requests
-from partnership.models import Membership, Milestone, User
+from partnership.models import Membership, Milestone, TechTransfer, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 
@@ -425,6 +425,58 @@ def test_milestones_of_the_same_partnership_only(world, login):
     assert request.title not in login(world.carol).get(reverse(
         "partnership:techtransfer_detail", args=[world.globex_contoso.pk,
                                                  foreign.tech_transfer_id])).content.decode()
+
+
+@pytest.fixture
+def internal_milestones(world):
+    """Acme's milestones the CDMO must never see: one of an internal tech transfer, one of a
+    shared transfer of an internal program."""
+    site = world.contoso.sites.first()
+    secret = TechTransfer.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme, is_internal=True,
+        title="Secret dual-sourcing transfer", site=site, program=world.acme_program)
+    backup = TechTransfer.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme,
+        title="Backup plan transfer", site=site, program=world.acme_internal_program)
+    return [Milestone.objects.create(partnership=world.acme_contoso, tech_transfer=transfer,
+                                     kind="handover", position=5)
+            for transfer in (secret, backup)]
+
+
+def test_a_request_never_waits_on_an_internal_milestone(world, login, internal_milestones):
+    for milestone in internal_milestones:
+        with pytest.raises(ValidationError) as error:
+            send(world, milestones=[milestone])
+        assert "milestones" in error.value.message_dict
+    request = send(world, title="Shared one")
+    with pytest.raises(ValidationError):
+        services.request_update(actor=world.alice, request=request,
+                                milestones=internal_milestones[:1])
+    form = login(world.alice).get(reverse("governance:request_create",
+                                          args=[world.acme_contoso.pk])).content.decode()
+    assert "Acme–Contoso supply agreement transfer" in form  # a shared milestone is offered
+    assert "Secret dual-sourcing" not in form and "Backup plan transfer" not in form
+    answer = api(world.alice).post("/api/v1/requests/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "description": "Y",
+        "kind": "quote", "milestones": [internal_milestones[0].pk]}, format="json")
+    assert answer.status_code == 400 and "milestones" in answer.json()
+    assert not request.milestones.exists() and not Request.objects.filter(title="X").exists()
+
+
+def test_a_linked_internal_milestone_stays_hidden_from_the_other_party(
+        world, login, internal_milestones):
+    request = send(world, actor=world.bob, title="Older link")
+    request.milestones.add(*internal_milestones)  # linked before the rule, say
+    assert not Milestone.objects.visible_to(world.bob).filter(
+        pk__in=[m.pk for m in internal_milestones]).exists()
+    page = login(world.bob).get(request.get_absolute_url()).content.decode()
+    assert "Secret dual-sourcing" not in page and "Backup plan" not in page
+    for body in (api(world.bob).get(f"/api/v1/requests/{request.pk}/").json(),
+                 next(row for row in api(world.bob).get("/api/v1/requests/").json()["results"]
+                      if row["id"] == request.pk)):
+        assert not {m.pk for m in internal_milestones} & set(body["milestones"])
+    assert "Secret dual-sourcing" in login(world.alice).get(
+        request.get_absolute_url()).content.decode()  # Acme's own, Acme sees it
 
 
 # --- Pages ---------------------------------------------------------------------------------
