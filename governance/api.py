@@ -318,6 +318,7 @@ class RequestRelaySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Request.Kind.choices)
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices)
     needed_by = serializers.DateField(required=False, allow_null=True)
+    emergency_justification = serializers.CharField(required=False, allow_blank=True)
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -292,6 +292,10 @@ class RelayForm(forms.Form):
     kind = forms.ChoiceField(choices=Request.Kind.choices)
     urgency = forms.ChoiceField(choices=Request.Urgency.choices)
     needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    emergency_justification = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for an emergency once your monthly budget in the other "
+                  "partnership is used up; its steering committee members read it.")
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)

@@ -768,10 +768,12 @@ def request_cancel(*, actor: User, request: Request, reason: str = "") -> Reques
 @transaction.atomic
 def request_relay(*, actor: User, request: Request, target_partnership: Partnership,
                   title: str, description: str, urgency: str, kind: str,
-                  needed_by: datetime.date | None = None) -> Request:
+                  needed_by: datetime.date | None = None, emergency_justification: str = ""
+                  ) -> Request:
     """The sponsor relays a request into another of its partnerships (a manufacturing
     question to the testing lab). The new request carries only what the sponsor writes
     here; the link back is shown only to people who can see both (selectors.request_links).
+    An emergency counts against the sponsor's budget in the target partnership.
     """
     partnership = request.partnership
     if actor.organization_id != partnership.sponsor_id:
@@ -784,7 +786,7 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
                                                      "organization where you work."})
     relay = request_send(actor=actor, partnership=target_partnership, title=title,
                          description=description, urgency=urgency, kind=kind,
-                         needed_by=needed_by)
+                         needed_by=needed_by, emergency_justification=emergency_justification)
     relay.relayed_from = request
     relay.save(update_fields=["relayed_from"])
     return relay

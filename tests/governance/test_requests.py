@@ -411,6 +411,31 @@ def test_relay_only_by_the_sponsor_into_its_own_partnerships(world, login):
     assert response.status_code == 403 and not Request.objects.filter(title="T").exists()
 
 
+def test_an_emergency_relay_over_the_target_budget_takes_a_justification(world, login):
+    world.acme_labcorp.sponsor_emergency_budget = 0
+    world.acme_labcorp.save()
+    original = send(world, actor=world.bob, title="Is the column still available?")
+    url = reverse("governance:request_relay", args=[world.acme_contoso.pk, original.pk])
+    data = {"target_partnership": world.acme_labcorp.pk, "title": "Column availability",
+            "description": "Can you still get the validated column?", "kind": "information",
+            "urgency": "emergency"}
+    refused = login(world.alice).post(url, data)
+    assert refused.status_code == 200 and \
+        "emergency_justification" in refused.context["form"].errors
+    response = login(world.alice).post(url, {**data, "emergency_justification":
+                                             "The batch is on hold until we know."})
+    assert response.status_code == 302
+    relay = Request.objects.get(title="Column availability")
+    assert relay.over_emergency_budget and relay.emergency_justification.startswith("The batch")
+    endpoint = f"/api/v1/requests/{original.pk}/relay/"
+    data = {**data, "target_partnership": world.acme_labcorp.pk, "title": "Via the API"}
+    answer = api(world.alice).post(endpoint, data, format="json")
+    assert answer.status_code == 400 and "emergency_justification" in answer.json()
+    answer = api(world.alice).post(endpoint, {**data, "emergency_justification": "On hold."},
+                                   format="json")
+    assert answer.status_code == 201 and answer.json()["over_emergency_budget"]
+
+
 # --- Milestones ----------------------------------------------------------------------------
 
 def test_milestones_of_the_same_partnership_only(world, login):
