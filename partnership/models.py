@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -221,15 +221,24 @@ class Partnership(models.Model):
         default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
     negotiation_turnaround_threshold = models.PositiveIntegerField(
         default=10, help_text="Warn when a party's median answer takes longer (days).")
+    # Bounds of the request settings: acknowledging takes at least an hour and at most a
+    # quarter (longer is no agreed time at all, and overflows the dates); more than one
+    # emergency a day is no budget.
+    MAX_ACKNOWLEDGEMENT_HOURS = 24 * 90
+    MAX_EMERGENCY_BUDGET = 31
     acknowledgement_hours = models.PositiveIntegerField(
-        default=48, help_text="Hours the receiving party has to acknowledge a formal request.")
+        default=48, validators=[MinValueValidator(1),
+                                MaxValueValidator(MAX_ACKNOWLEDGEMENT_HOURS)],
+        help_text="Hours the receiving party has to acknowledge a formal request: from 1 to "
+                  f"{MAX_ACKNOWLEDGEMENT_HOURS} (90 days).")
     sponsor_emergency_budget = models.PositiveIntegerField(
-        default=2, help_text="Emergency requests the sponsor may send per month without a "
-                             "written justification.")
+        default=2, validators=[MaxValueValidator(MAX_EMERGENCY_BUDGET)],
+        help_text="Emergency requests the sponsor may send per calendar month (UTC) without a "
+                  f"written justification: from 0 to {MAX_EMERGENCY_BUDGET}.")
     cdmo_emergency_budget = models.PositiveIntegerField(
-        "CDMO emergency budget", default=2,
-        help_text="Emergency requests the CDMO may send per month without a written "
-                  "justification.")
+        "CDMO emergency budget", default=2, validators=[MaxValueValidator(MAX_EMERGENCY_BUDGET)],
+        help_text="Emergency requests the CDMO may send per calendar month (UTC) without a "
+                  f"written justification: from 0 to {MAX_EMERGENCY_BUDGET}.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnershipQuerySet.as_manager()

@@ -509,8 +509,6 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
     for name, value in requests.items():
         if value is not None:
             setattr(partnership, name, value)
-    if partnership.acknowledgement_hours < 1:
-        raise ValidationError({"acknowledgement_hours": "Allow at least one hour."})
     partnership.full_clean()
     partnership.save(update_fields=["negotiation_round_threshold",
                                     "negotiation_turnaround_threshold", *requests])

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from governance import services
 from governance.models import Request
 from governance.tasks import notify_late_requests
+from partnership import services as services_partnership
 from partnership.models import Membership, Milestone, TechTransfer, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
@@ -332,6 +333,38 @@ def test_leads_set_the_request_settings(world, login):
     answer = client.patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
                           {"cdmo_emergency_budget": 5}, format="json")
     assert answer.status_code == 200 and answer.json()["cdmo_emergency_budget"] == 5
+
+
+@pytest.mark.parametrize("field, value", [
+    ("acknowledgement_hours", 2_000_000_000), ("acknowledgement_hours", 24 * 90 + 1),
+    ("acknowledgement_hours", 0), ("sponsor_emergency_budget", 10_000),
+    ("cdmo_emergency_budget", 32)])
+def test_request_settings_out_of_bounds_are_field_errors(world, login, field, value):
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    page = login(world.alice).post(url, {"negotiation_round_threshold": 4,
+                                         "negotiation_turnaround_threshold": 10, field: value})
+    assert page.status_code == 200 and field in page.context["form"].errors
+    answer = api(world.alice).patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                                    {field: value}, format="json")
+    assert answer.status_code == 400 and field in answer.json()
+    with pytest.raises(ValidationError):
+        services_partnership.partnership_thresholds_set(
+            actor=world.alice, partnership=world.acme_contoso, negotiation_round_threshold=4,
+            negotiation_turnaround_threshold=10, **{field: value})
+    world.acme_contoso.refresh_from_db()
+    assert (world.acme_contoso.acknowledgement_hours, world.acme_contoso.
+            sponsor_emergency_budget, world.acme_contoso.cdmo_emergency_budget) == (48, 2, 2)
+    assert send(world).acknowledge_by - timezone.now() < datetime.timedelta(hours=49)
+
+
+def test_the_longest_acknowledgement_time_still_sends(world):
+    services_partnership.partnership_thresholds_set(
+        actor=world.alice, partnership=world.acme_contoso, negotiation_round_threshold=4,
+        negotiation_turnaround_threshold=10, acknowledgement_hours=24 * 90)
+    request = send(world)
+    assert request.acknowledge_by - request.sent_at == datetime.timedelta(days=90)
+    request = services.request_query(actor=world.bob, request=request, question="Which?")
+    services.request_answer(actor=world.alice, request=request, answer="Lot 7.")
 
 
 # --- Relay between partnerships of one sponsor ---------------------------------------------
