@@ -241,6 +241,17 @@ class Partnership(models.Model):
                   f"written justification: from 0 to {MAX_EMERGENCY_BUDGET}.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    #: The settings both parties agree (a lead of either side changes them and the other
+    #: side's leads are told), with the words the settings page and the notice use.
+    AGREED_SETTINGS = {
+        "negotiation_round_threshold": "Warn after this many negotiation rounds",
+        "negotiation_turnaround_threshold":
+            "Warn when a party's median answer takes more days than",
+        "acknowledgement_hours": "Hours to acknowledge a formal request",
+        "sponsor_emergency_budget": "Sponsor's emergency requests per month",
+        "cdmo_emergency_budget": "CDMO's emergency requests per month",
+    }
+
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:

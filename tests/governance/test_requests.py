@@ -335,6 +335,28 @@ def test_leads_set_the_request_settings(world, login):
     assert answer.status_code == 200 and answer.json()["cdmo_emergency_budget"] == 5
 
 
+def test_the_other_partys_leads_are_told_of_every_change_to_the_agreed_settings(world, login):
+    lou = UserFactory(first_name="Lou", organization=world.contoso)
+    MembershipFactory(partnership=world.acme_contoso, user=lou, role=Membership.Role.LEAD)
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    thresholds = {"negotiation_round_threshold": 4, "negotiation_turnaround_threshold": 10}
+    login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24,
+                                  "sponsor_emergency_budget": 3})
+    assert notified(Kind.PARTNERSHIP_SETTINGS) == {"Lou"}  # not Bob (a member), not Acme
+    body = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS).body
+    assert "Hours to acknowledge a formal request: 48 → 24" in body
+    assert "Sponsor's emergency requests per month: 2 → 3" in body and "CDMO's" not in body
+    login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24})  # no change
+    assert Notification.objects.filter(kind=Kind.PARTNERSHIP_SETTINGS).count() == 1
+    # Contoso's admin (no seat) changes its own budget: Acme's lead is told, its viewer not.
+    answer = api(world.olga).patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                                   {"cdmo_emergency_budget": 5}, format="json")
+    assert answer.status_code == 200
+    told = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS, recipient=world.alice)
+    assert "CDMO's emergency requests per month: 2 → 5" in told.body
+    assert told.url == url and "Olga" in told.title
+
+
 @pytest.mark.parametrize("field, value", [
     ("acknowledgement_hours", 2_000_000_000), ("acknowledgement_hours", 24 * 90 + 1),
     ("acknowledgement_hours", 0), ("sponsor_emergency_budget", 10_000),
