@@ -282,13 +282,14 @@ class ConfirmForm(forms.Form):
 
 
 class RelayForm(forms.Form):
-    """What the sponsor writes into the other partnership. Pre-filled with the original's
-    text so the sponsor edits it consciously: nothing crosses until they submit."""
+    """What the sponsor writes into the other partnership, in its own words: the form
+    starts without the original's text (shown beside it, read-only), so nothing of one
+    CDMO's crosses into the other partnership by a click."""
 
     target_partnership = forms.ModelChoiceField(queryset=None, label="Relay to")
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text="Remove what the other CDMO must not read.")
+                                  help_text="The other CDMO reads only what you write here.")
     kind = forms.ChoiceField(choices=Request.Kind.choices)
     urgency = forms.ChoiceField(choices=Request.Urgency.choices)
     needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -49,7 +49,8 @@ class RequestDetailView(RequestMixin, TemplateView):
             object=record, side=side,
             steps=record.steps_for(user) if can_write else {},
             can_edit=can_write and side == "requester" and record.status in Request.EDITABLE,
-            can_relay=can_write and selectors.relay_targets(user=user, request=record).exists(),
+            can_relay=can_write and record.is_open and selectors.relay_targets(
+                user=user, request=record).exists(),
             timeline=selectors.request_timeline(user=user, request=record),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),
@@ -168,14 +169,17 @@ class RequestRelayView(RequestFormMixin, RequestMixin, ServiceFormView):
                 "targets": selectors.relay_targets(user=self.request.user, request=self.record)}
 
     def get_initial(self):
+        """Choices only: the title and description start empty, since nothing of one
+        partnership is copied into the other unless the sponsor writes it. The original is
+        shown read-only beside the form to write from."""
         r = self.record
-        return {"title": r.title, "description": r.description, "kind": r.kind,
-                "urgency": r.urgency, "needed_by": r.needed_by}
+        return {"kind": r.kind, "urgency": r.urgency, "needed_by": r.needed_by}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.record, title="Relay to another partnership",
-            submit_label="Send in the other partnership", **kwargs)
+            submit_label="Send in the other partnership",
+            intro_template="governance/request_relay_original.html", **kwargs)
 
     def perform(self, form):
         return services.request_relay(actor=self.request.user, request=self.record,

@@ -779,6 +779,10 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
     if actor.organization_id != partnership.sponsor_id:
         raise PermissionDenied("Only the sponsor relays a request to another partnership.")
     require_writer(actor, partnership)
+    if not request.is_open:
+        raise ValidationError(f"A request that is {request.get_status_display().lower()} is "
+                              "no longer relayed; send a new request in the other "
+                              "partnership instead.")
     if target_partnership.pk == partnership.pk or \
             target_partnership.sponsor_id != partnership.sponsor_id or \
             not target_partnership.can_write(actor):

@@ -457,7 +457,6 @@ def test_relay_only_by_the_sponsor_into_its_own_partnerships(world, login):
                                           args=[world.acme_contoso.pk, original.pk]))
     text = form.content.decode()
     assert "Acme Pharma – Labcorp Testing" in text and "Globex" not in text
-    assert original.title in text  # pre-filled, for the sponsor to edit before sending
     assert login(world.bob).get(reverse("governance:request_relay", args=[
         world.acme_contoso.pk, original.pk])).status_code == 403  # the sponsor's to do
     response = login(world.bob).post(reverse("governance:request_relay", args=[
@@ -489,6 +488,51 @@ def test_an_emergency_relay_over_the_target_budget_takes_a_justification(world, 
     answer = api(world.alice).post(endpoint, {**data, "emergency_justification": "On hold."},
                                    format="json")
     assert answer.status_code == 201 and answer.json()["over_emergency_budget"]
+
+
+def test_the_relay_form_starts_empty_beside_the_original(world, login):
+    """Nothing of one partnership is copied into the other unless the sponsor writes it: the
+    original is shown read-only to write from, the new title and description start empty."""
+    original = send(world, actor=world.bob, title="Which column did you validate?",
+                    description="Contoso detail: supplier Zephyr.", kind="testing")
+    response = login(world.alice).get(reverse("governance:request_relay", args=[
+        world.acme_contoso.pk, original.pk]), HTTP_HX_REQUEST="true")
+    form = response.context["form"]
+    assert form["title"].value() in (None, "") and form["description"].value() in (None, "")
+    assert form["kind"].value() == "testing"  # a choice, not words of the CDMO's
+    page = response.content.decode()
+    original_block = page[page.index('id="relay-original"'):]
+    assert "Which column did you validate?" in original_block
+    assert "Contoso detail: supplier Zephyr." in original_block
+    assert 'value="Which column' not in page and "supplier Zephyr.</textarea>" not in page
+
+
+@pytest.mark.parametrize("close", ["cancel", "accept"])
+def test_a_closed_request_is_not_relayed(world, login, close):
+    original = send(world, actor=world.bob, title="Closed question")
+    if close == "cancel":
+        original = services.request_cancel(actor=world.bob, request=original)
+    else:
+        original = services.request_acknowledge(actor=world.alice, request=original,
+                                                committed_date=TODAY)
+        original = services.request_fulfil(actor=world.alice, request=original,
+                                           fulfilment_note="Answered.")
+        original = services.request_accept(actor=world.bob, request=original)
+    arguments = {"title": "Relayed late", "description": "D", "urgency": "normal",
+                 "kind": "information"}
+    with pytest.raises(ValidationError):
+        services.request_relay(actor=world.alice, request=original,
+                               target_partnership=world.acme_labcorp, **arguments)
+    url = reverse("governance:request_relay", args=[world.acme_contoso.pk, original.pk])
+    page = login(world.alice).post(url, {**arguments,
+                                         "target_partnership": world.acme_labcorp.pk})
+    assert page.status_code == 200 and page.context["form"].non_field_errors()
+    answer = api(world.alice).post(f"/api/v1/requests/{original.pk}/relay/", {
+        **arguments, "target_partnership": world.acme_labcorp.pk}, format="json")
+    assert answer.status_code == 400
+    assert not Request.objects.filter(title="Relayed late").exists()
+    assert "Relay to another partnership" not in login(world.alice).get(
+        original.get_absolute_url()).content.decode()
 
 
 # --- Milestones ----------------------------------------------------------------------------
