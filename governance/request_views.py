@@ -48,7 +48,7 @@ class RequestDetailView(RequestMixin, TemplateView):
         return super().get_context_data(
             object=record, side=side,
             steps=record.steps_for(user) if can_write else {},
-            can_edit=can_write and side == "requester" and record.status in Request.EDITABLE,
+            can_edit=can_write and record.editable_by(user),
             can_relay=can_write and record.is_open and selectors.relay_targets(
                 user=user, request=record).exists(),
             timeline=selectors.request_timeline(user=user, request=record),
@@ -89,7 +89,12 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
     form_class = forms.RequestForm
 
     def get_form_kwargs(self):
+        """Refused, on GET as on POST, to the receiving party and once the request is
+        committed to (like a viewer's write elsewhere: 403)."""
         user = self.request.user
+        if not self.record.editable_by(user):
+            raise PermissionDenied("Only the party that sent the request edits it, and only "
+                                   "until it is acknowledged.")
         return {**super().get_form_kwargs(), "instance": self.record, "editing": True,
                 "receivers": party_people(partnership=self.partnership,
                                           party=self.record.receiving_party, user=user),

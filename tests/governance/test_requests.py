@@ -647,6 +647,23 @@ def test_viewer_gets_403_on_writes_and_no_buttons(world, login):
         assert vera.post(url, {"committed_date": TODAY.isoformat()}).status_code == 403
 
 
+def test_the_edit_dialog_refuses_who_may_not_edit(world, login):
+    request = send(world)
+    url = reverse("governance:request_edit", args=[world.acme_contoso.pk, request.pk])
+    assert login(world.alice).get(url).status_code == 200
+    bob = login(world.bob)  # the receiving party
+    assert bob.get(url).status_code == 403
+    assert bob.get(url, HTTP_HX_REQUEST="true").status_code == 403
+    assert bob.post(url, {"title": "Mine", "kind": "document",
+                          "description": "x"}).status_code == 403
+    services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
+    assert login(world.alice).get(url).status_code == 403  # committed: no longer edited
+    assert login(world.alice).post(url, {"title": "Too late", "kind": "document",
+                                         "description": "x"}).status_code == 403
+    request.refresh_from_db()
+    assert request.title == "Send the CoA of lot 7"
+
+
 def test_list_filters_htmx_partial_and_bounded_queries(world, login,
                                                         django_assert_max_num_queries):
     for n in range(12):
