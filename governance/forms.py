@@ -237,7 +237,7 @@ class RequestForm(forms.ModelForm):
         elif usage is not None:
             used, budget = usage
             self.fields["urgency"].help_text = \
-                f"{used} of {budget} emergencies used this month by your party."
+                f"{used} of {budget} emergencies used this month (UTC) by your party."
             self.fields["emergency_justification"].help_text = (
                 "Required for an emergency once the monthly budget is used up; the steering "
                 "committee members of both parties read it.")

@@ -262,11 +262,14 @@ def month_start_utc(now: datetime.datetime | None = None) -> datetime.datetime:
 
 def emergency_usage(*, partnership: Partnership, now: datetime.datetime | None = None
                     ) -> dict[str, tuple[int, int]]:
-    """{party: (emergencies sent this month, monthly budget)} of one partnership. Cancelled
-    emergencies count too: they were sent, and the other party dropped everything."""
+    """{party: (emergencies sent in the calendar month (UTC) of `now`, monthly budget)} of
+    one partnership. Cancelled emergencies count too: they were sent, and the other party
+    dropped everything."""
+    start = month_start_utc(now)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
     counts = dict(Request.objects.filter(
         partnership=partnership, urgency=Request.Urgency.EMERGENCY,
-        sent_at__gte=month_start_utc(now)).values("requested_by_party").annotate(
+        sent_at__gte=start, sent_at__lt=end).values("requested_by_party").annotate(
         n=Count("pk")).values_list("requested_by_party", "n").order_by())
     return {"sponsor": (counts.get("sponsor", 0), partnership.sponsor_emergency_budget),
             "cdmo": (counts.get("cdmo", 0), partnership.cdmo_emergency_budget)}

@@ -3,6 +3,7 @@ acknowledgement and its job, the monthly emergency budget, relays between partne
 one sponsor (each CDMO sees only its own side), milestone links, pages and API."""
 
 import datetime
+import functools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import Request
+from governance.selectors import emergency_usage
 from governance.tasks import notify_late_requests
 from partnership import services as services_partnership
 from partnership.models import Membership, Milestone, TechTransfer, User
@@ -311,6 +313,24 @@ def test_last_months_emergencies_do_not_count(world):
     old = send(world, urgency="emergency")
     Request.objects.filter(pk=old.pk).update(sent_at=timezone.now() - 40 * DAY)
     assert not send(world, urgency="emergency").over_emergency_budget
+
+
+def test_emergencies_count_per_calendar_month_in_utc_and_the_page_says_so(world, login):
+    at = functools.partial(datetime.datetime, tzinfo=datetime.UTC)
+    for title, sent_at in (("End of November", at(2026, 11, 30, 23, 30)),
+                           ("Start of December", at(2026, 12, 1, 0, 30))):
+        request = send(world, urgency="emergency", title=title)
+        Request.objects.filter(pk=request.pk).update(sent_at=sent_at)
+    for now, used in ((at(2026, 11, 30, 23, 59), 1), (at(2026, 12, 1, 1, 0), 1),
+                      (at(2026, 12, 31, 23, 59), 1), (at(2027, 1, 1, 0, 0), 0)):
+        assert emergency_usage(partnership=world.acme_contoso, now=now)["sponsor"][0] == used
+    world.alice.time_zone = "America/New_York"  # where 1 Dec 00:30 UTC is still 30 Nov
+    world.alice.save()
+    client = login(world.alice)
+    page = client.get(reverse("governance:request_list", args=[world.acme_contoso.pk]))
+    assert "Emergencies this month (UTC):" in page.content.decode()
+    form = client.get(reverse("governance:request_create", args=[world.acme_contoso.pk]))
+    assert "emergencies used this month (UTC)" in form.content.decode()
 
 
 def test_leads_set_the_request_settings(world, login):
