@@ -704,6 +704,35 @@ def test_list_filters_htmx_partial_and_bounded_queries(world, login,
         client.get(url, {"page": 2})
 
 
+def test_urgency_sorts_by_severity_and_status_by_workflow(world, login):
+    for title, urgency in (("Sort normal", "normal"), ("Sort emergency", "emergency"),
+                           ("Sort urgent", "urgent")):
+        send(world, title=title, urgency=urgency)
+    queried, acknowledged, cancelled = (send(world, title=t) for t in (
+        "Sort queried", "Sort acknowledged", "Sort cancelled"))
+    services.request_query(actor=world.bob, request=queried, question="Which?")
+    services.request_acknowledge(actor=world.bob, request=acknowledged, committed_date=TODAY)
+    services.request_cancel(actor=world.alice, request=cancelled)
+    url = reverse("governance:request_list", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+
+    def order(ordering, among):
+        page = client.get(url, {"q": "Sort", "ordering": ordering}).content.decode()
+        listed = api(world.alice).get("/api/v1/requests/", {
+            "partnership": world.acme_contoso.pk, "q": "Sort", "ordering": ordering}).json()
+        in_api = [row["title"] for row in listed["results"] if row["title"] in among]
+        in_page = sorted(among, key=page.index)
+        assert in_page == in_api
+        return in_page
+
+    severity = ["Sort normal", "Sort urgent", "Sort emergency"]
+    assert order("urgency", severity) == severity
+    assert order("-urgency", severity) == severity[::-1]
+    workflow = ["Sort normal", "Sort queried", "Sort acknowledged", "Sort cancelled"]
+    assert order("status", workflow) == workflow
+    assert order("-status", workflow) == workflow[::-1]
+
+
 def test_foreign_request_is_404(world, login):
     request = send(world)
     assert login(world.carol).get(request.get_absolute_url()).status_code == 404
