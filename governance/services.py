@@ -700,7 +700,10 @@ def request_acknowledge(*, actor: User, request: Request,
                         committed_date: datetime.date | None, assignee: User | None = None
                         ) -> Request:
     """Accept the request with the date the receiver commits to. Whoever acknowledges
-    answers for it unless they name a colleague."""
+    answers for it unless they name a colleague. Everything is checked before the step is
+    taken, so a wrong assignee records and tells nothing."""
+    require_writer(actor, request.partnership)
+    request.check_step("acknowledge", actor)  # who may, first; again under the lock below
     if committed_date is None:
         raise ValidationError({"committed_date": "Commit to a date."})
     if committed_date < timezone.localdate():
@@ -708,12 +711,12 @@ def request_acknowledge(*, actor: User, request: Request,
     if assignee is None and request.assignee_id is None and Membership.objects.filter(
             partnership_id=request.partnership_id, user=actor).exists():
         assignee = actor  # an org admin without a seat answers for nothing by default
-    request = _take_step(actor=actor, request=request, step="acknowledge",
-                         note=f"Committed to {committed_date:%d %b %Y}.",
-                         committed_date=committed_date, acknowledged_at=timezone.now(),
-                         assignee=assignee or request.assignee)
-    _check_assignee(request, request.assignee)
-    return request
+    assignee = assignee or request.assignee
+    _check_assignee(request, assignee)
+    return _take_step(actor=actor, request=request, step="acknowledge",
+                      note=f"Committed to {committed_date:%d %b %Y}.",
+                      committed_date=committed_date, acknowledged_at=timezone.now(),
+                      assignee=assignee)
 
 
 @transaction.atomic

@@ -160,6 +160,20 @@ def test_assignee_must_be_of_the_receiving_party(world):
     assert send(world, assignee=world.bob).assignee == world.bob
 
 
+def test_acknowledging_with_a_wrong_assignee_takes_no_step(world, monkeypatch):
+    request = send(world)
+    told = []
+    monkeypatch.setattr(services, "notify", lambda **kwargs: told.append(kwargs))
+    for wrong in (world.vera, world.carol):  # the requester's own party; Contoso, no seat
+        with pytest.raises(ValidationError) as error:
+            services.request_acknowledge(actor=world.bob, request=request,
+                                         committed_date=TODAY, assignee=wrong)
+        assert "assignee" in error.value.message_dict
+    assert told == [] and request.steps.count() == 1
+    request.refresh_from_db()
+    assert request.status == "sent" and request.assignee is None
+
+
 # --- Late acknowledgement ------------------------------------------------------------------
 
 def make_late(request, hours=1):
