@@ -4,9 +4,11 @@ one sponsor (each CDMO sees only its own side), milestone links, pages and API."
 
 import datetime
 import functools
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -319,6 +321,36 @@ def test_emergency_over_budget_needs_a_justification_for_steering(world, login, 
     form = login(world.alice).get(reverse("governance:request_create",
                                           args=[world.acme_contoso.pk])).content.decode()
     assert "2 of 1 emergencies used this month" in form
+
+
+def test_two_emergencies_sent_at_once_cannot_both_fit_a_budget_of_one(world_committed):
+    """The partnership row lock of request_send: without it both senders count 0 used and
+    both emergencies pass without a justification."""
+    world = world_committed
+    world.acme_contoso.sponsor_emergency_budget = 1
+    world.acme_contoso.save()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def send_emergency(n):
+        try:
+            start.wait(timeout=10)
+            outcomes.append(send(world, urgency="emergency", title=f"Race {n}"))
+        except ValidationError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_emergency, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    sent = [o for o in outcomes if isinstance(o, Request)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(sent) == 1 and not sent[0].over_emergency_budget
+    assert len(refused) == 1 and "emergency_justification" in refused[0].message_dict
+    assert Request.objects.filter(title__startswith="Race").count() == 1
 
 
 def test_last_months_emergencies_do_not_count(world):
