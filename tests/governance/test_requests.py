@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import Request
-from governance.selectors import emergency_usage
+from governance.selectors import emergency_usage, month_start_utc
 from governance.tasks import notify_late_requests
 from partnership import services as services_partnership
 from partnership.models import Membership, Milestone, TechTransfer, User
@@ -377,6 +378,29 @@ def test_emergencies_count_per_calendar_month_in_utc_and_the_page_says_so(world,
     assert "Emergencies this month (UTC):" in page.content.decode()
     form = client.get(reverse("governance:request_create", args=[world.acme_contoso.pk]))
     assert "emergencies used this month (UTC)" in form.content.decode()
+
+
+@pytest.mark.parametrize("now", [datetime.datetime(2026, 12, 1, 0, 10, tzinfo=datetime.UTC),
+                                 datetime.datetime(2026, 12, 1, 1, 30, tzinfo=datetime.UTC),
+                                 datetime.datetime(2026, 12, 17, 12, 0, tzinfo=datetime.UTC)])
+def test_demo_emergencies_agree_with_the_months_budget_whenever_seeded(db, monkeypatch, now):
+    """Seeded in the first hours of a UTC month, the demo's emergencies of 'the last hours'
+    must not straddle two months while one keeps its over-budget badge."""
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    call_command("seed_demo", verbosity=0)
+    emergencies = Request.objects.filter(urgency="emergency").select_related("partnership")
+    assert emergencies.filter(over_emergency_budget=True).exists()
+    for request in emergencies:
+        party = request.requested_by_party
+        used, budget = emergency_usage(partnership=request.partnership, now=now)[party]
+        earlier = emergencies.filter(
+            partnership=request.partnership, requested_by_party=party,
+            sent_at__gte=month_start_utc(request.sent_at), sent_at__lt=request.sent_at)
+        assert request.over_emergency_budget == (earlier.count() >= budget), request.title
+        assert request.sent_at <= now
+        if request.over_emergency_budget:
+            assert used > budget and request.emergency_justification
+            assert request.sent_at >= month_start_utc(now)  # the page counts it this month
 
 
 def test_leads_set_the_request_settings(world, login):
