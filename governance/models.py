@@ -326,7 +326,7 @@ class Request(SharedRecord):
 
     @property
     def receiving_party(self) -> str:
-        return "cdmo" if self.requested_by_party == "sponsor" else "sponsor"
+        return Partnership.other_party(self.requested_by_party)
 
     def is_acknowledgement_late(self, now=None) -> bool:
         """Sent and not yet acknowledged after the agreed time (RequestQuerySet.late). A

@@ -521,8 +521,8 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
                for name, label in Partnership.AGREED_SETTINGS.items()
                if getattr(partnership, name) != before[name]]
     if changes:
-        notify(recipients=party_leads(partnership=partnership, party=Partnership.other_party(
-                   partnership.party_of(actor))),
+        other = Partnership.other_party(partnership.party_of(actor))
+        notify(recipients=party_leads(partnership=partnership, party=other),
                kind=Kind.PARTNERSHIP_SETTINGS, partnership=partnership,
                title=f"{actor} changed the partnership's agreed settings",
                url=reverse("partnership:partnership_settings", args=[partnership.pk]),
