@@ -1,6 +1,6 @@
 """API resources of the governance app, all scoped (DESIGN §2)."""
 
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +29,7 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.models import Milestone, Partnership, Site, User
+from partnership.models import Milestone, Partnership, Site, User, shared_lookups
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet, visible
 
@@ -223,7 +223,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
     partnership = ScopedRelatedField(Partnership)
     assignee = ScopedRelatedField(User, required=False, allow_null=True)
-    milestones = ScopedRelatedField(Milestone, many=True, required=False)
+    milestones = ScopedRelatedField(Milestone, filters=shared_lookups(Milestone), many=True,
+                                    required=False)
     relayed_from = serializers.SerializerMethodField()
     relays = serializers.SerializerMethodField()
     is_acknowledgement_late = serializers.SerializerMethodField()
@@ -260,8 +261,12 @@ class RequestSerializer(serializers.ModelSerializer):
         return obj.is_acknowledgement_late()
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
         user = self.context["request"].user
+        # The milestones listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so).
+        prefetch_related_objects([instance], Prefetch(
+            "milestones", queryset=selectors.request_milestones(user=user)))
+        data = super().to_representation(instance)
         if instance.side_of(user) != "requester" and instance.over_emergency_budget and \
                 self._role(instance.partnership, user) != "steering":
             data["emergency_justification"] = ""  # the sender's and the steering's to read
@@ -320,6 +325,7 @@ class RequestRelaySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Request.Kind.choices)
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices)
     needed_by = serializers.DateField(required=False, allow_null=True)
+    emergency_justification = serializers.CharField(required=False, allow_blank=True)
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -333,10 +339,13 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = Request
     serializer_class = RequestSerializer
     filterset_class = RequestFilter
+    # ?ordering= is the filter set's (the list page's: urgency by severity, status by the
+    # workflow); DRF's own OrderingFilter would re-sort those alphabetically.
+    ordering_fields: list[str] = []
 
     def get_queryset(self):
-        requests = selectors.request_list(user=self.request.user).prefetch_related(
-            "milestones")
+        requests = selectors.request_list(user=self.request.user).prefetch_related(Prefetch(
+            "milestones", queryset=selectors.request_milestones(user=self.request.user)))
         partnership = self.request.query_params.get("partnership", "")
         return requests.filter(partnership_id=partnership) if partnership.isdigit() \
             else requests

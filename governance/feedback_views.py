@@ -6,8 +6,9 @@ from django.views.generic import ListView, TemplateView
 
 from governance import selectors, services
 from governance.forms import RecognitionForm, SurveyForm
-from partnership.models import User
-from portal.tenancy import PartnershipMixin, visible
+from partnership.models import Partnership
+from partnership.selectors import party_people
+from portal.tenancy import PartnershipMixin
 from portal.views import ServiceFormView
 
 
@@ -25,9 +26,8 @@ class RecognitionCreateView(PartnershipMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         party = self.partnership.party_of(self.request.user)
-        other = self.partnership.cdmo_id if party == "sponsor" else self.partnership.sponsor_id
-        people = visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership, organization_id=other)
+        people = party_people(partnership=self.partnership,
+                              party=Partnership.other_party(party), user=self.request.user)
         return {**super().get_form_kwargs(), "people": people}
 
     def perform(self, form):

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from governance.models import ActionItem, Decision, Meeting, Notice, Request, Risk
@@ -210,6 +210,12 @@ class NoticeFilter(django_filters.FilterSet):
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------
 
+def _rank(field: str, values) -> Case:
+    """The position of `field`'s value in `values`: a sort key in the domain's order."""
+    return Case(*(When(**{field: value}, then=Value(index)) for index, value in
+                  enumerate(values)), default=Value(len(values)), output_field=IntegerField())
+
+
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=Request.Status.choices,
@@ -231,13 +237,20 @@ class RequestFilter(django_filters.FilterSet):
                  ("due_soon", f"Due in {COMING_UP_DAYS} days")])
     ordering = django_filters.OrderingFilter(
         fields=(("sent_at", "sent"), ("title", "title"), ("needed_by", "needed"),
-                ("acknowledge_by", "acknowledge_by"), ("status", "status"),
-                ("urgency", "urgency")),
+                ("acknowledge_by", "acknowledge_by"), ("status_rank", "status"),
+                ("urgency_rank", "urgency")),
     )
 
     class Meta:
         model = Request
         fields = ["q", "status", "kind", "urgency", "direction", "late", "over_budget"]
+
+    def filter_queryset(self, queryset):
+        """Urgency sorts by severity (normal, urgent, emergency) and status in the order of
+        the workflow (sent … accepted, cancelled), not alphabetically."""
+        return super().filter_queryset(queryset.annotate(
+            urgency_rank=_rank("urgency", Request.Urgency.values),
+            status_rank=_rank("status", Request.Status.values)))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
@@ -260,7 +273,4 @@ class RequestFilter(django_filters.FilterSet):
         return requests_due_soon(queryset) if value == "due_soon" else queryset
 
     def by_late(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                               acknowledge_by__lt=timezone.now())
+        return queryset.late() if value else queryset

@@ -245,7 +245,7 @@ class RequestForm(forms.ModelForm):
         elif usage is not None:
             used, budget = usage
             self.fields["urgency"].help_text = \
-                f"{used} of {budget} emergencies used this month by your party."
+                f"{used} of {budget} emergencies used this month (UTC) by your party."
             self.fields["emergency_justification"].help_text = (
                 "Required for an emergency once the monthly budget is used up; the steering "
                 "committee members of both parties read it.")
@@ -290,16 +290,21 @@ class ConfirmForm(forms.Form):
 
 
 class RelayForm(forms.Form):
-    """What the sponsor writes into the other partnership. Pre-filled with the original's
-    text so the sponsor edits it consciously: nothing crosses until they submit."""
+    """What the sponsor writes into the other partnership, in its own words: the form
+    starts without the original's text (shown beside it, read-only), so nothing of one
+    CDMO's crosses into the other partnership by a click."""
 
     target_partnership = forms.ModelChoiceField(queryset=None, label="Relay to")
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text="Remove what the other CDMO must not read.")
+                                  help_text="The other CDMO reads only what you write here.")
     kind = forms.ChoiceField(choices=Request.Kind.choices)
     urgency = forms.ChoiceField(choices=Request.Urgency.choices)
     needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    emergency_justification = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for an emergency once your monthly budget in the other "
+                  "partnership is used up; its steering committee members read it.")
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)

@@ -251,6 +251,14 @@ def _workflow_of_steps(steps: dict, statuses) -> Workflow:
                               if status in sources} for status in statuses})
 
 
+class RequestQuerySet(SharedQuerySet):
+    def late(self, now: datetime.datetime | None = None) -> "RequestQuerySet":
+        """Requests waiting for acknowledgement past the agreed time: the rule of
+        Request.is_acknowledgement_late, as a query (list filter, cockpit, late job)."""
+        return self.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
+                           acknowledge_by__lt=now or timezone.now())
+
+
 class Request(SharedRecord):
     """A formal ask from one party to the other. The receiver must acknowledge it (accept with
     a committed date, or send back a question) within the partnership's agreed time."""
@@ -339,6 +347,8 @@ class Request(SharedRecord):
     search_document = search_document_field("title", "description", "question", "answer",
                                             "fulfilment_note")
 
+    objects = RequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
@@ -353,18 +363,23 @@ class Request(SharedRecord):
 
     @property
     def receiving_party(self) -> str:
-        return "cdmo" if self.requested_by_party == "sponsor" else "sponsor"
+        return Partnership.other_party(self.requested_by_party)
 
     def is_acknowledgement_late(self, now=None) -> bool:
-        """Sent and not yet acknowledged after the agreed time. A queried request is not
-        late: the receiver has answered with a question, and the clock restarts when the
-        requester answers it."""
+        """Sent and not yet acknowledged after the agreed time (RequestQuerySet.late). A
+        queried request is not late: the receiver has answered with a question, and the
+        clock restarts when the requester answers it."""
         return self.status == self.Status.SENT and self.acknowledged_at is None and \
-            (now or timezone.now()) > self.acknowledge_by
+            self.acknowledge_by < (now or timezone.now())
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def editable_by(self, user) -> bool:
+        """Whether the user's party may still correct the request (writers only: views and
+        services check the role)."""
+        return self.side_of(user) == "requester" and self.status in self.EDITABLE
 
     def side_of(self, user) -> str | None:
         """'requester' or 'receiver' for a person of one of the two parties, else None."""

@@ -1,7 +1,6 @@
 """Pages of formal requests: list, detail with the steps the viewer's party may take, send,
 edit, each workflow step in a dialog, and the sponsor's relay into another partnership."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,22 +11,10 @@ from django.views.generic import TemplateView
 from governance import forms, selectors, services
 from governance.filters import RequestFilter
 from governance.models import Request
-from partnership.models import User
-from portal.tenancy import PartnershipMixin, visible
+from partnership.models import Partnership
+from partnership.selectors import party_people
+from portal.tenancy import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
-
-
-def _receivers(user, partnership, party: str):
-    """Members of `party` in the partnership, as the viewer may see them."""
-    org_id = partnership.sponsor_id if party == "sponsor" else partnership.cdmo_id
-    return visible(User, user).filter(memberships__partnership=partnership,
-                                      organization_id=org_id).distinct()
-
-
-def _milestones(user, partnership):
-    milestone = apps.get_model("partnership", "Milestone")
-    return visible(milestone, user).filter(partnership=partnership).select_related(
-        "tech_transfer")
 
 
 class RequestMixin(PartnershipMixin):
@@ -61,11 +48,12 @@ class RequestDetailView(RequestMixin, TemplateView):
         return super().get_context_data(
             object=record, side=side,
             steps=record.steps_for(user) if can_write else {},
-            can_edit=can_write and side == "requester" and record.status in Request.EDITABLE,
-            can_relay=can_write and selectors.relay_targets(user=user, request=record).exists(),
+            can_edit=can_write and record.editable_by(user),
+            can_relay=can_write and record.is_open and selectors.relay_targets(
+                user=user, request=record).exists(),
             timeline=selectors.request_timeline(user=user, request=record),
             links=selectors.request_links(user=user, request=record),
-            milestones=record.milestones.select_related("tech_transfer"),
+            milestones=selectors.request_milestones(user=user, request=record),
             sees_justification=self.role == "steering" or side == "requester",
             **kwargs)
 
@@ -83,12 +71,13 @@ class RequestCreateView(RequestFormMixin, PartnershipMixin, ServiceFormView):
     form_class = forms.RequestForm
 
     def get_form_kwargs(self):
-        party = self.partnership.party_of(self.request.user)
-        other = "cdmo" if party == "sponsor" else "sponsor"
+        user, party = self.request.user, self.partnership.party_of(self.request.user)
         usage = selectors.emergency_usage(partnership=self.partnership).get(party)
         return {**super().get_form_kwargs(),
-                "receivers": _receivers(self.request.user, self.partnership, other),
-                "milestones": _milestones(self.request.user, self.partnership),
+                "receivers": party_people(partnership=self.partnership,
+                                          party=Partnership.other_party(party), user=user),
+                "milestones": selectors.request_milestone_choices(
+                    user=user, partnership=self.partnership),
                 "usage": usage}
 
     def perform(self, form):
@@ -100,17 +89,25 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
     form_class = forms.RequestForm
 
     def get_form_kwargs(self):
+        """Refused, on GET as on POST, to the receiving party and once the request is
+        committed to (like a viewer's write elsewhere: 403)."""
+        user = self.request.user
+        if not self.record.editable_by(user):
+            raise PermissionDenied("Only the party that sent the request edits it, and only "
+                                   "until it is acknowledged.")
         return {**super().get_form_kwargs(), "instance": self.record, "editing": True,
-                "receivers": _receivers(self.request.user, self.partnership,
-                                        self.record.receiving_party),
-                "milestones": _milestones(self.request.user, self.partnership)}
+                "receivers": party_people(partnership=self.partnership,
+                                          party=self.record.receiving_party, user=user),
+                "milestones": selectors.request_milestone_choices(
+                    user=user, partnership=self.partnership)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.record, title="Edit request", **kwargs)
 
     def perform(self, form):
-        fresh = Request.objects.get(pk=self.record.pk)
-        return services.request_update(actor=self.request.user, request=fresh,
+        # The service re-reads the request under a lock: the form's changes to self.record
+        # are only the input.
+        return services.request_update(actor=self.request.user, request=self.record,
                                        **form.cleaned_data)
 
 
@@ -144,8 +141,9 @@ class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.kwargs["step"] == "acknowledge":
-            kwargs["receivers"] = _receivers(self.request.user, self.partnership,
-                                             self.record.receiving_party)
+            kwargs["receivers"] = party_people(partnership=self.partnership,
+                                               party=self.record.receiving_party,
+                                               user=self.request.user)
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -176,14 +174,17 @@ class RequestRelayView(RequestFormMixin, RequestMixin, ServiceFormView):
                 "targets": selectors.relay_targets(user=self.request.user, request=self.record)}
 
     def get_initial(self):
+        """Choices only: the title and description start empty, since nothing of one
+        partnership is copied into the other unless the sponsor writes it. The original is
+        shown read-only beside the form to write from."""
         r = self.record
-        return {"title": r.title, "description": r.description, "kind": r.kind,
-                "urgency": r.urgency, "needed_by": r.needed_by}
+        return {"kind": r.kind, "urgency": r.urgency, "needed_by": r.needed_by}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.record, title="Relay to another partnership",
-            submit_label="Send in the other partnership", **kwargs)
+            submit_label="Send in the other partnership",
+            intro_template="governance/request_relay_original.html", **kwargs)
 
     def perform(self, form):
         return services.request_relay(actor=self.request.user, request=self.record,

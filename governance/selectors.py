@@ -1,10 +1,32 @@
 """Reads of the governance app; each starts from the scoped queryset (DESIGN §2)."""
 
 import datetime
+import re
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+)
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Left
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from governance.models import (
     ActionItem,
@@ -18,7 +40,19 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.models import Organization, Partnership, Site, User
+from partnership.models import (
+    Contract,
+    Deliverable,
+    Milestone,
+    Objective,
+    Organization,
+    Partnership,
+    Program,
+    Site,
+    TechTransfer,
+    User,
+    shared_lookups,
+)
 
 
 def action_item_list(*, user: User, partnership: Partnership | None = None
@@ -243,6 +277,21 @@ def request_links(*, user: User, request: Request) -> dict:
             "relays": list(visible.filter(relayed_from=request).order_by("pk"))}
 
 
+def request_milestone_choices(*, user: User, partnership: Partnership
+                              ) -> QuerySet[Milestone]:
+    """The tech-transfer milestones a request of the partnership may wait on: those both
+    parties see (a request is read by the other party; an internal milestone is not)."""
+    return Milestone.objects.visible_to(user).filter(
+        partnership=partnership, **shared_lookups(Milestone)).select_related("tech_transfer")
+
+
+def request_milestones(*, user: User, request: Request | None = None) -> QuerySet[Milestone]:
+    """The milestones waiting on `request` (on any request, for a prefetch) that the user
+    may see: whatever is linked, a milestone internal to the other party never shows."""
+    milestones = Milestone.objects.visible_to(user).select_related("tech_transfer")
+    return milestones.filter(requests=request) if request is not None else milestones
+
+
 def request_timeline(*, user: User, request: Request) -> QuerySet[RequestStep]:
     return RequestStep.objects.visible_to(user).filter(request=request).select_related(
         "actor__organization")
@@ -256,11 +305,14 @@ def month_start_utc(now: datetime.datetime | None = None) -> datetime.datetime:
 
 def emergency_usage(*, partnership: Partnership, now: datetime.datetime | None = None
                     ) -> dict[str, tuple[int, int]]:
-    """{party: (emergencies sent this month, monthly budget)} of one partnership. Cancelled
-    emergencies count too: they were sent, and the other party dropped everything."""
+    """{party: (emergencies sent in the calendar month (UTC) of `now`, monthly budget)} of
+    one partnership. Cancelled emergencies count too: they were sent, and the other party
+    dropped everything."""
+    start = month_start_utc(now)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
     counts = dict(Request.objects.filter(
         partnership=partnership, urgency=Request.Urgency.EMERGENCY,
-        sent_at__gte=month_start_utc(now)).values("requested_by_party").annotate(
+        sent_at__gte=start, sent_at__lt=end).values("requested_by_party").annotate(
         n=Count("pk")).values_list("requested_by_party", "n").order_by())
     return {"sponsor": (counts.get("sponsor", 0), partnership.sponsor_emergency_budget),
             "cdmo": (counts.get("cdmo", 0), partnership.cdmo_emergency_budget)}
@@ -277,26 +329,8 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
 
 
 # --- Global search (issue 4 item 10) ------------------------------------------------------
-import re  # noqa: E402
-from typing import NamedTuple  # noqa: E402
 
-from django.contrib.postgres.search import (  # noqa: E402
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-)
-from django.db.models import CharField, Value  # noqa: E402
-from django.db.models.functions import Coalesce, Concat, Left  # noqa: E402
-from django.utils.html import escape  # noqa: E402
-from django.utils.safestring import mark_safe  # noqa: E402
 
-from partnership.models import (  # noqa: E402
-    Contract,
-    Deliverable,
-    Objective,
-    Program,
-    TechTransfer,
-)
 
 # What the search box looks through: (heading, model, the text fields a snippet shows). What
 # matches is each model's `search_document` (partnership.models.search_document_field).
@@ -384,7 +418,6 @@ def _snippet(headline: str) -> str:
 
 
 # --- The partnership home's cockpit (issue 4 item 9) --------------------------------------
-from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
 SOON_DAYS = 7
@@ -446,10 +479,8 @@ def requests_overdue(requests: QuerySet[Request]) -> QuerySet[Request]:
     """Requests the receiver is late with: not acknowledged in the agreed time, or still being
     worked on after the committed date."""
     return requests.filter(
-        Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
-          committed_date__lt=timezone.localdate())
-        | Q(status=Request.Status.SENT, acknowledged_at__isnull=True,
-            acknowledge_by__lt=timezone.now()))
+        status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS),
+        committed_date__lt=timezone.localdate()) | requests.late()
 
 
 def requests_due_soon(requests: QuerySet[Request]) -> QuerySet[Request]:

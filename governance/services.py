@@ -27,7 +27,8 @@ from governance.models import (
     SurveyResponse,
 )
 from governance.selectors import emergency_usage
-from partnership.models import Membership, Partnership, User
+from partnership.models import Membership, Milestone, Partnership, User, shared_lookups
+from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
@@ -442,11 +443,6 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
 NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal")
 
 
-def _party_members(partnership: Partnership, organization_id: int):
-    return User.objects.filter(memberships__partnership=partnership,
-                               organization_id=organization_id)
-
-
 @transaction.atomic
 def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     """Post a strategic notice to the other party. Never internal: its point is that the
@@ -454,8 +450,8 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     fields = {**fields, "is_internal": False}
     notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
                                   fields=fields)
-    other = partnership.cdmo_id if notice.posting_party == "sponsor" else partnership.sponsor_id
-    notify(recipients=_party_members(partnership, other), kind=Kind.NOTICE_POSTED,
+    notify(recipients=party_people(partnership=partnership, party=notice.receiving_party),
+           kind=Kind.NOTICE_POSTED,
            partnership=partnership, title=f"Notice to acknowledge: {notice.title}",
            url=notice.get_absolute_url(), body=notice.get_kind_display(), actor=actor,
            record=notice)
@@ -509,9 +505,9 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
                        recipients=(), team: str = "") -> Recognition:
     """Thank people (members of the OTHER party) and/or a team of the other party."""
     party = _require_seat(actor, partnership)
-    other = partnership.cdmo_id if party == "sponsor" else partnership.sponsor_id
     recipients = list(recipients or ())
-    allowed = set(_party_members(partnership, other).values_list("pk", flat=True))
+    others = party_people(partnership=partnership, party=Partnership.other_party(party))
+    allowed = set(others.values_list("pk", flat=True))
     if any(person.pk not in allowed for person in recipients):
         raise ValidationError({"recipients": "Thank people of the other party who work in "
                                              "this partnership."})
@@ -526,7 +522,7 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     if recipients:
         told, title = recipients, f"{actor} thanked you"
     else:  # a team: tell the people of that party who work in the partnership
-        told = _party_people(partnership, "cdmo" if party == "sponsor" else "sponsor")
+        told = others
         title = f"{actor} thanked {recognition.team}"
     notify(recipients=told, kind=Kind.RECOGNITION, partnership=partnership, title=title,
            url=recognition.get_absolute_url(), body=message[:300], actor=actor,
@@ -601,34 +597,29 @@ REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assig
 REQUEST_EDIT_FIELDS = ("title", "description", "kind", "needed_by", "assignee")
 
 
-def _check_assignee(request: Request) -> None:
+def _check_assignee(request: Request, assignee: User | None) -> None:
     """Who answers must hold a seat in the partnership and be of the receiving party."""
-    if request.assignee_id is None:
-        return
-    receiving_org = request.partnership.sponsor_id if request.receiving_party == "sponsor" \
-        else request.partnership.cdmo_id
-    if request.assignee.organization_id != receiving_org or not Membership.objects.filter(
-            partnership_id=request.partnership_id, user_id=request.assignee_id).exists():
+    if assignee is not None and not party_people(
+            partnership=request.partnership, party=request.receiving_party).filter(
+            pk=assignee.pk).exists():
         raise ValidationError({"assignee": "Choose a member of the receiving party."})
 
 
 def _set_request_milestones(request: Request, milestones) -> None:
+    """A request is read by both parties, so it waits only on milestones both parties see:
+    never on one of a tech transfer (or program) internal to one of them."""
     if milestones is None:
         return
     milestones = list(milestones)
     if any(m.partnership_id != request.partnership_id for m in milestones):
         raise ValidationError({"milestones": "Choose milestones of this partnership."})
+    internal = Milestone.objects.filter(pk__in=[m.pk for m in milestones]).exclude(
+        **shared_lookups(Milestone))
+    if not request.is_internal and internal.exists():
+        raise ValidationError({"milestones": "A request is read by both parties: choose "
+                                             "milestones of tech transfers that are not "
+                                             "internal."})
     request.milestones.set(milestones)
-
-
-def _party_people(partnership: Partnership, party: str, *, roles=None):
-    """People of one party with a seat in the partnership (with one of `roles`, if given:
-    the role of THAT seat, so a lead elsewhere is not a lead here)."""
-    org_id = partnership.sponsor_id if party == "sponsor" else partnership.cdmo_id
-    seat = {"memberships__partnership": partnership}
-    if roles:
-        seat["memberships__role__in"] = roles
-    return User.objects.filter(organization_id=org_id, **seat).distinct()
 
 
 def _record_step(request: Request, step: str, actor: User, note: str = "") -> None:
@@ -665,17 +656,17 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
         if used >= budget:
             if not (request.emergency_justification or "").strip():
                 raise ValidationError({"emergency_justification": (
-                    f"Your party has used {used} of {budget} emergencies this month: explain "
-                    "why this one cannot wait (the steering committee will read it).")})
+                    f"Your party has used {used} of {budget} emergencies this month (UTC): "
+                    "explain why this one cannot wait (the steering committee will read it).")})
             request.over_emergency_budget = True
     else:
         request.emergency_justification = ""
     request.full_clean()
-    _check_assignee(request)
+    _check_assignee(request, request.assignee)
     request.save()
     _set_request_milestones(request, milestones)
     _record_step(request, "send", actor)
-    notify(recipients=[*_party_people(partnership, request.receiving_party),
+    notify(recipients=[*party_people(partnership=partnership, party=request.receiving_party),
                        request.assignee],
            kind=Kind.REQUEST_RECEIVED, partnership=partnership,
            title=f"New {request.get_urgency_display().lower()} request: {request.title}",
@@ -707,7 +698,7 @@ def request_update(*, actor: User, request: Request, milestones=None, **fields) 
         if name in fields:
             setattr(request, name, fields[name])
     request.full_clean()
-    _check_assignee(request)
+    _check_assignee(request, request.assignee)
     request.save()
     _set_request_milestones(request, milestones)
     return request
@@ -728,7 +719,8 @@ def _take_step(*, actor: User, request: Request, step: str, note: str = "",
     _record_step(request, step, actor, note)
     recipients = [request.created_by, request.assignee]
     if request.side_of(actor) == "requester" and request.assignee is None:
-        recipients += list(_party_people(request.partnership, request.receiving_party))
+        recipients += list(party_people(partnership=request.partnership,
+                                        party=request.receiving_party))
     label = Request.STEPS[step][3]
     notify(recipients=recipients, kind=Kind.REQUEST_UPDATED, partnership=request.partnership,
            title=f"{request.title}: {request.get_status_display().lower()}",
@@ -748,7 +740,10 @@ def request_acknowledge(*, actor: User, request: Request,
                         committed_date: datetime.date | None, assignee: User | None = None
                         ) -> Request:
     """Accept the request with the date the receiver commits to. Whoever acknowledges
-    answers for it unless they name a colleague."""
+    answers for it unless they name a colleague. Everything is checked before the step is
+    taken, so a wrong assignee records and tells nothing."""
+    require_writer(actor, request.partnership)
+    request.check_step("acknowledge", actor)  # who may, first; again under the lock below
     if committed_date is None:
         raise ValidationError({"committed_date": "Commit to a date."})
     if committed_date < timezone.localdate():
@@ -756,12 +751,12 @@ def request_acknowledge(*, actor: User, request: Request,
     if assignee is None and request.assignee_id is None and Membership.objects.filter(
             partnership_id=request.partnership_id, user=actor).exists():
         assignee = actor  # an org admin without a seat answers for nothing by default
-    request = _take_step(actor=actor, request=request, step="acknowledge",
-                         note=f"Committed to {committed_date:%d %b %Y}.",
-                         committed_date=committed_date, acknowledged_at=timezone.now(),
-                         assignee=assignee or request.assignee)
-    _check_assignee(request)
-    return request
+    assignee = assignee or request.assignee
+    _check_assignee(request, assignee)
+    return _take_step(actor=actor, request=request, step="acknowledge",
+                      note=f"Committed to {committed_date:%d %b %Y}.",
+                      committed_date=committed_date, acknowledged_at=timezone.now(),
+                      assignee=assignee)
 
 
 @transaction.atomic
@@ -816,15 +811,21 @@ def request_cancel(*, actor: User, request: Request, reason: str = "") -> Reques
 @transaction.atomic
 def request_relay(*, actor: User, request: Request, target_partnership: Partnership,
                   title: str, description: str, urgency: str, kind: str,
-                  needed_by: datetime.date | None = None) -> Request:
+                  needed_by: datetime.date | None = None, emergency_justification: str = ""
+                  ) -> Request:
     """The sponsor relays a request into another of its partnerships (a manufacturing
     question to the testing lab). The new request carries only what the sponsor writes
     here; the link back is shown only to people who can see both (selectors.request_links).
+    An emergency counts against the sponsor's budget in the target partnership.
     """
     partnership = request.partnership
     if actor.organization_id != partnership.sponsor_id:
         raise PermissionDenied("Only the sponsor relays a request to another partnership.")
     require_writer(actor, partnership)
+    if not request.is_open:
+        raise ValidationError(f"A request that is {request.get_status_display().lower()} is "
+                              "no longer relayed; send a new request in the other "
+                              "partnership instead.")
     if target_partnership.pk == partnership.pk or \
             target_partnership.sponsor_id != partnership.sponsor_id or \
             not target_partnership.can_write(actor):
@@ -832,30 +833,28 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
                                                      "organization where you work."})
     relay = request_send(actor=actor, partnership=target_partnership, title=title,
                          description=description, urgency=urgency, kind=kind,
-                         needed_by=needed_by)
+                         needed_by=needed_by, emergency_justification=emergency_justification)
     relay.relayed_from = request
     relay.save(update_fields=["relayed_from"])
     return relay
 
 
 def request_notify_late(*, now: datetime.datetime | None = None) -> int:
-    """Tell the receiving party's leads, once per acknowledgement window, that a request
-    waits for acknowledgement past the agreed time. Each request is claimed by a conditional
-    UPDATE of `late_notified_at` in the same transaction as its notification, so a second
-    run, or two workers at once, notify nobody twice. Returns how many were told."""
+    """Tell the receiving party's leads (its writers, if it has no lead), once per
+    acknowledgement window, that a request waits for acknowledgement past the agreed time.
+    Each request is claimed by a conditional UPDATE of `late_notified_at` in the same
+    transaction as its notification, so a second run, or two workers at once, notify nobody
+    twice. The claim checks the late rule again: a request queried and answered since the
+    listing has a fresh window, which must not be used up now. Returns how many were told."""
     now = now or timezone.now()
-    late = Request.objects.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
-                                  acknowledge_by__lt=now, late_notified_at__isnull=True)
+    unclaimed = Request.objects.late(now).filter(late_notified_at__isnull=True)
     told = 0
-    for pk in late.order_by("pk").values_list("pk", flat=True):
+    for pk in unclaimed.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
-            if not Request.objects.filter(pk=pk, late_notified_at__isnull=True,
-                                          status=Request.Status.SENT).update(
-                    late_notified_at=now):
+            if not unclaimed.filter(pk=pk).update(late_notified_at=now):
                 continue
             request = Request.objects.select_related("partnership").get(pk=pk)
-            leads = _party_people(request.partnership, request.receiving_party,
-                                  roles=[Membership.Role.LEAD])
+            leads = party_leads(partnership=request.partnership, party=request.receiving_party)
             notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",

@@ -31,7 +31,8 @@ def remind_overdue_actions() -> int:
 
 @shared_task
 def notify_late_requests() -> int:
-    """Every 15 minutes: tell the receiving party's leads of each request not acknowledged
-    in the agreed time, once per request and acknowledgement window (claimed in the
-    database, so a second run or a second worker tells nobody twice)."""
+    """Every 15 minutes: tell the receiving party's leads (its writers, if it has no lead) of
+    each request not acknowledged in the agreed time, once per request and acknowledgement
+    window (claimed in the database, so a second run or a second worker tells nobody
+    twice)."""
     return services.request_notify_late()

@@ -241,14 +241,8 @@ class MilestoneForm(forms.Form):
 class PartnershipSettingsForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["negotiation_round_threshold", "negotiation_turnaround_threshold",
-                  "acknowledgement_hours", "sponsor_emergency_budget", "cdmo_emergency_budget"]
-        labels = {"negotiation_round_threshold": "Warn after this many negotiation rounds",
-                  "acknowledgement_hours": "Hours to acknowledge a formal request",
-                  "sponsor_emergency_budget": "Sponsor's emergency requests per month",
-                  "cdmo_emergency_budget": "CDMO's emergency requests per month",
-                  "negotiation_turnaround_threshold":
-                      "Warn when a party's median answer takes more days than"}
+        fields = list(Partnership.AGREED_SETTINGS)
+        labels = Partnership.AGREED_SETTINGS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -232,16 +232,36 @@ class Partnership(models.Model):
         default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
     negotiation_turnaround_threshold = models.PositiveIntegerField(
         default=10, help_text="Warn when a party's median answer takes longer (days).")
+    # Bounds of the request settings: acknowledging takes at least an hour and at most a
+    # quarter (longer is no agreed time at all, and overflows the dates); more than one
+    # emergency a day is no budget.
+    MAX_ACKNOWLEDGEMENT_HOURS = 24 * 90
+    MAX_EMERGENCY_BUDGET = 31
     acknowledgement_hours = models.PositiveIntegerField(
-        default=48, help_text="Hours the receiving party has to acknowledge a formal request.")
+        default=48, validators=[MinValueValidator(1),
+                                MaxValueValidator(MAX_ACKNOWLEDGEMENT_HOURS)],
+        help_text="Hours the receiving party has to acknowledge a formal request: from 1 to "
+                  f"{MAX_ACKNOWLEDGEMENT_HOURS} (90 days).")
     sponsor_emergency_budget = models.PositiveIntegerField(
-        default=2, help_text="Emergency requests the sponsor may send per month without a "
-                             "written justification.")
+        default=2, validators=[MaxValueValidator(MAX_EMERGENCY_BUDGET)],
+        help_text="Emergency requests the sponsor may send per calendar month (UTC) without a "
+                  f"written justification: from 0 to {MAX_EMERGENCY_BUDGET}.")
     cdmo_emergency_budget = models.PositiveIntegerField(
-        "CDMO emergency budget", default=2,
-        help_text="Emergency requests the CDMO may send per month without a written "
-                  "justification.")
+        "CDMO emergency budget", default=2, validators=[MaxValueValidator(MAX_EMERGENCY_BUDGET)],
+        help_text="Emergency requests the CDMO may send per calendar month (UTC) without a "
+                  f"written justification: from 0 to {MAX_EMERGENCY_BUDGET}.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    #: The settings both parties agree (a lead of either side changes them and the other
+    #: side's leads are told), with the words the settings page and the notice use.
+    AGREED_SETTINGS = {
+        "negotiation_round_threshold": "Warn after this many negotiation rounds",
+        "negotiation_turnaround_threshold":
+            "Warn when a party's median answer takes more days than",
+        "acknowledgement_hours": "Hours to acknowledge a formal request",
+        "sponsor_emergency_budget": "Sponsor's emergency requests per month",
+        "cdmo_emergency_budget": "CDMO's emergency requests per month",
+    }
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -277,6 +297,14 @@ class Partnership(models.Model):
     def organizations(self) -> list[Organization]:
         return [self.sponsor, self.cdmo]
 
+    def organization_id_of(self, party: str) -> int:
+        """The id of the organization that is `party` ('sponsor' or 'cdmo') here."""
+        return self.sponsor_id if party == "sponsor" else self.cdmo_id
+
+    @staticmethod
+    def other_party(party: str) -> str:
+        return "cdmo" if party == "sponsor" else "sponsor"
+
     def role_of(self, user) -> str | None:
         """The user's role here; 'admin' for an organization admin without a seat."""
         role = (
@@ -307,6 +335,15 @@ def internal_paths(model, prefix: str = ""):
         path = f"{prefix}{name}"
         yield path
         yield from internal_paths(model._meta.get_field(name).related_model, f"{path}__")
+
+
+def shared_lookups(model) -> dict[str, bool]:
+    """Filter of the rows of `model` that both parties see, whoever asks: neither the row nor
+    any parent it inherits from is internal (a shared record may point only at those)."""
+    lookups = {f"{path}__is_internal": False for path in internal_paths(model)}
+    if has_internal_flag(model):
+        lookups["is_internal"] = False
+    return lookups
 
 
 class SharedQuerySet(models.QuerySet):
@@ -976,6 +1013,7 @@ class TechTransfer(SharedRecord):
 
 
 class Milestone(models.Model):
+    # As internal as its tech transfer, and so as the transfer's program (internal_paths).
     INTERNAL_VIA = ("tech_transfer",)
 
     class Kind(models.TextChoices):

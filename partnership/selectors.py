@@ -67,6 +67,29 @@ def member_list(*, user: User, partnership: Partnership,
     return User.objects.visible_to(user).filter(**seat).select_related("organization")
 
 
+def party_people(*, partnership: Partnership, party: str, roles=None,
+                 user: User | None = None) -> QuerySet[User]:
+    """People of one party ('sponsor' or 'cdmo') with a seat in the partnership; with one of
+    `roles`, if given, in THAT seat (a lead elsewhere is not a lead here). As `user` may see
+    them when given (form choices); unscoped for services and jobs choosing whom to tell,
+    since notify() checks each recipient again."""
+    people = User.objects.visible_to(user) if user is not None else User.objects.all()
+    seats = Membership.objects.filter(partnership=partnership)
+    if roles:
+        seats = seats.filter(role__in=roles)
+    return people.filter(organization_id=partnership.organization_id_of(party),
+                         pk__in=seats.values("user_id"))
+
+
+def party_leads(*, partnership: Partnership, party: str) -> QuerySet[User]:
+    """Whom to tell when something is addressed to a party's leads: its leads here, or its
+    seated writers when it has no lead, so the message never goes to nobody."""
+    leads = party_people(partnership=partnership, party=party, roles=[Membership.Role.LEAD])
+    if leads.exists():
+        return leads
+    return party_people(partnership=partnership, party=party, roles=Membership.WRITING_ROLES)
+
+
 def site_list(*, user: User) -> QuerySet[Site]:
     return Site.objects.visible_to(user).select_related("organization")
 

@@ -33,6 +33,7 @@ from partnership.models import (
     has_internal_flag,
     internal_paths,
 )
+from partnership.selectors import party_leads
 from portal.models import Kind
 from portal.notifications import notifications_withdraw, notify
 
@@ -556,9 +557,13 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
                                cdmo_emergency_budget: int | None = None) -> Partnership:
     """The settings both parties agree: early-warning thresholds of contract negotiation,
     the time to acknowledge a formal request and each party's monthly emergency budget.
-    Either party's leads set them; a value left out (None) stays as it is."""
+    Either party's leads set them; a value left out (None) stays as it is. Since one side
+    changes what both agreed, the other side's leads are told of each change, old → new."""
     if partnership.role_of(actor) not in ("lead", "admin"):
         raise PermissionDenied("Only the leads of either party change the settings.")
+    # Read under a lock: a settings form has already put its values on `partnership`.
+    agreed = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    before = {name: getattr(agreed, name) for name in Partnership.AGREED_SETTINGS}
     partnership.negotiation_round_threshold = negotiation_round_threshold
     partnership.negotiation_turnaround_threshold = negotiation_turnaround_threshold
     requests = {"acknowledgement_hours": acknowledgement_hours,
@@ -567,9 +572,17 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
     for name, value in requests.items():
         if value is not None:
             setattr(partnership, name, value)
-    if partnership.acknowledgement_hours < 1:
-        raise ValidationError({"acknowledgement_hours": "Allow at least one hour."})
     partnership.full_clean()
     partnership.save(update_fields=["negotiation_round_threshold",
                                     "negotiation_turnaround_threshold", *requests])
+    changes = [f"{label}: {before[name]} → {getattr(partnership, name)}"
+               for name, label in Partnership.AGREED_SETTINGS.items()
+               if getattr(partnership, name) != before[name]]
+    if changes:
+        other = Partnership.other_party(partnership.party_of(actor))
+        notify(recipients=party_leads(partnership=partnership, party=other),
+               kind=Kind.PARTNERSHIP_SETTINGS, partnership=partnership,
+               title=f"{actor} changed the partnership's agreed settings",
+               url=reverse("partnership:partnership_settings", args=[partnership.pk]),
+               body="\n".join(changes), actor=actor)
     return partnership

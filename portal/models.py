@@ -40,6 +40,8 @@ class Kind(models.TextChoices):
     RECOGNITION = "recognition", "Someone thanks me or my team"
     SURVEY_OPEN = "survey_open", "The quarterly feedback survey opens"
     PRIORITY_CHANGED = "priority_changed", "The sponsor changes its priorities"
+    PARTNERSHIP_SETTINGS = "partnership_settings", \
+        "The other party changes the partnership's agreed settings"
 
 
 class Delivery(models.TextChoices):

@@ -76,3 +76,70 @@ def test_sponsor_sends_and_cdmo_acknowledges_with_a_committed_date(page, browser
                                        url=request.get_absolute_url()).exists()
     assert not Notification.objects.filter(recipient__email="max@meridian.example",
                                            url=request.get_absolute_url()).exists()
+
+
+def test_cdmo_queries_a_request_and_the_sponsor_answers(page, browser, demo):
+    request = Request.objects.get(title="Emergency: release testing slot for lot 5")
+    log_in(page, demo, "mei@meridian.example")
+    page.goto(f"{demo}{request.get_absolute_url()}")
+    page.get_by_role("link", name="Ask a question").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Question").fill("Lot 5A or lot 5B?")
+    dialog.get_by_role("button", name="Send the question").click()
+    expect(page.locator("#request-status")).to_contain_text("Queried")
+    expect(page.get_by_role("link", name="Acknowledge")).to_have_count(0)  # asked, not yet
+
+    sponsor = browser.new_context().new_page()
+    log_in(sponsor, demo, "nora@northwind.example")
+    sponsor.goto(f"{demo}{request.get_absolute_url()}")
+    expect(sponsor.get_by_text("Lot 5A or lot 5B?").first).to_be_visible()
+    sponsor.get_by_role("link", name="Answer the question").click()
+    answer = sponsor.locator("dialog[open]")
+    answer.get_by_label("Answer").fill("Lot 5B, the one on hold.")
+    answer.get_by_role("button", name="Send the answer").click()
+    expect(sponsor.locator("#request-status")).to_contain_text("Sent")
+
+    page.reload()
+    expect(page.locator("#request-status")).to_contain_text("Sent")
+    expect(page.get_by_text("Lot 5B, the one on hold.").first).to_be_visible()
+    expect(page.get_by_role("link", name="Acknowledge")).to_be_visible()  # a fresh window
+    assert Notification.objects.filter(recipient__email="nora@northwind.example",
+                                       kind=Kind.REQUEST_UPDATED, body="Lot 5A or lot 5B?",
+                                       url=request.get_absolute_url()).exists()
+
+
+def test_sponsor_relays_to_the_lab_and_each_cdmo_sees_only_its_side(page, browser, demo):
+    original = Request.objects.get(
+        title="Which column did the lab validate the HPLC method on?")
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(f"{demo}{original.get_absolute_url()}")
+    page.get_by_role("link", name="Relay to another partnership").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.locator("#relay-original")).to_contain_text(original.title)
+    expect(dialog.get_by_label("Title")).to_have_value("")  # nothing copied by a click
+    dialog.get_by_label("Relay to").select_option(
+        label="Northwind Biologics – Aurora Analytical Labs")
+    dialog.get_by_label("Title").fill("Column lot qualified for the HPLC transfer")
+    dialog.get_by_label("Description").fill("Please confirm the column lot you qualified.")
+    dialog.get_by_role("button", name="Send in the other partnership").click()
+    expect(page.get_by_role("heading", name="Column lot qualified for the HPLC transfer")
+           ).to_be_visible()
+    expect(page.get_by_role("link", name=original.title)).to_be_visible()  # the sponsor's link
+    relay = Request.objects.get(title="Column lot qualified for the HPLC transfer")
+
+    lab = browser.new_context().new_page()
+    log_in(lab, demo, "ari@aurora.example")
+    lab.get_by_role("link", name="Northwind Biologics – Aurora Analytical Labs").first.click()
+    lab.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                  name="Requests").click()
+    lab.locator("#results").get_by_role("link", name=relay.title).click()
+    expect(lab.get_by_text("Please confirm the column lot you qualified.")).to_be_visible()
+    text = lab.content()
+    assert "Meridian" not in text and original.title not in text and "Relay" not in text
+
+    cdmo = browser.new_context().new_page()
+    log_in(cdmo, demo, "mei@meridian.example")
+    cdmo.goto(f"{demo}{original.get_absolute_url()}")
+    expect(cdmo.get_by_role("heading", name=original.title)).to_be_visible()
+    text = cdmo.content()
+    assert "Aurora" not in text and relay.title not in text and "Relay" not in text

@@ -3,17 +3,23 @@ acknowledgement and its job, the monthly emergency budget, relays between partne
 one sponsor (each CDMO sees only its own side), milestone links, pages and API."""
 
 import datetime
+import functools
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import Request
+from governance.selectors import emergency_usage, month_start_utc
 from governance.tasks import notify_late_requests
-from partnership.models import Membership, Milestone, User
+from partnership import services as services_partnership
+from partnership.models import Membership, Milestone, TechTransfer, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 
@@ -157,6 +163,20 @@ def test_assignee_must_be_of_the_receiving_party(world):
     assert send(world, assignee=world.bob).assignee == world.bob
 
 
+def test_acknowledging_with_a_wrong_assignee_takes_no_step(world, monkeypatch):
+    request = send(world)
+    told = []
+    monkeypatch.setattr(services, "notify", lambda **kwargs: told.append(kwargs))
+    for wrong in (world.vera, world.carol):  # the requester's own party; Contoso, no seat
+        with pytest.raises(ValidationError) as error:
+            services.request_acknowledge(actor=world.bob, request=request,
+                                         committed_date=TODAY, assignee=wrong)
+        assert "assignee" in error.value.message_dict
+    assert told == [] and request.steps.count() == 1
+    request.refresh_from_db()
+    assert request.status == "sent" and request.assignee is None
+
+
 # --- Late acknowledgement ------------------------------------------------------------------
 
 def make_late(request, hours=1):
@@ -176,6 +196,21 @@ def test_late_filter_and_badge(world, login):
     assert ">Late</span>" not in client.get(on_time.get_absolute_url()).content.decode()
 
 
+def test_the_late_query_and_the_late_badge_agree(world):
+    now = timezone.now()
+    sent, queried, acknowledged, on_the_dot = (send(world, title=t) for t in (
+        "Sent late", "Queried late", "Acknowledged late", "Due this very moment"))
+    services.request_query(actor=world.bob, request=queried, question="Which lot?")
+    services.request_acknowledge(actor=world.bob, request=acknowledged, committed_date=TODAY)
+    Request.objects.filter(pk__in=[sent.pk, queried.pk, acknowledged.pk]).update(
+        acknowledge_by=now - DAY)
+    Request.objects.filter(pk=on_the_dot.pk).update(acknowledge_by=now)
+    everything = Request.objects.filter(pk__in=[sent.pk, queried.pk, acknowledged.pk,
+                                                on_the_dot.pk])
+    assert {r.title for r in everything.late(now)} == \
+        {r.title for r in everything if r.is_acknowledgement_late(now)} == {"Sent late"}
+
+
 def test_late_job_tells_the_receiving_leads_once(world):
     notify_late_requests()  # the world's own old requests
     lou = UserFactory(first_name="Lou", organization=world.acme)  # a lead elsewhere only
@@ -191,6 +226,41 @@ def test_late_job_tells_the_receiving_leads_once(world):
     assert notified(Kind.REQUEST_LATE, carol_request) == {"Dave"}
     assert Notification.objects.filter(kind=Kind.REQUEST_LATE, url__in=[
         request.get_absolute_url(), carol_request.get_absolute_url()]).count() == 2
+
+
+def test_late_job_does_not_claim_a_request_answered_meanwhile(world, monkeypatch):
+    """A question and its answer between the job's listing and its claim give the receiver a
+    fresh window: the job must not report that request now, and must report it once the
+    fresh window runs out."""
+    notify_late_requests()  # the world's own old requests
+    first, second = send(world, actor=world.bob, title="First"), \
+        send(world, actor=world.bob, title="Second")
+    make_late(first)
+    make_late(second)
+    real_notify = services.notify
+
+    def notify_and_meanwhile_query_the_second(**kwargs):
+        if kwargs["kind"] == Kind.REQUEST_LATE and kwargs["record"] == first:
+            services.request_query(actor=world.alice, request=second, question="Which lot?")
+            services.request_answer(actor=world.bob, request=second, answer="Lot 7.")
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(services, "notify", notify_and_meanwhile_query_the_second)
+    assert notify_late_requests() == 1
+    second.refresh_from_db()
+    assert second.late_notified_at is None and not second.is_acknowledgement_late()
+    assert notified(Kind.REQUEST_LATE, second) == set()
+    make_late(second)
+    assert notify_late_requests() == 1
+    assert notified(Kind.REQUEST_LATE, second) == {"Alice"}
+
+
+def test_late_job_tells_the_seated_writers_of_a_party_without_a_lead(world):
+    notify_late_requests()  # the world's own old requests
+    request = send(world)  # Acme asks Contoso, which has no lead in Acme–Contoso
+    make_late(request)
+    assert notify_late_requests() == 1
+    assert notified(Kind.REQUEST_LATE, request) == {"Bob"}  # a member; never Olga (no seat)
 
 
 def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
@@ -254,12 +324,83 @@ def test_emergency_over_budget_needs_a_justification_for_steering(world, login, 
     assert "2 of 1 emergencies used this month" in form
 
 
+def test_two_emergencies_sent_at_once_cannot_both_fit_a_budget_of_one(world_committed):
+    """The partnership row lock of request_send: without it both senders count 0 used and
+    both emergencies pass without a justification."""
+    world = world_committed
+    world.acme_contoso.sponsor_emergency_budget = 1
+    world.acme_contoso.save()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def send_emergency(n):
+        try:
+            start.wait(timeout=10)
+            outcomes.append(send(world, urgency="emergency", title=f"Race {n}"))
+        except ValidationError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_emergency, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    sent = [o for o in outcomes if isinstance(o, Request)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(sent) == 1 and not sent[0].over_emergency_budget
+    assert len(refused) == 1 and "emergency_justification" in refused[0].message_dict
+    assert Request.objects.filter(title__startswith="Race").count() == 1
+
+
 def test_last_months_emergencies_do_not_count(world):
     world.acme_contoso.sponsor_emergency_budget = 1
     world.acme_contoso.save()
     old = send(world, urgency="emergency")
     Request.objects.filter(pk=old.pk).update(sent_at=timezone.now() - 40 * DAY)
     assert not send(world, urgency="emergency").over_emergency_budget
+
+
+def test_emergencies_count_per_calendar_month_in_utc_and_the_page_says_so(world, login):
+    at = functools.partial(datetime.datetime, tzinfo=datetime.UTC)
+    for title, sent_at in (("End of November", at(2026, 11, 30, 23, 30)),
+                           ("Start of December", at(2026, 12, 1, 0, 30))):
+        request = send(world, urgency="emergency", title=title)
+        Request.objects.filter(pk=request.pk).update(sent_at=sent_at)
+    for now, used in ((at(2026, 11, 30, 23, 59), 1), (at(2026, 12, 1, 1, 0), 1),
+                      (at(2026, 12, 31, 23, 59), 1), (at(2027, 1, 1, 0, 0), 0)):
+        assert emergency_usage(partnership=world.acme_contoso, now=now)["sponsor"][0] == used
+    world.alice.time_zone = "America/New_York"  # where 1 Dec 00:30 UTC is still 30 Nov
+    world.alice.save()
+    client = login(world.alice)
+    page = client.get(reverse("governance:request_list", args=[world.acme_contoso.pk]))
+    assert "Emergencies this month (UTC):" in page.content.decode()
+    form = client.get(reverse("governance:request_create", args=[world.acme_contoso.pk]))
+    assert "emergencies used this month (UTC)" in form.content.decode()
+
+
+@pytest.mark.parametrize("now", [datetime.datetime(2026, 12, 1, 0, 10, tzinfo=datetime.UTC),
+                                 datetime.datetime(2026, 12, 1, 1, 30, tzinfo=datetime.UTC),
+                                 datetime.datetime(2026, 12, 17, 12, 0, tzinfo=datetime.UTC)])
+def test_demo_emergencies_agree_with_the_months_budget_whenever_seeded(db, monkeypatch, now):
+    """Seeded in the first hours of a UTC month, the demo's emergencies of 'the last hours'
+    must not straddle two months while one keeps its over-budget badge."""
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    call_command("seed_demo", verbosity=0)
+    emergencies = Request.objects.filter(urgency="emergency").select_related("partnership")
+    assert emergencies.filter(over_emergency_budget=True).exists()
+    for request in emergencies:
+        party = request.requested_by_party
+        used, budget = emergency_usage(partnership=request.partnership, now=now)[party]
+        earlier = emergencies.filter(
+            partnership=request.partnership, requested_by_party=party,
+            sent_at__gte=month_start_utc(request.sent_at), sent_at__lt=request.sent_at)
+        assert request.over_emergency_budget == (earlier.count() >= budget), request.title
+        assert request.sent_at <= now
+        if request.over_emergency_budget:
+            assert used > budget and request.emergency_justification
+            assert request.sent_at >= month_start_utc(now)  # the page counts it this month
 
 
 def test_leads_set_the_request_settings(world, login):
@@ -282,6 +423,60 @@ def test_leads_set_the_request_settings(world, login):
     answer = client.patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
                           {"cdmo_emergency_budget": 5}, format="json")
     assert answer.status_code == 200 and answer.json()["cdmo_emergency_budget"] == 5
+
+
+def test_the_other_partys_leads_are_told_of_every_change_to_the_agreed_settings(world, login):
+    lou = UserFactory(first_name="Lou", organization=world.contoso)
+    MembershipFactory(partnership=world.acme_contoso, user=lou, role=Membership.Role.LEAD)
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    thresholds = {"negotiation_round_threshold": 4, "negotiation_turnaround_threshold": 10}
+    login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24,
+                                  "sponsor_emergency_budget": 3})
+    assert notified(Kind.PARTNERSHIP_SETTINGS) == {"Lou"}  # not Bob (a member), not Acme
+    body = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS).body
+    assert "Hours to acknowledge a formal request: 48 → 24" in body
+    assert "Sponsor's emergency requests per month: 2 → 3" in body and "CDMO's" not in body
+    login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24})  # no change
+    assert Notification.objects.filter(kind=Kind.PARTNERSHIP_SETTINGS).count() == 1
+    # Contoso's admin (no seat) changes its own budget: Acme's lead is told, its viewer not.
+    answer = api(world.olga).patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                                   {"cdmo_emergency_budget": 5}, format="json")
+    assert answer.status_code == 200
+    told = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS, recipient=world.alice)
+    assert "CDMO's emergency requests per month: 2 → 5" in told.body
+    assert told.url == url and "Olga" in told.title
+
+
+@pytest.mark.parametrize("field, value", [
+    ("acknowledgement_hours", 2_000_000_000), ("acknowledgement_hours", 24 * 90 + 1),
+    ("acknowledgement_hours", 0), ("sponsor_emergency_budget", 10_000),
+    ("cdmo_emergency_budget", 32)])
+def test_request_settings_out_of_bounds_are_field_errors(world, login, field, value):
+    url = reverse("partnership:partnership_settings", args=[world.acme_contoso.pk])
+    page = login(world.alice).post(url, {"negotiation_round_threshold": 4,
+                                         "negotiation_turnaround_threshold": 10, field: value})
+    assert page.status_code == 200 and field in page.context["form"].errors
+    answer = api(world.alice).patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
+                                    {field: value}, format="json")
+    assert answer.status_code == 400 and field in answer.json()
+    with pytest.raises(ValidationError):
+        services_partnership.partnership_thresholds_set(
+            actor=world.alice, partnership=world.acme_contoso, negotiation_round_threshold=4,
+            negotiation_turnaround_threshold=10, **{field: value})
+    world.acme_contoso.refresh_from_db()
+    assert (world.acme_contoso.acknowledgement_hours, world.acme_contoso.
+            sponsor_emergency_budget, world.acme_contoso.cdmo_emergency_budget) == (48, 2, 2)
+    assert send(world).acknowledge_by - timezone.now() < datetime.timedelta(hours=49)
+
+
+def test_the_longest_acknowledgement_time_still_sends(world):
+    services_partnership.partnership_thresholds_set(
+        actor=world.alice, partnership=world.acme_contoso, negotiation_round_threshold=4,
+        negotiation_turnaround_threshold=10, acknowledgement_hours=24 * 90)
+    request = send(world)
+    assert request.acknowledge_by - request.sent_at == datetime.timedelta(days=90)
+    request = services.request_query(actor=world.bob, request=request, question="Which?")
+    services.request_answer(actor=world.alice, request=request, answer="Lot 7.")
 
 
 # --- Relay between partnerships of one sponsor ---------------------------------------------
@@ -352,13 +547,82 @@ def test_relay_only_by_the_sponsor_into_its_own_partnerships(world, login):
                                           args=[world.acme_contoso.pk, original.pk]))
     text = form.content.decode()
     assert "Acme Pharma – Labcorp Testing" in text and "Globex" not in text
-    assert original.title in text  # pre-filled, for the sponsor to edit before sending
     assert login(world.bob).get(reverse("governance:request_relay", args=[
         world.acme_contoso.pk, original.pk])).status_code == 403  # the sponsor's to do
     response = login(world.bob).post(reverse("governance:request_relay", args=[
         world.acme_contoso.pk, original.pk]), {**arguments,
                                                "target_partnership": world.acme_labcorp.pk})
     assert response.status_code == 403 and not Request.objects.filter(title="T").exists()
+
+
+def test_an_emergency_relay_over_the_target_budget_takes_a_justification(world, login):
+    world.acme_labcorp.sponsor_emergency_budget = 0
+    world.acme_labcorp.save()
+    original = send(world, actor=world.bob, title="Is the column still available?")
+    url = reverse("governance:request_relay", args=[world.acme_contoso.pk, original.pk])
+    data = {"target_partnership": world.acme_labcorp.pk, "title": "Column availability",
+            "description": "Can you still get the validated column?", "kind": "information",
+            "urgency": "emergency"}
+    refused = login(world.alice).post(url, data)
+    assert refused.status_code == 200 and \
+        "emergency_justification" in refused.context["form"].errors
+    response = login(world.alice).post(url, {**data, "emergency_justification":
+                                             "The batch is on hold until we know."})
+    assert response.status_code == 302
+    relay = Request.objects.get(title="Column availability")
+    assert relay.over_emergency_budget and relay.emergency_justification.startswith("The batch")
+    endpoint = f"/api/v1/requests/{original.pk}/relay/"
+    data = {**data, "target_partnership": world.acme_labcorp.pk, "title": "Via the API"}
+    answer = api(world.alice).post(endpoint, data, format="json")
+    assert answer.status_code == 400 and "emergency_justification" in answer.json()
+    answer = api(world.alice).post(endpoint, {**data, "emergency_justification": "On hold."},
+                                   format="json")
+    assert answer.status_code == 201 and answer.json()["over_emergency_budget"]
+
+
+def test_the_relay_form_starts_empty_beside_the_original(world, login):
+    """Nothing of one partnership is copied into the other unless the sponsor writes it: the
+    original is shown read-only to write from, the new title and description start empty."""
+    original = send(world, actor=world.bob, title="Which column did you validate?",
+                    description="Contoso detail: supplier Zephyr.", kind="testing")
+    response = login(world.alice).get(reverse("governance:request_relay", args=[
+        world.acme_contoso.pk, original.pk]), HTTP_HX_REQUEST="true")
+    form = response.context["form"]
+    assert form["title"].value() in (None, "") and form["description"].value() in (None, "")
+    assert form["kind"].value() == "testing"  # a choice, not words of the CDMO's
+    page = response.content.decode()
+    original_block = page[page.index('id="relay-original"'):]
+    assert "Which column did you validate?" in original_block
+    assert "Contoso detail: supplier Zephyr." in original_block
+    assert 'value="Which column' not in page and "supplier Zephyr.</textarea>" not in page
+
+
+@pytest.mark.parametrize("close", ["cancel", "accept"])
+def test_a_closed_request_is_not_relayed(world, login, close):
+    original = send(world, actor=world.bob, title="Closed question")
+    if close == "cancel":
+        original = services.request_cancel(actor=world.bob, request=original)
+    else:
+        original = services.request_acknowledge(actor=world.alice, request=original,
+                                                committed_date=TODAY)
+        original = services.request_fulfil(actor=world.alice, request=original,
+                                           fulfilment_note="Answered.")
+        original = services.request_accept(actor=world.bob, request=original)
+    arguments = {"title": "Relayed late", "description": "D", "urgency": "normal",
+                 "kind": "information"}
+    with pytest.raises(ValidationError):
+        services.request_relay(actor=world.alice, request=original,
+                               target_partnership=world.acme_labcorp, **arguments)
+    url = reverse("governance:request_relay", args=[world.acme_contoso.pk, original.pk])
+    page = login(world.alice).post(url, {**arguments,
+                                         "target_partnership": world.acme_labcorp.pk})
+    assert page.status_code == 200 and page.context["form"].non_field_errors()
+    answer = api(world.alice).post(f"/api/v1/requests/{original.pk}/relay/", {
+        **arguments, "target_partnership": world.acme_labcorp.pk}, format="json")
+    assert answer.status_code == 400
+    assert not Request.objects.filter(title="Relayed late").exists()
+    assert "Relay to another partnership" not in login(world.alice).get(
+        original.get_absolute_url()).content.decode()
 
 
 # --- Milestones ----------------------------------------------------------------------------
@@ -375,6 +639,58 @@ def test_milestones_of_the_same_partnership_only(world, login):
     assert request.title not in login(world.carol).get(reverse(
         "partnership:techtransfer_detail", args=[world.globex_contoso.pk,
                                                  foreign.tech_transfer_id])).content.decode()
+
+
+@pytest.fixture
+def internal_milestones(world):
+    """Acme's milestones the CDMO must never see: one of an internal tech transfer, one of a
+    shared transfer of an internal program."""
+    site = world.contoso.sites.first()
+    secret = TechTransfer.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme, is_internal=True,
+        title="Secret dual-sourcing transfer", site=site, program=world.acme_program)
+    backup = TechTransfer.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme,
+        title="Backup plan transfer", site=site, program=world.acme_internal_program)
+    return [Milestone.objects.create(partnership=world.acme_contoso, tech_transfer=transfer,
+                                     kind="handover", position=5)
+            for transfer in (secret, backup)]
+
+
+def test_a_request_never_waits_on_an_internal_milestone(world, login, internal_milestones):
+    for milestone in internal_milestones:
+        with pytest.raises(ValidationError) as error:
+            send(world, milestones=[milestone])
+        assert "milestones" in error.value.message_dict
+    request = send(world, title="Shared one")
+    with pytest.raises(ValidationError):
+        services.request_update(actor=world.alice, request=request,
+                                milestones=internal_milestones[:1])
+    form = login(world.alice).get(reverse("governance:request_create",
+                                          args=[world.acme_contoso.pk])).content.decode()
+    assert "Acme–Contoso supply agreement transfer" in form  # a shared milestone is offered
+    assert "Secret dual-sourcing" not in form and "Backup plan transfer" not in form
+    answer = api(world.alice).post("/api/v1/requests/", {
+        "partnership": world.acme_contoso.pk, "title": "X", "description": "Y",
+        "kind": "quote", "milestones": [internal_milestones[0].pk]}, format="json")
+    assert answer.status_code == 400 and "milestones" in answer.json()
+    assert not request.milestones.exists() and not Request.objects.filter(title="X").exists()
+
+
+def test_a_linked_internal_milestone_stays_hidden_from_the_other_party(
+        world, login, internal_milestones):
+    request = send(world, actor=world.bob, title="Older link")
+    request.milestones.add(*internal_milestones)  # linked before the rule, say
+    assert not Milestone.objects.visible_to(world.bob).filter(
+        pk__in=[m.pk for m in internal_milestones]).exists()
+    page = login(world.bob).get(request.get_absolute_url()).content.decode()
+    assert "Secret dual-sourcing" not in page and "Backup plan" not in page
+    for body in (api(world.bob).get(f"/api/v1/requests/{request.pk}/").json(),
+                 next(row for row in api(world.bob).get("/api/v1/requests/").json()["results"]
+                      if row["id"] == request.pk)):
+        assert not {m.pk for m in internal_milestones} & set(body["milestones"])
+    assert "Secret dual-sourcing" in login(world.alice).get(
+        request.get_absolute_url()).content.decode()  # Acme's own, Acme sees it
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -421,6 +737,23 @@ def test_viewer_gets_403_on_writes_and_no_buttons(world, login):
         assert vera.post(url, {"committed_date": TODAY.isoformat()}).status_code == 403
 
 
+def test_the_edit_dialog_refuses_who_may_not_edit(world, login):
+    request = send(world)
+    url = reverse("governance:request_edit", args=[world.acme_contoso.pk, request.pk])
+    assert login(world.alice).get(url).status_code == 200
+    bob = login(world.bob)  # the receiving party
+    assert bob.get(url).status_code == 403
+    assert bob.get(url, HTTP_HX_REQUEST="true").status_code == 403
+    assert bob.post(url, {"title": "Mine", "kind": "document",
+                          "description": "x"}).status_code == 403
+    services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
+    assert login(world.alice).get(url).status_code == 403  # committed: no longer edited
+    assert login(world.alice).post(url, {"title": "Too late", "kind": "document",
+                                         "description": "x"}).status_code == 403
+    request.refresh_from_db()
+    assert request.title == "Send the CoA of lot 7"
+
+
 def test_list_filters_htmx_partial_and_bounded_queries(world, login,
                                                         django_assert_max_num_queries):
     for n in range(12):
@@ -439,6 +772,35 @@ def test_list_filters_htmx_partial_and_bounded_queries(world, login,
     assert "No request matches these filters" in empty
     with django_assert_max_num_queries(12):
         client.get(url, {"page": 2})
+
+
+def test_urgency_sorts_by_severity_and_status_by_workflow(world, login):
+    for title, urgency in (("Sort normal", "normal"), ("Sort emergency", "emergency"),
+                           ("Sort urgent", "urgent")):
+        send(world, title=title, urgency=urgency)
+    queried, acknowledged, cancelled = (send(world, title=t) for t in (
+        "Sort queried", "Sort acknowledged", "Sort cancelled"))
+    services.request_query(actor=world.bob, request=queried, question="Which?")
+    services.request_acknowledge(actor=world.bob, request=acknowledged, committed_date=TODAY)
+    services.request_cancel(actor=world.alice, request=cancelled)
+    url = reverse("governance:request_list", args=[world.acme_contoso.pk])
+    client = login(world.alice)
+
+    def order(ordering, among):
+        page = client.get(url, {"q": "Sort", "ordering": ordering}).content.decode()
+        listed = api(world.alice).get("/api/v1/requests/", {
+            "partnership": world.acme_contoso.pk, "q": "Sort", "ordering": ordering}).json()
+        in_api = [row["title"] for row in listed["results"] if row["title"] in among]
+        in_page = sorted(among, key=page.index)
+        assert in_page == in_api
+        return in_page
+
+    severity = ["Sort normal", "Sort urgent", "Sort emergency"]
+    assert order("urgency", severity) == severity
+    assert order("-urgency", severity) == severity[::-1]
+    workflow = ["Sort normal", "Sort queried", "Sort acknowledged", "Sort cancelled"]
+    assert order("status", workflow) == workflow
+    assert order("-status", workflow) == workflow[::-1]
 
 
 def test_foreign_request_is_404(world, login):

@@ -22,7 +22,9 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
+from governance.selectors import month_start_utc
 from partnership.models import Milestone, Partnership, Site, User
+from portal.models import Delivery, Kind, Notification, NotificationPreference
 
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")
 NA = ("Northwind Biologics", "Aurora Analytical Labs")
@@ -439,6 +441,29 @@ _STEP_STATUS = {"send": "sent", "query": "queried", "acknowledge": "acknowledged
                 "cancel": "cancelled"}
 
 
+def _sent_at(now: datetime.datetime, days: float) -> datetime.datetime:
+    """`days` ago; a request of the last day is kept inside the current UTC month (its age
+    scaled to the time the month has run), so the emergencies 'of the last hours' never
+    straddle two months of the budget when the demo is seeded early on the 1st."""
+    ago = datetime.timedelta(days=days)
+    if days < 1:
+        ago = min(ago, (now - month_start_utc(now)) * days)
+    return now - ago
+
+
+def _mark_over_emergency_budget(emergencies) -> None:
+    """Over budget exactly as request_send would have found it: when the emergencies the
+    same party sent earlier in the same UTC month had used its monthly budget."""
+    for request in emergencies.select_related("partnership"):
+        party, partnership = request.requested_by_party, request.partnership
+        earlier = Request.objects.filter(
+            partnership=partnership, requested_by_party=party,
+            urgency=Request.Urgency.EMERGENCY, sent_at__gte=month_start_utc(request.sent_at),
+            sent_at__lt=request.sent_at).count()
+        budget = getattr(partnership, f"{party}_emergency_budget")
+        Request.objects.filter(pk=request.pk).update(over_emergency_budget=earlier >= budget)
+
+
 def seed_requests(today: datetime.date) -> None:
     """Requests both ways in every status over five months, some late, emergencies with one
     over the sponsor's budget, and one question relayed from Meridian's partnership to
@@ -451,8 +476,8 @@ def seed_requests(today: datetime.date) -> None:
         partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
         author = people[sender]
         party = partnership.party_of(author)
-        sent_at = now - datetime.timedelta(days=days)
-        span = max(now - sent_at, datetime.timedelta(hours=1))
+        sent_at = _sent_at(now, days)
+        span = now - sent_at
         path = _STEP_PATH[status]
         moments = {step: sent_at + span * index / (len(path) + 1)
                    for index, step in enumerate(path)}
@@ -475,8 +500,7 @@ def seed_requests(today: datetime.date) -> None:
                 "fulfilment_note": "Sent through the shared folder." if "fulfil" in moments
                 else "",
                 "closed_at": moments.get("accept") or moments.get("cancel"),
-                "emergency_justification": note, "over_emergency_budget": bool(note),
-                "is_internal": False})
+                "emergency_justification": note, "is_internal": False})
         request.steps.all().delete()
         for step in path:
             actor = author if step in ("send", "accept", "cancel", "answer") else \
@@ -490,10 +514,11 @@ def seed_requests(today: datetime.date) -> None:
         by_title[title] = request
     for relay, original in RELAYS:
         Request.objects.filter(pk=by_title[relay].pk).update(relayed_from=by_title[original])
+    _mark_over_emergency_budget(Request.objects.filter(
+        pk__in=[r.pk for r in by_title.values()], urgency=Request.Urgency.EMERGENCY))
 
 
 # --- Notifications (issue 4 item 8) ---------------------------------------------------------
-from portal.models import Delivery, Kind, Notification, NotificationPreference  # noqa: E402
 
 
 def seed_notifications(today: datetime.date) -> None:
