@@ -42,7 +42,8 @@ class RiskDetailView(RiskMixin, TemplateView):
     template_name = "governance/risk_detail.html"
 
     def get_context_data(self, **kwargs):
-        milestones = self.risk.milestones.select_related("tech_transfer")
+        milestones = visible(Milestone, self.request.user).filter(
+            risks=self.risk).select_related("tech_transfer")
         return super().get_context_data(
             object=self.risk, milestones=milestones,
             transitions=Risk.WORKFLOW.next_statuses(self.risk.status), **kwargs)

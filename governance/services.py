@@ -372,14 +372,22 @@ RISK_FIELDS = ("title", "description", "category", "likelihood", "impact", "owne
 
 
 def _set_risk_milestones(risk: Risk, milestones) -> None:
-    """A risk may threaten tech-transfer milestones, but only those of its own partnership."""
-    if milestones is None:
-        return
-    milestones = list(milestones)
-    if any(milestone.partnership_id != risk.partnership_id for milestone in milestones):
+    """A risk may threaten tech-transfer milestones of its own partnership; a shared risk
+    only those both parties see (checked on every save, since a risk can stop being
+    internal). `milestones` None keeps the current ones."""
+    chosen = list(risk.milestones.all() if milestones is None else milestones)
+    if any(milestone.partnership_id != risk.partnership_id for milestone in chosen):
         raise ValidationError(
             {"milestones": "Choose milestones of this partnership's tech transfers."})
-    risk.milestones.set(milestones)
+    shared = set(Milestone.objects.filter(pk__in=[m.pk for m in chosen],
+                                          **shared_lookups(Milestone)).values_list("pk",
+                                                                                   flat=True))
+    if not risk.is_internal and any(milestone.pk not in shared for milestone in chosen):
+        raise ValidationError({"milestones": "A shared risk can only point at milestones "
+                                             "both parties see; mark the risk internal or "
+                                             "leave the internal milestone out."})
+    if milestones is not None:
+        risk.milestones.set(chosen)
 
 
 def _notify_risk_owner(risk: Risk, actor: User) -> None:
@@ -671,7 +679,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
            kind=Kind.REQUEST_RECEIVED, partnership=partnership,
            title=f"New {request.get_urgency_display().lower()} request: {request.title}",
            url=request.get_absolute_url(),
-           body=f"Please acknowledge by {request.acknowledge_by:%d %b %Y %H:%M} UTC.",
+           body="Acknowledgement is due at the time shown.", when=request.acknowledge_by,
            actor=actor, record=request)
     if request.over_emergency_budget:
         notify(recipients=User.objects.filter(memberships__partnership=partnership,
@@ -859,7 +867,7 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",
                    url=request.get_absolute_url(),
-                   body=f"Due for acknowledgement by {request.acknowledge_by:%d %b %Y %H:%M} "
-                        "UTC.", record=request)
+                   body="Acknowledgement was due at the time shown.",
+                   when=request.acknowledge_by, record=request)
             told += 1
     return told

@@ -331,6 +331,10 @@ class AcceptanceCriterionSerializer(serializers.ModelSerializer):
                                                  **validated_data)
 
 
+class DeliverableTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Deliverable.Status.choices)
+
+
 class DeliverableSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
@@ -390,13 +394,14 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return super().get_queryset().prefetch_related("criteria")
 
-    @extend_schema(request=TransitionSerializer, responses=DeliverableSerializer)
+    @extend_schema(request=DeliverableTransitionSerializer, responses=DeliverableSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         deliverable = self.get_object()
-        status = request.data.get("status", "")
-        deliverable = services.deliverable_transition(actor=request.user,
-                                                      deliverable=deliverable, status=status)
+        body = DeliverableTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deliverable = services.deliverable_transition(
+            actor=request.user, deliverable=deliverable, status=body.validated_data["status"])
         return Response(self.get_serializer(deliverable).data)
 
     @extend_schema(request=ReviewInputSerializer, responses=DeliverableReviewSerializer)

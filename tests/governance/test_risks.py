@@ -43,6 +43,26 @@ def test_create_notifies_owner_and_links_a_milestone_of_the_same_partnership(wor
     assert not Risk.objects.filter(title="Other").exists()
 
 
+def test_a_shared_risk_points_only_at_milestones_both_parties_see(world, login):
+    """A milestone of Acme's internal transfer: Acme's internal risk may name it; a shared
+    one may not, nor become shared while it does; Bob never sees it on the page."""
+    milestone = Milestone.objects.get(partnership=world.acme_contoso)
+    milestone.tech_transfer.__class__.objects.filter(pk=milestone.tech_transfer_id).update(
+        is_internal=True)
+    with pytest.raises(ValidationError) as error:
+        make(world, title="Shared", milestones=[milestone])
+    assert "both parties see" in str(error.value.message_dict["milestones"])
+    risk = make(world, title="Internal", milestones=[milestone], is_internal=True,
+                owner=world.alice)
+    with pytest.raises(ValidationError):
+        services.risk_update(actor=world.alice, risk=risk, is_internal=False)
+    assert Risk.objects.get(pk=risk.pk).is_internal
+    shared = make(world, title="Visible to Bob")
+    shared.milestones.add(milestone)  # as if linked before the transfer became internal
+    page = login(world.bob).get(shared.get_absolute_url()).content.decode()
+    assert "Visible to Bob" in page and milestone.get_kind_display() not in page
+
+
 def test_owner_must_hold_a_seat_and_new_owner_is_told(world):
     with pytest.raises(ValidationError) as error:
         make(world, owner=world.carol)  # Contoso, but not in Acme–Contoso
