@@ -10,7 +10,8 @@ from governance import selectors, services
 from governance.filters import NoticeFilter, RiskFilter
 from governance.forms import NoticeForm, RiskForm
 from governance.models import Notice, Risk
-from partnership.models import Milestone, Site, User
+from partnership.models import Milestone, Site
+from partnership.selectors import member_list
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -55,8 +56,7 @@ class RiskFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        members = visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership)
+        members = member_list(user=self.request.user, partnership=self.partnership)
         milestones = visible(Milestone, self.request.user).filter(
             partnership=self.partnership).select_related("tech_transfer")
         return {**super().get_form_kwargs(), "members": members, "milestones": milestones}

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from partnership import selectors, services
 from partnership.forms import CommunicationPlanForm, ContactForm, EscalationLevelForm
-from partnership.models import CommunicationPlan, EscalationLevel, User
+from partnership.models import CommunicationPlan, EscalationLevel
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import ServiceFormView
 
@@ -35,8 +35,7 @@ class CommunicationFormView(PartnershipMixin, ServiceFormView):
         return reverse("partnership:communication_detail", args=[self.partnership.pk])
 
     def seated(self):
-        return visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership)
+        return selectors.member_list(user=self.request.user, partnership=self.partnership)
 
 
 class ContactSetView(CommunicationFormView):

@@ -90,8 +90,7 @@ class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
         return super().get_context_data(object=self.contract, **kwargs)
 
     def perform(self, form):
-        fresh = Contract.objects.get(pk=self.contract.pk)
-        return services.contract_update(actor=self.request.user, contract=fresh,
+        return services.contract_update(actor=self.request.user, contract=self.contract,
                                         **form.cleaned_data)
 
 

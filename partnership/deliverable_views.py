@@ -84,8 +84,8 @@ class DeliverableEditView(DeliverableFormMixin, DeliverableMixin, ServiceFormVie
         return super().get_context_data(object=self.deliverable, **kwargs)
 
     def perform(self, form):
-        fresh = Deliverable.objects.get(pk=self.deliverable.pk)
-        return services.deliverable_update(actor=self.request.user, deliverable=fresh,
+        return services.deliverable_update(actor=self.request.user,
+                                           deliverable=self.deliverable,
                                            **form.cleaned_data)
 
 

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from partnership import selectors, services
 from partnership.forms import ObjectiveForm, ObjectiveReviewForm
-from partnership.models import Objective, ObjectiveReview, User
+from partnership.models import Objective, ObjectiveReview
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import ServiceFormView
 
@@ -46,8 +46,7 @@ class ObjectiveFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        seated = visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership)
+        seated = selectors.member_list(user=self.request.user, partnership=self.partnership)
         return {**super().get_form_kwargs(),
                 "sponsor_people": seated.filter(organization_id=self.partnership.sponsor_id),
                 "cdmo_people": seated.filter(organization_id=self.partnership.cdmo_id)}
@@ -71,8 +70,7 @@ class ObjectiveEditView(ObjectiveFormMixin, ObjectiveMixin, ServiceFormView):
         return super().get_context_data(object=self.objective, **kwargs)
 
     def perform(self, form):
-        fresh = Objective.objects.get(pk=self.objective.pk)
-        return services.objective_update(actor=self.request.user, objective=fresh,
+        return services.objective_update(actor=self.request.user, objective=self.objective,
                                          **form.cleaned_data)
 
 

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from partnership import selectors, services
 from partnership.forms import MilestoneForm, TechTransferForm
-from partnership.models import Milestone, TechTransfer, User
+from partnership.models import Milestone, TechTransfer
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import ServiceFormView
 
@@ -69,8 +69,7 @@ class MilestoneEditView(TechTransferMixin, ServiceFormView):
 
     def get_form(self, form_class=None):
         m = self.milestone
-        seated = visible(User, self.request.user).filter(
-            memberships__partnership=self.partnership)
+        seated = selectors.member_list(user=self.request.user, partnership=self.partnership)
         initial = {"planned_date": m.planned_date, "actual_date": m.actual_date,
                    "sponsor_owner": m.sponsor_owner, "cdmo_owner": m.cdmo_owner,
                    "deliverables": list(m.deliverables.all()), "note": m.note}

@@ -110,9 +110,7 @@ class ProgramEditView(ProgramSitesMixin, PartnershipMixin, ScopedObjectMixin, Se
         return super().get_context_data(object=self.object, **kwargs)
 
     def perform(self, form):
-        # The form validated a copy; the service applies the change to a fresh row.
-        program = self.get_object()
-        return services.program_update(actor=self.request.user, program=program,
+        return services.program_update(actor=self.request.user, program=self.object,
                                        **form.cleaned_data)
 
     def get_success_url(self):
