@@ -1,11 +1,17 @@
 """The demo cast (README): each person sees exactly their partnerships, in pages and API."""
 
+import datetime
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partnership.models import Membership, Partnership, Program, User
+from governance.models import ActionItem, Decision, Meeting, Request
+from partnership.models import Membership, Partnership, Program, SharedRecord, User
+from portal.models import Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -29,12 +35,44 @@ def demo(db):
     call_command("seed_demo", verbosity=0)
 
 
+def _counts() -> dict[str, int]:
+    models = [User, Membership, Partnership, Notification,
+              *(m for m in apps.get_models() if issubclass(m, SharedRecord))]
+    return {model.__name__: model.objects.count() for model in models}
+
+
 def test_seeding_twice_changes_nothing(demo):
-    counts = [User.objects.count(), Membership.objects.count(), Program.objects.count(),
-              Partnership.objects.count()]
+    counts = _counts()
     call_command("seed_demo", verbosity=0)
-    assert counts == [User.objects.count(), Membership.objects.count(),
-                      Program.objects.count(), Partnership.objects.count()]
+    assert _counts() == counts
+
+
+def test_every_demo_record_keeps_the_rules_the_portal_enforces(demo):
+    """The seed writes rows directly: each must still pass its model's own validation (an
+    owner who can act, a decision of its meeting's partnership …)."""
+    for model in apps.get_models():
+        if issubclass(model, SharedRecord):
+            for record in model.objects.all():
+                record.full_clean()
+
+
+@pytest.mark.parametrize("pair", [NM, NA, HM])
+def test_each_demo_partnership_has_months_of_working_together(demo, pair):
+    sponsor, cdmo = pair.split(" – ")
+    partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(partnership=partnership)
+    assert meetings.filter(status="held", minutes__gt="",
+                           starts_at__lt=timezone.now() - datetime.timedelta(days=60)).exists()
+    assert meetings.filter(status="scheduled").exists()
+    actions = ActionItem.objects.filter(partnership=partnership)
+    assert actions.count() >= 5 and actions.filter(due_date__lt=today).exclude(
+        status__in=ActionItem.CLOSED).exists() and actions.filter(meeting__isnull=False).exists()
+    assert Decision.objects.filter(partnership=partnership).count() >= 2
+    requests = Request.objects.filter(partnership=partnership)
+    assert requests.count() >= 5 and requests.filter(urgency="emergency").exists()
+    assert requests.late().exists() and requests.filter(status="accepted").exists()
+    assert len({r.requested_by_party for r in requests}) == 2  # both ways
 
 
 @pytest.mark.parametrize("email", sorted(EXPECTED))

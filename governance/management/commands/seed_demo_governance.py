@@ -1,4 +1,6 @@
-"""Demo action items for the demo partnerships (run by seed_demo; idempotent).
+"""Demo governance for the demo partnerships (run by seed_demo; idempotent): months of
+meetings with minutes, decisions and actions, formal requests both ways, risks, notices,
+thank-yous, survey answers and each person's bell.
 
 Dates are relative to today so the demo always has something overdue, due this week and
 later, whatever day it is run.
@@ -8,6 +10,7 @@ import datetime
 import uuid
 import zoneinfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -43,9 +46,22 @@ ACTIONS = [
     (NM, "Circulate the QBR minutes", "nora@northwind.example", -30, "medium", "done"),
     (NA, "Ship the 18-month stability samples", "nora@northwind.example", 3, "high", "open"),
     (NA, "Send the HPLC transfer raw data", "ari@aurora.example", -2, "medium", "open"),
+    (NA, "Book the chamber space for the 2027 pulls", "ari@aurora.example", 12, "medium",
+     "open"),
+    (NA, "Send the Q3 stability trend report", "ari@aurora.example", -6, "high",
+     "in_progress"),
+    (NA, "Agree the shipper qualification protocol", "quinn@northwind.example", 8, "low",
+     "open"),
+    (NA, "Return the signed quality agreement annex", "nora@northwind.example", -45,
+     "medium", "done"),
     (HM, "Confirm the Suzhou campaign dates", "max@meridian.example", 4, "high", "open"),
     (HM, "Sign off the characterization protocol", "hana@helix.example", -3, "medium",
      "open"),
+    (HM, "Propose an alternative to Cape Town for HLX-7", "max@meridian.example", 9, "high",
+     "in_progress"),
+    (HM, "Share the conjugation DoE results", "max@meridian.example", -8, "medium", "open"),
+    (HM, "Approve the lot H-5 batch record", "hana@helix.example", -60, "medium", "done"),
+    (HM, "Update the 2027 volume forecast", "hana@helix.example", 16, "low", "open"),
 ]
 
 
@@ -66,6 +82,29 @@ class Command(BaseCommand):
         seed_requests(today)
         seed_meetings(today)
         seed_notifications(today)
+        backdate_creation(today)
+
+
+def backdate_creation(today: datetime.date) -> None:
+    """Give the demo's records the creation times they would have had (an action some days
+    before it falls due, a meeting a week before it starts, a request when it was sent), so
+    the cockpit's recent activity reads like months of work, not 'all 0 minutes ago'."""
+    now = timezone.now()
+    noon = datetime.time(12, 0, tzinfo=datetime.UTC)
+    for item in ActionItem.objects.only("pk", "due_date"):
+        moment = datetime.datetime.combine(item.due_date - datetime.timedelta(days=10), noon)
+        ActionItem.objects.filter(pk=item.pk).update(created_at=min(moment, now))
+    for meeting in Meeting.objects.only("pk", "starts_at", "series_id"):
+        moment = meeting.starts_at - datetime.timedelta(days=7)
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=min(moment, now))
+    for decision in Decision.objects.only("pk", "decided_on"):
+        moment = datetime.datetime.combine(decision.decided_on, noon)
+        Decision.objects.filter(pk=decision.pk).update(created_at=min(moment, now))
+    for request in Request.objects.only("pk", "sent_at"):
+        Request.objects.filter(pk=request.pk).update(created_at=request.sent_at)
+    for index, risk in enumerate(Risk.objects.order_by("pk").only("pk")):
+        ago = datetime.timedelta(days=20 + 13 * index % 120)
+        Risk.objects.filter(pk=risk.pk).update(created_at=now - ago)
 
 
 # --- Meetings, minutes, decisions and meeting actions (issue 4 items 1–3) -----------------
@@ -107,9 +146,15 @@ MEETING_DECISIONS = {
           "stop the campaign.", "steering-past",
           ["sam@northwind.example", "mei@meridian.example"])],
     NA: [("Run stability pulls in Milan only", "One lab avoids a method-transfer bridge.",
-          "qbr-past", ["nora@northwind.example", "ari@aurora.example"])],
+          "qbr-past", ["nora@northwind.example", "ari@aurora.example"]),
+         ("Ship samples only in validated shippers", "Two excursions in a quarter; the "
+          "shipper validation costs less than one repeated stability pull.", "steering-past",
+          ["sam@northwind.example", "ari@aurora.example"])],
     HM: [("Move the Suzhou campaign to fill-finish first", "Drug product capacity frees up "
           "earlier than drug substance.", "steering-past",
+          ["hana@helix.example", "max@meridian.example"]),
+         ("Keep HLX-7 conjugation at one site until PPQ", "A second site now would double the "
+          "comparability work before the process is locked.", "qbr-past",
           ["hana@helix.example", "max@meridian.example"])],
 }
 MEETING_ACTIONS = [
@@ -122,8 +167,14 @@ MEETING_ACTIONS = [
      "done", None),
     (NA, "Confirm the 24-month stability pull dates", "ari@aurora.example", "weekly-past-1",
      2, "in_progress", "Run stability pulls in Milan only"),
+    (NA, "Validate the new shipper lane to Milan", "nora@northwind.example",
+     "weekly-past-2", -4, "open", "Ship samples only in validated shippers"),
+    (NA, "Circulate the QBR scorecard", "ari@aurora.example", "weekly-past-2", -20, "done",
+     None),
     (HM, "Send the revised Suzhou campaign plan", "max@meridian.example", "weekly-past-1",
      -1, "open", "Move the Suzhou campaign to fill-finish first"),
+    (HM, "Draft the HLX-7 comparability plan", "hana@helix.example", "weekly-past-2", 10,
+     "open", "Keep HLX-7 conjugation at one site until PPQ"),
 ]
 
 
@@ -418,8 +469,24 @@ REQUESTS = [
      "information", "normal", 60, "accepted"),
     (HM, "Characterization protocol comments", "max@meridian.example", "hana@helix.example",
      "document", "urgent", 12, "in_progress"),
+    (NA, "Quote for the 2027 stability program", "nora@northwind.example",
+     "ari@aurora.example", "quote", "normal", 130, "accepted"),
+    (NA, "Method transfer report, draft 2", "ari@aurora.example", "quinn@northwind.example",
+     "document", "normal", 15, "in_progress"),
+    (NA, "Extra 6-month pull for lot 4", "quinn@northwind.example", "ari@aurora.example",
+     "sample_pull", "urgent", 9, "queried"),
+    (NA, "Emergency: out-of-trend assay on the 12-month pull", "nora@northwind.example",
+     "ari@aurora.example", "testing", "emergency", 0.2, "acknowledged"),
+    (HM, "Quote for a third conjugation batch", "hana@helix.example", "max@meridian.example",
+     "quote", "normal", 110, "accepted"),
+    (HM, "Executed batch record of lot H-5", "hana@helix.example", "max@meridian.example",
+     "document", "normal", 28, "fulfilled"),
+    (HM, "Change of buffer supplier for the conjugation step", "max@meridian.example",
+     "hana@helix.example", "change", "normal", 10, "queried"),
     (HM, "Emergency: sterility retest of lot H-7", "max@meridian.example",
      "hana@helix.example", "testing", "emergency", 3, "sent"),  # late
+    (HM, "Emergency: hold the lot H-8 shipment", "hana@helix.example", "max@meridian.example",
+     "information", "emergency", 0.1, "acknowledged"),
 ]
 REQUEST_NOTES = {
     "Emergency: regulator question on the filter validation":
@@ -539,7 +606,7 @@ def seed_notifications(today: datetime.date) -> None:
         age = max((today - item.due_date).days, 0) + 1
         rows.append((item.owner, item.partnership, Kind.ACTION_ASSIGNED,
                      f"Action for you: {item.title}", f"Due {item.due_date:%d %b %Y}.",
-                     item.get_absolute_url(), age))
+                     item.get_absolute_url(), age, item))
     for request in Request.objects.filter(status__in=Request.OPEN,
                                           is_internal=False).select_related("partnership"):
         receivers = User.objects.filter(
@@ -549,12 +616,15 @@ def seed_notifications(today: datetime.date) -> None:
             rows.append((person, request.partnership, Kind.REQUEST_RECEIVED,
                          f"Request for your party: {request.title}",
                          f"{request.get_urgency_display()} · {request.get_kind_display()}",
-                         request.get_absolute_url(), max((now - request.sent_at).days, 0)))
-    for recipient, partnership, kind, title, body, url, age in rows:
+                         request.get_absolute_url(), max((now - request.sent_at).days, 0),
+                         request))
+    for recipient, partnership, kind, title, body, url, age, record in rows:
         created = now - datetime.timedelta(days=age, hours=3)
         notification, _ = Notification.objects.update_or_create(
             recipient=recipient, kind=kind, url=url, defaults={
                 "partnership": partnership, "title": title[:300], "body": body,
+                "record_type": ContentType.objects.get_for_model(record),
+                "record_id": record.pk,
                 "delivery": Delivery.IMMEDIATELY, "emailed_at": created,
                 "read_at": created + datetime.timedelta(hours=1) if age > 7 else None})
         Notification.objects.filter(pk=notification.pk).update(created_at=created)
