@@ -82,3 +82,23 @@ def test_meeting_scheduled_minuted_and_action_reaches_the_cdmo(page, browser, de
     cdmo.goto(f"{demo}/my-work/")
     cdmo.get_by_role("link", name="Confirm resin delivery date").click()
     expect(cdmo.get_by_test_id("source")).to_contain_text("PPQ readiness review")
+
+    # Max works for Meridian too, for Helix: the meeting, its minutes and its action reach
+    # none of his pages, his calendar feed, his search or his API.
+    outsider = browser.new_context().new_page()
+    log_in(outsider, demo, "max@meridian.example")
+    outsider.goto(f"{demo}/account/profile/")
+    outsider.get_by_role("button", name="Create calendar feed URL").click()
+    feed_url = outsider.get_by_label("Your feed URL").input_value()
+    feed = outsider.request.get(feed_url)
+    assert feed.ok and "Weekly campaign check-in" in feed.text()  # his own Helix meetings
+    assert "PPQ readiness review" not in feed.text()
+    meetings = outsider.request.get(f"{demo}/api/v1/meetings/?page_size=1000").text()
+    actions = outsider.request.get(f"{demo}/api/v1/action-items/?page_size=1000").text()
+    assert "PPQ readiness review" not in meetings and "resin delivery" not in actions
+    assert outsider.request.get(meeting_url).status == 404
+    outsider.get_by_label("Search your partnerships").fill("PPQ readiness")
+    outsider.get_by_label("Search your partnerships").press("Enter")
+    expect(outsider.locator("#results")).to_contain_text("Nothing in your partnerships matches")
+    outsider.goto(f"{demo}/my-work/")
+    expect(outsider.get_by_text("Confirm resin delivery date")).to_have_count(0)
