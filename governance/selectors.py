@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, Left
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -422,38 +422,36 @@ def _snippet(headline: str) -> str:
 COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
 SOON_DAYS = 7
 COMING_UP_DAYS = 14  # the deadlines of the "Coming up" card
-# Recent activity: what each kind of record is called, and its detail URL name.
+# Recent activity: what each kind of record is called, its detail URL name, and which of
+# its rows count (a series of meetings is scheduled once: its first meeting stands for it).
 ACTIVITY = (
-    (ActionItem, "Action", "title", "governance:actionitem_detail"),
-    (Meeting, "Meeting", "title", "governance:meeting_detail"),
-    (Decision, "Decision", "title", "governance:decision_detail"),
-    (Request, "Request", "title", "governance:request_detail"),
-    (Risk, "Risk", "title", "governance:risk_detail"),
-    (Notice, "Notice", "title", "governance:notice_detail"),
-    (Recognition, "Thank-you", "message", "governance:recognition_list"),
+    (ActionItem, "Action", "title", "governance:actionitem_detail", Q()),
+    (Meeting, "Meeting", "title", "governance:meeting_detail", Q(series__isnull=True)),
+    (Decision, "Decision", "title", "governance:decision_detail", Q()),
+    (Request, "Request", "title", "governance:request_detail", Q()),
+    (Risk, "Risk", "title", "governance:risk_detail", Q()),
+    (Notice, "Notice", "title", "governance:notice_detail", Q()),
+    (Recognition, "Thank-you", "message", "governance:recognition_list", Q()),
 )
 
 
-def _activity_url(name: str, partnership_id: int, pk: int) -> str | None:
-    try:
-        if name == "governance:recognition_list":
-            return reverse(name, args=[partnership_id])
-        return reverse(name, args=[partnership_id, pk])
-    except NoReverseMatch:  # a page another part of the work has not built yet
-        return None
+def _activity_url(name: str, partnership_id: int, pk: int) -> str:
+    if name == "governance:recognition_list":
+        return reverse(name, args=[partnership_id])
+    return reverse(name, args=[partnership_id, pk])
 
 
 def recent_activity(*, user: User, partnership: Partnership, limit: int = 8) -> list[dict]:
     """The latest records created in the partnership, of every kind, in ONE query (a UNION
     of each model's `visible_to(user)`): the other party's internal records never appear."""
     parts = [
-        model.objects.visible_to(user).filter(partnership=partnership).annotate(
+        model.objects.visible_to(user).filter(only, partnership=partnership).annotate(
             activity_label=Left(field, 120),
             activity_kind=Value(kind, output_field=CharField()),
             activity_url=Value(url_name, output_field=CharField()),
         ).values_list("activity_kind", "pk", "activity_label", "created_at", "activity_url")
         .order_by()
-        for model, kind, field, url_name in ACTIVITY
+        for model, kind, field, url_name, only in ACTIVITY
     ]
     rows = parts[0].union(*parts[1:], all=True).order_by("-created_at")[:limit]
     return [{"kind": kind, "label": label, "created_at": created_at,

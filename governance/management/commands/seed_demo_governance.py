@@ -93,10 +93,17 @@ def backdate_creation(today: datetime.date) -> None:
     noon = datetime.time(12, 0, tzinfo=datetime.UTC)
     for item in ActionItem.objects.only("pk", "due_date"):
         moment = datetime.datetime.combine(item.due_date - datetime.timedelta(days=10), noon)
-        ActionItem.objects.filter(pk=item.pk).update(created_at=min(moment, now))
-    for meeting in Meeting.objects.only("pk", "starts_at", "series_id"):
-        moment = meeting.starts_at - datetime.timedelta(days=7)
-        Meeting.objects.filter(pk=meeting.pk).update(created_at=min(moment, now))
+        ActionItem.objects.filter(pk=item.pk).update(
+            created_at=min(moment, now - datetime.timedelta(hours=5 + item.pk % 40)))
+    for meeting in Meeting.objects.select_related("series").only(
+            "pk", "starts_at", "series__starts_at"):
+        # A series is scheduled at once, a week before its first meeting; a one-off meeting
+        # three weeks ahead.
+        first = meeting.series or meeting
+        ahead = datetime.timedelta(days=7 if meeting.series_id or first.occurrences.exists()
+                                   else 21)
+        moment = min(first.starts_at - ahead, now - datetime.timedelta(hours=2))
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=moment)
     for decision in Decision.objects.only("pk", "decided_on"):
         moment = datetime.datetime.combine(decision.decided_on, noon)
         Decision.objects.filter(pk=decision.pk).update(created_at=min(moment, now))
