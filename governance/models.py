@@ -85,9 +85,6 @@ class ActionItem(SharedRecord):
             if source is not None and self.partnership_id and \
                     source.partnership_id != self.partnership_id:
                 raise ValidationError({name: "Choose a source of this partnership."})
-            if source is not None and source.is_internal and not self.is_internal:
-                raise ValidationError({name: "An action from an internal record must be "
-                                             "internal too."})
 
     def _check_owner(self) -> None:
         """The owner moves the action along themselves (action_item_transition wants a
@@ -240,9 +237,6 @@ class Decision(SharedRecord):
             return
         if self.meeting.partnership_id != self.partnership_id:
             raise ValidationError({"meeting": "Choose a meeting of this partnership."})
-        if self.meeting.is_internal and not self.is_internal:
-            raise ValidationError({"meeting": "A decision of an internal meeting must be "
-                                              "internal too."})
 
 
 def _workflow_of_steps(steps: dict, statuses) -> Workflow:

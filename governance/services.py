@@ -27,7 +27,7 @@ from governance.models import (
     SurveyResponse,
 )
 from governance.selectors import emergency_usage
-from partnership.models import Membership, Milestone, Partnership, User, shared_lookups
+from partnership.models import Membership, Partnership, User, check_refers_to_shared
 from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
@@ -379,13 +379,7 @@ def _set_risk_milestones(risk: Risk, milestones) -> None:
     if any(milestone.partnership_id != risk.partnership_id for milestone in chosen):
         raise ValidationError(
             {"milestones": "Choose milestones of this partnership's tech transfers."})
-    shared = set(Milestone.objects.filter(pk__in=[m.pk for m in chosen],
-                                          **shared_lookups(Milestone)).values_list("pk",
-                                                                                   flat=True))
-    if not risk.is_internal and any(milestone.pk not in shared for milestone in chosen):
-        raise ValidationError({"milestones": "A shared risk can only point at milestones "
-                                             "both parties see; mark the risk internal or "
-                                             "leave the internal milestone out."})
+    check_refers_to_shared(risk, "milestones", chosen)
     if milestones is not None:
         risk.milestones.set(chosen)
 
@@ -621,12 +615,7 @@ def _set_request_milestones(request: Request, milestones) -> None:
     milestones = list(milestones)
     if any(m.partnership_id != request.partnership_id for m in milestones):
         raise ValidationError({"milestones": "Choose milestones of this partnership."})
-    internal = Milestone.objects.filter(pk__in=[m.pk for m in milestones]).exclude(
-        **shared_lookups(Milestone))
-    if not request.is_internal and internal.exists():
-        raise ValidationError({"milestones": "A request is read by both parties: choose "
-                                             "milestones of tech transfers that are not "
-                                             "internal."})
+    check_refers_to_shared(request, "milestones", milestones)
     request.milestones.set(milestones)
 
 

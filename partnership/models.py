@@ -346,6 +346,43 @@ def shared_lookups(model) -> dict[str, bool]:
     return lookups
 
 
+def is_shared(record) -> bool:
+    """Whether both parties see `record` (an instance, saved or not): neither it nor any
+    parent it inherits from through INTERNAL_VIA is internal."""
+    if has_internal_flag(type(record)) and record.is_internal:
+        return False
+    parents = (getattr(record, name) for name in getattr(type(record), "INTERNAL_VIA", ()))
+    return all(is_shared(parent) for parent in parents if parent is not None)
+
+
+def check_refers_to_shared(record, name: str, targets) -> None:
+    """A record both parties see may refer (field `name`) only to records both parties see:
+    through it the other party would read the title of an internal one. Refused with a field
+    error; an internal record may refer to its own party's internal records."""
+    model = record._meta.get_field(name).related_model
+    ids = [target.pk for target in targets if target is not None]
+    if not ids or not is_shared(record) or not (has_internal_flag(model)
+                                                 or any(internal_paths(model))):
+        return
+    shared = set(model._default_manager.filter(pk__in=ids, **shared_lookups(model))
+                 .values_list("pk", flat=True))
+    if any(pk not in shared for pk in ids):
+        raise ValidationError({name: "Only a record marked internal can refer to an "
+                                     "internal one."})
+
+
+def check_foreign_keys_refer_to_shared(record) -> None:
+    """check_refers_to_shared for each foreign key of `record`, except the parents it
+    inherits its flag from (INTERNAL_VIA: those make it internal with them instead)."""
+    inherited = set(getattr(type(record), "INTERNAL_VIA", ()))
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and field.name not in inherited and \
+                getattr(record, field.attname) is not None and \
+                (has_internal_flag(field.related_model) or any(internal_paths(
+                    field.related_model))):
+            check_refers_to_shared(record, field.name, [getattr(record, field.name)])
+
+
 class SharedQuerySet(models.QuerySet):
     """Queryset of a record that belongs to one partnership (every shared record)."""
 

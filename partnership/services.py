@@ -30,6 +30,8 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
+    check_foreign_keys_refer_to_shared,
+    check_refers_to_shared,
     has_internal_flag,
     internal_paths,
 )
@@ -164,6 +166,7 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
                    created_by=actor,
                    **{name: fields[name] for name in allowed if name in fields})
     record.full_clean()
+    check_foreign_keys_refer_to_shared(record)
     record.save()
     return record
 
@@ -197,6 +200,7 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
         if name in fields:
             setattr(record, name, fields[name])
     record.full_clean()
+    check_foreign_keys_refer_to_shared(record)
     record.save()
     if hiding:
         notifications_withdraw(record=record)
@@ -539,6 +543,7 @@ def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, c
         errors["deliverables"] = "Choose deliverables of this partnership."
     if errors:
         raise ValidationError(errors)
+    check_refers_to_shared(milestone, "deliverables", deliverables)
     milestone.sponsor_owner, milestone.cdmo_owner = sponsor_owner, cdmo_owner
     milestone.planned_date, milestone.actual_date, milestone.note = \
         planned_date, actual_date, note

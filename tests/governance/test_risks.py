@@ -51,7 +51,7 @@ def test_a_shared_risk_points_only_at_milestones_both_parties_see(world, login):
         is_internal=True)
     with pytest.raises(ValidationError) as error:
         make(world, title="Shared", milestones=[milestone])
-    assert "both parties see" in str(error.value.message_dict["milestones"])
+    assert "Only a record marked internal" in str(error.value.message_dict["milestones"])
     risk = make(world, title="Internal", milestones=[milestone], is_internal=True,
                 owner=world.alice)
     with pytest.raises(ValidationError):

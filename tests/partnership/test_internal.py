@@ -118,3 +118,37 @@ def test_hiding_through_the_edit_page_goes_through_the_same_rule(world, login):
     risk.refresh_from_db()
     assert risk.is_internal
     assert not Notification.objects.filter(record_id=risk.pk, recipient=world.bob).exists()
+
+
+def test_a_shared_record_refers_only_to_shared_ones(world):
+    """Whatever the kind: a shared SOW under Acme's internal MSA would print the MSA's
+    reference on the CDMO's contract page, a shared decision of an internal meeting its
+    title. An internal record may name them; the milestone's deliverables likewise."""
+    from partnership.models import Contract, Deliverable
+    from partnership.services import contract_create, milestone_update
+
+    msa = contract_create(actor=world.alice, partnership=world.acme_contoso, kind="msa",
+                          reference="MSA-SECRET", title="Secret MSA", is_internal=True)
+    with pytest.raises(ValidationError) as error:
+        contract_create(actor=world.alice, partnership=world.acme_contoso, kind="sow",
+                        reference="SOW-1", title="Shared SOW", parent=msa)
+    assert "Only a record marked internal" in str(error.value.message_dict["parent"])
+    contract_create(actor=world.alice, partnership=world.acme_contoso, kind="sow",
+                    reference="SOW-2", title="Internal SOW", parent=msa, is_internal=True)
+    assert not Contract.objects.filter(reference="SOW-1").exists()
+
+    meeting = _meeting(world, title="Acme only")
+    governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    with pytest.raises(ValidationError):
+        governance.decision_create(actor=world.alice, partnership=world.acme_contoso,
+                                   title="Go", rationale="Because", meeting=meeting,
+                                   decided_on=datetime.date(2027, 5, 3),
+                                   decided_by=[world.alice])
+
+    milestone = Milestone.objects.filter(partnership=world.acme_contoso).first()
+    hidden = Deliverable.objects.filter(partnership=world.acme_contoso).first()
+    Deliverable.objects.filter(pk=hidden.pk).update(is_internal=True)
+    with pytest.raises(ValidationError) as error:
+        milestone_update(actor=world.alice, milestone=milestone,
+                         deliverables=[Deliverable.objects.get(pk=hidden.pk)])
+    assert "deliverables" in error.value.message_dict
