@@ -19,11 +19,12 @@ from governance.models import (
 )
 
 
-class SharedRecordAdmin(admin.ModelAdmin):
-    """Operators read shared records here; they are written only through their services,
-    which check seats, roles and workflows, bump iCalendar sequences and tell the people
-    concerned. Nor are they deleted here: they are GMP records, and their audit trail
-    goes on pointing at them."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators read here. Shared records are written only through their services, which
+    check seats, roles and workflows, bump iCalendar sequences and tell the people
+    concerned; nor are they deleted here: they are GMP records, and their audit trail goes
+    on pointing at them. The jobs' reminder and invitation rows are their unique keys: one
+    edited or deleted by hand would make a job remind someone twice."""
 
     def has_add_permission(self, request):
         return False
@@ -36,7 +37,7 @@ class SharedRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SharedRecordAdmin):
+class ActionItemAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "owner", "due_date", "priority", "status"]
     list_filter = ["status", "priority"]
     list_select_related = ["owner", "partnership__sponsor", "partnership__cdmo"]
@@ -46,7 +47,7 @@ class ActionItemAdmin(SharedRecordAdmin):
 # --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
 
 @admin.register(Meeting)
-class MeetingAdmin(SharedRecordAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "kind", "starts_at", "status", "recurrence"]
     list_filter = ["kind", "status", "recurrence"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
@@ -56,7 +57,7 @@ class MeetingAdmin(SharedRecordAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SharedRecordAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "decided_on", "meeting"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo", "meeting"]
     search_fields = ["title", "rationale"]
@@ -92,7 +93,7 @@ class RequestStepInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(SharedRecordAdmin):
+class RequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "requested_by_party", "kind", "urgency", "status",
                     "sent_at", "acknowledge_by", "over_emergency_budget"]
     list_filter = ["status", "kind", "urgency", "over_emergency_budget"]
@@ -108,7 +109,7 @@ class RequestAdmin(SharedRecordAdmin):
 # --- Risks, notices, recognition and the feedback survey ----------------------------------
 
 @admin.register(Risk)
-class RiskAdmin(SharedRecordAdmin):
+class RiskAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "category", "likelihood", "impact", "owner",
                     "review_date", "status"]
     list_filter = ["status", "category"]
@@ -118,7 +119,7 @@ class RiskAdmin(SharedRecordAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(SharedRecordAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "kind", "author_organization", "created_at",
                     "acknowledged_at"]
     list_filter = ["kind"]
@@ -128,41 +129,35 @@ class NoticeAdmin(SharedRecordAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SharedRecordAdmin):
+class RecognitionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "partnership", "author_organization", "team", "created_at"]
     list_select_related = ["author_organization", "partnership__sponsor", "partnership__cdmo"]
     filter_horizontal = ["recipients"]
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
-    """Read-only: answers come only from the people themselves, through the survey."""
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    """Answers come only from the people themselves, through the survey."""
 
     list_display = ["partnership", "quarter", "rated_party", "submitted_at"]
     list_filter = ["quarter", "rated_party"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(admin.ModelAdmin):
+class SurveyInvitationAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "quarter", "user", "created_at"]
     list_filter = ["quarter"]
     list_select_related = ["user", "partnership__sponsor", "partnership__cdmo"]
 
 
 @admin.register(RiskReviewReminder)
-class RiskReviewReminderAdmin(admin.ModelAdmin):
+class RiskReviewReminderAdmin(ReadOnlyAdmin):
     list_display = ["risk", "review_date", "created_at"]
     list_select_related = ["risk"]
 
 
 @admin.register(ActionItemOverdueReminder)
-class ActionItemOverdueReminderAdmin(admin.ModelAdmin):
+class ActionItemOverdueReminderAdmin(ReadOnlyAdmin):
     list_display = ["action", "due_date", "created_at"]
     list_select_related = ["action"]

@@ -267,8 +267,7 @@ class RequestSerializer(serializers.ModelSerializer):
         prefetch_related_objects([instance], Prefetch(
             "milestones", queryset=selectors.request_milestones(user=user)))
         data = super().to_representation(instance)
-        if instance.side_of(user) != "requester" and instance.over_emergency_budget and \
-                self._role(instance.partnership, user) != "steering":
+        if not instance.shows_justification_to(user, self._role(instance.partnership, user)):
             data["emergency_justification"] = ""  # the sender's and the steering's to read
         return data
 
@@ -458,7 +457,8 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         return super().get_queryset().annotate(
-            risk_score=F("likelihood") * F("impact")).prefetch_related("milestones").order_by(
+            risk_score=F("likelihood") * F("impact")).prefetch_related(Prefetch(
+                "milestones", queryset=visible(Milestone, self.request.user))).order_by(
             "-risk_score", "pk")
 
     @extend_schema(request=RiskTransitionSerializer, responses=RiskSerializer)

@@ -22,7 +22,8 @@ def _meetings_with_actions(request):
     produced actions (a list of every weekly check-in would be unusable)."""
     if request is None:
         return Meeting.objects.none()
-    meetings = Meeting.objects.visible_to(request.user).filter(action_items__isnull=False)
+    meetings = Meeting.objects.visible_to(request.user).filter(
+        pk__in=ActionItem.objects.visible_to(request.user).values("meeting_id"))
     match = getattr(request, "resolver_match", None)
     partnership_pk = match.kwargs.get("partnership_pk") if match else None
     if partnership_pk:

@@ -375,6 +375,14 @@ class Request(SharedRecord):
         services check the role)."""
         return self.side_of(user) == "requester" and self.status in self.EDITABLE
 
+    def shows_justification_to(self, user, role: str | None) -> bool:
+        """The written justification of an emergency is the sending party's, and goes to the
+        steering committee once it is over budget; `role` is the user's in the partnership."""
+        if not self.emergency_justification:
+            return False
+        return self.side_of(user) == "requester" or (
+            self.over_emergency_budget and role == "steering")
+
     def side_of(self, user) -> str | None:
         """'requester' or 'receiver' for a person of one of the two parties, else None."""
         party = self.partnership.party_of(user)

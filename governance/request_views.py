@@ -54,7 +54,7 @@ class RequestDetailView(RequestMixin, TemplateView):
             timeline=selectors.request_timeline(user=user, request=record),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),
-            sees_justification=self.role == "steering" or side == "requester",
+            sees_justification=record.shows_justification_to(user, self.role),
             **kwargs)
 
 

@@ -14,6 +14,7 @@ from django.db.models import (
     Avg,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -43,6 +44,7 @@ from governance.models import (
 from partnership.models import (
     Contract,
     Deliverable,
+    Membership,
     Milestone,
     Objective,
     Organization,
@@ -324,8 +326,12 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
         return Partnership.objects.none()
     targets = Partnership.objects.visible_to(user).filter(
         sponsor_id=request.partnership.sponsor_id).exclude(pk=request.partnership_id)
-    return targets.filter(pk__in=[p.pk for p in targets.select_related("sponsor", "cdmo")
-                                  if p.can_write(user)]).select_related("sponsor", "cdmo")
+    # Partnership.can_write as one query: a writing seat, or an admin without a seat there.
+    seats = Membership.objects.filter(user=user, partnership=OuterRef("pk"))
+    writes = Q(Exists(seats.filter(role__in=Membership.WRITING_ROLES)))
+    if user.is_org_admin:
+        writes |= ~Q(Exists(seats))
+    return targets.filter(writes).select_related("sponsor", "cdmo")
 
 
 # --- Global search (issue 4 item 10) ------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from governance.models import (
     ActionItem,
@@ -32,7 +32,7 @@ from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
-from portal.zones import user_zone
+from portal.zones import user_zone, zoned_label
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
                       "meeting", "request", "decision")
@@ -171,20 +171,6 @@ def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
     return attendees
 
 
-def _local_label(moment: datetime.datetime) -> str:
-    """"Tue 8 Dec 2026, 15:00 (Europe/Zurich)": a time in a message to the person acting,
-    in their zone (the one the request activated), naming it."""
-    local = timezone.localtime(moment)
-    return f"{dateformat.format(local, 'D j M Y, H:i')} ({timezone.get_current_timezone_name()})"
-
-
-def _zone_of(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _notify_attendees(*, actor: User, meeting: Meeting, kind: str, title: str,
                       body: str = "") -> None:
     notify(recipients=meeting.attendees.all(), kind=kind, partnership=meeting.partnership,
@@ -208,7 +194,7 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
     if not fields.get("starts_at"):
         raise ValidationError({"starts_at": "Say when the meeting starts."})
     starts = meeting_occurrences(fields["starts_at"], recurrence, fields.get("repeat_until"),
-                                 _zone_of(actor))
+                                 user_zone(actor))
     first = None
     for starts_at in starts:
         meeting = shared_record_create(Meeting, MEETING_FIELDS, actor=actor,
@@ -256,7 +242,7 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
 
 def _require_started(meeting: Meeting, field: str) -> None:
     if not meeting.has_started():
-        raise ValidationError({field: f"The meeting starts {_local_label(meeting.starts_at)}: "
+        raise ValidationError({field: f"The meeting starts {zoned_label(meeting.starts_at)}: "
                                       "it is marked held and minuted once it has started."})
 
 
@@ -427,8 +413,10 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
     savepoint, so running the job twice (or again after a crash) reminds nobody twice."""
     today = today or timezone.localdate()
     sent = 0
-    due = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=today).select_related(
-        "owner", "partnership")
+    reminded = RiskReviewReminder.objects.filter(risk=OuterRef("pk"),
+                                                 review_date=OuterRef("review_date"))
+    due = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=today).exclude(
+        Exists(reminded)).select_related("owner", "partnership")
     for risk in due:
         with transaction.atomic():
             _, created = RiskReviewReminder.objects.get_or_create(

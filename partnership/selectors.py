@@ -17,7 +17,6 @@ from partnership.models import (
     Function,
     Membership,
     Objective,
-    Organization,
     Partnership,
     PointOfContact,
     Priority,
@@ -111,10 +110,6 @@ def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:
     return Partnership.objects.visible_to(admin).filter(
         Q(sponsor_id=admin.organization_id) | Q(cdmo_id=admin.organization_id)
     ).select_related("sponsor", "cdmo")
-
-
-def visible_organizations(*, user: User) -> QuerySet[Organization]:
-    return Organization.objects.visible_to(user)
 
 
 def contract_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]:

@@ -193,9 +193,9 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
         dependents = shared_dependents(type(record), type(record)._default_manager.filter(
             pk=record.pk), record.author_organization_id)
         if dependents:
-            raise ValidationError({"is_internal": f"Shared {' and '.join(dependents)} refer "
-                                                  f"to it: make them internal or unlink them "
-                                                  f"first."})
+            raise ValidationError({"is_internal": f"It cannot be made internal while "
+                                                  f"{' and '.join(dependents)} that the other "
+                                                  f"party sees refer to it."})
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])

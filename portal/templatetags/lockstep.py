@@ -1,7 +1,9 @@
 """Template helpers used across the portal's pages."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
+
+from portal.zones import zoned_label
 
 register = template.Library()
 
@@ -35,9 +37,5 @@ def now_in_zone():
 
 @register.filter
 def zoned(moment):
-    """A moment in the active zone with the zone named, 'Tue 2 Jun 2026, 23:00 (Asia/Tokyo)':
-    the viewer's zone on a page, the recipient's in an e-mail (the jobs activate it)."""
-    if not moment:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{dateformat.format(local, 'D j M Y, H:i')} ({timezone.get_current_timezone_name()})"
+    """portal.zones.zoned_label, for templates ('' for no moment)."""
+    return zoned_label(moment) if moment else ""

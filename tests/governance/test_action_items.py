@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services
-from governance.models import ActionItem
+from governance.models import ActionItem, Meeting
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -149,3 +149,18 @@ def test_edit_reads_the_action_again_so_only_its_author_makes_it_internal(world,
     assert response.status_code == 200 and "is_internal" in response.context["form"].errors
     item.refresh_from_db()
     assert not item.is_internal
+
+
+def test_the_meeting_filter_never_betrays_the_other_partys_internal_actions(world, login):
+    """Acme's internal action on a shared meeting: Bob's filter must not offer the meeting
+    for it (choosing it would list nothing, but its presence says the action exists)."""
+    meeting = Meeting.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme,
+        title="Shared meeting", kind="weekly_check_in", status="held",
+        starts_at=timezone.now() - datetime.timedelta(days=3))
+    ActionItem.objects.create(partnership=world.acme_contoso, title="Acme's own follow-up",
+                              author_organization=world.acme, is_internal=True,
+                              owner=world.alice, due_date=TODAY, meeting=meeting)
+    url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
+    assert "Shared meeting" in login(world.alice).get(url).content.decode()
+    assert "Shared meeting" not in login(world.bob).get(url).content.decode()

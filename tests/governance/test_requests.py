@@ -295,6 +295,27 @@ def steering(world):
     return people
 
 
+def test_page_and_api_show_a_justification_to_the_same_people(world, login, steering):
+    """The sending party reads its own words; the steering committee once over budget; the
+    receiving party never, within budget or over it, on the page or through the API."""
+    world.acme_contoso.sponsor_emergency_budget = 1
+    world.acme_contoso.save()
+    within = send(world, urgency="emergency", title="Within budget",
+                  emergency_justification="Words for our side only.")
+    over = send(world, urgency="emergency", title="Over budget",
+                emergency_justification="The line stops on Monday.")
+    for request, words in ((within, "Words for our side only."),
+                           (over, "The line stops on Monday.")):
+        for person, sees in ((world.alice, True), (world.bob, False),
+                             (steering["Cleo"], request is over)):
+            page = login(person).get(request.get_absolute_url()).content.decode()
+            client = APIClient()
+            client.force_authenticate(person)
+            body = client.get(f"/api/v1/requests/{request.pk}/").json()
+            assert (words in page) == sees == (body["emergency_justification"] == words), \
+                (request.title, person)
+
+
 def test_emergency_over_budget_needs_a_justification_for_steering(world, login, steering):
     world.acme_contoso.sponsor_emergency_budget = 1
     world.acme_contoso.save()

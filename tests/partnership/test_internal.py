@@ -37,7 +37,7 @@ def test_a_record_with_shared_records_pointing_at_it_stays_shared(world):
                                decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
     with pytest.raises(ValidationError) as error:
         governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
-    assert "Shared decisions refer to it" in str(error.value)
+    assert "while decisions that the other party sees refer to it" in str(error.value)
     meeting.refresh_from_db()
     assert not meeting.is_internal
 
