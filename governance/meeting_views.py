@@ -132,13 +132,6 @@ class MeetingEditView(MeetingFormMixin, MeetingMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.meeting}
 
-    def get_form(self, form_class=None):
-        """The other party's record cannot be made internal (it would vanish for them)."""
-        form = super().get_form(form_class)
-        if self.meeting.author_organization_id != self.request.user.organization_id:
-            del form.fields["is_internal"]
-        return form
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.meeting, **kwargs)
 

@@ -35,7 +35,7 @@ from partnership.models import (
     has_internal_flag,
     internal_paths,
 )
-from partnership.selectors import party_leads
+from partnership.selectors import party_leads, party_people
 from portal.models import Kind
 from portal.notifications import notifications_withdraw, notify
 
@@ -460,9 +460,8 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
                                  for rank, title in enumerate(titles, start=1))
     change = PriorityChange.objects.create(partnership=partnership, changed_by=actor,
                                            reason=reason.strip(), before=before, after=titles)
-    cdmo_members = User.objects.filter(memberships__partnership=partnership,
-                                       organization_id=partnership.cdmo_id)
-    notify(recipients=cdmo_members, kind=Kind.PRIORITY_CHANGED, partnership=partnership,
+    notify(recipients=party_people(partnership=partnership, party="cdmo"),
+           kind=Kind.PRIORITY_CHANGED, partnership=partnership,
            title=f"{partnership.sponsor} changed its priorities",
            url=reverse("partnership:priority_list", args=[partnership.pk]),
            body=f"New ranking: {'; '.join(titles)}. Why: {change.reason}", actor=actor)

@@ -51,6 +51,16 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
     partial_name = "form"
 
+    def get_form(self, form_class=None):
+        """No 'internal' box on the other party's record: only the party that wrote a record
+        may hide it (partnership.services.shared_record_update refuses anyone else)."""
+        form = super().get_form(form_class)
+        instance = getattr(form, "instance", None)
+        if "is_internal" in form.fields and instance is not None and instance.pk and \
+                instance.author_organization_id != self.request.user.organization_id:
+            del form.fields["is_internal"]
+        return form
+
     def perform(self, form):
         """Call the service; return the saved object (or None)."""
         raise NotImplementedError
