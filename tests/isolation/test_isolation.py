@@ -143,6 +143,32 @@ def test_api_hides_foreign_objects(world, observer):
                                           f"{user}: {status}"
 
 
+@pytest.mark.parametrize("observer", OBSERVERS)
+def test_api_lists_narrowed_to_a_foreign_partnership_are_empty(world, observer):
+    """`?partnership=<foreign id>` only narrows: every list, and every list-level action
+    (the survey results, say), answers with nothing of it."""
+    user = getattr(world, observer)
+    client = api(user)
+    forbidden = foreign_names(user)
+    checked = 0
+    for prefix, viewset, _basename in router.registry:
+        paths = [""] + [f"{a.url_path}/" for a in viewset.get_extra_actions()
+                        if not a.detail and "get" in a.mapping]
+        for partnership in foreign_partnerships(user):
+            for path in paths:
+                response = client.get(f"/api/v1/{prefix}/{path}?partnership={partnership.pk}"
+                                      "&page_size=1000")
+                assert response.status_code in (200, 400, 404), (prefix, path)
+                body = response.content.decode()
+                narrows = hasattr(getattr(viewset, "model", None), "partnership_id")
+                if response.status_code == 200 and not path and narrows:
+                    assert response.json()["results"] == [], f"{prefix} lists {partnership}"
+                for text in forbidden:
+                    assert text not in body, f"/api/v1/{prefix}/{path} shows {text!r}"
+                checked += 1
+    assert checked > 0
+
+
 def test_admin_is_staff_only(world, login):
     response = login(world.olga).get("/admin/partnership/program/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
