@@ -6,22 +6,15 @@ import re
 import zoneinfo
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from governance.models import Meeting
-from tests.browser.test_journeys import log_in
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
 
 
 def test_meeting_scheduled_minuted_and_action_reaches_the_cdmo(page, browser, demo):

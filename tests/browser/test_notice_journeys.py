@@ -4,29 +4,15 @@ awaiting acknowledgement and acknowledges it, the CDMO then sees it acknowledged
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from governance import services
 from governance.models import Notice
 from partnership.models import Partnership, User
 from portal.models import Kind, Notification
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/account/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("lockstep-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
 
 
 def open_notices(page):

@@ -11,8 +11,9 @@ import time
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,19 +21,9 @@ TITLE = "Send the zirconium stopper specification"
 PARTNERSHIP = "Northwind Biologics – Meridian Biomanufacturing"
 
 
-@pytest.fixture
-def demo(live_server, settings):
+@pytest.fixture(autouse=True)
+def _fast_bell(settings):
     settings.NOTIFICATION_POLL_SECONDS = 1  # the bell polls every second in this test
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/account/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("lockstep-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
 
 
 def unread(page) -> int:

@@ -4,28 +4,14 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from governance.models import Request
 from portal.models import Kind, Notification
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/account/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("lockstep-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
 
 
 def test_sponsor_sends_and_cdmo_acknowledges_with_a_committed_date(page, browser, demo):

@@ -5,26 +5,13 @@ the sponsor's internal one."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
 
 INTERNAL = "Meridian over-committed across its sponsors"  # Northwind's own view (3 × 3)
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/account/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("lockstep-demo")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My partnerships")).to_be_visible()
 
 
 def open_risks(page):

@@ -4,18 +4,11 @@ world): results follow a half-typed word, and the tab htmx switches to is the on
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.test_notification_journeys import log_in
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
 
 
 def test_results_follow_a_half_typed_word_and_tabs_say_which_is_current(browser, demo):
