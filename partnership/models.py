@@ -392,7 +392,13 @@ class SharedQuerySet(models.QuerySet):
         of an internal contract are as internal as the contract)."""
         if not user.is_authenticated:
             return self.none()
-        queryset = self.filter(partnership__in=Partnership.objects.visible_to(user))
+        return self.filter(partnership__in=Partnership.objects.visible_to(user)).seen_by(
+            user.organization_id)
+
+    def seen_by(self, organization_id: int | None) -> "SharedQuerySet":
+        """The rows people of `organization_id` may see under the internal rule alone: each
+        flag on the way up (the row's own, its INTERNAL_VIA parents') is off, or theirs."""
+        queryset = self
         paths = list(internal_paths(self.model))
         if has_internal_flag(self.model):
             paths.insert(0, "")
@@ -400,7 +406,7 @@ class SharedQuerySet(models.QuerySet):
             prefix = f"{path}__" if path else ""
             queryset = queryset.filter(
                 Q(**{f"{prefix}is_internal": False})
-                | Q(**{f"{prefix}author_organization_id": user.organization_id})
+                | Q(**{f"{prefix}author_organization_id": organization_id})
             )
         return queryset
 

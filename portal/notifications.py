@@ -37,8 +37,9 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
            when: datetime.datetime | None = None) -> list[Notification]:
     """Notify `recipients` (users) about `record` of `partnership`; returns what was created.
 
-    `record`, when given, limits recipients to those who may see it: an internal record
-    notifies only people of its author's organization. `when` is the time the news is about
+    `record`, when given, limits recipients to those who may see it: a record internal to
+    one party (itself, or through a parent it inherits from) notifies only that party's
+    people. `when` is the time the news is about
     (a meeting's start): pass it rather than writing it into `body`, so that each recipient
     reads it in their own zone (DESIGN §8).
     """
@@ -49,8 +50,11 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
     if actor is not None:
         ids.discard(actor.pk)
     people = User.objects.who_may_see(partnership).filter(pk__in=ids, is_active=True)
-    if record is not None and getattr(record, "is_internal", False):
-        people = people.filter(organization_id=record.author_organization_id)
+    rows = type(record)._default_manager.filter(pk=record.pk) if record is not None else None
+    if rows is not None and hasattr(rows, "seen_by"):
+        people = people.filter(organization_id__in=[
+            org for org in (partnership.sponsor_id, partnership.cdmo_id)
+            if rows.seen_by(org).exists()])
     choices = dict(NotificationPreference.objects.filter(user__in=people, kind=kind)
                    .values_list("user_id", "delivery"))
     record_type = ContentType.objects.get_for_model(record) if record is not None else None

@@ -651,3 +651,22 @@ def test_a_meeting_time_reads_in_each_recipients_own_zone(world, login, settings
     row = api(world.bob).get(f"/api/v1/notifications/{bobs.pk}/").json()
     assert datetime.datetime.fromisoformat(row["event_at"]) == starts
 
+
+
+def test_a_record_internal_through_its_parent_notifies_only_that_party(world):
+    """notify() asks the record's own scoping rule: a milestone of Acme's internal transfer
+    is Acme's alone, though the milestone has no flag of its own."""
+    from partnership.models import Milestone, TechTransfer
+
+    transfer = TechTransfer.objects.get(partnership=world.acme_contoso)
+    TechTransfer.objects.filter(pk=transfer.pk).update(is_internal=True)
+    milestone = Milestone.objects.get(tech_transfer=transfer)
+    told = notifications.notify(recipients=[world.alice, world.bob, world.vera],
+                                kind=Kind.RISK_ASSIGNED, partnership=world.acme_contoso,
+                                title="Milestone slips", url="/", record=milestone)
+    assert {n.recipient for n in told} == {world.alice, world.vera}
+    TechTransfer.objects.filter(pk=transfer.pk).update(is_internal=False)
+    told = notifications.notify(recipients=[world.alice, world.bob],
+                                kind=Kind.RISK_ASSIGNED, partnership=world.acme_contoso,
+                                title="Milestone slips", url="/", record=milestone)
+    assert {n.recipient for n in told} == {world.alice, world.bob}
