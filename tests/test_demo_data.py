@@ -23,6 +23,7 @@ EXPECTED = {
     "hana@helix.example": {HM},
     "mei@meridian.example": {NM},
     "ravi@meridian.example": {NM},
+    "tomas@meridian.example": {NM},
     "max@meridian.example": {HM},
     "olga@meridian.example": {NM, HM},
     "ari@aurora.example": {NA},

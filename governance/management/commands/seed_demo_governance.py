@@ -363,10 +363,12 @@ def _survey_answers(today: datetime.date):
     (age 0) and the four before it. Results are published for a closed quarter with at
     least three answers about a party, so: Northwind's three seated people rate Meridian and
     Aurora every quarter (published, with trends and comments), except that Sam skipped the
-    oldest quarter in Northwind–Meridian (fewer than three: nothing shown). Meridian, Aurora
-    and Helix have at most two seated people in a partnership, so their ratings of the
-    sponsor are never published; they answer all the same. In the open quarter Quinn and
-    Sam have rated Meridian so far, and Nora has the form still to fill in."""
+    oldest quarter in Northwind–Meridian (fewer than three: nothing shown). Mei, Ravi and
+    Tomas rate Northwind the same way, so both directions are published there. Aurora in
+    Northwind–Aurora and both parties of Helix–Meridian have fewer than three seated people,
+    so their ratings stay unpublished (the page says why); they answer all the same. In the
+    open quarter Quinn and Sam have rated Meridian so far, and Nora has the form still to
+    fill in."""
     quarter = SurveyResponse.quarter_of(today)
     for index, email in enumerate(("quinn@northwind.example", "sam@northwind.example")):
         yield NM, email, quarter, 3, 0, SURVEY_COMMENTS[index]
@@ -375,6 +377,7 @@ def _survey_answers(today: datetime.date):
         sam = [(NM, "sam@northwind.example")] if age != 4 else []
         raters = [(NM, "nora@northwind.example"), (NM, "quinn@northwind.example"), *sam,
                   (NM, "mei@meridian.example"), (NM, "ravi@meridian.example"),
+                  (NM, "tomas@meridian.example"),
                   (NA, "ari@aurora.example"), (NA, "nora@northwind.example"),
                   (NA, "quinn@northwind.example"), (NA, "sam@northwind.example"),
                   (HM, "hana@helix.example"), (HM, "max@meridian.example")]

@@ -89,6 +89,8 @@ PEOPLE = [
      False, "America/New_York", [(NM, "lead")]),
     ("ravi@meridian.example", "Ravi", "Iyer", "QA manager", "Meridian Biomanufacturing",
      False, "Europe/London", [(NM, "qa_lead")]),
+    ("tomas@meridian.example", "Tomas", "Berg", "Supply planner", "Meridian Biomanufacturing",
+     False, "Europe/London", [(NM, "member")]),
     ("max@meridian.example", "Max", "Keller", "Project manager", "Meridian Biomanufacturing",
      False, "Asia/Shanghai", [(HM, "lead")]),
     ("olga@meridian.example", "Olga", "Petrova", "Head of client services",
