@@ -860,11 +860,13 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
 
 # --- Escalation along the partnership's path (DESIGN §4) ----------------------------------
 
-def _escalation_paths() -> dict[int, list[EscalationLevel]]:
+def _escalation_paths(partnerships) -> dict[int, list[EscalationLevel]]:
     """{partnership id: its levels, lowest first, people loaded}: two queries for all."""
+    levels = EscalationLevel.objects.all()
+    if partnerships is not None:
+        levels = levels.filter(partnership__in=partnerships)
     paths: dict[int, list[EscalationLevel]] = {}
-    for level in EscalationLevel.objects.prefetch_related("people").order_by(
-            "partnership_id", "level"):
+    for level in levels.prefetch_related("people").order_by("partnership_id", "level"):
         paths.setdefault(level.partnership_id, []).append(level)
     return paths
 
@@ -920,7 +922,7 @@ def _moves_up(levels: list[EscalationLevel], level: EscalationLevel) -> str:
         f"{above.level} ({above.name})."
 
 
-def escalations_advance(*, now: datetime.datetime | None = None) -> int:
+def escalations_advance(*, now: datetime.datetime | None = None, partnerships=None) -> int:
     """Move each late request and overdue action one level up its partnership's escalation
     path when it is due to, recording the step and telling that level's people.
 
@@ -940,15 +942,16 @@ def escalations_advance(*, now: datetime.datetime | None = None) -> int:
     - The level's people are told through notify(record=item): never anyone who cannot see
       the partnership, and for an internal action only its author organization's people.
 
-    Returns how many steps were recorded."""
+    `partnerships` (a queryset) limits the run to those: the demo seed replays its own
+    history without touching anyone else's. Returns how many steps were recorded."""
     now = now or timezone.now()
-    paths = _escalation_paths()
+    paths = _escalation_paths(partnerships)
     if not paths:
         return 0
     steps = 0
     late = Request.objects.late(now)
-    requests = _with_current_step(late.filter(partnership_id__in=paths), RequestEscalation,
-                                  "request", "acknowledge_by")
+    requests = _with_current_step(late.filter(partnership_id__in=list(paths)),
+                                  RequestEscalation, "request", "acknowledge_by")
     for request in requests.select_related("partnership").order_by("pk"):
         levels = paths[request.partnership_id]
         level = _next_level(levels, request, now)
@@ -962,7 +965,7 @@ def escalations_advance(*, now: datetime.datetime | None = None) -> int:
     today = now.astimezone(datetime.UTC).date()
     overdue = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
         due_date__lt=today)
-    actions = _with_current_step(overdue.filter(partnership_id__in=paths),
+    actions = _with_current_step(overdue.filter(partnership_id__in=list(paths)),
                                  ActionItemEscalation, "action", "due_date")
     for item in actions.select_related("partnership", "owner").order_by("pk"):
         levels = paths[item.partnership_id]

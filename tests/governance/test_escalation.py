@@ -22,7 +22,7 @@ from governance.models import (
 )
 from governance.tasks import escalate_overdue_items
 from partnership import services as partnership_services
-from partnership.models import EscalationLevel, Membership, User
+from partnership.models import EscalationLevel, Membership, Partnership, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.test_api import api
@@ -256,6 +256,17 @@ def test_a_partnership_without_a_path_escalates_nothing_but_late_notices_still_g
                                        url=request.get_absolute_url()).exists()
     assert not Notification.objects.filter(kind=Kind.ESCALATED,
                                            partnership=world.acme_contoso).exists()
+
+
+def test_a_run_limited_to_some_partnerships_leaves_the_others_alone(world, path):
+    """What the demo seed uses to replay its own history only."""
+    item = action(world)
+    services.escalations_advance(now=OVERDUE, partnerships=Partnership.objects.exclude(
+        pk=world.acme_contoso.pk))
+    assert steps(item) == []
+    services.escalations_advance(now=OVERDUE, partnerships=Partnership.objects.filter(
+        pk=world.acme_contoso.pk))
+    assert steps(item) == [(1, "Project leads")]
 
 
 def test_an_edit_of_the_path_keeps_the_history_as_it_was(world, path):
