@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -860,7 +860,8 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
 
 # --- Escalation along the partnership's path (DESIGN §4) ----------------------------------
 
-def _escalation_paths(partnerships) -> dict[int, list[EscalationLevel]]:
+def _escalation_paths(partnerships: QuerySet[Partnership] | None
+                      ) -> dict[int, list[EscalationLevel]]:
     """{partnership id: its levels, lowest first, people loaded}: two queries for all."""
     levels = EscalationLevel.objects.all()
     if partnerships is not None:
@@ -922,7 +923,8 @@ def _moves_up(levels: list[EscalationLevel], level: EscalationLevel) -> str:
         f"{above.level} ({above.name})."
 
 
-def escalations_advance(*, now: datetime.datetime | None = None, partnerships=None) -> int:
+def escalations_advance(*, now: datetime.datetime | None = None,
+                        partnerships: QuerySet[Partnership] | None = None) -> int:
     """Move each late request and overdue action one level up its partnership's escalation
     path when it is due to, recording the step and telling that level's people.
 
