@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from governance.models import (
     ActionItem,
+    ActionItemEscalation,
     ActionItemOverdueReminder,
     CalendarFeed,
     Decision,
@@ -11,6 +12,7 @@ from governance.models import (
     Notice,
     Recognition,
     Request,
+    RequestEscalation,
     RequestStep,
     Risk,
     RiskReviewReminder,
@@ -161,3 +163,22 @@ class RiskReviewReminderAdmin(ReadOnlyAdmin):
 class ActionItemOverdueReminderAdmin(ReadOnlyAdmin):
     list_display = ["action", "due_date", "created_at"]
     list_select_related = ["action"]
+
+
+# --- Escalation steps (DESIGN §4): the job's record, and its unique keys -------------------
+
+@admin.register(RequestEscalation)
+class RequestEscalationAdmin(ReadOnlyAdmin):
+    list_display = ["request", "partnership", "level", "level_name", "reached_at",
+                    "acknowledge_by"]
+    list_filter = ["level"]
+    list_select_related = ["request", "partnership__sponsor", "partnership__cdmo"]
+    date_hierarchy = "reached_at"
+
+
+@admin.register(ActionItemEscalation)
+class ActionItemEscalationAdmin(ReadOnlyAdmin):
+    list_display = ["action", "partnership", "level", "level_name", "reached_at", "due_date"]
+    list_filter = ["level"]
+    list_select_related = ["action", "partnership__sponsor", "partnership__cdmo"]
+    date_hierarchy = "reached_at"

@@ -21,11 +21,13 @@ from governance.filters import (
 from governance.ical import ics_response
 from governance.models import (
     ActionItem,
+    ActionItemEscalation,
     Decision,
     Meeting,
     Notice,
     Recognition,
     Request,
+    RequestEscalation,
     Risk,
     SurveyResponse,
 )
@@ -60,6 +62,31 @@ class ActionItemSerializer(serializers.ModelSerializer):
                                            **validated_data)
 
 
+class ActionItemEscalationSerializer(serializers.ModelSerializer):
+    """One step up the escalation path (written only by the escalation job)."""
+
+    class Meta:
+        model = ActionItemEscalation
+        fields = ["level", "level_name", "days_allowed", "reached_at", "due_date"]
+        read_only_fields = fields
+
+
+class ActionItemDetailSerializer(ActionItemSerializer):
+    """An action with its escalation steps, oldest first: on GET of one action only, so
+    the list costs no more."""
+
+    escalations = ActionItemEscalationSerializer(many=True, read_only=True)
+
+    class Meta(ActionItemSerializer.Meta):
+        fields = [*ActionItemSerializer.Meta.fields, "escalations"]
+
+    def to_representation(self, instance):
+        prefetch_related_objects([instance], Prefetch(
+            "escalations", queryset=selectors.action_item_escalations(
+                user=self.context["request"].user, item=instance)))
+        return super().to_representation(instance)
+
+
 class ActionItemTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionItem.Status.choices)
 
@@ -73,6 +100,9 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
     select_related = ("owner", "partnership")
+
+    def get_serializer_class(self):
+        return ActionItemDetailSerializer if self.action == "retrieve" else ActionItemSerializer
 
     @extend_schema(request=ActionItemTransitionSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"])
@@ -287,6 +317,30 @@ class RequestSerializer(serializers.ModelSerializer):
                                        **validated_data)
 
 
+class RequestEscalationSerializer(serializers.ModelSerializer):
+    """One step up the escalation path (written only by the escalation job)."""
+
+    class Meta:
+        model = RequestEscalation
+        fields = ["level", "level_name", "days_allowed", "reached_at", "acknowledge_by"]
+        read_only_fields = fields
+
+
+class RequestDetailSerializer(RequestSerializer):
+    """A request with its escalation steps, oldest first: on GET of one request only."""
+
+    escalations = RequestEscalationSerializer(many=True, read_only=True)
+
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "escalations"]
+
+    def to_representation(self, instance):
+        prefetch_related_objects([instance], Prefetch(
+            "escalations", queryset=selectors.request_escalations(
+                user=self.context["request"].user, request=instance)))
+        return super().to_representation(instance)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedIdField(ScopedRelatedField):
     """A scoped id in a body without a model serializer: an integer in the schema."""
@@ -341,6 +395,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     # ?ordering= is the filter set's (the list page's: urgency by severity, status by the
     # workflow); DRF's own OrderingFilter would re-sort those alphabetically.
     ordering_fields: list[str] = []
+
+    def get_serializer_class(self):
+        return RequestDetailSerializer if self.action == "retrieve" else RequestSerializer
 
     def get_queryset(self):
         requests = selectors.request_list(user=self.request.user).prefetch_related(Prefetch(

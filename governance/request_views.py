@@ -1,6 +1,8 @@
 """Pages of formal requests: list, detail with the steps the viewer's party may take, send,
 edit, each workflow step in a dialog, and the sponsor's relay into another partnership."""
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -51,7 +53,9 @@ class RequestDetailView(RequestMixin, TemplateView):
             can_edit=can_write and record.editable_by(user),
             can_relay=can_write and record.is_open and selectors.relay_targets(
                 user=user, request=record).exists(),
-            timeline=selectors.request_timeline(user=user, request=record),
+            timeline=sorted([*selectors.request_timeline(user=user, request=record),
+                             *selectors.request_escalations(user=user, request=record)],
+                            key=attrgetter("at")),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),
             sees_justification=record.shows_justification_to(user, self.role),

@@ -12,16 +12,19 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import (
     Avg,
+    Case,
     CharField,
     Count,
     Exists,
     F,
     OuterRef,
+    PositiveSmallIntegerField,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Concat, Left
 from django.urls import reverse
@@ -31,12 +34,14 @@ from django.utils.safestring import mark_safe
 
 from governance.models import (
     ActionItem,
+    ActionItemEscalation,
     CalendarFeed,
     Decision,
     Meeting,
     Notice,
     Recognition,
     Request,
+    RequestEscalation,
     RequestStep,
     Risk,
     SurveyResponse,
@@ -57,11 +62,29 @@ from partnership.models import (
 )
 
 
+def escalation_level(model, parent: str, window: str, still_open: Q) -> Case:
+    """The level an item `still_open` has reached in its current window (None if it has
+    not escalated, or no longer waits), as a column: the list rows' "Escalated" badge in
+    the same query. The steps of a visible item are as visible as the item (INTERNAL_VIA),
+    so the subquery needs no scoping of its own."""
+    reached = model.objects.filter(**{parent: OuterRef("pk"), window: OuterRef(window)})
+    return Case(When(still_open, then=Subquery(reached.order_by("-level").values("level")[:1])),
+                output_field=PositiveSmallIntegerField())
+
+
 def action_item_list(*, user: User, partnership: Partnership | None = None
                      ) -> QuerySet[ActionItem]:
     items = ActionItem.objects.visible_to(user).select_related(
-        "owner__organization", "partnership__sponsor", "partnership__cdmo")
+        "owner__organization", "partnership__sponsor", "partnership__cdmo").annotate(
+        escalation_level=escalation_level(ActionItemEscalation, "action", "due_date",
+                                          ~Q(status__in=ActionItem.CLOSED)))
     return items.filter(partnership=partnership) if partnership else items
+
+
+def action_item_escalations(*, user: User, item: ActionItem
+                            ) -> QuerySet[ActionItemEscalation]:
+    """Every step the action took up the escalation path, all due dates, oldest first."""
+    return ActionItemEscalation.objects.visible_to(user).filter(action=item)
 
 
 def my_work(*, user: User) -> dict:
@@ -265,7 +288,9 @@ def request_list(*, user: User, partnership: Partnership | None = None) -> Query
         "partnership__sponsor", "partnership__cdmo", "assignee", "created_by").annotate(
         linked_from_id=Subquery(visible.filter(pk=OuterRef("relayed_from_id")).values("pk")[:1]),
         linked_relay_ids=ArraySubquery(visible.filter(relayed_from_id=OuterRef("pk"))
-                                       .order_by("pk").values("pk")))
+                                       .order_by("pk").values("pk")),
+        escalation_level=escalation_level(RequestEscalation, "request", "acknowledge_by",
+                                          Q(status=Request.Status.SENT)))
     return requests.filter(partnership=partnership) if partnership else requests
 
 
@@ -297,6 +322,11 @@ def request_milestones(*, user: User, request: Request | None = None) -> QuerySe
 def request_timeline(*, user: User, request: Request) -> QuerySet[RequestStep]:
     return RequestStep.objects.visible_to(user).filter(request=request).select_related(
         "actor__organization")
+
+
+def request_escalations(*, user: User, request: Request) -> QuerySet[RequestEscalation]:
+    """Every step the request took up the escalation path, all windows, oldest first."""
+    return RequestEscalation.objects.visible_to(user).filter(request=request)
 
 
 def month_start_utc(now: datetime.datetime | None = None) -> datetime.datetime:

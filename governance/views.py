@@ -44,6 +44,8 @@ class ActionItemDetailView(ActionItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.item, transitions=ActionItem.WORKFLOW.next_statuses(self.item.status),
+            escalations=selectors.action_item_escalations(user=self.request.user,
+                                                          item=self.item),
             **kwargs)
 
 

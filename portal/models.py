@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     PRIORITY_CHANGED = "priority_changed", "The sponsor changes its priorities"
     PARTNERSHIP_SETTINGS = "partnership_settings", \
         "The other party changes the partnership's agreed settings"
+    ESCALATED = "escalated", "An overdue item reaches my escalation level"
 
 
 class Delivery(models.TextChoices):

@@ -125,6 +125,11 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 3600.0},
     # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
     "notify-late-requests": {"task": "governance.tasks.notify_late_requests", "schedule": 900.0},
+    # Hourly: days at an escalation level are counted in whole days from when the level was
+    # reached, so an hour late is close enough; idempotent (a unique key per item, window
+    # and level).
+    "escalate-overdue-items": {"task": "governance.tasks.escalate_overdue_items",
+                               "schedule": 3600.0},
 }
 
 # --- Accounts, sessions, security ---------------------------------------------------------

@@ -9,9 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance.models import ActionItem, Decision, Meeting, Request
-from partnership.models import Membership, Partnership, Program, SharedRecord, User
-from portal.models import Notification
+from governance.models import (
+    ActionItem,
+    ActionItemEscalation,
+    Decision,
+    Meeting,
+    Request,
+    RequestEscalation,
+)
+from partnership.models import (
+    EscalationLevel,
+    Membership,
+    Partnership,
+    Program,
+    SharedRecord,
+    User,
+)
+from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -37,7 +51,8 @@ def demo(db):
 
 
 def _counts() -> dict[str, int]:
-    models = [User, Membership, Partnership, Notification,
+    models = [User, Membership, Partnership, Notification, RequestEscalation,
+              ActionItemEscalation,
               *(m for m in apps.get_models() if issubclass(m, SharedRecord))]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -96,3 +111,25 @@ def test_one_sponsors_names_never_reach_the_other(demo):
         assert not any(word in f"{program.code} {program.name} {program.description}"
                        for word in northwind_words)
     assert "Northwind" not in helix.description
+
+
+@pytest.mark.parametrize("pair", [NM, NA, HM])
+def test_each_demo_partnership_shows_escalations_along_its_path(demo, pair):
+    """The seed runs the escalation job over the last weeks: late and overdue items of each
+    partnership have climbed its path, told only its levels' people, with no mail pending."""
+    sponsor, cdmo = pair.split(" – ")
+    partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
+    levels = EscalationLevel.objects.filter(partnership=partnership)
+    assert levels.count() >= 2 and all(level.people.exists() for level in levels)
+    steps = [*RequestEscalation.objects.filter(partnership=partnership),
+             *ActionItemEscalation.objects.filter(partnership=partnership)]
+    assert RequestEscalation.objects.filter(partnership=partnership).exists()
+    assert {step.level for step in steps} >= {1}
+    notices = Notification.objects.filter(partnership=partnership, kind=Kind.ESCALATED)
+    assert notices.exists() and not notices.filter(emailed_at__isnull=True).exists()
+    assert all(notice.created_at <= timezone.now() for notice in notices)
+
+
+def test_the_demo_has_items_escalated_beyond_the_first_level(demo):
+    assert ActionItemEscalation.objects.filter(level=2).exists()
+    assert RequestEscalation.objects.filter(level=2).exists()

@@ -129,3 +129,31 @@ def test_sponsor_relays_to_the_lab_and_each_cdmo_sees_only_its_side(page, browse
     expect(cdmo.get_by_role("heading", name=original.title)).to_be_visible()
     text = cdmo.content()
     assert "Aurora" not in text and relay.title not in text and "Relay" not in text
+
+
+def test_an_escalated_request_shows_its_path_and_keeps_it_once_acknowledged(page, demo):
+    """The demo's late deviation report has climbed Meridian–Northwind's path to the
+    functional heads (the seed ran the escalation job); Ravi, one of them, acknowledges."""
+    request = Request.objects.get(title="Deviation report DEV-2291 in full")
+    assert Notification.objects.filter(recipient__email="ravi@meridian.example",
+                                       kind=Kind.ESCALATED,
+                                       url=request.get_absolute_url()).exists()
+    log_in(page, demo, "ravi@meridian.example")
+    page.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
+    page.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                   name="Requests").click()
+    row = page.locator("#results tr", has_text=request.title)
+    expect(row.get_by_text("Escalated: level 2")).to_be_visible()
+    row.get_by_role("link", name=request.title).click()
+    timeline = page.locator("section[aria-labelledby='timeline-h']")
+    expect(timeline.get_by_text("Escalated to level 1")).to_be_visible()
+    expect(timeline.get_by_text("Escalated to level 2")).to_be_visible()
+    expect(timeline).to_contain_text("Functional heads")
+    page.get_by_role("link", name="Acknowledge").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Committed date").fill(
+        (timezone.localdate() + datetime.timedelta(days=7)).isoformat())
+    dialog.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator("#request-status")).to_contain_text("Acknowledged")
+    expect(page.get_by_text("Escalated: level 2")).to_have_count(0)  # no longer waiting
+    expect(timeline.get_by_text("Escalated to level 2")).to_be_visible()  # history stays

@@ -13,20 +13,24 @@ import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import (
     ActionItem,
+    ActionItemEscalation,
     Decision,
     Meeting,
     Notice,
     Recognition,
     Request,
+    RequestEscalation,
     RequestStep,
     Risk,
     SurveyResponse,
 )
 from governance.selectors import month_start_utc
+from governance.services import escalations_advance
 from partnership.models import Milestone, Partnership, Site, User
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 
@@ -84,6 +88,7 @@ class Command(BaseCommand):
         seed_meetings(today)
         seed_notifications(today)
         backdate_creation(today)
+        seed_escalations()
 
 
 def backdate_creation(today: datetime.date) -> None:
@@ -642,3 +647,39 @@ def seed_notifications(today: datetime.date) -> None:
                 "delivery": Delivery.IMMEDIATELY, "emailed_at": created,
                 "read_at": created + datetime.timedelta(hours=1) if age > 7 else None})
         Notification.objects.filter(pk=notification.pk).update(created_at=created)
+
+
+# --- Escalation along each partnership's path (DESIGN §4) ----------------------------------
+
+#: How far back the demo replays the escalation job: further than its oldest late item.
+ESCALATION_DAYS = 21
+
+
+def seed_escalations() -> None:
+    """Escalation history as the hourly job would have written it, by running the job
+    itself once a day over the last ESCALATION_DAYS days and once now, on the demo
+    partnerships only (their paths come from seed_demo). The demo's late and overdue items
+    move with today, and so do their windows: their steps and notices are rebuilt on each
+    seeding, like the request timelines, so seeding twice leaves the same rows. The notices
+    are dated when their step was taken and marked e-mailed (no backlog of demo mail);
+    those older than a week are read."""
+    now = timezone.now()
+    pairs = Q()
+    for sponsor, cdmo in (NM, NA, HM):
+        pairs |= Q(sponsor__name=sponsor, cdmo__name=cdmo)
+    demo = Partnership.objects.filter(pairs)
+    RequestEscalation.objects.filter(partnership__in=demo).delete()
+    ActionItemEscalation.objects.filter(partnership__in=demo).delete()
+    Notification.objects.filter(partnership__in=demo, kind=Kind.ESCALATED).delete()
+    for days in range(ESCALATION_DAYS, -1, -1):
+        escalations_advance(now=now - datetime.timedelta(days=days), partnerships=demo)
+    for model, parent, parent_id in ((RequestEscalation, Request, "request_id"),
+                                     (ActionItemEscalation, ActionItem, "action_id")):
+        record_type = ContentType.objects.get_for_model(parent)
+        for step in model.objects.filter(partnership__in=demo):
+            old = now - step.reached_at > datetime.timedelta(days=7)
+            Notification.objects.filter(
+                kind=Kind.ESCALATED, record_type=record_type, record_id=getattr(step, parent_id),
+                title__startswith=f"Escalated to level {step.level} (").update(
+                created_at=step.reached_at, emailed_at=step.reached_at,
+                read_at=step.reached_at + datetime.timedelta(hours=1) if old else None)
