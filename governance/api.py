@@ -392,9 +392,6 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = Request
     serializer_class = RequestSerializer
     filterset_class = RequestFilter
-    # ?ordering= is the filter set's (the list page's: urgency by severity, status by the
-    # workflow); DRF's own OrderingFilter would re-sort those alphabetically.
-    ordering_fields: list[str] = []
 
     def get_serializer_class(self):
         return RequestDetailSerializer if self.action == "retrieve" else RequestSerializer

@@ -14,7 +14,7 @@ from governance.selectors import (
     requests_overdue,
 )
 from partnership.models import User
-from portal.tenancy import visible
+from portal.filters import ScopedFilterSet
 
 
 def _meetings_with_actions(request):
@@ -40,7 +40,7 @@ class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = MeetingChoiceField
 
 
-class ActionItemFilter(django_filters.FilterSet):
+class ActionItemFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices,
                                          empty_label="Any status")
@@ -72,7 +72,7 @@ class ActionItemFilter(django_filters.FilterSet):
 
 # --- Meetings and decisions (issue 4 items 1 and 3) ---------------------------------------
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices,
@@ -102,7 +102,7 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     decided_after = django_filters.DateFilter(
         field_name="decided_on", lookup_expr="gte", label="Decided from",
@@ -137,10 +137,10 @@ SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 def _risk_owners(request):
     """Owners to filter by: people of the partnership in the URL (any the caller may see,
-    in the API)."""
+    in the API; ScopedFilterSet narrows to those)."""
     if request is None:
         return User.objects.none()
-    people = visible(User, request.user)
+    people = User.objects.all()
     match = getattr(request, "resolver_match", None)
     partnership_pk = match.kwargs.get("partnership_pk") if match else None
     if partnership_pk:
@@ -148,7 +148,7 @@ def _risk_owners(request):
     return people.distinct()
 
 
-class RiskFilter(django_filters.FilterSet):
+class RiskFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     category = django_filters.ChoiceFilter(choices=Risk.Category.choices,
                                            empty_label="Any category")
@@ -172,7 +172,7 @@ class RiskFilter(django_filters.FilterSet):
                                | Q(mitigation__icontains=value))
 
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=Notice.Kind.choices, empty_label="Any kind")
     awaiting = django_filters.ChoiceFilter(method="by_awaiting", label="Acknowledgement",
@@ -217,7 +217,7 @@ def _rank(field: str, values) -> Case:
                   enumerate(values)), default=Value(len(values)), output_field=IntegerField())
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=Request.Status.choices,
                                          empty_label="Any status")

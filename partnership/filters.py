@@ -4,9 +4,10 @@ import django_filters
 from django.db.models import Q
 
 from partnership.models import Contract, Deliverable, Membership, Organization, Program, Site
+from portal.filters import ScopedFilterSet
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     phase = django_filters.ChoiceFilter(choices=Program.Phase.choices, empty_label="Any phase")
     modality = django_filters.ChoiceFilter(
@@ -24,7 +25,7 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     role = django_filters.ChoiceFilter(choices=Membership.Role.choices, empty_label="Any role")
     party = django_filters.ChoiceFilter(
@@ -49,10 +50,10 @@ class MembershipFilter(django_filters.FilterSet):
         return queryset.filter(user__organization__kind=value)
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.none(), empty_label="Any organization"
+        queryset=Organization.objects.all(), empty_label="Any organization"
     )
     capability = django_filters.ChoiceFilter(
         choices=Site.Capability.choices, method="by_capability", label="Capability",
@@ -67,13 +68,6 @@ class SiteFilter(django_filters.FilterSet):
         model = Site
         fields = ["q", "organization", "capability", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Choices come from the same scope as the rows: no foreign names in the dropdown.
-        user = getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["organization"].queryset = Organization.objects.visible_to(user)
-
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(name__icontains=value) | Q(city__icontains=value) | Q(country__icontains=value)
@@ -83,7 +77,7 @@ class SiteFilter(django_filters.FilterSet):
         return queryset.filter(capabilities__contains=[value])
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=Contract.Kind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Contract.Status.choices,
@@ -101,7 +95,7 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
 
 
-class DeliverableFilter(django_filters.FilterSet):
+class DeliverableFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=Deliverable.Status.choices,
                                          empty_label="Any status")

@@ -2,11 +2,13 @@
 choice per kind. Like the pages, they see only the caller's own notifications of the
 partnerships the caller still belongs to; anyone else's id answers 404."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.filters import ScopedFilterSet
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 from portal.notifications import (
     notification_mark_all_read,
@@ -27,6 +29,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class NotificationFilter(ScopedFilterSet):
+    ordering = django_filters.OrderingFilter(fields=(("created_at", "created_at"),))
+
+    class Meta:
+        model = Notification
+        fields = ["kind"]
+
+
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """My notifications, newest first; ?unread=true for the unread ones. POST …/read/ marks
     one read, POST read-all/ marks them all."""
@@ -34,8 +44,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     model = Notification
     serializer_class = NotificationSerializer
     select_related = ("partnership__sponsor", "partnership__cdmo", "actor")
-    filterset_fields = ["kind"]
-    ordering_fields = ["created_at"]
+    filterset_class = NotificationFilter
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.filters import require_scoped
 from portal.tenancy import HtmxPartialMixin
 
 
@@ -25,6 +26,7 @@ class FilteredListView(HtmxPartialMixin, ListView):
         raise NotImplementedError
 
     def get_queryset(self):
+        require_scoped(self.filterset_class)
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )

@@ -64,6 +64,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": BROWSER_ARGS}
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """One world for a whole module of read-only tests, rolled back at the module's end.
+
+    Each test still runs in its own savepoint (ask for `db` too), so a test that writes by
+    mistake leaves nothing behind for the next; the world is built once instead of once per
+    test, which is what lets the generic suites walk every route as its own test case.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def world_committed(transactional_db):
     """The same world, committed, for tests where another thread (a worker) reads it."""

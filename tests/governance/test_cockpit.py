@@ -1,8 +1,10 @@
 """The partnership home as a cockpit: what awaits me, what is overdue, what is coming up,
 open risks, recent activity, recognition — scoped by DESIGN §2, and bounded in queries."""
 
-import ast
 import datetime
+import json
+import subprocess
+import sys
 
 from django.conf import settings
 from django.db import connection
@@ -97,20 +99,32 @@ def test_a_competitor_never_sees_the_cards_of_anothers_partnership(world, login)
         assert text not in page
 
 
+IMPORTS_SCRIPT = """
+import ast, json, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+found = {}
+for path in sorted((root / sys.argv[2]).rglob("*.py")):
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    found[str(path.relative_to(root))] = sorted(names)
+print(json.dumps(found))
+"""
+
+
 def imported_packages(package: str) -> dict[str, set[str]]:
     """{module path: the top-level packages it imports} for every module of `package`, imports
-    inside functions included (relative imports stay inside the package)."""
-    root = settings.BASE_DIR / package
-    found = {}
-    for path in sorted(root.rglob("*.py")):
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                names |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".")[0])
-        found[str(path.relative_to(settings.BASE_DIR))] = names
-    return found
+    inside functions included (relative imports stay inside the package).
+
+    Parsed in a child process: CPython 3.11.7's AST builder keeps its recursion depth in
+    shared state, and parsing while other threads of the suite run (a live server, a
+    worker) fails at random with "AST constructor recursion depth mismatch"."""
+    result = subprocess.run([sys.executable, "-c", IMPORTS_SCRIPT, str(settings.BASE_DIR),
+                             package], capture_output=True, text=True, check=True)
+    return {path: set(names) for path, names in json.loads(result.stdout).items()}
 
 
 def test_the_home_shows_governance_cards_while_partnership_imports_no_later_app():

@@ -1,0 +1,64 @@
+"""Filter bars for pages and API: every choice of a record comes from the caller's scope.
+
+A filter that picks a record (a contract, a meeting, an organization, a person) offers, and
+accepts, only what the caller may see (DESIGN §2). Without this, django-filter builds the
+choices from the model's default manager: the browsable API's filter form then lists every
+tenant's records, and `?contract=<foreign id>` answers "Select a valid choice" where a
+visible id answers 200 — an existence oracle. Here a foreign id and a missing one get the
+same answer, because both are simply not among the choices.
+
+Every FilterSet of the project derives from ScopedFilterSet, and ScopedFilterBackend (the
+API's filter backend) refuses any other, so a new filter bar cannot forget the rule.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from django_filters import FilterSet
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
+
+
+def _scoped_queryset(declared):
+    """The declared choices (a queryset, a callable of the request, or None for the related
+    model's default), narrowed to what the request's user may see."""
+
+    def queryset(request):
+        # Imported here: DRF imports this module (the API's filter backend) while loading
+        # its generic views, which portal.tenancy itself imports.
+        from portal.tenancy import visible
+
+        choices = declared(request) if callable(declared) else declared
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return choices.none()
+        return choices.filter(pk__in=visible(choices.model, user).values("pk"))
+
+    return queryset
+
+
+class ScopedFilterSet(FilterSet):
+    """A FilterSet whose record choices (ModelChoiceFilter, ModelMultipleChoiceFilter and the
+    ones django-filter generates for foreign keys) are limited to the caller's scope."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for record_filter in self.filters.values():
+            if isinstance(record_filter, QuerySetRequestMixin):
+                record_filter.queryset = _scoped_queryset(record_filter.queryset)
+
+
+def require_scoped(filterset_class) -> None:
+    """Fail loudly when a page or viewset declares a filter set that is not scoped."""
+    if filterset_class is not None and not issubclass(filterset_class, ScopedFilterSet):
+        raise ImproperlyConfigured(
+            f"{filterset_class.__name__} must derive from portal.filters.ScopedFilterSet")
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """The API's filter backend: `filterset_fields` build a ScopedFilterSet, and a declared
+    `filterset_class` must be one."""
+
+    filterset_base = ScopedFilterSet
+
+    def get_filterset_class(self, view, queryset=None):
+        require_scoped(getattr(view, "filterset_class", None))
+        return super().get_filterset_class(view, queryset)
