@@ -1,5 +1,8 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -171,12 +174,15 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
     return record
 
 
-def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
+def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
+                         links: Callable[[Any], None] | None = None):
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
     the other party. Whatever changes how internal it is (its own flag, or a parent it
     inherits the flag from through INTERNAL_VIA) is refused while a record one party sees
     would then link to one that party does not (links_past_internal): hiding takes back
-    what its notifications told the other party.
+    what its notifications told the other party. `links(record)`, if given, sets the
+    record's many-to-many links once it is saved, so that they are checked as they will
+    stand (a risk made shared while it drops its internal milestones).
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
@@ -202,6 +208,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
                if getattr(record, attname) != before[name]]
     with transaction.atomic():  # a refusal below takes the save back with it
         record.save()
+        if links is not None:
+            links(record)
         if changed:
             _refuse_links_past_internal(record, changed[0])
     if record.is_internal and not before["is_internal"]:

@@ -115,6 +115,11 @@ def test_an_internal_risk_shared_again_is_refused_while_it_links_an_internal_mil
         actor=world.alice, partnership=world.acme_contoso, title="Slot lost", category="supply",
         likelihood=2, impact=3, owner=world.alice, is_internal=True,
         milestones=[Milestone.objects.get(tech_transfer=transfer)])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         governance.risk_update(actor=world.alice, risk=risk, is_internal=False)
+    assert "it links internal milestones" in " ".join(error.value.message_dict["is_internal"])
     assert Risk.objects.get(pk=risk.pk).is_internal
+    # Dropping the milestone in the same change is checked as the links will stand.
+    risk = governance.risk_update(actor=world.alice, risk=risk, is_internal=False,
+                                  milestones=[])
+    assert not risk.is_internal and not risk.milestones.exists()
