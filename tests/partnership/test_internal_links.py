@@ -1,12 +1,14 @@
 """Links between records under the internal rule (DESIGN §2): a record both parties see links
 only to records both parties see, whichever flag changes (its own, or a parent's that the
-records beneath it inherit)."""
+records beneath it inherit), and a link that breaks the rule anyway, written straight into
+the database, still shows the other party nothing."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from governance import services as governance
 from governance.models import Request, Risk
@@ -32,6 +34,17 @@ def secret(world) -> Deliverable:
         actor=world.alice, partnership=world.acme_contoso, title=SECRET,
         sow=Contract.objects.get(partnership=world.acme_contoso, kind="sow"),
         due_date=datetime.date(2027, 6, 1), is_internal=True)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _rows(response) -> list[dict]:
+    body = response.json()
+    return body["results"] if isinstance(body, dict) else body
 
 
 def test_a_parent_shared_again_is_refused_while_a_record_beneath_links_an_internal_one(
@@ -123,3 +136,57 @@ def test_an_internal_risk_shared_again_is_refused_while_it_links_an_internal_mil
     risk = governance.risk_update(actor=world.alice, risk=risk, is_internal=False,
                                   milestones=[])
     assert not risk.is_internal and not risk.milestones.exists()
+
+
+def test_a_bad_link_in_the_database_shows_the_other_party_nothing(world, login, transfer,
+                                                                   secret):
+    """Defence in depth: a shared milestone linked to Acme's internal deliverable behind the
+    services' back. Contoso sees neither its title nor its id; Acme still sees its own."""
+    milestone = Milestone.objects.get(tech_transfer=transfer)
+    milestone.deliverables.add(secret)
+
+    assert SECRET not in login(world.bob).get(transfer.get_absolute_url()).content.decode()
+    assert SECRET in login(world.alice).get(transfer.get_absolute_url()).content.decode()
+    edit = reverse("partnership:milestone_edit",
+                   args=[world.acme_contoso.pk, transfer.pk, milestone.pk])
+    assert SECRET not in login(world.bob).get(edit).content.decode()
+
+    listed = _rows(api(world.bob).get("/api/v1/milestones/", {"tech_transfer": transfer.pk}))
+    assert listed and all(secret.pk not in row["deliverables"] for row in listed)
+    detail = api(world.bob).get(f"/api/v1/milestones/{milestone.pk}/").json()
+    assert secret.pk not in detail["deliverables"]
+    assert secret.pk in api(world.alice).get(
+        f"/api/v1/milestones/{milestone.pk}/").json()["deliverables"]
+    changed = api(world.bob).patch(f"/api/v1/milestones/{milestone.pk}/",
+                                   {"note": "Slot booked"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert secret.pk not in changed.json()["deliverables"]
+
+
+def test_a_bad_link_to_an_internal_milestone_shows_the_other_party_nothing(world, login,
+                                                                            transfer):
+    """The same, the other way round: shared requests and risks waiting on a milestone of a
+    transfer that became internal behind the services' back."""
+    milestone = Milestone.objects.get(tech_transfer=transfer)
+    request = Request.objects.get(partnership=world.acme_contoso)
+    risk = Risk.objects.get(partnership=world.acme_contoso)
+    request.milestones.add(milestone)
+    risk.milestones.add(milestone)
+    TechTransfer.objects.filter(pk=transfer.pk).update(is_internal=True)
+    title = transfer.title
+
+    for record in (request, risk):
+        page = login(world.bob).get(record.get_absolute_url())
+        assert page.status_code == 200 and title not in page.content.decode()
+    assert milestone.pk not in api(world.bob).get(
+        f"/api/v1/requests/{request.pk}/").json()["milestones"]
+    assert milestone.pk not in api(world.bob).get(
+        f"/api/v1/risks/{risk.pk}/").json()["milestones"]
+    closed = api(world.bob).post(f"/api/v1/risks/{risk.pk}/transition/",
+                                 {"status": "closed"}, format="json")
+    assert closed.status_code == 200, closed.content
+    assert milestone.pk not in closed.json()["milestones"]
+    changed = api(world.bob).patch(f"/api/v1/risks/{risk.pk}/", {"mitigation": "Second slot"},
+                                   format="json")
+    assert changed.status_code == 200, changed.content
+    assert milestone.pk not in changed.json()["milestones"]
