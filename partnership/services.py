@@ -37,6 +37,7 @@ from partnership.models import (
     check_refers_to_shared,
     has_internal_flag,
     internal_paths,
+    is_shared,
 )
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
@@ -191,21 +192,22 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     model = type(record)
     record = model._default_manager.select_for_update(of=("self",)).select_related(
         "partnership").get(pk=record.pk)
-    if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal and \
-            actor.organization_id != record.author_organization_id:
-        raise ValidationError({"is_internal": "Only the party that wrote it can change "
-                                              "whether it is internal."})
     # What decides how internal it is: its own flag, and the parents it inherits one from.
     flags = {"is_internal": "is_internal", **{
         name: model._meta.get_field(name).attname for name in getattr(model, "INTERNAL_VIA", ())}}
     before = {name: getattr(record, attname) for name, attname in flags.items()}
+    was_shared = is_shared(record) if any(name in fields for name in flags) else None
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
-    record.full_clean()
-    check_foreign_keys_refer_to_shared(record)
     changed = [name for name, attname in flags.items()
                if getattr(record, attname) != before[name]]
+    if changed and actor.organization_id != record.author_organization_id and (
+            "is_internal" in changed or is_shared(record) != was_shared):
+        raise ValidationError({changed[0]: "Only the party that wrote it can change "
+                                           "whether it is internal."})
+    record.full_clean()
+    check_foreign_keys_refer_to_shared(record)
     with transaction.atomic():  # a refusal below takes the save back with it
         record.save()
         if links is not None:

@@ -190,3 +190,23 @@ def test_a_bad_link_to_an_internal_milestone_shows_the_other_party_nothing(world
                                    format="json")
     assert changed.status_code == 200, changed.content
     assert milestone.pk not in changed.json()["milestones"]
+
+
+def test_only_the_party_that_wrote_a_record_moves_it_under_an_internal_parent(world, login):
+    """Moving Acme's deliverable under Contoso's internal SOW would hide it from Acme, as
+    surely as ticking its box, which only Acme may do."""
+    deliverable = Deliverable.objects.get(partnership=world.acme_contoso, is_internal=False)
+    msa = Contract.objects.get(partnership=world.acme_contoso, kind="msa")
+    contoso_sow = services.contract_create(
+        actor=world.bob, partnership=world.acme_contoso, kind="sow", reference="SOW-CONTOSO",
+        title="Contoso's own SOW", parent=msa, is_internal=True)
+    with pytest.raises(ValidationError) as error:
+        services.deliverable_update(actor=world.bob, deliverable=deliverable, sow=contoso_sow)
+    assert "Only the party that wrote it" in " ".join(error.value.message_dict["sow"])
+    assert login(world.alice).get(deliverable.get_absolute_url()).status_code == 200
+
+    acme_sow = services.contract_create(
+        actor=world.alice, partnership=world.acme_contoso, kind="sow", reference="SOW-ACME",
+        title="Acme's own SOW", parent=msa, is_internal=True)
+    services.deliverable_update(actor=world.alice, deliverable=deliverable, sow=acme_sow)
+    assert login(world.bob).get(deliverable.get_absolute_url()).status_code == 404
