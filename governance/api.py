@@ -493,6 +493,13 @@ class RiskSerializer(serializers.ModelSerializer):
         return services.risk_update(actor=self.context["request"].user, risk=instance,
                                     **validated_data)
 
+    def to_representation(self, instance):
+        # The milestones listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so; not after a change or a transition).
+        prefetch_related_objects([instance], Prefetch(
+            "milestones", queryset=visible(Milestone, self.context["request"].user)))
+        return super().to_representation(instance)
+
 
 class RiskTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Risk.Status.choices)

@@ -367,15 +367,16 @@ RISK_FIELDS = ("title", "description", "category", "likelihood", "impact", "owne
 
 def _set_risk_milestones(risk: Risk, milestones) -> None:
     """A risk may threaten tech-transfer milestones of its own partnership; a shared risk
-    only those both parties see (checked on every save, since a risk can stop being
-    internal). `milestones` None keeps the current ones."""
-    chosen = list(risk.milestones.all() if milestones is None else milestones)
+    only those both parties see (and shared_record_update checks the links again when the
+    risk stops being internal). `milestones` None keeps the current ones."""
+    if milestones is None:
+        return
+    chosen = list(milestones)
     if any(milestone.partnership_id != risk.partnership_id for milestone in chosen):
         raise ValidationError(
             {"milestones": "Choose milestones of this partnership's tech transfers."})
     check_refers_to_shared(risk, "milestones", chosen)
-    if milestones is not None:
-        risk.milestones.set(chosen)
+    risk.milestones.set(chosen)
 
 
 def _notify_risk_owner(risk: Risk, actor: User) -> None:
@@ -398,8 +399,9 @@ def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
 def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
     """Edit a risk; a new owner is told."""
     previous_owner = Risk.objects.get(pk=risk.pk).owner_id  # not the form's copy
-    risk = shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields)
-    _set_risk_milestones(risk, fields.get("milestones"))
+    milestones = fields.get("milestones")
+    risk = shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields,
+                                links=lambda saved: _set_risk_milestones(saved, milestones))
     if risk.owner_id != previous_owner:
         _notify_risk_owner(risk, actor)
     return risk

@@ -1,13 +1,13 @@
 """API resources of the partnership app (serializers and viewsets), all scoped (DESIGN §2)."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from partnership import services
+from partnership import selectors, services
 from partnership.filters import (
     ContractFilter,
     DeliverableFilter,
@@ -660,14 +660,23 @@ class MilestoneSerializer(serializers.ModelSerializer):
     def to_representation(self, milestone):
         milestone.slip_days = milestone.slip_days() if callable(milestone.slip_days) \
             else milestone.slip_days
+        # The deliverables listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so).
+        prefetch_related_objects([milestone], Prefetch(
+            "deliverables", queryset=selectors.milestone_deliverables(
+                user=self.context["request"].user)))
         return super().to_representation(milestone)
 
     def update(self, instance, validated_data):
+        # The deliverables kept are those the caller sees: every link the internal rule
+        # allows is one both parties see, so one the caller may not see is dropped, not named.
+        user = self.context["request"].user
         current = {"sponsor_owner": instance.sponsor_owner, "cdmo_owner": instance.cdmo_owner,
                    "planned_date": instance.planned_date, "actual_date": instance.actual_date,
-                   "deliverables": list(instance.deliverables.all()), "note": instance.note}
-        return services.milestone_update(actor=self.context["request"].user,
-                                         milestone=instance, **{**current, **validated_data})
+                   "deliverables": list(selectors.milestone_deliverables(
+                       user=user, milestone=instance)), "note": instance.note}
+        return services.milestone_update(actor=user, milestone=instance,
+                                         **{**current, **validated_data})
 
 
 class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -687,7 +696,8 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_fields = ["tech_transfer"]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("deliverables")
+        return super().get_queryset().prefetch_related(Prefetch(
+            "deliverables", queryset=selectors.milestone_deliverables(user=self.request.user)))
 
 
 routes += [

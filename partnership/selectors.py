@@ -16,6 +16,7 @@ from partnership.models import (
     EscalationLevel,
     Function,
     Membership,
+    Milestone,
     Objective,
     Partnership,
     PointOfContact,
@@ -244,17 +245,28 @@ def tech_transfer_list(*, user: User, partnership: Partnership) -> QuerySet[Tech
         "program", "site")
 
 
+def milestone_deliverables(*, user: User, milestone: Milestone | None = None
+                           ) -> QuerySet[Deliverable]:
+    """The deliverables `milestone` needs (any milestone's, for a prefetch) that the user
+    may see: whatever is linked, a deliverable internal to the other party never shows."""
+    deliverables = Deliverable.objects.visible_to(user)
+    return deliverables.filter(milestones=milestone) if milestone is not None else deliverables
+
+
 def tech_transfer_timeline(*, user: User, transfer: TechTransfer) -> list[dict]:
     """Milestones with their planned and actual dates placed on one time axis (percent),
-    each with the open requests waiting on it and the open risks threatening it, as far as
-    the user may see them (an internal record of the other party stays hidden). Those
-    models live in governance, reached here through the reverse relations only, so this
-    app does not import that one."""
-    waiting = transfer.milestones.model._meta.get_field("requests").related_model
-    threats = transfer.milestones.model._meta.get_field("risks").related_model
-    milestones = list(transfer.milestones.select_related("sponsor_owner", "cdmo_owner")
+    each with the deliverables it needs (`needed_deliverables`), the open requests waiting
+    on it and the open risks threatening it, as far as the user may see them: whatever is
+    linked, an internal record of the other party stays hidden. Those models live in
+    governance, reached here through the reverse relations only, so this app does not
+    import that one."""
+    waiting = Milestone._meta.get_field("requests").related_model
+    threats = Milestone._meta.get_field("risks").related_model
+    milestones = list(Milestone.objects.visible_to(user).filter(tech_transfer=transfer)
+                      .select_related("sponsor_owner", "cdmo_owner")
                       .prefetch_related(
-                          "deliverables",
+                          Prefetch("deliverables", to_attr="needed_deliverables",
+                                   queryset=milestone_deliverables(user=user)),
                           Prefetch("requests", to_attr="waiting_requests",
                                    queryset=waiting.objects.visible_to(user).filter(
                                        status__in=waiting.OPEN).order_by("sent_at", "pk")),

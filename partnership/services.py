@@ -1,8 +1,10 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -27,6 +29,7 @@ from partnership.models import (
     Priority,
     PriorityChange,
     Program,
+    SharedQuerySet,
     Site,
     TechTransfer,
     User,
@@ -34,6 +37,7 @@ from partnership.models import (
     check_refers_to_shared,
     has_internal_flag,
     internal_paths,
+    is_shared,
 )
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
@@ -171,70 +175,150 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
     return record
 
 
-def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict):
+def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
+                         links: Callable[[Any], None] | None = None):
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
-    the other party; hiding it is refused while shared records of other kinds point at it
-    (they would go on showing its title), and takes back what its notifications told the
-    other party.
+    the other party. Whatever changes how internal it is (its own flag, or a parent it
+    inherits the flag from through INTERNAL_VIA) is refused while a record one party sees
+    would then link to one that party does not (links_past_internal): hiding takes back
+    what its notifications told the other party. `links(record)`, if given, sets the
+    record's many-to-many links once it is saved, so that they are checked as they will
+    stand (a risk made shared while it drops its internal milestones).
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
     with that copy would miss a change of `is_internal`. Use the record it returns."""
     require_writer(actor, record.partnership)
-    record = type(record)._default_manager.select_for_update(of=("self",)).select_related(
+    model = type(record)
+    record = model._default_manager.select_for_update(of=("self",)).select_related(
         "partnership").get(pk=record.pk)
-    hiding = False
-    if "is_internal" in fields and bool(fields["is_internal"]) != record.is_internal:
-        if actor.organization_id != record.author_organization_id:
-            raise ValidationError({"is_internal": "Only the party that wrote it can change "
-                                                  "whether it is internal."})
-        hiding = bool(fields["is_internal"])
-    if hiding:
-        dependents = shared_dependents(type(record), type(record)._default_manager.filter(
-            pk=record.pk), record.author_organization_id)
-        if dependents:
-            raise ValidationError({"is_internal": f"It cannot be made internal while "
-                                                  f"{' and '.join(dependents)} that the other "
-                                                  f"party sees refer to it."})
+    # What decides how internal it is: its own flag, and the parents it inherits one from.
+    flags = {"is_internal": "is_internal", **{
+        name: model._meta.get_field(name).attname for name in getattr(model, "INTERNAL_VIA", ())}}
+    before = {name: getattr(record, attname) for name, attname in flags.items()}
+    was_shared = is_shared(record) if any(name in fields for name in flags) else None
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
+    changed = [name for name, attname in flags.items()
+               if getattr(record, attname) != before[name]]
+    if changed and actor.organization_id != record.author_organization_id and (
+            "is_internal" in changed or is_shared(record) != was_shared):
+        raise ValidationError({changed[0]: "Only the party that wrote it can change "
+                                           "whether it is internal."})
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
-    record.save()
-    if hiding:
+    with transaction.atomic():  # a refusal below takes the save back with it
+        record.save()
+        if links is not None:
+            links(record)
+        if changed:
+            _refuse_links_past_internal(record, changed[0])
+    if record.is_internal and not before["is_internal"]:
         notifications_withdraw(record=record)
     return record
 
 
-def shared_dependents(model, rows, organization_id: int) -> list[str]:
-    """Names (plural) of the kinds of record that point at `rows` (a queryset of `model`)
-    and would still be seen outside `organization_id` if those rows became internal to it.
+def _refuse_links_past_internal(record, field: str) -> None:
+    """The error, on `field` (the flag, or the parent it inherits one from) whose change
+    made `record` more or less internal, when records are now linked past the internal
+    rule: it names the kinds of record whose links stand in the way."""
+    model = type(record)
+    pointing, pointed = links_past_internal(
+        model, model._default_manager.filter(pk=record.pk),
+        [record.partnership.sponsor_id, record.partnership.cdmo_id])
+    reasons = [f"{' and '.join(pointing)} that the other party sees refer to it"] \
+        if pointing else []
+    reasons += [f"its {kind} link internal {target}" if kind else f"it links internal {target}"
+                for kind, target in pointed]
+    if not reasons:
+        return
+    change = "moved there" if field != "is_internal" else \
+        "made internal" if record.is_internal else "shared"
+    raise ValidationError({field: f"It cannot be {change} while {' and '.join(reasons)}."})
 
-    Rows that inherit the flag through INTERNAL_VIA become internal with their parent, so
-    what points at them counts too (a shared request linked to a milestone of a transfer
-    made internal). Found through the model relations, so a new kind is covered as soon as
-    it has its foreign key. Kinds with no notion of internal (reminders sent, invitations)
-    show nothing and are not counted."""
-    found: list[str] = []
-    for relation in model._meta.related_objects:
-        dependent = relation.related_model
-        pointing = dependent._default_manager.filter(**{f"{relation.field.name}__in": rows})
-        if relation.field.name in getattr(dependent, "INTERNAL_VIA", ()):
-            found += shared_dependents(dependent, pointing, organization_id)
-            continue
-        prefixes = [f"{path}__" for path in internal_paths(dependent)]
-        if has_internal_flag(dependent):
-            prefixes.append("")
-        if not prefixes:
-            continue
-        internal_to_us = Q()
-        for prefix in prefixes:
-            internal_to_us |= Q(**{f"{prefix}is_internal": True,
-                                   f"{prefix}author_organization_id": organization_id})
-        if pointing.exclude(internal_to_us).exists():
-            found.append(str(dependent._meta.verbose_name_plural))
-    return list(dict.fromkeys(found))
+
+def links_past_internal(model, rows, organization_ids) -> tuple[list[str], list[tuple]]:
+    """Links through which one of `organization_ids` would read a record it may not see,
+    among those touching `rows` (a queryset of `model`) and every record beneath them that
+    inherits their flag through INTERNAL_VIA, as the database stands now: a record the
+    organization sees (SharedQuerySet.seen_by) with a foreign key or a many-to-many link to
+    one it does not.
+
+    Returns the kinds (plural names) of record pointing into them that way, and the
+    (kind beneath or None for `rows` themselves, kind pointed at) of the links they hold.
+    Found through the model relations in both directions, hidden ones included, so a new
+    kind is covered as soon as it has its field. Kinds with no notion of internal (reminders
+    sent, people, sites) hide nothing and are not counted."""
+    pointing: list[str] = []
+    pointed: list[tuple] = []
+    for position, (kind, records) in enumerate(_beneath(model, rows)):
+        for organization_id in organization_ids:
+            seen = records.filter(pk__in=_seen(kind, organization_id).values("pk"))
+            for field in _links_from(kind):
+                target = field.related_model
+                unseen = target._default_manager.exclude(
+                    pk__in=_seen(target, organization_id).values("pk"))
+                if seen.filter(**{f"{field.name}__in": unseen}).exists():
+                    pointed.append((_plural(kind) if position else None, _plural(target)))
+            unseen = records.exclude(pk__in=_seen(kind, organization_id).values("pk"))
+            for relation in _links_to(kind):
+                if _seen(relation.related_model, organization_id).filter(
+                        **{f"{relation.field.name}__in": unseen}).exists():
+                    pointing.append(_plural(relation.related_model))
+    return list(dict.fromkeys(pointing)), list(dict.fromkeys(pointed))
+
+
+def _follows_internal_rule(model) -> bool:
+    return has_internal_flag(model) or any(internal_paths(model))
+
+
+def _seen(model, organization_id: int) -> SharedQuerySet:
+    """The rows of `model` people of `organization_id` see under the internal rule alone,
+    whatever the model's own manager is."""
+    return SharedQuerySet(model).seen_by(organization_id)
+
+
+def _plural(model) -> str:
+    return str(model._meta.verbose_name_plural)
+
+
+def _reverse_relations(model) -> list:
+    """The relations of other models pointing at `model`, hidden ones (related_name="+")
+    included, less the tables Django makes for many-to-many links (the field declaring a
+    link is found on its own model)."""
+    return [field for field in model._meta.get_fields(include_hidden=True)
+            if field.auto_created and not field.concrete
+            and not field.related_model._meta.auto_created]
+
+
+def _beneath(model, rows):
+    """(model, queryset) of `rows` and, at every depth, of the records that inherit their
+    flag from them through INTERNAL_VIA: all that a change of their flag shows or hides."""
+    yield model, rows
+    for relation in _reverse_relations(model):
+        child = relation.related_model
+        if relation.field.name in getattr(child, "INTERNAL_VIA", ()):
+            yield from _beneath(child, child._default_manager.filter(
+                **{f"{relation.field.name}__in": rows}))
+
+
+def _links_from(model) -> list:
+    """Foreign keys and many-to-many fields of `model` to kinds that can be internal, less
+    the parents it inherits its flag from (it is as internal as they are, by definition)."""
+    inherited = getattr(model, "INTERNAL_VIA", ())
+    return [field for field in model._meta.get_fields()
+            if field.is_relation and not field.auto_created and field.related_model
+            and (field.many_to_one or field.one_to_one or field.many_to_many)
+            and field.name not in inherited and _follows_internal_rule(field.related_model)]
+
+
+def _links_to(model) -> list:
+    """Relations of kinds that can be internal pointing at `model`, less the records that
+    inherit their flag from it (they are beneath it, and as internal as it is)."""
+    return [relation for relation in _reverse_relations(model)
+            if _follows_internal_rule(relation.related_model)
+            and relation.field.name not in getattr(relation.related_model, "INTERNAL_VIA", ())]
 
 
 @transaction.atomic

@@ -72,7 +72,8 @@ class MilestoneEditView(TechTransferMixin, ServiceFormView):
         seated = selectors.member_list(user=self.request.user, partnership=self.partnership)
         initial = {"planned_date": m.planned_date, "actual_date": m.actual_date,
                    "sponsor_owner": m.sponsor_owner, "cdmo_owner": m.cdmo_owner,
-                   "deliverables": list(m.deliverables.all()), "note": m.note}
+                   "deliverables": list(selectors.milestone_deliverables(
+                       user=self.request.user, milestone=m)), "note": m.note}
         return MilestoneForm(
             self.request.POST or None, initial=initial,
             sponsor_people=seated.filter(organization_id=self.partnership.sponsor_id),
