@@ -22,6 +22,7 @@ from partnership.models import (
     Objective,
     ObjectiveReview,
     Organization,
+    OrganizationDomain,
     Partnership,
     PointOfContact,
     Priority,
@@ -34,6 +35,7 @@ from partnership.models import (
     check_refers_to_shared,
     has_internal_flag,
     internal_paths,
+    normalize_domain,
 )
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
@@ -80,16 +82,62 @@ def _require_org_admin(actor: User) -> Organization:
     return actor.organization
 
 
+def _require_operator(actor: User, permission: str) -> None:
+    if not (actor.is_active and actor.is_staff and actor.has_perm(permission)):
+        raise PermissionDenied("Only platform operators manage organizations' e-mail domains.")
+
+
+@transaction.atomic
+def organization_domain_add(*, actor: User, organization: Organization,
+                            domain: str) -> OrganizationDomain:
+    """Vouch that `domain` is `organization`'s. Platform operators only: the domains decide
+    whose addresses an organization's admins may invite, so those admins cannot vouch for
+    themselves."""
+    _require_operator(actor, "partnership.add_organizationdomain")
+    row = OrganizationDomain(organization=organization, domain=normalize_domain(domain),
+                             added_by=actor)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def organization_domain_remove(*, actor: User, domain: OrganizationDomain) -> None:
+    """New invitations stop there; the people already invited keep their accounts."""
+    _require_operator(actor, "partnership.delete_organizationdomain")
+    domain.delete()
+
+
+def invitable_domains_hint(domains: list[str]) -> str:
+    """The invite form's help and its error: where the organization's admins may invite."""
+    if not domains:
+        return ("Your organization has no verified e-mail domain yet: ask the Lockstep "
+                "operators to add one.")
+    listed = domains[0] if len(domains) == 1 else \
+        f"{', '.join(domains[:-1])} or {domains[-1]}"
+    return f"You can invite addresses at {listed} only."
+
+
+def _require_own_domain(organization: Organization, email: str) -> None:
+    domains = list(organization.domains.values_list("domain", flat=True))
+    if email.rpartition("@")[2] not in domains:
+        raise ValidationError({"email": invitable_domains_hint(domains)})
+
+
 @transaction.atomic
 def user_invite(
     *, actor: User, email: str, first_name: str, last_name: str, job_title: str = "",
     is_org_admin: bool = False,
 ) -> User:
-    """Create a colleague in the admin's organization and e-mail them a set-password link."""
+    """Create a colleague in the admin's organization and e-mail them a set-password link.
+
+    Only at the organization's verified domains: nobody takes an address (and locks its
+    owner out) by inviting it into another organization first."""
     from partnership.tasks import send_invitation_task
 
     organization = _require_org_admin(actor)
     email = email.strip().lower()
+    _require_own_domain(organization, email)
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": "Someone with this e-mail address already has an account."})
     user = User(

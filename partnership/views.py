@@ -197,7 +197,7 @@ class OrganizationView(OrgAdminMixin, TemplateView):
         context["organization"] = admin.organization
         context["people"] = selectors.organization_people(admin=admin)
         context["partnerships"] = selectors.organization_partnerships(admin=admin)
-        context["invite_form"] = InviteForm()
+        context["domains"] = selectors.organization_domains(admin=admin)
         context["membership_form"] = _membership_form(admin)
         return context
 
@@ -213,6 +213,10 @@ def _membership_form(admin, data=None):
 class UserInviteView(OrgAdminMixin, ServiceFormView):
     form_class = InviteForm
     template_name = "partnership/user_invite.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "domains": selectors.organization_domains(admin=self.request.user)}
 
     def perform(self, form):
         return services.user_invite(actor=self.request.user, **form.cleaned_data)

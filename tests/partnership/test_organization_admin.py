@@ -5,9 +5,11 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from partnership.models import Membership, User
+from partnership import services
+from partnership.models import Membership, OrganizationDomain, User
 from partnership.tasks import send_invitation_task
 
 
@@ -54,6 +56,68 @@ def test_invite_refuses_an_existing_address(login, world):
         "email": world.bob.email, "first_name": "B", "last_name": "C"})
     assert response.status_code == 200
     assert "already has an account" in response.content.decode()
+
+
+@pytest.mark.parametrize("email", ["someone@acme.test", "alice@acme.test",
+                                   "someone@sub.contoso.test", "someone@contoso.test.evil"])
+def test_invite_outside_the_organizations_domains_is_refused(login, world, email):
+    """A squatter cannot claim another company's address; checked before anything about
+    accounts, so the refusal tells nothing about them either."""
+    users = User.objects.count()
+    response = login(world.olga).post(reverse("partnership:user_invite"), {
+        "email": email, "first_name": "Eve", "last_name": "Example"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": ["You can invite addresses at contoso.test only."]}
+    assert User.objects.count() == users
+    assert User.objects.get(pk=world.alice.pk).organization == world.acme
+
+
+def test_every_door_obeys_the_domain_rule(world):
+    with pytest.raises(ValidationError) as refused:
+        services.user_invite(actor=world.olga, email="x@globex.test", first_name="X",
+                             last_name="Y")
+    assert refused.value.message_dict == {
+        "email": ["You can invite addresses at contoso.test only."]}
+    OrganizationDomain.objects.create(organization=world.contoso, domain="contoso-labs.test")
+    with pytest.raises(ValidationError) as refused:
+        services.user_invite(actor=world.olga, email="x@globex.test", first_name="X",
+                             last_name="Y")
+    assert refused.value.messages == [
+        "You can invite addresses at contoso-labs.test or contoso.test only."]
+    OrganizationDomain.objects.filter(organization=world.contoso).delete()
+    with pytest.raises(ValidationError, match="no verified e-mail domain"):
+        services.user_invite(actor=world.olga, email="x@contoso.test", first_name="X",
+                             last_name="Y")
+
+
+def test_the_invite_form_and_the_organization_page_name_the_domains(login, world):
+    client = login(world.olga)
+    assert "Addresses at contoso.test" in client.get(
+        reverse("partnership:user_invite")).content.decode()
+    assert "contoso.test" in client.get(
+        reverse("partnership:organization_detail")).content.decode()
+
+
+def test_operators_add_domains_in_the_admin_and_org_admins_cannot(login, world):
+    operator = login(User.objects.create_superuser("ops@lockstep.test", "pw"))
+    add = "/admin/partnership/organizationdomain/add/"
+    response = operator.post(add, {"organization": world.globex.pk,
+                                   "domain": " @Globex-Research.TEST "})
+    assert response.status_code == 302, response.content.decode()
+    domain = OrganizationDomain.objects.get(domain="globex-research.test")
+    assert domain.organization == world.globex and domain.added_by.email == "ops@lockstep.test"
+    taken = operator.post(add, {"organization": world.acme.pk, "domain": "CONTOSO.test"})
+    assert taken.status_code == 200 and "already exists" in taken.content.decode()
+
+    olga = login(world.olga)  # an organization admin, not staff: the admin is closed to her
+    response = olga.post(add, {"organization": world.contoso.pk, "domain": "acme.test"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert OrganizationDomain.objects.get(domain="acme.test").organization == world.acme
+    with pytest.raises(PermissionDenied):
+        services.organization_domain_add(actor=world.olga, organization=world.contoso,
+                                         domain="contoso-new.test")
+    assert not OrganizationDomain.objects.filter(domain="contoso-new.test").exists()
 
 
 def test_only_org_admins_reach_the_organization_pages(login, world):
