@@ -13,6 +13,7 @@ from partnership.models import (
     Deliverable,
     DeliverableReview,
     EscalationLevel,
+    InvitationNotice,
     Membership,
     Milestone,
     NegotiationRound,
@@ -46,6 +47,23 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "organization",
                                                              "password1", "password2"]})]
+
+
+@admin.register(InvitationNotice)
+class InvitationNoticeAdmin(admin.ModelAdmin):
+    """Who invited an address that already had an account, and when: what operators look
+    at when someone asks why they got that note. Written by the job only."""
+
+    list_display = ["user", "invited_by", "day", "sent_at"]
+    list_select_related = ["user", "invited_by"]
+    search_fields = ["user__email", "invited_by__email"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SiteInline(admin.TabularInline):

@@ -171,6 +171,26 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+class InvitationNotice(models.Model):
+    """One e-mail a day at most to the owner of an address that was invited although it
+    already has an account. The unique key makes the job that sends it run once, and
+    stops an admin who invites the same address again and again from flooding a mailbox.
+    Kept apart from the User row, which an invitation never changes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="UTC date of the invitation.")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"],
+                                               name="invitation_notice_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Invitation notice to {self.user} on {self.day}"
+
+
 class SiteQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SiteQuerySet":
         """Sites of the organizations the user may see (a CDMO's sites, not who uses them)."""

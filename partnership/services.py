@@ -1,7 +1,7 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -128,27 +128,42 @@ def _require_own_domain(organization: Organization, email: str) -> None:
 def user_invite(
     *, actor: User, email: str, first_name: str, last_name: str, job_title: str = "",
     is_org_admin: bool = False,
-) -> User:
+) -> None:
     """Create a colleague in the admin's organization and e-mail them a set-password link.
 
     Only at the organization's verified domains: nobody takes an address (and locks its
-    owner out) by inviting it into another organization first."""
-    from partnership.tasks import send_invitation_task
+    owner out) by inviting it into another organization first.
+
+    An address that already has an account is answered exactly like a new one, so that
+    inviting does not tell an admin who else uses the portal: the same checks pass or fail,
+    nothing is created and the account is not touched, and one e-mail is queued either way
+    — to a new person their invitation; to the owner of the account a note that they were
+    invited and already have one (send_invitation_notice_task). Hence nothing is returned:
+    the caller cannot tell the two apart either."""
+    from partnership.tasks import send_invitation_notice_task, send_invitation_task
 
     organization = _require_org_admin(actor)
     email = email.strip().lower()
     _require_own_domain(organization, email)
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "Someone with this e-mail address already has an account."})
     user = User(
         email=email, first_name=first_name, last_name=last_name, job_title=job_title,
         organization=organization, is_org_admin=is_org_admin, time_zone=actor.time_zone,
     )
     user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
-    transaction.on_commit(lambda: send_invitation_task.delay(user.pk))
-    return user
+    user.full_clean(exclude=["password"], validate_unique=False)  # the same errors for all
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: someone may take the address meanwhile
+                user.save()
+        except IntegrityError:
+            existing = User.objects.get(email=email)
+        else:
+            transaction.on_commit(lambda: send_invitation_task.delay(user.pk))
+            return
+    day = timezone.now().date().isoformat()
+    transaction.on_commit(
+        lambda: send_invitation_notice_task.delay(existing.pk, actor.pk, day))
 
 
 @transaction.atomic

@@ -219,10 +219,13 @@ class UserInviteView(OrgAdminMixin, ServiceFormView):
                 "domains": selectors.organization_domains(admin=self.request.user)}
 
     def perform(self, form):
-        return services.user_invite(actor=self.request.user, **form.cleaned_data)
+        """The same answer whether or not the address has an account (see the service):
+        the message names the address as typed, not anything read back from the database."""
+        services.user_invite(actor=self.request.user, **form.cleaned_data)
+        self.email = form.cleaned_data["email"].strip().lower()
 
     def get_success_url(self):
-        messages.success(self.request, f"Invitation sent to {self.object.email}.")
+        messages.success(self.request, f"Invitation sent to {self.email}.")
         return reverse("partnership:organization_detail")
 
 
