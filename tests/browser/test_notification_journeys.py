@@ -112,3 +112,25 @@ def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(
     # The e-mail went to Mei, once, and nothing at all to Hana.
     assert [message.to for message in mails_about(TITLE)] == [["mei@meridian.example"]]
     assert not [message for message in mail.outbox if "hana@helix.example" in message.to]
+
+
+def test_opening_a_notification_works_without_javascript_and_a_get_marks_nothing(
+        browser, demo):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    log_in(page, demo, "mei@meridian.example")
+    notification = Notification.objects.filter(
+        recipient__email="mei@meridian.example", read_at__isnull=True,
+        url__startswith="/").order_by("-created_at").first()
+    assert notification is not None, "the demo gives Mei unread notifications"
+
+    # Following the URL (as a mail scanner or a prefetch would) goes to the record only.
+    page.goto(f"{demo}/notifications/{notification.pk}/")
+    assert page.url.endswith(notification.url)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+    page.goto(f"{demo}/notifications/?show=unread")
+    page.get_by_role("button", name=notification.title, exact=True).click()
+    expect(page).to_have_url(f"{demo}{notification.url}")
+    notification.refresh_from_db()
+    assert notification.read_at is not None
