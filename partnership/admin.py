@@ -1,8 +1,10 @@
 """Django admin for operators (DESIGN §6): they see everything, so only staff get in."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from partnership import services
 from partnership.models import (
     AcceptanceCriterion,
     CommunicationPlan,
@@ -11,11 +13,13 @@ from partnership.models import (
     Deliverable,
     DeliverableReview,
     EscalationLevel,
+    InvitationNotice,
     Membership,
     Milestone,
     NegotiationRound,
     Objective,
     Organization,
+    OrganizationDomain,
     Partnership,
     PointOfContact,
     PriorityChange,
@@ -23,6 +27,7 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
+    normalize_domain,
 )
 
 
@@ -44,9 +49,38 @@ class UserAdmin(BaseUserAdmin):
                                                              "password1", "password2"]})]
 
 
+@admin.register(InvitationNotice)
+class InvitationNoticeAdmin(admin.ModelAdmin):
+    """Who invited an address that already had an account, and when: what operators look
+    at when someone asks why they got that note. Written by the job only."""
+
+    list_display = ["user", "invited_by", "day", "sent_at"]
+    list_select_related = ["user", "invited_by"]
+    search_fields = ["user__email", "invited_by__email"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class SiteInline(admin.TabularInline):
     model = Site
     extra = 0
+
+
+class OrganizationDomainInline(admin.TabularInline):
+    """Shown with the organization; added and removed on their own page (services)."""
+
+    model = OrganizationDomain
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["domain", "added_by", "added_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)
@@ -54,7 +88,45 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    inlines = [SiteInline]
+    inlines = [SiteInline, OrganizationDomainInline]
+
+
+class OrganizationDomainForm(forms.ModelForm):
+    class Meta:
+        model = OrganizationDomain
+        fields = ["organization", "domain"]
+
+    def clean_domain(self) -> str:
+        return normalize_domain(self.cleaned_data["domain"])
+
+
+@admin.register(OrganizationDomain)
+class OrganizationDomainAdmin(admin.ModelAdmin):
+    """Operators vouch here that a domain is an organization's, having checked it (a DNS
+    record, a call to someone known there): its admins may then invite addresses at it.
+    Organization admins are not staff, so only operators get here. A domain is added or
+    removed, never edited: moving it would hand its addresses to another organization."""
+
+    form = OrganizationDomainForm
+    list_display = ["domain", "organization", "added_by", "added_at"]
+    list_select_related = ["organization", "added_by"]
+    search_fields = ["domain", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        row = services.organization_domain_add(actor=request.user,
+                                               organization=obj.organization, domain=obj.domain)
+        obj.pk, obj.added_by, obj.added_at = row.pk, row.added_by, row.added_at
+
+    def delete_model(self, request, obj):
+        services.organization_domain_remove(actor=request.user, domain=obj)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            services.organization_domain_remove(actor=request.user, domain=row)
 
 
 @admin.register(Site)

@@ -68,6 +68,15 @@ class InviteForm(forms.Form):
     job_title = forms.CharField(max_length=120, required=False)
     is_org_admin = forms.BooleanField(label="Organization admin", required=False)
 
+    def __init__(self, *args, domains: list[str], **kwargs):
+        """`domains`: the organization's verified ones, named before anyone types an
+        address the service would refuse."""
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = (
+            f"Addresses at {' or '.join(domains)}." if domains else
+            "Your organization has no verified e-mail domain yet: ask the Lockstep operators "
+            "to add one.")
+
 
 class MembershipForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")

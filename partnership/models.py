@@ -14,9 +14,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    DomainNameValidator,
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,6 +63,37 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def normalize_domain(value: str) -> str:
+    """What follows the @ of an address, as stored: no spaces, no @, lower case."""
+    return value.strip().removeprefix("@").rstrip(".").lower()
+
+
+class OrganizationDomain(models.Model):
+    """An e-mail domain the platform operators have verified as an organization's own.
+
+    Its admins may invite addresses at these domains only: otherwise a sponsor could invite
+    anyone@competitor.example into its own organization and so take that address from its
+    owner. One domain belongs to one organization. Exactly the part after the @: a
+    subdomain is another domain, added on its own."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="domains")
+    domain = models.CharField(
+        max_length=253, unique=True, validators=[DomainNameValidator()],
+        help_text="The part after the @, e.g. northwind.example. Add subdomains separately.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, editable=False, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [models.CheckConstraint(condition=Q(domain=Lower("domain")),
+                                              name="organization_domain_lower_case")]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class UserManager(BaseUserManager):
@@ -132,6 +169,26 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+
+class InvitationNotice(models.Model):
+    """One e-mail a day at most to the owner of an address that was invited although it
+    already has an account. The unique key makes the job that sends it run once, and
+    stops an admin who invites the same address again and again from flooding a mailbox.
+    Kept apart from the User row, which an invitation never changes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="UTC date of the invitation.")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"],
+                                               name="invitation_notice_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Invitation notice to {self.user} on {self.day}"
 
 
 class SiteQuerySet(models.QuerySet):

@@ -18,6 +18,7 @@ from partnership.models import (
     Membership,
     Milestone,
     Objective,
+    OrganizationDomain,
     Partnership,
     PointOfContact,
     Priority,
@@ -105,6 +106,12 @@ def organization_people(*, admin: User) -> QuerySet[User]:
         .filter(organization_id=admin.organization_id)
         .prefetch_related(Prefetch("memberships", queryset=seats))
     )
+
+
+def organization_domains(*, admin: User) -> list[str]:
+    """The verified domains at which the admin's organization may invite people."""
+    return list(OrganizationDomain.objects.filter(
+        organization_id=admin.organization_id).values_list("domain", flat=True))
 
 
 def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:

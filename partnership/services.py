@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -24,6 +24,7 @@ from partnership.models import (
     Objective,
     ObjectiveReview,
     Organization,
+    OrganizationDomain,
     Partnership,
     PointOfContact,
     Priority,
@@ -38,6 +39,7 @@ from partnership.models import (
     has_internal_flag,
     internal_paths,
     is_shared,
+    normalize_domain,
 )
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
@@ -84,27 +86,88 @@ def _require_org_admin(actor: User) -> Organization:
     return actor.organization
 
 
+def _require_operator(actor: User, permission: str) -> None:
+    if not (actor.is_active and actor.is_staff and actor.has_perm(permission)):
+        raise PermissionDenied("Only platform operators manage organizations' e-mail domains.")
+
+
+@transaction.atomic
+def organization_domain_add(*, actor: User, organization: Organization,
+                            domain: str) -> OrganizationDomain:
+    """Vouch that `domain` is `organization`'s. Platform operators only: the domains decide
+    whose addresses an organization's admins may invite, so those admins cannot vouch for
+    themselves."""
+    _require_operator(actor, "partnership.add_organizationdomain")
+    row = OrganizationDomain(organization=organization, domain=normalize_domain(domain),
+                             added_by=actor)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def organization_domain_remove(*, actor: User, domain: OrganizationDomain) -> None:
+    """New invitations stop there; the people already invited keep their accounts."""
+    _require_operator(actor, "partnership.delete_organizationdomain")
+    domain.delete()
+
+
+def invitable_domains_hint(domains: list[str]) -> str:
+    """The invite form's help and its error: where the organization's admins may invite."""
+    if not domains:
+        return ("Your organization has no verified e-mail domain yet: ask the Lockstep "
+                "operators to add one.")
+    listed = domains[0] if len(domains) == 1 else \
+        f"{', '.join(domains[:-1])} or {domains[-1]}"
+    return f"You can invite addresses at {listed} only."
+
+
+def _require_own_domain(organization: Organization, email: str) -> None:
+    domains = list(organization.domains.values_list("domain", flat=True))
+    if email.rpartition("@")[2] not in domains:
+        raise ValidationError({"email": invitable_domains_hint(domains)})
+
+
 @transaction.atomic
 def user_invite(
     *, actor: User, email: str, first_name: str, last_name: str, job_title: str = "",
     is_org_admin: bool = False,
-) -> User:
-    """Create a colleague in the admin's organization and e-mail them a set-password link."""
-    from partnership.tasks import send_invitation_task
+) -> None:
+    """Create a colleague in the admin's organization and e-mail them a set-password link.
+
+    Only at the organization's verified domains: nobody takes an address (and locks its
+    owner out) by inviting it into another organization first.
+
+    An address that already has an account is answered exactly like a new one, so that
+    inviting does not tell an admin who else uses the portal: the same checks pass or fail,
+    nothing is created and the account is not touched, and one e-mail is queued either way
+    — to a new person their invitation; to the owner of the account a note that they were
+    invited and already have one (send_invitation_notice_task). Hence nothing is returned:
+    the caller cannot tell the two apart either."""
+    from partnership.tasks import send_invitation_notice_task, send_invitation_task
 
     organization = _require_org_admin(actor)
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "Someone with this e-mail address already has an account."})
+    _require_own_domain(organization, email)
     user = User(
         email=email, first_name=first_name, last_name=last_name, job_title=job_title,
         organization=organization, is_org_admin=is_org_admin, time_zone=actor.time_zone,
     )
     user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
-    transaction.on_commit(lambda: send_invitation_task.delay(user.pk))
-    return user
+    user.full_clean(exclude=["password"], validate_unique=False)  # the same errors for all
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: someone may take the address meanwhile
+                user.save()
+        except IntegrityError:
+            existing = User.objects.get(email=email)
+        else:
+            transaction.on_commit(lambda: send_invitation_task.delay(user.pk))
+            return
+    day = timezone.now().date().isoformat()
+    transaction.on_commit(
+        lambda: send_invitation_notice_task.delay(existing.pk, actor.pk, day))
 
 
 @transaction.atomic

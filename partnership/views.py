@@ -197,7 +197,7 @@ class OrganizationView(OrgAdminMixin, TemplateView):
         context["organization"] = admin.organization
         context["people"] = selectors.organization_people(admin=admin)
         context["partnerships"] = selectors.organization_partnerships(admin=admin)
-        context["invite_form"] = InviteForm()
+        context["domains"] = selectors.organization_domains(admin=admin)
         context["membership_form"] = _membership_form(admin)
         return context
 
@@ -214,11 +214,18 @@ class UserInviteView(OrgAdminMixin, ServiceFormView):
     form_class = InviteForm
     template_name = "partnership/user_invite.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "domains": selectors.organization_domains(admin=self.request.user)}
+
     def perform(self, form):
-        return services.user_invite(actor=self.request.user, **form.cleaned_data)
+        """The same answer whether or not the address has an account (see the service):
+        the message names the address as typed, not anything read back from the database."""
+        services.user_invite(actor=self.request.user, **form.cleaned_data)
+        self.email = form.cleaned_data["email"].strip().lower()
 
     def get_success_url(self):
-        messages.success(self.request, f"Invitation sent to {self.object.email}.")
+        messages.success(self.request, f"Invitation sent to {self.email}.")
         return reverse("partnership:organization_detail")
 
 

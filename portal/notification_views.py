@@ -1,5 +1,6 @@
 """Pages of the notification bell: the polled unread count, the notifications page, mark
-read, the click-through to the record, and each person's delivery choice per kind.
+read, the click-through to the record (a POST, since it marks read), and each person's
+delivery choice per kind.
 
 Everything goes through `Notification.objects.visible_to(user)` (via the selectors in
 portal.notifications): someone else's notification, or one of a partnership the user lost
@@ -18,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from portal.models import Delivery, Kind
 from portal.notifications import (
@@ -95,14 +96,28 @@ class NotificationMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _record_url(notification) -> str:
+    """Only a path inside the portal is followed (safe_path); anything else lands on the
+    notifications page."""
+    return safe_path(notification.url) or reverse("portal:notification_list")
+
+
 class NotificationOpenView(NotificationMixin, View):
-    """A click on a notification: mark it read, then go to its record. Only a path inside
-    the portal is followed (safe_path); anything else lands on the notifications page."""
+    """A click on a notification: POST marks it read, then goes to its record (htmx is
+    told to navigate there). GET only goes to the record: a GET must not change anything,
+    since mail scanners, prefetching browsers and other sites' <img> tags send them
+    without the person meaning to, so the old bookmarked or shared URL keeps working but
+    leaves the notification unread."""
 
     def get(self, request, pk):
+        return redirect(_record_url(self.notification))
+
+    def post(self, request, pk):
         notification = notification_mark_read(actor=request.user,
                                               notification=self.notification)
-        return redirect(safe_path(notification.url) or reverse("portal:notification_list"))
+        if request.htmx:
+            return HttpResponseClientRedirect(_record_url(notification))
+        return redirect(_record_url(notification))
 
 
 def _back(request) -> str:

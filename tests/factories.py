@@ -15,6 +15,7 @@ from partnership.models import (
     Membership,
     NegotiationRound,
     Organization,
+    OrganizationDomain,
     Partnership,
     Program,
     Site,
@@ -31,6 +32,19 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organization {n}")
     kind = Organization.Kind.SPONSOR
+
+
+class OrganizationDomainFactory(factory.django.DjangoModelFactory):
+    """A domain the operators verified: the organization's admins may invite addresses
+    there (partnership.services.user_invite)."""
+
+    class Meta:
+        model = OrganizationDomain
+        django_get_or_create = ["domain"]
+
+    organization = factory.SubFactory(OrganizationFactory)
+    domain = factory.LazyAttribute(
+        lambda row: f"{row.organization.name.split()[0].lower()}.test")
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

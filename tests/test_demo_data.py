@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from partnership.models import (
     SharedRecord,
     User,
 )
+from partnership.services import user_invite
 from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
@@ -133,3 +135,16 @@ def test_each_demo_partnership_shows_escalations_along_its_path(demo, pair):
 def test_the_demo_has_items_escalated_beyond_the_first_level(demo):
     assert ActionItemEscalation.objects.filter(level=2).exists()
     assert RequestEscalation.objects.filter(level=2).exists()
+
+
+def test_each_demo_organization_invites_at_its_own_domain_only(demo):
+    for admin, own, other in (("nora@northwind.example", "northwind", "meridian"),
+                              ("hana@helix.example", "helix", "northwind"),
+                              ("olga@meridian.example", "meridian", "helix"),
+                              ("ari@aurora.example", "aurora", "northwind")):
+        actor = User.objects.get(email=admin)
+        with pytest.raises(ValidationError):
+            user_invite(actor=actor, email=f"new@{other}.example", first_name="N",
+                        last_name="N")
+        user_invite(actor=actor, email=f"new@{own}.example", first_name="N", last_name="N")
+        assert User.objects.get(email=f"new@{own}.example").organization == actor.organization

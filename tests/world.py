@@ -10,6 +10,9 @@ dave    Globex lead of Globex–Contoso (a competitor of Acme)
 vera    Acme viewer in Acme–Contoso (read-only)
 olga    Contoso organization admin, no seat (sees both Contoso partnerships)
 oscar   outsider: an organization with no partnership at all
+
+Each organization's verified e-mail domain is its first word in lower case + ".test"
+(acme.test, contoso.test …): its admins may invite addresses there, like its people's.
 """
 
 import datetime
@@ -51,6 +54,7 @@ from tests.factories import (
     DeliverableFactory,
     MembershipFactory,
     NegotiationRoundFactory,
+    OrganizationDomainFactory,
     OrganizationFactory,
     PartnershipFactory,
     ProgramFactory,
@@ -92,6 +96,8 @@ def build_world() -> World:
     contoso = OrganizationFactory(name="Contoso CDMO", kind="cdmo")
     labcorp = OrganizationFactory(name="Labcorp Testing", kind="cdmo")
     outsiders = OrganizationFactory(name="Outsider Inc", kind="cdmo")
+    for organization in (acme, globex, contoso, labcorp, outsiders):
+        OrganizationDomainFactory(organization=organization)  # acme.test, contoso.test …
     SiteFactory(organization=contoso, name="Contoso Boston", city="Boston",
                 time_zone="America/New_York")
     SiteFactory(organization=labcorp, name="Labcorp Milan")

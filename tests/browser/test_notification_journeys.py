@@ -1,9 +1,10 @@
 """The bell and search in two browsers (Playwright, Debian's Chromium, the demo world).
 
 Nora (Northwind, sponsor) gives Mei (Meridian, CDMO) an action in the existing dialog; Mei's
-bell counts it without a reload, she clicks through to the action and the count drops, and
-the e-mail reaches her through the real worker. Hana (Helix, a competitor served by the same
-CDMO) sees no notification, gets no e-mail and finds nothing of it.
+bell counts it without a reload, she clicks through to the action (a POST that marks it
+read) and the count drops, and the e-mail reaches her through the real worker. Hana (Helix,
+a competitor served by the same CDMO) sees no notification, gets no e-mail and finds nothing
+of it.
 """
 
 import re
@@ -13,6 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from portal.models import Notification
 from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
@@ -74,12 +76,21 @@ def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(
     assert mei.evaluate("window.__noReload") is True
     bell.click()
     expect(mei.get_by_role("heading", name="Notifications")).to_be_visible()
-    link = mei.get_by_role("link", name=f"Action for you: {TITLE}")
-    expect(link).to_have_class(re.compile("fw-bold"))
-    link.click()
+    # Opening it is a form's button (a POST marks it read), not a link a GET would follow.
+    expect(mei.get_by_role("link", name=f"Action for you: {TITLE}")).to_have_count(0)
+    opener = mei.get_by_role("button", name=f"Action for you: {TITLE}", exact=True)
+    expect(opener).to_have_class(re.compile("fw-bold"))
+    opener.click()
     expect(mei.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(mei.locator("#bell")).to_have_attribute("aria-label",
                                                    f"Notifications, {before} unread")
+    notification = Notification.objects.get(recipient__email="mei@meridian.example",
+                                            title=f"Action for you: {TITLE}")
+    assert notification.read_at is not None
+    assert mei.url.endswith(notification.url)
+    mei.goto(f"{demo}/notifications/")  # the list again, where it is read now
+    expect(mei.get_by_role("button", name=f"Action for you: {TITLE}", exact=True)
+           ).not_to_have_class(re.compile("fw-bold"))
 
     # She finds it with the top bar's search box.
     mei.get_by_label("Search your partnerships").fill("zirconium")
@@ -101,3 +112,25 @@ def test_the_bell_rings_without_a_reload_and_search_keeps_to_the_partnership(
     # The e-mail went to Mei, once, and nothing at all to Hana.
     assert [message.to for message in mails_about(TITLE)] == [["mei@meridian.example"]]
     assert not [message for message in mail.outbox if "hana@helix.example" in message.to]
+
+
+def test_opening_a_notification_works_without_javascript_and_a_get_marks_nothing(
+        browser, demo):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    log_in(page, demo, "mei@meridian.example")
+    notification = Notification.objects.filter(
+        recipient__email="mei@meridian.example", read_at__isnull=True,
+        url__startswith="/").order_by("-created_at").first()
+    assert notification is not None, "the demo gives Mei unread notifications"
+
+    # Following the URL (as a mail scanner or a prefetch would) goes to the record only.
+    page.goto(f"{demo}/notifications/{notification.pk}/")
+    assert page.url.endswith(notification.url)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+    page.goto(f"{demo}/notifications/?show=unread")
+    page.get_by_role("button", name=notification.title, exact=True).click()
+    expect(page).to_have_url(f"{demo}{notification.url}")
+    notification.refresh_from_db()
+    assert notification.read_at is not None

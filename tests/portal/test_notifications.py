@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -78,37 +79,77 @@ def test_list_shows_unread_bold_filters_and_pages(world, login, django_assert_ma
     client.get(url)
     with django_assert_max_num_queries(10):  # session, user, count, page, unread, top bar
         page = client.get(url).content.decode()
-    assert 'class="fw-bold">Action for you: Action 24' in page  # newest first, unread bold
+    assert 'fw-bold">Action for you: Action 24</button>' in page  # newest first, unread bold
     assert "Page 1 of 2" in page
     read = Notification.objects.get(title="Action for you: Action 24")
     notifications.notification_mark_read(actor=world.bob, notification=read)
     unread_page = client.get(url, {"show": "unread"}).content.decode()
     assert "Action 24" not in unread_page and "Action 23" in unread_page
     all_page = client.get(url).content.decode()
-    assert ">Action for you: Action 24</a>" in all_page  # read: not bold any more
+    assert 'align-baseline">Action for you: Action 24</button>' in all_page  # read: not bold
     partial = client.get(url, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="results"') and "<nav" not in partial[:200]
 
 
-def test_click_marks_read_and_goes_to_the_record(world, login):
+def test_click_posts_marks_read_and_goes_to_the_record(world, login):
     item = assign(world)
     notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
     client = login(world.bob)
-    response = client.get(reverse("portal:notification_open", args=[notification.pk]))
+    url = reverse("portal:notification_open", args=[notification.pk])
+    page = client.get(reverse("portal:notification_list")).content.decode()
+    assert f'<form method="post" action="{url}"' in page  # the title is a button of a form
+    assert f'href="{url}"' not in page
+    response = client.post(url)
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert 'Notifications, 1 unread"' in bell(client)
 
 
+def test_opening_with_htmx_redirects_the_browser(world, login):
+    item = assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    response = login(world.bob).post(reverse("portal:notification_open",
+                                             args=[notification.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Redirect"] == item.get_absolute_url()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_get_goes_to_the_record_but_leaves_it_unread(world, login):
+    """A link followed by a mail scanner, a prefetching browser or another site's <img>
+    changes nothing: only the POST of the notifications page marks read."""
+    item = assign(world)
+    notification = Notification.objects.get(recipient=world.bob, title__contains="stability")
+    client = login(world.bob)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(reverse("portal:notification_open", args=[notification.pk]),
+                              **headers)
+        assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert 'Notifications, 2 unread"' in bell(client)
+
+
+def test_opening_needs_the_csrf_token(world):
+    notification = Notification.objects.filter(recipient=world.bob).first()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.bob)
+    response = client.post(reverse("portal:notification_open", args=[notification.pk]))
+    assert response.status_code == 403
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
 @pytest.mark.parametrize("url", ["//evil.example/x", "https://evil.example/", "/\\evil.example",
                                  "javascript:alert(1)", "evil.example"])
-def test_click_through_never_leaves_the_portal(world, login, url):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_click_through_never_leaves_the_portal(world, login, url, method):
     notification = Notification.objects.create(
         recipient=world.bob, partnership=world.acme_contoso, kind=Kind.ACTION_ASSIGNED,
         title="Odd", url=url, delivery=Delivery.IMMEDIATELY)
-    response = login(world.bob).get(reverse("portal:notification_open",
-                                            args=[notification.pk]))
+    response = getattr(login(world.bob), method)(reverse("portal:notification_open",
+                                                         args=[notification.pk]))
     assert response["Location"] == reverse("portal:notification_list")
 
 
@@ -140,8 +181,8 @@ def test_someone_elses_notification_answers_404(world, login):
     alices = Notification.objects.filter(recipient=world.alice,
                                          partnership=world.acme_contoso).first()
     client = login(world.bob)  # same partnership, other recipient
-    for name, method in (("portal:notification_open", "get"), ("portal:notification_read",
-                                                                "post")):
+    for name, method in (("portal:notification_open", "get"), ("portal:notification_open",
+                         "post"), ("portal:notification_read", "post")):
         assert getattr(client, method)(reverse(name, args=[alices.pk])).status_code == 404
     alices.refresh_from_db()
     assert alices.read_at is None
@@ -155,7 +196,9 @@ def test_a_lost_seat_takes_its_notifications_away(world, login):
     assert 'Notifications, 0 unread"' in bell(client)
     assert "Action for you" not in client.get(reverse("portal:notification_list")
                                               ).content.decode()
-    assert client.get(reverse("portal:notification_open", args=[mine.pk])).status_code == 404
+    for method in ("get", "post"):
+        assert getattr(client, method)(reverse("portal:notification_open",
+                                               args=[mine.pk])).status_code == 404
 
 
 # --- Preferences ----------------------------------------------------------------------------

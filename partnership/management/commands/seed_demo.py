@@ -26,6 +26,7 @@ from partnership.models import (
     Objective,
     ObjectiveReview,
     Organization,
+    OrganizationDomain,
     Partnership,
     PointOfContact,
     Priority,
@@ -43,6 +44,14 @@ ORGANIZATIONS = {
     "Helix Therapeutics": "sponsor",
     "Meridian Biomanufacturing": "cdmo",
     "Aurora Analytical Labs": "cdmo",
+}
+
+# Each organization's verified e-mail domain: its admins invite colleagues there only.
+DOMAINS = {
+    "northwind.example": "Northwind Biologics",
+    "helix.example": "Helix Therapeutics",
+    "meridian.example": "Meridian Biomanufacturing",
+    "aurora.example": "Aurora Analytical Labs",
 }
 
 SITES = [
@@ -278,6 +287,9 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
         orgs = {name: Organization.objects.update_or_create(name=name, defaults={"kind": kind})[0]
                 for name, kind in ORGANIZATIONS.items()}
+        for domain, org in DOMAINS.items():
+            OrganizationDomain.objects.update_or_create(domain=domain,
+                                                        defaults={"organization": orgs[org]})
         for org, name, country, city, zone, capabilities in SITES:
             Site.objects.update_or_create(organization=orgs[org], name=name, defaults={
                 "country": country, "city": city, "time_zone": zone,
