@@ -40,6 +40,7 @@ from partnership.models import (
 )
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet
+from portal.validation import validate_date_in_range
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -591,7 +592,8 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ObjectiveReviewSerializer(serializers.ModelSerializer):
     objective = ScopedRelatedField(Objective)
-    next_review_date = serializers.DateField(write_only=True)
+    next_review_date = serializers.DateField(write_only=True,
+                                             validators=[validate_date_in_range])
 
     class Meta:
         model = ObjectiveReview

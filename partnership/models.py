@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
 
@@ -113,11 +114,17 @@ class User(AbstractUser):
         help_text="Can invite people of their organization and assign them to partnerships.",
     )
     job_title = models.CharField(max_length=120, blank=True)
-    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                              validators=[validate_date_in_range])
     time_zone = models.CharField(
         max_length=64, default="UTC", validators=[validate_time_zone],
         help_text="Times are shown to you in this zone.",
     )
+    # Django's own two, with the portal's bound on dates (the admin edits them).
+    last_login = models.DateTimeField("last login", blank=True, null=True,
+                                      validators=[validate_date_in_range])
+    date_joined = models.DateTimeField("date joined", default=timezone.now,
+                                       validators=[validate_date_in_range])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -165,7 +172,8 @@ class Site(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_date = models.DateField(
-        null=True, blank=True, help_text="When the site closes or closed."
+        null=True, blank=True, help_text="When the site closes or closed.",
+        validators=[validate_date_in_range],
     )
     opens_at = models.TimeField(default=datetime.time(8, 0), help_text="Local time.")
     closes_at = models.TimeField(default=datetime.time(17, 0), help_text="Local time.")
@@ -569,8 +577,8 @@ class Contract(SharedRecord):
         help_text="The agreement this one sits under (an SOW's MSA, what an amendment amends).",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    effective_date = models.DateField(null=True, blank=True)
-    expiry_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    expiry_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     renewal_notice_days = models.PositiveIntegerField(
         default=90, help_text="Days before expiry by which renewal must be raised."
     )
@@ -629,9 +637,10 @@ class NegotiationRound(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveIntegerField(editable=False)
     sent_by = models.CharField("sent by", max_length=10, choices=Organization.Kind.choices)
-    sent_on = models.DateField()
+    sent_on = models.DateField(validators=[validate_date_in_range])
     answered_on = models.DateField(null=True, blank=True,
-                                   help_text="When the other party sent its answer.")
+                                   help_text="When the other party sent its answer.",
+                                   validators=[validate_date_in_range])
     summary = models.TextField(help_text="What changed in this draft.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, related_name="+", editable=False)
@@ -722,11 +731,12 @@ class Deliverable(SharedRecord):
                             verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_date_in_range])
     responsible_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
                                          default=Organization.Kind.CDMO)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
-    criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                              validators=[validate_date_in_range])
     rejection_count = models.PositiveIntegerField(default=0, editable=False)
     search_document = search_document_field("title", "description")
 
@@ -973,7 +983,8 @@ class Objective(SharedRecord):
                                       related_name="+")
     cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="CDMO owner")
-    review_date = models.DateField(help_text="When it is next reviewed.")
+    review_date = models.DateField(help_text="When it is next reviewed.",
+                                   validators=[validate_date_in_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
     search_document = search_document_field("title", "measure_of_success")
 
@@ -1077,8 +1088,9 @@ class Milestone(models.Model):
     cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True,
                                    verbose_name="CDMO owner")
-    planned_date = models.DateField(null=True, blank=True)
-    actual_date = models.DateField(null=True, blank=True, help_text="When it was completed.")
+    planned_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    actual_date = models.DateField(null=True, blank=True, help_text="When it was completed.",
+                                   validators=[validate_date_in_range])
     deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="milestones",
                                           help_text="Deliverables this milestone depends on.")
     note = models.TextField(blank=True)
