@@ -22,7 +22,7 @@ from partnership.models import (
     Site,
     search_document_field,
 )
-from portal.validation import validate_date_in_range
+from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
 
 
@@ -183,6 +183,11 @@ class Meeting(SharedRecord):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["partnership", "starts_at"]),
                    GinIndex(fields=["search_document"], name="meeting_search")]
+        # The one time one party types that every viewer's page converts to their own zone
+        # and adds the duration to: out of range, it would break both parties' meeting
+        # pages, search and API lists, so the database refuses it whatever door it came by.
+        constraints = [models.CheckConstraint(condition=moment_in_range("starts_at"),
+                                              name="meeting_starts_at_in_range")]
 
     def __str__(self) -> str:
         return self.title

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -69,6 +70,16 @@ def check_dates_in_range(**values) -> None:
             errors[name] = error.messages
     if errors:
         raise ValidationError(errors)
+
+
+def moment_in_range(name: str) -> Q:
+    """The bound as a database condition on the time field `name` (UTC instants, like
+    validate_date_in_range), for a CheckConstraint where a row past the services would
+    break other people's pages."""
+    earliest = datetime.datetime.combine(EARLIEST_DATE, datetime.time(), datetime.UTC)
+    after = datetime.datetime.combine(LATEST_DATE + datetime.timedelta(days=1),
+                                      datetime.time(), datetime.UTC)
+    return Q(**{f"{name}__gte": earliest, f"{name}__lt": after})
 
 
 def unbounded_date_fields(app_configs=None) -> list[models.DateField]:
