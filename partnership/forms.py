@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from partnership.models import (
     Contract,
     Deliverable,
+    EscalationLevel,
     Function,
     Membership,
     Objective,
@@ -167,10 +168,10 @@ class CommunicationPlanForm(forms.Form):
 
 
 class EscalationLevelForm(forms.Form):
-    level = forms.IntegerField(min_value=1, max_value=9)
+    level = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_LEVEL)
     name = forms.CharField(max_length=100)
-    days_allowed = forms.IntegerField(min_value=1, max_value=90, initial=5,
-                                      label="Days before it moves up")
+    days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,
+                                      initial=5, label="Days before it moves up")
     people = forms.ModelMultipleChoiceField(queryset=User.objects.none(),
                                             widget=forms.SelectMultiple(attrs={"size": 6}))
 

@@ -236,10 +236,18 @@ class Partnership(models.Model):
         limit_choices_to={"kind": Organization.Kind.CDMO}, verbose_name="CDMO",
     )
     description = models.TextField(blank=True)
+    # Bounds of the negotiation warnings: past them nothing would ever be flagged, and the
+    # other party reads them as agreed (a draft answered within a year is no warning sign).
+    MAX_ROUND_THRESHOLD = 50
+    MAX_TURNAROUND_THRESHOLD = 365
     negotiation_round_threshold = models.PositiveIntegerField(
-        default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
+        default=4, validators=[MaxValueValidator(MAX_ROUND_THRESHOLD)],
+        help_text="Warn when a contract needs more negotiation rounds than this: from 0 to "
+                  f"{MAX_ROUND_THRESHOLD}.")
     negotiation_turnaround_threshold = models.PositiveIntegerField(
-        default=10, help_text="Warn when a party's median answer takes longer (days).")
+        default=10, validators=[MaxValueValidator(MAX_TURNAROUND_THRESHOLD)],
+        help_text="Warn when a party's median answer takes longer (days): from 0 to "
+                  f"{MAX_TURNAROUND_THRESHOLD}.")
     # Bounds of the request settings: acknowledging takes at least an hour and at most a
     # quarter (longer is no agreed time at all, and overflows the dates); more than one
     # emergency a day is no budget.
@@ -579,8 +587,13 @@ class Contract(SharedRecord):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     effective_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     expiry_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    # Longer than any notice clause (a year or two at most): a bigger number is a typo, and
+    # past 999,999,999 days the renewal notice date cannot even be computed.
+    MAX_RENEWAL_NOTICE_DAYS = 3 * 365
     renewal_notice_days = models.PositiveIntegerField(
-        default=90, help_text="Days before expiry by which renewal must be raised."
+        default=90, validators=[MaxValueValidator(MAX_RENEWAL_NOTICE_DAYS)],
+        help_text="Days before expiry by which renewal must be raised: at most "
+                  f"{MAX_RENEWAL_NOTICE_DAYS} (three years).",
     )
     search_document = search_document_field("title", "reference")
 
@@ -910,11 +923,18 @@ class EscalationLevel(models.Model):
     """One step of the escalation path: who handles an item there and how long it may wait
     before it moves up (used by the escalation jobs)."""
 
+    # A path is a few levels up to the steering committee, and an item that may wait more
+    # than a quarter at one level is not being escalated: the same bounds on every door.
+    MAX_LEVEL = 9
+    MAX_DAYS_ALLOWED = 90
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVEL)])
     name = models.CharField(max_length=100, help_text="e.g. Project leads, Functional heads.")
     days_allowed = models.PositiveSmallIntegerField(
-        default=5, help_text="Days an item may wait at this level before it moves up.")
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS_ALLOWED)],
+        help_text="Days an item may wait at this level before it moves up.")
     people = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
 
     objects = SharedQuerySet.as_manager()
@@ -931,8 +951,12 @@ class EscalationLevel(models.Model):
 class Priority(models.Model):
     """One line of the sponsor's current ranking of the work in a partnership."""
 
+    #: A ranking longer than this ranks nothing (and its rank would outgrow the column).
+    MAX_RANK = 50
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RANK)])
     title = models.CharField(max_length=200)
 
     objects = SharedQuerySet.as_manager()
