@@ -360,7 +360,9 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class CriterionResultSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField()
+    # The id of a criterion, bounded like any id (a bigint): DRF takes any integer however
+    # long, and a number no row can have is a field error, not a criterion "missing".
+    criterion = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     met = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
