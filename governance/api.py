@@ -34,6 +34,7 @@ from governance.models import (
 from partnership.models import Milestone, Partnership, Site, User, shared_lookups
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet, visible
+from portal.validation import validate_date_in_range
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -347,7 +348,7 @@ class ScopedIdField(ScopedRelatedField):
 
 
 class RequestAcknowledgeSerializer(serializers.Serializer):
-    committed_date = serializers.DateField()
+    committed_date = serializers.DateField(validators=[validate_date_in_range])
     assignee = ScopedIdField(User, required=False, allow_null=True)
 
 
@@ -377,7 +378,8 @@ class RequestRelaySerializer(serializers.Serializer):
     description = serializers.CharField()
     kind = serializers.ChoiceField(choices=Request.Kind.choices)
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices)
-    needed_by = serializers.DateField(required=False, allow_null=True)
+    needed_by = serializers.DateField(required=False, allow_null=True,
+                                      validators=[validate_date_in_range])
     emergency_justification = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from governance.models import ActionItem, Decision, Meeting, Notice, Request, Risk
+from portal.validation import validate_date_in_range
 
 
 class ActionItemForm(forms.ModelForm):
@@ -78,7 +79,8 @@ class MinutesActionForm(forms.Form):
 
     title = forms.CharField(max_length=200, required=False)
     owner = forms.ModelChoiceField(queryset=None, required=False)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[validate_date_in_range])
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +255,8 @@ class RequestForm(forms.ModelForm):
 
 class AcknowledgeForm(forms.Form):
     committed_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
-                                     help_text="The date your party commits to fulfil it.")
+                                     help_text="The date your party commits to fulfil it.",
+                                     validators=[validate_date_in_range])
     assignee = forms.ModelChoiceField(queryset=None, required=False,
                                       label="Who answers (you, unless you choose)")
 
@@ -300,7 +303,8 @@ class RelayForm(forms.Form):
                                   help_text="The other CDMO reads only what you write here.")
     kind = forms.ChoiceField(choices=Request.Kind.choices)
     urgency = forms.ChoiceField(choices=Request.Urgency.choices)
-    needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                validators=[validate_date_in_range])
     emergency_justification = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required for an emergency once your monthly budget in the other "

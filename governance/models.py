@@ -22,6 +22,7 @@ from partnership.models import (
     Site,
     search_document_field,
 )
+from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
 
 
@@ -52,11 +53,12 @@ class ActionItem(SharedRecord):
     description = models.TextField(blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="action_items")
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_date_in_range])
     priority = models.CharField(max_length=10, choices=Priority.choices,
                                 default=Priority.MEDIUM)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        validators=[validate_date_in_range])
     meeting = models.ForeignKey("Meeting", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="action_items", help_text="Source: a meeting.")
     request = models.ForeignKey("Request", on_delete=models.SET_NULL, null=True, blank=True,
@@ -154,7 +156,8 @@ class Meeting(SharedRecord):
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    starts_at = models.DateTimeField(help_text="In your time zone.")
+    starts_at = models.DateTimeField(help_text="In your time zone.",
+                                     validators=[validate_date_in_range])
     duration_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
         help_text="From 5 minutes to 24 hours.")
@@ -166,7 +169,7 @@ class Meeting(SharedRecord):
                                        related_name="meetings")
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices,
                                   default=Recurrence.NONE)
-    repeat_until = models.DateField(null=True, blank=True)
+    repeat_until = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     series = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
                                related_name="occurrences", editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -180,6 +183,11 @@ class Meeting(SharedRecord):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["partnership", "starts_at"]),
                    GinIndex(fields=["search_document"], name="meeting_search")]
+        # The one time one party types that every viewer's page converts to their own zone
+        # and adds the duration to: out of range, it would break both parties' meeting
+        # pages, search and API lists, so the database refuses it whatever door it came by.
+        constraints = [models.CheckConstraint(condition=moment_in_range("starts_at"),
+                                              name="meeting_starts_at_in_range")]
 
     def __str__(self) -> str:
         return self.title
@@ -214,7 +222,7 @@ class Decision(SharedRecord):
 
     title = models.CharField(max_length=200)
     rationale = models.TextField(help_text="Why: the options weighed and the reason.")
-    decided_on = models.DateField()
+    decided_on = models.DateField(validators=[validate_date_in_range])
     decided_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="decisions",
                                         help_text="The people who took the decision.")
     meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
@@ -308,21 +316,26 @@ class Request(SharedRecord):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     requested_by_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
                                           editable=False)
-    needed_by = models.DateField(null=True, blank=True)
+    needed_by = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="assigned_requests",
                                  help_text="Who answers for the receiving party.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
-    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False,
+                                   validators=[validate_date_in_range])
     acknowledge_by = models.DateTimeField(
-        editable=False, help_text="Sent time plus the agreed time to acknowledge.")
-    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    committed_date = models.DateField(null=True, blank=True)
+        editable=False, help_text="Sent time plus the agreed time to acknowledge.",
+        validators=[validate_date_in_range])
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                           validators=[validate_date_in_range])
+    committed_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     question = models.TextField(blank=True, help_text="The receiver's question, when queried.")
     answer = models.TextField(blank=True, help_text="The requester's answer to the question.")
-    fulfilled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    fulfilled_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        validators=[validate_date_in_range])
     fulfilment_note = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                     validators=[validate_date_in_range])
     reopen_reason = models.TextField(blank=True)
     emergency_justification = models.TextField(
         blank=True, help_text="Required when the party's monthly emergency budget is spent.")
@@ -337,7 +350,8 @@ class Request(SharedRecord):
     late_notified_at = models.DateTimeField(
         null=True, blank=True, editable=False,
         help_text="When the receiving party's leads were told it is late; claimed by a "
-                  "conditional UPDATE so the job tells them once per acknowledgement window.")
+                  "conditional UPDATE so the job tells them once per acknowledgement window.",
+        validators=[validate_date_in_range])
     search_document = search_document_field("title", "description", "question", "answer",
                                             "fulfilment_note")
 
@@ -441,7 +455,7 @@ class Risk(SharedRecord):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="risks")
     mitigation = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     milestones = models.ManyToManyField(Milestone, blank=True, related_name="risks",
                                         help_text="Tech-transfer milestones this risk threatens.")
@@ -526,13 +540,14 @@ class Notice(SharedRecord):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     title = models.CharField(max_length=200)
     body = models.TextField()
-    effective_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                         null=True, blank=True, related_name="+",
                                         editable=False)
-    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                           validators=[validate_date_in_range])
     search_document = search_document_field("title", "body")
 
     class Meta:
@@ -599,7 +614,8 @@ class SurveyResponse(models.Model):
     and at least MIN_FOR_DETAIL people answered, never before (governance.selectors)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    quarter = models.DateField(help_text="First day of the quarter rated.")
+    quarter = models.DateField(help_text="First day of the quarter rated.",
+                               validators=[validate_date_in_range])
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                    related_name="+")
     rated_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
@@ -659,7 +675,7 @@ class SurveyInvitation(models.Model):
     makes the daily job safe to run twice or to resume after being killed (DESIGN §4)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    quarter = models.DateField()
+    quarter = models.DateField(validators=[validate_date_in_range])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -678,7 +694,7 @@ class RiskReviewReminder(models.Model):
     """One reminder per risk and review date, so the daily job reminds the owner once."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="+")
-    review_date = models.DateField()
+    review_date = models.DateField(validators=[validate_date_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -694,7 +710,7 @@ class ActionItemOverdueReminder(models.Model):
     and again only when a new due date passes too (DESIGN §4)."""
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="+")
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_date_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -719,7 +735,7 @@ class RequestStep(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               null=True, related_name="+")
     note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=[validate_date_in_range])
 
     objects = SharedQuerySet.as_manager()
 
@@ -749,7 +765,7 @@ class Escalation(models.Model):
     days_allowed = models.PositiveSmallIntegerField(
         help_text="Days the item could wait at this level before moving up, as the path "
                   "said when it got there.")
-    reached_at = models.DateTimeField(default=timezone.now)
+    reached_at = models.DateTimeField(default=timezone.now, validators=[validate_date_in_range])
 
     objects = SharedQuerySet.as_manager()
 
@@ -778,7 +794,8 @@ class RequestEscalation(Escalation):
     INTERNAL_VIA = ("request",)
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="escalations")
-    acknowledge_by = models.DateTimeField(help_text="The acknowledgement window escalated.")
+    acknowledge_by = models.DateTimeField(help_text="The acknowledgement window escalated.",
+                                          validators=[validate_date_in_range])
 
     class Meta(Escalation.Meta):
         constraints = [models.UniqueConstraint(
@@ -798,7 +815,8 @@ class ActionItemEscalation(Escalation):
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE,
                                related_name="escalations")
-    due_date = models.DateField(help_text="The due date whose passing is escalated.")
+    due_date = models.DateField(help_text="The due date whose passing is escalated.",
+                                validators=[validate_date_in_range])
 
     class Meta(Escalation.Meta):
         constraints = [models.UniqueConstraint(

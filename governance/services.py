@@ -40,6 +40,7 @@ from partnership.selectors import party_leads, party_people
 from partnership.services import require_writer, shared_record_create, shared_record_update
 from portal.models import Kind
 from portal.notifications import notify
+from portal.validation import check_dates_in_range
 from portal.zones import user_zone, zoned_label
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
@@ -137,7 +138,12 @@ def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
                         repeat_until: datetime.date | None,
                         zone: zoneinfo.ZoneInfo) -> list[datetime.datetime]:
     """Start times of a series, repeated in wall-clock time of `zone`, so a 10:00 meeting
-    in Dublin stays at 10:00 in Dublin across the change to summer time (UTC shifts)."""
+    in Dublin stays at 10:00 in Dublin across the change to summer time (UTC shifts).
+
+    The start and the end are checked against the portal's range of dates first: they
+    come from the caller before full_clean() sees them, and near year 9999 moving into the
+    zone or on by a month would overflow instead of answering with a field error."""
+    check_dates_in_range(starts_at=starts_at, repeat_until=repeat_until)
     if recurrence == Meeting.Recurrence.NONE:
         return [starts_at]
     if repeat_until is None:

@@ -40,6 +40,7 @@ from partnership.models import (
 )
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet
+from portal.validation import validate_date_in_range
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -359,7 +360,9 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
 
 class CriterionResultSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField()
+    # The id of a criterion, bounded like any id (a bigint): DRF takes any integer however
+    # long, and a number no row can have is a field error, not a criterion "missing".
+    criterion = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     met = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -591,7 +594,8 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ObjectiveReviewSerializer(serializers.ModelSerializer):
     objective = ScopedRelatedField(Objective)
-    next_review_date = serializers.DateField(write_only=True)
+    next_review_date = serializers.DateField(write_only=True,
+                                             validators=[validate_date_in_range])
 
     class Meta:
         model = ObjectiveReview

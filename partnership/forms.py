@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from partnership.models import (
     Contract,
     Deliverable,
+    EscalationLevel,
     Function,
     Membership,
     Objective,
@@ -18,6 +19,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
+from portal.validation import validate_date_in_range
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
                      sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
@@ -105,13 +107,14 @@ class ContractForm(forms.ModelForm):
 
 class NegotiationRoundForm(forms.Form):
     sent_on = forms.DateField(widget=DateInput(), initial=datetime.date.today,
-                              label="Draft sent on")
+                              label="Draft sent on", validators=[validate_date_in_range])
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                               label="What changed in this draft")
 
 
 class RoundAnswerForm(forms.Form):
-    answered_on = forms.DateField(widget=DateInput(), label="Answered on")
+    answered_on = forms.DateField(widget=DateInput(), label="Answered on",
+                                  validators=[validate_date_in_range])
 
 
 class ContractDocumentForm(forms.Form):
@@ -174,10 +177,10 @@ class CommunicationPlanForm(forms.Form):
 
 
 class EscalationLevelForm(forms.Form):
-    level = forms.IntegerField(min_value=1, max_value=9)
+    level = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_LEVEL)
     name = forms.CharField(max_length=100)
-    days_allowed = forms.IntegerField(min_value=1, max_value=90, initial=5,
-                                      label="Days before it moves up")
+    days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,
+                                      initial=5, label="Days before it moves up")
     people = forms.ModelMultipleChoiceField(queryset=User.objects.none(),
                                             widget=forms.SelectMultiple(attrs={"size": 6}))
 
@@ -215,7 +218,7 @@ class ObjectiveReviewForm(forms.Form):
     status = forms.ChoiceField(choices=Objective.Status.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                            label="What the review found")
-    next_review_date = forms.DateField(widget=DateInput())
+    next_review_date = forms.DateField(widget=DateInput(), validators=[validate_date_in_range])
 
 
 class TechTransferForm(forms.ModelForm):
@@ -230,8 +233,10 @@ class TechTransferForm(forms.ModelForm):
 
 
 class MilestoneForm(forms.Form):
-    planned_date = forms.DateField(widget=DateInput(), required=False)
-    actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on")
+    planned_date = forms.DateField(widget=DateInput(), required=False,
+                                   validators=[validate_date_in_range])
+    actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on",
+                                  validators=[validate_date_in_range])
     sponsor_owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     cdmo_owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
                                         label="CDMO owner")

@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
 
@@ -150,11 +151,17 @@ class User(AbstractUser):
         help_text="Can invite people of their organization and assign them to partnerships.",
     )
     job_title = models.CharField(max_length=120, blank=True)
-    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                              validators=[validate_date_in_range])
     time_zone = models.CharField(
         max_length=64, default="UTC", validators=[validate_time_zone],
         help_text="Times are shown to you in this zone.",
     )
+    # Django's own two, with the portal's bound on dates (the admin edits them).
+    last_login = models.DateTimeField("last login", blank=True, null=True,
+                                      validators=[validate_date_in_range])
+    date_joined = models.DateTimeField("date joined", default=timezone.now,
+                                       validators=[validate_date_in_range])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -222,7 +229,8 @@ class Site(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_date = models.DateField(
-        null=True, blank=True, help_text="When the site closes or closed."
+        null=True, blank=True, help_text="When the site closes or closed.",
+        validators=[validate_date_in_range],
     )
     opens_at = models.TimeField(default=datetime.time(8, 0), help_text="Local time.")
     closes_at = models.TimeField(default=datetime.time(17, 0), help_text="Local time.")
@@ -285,10 +293,18 @@ class Partnership(models.Model):
         limit_choices_to={"kind": Organization.Kind.CDMO}, verbose_name="CDMO",
     )
     description = models.TextField(blank=True)
+    # Bounds of the negotiation warnings: past them nothing would ever be flagged, and the
+    # other party reads them as agreed (a draft answered within a year is no warning sign).
+    MAX_ROUND_THRESHOLD = 50
+    MAX_TURNAROUND_THRESHOLD = 365
     negotiation_round_threshold = models.PositiveIntegerField(
-        default=4, help_text="Warn when a contract needs more negotiation rounds than this.")
+        default=4, validators=[MaxValueValidator(MAX_ROUND_THRESHOLD)],
+        help_text="Warn when a contract needs more negotiation rounds than this: from 0 to "
+                  f"{MAX_ROUND_THRESHOLD}.")
     negotiation_turnaround_threshold = models.PositiveIntegerField(
-        default=10, help_text="Warn when a party's median answer takes longer (days).")
+        default=10, validators=[MaxValueValidator(MAX_TURNAROUND_THRESHOLD)],
+        help_text="Warn when a party's median answer takes longer (days): from 0 to "
+                  f"{MAX_TURNAROUND_THRESHOLD}.")
     # Bounds of the request settings: acknowledging takes at least an hour and at most a
     # quarter (longer is no agreed time at all, and overflows the dates); more than one
     # emergency a day is no budget.
@@ -626,10 +642,15 @@ class Contract(SharedRecord):
         help_text="The agreement this one sits under (an SOW's MSA, what an amendment amends).",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    effective_date = models.DateField(null=True, blank=True)
-    expiry_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    expiry_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    # Longer than any notice clause (a year or two at most): a bigger number is a typo, and
+    # past 999,999,999 days the renewal notice date cannot even be computed.
+    MAX_RENEWAL_NOTICE_DAYS = 3 * 365
     renewal_notice_days = models.PositiveIntegerField(
-        default=90, help_text="Days before expiry by which renewal must be raised."
+        default=90, validators=[MaxValueValidator(MAX_RENEWAL_NOTICE_DAYS)],
+        help_text="Days before expiry by which renewal must be raised: at most "
+                  f"{MAX_RENEWAL_NOTICE_DAYS} (three years).",
     )
     search_document = search_document_field("title", "reference")
 
@@ -686,9 +707,10 @@ class NegotiationRound(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveIntegerField(editable=False)
     sent_by = models.CharField("sent by", max_length=10, choices=Organization.Kind.choices)
-    sent_on = models.DateField()
+    sent_on = models.DateField(validators=[validate_date_in_range])
     answered_on = models.DateField(null=True, blank=True,
-                                   help_text="When the other party sent its answer.")
+                                   help_text="When the other party sent its answer.",
+                                   validators=[validate_date_in_range])
     summary = models.TextField(help_text="What changed in this draft.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, related_name="+", editable=False)
@@ -779,11 +801,12 @@ class Deliverable(SharedRecord):
                             verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_date_in_range])
     responsible_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
                                          default=Organization.Kind.CDMO)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
-    criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    criteria_agreed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                              validators=[validate_date_in_range])
     rejection_count = models.PositiveIntegerField(default=0, editable=False)
     search_document = search_document_field("title", "description")
 
@@ -957,11 +980,18 @@ class EscalationLevel(models.Model):
     """One step of the escalation path: who handles an item there and how long it may wait
     before it moves up (used by the escalation jobs)."""
 
+    # A path is a few levels up to the steering committee, and an item that may wait more
+    # than a quarter at one level is not being escalated: the same bounds on every door.
+    MAX_LEVEL = 9
+    MAX_DAYS_ALLOWED = 90
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVEL)])
     name = models.CharField(max_length=100, help_text="e.g. Project leads, Functional heads.")
     days_allowed = models.PositiveSmallIntegerField(
-        default=5, help_text="Days an item may wait at this level before it moves up.")
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS_ALLOWED)],
+        help_text="Days an item may wait at this level before it moves up.")
     people = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
 
     objects = SharedQuerySet.as_manager()
@@ -978,8 +1008,12 @@ class EscalationLevel(models.Model):
 class Priority(models.Model):
     """One line of the sponsor's current ranking of the work in a partnership."""
 
+    #: A ranking longer than this ranks nothing (and its rank would outgrow the column).
+    MAX_RANK = 50
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RANK)])
     title = models.CharField(max_length=200)
 
     objects = SharedQuerySet.as_manager()
@@ -1030,7 +1064,8 @@ class Objective(SharedRecord):
                                       related_name="+")
     cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="CDMO owner")
-    review_date = models.DateField(help_text="When it is next reviewed.")
+    review_date = models.DateField(help_text="When it is next reviewed.",
+                                   validators=[validate_date_in_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
     search_document = search_document_field("title", "measure_of_success")
 
@@ -1134,8 +1169,9 @@ class Milestone(models.Model):
     cdmo_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True,
                                    verbose_name="CDMO owner")
-    planned_date = models.DateField(null=True, blank=True)
-    actual_date = models.DateField(null=True, blank=True, help_text="When it was completed.")
+    planned_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    actual_date = models.DateField(null=True, blank=True, help_text="When it was completed.",
+                                   validators=[validate_date_in_range])
     deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="milestones",
                                           help_text="Deliverables this milestone depends on.")
     note = models.TextField(blank=True)

@@ -596,6 +596,8 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
         raise ValidationError({"titles": "List at least one piece of work."})
     if len(set(titles)) != len(titles):
         raise ValidationError({"titles": "Each line must be different."})
+    if len(titles) > Priority.MAX_RANK:
+        raise ValidationError({"titles": f"Rank at most {Priority.MAX_RANK} pieces of work."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the priorities change: the CDMO will read it."})
     before = list(Priority.objects.select_for_update().filter(partnership=partnership)

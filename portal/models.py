@@ -10,6 +10,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from portal.validation import validate_date_in_range
+
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
@@ -71,14 +73,16 @@ class Notification(models.Model):
     event_at = models.DateTimeField(
         null=True, blank=True,
         help_text="When the thing it is about happens (a meeting's start), if it has a time: "
-                  "stored in UTC, shown to each recipient in their own zone.")
+                  "stored in UTC, shown to each recipient in their own zone.",
+        validators=[validate_date_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, validators=[validate_date_in_range])
     delivery = models.CharField(max_length=12, choices=Delivery.choices,
                                 help_text="The recipient's choice when it was sent.")
     emailed_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Set once by the job that sends it (alone or "
-                                                "in a digest), so it is never sent twice.")
+                                                "in a digest), so it is never sent twice.",
+                                      validators=[validate_date_in_range])
     email_skipped = models.BooleanField(
         default=False,
         help_text="Set with emailed_at when its e-mail was dropped, not sent: by its turn "

@@ -1,0 +1,76 @@
+"""The API's JSON parser (portal.parsers.JSONParser): a body Python can decode but nothing can
+store or quote answers 400 as the parse error it is, for every resource, never 500."""
+
+import json
+
+import pytest
+
+from governance.models import Meeting
+from portal.parsers import lone_surrogate_at
+from tests.partnership.test_api import api
+
+
+def post_raw(user, url: str, text: str):
+    """POST a JSON text as typed: the client's own encoder would refuse the surrogate."""
+    return api(user).generic("POST", url, text, content_type="application/json")
+
+
+def meeting(world, **fields) -> dict:
+    return {"partnership": world.acme_contoso.pk, "title": "Check-in",
+            "kind": "weekly_check_in", "starts_at": "2030-01-07T09:00:00Z", **fields}
+
+
+@pytest.mark.parametrize(("field", "where"), [
+    ("kind", "kind"),  # a choice field quoted the value in its error: a 500
+    ("title", "title"),
+    ("location", "location"),
+])
+def test_a_lone_surrogate_in_a_field_answers_400_naming_it(world, field, where):
+    before = Meeting.objects.count()
+    text = json.dumps(meeting(world, **{field: "\ud800"}))  # ASCII: "\\ud800"
+    assert "\\ud800" in text
+    response = post_raw(world.alice, "/api/v1/meetings/", text)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("JSON parse error") and f" {where} holds a lone surrogate" in detail
+    assert Meeting.objects.count() == before
+
+
+def test_a_lone_surrogate_deep_in_the_body_is_named_by_its_path(world):
+    held = Meeting.objects.get(partnership=world.acme_contoso)
+    text = json.dumps({"minutes": "Agreed", "actions": [
+        {"title": "Fine", "owner": world.alice.pk, "due_date": "2030-01-07"},
+        {"title": "Half \udfff", "owner": world.alice.pk, "due_date": "2030-01-07"}]})
+    response = post_raw(world.alice, f"/api/v1/meetings/{held.pk}/minutes/", text)
+    assert response.status_code == 400
+    assert "actions[1].title holds a lone surrogate" in response.json()["detail"]
+
+
+def test_a_lone_surrogate_in_a_list_or_a_key_answers_400(world):
+    text = json.dumps({"partnership": world.acme_contoso.pk, "reason": "Why",
+                       "after": ["First", "\ud800"]})
+    response = post_raw(world.alice, "/api/v1/priority-changes/", text)
+    assert response.status_code == 400 and "after[1]" in response.json()["detail"]
+    response = post_raw(world.alice, "/api/v1/meetings/",
+                        json.dumps({**meeting(world), "x\ud800": 1}))
+    assert response.status_code == 400 and "x\\ud800" in response.json()["detail"]
+
+
+def test_an_escaped_pair_is_one_character_and_welcome(world):
+    text = json.dumps(meeting(world, title="Launch \U0001f680"))
+    assert "\\ud83d\\ude80" in text  # JSON spells it as two halves that make a pair
+    response = post_raw(world.alice, "/api/v1/meetings/", text)
+    assert response.status_code == 201, response.json()
+    assert Meeting.objects.get(pk=response.json()["id"]).title == "Launch \U0001f680"
+
+
+def test_a_body_nested_too_deeply_answers_400(world):
+    response = post_raw(world.alice, "/api/v1/meetings/", "[" * 100_000 + "]" * 100_000)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_lone_surrogate_at_names_the_first_place_it_finds():
+    assert lone_surrogate_at({"a": [1, {"b": "ok"}], "c": True, "d": None}) is None
+    assert lone_surrogate_at("\ud800") == ""
+    assert lone_surrogate_at({"a": [1, {"b": "x\udc00"}]}) == "a[1].b"
