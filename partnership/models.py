@@ -185,7 +185,8 @@ class InvitationNotice(models.Model):
     Kept apart from the User row, which an invitation never changes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(help_text="UTC date of the invitation.")
+    day = models.DateField(help_text="UTC date of the invitation.",
+                           validators=[validate_date_in_range])
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0009_dates_in_range'),
-        ('partnership', '0014_dates_in_range'),
+        ('partnership', '0016_dates_in_range'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0014_dates_in_range'),
+        ('partnership', '0016_dates_in_range'),
     ]
 
     operations = [

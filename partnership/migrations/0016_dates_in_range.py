@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0013_request_settings_bounds'),
+        ('partnership', '0015_invitation_notices'),
     ]
 
     operations = [
