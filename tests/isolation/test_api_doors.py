@@ -43,8 +43,10 @@ def scoped_models():
 
 
 def _texts(rows, fields) -> set[str]:
+    """Texts long enough to be telling; a portal path (a notification's link, "/p/12/") is
+    an id, not a name, and the same path is printed on every page of that partnership."""
     return {value for row in rows.values_list(*fields) for value in row
-            if isinstance(value, str) and len(value) >= 6}
+            if isinstance(value, str) and len(value) >= 6 and not value.startswith("/")}
 
 
 def foreign_strings(user) -> list[str]:
