@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from partnership import services
+from partnership import selectors, services
 from partnership.filters import (
     ContractFilter,
     DeliverableFilter,
@@ -40,6 +40,47 @@ from partnership.models import (
 )
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet
+
+
+class SeatedPersonField(ScopedRelatedField):
+    """A person named on a record of a partnership (an owner, an attendee, a contact…):
+    one with a seat in the record's partnership, of `party` and with one of `roles` in that
+    seat if given (selectors.seated_people), so the choices are the page's and an id outside
+    them gets a clear field error. The partnership is the record's on an update, the body's
+    on a create; the people the record names already stay valid, since a service may keep
+    someone who has left since. The service checks its own rule again, whatever the door."""
+
+    def __init__(self, *, party: str | None = None, roles=None, **kwargs):
+        self.party, self.roles = party, roles
+        side = {"sponsor": " of the sponsor", "cdmo": " of the CDMO"}.get(party, "")
+        acts = " who can act on it (a lead, member or QA lead)" if roles else ""
+        kwargs.setdefault("error_messages", {"does_not_exist": (
+            f"Choose someone{side} with a seat in this partnership{acts}.")})
+        super().__init__(User, **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        instance = getattr(self.root, "instance", None)
+        partnership = getattr(instance, "partnership", None)
+        if partnership is None:
+            pk = str(getattr(self.root, "initial_data", {}).get("partnership", ""))
+            partnership = Partnership.objects.visible_to(user).filter(pk=pk).first() \
+                if pk.isdigit() else None
+        if partnership is None:  # no body to read yet (the browsable API's empty form)
+            return User.objects.visible_to(user).filter(
+                memberships__partnership__in=Partnership.objects.visible_to(user)).distinct()
+        people = selectors.seated_people(partnership=partnership, party=self.party,
+                                         roles=self.roles, user=user)
+        if instance is not None:
+            people = people | User.objects.filter(pk__in=self._named_by(instance))
+        return people
+
+    def _named_by(self, instance) -> list[int]:
+        name = self.source if self.parent is self.root else self.parent.source
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(instance, name).values_list("pk", flat=True))
+        return [pk for pk in [getattr(instance, field.attname)] if pk is not None]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -570,8 +611,8 @@ routes += [
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    sponsor_owner = ScopedRelatedField(User)
-    cdmo_owner = ScopedRelatedField(User)
+    sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES)
+    cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES)
 
     class Meta:
         model = Objective
@@ -645,8 +686,10 @@ class TechTransferSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    sponsor_owner = ScopedRelatedField(User, required=False, allow_null=True)
-    cdmo_owner = ScopedRelatedField(User, required=False, allow_null=True)
+    sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
+                                      required=False, allow_null=True)
+    cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
+                                   required=False, allow_null=True)
     deliverables = ScopedRelatedField(Deliverable, many=True, required=False)
     slip_days = serializers.IntegerField(read_only=True)
 
@@ -663,11 +706,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return super().to_representation(milestone)
 
     def update(self, instance, validated_data):
-        current = {"sponsor_owner": instance.sponsor_owner, "cdmo_owner": instance.cdmo_owner,
-                   "planned_date": instance.planned_date, "actual_date": instance.actual_date,
-                   "deliverables": list(instance.deliverables.all()), "note": instance.note}
         return services.milestone_update(actor=self.context["request"].user,
-                                         milestone=instance, **{**current, **validated_data})
+                                         milestone=instance, **validated_data)
 
 
 class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

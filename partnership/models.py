@@ -7,6 +7,7 @@ and tasks start from `Model.objects.visible_to(user)`; nothing else decides who 
 
 import datetime
 import zoneinfo
+from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -320,6 +321,23 @@ class Partnership(models.Model):
         """Viewers and steering members read; leads, members, QA leads and admins write."""
         role = role if role is not None else self.role_of(user)
         return role == "admin" or role in Membership.WRITING_ROLES
+
+    def seated_people(self, *, party: str | None = None,
+                      roles: Collection[str] | None = None) -> models.QuerySet:
+        """The only people a record of this partnership may name (an owner, an assignee, an
+        attendee, a contact, someone to thank): those with a seat HERE, of `party` ('sponsor'
+        or 'cdmo') and with one of `roles` in this seat, if given. Belonging to the right
+        organization is not enough: a colleague seated only in another partnership of the
+        same CDMO is someone this partnership's sponsor must never learn of (DESIGN §2), and
+        an organization admin sees the partnership without being part of its work until
+        given a seat. Unscoped: selectors.seated_people narrows it to what a user may see."""
+        seats = Membership.objects.filter(partnership=self)
+        if roles is not None:
+            seats = seats.filter(role__in=roles)
+        people = User.objects.filter(pk__in=seats.values("user_id"))
+        if party is not None:
+            people = people.filter(organization_id=self.organization_id_of(party))
+        return people
 
 
 def has_internal_flag(model) -> bool:

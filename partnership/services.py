@@ -158,6 +158,43 @@ def require_writer(actor: User, partnership: Partnership) -> None:
         raise PermissionDenied("Your role in this partnership is read-only.")
 
 
+def are_seated(partnership: Partnership, people, *, party: str | None = None,
+               roles=None) -> bool:
+    """Whether each of `people` (None left out) holds a seat in the partnership, of `party`
+    and with one of `roles` if given: Partnership.seated_people, checked by every service
+    that names people on a record, whatever door the names came through."""
+    ids = {person.pk for person in people if person is not None}
+    return not ids or partnership.seated_people(party=party, roles=roles).filter(
+        pk__in=ids).count() == len(ids)
+
+
+#: Owners act on what they own (review an objective, update a milestone), so they hold a
+#: seat in a role that writes, on their own side.
+OWNER_PARTIES = {"sponsor_owner": "sponsor", "cdmo_owner": "cdmo"}
+OWNER_ERRORS = {
+    "sponsor": "Choose someone of the sponsor with a seat in this partnership who can act "
+               "on it (a lead, member or QA lead).",
+    "cdmo": "Choose someone of the CDMO with a seat in this partnership who can act on it "
+            "(a lead, member or QA lead).",
+}
+
+
+def _check_owners(partnership: Partnership, fields: dict, current=None) -> None:
+    """The owners named anew in `fields` (of `current`, when it exists) hold their seats. An
+    owner who has left the partnership since keeps the record until someone is named
+    instead, so an unrelated edit is not refused for it."""
+    errors = {}
+    for name, party in OWNER_PARTIES.items():
+        person = fields.get(name)
+        if person is None or (current is not None and
+                              person.pk == getattr(current, f"{name}_id")):
+            continue
+        if not are_seated(partnership, [person], party=party, roles=Membership.WRITING_ROLES):
+            errors[name] = OWNER_ERRORS[party]
+    if errors:
+        raise ValidationError(errors)
+
+
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
                          partnership: Partnership, fields: dict):
     """Create a SharedRecord of the actor's party: validated, saved, authored."""
@@ -385,11 +422,6 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
     return review
 
 
-def _member_ids(partnership: Partnership) -> set[int]:
-    return set(Membership.objects.filter(partnership=partnership)
-               .values_list("user_id", flat=True))
-
-
 @transaction.atomic
 def contact_set(*, actor: User, partnership: Partnership, function: str, primary: User,
                 backup: User | None = None) -> PointOfContact:
@@ -422,7 +454,9 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
     """Create or replace one level of the path; its people must hold seats in the partnership."""
     require_writer(actor, partnership)
     people = list(people)
-    outsiders = [str(p) for p in people if p.pk not in _member_ids(partnership)]
+    seated = set(partnership.seated_people().filter(pk__in=[p.pk for p in people])
+                 .values_list("pk", flat=True))
+    outsiders = [str(p) for p in people if p.pk not in seated]
     if outsiders:
         raise ValidationError({"people": f"Not members of this partnership: "
                                          f"{', '.join(outsiders)}."})
@@ -485,13 +519,18 @@ OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner"
 
 @transaction.atomic
 def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
+    require_writer(actor, partnership)
+    _check_owners(partnership, fields)
     return shared_record_create(Objective, OBJECTIVE_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
 
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
-    return shared_record_update(objective, OBJECTIVE_FIELDS, actor=actor, fields=fields)
+    require_writer(actor, objective.partnership)
+    current = Objective.objects.select_for_update().get(pk=objective.pk)
+    _check_owners(current.partnership, fields, current)
+    return shared_record_update(current, OBJECTIVE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -526,29 +565,30 @@ def tech_transfer_create(*, actor: User, partnership: Partnership, program: Prog
     return transfer
 
 
+MILESTONE_FIELDS = ("sponsor_owner", "cdmo_owner", "planned_date", "actual_date", "note")
+
+
 @transaction.atomic
-def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, cdmo_owner=None,
-                     planned_date=None, actual_date=None, deliverables=(),
-                     note: str = "") -> Milestone:
+def milestone_update(*, actor: User, milestone: Milestone, deliverables=None,
+                     **fields) -> Milestone:
+    """Plan a milestone, name its owners, link the deliverables it depends on. A field left
+    out (a PATCH, a form without it) stays as it is; `deliverables` None keeps them."""
     partnership = milestone.partnership
     require_writer(actor, partnership)
-    errors = {}
-    if sponsor_owner and sponsor_owner.organization_id != partnership.sponsor_id:
-        errors["sponsor_owner"] = "Choose someone of the sponsor."
-    if cdmo_owner and cdmo_owner.organization_id != partnership.cdmo_id:
-        errors["cdmo_owner"] = "Choose someone of the CDMO."
-    deliverables = list(deliverables)
-    if any(d.partnership_id != partnership.pk for d in deliverables):
-        errors["deliverables"] = "Choose deliverables of this partnership."
-    if errors:
-        raise ValidationError(errors)
-    check_refers_to_shared(milestone, "deliverables", deliverables)
-    milestone.sponsor_owner, milestone.cdmo_owner = sponsor_owner, cdmo_owner
-    milestone.planned_date, milestone.actual_date, milestone.note = \
-        planned_date, actual_date, note
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    _check_owners(partnership, fields, milestone)
+    if deliverables is not None:
+        deliverables = list(deliverables)
+        if any(d.partnership_id != partnership.pk for d in deliverables):
+            raise ValidationError({"deliverables": "Choose deliverables of this partnership."})
+        check_refers_to_shared(milestone, "deliverables", deliverables)
+    for name in MILESTONE_FIELDS:
+        if name in fields:
+            setattr(milestone, name, fields[name])
     milestone.full_clean()
     milestone.save()
-    milestone.deliverables.set(deliverables)
+    if deliverables is not None:
+        milestone.deliverables.set(deliverables)
     return milestone
 
 

@@ -72,3 +72,32 @@ def test_api_plans_a_milestone(world, transfer):
         world.acme_program.pk, "site": Site.objects.get(name="Contoso Boston").pk},
         format="json")
     assert created.status_code == 201
+
+
+def test_milestone_owners_hold_a_seat_here(world, login):
+    """Olga (Contoso admin, no seat) cannot name Carol, seated only in Globex–Contoso, as
+    the CDMO owner of an Acme milestone: not by the page, not by the API, not listed."""
+    milestone = Milestone.objects.get(partnership=world.acme_contoso)
+    edit = reverse("partnership:milestone_edit", args=[
+        world.acme_contoso.pk, milestone.tech_transfer_id, milestone.pk])
+    client = login(world.olga)
+    form = client.get(edit).context["form"]
+    assert set(form.fields["cdmo_owner"].queryset) == {world.bob}
+    assert "Carol" not in client.get(edit).content.decode()
+    response = client.post(edit, {"cdmo_owner": world.carol.pk, "planned_date": "2026-09-01"})
+    assert "cdmo_owner" in response.context["form"].errors
+    api = APIClient()
+    api.force_authenticate(world.olga)
+    for outsider in (world.carol, world.olga):
+        response = api.patch(f"/api/v1/milestones/{milestone.pk}/",
+                             {"cdmo_owner": outsider.pk, "planned_date": "2026-09-01"},
+                             format="json")
+        assert response.status_code == 400 and "cdmo_owner" in response.json()
+        with pytest.raises(ValidationError) as error:
+            services.milestone_update(actor=world.olga, milestone=milestone,
+                                      cdmo_owner=outsider)
+        assert "seat in this partnership" in str(error.value.message_dict["cdmo_owner"])
+    milestone.refresh_from_db()
+    assert (milestone.cdmo_owner, milestone.planned_date) == (None, None)
+    assert api.patch(f"/api/v1/milestones/{milestone.pk}/", {"cdmo_owner": world.bob.pk},
+                     format="json").status_code == 200
