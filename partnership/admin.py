@@ -26,6 +26,34 @@ from partnership.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators read these records here but change them only through their services:
+    which party may change which field, and when (their models' FIELD_RULES), is checked
+    there, and an operator is of neither party."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
@@ -106,13 +134,12 @@ class ContractAdmin(admin.ModelAdmin):
     inlines = [NegotiationRoundInline, ContractDocumentInline]
 
 
-class AcceptanceCriterionInline(admin.TabularInline):
+class AcceptanceCriterionInline(ReadOnlyInline):
     model = AcceptanceCriterion
-    extra = 0
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(ReadOnlyAdmin):
     list_display = ["title", "sow", "status", "due_date", "rejection_count"]
     list_filter = ["status", "responsible_party"]
     search_fields = ["title"]
@@ -120,7 +147,7 @@ class DeliverableAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliverableReview)
-class DeliverableReviewAdmin(admin.ModelAdmin):
+class DeliverableReviewAdmin(ReadOnlyAdmin):
     list_display = ["deliverable", "decision", "reviewed_by", "reviewed_at"]
     list_filter = ["decision"]
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.rules import FieldRules, FixedOnce
 from portal.workflow import Workflow
 
 
@@ -735,6 +736,15 @@ class Deliverable(SharedRecord):
         Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
         # delivered → accepted, or back to in progress, only through a review
     })
+    #: Once work has started, the SOW a deliverable is owed under and the party that delivers
+    #: it (the other party reviews it) stay as agreed while the criteria were planned:
+    #: otherwise the party that delivers could make itself the reviewer and accept its own
+    #: work.
+    FIELD_RULES = FieldRules(
+        FixedOnce(("sow", "responsible_party"),
+                  statuses=(Status.IN_PROGRESS, Status.DELIVERED, Status.ACCEPTED),
+                  because="work has started, and it decides who delivers and who reviews"),
+    )
 
     sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",
                             verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})

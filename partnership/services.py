@@ -195,6 +195,15 @@ def _check_owners(partnership: Partnership, fields: dict, current=None) -> None:
         raise ValidationError(errors)
 
 
+def check_field_rules(record, *, actor: User, changes: dict) -> None:
+    """Refuse, field by field, the `changes` ({field: new value}) to `record` that its
+    model's FIELD_RULES (partnership.rules) do not let the actor's party make now. Every
+    service that changes such a record calls it on the row it read under its lock."""
+    rules = getattr(type(record), "FIELD_RULES", None)
+    if rules is not None:
+        rules.check(record, record.partnership.party_of(actor), changes)
+
+
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
                          partnership: Partnership, fields: dict):
     """Create a SharedRecord of the actor's party: validated, saved, authored."""
@@ -216,7 +225,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
-    with that copy would miss a change of `is_internal`. Use the record it returns."""
+    with that copy would miss a change of `is_internal`, or of a field the model's
+    FIELD_RULES keep from the actor's party. Use the record it returns."""
     require_writer(actor, record.partnership)
     record = type(record)._default_manager.select_for_update(of=("self",)).select_related(
         "partnership").get(pk=record.pk)
@@ -233,6 +243,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
             raise ValidationError({"is_internal": f"It cannot be made internal while "
                                                   f"{' and '.join(dependents)} that the other "
                                                   f"party sees refer to it."})
+    check_field_rules(record, actor=actor,
+                      changes={name: fields[name] for name in allowed if name in fields})
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
