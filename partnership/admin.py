@@ -113,10 +113,8 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class NegotiationRoundInline(admin.TabularInline):
+class NegotiationRoundInline(ReadOnlyInline):
     model = NegotiationRound
-    extra = 0
-    readonly_fields = ["number"]
 
 
 class ContractDocumentInline(admin.TabularInline):

@@ -281,10 +281,20 @@ class NegotiationRoundSerializer(serializers.ModelSerializer):
         return services.negotiation_round_add(actor=self.context["request"].user,
                                               **validated_data)
 
+
+class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
+    """A round once recorded: only its answer date changes, by the party that answered."""
+
+    class Meta(NegotiationRoundSerializer.Meta):
+        read_only_fields = [*NegotiationRoundSerializer.Meta.read_only_fields, "contract",
+                            "sent_on", "summary"]
+
     def update(self, instance, validated_data):
-        services.negotiation_round_answer(actor=self.context["request"].user, round_=instance,
-                                          answered_on=validated_data.get("answered_on"))
-        return instance
+        if "answered_on" not in validated_data:
+            return instance
+        return services.negotiation_round_answer(actor=self.context["request"].user,
+                                                 round_=instance,
+                                                 answered_on=validated_data["answered_on"])
 
 
 class ContractDocumentSerializer(serializers.ModelSerializer):
@@ -333,12 +343,17 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 class NegotiationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                               mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
-    """Rounds of contract negotiation; create one for a draft your party sent, PATCH
-    answered_on when the other party answered."""
+    """Rounds of contract negotiation; create one for a draft your party sent. The party
+    that answered a draft PATCHes its answered_on (only that party may)."""
 
     model = NegotiationRound
     serializer_class = NegotiationRoundSerializer
     filterset_fields = ["contract"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return NegotiationRoundAnswerSerializer
+        return NegotiationRoundSerializer
 
 
 class ContractDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.rules import FieldRules, FixedOnce
+from partnership.rules import FieldRules, FixedOnce, OwnedBy
 from portal.workflow import Workflow
 
 
@@ -655,6 +655,15 @@ class NegotiationRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    #: Each party dates its own part of a round: the turnaround computed from the dates is
+    #: held against the party that answered (the early warnings of DESIGN §3).
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sent_on", "summary"), party=lambda round_: round_.sent_by,
+                because="the party that sent a draft dates and describes it"),
+        OwnedBy(("answered_on",), party=lambda round_: round_.answered_by,
+                because="the party that answered dates its own answer"),
+    )
 
     objects = SharedQuerySet.as_manager()
 

@@ -312,7 +312,9 @@ def contract_transition(*, actor: User, contract: Contract, status: str) -> Cont
 @transaction.atomic
 def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
                           answered_on=None) -> NegotiationRound:
-    """Record a draft sent by the actor's party; the previous round is answered by it."""
+    """Record a draft sent by the actor's party; the other party's last draft, if still
+    open, is answered by it on that day. Only the other party dates the answer to this new
+    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES)."""
     require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
     if contract.status != Contract.Status.NEGOTIATION:
@@ -320,26 +322,36 @@ def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: 
     party = contract.partnership.party_of(actor)
     last = contract.rounds.order_by("-number").first()
     if last and last.answered_on is None and last.sent_by != party:
-        last.answered_on = sent_on  # this draft is the answer to the other side's draft
+        # This draft is the answer to the other side's: the actor's party dates its own.
+        check_field_rules(last, actor=actor, changes={"answered_on": sent_on})
+        last.answered_on = sent_on
         last.full_clean()
         last.save(update_fields=["answered_on"])
     round_ = NegotiationRound(
         partnership=contract.partnership, contract=contract,
         number=(last.number + 1) if last else 1, sent_by=party, sent_on=sent_on,
-        answered_on=answered_on, summary=summary, created_by=actor,
+        summary=summary, created_by=actor,
     )
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
     round_.full_clean()
     round_.save()
     return round_
 
 
 @transaction.atomic
-def negotiation_round_answer(*, actor: User, round_: NegotiationRound, answered_on) -> None:
-    """The other party answered (by signing, say) without sending a new draft."""
+def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
+                             answered_on) -> NegotiationRound:
+    """The party that answered a draft (by signing it, say, without a new draft) dates its
+    answer, and it alone corrects that date: the other party's median turnaround would
+    otherwise be the party that wrote it down's to decide."""
     require_writer(actor, round_.partnership)
+    round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
+        pk=round_.pk)
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
     round_.answered_on = answered_on
     round_.full_clean()
     round_.save(update_fields=["answered_on"])
+    return round_
 
 
 @transaction.atomic
