@@ -151,14 +151,13 @@ class DeliverableReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "status", "review_date"]
     list_filter = ["status"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
     exclude = ["deliverables"]
 
 

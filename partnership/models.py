@@ -1014,6 +1014,13 @@ class Objective(SharedRecord):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
     search_document = search_document_field("title", "measure_of_success")
 
+    #: Whoever creates an objective proposes an owner on each side; from then on each
+    #: party names its own.
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sponsor_owner",), party="sponsor", because="each party names its own owner"),
+        OwnedBy(("cdmo_owner",), party="cdmo", because="each party names its own owner"),
+    )
+
     class Meta:
         ordering = ["review_date", "title"]
         indexes = [GinIndex(fields=["search_document"], name="objective_search")]
@@ -1119,6 +1126,12 @@ class Milestone(models.Model):
     deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="milestones",
                                           help_text="Deliverables this milestone depends on.")
     note = models.TextField(blank=True)
+
+    #: Each party names its own owner of a milestone.
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sponsor_owner",), party="sponsor", because="each party names its own owner"),
+        OwnedBy(("cdmo_owner",), party="cdmo", because="each party names its own owner"),
+    )
 
     objects = SharedQuerySet.as_manager()
 

@@ -551,6 +551,8 @@ def objective_create(*, actor: User, partnership: Partnership, **fields) -> Obje
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
+    """Change an objective; each party changes its own owner only (Objective.FIELD_RULES,
+    checked by shared_record_update)."""
     require_writer(actor, objective.partnership)
     current = Objective.objects.select_for_update().get(pk=objective.pk)
     _check_owners(current.partnership, fields, current)
@@ -595,11 +597,15 @@ MILESTONE_FIELDS = ("sponsor_owner", "cdmo_owner", "planned_date", "actual_date"
 @transaction.atomic
 def milestone_update(*, actor: User, milestone: Milestone, deliverables=None,
                      **fields) -> Milestone:
-    """Plan a milestone, name its owners, link the deliverables it depends on. A field left
-    out (a PATCH, a form without it) stays as it is; `deliverables` None keeps them."""
+    """Plan a milestone, name its owners (each party its own: Milestone.FIELD_RULES), link
+    the deliverables it depends on. A field left out (a PATCH, a form without it) stays as
+    it is; `deliverables` None keeps them."""
     partnership = milestone.partnership
     require_writer(actor, partnership)
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update().select_related("partnership").get(
+        pk=milestone.pk)
+    check_field_rules(milestone, actor=actor,
+                      changes={name: fields[name] for name in MILESTONE_FIELDS if name in fields})
     _check_owners(partnership, fields, milestone)
     if deliverables is not None:
         deliverables = list(deliverables)

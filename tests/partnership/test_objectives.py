@@ -8,7 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from partnership import services
-from partnership.models import Objective
+from partnership.models import Membership, Objective
+from tests.factories import MembershipFactory, UserFactory
 
 
 def test_objective_needs_an_owner_on_each_side(world):
@@ -83,7 +84,8 @@ def test_objective_page_offers_and_accepts_only_seated_owners(world, login):
     edit = reverse("partnership:objective_edit", args=[world.acme_contoso.pk, objective.pk])
     form = client.get(edit).context["form"]
     assert set(form.fields["cdmo_owner"].queryset) == {world.bob}
-    assert set(form.fields["sponsor_owner"].queryset) == {world.alice}  # Vera only views
+    sponsor_form = login(world.alice).get(edit).context["form"]
+    assert set(sponsor_form.fields["sponsor_owner"].queryset) == {world.alice}  # Vera views
     page = client.get(edit).content.decode()
     assert "Carol" not in page and "Olga Contososon</option>" not in page
     response = client.post(edit, {"title": objective.title,
@@ -124,3 +126,31 @@ def test_objective_api_lists_only_seated_people_as_owner_choices(world, rf):
     fields = ObjectiveSerializer(objective, context={"request": request}).fields
     assert set(fields["cdmo_owner"].get_queryset()) == {world.bob}
     assert set(fields["sponsor_owner"].get_queryset()) == {world.alice}
+
+
+def test_each_party_names_its_own_objective_owner(world, login):
+    objective = Objective.objects.get(partnership=world.acme_contoso)
+    sam = UserFactory(organization=world.acme, first_name="Sam")
+    cyd = UserFactory(organization=world.contoso, first_name="Cyd")
+    for person in (sam, cyd):
+        MembershipFactory(partnership=world.acme_contoso, user=person,
+                          role=Membership.Role.MEMBER)
+    for actor, name, person in ((world.bob, "sponsor_owner", sam),
+                                (world.alice, "cdmo_owner", cyd)):
+        with pytest.raises(ValidationError) as error:
+            services.objective_update(actor=actor, objective=objective, **{name: person})
+        assert "names its own owner" in str(error.value.message_dict[name])
+        response = api(actor).patch(f"/api/v1/objectives/{objective.pk}/", {name: person.pk},
+                                    format="json")
+        assert response.status_code == 400 and name in response.json()
+    objective.refresh_from_db()
+    assert (objective.sponsor_owner, objective.cdmo_owner) == (world.alice, world.bob)
+    edit = reverse("partnership:objective_edit", args=[world.acme_contoso.pk, objective.pk])
+    form = login(world.bob).get(edit).context["form"]
+    assert form.fields["sponsor_owner"].disabled and not form.fields["cdmo_owner"].disabled
+    response = login(world.bob).post(edit, {
+        "title": objective.title, "measure_of_success": objective.measure_of_success,
+        "sponsor_owner": sam.pk, "cdmo_owner": cyd.pk, "review_date": "2027-01-15"})
+    assert response.status_code == 302
+    objective.refresh_from_db()
+    assert (objective.sponsor_owner, objective.cdmo_owner) == (world.alice, cyd)
