@@ -46,9 +46,10 @@ class SeatedPersonField(ScopedRelatedField):
     """A person named on a record of a partnership (an owner, an attendee, a contact…):
     one with a seat in the record's partnership, of `party` and with one of `roles` in that
     seat if given (selectors.seated_people), so the choices are the page's and an id outside
-    them gets a clear field error. The partnership is the record's on an update, the body's
-    on a create; the people the record names already stay valid, since a service may keep
-    someone who has left since. The service checks its own rule again, whatever the door."""
+    them gets a clear field error. The partnership is the record's on an update, the view's
+    (context "partnership") for a step on a record, the body's on a create; the people the
+    record names already stay valid, since a service may keep someone who has left since.
+    The service checks its own rule again, whatever the door."""
 
     def __init__(self, *, party: str | None = None, roles=None, **kwargs):
         self.party, self.roles = party, roles
@@ -61,7 +62,7 @@ class SeatedPersonField(ScopedRelatedField):
     def get_queryset(self):
         user = self.context["request"].user
         instance = getattr(self.root, "instance", None)
-        partnership = getattr(instance, "partnership", None)
+        partnership = getattr(instance, "partnership", None) or self.context.get("partnership")
         if partnership is None:
             pk = str(getattr(self.root, "initial_data", {}).get("partnership", ""))
             partnership = Partnership.objects.visible_to(user).filter(pk=pk).first() \
@@ -504,8 +505,8 @@ routes += [
 
 class PointOfContactSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    primary = ScopedRelatedField(User)
-    backup = ScopedRelatedField(User, required=False, allow_null=True)
+    primary = SeatedPersonField()  # of the actor's party: contact_set checks it
+    backup = SeatedPersonField(required=False, allow_null=True)
 
     class Meta:
         model = PointOfContact
@@ -533,7 +534,7 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
 
 class EscalationLevelSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    people = ScopedRelatedField(User, many=True)
+    people = SeatedPersonField(many=True)
 
     class Meta:
         model = EscalationLevel

@@ -898,11 +898,8 @@ class PointOfContact(models.Model):
     def clean(self) -> None:
         if not self.partnership_id:
             return
-        organization_id = (self.partnership.sponsor_id if self.party == "sponsor"
-                           else self.partnership.cdmo_id)
-        seated = set(Membership.objects.filter(
-            partnership_id=self.partnership_id, user__organization_id=organization_id,
-        ).values_list("user_id", flat=True))
+        seated = set(self.partnership.seated_people(party=self.party).filter(
+            pk__in=[self.primary_id, self.backup_id]).values_list("pk", flat=True))
         errors = {}
         if self.primary_id and self.primary_id not in seated:
             errors["primary"] = "Choose a member of this partnership from that party."
