@@ -136,7 +136,7 @@ def delivered_by_the_cdmo(world, deliverable):
 
 
 def test_the_cdmo_cannot_make_itself_the_reviewer_through_the_api(world, deliverable):
-    """The attack of issue 9: responsible party → sponsor, accept, back to CDMO."""
+    """The CDMO makes the sponsor responsible, accepts its own delivery, then undoes it."""
     criterion = delivered_by_the_cdmo(world, deliverable)
     cdmo = APIClient()
     cdmo.force_authenticate(world.bob)
