@@ -485,7 +485,7 @@ routes += [("requests", RequestViewSet, "request")]
 
 class RiskSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
+    owner = SeatedPersonField()
     milestones = ScopedRelatedField(Milestone, many=True, required=False)
     score = serializers.IntegerField(read_only=True)
     band = serializers.CharField(read_only=True)

@@ -460,11 +460,9 @@ class Risk(SharedRecord):
     def clean(self) -> None:
         if not (self.owner_id and self.partnership_id):
             return
-        # The owner mitigates, reviews and closes the risk (risk_transition wants a writer).
-        if not self.partnership.seated_people(roles=Membership.WRITING_ROLES).filter(
-                pk=self.owner_id).exists():
-            raise ValidationError({"owner": "The owner must be a member of this partnership "
-                                            "who can act on it (a lead, member or QA lead)."})
+        # Any seat: a steering member may own a strategic risk that others mitigate.
+        if not self.partnership.seated_people().filter(pk=self.owner_id).exists():
+            raise ValidationError({"owner": "The owner must be a member of this partnership."})
         if self.is_internal and self.author_organization_id and \
                 self.owner.organization_id != self.author_organization_id:
             raise ValidationError({"owner": "An internal risk is owned by someone of your own "

@@ -10,7 +10,7 @@ from governance import selectors, services
 from governance.filters import NoticeFilter, RiskFilter
 from governance.forms import NoticeForm, RiskForm
 from governance.models import Notice, Risk
-from partnership.models import Membership, Milestone, Site
+from partnership.models import Milestone, Site
 from partnership.selectors import member_list
 from portal.tenancy import PartnershipMixin, visible
 from portal.views import FilteredListView, ServiceFormView, TransitionView
@@ -56,9 +56,7 @@ class RiskFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        # The owner acts on the risk (Risk.clean): people of a writing role only.
-        members = member_list(user=self.request.user, partnership=self.partnership,
-                              roles=Membership.WRITING_ROLES)
+        members = member_list(user=self.request.user, partnership=self.partnership)
         milestones = visible(Milestone, self.request.user).filter(
             partnership=self.partnership).select_related("tech_transfer")
         return {**super().get_form_kwargs(), "members": members, "milestones": milestones}
