@@ -31,7 +31,8 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.models import Milestone, Partnership, Site, User, shared_lookups
+from partnership.api import SeatedPersonField
+from partnership.models import Membership, Milestone, Partnership, Site, shared_lookups
 from portal.serializers import ScopedRelatedField
 from portal.tenancy import ScopedViewSet, visible
 from portal.validation import validate_date_in_range
@@ -39,7 +40,7 @@ from portal.validation import validate_date_in_range
 
 class ActionItemSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    owner = ScopedRelatedField(User)
+    owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
     owning_party = serializers.CharField(read_only=True)
     meeting = ScopedRelatedField(Meeting, required=False, allow_null=True)
     request = ScopedRelatedField(Request, required=False, allow_null=True)
@@ -125,7 +126,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     """A meeting; POST with a recurrence creates the whole series and returns the first."""
 
     partnership = ScopedRelatedField(Partnership)
-    attendees = ScopedRelatedField(User, many=True, required=False)
+    attendees = SeatedPersonField(many=True, required=False)
     ends_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
@@ -150,7 +151,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 class MinutesActionSerializer(serializers.ModelSerializer):
     """One action decided in the meeting (the meeting becomes its source)."""
 
-    owner = ScopedRelatedField(User)
+    owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
 
     class Meta:
         model = ActionItem
@@ -192,7 +193,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def minutes(self, request, pk=None):
         meeting = self.get_object()  # first: a foreign id answers 404, whatever the body
-        body = MinutesSerializer(data=request.data, context=self.get_serializer_context())
+        body = MinutesSerializer(data=request.data, context={
+            **self.get_serializer_context(), "partnership": meeting.partnership})
         body.is_valid(raise_exception=True)
         meeting = services.meeting_record_minutes(
             actor=request.user, meeting=meeting, minutes=body.validated_data["minutes"],
@@ -212,7 +214,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 class DecisionSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    decided_by = ScopedRelatedField(User, many=True)
+    decided_by = SeatedPersonField(many=True)
     meeting = ScopedRelatedField(Meeting, required=False, allow_null=True)
 
     class Meta:
@@ -253,7 +255,8 @@ class RequestSerializer(serializers.ModelSerializer):
     see (governance.selectors.request_list / request_links): a CDMO gets null and []."""
 
     partnership = ScopedRelatedField(Partnership)
-    assignee = ScopedRelatedField(User, required=False, allow_null=True)
+    assignee = SeatedPersonField(roles=Membership.WRITING_ROLES, required=False,
+                                 allow_null=True)  # of the receiving party: the service checks
     milestones = ScopedRelatedField(Milestone, filters=shared_lookups(Milestone), many=True,
                                     required=False)
     relayed_from = serializers.SerializerMethodField()
@@ -347,9 +350,15 @@ class ScopedIdField(ScopedRelatedField):
     """A scoped id in a body without a model serializer: an integer in the schema."""
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class SeatedPersonIdField(SeatedPersonField):
+    """A seated person's id in the body of a step on a record: an integer in the schema."""
+
+
 class RequestAcknowledgeSerializer(serializers.Serializer):
     committed_date = serializers.DateField(validators=[validate_date_in_range])
-    assignee = ScopedIdField(User, required=False, allow_null=True)
+    assignee = SeatedPersonIdField(roles=Membership.WRITING_ROLES, required=False,
+                                   allow_null=True)
 
 
 class RequestQuerySerializer(serializers.Serializer):
@@ -409,7 +418,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         record = self.get_object()
         arguments = {}
         if serializer_class is not None:
-            body = serializer_class(data=request.data, context=self.get_serializer_context())
+            body = serializer_class(data=request.data, context={
+                **self.get_serializer_context(), "partnership": record.partnership})
             body.is_valid(raise_exception=True)
             arguments = dict(body.validated_data)
         record = service(actor=request.user, request=record, **arguments)
@@ -474,7 +484,7 @@ routes += [("requests", RequestViewSet, "request")]
 
 class RiskSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    owner = ScopedRelatedField(User)
+    owner = SeatedPersonField()
     milestones = ScopedRelatedField(Milestone, many=True, required=False)
     score = serializers.IntegerField(read_only=True)
     band = serializers.CharField(read_only=True)
@@ -579,7 +589,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 class RecognitionSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    recipients = ScopedRelatedField(User, many=True, required=False)
+    recipients = SeatedPersonField(many=True, required=False)  # of the other party
 
     class Meta:
         model = Recognition

@@ -92,12 +92,11 @@ class ActionItem(SharedRecord):
         """The owner moves the action along themselves (action_item_transition wants a
         writer), so viewers and steering members cannot own one; and only the authoring
         organization's people may own an internal action, since nobody else can see it."""
-        role = Membership.objects.filter(partnership_id=self.partnership_id,
-                                         user_id=self.owner_id).values_list(
-            "role", flat=True).first()
-        if role is None:
-            raise ValidationError({"owner": "The owner must be a member of this partnership."})
-        if role not in Membership.WRITING_ROLES:
+        seated = self.partnership.seated_people
+        if not seated(roles=Membership.WRITING_ROLES).filter(pk=self.owner_id).exists():
+            if not seated().filter(pk=self.owner_id).exists():
+                raise ValidationError({"owner": "The owner must be a member of this "
+                                                "partnership."})
             raise ValidationError({"owner": "The owner must be able to act on it: choose a "
                                             "lead, member or QA lead of this partnership "
                                             "(viewers and steering members only read)."})
@@ -475,8 +474,8 @@ class Risk(SharedRecord):
     def clean(self) -> None:
         if not (self.owner_id and self.partnership_id):
             return
-        if not Membership.objects.filter(partnership_id=self.partnership_id,
-                                         user_id=self.owner_id).exists():
+        # Any seat: a steering member may own a strategic risk that others mitigate.
+        if not self.partnership.seated_people().filter(pk=self.owner_id).exists():
             raise ValidationError({"owner": "The owner must be a member of this partnership."})
         if self.is_internal and self.author_organization_id and \
                 self.owner.organization_id != self.author_organization_id:

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from governance import forms, selectors, services
 from governance.filters import RequestFilter
 from governance.models import Request
-from partnership.models import Partnership
+from partnership.models import Membership, Partnership
 from partnership.selectors import party_people
 from portal.tenancy import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
@@ -79,7 +79,8 @@ class RequestCreateView(RequestFormMixin, PartnershipMixin, ServiceFormView):
         usage = selectors.emergency_usage(partnership=self.partnership).get(party)
         return {**super().get_form_kwargs(),
                 "receivers": party_people(partnership=self.partnership,
-                                          party=Partnership.other_party(party), user=user),
+                                          party=Partnership.other_party(party),
+                                          roles=Membership.WRITING_ROLES, user=user),
                 "milestones": selectors.request_milestone_choices(
                     user=user, partnership=self.partnership),
                 "usage": usage}
@@ -101,7 +102,8 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
                                    "until it is acknowledged.")
         return {**super().get_form_kwargs(), "instance": self.record, "editing": True,
                 "receivers": party_people(partnership=self.partnership,
-                                          party=self.record.receiving_party, user=user),
+                                          party=self.record.receiving_party,
+                                          roles=Membership.WRITING_ROLES, user=user),
                 "milestones": selectors.request_milestone_choices(
                     user=user, partnership=self.partnership)}
 
@@ -147,6 +149,7 @@ class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
         if self.kwargs["step"] == "acknowledge":
             kwargs["receivers"] = party_people(partnership=self.partnership,
                                                party=self.record.receiving_party,
+                                               roles=Membership.WRITING_ROLES,
                                                user=self.request.user)
         return kwargs
 

@@ -37,7 +37,12 @@ from partnership.models import (
     check_refers_to_shared,
 )
 from partnership.selectors import party_leads, party_people
-from partnership.services import require_writer, shared_record_create, shared_record_update
+from partnership.services import (
+    are_seated,
+    require_writer,
+    shared_record_create,
+    shared_record_update,
+)
 from portal.models import Kind
 from portal.notifications import notify
 from portal.validation import check_dates_in_range
@@ -175,9 +180,7 @@ def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
     attendees = list(attendees or [])
     kept = {person.pk for person in current}
     added = [person for person in attendees if person.pk not in kept]
-    seated = set(Membership.objects.filter(partnership=partnership, user__in=added)
-                 .values_list("user_id", flat=True))
-    if any(person.pk not in seated for person in added):
+    if not are_seated(partnership, added):
         raise ValidationError({"attendees": "Attendees must be members of this partnership."})
     if is_internal and any(p.organization_id != organization_id for p in attendees):
         raise ValidationError({"attendees": "An internal meeting has attendees of your own "
@@ -326,9 +329,7 @@ def _set_decided_by(decision: Decision, people) -> None:
     people = list(people)
     if not people:
         raise ValidationError({"decided_by": "Name who took the decision."})
-    seated = set(Membership.objects.filter(partnership_id=decision.partnership_id,
-                                           user__in=people).values_list("user_id", flat=True))
-    if any(person.pk not in seated for person in people):
+    if not are_seated(decision.partnership, people):
         raise ValidationError({"decided_by": "Choose members of this partnership."})
     if decision.is_internal and any(p.organization_id != decision.author_organization_id
                                     for p in people):
@@ -513,8 +514,7 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     party = _require_seat(actor, partnership)
     recipients = list(recipients or ())
     others = party_people(partnership=partnership, party=Partnership.other_party(party))
-    allowed = set(others.values_list("pk", flat=True))
-    if any(person.pk not in allowed for person in recipients):
+    if not are_seated(partnership, recipients, party=Partnership.other_party(party)):
         raise ValidationError({"recipients": "Thank people of the other party who work in "
                                              "this partnership."})
     if not recipients and not team.strip():
@@ -604,11 +604,12 @@ REQUEST_EDIT_FIELDS = ("title", "description", "kind", "needed_by", "assignee")
 
 
 def _check_assignee(request: Request, assignee: User | None) -> None:
-    """Who answers must hold a seat in the partnership and be of the receiving party."""
-    if assignee is not None and not party_people(
-            partnership=request.partnership, party=request.receiving_party).filter(
-            pk=assignee.pk).exists():
-        raise ValidationError({"assignee": "Choose a member of the receiving party."})
+    """Who answers must hold a seat in the partnership, of the receiving party, in a role
+    that acts (acknowledging, fulfilling want a writer)."""
+    if not are_seated(request.partnership, [assignee], party=request.receiving_party,
+                      roles=Membership.WRITING_ROLES):
+        raise ValidationError({"assignee": "Choose a member of the receiving party who can "
+                                           "act on it (a lead, member or QA lead)."})
 
 
 def _set_request_milestones(request: Request, milestones) -> None:

@@ -31,6 +31,34 @@ from partnership.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators read these records here but change them only through their services:
+    which party may change which field, and when (their models' FIELD_RULES), is checked
+    there, and an operator is of neither party."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
@@ -157,10 +185,8 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class NegotiationRoundInline(admin.TabularInline):
+class NegotiationRoundInline(ReadOnlyInline):
     model = NegotiationRound
-    extra = 0
-    readonly_fields = ["number"]
 
 
 class ContractDocumentInline(admin.TabularInline):
@@ -178,13 +204,12 @@ class ContractAdmin(admin.ModelAdmin):
     inlines = [NegotiationRoundInline, ContractDocumentInline]
 
 
-class AcceptanceCriterionInline(admin.TabularInline):
+class AcceptanceCriterionInline(ReadOnlyInline):
     model = AcceptanceCriterion
-    extra = 0
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(ReadOnlyAdmin):
     list_display = ["title", "sow", "status", "due_date", "rejection_count"]
     list_filter = ["status", "responsible_party"]
     search_fields = ["title"]
@@ -192,20 +217,19 @@ class DeliverableAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliverableReview)
-class DeliverableReviewAdmin(admin.ModelAdmin):
+class DeliverableReviewAdmin(ReadOnlyAdmin):
     list_display = ["deliverable", "decision", "reviewed_by", "reviewed_at"]
     list_filter = ["decision"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin):
     list_display = ["title", "partnership", "status", "review_date"]
     list_filter = ["status"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
     exclude = ["deliverables"]
 
 

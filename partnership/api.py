@@ -43,6 +43,48 @@ from portal.tenancy import ScopedViewSet
 from portal.validation import validate_date_in_range
 
 
+class SeatedPersonField(ScopedRelatedField):
+    """A person named on a record of a partnership (an owner, an attendee, a contact…):
+    one with a seat in the record's partnership, of `party` and with one of `roles` in that
+    seat if given (selectors.seated_people), so the choices are the page's and an id outside
+    them gets a clear field error. The partnership is the record's on an update, the view's
+    (context "partnership") for a step on a record, the body's on a create; the people the
+    record names already stay valid, since a service may keep someone who has left since.
+    The service checks its own rule again, whatever the door."""
+
+    def __init__(self, *, party: str | None = None, roles=None, **kwargs):
+        self.party, self.roles = party, roles
+        side = {"sponsor": " of the sponsor", "cdmo": " of the CDMO"}.get(party, "")
+        acts = " who can act on it (a lead, member or QA lead)" if roles else ""
+        kwargs.setdefault("error_messages", {"does_not_exist": (
+            f"Choose someone{side} with a seat in this partnership{acts}.")})
+        super().__init__(User, **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        instance = getattr(self.root, "instance", None)
+        partnership = getattr(instance, "partnership", None) or self.context.get("partnership")
+        if partnership is None:
+            pk = str(getattr(self.root, "initial_data", {}).get("partnership", ""))
+            partnership = Partnership.objects.visible_to(user).filter(pk=pk).first() \
+                if pk.isdigit() else None
+        if partnership is None:  # no body to read yet (the browsable API's empty form)
+            return User.objects.visible_to(user).filter(
+                memberships__partnership__in=Partnership.objects.visible_to(user)).distinct()
+        people = selectors.seated_people(partnership=partnership, party=self.party,
+                                         roles=self.roles, user=user)
+        if instance is not None:
+            people = people | User.objects.filter(pk__in=self._named_by(instance))
+        return people
+
+    def _named_by(self, instance) -> list[int]:
+        name = self.source if self.parent is self.root else self.parent.source
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(instance, name).values_list("pk", flat=True))
+        return [pk for pk in [getattr(instance, field.attname)] if pk is not None]
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -241,10 +283,20 @@ class NegotiationRoundSerializer(serializers.ModelSerializer):
         return services.negotiation_round_add(actor=self.context["request"].user,
                                               **validated_data)
 
+
+class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
+    """A round once recorded: only its answer date changes, by the party that answered."""
+
+    class Meta(NegotiationRoundSerializer.Meta):
+        read_only_fields = [*NegotiationRoundSerializer.Meta.read_only_fields, "contract",
+                            "sent_on", "summary"]
+
     def update(self, instance, validated_data):
-        services.negotiation_round_answer(actor=self.context["request"].user, round_=instance,
-                                          answered_on=validated_data.get("answered_on"))
-        return instance
+        if "answered_on" not in validated_data:
+            return instance
+        return services.negotiation_round_answer(actor=self.context["request"].user,
+                                                 round_=instance,
+                                                 answered_on=validated_data["answered_on"])
 
 
 class ContractDocumentSerializer(serializers.ModelSerializer):
@@ -293,12 +345,17 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 class NegotiationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                               mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
-    """Rounds of contract negotiation; create one for a draft your party sent, PATCH
-    answered_on when the other party answered."""
+    """Rounds of contract negotiation; create one for a draft your party sent. The party
+    that answered a draft PATCHes its answered_on (only that party may)."""
 
     model = NegotiationRound
     serializer_class = NegotiationRoundSerializer
     filterset_fields = ["contract"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return NegotiationRoundAnswerSerializer
+        return NegotiationRoundSerializer
 
 
 class ContractDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -451,8 +508,8 @@ routes += [
 
 class PointOfContactSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    primary = ScopedRelatedField(User)
-    backup = ScopedRelatedField(User, required=False, allow_null=True)
+    primary = SeatedPersonField()  # of the actor's party: contact_set checks it
+    backup = SeatedPersonField(required=False, allow_null=True)
 
     class Meta:
         model = PointOfContact
@@ -480,7 +537,7 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
 
 class EscalationLevelSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    people = ScopedRelatedField(User, many=True)
+    people = SeatedPersonField(many=True)
 
     class Meta:
         model = EscalationLevel
@@ -573,8 +630,8 @@ routes += [
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     partnership = ScopedRelatedField(Partnership)
-    sponsor_owner = ScopedRelatedField(User)
-    cdmo_owner = ScopedRelatedField(User)
+    sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES)
+    cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES)
 
     class Meta:
         model = Objective
@@ -649,8 +706,10 @@ class TechTransferSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    sponsor_owner = ScopedRelatedField(User, required=False, allow_null=True)
-    cdmo_owner = ScopedRelatedField(User, required=False, allow_null=True)
+    sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
+                                      required=False, allow_null=True)
+    cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
+                                   required=False, allow_null=True)
     deliverables = ScopedRelatedField(Deliverable, many=True, required=False)
     slip_days = serializers.IntegerField(read_only=True)
 
@@ -672,15 +731,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return super().to_representation(milestone)
 
     def update(self, instance, validated_data):
-        # The deliverables kept are those the caller sees: every link the internal rule
-        # allows is one both parties see, so one the caller may not see is dropped, not named.
-        user = self.context["request"].user
-        current = {"sponsor_owner": instance.sponsor_owner, "cdmo_owner": instance.cdmo_owner,
-                   "planned_date": instance.planned_date, "actual_date": instance.actual_date,
-                   "deliverables": list(selectors.milestone_deliverables(
-                       user=user, milestone=instance)), "note": instance.note}
-        return services.milestone_update(actor=user, milestone=instance,
-                                         **{**current, **validated_data})
+        return services.milestone_update(actor=self.context["request"].user,
+                                         milestone=instance, **validated_data)
 
 
 class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

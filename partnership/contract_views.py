@@ -2,6 +2,7 @@
 lifecycle transitions, rounds, uploads and scoped downloads."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -55,6 +56,7 @@ class ContractDetailView(ContractMixin, TemplateView):
             documents=visible(ContractDocument, self.request.user).filter(contract=contract),
             children=visible(Contract, self.request.user).filter(parent=contract),
             transitions=Contract.WORKFLOW.next_statuses(contract.status),
+            party=self.partnership.party_of(self.request.user),
             round_form=NegotiationRoundForm(),
             document_form=ContractDocumentForm(),
         )
@@ -126,12 +128,24 @@ class NegotiationRoundAnswerView(ContractMixin, ServiceFormView):
             visible(NegotiationRound, self.request.user).filter(contract=self.contract),
             pk=self.kwargs["pk"])
 
+    def get_form_kwargs(self):
+        """Refused, on GET as on POST, to the party that sent the draft: the party that
+        answered dates its answer (NegotiationRound.FIELD_RULES; the service refuses too)."""
+        locked = NegotiationRound.FIELD_RULES.locked(
+            self.round, self.partnership.party_of(self.request.user))
+        if "answered_on" in locked:
+            raise PermissionDenied(locked["answered_on"])
+        return super().get_form_kwargs()
+
+    def get_initial(self):
+        return {"answered_on": self.round.answered_on}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(round=self.round, **kwargs)
 
     def perform(self, form):
-        services.negotiation_round_answer(actor=self.request.user, round_=self.round,
-                                          **form.cleaned_data)
+        return services.negotiation_round_answer(actor=self.request.user, round_=self.round,
+                                                 **form.cleaned_data)
 
 
 class ContractDocumentUploadView(ContractMixin, ServiceFormView):

@@ -208,10 +208,10 @@ class ObjectiveForm(forms.ModelForm):
         widgets = {"review_date": DateInput(),
                    "measure_of_success": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, sponsor_people, cdmo_people, **kwargs):
+    def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sponsor_owner"].queryset = sponsor_people
-        self.fields["cdmo_owner"].queryset = cdmo_people
+        for name, people in owners.items():  # selectors.owner_choices
+            self.fields[name].queryset = people
 
 
 class ObjectiveReviewForm(forms.Form):
@@ -245,10 +245,10 @@ class MilestoneForm(forms.Form):
                                                   widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, sponsor_people, cdmo_people, deliverables, **kwargs):
+    def __init__(self, *args, owners, deliverables, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sponsor_owner"].queryset = sponsor_people
-        self.fields["cdmo_owner"].queryset = cdmo_people
+        for name, people in owners.items():  # selectors.owner_choices
+            self.fields[name].queryset = people
         self.fields["deliverables"].queryset = deliverables
 
 

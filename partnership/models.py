@@ -7,6 +7,7 @@ and tasks start from `Model.objects.visible_to(user)`; nothing else decides who 
 
 import datetime
 import zoneinfo
+from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -26,6 +27,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.rules import FieldRules, FixedOnce, OwnedBy
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -395,6 +397,23 @@ class Partnership(models.Model):
         role = role if role is not None else self.role_of(user)
         return role == "admin" or role in Membership.WRITING_ROLES
 
+    def seated_people(self, *, party: str | None = None,
+                      roles: Collection[str] | None = None) -> models.QuerySet:
+        """The only people a record of this partnership may name (an owner, an assignee, an
+        attendee, a contact, someone to thank): those with a seat HERE, of `party` ('sponsor'
+        or 'cdmo') and with one of `roles` in this seat, if given. Belonging to the right
+        organization is not enough: a colleague seated only in another partnership of the
+        same CDMO is someone this partnership's sponsor must never learn of (DESIGN §2), and
+        an organization admin sees the partnership without being part of its work until
+        given a seat. Unscoped: selectors.seated_people narrows it to what a user may see."""
+        seats = Membership.objects.filter(partnership=self)
+        if roles is not None:
+            seats = seats.filter(role__in=roles)
+        people = User.objects.filter(pk__in=seats.values("user_id"))
+        if party is not None:
+            people = people.filter(organization_id=self.organization_id_of(party))
+        return people
+
 
 def has_internal_flag(model) -> bool:
     """Whether rows of `model` carry their own `is_internal` flag (SharedRecord's)."""
@@ -717,6 +736,15 @@ class NegotiationRound(models.Model):
                                    null=True, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    #: Each party dates its own part of a round: the turnaround computed from the dates is
+    #: held against the party that answered (the early warnings of DESIGN §3).
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sent_on", "summary"), party=lambda round_: round_.sent_by,
+                because="the party that sent a draft dates and describes it"),
+        OwnedBy(("answered_on",), party=lambda round_: round_.answered_by,
+                because="the party that answered dates its own answer"),
+    )
+
     objects = SharedQuerySet.as_manager()
 
     class Meta:
@@ -797,6 +825,15 @@ class Deliverable(SharedRecord):
         Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
         # delivered → accepted, or back to in progress, only through a review
     })
+    #: Once work has started, the SOW a deliverable is owed under and the party that delivers
+    #: it (the other party reviews it) stay as agreed while the criteria were planned:
+    #: otherwise the party that delivers could make itself the reviewer and accept its own
+    #: work.
+    FIELD_RULES = FieldRules(
+        FixedOnce(("sow", "responsible_party"),
+                  statuses=(Status.IN_PROGRESS, Status.DELIVERED, Status.ACCEPTED),
+                  because="work has started, and it decides who delivers and who reviews"),
+    )
 
     sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",
                             verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})
@@ -942,11 +979,8 @@ class PointOfContact(models.Model):
     def clean(self) -> None:
         if not self.partnership_id:
             return
-        organization_id = (self.partnership.sponsor_id if self.party == "sponsor"
-                           else self.partnership.cdmo_id)
-        seated = set(Membership.objects.filter(
-            partnership_id=self.partnership_id, user__organization_id=organization_id,
-        ).values_list("user_id", flat=True))
+        seated = set(self.partnership.seated_people(party=self.party).filter(
+            pk__in=[self.primary_id, self.backup_id]).values_list("pk", flat=True))
         errors = {}
         if self.primary_id and self.primary_id not in seated:
             errors["primary"] = "Choose a member of this partnership from that party."
@@ -1070,6 +1104,13 @@ class Objective(SharedRecord):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
     search_document = search_document_field("title", "measure_of_success")
 
+    #: Whoever creates an objective proposes an owner on each side; from then on each
+    #: party names its own.
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sponsor_owner",), party="sponsor", because="each party names its own owner"),
+        OwnedBy(("cdmo_owner",), party="cdmo", because="each party names its own owner"),
+    )
+
     class Meta:
         ordering = ["review_date", "title"]
         indexes = [GinIndex(fields=["search_document"], name="objective_search")]
@@ -1176,6 +1217,12 @@ class Milestone(models.Model):
     deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="milestones",
                                           help_text="Deliverables this milestone depends on.")
     note = models.TextField(blank=True)
+
+    #: Each party names its own owner of a milestone.
+    FIELD_RULES = FieldRules(
+        OwnedBy(("sponsor_owner",), party="sponsor", because="each party names its own owner"),
+        OwnedBy(("cdmo_owner",), party="cdmo", because="each party names its own owner"),
+    )
 
     objects = SharedQuerySet.as_manager()
 

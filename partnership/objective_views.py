@@ -46,10 +46,8 @@ class ObjectiveFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        seated = selectors.member_list(user=self.request.user, partnership=self.partnership)
-        return {**super().get_form_kwargs(),
-                "sponsor_people": seated.filter(organization_id=self.partnership.sponsor_id),
-                "cdmo_people": seated.filter(organization_id=self.partnership.cdmo_id)}
+        return {**super().get_form_kwargs(), "owners": selectors.owner_choices(
+            user=self.request.user, partnership=self.partnership)}
 
     def get_success_url(self):
         messages.success(self.request, f"Objective “{self.object}” saved.")

@@ -58,28 +58,41 @@ def membership_list(*, user: User, partnership: Partnership) -> QuerySet[Members
     )
 
 
+def seated_people(*, partnership: Partnership, party: str | None = None,
+                  roles: Collection[str] | None = None,
+                  user: User | None = None) -> QuerySet[User]:
+    """The choices of every field that names people on a record of `partnership` (owners,
+    assignees, attendees, contacts, escalation levels, recipients): Partnership.seated_people
+    (a seat here, of `party`, with one of `roles` in THAT seat, if given), as `user` may see
+    them when given (forms and serializers); unscoped for services and jobs, which check a
+    choice or choose whom to tell (notify() checks each recipient again)."""
+    people = partnership.seated_people(party=party, roles=roles)
+    if user is not None:
+        people = people & User.objects.visible_to(user)
+    return people.select_related("organization")
+
+
 def member_list(*, user: User, partnership: Partnership,
                 roles: Collection[str] | None = None) -> QuerySet[User]:
-    """People with a seat in the partnership (with one of `roles`, if given: the role of
-    THAT seat), as far as `user` may see them: the choices of owner and attendee fields."""
-    seat = {"memberships__partnership": partnership}
-    if roles is not None:
-        seat["memberships__role__in"] = roles
-    return User.objects.visible_to(user).filter(**seat).select_related("organization")
+    """People with a seat in the partnership, as `user` may see them (seated_people)."""
+    return seated_people(partnership=partnership, roles=roles, user=user)
 
 
 def party_people(*, partnership: Partnership, party: str, roles=None,
                  user: User | None = None) -> QuerySet[User]:
-    """People of one party ('sponsor' or 'cdmo') with a seat in the partnership; with one of
-    `roles`, if given, in THAT seat (a lead elsewhere is not a lead here). As `user` may see
-    them when given (form choices); unscoped for services and jobs choosing whom to tell,
-    since notify() checks each recipient again."""
-    people = User.objects.visible_to(user) if user is not None else User.objects.all()
-    seats = Membership.objects.filter(partnership=partnership)
-    if roles:
-        seats = seats.filter(role__in=roles)
-    return people.filter(organization_id=partnership.organization_id_of(party),
-                         pk__in=seats.values("user_id"))
+    """People of one party ('sponsor' or 'cdmo') with a seat in the partnership
+    (seated_people): with one of `roles`, if given, in THAT seat (a lead elsewhere is not a
+    lead here)."""
+    return seated_people(partnership=partnership, party=party, roles=roles or None,
+                         user=user)
+
+
+def owner_choices(*, user: User, partnership: Partnership) -> dict[str, QuerySet[User]]:
+    """{field: people} of the two owner fields of objectives and milestones: seated here, on
+    that field's side, in a role that acts (what services._check_owners accepts)."""
+    return {f"{party}_owner": seated_people(partnership=partnership, party=party,
+                                            roles=Membership.WRITING_ROLES, user=user)
+            for party in ("sponsor", "cdmo")}
 
 
 def party_leads(*, partnership: Partnership, party: str) -> QuerySet[User]:

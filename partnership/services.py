@@ -225,6 +225,52 @@ def require_writer(actor: User, partnership: Partnership) -> None:
         raise PermissionDenied("Your role in this partnership is read-only.")
 
 
+def are_seated(partnership: Partnership, people, *, party: str | None = None,
+               roles=None) -> bool:
+    """Whether each of `people` (None left out) holds a seat in the partnership, of `party`
+    and with one of `roles` if given: Partnership.seated_people, checked by every service
+    that names people on a record, whatever door the names came through."""
+    ids = {person.pk for person in people if person is not None}
+    return not ids or partnership.seated_people(party=party, roles=roles).filter(
+        pk__in=ids).count() == len(ids)
+
+
+#: Owners act on what they own (review an objective, update a milestone), so they hold a
+#: seat in a role that writes, on their own side.
+OWNER_PARTIES = {"sponsor_owner": "sponsor", "cdmo_owner": "cdmo"}
+OWNER_ERRORS = {
+    "sponsor": "Choose someone of the sponsor with a seat in this partnership who can act "
+               "on it (a lead, member or QA lead).",
+    "cdmo": "Choose someone of the CDMO with a seat in this partnership who can act on it "
+            "(a lead, member or QA lead).",
+}
+
+
+def _check_owners(partnership: Partnership, fields: dict, current=None) -> None:
+    """The owners named anew in `fields` (of `current`, when it exists) hold their seats. An
+    owner who has left the partnership since keeps the record until someone is named
+    instead, so an unrelated edit is not refused for it."""
+    errors = {}
+    for name, party in OWNER_PARTIES.items():
+        person = fields.get(name)
+        if person is None or (current is not None and
+                              person.pk == getattr(current, f"{name}_id")):
+            continue
+        if not are_seated(partnership, [person], party=party, roles=Membership.WRITING_ROLES):
+            errors[name] = OWNER_ERRORS[party]
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_field_rules(record, *, actor: User, changes: dict) -> None:
+    """Refuse, field by field, the `changes` ({field: new value}) to `record` that its
+    model's FIELD_RULES (partnership.rules) do not let the actor's party make now. Every
+    service that changes such a record calls it on the row it read under its lock."""
+    rules = getattr(type(record), "FIELD_RULES", None)
+    if rules is not None:
+        rules.check(record, record.partnership.party_of(actor), changes)
+
+
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
                          partnership: Partnership, fields: dict):
     """Create a SharedRecord of the actor's party: validated, saved, authored."""
@@ -250,7 +296,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
-    with that copy would miss a change of `is_internal`. Use the record it returns."""
+    with that copy would miss a change of `is_internal`, or of a field the model's
+    FIELD_RULES keep from the actor's party. Use the record it returns."""
     require_writer(actor, record.partnership)
     model = type(record)
     record = model._default_manager.select_for_update(of=("self",)).select_related(
@@ -260,6 +307,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
         name: model._meta.get_field(name).attname for name in getattr(model, "INTERNAL_VIA", ())}}
     before = {name: getattr(record, attname) for name, attname in flags.items()}
     was_shared = is_shared(record) if any(name in fields for name in flags) else None
+    check_field_rules(record, actor=actor,
+                      changes={name: fields[name] for name in allowed if name in fields})
     for name in allowed:
         if name in fields:
             setattr(record, name, fields[name])
@@ -410,7 +459,9 @@ def contract_transition(*, actor: User, contract: Contract, status: str) -> Cont
 @transaction.atomic
 def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
                           answered_on=None) -> NegotiationRound:
-    """Record a draft sent by the actor's party; the previous round is answered by it."""
+    """Record a draft sent by the actor's party; the other party's last draft, if still
+    open, is answered by it on that day. Only the other party dates the answer to this new
+    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES)."""
     require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
     if contract.status != Contract.Status.NEGOTIATION:
@@ -418,26 +469,36 @@ def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: 
     party = contract.partnership.party_of(actor)
     last = contract.rounds.order_by("-number").first()
     if last and last.answered_on is None and last.sent_by != party:
-        last.answered_on = sent_on  # this draft is the answer to the other side's draft
+        # This draft is the answer to the other side's: the actor's party dates its own.
+        check_field_rules(last, actor=actor, changes={"answered_on": sent_on})
+        last.answered_on = sent_on
         last.full_clean()
         last.save(update_fields=["answered_on"])
     round_ = NegotiationRound(
         partnership=contract.partnership, contract=contract,
         number=(last.number + 1) if last else 1, sent_by=party, sent_on=sent_on,
-        answered_on=answered_on, summary=summary, created_by=actor,
+        summary=summary, created_by=actor,
     )
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
     round_.full_clean()
     round_.save()
     return round_
 
 
 @transaction.atomic
-def negotiation_round_answer(*, actor: User, round_: NegotiationRound, answered_on) -> None:
-    """The other party answered (by signing, say) without sending a new draft."""
+def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
+                             answered_on) -> NegotiationRound:
+    """The party that answered a draft (by signing it, say, without a new draft) dates its
+    answer, and it alone corrects that date: the other party's median turnaround would
+    otherwise be the party that wrote it down's to decide."""
     require_writer(actor, round_.partnership)
+    round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
+        pk=round_.pk)
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
     round_.answered_on = answered_on
     round_.full_clean()
     round_.save(update_fields=["answered_on"])
+    return round_
 
 
 @transaction.atomic
@@ -532,11 +593,6 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
     return review
 
 
-def _member_ids(partnership: Partnership) -> set[int]:
-    return set(Membership.objects.filter(partnership=partnership)
-               .values_list("user_id", flat=True))
-
-
 @transaction.atomic
 def contact_set(*, actor: User, partnership: Partnership, function: str, primary: User,
                 backup: User | None = None) -> PointOfContact:
@@ -569,7 +625,9 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
     """Create or replace one level of the path; its people must hold seats in the partnership."""
     require_writer(actor, partnership)
     people = list(people)
-    outsiders = [str(p) for p in people if p.pk not in _member_ids(partnership)]
+    seated = set(partnership.seated_people().filter(pk__in=[p.pk for p in people])
+                 .values_list("pk", flat=True))
+    outsiders = [str(p) for p in people if p.pk not in seated]
     if outsiders:
         raise ValidationError({"people": f"Not members of this partnership: "
                                          f"{', '.join(outsiders)}."})
@@ -634,13 +692,20 @@ OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner"
 
 @transaction.atomic
 def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
+    require_writer(actor, partnership)
+    _check_owners(partnership, fields)
     return shared_record_create(Objective, OBJECTIVE_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
 
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
-    return shared_record_update(objective, OBJECTIVE_FIELDS, actor=actor, fields=fields)
+    """Change an objective; each party changes its own owner only (Objective.FIELD_RULES,
+    checked by shared_record_update)."""
+    require_writer(actor, objective.partnership)
+    current = Objective.objects.select_for_update().get(pk=objective.pk)
+    _check_owners(current.partnership, fields, current)
+    return shared_record_update(current, OBJECTIVE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -675,29 +740,34 @@ def tech_transfer_create(*, actor: User, partnership: Partnership, program: Prog
     return transfer
 
 
+MILESTONE_FIELDS = ("sponsor_owner", "cdmo_owner", "planned_date", "actual_date", "note")
+
+
 @transaction.atomic
-def milestone_update(*, actor: User, milestone: Milestone, sponsor_owner=None, cdmo_owner=None,
-                     planned_date=None, actual_date=None, deliverables=(),
-                     note: str = "") -> Milestone:
+def milestone_update(*, actor: User, milestone: Milestone, deliverables=None,
+                     **fields) -> Milestone:
+    """Plan a milestone, name its owners (each party its own: Milestone.FIELD_RULES), link
+    the deliverables it depends on. A field left out (a PATCH, a form without it) stays as
+    it is; `deliverables` None keeps them."""
     partnership = milestone.partnership
     require_writer(actor, partnership)
-    errors = {}
-    if sponsor_owner and sponsor_owner.organization_id != partnership.sponsor_id:
-        errors["sponsor_owner"] = "Choose someone of the sponsor."
-    if cdmo_owner and cdmo_owner.organization_id != partnership.cdmo_id:
-        errors["cdmo_owner"] = "Choose someone of the CDMO."
-    deliverables = list(deliverables)
-    if any(d.partnership_id != partnership.pk for d in deliverables):
-        errors["deliverables"] = "Choose deliverables of this partnership."
-    if errors:
-        raise ValidationError(errors)
-    check_refers_to_shared(milestone, "deliverables", deliverables)
-    milestone.sponsor_owner, milestone.cdmo_owner = sponsor_owner, cdmo_owner
-    milestone.planned_date, milestone.actual_date, milestone.note = \
-        planned_date, actual_date, note
+    milestone = Milestone.objects.select_for_update().select_related("partnership").get(
+        pk=milestone.pk)
+    check_field_rules(milestone, actor=actor,
+                      changes={name: fields[name] for name in MILESTONE_FIELDS if name in fields})
+    _check_owners(partnership, fields, milestone)
+    if deliverables is not None:
+        deliverables = list(deliverables)
+        if any(d.partnership_id != partnership.pk for d in deliverables):
+            raise ValidationError({"deliverables": "Choose deliverables of this partnership."})
+        check_refers_to_shared(milestone, "deliverables", deliverables)
+    for name in MILESTONE_FIELDS:
+        if name in fields:
+            setattr(milestone, name, fields[name])
     milestone.full_clean()
     milestone.save()
-    milestone.deliverables.set(deliverables)
+    if deliverables is not None:
+        milestone.deliverables.set(deliverables)
     return milestone
 
 

@@ -69,17 +69,17 @@ class MilestoneEditView(TechTransferMixin, ServiceFormView):
 
     def get_form(self, form_class=None):
         m = self.milestone
-        seated = selectors.member_list(user=self.request.user, partnership=self.partnership)
         initial = {"planned_date": m.planned_date, "actual_date": m.actual_date,
                    "sponsor_owner": m.sponsor_owner, "cdmo_owner": m.cdmo_owner,
                    "deliverables": list(selectors.milestone_deliverables(
                        user=self.request.user, milestone=m)), "note": m.note}
-        return MilestoneForm(
+        form = MilestoneForm(
             self.request.POST or None, initial=initial,
-            sponsor_people=seated.filter(organization_id=self.partnership.sponsor_id),
-            cdmo_people=seated.filter(organization_id=self.partnership.cdmo_id),
+            owners=selectors.owner_choices(user=self.request.user, partnership=self.partnership),
             deliverables=selectors.deliverable_list(user=self.request.user,
                                                     partnership=self.partnership))
+        self.limit_to_field_rules(form, m)  # the other party's owner is shown, not offered
+        return form
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(milestone=self.milestone, **kwargs)

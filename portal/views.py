@@ -55,13 +55,38 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
     def get_form(self, form_class=None):
         """No 'internal' box on the other party's record: only the party that wrote a record
-        may hide it (partnership.services.shared_record_update refuses anyone else)."""
+        may hide it (partnership.services.shared_record_update refuses anyone else). Nor an
+        open field that the record's FIELD_RULES keep from the user's party."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)
         if "is_internal" in form.fields and instance is not None and instance.pk and \
                 instance.author_organization_id != self.request.user.organization_id:
             del form.fields["is_internal"]
+        if instance is not None and instance.pk:
+            self.limit_to_field_rules(form, instance)
         return form
+
+    def limit_to_field_rules(self, form, record) -> None:
+        """Show the fields of `form` that `record`'s FIELD_RULES do not let the user's party
+        change now as disabled, with the reason, and holding their current value only:
+        the service would refuse any other, and a disabled field keeps what it holds
+        whatever is posted. Views whose form is not bound to the record call it too."""
+        rules = getattr(type(record), "FIELD_RULES", None)
+        partnership = getattr(self, "partnership", None)
+        if rules is None or partnership is None:
+            return
+        for name, reason in rules.locked(record, partnership.party_of(self.request.user)).items():
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            field.disabled, field.help_text = True, reason
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None:
+                current = form.get_initial_for_field(field, name)
+                many = hasattr(current, "__iter__") and not isinstance(current, str)
+                values = list(current) if many else [current]
+                field.queryset = queryset.model._default_manager.filter(pk__in=[
+                    getattr(value, "pk", value) for value in values if value is not None])
 
     def perform(self, form):
         """Call the service; return the saved object (or None)."""

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -151,3 +152,81 @@ def test_contract_list_uses_a_bounded_number_of_queries(world, login,
         NegotiationRoundFactory(contract=ContractFactory(partnership=world.acme_contoso))
     with django_assert_max_num_queries(10):
         assert client.get(list_url).status_code == 200
+
+
+@pytest.fixture
+def answered(world, msa):
+    """Acme sent a draft on 1 March; Contoso answered with its own on 6 March."""
+    services.contract_transition(actor=world.alice, contract=msa, status="negotiation")
+    first = services.negotiation_round_add(actor=world.alice, contract=msa,
+                                           sent_on=datetime.date(2026, 3, 1),
+                                           summary="First draft")
+    services.negotiation_round_add(actor=world.bob, contract=msa,
+                                   sent_on=datetime.date(2026, 3, 6), summary="Our redline")
+    first.refresh_from_db()
+    assert first.answered_on == datetime.date(2026, 3, 6)  # dated by Contoso, its answerer
+    return first
+
+
+def test_a_party_cannot_rewrite_the_others_answer_date_through_the_api(world, answered):
+    """Acme pushing Contoso's answer to 20 April would make Contoso's median turnaround
+    an early warning against it."""
+    path = f"/api/v1/negotiation-rounds/{answered.pk}/"
+    sponsor, cdmo = APIClient(), APIClient()
+    sponsor.force_authenticate(world.alice)
+    cdmo.force_authenticate(world.bob)
+    response = sponsor.patch(path, {"answered_on": "2026-04-20"}, format="json")
+    assert response.status_code == 400
+    assert "Only the CDMO" in str(response.json()["answered_on"])
+    assert sponsor.patch(path, {"answered_on": None}, format="json").status_code == 400
+    answered.refresh_from_db()
+    assert answered.answered_on == datetime.date(2026, 3, 6)
+    corrected = cdmo.patch(path, {"answered_on": "2026-03-05"}, format="json")
+    assert corrected.status_code == 200 and corrected.json()["answered_on"] == "2026-03-05"
+    assert corrected.json()["turnaround_days"] == 4
+    assert cdmo.patch(path, {"summary": "Rewritten", "sent_on": "2026-02-01"},
+                      format="json").status_code == 200  # read-only once recorded
+    answered.refresh_from_db()
+    assert (answered.answered_on, answered.sent_on, answered.summary) == (
+        datetime.date(2026, 3, 5), datetime.date(2026, 3, 1), "First draft")
+
+
+def test_the_sender_cannot_date_the_answer_when_recording_a_draft(world, answered):
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    response = client.post("/api/v1/negotiation-rounds/", {
+        "contract": answered.contract_id, "sent_on": "2026-03-10", "summary": "Counter",
+        "answered_on": "2026-05-30"}, format="json")
+    assert response.status_code == 400 and "answered_on" in response.json()
+    assert answered.contract.rounds.count() == 2
+    with pytest.raises(ValidationError) as error:
+        services.negotiation_round_add(actor=world.alice, contract=answered.contract,
+                                       sent_on=datetime.date(2026, 3, 10), summary="Counter",
+                                       answered_on=datetime.date(2026, 5, 30))
+    assert "answered_on" in error.value.message_dict
+
+
+def test_only_the_answering_party_dates_its_answer_on_the_pages(world, login, answered):
+    answer = url("negotiationround_answer", answered.contract, answered.pk)
+    sponsor = login(world.alice)
+    assert sponsor.get(answer).status_code == 403
+    assert sponsor.post(answer, {"answered_on": "2026-04-20"}).status_code == 403
+    answered.refresh_from_db()
+    assert answered.answered_on == datetime.date(2026, 3, 6)
+    assert answer not in sponsor.get(answered.contract.get_absolute_url()).content.decode()
+    cdmo = login(world.bob)
+    assert answer in cdmo.get(answered.contract.get_absolute_url()).content.decode()
+    assert cdmo.get(answer).context["form"].initial["answered_on"] == datetime.date(2026, 3, 6)
+    assert cdmo.post(answer, {"answered_on": "2026-03-05"}).status_code == 302
+    answered.refresh_from_db()
+    assert answered.answered_on == datetime.date(2026, 3, 5)
+
+
+def test_operators_cannot_redate_rounds_in_the_admin(world, login, answered):
+    from partnership.models import User
+
+    staff = User.objects.create_user("ops@lockstep.test", "pw", is_staff=True,
+                                     is_superuser=True)
+    page = login(staff).get(f"/admin/partnership/contract/{answered.contract_id}/change/")
+    assert page.status_code == 200
+    assert 'name="rounds-0-answered_on"' not in page.content.decode()

@@ -124,3 +124,92 @@ def test_deliverable_list_uses_a_bounded_number_of_queries(world, login, deliver
     total = Deliverable.objects.filter(partnership=world.acme_contoso).count()
     assert page.status_code == 200 and f"{total} in all" in page.content.decode()
     assert total > 30
+
+
+def delivered_by_the_cdmo(world, deliverable):
+    criterion = services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable,
+                                                  text="CoA attached")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                    status="in_progress")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
+    return criterion
+
+
+def test_the_cdmo_cannot_make_itself_the_reviewer_through_the_api(world, deliverable):
+    """The CDMO makes the sponsor responsible, accepts its own delivery, then undoes it."""
+    criterion = delivered_by_the_cdmo(world, deliverable)
+    cdmo = APIClient()
+    cdmo.force_authenticate(world.bob)
+    path = f"/api/v1/deliverables/{deliverable.pk}/"
+    response = cdmo.patch(path, {"responsible_party": "sponsor"}, format="json")
+    assert response.status_code == 400
+    assert "fixed now" in str(response.json()["responsible_party"])
+    review = cdmo.post(path + "review/", {"results": [
+        {"criterion": criterion.pk, "met": True}]}, format="json")
+    assert review.status_code == 403
+    for field, value in (("responsible_party", "sponsor"), ("sow", ContractFactory(
+            partnership=world.acme_contoso, kind="sow", reference="SOW-10").pk)):
+        assert cdmo.put(path, {**cdmo.get(path).json(), field: value},
+                        format="json").status_code == 400
+    deliverable.refresh_from_db()
+    assert (deliverable.responsible_party, deliverable.status) == ("cdmo", "delivered")
+    assert deliverable.sow.reference == "SOW-9" and not deliverable.reviews.exists()
+    assert cdmo.patch(path, {"title": "Reference standard, lot 2"},
+                      format="json").status_code == 200  # the rest stays editable
+
+
+def test_the_cdmo_cannot_make_itself_the_reviewer_through_the_pages(world, login,
+                                                                      deliverable):
+    criterion = delivered_by_the_cdmo(world, deliverable)
+    client = login(world.bob)
+    edit = url("deliverable_edit", deliverable)
+    form = client.get(edit).context["form"]
+    for name in ("responsible_party", "sow"):
+        assert form.fields[name].disabled and "fixed now" in form.fields[name].help_text
+    client.post(edit, {"sow": deliverable.sow_id, "title": deliverable.title,
+                       "due_date": "2026-12-15", "responsible_party": "sponsor"})
+    deliverable.refresh_from_db()
+    assert deliverable.responsible_party == "cdmo"
+    response = client.post(url("deliverablereview_create", deliverable),
+                           {f"met_{criterion.pk}": "yes", "comment": ""})
+    assert response.status_code == 403
+    deliverable.refresh_from_db()
+    assert deliverable.status == "delivered" and not deliverable.reviews.exists()
+
+
+def test_who_delivers_is_fixed_once_work_starts_and_free_while_planned(world, deliverable):
+    deliverable = services.deliverable_update(actor=world.bob, deliverable=deliverable,
+                                              responsible_party="sponsor")
+    assert deliverable.responsible_party == "sponsor"  # criteria not agreed yet: a draft
+    services.deliverable_update(actor=world.alice, deliverable=deliverable,
+                                responsible_party="cdmo")
+    services.acceptance_criterion_add(actor=world.alice, deliverable=deliverable, text="CoA")
+    services.deliverable_transition(actor=world.bob, deliverable=deliverable,
+                                    status="in_progress")
+    for actor in (world.bob, world.alice, world.olga):
+        with pytest.raises(ValidationError) as error:
+            services.deliverable_update(actor=actor, deliverable=deliverable,
+                                        responsible_party="sponsor")
+        assert "responsible_party" in error.value.message_dict
+    services.deliverable_update(actor=world.bob, deliverable=deliverable,
+                                responsible_party="cdmo", title="Same party, new title")
+    deliverable.refresh_from_db()
+    assert (deliverable.responsible_party, deliverable.title) == ("cdmo",
+                                                                   "Same party, new title")
+
+
+def test_operators_read_deliverables_in_the_admin_but_cannot_change_them(world, login,
+                                                                          deliverable):
+    from partnership.models import User
+
+    staff = User.objects.create_user("ops@lockstep.test", "pw", is_staff=True,
+                                     is_superuser=True)
+    client = login(staff)
+    change = f"/admin/partnership/deliverable/{deliverable.pk}/change/"
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"responsible_party": "sponsor"}).status_code == 403
+    review = deliverable.reviews.model.objects.first()
+    assert client.post(f"/admin/partnership/deliverablereview/{review.pk}/change/",
+                       {"decision": "accepted"}).status_code == 403
+    deliverable.refresh_from_db()
+    assert deliverable.responsible_party == "cdmo"
