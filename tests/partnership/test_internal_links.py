@@ -86,12 +86,20 @@ def test_the_edit_page_shows_the_refusal_on_the_internal_box(world, login, trans
     assert Program.objects.get(pk=program.pk).is_internal
 
 
+def planned(deliverable: Deliverable) -> Deliverable:
+    """A deliverable whose work has not started: the only kind whose SOW may still change
+    (Deliverable.FIELD_RULES), so a move is refused for the internal rule alone."""
+    Deliverable.objects.filter(pk=deliverable.pk).update(status=Deliverable.Status.PLANNED)
+    deliverable.refresh_from_db()
+    return deliverable
+
+
 def test_a_record_moved_under_an_internal_parent_is_refused_while_shared_ones_link_it(
         world, transfer):
     """A deliverable's SOW is the parent it inherits its flag from: moving it under an
     internal SOW hides it as surely as ticking its own box."""
-    deliverable = Deliverable.objects.get(partnership=world.acme_contoso,
-                                          is_internal=False)
+    deliverable = planned(Deliverable.objects.get(partnership=world.acme_contoso,
+                                                  is_internal=False))
     milestone = Milestone.objects.get(tech_transfer=transfer)
     services.milestone_update(actor=world.alice, milestone=milestone,
                               deliverables=[deliverable])
@@ -195,7 +203,8 @@ def test_a_bad_link_to_an_internal_milestone_shows_the_other_party_nothing(world
 def test_only_the_party_that_wrote_a_record_moves_it_under_an_internal_parent(world, login):
     """Moving Acme's deliverable under Contoso's internal SOW would hide it from Acme, as
     surely as ticking its box, which only Acme may do."""
-    deliverable = Deliverable.objects.get(partnership=world.acme_contoso, is_internal=False)
+    deliverable = planned(Deliverable.objects.get(partnership=world.acme_contoso,
+                                                  is_internal=False))
     msa = Contract.objects.get(partnership=world.acme_contoso, kind="msa")
     contoso_sow = services.contract_create(
         actor=world.bob, partnership=world.acme_contoso, kind="sow", reference="SOW-CONTOSO",
