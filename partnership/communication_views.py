@@ -9,7 +9,7 @@ from partnership import selectors, services
 from partnership.forms import CommunicationPlanForm, ContactForm, EscalationLevelForm
 from partnership.models import CommunicationPlan, EscalationLevel
 from portal.tenancy import PartnershipMixin, visible
-from portal.views import ServiceFormView
+from portal.views import ServiceFormView, keep_current_choices
 
 
 class CommunicationView(PartnershipMixin, TemplateView):
@@ -78,8 +78,10 @@ class EscalationLevelSetView(CommunicationFormView):
             initial = {"level": existing.level, "name": existing.name,
                        "days_allowed": existing.days_allowed,
                        "people": list(existing.people.all())}
-        return EscalationLevelForm(self.request.POST or None, initial=initial,
+        form = EscalationLevelForm(self.request.POST or None, initial=initial,
                                    members=self.seated())
+        keep_current_choices(form)
+        return form
 
     def perform(self, form):
         return services.escalation_level_set(actor=self.request.user,

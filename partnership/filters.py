@@ -29,7 +29,8 @@ class MembershipFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     role = django_filters.ChoiceFilter(choices=Membership.Role.choices, empty_label="Any role")
     party = django_filters.ChoiceFilter(
-        choices=Organization.Kind.choices, method="by_party", empty_label="Both parties"
+        choices=Organization.Kind.choices, method="by_party", label="Party",
+        empty_label="Both parties"
     )
     ordering = django_filters.OrderingFilter(
         fields=(("user__last_name", "name"), ("role", "role"), ("user__organization__name",

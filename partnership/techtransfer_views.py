@@ -9,7 +9,7 @@ from partnership import selectors, services
 from partnership.forms import MilestoneForm, TechTransferForm
 from partnership.models import Milestone, TechTransfer
 from portal.tenancy import PartnershipMixin, visible
-from portal.views import ServiceFormView
+from portal.views import ServiceFormView, keep_current_choices
 
 
 class TechTransferMixin(PartnershipMixin):
@@ -79,6 +79,7 @@ class MilestoneEditView(TechTransferMixin, ServiceFormView):
             deliverables=selectors.deliverable_list(user=self.request.user,
                                                     partnership=self.partnership))
         self.limit_to_field_rules(form, m)  # the other party's owner is shown, not offered
+        keep_current_choices(form)
         return form
 
     def get_context_data(self, **kwargs):

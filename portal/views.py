@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -43,6 +44,34 @@ class FilteredListView(HtmxPartialMixin, ListView):
         return context
 
 
+NO_LONGER_ELIGIBLE = " (no longer eligible)"
+
+
+def keep_current_choices(form) -> None:
+    """A record's current choice stays among the choices, marked, even when it would no
+    longer be offered (an owner whose seat was removed or changed to a read-only role):
+    otherwise the select shows "---------", and saving the form unchanged would clear the
+    owner without a word or fail on a field the user never touched. The service decides
+    whether keeping it is allowed (an unchanged owner is); views whose form is not bound
+    to the record call it after setting their own choices."""
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        current = form.get_initial_for_field(field, name)
+        many = hasattr(current, "__iter__") and not isinstance(current, str)
+        pks = {getattr(value, "pk", value) for value in (current if many else [current])
+               if value not in (None, "")}
+        missing = pks - set(queryset.filter(pk__in=pks).values_list("pk", flat=True))
+        if not missing:
+            continue
+        field.queryset = queryset.model._default_manager.filter(
+            Q(pk__in=queryset.values("pk")) | Q(pk__in=missing))
+        label = field.label_from_instance
+        field.label_from_instance = lambda obj, label=label, missing=missing: (
+            label(obj) + (NO_LONGER_ELIGIBLE if obj.pk in missing else ""))
+
+
 class ServiceFormView(HtmxPartialMixin, FormView):
     """A form whose valid data goes to a service; the service's ValidationError becomes
     field errors, and nothing is saved (services run in one transaction).
@@ -64,6 +93,7 @@ class ServiceFormView(HtmxPartialMixin, FormView):
             del form.fields["is_internal"]
         if instance is not None and instance.pk:
             self.limit_to_field_rules(form, instance)
+        keep_current_choices(form)
         return form
 
     def limit_to_field_rules(self, form, record) -> None:

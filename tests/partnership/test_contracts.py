@@ -209,7 +209,9 @@ def test_the_sender_cannot_date_the_answer_when_recording_a_draft(world, answere
 def test_only_the_answering_party_dates_its_answer_on_the_pages(world, login, answered):
     answer = url("negotiationround_answer", answered.contract, answered.pk)
     sponsor = login(world.alice)
-    assert sponsor.get(answer).status_code == 403
+    refused = sponsor.get(answer)
+    assert refused.status_code == 403
+    assert "the party that answered dates its own answer" in refused.content.decode()  # why
     assert sponsor.post(answer, {"answered_on": "2026-04-20"}).status_code == 403
     answered.refresh_from_db()
     assert answered.answered_on == datetime.date(2026, 3, 6)

@@ -137,3 +137,24 @@ def test_each_party_names_its_own_milestone_owner(world, login, transfer):
     milestone.refresh_from_db()
     assert milestone.sponsor_owner == world.alice
     assert milestone.planned_date == D(2027, 2, 15)
+
+
+def test_an_owner_no_longer_eligible_is_shown_and_kept_by_an_unchanged_save(
+        world, login, transfer):
+    """Vera's seat is read-only (a viewer): no longer one who may own a milestone. Her name
+    stays selected, marked, on both parties' forms, and saving the form unchanged keeps her;
+    before, the select showed "---------" and the save cleared her without a word."""
+    milestone = transfer.milestones.get(kind="ppq")
+    Milestone.objects.filter(pk=milestone.pk).update(sponsor_owner=world.vera)
+    edit = reverse("partnership:milestone_edit",
+                   args=[world.acme_contoso.pk, transfer.pk, milestone.pk])
+    page = login(world.alice).get(edit).content.decode()
+    assert f'<option value="{world.vera.pk}" selected>Vera Acmeson (no longer eligible)' in page
+    other_party = login(world.bob).get(edit)
+    assert other_party.context["form"].fields["sponsor_owner"].disabled
+    assert f'<option value="{world.vera.pk}" selected>' in other_party.content.decode()
+    login(world.alice).post(edit, {"sponsor_owner": world.vera.pk, "planned_date": "2027-03-01"})
+    milestone.refresh_from_db()
+    assert (milestone.sponsor_owner, milestone.planned_date) == (world.vera, D(2027, 3, 1))
+    response = login(world.alice).post(edit, {"sponsor_owner": world.dave.pk})
+    assert "sponsor_owner" in response.context["form"].errors  # still only seated people
