@@ -38,7 +38,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
-from portal.serializers import ScopedRelatedField
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.tenancy import ScopedViewSet
 from portal.validation import validate_date_in_range
 
@@ -85,13 +85,13 @@ class SeatedPersonField(ScopedRelatedField):
         return [pk for pk in [getattr(instance, field.attname)] if pk is not None]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ScopedModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "kind"]
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ScopedModelSerializer):
     local_time = serializers.SerializerMethodField()
 
     class Meta:
@@ -103,7 +103,7 @@ class SiteSerializer(serializers.ModelSerializer):
         return site.local_now().isoformat(timespec="minutes")
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
+class PartnershipSerializer(ScopedModelSerializer):
     sponsor = OrganizationSerializer(read_only=True)
     cdmo = OrganizationSerializer(read_only=True)
 
@@ -126,7 +126,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
             cdmo_emergency_budget=validated_data.get("cdmo_emergency_budget"))
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
 
     class Meta:
@@ -134,7 +134,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "name", "first_name", "last_name", "job_title", "organization"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ScopedModelSerializer):
     user = PersonSerializer(read_only=True)
 
     class Meta:
@@ -142,7 +142,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "partnership", "user", "role", "created_at"]
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sites = ScopedRelatedField(Site, many=True, required=False)
 
@@ -170,7 +170,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_fields = ["kind"]
 
 
-class SiteStatusSerializer(serializers.ModelSerializer):
+class SiteStatusSerializer(ScopedModelSerializer):
     class Meta:
         model = Site
         fields = ["status", "status_date"]
@@ -243,7 +243,7 @@ routes = [
 ]
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     parent = ScopedRelatedField(Contract, required=False, allow_null=True)
     round_count = serializers.IntegerField(read_only=True)
@@ -269,7 +269,7 @@ class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Contract.Status.choices)
 
 
-class NegotiationRoundSerializer(serializers.ModelSerializer):
+class NegotiationRoundSerializer(ScopedModelSerializer):
     contract = ScopedRelatedField(Contract)
     turnaround_days = serializers.IntegerField(read_only=True)
 
@@ -299,7 +299,7 @@ class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
                                                  answered_on=validated_data["answered_on"])
 
 
-class ContractDocumentSerializer(serializers.ModelSerializer):
+class ContractDocumentSerializer(ScopedModelSerializer):
     contract = ScopedRelatedField(Contract)
     download = serializers.SerializerMethodField()
 
@@ -375,7 +375,7 @@ routes += [
 ]
 
 
-class AcceptanceCriterionSerializer(serializers.ModelSerializer):
+class AcceptanceCriterionSerializer(ScopedModelSerializer):
     deliverable = ScopedRelatedField(Deliverable)
 
     class Meta:
@@ -393,7 +393,7 @@ class DeliverableTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Deliverable.Status.choices)
 
 
-class DeliverableSerializer(serializers.ModelSerializer):
+class DeliverableSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
     criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
@@ -429,7 +429,7 @@ class ReviewInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DeliverableReviewSerializer(serializers.ModelSerializer):
+class DeliverableReviewSerializer(ScopedModelSerializer):
     results = serializers.SerializerMethodField()
 
     class Meta:
@@ -506,7 +506,7 @@ routes += [
 ]
 
 
-class PointOfContactSerializer(serializers.ModelSerializer):
+class PointOfContactSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     primary = SeatedPersonField()  # of the actor's party: contact_set checks it
     backup = SeatedPersonField(required=False, allow_null=True)
@@ -521,7 +521,7 @@ class PointOfContactSerializer(serializers.ModelSerializer):
         return services.contact_set(actor=self.context["request"].user, **validated_data)
 
 
-class CommunicationPlanSerializer(serializers.ModelSerializer):
+class CommunicationPlanSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
 
     class Meta:
@@ -535,7 +535,7 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
                                                   **validated_data)
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     people = SeatedPersonField(many=True)
 
@@ -584,13 +584,13 @@ routes += [
 ]
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+class PrioritySerializer(ScopedModelSerializer):
     class Meta:
         model = Priority
         fields = ["id", "partnership", "rank", "title"]
 
 
-class PriorityChangeSerializer(serializers.ModelSerializer):
+class PriorityChangeSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     after = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
 
@@ -628,7 +628,7 @@ routes += [
 ]
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES)
@@ -649,7 +649,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
                                          objective=instance, **validated_data)
 
 
-class ObjectiveReviewSerializer(serializers.ModelSerializer):
+class ObjectiveReviewSerializer(ScopedModelSerializer):
     objective = ScopedRelatedField(Objective)
     next_review_date = serializers.DateField(write_only=True,
                                              validators=[validate_date_in_range])
@@ -688,7 +688,7 @@ routes += [
 ]
 
 
-class TechTransferSerializer(serializers.ModelSerializer):
+class TechTransferSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     program = ScopedRelatedField(Program)
     site = ScopedRelatedField(Site)
@@ -705,7 +705,7 @@ class TechTransferSerializer(serializers.ModelSerializer):
                                              **validated_data)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ScopedModelSerializer):
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
                                       required=False, allow_null=True)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
