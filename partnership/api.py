@@ -174,6 +174,8 @@ class SiteStatusSerializer(ScopedModelSerializer):
     class Meta:
         model = Site
         fields = ["status", "status_date"]
+        # The model's default (active) would make it optional; a change of status names it.
+        extra_kwargs = {"status": {"required": True}}
 
 
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -529,6 +531,10 @@ class CommunicationPlanSerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "ground_rules", "meeting_cadence", "updated_at"]
         read_only_fields = ["updated_at"]
         validators = []
+        # POST writes the whole plan: a field left out would be wiped, so both are asked
+        # for (blank is a fair answer), as the page's form does.
+        extra_kwargs = {"ground_rules": {"required": True},
+                        "meeting_cadence": {"required": True}}
 
     def create(self, validated_data):
         return services.communication_plan_update(actor=self.context["request"].user,
@@ -543,6 +549,9 @@ class EscalationLevelSerializer(ScopedModelSerializer):
         model = EscalationLevel
         fields = ["id", "partnership", "level", "name", "days_allowed", "people"]
         validators = []
+        # POST sets or replaces a level: left out, a replaced level's days would silently
+        # go back to the model's default, so they are asked for.
+        extra_kwargs = {"days_allowed": {"required": True}}
 
     def create(self, validated_data):
         return services.escalation_level_set(actor=self.context["request"].user,
