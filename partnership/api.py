@@ -1,5 +1,7 @@
 """API resources of the partnership app (serializers and viewsets), all scoped (DESIGN §2)."""
 
+from collections.abc import Mapping
+
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
@@ -64,10 +66,10 @@ class SeatedPersonField(ScopedRelatedField):
         user = self.context["request"].user
         instance = getattr(self.root, "instance", None)
         partnership = getattr(instance, "partnership", None) or self.context.get("partnership")
-        if partnership is None:
-            pk = str(getattr(self.root, "initial_data", {}).get("partnership", ""))
-            partnership = Partnership.objects.visible_to(user).filter(pk=pk).first() \
-                if pk.isdigit() else None
+        if partnership is None and self._body_names_partnership():
+            partnership = self._body_partnership()
+            if partnership is None:  # not one the caller sees: its own field says so
+                return User.objects.none()
         if partnership is None:  # no body to read yet (the browsable API's empty form)
             return User.objects.visible_to(user).filter(
                 memberships__partnership__in=Partnership.objects.visible_to(user)).distinct()
@@ -76,6 +78,26 @@ class SeatedPersonField(ScopedRelatedField):
         if instance is not None:
             people = people | User.objects.filter(pk__in=self._named_by(instance))
         return people
+
+    def _partnership_field(self):
+        field = self.root.fields.get("partnership")
+        return field if isinstance(field, serializers.RelatedField) and not field.read_only \
+            else None
+
+    def _body_names_partnership(self) -> bool:
+        data = getattr(self.root, "initial_data", None)
+        return self._partnership_field() is not None and isinstance(data, Mapping) and \
+            "partnership" in data
+
+    def _body_partnership(self) -> Partnership | None:
+        """The body's partnership read by the record's own partnership field, so that any
+        spelling it takes (" 1", "+1") is the same partnership here and the seat filter
+        is never skipped; None if that field refuses it."""
+        try:
+            return self._partnership_field().to_internal_value(
+                self.root.initial_data["partnership"])
+        except serializers.ValidationError:
+            return None
 
     def _named_by(self, instance) -> list[int]:
         name = self.source if self.parent is self.root else self.parent.source
