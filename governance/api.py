@@ -33,12 +33,12 @@ from governance.models import (
 )
 from partnership.api import SeatedPersonField
 from partnership.models import Membership, Milestone, Partnership, Site, shared_lookups
-from portal.serializers import ScopedRelatedField
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.tenancy import ScopedViewSet, visible
 from portal.validation import validate_date_in_range
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
     owning_party = serializers.CharField(read_only=True)
@@ -64,7 +64,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
                                            **validated_data)
 
 
-class ActionItemEscalationSerializer(serializers.ModelSerializer):
+class ActionItemEscalationSerializer(ScopedModelSerializer):
     """One step up the escalation path (written only by the escalation job)."""
 
     class Meta:
@@ -122,7 +122,7 @@ routes = [("action-items", ActionItemViewSet, "actionitem")]
 
 # --- Meetings and decisions (issue 4 items 1–3) -------------------------------------------
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedModelSerializer):
     """A meeting; POST with a recurrence creates the whole series and returns the first."""
 
     partnership = ScopedRelatedField(Partnership)
@@ -148,7 +148,7 @@ class MeetingSerializer(serializers.ModelSerializer):
                                        **validated_data)
 
 
-class MinutesActionSerializer(serializers.ModelSerializer):
+class MinutesActionSerializer(ScopedModelSerializer):
     """One action decided in the meeting (the meeting becomes its source)."""
 
     owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
@@ -212,7 +212,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self.get_serializer(meeting).data)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     decided_by = SeatedPersonField(many=True)
     meeting = ScopedRelatedField(Meeting, required=False, allow_null=True)
@@ -250,7 +250,7 @@ routes += [("meetings", MeetingViewSet, "meeting"), ("decisions", DecisionViewSe
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(ScopedModelSerializer):
     """A request. `relayed_from` and `relays` name only the linked requests the caller may
     see (governance.selectors.request_list / request_links): a CDMO gets null and []."""
 
@@ -321,7 +321,7 @@ class RequestSerializer(serializers.ModelSerializer):
                                        **validated_data)
 
 
-class RequestEscalationSerializer(serializers.ModelSerializer):
+class RequestEscalationSerializer(ScopedModelSerializer):
     """One step up the escalation path (written only by the escalation job)."""
 
     class Meta:
@@ -482,7 +482,7 @@ routes += [("requests", RequestViewSet, "request")]
 
 # --- Risks, notices, recognition and the feedback survey ----------------------------------
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     owner = SeatedPersonField()
     milestones = ScopedRelatedField(Milestone, many=True, required=False)
@@ -545,7 +545,7 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(self.get_serializer(risk).data)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ScopedModelSerializer):
     """No `is_internal`: notices are always shared with the other party."""
 
     partnership = ScopedRelatedField(Partnership)
@@ -587,7 +587,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(self.get_serializer(notice).data)
 
 
-class RecognitionSerializer(serializers.ModelSerializer):
+class RecognitionSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     recipients = SeatedPersonField(many=True, required=False)  # of the other party
 
@@ -614,7 +614,7 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return super().get_queryset().prefetch_related("recipients")
 
 
-class SurveyResponseSerializer(serializers.ModelSerializer):
+class SurveyResponseSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
 
     class Meta:

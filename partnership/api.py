@@ -1,5 +1,7 @@
 """API resources of the partnership app (serializers and viewsets), all scoped (DESIGN §2)."""
 
+from collections.abc import Mapping
+
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
@@ -38,7 +40,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
-from portal.serializers import ScopedRelatedField
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.tenancy import ScopedViewSet
 from portal.validation import validate_date_in_range
 
@@ -64,10 +66,10 @@ class SeatedPersonField(ScopedRelatedField):
         user = self.context["request"].user
         instance = getattr(self.root, "instance", None)
         partnership = getattr(instance, "partnership", None) or self.context.get("partnership")
-        if partnership is None:
-            pk = str(getattr(self.root, "initial_data", {}).get("partnership", ""))
-            partnership = Partnership.objects.visible_to(user).filter(pk=pk).first() \
-                if pk.isdigit() else None
+        if partnership is None and self._body_names_partnership():
+            partnership = self._body_partnership()
+            if partnership is None:  # not one the caller sees: its own field says so
+                return User.objects.none()
         if partnership is None:  # no body to read yet (the browsable API's empty form)
             return User.objects.visible_to(user).filter(
                 memberships__partnership__in=Partnership.objects.visible_to(user)).distinct()
@@ -77,6 +79,26 @@ class SeatedPersonField(ScopedRelatedField):
             people = people | User.objects.filter(pk__in=self._named_by(instance))
         return people
 
+    def _partnership_field(self):
+        field = self.root.fields.get("partnership")
+        return field if isinstance(field, serializers.RelatedField) and not field.read_only \
+            else None
+
+    def _body_names_partnership(self) -> bool:
+        data = getattr(self.root, "initial_data", None)
+        return self._partnership_field() is not None and isinstance(data, Mapping) and \
+            "partnership" in data
+
+    def _body_partnership(self) -> Partnership | None:
+        """The body's partnership read by the record's own partnership field, so that any
+        spelling it takes (" 1", "+1") is the same partnership here and the seat filter
+        is never skipped; None if that field refuses it."""
+        try:
+            return self._partnership_field().to_internal_value(
+                self.root.initial_data["partnership"])
+        except serializers.ValidationError:
+            return None
+
     def _named_by(self, instance) -> list[int]:
         name = self.source if self.parent is self.root else self.parent.source
         field = instance._meta.get_field(name)
@@ -85,13 +107,13 @@ class SeatedPersonField(ScopedRelatedField):
         return [pk for pk in [getattr(instance, field.attname)] if pk is not None]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ScopedModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "kind"]
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ScopedModelSerializer):
     local_time = serializers.SerializerMethodField()
 
     class Meta:
@@ -103,7 +125,7 @@ class SiteSerializer(serializers.ModelSerializer):
         return site.local_now().isoformat(timespec="minutes")
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
+class PartnershipSerializer(ScopedModelSerializer):
     sponsor = OrganizationSerializer(read_only=True)
     cdmo = OrganizationSerializer(read_only=True)
 
@@ -126,7 +148,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
             cdmo_emergency_budget=validated_data.get("cdmo_emergency_budget"))
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
 
     class Meta:
@@ -134,7 +156,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "name", "first_name", "last_name", "job_title", "organization"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ScopedModelSerializer):
     user = PersonSerializer(read_only=True)
 
     class Meta:
@@ -142,7 +164,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "partnership", "user", "role", "created_at"]
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sites = ScopedRelatedField(Site, many=True, required=False)
 
@@ -170,10 +192,12 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_fields = ["kind"]
 
 
-class SiteStatusSerializer(serializers.ModelSerializer):
+class SiteStatusSerializer(ScopedModelSerializer):
     class Meta:
         model = Site
         fields = ["status", "status_date"]
+        # The model's default (active) would make it optional; a change of status names it.
+        extra_kwargs = {"status": {"required": True}}
 
 
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -243,7 +267,7 @@ routes = [
 ]
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     parent = ScopedRelatedField(Contract, required=False, allow_null=True)
     round_count = serializers.IntegerField(read_only=True)
@@ -269,7 +293,7 @@ class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Contract.Status.choices)
 
 
-class NegotiationRoundSerializer(serializers.ModelSerializer):
+class NegotiationRoundSerializer(ScopedModelSerializer):
     contract = ScopedRelatedField(Contract)
     turnaround_days = serializers.IntegerField(read_only=True)
 
@@ -299,7 +323,7 @@ class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
                                                  answered_on=validated_data["answered_on"])
 
 
-class ContractDocumentSerializer(serializers.ModelSerializer):
+class ContractDocumentSerializer(ScopedModelSerializer):
     contract = ScopedRelatedField(Contract)
     download = serializers.SerializerMethodField()
 
@@ -375,7 +399,7 @@ routes += [
 ]
 
 
-class AcceptanceCriterionSerializer(serializers.ModelSerializer):
+class AcceptanceCriterionSerializer(ScopedModelSerializer):
     deliverable = ScopedRelatedField(Deliverable)
 
     class Meta:
@@ -393,7 +417,7 @@ class DeliverableTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Deliverable.Status.choices)
 
 
-class DeliverableSerializer(serializers.ModelSerializer):
+class DeliverableSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
     criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
@@ -429,7 +453,7 @@ class ReviewInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DeliverableReviewSerializer(serializers.ModelSerializer):
+class DeliverableReviewSerializer(ScopedModelSerializer):
     results = serializers.SerializerMethodField()
 
     class Meta:
@@ -506,7 +530,7 @@ routes += [
 ]
 
 
-class PointOfContactSerializer(serializers.ModelSerializer):
+class PointOfContactSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     primary = SeatedPersonField()  # of the actor's party: contact_set checks it
     backup = SeatedPersonField(required=False, allow_null=True)
@@ -521,7 +545,7 @@ class PointOfContactSerializer(serializers.ModelSerializer):
         return services.contact_set(actor=self.context["request"].user, **validated_data)
 
 
-class CommunicationPlanSerializer(serializers.ModelSerializer):
+class CommunicationPlanSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
 
     class Meta:
@@ -529,13 +553,17 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
         fields = ["id", "partnership", "ground_rules", "meeting_cadence", "updated_at"]
         read_only_fields = ["updated_at"]
         validators = []
+        # POST writes the whole plan: a field left out would be wiped, so both are asked
+        # for (blank is a fair answer), as the page's form does.
+        extra_kwargs = {"ground_rules": {"required": True},
+                        "meeting_cadence": {"required": True}}
 
     def create(self, validated_data):
         return services.communication_plan_update(actor=self.context["request"].user,
                                                   **validated_data)
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     people = SeatedPersonField(many=True)
 
@@ -543,6 +571,9 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
         model = EscalationLevel
         fields = ["id", "partnership", "level", "name", "days_allowed", "people"]
         validators = []
+        # POST sets or replaces a level: left out, a replaced level's days would silently
+        # go back to the model's default, so they are asked for.
+        extra_kwargs = {"days_allowed": {"required": True}}
 
     def create(self, validated_data):
         return services.escalation_level_set(actor=self.context["request"].user,
@@ -584,13 +615,13 @@ routes += [
 ]
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+class PrioritySerializer(ScopedModelSerializer):
     class Meta:
         model = Priority
         fields = ["id", "partnership", "rank", "title"]
 
 
-class PriorityChangeSerializer(serializers.ModelSerializer):
+class PriorityChangeSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     after = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
 
@@ -628,7 +659,7 @@ routes += [
 ]
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES)
@@ -649,7 +680,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
                                          objective=instance, **validated_data)
 
 
-class ObjectiveReviewSerializer(serializers.ModelSerializer):
+class ObjectiveReviewSerializer(ScopedModelSerializer):
     objective = ScopedRelatedField(Objective)
     next_review_date = serializers.DateField(write_only=True,
                                              validators=[validate_date_in_range])
@@ -688,7 +719,7 @@ routes += [
 ]
 
 
-class TechTransferSerializer(serializers.ModelSerializer):
+class TechTransferSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     program = ScopedRelatedField(Program)
     site = ScopedRelatedField(Site)
@@ -705,7 +736,7 @@ class TechTransferSerializer(serializers.ModelSerializer):
                                              **validated_data)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ScopedModelSerializer):
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
                                       required=False, allow_null=True)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,

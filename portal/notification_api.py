@@ -15,10 +15,11 @@ from portal.notifications import (
     notification_mark_read,
     notification_preferences_update,
 )
+from portal.serializers import ScopedModelSerializer
 from portal.tenancy import ScopedViewSet
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ScopedModelSerializer):
     partnership_name = serializers.CharField(source="partnership", read_only=True)
     actor_name = serializers.CharField(source="actor", read_only=True, default=None)
 
@@ -66,7 +67,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         return Response({"marked_read": notification_mark_all_read(actor=request.user)})
 
 
-class NotificationPreferenceSerializer(serializers.ModelSerializer):
+class NotificationPreferenceSerializer(ScopedModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     delivery = serializers.ChoiceField(choices=Delivery.choices)
 

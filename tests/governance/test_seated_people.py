@@ -50,10 +50,18 @@ def bodies(world, person):
     ]
 
 
+# The partnership as a body may spell it: its own field takes each of these as that
+# partnership, so the field naming people must read it as that partnership too.
+SPELLINGS = [lambda pk: pk, lambda pk: str(pk), lambda pk: f" {pk}", lambda pk: f"{pk}\n",
+             lambda pk: f"+{pk}"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=["int", "str", "space", "newline", "plus"])
 @pytest.mark.parametrize("who", ["carol", "olga"])
-def test_the_api_refuses_people_without_a_seat_here(world, who):
+def test_the_api_refuses_people_without_a_seat_here(world, who, spelling):
     client = api(world.olga)
     for route, body, field, model in bodies(world, getattr(world, who)):
+        body = {**body, "partnership": spelling(body["partnership"])}
         before = model.objects.count()
         response = client.post(f"/api/v1/{route}/", body, format="json")
         assert response.status_code == 400, (route, response.json())
@@ -77,6 +85,12 @@ def test_the_api_lists_only_seated_people(world, rf):
         fields = serializer(data={"partnership": world.acme_contoso.pk}, context=context).fields
         relation = getattr(fields[field], "child_relation", fields[field])
         assert set(relation.get_queryset()) == expected, (serializer.__name__, field)
+        # A partnership the body names but the caller may not see (or cannot be read)
+        # offers nobody; the partnership field says what is wrong with it.
+        for foreign in (world.globex_contoso.pk + 10**6, "x", [world.acme_contoso.pk]):
+            fields = serializer(data={"partnership": foreign}, context=context).fields
+            relation = getattr(fields[field], "child_relation", fields[field])
+            assert not relation.get_queryset().exists(), (serializer.__name__, foreign)
 
 
 def test_who_answers_a_request_acts_so_viewers_are_not_offered(world, login):

@@ -14,10 +14,15 @@ from django.apps import apps
 from django.db import models
 from django.urls import resolve, reverse
 from django_filters.filters import OrderingFilter, QuerySetRequestMixin
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from partnership.models import Contract
 from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
+from portal.serializers import ScopedModelSerializer
 from portal.tenancy import visible
 from portal.views import FilteredListView
 from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS, seat_partnerships
@@ -133,6 +138,24 @@ def test_browsable_api_shows_nothing_foreign(world, observer, prefix, viewset):
         page = html(client, url)
         assert page.status_code == 200, url
         assert_nothing_foreign(page.content.decode(), forbidden, f"{url} (HTML)")
+    for url in action_urls(prefix, viewset, [row["id"] for row in rows[:1]]):
+        page = html(client, url)
+        # A POST-only step answers a GET with 405, a missing id with 404 (or 405 first):
+        # either way the page still prints the step's form with its choices.
+        assert page.status_code < 500, url
+        assert_nothing_foreign(page.content.decode(), forbidden, f"{url} (HTML)")
+
+
+def action_urls(prefix, viewset, own_ids) -> list[str]:
+    """Every extra action's URL: the list-level ones, and the detail ones with each own id
+    and a missing one (whose 404 or 405 page the renderer builds too)."""
+    urls = []
+    for extra in viewset.get_extra_actions():
+        if not extra.detail:
+            urls.append(f"/api/v1/{prefix}/{extra.url_path}/")
+            continue
+        urls += [f"/api/v1/{prefix}/{pk}/{extra.url_path}/" for pk in [*own_ids, MISSING_ID]]
+    return urls
 
 
 @pytest.mark.parametrize("observer", OBSERVERS)
@@ -152,6 +175,86 @@ def test_filters_answer_a_foreign_id_like_a_missing_one(world, observer, prefix,
             page = html(client, f"/api/v1/{prefix}/?{name}={pk}")
             assert_nothing_foreign(page.content.decode(), forbidden,
                                    f"/api/v1/{prefix}/?{name}={pk} (HTML)")
+
+
+def route_serializers(user) -> dict[str, serializers.BaseSerializer]:
+    """Every serializer the router's routes use, bound to a request of `user`: each
+    action's own (get_serializer_class, as the browsable API's forms use it) and those a
+    step declares for its body and answer (extend_schema), found as the schema finds them."""
+    basenames = {basename for _prefix, _viewset, basename in router.registry}
+    request = Request(APIRequestFactory().get("/api/v1/"))
+    request.user = user
+    generator = SchemaGenerator()
+    found = {}
+    for path, _regex, method, callback in generator.endpoint_inspector_cls().get_api_endpoints():
+        view = generator.create_view(callback, method)
+        if getattr(view, "basename", None) not in basenames:
+            continue  # the API root and the schema's own views take no body
+        view.request, view.schema.method = request, method
+        context = {"request": request, "view": view, "format": None}
+        candidates = [view.get_serializer_class(), view.schema.get_request_serializer(),
+                      view.schema.get_response_serializers()]
+        for candidate in candidates:
+            for serializer in candidate.values() if isinstance(candidate, dict) else [candidate]:
+                if isinstance(serializer, serializers.BaseSerializer):
+                    serializer = type(serializer)
+                if isinstance(serializer, type) and \
+                        issubclass(serializer, serializers.BaseSerializer):
+                    found[f"{method} {path} {serializer.__name__}"] = serializer(context=context)
+    return found
+
+
+def writable_relations(serializer, path=""):
+    """(where, field) for each related field a body may set, nested rows included (a
+    ManyRelatedField's child is the field whose queryset decides)."""
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        where = f"{path}{name}"
+        if isinstance(field, serializers.ManyRelatedField):
+            yield where, field.child_relation
+        elif isinstance(field, serializers.RelatedField):
+            yield where, field
+        elif isinstance(field, serializers.ListSerializer):
+            yield from writable_relations(field.child, f"{where}[].")
+        elif isinstance(field, serializers.BaseSerializer):
+            yield from writable_relations(field, f"{where}.")
+
+
+@pytest.mark.parametrize("observer", OBSERVERS)
+def test_every_writable_relation_offers_only_what_the_caller_sees(world, observer):
+    """An id a body may carry is looked up in, and the browsable API lists as choices, the
+    field's queryset: for every serializer of every route, none may hold a record the
+    caller cannot see (ModelSerializer's own PrimaryKeyRelatedField takes every row)."""
+    user = getattr(world, observer)
+    found = route_serializers(user)
+    names = {type(serializer).__name__ for serializer in found.values()}
+    assert {"SiteSerializer", "SiteStatusSerializer", "MinutesSerializer",
+            "RequestRelaySerializer", "NegotiationRoundAnswerSerializer"} <= names
+    failures, checked = [], 0
+    for label, serializer in found.items():
+        for where, field in writable_relations(serializer):
+            queryset = field.get_queryset()
+            mine = visible(queryset.model, user)
+            foreign = list(queryset.exclude(pk__in=mine.values("pk"))[:3])
+            if foreign:
+                failures.append(f"{label}.{where} offers {foreign}")
+            checked += 1
+    assert checked > 40
+    assert not failures, f"as {user}:\n" + "\n".join(sorted(set(failures)))
+
+
+def test_every_model_serializer_builds_scoped_relations():
+    """A relation a model serializer builds on its own must be scoped: the project's
+    model serializers all derive from the one base that sees to it."""
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+    ours = [cls for cls in subclasses(serializers.ModelSerializer)
+            if cls.__module__.split(".")[0] in DOMAIN_APPS]
+    assert len(ours) > 20
+    assert [cls for cls in ours if not issubclass(cls, ScopedModelSerializer)] == []
 
 
 def test_record_filters_still_filter(world):
