@@ -536,7 +536,7 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
         raise ValidationError("The acceptance criteria were agreed when work started; "
                               "they cannot change now.")
     criterion = AcceptanceCriterion(partnership=deliverable.partnership,
-                                    deliverable=deliverable, text=text)
+                                    deliverable=deliverable, text=text, created_by=actor)
     criterion.full_clean()
     criterion.save()
     return criterion
