@@ -725,6 +725,7 @@ class RequestStep(models.Model):
     words that came with it. The timeline of the request detail page."""
 
     INTERNAL_VIA = ("request",)
+    MADE_BY = ("actor__organization",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
@@ -769,6 +770,7 @@ class Escalation(models.Model):
     objects = SharedQuerySet.as_manager()
 
     is_escalation = True  # tells a timeline's escalation steps from the request's own steps
+    MADE_BY = ()  # the escalation job takes each step, on behalf of neither party
 
     class Meta:
         abstract = True

@@ -448,6 +448,25 @@ def is_shared(record) -> bool:
     return all(is_shared(parent) for parent in parents if parent is not None)
 
 
+def made_by(model, partnership: "Partnership", organization_id: int) -> Q | None:
+    """Filter of the rows of `model` (of `partnership`) that people of `organization_id`
+    wrote or own, read from the model's MADE_BY: lookups that end at an organization (the
+    author's, an uploader's, an owner's) or at a party field ('sponsor' / 'cdmo', who sent
+    a negotiation round). None when MADE_BY names nobody: the rows are made with their
+    parent (by whoever made it) or by the jobs."""
+    party = "sponsor" if organization_id == partnership.sponsor_id else "cdmo"
+    condition = None
+    for lookup in getattr(model, "MADE_BY", ()):
+        field, target = None, model
+        for name in lookup.split("__"):
+            field = target._meta.get_field(name)
+            target = field.related_model
+        value = organization_id if target is Organization else party
+        condition = Q(**{lookup: value}) if condition is None else \
+            condition | Q(**{lookup: value})
+    return condition
+
+
 def check_refers_to_shared(record, name: str, targets) -> None:
     """A record both parties see may refer (field `name`) only to records both parties see:
     through it the other party would read the title of an internal one. Refused with a field
@@ -540,6 +559,10 @@ class SharedRecord(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SharedQuerySet.as_manager()
+
+    #: Who wrote a row (made_by): the party that may hide it, and that no one else may
+    #: hide from, by hiding a parent it sits beneath.
+    MADE_BY = ("author_organization",)
 
     class Meta:
         abstract = True
@@ -722,6 +745,7 @@ class NegotiationRound(models.Model):
     """One exchange of a contract draft: who sent it, when, and when the other side answered."""
 
     INTERNAL_VIA = ("contract",)
+    MADE_BY = ("sent_by",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rounds")
@@ -777,6 +801,7 @@ class ContractDocument(models.Model):
     """A file attached to a contract: stored outside the web root, served by a scoped view."""
 
     INTERNAL_VIA = ("contract",)
+    MADE_BY = ("uploaded_by__organization",)
 
     ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx")
     MAX_BYTES = 20 * 1024 * 1024
@@ -883,6 +908,7 @@ class Deliverable(SharedRecord):
 
 class AcceptanceCriterion(models.Model):
     INTERNAL_VIA = ("deliverable",)
+    MADE_BY = ("created_by__organization",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE,
@@ -890,12 +916,15 @@ class AcceptanceCriterion(models.Model):
     text = models.CharField("criterion", max_length=300,
                             help_text="What the receiving party will check, e.g. "
                                       "“purity ≥ 98 % by HPLC, usable for the tox study”.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SharedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
+        verbose_name_plural = "acceptance criteria"
 
     def __str__(self) -> str:
         return self.text
@@ -905,6 +934,7 @@ class DeliverableReview(models.Model):
     """The receiving party's decision on a delivery, criterion by criterion."""
 
     INTERNAL_VIA = ("deliverable",)
+    MADE_BY = ("reviewed_by__organization",)
 
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
@@ -1138,6 +1168,7 @@ class ObjectiveReview(models.Model):
     """One review of an objective (in a quarterly business review, say): the history."""
 
     INTERNAL_VIA = ("objective",)
+    MADE_BY = ("reviewed_by__organization",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="reviews")
@@ -1192,6 +1223,9 @@ class TechTransfer(SharedRecord):
 class Milestone(models.Model):
     # As internal as its tech transfer, and so as the transfer's program (internal_paths).
     INTERNAL_VIA = ("tech_transfer",)
+    #: Made with its transfer; each party's owner makes it that party's too (its plan,
+    #: its dates and notes are theirs to keep up).
+    MADE_BY = ("sponsor_owner__organization", "cdmo_owner__organization")
 
     class Kind(models.TextChoices):
         TRANSFER_PACKAGE = "transfer_package", "Transfer package"

@@ -1,10 +1,13 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -39,6 +42,7 @@ from partnership.models import (
     has_internal_flag,
     internal_paths,
     is_shared,
+    made_by,
     normalize_domain,
 )
 from partnership.selectors import party_leads, party_people
@@ -288,9 +292,10 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
                          links: Callable[[Any], None] | None = None):
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
     the other party. Whatever changes how internal it is (its own flag, or a parent it
-    inherits the flag from through INTERNAL_VIA) is refused while a record one party sees
-    would then link to one that party does not (links_past_internal): hiding takes back
-    what its notifications told the other party. `links(record)`, if given, sets the
+    inherits the flag from through INTERNAL_VIA) keeps to the internal rule as the records
+    then stand (_keep_to_internal_rule): it neither hides the other party's records from
+    that party, nor leaves a record one party sees linked to one it does not. Hiding takes
+    back what its notifications told the other party. `links(record)`, if given, sets the
     record's many-to-many links once it is saved, so that they are checked as they will
     stand (a risk made shared while it drops its internal milestones).
 
@@ -321,64 +326,212 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
     with transaction.atomic():  # a refusal below takes the save back with it
+        others = _others_work_beneath(record, actor) if changed else {}
         record.save()
         if links is not None:
             links(record)
         if changed:
-            _refuse_links_past_internal(record, changed[0])
+            _keep_to_internal_rule(record, changed[0], actor=actor, others_work=others)
     if record.is_internal and not before["is_internal"]:
         notifications_withdraw(record=record)
     return record
 
 
-def _refuse_links_past_internal(record, field: str) -> None:
-    """The error, on `field` (the flag, or the parent it inherits one from) whose change
-    made `record` more or less internal, when records are now linked past the internal
-    rule: it names the kinds of record whose links stand in the way."""
+def _other_organization_id(partnership: Partnership, actor: User) -> int:
+    return partnership.organization_id_of(Partnership.other_party(partnership.party_of(actor)))
+
+
+def _others_work_beneath(record, actor: User) -> dict:
+    """{model: ids} of the records beneath `record` (inheriting its flag through
+    INTERNAL_VIA, at every depth) that the other party wrote or owns (models.made_by) and
+    sees, as the database stands: what hiding `record` would take from their authors."""
+    partnership = record.partnership
+    other = _other_organization_id(partnership, actor)
     model = type(record)
-    pointing, pointed = links_past_internal(
-        model, model._default_manager.filter(pk=record.pk),
-        [record.partnership.sponsor_id, record.partnership.cdmo_id])
-    reasons = [f"{' and '.join(pointing)} that the other party sees refer to it"] \
-        if pointing else []
-    reasons += [f"its {kind} link internal {target}" if kind else f"it links internal {target}"
-                for kind, target in pointed]
-    if not reasons:
-        return
-    change = "moved there" if field != "is_internal" else \
-        "made internal" if record.is_internal else "shared"
-    raise ValidationError({field: f"It cannot be {change} while {' and '.join(reasons)}."})
+    found: dict = {}
+    for kind, records in islice(_beneath(model, model._default_manager.filter(pk=record.pk)),
+                                1, None):
+        condition = made_by(kind, partnership, other)
+        if condition is not None:
+            found.setdefault(kind, set()).update(
+                records.filter(condition).filter(pk__in=_seen(kind, other).values("pk"))
+                .values_list("pk", flat=True))
+    return found
 
 
-def links_past_internal(model, rows, organization_ids) -> tuple[list[str], list[tuple]]:
-    """Links through which one of `organization_ids` would read a record it may not see,
-    among those touching `rows` (a queryset of `model`) and every record beneath them that
-    inherits their flag through INTERNAL_VIA, as the database stands now: a record the
-    organization sees (SharedQuerySet.seen_by) with a foreign key or a many-to-many link to
-    one it does not.
+def _keep_to_internal_rule(record, field: str, *, actor: User, others_work: dict) -> None:
+    """Once `record` is saved with a change of `field` (its flag, or the parent it inherits
+    one from) that makes it more or less internal, and before the transaction ends:
 
-    Returns the kinds (plural names) of record pointing into them that way, and the
-    (kind beneath or None for `rows` themselves, kind pointed at) of the links they hold.
+    - refused while records the other party wrote or owns beneath it (`others_work`, read
+      before the change) would disappear from that party: one party does not hide the
+      other's records from their own authors. The error names the kinds of those the actor
+      sees; when it sees none (the other party's own internal records), it says only that
+      the other party has records beneath it — one bit about what the actor cannot see,
+      rather than the other party's records silently hidden from themselves;
+    - refused while a record one party sees would link to one that party may not see
+      (links_past_internal), if the actor sees both ends of the link: the error names the
+      kinds in the way, all of them records the actor sees;
+    - otherwise the links of that kind the actor does not see (held by, or pointing at, the
+      other party's internal records) are cut, their holders' people told: the change and
+      its answer are the same as if those links had never been there."""
+    partnership = record.partnership
+    own, other = actor.organization_id, _other_organization_id(partnership, actor)
+    reasons = _others_work_lost(others_work, own=own, other=other)
+    model = type(record)
+    crossings = links_past_internal(model, model._default_manager.filter(pk=record.pk),
+                                    [partnership.sponsor_id, partnership.cdmo_id])
+    seen = [crossing for crossing in crossings if crossing.seen_by(own).exists()]
+    pointing = [_plural(crossing.holders.model) for crossing in seen if crossing.into]
+    if pointing:
+        reasons.append(f"{' and '.join(dict.fromkeys(pointing))} that the other party sees "
+                       "refer to it")
+    reasons += list(dict.fromkeys(
+        f"its {crossing.beneath} link internal {_plural(crossing.targets.model)}"
+        if crossing.beneath else f"it links internal {_plural(crossing.targets.model)}"
+        for crossing in seen if not crossing.into))
+    if reasons:
+        change = "moved there" if field != "is_internal" else \
+            "made internal" if record.is_internal else "shared"
+        raise ValidationError({field: f"It cannot be {change} while {' and '.join(reasons)}."})
+    for crossing in crossings:
+        _tell_link_cut(crossing, crossing.cut_unseen_by(own), actor=actor)
+
+
+def _others_work_lost(others_work: dict, *, own: int, other: int) -> list[str]:
+    """The refusal's reason when some of `others_work` ({model: ids}) is no longer seen by
+    its party `other`: naming only the kinds the actor's party (`own`) sees."""
+    named, unnamed = [], False
+    for kind, ids in others_work.items():
+        lost = SharedQuerySet(kind).filter(pk__in=ids).exclude(
+            pk__in=_seen(kind, other).values("pk"))
+        if lost.filter(pk__in=_seen(kind, own).values("pk")).exists():
+            named.append(_plural(kind))
+        elif lost.exists():
+            unnamed = True
+    if named:
+        return [f"the other party's {' and '.join(named)} sit beneath it"]
+    return ["the other party has records beneath it"] if unnamed else []
+
+
+#: Fields naming the people a record is theirs to keep up: told when a link of it is cut.
+PEOPLE_FIELDS = ("created_by", "owner", "sponsor_owner", "cdmo_owner")
+
+
+def _people_of(record) -> list:
+    """The people named on `record`, or else on the parents it inherits its flag from."""
+    names = {field.name for field in record._meta.get_fields()}
+    people = [getattr(record, name) for name in PEOPLE_FIELDS if name in names]
+    if any(people):
+        return people
+    return [person for name in getattr(type(record), "INTERNAL_VIA", ())
+            for person in _people_of(getattr(record, name))]
+
+
+def _url_of(record) -> str:
+    """A record's page, or else its parent's (a milestone is shown on its transfer)."""
+    if hasattr(record, "get_absolute_url"):
+        return record.get_absolute_url()
+    return _url_of(getattr(record, type(record).INTERNAL_VIA[0]))
+
+
+def _tell_link_cut(crossing: "Crossing", holder_ids: set, *, actor: User) -> None:
+    """Tell the people of each record in `holder_ids` whose link `crossing` cut that the
+    record it pointed at is no longer shared with them. Nothing they could not tell: the
+    record is gone from their pages anyway. Not its title (the point of hiding it), nor
+    which of the other party's people hid it; notify() keeps to those who see the holder."""
+    model = crossing.holders.model
+    target = crossing.targets.model._meta.verbose_name
+    for holder in model._default_manager.filter(pk__in=holder_ids).select_related(
+            "partnership"):
+        notify(recipients=_people_of(holder), kind=Kind.LINK_REMOVED,
+               partnership=holder.partnership, record=holder, url=_url_of(holder),
+               title=f"A link was removed from {model._meta.verbose_name} “{holder}”",
+               body=f"{actor.organization} no longer shares the {target} it referred to "
+                    f"({crossing.field.verbose_name}), so the link is gone.")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Links of `field` (a foreign key or many-to-many field of the holders' model) from
+    `holders` to `targets`, through which an organization that sees the holders would read
+    records it may not see: links into the records a change makes more or less internal
+    (`into`), or out of them. `beneath` is the kind below the changed record holding them
+    (None for the record itself), for the error's words."""
+
+    field: Any
+    holders: QuerySet
+    targets: QuerySet
+    into: bool
+    beneath: str | None = None
+
+    def exists(self) -> bool:
+        return self.holders.filter(**{f"{self.field.name}__in": self.targets}).exists()
+
+    def seen_by(self, organization_id: int) -> "Crossing":
+        """The same links, less those `organization_id` does not see at either end."""
+        return replace(
+            self, holders=self.holders.filter(
+                pk__in=_seen(self.holders.model, organization_id).values("pk")),
+            targets=self.targets.filter(
+                pk__in=_seen(self.targets.model, organization_id).values("pk")))
+
+    def cut_unseen_by(self, organization_id: int) -> set:
+        """Cut the links that `organization_id` does not see at both ends (the foreign key
+        emptied, the many-to-many link removed); returns the ids of the holders it does not
+        see whose link was cut: the other party's records, whose people are told."""
+        holders = _seen(self.holders.model, organization_id).values("pk")
+        targets = _seen(self.targets.model, organization_id).values("pk")
+        if self.field.many_to_many:
+            through = self.field.remote_field.through
+            source = self.field.m2m_field_name()
+            target = self.field.m2m_reverse_field_name()
+            cut = through._default_manager.filter(**{
+                f"{source}__in": self.holders.values("pk"),
+                f"{target}__in": self.targets.values("pk"),
+            }).exclude(**{f"{source}__in": holders, f"{target}__in": targets})
+            pairs = list(cut.values_list("pk", f"{source}_id"))
+            through._default_manager.filter(pk__in=[pk for pk, _ in pairs]).delete()
+            cut_holders = {holder for _, holder in pairs}
+        else:
+            linked = self.holders.filter(**{f"{self.field.name}__in": self.targets})
+            cut_holders = set(linked.filter(
+                ~Q(pk__in=holders) | ~Q(**{f"{self.field.name}__in": targets}))
+                .values_list("pk", flat=True))
+            changes = {self.field.attname: None}
+            if any(field.name == "updated_at" for field in self.holders.model._meta.fields):
+                changes["updated_at"] = timezone.now()
+            self.holders.model._default_manager.filter(pk__in=cut_holders).update(**changes)
+        unseen = set(self.holders.model._default_manager.filter(pk__in=cut_holders).exclude(
+            pk__in=holders).values_list("pk", flat=True))
+        return unseen
+
+
+def links_past_internal(model, rows, organization_ids) -> list[Crossing]:
+    """The links through which one of `organization_ids` would read a record it may not
+    see, among those touching `rows` (a queryset of `model`) and every record beneath them
+    that inherits their flag through INTERNAL_VIA, as the database stands now: a record the
+    organization sees (_seen) with a foreign key or a many-to-many link to one it does not.
+
     Found through the model relations in both directions, hidden ones included, so a new
     kind is covered as soon as it has its field. Kinds with no notion of internal (reminders
-    sent, people, sites) hide nothing and are not counted."""
-    pointing: list[str] = []
-    pointed: list[tuple] = []
+    sent, people, sites) hide nothing and are not counted. Only the crossings with at least
+    one such link are returned."""
+    crossings: list[Crossing] = []
     for position, (kind, records) in enumerate(_beneath(model, rows)):
+        beneath = _plural(kind) if position else None
         for organization_id in organization_ids:
             seen = records.filter(pk__in=_seen(kind, organization_id).values("pk"))
             for field in _links_from(kind):
-                target = field.related_model
-                unseen = target._default_manager.exclude(
-                    pk__in=_seen(target, organization_id).values("pk"))
-                if seen.filter(**{f"{field.name}__in": unseen}).exists():
-                    pointed.append((_plural(kind) if position else None, _plural(target)))
-            unseen = records.exclude(pk__in=_seen(kind, organization_id).values("pk"))
+                crossings.append(Crossing(field, seen, _unseen(field.related_model,
+                                                               organization_id),
+                                          into=False, beneath=beneath))
+            unseen = records.filter(pk__in=_unseen(kind, organization_id).values("pk"))
             for relation in _links_to(kind):
-                if _seen(relation.related_model, organization_id).filter(
-                        **{f"{relation.field.name}__in": unseen}).exists():
-                    pointing.append(_plural(relation.related_model))
-    return list(dict.fromkeys(pointing)), list(dict.fromkeys(pointed))
+                crossings.append(Crossing(relation.field, _seen(relation.related_model,
+                                                                organization_id),
+                                          unseen, into=True, beneath=beneath))
+    return [crossing for crossing in crossings if crossing.exists()]
 
 
 def _follows_internal_rule(model) -> bool:
@@ -386,9 +539,20 @@ def _follows_internal_rule(model) -> bool:
 
 
 def _seen(model, organization_id: int) -> SharedQuerySet:
-    """The rows of `model` people of `organization_id` see under the internal rule alone,
-    whatever the model's own manager is."""
-    return SharedQuerySet(model).seen_by(organization_id)
+    """The rows of `model` people of `organization_id` see under the internal rule, in the
+    partnerships their organization is a party to (a request relayed into another of the
+    sponsor's partnerships is no page of this CDMO's), whatever the model's own manager."""
+    return SharedQuerySet(model).filter(
+        Q(partnership__sponsor_id=organization_id) | Q(partnership__cdmo_id=organization_id)
+    ).seen_by(organization_id)
+
+
+def _unseen(model, organization_id: int) -> SharedQuerySet:
+    """The rows of `model` the internal rule alone hides from people of `organization_id`,
+    wherever they are: a link to another partnership's record is shown only to those who
+    see both (governance.selectors.request_links), not refused here."""
+    return SharedQuerySet(model).exclude(
+        pk__in=SharedQuerySet(model).seen_by(organization_id).values("pk"))
 
 
 def _plural(model) -> str:
@@ -536,7 +700,7 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
         raise ValidationError("The acceptance criteria were agreed when work started; "
                               "they cannot change now.")
     criterion = AcceptanceCriterion(partnership=deliverable.partnership,
-                                    deliverable=deliverable, text=text)
+                                    deliverable=deliverable, text=text, created_by=actor)
     criterion.full_clean()
     criterion.save()
     return criterion

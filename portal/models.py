@@ -45,6 +45,8 @@ class Kind(models.TextChoices):
     PARTNERSHIP_SETTINGS = "partnership_settings", \
         "The other party changes the partnership's agreed settings"
     ESCALATED = "escalated", "An overdue item reaches my escalation level"
+    LINK_REMOVED = "link_removed", \
+        "The other party stops sharing a record that my party's record referred to"
 
 
 class Delivery(models.TextChoices):

@@ -42,21 +42,22 @@ def test_a_record_with_shared_records_pointing_at_it_stays_shared(world):
     assert not meeting.is_internal
 
 
-def test_an_internal_record_of_the_other_party_pointing_at_it_counts_as_seen(world):
-    """Bob's own internal action names Alice's meeting: hiding the meeting would leave its
-    title on a page Contoso sees."""
+def test_an_internal_record_of_the_other_party_pointing_at_it_is_cut_loose(world):
+    """Bob's own internal action names Alice's meeting. Alice cannot see it, so it neither
+    stops her hiding the meeting nor shows in her answer: its link is cut (tests of every
+    door in test_internal_other_party.py). Acme's own internal action keeps its link."""
     meeting = _meeting(world)
-    ActionItem.objects.create(partnership=world.acme_contoso, title="Contoso prep",
-                              author_organization=world.contoso, is_internal=True,
-                              owner=world.bob, due_date=datetime.date(2027, 5, 1),
-                              meeting=meeting)
-    with pytest.raises(ValidationError) as error:
-        governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
-    assert "while action items that the other party sees refer to it" in str(error.value)
-    # Acme's own internal action does not stop Acme hiding the meeting.
-    ActionItem.objects.filter(meeting=meeting).update(author_organization=world.acme)
+    contoso = ActionItem.objects.create(
+        partnership=world.acme_contoso, title="Contoso prep", author_organization=world.contoso,
+        is_internal=True, owner=world.bob, due_date=datetime.date(2027, 5, 1), meeting=meeting)
+    acme = ActionItem.objects.create(
+        partnership=world.acme_contoso, title="Acme prep", author_organization=world.acme,
+        is_internal=True, owner=world.alice, due_date=datetime.date(2027, 5, 1),
+        meeting=meeting)
     governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     assert Meeting.objects.get(pk=meeting.pk).is_internal
+    assert ActionItem.objects.get(pk=contoso.pk).meeting_id is None
+    assert ActionItem.objects.get(pk=acme.pk).meeting_id == meeting.pk
 
 
 def test_what_points_at_the_children_of_a_record_counts_too(world):
