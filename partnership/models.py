@@ -676,9 +676,22 @@ class Contract(SharedRecord):
 
     class Meta:
         ordering = ["reference"]
+        # Unique among the contracts one party can see, never against the other party's
+        # internal ones: else "this reference already exists" would tell a party the numbers
+        # of contracts it may not see (DESIGN §2). Both parties see every shared contract;
+        # the party that wrote an internal one sees all its own. (That no contract a party
+        # sees shares the reference of another it sees is the service's check.)
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"],
-                                    name="contract_unique_reference"),
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], condition=Q(is_internal=False),
+                name="contract_unique_shared_reference",
+                violation_error_message="Another contract of this partnership has this "
+                                        "reference."),
+            models.UniqueConstraint(
+                fields=["partnership", "author_organization", "reference"],
+                condition=Q(is_internal=True), name="contract_unique_internal_reference",
+                violation_error_message="Another contract of this partnership has this "
+                                        "reference."),
         ]
         indexes = [models.Index(fields=["partnership", "status", "expiry_date"]),
                    GinIndex(fields=["search_document"], name="contract_search")]

@@ -272,12 +272,16 @@ def check_field_rules(record, *, actor: User, changes: dict) -> None:
 
 
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
-                         partnership: Partnership, fields: dict):
-    """Create a SharedRecord of the actor's party: validated, saved, authored."""
+                         partnership: Partnership, fields: dict,
+                         validate: Callable[[Any], None] | None = None):
+    """Create a SharedRecord of the actor's party: validated, saved, authored.
+    `validate(record)`, if given, checks the unsaved record before full_clean()."""
     require_writer(actor, partnership)
     record = model(partnership=partnership, author_organization_id=actor.organization_id,
                    created_by=actor,
                    **{name: fields[name] for name in allowed if name in fields})
+    if validate is not None:
+        validate(record)
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
     record.save()
@@ -285,14 +289,16 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
 
 
 def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
-                         links: Callable[[Any], None] | None = None):
+                         links: Callable[[Any], None] | None = None,
+                         validate: Callable[[Any], None] | None = None):
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
     the other party. Whatever changes how internal it is (its own flag, or a parent it
     inherits the flag from through INTERNAL_VIA) is refused while a record one party sees
     would then link to one that party does not (links_past_internal): hiding takes back
     what its notifications told the other party. `links(record)`, if given, sets the
     record's many-to-many links once it is saved, so that they are checked as they will
-    stand (a risk made shared while it drops its internal milestones).
+    stand (a risk made shared while it drops its internal milestones). `validate(record)`,
+    if given, checks the record with the changes applied, before full_clean().
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
@@ -318,6 +324,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
             "is_internal" in changed or is_shared(record) != was_shared):
         raise ValidationError({changed[0]: "Only the party that wrote it can change "
                                            "whether it is internal."})
+    if validate is not None:
+        validate(record)
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
     with transaction.atomic():  # a refusal below takes the save back with it
@@ -433,15 +441,36 @@ def _links_to(model) -> list:
             and relation.field.name not in getattr(relation.related_model, "INTERNAL_VIA", ())]
 
 
+def _reference_check(actor: User) -> Callable[[Contract], None]:
+    """A contract's reference is unique among the contracts of its partnership that the
+    actor's party sees, and is checked against those only: an answer that depended on the
+    other party's internal contracts would tell whoever probes with references which
+    numbers that party uses (DESIGN §2). The database keeps the same rule
+    (Contract.Meta.constraints), shared and internal apart, so it never compares with a
+    contract of the other party that the actor cannot see either."""
+
+    def check(contract: Contract) -> None:
+        taken = Contract.objects.filter(partnership_id=contract.partnership_id,
+                                        reference=contract.reference)
+        if contract.pk is not None:
+            taken = taken.exclude(pk=contract.pk)
+        if taken.seen_by(actor.organization_id).exists():
+            raise ValidationError({"reference": "Another contract of this partnership "
+                                                "already has this reference."})
+    return check
+
+
 @transaction.atomic
 def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
     return shared_record_create(Contract, CONTRACT_FIELDS, actor=actor,
-                                partnership=partnership, fields=fields)
+                                partnership=partnership, fields=fields,
+                                validate=_reference_check(actor))
 
 
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
-    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields,
+                                validate=_reference_check(actor))
 
 
 @transaction.atomic
