@@ -1,5 +1,6 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -485,18 +486,49 @@ def contract_transition(*, actor: User, contract: Contract, status: str) -> Cont
     return contract
 
 
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def latest_round_day() -> datetime.date:
+    """The last day a draft or an answer may be dated: today in UTC, and one day more, so
+    that someone whose today is already tomorrow in UTC (east of it, up to UTC+14) can
+    date theirs today. A later date is not yet a fact, and the turnaround it gives is
+    held against the other party."""
+    return timezone.now().astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
+
+
+def _refuse_future(field: str, value: datetime.date | None, what: str) -> None:
+    if value is not None and value > latest_round_day():
+        raise ValidationError({field: f"{what} cannot be dated in the future."})
+
+
 @transaction.atomic
 def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
                           answered_on=None) -> NegotiationRound:
     """Record a draft sent by the actor's party; the other party's last draft, if still
     open, is answered by it on that day. Only the other party dates the answer to this new
-    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES)."""
+    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES).
+
+    The dates of a contract's rounds run forward and stop today (latest_round_day): a new
+    draft is dated no earlier than the last draft or answer before it. Otherwise the sender
+    would decide the other party's turnaround (a draft backdated by decades, answered
+    today) or its own (a draft dated in 2100 answers the other party's in 2100 too)."""
     require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
     if contract.status != Contract.Status.NEGOTIATION:
         raise ValidationError("Rounds are recorded while the contract is in negotiation.")
     party = contract.partnership.party_of(actor)
     last = contract.rounds.order_by("-number").first()
+    _refuse_future("sent_on", sent_on, "A draft")
+    earlier = [(day, f"round {round_.number} was {how}")
+               for round_ in contract.rounds.all()
+               for day, how in ((round_.sent_on, "sent"), (round_.answered_on, "answered"))
+               if day is not None and sent_on is not None and day > sent_on]
+    if earlier:
+        day, what = max(earlier, key=lambda pair: pair[0])
+        raise ValidationError({"sent_on": f"A new draft cannot be dated before {_day(day)}, "
+                                          f"when {what}."})
     if last and last.answered_on is None and last.sent_by != party:
         # This draft is the answer to the other side's: the actor's party dates its own.
         check_field_rules(last, actor=actor, changes={"answered_on": sent_on})
@@ -521,9 +553,20 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
     answer, and it alone corrects that date: the other party's median turnaround would
     otherwise be the party that wrote it down's to decide."""
     require_writer(actor, round_.partnership)
+    # The contract first, as negotiation_round_add locks it: a new round is not added
+    # meanwhile, dated before this answer.
+    Contract.objects.select_for_update().get(pk=round_.contract_id)
     round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
         pk=round_.pk)
     check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
+    _refuse_future("answered_on", answered_on, "An answer")
+    following = NegotiationRound.objects.filter(
+        contract_id=round_.contract_id, number__gt=round_.number).order_by("number").first()
+    if answered_on is not None and following is not None and \
+            answered_on > following.sent_on:
+        raise ValidationError({"answered_on": (
+            f"The answer cannot come after the next draft, round {following.number}, sent "
+            f"on {_day(following.sent_on)}.")})
     round_.answered_on = answered_on
     round_.full_clean()
     round_.save(update_fields=["answered_on"])
