@@ -544,6 +544,15 @@ class SharedRecord(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def author_party(self) -> str | None:
+        """'sponsor' or 'cdmo': the party that wrote the record."""
+        if self.author_organization_id == self.partnership.sponsor_id:
+            return "sponsor"
+        if self.author_organization_id == self.partnership.cdmo_id:
+            return "cdmo"
+        return None
+
 
 class Membership(models.Model):
     """A user's seat in a partnership. The user must belong to one of its two organizations."""
@@ -838,14 +847,19 @@ class Deliverable(SharedRecord):
         Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
         # delivered → accepted, or back to in progress, only through a review
     })
-    #: Once work has started, the SOW a deliverable is owed under and the party that delivers
-    #: it (the other party reviews it) stay as agreed while the criteria were planned:
+    #: The SOW a deliverable is owed under and the party that delivers it (the other party
+    #: reviews it) are the word of the party that wrote the deliverable: otherwise the other
+    #: party could take the work over (or hand it back) while criteria are being agreed, and
+    #: lock that in by starting it. Once work has started they stay as agreed, for both:
     #: otherwise the party that delivers could make itself the reviewer and accept its own
-    #: work.
+    #: work. (Who starts the work, and who states the criteria: services.)
     FIELD_RULES = FieldRules(
         FixedOnce(("sow", "responsible_party"),
                   statuses=(Status.IN_PROGRESS, Status.DELIVERED, Status.ACCEPTED),
                   because="work has started, and it decides who delivers and who reviews"),
+        OwnedBy(("sow", "responsible_party"), party=lambda deliverable: deliverable.author_party,
+                because="the party that wrote the deliverable says under which SOW it is "
+                        "owed and who delivers it"),
     )
 
     sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",

@@ -601,9 +601,17 @@ def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> De
 @transaction.atomic
 def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
                              text: str) -> AcceptanceCriterion:
-    """Criteria are agreed before work starts: they can be added only while planned."""
+    """Criteria are agreed before work starts: the receiving party states what it will
+    check, while the deliverable is planned, and the responsible party agrees to them by
+    starting the work (deliverable_transition). Neither party fixes them alone: the party
+    that delivers cannot write its own easy criteria and start at once, nor the receiving
+    party add one once the work is under way."""
     require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
+        pk=deliverable.pk)
+    if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
+        raise PermissionDenied("The receiving party states the acceptance criteria: it "
+                               "reviews the delivery against them.")
     if deliverable.status != Deliverable.Status.PLANNED:
         raise ValidationError("The acceptance criteria were agreed when work started; "
                               "they cannot change now.")
@@ -617,10 +625,17 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
 @transaction.atomic
 def deliverable_transition(*, actor: User, deliverable: Deliverable,
                            status: str) -> Deliverable:
+    """The responsible party moves its deliverable on: it starts the work, which agrees to
+    the criteria the receiving party stated (and fixes who delivers: Deliverable.FIELD_RULES),
+    and it marks the work delivered. The receiving party's step is its review."""
     require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
+        pk=deliverable.pk)
     Deliverable.WORKFLOW.check(deliverable.status, status)
     if status == Deliverable.Status.IN_PROGRESS:
+        if deliverable.partnership.party_of(actor) != deliverable.responsible_party:
+            raise PermissionDenied("Only the responsible party starts the work: starting it "
+                                   "agrees to the acceptance criteria.")
         if not deliverable.criteria.exists():
             raise ValidationError("Agree at least one acceptance criterion before work starts.")
         deliverable.criteria_agreed_at = timezone.now()
