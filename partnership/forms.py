@@ -181,8 +181,11 @@ class EscalationLevelForm(forms.Form):
     name = forms.CharField(max_length=100)
     days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,
                                       initial=5, label="Days before it moves up")
-    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(),
-                                            widget=forms.SelectMultiple(attrs={"size": 6}))
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="People of both sides at this level. Once the level exists, each party "
+                  "changes only its own people; the other party's leads are told of every "
+                  "change.")
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,6 +42,7 @@ from partnership.models import (
     is_shared,
     normalize_domain,
 )
+from partnership.rules import PARTY_NAMES
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
 from portal.notifications import notifications_withdraw, notify
@@ -695,21 +696,58 @@ def contact_set(*, actor: User, partnership: Partnership, function: str, primary
     return contact
 
 
+def _tell_the_other_party(*, actor: User, partnership: Partnership, title: str,
+                          changes: list[str]) -> None:
+    """What both parties follow (the escalation path, the communication plan) is changed by
+    one of them: the other party's leads are told, old → new, like the agreed settings."""
+    if not changes:
+        return
+    other = Partnership.other_party(partnership.party_of(actor))
+    notify(recipients=party_leads(partnership=partnership, party=other),
+           kind=Kind.COMMUNICATION_CHANGED, partnership=partnership,
+           title=f"{actor} changed {title}",
+           url=reverse("partnership:communication_detail", args=[partnership.pk]),
+           body="\n".join(changes), actor=actor)
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”" if text.strip() else "(none)"
+
+
 @transaction.atomic
 def communication_plan_update(*, actor: User, partnership: Partnership, ground_rules: str,
                               meeting_cadence: str) -> CommunicationPlan:
+    """Either party rewrites the ground rules and the cadence both follow; the other
+    party's leads are told of each change, old → new."""
     require_writer(actor, partnership)
     plan, _ = CommunicationPlan.objects.get_or_create(partnership=partnership)
+    plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
+    labels = {"ground_rules": "Ground rules", "meeting_cadence": "Meeting cadence"}
+    before = {name: getattr(plan, name) for name in labels}
     plan.ground_rules, plan.meeting_cadence = ground_rules, meeting_cadence
     plan.full_clean()
     plan.save()
+    _tell_the_other_party(
+        actor=actor, partnership=partnership, title="the communication plan",
+        changes=[f"{label}: {_quoted(before[name])} → {_quoted(getattr(plan, name))}"
+                 for name, label in labels.items() if getattr(plan, name) != before[name]])
     return plan
+
+
+def _names(people) -> str:
+    return ", ".join(sorted(str(person) for person in people)) or "nobody"
 
 
 @transaction.atomic
 def escalation_level_set(*, actor: User, partnership: Partnership, level: int, name: str,
                          days_allowed: int, people) -> EscalationLevel:
-    """Create or replace one level of the path; its people must hold seats in the partnership."""
+    """Create or replace one level of the path; its people must hold seats in the partnership.
+
+    Whoever creates a level names people of both sides; from then on each party changes its
+    own people there (as with an objective's owners): otherwise one party could take the
+    other's steering member off the level its overdue items escalate to. Its name and the
+    days it allows are both parties' to change, and the other party's leads are told of
+    every change, old → new, since the jobs escalate both parties' items by it."""
     require_writer(actor, partnership)
     people = list(people)
     seated = set(partnership.seated_people().filter(pk__in=[p.pk for p in people])
@@ -720,12 +758,37 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
                                          f"{', '.join(outsiders)}."})
     if not people:
         raise ValidationError({"people": "Name at least one person at this level."})
-    row = EscalationLevel.objects.filter(partnership=partnership, level=level).first()
+    row = EscalationLevel.objects.select_for_update().filter(
+        partnership=partnership, level=level).first()
+    other = Partnership.other_party(partnership.party_of(actor))
+    before = None
+    if row is not None:
+        before = (row.name, row.days_allowed, list(row.people.all()))
+        # The other party's people who still hold a seat stay as they are; one who has left
+        # the partnership since may be dropped by either party.
+        theirs = list(partnership.seated_people(party=other).filter(
+            pk__in=[person.pk for person in before[2]]))
+        named = {person.pk for person in people
+                 if person.organization_id == partnership.organization_id_of(other)}
+        if named != {person.pk for person in theirs}:
+            keep = f": keep {_names(theirs)}" if theirs else ""
+            raise ValidationError({"people": f"Only {PARTY_NAMES[other]} changes its own "
+                                             f"people at this level{keep}."})
     row = row or EscalationLevel(partnership=partnership, level=level)
     row.name, row.days_allowed = name, days_allowed
     row.full_clean()
     row.save()
     row.people.set(people)
+    if before is None:
+        changes = [f"New level {level}: {name}, {days_allowed} days before it moves up, "
+                   f"people: {_names(people)}"]
+    else:
+        changes = [f"{label}: {old} → {new}" for label, old, new in (
+            ("Name", before[0], row.name),
+            ("Days before it moves up", before[1], row.days_allowed),
+            ("People", _names(before[2]), _names(people))) if old != new]
+    _tell_the_other_party(actor=actor, partnership=partnership,
+                          title=f"level {level} of the escalation path", changes=changes)
     return row
 
 

@@ -45,6 +45,8 @@ class Kind(models.TextChoices):
     PARTNERSHIP_SETTINGS = "partnership_settings", \
         "The other party changes the partnership's agreed settings"
     ESCALATED = "escalated", "An overdue item reaches my escalation level"
+    COMMUNICATION_CHANGED = "communication_changed", \
+        "The other party changes the escalation path or the communication plan"
 
 
 class Delivery(models.TextChoices):
