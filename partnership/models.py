@@ -614,7 +614,9 @@ class Program(SharedRecord):
         PHASE_3 = "phase_3", "Phase 3"
         COMMERCIAL = "commercial", "Commercial"
 
-    code = models.CharField(max_length=30, help_text="The sponsor's code, e.g. NWB-101.")
+    code = models.CharField(max_length=30,
+                            help_text="The sponsor's own code for the program, as its "
+                                      "documents give it.")
     name = models.CharField(max_length=200)
     modality = models.CharField(max_length=20, choices=Modality.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices)
