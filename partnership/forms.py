@@ -18,6 +18,7 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
+    validate_plain_address,
 )
 from portal.validation import validate_date_in_range
 
@@ -64,7 +65,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label="E-mail address", validators=[validate_plain_address])
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     job_title = forms.CharField(max_length=120, required=False)

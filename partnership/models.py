@@ -68,6 +68,17 @@ class Organization(models.Model):
         return self.name
 
 
+def validate_plain_address(value: str) -> None:
+    """An address whose part before the @ is plain: no quotes and no second @. The standard
+    allows `"mei@meridian.example"@northwind.example`, which is delivered to Northwind but
+    reads, in every list of people and every e-mail, as someone of Meridian."""
+    local = value.rpartition("@")[0]
+    if any(character in local for character in '"@\\'):
+        raise ValidationError(
+            "Enter an address without quotes or a second @, such as name@example.com.",
+            code="quoted_address")
+
+
 def normalize_domain(value: str) -> str:
     """What follows the @ of an address, as stored: no spaces, no @, lower case."""
     return value.strip().removeprefix("@").rstrip(".").lower()

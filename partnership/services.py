@@ -41,6 +41,7 @@ from partnership.models import (
     internal_paths,
     is_shared,
     normalize_domain,
+    validate_plain_address,
 )
 from partnership.rules import PARTY_NAMES
 from partnership.selectors import party_leads, party_people
@@ -150,6 +151,10 @@ def user_invite(
 
     organization = _require_org_admin(actor)
     email = email.strip().lower()
+    try:
+        validate_plain_address(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
     _require_own_domain(organization, email)
     user = User(
         email=email, first_name=first_name, last_name=last_name, job_title=job_title,
