@@ -184,8 +184,8 @@ class EscalationLevelForm(forms.Form):
                                       initial=5, label="Days before it moves up")
     people = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="People of both sides at this level. Once the level exists, each party "
-                  "changes only its own people; the other party's leads are told of every "
+        help_text="People of both sides at this level. Once a party has people here, only "
+                  "that party changes them; the other party's leads are told of every "
                   "change.")
 
     def __init__(self, *args, members, **kwargs):

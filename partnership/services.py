@@ -748,9 +748,10 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
                          days_allowed: int, people) -> EscalationLevel:
     """Create or replace one level of the path; its people must hold seats in the partnership.
 
-    Whoever creates a level names people of both sides; from then on each party changes its
-    own people there (as with an objective's owners): otherwise one party could take the
-    other's steering member off the level its overdue items escalate to. Its name and the
+    Whoever creates a level names people of both sides (or adds the other side's while it
+    has nobody there yet); from then on each party changes its own people there (as with an
+    objective's owners): otherwise one party could take the other's steering member off the
+    level its overdue items escalate to. Its name and the
     days it allows are both parties' to change, and the other party's leads are told of
     every change, old → new, since the jobs escalate both parties' items by it."""
     require_writer(actor, partnership)
@@ -775,10 +776,9 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
             pk__in=[person.pk for person in before[2]]))
         named = {person.pk for person in people
                  if person.organization_id == partnership.organization_id_of(other)}
-        if named != {person.pk for person in theirs}:
-            keep = f": keep {_names(theirs)}" if theirs else ""
+        if theirs and named != {person.pk for person in theirs}:
             raise ValidationError({"people": f"Only {PARTY_NAMES[other]} changes its own "
-                                             f"people at this level{keep}."})
+                                             f"people at this level: keep {_names(theirs)}."})
     row = row or EscalationLevel(partnership=partnership, level=level)
     row.name, row.days_allowed = name, days_allowed
     row.full_clean()

@@ -131,6 +131,14 @@ def test_each_party_changes_only_its_own_people_at_a_level(world, login, steerin
     assert response.status_code == 201
     steering.refresh_from_db()
     assert (steering.days_allowed, set(steering.people.all())) == (90, {world.alice, ravi})
+    # While a level has nobody of the other party, either party may propose someone.
+    services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso, level=1,
+                                  name="Project leads", days_allowed=5,
+                                  people=[world.alice, world.bob])
+    with pytest.raises(ValidationError, match="keep Bob Contososon"):
+        services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso,
+                                      level=1, name="Project leads", days_allowed=5,
+                                      people=[world.alice, ravi])
     # Someone who has left the partnership since may be dropped by either party.
     Membership.objects.filter(partnership=world.acme_contoso, user=ravi).delete()
     services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso, level=3,
