@@ -468,8 +468,10 @@ class DeliverableReviewSerializer(ScopedModelSerializer):
 
 class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
-    """Deliverables of SOWs. POST .../transition/ {"status": "in_progress" | "delivered"};
-    the receiving party POSTs .../review/ with a result for every criterion."""
+    """Deliverables of SOWs. The responsible party POSTs .../transition/ {"status":
+    "in_progress" | "delivered"} (starting the work agrees to the criteria); the receiving
+    party POSTs .../review/ with a result for every criterion. Its SOW and responsible
+    party are set by the party that wrote it, and fixed once work has started."""
 
     model = Deliverable
     serializer_class = DeliverableSerializer
@@ -504,7 +506,8 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 class AcceptanceCriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                  mixins.CreateModelMixin, ScopedViewSet):
-    """Acceptance criteria; added while the deliverable is planned, fixed once work starts."""
+    """Acceptance criteria: the receiving party adds them while the deliverable is planned;
+    fixed once work starts."""
 
     model = AcceptanceCriterion
     serializer_class = AcceptanceCriterionSerializer

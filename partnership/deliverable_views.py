@@ -2,6 +2,7 @@
 criteria (while planned) and the receiving party's review."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -39,9 +40,8 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
         deliverable = self.deliverable
         party = self.partnership.party_of(self.request.user)
         transitions = Deliverable.WORKFLOW.next_statuses(deliverable.status)
-        if deliverable.status == Deliverable.Status.IN_PROGRESS and \
-                party != deliverable.responsible_party:
-            transitions = {}  # only the responsible party says it delivered
+        if party != deliverable.responsible_party:
+            transitions = {}  # only the responsible party starts the work and delivers it
         context.update(
             object=deliverable,
             criteria=list(deliverable.criteria.all()),
@@ -51,6 +51,8 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
             transitions=transitions,
             can_review=(deliverable.status == Deliverable.Status.DELIVERED
                         and party == deliverable.receiving_party),
+            can_add_criteria=(deliverable.status == Deliverable.Status.PLANNED
+                              and party == deliverable.receiving_party),
         )
         return context
 
@@ -104,6 +106,13 @@ class CriterionCreateView(DeliverableMixin, ServiceFormView):
     requires_write = True
     form_class = CriterionForm
     template_name = "partnership/criterion_form.html"
+
+    def get_form_kwargs(self):
+        """Refused, on GET as on POST, to the responsible party: the receiving party states
+        what it will check (the service refuses too)."""
+        if self.partnership.party_of(self.request.user) != self.deliverable.receiving_party:
+            raise PermissionDenied("The receiving party states the acceptance criteria.")
+        return super().get_form_kwargs()
 
     def perform(self, form):
         return services.acceptance_criterion_add(actor=self.request.user,

@@ -18,6 +18,7 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
+    validate_plain_address,
 )
 from portal.validation import validate_date_in_range
 
@@ -64,7 +65,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label="E-mail address", validators=[validate_plain_address])
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     job_title = forms.CharField(max_length=120, required=False)
@@ -181,8 +182,11 @@ class EscalationLevelForm(forms.Form):
     name = forms.CharField(max_length=100)
     days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,
                                       initial=5, label="Days before it moves up")
-    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(),
-                                            widget=forms.SelectMultiple(attrs={"size": 6}))
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="People of both sides at this level. Once a party has people here, only "
+                  "that party changes them; the other party's leads are told of every "
+                  "change.")
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

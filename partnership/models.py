@@ -68,6 +68,17 @@ class Organization(models.Model):
         return self.name
 
 
+def validate_plain_address(value: str) -> None:
+    """An address whose part before the @ is plain: no quotes and no second @. The standard
+    allows `"mei@meridian.example"@northwind.example`, which is delivered to Northwind but
+    reads, in every list of people and every e-mail, as someone of Meridian."""
+    local = value.rpartition("@")[0]
+    if any(character in local for character in '"@\\'):
+        raise ValidationError(
+            "Enter an address without quotes or a second @, such as name@example.com.",
+            code="quoted_address")
+
+
 def normalize_domain(value: str) -> str:
     """What follows the @ of an address, as stored: no spaces, no @, lower case."""
     return value.strip().removeprefix("@").rstrip(".").lower()
@@ -567,6 +578,15 @@ class SharedRecord(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def author_party(self) -> str | None:
+        """'sponsor' or 'cdmo': the party that wrote the record."""
+        if self.author_organization_id == self.partnership.sponsor_id:
+            return "sponsor"
+        if self.author_organization_id == self.partnership.cdmo_id:
+            return "cdmo"
+        return None
+
 
 class Membership(models.Model):
     """A user's seat in a partnership. The user must belong to one of its two organizations."""
@@ -628,7 +648,9 @@ class Program(SharedRecord):
         PHASE_3 = "phase_3", "Phase 3"
         COMMERCIAL = "commercial", "Commercial"
 
-    code = models.CharField(max_length=30, help_text="The sponsor's code, e.g. NWB-101.")
+    code = models.CharField(max_length=30,
+                            help_text="The sponsor's own code for the program, as its "
+                                      "documents give it.")
     name = models.CharField(max_length=200)
     modality = models.CharField(max_length=20, choices=Modality.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices)
@@ -699,9 +721,22 @@ class Contract(SharedRecord):
 
     class Meta:
         ordering = ["reference"]
+        # Unique among the contracts one party can see, never against the other party's
+        # internal ones: else "this reference already exists" would tell a party the numbers
+        # of contracts it may not see (DESIGN §2). Both parties see every shared contract;
+        # the party that wrote an internal one sees all its own. (That no contract a party
+        # sees shares the reference of another it sees is the service's check.)
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"],
-                                    name="contract_unique_reference"),
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], condition=Q(is_internal=False),
+                name="contract_unique_shared_reference",
+                violation_error_message="Another contract of this partnership has this "
+                                        "reference."),
+            models.UniqueConstraint(
+                fields=["partnership", "author_organization", "reference"],
+                condition=Q(is_internal=True), name="contract_unique_internal_reference",
+                violation_error_message="Another contract of this partnership has this "
+                                        "reference."),
         ]
         indexes = [models.Index(fields=["partnership", "status", "expiry_date"]),
                    GinIndex(fields=["search_document"], name="contract_search")]
@@ -850,14 +885,19 @@ class Deliverable(SharedRecord):
         Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
         # delivered → accepted, or back to in progress, only through a review
     })
-    #: Once work has started, the SOW a deliverable is owed under and the party that delivers
-    #: it (the other party reviews it) stay as agreed while the criteria were planned:
+    #: The SOW a deliverable is owed under and the party that delivers it (the other party
+    #: reviews it) are the word of the party that wrote the deliverable: otherwise the other
+    #: party could take the work over (or hand it back) while criteria are being agreed, and
+    #: lock that in by starting it. Once work has started they stay as agreed, for both:
     #: otherwise the party that delivers could make itself the reviewer and accept its own
-    #: work.
+    #: work. (Who starts the work, and who states the criteria: services.)
     FIELD_RULES = FieldRules(
         FixedOnce(("sow", "responsible_party"),
                   statuses=(Status.IN_PROGRESS, Status.DELIVERED, Status.ACCEPTED),
                   because="work has started, and it decides who delivers and who reviews"),
+        OwnedBy(("sow", "responsible_party"), party=lambda deliverable: deliverable.author_party,
+                because="the party that wrote the deliverable says under which SOW it is "
+                        "owed and who delivers it"),
     )
 
     sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",

@@ -1,5 +1,6 @@
 """Writes for parties, people and programs. Views, API, admin and commands all call these."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -44,7 +45,9 @@ from partnership.models import (
     is_shared,
     made_by,
     normalize_domain,
+    validate_plain_address,
 )
+from partnership.rules import PARTY_NAMES
 from partnership.selectors import party_leads, party_people
 from portal.models import Kind
 from portal.notifications import notifications_withdraw, notify
@@ -152,6 +155,10 @@ def user_invite(
 
     organization = _require_org_admin(actor)
     email = email.strip().lower()
+    try:
+        validate_plain_address(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
     _require_own_domain(organization, email)
     user = User(
         email=email, first_name=first_name, last_name=last_name, job_title=job_title,
@@ -276,12 +283,16 @@ def check_field_rules(record, *, actor: User, changes: dict) -> None:
 
 
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
-                         partnership: Partnership, fields: dict):
-    """Create a SharedRecord of the actor's party: validated, saved, authored."""
+                         partnership: Partnership, fields: dict,
+                         validate: Callable[[Any], None] | None = None):
+    """Create a SharedRecord of the actor's party: validated, saved, authored.
+    `validate(record)`, if given, checks the unsaved record before full_clean()."""
     require_writer(actor, partnership)
     record = model(partnership=partnership, author_organization_id=actor.organization_id,
                    created_by=actor,
                    **{name: fields[name] for name in allowed if name in fields})
+    if validate is not None:
+        validate(record)
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
     record.save()
@@ -289,7 +300,8 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
 
 
 def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
-                         links: Callable[[Any], None] | None = None):
+                         links: Callable[[Any], None] | None = None,
+                         validate: Callable[[Any], None] | None = None):
     """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
     the other party. Whatever changes how internal it is (its own flag, or a parent it
     inherits the flag from through INTERNAL_VIA) keeps to the internal rule as the records
@@ -297,7 +309,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     that party, nor leaves a record one party sees linked to one it does not. Hiding takes
     back what its notifications told the other party. `links(record)`, if given, sets the
     record's many-to-many links once it is saved, so that they are checked as they will
-    stand (a risk made shared while it drops its internal milestones).
+    stand (a risk made shared while it drops its internal milestones). `validate(record)`,
+    if given, checks the record with the changes applied, before full_clean().
 
     The row is re-read under a lock and the changes applied to it, never to the caller's
     copy: a ModelForm has already written the new values into its instance, so comparing
@@ -323,6 +336,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
             "is_internal" in changed or is_shared(record) != was_shared):
         raise ValidationError({changed[0]: "Only the party that wrote it can change "
                                            "whether it is internal."})
+    if validate is not None:
+        validate(record)
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
     with transaction.atomic():  # a refusal below takes the save back with it
@@ -597,15 +612,36 @@ def _links_to(model) -> list:
             and relation.field.name not in getattr(relation.related_model, "INTERNAL_VIA", ())]
 
 
+def _reference_check(actor: User) -> Callable[[Contract], None]:
+    """A contract's reference is unique among the contracts of its partnership that the
+    actor's party sees, and is checked against those only: an answer that depended on the
+    other party's internal contracts would tell whoever probes with references which
+    numbers that party uses (DESIGN §2). The database keeps the same rule
+    (Contract.Meta.constraints), shared and internal apart, so it never compares with a
+    contract of the other party that the actor cannot see either."""
+
+    def check(contract: Contract) -> None:
+        taken = Contract.objects.filter(partnership_id=contract.partnership_id,
+                                        reference=contract.reference)
+        if contract.pk is not None:
+            taken = taken.exclude(pk=contract.pk)
+        if taken.seen_by(actor.organization_id).exists():
+            raise ValidationError({"reference": "Another contract of this partnership "
+                                                "already has this reference."})
+    return check
+
+
 @transaction.atomic
 def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
     return shared_record_create(Contract, CONTRACT_FIELDS, actor=actor,
-                                partnership=partnership, fields=fields)
+                                partnership=partnership, fields=fields,
+                                validate=_reference_check(actor))
 
 
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
-    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields,
+                                validate=_reference_check(actor))
 
 
 @transaction.atomic
@@ -620,18 +656,49 @@ def contract_transition(*, actor: User, contract: Contract, status: str) -> Cont
     return contract
 
 
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def latest_round_day() -> datetime.date:
+    """The last day a draft or an answer may be dated: today in UTC, and one day more, so
+    that someone whose today is already tomorrow in UTC (east of it, up to UTC+14) can
+    date theirs today. A later date is not yet a fact, and the turnaround it gives is
+    held against the other party."""
+    return timezone.now().astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
+
+
+def _refuse_future(field: str, value: datetime.date | None, what: str) -> None:
+    if value is not None and value > latest_round_day():
+        raise ValidationError({field: f"{what} cannot be dated in the future."})
+
+
 @transaction.atomic
 def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
                           answered_on=None) -> NegotiationRound:
     """Record a draft sent by the actor's party; the other party's last draft, if still
     open, is answered by it on that day. Only the other party dates the answer to this new
-    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES)."""
+    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES).
+
+    The dates of a contract's rounds run forward and stop today (latest_round_day): a new
+    draft is dated no earlier than the last draft or answer before it. Otherwise the sender
+    would decide the other party's turnaround (a draft backdated by decades, answered
+    today) or its own (a draft dated in 2100 answers the other party's in 2100 too)."""
     require_writer(actor, contract.partnership)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
     if contract.status != Contract.Status.NEGOTIATION:
         raise ValidationError("Rounds are recorded while the contract is in negotiation.")
     party = contract.partnership.party_of(actor)
     last = contract.rounds.order_by("-number").first()
+    _refuse_future("sent_on", sent_on, "A draft")
+    earlier = [(day, f"round {round_.number} was {how}")
+               for round_ in contract.rounds.all()
+               for day, how in ((round_.sent_on, "sent"), (round_.answered_on, "answered"))
+               if day is not None and sent_on is not None and day > sent_on]
+    if earlier:
+        day, what = max(earlier, key=lambda pair: pair[0])
+        raise ValidationError({"sent_on": f"A new draft cannot be dated before {_day(day)}, "
+                                          f"when {what}."})
     if last and last.answered_on is None and last.sent_by != party:
         # This draft is the answer to the other side's: the actor's party dates its own.
         check_field_rules(last, actor=actor, changes={"answered_on": sent_on})
@@ -656,9 +723,20 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
     answer, and it alone corrects that date: the other party's median turnaround would
     otherwise be the party that wrote it down's to decide."""
     require_writer(actor, round_.partnership)
+    # The contract first, as negotiation_round_add locks it: a new round is not added
+    # meanwhile, dated before this answer.
+    Contract.objects.select_for_update().get(pk=round_.contract_id)
     round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
         pk=round_.pk)
     check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
+    _refuse_future("answered_on", answered_on, "An answer")
+    following = NegotiationRound.objects.filter(
+        contract_id=round_.contract_id, number__gt=round_.number).order_by("number").first()
+    if answered_on is not None and following is not None and \
+            answered_on > following.sent_on:
+        raise ValidationError({"answered_on": (
+            f"The answer cannot come after the next draft, round {following.number}, sent "
+            f"on {_day(following.sent_on)}.")})
     round_.answered_on = answered_on
     round_.full_clean()
     round_.save(update_fields=["answered_on"])
@@ -693,9 +771,17 @@ def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> De
 @transaction.atomic
 def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
                              text: str) -> AcceptanceCriterion:
-    """Criteria are agreed before work starts: they can be added only while planned."""
+    """Criteria are agreed before work starts: the receiving party states what it will
+    check, while the deliverable is planned, and the responsible party agrees to them by
+    starting the work (deliverable_transition). Neither party fixes them alone: the party
+    that delivers cannot write its own easy criteria and start at once, nor the receiving
+    party add one once the work is under way."""
     require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
+        pk=deliverable.pk)
+    if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
+        raise PermissionDenied("The receiving party states the acceptance criteria: it "
+                               "reviews the delivery against them.")
     if deliverable.status != Deliverable.Status.PLANNED:
         raise ValidationError("The acceptance criteria were agreed when work started; "
                               "they cannot change now.")
@@ -709,10 +795,17 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
 @transaction.atomic
 def deliverable_transition(*, actor: User, deliverable: Deliverable,
                            status: str) -> Deliverable:
+    """The responsible party moves its deliverable on: it starts the work, which agrees to
+    the criteria the receiving party stated (and fixes who delivers: Deliverable.FIELD_RULES),
+    and it marks the work delivered. The receiving party's step is its review."""
     require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
+        pk=deliverable.pk)
     Deliverable.WORKFLOW.check(deliverable.status, status)
     if status == Deliverable.Status.IN_PROGRESS:
+        if deliverable.partnership.party_of(actor) != deliverable.responsible_party:
+            raise PermissionDenied("Only the responsible party starts the work: starting it "
+                                   "agrees to the acceptance criteria.")
         if not deliverable.criteria.exists():
             raise ValidationError("Agree at least one acceptance criterion before work starts.")
         deliverable.criteria_agreed_at = timezone.now()
@@ -772,21 +865,59 @@ def contact_set(*, actor: User, partnership: Partnership, function: str, primary
     return contact
 
 
+def _tell_the_other_party(*, actor: User, partnership: Partnership, title: str,
+                          changes: list[str]) -> None:
+    """What both parties follow (the escalation path, the communication plan) is changed by
+    one of them: the other party's leads are told, old → new, like the agreed settings."""
+    if not changes:
+        return
+    other = Partnership.other_party(partnership.party_of(actor))
+    notify(recipients=party_leads(partnership=partnership, party=other),
+           kind=Kind.COMMUNICATION_CHANGED, partnership=partnership,
+           title=f"{actor} changed {title}",
+           url=reverse("partnership:communication_detail", args=[partnership.pk]),
+           body="\n".join(changes), actor=actor)
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”" if text.strip() else "(none)"
+
+
 @transaction.atomic
 def communication_plan_update(*, actor: User, partnership: Partnership, ground_rules: str,
                               meeting_cadence: str) -> CommunicationPlan:
+    """Either party rewrites the ground rules and the cadence both follow; the other
+    party's leads are told of each change, old → new."""
     require_writer(actor, partnership)
     plan, _ = CommunicationPlan.objects.get_or_create(partnership=partnership)
+    plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
+    labels = {"ground_rules": "Ground rules", "meeting_cadence": "Meeting cadence"}
+    before = {name: getattr(plan, name) for name in labels}
     plan.ground_rules, plan.meeting_cadence = ground_rules, meeting_cadence
     plan.full_clean()
     plan.save()
+    _tell_the_other_party(
+        actor=actor, partnership=partnership, title="the communication plan",
+        changes=[f"{label}: {_quoted(before[name])} → {_quoted(getattr(plan, name))}"
+                 for name, label in labels.items() if getattr(plan, name) != before[name]])
     return plan
+
+
+def _names(people) -> str:
+    return ", ".join(sorted(str(person) for person in people)) or "nobody"
 
 
 @transaction.atomic
 def escalation_level_set(*, actor: User, partnership: Partnership, level: int, name: str,
                          days_allowed: int, people) -> EscalationLevel:
-    """Create or replace one level of the path; its people must hold seats in the partnership."""
+    """Create or replace one level of the path; its people must hold seats in the partnership.
+
+    Whoever creates a level names people of both sides (or adds the other side's while it
+    has nobody there yet); from then on each party changes its own people there (as with an
+    objective's owners): otherwise one party could take the other's steering member off the
+    level its overdue items escalate to. Its name and the
+    days it allows are both parties' to change, and the other party's leads are told of
+    every change, old → new, since the jobs escalate both parties' items by it."""
     require_writer(actor, partnership)
     people = list(people)
     seated = set(partnership.seated_people().filter(pk__in=[p.pk for p in people])
@@ -797,12 +928,36 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
                                          f"{', '.join(outsiders)}."})
     if not people:
         raise ValidationError({"people": "Name at least one person at this level."})
-    row = EscalationLevel.objects.filter(partnership=partnership, level=level).first()
+    row = EscalationLevel.objects.select_for_update().filter(
+        partnership=partnership, level=level).first()
+    other = Partnership.other_party(partnership.party_of(actor))
+    before = None
+    if row is not None:
+        before = (row.name, row.days_allowed, list(row.people.all()))
+        # The other party's people who still hold a seat stay as they are; one who has left
+        # the partnership since may be dropped by either party.
+        theirs = list(partnership.seated_people(party=other).filter(
+            pk__in=[person.pk for person in before[2]]))
+        named = {person.pk for person in people
+                 if person.organization_id == partnership.organization_id_of(other)}
+        if theirs and named != {person.pk for person in theirs}:
+            raise ValidationError({"people": f"Only {PARTY_NAMES[other]} changes its own "
+                                             f"people at this level: keep {_names(theirs)}."})
     row = row or EscalationLevel(partnership=partnership, level=level)
     row.name, row.days_allowed = name, days_allowed
     row.full_clean()
     row.save()
     row.people.set(people)
+    if before is None:
+        changes = [f"New level {level}: {name}, {days_allowed} days before it moves up, "
+                   f"people: {_names(people)}"]
+    else:
+        changes = [f"{label}: {old} → {new}" for label, old, new in (
+            ("Name", before[0], row.name),
+            ("Days before it moves up", before[1], row.days_allowed),
+            ("People", _names(before[2]), _names(people))) if old != new]
+    _tell_the_other_party(actor=actor, partnership=partnership,
+                          title=f"level {level} of the escalation path", changes=changes)
     return row
 
 

@@ -47,6 +47,8 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", "An overdue item reaches my escalation level"
     LINK_REMOVED = "link_removed", \
         "The other party stops sharing a record that my party's record referred to"
+    COMMUNICATION_CHANGED = "communication_changed", \
+        "The other party changes the escalation path or the communication plan"
 
 
 class Delivery(models.TextChoices):

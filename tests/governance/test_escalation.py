@@ -274,7 +274,7 @@ def test_an_edit_of_the_path_keeps_the_history_as_it_was(world, path):
     advance(OVERDUE)
     partnership_services.escalation_level_set(
         actor=world.alice, partnership=world.acme_contoso, level=1, name="Alliance managers",
-        days_allowed=9, people=[world.alice])
+        days_allowed=9, people=[world.alice, world.bob])  # Contoso's Bob is Contoso's to drop
     [step] = item.escalations.all()
     assert (step.level_name, step.days_allowed) == ("Project leads", 3)
     advance(OVERDUE + 3 * DAY)  # the wait told to level 1 holds

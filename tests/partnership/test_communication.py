@@ -10,7 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from partnership import services
-from partnership.models import EscalationLevel, PointOfContact
+from partnership.models import EscalationLevel, Membership, PointOfContact
+from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, SiteFactory
 
 
@@ -81,3 +82,109 @@ def test_api_sets_contacts_and_levels(world):
         "partnership": world.acme_contoso.pk, "level": 4, "name": "X", "days_allowed": 1,
         "people": [world.dave.pk]}, format="json")
     assert response.status_code == 400 and "people" in response.json()
+
+
+def told(kind=Kind.COMMUNICATION_CHANGED) -> dict[str, list[str]]:
+    """{first name: [body, …]} of the notifications of `kind` so far."""
+    found: dict[str, list[str]] = {}
+    for first_name, body in Notification.objects.filter(kind=kind).order_by("pk").values_list(
+            "recipient__first_name", "body"):
+        found.setdefault(first_name, []).append(body)
+    return found
+
+
+@pytest.fixture
+def steering(world):
+    """Level 3, set up by Acme with a steering member of each side."""
+    return services.escalation_level_set(
+        actor=world.alice, partnership=world.acme_contoso, level=3, name="Steering committee",
+        days_allowed=10, people=[world.alice, world.bob])
+
+
+def test_each_party_changes_only_its_own_people_at_a_level(world, login, steering):
+    """Contoso took Acme's steering member off level 3 and stretched the wait to 90 days."""
+    client = APIClient()
+    client.force_authenticate(world.bob)
+    body = {"partnership": world.acme_contoso.pk, "level": 3, "name": "Steering committee",
+            "days_allowed": 90}
+    response = client.post("/api/v1/escalation-levels/", {**body, "people": [world.bob.pk]},
+                           format="json")
+    assert response.status_code == 400
+    assert response.json()["people"] == [
+        "Only the sponsor changes its own people at this level: keep Alice Acmeson."]
+    page = login(world.bob).post(
+        reverse("partnership:escalationlevel_set", args=[world.acme_contoso.pk]),
+        {**body, "people": [world.bob.pk]})
+    assert page.status_code == 200 and "Only the sponsor" in str(page.context["form"].errors)
+    steering.refresh_from_db()
+    assert (steering.days_allowed, set(steering.people.all())) == (10, {world.alice,
+                                                                       world.bob})
+    ravi = MembershipFactory(partnership=world.acme_contoso, user__organization=world.contoso,
+                             user__first_name="Ravi").user
+    with pytest.raises(ValidationError, match="Only the CDMO changes its own people"):
+        services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso,
+                                      level=3, name="Steering", days_allowed=10,
+                                      people=[world.alice, ravi])
+    # Its own people, and the level's name and wait, are Contoso's to change too.
+    response = client.post("/api/v1/escalation-levels/", {
+        **body, "people": [world.alice.pk, ravi.pk]}, format="json")
+    assert response.status_code == 201
+    steering.refresh_from_db()
+    assert (steering.days_allowed, set(steering.people.all())) == (90, {world.alice, ravi})
+    # While a level has nobody of the other party, either party may propose someone.
+    services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso, level=1,
+                                  name="Project leads", days_allowed=5,
+                                  people=[world.alice, world.bob])
+    with pytest.raises(ValidationError, match="keep Bob Contososon"):
+        services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso,
+                                      level=1, name="Project leads", days_allowed=5,
+                                      people=[world.alice, ravi])
+    # Someone who has left the partnership since may be dropped by either party.
+    Membership.objects.filter(partnership=world.acme_contoso, user=ravi).delete()
+    services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso, level=3,
+                                  name="Steering committee", days_allowed=90,
+                                  people=[world.alice])
+
+
+def test_changing_the_path_tells_the_other_partys_leads(world, steering):
+    lou = MembershipFactory(partnership=world.acme_contoso, user__organization=world.contoso,
+                            user__first_name="Lou", role=Membership.Role.LEAD).user
+    assert told() == {"Bob": ["New level 3: Steering committee, 10 days before it moves up, "
+                              "people: Alice Acmeson, Bob Contososon"]}  # no lead then
+    services.escalation_level_set(actor=world.bob, partnership=world.acme_contoso, level=3,
+                                  name="Steering committee", days_allowed=90,
+                                  people=[world.alice, world.bob, lou])
+    services.escalation_level_set(actor=world.bob, partnership=world.acme_contoso, level=3,
+                                  name="Steering committee", days_allowed=90,
+                                  people=[world.alice, world.bob, lou])  # no change
+    changes = told()
+    assert set(changes) == {"Bob", "Alice"}  # Acme's lead; not Vera (a viewer), not Contoso
+    assert changes["Alice"] == [
+        "Days before it moves up: 10 → 90\n"
+        f"People: Alice Acmeson, Bob Contososon → Alice Acmeson, Bob Contososon, {lou}"]
+    notice = Notification.objects.get(kind=Kind.COMMUNICATION_CHANGED, recipient=world.alice)
+    assert "Bob" in notice.title and "level 3 of the escalation path" in notice.title
+    assert notice.url == reverse("partnership:communication_detail",
+                                 args=[world.acme_contoso.pk])
+    services.escalation_level_set(actor=world.alice, partnership=world.acme_contoso, level=3,
+                                  name="Steering board", days_allowed=90,
+                                  people=[world.alice, world.bob, lou])
+    assert told()["Lou"] == ["Name: Steering committee → Steering board"]
+
+
+def test_changing_the_plan_tells_the_other_partys_leads(world, login):
+    url = reverse("partnership:communicationplan_edit", args=[world.acme_contoso.pk])
+    assert login(world.bob).post(url, {"ground_rules": "Answer within a week.",
+                                       "meeting_cadence": ""}).status_code == 302
+    assert told() == {"Alice": [
+        "Ground rules: “Acme–Contoso supply agreement rules” → “Answer within a week.”"]}
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    assert client.post("/api/v1/communication-plans/", {
+        "partnership": world.acme_contoso.pk, "ground_rules": "Answer within a week.",
+        "meeting_cadence": "Weekly on Tuesdays"}, format="json").status_code == 201
+    assert told()["Bob"] == ["Meeting cadence: (none) → “Weekly on Tuesdays”"]
+    services.communication_plan_update(actor=world.alice, partnership=world.acme_contoso,
+                                       ground_rules="Answer within a week.",
+                                       meeting_cadence="Weekly on Tuesdays")  # no change
+    assert sum(len(bodies) for bodies in told().values()) == 2

@@ -177,8 +177,13 @@ def test_the_cdmo_cannot_make_itself_the_reviewer_through_the_pages(world, login
     assert deliverable.status == "delivered" and not deliverable.reviews.exists()
 
 
-def test_who_delivers_is_fixed_once_work_starts_and_free_while_planned(world, deliverable):
-    deliverable = services.deliverable_update(actor=world.bob, deliverable=deliverable,
+def test_who_delivers_is_fixed_once_work_starts_and_the_writers_while_planned(world,
+                                                                            deliverable):
+    with pytest.raises(ValidationError) as error:  # Acme wrote it: Acme says who delivers
+        services.deliverable_update(actor=world.bob, deliverable=deliverable,
+                                    responsible_party="sponsor")
+    assert "Only the sponsor" in error.value.message_dict["responsible_party"][0]
+    deliverable = services.deliverable_update(actor=world.alice, deliverable=deliverable,
                                               responsible_party="sponsor")
     assert deliverable.responsible_party == "sponsor"  # criteria not agreed yet: a draft
     services.deliverable_update(actor=world.alice, deliverable=deliverable,
@@ -213,3 +218,75 @@ def test_operators_read_deliverables_in_the_admin_but_cannot_change_them(world, 
                        {"decision": "accepted"}).status_code == 403
     deliverable.refresh_from_db()
     assert deliverable.responsible_party == "cdmo"
+
+
+@pytest.fixture
+def acme_delivers(world, deliverable):
+    """A planned deliverable Acme wrote and delivers itself; Contoso reviews it."""
+    return services.deliverable_update(actor=world.alice, deliverable=deliverable,
+                                       responsible_party="sponsor")
+
+
+def test_the_other_party_cannot_take_the_work_over_before_it_starts(world, acme_delivers):
+    """Contoso made itself responsible, added a criterion and started the work: then Acme
+    could not change it back."""
+    cdmo, sponsor = APIClient(), APIClient()
+    cdmo.force_authenticate(world.bob)
+    sponsor.force_authenticate(world.alice)
+    path = f"/api/v1/deliverables/{acme_delivers.pk}/"
+    other_sow = ContractFactory(partnership=world.acme_contoso, kind="sow", reference="SOW-11")
+    for field, value in (("responsible_party", "cdmo"), ("sow", other_sow.pk)):
+        response = cdmo.patch(path, {field: value}, format="json")
+        assert response.status_code == 400
+        assert "Only the sponsor" in str(response.json()[field])
+        assert cdmo.put(path, {**cdmo.get(path).json(), field: value},
+                        format="json").status_code == 400
+    assert cdmo.patch(path, {"title": "Process description v2"},
+                      format="json").status_code == 200  # the rest stays editable
+    # Contoso, the receiving party, states what it will check; Acme does not.
+    criterion = cdmo.post("/api/v1/acceptance-criteria/", {
+        "deliverable": acme_delivers.pk, "text": "Reflects the agreed scale-up parameters"},
+        format="json")
+    assert criterion.status_code == 201
+    assert sponsor.post("/api/v1/acceptance-criteria/", {
+        "deliverable": acme_delivers.pk, "text": "Whatever we deliver"},
+        format="json").status_code == 403
+    # Acme, the responsible party, agrees to them by starting the work; Contoso cannot.
+    assert cdmo.post(path + "transition/", {"status": "in_progress"},
+                     format="json").status_code == 403
+    acme_delivers.refresh_from_db()
+    assert (acme_delivers.status, acme_delivers.responsible_party) == ("planned", "sponsor")
+    started = sponsor.post(path + "transition/", {"status": "in_progress"}, format="json")
+    assert started.status_code == 200 and started.json()["criteria_agreed_at"]
+    assert started.json()["criteria"] == ["Reflects the agreed scale-up parameters"]
+
+
+def test_the_pages_offer_each_party_only_its_own_steps(world, login, acme_delivers):
+    contoso, acme = login(world.bob), login(world.alice)
+    form = contoso.get(url("deliverable_edit", acme_delivers)).context["form"]
+    for name in ("responsible_party", "sow"):
+        assert form.fields[name].disabled and "Only the sponsor" in form.fields[name].help_text
+    assert not acme.get(url("deliverable_edit", acme_delivers)).context[
+        "form"].fields["responsible_party"].disabled
+    contoso.post(url("deliverable_edit", acme_delivers), {
+        "sow": acme_delivers.sow_id, "title": acme_delivers.title, "due_date": "2026-12-15",
+        "responsible_party": "cdmo"})
+    acme_delivers.refresh_from_db()
+    assert acme_delivers.responsible_party == "sponsor"
+
+    add_criterion = url("acceptancecriterion_create", acme_delivers)
+    start = "Criteria agreed: start work"
+    page = contoso.get(url("deliverable_detail", acme_delivers)).content.decode()
+    assert add_criterion in page and start not in page
+    assert acme.get(add_criterion).status_code == 403
+    assert acme.post(add_criterion, {"text": "Whatever we deliver"}).status_code == 403
+    assert contoso.post(add_criterion, {"text": "Reflects the agreed parameters"}
+                        ).status_code == 302
+    page = acme.get(url("deliverable_detail", acme_delivers)).content.decode()
+    assert add_criterion not in page and start in page
+    assert contoso.post(url("deliverable_transition", acme_delivers),
+                        {"status": "in_progress"}).status_code == 403
+    acme.post(url("deliverable_transition", acme_delivers), {"status": "in_progress"})
+    acme_delivers.refresh_from_db()
+    assert acme_delivers.status == "in_progress"
+    assert [c.text for c in acme_delivers.criteria.all()] == ["Reflects the agreed parameters"]

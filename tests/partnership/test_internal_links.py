@@ -202,7 +202,8 @@ def test_a_bad_link_to_an_internal_milestone_shows_the_other_party_nothing(world
 
 def test_only_the_party_that_wrote_a_record_moves_it_under_an_internal_parent(world, login):
     """Moving Acme's deliverable under Contoso's internal SOW would hide it from Acme, as
-    surely as ticking its box, which only Acme may do."""
+    surely as ticking its box, which only Acme may do. (A deliverable's SOW is its
+    writer's to set anyway, Deliverable.FIELD_RULES: the refusal says so first.)"""
     deliverable = planned(Deliverable.objects.get(partnership=world.acme_contoso,
                                                   is_internal=False))
     msa = Contract.objects.get(partnership=world.acme_contoso, kind="msa")
@@ -211,7 +212,8 @@ def test_only_the_party_that_wrote_a_record_moves_it_under_an_internal_parent(wo
         title="Contoso's own SOW", parent=msa, is_internal=True)
     with pytest.raises(ValidationError) as error:
         services.deliverable_update(actor=world.bob, deliverable=deliverable, sow=contoso_sow)
-    assert "Only the party that wrote it" in " ".join(error.value.message_dict["sow"])
+    assert "the party that wrote the deliverable" in " ".join(
+        error.value.message_dict["sow"])
     assert login(world.alice).get(deliverable.get_absolute_url()).status_code == 200
 
     acme_sow = services.contract_create(

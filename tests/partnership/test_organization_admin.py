@@ -163,6 +163,23 @@ def test_every_door_obeys_the_domain_rule(world):
                              last_name="Y")
 
 
+@pytest.mark.parametrize("email", ['"bob@acme.test"@contoso.test', '"eve"@contoso.test'])
+def test_invite_of_a_quoted_address_is_refused(login, world, email):
+    """`"bob@acme.test"@contoso.test` is Contoso's mailbox, yet reads as Acme's Bob in every
+    list of people and every e-mail."""
+    plain = "Enter an address without quotes or a second @, such as name@example.com."
+    users = User.objects.count()
+    response = login(world.olga).post(reverse("partnership:user_invite"), {
+        "email": email, "first_name": "Eve", "last_name": "Example"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"email": [plain]}
+    with pytest.raises(ValidationError) as refused:
+        services.user_invite(actor=world.olga, email=email, first_name="Eve",
+                             last_name="Example")
+    assert refused.value.message_dict == {"email": [plain]}
+    assert User.objects.count() == users
+
+
 def test_the_invite_form_and_the_organization_page_name_the_domains(login, world):
     client = login(world.olga)
     assert "Addresses at contoso.test" in client.get(

@@ -58,6 +58,18 @@ def test_sponsor_creates_a_program(login, world):
     assert program.author_organization == world.acme and program.created_by == world.alice
 
 
+def test_the_program_form_names_no_sponsors_code(login, world):
+    """Every sponsor reads the form's help: an example from one sponsor's real programs
+    (the demo's) tells all of them about it."""
+    from partnership.management.commands.seed_demo import PROGRAMS
+
+    page = login(world.alice).get(reverse("partnership:program_create",
+                                          args=[world.acme_contoso.pk])).content.decode()
+    assert "own code for the program, as its documents give it" in page
+    prefixes = {row[1].split("-")[0] + "-" for row in PROGRAMS}
+    assert prefixes and not any(prefix in page for prefix in prefixes)
+
+
 def test_program_created_in_a_dialog_redirects_the_browser(login, world):
     client = login(world.alice)
     url = reverse("partnership:program_create", args=[world.acme_contoso.pk])
