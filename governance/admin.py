@@ -19,23 +19,7 @@ from governance.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Operators read here. Shared records are written only through their services, which
-    check seats, roles and workflows, bump iCalendar sequences and tell the people
-    concerned; nor are they deleted here: they are GMP records, and their audit trail goes
-    on pointing at them. The jobs' reminder and invitation rows are their unique keys: one
-    edited or deleted by hand would make a job remind someone twice."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(ActionItem)
@@ -81,17 +65,11 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 # --- Formal requests (issue 4 item 4) ------------------------------------------------------
 
-class RequestStepInline(admin.TabularInline):
+class RequestStepInline(ReadOnlyInline):
     """The timeline as it happened: operators read it, nobody rewrites it."""
 
     model = RequestStep
-    extra = 0
-    can_delete = False
     fields = ["at", "step", "status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Request)

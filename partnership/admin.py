@@ -29,34 +29,7 @@ from partnership.models import (
     User,
     normalize_domain,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Operators read these records here but change them only through their services:
-    which party may change which field, and when (their models' FIELD_RULES), is checked
-    there, and an operator is of neither party."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(User)
@@ -164,10 +137,11 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ["name", "city", "country"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
+    """Seats are given by organization admins (services.membership_set), which checks the
+    person belongs to one of the two organizations and tells them."""
+
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Partnership)
@@ -178,7 +152,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "partnership", "phase", "modality", "is_internal"]
     list_filter = ["phase", "modality", "is_internal"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
@@ -189,14 +163,13 @@ class NegotiationRoundInline(ReadOnlyInline):
     model = NegotiationRound
 
 
-class ContractDocumentInline(admin.TabularInline):
+class ContractDocumentInline(ReadOnlyInline):
     model = ContractDocument
-    extra = 0
     readonly_fields = ["name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title", "kind", "status", "partnership", "expiry_date"]
     list_filter = ["kind", "status"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
@@ -234,36 +207,29 @@ class MilestoneInline(ReadOnlyInline):
 
 
 @admin.register(TechTransfer)
-class TechTransferAdmin(admin.ModelAdmin):
+class TechTransferAdmin(ReadOnlyAdmin):
     list_display = ["title", "program", "site", "partnership"]
     inlines = [MilestoneInline]
 
 
 @admin.register(PointOfContact)
-class PointOfContactAdmin(admin.ModelAdmin):
+class PointOfContactAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "party", "function", "primary", "backup"]
     list_filter = ["function", "party"]
 
 
 @admin.register(CommunicationPlan)
-class CommunicationPlanAdmin(admin.ModelAdmin):
+class CommunicationPlanAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "updated_at"]
 
 
 @admin.register(EscalationLevel)
-class EscalationLevelAdmin(admin.ModelAdmin):
+class EscalationLevelAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "level", "name", "days_allowed"]
-    filter_horizontal = ["people"]
 
 
 @admin.register(PriorityChange)
-class PriorityChangeAdmin(admin.ModelAdmin):
+class PriorityChangeAdmin(ReadOnlyAdmin):
     """History is kept as written: operators read it, nobody edits it."""
 
     list_display = ["partnership", "changed_by", "changed_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,25 +1,54 @@
-"""Django admin for the bell: operators look at what was sent and when, and at people's
-choices. Notifications are read-only here: they are records of what happened."""
+"""Django admin plumbing every app uses (read-only admins), and the bell's admin: operators
+look at what was sent and when, and at people's choices."""
 
 from django.contrib import admin
 
 from portal.models import Notification, NotificationPreference
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators read here. Every record of a partnership is written only through its
+    service, which checks seats, roles, workflows and which party may change which field
+    (an operator is of neither party), and tells the people concerned; nor is it deleted
+    here: they are GMP records. The jobs' reminder and invitation rows are their unique
+    keys: one edited or deleted by hand would make a job remind someone twice.
+    tests/portal/test_admin.py fails on an editable admin of a partnership's record."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The rows of a record shown on its admin page, read-only like it."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
+    """Notifications are records of what happened: read-only."""
+
     list_display = ["title", "recipient", "partnership", "kind", "delivery", "created_at",
                     "read_at", "emailed_at"]
     list_filter = ["kind", "delivery", "email_skipped", "partnership"]
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient", "partnership__sponsor", "partnership__cdmo"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationPreference)

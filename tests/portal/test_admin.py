@@ -1,0 +1,56 @@
+"""The Django admin is for operators, who belong to neither party: every record of a
+partnership is read there and changed only through its service (DESIGN §5: who may change
+what is a rule). Walks the admin's registry, so a new model's admin is covered as soon as it
+is registered."""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+def belongs_to_a_partnership(model) -> bool:
+    return any(field.name == "partnership" and field.many_to_one
+               for field in model._meta.get_fields())
+
+
+SCOPED = [(model, model_admin) for model, model_admin in admin.site._registry.items()
+          if belongs_to_a_partnership(model)]
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(email="operator@lockstep.test", is_staff=True, is_superuser=True)
+
+
+def test_the_registry_holds_the_records_of_partnerships():
+    assert len(SCOPED) >= 20
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SCOPED,
+                         ids=[model._meta.label for model, _admin in SCOPED])
+def test_a_partnerships_record_is_read_only_in_the_admin(operator, model, model_admin):
+    """Not even a superuser may add, change or delete it here, nor through its inlines."""
+    request = RequestFactory().get("/admin/")
+    request.user = operator
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    for inline in model_admin.get_inline_instances(request):
+        assert not inline.has_add_permission(request, None), inline
+        assert not inline.has_change_permission(request), inline
+        assert not inline.has_delete_permission(request), inline
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry),
+                         ids=[model._meta.label for model in admin.site._registry])
+def test_every_admin_list_opens_for_an_operator(world, operator, client, model):
+    """Read-only does not mean unreadable: each list, and a record's page, still opens."""
+    client.force_login(operator)
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    assert client.get(reverse(f"{prefix}_changelist")).status_code == 200
+    row = model._default_manager.order_by("pk").first()
+    if row is not None:
+        assert client.get(reverse(f"{prefix}_change", args=[row.pk])).status_code == 200
