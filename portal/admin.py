@@ -6,7 +6,20 @@ from django.contrib import admin
 from portal.models import Notification, NotificationPreference
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoWrites:
+    """No add, change or delete, for every user (superusers included)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
     """Operators read here. Every record of a partnership is written only through its
     service, which checks seats, roles, workflows and which party may change which field
     (an operator is of neither party), and tells the people concerned; nor is it deleted
@@ -14,29 +27,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     keys: one edited or deleted by hand would make a job remind someone twice.
     tests/portal/test_admin.py fails on an editable admin of a partnership's record."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     """The rows of a record shown on its admin page, read-only like it."""
 
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
