@@ -80,7 +80,8 @@ class EscalationLevelSetView(CommunicationFormView):
                        "people": list(existing.people.all())}
         form = EscalationLevelForm(self.request.POST or None, initial=initial,
                                    members=self.seated())
-        keep_current_choices(form)
+        if existing:
+            keep_current_choices(form, existing)
         return form
 
     def perform(self, form):

@@ -79,7 +79,7 @@ class MilestoneEditView(TechTransferMixin, ServiceFormView):
             deliverables=selectors.deliverable_list(user=self.request.user,
                                                     partnership=self.partnership))
         self.limit_to_field_rules(form, m)  # the other party's owner is shown, not offered
-        keep_current_choices(form)
+        keep_current_choices(form, m)
         return form
 
     def get_context_data(self, **kwargs):

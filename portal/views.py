@@ -1,8 +1,9 @@
 """Generic page plumbing: list pages with filter bars and forms that call services."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -47,25 +48,34 @@ class FilteredListView(HtmxPartialMixin, ListView):
 NO_LONGER_ELIGIBLE = " (no longer eligible)"
 
 
-def keep_current_choices(form) -> None:
-    """A record's current choice stays among the choices, marked, even when it would no
-    longer be offered (an owner whose seat was removed or changed to a read-only role):
-    otherwise the select shows "---------", and saving the form unchanged would clear the
-    owner without a word or fail on a field the user never touched. The service decides
-    whether keeping it is allowed (an unchanged owner is); views whose form is not bound
-    to the record call it after setting their own choices."""
+def keep_current_choices(form, record) -> None:
+    """The people a record names now stay among the choices of its edit form, marked, even
+    when they would no longer be offered (an owner whose seat was removed or changed to a
+    read-only role): otherwise the select shows "---------", and saving the form unchanged
+    would clear the owner without a word or fail on a field the user never touched. The
+    service decides whether keeping them is allowed (an unchanged owner is).
+
+    Only people, and only as the saved record names them — never a value from the URL or
+    the body (`?meeting=<id>` presets a create form: a foreign id must stay unoffered)."""
+    user_model = get_user_model()
     for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
-        if queryset is None:
+        if queryset is None or queryset.model is not user_model:
             continue
-        current = form.get_initial_for_field(field, name)
-        many = hasattr(current, "__iter__") and not isinstance(current, str)
-        pks = {getattr(value, "pk", value) for value in (current if many else [current])
-               if value not in (None, "")}
+        try:
+            model_field = record._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.many_to_many:
+            pks = set(getattr(record, name).values_list("pk", flat=True))
+        elif model_field.many_to_one:
+            pks = {getattr(record, model_field.attname)} - {None}
+        else:
+            continue
         missing = pks - set(queryset.filter(pk__in=pks).values_list("pk", flat=True))
         if not missing:
             continue
-        field.queryset = queryset.model._default_manager.filter(
+        field.queryset = user_model._default_manager.filter(
             Q(pk__in=queryset.values("pk")) | Q(pk__in=missing))
         label = field.label_from_instance
         field.label_from_instance = lambda obj, label=label, missing=missing: (
@@ -93,7 +103,7 @@ class ServiceFormView(HtmxPartialMixin, FormView):
             del form.fields["is_internal"]
         if instance is not None and instance.pk:
             self.limit_to_field_rules(form, instance)
-        keep_current_choices(form)
+            keep_current_choices(form, instance)
         return form
 
     def limit_to_field_rules(self, form, record) -> None:

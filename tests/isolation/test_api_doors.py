@@ -19,7 +19,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from partnership.models import Contract
+from governance.models import Decision, Meeting
+from governance.models import Request as FormalRequest
+from partnership.models import Contract, User
 from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
@@ -325,3 +327,27 @@ def test_every_declared_page_ordering_works(world, login):
             checked += 1
         assert client.get(url, {"ordering": "get_full_name"}).status_code in (200, 400)
     assert checked > 0
+
+
+@pytest.mark.parametrize("observer", OBSERVERS)
+def test_a_create_form_preset_from_the_url_offers_nothing_foreign(world, login, observer):
+    """`?meeting=<id>`, `?request=<id>`, `?decision=<id>`, `?owner=<id>` preset a new
+    record's form: a foreign id is not among the choices, so nothing of it is printed."""
+    user = getattr(world, observer)
+    client = login(user)
+    forbidden = foreign_strings(user)
+    checked = 0
+    for partnership in seat_partnerships(user):
+        for name in ("governance:actionitem_create", "governance:decision_create",
+                     "governance:risk_create", "governance:meeting_create",
+                     "governance:request_create"):
+            url = reverse(name, kwargs={"partnership_pk": partnership.pk})
+            for param, model in (("meeting", Meeting), ("request", FormalRequest),
+                                 ("decision", Decision), ("owner", User)):
+                for pk in foreign_ids(model, user):
+                    page = client.get(url, {param: pk})
+                    assert page.status_code in (200, 403), f"{url}?{param}={pk}"
+                    assert_nothing_foreign(page.content.decode(), forbidden,
+                                           f"{url}?{param}={pk}")
+                    checked += 1
+    assert checked > 0 or not seat_partnerships(user)
