@@ -30,7 +30,7 @@ class ActionItemAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
 
 
-# --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
+# --- Meetings, calendar feeds and decisions ---------------------------
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
@@ -63,7 +63,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
         return False
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 class RequestStepInline(ReadOnlyInline):
     """The timeline as it happened: operators read it, nobody rewrites it."""

@@ -120,7 +120,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 routes = [("action-items", ActionItemViewSet, "actionitem")]
 
 
-# --- Meetings and decisions (issue 4 items 1–3) -------------------------------------------
+# --- Meetings and decisions -------------------------------------------
 
 class MeetingSerializer(ScopedModelSerializer):
     """A meeting; POST with a recurrence creates the whole series and returns the first."""
@@ -248,7 +248,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 routes += [("meetings", MeetingViewSet, "meeting"), ("decisions", DecisionViewSet, "decision")]
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 class RequestSerializer(ScopedModelSerializer):
     """A request. `relayed_from` and `relays` name only the linked requests the caller may

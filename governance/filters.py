@@ -70,7 +70,7 @@ class ActionItemFilter(ScopedFilterSet):
             status__in=ActionItem.CLOSED)
 
 
-# --- Meetings and decisions (issue 4 items 1 and 3) ---------------------------------------
+# --- Meetings and decisions ---------------------------------------
 
 class MeetingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
@@ -209,7 +209,7 @@ class NoticeFilter(ScopedFilterSet):
         return queryset
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 def _rank(field: str, values) -> Case:
     """The position of `field`'s value in `values`: a sort key in the domain's order."""

@@ -28,7 +28,7 @@ class ActionItemForm(forms.ModelForm):
                 self.fields[name].help_text = ""
 
 
-# --- Meetings, minutes and decisions (issue 4 items 1 and 3) ------------------------------
+# --- Meetings, minutes and decisions ------------------------------
 
 class PersonChoices(forms.ModelMultipleChoiceField):
     """People shown with their organization, so a dialog makes both parties visible."""
@@ -219,7 +219,7 @@ class SurveyForm(forms.Form):
                   "and only if at least three people answered.")
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 class RequestForm(forms.ModelForm):
     """Send (or, without urgency, edit) a request. `usage` is the actor's party's

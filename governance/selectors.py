@@ -99,7 +99,7 @@ def my_work(*, user: User) -> dict:
     }
 
 
-# --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
+# --- Meetings, calendar feeds and decisions ---------------------------
 
 def meeting_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Meeting]:
     meetings = Meeting.objects.visible_to(user).select_related(
@@ -277,7 +277,7 @@ def survey_results(*, user: User, partnership: Partnership, quarters: int = 6) -
             "min_for_detail": minimum, "parties": parties}
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 def request_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Request]:
     """Requests the user may see, each annotated with the ids of its links to other
@@ -364,7 +364,7 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
     return targets.filter(writes).select_related("sponsor", "cdmo")
 
 
-# --- Global search (issue 4 item 10) ------------------------------------------------------
+# --- Global search ------------------------------------------------------
 
 
 
@@ -453,7 +453,7 @@ def _snippet(headline: str) -> str:
                      .replace(_MARK_STOP, "</mark>"))
 
 
-# --- The partnership home's cockpit (issue 4 item 9) --------------------------------------
+# --- The partnership home's cockpit --------------------------------------
 
 COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
 SOON_DAYS = 7

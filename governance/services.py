@@ -120,7 +120,7 @@ def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> in
     return told
 
 
-# --- Meetings, calendar feeds and decisions (issue 4 items 1–3) ---------------------------
+# --- Meetings, calendar feeds and decisions ---------------------------
 
 MEETING_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
                   "recurrence", "repeat_until", "is_internal")
@@ -596,7 +596,7 @@ def survey_invitations_send(*, today: datetime.date | None = None) -> int:
     return sent
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assignee",
                   "emergency_justification")

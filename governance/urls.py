@@ -26,7 +26,7 @@ urlpatterns = [
          views.ActionItemTransitionView.as_view(), name="actionitem_transition"),
 ]
 
-# Meetings, iCalendar and decisions (issue 4 items 1–3).
+# Meetings, iCalendar and decisions.
 urlpatterns += [
     path("p/<int:partnership_pk>/meetings/", meeting_views.MeetingListView.as_view(),
          name="meeting_list"),
@@ -91,7 +91,7 @@ urlpatterns += [
          name="survey_answer"),
 ]
 
-# Formal requests (issue 4 item 4).
+# Formal requests.
 urlpatterns += [
     path("p/<int:partnership_pk>/requests/", request_views.RequestListView.as_view(),
          name="request_list"),
@@ -107,7 +107,7 @@ urlpatterns += [
          request_views.RequestStepView.as_view(), name="request_step"),
 ]
 
-# Global search of the top bar (issue 4 item 10).
+# Global search of the top bar.
 urlpatterns += [
     path("search/", search_views.SearchView.as_view(), name="search"),
 ]

@@ -159,7 +159,7 @@ def build_world() -> World:
                                   due_date=datetime.date(2026, 1, 1))
         PriorityChange.objects.create(partnership=partnership, changed_by=lead.user,
                                       reason=f"{name} reason", after=[f"{name} priority"])
-        # Meetings and decisions (issue 4): one held meeting with an action and a decision.
+        # Meetings and decisions: one held meeting with an action and a decision.
         meeting = Meeting.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,
             title=f"{name} check-in", kind="weekly_check_in", minutes=f"{name} minutes",
@@ -174,7 +174,7 @@ def build_world() -> World:
                                   author_organization=partnership.sponsor, owner=lead.user,
                                   due_date=datetime.date(2026, 4, 1), meeting=meeting,
                                   decision=decision)
-        # Formal requests (issue 4 item 4): one the sponsor sent, waiting on a milestone.
+        # Formal requests: one the sponsor sent, waiting on a milestone.
         sent = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
         request = Request.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,
@@ -184,7 +184,7 @@ def build_world() -> World:
         request.milestones.set(Milestone.objects.filter(partnership=partnership))
         RequestStep.objects.create(partnership=partnership, request=request, step="send",
                                    status="sent", actor=lead.user, at=sent)
-        # Risks, notices, recognition, survey (issue 4 items 5–7): one of each.
+        # Risks, notices, recognition, survey: one of each.
         risk = Risk.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,
             created_by=lead.user, title=f"{name} risk", category="supply", likelihood=4,
@@ -202,7 +202,7 @@ def build_world() -> World:
             partnership=partnership, quarter=datetime.date(2026, 1, 1), respondent=lead.user,
             rated_party="cdmo", communication=4, responsiveness=3, quality=4, respect=5,
             alignment=4, comments=f"{name} survey comment")
-        # Notifications (issue 4 item 8): one for each party's member, unread.
+        # Notifications: one for each party's member, unread.
         for person in (lead.user, cdmo_member.user):
             Notification.objects.create(
                 recipient=person, partnership=partnership, kind="action_assigned",

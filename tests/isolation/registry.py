@@ -65,7 +65,7 @@ def _requests(p):
 # point INTO that partnership. The suite calls it with partnerships foreign to the user.
 SCOPED_URLS = {
     "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
-    # Notifications (issue 4 item 8): those of a foreign partnership, whoever received them.
+    # Notifications: those of a foreign partnership, whoever received them.
     "portal:notification_open": lambda p: [
         {"pk": pk} for pk in _ids(Notification, p)],
     "portal:notification_read": lambda p: [
@@ -79,7 +79,7 @@ SCOPED_URLS = {
         {**kwargs, "step": step} for kwargs in _requests(p)
         for step in ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
                      "cancel")],
-    # Risks, notices, recognition and the feedback survey (issue 4 items 5–7).
+    # Risks, notices, recognition and the feedback survey.
     "governance:risk_list": lambda p: [{"partnership_pk": p.pk}],
     "governance:risk_create": lambda p: [{"partnership_pk": p.pk}],
     **{f"governance:risk_{action}": lambda p: [
@@ -102,7 +102,7 @@ SCOPED_URLS = {
         {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
     "governance:actionitem_transition": lambda p: [
         {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
-    # Meetings, iCalendar and decisions (issue 4 items 1–3).
+    # Meetings, iCalendar and decisions.
     "governance:meeting_list": lambda p: [{"partnership_pk": p.pk}],
     "governance:meeting_create": lambda p: [{"partnership_pk": p.pk}],
     "governance:meeting_calendar": lambda p: [{"partnership_pk": p.pk}],
@@ -171,7 +171,7 @@ SCOPED_URLS = {
 
 # Pages without object parameters. Their content is checked for foreign names instead.
 UNSCOPED_URLS = {
-    # The bell and global search (issue 4 items 8, 10): the user's own things only;
+    # The bell and global search: the user's own things only;
     # tests/portal/test_notifications.py and tests/governance/test_search.py probe them.
     "portal:notification_list", "portal:notification_bell", "portal:notification_read_all",
     "portal:notification_preferences", "governance:search",
@@ -225,7 +225,7 @@ API_ROUTES = {
     "techtransfer": lambda p: _ids(TechTransfer, p),
     "milestone": lambda p: _ids(Milestone, p),
     "actionitem": lambda p: _ids(ActionItem, p),
-    # Notifications (issue 4 item 8): those of a foreign partnership, and the choices of
+    # Notifications: those of a foreign partnership, and the choices of
     # people who sit only there (the observer never sits in a foreign partnership).
     "notification": lambda p: _ids(Notification, p),
     "notificationpreference": lambda p: list(NotificationPreference.objects.filter(

@@ -120,7 +120,7 @@ def backdate_creation(today: datetime.date) -> None:
         Risk.objects.filter(pk=risk.pk).update(created_at=now - ago)
 
 
-# --- Meetings, minutes, decisions and meeting actions (issue 4 items 1–3) -----------------
+# --- Meetings, minutes, decisions and meeting actions -----------------
 
 MAIN_SITES = {"Northwind Biologics": "Northwind Basel", "Helix Therapeutics": "Helix San Diego",
               "Meridian Biomanufacturing": "Meridian Boston",
@@ -278,7 +278,7 @@ def seed_meetings(today: datetime.date) -> None:
                 "completed_at": timezone.now() if status == "done" else None})
 
 
-# --- Risks, notices, recognition and the feedback survey (issue 4 items 5–7) -------------
+# --- Risks, notices, recognition and the feedback survey -------------
 
 RISKS = [
     # partnership, title, category, likelihood, impact, owner, review in days (None: no
@@ -448,7 +448,7 @@ def seed_risks_and_feedback(today: datetime.date) -> None:
                 "comments": comment})
 
 
-# --- Formal requests (issue 4 item 4) ------------------------------------------------------
+# --- Formal requests ------------------------------------------------------
 
 REQUESTS = [
     # partnership, title, sent by (email), answers (email), kind, urgency, days ago, status
@@ -604,7 +604,7 @@ def seed_requests(today: datetime.date) -> None:
         pk__in=[r.pk for r in by_title.values()], urgency=Request.Urgency.EMERGENCY))
 
 
-# --- Notifications (issue 4 item 8) ---------------------------------------------------------
+# --- Notifications ---------------------------------------------------------
 
 
 def seed_notifications(today: datetime.date) -> None:
