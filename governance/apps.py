@@ -7,8 +7,8 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         """The partnership home shows governance's cockpit cards without importing
-        governance (portal.cockpit explains why)."""
+        governance (portal.registries.cockpit explains why)."""
         from governance.selectors import cockpit
-        from portal import cockpit as cockpit_registry
+        from portal.registries import cockpit as cockpit_registry
 
         cockpit_registry.register(cockpit)

@@ -23,7 +23,7 @@ from partnership.forms import (
     SiteStatusForm,
 )
 from partnership.models import Membership, Program, Site
-from portal import cockpit
+from portal.registries import cockpit
 from portal.tenancy import PartnershipMixin, ScopedObjectMixin, visible
 from portal.views import FilteredListView, ServiceFormView
 
@@ -39,7 +39,7 @@ class PartnershipListView(LoginRequiredMixin, TemplateView):
 
 class PartnershipDetailView(PartnershipMixin, TemplateView):
     """The partnership home: both parties, their sites with local time, programs, members,
-    and the cockpit cards other apps contribute through portal.cockpit (this app may not
+    and the cockpit cards other apps contribute through portal.registries.cockpit (this app may not
     import them)."""
 
     template_name = "partnership/partnership_detail.html"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from governance import services
 from governance.models import Meeting, Request
-from portal import cockpit
+from portal.registries import cockpit
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
