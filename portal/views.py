@@ -92,18 +92,33 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
     partial_name = "form"
 
+    def get_record(self):
+        """The record this form edits (None on a create form), given to the form as
+        `record=` (portal.forms.ServiceForm): its values fill the form, the form never
+        changes it, and the service reads the row again under a lock."""
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        record = self.get_record()
+        if record is not None:
+            kwargs["record"] = record
+        return kwargs
+
     def get_form(self, form_class=None):
         """No 'internal' box on the other party's record: only the party that wrote a record
         may hide it (partnership.services.shared_record_update refuses anyone else). Nor an
         open field that the record's FIELD_RULES keep from the user's party."""
         form = super().get_form(form_class)
-        instance = getattr(form, "instance", None)
-        if "is_internal" in form.fields and instance is not None and instance.pk and \
-                instance.author_organization_id != self.request.user.organization_id:
+        record = getattr(form, "record", None)
+        if record is None and getattr(form, "instance", None) is not None and form.instance.pk:
+            record = form.instance  # a form still bound to its instance (being converted)
+        if "is_internal" in form.fields and record is not None and \
+                record.author_organization_id != self.request.user.organization_id:
             del form.fields["is_internal"]
-        if instance is not None and instance.pk:
-            self.limit_to_field_rules(form, instance)
-            keep_current_choices(form, instance)
+        if record is not None:
+            self.limit_to_field_rules(form, record)
+            keep_current_choices(form, record)
         return form
 
     def limit_to_field_rules(self, form, record) -> None:
