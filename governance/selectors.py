@@ -58,8 +58,8 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
-    shared_lookups,
 )
+from partnership.scoping import shared_lookups
 
 
 def escalation_level(model, parent: str, window: str, still_open: Q) -> Case:

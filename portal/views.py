@@ -12,7 +12,18 @@ from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.filters import require_scoped
-from portal.tenancy import HtmxPartialMixin
+
+
+class HtmxPartialMixin:
+    """An htmx request gets the named partial of the page's template, a normal one the page."""
+
+    partial_name = "results"
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [f"{names[0]}#{self.partial_name}"]
+        return names
 
 
 class FilteredListView(HtmxPartialMixin, ListView):

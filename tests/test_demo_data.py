@@ -26,7 +26,7 @@ from partnership.models import (
     SharedRecord,
     User,
 )
-from partnership.services import user_invite
+from partnership.parties.services import user_invite
 from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
