@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 
+from partnership.parties.models import Partnership
 from partnership.scoping import PartnershipChild
 
 
@@ -32,7 +33,7 @@ def belongs_to_a_partnership(model) -> bool:
     """Whether rows of `model` carry the partnership they belong to."""
     field = _foreign_key(model, "partnership")
     return field is not None and \
-        field.related_model is apps.get_model("partnership", "Partnership")
+        field.related_model is Partnership
 
 
 def _error(model, message: str, hint: str, number: int) -> checks.Error:

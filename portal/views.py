@@ -105,7 +105,7 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
     def get_form(self, form_class=None):
         """No 'internal' box on the other party's record: only the party that wrote a record
-        may hide it (partnership.services.shared_record_update refuses anyone else). Nor an
+        may hide it (partnership.records.shared_record_update refuses anyone else). Nor an
         open field that the record's FIELD_RULES keep from the user's party."""
         form = super().get_form(form_class)
         instance = getattr(form, "instance", None)

@@ -64,7 +64,7 @@ def party_people(*, partnership: Partnership, party: str, roles=None,
 
 def owner_choices(*, user: User, partnership: Partnership) -> dict[str, QuerySet[User]]:
     """{field: people} of the two owner fields of objectives and milestones: seated here, on
-    that field's side, in a role that acts (what services._check_owners accepts)."""
+    that field's side, in a role that acts (what records.check_owners accepts)."""
     return {f"{party}_owner": seated_people(partnership=partnership, party=party,
                                             roles=Membership.WRITING_ROLES, user=user)
             for party in ("sponsor", "cdmo")}
