@@ -14,7 +14,7 @@ from django.test.utils import isolate_apps
 from partnership.checks import check_scoped_model, check_scoped_models
 from partnership.contracts.models import Contract, NegotiationRound
 from partnership.parties.models import Partnership
-from partnership.scoping import PartnershipChild
+from partnership.scoping import PartnershipChild, internal_rule
 
 
 def _ids(model) -> list[str]:
@@ -134,6 +134,9 @@ def test_a_parent_that_may_be_empty_must_be_declared_so():
     assert _ids(Note) == ["partnership.E003"]
     assert _ids(DeclaredNote) == []
     assert _ids(WrongNote) == ["partnership.E004"]
+    # Declared so, a row without the parent is hidden by nothing beyond it.
+    assert "('contract__isnull', True)" in str(internal_rule(DeclaredNote, None))
+    assert "contract__isnull" not in str(internal_rule(Note, None))
 
 
 @isolate_apps("tests")
