@@ -1,3 +1,5 @@
+"""The partnership app: the base of the domain, one package per topic (README, Architecture)."""
+
 from importlib import import_module
 
 from django.apps import AppConfig
