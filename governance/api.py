@@ -31,10 +31,11 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from partnership.api import SeatedPersonField
-from partnership.models import Membership, Milestone, Partnership, Site, shared_lookups
+from partnership.models import Membership, Milestone, Partnership, Site
+from partnership.parties.api import SeatedPersonField
+from partnership.scoping import shared_lookups
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
-from portal.tenancy import ScopedViewSet, visible
 from portal.validation import validate_date_in_range
 
 
@@ -509,7 +510,7 @@ class RiskSerializer(ScopedModelSerializer):
         # The milestones listed are those the caller may see, whatever is linked (a no-op
         # when the viewset prefetched them so; not after a change or a transition).
         prefetch_related_objects([instance], Prefetch(
-            "milestones", queryset=visible(Milestone, self.context["request"].user)))
+            "milestones", queryset=Milestone.objects.visible_to(self.context["request"].user)))
         return super().to_representation(instance)
 
 
@@ -531,7 +532,7 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_queryset(self):
         return super().get_queryset().annotate(
             risk_score=F("likelihood") * F("impact")).prefetch_related(Prefetch(
-                "milestones", queryset=visible(Milestone, self.request.user))).order_by(
+                "milestones", queryset=Milestone.objects.visible_to(self.request.user))).order_by(
             "-risk_score", "pk")
 
     @extend_schema(request=RiskTransitionSerializer, responses=RiskSerializer)
@@ -648,7 +649,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         pk = request.query_params.get("partnership", "")
         if not pk.isdigit():
             raise serializers.ValidationError({"partnership": "Give ?partnership=<id>."})
-        partnership = get_object_or_404(visible(Partnership, request.user), pk=pk)
+        partnership = get_object_or_404(Partnership.objects.visible_to(request.user), pk=pk)
         results = selectors.survey_results(user=request.user, partnership=partnership)
         return Response({
             "partnership": partnership.pk, "current_quarter": results["current_quarter"],

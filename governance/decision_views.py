@@ -11,8 +11,8 @@ from governance import selectors, services
 from governance.filters import DecisionFilter
 from governance.forms import DecisionForm
 from governance.models import Decision
-from partnership.selectors import member_list
-from portal.tenancy import PartnershipMixin
+from partnership.parties.selectors import member_list
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
 
 

@@ -7,8 +7,8 @@ from django.views.generic import ListView, TemplateView
 from governance import selectors, services
 from governance.forms import RecognitionForm, SurveyForm
 from partnership.models import Partnership
-from partnership.selectors import party_people
-from portal.tenancy import PartnershipMixin
+from partnership.parties.selectors import party_people
+from partnership.scoping_views import PartnershipMixin
 from portal.views import ServiceFormView
 
 

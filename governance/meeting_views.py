@@ -20,8 +20,8 @@ from governance.forms import MeetingForm, MinutesActionFormSet, MinutesForm
 from governance.ical import ics_response
 from governance.models import Meeting
 from partnership.models import Membership
-from partnership.selectors import member_list
-from portal.tenancy import PartnershipMixin
+from partnership.parties.selectors import member_list
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 

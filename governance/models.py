@@ -17,11 +17,10 @@ from partnership.models import (
     Milestone,
     Organization,
     Partnership,
-    SharedQuerySet,
-    SharedRecord,
     Site,
-    search_document_field,
 )
+from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
+from partnership.search import search_document_field
 from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
 
@@ -443,6 +442,7 @@ class Risk(SharedRecord):
 
     WORKFLOW = Workflow({Status.OPEN: {Status.CLOSED: "Close"},
                          Status.CLOSED: {Status.OPEN: "Reopen"}})
+    OPEN = (Status.OPEN,)  # SharedQuerySet.open()
     SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
     title = models.CharField(max_length=200)
@@ -720,10 +720,11 @@ class ActionItemOverdueReminder(models.Model):
         return f"Overdue reminder for {self.action} due {self.due_date}"
 
 
-class RequestStep(models.Model):
+class RequestStep(PartnershipChild):
     """One step of a request's workflow (sent, acknowledged, queried …): who, when, and the
     words that came with it. The timeline of the request detail page."""
 
+    PARENT = "request"
     INTERNAL_VIA = ("request",)
     MADE_BY = ("actor__organization",)
 
@@ -746,7 +747,7 @@ class RequestStep(models.Model):
         return f"{self.request}: {self.step}"
 
 
-class Escalation(models.Model):
+class Escalation(PartnershipChild):
     """One step of an item up its partnership's escalation path (DESIGN §4): the level it
     reached, when, and the window it belongs to. Written only by
     services.escalations_advance; read on the item's page, in the API and in the admin.
@@ -792,6 +793,7 @@ class RequestEscalation(Escalation):
     again; the unique key lets each step of a window happen once, however often (or
     however interrupted) the job runs."""
 
+    PARENT = "request"
     INTERNAL_VIA = ("request",)
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="escalations")
@@ -812,6 +814,7 @@ class ActionItemEscalation(Escalation):
     new due date that passes too escalates from level 1 again. An internal action's
     escalations are as internal as the action (INTERNAL_VIA)."""
 
+    PARENT = "action"
     INTERNAL_VIA = ("action",)
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE,

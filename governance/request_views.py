@@ -14,8 +14,8 @@ from governance import forms, selectors, services
 from governance.filters import RequestFilter
 from governance.models import Request
 from partnership.models import Membership, Partnership
-from partnership.selectors import party_people
-from portal.tenancy import PartnershipMixin
+from partnership.parties.selectors import party_people
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
 
 

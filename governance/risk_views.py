@@ -11,8 +11,8 @@ from governance.filters import NoticeFilter, RiskFilter
 from governance.forms import NoticeForm, RiskForm
 from governance.models import Notice, Risk
 from partnership.models import Milestone, Site
-from partnership.selectors import member_list
-from portal.tenancy import PartnershipMixin, visible
+from partnership.parties.selectors import member_list
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -43,7 +43,7 @@ class RiskDetailView(RiskMixin, TemplateView):
     template_name = "governance/risk_detail.html"
 
     def get_context_data(self, **kwargs):
-        milestones = visible(Milestone, self.request.user).filter(
+        milestones = Milestone.objects.visible_to(self.request.user).filter(
             risks=self.risk).select_related("tech_transfer")
         return super().get_context_data(
             object=self.risk, milestones=milestones,
@@ -57,7 +57,7 @@ class RiskFormMixin:
 
     def get_form_kwargs(self):
         members = member_list(user=self.request.user, partnership=self.partnership)
-        milestones = visible(Milestone, self.request.user).filter(
+        milestones = Milestone.objects.visible_to(self.request.user).filter(
             partnership=self.partnership).select_related("tech_transfer")
         return {**super().get_form_kwargs(), "members": members, "milestones": milestones}
 
@@ -131,7 +131,7 @@ class NoticeCreateView(PartnershipMixin, ServiceFormView):
     requires_write = True
 
     def get_form_kwargs(self):
-        sites = visible(Site, self.request.user).filter(
+        sites = Site.objects.visible_to(self.request.user).filter(
             organization_id=self.request.user.organization_id)
         return {**super().get_form_kwargs(), "sites": sites}
 
@@ -169,7 +169,7 @@ class NoticeEditView(NoticeMixin, ServiceFormView):
     def get_form_kwargs(self):
         if self.notice.author_organization_id != self.request.user.organization_id:
             raise PermissionDenied("Only the party that posted a notice can correct it.")
-        sites = visible(Site, self.request.user).filter(
+        sites = Site.objects.visible_to(self.request.user).filter(
             organization_id=self.request.user.organization_id)
         return {**super().get_form_kwargs(), "sites": sites, "instance": self.notice}
 

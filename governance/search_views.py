@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from governance import selectors
-from portal.tenancy import HtmxPartialMixin
+from portal.views import HtmxPartialMixin
 
 
 class SearchView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):

@@ -58,8 +58,8 @@ from partnership.models import (
     Site,
     TechTransfer,
     User,
-    shared_lookups,
 )
+from partnership.scoping import shared_lookups
 
 
 def escalation_level(model, parent: str, window: str, still_open: Q) -> Case:
@@ -369,7 +369,7 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
 
 
 # What the search box looks through: (heading, model, the text fields a snippet shows). What
-# matches is each model's `search_document` (partnership.models.search_document_field).
+# matches is each model's `search_document` (partnership.search.search_document_field).
 SEARCHABLE = (
     ("Programs", Program, ("code", "description")),
     ("Contracts", Contract, ("reference",)),

@@ -34,15 +34,15 @@ from partnership.models import (
     Membership,
     Partnership,
     User,
-    check_refers_to_shared,
 )
-from partnership.selectors import party_leads, party_people
-from partnership.services import (
+from partnership.parties.selectors import party_leads, party_people
+from partnership.records import (
     are_seated,
     require_writer,
     shared_record_create,
     shared_record_update,
 )
+from partnership.scoping import check_refers_to_shared
 from portal.models import Kind
 from portal.notifications import notify
 from portal.validation import check_dates_in_range

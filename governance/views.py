@@ -11,8 +11,8 @@ from governance.filters import ActionItemFilter
 from governance.forms import ActionItemForm
 from governance.models import ActionItem, Decision, Meeting, Request
 from partnership.models import Membership
-from partnership.selectors import member_list
-from portal.tenancy import PartnershipMixin, visible
+from partnership.parties.selectors import member_list
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -58,7 +58,8 @@ class ActionItemFormMixin:
         # Owners move their action along themselves: people of a writing role only.
         members = member_list(user=self.request.user, partnership=self.partnership,
                               roles=Membership.WRITING_ROLES)
-        sources = {name: visible(model, self.request.user).filter(partnership=self.partnership)
+        sources = {name: model.objects.visible_to(self.request.user).filter(
+                       partnership=self.partnership)
                    for name, model in (("meeting", Meeting), ("request", Request),
                                        ("decision", Decision))}
         return {**super().get_form_kwargs(), "members": members, "sources": sources}

@@ -22,15 +22,11 @@ def _scoped_queryset(declared):
     model's default), narrowed to what the request's user may see."""
 
     def queryset(request):
-        # Imported here: DRF imports this module (the API's filter backend) while loading
-        # its generic views, which portal.tenancy itself imports.
-        from portal.tenancy import visible
-
         choices = declared(request) if callable(declared) else declared
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return choices.none()
-        return choices.filter(pk__in=visible(choices.model, user).values("pk"))
+        return choices.filter(pk__in=choices.model.objects.visible_to(user).values("pk"))
 
     return queryset
 

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from partnership.scoping_views import ScopedViewSet
 from portal.filters import ScopedFilterSet
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 from portal.notifications import (
@@ -16,7 +17,6 @@ from portal.notifications import (
     notification_preferences_update,
 )
 from portal.serializers import ScopedModelSerializer
-from portal.tenancy import ScopedViewSet
 
 
 class NotificationSerializer(ScopedModelSerializer):

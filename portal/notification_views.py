@@ -31,8 +31,7 @@ from portal.notifications import (
     safe_path,
     unread_count,
 )
-from portal.tenancy import HtmxPartialMixin
-from portal.views import ServiceFormView
+from portal.views import HtmxPartialMixin, ServiceFormView
 
 #: The event an htmx response fires after marking something read; the bell listens to it.
 CHANGED_EVENT = "notifications-changed"

@@ -2,8 +2,6 @@
 
 from rest_framework import serializers
 
-from portal.tenancy import visible
-
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """An id in a request body, looked up only among what the caller may see (DESIGN §2):
@@ -14,7 +12,8 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return visible(self.scoped_model, self.context["request"].user).filter(**self.filters)
+        return self.scoped_model.objects.visible_to(self.context["request"].user).filter(
+            **self.filters)
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -26,7 +25,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        scoped = visible(queryset.model, self.context["request"].user)
+        scoped = queryset.model.objects.visible_to(self.context["request"].user)
         return scoped.filter(pk__in=queryset.values("pk")) if queryset.query.has_filters() \
             else scoped
 

@@ -67,7 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.navigation",
+                "partnership.parties.context_processors.navigation",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("partnership.urls")),
     path("", include("governance.urls")),
     path("", include((notification_urls, "portal"))),
-    path("account/", include("partnership.account_urls")),
+    path("account/", include("partnership.parties.account_urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -12,7 +12,18 @@ from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.filters import require_scoped
-from portal.tenancy import HtmxPartialMixin
+
+
+class HtmxPartialMixin:
+    """An htmx request gets the named partial of the page's template, a normal one the page."""
+
+    partial_name = "results"
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [f"{names[0]}#{self.partial_name}"]
+        return names
 
 
 class FilteredListView(HtmxPartialMixin, ListView):
@@ -107,7 +118,7 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
     def get_form(self, form_class=None):
         """No 'internal' box on the other party's record: only the party that wrote a record
-        may hide it (partnership.services.shared_record_update refuses anyone else). Nor an
+        may hide it (partnership.records.shared_record_update refuses anyone else). Nor an
         open field that the record's FIELD_RULES keep from the user's party."""
         form = super().get_form(form_class)
         record = getattr(form, "record", None)

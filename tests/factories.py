@@ -36,7 +36,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 class OrganizationDomainFactory(factory.django.DjangoModelFactory):
     """A domain the operators verified: the organization's admins may invite addresses
-    there (partnership.services.user_invite)."""
+    there (partnership.parties.services.user_invite)."""
 
     class Meta:
         model = OrganizationDomain

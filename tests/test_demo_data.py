@@ -23,10 +23,10 @@ from partnership.models import (
     Membership,
     Partnership,
     Program,
-    SharedRecord,
     User,
 )
-from partnership.services import user_invite
+from partnership.parties.services import user_invite
+from partnership.scoping import SharedRecord
 from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import partnership.models
+import partnership.parties.models
 
 
 class Migration(migrations.Migration):
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('is_org_admin', models.BooleanField(default=False, help_text='Can invite people of their organization and assign them to partnerships.', verbose_name='organization admin')),
                 ('job_title', models.CharField(blank=True, max_length=120)),
                 ('invitation_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('time_zone', models.CharField(default='UTC', help_text='Times are shown to you in this zone.', max_length=64, validators=[partnership.models.validate_time_zone])),
+                ('time_zone', models.CharField(default='UTC', help_text='Times are shown to you in this zone.', max_length=64, validators=[partnership.parties.models.validate_time_zone])),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
                 ('organization', models.ForeignKey(blank=True, help_text='Empty only for platform operators.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='partnership.organization')),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 'ordering': ['first_name', 'last_name', 'email'],
             },
             managers=[
-                ('objects', partnership.models.UserManager()),
+                ('objects', partnership.parties.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('country', models.CharField(max_length=100)),
                 ('city', models.CharField(max_length=100)),
-                ('time_zone', models.CharField(max_length=64, validators=[partnership.models.validate_time_zone])),
+                ('time_zone', models.CharField(max_length=64, validators=[partnership.parties.models.validate_time_zone])),
                 ('capabilities', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('drug_substance', 'Drug substance'), ('drug_product', 'Drug product'), ('fill_finish', 'Fill-finish'), ('analytical', 'Analytical testing'), ('packaging', 'Packaging')], max_length=30), blank=True, default=list, size=None)),
                 ('status', models.CharField(choices=[('active', 'Active'), ('closing', 'Closing'), ('closed', 'Closed')], default='active', max_length=10)),
                 ('status_date', models.DateField(blank=True, help_text='When the site closes or closed.', null=True)),

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import partnership.models
+import partnership.contracts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='ContractDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=partnership.models.contract_document_path, validators=[django.core.validators.FileExtensionValidator(('pdf', 'doc', 'docx', 'xls', 'xlsx'))])),
+                ('file', models.FileField(upload_to=partnership.contracts.models.contract_document_path, validators=[django.core.validators.FileExtensionValidator(('pdf', 'doc', 'docx', 'xls', 'xlsx'))])),
                 ('name', models.CharField(editable=False, max_length=200)),
                 ('size', models.PositiveBigIntegerField(editable=False)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),

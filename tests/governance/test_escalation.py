@@ -21,7 +21,7 @@ from governance.models import (
     RequestEscalation,
 )
 from governance.tasks import escalate_overdue_items
-from partnership import services as partnership_services
+from partnership.communication import services as partnership_services
 from partnership.models import EscalationLevel, Membership, Partnership, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory

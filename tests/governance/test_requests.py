@@ -18,8 +18,8 @@ from governance import services
 from governance.models import Request
 from governance.selectors import emergency_usage, month_start_utc
 from governance.tasks import notify_late_requests
-from partnership import services as services_partnership
 from partnership.models import Membership, Milestone, TechTransfer, User
+from partnership.parties import services as services_partnership
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 

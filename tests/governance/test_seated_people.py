@@ -19,7 +19,7 @@ from governance.api import (
     RiskSerializer,
 )
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
-from partnership.api import EscalationLevelSerializer, PointOfContactSerializer
+from partnership.communication.api import EscalationLevelSerializer, PointOfContactSerializer
 from partnership.models import EscalationLevel, PointOfContact
 from tests.partnership.test_api import api
 

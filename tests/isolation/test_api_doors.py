@@ -25,7 +25,6 @@ from partnership.models import Contract, User
 from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
-from portal.tenancy import visible
 from portal.views import FilteredListView
 from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS, seat_partnerships
 from tests.isolation.test_isolation import OBSERVERS, foreign_names
@@ -65,7 +64,7 @@ def foreign_strings(user) -> list[str]:
                   if isinstance(f, models.CharField | models.TextField) and not f.choices]
         if not fields:
             continue
-        mine = visible(model, user)
+        mine = model.objects.visible_to(user)
         seen |= _texts(mine, fields)
         hidden |= _texts(model.objects.exclude(pk__in=mine.values("pk")), fields)
     return sorted((hidden - seen) | set(foreign_names(user)))
@@ -92,7 +91,7 @@ def record_filters(filterset_class):
 
 
 def foreign_ids(model, user, limit=3) -> list[int]:
-    return list(model.objects.exclude(pk__in=visible(model, user).values("pk"))
+    return list(model.objects.exclude(pk__in=model.objects.visible_to(user).values("pk"))
                 .order_by("pk").values_list("pk", flat=True)[:limit])
 
 
@@ -237,7 +236,7 @@ def test_every_writable_relation_offers_only_what_the_caller_sees(world, observe
     for label, serializer in found.items():
         for where, field in writable_relations(serializer):
             queryset = field.get_queryset()
-            mine = visible(queryset.model, user)
+            mine = queryset.model.objects.visible_to(user)
             foreign = list(queryset.exclude(pk__in=mine.values("pk"))[:3])
             if foreign:
                 failures.append(f"{label}.{where} offers {foreign}")

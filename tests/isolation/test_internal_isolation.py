@@ -15,7 +15,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from governance.services import calendar_feed_create
-from partnership.models import SharedRecord
+from partnership.scoping import SharedRecord
 from portal.api import router
 from tests.isolation.registry import API_ROUTES, SCOPED_URLS
 from tests.partnership.test_api import api

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
+from partnership.communication import services
 from partnership.models import EscalationLevel, Membership, PointOfContact
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, SiteFactory

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
+from partnership.contracts import services
 from partnership.models import Contract
 
 TAKEN = "Another contract of this partnership already has this reference."

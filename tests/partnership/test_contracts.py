@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partnership import selectors, services
+from partnership.contracts import selectors, services
 from partnership.models import Contract, ContractDocument
 from tests.factories import ContractFactory, NegotiationRoundFactory
 

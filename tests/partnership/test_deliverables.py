@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
+from partnership.deliverables import services
 from partnership.models import Deliverable
 from tests.factories import ContractFactory
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from governance import services as governance
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
+from partnership.contracts.services import program_update
 from partnership.models import Milestone, TechTransfer
-from partnership.services import program_update
 from portal.models import Notification
 
 
@@ -126,8 +126,9 @@ def test_a_shared_record_refers_only_to_shared_ones(world):
     """Whatever the kind: a shared SOW under Acme's internal MSA would print the MSA's
     reference on the CDMO's contract page, a shared decision of an internal meeting its
     title. An internal record may name them; the milestone's deliverables likewise."""
+    from partnership.contracts.services import contract_create
     from partnership.models import Contract, Deliverable
-    from partnership.services import contract_create, milestone_update
+    from partnership.techtransfer.services import milestone_update
 
     msa = contract_create(actor=world.alice, partnership=world.acme_contoso, kind="msa",
                           reference="MSA-SECRET", title="Secret MSA", is_internal=True)

@@ -12,8 +12,10 @@ from rest_framework.test import APIClient
 
 from governance import services as governance
 from governance.models import Request, Risk
-from partnership import services
+from partnership.contracts.services import contract_create, contract_update, program_update
+from partnership.deliverables.services import deliverable_create, deliverable_update
 from partnership.models import Contract, Deliverable, Milestone, Program, TechTransfer
+from partnership.techtransfer.services import milestone_update
 
 SECRET = "Backup supplier audit"
 
@@ -30,7 +32,7 @@ def transfer(world) -> TechTransfer:
 @pytest.fixture
 def secret(world) -> Deliverable:
     """A deliverable Acme keeps to itself, under the shared SOW."""
-    return services.deliverable_create(
+    return deliverable_create(
         actor=world.alice, partnership=world.acme_contoso, title=SECRET,
         sow=Contract.objects.get(partnership=world.acme_contoso, kind="sow"),
         due_date=datetime.date(2027, 6, 1), is_internal=True)
@@ -53,30 +55,30 @@ def test_a_parent_shared_again_is_refused_while_a_record_beneath_links_an_intern
     internal deliverable is linked to a milestone meanwhile (both internal: allowed); the
     program made shared again would show the deliverable's title on Contoso's timeline."""
     program = transfer.program
-    services.program_update(actor=world.alice, program=program, is_internal=True)
+    program_update(actor=world.alice, program=program, is_internal=True)
     milestone = Milestone.objects.get(tech_transfer=transfer)
-    services.milestone_update(actor=world.alice, milestone=milestone, deliverables=[secret])
+    milestone_update(actor=world.alice, milestone=milestone, deliverables=[secret])
 
     with pytest.raises(ValidationError) as error:
-        services.program_update(actor=world.alice, program=Program.objects.get(pk=program.pk),
-                                is_internal=False)
+        program_update(actor=world.alice, program=Program.objects.get(pk=program.pk),
+                       is_internal=False)
     message = " ".join(error.value.message_dict["is_internal"])
     assert "milestones" in message and "deliverables" in message
     assert Program.objects.get(pk=program.pk).is_internal
     assert login(world.bob).get(transfer.get_absolute_url()).status_code == 404
 
-    services.milestone_update(actor=world.alice, milestone=milestone, deliverables=[])
-    services.program_update(actor=world.alice, program=Program.objects.get(pk=program.pk),
-                            is_internal=False)
+    milestone_update(actor=world.alice, milestone=milestone, deliverables=[])
+    program_update(actor=world.alice, program=Program.objects.get(pk=program.pk),
+                   is_internal=False)
     page = login(world.bob).get(transfer.get_absolute_url())
     assert page.status_code == 200 and SECRET not in page.content.decode()
 
 
 def test_the_edit_page_shows_the_refusal_on_the_internal_box(world, login, transfer, secret):
     program = transfer.program
-    services.program_update(actor=world.alice, program=program, is_internal=True)
-    services.milestone_update(actor=world.alice, deliverables=[secret],
-                              milestone=Milestone.objects.get(tech_transfer=transfer))
+    program_update(actor=world.alice, program=program, is_internal=True)
+    milestone_update(actor=world.alice, deliverables=[secret],
+                     milestone=Milestone.objects.get(tech_transfer=transfer))
     response = login(world.alice).post(
         reverse("partnership:program_edit", args=[world.acme_contoso.pk, program.pk]),
         {"code": program.code, "name": program.name, "modality": program.modality,
@@ -101,15 +103,15 @@ def test_a_record_moved_under_an_internal_parent_is_refused_while_shared_ones_li
     deliverable = planned(Deliverable.objects.get(partnership=world.acme_contoso,
                                                   is_internal=False))
     milestone = Milestone.objects.get(tech_transfer=transfer)
-    services.milestone_update(actor=world.alice, milestone=milestone,
-                              deliverables=[deliverable])
-    hidden = services.contract_create(
+    milestone_update(actor=world.alice, milestone=milestone,
+                     deliverables=[deliverable])
+    hidden = contract_create(
         actor=world.alice, partnership=world.acme_contoso, kind="sow", reference="SOW-ACME",
         title="Acme's own SOW", is_internal=True,
         parent=Contract.objects.get(partnership=world.acme_contoso, kind="msa"))
 
     with pytest.raises(ValidationError) as error:
-        services.deliverable_update(actor=world.alice, deliverable=deliverable, sow=hidden)
+        deliverable_update(actor=world.alice, deliverable=deliverable, sow=hidden)
     assert "milestones" in " ".join(error.value.message_dict["sow"])
     assert Deliverable.objects.get(pk=deliverable.pk).sow_id != hidden.pk
 
@@ -119,11 +121,11 @@ def test_hiding_a_parent_is_refused_while_shared_records_link_what_is_beneath(wo
     needs a deliverable of the SOW."""
     deliverable = Deliverable.objects.get(partnership=world.acme_contoso,
                                           is_internal=False)
-    services.milestone_update(actor=world.alice, deliverables=[deliverable],
-                              milestone=Milestone.objects.get(tech_transfer=transfer))
+    milestone_update(actor=world.alice, deliverables=[deliverable],
+                     milestone=Milestone.objects.get(tech_transfer=transfer))
     with pytest.raises(ValidationError) as error:
-        services.contract_update(actor=world.alice, contract=deliverable.sow,
-                                 is_internal=True)
+        contract_update(actor=world.alice, contract=deliverable.sow,
+                        is_internal=True)
     assert "milestones that the other party sees refer to it" in str(error.value)
     assert not Contract.objects.get(pk=deliverable.sow_id).is_internal
 
@@ -131,7 +133,7 @@ def test_hiding_a_parent_is_refused_while_shared_records_link_what_is_beneath(wo
 def test_an_internal_risk_shared_again_is_refused_while_it_links_an_internal_milestone(
         world, transfer):
     program = transfer.program
-    services.program_update(actor=world.alice, program=program, is_internal=True)
+    program_update(actor=world.alice, program=program, is_internal=True)
     risk = governance.risk_create(
         actor=world.alice, partnership=world.acme_contoso, title="Slot lost", category="supply",
         likelihood=2, impact=3, owner=world.alice, is_internal=True,
@@ -207,17 +209,17 @@ def test_only_the_party_that_wrote_a_record_moves_it_under_an_internal_parent(wo
     deliverable = planned(Deliverable.objects.get(partnership=world.acme_contoso,
                                                   is_internal=False))
     msa = Contract.objects.get(partnership=world.acme_contoso, kind="msa")
-    contoso_sow = services.contract_create(
+    contoso_sow = contract_create(
         actor=world.bob, partnership=world.acme_contoso, kind="sow", reference="SOW-CONTOSO",
         title="Contoso's own SOW", parent=msa, is_internal=True)
     with pytest.raises(ValidationError) as error:
-        services.deliverable_update(actor=world.bob, deliverable=deliverable, sow=contoso_sow)
+        deliverable_update(actor=world.bob, deliverable=deliverable, sow=contoso_sow)
     assert "the party that wrote the deliverable" in " ".join(
         error.value.message_dict["sow"])
     assert login(world.alice).get(deliverable.get_absolute_url()).status_code == 200
 
-    acme_sow = services.contract_create(
+    acme_sow = contract_create(
         actor=world.alice, partnership=world.acme_contoso, kind="sow", reference="SOW-ACME",
         title="Acme's own SOW", parent=msa, is_internal=True)
-    services.deliverable_update(actor=world.alice, deliverable=deliverable, sow=acme_sow)
+    deliverable_update(actor=world.alice, deliverable=deliverable, sow=acme_sow)
     assert login(world.bob).get(deliverable.get_absolute_url()).status_code == 404

@@ -18,7 +18,19 @@ from django.urls import reverse
 
 from governance import services as governance
 from governance.models import ActionItem, Meeting, Request, Risk
-from partnership import services
+from partnership.contracts.services import (
+    contract_create,
+    contract_document_upload,
+    contract_transition,
+    contract_update,
+    negotiation_round_add,
+    program_update,
+)
+from partnership.deliverables.services import (
+    acceptance_criterion_add,
+    deliverable_create,
+    deliverable_update,
+)
 from partnership.models import (
     Contract,
     Deliverable,
@@ -28,7 +40,9 @@ from partnership.models import (
     Program,
     TechTransfer,
 )
-from partnership.services import _follows_internal_rule, _links_from
+from partnership.objectives.services import objective_review, objective_update
+from partnership.scoping import can_be_internal, links_from
+from partnership.techtransfer.services import milestone_update, tech_transfer_create
 from portal.models import Kind, Notification
 from tests.partnership.test_api import api
 
@@ -135,14 +149,14 @@ def test_hiding_a_meeting_through_its_page_answers_the_same(world, login, contos
 @pytest.fixture
 def contoso_deliverable(world) -> Deliverable:
     """A deliverable Contoso planned under the shared SOW."""
-    return services.deliverable_create(
+    return deliverable_create(
         actor=world.bob, partnership=world.acme_contoso, title="Stability report",
         sow=Contract.objects.get(partnership=world.acme_contoso, kind="sow"),
         due_date=datetime.date(2027, 6, 1))
 
 
 def contoso_sow(world) -> Contract:
-    return services.contract_create(
+    return contract_create(
         actor=world.bob, partnership=world.acme_contoso, kind="sow", reference="SOW-CONTOSO",
         title="Contoso's own SOW", is_internal=True,
         parent=Contract.objects.get(partnership=world.acme_contoso, kind="msa"))
@@ -160,14 +174,14 @@ def test_hiding_a_deliverable_answers_as_if_acmes_hidden_milestone_did_not_need_
     def change_it():
         return answer(api(world.bob).patch(url, body, format="json"))
 
-    services.program_update(actor=world.alice, program=transfer.program, is_internal=True)
+    program_update(actor=world.alice, program=transfer.program, is_internal=True)
     milestone = Milestone.objects.get(tech_transfer=transfer)
-    services.milestone_update(actor=world.alice, milestone=milestone,
-                              sponsor_owner=world.alice)
+    milestone_update(actor=world.alice, milestone=milestone,
+                     sponsor_owner=world.alice)
     expected = as_it_would_answer(change_it)
     assert expected[0] == 200, expected
-    services.milestone_update(actor=world.alice, milestone=milestone,
-                              deliverables=[contoso_deliverable])
+    milestone_update(actor=world.alice, milestone=milestone,
+                     deliverables=[contoso_deliverable])
 
     assert change_it() == expected
     assert not milestone.deliverables.exists()
@@ -224,14 +238,14 @@ def test_links_the_actor_sees_still_stop_the_change(world, contoso_meeting):
 # --- B: the other party's records beneath a parent --------------------------------------
 
 def acme_sow(world) -> Contract:
-    return services.contract_create(
+    return contract_create(
         actor=world.alice, partnership=world.acme_contoso, kind="sow", reference="SOW-11",
         title="Acme's SOW", parent=Contract.objects.get(partnership=world.acme_contoso,
                                                         kind="msa"))
 
 
 def acme_deliverable(world, sow=None) -> Deliverable:
-    return services.deliverable_create(
+    return deliverable_create(
         actor=world.alice, partnership=world.acme_contoso, title="Reference standard",
         sow=sow or acme_sow(world), due_date=datetime.date(2027, 6, 1),
         responsible_party="sponsor")
@@ -240,38 +254,38 @@ def acme_deliverable(world, sow=None) -> Deliverable:
 def hide(actor, record):
     """The service that hides `record`, for `actor`."""
     if isinstance(record, Contract):
-        return services.contract_update(actor=actor, contract=record, is_internal=True)
+        return contract_update(actor=actor, contract=record, is_internal=True)
     if isinstance(record, Program):
-        return services.program_update(actor=actor, program=record, is_internal=True)
+        return program_update(actor=actor, program=record, is_internal=True)
     if isinstance(record, Deliverable):
-        return services.deliverable_update(actor=actor, deliverable=record, is_internal=True)
-    return services.objective_update(actor=actor, objective=record, is_internal=True)
+        return deliverable_update(actor=actor, deliverable=record, is_internal=True)
+    return objective_update(actor=actor, objective=record, is_internal=True)
 
 
 def contoso_deliverable_under(world, internal):
     sow = acme_sow(world)
-    return sow, services.deliverable_create(
+    return sow, deliverable_create(
         actor=world.bob, partnership=world.acme_contoso, title="Batch record copy", sow=sow,
         due_date=datetime.date(2027, 6, 1), is_internal=internal)
 
 
 def contoso_round_of(world):
     sow = acme_sow(world)
-    services.contract_transition(actor=world.alice, contract=sow, status="negotiation")
-    return sow, services.negotiation_round_add(actor=world.bob, contract=sow,
-                                               sent_on=datetime.date(2026, 11, 2),
-                                               summary="Our redlines")
+    contract_transition(actor=world.alice, contract=sow, status="negotiation")
+    return sow, negotiation_round_add(actor=world.bob, contract=sow,
+                                      sent_on=datetime.date(2026, 11, 2),
+                                      summary="Our redlines")
 
 
 def contoso_document_of(world):
     sow = acme_sow(world)
-    return sow, services.contract_document_upload(
+    return sow, contract_document_upload(
         actor=world.bob, contract=sow,
         file=SimpleUploadedFile("redlines.pdf", b"%PDF-1.4\n"))
 
 
 def contoso_transfer_of(world):
-    return world.acme_program, services.tech_transfer_create(
+    return world.acme_program, tech_transfer_create(
         actor=world.bob, partnership=world.acme_contoso, program=world.acme_program,
         site=world.contoso.sites.first(), title="Contoso's scale-up")
 
@@ -280,16 +294,16 @@ def milestone_contoso_owns(world):
     Request.objects.get(partnership=world.acme_contoso).milestones.clear()
     Risk.objects.get(partnership=world.acme_contoso).milestones.clear()
     milestone = Milestone.objects.get(partnership=world.acme_contoso)
-    services.milestone_update(actor=world.bob, milestone=milestone, cdmo_owner=world.bob,
-                              planned_date=datetime.date(2027, 3, 1))
+    milestone_update(actor=world.bob, milestone=milestone, cdmo_owner=world.bob,
+                     planned_date=datetime.date(2027, 3, 1))
     return milestone.tech_transfer.program, milestone
 
 
 def contoso_criterion_of(world):
     deliverable = acme_deliverable(world)
-    return deliverable, services.acceptance_criterion_add(actor=world.bob,
-                                                          deliverable=deliverable,
-                                                          text="Usable for our method")
+    return deliverable, acceptance_criterion_add(actor=world.bob,
+                                                 deliverable=deliverable,
+                                                 text="Usable for our method")
 
 
 def contoso_review_of(world):
@@ -301,7 +315,7 @@ def contoso_review_of(world):
 
 def contoso_objective_review(world):
     objective = Objective.objects.get(partnership=world.acme_contoso)
-    return objective, services.objective_review(
+    return objective, objective_review(
         actor=world.bob, objective=objective, status="at_risk", note="Capacity is short",
         next_review_date=datetime.date(2027, 3, 1))
 
@@ -353,12 +367,12 @@ def test_the_other_partys_internal_records_beneath_are_not_named(world):
 def test_a_record_is_not_moved_under_an_internal_parent_from_under_the_other_partys(world):
     """Moving Acme's deliverable under Acme's internal SOW hides Contoso's criterion."""
     deliverable, criterion = contoso_criterion_of(world)
-    hidden = services.contract_create(
+    hidden = contract_create(
         actor=world.alice, partnership=world.acme_contoso, kind="sow", reference="SOW-ACME",
         title="Acme's own SOW", is_internal=True,
         parent=Contract.objects.get(partnership=world.acme_contoso, kind="msa"))
     with pytest.raises(ValidationError) as error:
-        services.deliverable_update(actor=world.alice, deliverable=deliverable, sow=hidden)
+        deliverable_update(actor=world.alice, deliverable=deliverable, sow=hidden)
     assert error.value.message_dict["sow"] == [
         "It cannot be moved there while the other party's acceptance criteria sit beneath it."]
     assert Deliverable.objects.get(pk=deliverable.pk).sow_id != hidden.pk
@@ -368,11 +382,11 @@ def test_the_partys_own_records_beneath_do_not_stop_it(world):
     """Acme's SOW with Acme's deliverable, round and document beneath hides as before."""
     sow = acme_sow(world)
     acme_deliverable(world, sow=sow)
-    services.contract_transition(actor=world.alice, contract=sow, status="negotiation")
-    services.negotiation_round_add(actor=world.alice, contract=sow, summary="Draft",
-                                   sent_on=datetime.date(2026, 11, 2))
-    services.contract_document_upload(actor=world.alice, contract=sow,
-                                      file=SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n"))
+    contract_transition(actor=world.alice, contract=sow, status="negotiation")
+    negotiation_round_add(actor=world.alice, contract=sow, summary="Draft",
+                          sent_on=datetime.date(2026, 11, 2))
+    contract_document_upload(actor=world.alice, contract=sow,
+                             file=SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n"))
     assert hide(world.alice, Contract.objects.get(pk=sow.pk)).is_internal
 
 
@@ -394,6 +408,6 @@ def test_every_link_to_what_may_be_hidden_can_be_cut():
     from django.apps import apps
 
     stuck = [f"{model.__name__}.{field.name}" for model in apps.get_models()
-             if _follows_internal_rule(model)
-             for field in _links_from(model) if not (field.many_to_many or field.null)]
+             if can_be_internal(model)
+             for field in links_from(model) if not (field.many_to_many or field.null)]
     assert stuck == []

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
 from partnership.models import Membership, Objective
+from partnership.objectives import services
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -118,7 +118,7 @@ def test_objective_api_refuses_an_owner_without_a_seat(world):
 
 
 def test_objective_api_lists_only_seated_people_as_owner_choices(world, rf):
-    from partnership.api import ObjectiveSerializer
+    from partnership.objectives.api import ObjectiveSerializer
 
     objective = Objective.objects.get(partnership=world.acme_contoso)
     request = rf.get("/")

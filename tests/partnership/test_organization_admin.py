@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import services
 from partnership.models import Membership, OrganizationDomain, User
-from partnership.tasks import send_invitation_notice_task, send_invitation_task
+from partnership.parties import services
+from partnership.parties.tasks import send_invitation_notice_task, send_invitation_task
 from tests.factories import UserFactory
 
 
@@ -100,8 +100,8 @@ def test_an_existing_address_gets_a_note_instead_of_an_invitation(login, world,
     pending = UserFactory(email="pending@contoso.test", organization=world.contoso)
     pending.set_unusable_password()
     pending.save()
-    with mock.patch("partnership.tasks.send_invitation_notice_task.delay") as notice, \
-            mock.patch("partnership.tasks.send_invitation_task.delay") as invitation, \
+    with mock.patch("partnership.parties.tasks.send_invitation_notice_task.delay") as notice, \
+            mock.patch("partnership.parties.tasks.send_invitation_task.delay") as invitation, \
             django_capture_on_commit_callbacks(execute=True):
         _invite(login(world.olga), world.bob.email)
         _invite(login(world.olga), pending.email)

@@ -197,7 +197,8 @@ def test_leads_set_the_negotiation_thresholds(login, world):
 def test_more_partnership_pages_use_a_bounded_number_of_queries(
     login, world, url_name, django_assert_max_num_queries
 ):
-    from partnership import services
+    from partnership.objectives.services import objective_create
+    from partnership.techtransfer.services import tech_transfer_create
     from tests.factories import ProgramFactory
 
     client = login(world.alice)
@@ -205,12 +206,12 @@ def test_more_partnership_pages_use_a_bounded_number_of_queries(
     client.get(url)
     site = world.contoso.sites.first()
     for n in range(15):
-        services.objective_create(actor=world.alice, partnership=world.acme_contoso,
-                                  title=f"Goal {n}", measure_of_success="m",
-                                  sponsor_owner=world.alice, cdmo_owner=world.bob,
-                                  review_date="2027-01-01")
-        services.tech_transfer_create(actor=world.alice, partnership=world.acme_contoso,
-                                      program=ProgramFactory(partnership=world.acme_contoso),
-                                      site=site, title=f"Transfer {n}")
+        objective_create(actor=world.alice, partnership=world.acme_contoso,
+                         title=f"Goal {n}", measure_of_success="m",
+                         sponsor_owner=world.alice, cdmo_owner=world.bob,
+                         review_date="2027-01-01")
+        tech_transfer_create(actor=world.alice, partnership=world.acme_contoso,
+                             program=ProgramFactory(partnership=world.acme_contoso),
+                             site=site, title=f"Transfer {n}")
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200

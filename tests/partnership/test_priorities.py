@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
 from partnership.models import Priority, PriorityChange
+from partnership.objectives import services
 
 
 def url(world):

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import services
 from partnership.models import Site
+from partnership.parties import services
 
 
 @pytest.fixture

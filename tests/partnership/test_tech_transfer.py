@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from partnership import selectors, services
 from partnership.models import Milestone, Site
+from partnership.techtransfer import selectors, services
 from tests.factories import DeliverableFactory
 
 D = datetime.date

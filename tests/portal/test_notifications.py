@@ -19,8 +19,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance import services as governance_services
-from partnership import services as partnership_services
 from partnership.models import Membership, Partnership, User
+from partnership.objectives import services as partnership_services
 from portal import notifications
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 from portal.tasks import (

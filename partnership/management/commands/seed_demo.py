@@ -12,30 +12,24 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.models import (
+from partnership.communication.models import CommunicationPlan, EscalationLevel, PointOfContact
+from partnership.contracts.models import Contract, NegotiationRound, Program
+from partnership.deliverables.models import (
     AcceptanceCriterion,
-    CommunicationPlan,
-    Contract,
     CriterionResult,
     Deliverable,
     DeliverableReview,
-    EscalationLevel,
+)
+from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
+from partnership.parties.models import (
     Membership,
-    Milestone,
-    NegotiationRound,
-    Objective,
-    ObjectiveReview,
     Organization,
     OrganizationDomain,
     Partnership,
-    PointOfContact,
-    Priority,
-    PriorityChange,
-    Program,
     Site,
-    TechTransfer,
     User,
 )
+from partnership.techtransfer.models import Milestone, TechTransfer
 
 D = datetime.date
 
@@ -279,11 +273,36 @@ TRANSFERS = [
 ]
 
 
+OPERATOR = "admin@lockstep.example"
+
+
+def login_lines() -> list[str]:
+    """Who logs in as whom, with their seats: what the demo launcher prints (`--logins`)."""
+    lines = []
+    for email, _first, _last, _title, org, is_admin, _zone, seats in PEOPLE:
+        roles = ", ".join(f"{role} in {pair[0].split()[0]}–{pair[1].split()[0]}"
+                          for pair, role in seats) or "no seat"
+        admin = "; organization admin" if is_admin else ""
+        lines.append(f"  {email:28} {org}: {roles}{admin}")
+    lines.append(f"  {OPERATOR:28} platform operator (Django admin)")
+    return lines
+
+
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true",
+                            help="List the demo logins only; change nothing.")
+
+    def handle(self, *args, logins: bool = False, **options):
+        if logins:
+            self.stdout.write("\n".join(login_lines()))
+            return
+        self.seed()
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def seed(self):
         password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
         orgs = {name: Organization.objects.update_or_create(name=name, defaults={"kind": kind})[0]
                 for name, kind in ORGANIZATIONS.items()}
@@ -322,7 +341,7 @@ class Command(BaseCommand):
         self._objectives(partnerships)
         self._tech_transfers(partnerships)
         call_command("seed_demo_governance")  # by name: partnership imports no later app
-        admin = self._person("admin@lockstep.example", password, first_name="Platform",
+        admin = self._person(OPERATOR, password, first_name="Platform",
                              last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(PEOPLE) + 1} people, {len(partnerships)} partnerships "

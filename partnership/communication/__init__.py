@@ -1,0 +1,1 @@
+"""Communication: points of contact, the communication plan and the escalation path."""

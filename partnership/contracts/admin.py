@@ -1,0 +1,33 @@
+"""Django admin of programs and contracts: read-only for operators (portal.admin)."""
+
+from django.contrib import admin
+
+from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline
+
+
+@admin.register(Program)
+class ProgramAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "partnership", "phase", "modality", "is_internal"]
+    list_filter = ["phase", "modality", "is_internal"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["code", "name"]
+
+
+class NegotiationRoundInline(ReadOnlyInline):
+    model = NegotiationRound
+
+
+class ContractDocumentInline(ReadOnlyInline):
+    model = ContractDocument
+    readonly_fields = ["name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "title", "kind", "status", "partnership", "expiry_date"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["reference", "title"]
+    inlines = [NegotiationRoundInline, ContractDocumentInline]
+

@@ -1,0 +1,51 @@
+"""Forms of the program and contract pages. Choices are limited to what the user may see."""
+
+import datetime
+
+from django import forms
+
+from partnership.contracts.models import Contract, Program
+from partnership.parties.forms import DateInput
+from portal.validation import validate_date_in_range
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["code", "name", "modality", "phase", "description", "sites", "is_internal"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "sites": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites  # the partnership's CDMO sites only
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["kind", "reference", "title", "parent", "effective_date", "expiry_date",
+                  "renewal_notice_days", "is_internal"]
+        widgets = {"effective_date": DateInput(), "expiry_date": DateInput()}
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # the same partnership's contracts only
+
+
+class NegotiationRoundForm(forms.Form):
+    sent_on = forms.DateField(widget=DateInput(), initial=datetime.date.today,
+                              label="Draft sent on", validators=[validate_date_in_range])
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                              label="What changed in this draft")
+
+
+class RoundAnswerForm(forms.Form):
+    answered_on = forms.DateField(widget=DateInput(), label="Answered on",
+                                  validators=[validate_date_in_range])
+
+
+class ContractDocumentForm(forms.Form):
+    file = forms.FileField(help_text="PDF, Word or Excel, up to 20 MB.")

@@ -1,0 +1,87 @@
+"""Reads of programs and contracts: lists, a contract with its negotiation figures, and the
+alerts of the partnership home (renewals due, strained negotiations, closing sites)."""
+
+from dataclasses import dataclass
+from statistics import median
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from partnership.contracts.models import Contract, Program
+from partnership.parties.models import Partnership, Site, User
+
+
+def program_list(*, user: User, partnership: Partnership) -> QuerySet[Program]:
+    return Program.objects.visible_to(user).filter(partnership=partnership)
+
+
+def contract_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]:
+    return (
+        Contract.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("parent")
+        .annotate(round_count=Count("rounds"))
+        .order_by("reference")  # Meta.ordering does not apply to GROUP BY queries
+    )
+
+
+def contract_get(*, user: User, partnership: Partnership, pk: int) -> Contract:
+    return get_object_or_404(
+        Contract.objects.visible_to(user).filter(partnership=partnership)
+        .select_related("parent", "partnership__sponsor", "partnership__cdmo"),
+        pk=pk,
+    )
+
+
+@dataclass
+class NegotiationStats:
+    rounds: int
+    median_days: dict[str, float | None]  # answering party -> median turnaround in days
+
+    def warnings(self, partnership: Partnership) -> list[str]:
+        found = []
+        if self.rounds > partnership.negotiation_round_threshold:
+            found.append(f"{self.rounds} rounds (more than "
+                         f"{partnership.negotiation_round_threshold})")
+        for party, days in self.median_days.items():
+            if days is not None and days > partnership.negotiation_turnaround_threshold:
+                name = partnership.sponsor if party == "sponsor" else partnership.cdmo
+                found.append(f"{name} answers in {days:g} days (median)")
+        return found
+
+
+def negotiation_stats(rounds) -> NegotiationStats:
+    """Rounds and each party's median answer time, from the rounds of one contract."""
+    days = {"sponsor": [], "cdmo": []}
+    for round_ in rounds:
+        if round_.turnaround_days is not None:
+            days[round_.answered_by].append(round_.turnaround_days)
+    return NegotiationStats(
+        rounds=len(rounds),
+        median_days={party: (median(values) if values else None)
+                     for party, values in days.items()},
+    )
+
+
+def contract_alerts(*, user: User, partnership: Partnership) -> dict:
+    """For the partnership home: renewals due and negotiations showing strain."""
+    contracts = Contract.objects.visible_to(user).filter(partnership=partnership)
+    today = timezone.localdate()
+    renewals = [c for c in contracts.filter(status=Contract.Status.EXECUTED,
+                                            expiry_date__gte=today)
+                if c.in_notice_period(today)]
+    strained = []
+    for contract in contracts.filter(status=Contract.Status.NEGOTIATION).prefetch_related(
+            "rounds"):
+        warnings = negotiation_stats(list(contract.rounds.all())).warnings(partnership)
+        if warnings:
+            strained.append((contract, warnings))
+    return {"renewals": renewals, "strained_negotiations": strained}
+
+
+def site_alerts(*, user: User, partnership: Partnership) -> QuerySet[Site]:
+    """CDMO sites that are closing or closed and run this partnership's programs."""
+    programs = Program.objects.visible_to(user).filter(partnership=partnership)
+    return (Site.objects.visible_to(user).exclude(status=Site.Status.ACTIVE)
+            .filter(programs__in=programs).distinct()
+            .prefetch_related(Prefetch("programs", queryset=programs, to_attr="affected")))

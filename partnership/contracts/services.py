@@ -1,0 +1,197 @@
+"""Writes of programs and contracts: a program's description and sites, a contract's
+lifecycle, its negotiation rounds (dated by the party that owns each date) and documents."""
+
+import datetime
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
+from partnership.parties.models import Partnership, User
+from partnership.records import (
+    check_field_rules,
+    require_writer,
+    shared_record_create,
+    shared_record_update,
+)
+
+PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
+
+
+def _set_program_sites(program: Program, sites) -> None:
+    if sites is None:
+        return
+    sites = list(sites)
+    if any(site.organization_id != program.partnership.cdmo_id for site in sites):
+        raise ValidationError({"sites": "Choose sites of this partnership's CDMO."})
+    program.sites.set(sites)
+
+
+def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
+    require_writer(actor, partnership)
+    if actor.organization_id != partnership.sponsor_id:
+        raise PermissionDenied("Programs are the sponsor's to describe.")
+
+
+@transaction.atomic
+def program_create(*, actor: User, partnership: Partnership, **fields) -> Program:
+    _require_sponsor_writer(actor, partnership)
+    program = shared_record_create(Program, PROGRAM_FIELDS, actor=actor,
+                                   partnership=partnership, fields=fields)
+    _set_program_sites(program, fields.get("sites"))
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor: User, program: Program, **fields) -> Program:
+    _require_sponsor_writer(actor, program.partnership)
+    program = shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields)
+    _set_program_sites(program, fields.get("sites"))
+    return program
+
+
+CONTRACT_FIELDS = ("kind", "reference", "title", "parent", "effective_date", "expiry_date",
+                   "renewal_notice_days", "is_internal")
+
+
+def _reference_check(actor: User) -> Callable[[Contract], None]:
+    """A contract's reference is unique among the contracts of its partnership that the
+    actor's party sees, and is checked against those only: an answer that depended on the
+    other party's internal contracts would tell whoever probes with references which
+    numbers that party uses (DESIGN §2). The database keeps the same rule
+    (Contract.Meta.constraints), shared and internal apart, so it never compares with a
+    contract of the other party that the actor cannot see either."""
+
+    def check(contract: Contract) -> None:
+        taken = Contract.objects.filter(partnership_id=contract.partnership_id,
+                                        reference=contract.reference)
+        if contract.pk is not None:
+            taken = taken.exclude(pk=contract.pk)
+        if taken.seen_by(actor.organization_id).exists():
+            raise ValidationError({"reference": "Another contract of this partnership "
+                                                "already has this reference."})
+    return check
+
+
+@transaction.atomic
+def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
+    return shared_record_create(Contract, CONTRACT_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields,
+                                validate=_reference_check(actor))
+
+
+@transaction.atomic
+def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
+    return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields,
+                                validate=_reference_check(actor))
+
+
+@transaction.atomic
+def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
+    """Move a contract along its lifecycle; an illegal step is refused whatever the door."""
+    require_writer(actor, contract.partnership)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    Contract.WORKFLOW.check(contract.status, status)
+    contract.status = status
+    contract.full_clean()
+    contract.save(update_fields=["status", "updated_at"])
+    return contract
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def latest_round_day() -> datetime.date:
+    """The last day a draft or an answer may be dated: today in UTC, and one day more, so
+    that someone whose today is already tomorrow in UTC (east of it, up to UTC+14) can
+    date theirs today. A later date is not yet a fact, and the turnaround it gives is
+    held against the other party."""
+    return timezone.now().astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
+
+
+def _refuse_future(field: str, value: datetime.date | None, what: str) -> None:
+    if value is not None and value > latest_round_day():
+        raise ValidationError({field: f"{what} cannot be dated in the future."})
+
+
+@transaction.atomic
+def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: str,
+                          answered_on=None) -> NegotiationRound:
+    """Record a draft sent by the actor's party; the other party's last draft, if still
+    open, is answered by it on that day. Only the other party dates the answer to this new
+    draft, so an `answered_on` given here is refused (NegotiationRound.FIELD_RULES).
+
+    The dates of a contract's rounds run forward and stop today (latest_round_day): a new
+    draft is dated no earlier than the last draft or answer before it. Otherwise the sender
+    would decide the other party's turnaround (a draft backdated by decades, answered
+    today) or its own (a draft dated in 2100 answers the other party's in 2100 too)."""
+    require_writer(actor, contract.partnership)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
+    if contract.status != Contract.Status.NEGOTIATION:
+        raise ValidationError("Rounds are recorded while the contract is in negotiation.")
+    party = contract.partnership.party_of(actor)
+    last = contract.rounds.order_by("-number").first()
+    _refuse_future("sent_on", sent_on, "A draft")
+    earlier = [(day, f"round {round_.number} was {how}")
+               for round_ in contract.rounds.all()
+               for day, how in ((round_.sent_on, "sent"), (round_.answered_on, "answered"))
+               if day is not None and sent_on is not None and day > sent_on]
+    if earlier:
+        day, what = max(earlier, key=lambda pair: pair[0])
+        raise ValidationError({"sent_on": f"A new draft cannot be dated before {_day(day)}, "
+                                          f"when {what}."})
+    if last and last.answered_on is None and last.sent_by != party:
+        # This draft is the answer to the other side's: the actor's party dates its own.
+        check_field_rules(last, actor=actor, changes={"answered_on": sent_on})
+        last.answered_on = sent_on
+        last.full_clean()
+        last.save(update_fields=["answered_on"])
+    round_ = NegotiationRound(
+        partnership=contract.partnership, contract=contract,
+        number=(last.number + 1) if last else 1, sent_by=party, sent_on=sent_on,
+        summary=summary, created_by=actor,
+    )
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
+                             answered_on) -> NegotiationRound:
+    """The party that answered a draft (by signing it, say, without a new draft) dates its
+    answer, and it alone corrects that date: the other party's median turnaround would
+    otherwise be the party that wrote it down's to decide."""
+    require_writer(actor, round_.partnership)
+    # The contract first, as negotiation_round_add locks it: a new round is not added
+    # meanwhile, dated before this answer.
+    Contract.objects.select_for_update().get(pk=round_.contract_id)
+    round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
+        pk=round_.pk)
+    check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
+    _refuse_future("answered_on", answered_on, "An answer")
+    following = NegotiationRound.objects.filter(
+        contract_id=round_.contract_id, number__gt=round_.number).order_by("number").first()
+    if answered_on is not None and following is not None and \
+            answered_on > following.sent_on:
+        raise ValidationError({"answered_on": (
+            f"The answer cannot come after the next draft, round {following.number}, sent "
+            f"on {_day(following.sent_on)}.")})
+    round_.answered_on = answered_on
+    round_.full_clean()
+    round_.save(update_fields=["answered_on"])
+    return round_
+
+
+@transaction.atomic
+def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
+    require_writer(actor, contract.partnership)
+    document = ContractDocument(partnership=contract.partnership, contract=contract, file=file,
+                                name=file.name[:200], size=file.size, uploaded_by=actor)
+    document.full_clean()
+    document.save()
+    return document

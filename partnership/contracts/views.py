@@ -1,0 +1,240 @@
+"""Pages of programs and contracts: program list, detail and forms; contract list, detail
+with negotiation rounds and documents, create, edit, lifecycle transitions, rounds, uploads
+and scoped downloads."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from partnership.contracts import selectors, services
+from partnership.contracts.filters import ContractFilter, ProgramFilter
+from partnership.contracts.forms import (
+    ContractDocumentForm,
+    ContractForm,
+    NegotiationRoundForm,
+    ProgramForm,
+    RoundAnswerForm,
+)
+from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
+from partnership.parties.selectors import site_list
+from partnership.scoping_views import PartnershipMixin, ScopedObjectMixin
+from portal.views import FilteredListView, ServiceFormView, TransitionView
+
+
+class ProgramListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/program_list.html"
+    filterset_class = ProgramFilter
+
+    def get_base_queryset(self):
+        return selectors.program_list(user=self.request.user, partnership=self.partnership)
+
+
+class ProgramDetailView(PartnershipMixin, ScopedObjectMixin, DetailView):
+    model = Program
+    template_name = "partnership/program_detail.html"
+
+
+class ProgramSitesMixin:
+    def get_form_kwargs(self):
+        sites = site_list(user=self.request.user).filter(
+            organization_id=self.partnership.cdmo_id)
+        return {**super().get_form_kwargs(), "sites": sites}
+
+
+class ProgramCreateView(ProgramSitesMixin, PartnershipMixin, ServiceFormView):
+    requires_write = True
+    form_class = ProgramForm
+    template_name = "partnership/program_form.html"
+
+    def perform(self, form):
+        return services.program_create(
+            actor=self.request.user, partnership=self.partnership, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        messages.success(self.request, f"Program {self.object} created.")
+        return self.object.get_absolute_url()
+
+
+class ProgramEditView(ProgramSitesMixin, PartnershipMixin, ScopedObjectMixin, ServiceFormView):
+    requires_write = True
+    model = Program
+    form_class = ProgramForm
+    template_name = "partnership/program_form.html"
+
+    @cached_property
+    def object(self):
+        return self.get_object()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.program_update(actor=self.request.user, program=self.object,
+                                       **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"Program {self.object} saved.")
+        return self.object.get_absolute_url()
+
+
+class ContractMixin(PartnershipMixin):
+    """Views below /p/<partnership_pk>/contracts/<contract_pk>/: the contract is scoped."""
+
+    @cached_property
+    def contract(self) -> Contract:
+        return selectors.contract_get(user=self.request.user, partnership=self.partnership,
+                                      pk=self.kwargs["contract_pk"])
+
+    def get_success_url(self):
+        return self.contract.get_absolute_url()
+
+
+class ContractListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/contract_list.html"
+    filterset_class = ContractFilter
+
+    def get_base_queryset(self):
+        return selectors.contract_list(user=self.request.user, partnership=self.partnership)
+
+
+class ContractDetailView(ContractMixin, TemplateView):
+    template_name = "partnership/contract_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.contract
+        rounds = list(contract.rounds.select_related("created_by"))
+        context.update(
+            object=contract,
+            rounds=rounds,
+            stats=selectors.negotiation_stats(rounds),
+            documents=ContractDocument.objects.visible_to(self.request.user).filter(
+                contract=contract),
+            children=Contract.objects.visible_to(self.request.user).filter(parent=contract),
+            transitions=Contract.WORKFLOW.next_statuses(contract.status),
+            party=self.partnership.party_of(self.request.user),
+            round_form=NegotiationRoundForm(),
+            document_form=ContractDocumentForm(),
+        )
+        context["stats_warnings"] = context["stats"].warnings(self.partnership)
+        return context
+
+
+class ContractFormMixin:
+    form_class = ContractForm
+    template_name = "partnership/contract_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        parents = selectors.contract_list(user=self.request.user, partnership=self.partnership)
+        return {**super().get_form_kwargs(), "parents": parents}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Contract {self.object.reference} saved.")
+        return self.object.get_absolute_url()
+
+
+class ContractCreateView(ContractFormMixin, PartnershipMixin, ServiceFormView):
+    def perform(self, form):
+        return services.contract_create(actor=self.request.user, partnership=self.partnership,
+                                        **form.cleaned_data)
+
+
+class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.contract}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.contract, **kwargs)
+
+    def perform(self, form):
+        return services.contract_update(actor=self.request.user, contract=self.contract,
+                                        **form.cleaned_data)
+
+
+class ContractTransitionView(ContractMixin, TransitionView):
+    requires_write = True
+
+    def get_record(self):
+        return self.contract
+
+    def transition(self, record, status):
+        return services.contract_transition(actor=self.request.user, contract=record,
+                                            status=status)
+
+
+class NegotiationRoundCreateView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = NegotiationRoundForm
+    template_name = "partnership/negotiationround_form.html"
+
+    def perform(self, form):
+        return services.negotiation_round_add(actor=self.request.user, contract=self.contract,
+                                              **form.cleaned_data)
+
+
+class NegotiationRoundAnswerView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = RoundAnswerForm
+    template_name = "partnership/negotiationround_form.html"
+
+    @cached_property
+    def round(self) -> NegotiationRound:
+        return get_object_or_404(
+            NegotiationRound.objects.visible_to(self.request.user).filter(
+                contract=self.contract),
+            pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        """Refused, on GET as on POST, to the party that sent the draft: the party that
+        answered dates its answer (NegotiationRound.FIELD_RULES; the service refuses too)."""
+        locked = NegotiationRound.FIELD_RULES.locked(
+            self.round, self.partnership.party_of(self.request.user))
+        if "answered_on" in locked:
+            raise PermissionDenied(locked["answered_on"])
+        return super().get_form_kwargs()
+
+    def get_initial(self):
+        return {"answered_on": self.round.answered_on}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(round=self.round, **kwargs)
+
+    def perform(self, form):
+        return services.negotiation_round_answer(actor=self.request.user, round_=self.round,
+                                                 **form.cleaned_data)
+
+
+class ContractDocumentUploadView(ContractMixin, ServiceFormView):
+    requires_write = True
+    form_class = ContractDocumentForm
+    template_name = "partnership/contractdocument_form.html"
+
+    def perform(self, form):
+        document = services.contract_document_upload(
+            actor=self.request.user, contract=self.contract, file=form.cleaned_data["file"])
+        messages.success(self.request, f"{document.name} attached.")
+        return document
+
+
+class ContractDocumentDownloadView(PartnershipMixin, View):
+    """Files are never served from a public folder: only this scoped view hands them out."""
+
+    def get(self, request, *args, **kwargs):
+        document = get_object_or_404(
+            ContractDocument.objects.visible_to(request.user).filter(
+                partnership=self.partnership),
+            pk=kwargs["pk"])
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file is missing from storage.") from None
+        return FileResponse(handle, as_attachment=True, filename=document.name)

@@ -1,0 +1,1 @@
+"""Deliverables of SOWs, their acceptance criteria and the receiving party's reviews."""

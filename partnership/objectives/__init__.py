@@ -1,0 +1,1 @@
+"""Objectives: the sponsor's priority ranking and the objectives both parties agreed."""

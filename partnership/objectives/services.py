@@ -1,0 +1,89 @@
+"""Writes of what the partnership aims at: the sponsor's priority ranking (announced to the
+CDMO) and the objectives both parties agreed, with their reviews."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
+from partnership.parties.models import Partnership, User
+from partnership.parties.selectors import party_people
+from partnership.records import (
+    check_owners,
+    require_writer,
+    shared_record_create,
+    shared_record_update,
+)
+from portal.models import Kind
+from portal.notifications import notify
+
+
+@transaction.atomic
+def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
+                   reason: str) -> PriorityChange:
+    """Replace the sponsor's ranking (top first); kept with who, when and why."""
+    role = partnership.role_of(actor)
+    if partnership.party_of(actor) != "sponsor" or role not in ("lead", "admin"):
+        raise PermissionDenied("Only the sponsor's leads set the priorities.")
+    titles = [title.strip() for title in titles if title.strip()]
+    if not titles:
+        raise ValidationError({"titles": "List at least one piece of work."})
+    if len(set(titles)) != len(titles):
+        raise ValidationError({"titles": "Each line must be different."})
+    if len(titles) > Priority.MAX_RANK:
+        raise ValidationError({"titles": f"Rank at most {Priority.MAX_RANK} pieces of work."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the priorities change: the CDMO will read it."})
+    before = list(Priority.objects.select_for_update().filter(partnership=partnership)
+                  .values_list("title", flat=True))
+    if before == titles:
+        raise ValidationError({"titles": "This is the current ranking already."})
+    Priority.objects.filter(partnership=partnership).delete()
+    Priority.objects.bulk_create(Priority(partnership=partnership, rank=rank, title=title)
+                                 for rank, title in enumerate(titles, start=1))
+    change = PriorityChange.objects.create(partnership=partnership, changed_by=actor,
+                                           reason=reason.strip(), before=before, after=titles)
+    notify(recipients=party_people(partnership=partnership, party="cdmo"),
+           kind=Kind.PRIORITY_CHANGED, partnership=partnership,
+           title=f"{partnership.sponsor} changed its priorities",
+           url=reverse("partnership:priority_list", args=[partnership.pk]),
+           body=f"New ranking: {'; '.join(titles)}. Why: {change.reason}", actor=actor)
+    return change
+
+
+OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner",
+                    "review_date", "is_internal")
+
+
+@transaction.atomic
+def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
+    require_writer(actor, partnership)
+    check_owners(partnership, fields)
+    return shared_record_create(Objective, OBJECTIVE_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields)
+
+
+@transaction.atomic
+def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
+    """Change an objective; each party changes its own owner only (Objective.FIELD_RULES,
+    checked by shared_record_update)."""
+    require_writer(actor, objective.partnership)
+    current = Objective.objects.select_for_update().get(pk=objective.pk)
+    check_owners(current.partnership, fields, current)
+    return shared_record_update(current, OBJECTIVE_FIELDS, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def objective_review(*, actor: User, objective: Objective, status: str, note: str,
+                     next_review_date) -> ObjectiveReview:
+    """Record how an objective stands; the objective takes the new status and review date."""
+    require_writer(actor, objective.partnership)
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    review = ObjectiveReview(partnership=objective.partnership, objective=objective,
+                             status=status, note=note, reviewed_by=actor)
+    review.full_clean()
+    review.save()
+    objective.status, objective.review_date = status, next_review_date
+    objective.full_clean()
+    objective.save(update_fields=["status", "review_date", "updated_at"])
+    return review

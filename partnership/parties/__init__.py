@@ -1,0 +1,2 @@
+"""Parties: organizations, their domains and sites, people, partnerships and seats; accounts,
+invitations, the partnership list and home."""

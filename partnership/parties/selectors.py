@@ -1,0 +1,108 @@
+"""Reads of the parties: partnerships, their sites and seats, the people a user may see
+and name on a record, and an organization admin's page; each starts from a scoped queryset
+(DESIGN §2)."""
+
+from collections.abc import Collection
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from partnership.parties.models import Membership, OrganizationDomain, Partnership, Site, User
+
+
+def partnership_list(*, user: User) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.visible_to(user)
+        .select_related("sponsor", "cdmo")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("sponsor__name", "cdmo__name")
+    )
+
+
+def partnership_sites(*, user: User, partnership: Partnership) -> QuerySet[Site]:
+    """Sites of the two parties; the CDMO's sites come first, as they are where work runs."""
+    return Site.objects.visible_to(user).filter(
+        organization__in=[partnership.cdmo_id, partnership.sponsor_id]
+    ).select_related("organization").order_by("-organization__kind", "name")
+
+
+def membership_list(*, user: User, partnership: Partnership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.visible_to(user)
+        .filter(partnership=partnership)
+        .select_related("user", "user__organization")
+    )
+
+
+def seated_people(*, partnership: Partnership, party: str | None = None,
+                  roles: Collection[str] | None = None,
+                  user: User | None = None) -> QuerySet[User]:
+    """The choices of every field that names people on a record of `partnership` (owners,
+    assignees, attendees, contacts, escalation levels, recipients): Partnership.seated_people
+    (a seat here, of `party`, with one of `roles` in THAT seat, if given), as `user` may see
+    them when given (forms and serializers); unscoped for services and jobs, which check a
+    choice or choose whom to tell (notify() checks each recipient again)."""
+    people = partnership.seated_people(party=party, roles=roles)
+    if user is not None:
+        people = people & User.objects.visible_to(user)
+    return people.select_related("organization")
+
+
+def member_list(*, user: User, partnership: Partnership,
+                roles: Collection[str] | None = None) -> QuerySet[User]:
+    """People with a seat in the partnership, as `user` may see them (seated_people)."""
+    return seated_people(partnership=partnership, roles=roles, user=user)
+
+
+def party_people(*, partnership: Partnership, party: str, roles=None,
+                 user: User | None = None) -> QuerySet[User]:
+    """People of one party ('sponsor' or 'cdmo') with a seat in the partnership
+    (seated_people): with one of `roles`, if given, in THAT seat (a lead elsewhere is not a
+    lead here)."""
+    return seated_people(partnership=partnership, party=party, roles=roles or None,
+                         user=user)
+
+
+def owner_choices(*, user: User, partnership: Partnership) -> dict[str, QuerySet[User]]:
+    """{field: people} of the two owner fields of objectives and milestones: seated here, on
+    that field's side, in a role that acts (what records.check_owners accepts)."""
+    return {f"{party}_owner": seated_people(partnership=partnership, party=party,
+                                            roles=Membership.WRITING_ROLES, user=user)
+            for party in ("sponsor", "cdmo")}
+
+
+def party_leads(*, partnership: Partnership, party: str) -> QuerySet[User]:
+    """Whom to tell when something is addressed to a party's leads: its leads here, or its
+    seated writers when it has no lead, so the message never goes to nobody."""
+    leads = party_people(partnership=partnership, party=party, roles=[Membership.Role.LEAD])
+    if leads.exists():
+        return leads
+    return party_people(partnership=partnership, party=party, roles=Membership.WRITING_ROLES)
+
+
+def site_list(*, user: User) -> QuerySet[Site]:
+    return Site.objects.visible_to(user).select_related("organization")
+
+
+def organization_people(*, admin: User) -> QuerySet[User]:
+    """An admin's colleagues with their seats in the organization's partnerships."""
+    seats = Membership.objects.filter(
+        Q(partnership__sponsor_id=admin.organization_id)
+        | Q(partnership__cdmo_id=admin.organization_id)
+    ).select_related("partnership__sponsor", "partnership__cdmo")
+    return (
+        User.objects.visible_to(admin)
+        .filter(organization_id=admin.organization_id)
+        .prefetch_related(Prefetch("memberships", queryset=seats))
+    )
+
+
+def organization_domains(*, admin: User) -> list[str]:
+    """The verified domains at which the admin's organization may invite people."""
+    return list(OrganizationDomain.objects.filter(
+        organization_id=admin.organization_id).values_list("domain", flat=True))
+
+
+def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:
+    return Partnership.objects.visible_to(admin).filter(
+        Q(sponsor_id=admin.organization_id) | Q(cdmo_id=admin.organization_id)
+    ).select_related("sponsor", "cdmo")

@@ -1,0 +1,212 @@
+"""Writes of the parties: organizations' e-mail domains, invitations, seats, profiles and
+API tokens, a site's status and the settings both parties of a partnership agree."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from partnership.parties.models import (
+    Membership,
+    Organization,
+    OrganizationDomain,
+    Partnership,
+    Site,
+    User,
+    normalize_domain,
+    validate_plain_address,
+)
+from partnership.parties.selectors import party_leads
+from partnership.parties.tasks import send_invitation_notice_task, send_invitation_task
+from portal.models import Kind
+from portal.notifications import notify
+
+
+def _require_org_admin(actor: User) -> Organization:
+    if not (actor.is_org_admin and actor.organization_id):
+        raise PermissionDenied("Only organization admins manage people.")
+    return actor.organization
+
+
+def _require_operator(actor: User, permission: str) -> None:
+    if not (actor.is_active and actor.is_staff and actor.has_perm(permission)):
+        raise PermissionDenied("Only platform operators manage organizations' e-mail domains.")
+
+
+@transaction.atomic
+def organization_domain_add(*, actor: User, organization: Organization,
+                            domain: str) -> OrganizationDomain:
+    """Vouch that `domain` is `organization`'s. Platform operators only: the domains decide
+    whose addresses an organization's admins may invite, so those admins cannot vouch for
+    themselves."""
+    _require_operator(actor, "partnership.add_organizationdomain")
+    row = OrganizationDomain(organization=organization, domain=normalize_domain(domain),
+                             added_by=actor)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def organization_domain_remove(*, actor: User, domain: OrganizationDomain) -> None:
+    """New invitations stop there; the people already invited keep their accounts."""
+    _require_operator(actor, "partnership.delete_organizationdomain")
+    domain.delete()
+
+
+def invitable_domains_hint(domains: list[str]) -> str:
+    """The invite form's help and its error: where the organization's admins may invite."""
+    if not domains:
+        return ("Your organization has no verified e-mail domain yet: ask the Lockstep "
+                "operators to add one.")
+    listed = domains[0] if len(domains) == 1 else \
+        f"{', '.join(domains[:-1])} or {domains[-1]}"
+    return f"You can invite addresses at {listed} only."
+
+
+def _require_own_domain(organization: Organization, email: str) -> None:
+    domains = list(organization.domains.values_list("domain", flat=True))
+    if email.rpartition("@")[2] not in domains:
+        raise ValidationError({"email": invitable_domains_hint(domains)})
+
+
+@transaction.atomic
+def user_invite(
+    *, actor: User, email: str, first_name: str, last_name: str, job_title: str = "",
+    is_org_admin: bool = False,
+) -> None:
+    """Create a colleague in the admin's organization and e-mail them a set-password link.
+
+    Only at the organization's verified domains: nobody takes an address (and locks its
+    owner out) by inviting it into another organization first.
+
+    An address that already has an account is answered exactly like a new one, so that
+    inviting does not tell an admin who else uses the portal: the same checks pass or fail,
+    nothing is created and the account is not touched, and one e-mail is queued either way
+    — to a new person their invitation; to the owner of the account a note that they were
+    invited and already have one (send_invitation_notice_task). Hence nothing is returned:
+    the caller cannot tell the two apart either."""
+    organization = _require_org_admin(actor)
+    email = email.strip().lower()
+    try:
+        validate_plain_address(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
+    _require_own_domain(organization, email)
+    user = User(
+        email=email, first_name=first_name, last_name=last_name, job_title=job_title,
+        organization=organization, is_org_admin=is_org_admin, time_zone=actor.time_zone,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"], validate_unique=False)  # the same errors for all
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: someone may take the address meanwhile
+                user.save()
+        except IntegrityError:
+            existing = User.objects.get(email=email)
+        else:
+            transaction.on_commit(lambda: send_invitation_task.delay(user.pk))
+            return
+    day = timezone.now().date().isoformat()
+    transaction.on_commit(
+        lambda: send_invitation_notice_task.delay(existing.pk, actor.pk, day))
+
+
+@transaction.atomic
+def membership_set(*, actor: User, user: User, partnership: Partnership, role: str) -> Membership:
+    """Give a colleague a seat (or a new role) in one of the organization's partnerships."""
+    organization = _require_org_admin(actor)
+    if user.organization_id != organization.pk:
+        raise PermissionDenied("Admins assign people of their own organization only.")
+    if organization.pk not in (partnership.sponsor_id, partnership.cdmo_id):
+        raise PermissionDenied("Your organization is not a party to that partnership.")
+    membership = Membership.objects.filter(partnership=partnership, user=user).first()
+    membership = membership or Membership(partnership=partnership, user=user)
+    membership.role = role
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    organization = _require_org_admin(actor)
+    if membership.user.organization_id != organization.pk:
+        raise PermissionDenied("Admins remove people of their own organization only.")
+    membership.delete()
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: User, first_name: str, last_name: str, job_title: str, time_zone: str
+) -> User:
+    actor.first_name, actor.last_name = first_name, last_name
+    actor.job_title, actor.time_zone = job_title, time_zone
+    actor.full_clean(exclude=["password"])
+    actor.save(update_fields=["first_name", "last_name", "job_title", "time_zone"])
+    return actor
+
+
+@transaction.atomic
+def api_token_create(*, actor: User) -> Token:
+    """A new token replaces the old one, so a leaked token is revoked by making another."""
+    Token.objects.filter(user=actor).delete()
+    return Token.objects.create(user=actor)
+
+
+def api_token_revoke(*, actor: User) -> None:
+    Token.objects.filter(user=actor).delete()
+
+
+@transaction.atomic
+def site_set_status(*, actor: User, site: Site, status: str, status_date=None) -> Site:
+    """A CDMO's decision to close a site: a risk every sponsor using it must see."""
+    if not (actor.is_org_admin and actor.organization_id == site.organization_id):
+        raise PermissionDenied("Only the site's organization admins change its status.")
+    site.status, site.status_date = status, status_date
+    site.full_clean()
+    site.save(update_fields=["status", "status_date"])
+    return site
+
+
+@transaction.atomic
+def partnership_thresholds_set(*, actor: User, partnership: Partnership,
+                               negotiation_round_threshold: int,
+                               negotiation_turnaround_threshold: int,
+                               acknowledgement_hours: int | None = None,
+                               sponsor_emergency_budget: int | None = None,
+                               cdmo_emergency_budget: int | None = None) -> Partnership:
+    """The settings both parties agree: early-warning thresholds of contract negotiation,
+    the time to acknowledge a formal request and each party's monthly emergency budget.
+    Either party's leads set them; a value left out (None) stays as it is. Since one side
+    changes what both agreed, the other side's leads are told of each change, old → new."""
+    if partnership.role_of(actor) not in ("lead", "admin"):
+        raise PermissionDenied("Only the leads of either party change the settings.")
+    # Read under a lock: a settings form has already put its values on `partnership`.
+    agreed = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    before = {name: getattr(agreed, name) for name in Partnership.AGREED_SETTINGS}
+    partnership.negotiation_round_threshold = negotiation_round_threshold
+    partnership.negotiation_turnaround_threshold = negotiation_turnaround_threshold
+    requests = {"acknowledgement_hours": acknowledgement_hours,
+                "sponsor_emergency_budget": sponsor_emergency_budget,
+                "cdmo_emergency_budget": cdmo_emergency_budget}
+    for name, value in requests.items():
+        if value is not None:
+            setattr(partnership, name, value)
+    partnership.full_clean()
+    partnership.save(update_fields=["negotiation_round_threshold",
+                                    "negotiation_turnaround_threshold", *requests])
+    changes = [f"{label}: {before[name]} → {getattr(partnership, name)}"
+               for name, label in Partnership.AGREED_SETTINGS.items()
+               if getattr(partnership, name) != before[name]]
+    if changes:
+        other = Partnership.other_party(partnership.party_of(actor))
+        notify(recipients=party_leads(partnership=partnership, party=other),
+               kind=Kind.PARTNERSHIP_SETTINGS, partnership=partnership,
+               title=f"{actor} changed the partnership's agreed settings",
+               url=reverse("partnership:partnership_settings", args=[partnership.pk]),
+               body="\n".join(changes), actor=actor)
+    return partnership

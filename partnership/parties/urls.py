@@ -1,0 +1,26 @@
+"""Pages of the parties (named in the `partnership` namespace: partnership/urls.py)."""
+
+from django.urls import path
+
+from partnership.parties import views
+
+urlpatterns = [
+    path("", views.PartnershipListView.as_view(), name="partnership_list"),
+    path("p/<int:partnership_pk>/", views.PartnershipDetailView.as_view(),
+         name="partnership_detail"),
+    path("p/<int:partnership_pk>/settings/", views.PartnershipSettingsView.as_view(),
+         name="partnership_settings"),
+    path("p/<int:partnership_pk>/people/", views.MembershipListView.as_view(),
+         name="membership_list"),
+    path("sites/", views.SiteListView.as_view(), name="site_list"),
+    path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
+    path("organization/", views.OrganizationView.as_view(), name="organization_detail"),
+    path("organization/invite/", views.UserInviteView.as_view(), name="user_invite"),
+    path("organization/seats/new/", views.MembershipCreateView.as_view(),
+         name="membership_create"),
+    path("organization/seats/<int:pk>/delete/", views.MembershipDeleteView.as_view(),
+         name="membership_delete"),
+    path("account/profile/", views.ProfileView.as_view(), name="profile"),
+    path("account/token/", views.ApiTokenView.as_view(), name="apitoken_create"),
+    path("account/token/delete/", views.ApiTokenDeleteView.as_view(), name="apitoken_delete"),
+]

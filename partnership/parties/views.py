@@ -1,0 +1,267 @@
+"""Pages of the parties: my partnerships, the partnership home and its settings, people,
+sites, the organization admin page, the profile and API token."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+from rest_framework.authtoken.models import Token
+
+from partnership.contracts.selectors import contract_alerts, program_list, site_alerts
+from partnership.objectives.selectors import objective_list, priorities
+from partnership.parties import selectors, services
+from partnership.parties.filters import MembershipFilter, SiteFilter
+from partnership.parties.forms import (
+    InviteForm,
+    MembershipForm,
+    PartnershipSettingsForm,
+    ProfileForm,
+    SiteStatusForm,
+)
+from partnership.parties.models import Membership, Site
+from partnership.scoping_views import PartnershipMixin, ScopedObjectMixin
+from portal.registries import cockpit
+from portal.views import FilteredListView, ServiceFormView
+
+
+class PartnershipListView(LoginRequiredMixin, TemplateView):
+    template_name = "partnership/partnership_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnerships"] = selectors.partnership_list(user=self.request.user)
+        return context
+
+
+class PartnershipDetailView(PartnershipMixin, TemplateView):
+    """The partnership home: both parties, their sites with local time, programs, members,
+    and the cockpit cards other apps contribute through portal.registries.cockpit (this app may not
+    import them)."""
+
+    template_name = "partnership/partnership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, partnership = self.request.user, self.partnership
+        context["sites"] = selectors.partnership_sites(user=user, partnership=partnership)
+        context["programs"] = program_list(user=user, partnership=partnership)
+        context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
+        context.update(contract_alerts(user=user, partnership=partnership))
+        context.update(priorities(user=user, partnership=partnership))
+        context["site_alerts"] = site_alerts(user=user, partnership=partnership)
+        context["objectives"] = objective_list(user=user, partnership=partnership)[:5]
+        context["cockpit"] = cockpit.cards(user=user, partnership=partnership)
+        return context
+
+
+class MembershipListView(PartnershipMixin, FilteredListView):
+    template_name = "partnership/membership_list.html"
+    filterset_class = MembershipFilter
+
+    def get_base_queryset(self):
+        return selectors.membership_list(user=self.request.user, partnership=self.partnership)
+
+
+class SiteListView(LoginRequiredMixin, FilteredListView):
+    template_name = "partnership/site_list.html"
+    filterset_class = SiteFilter
+
+    def get_base_queryset(self):
+        return selectors.site_list(user=self.request.user)
+
+
+class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, ServiceFormView):
+    """A site, and for its organization's admins the form to mark it closing or closed."""
+
+    model = Site
+    template_name = "partnership/site_detail.html"
+    form_class = SiteStatusForm
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization")
+
+    @cached_property
+    def object(self):
+        return self.get_object()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    @cached_property
+    def can_edit_status(self) -> bool:
+        user = self.request.user
+        return user.is_org_admin and user.organization_id == self.object.organization_id
+
+    def get_template_names(self):
+        if not self.can_edit_status:  # no form for them, so never the form partial either
+            return [self.template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object,
+                                        can_edit_status=self.can_edit_status, **kwargs)
+
+    def perform(self, form):
+        site = Site.objects.get(pk=self.object.pk)
+        return services.site_set_status(actor=self.request.user, site=site,
+                                        status=form.cleaned_data["status"],
+                                        status_date=form.cleaned_data["status_date"])
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.object.name} is now "
+                                       f"{self.object.get_status_display().lower()}.")
+        return reverse("partnership:site_detail", args=[self.object.pk])
+
+
+class OrgAdminMixin(LoginRequiredMixin):
+    """Pages of the organization admin: 403 for anyone else (nothing of a tenant is named)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_org_admin and request.user.organization_id
+        ):
+            raise PermissionDenied("Only organization admins manage people.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrganizationView(OrgAdminMixin, TemplateView):
+    template_name = "partnership/organization.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        admin = self.request.user
+        context["organization"] = admin.organization
+        context["people"] = selectors.organization_people(admin=admin)
+        context["partnerships"] = selectors.organization_partnerships(admin=admin)
+        context["domains"] = selectors.organization_domains(admin=admin)
+        context["membership_form"] = _membership_form(admin)
+        return context
+
+
+def _membership_form(admin, data=None):
+    return MembershipForm(
+        data,
+        people=selectors.organization_people(admin=admin),
+        partnerships=selectors.organization_partnerships(admin=admin),
+    )
+
+
+class UserInviteView(OrgAdminMixin, ServiceFormView):
+    form_class = InviteForm
+    template_name = "partnership/user_invite.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "domains": selectors.organization_domains(admin=self.request.user)}
+
+    def perform(self, form):
+        """The same answer whether or not the address has an account (see the service):
+        the message names the address as typed, not anything read back from the database."""
+        services.user_invite(actor=self.request.user, **form.cleaned_data)
+        self.email = form.cleaned_data["email"].strip().lower()
+
+    def get_success_url(self):
+        messages.success(self.request, f"Invitation sent to {self.email}.")
+        return reverse("partnership:organization_detail")
+
+
+class MembershipCreateView(OrgAdminMixin, ServiceFormView):
+    template_name = "partnership/membership_form.html"
+
+    def get_form(self, form_class=None):
+        return _membership_form(self.request.user, self.request.POST or None)
+
+    def perform(self, form):
+        return services.membership_set(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.object.user} is now "
+                                       f"{self.object.get_role_display().lower()} in "
+                                       f"{self.object.partnership}.")
+        return reverse("partnership:organization_detail")
+
+
+class MembershipDeleteView(OrgAdminMixin, TemplateView):
+    """GET asks for confirmation; POST removes the seat."""
+
+    template_name = "partnership/membership_confirm_delete.html"
+
+    def get_membership(self):
+        own_seats = Membership.objects.visible_to(self.request.user).filter(
+            user__organization_id=self.request.user.organization_id
+        )
+        return get_object_or_404(own_seats.select_related("user", "partnership"),
+                                 pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(request, f"{membership.user} removed from {membership.partnership}.")
+        return redirect("partnership:organization_detail")
+
+
+class ProfileView(LoginRequiredMixin, ServiceFormView):
+    form_class = ProfileForm
+    template_name = "partnership/profile.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["token"] = Token.objects.filter(user=self.request.user).first()
+        context["new_token"] = self.request.session.pop("new_api_token", None)
+        return context
+
+    def perform(self, form):
+        return services.profile_update(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Profile saved.")
+        return reverse("partnership:profile")
+
+
+class ApiTokenView(LoginRequiredMixin, View):
+    """POST creates (or replaces) the user's API token; the key is shown once."""
+
+    def post(self, request):
+        token = services.api_token_create(actor=request.user)
+        request.session["new_api_token"] = token.key
+        messages.success(request, "New API token created. Copy it now: it is shown only once.")
+        return redirect("partnership:profile")
+
+
+class ApiTokenDeleteView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.api_token_revoke(actor=request.user)
+        messages.success(request, "API token revoked.")
+        return redirect("partnership:profile")
+
+
+class PartnershipSettingsView(PartnershipMixin, ServiceFormView):
+    """Settings both parties share: the early-warning thresholds of negotiation, the time
+    to acknowledge a formal request and each party's monthly emergency budget."""
+
+    template_name = "partnership/partnership_settings.html"
+    form_class = PartnershipSettingsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.partnership}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_change=self.role in ("lead", "admin"), **kwargs)
+
+    def perform(self, form):
+        return services.partnership_thresholds_set(
+            actor=self.request.user, partnership=self.partnership, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Settings saved.")
+        return reverse("partnership:partnership_settings", args=[self.partnership.pk])

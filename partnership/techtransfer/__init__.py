@@ -1,0 +1,1 @@
+"""Tech transfers of programs into CDMO sites and their milestones."""

@@ -1,0 +1,88 @@
+"""API resources of tech transfers and their milestones (serializers and viewsets), all
+scoped (DESIGN §2)."""
+
+from django.db.models import Prefetch, prefetch_related_objects
+from rest_framework import mixins, serializers
+
+from partnership.contracts.models import Program
+from partnership.deliverables.models import Deliverable
+from partnership.parties.api import SeatedPersonField
+from partnership.parties.models import Membership, Partnership, Site
+from partnership.scoping_views import ScopedViewSet
+from partnership.techtransfer import selectors, services
+from partnership.techtransfer.models import Milestone, TechTransfer
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+
+
+class TechTransferSerializer(ScopedModelSerializer):
+    partnership = ScopedRelatedField(Partnership)
+    program = ScopedRelatedField(Program)
+    site = ScopedRelatedField(Site)
+
+    class Meta:
+        model = TechTransfer
+        fields = ["id", "partnership", "title", "program", "site", "is_internal",
+                  "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["author_organization", "created_at", "updated_at"]
+
+
+    def create(self, validated_data):
+        return services.tech_transfer_create(actor=self.context["request"].user,
+                                             **validated_data)
+
+
+class MilestoneSerializer(ScopedModelSerializer):
+    sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
+                                      required=False, allow_null=True)
+    cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
+                                   required=False, allow_null=True)
+    deliverables = ScopedRelatedField(Deliverable, many=True, required=False)
+    slip_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "partnership", "tech_transfer", "kind", "sponsor_owner", "cdmo_owner",
+                  "planned_date", "actual_date", "slip_days", "deliverables", "note"]
+        read_only_fields = ["partnership", "tech_transfer", "kind"]
+
+
+    def to_representation(self, milestone):
+        milestone.slip_days = milestone.slip_days() if callable(milestone.slip_days) \
+            else milestone.slip_days
+        # The deliverables listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so).
+        prefetch_related_objects([milestone], Prefetch(
+            "deliverables", queryset=selectors.milestone_deliverables(
+                user=self.context["request"].user)))
+        return super().to_representation(milestone)
+
+    def update(self, instance, validated_data):
+        return services.milestone_update(actor=self.context["request"].user,
+                                         milestone=instance, **validated_data)
+
+
+class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, ScopedViewSet):
+    """Tech transfers; creating one adds its six standard milestones."""
+
+    model = TechTransfer
+    serializer_class = TechTransferSerializer
+
+
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.UpdateModelMixin, ScopedViewSet):
+    """Milestones of tech transfers: owners, planned and actual dates, deliverables."""
+
+    model = Milestone
+    serializer_class = MilestoneSerializer
+    filterset_fields = ["tech_transfer"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(Prefetch(
+            "deliverables", queryset=selectors.milestone_deliverables(user=self.request.user)))
+
+
+routes = [
+    ("tech-transfers", TechTransferViewSet, "techtransfer"),
+    ("milestones", MilestoneViewSet, "milestone"),
+]
