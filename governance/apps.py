@@ -6,9 +6,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        """The partnership home shows governance's cockpit cards without importing
-        governance (portal.registries.cockpit explains why)."""
-        from governance.selectors import cockpit
-        from portal.registries import cockpit as cockpit_registry
+        """Each topic adds its records to the registries of portal.registries (search,
+        recent activity, "Coming up"), and the overview its cockpit cards: the partnership
+        home and the search page list none of them by hand. Search groups its results in
+        this order."""
+        from governance import actions, meetings, overview, relationship, requests, risks
 
-        cockpit_registry.register(cockpit)
+        overview.register()
+        for topic in (actions, meetings, requests, risks, relationship):
+            topic.register()

@@ -116,19 +116,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_notification_emails", "schedule": 300.0},
     # Daily; both are idempotent (a unique key per person / risk), so a restart that runs
     # them again early notifies nobody twice.
-    "open-quarterly-survey": {"task": "governance.tasks.open_quarterly_survey",
+    "open-quarterly-survey": {"task": "governance.relationship.tasks.open_quarterly_survey",
                               "schedule": 86400.0},
-    "remind-risk-reviews": {"task": "governance.tasks.remind_risk_reviews", "schedule": 86400.0},
+    "remind-risk-reviews": {"task": "governance.risks.tasks.remind_risk_reviews",
+                            "schedule": 86400.0},
     # Hourly, so each owner hears soon after midnight in their own zone; idempotent (a
     # unique key per action and due date).
-    "remind-overdue-actions": {"task": "governance.tasks.remind_overdue_actions",
+    "remind-overdue-actions": {"task": "governance.actions.tasks.remind_overdue_actions",
                                "schedule": 3600.0},
     # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
-    "notify-late-requests": {"task": "governance.tasks.notify_late_requests", "schedule": 900.0},
+    "notify-late-requests": {"task": "governance.requests.tasks.notify_late_requests",
+                             "schedule": 900.0},
     # Hourly: days at an escalation level are counted in whole days from when the level was
     # reached, so an hour late is close enough; idempotent (a unique key per item, window
     # and level).
-    "escalate-overdue-items": {"task": "governance.tasks.escalate_overdue_items",
+    "escalate-overdue-items": {"task": "governance.escalation.tasks.escalate_overdue_items",
                                "schedule": 3600.0},
 }
 

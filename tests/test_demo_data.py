@@ -18,13 +18,7 @@ from governance.models import (
     Request,
     RequestEscalation,
 )
-from partnership.models import (
-    EscalationLevel,
-    Membership,
-    Partnership,
-    Program,
-    User,
-)
+from partnership.models import EscalationLevel, Membership, Partnership, Program, User
 from partnership.parties.services import user_invite
 from partnership.scoping import SharedRecord
 from portal.models import Kind, Notification

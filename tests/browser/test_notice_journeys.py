@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from governance import services
 from governance.models import Notice
+from governance.relationship.services import notice_post
 from partnership.models import Partnership, User
 from portal.models import Kind, Notification
 from tests.browser.login import log_in
@@ -44,10 +44,10 @@ def test_cdmo_posts_a_supply_delay_and_the_sponsor_acknowledges_it(page, browser
                                        recipient__email="nora@northwind.example").exists()
 
     # Aurora's notice to Northwind also awaits Nora, but in her other partnership.
-    services.notice_post(actor=User.objects.get(email="ari@aurora.example"),
-                         partnership=Partnership.objects.get(cdmo__name="Aurora Analytical Labs"),
-                         kind="other", title="Aurora Milan moves to a new LIMS",
-                         body="From March.")
+    notice_post(actor=User.objects.get(email="ari@aurora.example"),
+                partnership=Partnership.objects.get(cdmo__name="Aurora Analytical Labs"),
+                kind="other", title="Aurora Milan moves to a new LIMS",
+                body="From March.")
     sponsor = browser.new_context().new_page()
     log_in(sponsor, demo, "nora@northwind.example")
     open_notices(sponsor)

@@ -8,7 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import services
+from governance.actions.services import (
+    action_item_create,
+    action_item_transition,
+    action_item_update,
+)
 from governance.models import ActionItem, Meeting
 
 TODAY = timezone.localdate()
@@ -48,12 +52,12 @@ def test_my_work_gathers_what_i_owe_across_partnerships(world, login):
     for partnership, title, due in ((world.acme_contoso, "Overdue thing", TODAY - 2 * DAY),
                                     (world.acme_labcorp, "This week thing", TODAY + 2 * DAY),
                                     (world.acme_labcorp, "Later thing", TODAY + 30 * DAY)):
-        services.action_item_create(actor=world.alice, partnership=partnership, title=title,
-                                    owner=world.alice, due_date=due)
-    done = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                       title="Closed thing", owner=world.alice,
-                                       due_date=TODAY - DAY)
-    services.action_item_transition(actor=world.alice, item=done, status="done")
+        action_item_create(actor=world.alice, partnership=partnership, title=title,
+                           owner=world.alice, due_date=due)
+    done = action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                              title="Closed thing", owner=world.alice,
+                              due_date=TODAY - DAY)
+    action_item_transition(actor=world.alice, item=done, status="done")
     page = login(world.alice).get(reverse("governance:my_work")).content.decode()
     overdue, rest = page.split('id="week-h"')
     assert "Overdue thing" in overdue and "This week thing" in rest and "Later thing" in rest
@@ -65,9 +69,9 @@ def test_my_work_gathers_what_i_owe_across_partnerships(world, login):
 def test_list_filters_overdue_and_uses_bounded_queries(world, login,
                                                         django_assert_max_num_queries):
     for n in range(30):
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    title=f"Item {n}", owner=world.bob,
-                                    due_date=TODAY + (n - 5) * DAY)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           title=f"Item {n}", owner=world.bob,
+                           due_date=TODAY + (n - 5) * DAY)
     client = login(world.bob)
     url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
     client.get(url)
@@ -109,8 +113,8 @@ def test_owner_must_be_able_to_act_on_it(world, login):
                                  "due_date": TODAY.isoformat(), "priority": "low"})
     assert "owner" in response.context["form"].errors
     with pytest.raises(ValidationError) as error:
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    title="For Vera", owner=world.vera, due_date=TODAY)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           title="For Vera", owner=world.vera, due_date=TODAY)
     assert "lead, member or QA lead" in str(error.value.message_dict["owner"])
     api = APIClient()
     api.force_authenticate(world.alice)
@@ -124,15 +128,15 @@ def test_owner_must_be_able_to_act_on_it(world, login):
 def test_an_internal_action_is_owned_by_the_authoring_organization(world):
     """Bob (Contoso) cannot see an action internal to Acme, so he cannot be its owner."""
     with pytest.raises(ValidationError) as error:
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    title="Acme only", owner=world.bob, due_date=TODAY,
-                                    is_internal=True)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           title="Acme only", owner=world.bob, due_date=TODAY,
+                           is_internal=True)
     assert "own organization" in str(error.value.message_dict["owner"])
-    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                       title="Acme only", owner=world.alice, due_date=TODAY,
-                                       is_internal=True)
+    item = action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                              title="Acme only", owner=world.alice, due_date=TODAY,
+                              is_internal=True)
     with pytest.raises(ValidationError):
-        services.action_item_update(actor=world.alice, item=item, owner=world.bob)
+        action_item_update(actor=world.alice, item=item, owner=world.bob)
     item.refresh_from_db()
     assert item.owner == world.alice
 
@@ -141,8 +145,8 @@ def test_only_its_author_sees_the_internal_box_and_a_forged_one_changes_nothing(
                                                                                 login):
     """The other party's edit form has no 'internal' box; one posted anyway is ignored (and
     the service would refuse it: tests/partnership/test_internal.py)."""
-    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                       title="Shared", owner=world.alice, due_date=TODAY)
+    item = action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                              title="Shared", owner=world.alice, due_date=TODAY)
     url = reverse("governance:actionitem_edit", args=[world.acme_contoso.pk, item.pk])
     assert 'name="is_internal"' in login(world.alice).get(url).content.decode()
     assert 'name="is_internal"' not in login(world.bob).get(url).content.decode()

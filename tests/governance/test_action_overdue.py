@@ -7,9 +7,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from governance import services
+from governance.actions.services import (
+    action_item_create,
+    action_item_transition,
+    action_item_update,
+    action_overdue_reminders_send,
+)
+from governance.actions.tasks import remind_overdue_actions
 from governance.models import ActionItem, ActionItemOverdueReminder
-from governance.tasks import remind_overdue_actions
 from partnership.models import Membership
 from portal.models import Kind, Notification
 
@@ -22,7 +27,7 @@ def at(*args):
 
 
 def action(world, *, owner=None, actor=None, due_date=DUE, title="Send the CoA"):
-    return services.action_item_create(
+    return action_item_create(
         actor=actor or world.alice, partnership=world.acme_contoso, title=title,
         owner=owner or world.bob, due_date=due_date)
 
@@ -34,15 +39,15 @@ def told(item) -> list[Notification]:
 
 def test_the_owner_is_told_once_and_again_when_a_new_due_date_passes(world):
     item = action(world)
-    services.action_overdue_reminders_send(now=at(2026, 5, 4, 9))
-    assert services.action_overdue_reminders_send(now=at(2026, 5, 4, 9)) == 0
+    action_overdue_reminders_send(now=at(2026, 5, 4, 9))
+    assert action_overdue_reminders_send(now=at(2026, 5, 4, 9)) == 0
     [reminder] = told(item)
     assert reminder.recipient == world.bob and reminder.title == "Action overdue: Send the CoA"
     assert reminder.body == "It was due 03 May 2026." and reminder.actor is None
-    services.action_item_update(actor=world.alice, item=item,
-                                due_date=datetime.date(2026, 5, 10))
-    assert services.action_overdue_reminders_send(now=at(2026, 5, 5, 9)) == 0  # not overdue
-    assert services.action_overdue_reminders_send(now=at(2026, 5, 11, 9)) == 1
+    action_item_update(actor=world.alice, item=item,
+                       due_date=datetime.date(2026, 5, 10))
+    assert action_overdue_reminders_send(now=at(2026, 5, 5, 9)) == 0  # not overdue
+    assert action_overdue_reminders_send(now=at(2026, 5, 11, 9)) == 1
     assert len(told(item)) == 2
     assert ActionItemOverdueReminder.objects.filter(action=item).count() == 2
 
@@ -50,11 +55,11 @@ def test_the_owner_is_told_once_and_again_when_a_new_due_date_passes(world):
 def test_not_before_the_day_after_and_not_once_closed(world):
     item = action(world)
     done = action(world, title="Already done")
-    services.action_item_transition(actor=world.bob, item=done, status=ActionItem.Status.DONE)
+    action_item_transition(actor=world.bob, item=done, status=ActionItem.Status.DONE)
     assert world.bob.time_zone == "Europe/Zurich"  # UTC+2 in May
-    services.action_overdue_reminders_send(now=at(2026, 5, 3, 21, 59))  # 23:59 on the 3rd
+    action_overdue_reminders_send(now=at(2026, 5, 3, 21, 59))  # 23:59 on the 3rd
     assert not told(item)
-    services.action_overdue_reminders_send(now=at(2026, 5, 3, 22, 1))  # 00:01 on the 4th
+    action_overdue_reminders_send(now=at(2026, 5, 3, 22, 1))  # 00:01 on the 4th
     assert len(told(item)) == 1 and not told(done)
 
 
@@ -65,16 +70,16 @@ def test_overdue_begins_at_midnight_in_the_owners_own_zone(world):
     alices = action(world, owner=world.alice, actor=world.bob, title="Alice's")
     # 16:00 UTC on 3 May is 01:00 on 4 May in Tokyo: Bob's is overdue; in Zurich it is
     # 18:00 on the 3rd, so Alice's is not, until midnight there.
-    services.action_overdue_reminders_send(now=at(2026, 5, 3, 16))
+    action_overdue_reminders_send(now=at(2026, 5, 3, 16))
     assert len(told(bobs)) == 1 and not told(alices)
-    services.action_overdue_reminders_send(now=at(2026, 5, 3, 22, 30))
+    action_overdue_reminders_send(now=at(2026, 5, 3, 22, 30))
     assert len(told(alices)) == 1 and len(told(bobs)) == 1
 
 
 def test_an_owner_who_lost_the_seat_is_not_told(world):
     item = action(world)
     Membership.objects.filter(user=world.bob, partnership=world.acme_contoso).delete()
-    services.action_overdue_reminders_send(now=at(2026, 5, 4, 9))
+    action_overdue_reminders_send(now=at(2026, 5, 4, 9))
     assert not told(item)
 
 
@@ -91,4 +96,4 @@ def test_the_job_runs_in_the_real_worker_once(celery_worker, world_committed):
 def test_beat_runs_the_job_hourly(settings):
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["governance.tasks.remind_overdue_actions"] == 3600.0
+    assert schedule["governance.actions.tasks.remind_overdue_actions"] == 3600.0

@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from governance import services
+from governance.meetings import services as meeting_services
+from governance.meetings.services import (
+    calendar_feed_create,
+    meeting_create,
+    meeting_transition,
+    meeting_update,
+)
 from governance.models import CalendarFeed, Meeting
 from partnership.models import Membership
 
@@ -34,8 +40,8 @@ def make_meeting(world, partnership=None, actor=None, **fields):
               "starts_at": datetime.datetime(2026, 5, 4, 13, 30, tzinfo=UTC),
               "duration_minutes": 90, "location": "Teams", "agenda": "1. Slots\n2. Risks",
               **fields}
-    return services.meeting_create(actor=actor or world.alice,
-                                   partnership=partnership or world.acme_contoso, **fields)
+    return meeting_create(actor=actor or world.alice,
+                          partnership=partnership or world.acme_contoso, **fields)
 
 
 def test_one_meeting_downloads_as_a_valid_calendar(world, login):
@@ -62,8 +68,8 @@ def test_one_meeting_downloads_as_a_valid_calendar(world, login):
 
 def test_changes_raise_the_sequence_and_cancelling_says_so(world, login):
     meeting = make_meeting(world)
-    services.meeting_update(actor=world.alice, meeting=meeting, title="Moved")
-    services.meeting_transition(actor=world.alice, meeting=meeting, status="cancelled")
+    meeting_update(actor=world.alice, meeting=meeting, title="Moved")
+    meeting_transition(actor=world.alice, meeting=meeting, status="cancelled")
     url = reverse("governance:meeting_ics", args=[world.acme_contoso.pk, meeting.pk])
     [event] = parse(login(world.alice).get(url)).walk("VEVENT")
     assert event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CANCELLED"
@@ -111,11 +117,11 @@ def test_a_feed_shows_no_meeting_of_a_partnership_its_owner_cannot_see(world):
     make_meeting(world, title="Acme secret roadmap")
     cancelled = make_meeting(world, actor=world.dave, partnership=world.globex_contoso,
                              title="Globex launch plan")
-    services.meeting_transition(actor=world.dave, meeting=cancelled, status="cancelled")
+    meeting_transition(actor=world.dave, meeting=cancelled, status="cancelled")
     make_meeting(world, title="Acme internal prep", is_internal=True,
                  attendees=[world.alice])
-    carol = services.calendar_feed_create(actor=world.carol)
-    bob = services.calendar_feed_create(actor=world.bob)
+    carol = calendar_feed_create(actor=world.carol)
+    bob = calendar_feed_create(actor=world.bob)
     carol_calendar = Calendar.from_ical(Client().get(
         reverse("governance:calendar_feed", args=[carol.secret])).content)
     bob_calendar = Calendar.from_ical(Client().get(
@@ -151,7 +157,7 @@ def test_events_name_their_organizer_and_the_feed_says_how_often_to_refresh(worl
     assert str(event["ORGANIZER"]) == "mailto:alice@acme.test"
     assert event["ORGANIZER"].params["CN"] == "Alice Acmeson"
     assert b"REFRESH-INTERVAL" not in download.content  # a download is not polled
-    feed = services.calendar_feed_create(actor=world.bob)
+    feed = calendar_feed_create(actor=world.bob)
     response = Client().get(reverse("governance:calendar_feed", args=[feed.secret]))
     raw = response.content.decode()
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw and "X-PUBLISHED-TTL:PT1H\r\n" in raw
@@ -173,13 +179,13 @@ def test_two_requests_for_a_new_feed_at_once_both_succeed(world_committed, monke
         barrier.wait()
         return secrets.token_urlsafe(nbytes)
 
-    monkeypatch.setattr(services, "secrets", SimpleNamespace(token_urlsafe=token))
+    monkeypatch.setattr(meeting_services, "secrets", SimpleNamespace(token_urlsafe=token))
     bob = world_committed.bob
     feeds, errors = [], []
 
     def create():
         try:
-            feeds.append(services.calendar_feed_create(actor=bob).secret)
+            feeds.append(calendar_feed_create(actor=bob).secret)
         except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
             errors.append(error)
         finally:

@@ -12,8 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
+from governance.actions.services import action_item_create
+from governance.meetings.services import meeting_create
 from governance.models import Meeting, Request
+from governance.relationship.services import notice_post
+from governance.requests.services import request_acknowledge, request_send
+from governance.risks.services import risk_create
 from portal.registries import cockpit
 
 TODAY = timezone.localdate()
@@ -37,28 +41,28 @@ def fill(world, n: int = 1, tag: str = "") -> None:
     """Alice (Acme) and Bob (Contoso) give each other work in Acme–Contoso."""
     p = world.acme_contoso
     for i in range(n):
-        services.action_item_create(actor=world.alice, partnership=p, title=f"Later {tag}{i}",
-                                    owner=world.bob, due_date=TODAY + 10 * DAY)
-        services.request_send(actor=world.bob, partnership=p, title=f"Needed {tag}{i}",
-                              description="Batch plan", kind="information",
-                              needed_by=TODAY + 5 * DAY)
-        services.request_send(actor=world.alice, partnership=p, title=f"Send CoA {tag}{i}",
-                              description="Certificate of analysis", kind="document")
-        services.action_item_create(actor=world.alice, partnership=p, title=f"Late {tag}{i}",
-                                    owner=world.bob, due_date=TODAY - 3 * DAY)
-        services.action_item_create(actor=world.alice, partnership=p, title=f"Soon {tag}{i}",
-                                    owner=world.bob, due_date=TODAY + 2 * DAY)
-        services.notice_post(actor=world.alice, partnership=p, kind="other",
-                             title=f"New QA head {tag}{i}", body="From May")
-        services.risk_create(actor=world.alice, partnership=p, title=f"API shortage {tag}{i}",
-                             category="supply", likelihood=5, impact=5, owner=world.alice)
-        services.risk_create(actor=world.alice, partnership=p, is_internal=True,
-                             title=f"Contoso may be sold {tag}{i}", category="strategic",
-                             likelihood=5, impact=5, owner=world.alice)
-        services.meeting_create(actor=world.alice, partnership=p, title=f"Weekly {tag}{i}",
-                                kind="weekly_check_in",
-                                starts_at=timezone.now() + (i + 1) * DAY,
-                                attendees=[world.alice, world.bob])
+        action_item_create(actor=world.alice, partnership=p, title=f"Later {tag}{i}",
+                           owner=world.bob, due_date=TODAY + 10 * DAY)
+        request_send(actor=world.bob, partnership=p, title=f"Needed {tag}{i}",
+                     description="Batch plan", kind="information",
+                     needed_by=TODAY + 5 * DAY)
+        request_send(actor=world.alice, partnership=p, title=f"Send CoA {tag}{i}",
+                     description="Certificate of analysis", kind="document")
+        action_item_create(actor=world.alice, partnership=p, title=f"Late {tag}{i}",
+                           owner=world.bob, due_date=TODAY - 3 * DAY)
+        action_item_create(actor=world.alice, partnership=p, title=f"Soon {tag}{i}",
+                           owner=world.bob, due_date=TODAY + 2 * DAY)
+        notice_post(actor=world.alice, partnership=p, kind="other",
+                    title=f"New QA head {tag}{i}", body="From May")
+        risk_create(actor=world.alice, partnership=p, title=f"API shortage {tag}{i}",
+                    category="supply", likelihood=5, impact=5, owner=world.alice)
+        risk_create(actor=world.alice, partnership=p, is_internal=True,
+                    title=f"Contoso may be sold {tag}{i}", category="strategic",
+                    likelihood=5, impact=5, owner=world.alice)
+        meeting_create(actor=world.alice, partnership=p, title=f"Weekly {tag}{i}",
+                       kind="weekly_check_in",
+                       starts_at=timezone.now() + (i + 1) * DAY,
+                       attendees=[world.alice, world.bob])
 
 
 def test_the_cdmo_member_sees_what_awaits_them(world, login):
@@ -136,7 +140,49 @@ def test_the_home_shows_governance_cards_while_partnership_imports_no_later_app(
         assert len(modules) > 10
         for path, names in modules.items():
             assert not names & later, f"{path} imports {names & later}"
-    assert any(provider.__module__ == "governance.selectors" for provider in cockpit._providers)
+    assert any(provider.__module__ == "governance.overview.selectors"
+               for provider in cockpit._providers)
+
+
+def test_a_kind_registered_later_joins_coming_up_activity_and_search(world, login,
+                                                                    monkeypatch):
+    """What a new topic or app (metrics, quality) does from its AppConfig.ready(): the
+    cards and the search list its records without an edit to governance's overview."""
+    from django.template import Template
+
+    from governance.models import Risk
+    from governance.overview.selectors import search
+    from portal.registries import activity, coming_up
+    from portal.registries import search as search_registry
+    from portal.registries.coming_up import Dated
+
+    for registry, name in ((coming_up, "_kinds"), (activity, "_kinds"),
+                           (search_registry, "_searchables")):
+        monkeypatch.setattr(registry, name, list(getattr(registry, name)))
+    p = world.acme_contoso
+    risk_create(actor=world.alice, partnership=p, title="Stopper supplier exit",
+                category="supply", likelihood=3, impact=4, owner=world.bob,
+                review_date=TODAY + 3 * DAY)
+
+    def reviews(user):
+        return Risk.objects.visible_to(user).exclude(review_date=None)
+
+    coming_up.register("risk_review", template=Template(
+        "<li>Review of {{ record.title }} on {{ entry.date|date:'j M' }}</li>"),
+        provider=lambda *, user, partnership, exclude, limit: [
+            Dated(risk, risk.review_date)
+            for risk in reviews(user).filter(partnership=partnership)[:limit]])
+    activity.register("Risk to review", records=reviews, label="title",
+                      url=lambda partnership_id, pk: f"/reviews/{pk}/")
+    search_registry.register("Risks to review", noun="risks to review", model=Risk,
+                             records=reviews)
+    page = home(login(world.bob), p)
+    review_day = TODAY + 3 * DAY
+    assert f"Review of Stopper supplier exit on {review_day:%-d %b}" in card(page, "coming-h")
+    assert "Risk to review" in card(page, "activity-h")
+    groups = search(user=world.bob, query="stopper supplier")
+    assert [group.heading for group in groups] == ["Risks", "Risks to review"]
+    assert search_registry.nouns().endswith("thank-yous and risks to review")
 
 
 def test_home_costs_the_same_queries_with_twenty_times_the_data(world, login):
@@ -169,15 +215,15 @@ def link_of(card_html: str, label: str) -> str:
 
 def test_the_overdue_cards_link_lists_late_and_past_committed_requests(world, login):
     p, now = world.acme_contoso, timezone.now()
-    late = services.request_send(actor=world.alice, partnership=p, title="Late to acknowledge",
-                                 description="Batch record", kind="document")
+    late = request_send(actor=world.alice, partnership=p, title="Late to acknowledge",
+                        description="Batch record", kind="document")
     Request.objects.filter(pk=late.pk).update(acknowledge_by=now - DAY)
-    past = services.request_send(actor=world.alice, partnership=p, title="Past committed",
-                                 description="Stability data", kind="information")
-    services.request_acknowledge(actor=world.bob, request=past, committed_date=TODAY)
+    past = request_send(actor=world.alice, partnership=p, title="Past committed",
+                        description="Stability data", kind="information")
+    request_acknowledge(actor=world.bob, request=past, committed_date=TODAY)
     Request.objects.filter(pk=past.pk).update(committed_date=TODAY - 2 * DAY)
-    services.request_send(actor=world.alice, partnership=p, title="On time",
-                          description="A quote", kind="quote")
+    request_send(actor=world.alice, partnership=p, title="On time",
+                 description="A quote", kind="quote")
     client = login(world.alice)
     overdue = card(home(client, p), "overdue-h")
     assert "Late to acknowledge" in overdue and "Past committed" in overdue
@@ -190,14 +236,14 @@ def test_the_overdue_cards_link_lists_late_and_past_committed_requests(world, lo
 def test_the_awaiting_cards_links_list_what_awaits_me_not_what_awaits_the_other_party(
         world, login):
     p = world.acme_contoso
-    services.notice_post(actor=world.alice, partnership=p, kind="other", title="Acme notice",
-                         body="For Contoso to acknowledge")
-    services.notice_post(actor=world.bob, partnership=p, kind="other", title="Contoso notice",
-                         body="For Acme to acknowledge")
-    services.request_send(actor=world.alice, partnership=p, title="Acme asks",
-                          description="For Contoso", kind="document")
-    services.request_send(actor=world.bob, partnership=p, title="Contoso asks",
-                          description="For Acme", kind="document")
+    notice_post(actor=world.alice, partnership=p, kind="other", title="Acme notice",
+                body="For Contoso to acknowledge")
+    notice_post(actor=world.bob, partnership=p, kind="other", title="Contoso notice",
+                body="For Acme to acknowledge")
+    request_send(actor=world.alice, partnership=p, title="Acme asks",
+                 description="For Contoso", kind="document")
+    request_send(actor=world.bob, partnership=p, title="Contoso asks",
+                 description="For Acme", kind="document")
     client = login(world.bob)
     awaiting = card(home(client, p), "awaiting-h")
     assert "Acme notice" in awaiting and "Acme asks" in awaiting
@@ -212,24 +258,24 @@ def test_the_awaiting_cards_links_list_what_awaits_me_not_what_awaits_the_other_
 
 def test_coming_up_shows_meetings_and_the_next_two_weeks_deadlines_once(world, login):
     p = world.acme_contoso
-    services.meeting_create(actor=world.alice, partnership=p, title="Ops review",
-                            kind="operations_review", starts_at=timezone.now() + 4 * DAY,
-                            attendees=[world.alice, world.bob])
+    meeting_create(actor=world.alice, partnership=p, title="Ops review",
+                   kind="operations_review", starts_at=timezone.now() + 4 * DAY,
+                   attendees=[world.alice, world.bob])
     for title, due in (("Due in 3 days", 3), ("Due in 10 days", 10), ("Due in 20 days", 20)):
-        services.action_item_create(actor=world.alice, partnership=p, title=title,
-                                    owner=world.bob, due_date=TODAY + due * DAY)
-    services.action_item_create(actor=world.alice, partnership=p, title="Alice's own",
-                                owner=world.alice, due_date=TODAY + 5 * DAY)
-    services.request_send(actor=world.bob, partnership=p, title="Needed in 5 days",
-                          description="Release specs", kind="document",
-                          needed_by=TODAY + 5 * DAY)
-    services.request_send(actor=world.bob, partnership=p, title="Needed in a month",
-                          description="Forecast", kind="information",
-                          needed_by=TODAY + 30 * DAY)
-    committed = services.request_send(actor=world.alice, partnership=p, title="Committed",
-                                      description="CoA", kind="document")
-    services.request_acknowledge(actor=world.bob, request=committed,
-                                 committed_date=TODAY + 7 * DAY)
+        action_item_create(actor=world.alice, partnership=p, title=title,
+                           owner=world.bob, due_date=TODAY + due * DAY)
+    action_item_create(actor=world.alice, partnership=p, title="Alice's own",
+                       owner=world.alice, due_date=TODAY + 5 * DAY)
+    request_send(actor=world.bob, partnership=p, title="Needed in 5 days",
+                 description="Release specs", kind="document",
+                 needed_by=TODAY + 5 * DAY)
+    request_send(actor=world.bob, partnership=p, title="Needed in a month",
+                 description="Forecast", kind="information",
+                 needed_by=TODAY + 30 * DAY)
+    committed = request_send(actor=world.alice, partnership=p, title="Committed",
+                             description="CoA", kind="document")
+    request_acknowledge(actor=world.bob, request=committed,
+                        committed_date=TODAY + 7 * DAY)
     client = login(world.bob)
     page = home(client, p)
     coming = card(page, "coming-h")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import services
+from governance.meetings.services import decision_create
 from governance.models import ActionItem, Decision, Meeting
 from portal.models import Kind, Notification
 
@@ -53,16 +53,16 @@ def test_decided_by_and_meeting_stay_inside_the_partnership(world):
     foreign_meeting = Meeting.objects.get(partnership=world.globex_contoso)
     base = {"title": "X", "rationale": "Y", "decided_on": DAY}
     with pytest.raises(ValidationError) as error:
-        services.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                                 decided_by=[world.dave], **base)
+        decision_create(actor=world.alice, partnership=world.acme_contoso,
+                        decided_by=[world.dave], **base)
     assert "decided_by" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                                 decided_by=[world.alice], meeting=foreign_meeting, **base)
+        decision_create(actor=world.alice, partnership=world.acme_contoso,
+                        decided_by=[world.alice], meeting=foreign_meeting, **base)
     assert "meeting" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                                 decided_by=[], **base)
+        decision_create(actor=world.alice, partnership=world.acme_contoso,
+                        decided_by=[], **base)
     assert not Decision.objects.filter(title="X").exists()
 
 
@@ -98,11 +98,11 @@ def test_log_filters_sorts_pages_and_uses_bounded_queries(world, login,
                                                          django_assert_max_num_queries):
     meeting = own_meeting(world)
     for n in range(30):
-        services.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                                 title=f"Decision {n:02}", rationale="Because",
-                                 decided_on=DAY + datetime.timedelta(days=n),
-                                 decided_by=[world.alice, world.bob],
-                                 meeting=meeting if n % 2 else None)
+        decision_create(actor=world.alice, partnership=world.acme_contoso,
+                        title=f"Decision {n:02}", rationale="Because",
+                        decided_on=DAY + datetime.timedelta(days=n),
+                        decided_by=[world.alice, world.bob],
+                        meeting=meeting if n % 2 else None)
     client = login(world.bob)
     url = reverse("governance:decision_list", args=[world.acme_contoso.pk])
     client.get(url)

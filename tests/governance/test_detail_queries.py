@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
+from governance.meetings.services import calendar_feed_create, meeting_create
 from governance.models import ActionItem, Decision, Meeting, Request, RequestStep, Risk
 from partnership.models import Membership, Milestone, TechTransfer
 from tests.factories import MembershipFactory, UserFactory
@@ -71,13 +71,13 @@ def _grow(world) -> None:
                                              kind="engineering_run", position=10 + n)
         request.milestones.add(milestone)
         risk.milestones.add(milestone)
-        services.meeting_create(actor=world.alice, partnership=p, title=f"Grown meeting {n}",
-                                kind="weekly_check_in", attendees=[world.alice, world.bob],
-                                starts_at=timezone.now() + datetime.timedelta(days=n + 1))
+        meeting_create(actor=world.alice, partnership=p, title=f"Grown meeting {n}",
+                       kind="weekly_check_in", attendees=[world.alice, world.bob],
+                       starts_at=timezone.now() + datetime.timedelta(days=n + 1))
 
 
 def test_pages_cost_the_same_with_ten_times_the_related_rows(world, login):
-    feed = services.calendar_feed_create(actor=world.alice)
+    feed = calendar_feed_create(actor=world.alice)
     urls = _urls(world, feed.secret)
     client = login(world.alice)
     before = _count(client, urls)

@@ -13,14 +13,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
-from governance.models import (
-    ActionItem,
-    ActionItemEscalation,
-    Request,
-    RequestEscalation,
+from governance.actions.services import (
+    action_item_create,
+    action_item_transition,
+    action_item_update,
 )
-from governance.tasks import escalate_overdue_items
+from governance.escalation import services
+from governance.escalation.tasks import escalate_overdue_items
+from governance.models import ActionItem, ActionItemEscalation, Request, RequestEscalation
+from governance.requests.services import (
+    request_acknowledge,
+    request_answer,
+    request_cancel,
+    request_notify_late,
+    request_query,
+    request_send,
+)
 from partnership.communication import services as partnership_services
 from partnership.models import EscalationLevel, Membership, Partnership, User
 from portal.models import Kind, Notification
@@ -57,15 +65,15 @@ def path(world) -> dict:
 
 
 def send(world) -> Request:
-    return services.request_send(actor=world.alice, partnership=world.acme_contoso,
-                                 title="Send the CoA of lot 7", kind="document",
-                                 description="Certificate of analysis.")
+    return request_send(actor=world.alice, partnership=world.acme_contoso,
+                        title="Send the CoA of lot 7", kind="document",
+                        description="Certificate of analysis.")
 
 
 def action(world, *, is_internal=False, owner=None, title="Book the PPQ slot") -> ActionItem:
-    return services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                       title=title, owner=owner or world.bob, due_date=DUE,
-                                       is_internal=is_internal)
+    return action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                              title=title, owner=owner or world.bob, due_date=DUE,
+                              is_internal=is_internal)
 
 
 def steps(item) -> list[tuple[int, str]]:
@@ -200,9 +208,9 @@ def test_acknowledged_or_done_stops_escalating(world, path):
     request, item = send(world), action(world)
     now = max(request.acknowledge_by, OVERDUE) + MINUTE
     advance(now)
-    services.request_acknowledge(actor=world.bob, request=request,
-                                 committed_date=timezone.localdate() + DAY)
-    services.action_item_transition(actor=world.bob, item=item, status=ActionItem.Status.DONE)
+    request_acknowledge(actor=world.bob, request=request,
+                        committed_date=timezone.localdate() + DAY)
+    action_item_transition(actor=world.bob, item=item, status=ActionItem.Status.DONE)
     advance(now + 30 * DAY)
     assert len(steps(request)) == 1 and len(steps(item)) == 1
     for name, record in (("governance:request_list", request),
@@ -213,8 +221,8 @@ def test_acknowledged_or_done_stops_escalating(world, path):
 def test_queried_and_cancelled_stop_escalating(world, path):
     queried, cancelled = send(world), send(world)
     now = queried.acknowledge_by + MINUTE
-    services.request_query(actor=world.bob, request=queried, question="Which lot?")
-    services.request_cancel(actor=world.alice, request=cancelled)
+    request_query(actor=world.bob, request=queried, question="Which lot?")
+    request_cancel(actor=world.alice, request=cancelled)
     advance(now)
     assert steps(queried) == [] and steps(cancelled) == []
 
@@ -225,8 +233,8 @@ def test_a_new_window_escalates_again_from_level_one(world, path):
     advance(first_window + MINUTE)
     advance(first_window + MINUTE + 3 * DAY)
     assert len(steps(request)) == 2
-    request = services.request_query(actor=world.bob, request=request, question="Which lot?")
-    request = services.request_answer(actor=world.alice, request=request, answer="Lot 7.")
+    request = request_query(actor=world.bob, request=request, question="Which lot?")
+    request = request_answer(actor=world.alice, request=request, answer="Lot 7.")
     assert request.acknowledge_by > first_window
     advance(request.acknowledge_by - MINUTE)
     assert request.escalations.filter(acknowledge_by=request.acknowledge_by).count() == 0
@@ -237,7 +245,7 @@ def test_a_new_window_escalates_again_from_level_one(world, path):
 
     advance(OVERDUE)
     advance(OVERDUE + 3 * DAY)
-    services.action_item_update(actor=world.alice, item=item, due_date=DUE + 10 * DAY)
+    action_item_update(actor=world.alice, item=item, due_date=DUE + 10 * DAY)
     advance(OVERDUE + 4 * DAY)  # the new due date has not passed
     assert len(steps(item)) == 2
     advance(OVERDUE + 10 * DAY)
@@ -250,7 +258,7 @@ def test_a_partnership_without_a_path_escalates_nothing_but_late_notices_still_g
     request = send(world)
     late = request.acknowledge_by + MINUTE
     advance(late)
-    services.request_notify_late(now=late)
+    request_notify_late(now=late)
     assert steps(request) == []
     assert Notification.objects.filter(kind=Kind.REQUEST_LATE,
                                        url=request.get_absolute_url()).exists()
@@ -400,7 +408,7 @@ def test_operators_read_the_steps_but_cannot_write_them(world, path, login):
 def test_the_job_runs_in_the_real_worker_once(celery_worker, world_committed):
     world = world_committed
     escalate_overdue_items()  # the world's own late and overdue items first
-    item = services.action_item_create(
+    item = action_item_create(
         actor=world.alice, partnership=world.acme_contoso, title="Late one", owner=world.bob,
         due_date=timezone.now().astimezone(UTC).date() - 2 * DAY)
     assert escalate_overdue_items.delay().get(timeout=15) == 1
@@ -412,4 +420,4 @@ def test_the_job_runs_in_the_real_worker_once(celery_worker, world_committed):
 def test_beat_runs_the_job_hourly(settings):
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["governance.tasks.escalate_overdue_items"] == 3600.0
+    assert schedule["governance.escalation.tasks.escalate_overdue_items"] == 3600.0

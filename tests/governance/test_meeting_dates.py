@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import services
+from governance.meetings.services import meeting_create, meeting_occurrences
 from governance.models import Meeting
 from portal.models import Notification
 
@@ -75,12 +75,12 @@ def test_the_page_refuses_a_start_out_of_range_with_an_error_on_the_field(world,
 @pytest.mark.parametrize("recurrence", ["weekly", "monthly", "quarterly"])
 def test_a_series_ending_near_the_year_9999_is_refused_by_the_service(recurrence):
     with pytest.raises(ValidationError) as error:
-        services.meeting_occurrences(datetime.datetime(9999, 11, 1, 9, tzinfo=UTC), recurrence,
-                                     datetime.date(9999, 12, 31), SHANGHAI)
+        meeting_occurrences(datetime.datetime(9999, 11, 1, 9, tzinfo=UTC), recurrence,
+                            datetime.date(9999, 12, 31), SHANGHAI)
     assert set(error.value.message_dict) == {"starts_at", "repeat_until"}
     with pytest.raises(ValidationError) as error:
-        services.meeting_occurrences(datetime.datetime(2100, 12, 1, 9, tzinfo=UTC), recurrence,
-                                     datetime.date(9999, 12, 31), SHANGHAI)
+        meeting_occurrences(datetime.datetime(2100, 12, 1, 9, tzinfo=UTC), recurrence,
+                            datetime.date(9999, 12, 31), SHANGHAI)
     assert set(error.value.message_dict) == {"repeat_until"}
 
 
@@ -101,11 +101,11 @@ def test_a_series_ending_near_the_year_9999_is_refused_by_the_api_and_the_page(w
 
 def test_meeting_create_refuses_a_series_near_the_year_9999_whoever_calls_it(world):
     with pytest.raises(ValidationError) as error:
-        services.meeting_create(actor=in_zone(world.alice, "Asia/Shanghai"),
-                                partnership=world.acme_contoso, title="Far away",
-                                kind="weekly_check_in",
-                                starts_at=datetime.datetime(9999, 12, 1, 9, tzinfo=UTC),
-                                recurrence="monthly", repeat_until=datetime.date(9999, 12, 31))
+        meeting_create(actor=in_zone(world.alice, "Asia/Shanghai"),
+                       partnership=world.acme_contoso, title="Far away",
+                       kind="weekly_check_in",
+                       starts_at=datetime.datetime(9999, 12, 1, 9, tzinfo=UTC),
+                       recurrence="monthly", repeat_until=datetime.date(9999, 12, 31))
     assert "starts_at" in error.value.message_dict
 
 
@@ -125,10 +125,10 @@ def test_the_first_and_last_moments_in_range_show_in_every_zone(world, login, zo
     UTC+14; the first is still 1989 at UTC-11. Every page, the API and iCal show them."""
     for starts_at in (datetime.datetime(2100, 12, 31, 23, 59, tzinfo=UTC),
                       datetime.datetime(1990, 1, 1, 0, 0, tzinfo=UTC)):
-        services.meeting_create(actor=world.alice, partnership=world.acme_contoso,
-                                title="Edge of time", kind="weekly_check_in",
-                                starts_at=starts_at, duration_minutes=24 * 60,
-                                attendees=[world.alice, world.bob])
+        meeting_create(actor=world.alice, partnership=world.acme_contoso,
+                       title="Edge of time", kind="weekly_check_in",
+                       starts_at=starts_at, duration_minutes=24 * 60,
+                       attendees=[world.alice, world.bob])
     bob = in_zone(world.bob, zone)
     client, p = login(bob), world.acme_contoso.pk
     edges = Meeting.objects.filter(title="Edge of time")

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import services
+from governance.actions.services import action_item_create, action_item_update
+from governance.meetings.services import (
+    calendar_feed_create,
+    meeting_create,
+    meeting_occurrences,
+    meeting_record_minutes,
+    meeting_transition,
+    meeting_update,
+)
 from governance.models import ActionItem, Meeting
 from partnership.models import Membership
 from portal.models import Kind, Notification
@@ -28,7 +36,7 @@ def at(*args, zone=UTC):
 def schedule(world, **fields):
     fields = {"title": "Weekly check-in", "kind": "weekly_check_in",
               "starts_at": at(2026, 3, 2, 14), "attendees": [world.alice, world.bob], **fields}
-    return services.meeting_create(actor=world.alice, partnership=world.acme_contoso, **fields)
+    return meeting_create(actor=world.alice, partnership=world.acme_contoso, **fields)
 
 
 def test_weekly_series_keeps_the_organizers_wall_clock_across_summer_time(world, login):
@@ -53,12 +61,12 @@ def test_weekly_series_keeps_the_organizers_wall_clock_across_summer_time(world,
 
 
 def test_monthly_and_quarterly_series_keep_the_day_or_the_months_last():
-    starts = services.meeting_occurrences(at(2026, 1, 31, 9), "monthly",
-                                          datetime.date(2026, 4, 30), UTC)
+    starts = meeting_occurrences(at(2026, 1, 31, 9), "monthly",
+                                 datetime.date(2026, 4, 30), UTC)
     assert [s.date() for s in starts] == [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28),
                                           datetime.date(2026, 3, 31), datetime.date(2026, 4, 30)]
-    quarterly = services.meeting_occurrences(at(2026, 1, 15, 9), "quarterly",
-                                             datetime.date(2026, 12, 31), UTC)
+    quarterly = meeting_occurrences(at(2026, 1, 15, 9), "quarterly",
+                                    datetime.date(2026, 12, 31), UTC)
     assert [s.month for s in quarterly] == [1, 4, 7, 10]
 
 
@@ -150,20 +158,20 @@ def test_a_half_filled_action_row_saves_nothing(world, login):
 def test_minutes_and_actions_are_one_transaction(world):
     meeting = schedule(world)
     with pytest.raises(ValidationError):
-        services.meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Notes",
-                                        actions=[{"title": "Fine", "owner": world.bob,
-                                                  "due_date": datetime.date(2026, 3, 9)},
-                                                 {"title": "Foreign owner", "owner": world.dave,
-                                                  "due_date": datetime.date(2026, 3, 9)}])
+        meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Notes",
+                               actions=[{"title": "Fine", "owner": world.bob,
+                                         "due_date": datetime.date(2026, 3, 9)},
+                                        {"title": "Foreign owner", "owner": world.dave,
+                                         "due_date": datetime.date(2026, 3, 9)}])
     meeting.refresh_from_db()
     assert meeting.minutes == "" and not ActionItem.objects.filter(title="Fine").exists()
 
 
 def test_a_new_owner_is_told(world):
-    item = services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                       title="Reassigned", owner=world.alice,
-                                       due_date=datetime.date(2026, 3, 9))
-    services.action_item_update(actor=world.alice, item=item, owner=world.bob)
+    item = action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                              title="Reassigned", owner=world.alice,
+                              due_date=datetime.date(2026, 3, 9))
+    action_item_update(actor=world.alice, item=item, owner=world.bob)
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.ACTION_ASSIGNED,
                                        title="Action for you: Reassigned").exists()
 
@@ -171,9 +179,9 @@ def test_a_new_owner_is_told(world):
 def test_action_sources_must_be_of_the_same_partnership(world):
     foreign = Meeting.objects.get(partnership=world.globex_contoso)
     with pytest.raises(ValidationError) as error:
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    title="X", owner=world.bob,
-                                    due_date=datetime.date(2026, 3, 9), meeting=foreign)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           title="X", owner=world.bob,
+                           due_date=datetime.date(2026, 3, 9), meeting=foreign)
     assert "meeting" in error.value.message_dict
 
 
@@ -200,7 +208,7 @@ def test_transitions_edit_and_sequence(world, login):
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.MEETING_SCHEDULED,
                                        title="Meeting changed: Moved check-in").exists()
     with pytest.raises(ValidationError):  # internal, yet Bob of Contoso still attends
-        services.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+        meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     client.post(transition, {"status": "held"})
     meeting.refresh_from_db()
     client.post(transition, {"status": "scheduled"})  # held is final
@@ -306,15 +314,15 @@ def test_only_the_authoring_party_decides_what_is_internal(world, login):
     assert "is_internal" not in login(world.bob).get(edit).context["form"].fields
     assert "is_internal" in login(world.alice).get(edit).context["form"].fields
     with pytest.raises(ValidationError) as error:
-        services.meeting_update(actor=world.bob, meeting=meeting, is_internal=True,
-                                attendees=[world.bob])
+        meeting_update(actor=world.bob, meeting=meeting, is_internal=True,
+                       attendees=[world.bob])
     assert "is_internal" in error.value.message_dict
 
 
 def test_admin_lists_meetings_decisions_and_feeds(world, login):
     from partnership.models import User
 
-    services.calendar_feed_create(actor=world.bob)
+    calendar_feed_create(actor=world.bob)
     operator = login(User.objects.create_superuser("ops@lockstep.test", "pw"))
     for model in ("meeting", "decision", "calendarfeed"):
         assert operator.get(f"/admin/governance/{model}/").status_code == 200
@@ -394,9 +402,9 @@ def test_minutes_of_an_internal_meeting_give_actions_to_its_own_people_only(worl
                                              due_date="2026-03-09"))
     assert response.status_code == 400
     with pytest.raises(ValidationError) as error:
-        services.meeting_record_minutes(actor=world.alice, meeting=internal, minutes="Notes",
-                                        actions=[{"title": "Tell Contoso", "owner": world.bob,
-                                                  "due_date": datetime.date(2026, 3, 9)}])
+        meeting_record_minutes(actor=world.alice, meeting=internal, minutes="Notes",
+                               actions=[{"title": "Tell Contoso", "owner": world.bob,
+                                         "due_date": datetime.date(2026, 3, 9)}])
     assert "own organization" in str(error.value.message_dict["owner"])
     internal.refresh_from_db()
     assert internal.minutes == "" and not ActionItem.objects.filter(title="Tell Contoso").exists()
@@ -421,10 +429,10 @@ def test_an_evening_series_west_of_utc_ends_on_its_local_last_day(world, login):
 def test_a_meeting_is_held_and_minuted_only_once_it_has_started(world, login):
     future = schedule(world, title="Next QBR", starts_at=at(2099, 1, 5, 9))
     with pytest.raises(ValidationError) as error:
-        services.meeting_transition(actor=world.alice, meeting=future, status="held")
+        meeting_transition(actor=world.alice, meeting=future, status="held")
     assert "once it has started" in str(error.value.message_dict["status"])
     with pytest.raises(ValidationError) as error:
-        services.meeting_record_minutes(actor=world.alice, meeting=future, minutes="Early")
+        meeting_record_minutes(actor=world.alice, meeting=future, minutes="Early")
     assert "Mon 5 Jan 2099, 09:00 (UTC)" in str(error.value.message_dict["minutes"])
     api = APIClient()
     api.force_authenticate(world.alice)
@@ -439,17 +447,17 @@ def test_a_meeting_is_held_and_minuted_only_once_it_has_started(world, login):
     assert "Record minutes" not in page.content.decode()
     started = schedule(world, title="Just started",
                        starts_at=timezone.now() - datetime.timedelta(minutes=1))
-    services.meeting_record_minutes(actor=world.alice, meeting=started, minutes="Underway")
+    meeting_record_minutes(actor=world.alice, meeting=started, minutes="Underway")
     started.refresh_from_db()
     assert started.status == "held"
 
 
 def test_a_held_meeting_keeps_its_time(world, login):
     meeting = schedule(world)
-    services.meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Done")
+    meeting_record_minutes(actor=world.alice, meeting=meeting, minutes="Done")
     for name, value in (("starts_at", at(2099, 1, 5, 9)), ("duration_minutes", 15)):
         with pytest.raises(ValidationError) as error:
-            services.meeting_update(actor=world.alice, meeting=meeting, **{name: value})
+            meeting_update(actor=world.alice, meeting=meeting, **{name: value})
         assert "held" in str(error.value.message_dict[name])
     api = APIClient()
     api.force_authenticate(world.alice)
@@ -501,17 +509,17 @@ def test_editing_a_meeting_keeps_an_attendee_who_has_since_left(world):
     renamed = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "Renamed"},
                         format="json")
     assert renamed.status_code == 200, renamed.json()
-    services.meeting_update(actor=world.alice, meeting=meeting, location="Room 2",
-                            attendees=[world.alice, world.bob])
+    meeting_update(actor=world.alice, meeting=meeting, location="Room 2",
+                   attendees=[world.alice, world.bob])
     meeting.refresh_from_db()
     assert (meeting.title, meeting.location) == ("Renamed", "Room 2")
     assert set(meeting.attendees.all()) == {world.alice, world.bob}
     with pytest.raises(ValidationError) as error:
-        services.meeting_update(actor=world.alice, meeting=meeting,
-                                attendees=[world.alice, world.bob, world.dave])
+        meeting_update(actor=world.alice, meeting=meeting,
+                       attendees=[world.alice, world.bob, world.dave])
     assert "members of this partnership" in str(error.value.message_dict["attendees"])
     with pytest.raises(ValidationError) as error:  # internal: every attendee is checked
-        services.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+        meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     assert "own organization" in str(error.value.message_dict["attendees"])
 
 

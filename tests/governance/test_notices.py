@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import selectors, services
 from governance.models import Notice
+from governance.relationship.selectors import notices_awaiting
+from governance.relationship.services import notice_acknowledge, notice_post, notice_update
 from partnership.models import Site
 from portal.models import Kind, Notification
 
@@ -14,8 +15,8 @@ from portal.models import Kind, Notification
 def post(world, actor=None, **extra):
     fields = {"kind": "supply_delay", "title": "API lot 7 slips by three weeks",
               "body": "Raw material shortage.", **extra}
-    return services.notice_post(actor=actor or world.bob, partnership=world.acme_contoso,
-                                **fields)
+    return notice_post(actor=actor or world.bob, partnership=world.acme_contoso,
+                       **fields)
 
 
 def test_post_notifies_the_other_party_and_is_never_internal(world):
@@ -29,18 +30,18 @@ def test_post_notifies_the_other_party_and_is_never_internal(world):
 def test_only_the_other_party_acknowledges_once(world):
     notice = post(world)
     with pytest.raises(ValidationError, match="Only the other party"):
-        services.notice_acknowledge(actor=world.bob, notice=notice)
-    services.notice_acknowledge(actor=world.alice, notice=notice)
+        notice_acknowledge(actor=world.bob, notice=notice)
+    notice_acknowledge(actor=world.alice, notice=notice)
     notice.refresh_from_db()
     assert notice.acknowledged_by == world.alice and notice.acknowledged_at is not None
     assert Notification.objects.filter(recipient=world.bob,
                                        kind=Kind.NOTICE_ACKNOWLEDGED).count() == 1
     with pytest.raises(ValidationError, match="already"):
-        services.notice_acknowledge(actor=world.alice, notice=notice)
+        notice_acknowledge(actor=world.alice, notice=notice)
     stale = Notice.objects.get(pk=notice.pk)
     stale.acknowledged_at = None  # an out-of-date copy: the conditional UPDATE still refuses
     with pytest.raises(ValidationError, match="already"):
-        services.notice_acknowledge(actor=world.alice, notice=stale)
+        notice_acknowledge(actor=world.alice, notice=stale)
 
 
 def test_site_must_be_the_posters_own(world):
@@ -53,14 +54,14 @@ def test_site_must_be_the_posters_own(world):
 
 def test_notices_awaiting_is_what_my_party_must_acknowledge(world):
     mine = post(world)
-    awaiting_alice = selectors.notices_awaiting(user=world.alice)
+    awaiting_alice = notices_awaiting(user=world.alice)
     assert mine in awaiting_alice
-    assert mine not in selectors.notices_awaiting(user=world.bob)  # Contoso posted it
+    assert mine not in notices_awaiting(user=world.bob)  # Contoso posted it
     # The world's Globex–Contoso notice is not Alice's business at all.
     assert not awaiting_alice.filter(partnership=world.globex_contoso).exists()
-    services.notice_acknowledge(actor=world.alice, notice=mine)
-    assert mine not in selectors.notices_awaiting(user=world.alice,
-                                                  partnership=world.acme_contoso)
+    notice_acknowledge(actor=world.alice, notice=mine)
+    assert mine not in notices_awaiting(user=world.alice,
+                                        partnership=world.acme_contoso)
 
 
 def test_pages_filters_form_and_acknowledge_button(world, login,
@@ -149,9 +150,9 @@ def test_poster_corrects_until_acknowledged(world, login):
                                             "body": "Worse than thought."})
     notice.refresh_from_db()
     assert response.status_code == 302 and notice.title == "Slips 4 weeks"
-    services.notice_acknowledge(actor=world.alice, notice=notice)
+    notice_acknowledge(actor=world.alice, notice=notice)
     with pytest.raises(ValidationError, match="acknowledged notice"):
-        services.notice_update(actor=world.bob, notice=notice, title="Changed after")
+        notice_update(actor=world.bob, notice=notice, title="Changed after")
     api = APIClient()
     api.force_authenticate(world.bob)
     assert api.patch(f"/api/v1/notices/{notice.pk}/", {"title": "Again"},
@@ -164,7 +165,7 @@ def test_update_changes_the_stored_notice_not_the_callers_copy(world):
     notice = post(world)
     copy = Notice.objects.get(pk=notice.pk)
     copy.body = "Half-edited body"
-    updated = services.notice_update(actor=world.bob, notice=copy, title="Slips 4 weeks")
+    updated = notice_update(actor=world.bob, notice=copy, title="Slips 4 weeks")
     notice.refresh_from_db()
     assert notice.title == updated.title == "Slips 4 weeks"
     assert notice.body == "Raw material shortage."
@@ -193,7 +194,7 @@ def test_the_receiving_partys_cockpit_awaits_the_notice_until_acknowledged(world
 
     assert notice.title in awaiting(world.alice)
     assert notice.title not in awaiting(world.bob)  # the poster's party waits for nobody
-    services.notice_acknowledge(actor=world.alice, notice=notice)
+    notice_acknowledge(actor=world.alice, notice=notice)
     assert notice.title not in awaiting(world.alice)
 
 

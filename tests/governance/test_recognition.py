@@ -6,58 +6,59 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import selectors, services
 from governance.models import Recognition
+from governance.relationship.selectors import recognition_list
+from governance.relationship.services import recognition_create
 from portal.models import Kind, Notification
 
 
 def test_thank_people_of_the_other_party_only(world):
-    recognition = services.recognition_create(
+    recognition = recognition_create(
         actor=world.alice, partnership=world.acme_contoso, message="Weekend shift, thanks!",
         recipients=[world.bob])
     assert list(recognition.recipients.all()) == [world.bob] and not recognition.is_internal
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.RECOGNITION).exists()
     for wrong in (world.vera, world.carol):  # own colleague; Contoso but not in this seat
         with pytest.raises(ValidationError) as error:
-            services.recognition_create(actor=world.alice, partnership=world.acme_contoso,
-                                        message="x", recipients=[wrong])
+            recognition_create(actor=world.alice, partnership=world.acme_contoso,
+                               message="x", recipients=[wrong])
         assert "recipients" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.recognition_create(actor=world.alice, partnership=world.acme_contoso,
-                                    message="Nobody named")
-    team = services.recognition_create(actor=world.bob, partnership=world.acme_contoso,
-                                       message="Fast answers", team="Acme supply chain")
+        recognition_create(actor=world.alice, partnership=world.acme_contoso,
+                           message="Nobody named")
+    team = recognition_create(actor=world.bob, partnership=world.acme_contoso,
+                              message="Fast answers", team="Acme supply chain")
     assert team.team == "Acme supply chain"
 
 
 def test_a_thank_you_to_a_team_reaches_the_other_partys_seated_people(world):
-    services.recognition_create(actor=world.bob, partnership=world.acme_contoso,
-                                message="Fast answers", team="Acme supply chain")
+    recognition_create(actor=world.bob, partnership=world.acme_contoso,
+                       message="Fast answers", team="Acme supply chain")
     told = Notification.objects.filter(kind=Kind.RECOGNITION)
     # Acme's seats in Acme–Contoso; not Bob himself, not Contoso, not Olga without a seat.
     assert set(told.values_list("recipient__email", flat=True)) == {world.alice.email,
                                                                      world.vera.email}
     assert told.filter(title="Bob Contososon thanked Acme supply chain").count() == 2
     Notification.objects.all().delete()
-    services.recognition_create(actor=world.alice, partnership=world.acme_contoso,
-                                message="Thanks", recipients=[world.bob], team="QC")
+    recognition_create(actor=world.alice, partnership=world.acme_contoso,
+                       message="Thanks", recipients=[world.bob], team="QC")
     assert list(Notification.objects.values_list("recipient__email", "title")) == [
         (world.bob.email, "Alice Acmeson thanked you")]  # named people: only they are told
 
 
 def test_viewers_may_thank_but_seatless_admins_may_not(world):
-    services.recognition_create(actor=world.vera, partnership=world.acme_contoso,
-                                message="Thanks", recipients=[world.bob])
+    recognition_create(actor=world.vera, partnership=world.acme_contoso,
+                       message="Thanks", recipients=[world.bob])
     with pytest.raises(PermissionDenied):
-        services.recognition_create(actor=world.olga, partnership=world.acme_contoso,
-                                    message="Thanks", team="Acme")
+        recognition_create(actor=world.olga, partnership=world.acme_contoso,
+                           message="Thanks", team="Acme")
 
 
 def test_page_dialog_and_bounded_queries(world, login, django_assert_max_num_queries):
     for n in range(25):
-        services.recognition_create(actor=world.alice, partnership=world.acme_contoso,
-                                    message=f"Thanks number {n}", recipients=[world.bob],
-                                    team="QC" if n % 2 else "")
+        recognition_create(actor=world.alice, partnership=world.acme_contoso,
+                           message=f"Thanks number {n}", recipients=[world.bob],
+                           team="QC" if n % 2 else "")
     client = login(world.alice)
     url = reverse("governance:recognition_list", args=[world.acme_contoso.pk])
     client.get(url)
@@ -81,9 +82,9 @@ def test_page_dialog_and_bounded_queries(world, login, django_assert_max_num_que
 
 def test_card_shows_the_latest_three(world):
     for n in range(5):
-        services.recognition_create(actor=world.bob, partnership=world.acme_contoso,
-                                    message=f"Card thanks {n}", recipients=[world.alice])
-    latest = selectors.recognition_list(user=world.alice, partnership=world.acme_contoso)[:3]
+        recognition_create(actor=world.bob, partnership=world.acme_contoso,
+                           message=f"Card thanks {n}", recipients=[world.alice])
+    latest = recognition_list(user=world.alice, partnership=world.acme_contoso)[:3]
     card = render_to_string("governance/recognition_card.html",
                             {"recognitions": latest, "partnership": world.acme_contoso})
     assert "Card thanks 4" in card and "Card thanks 2" in card and "Card thanks 1" not in card

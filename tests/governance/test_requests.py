@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import services
 from governance.models import Request
-from governance.selectors import emergency_usage, month_start_utc
-from governance.tasks import notify_late_requests
+from governance.requests import services
+from governance.requests.selectors import emergency_usage, month_start_utc
+from governance.requests.tasks import notify_late_requests
 from partnership.models import Membership, Milestone, TechTransfer, User
 from partnership.parties import services as services_partnership
 from portal.models import Kind, Notification
@@ -277,7 +277,7 @@ def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
 def test_beat_schedules_the_late_job(settings):
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["governance.tasks.notify_late_requests"] == 900.0
+    assert schedule["governance.requests.tasks.notify_late_requests"] == 900.0
 
 
 # --- Emergency budget ----------------------------------------------------------------------

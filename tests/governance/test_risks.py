@@ -8,8 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import selectors, services
 from governance.models import Risk
+from governance.risks.selectors import risk_heat_map
+from governance.risks.services import (
+    risk_create,
+    risk_review_reminders_send,
+    risk_transition,
+    risk_update,
+)
 from partnership.models import Milestone, User
 from portal.models import Kind, Notification
 
@@ -19,8 +25,8 @@ DAY = datetime.timedelta(days=1)
 
 def make(world, title="Single-source resin", likelihood=3, impact=4, **extra):
     fields = {"category": "supply", "owner": world.bob, **extra}
-    return services.risk_create(actor=world.alice, partnership=world.acme_contoso,
-                                title=title, likelihood=likelihood, impact=impact, **fields)
+    return risk_create(actor=world.alice, partnership=world.acme_contoso,
+                       title=title, likelihood=likelihood, impact=impact, **fields)
 
 
 @pytest.mark.parametrize(("likelihood", "impact", "band"), [
@@ -55,7 +61,7 @@ def test_a_shared_risk_points_only_at_milestones_both_parties_see(world, login):
     risk = make(world, title="Internal", milestones=[milestone], is_internal=True,
                 owner=world.alice)
     with pytest.raises(ValidationError):
-        services.risk_update(actor=world.alice, risk=risk, is_internal=False)
+        risk_update(actor=world.alice, risk=risk, is_internal=False)
     assert Risk.objects.get(pk=risk.pk).is_internal
     shared = make(world, title="Visible to Bob")
     shared.milestones.add(milestone)  # as if linked before the transfer became internal
@@ -69,19 +75,19 @@ def test_owner_must_hold_a_seat_and_new_owner_is_told(world):
     assert "owner" in error.value.message_dict
     risk = make(world, owner=world.alice)
     Notification.objects.all().delete()
-    services.risk_update(actor=world.alice, risk=risk, owner=world.bob)
+    risk_update(actor=world.alice, risk=risk, owner=world.bob)
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() == 1
-    services.risk_update(actor=world.alice, risk=risk, mitigation="Second supplier")
+    risk_update(actor=world.alice, risk=risk, mitigation="Second supplier")
     assert Notification.objects.count() == 1  # unchanged owner: nobody told again
 
 
 def test_transition_and_viewer_is_refused(world, login):
     risk = make(world)
-    services.risk_transition(actor=world.bob, risk=risk, status="closed")
+    risk_transition(actor=world.bob, risk=risk, status="closed")
     risk.refresh_from_db()
     assert risk.status == "closed"
     with pytest.raises(ValidationError):
-        services.risk_transition(actor=world.bob, risk=risk, status="closed")
+        risk_transition(actor=world.bob, risk=risk, status="closed")
     url = reverse("governance:risk_transition", args=[world.acme_contoso.pk, risk.pk])
     assert login(world.vera).post(url, {"status": "open"}).status_code == 403
     assert login(world.vera).get(
@@ -90,9 +96,9 @@ def test_transition_and_viewer_is_refused(world, login):
 
 def internal(world, title="Contoso may be sold", likelihood=1, impact=1):
     """Acme's own assessment of Contoso, which Contoso must never see."""
-    return services.risk_create(actor=world.alice, partnership=world.acme_contoso,
-                                title=title, category="strategic", likelihood=likelihood,
-                                impact=impact, owner=world.alice, is_internal=True)
+    return risk_create(actor=world.alice, partnership=world.acme_contoso,
+                       title=title, category="strategic", likelihood=likelihood,
+                       impact=impact, owner=world.alice, is_internal=True)
 
 
 def cell(grid, likelihood, impact) -> dict:
@@ -104,9 +110,9 @@ def test_heat_map_counts_open_risks_per_cell(world):
     make(world, "B", 5, 5)
     make(world, "C", 1, 2)
     closed = make(world, "D", 1, 2)
-    services.risk_transition(actor=world.alice, risk=closed, status="closed")
+    risk_transition(actor=world.alice, risk=closed, status="closed")
     internal(world, likelihood=1, impact=1)
-    grid = selectors.risk_heat_map(user=world.alice, partnership=world.acme_contoso)
+    grid = risk_heat_map(user=world.alice, partnership=world.acme_contoso)
     assert [row["likelihood"] for row in grid] == [5, 4, 3, 2, 1]
     assert [cell["impact"] for cell in grid[0]["cells"]] == [1, 2, 3, 4, 5]
     corner = grid[0]["cells"][4]
@@ -118,7 +124,7 @@ def test_heat_map_counts_open_risks_per_cell(world):
     assert cell(grid, 1, 1)["count"] == 1
     assert sum(cell["count"] for row in grid for cell in row["cells"]) == 5
     # Contoso's map never counts Acme's internal risk: its cell is empty.
-    theirs = selectors.risk_heat_map(user=world.bob, partnership=world.acme_contoso)
+    theirs = risk_heat_map(user=world.bob, partnership=world.acme_contoso)
     assert cell(theirs, 1, 1)["count"] == 0
     assert sum(cell["count"] for row in theirs for cell in row["cells"]) == 4
 
@@ -202,12 +208,12 @@ def test_update_changes_the_stored_risk_not_the_callers_copy(world):
     copy = Risk.objects.get(pk=risk.pk)
     copy.title, copy.owner = "Half-edited title", world.bob  # not part of this update
     Notification.objects.all().delete()
-    updated = services.risk_update(actor=world.alice, risk=copy, mitigation="Second source")
+    updated = risk_update(actor=world.alice, risk=copy, mitigation="Second source")
     risk.refresh_from_db()
     assert risk.title == "Single-source resin" and risk.owner == world.alice
     assert risk.mitigation == "Second source" and updated.mitigation == "Second source"
     assert not Notification.objects.exists()  # the owner did not change
-    services.risk_update(actor=world.alice, risk=copy, owner=world.bob)
+    risk_update(actor=world.alice, risk=copy, owner=world.bob)
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
         == 1
 
@@ -233,12 +239,12 @@ def test_review_reminders_are_sent_once_per_review_date(world):
     risk = make(world, review_date=TODAY - DAY)
     Notification.objects.all().delete()
     Risk.objects.exclude(pk=risk.pk).update(review_date=None)  # only hers is due
-    assert services.risk_review_reminders_send(today=TODAY) == 1
-    assert services.risk_review_reminders_send(today=TODAY) == 0
+    assert risk_review_reminders_send(today=TODAY) == 1
+    assert risk_review_reminders_send(today=TODAY) == 0
     assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
         == 1
-    services.risk_update(actor=world.alice, risk=risk, review_date=TODAY)
-    assert services.risk_review_reminders_send(today=TODAY) == 1  # a new date, a new reminder
+    risk_update(actor=world.alice, risk=risk, review_date=TODAY)
+    assert risk_review_reminders_send(today=TODAY) == 1  # a new date, a new reminder
 
 
 def test_api_runs_the_register(world):

@@ -9,9 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import selectors, services
+from governance.actions.services import action_item_create
+from governance.meetings.services import meeting_create
 from governance.models import ActionItem, Decision, Meeting, Notice, Recognition, Request, Risk
+from governance.overview.selectors import SEARCH_PER_TYPE, _snippet, search, search_query
+from governance.relationship.services import recognition_create
+from governance.requests.services import request_send
+from governance.risks.services import risk_create
 from partnership.models import Contract, Objective, Site, TechTransfer
+from portal.registries.search import searchables
 from tests.factories import ContractFactory, DeliverableFactory, ProgramFactory
 
 TODAY = timezone.localdate()
@@ -21,20 +27,20 @@ WORD = "zirconium"  # a word nothing else in the world contains
 def seed(world):
     """The word in Acme–Contoso (shared, and internal to Acme), and in Globex–Contoso."""
     p = world.acme_contoso
-    services.action_item_create(actor=world.alice, partnership=p, owner=world.bob,
-                                title="Check the vials", description=f"{WORD} traces",
-                                due_date=TODAY)
-    services.risk_create(actor=world.alice, partnership=p, is_internal=True,
-                         title=f"Acme only {WORD} concern", category="quality", likelihood=2,
-                         impact=3, owner=world.alice)
-    services.action_item_create(actor=world.dave, partnership=world.globex_contoso,
-                                owner=world.carol, title=f"Globex {WORD} filter",
-                                due_date=TODAY)
-    services.request_send(actor=world.bob, partnership=p, title="Stopper supplier",
-                          description=f"Which {WORD} grade?", kind="information")
-    services.meeting_create(actor=world.alice, partnership=p, title="Supply review",
-                            kind="operations_review", agenda=f"1. {WORD} shortage",
-                            starts_at=timezone.now() + datetime.timedelta(days=2))
+    action_item_create(actor=world.alice, partnership=p, owner=world.bob,
+                       title="Check the vials", description=f"{WORD} traces",
+                       due_date=TODAY)
+    risk_create(actor=world.alice, partnership=p, is_internal=True,
+                title=f"Acme only {WORD} concern", category="quality", likelihood=2,
+                impact=3, owner=world.alice)
+    action_item_create(actor=world.dave, partnership=world.globex_contoso,
+                       owner=world.carol, title=f"Globex {WORD} filter",
+                       due_date=TODAY)
+    request_send(actor=world.bob, partnership=p, title="Stopper supplier",
+                 description=f"Which {WORD} grade?", kind="information")
+    meeting_create(actor=world.alice, partnership=p, title="Supply review",
+                   kind="operations_review", agenda=f"1. {WORD} shortage",
+                   starts_at=timezone.now() + datetime.timedelta(days=2))
 
 
 def titles(groups) -> set[str]:
@@ -43,46 +49,46 @@ def titles(groups) -> set[str]:
 
 def test_finds_shared_records_of_every_kind_ranked_and_grouped(world):
     seed(world)
-    groups = selectors.search(user=world.bob, query=WORD)
+    groups = search(user=world.bob, query=WORD)
     assert titles(groups) == {"Check the vials", "Stopper supplier", "Supply review"}
     assert [group.heading for group in groups] == ["Action items", "Meetings", "Requests"]
-    programs = selectors.search(user=world.bob, query="Acmezumab")
+    programs = search(user=world.bob, query="Acmezumab")
     assert programs == [("Programs", [world.acme_program], False)]
 
 
 def test_never_finds_a_competitors_or_the_other_partys_internal_record(world):
     seed(world)
-    assert "Globex zirconium filter" not in titles(selectors.search(user=world.bob,
-                                                                    query=WORD))
-    assert "Acme only zirconium concern" not in titles(selectors.search(user=world.bob,
-                                                                        query=WORD))
-    assert "Acme only zirconium concern" in titles(selectors.search(user=world.alice,
-                                                                    query=WORD))
-    assert titles(selectors.search(user=world.carol, query=WORD)) == {"Globex zirconium filter"}
-    assert selectors.search(user=world.oscar, query=WORD) == []
-    assert titles(selectors.search(user=world.bob, query="Globexumab")) == set()
-    assert titles(selectors.search(user=world.bob, query="Secret backup plan")) == set()
+    assert "Globex zirconium filter" not in titles(search(user=world.bob,
+                                                          query=WORD))
+    assert "Acme only zirconium concern" not in titles(search(user=world.bob,
+                                                              query=WORD))
+    assert "Acme only zirconium concern" in titles(search(user=world.alice,
+                                                          query=WORD))
+    assert titles(search(user=world.carol, query=WORD)) == {"Globex zirconium filter"}
+    assert search(user=world.oscar, query=WORD) == []
+    assert titles(search(user=world.bob, query="Globexumab")) == set()
+    assert titles(search(user=world.bob, query="Secret backup plan")) == set()
 
 
 def test_page_with_htmx_partial_and_bounded_queries(world, login,
                                                     django_assert_max_num_queries):
     seed(world)
     for n in range(15):
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    owner=world.bob, title=f"{WORD} batch {n}", due_date=TODAY)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           owner=world.bob, title=f"{WORD} batch {n}", due_date=TODAY)
     client = login(world.bob)
     url = reverse("governance:search")
     client.get(url, {"q": WORD})
-    with django_assert_max_num_queries(len(selectors.SEARCHABLE) + 6):
+    with django_assert_max_num_queries(len(searchables()) + 6):
         page = client.get(url, {"q": WORD}).content.decode()
     # A word in the title (weight A) ranks above one in the description: the vials fall
     # below the top ten action items.
     assert "zirconium batch" in page and "Check the vials" not in page
     assert "Stopper supplier" in page and "Acme Pharma – Contoso CDMO" in page
-    actions = selectors.search(user=world.bob, query=WORD)[0]
+    actions = search(user=world.bob, query=WORD)[0]
     assert actions.heading == "Action items" and actions.more
-    assert len(actions.records) == selectors.SEARCH_PER_TYPE  # 16 match; the top ten are shown
-    assert page.count('<li class="list-group-item">') == selectors.SEARCH_PER_TYPE + 2
+    assert len(actions.records) == SEARCH_PER_TYPE  # 16 match; the top ten are shown
+    assert page.count('<li class="list-group-item">') == SEARCH_PER_TYPE + 2
     assert "Globex" not in page
     partial = client.get(url, {"q": "vials"}, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="results"') and "Check the vials" in partial
@@ -114,14 +120,14 @@ def test_searching_for_any_foreign_name_shows_none_of_it(world, login):
 
 
 def test_snippet_marks_the_match_and_escapes_what_people_typed(world, login):
-    services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                owner=world.bob, title="Vials",
-                                description=f"<script>alert(1)</script> the {WORD} lot",
-                                due_date=TODAY)
+    action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                       owner=world.bob, title="Vials",
+                       description=f"<script>alert(1)</script> the {WORD} lot",
+                       due_date=TODAY)
     page = login(world.bob).get(reverse("governance:search"), {"q": WORD}).content.decode()
     assert f"<mark>{WORD}</mark>" in page
     assert "<script>alert(" not in page and "alert(1)" in page  # PostgreSQL drops the tag
-    raw = selectors._snippet("\x02a\x03 <b>&amp;</b>")
+    raw = _snippet("\x02a\x03 <b>&amp;</b>")
     assert raw == "<mark>a</mark> &lt;b&gt;&amp;amp;&lt;/b&gt;"
 
 
@@ -134,10 +140,10 @@ def search_page(client, query: str) -> str:
 def test_the_last_word_matches_the_start_of_a_word_as_people_type(world, login):
     seed(world)
     shared = {"Check the vials", "Stopper supplier", "Supply review"}
-    assert titles(selectors.search(user=world.bob, query="zirc")) == shared
-    assert titles(selectors.search(user=world.bob, query="check the via")) == {"Check the vials"}
+    assert titles(search(user=world.bob, query="zirc")) == shared
+    assert titles(search(user=world.bob, query="check the via")) == {"Check the vials"}
     # Only the last word: the words before it are whole words.
-    assert titles(selectors.search(user=world.bob, query="zirc vials")) == set()
+    assert titles(search(user=world.bob, query="zirc vials")) == set()
     assert "<mark>zirconium</mark>" in search_page(login(world.bob), "zirc")
 
 
@@ -154,42 +160,42 @@ def test_what_people_type_is_never_tsquery_syntax(world, login, typed):
 
 def test_tsquery_syntax_is_read_as_the_words_around_it(world):
     seed(world)
-    assert selectors.search_query("' & | ! ( :* _") is None
-    found = titles(selectors.search(user=world.bob, query=f"({WORD} & !vials) | :*"))
+    assert search_query("' & | ! ( :* _") is None
+    found = titles(search(user=world.bob, query=f"({WORD} & !vials) | :*"))
     assert found == {"Check the vials"}  # "zirconium" and "vials", nothing negated
 
 
 def add_actions(world, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
-        services.action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                                    owner=world.bob, title=f"{WORD} lot {i}", due_date=TODAY)
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                          owner=world.bob, title=f"{WORD} lot {i}", due_date=TODAY)
 
 
 def test_the_badge_says_more_only_when_more_records_matched(world, login):
     client = login(world.bob)
     badge = '<span class="badge text-bg-light border">'
-    add_actions(world, selectors.SEARCH_PER_TYPE)
+    add_actions(world, SEARCH_PER_TYPE)
     assert f"Action items {badge}10</span>" in search_page(client, WORD)
-    assert not selectors.search(user=world.bob, query=WORD)[0].more
-    add_actions(world, 1, start=selectors.SEARCH_PER_TYPE)
+    assert not search(user=world.bob, query=WORD)[0].more
+    add_actions(world, 1, start=SEARCH_PER_TYPE)
     assert f"Action items {badge}10+</span>" in search_page(client, WORD)
-    assert selectors.search(user=world.bob, query=WORD)[0].more
+    assert search(user=world.bob, query=WORD)[0].more
 
 
 def test_finds_thank_yous_of_the_users_partnerships_only(world, login):
-    thanks = services.recognition_create(
+    thanks = recognition_create(
         actor=world.alice, partnership=world.acme_contoso, recipients=[world.bob],
         team="Contoso stability lab",
         message=f"Thank you for turning the {WORD} assay around over the weekend.")
-    services.recognition_create(actor=world.dave, partnership=world.globex_contoso,
-                                recipients=[world.carol], message=f"Globex thanks for {WORD}")
-    groups = selectors.search(user=world.bob, query=WORD)
+    recognition_create(actor=world.dave, partnership=world.globex_contoso,
+                       recipients=[world.carol], message=f"Globex thanks for {WORD}")
+    groups = search(user=world.bob, query=WORD)
     assert [group.heading for group in groups] == ["Recognition"]
     assert titles(groups) == {str(thanks)}
     page = search_page(login(world.bob), WORD)
     assert f"<mark>{WORD}</mark> assay" in page and "Globex" not in page
-    assert titles(selectors.search(user=world.carol, query=WORD)) == {"Globex thanks for zirconium"}
-    assert titles(selectors.search(user=world.bob, query="stability lab")) == {str(thanks)}
+    assert titles(search(user=world.carol, query=WORD)) == {"Globex thanks for zirconium"}
+    assert titles(search(user=world.bob, query="stability lab")) == {str(thanks)}
 
 
 def fill_every_kind(world, n: int) -> None:
@@ -216,9 +222,9 @@ def fill_every_kind(world, n: int) -> None:
         (Notice, {"kind": Notice.Kind.OTHER, "body": "From May"}),
     ):
         model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields)
-                                   for i in range(n)])
+                         for i in range(n)])
     Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
-                                     for i in range(n)])
+                           for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(
@@ -231,21 +237,21 @@ def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(
     fill_every_kind(world, 30)
     with django_assert_max_num_queries(len(small)):
         page = search_page(client, WORD)
-    assert len(small) <= len(selectors.SEARCHABLE) + 6
-    assert page.count("10+</span>") == len(selectors.SEARCHABLE)
+    assert len(small) <= len(searchables()) + 6
+    assert page.count("10+</span>") == len(searchables())
 
 
 def test_filters_and_ranks_on_the_stored_indexed_document(world):
     """Nothing is parsed at search time: no to_tsvector over every row (twice, to filter and
     to rank), only the stored `search_document`, which a GIN index covers."""
     with CaptureQueriesContext(connection) as queries:
-        selectors.search(user=world.bob, query="vials")
+        search(user=world.bob, query="vials")
     searches = [query["sql"] for query in queries.captured_queries if "@@" in query["sql"]]
-    assert len(searches) == len(selectors.SEARCHABLE)
+    assert len(searches) == len(searchables())
     for sql in searches:
         assert "to_tsvector" not in sql
         assert '"search_document" @@ (to_tsquery(' in sql
         assert 'ts_rank("' in sql and '"."search_document", to_tsquery(' in sql
-    for _heading, model, _text in selectors.SEARCHABLE:
+    for searchable in searchables():
         assert any(isinstance(index, GinIndex) and index.fields == ["search_document"]
-                   for index in model._meta.indexes), model
+                   for index in searchable.model._meta.indexes), searchable.model

@@ -10,15 +10,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from governance.api import (
-    ActionItemSerializer,
-    DecisionSerializer,
-    MeetingSerializer,
-    RecognitionSerializer,
-    RequestSerializer,
-    RiskSerializer,
-)
+from governance.actions.api import ActionItemSerializer
+from governance.meetings.api import DecisionSerializer, MeetingSerializer
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
+from governance.relationship.api import RecognitionSerializer
+from governance.requests.api import RequestSerializer
+from governance.risks.api import RiskSerializer
 from partnership.communication.api import EscalationLevelSerializer, PointOfContactSerializer
 from partnership.models import EscalationLevel, PointOfContact
 from tests.partnership.test_api import api

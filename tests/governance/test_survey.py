@@ -4,14 +4,16 @@ comments only from MIN_FOR_DETAIL respondents on, and nobody's answer tied to th
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import selectors, services
 from governance.models import SurveyInvitation, SurveyResponse
-from governance.tasks import open_quarterly_survey
-from partnership.models import Membership
+from governance.relationship.selectors import survey_answer_pool, survey_results
+from governance.relationship.services import survey_answer, survey_invitations_send
+from governance.relationship.tasks import open_quarterly_survey
+from partnership.models import Membership, Partnership, User
 from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 
@@ -32,8 +34,8 @@ def raters(world):
 
 
 def answer(world, person, comments="", **scores):
-    return services.survey_answer(actor=person, partnership=world.acme_contoso,
-                                  comments=comments, **{**SCORES, **scores})
+    return survey_answer(actor=person, partnership=world.acme_contoso,
+                         comments=comments, **{**SCORES, **scores})
 
 
 def test_quarters_are_calendar_quarters():
@@ -94,13 +96,13 @@ def test_open_quarter_shows_only_how_many_answered_so_far(world, raters, login):
     that answer (4 × new − 3 × old), so nothing but the number of answers is shown."""
     answer(world, raters[0], "Zebra-clear weekly updates", communication=5)
     answer(world, raters[1], "Answers arrive late", communication=1)
-    contoso = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
-                                       )["parties"][0]
+    contoso = survey_results(user=world.bob, partnership=world.acme_contoso
+                             )["parties"][0]
     assert contoso["quarters"] == [] and contoso["answers_so_far"] is None  # fewer than 3
     assert "so far: fewer than 3 answers" in results_section(login(world.bob), world)
     answer(world, raters[2], "Appreciated the QBR prep", communication=4)
-    contoso = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
-                                       )["parties"][0]
+    contoso = survey_results(user=world.bob, partnership=world.acme_contoso
+                             )["parties"][0]
     assert contoso["quarters"] == [] and contoso["answers_so_far"] == 3
     for viewer in (world.bob, world.alice):
         html = results_section(login(viewer), world)
@@ -119,8 +121,8 @@ def test_a_closed_quarter_with_fewer_than_three_answers_shows_no_figures(
     for person, communication in list(zip(raters, (5, 2), strict=False))[:answers]:
         answer(world, person, "Answers arrive late", communication=communication)
     close_the_quarter(monkeypatch)
-    row, = selectors.survey_results(user=world.bob, partnership=world.acme_contoso
-                                    )["parties"][0]["quarters"]
+    row, = survey_results(user=world.bob, partnership=world.acme_contoso
+                          )["parties"][0]["quarters"]
     assert row["published"] is False and row["respondents"] is None
     assert row["averages"] is None and row["overall"] is None and row["change"] is None
     assert row["comments"] == []
@@ -142,7 +144,7 @@ def test_comments_once_closed_with_three_answers_and_never_with_names(world, rat
     answer(world, raters[1], "Answers arrive late", communication=3)
     answer(world, raters[2], "Appreciated the QBR prep", communication=4)
     close_the_quarter(monkeypatch)
-    results = selectors.survey_results(user=world.bob, partnership=world.acme_contoso)
+    results = survey_results(user=world.bob, partnership=world.acme_contoso)
     current = results["parties"][0]["quarters"][0]
     assert current["published"] and current["respondents"] == 3
     assert current["averages"]["communication"] == 4.0
@@ -177,7 +179,7 @@ def test_change_is_against_the_calendar_quarter_just_before(world, raters):
     rate(world, q2, raters, communication=4)
     rate(world, q3, raters[:2], communication=1)  # too few: not published
     rate(world, q4, raters, communication=2)
-    rows = {row["quarter"]: row for row in selectors.survey_results(
+    rows = {row["quarter"]: row for row in survey_results(
         user=world.bob, partnership=world.acme_contoso)["parties"][0]["quarters"]}
     assert list(rows) == [q1, q2, q3, q4]
     assert rows[q1]["change"] == 0.2  # communication 4 → 5: the overall moves by 1 / 5
@@ -197,7 +199,7 @@ def test_results_over_time_use_two_queries(world, raters, django_assert_num_quer
                 rated_party="cdmo", comments=f"Comment {quarter} {n}",
                 **{**SCORES, "quality": n + 2})
     with django_assert_num_queries(2):
-        results = selectors.survey_results(user=world.bob, partnership=world.acme_contoso)
+        results = survey_results(user=world.bob, partnership=world.acme_contoso)
     quarters = results["parties"][0]["quarters"]
     assert [row["respondents"] for row in quarters][:4] == [3, 3, 3, 3]
     assert all(row["averages"]["quality"] == 3.0 for row in quarters[:4])
@@ -247,15 +249,37 @@ def test_api_serves_only_ones_own_answers(world, raters):
     assert bob.get("/api/v1/survey/results/").status_code == 400
 
 
+def test_visible_to_never_gives_anyone_another_persons_answer(world, raters):
+    """The scoped queryset every door starts from holds one's own answers only, not even a
+    colleague's of the same party and partnership; the results read everyone's answers
+    through survey_answer_pool, in aggregate only."""
+    quarter = SurveyResponse.previous_quarter(SurveyResponse.current_quarter())
+    rate(world, quarter, raters)  # three Acme people rate Contoso
+    rate(world, quarter, [world.bob], rated_party="sponsor")
+    answer(world, world.alice)  # and Alice this quarter too
+    for user in User.objects.all():
+        mine = SurveyResponse.objects.visible_to(user)
+        assert set(mine.values_list("respondent_id", flat=True)) <= {user.pk}, user
+        assert mine.count() == SurveyResponse.objects.filter(
+            respondent=user, partnership__in=Partnership.objects.visible_to(user)).count()
+    assert SurveyResponse.objects.visible_to(world.alice).filter(
+        partnership=world.acme_contoso).count() == 2
+    assert not SurveyResponse.objects.visible_to(world.olga).exists()  # admin, no answer
+    assert not SurveyResponse.objects.visible_to(AnonymousUser()).exists()
+    pool = survey_answer_pool(user=world.alice, partnership=world.acme_contoso)
+    assert pool.count() == 5
+    assert not survey_answer_pool(user=world.dave, partnership=world.acme_contoso).exists()
+
+
 def test_invitations_go_once_per_person_and_quarter(world):
     day = datetime.date(2026, 10, 2)
     SurveyResponse.objects.create(partnership=world.acme_contoso, quarter=day.replace(day=1),
                                   respondent=world.bob, rated_party="sponsor", **SCORES)
     seats = Membership.objects.count()
-    sent = services.survey_invitations_send(today=day)
+    sent = survey_invitations_send(today=day)
     assert sent == seats - 1  # Bob already answered this quarter
-    assert services.survey_invitations_send(today=day) == 0
-    assert services.survey_invitations_send(today=datetime.date(2026, 11, 22)) == 0  # late
+    assert survey_invitations_send(today=day) == 0
+    assert survey_invitations_send(today=datetime.date(2026, 11, 22)) == 0  # late
     told = Notification.objects.filter(kind=Kind.SURVEY_OPEN)
     assert told.count() == seats - 1 and not told.filter(recipient=world.bob).exists()
     assert told.filter(recipient=world.alice).count() == 2  # her two partnerships, once each
@@ -273,8 +297,8 @@ def test_invitation_job_runs_in_the_real_worker_once(celery_worker, world_commit
 def test_beat_runs_the_survey_and_risk_jobs_daily(settings):
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["governance.tasks.open_quarterly_survey"] == 86400.0
-    assert schedule["governance.tasks.remind_risk_reviews"] == 86400.0
+    assert schedule["governance.relationship.tasks.open_quarterly_survey"] == 86400.0
+    assert schedule["governance.risks.tasks.remind_risk_reviews"] == 86400.0
 
 
 def test_survey_page_queries_stay_bounded(world, raters, login, django_assert_max_num_queries):

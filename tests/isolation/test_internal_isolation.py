@@ -14,7 +14,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
-from governance.services import calendar_feed_create
+from governance.meetings.services import calendar_feed_create
 from partnership.scoping import SharedRecord
 from portal.api import router
 from tests.isolation.registry import API_ROUTES, SCOPED_URLS

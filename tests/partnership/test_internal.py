@@ -7,15 +7,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from governance import services as governance
+from governance.meetings.services import (
+    decision_create,
+    decision_update,
+    meeting_create,
+    meeting_update,
+)
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
+from governance.risks.services import risk_create, risk_update
 from partnership.contracts.services import program_update
 from partnership.models import Milestone, TechTransfer
 from portal.models import Notification
 
 
 def _meeting(world, title="Exit planning"):
-    return governance.meeting_create(
+    return meeting_create(
         actor=world.alice, partnership=world.acme_contoso, title=title,
         kind="operations_review", attendees=[world.alice],
         starts_at=datetime.datetime(2027, 5, 3, 9, 0, tzinfo=datetime.UTC))
@@ -24,7 +30,7 @@ def _meeting(world, title="Exit planning"):
 def test_only_the_author_party_may_hide_a_record(world):
     meeting = _meeting(world)
     with pytest.raises(ValidationError) as error:
-        governance.meeting_update(actor=world.bob, meeting=meeting, is_internal=True)
+        meeting_update(actor=world.bob, meeting=meeting, is_internal=True)
     assert "Only the party that wrote it" in str(error.value)
     meeting.refresh_from_db()
     assert not meeting.is_internal
@@ -32,11 +38,11 @@ def test_only_the_author_party_may_hide_a_record(world):
 
 def test_a_record_with_shared_records_pointing_at_it_stays_shared(world):
     meeting = _meeting(world)
-    governance.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                               title="Go", rationale="Because", meeting=meeting,
-                               decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
+    decision_create(actor=world.alice, partnership=world.acme_contoso,
+                    title="Go", rationale="Because", meeting=meeting,
+                    decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
     with pytest.raises(ValidationError) as error:
-        governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+        meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     assert "while decisions that the other party sees refer to it" in str(error.value)
     meeting.refresh_from_db()
     assert not meeting.is_internal
@@ -54,7 +60,7 @@ def test_an_internal_record_of_the_other_party_pointing_at_it_is_cut_loose(world
         partnership=world.acme_contoso, title="Acme prep", author_organization=world.acme,
         is_internal=True, owner=world.alice, due_date=datetime.date(2027, 5, 1),
         meeting=meeting)
-    governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     assert Meeting.objects.get(pk=meeting.pk).is_internal
     assert ActionItem.objects.get(pk=contoso.pk).meeting_id is None
     assert ActionItem.objects.get(pk=acme.pk).meeting_id == meeting.pk
@@ -71,14 +77,14 @@ def test_what_points_at_the_children_of_a_record_counts_too(world):
 
 
 def test_hiding_takes_its_notifications_back_from_the_other_party(world):
-    risk = governance.risk_create(
+    risk = risk_create(
         actor=world.alice, partnership=world.acme_contoso, title="Exit Contoso",
         category="strategic", likelihood=2, impact=4, owner=world.bob)
-    governance.risk_update(actor=world.alice, risk=risk, owner=world.alice)
+    risk_update(actor=world.alice, risk=risk, owner=world.alice)
     told = Notification.objects.filter(record_id=risk.pk, record_type__model="risk")
     assert told.filter(recipient=world.bob).exists()
     risk = Risk.objects.get(pk=risk.pk)
-    governance.risk_update(actor=world.alice, risk=risk, is_internal=True)
+    risk_update(actor=world.alice, risk=risk, is_internal=True)
     assert not told.filter(recipient=world.bob).exists()
     assert not Notification.objects.filter(title__contains="Exit Contoso",
                                            recipient=world.bob).exists()
@@ -95,12 +101,12 @@ def test_children_of_an_internal_program_are_internal_at_every_depth(world):
 
 
 def test_an_internal_decision_keeps_none_of_the_other_partys_deciders(world):
-    decision = governance.decision_create(
+    decision = decision_create(
         actor=world.alice, partnership=world.acme_contoso, title="Dual source",
         rationale="Risk", decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice,
-                                                                          world.bob])
+                                                               world.bob])
     with pytest.raises(ValidationError) as error:
-        governance.decision_update(actor=world.alice, decision=decision, is_internal=True)
+        decision_update(actor=world.alice, decision=decision, is_internal=True)
     assert "people of your own organization only" in str(error.value)
     assert not Decision.objects.get(pk=decision.pk).is_internal
 
@@ -108,7 +114,7 @@ def test_an_internal_decision_keeps_none_of_the_other_partys_deciders(world):
 def test_hiding_through_the_edit_page_goes_through_the_same_rule(world, login):
     """The edit form writes into its instance before the service runs: the service must
     compare with the stored row, or the page would hide a record without the checks."""
-    risk = governance.risk_create(
+    risk = risk_create(
         actor=world.alice, partnership=world.acme_contoso, title="Exit Contoso",
         category="strategic", likelihood=2, impact=4, owner=world.bob)
     assert Notification.objects.filter(record_id=risk.pk, recipient=world.bob).exists()
@@ -141,12 +147,12 @@ def test_a_shared_record_refers_only_to_shared_ones(world):
     assert not Contract.objects.filter(reference="SOW-1").exists()
 
     meeting = _meeting(world, title="Acme only")
-    governance.meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
+    meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
     with pytest.raises(ValidationError):
-        governance.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                                   title="Go", rationale="Because", meeting=meeting,
-                                   decided_on=datetime.date(2027, 5, 3),
-                                   decided_by=[world.alice])
+        decision_create(actor=world.alice, partnership=world.acme_contoso,
+                        title="Go", rationale="Because", meeting=meeting,
+                        decided_on=datetime.date(2027, 5, 3),
+                        decided_by=[world.alice])
 
     milestone = Milestone.objects.filter(partnership=world.acme_contoso).first()
     hidden = Deliverable.objects.filter(partnership=world.acme_contoso).first()

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import services as governance
 from governance.models import Request, Risk
+from governance.risks.services import risk_create, risk_update
 from partnership.contracts.services import contract_create, contract_update, program_update
 from partnership.deliverables.services import deliverable_create, deliverable_update
 from partnership.models import Contract, Deliverable, Milestone, Program, TechTransfer
@@ -134,17 +134,17 @@ def test_an_internal_risk_shared_again_is_refused_while_it_links_an_internal_mil
         world, transfer):
     program = transfer.program
     program_update(actor=world.alice, program=program, is_internal=True)
-    risk = governance.risk_create(
+    risk = risk_create(
         actor=world.alice, partnership=world.acme_contoso, title="Slot lost", category="supply",
         likelihood=2, impact=3, owner=world.alice, is_internal=True,
         milestones=[Milestone.objects.get(tech_transfer=transfer)])
     with pytest.raises(ValidationError) as error:
-        governance.risk_update(actor=world.alice, risk=risk, is_internal=False)
+        risk_update(actor=world.alice, risk=risk, is_internal=False)
     assert "it links internal milestones" in " ".join(error.value.message_dict["is_internal"])
     assert Risk.objects.get(pk=risk.pk).is_internal
     # Dropping the milestone in the same change is checked as the links will stand.
-    risk = governance.risk_update(actor=world.alice, risk=risk, is_internal=False,
-                                  milestones=[])
+    risk = risk_update(actor=world.alice, risk=risk, is_internal=False,
+                       milestones=[])
     assert not risk.is_internal and not risk.milestones.exists()
 
 

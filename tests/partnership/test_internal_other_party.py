@@ -16,8 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from governance import services as governance
+from governance.actions.services import action_item_create
+from governance.meetings.services import decision_create, meeting_create, meeting_update
 from governance.models import ActionItem, Meeting, Request, Risk
+from governance.risks.services import risk_create
 from partnership.contracts.services import (
     contract_create,
     contract_document_upload,
@@ -86,7 +88,7 @@ def transfer(world) -> TechTransfer:
 @pytest.fixture
 def contoso_meeting(world) -> Meeting:
     """A meeting Contoso scheduled for its own people (so Contoso may make it internal)."""
-    return governance.meeting_create(
+    return meeting_create(
         actor=world.bob, partnership=world.acme_contoso, title=MEETING,
         kind="operations_review", attendees=[world.bob],
         starts_at=datetime.datetime(2027, 5, 3, 9, 0, tzinfo=datetime.UTC))
@@ -94,7 +96,7 @@ def contoso_meeting(world) -> Meeting:
 
 def acme_action_on(world, meeting: Meeting) -> ActionItem:
     """Acme's own internal action, naming Contoso's meeting: Contoso never sees it."""
-    return governance.action_item_create(
+    return action_item_create(
         actor=world.alice, partnership=world.acme_contoso, title=EXIT_PLAN, owner=world.alice,
         due_date=datetime.date(2027, 6, 1), meeting=meeting, is_internal=True)
 
@@ -206,7 +208,7 @@ def test_hiding_a_program_answers_as_if_the_other_partys_internal_risk_were_not_
 
     expected = as_it_would_answer(hide)
     assert expected[0] == 200, expected
-    risk = governance.risk_create(
+    risk = risk_create(
         actor=world.bob, partnership=world.acme_contoso, title="Acme may pull the transfer",
         category="strategic", likelihood=3, impact=4, owner=world.bob, is_internal=True,
         milestones=[Milestone.objects.get(tech_transfer=transfer)])
@@ -223,12 +225,12 @@ def test_hiding_a_program_answers_as_if_the_other_partys_internal_risk_were_not_
 
 def test_links_the_actor_sees_still_stop_the_change(world, contoso_meeting):
     """Acme's shared decision of Contoso's meeting is no one's secret: still refused."""
-    governance.decision_create(actor=world.alice, partnership=world.acme_contoso,
-                               title="Go", rationale="Because", meeting=contoso_meeting,
-                               decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
+    decision_create(actor=world.alice, partnership=world.acme_contoso,
+                    title="Go", rationale="Because", meeting=contoso_meeting,
+                    decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice])
     acme_action_on(world, contoso_meeting)
     with pytest.raises(ValidationError) as error:
-        governance.meeting_update(actor=world.bob, meeting=contoso_meeting, is_internal=True)
+        meeting_update(actor=world.bob, meeting=contoso_meeting, is_internal=True)
     assert error.value.message_dict["is_internal"] == [
         "It cannot be made internal while decisions that the other party sees refer to it."]
     assert ActionItem.objects.get(title=EXIT_PLAN).meeting_id == contoso_meeting.pk

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from governance import services as governance_services
+from governance.actions.services import action_item_create
+from governance.meetings.services import meeting_create, meeting_update
 from partnership.models import Membership, Partnership, User
 from partnership.objectives import services as partnership_services
 from portal import notifications
@@ -34,7 +35,7 @@ TODAY = timezone.localdate()
 
 def assign(world, title="Check the stability data", owner=None, partnership=None):
     """Alice (Acme) gives Bob (Contoso) an action: the real path that notifies him."""
-    return governance_services.action_item_create(
+    return action_item_create(
         actor=world.alice, partnership=partnership or world.acme_contoso, title=title,
         owner=owner or world.bob, due_date=TODAY + datetime.timedelta(days=3))
 
@@ -310,11 +311,11 @@ def _digest_world(world):
         actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
     assign(world, title="Digest one")
     assign(world, title="Digest two")
-    governance_services.action_item_create(
+    action_item_create(
         actor=world.bob, partnership=world.acme_contoso, title="For Alice in Contoso",
         owner=world.alice, due_date=TODAY)
     lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
-    governance_services.action_item_create(
+    action_item_create(
         actor=lena, partnership=world.acme_labcorp, title="For Alice in Labcorp",
         owner=world.alice, due_date=TODAY)
 
@@ -482,7 +483,7 @@ def refused():
 
 
 def for_alice(world, title):
-    return governance_services.action_item_create(
+    return action_item_create(
         actor=world.bob, partnership=world.acme_contoso, title=title, owner=world.alice,
         due_date=TODAY)
 
@@ -560,9 +561,9 @@ def test_the_sweep_sends_what_a_lost_task_never_did(world):
         Notification.objects.filter(title__contains=title).update(
             created_at=now - age - datetime.timedelta(seconds=1))
     lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
-    governance_services.action_item_create(actor=lena, partnership=world.acme_labcorp,
-                                           title="Seat gone", owner=world.alice,
-                                           due_date=TODAY)
+    action_item_create(actor=lena, partnership=world.acme_labcorp,
+                       title="Seat gone", owner=world.alice,
+                       due_date=TODAY)
     gone = Notification.objects.get(title__contains="Seat gone")
     Notification.objects.filter(pk=gone.pk).update(created_at=now - datetime.timedelta(hours=1))
     Membership.objects.filter(user=world.alice, partnership=world.acme_labcorp).delete()
@@ -650,9 +651,9 @@ def test_a_digest_of_a_partnership_left_is_never_sent_even_when_the_seat_returns
     notifications.notification_preferences_update(
         actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
     lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
-    governance_services.action_item_create(actor=lena, partnership=world.acme_labcorp,
-                                           title="For Alice in Labcorp", owner=world.alice,
-                                           due_date=TODAY)
+    action_item_create(actor=lena, partnership=world.acme_labcorp,
+                       title="For Alice in Labcorp", owner=world.alice,
+                       due_date=TODAY)
     seat = Membership.objects.get(user=world.alice, partnership=world.acme_labcorp)
     seat.delete()
     assert send_daily_digests() == 0
@@ -677,10 +678,10 @@ def test_a_meeting_time_reads_in_each_recipients_own_zone(world, login, settings
     notifications.notification_preferences_update(
         actor=world.alice, choices={Kind.MEETING_SCHEDULED: Delivery.DAILY_DIGEST})
     starts = datetime.datetime(2026, 6, 2, 14, tzinfo=datetime.UTC)
-    meeting = governance_services.meeting_create(
+    meeting = meeting_create(
         actor=world.alice, partnership=world.acme_contoso, title="QBR", kind="business_review",
         starts_at=starts, attendees=[world.alice, world.bob])
-    governance_services.meeting_update(actor=world.bob, meeting=meeting, title="QBR (moved)")
+    meeting_update(actor=world.bob, meeting=meeting, title="QBR (moved)")
     bobs = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
     assert bobs.event_at == starts and "UTC" not in bobs.body
     tokyo = "Tue 2 Jun 2026, 23:00 (Asia/Tokyo)"

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.services import calendar_feed_create
+from governance.meetings.services import calendar_feed_create
 from portal.api import router
 from tests.isolation.registry import API_ROUTES, SCOPED_URLS, UNSCOPED_URLS
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 from rest_framework import serializers
 
-from governance import services as governance_services
+from governance.actions.services import action_item_create
 from governance.models import ActionItem
 from portal.validation import (
     EARLIEST_DATE,
@@ -131,7 +131,7 @@ def test_every_date_a_form_or_serializer_declares_is_bounded():
 def test_a_service_refuses_a_date_out_of_range_and_saves_nothing(world):
     before = ActionItem.objects.count()
     with pytest.raises(ValidationError) as error:
-        governance_services.action_item_create(
+        action_item_create(
             actor=world.alice, partnership=world.acme_contoso, title="Far", owner=world.alice,
             due_date=datetime.date(9999, 12, 31))
     assert set(error.value.message_dict) == {"due_date"}

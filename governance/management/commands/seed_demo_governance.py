@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
+from governance.escalation.services import escalations_advance
 from governance.models import (
     ActionItem,
     ActionItemEscalation,
@@ -29,8 +30,7 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
-from governance.selectors import month_start_utc
-from governance.services import escalations_advance
+from governance.requests.selectors import month_start_utc
 from partnership.models import Milestone, Partnership, Site, User
 from portal.models import Delivery, Kind, Notification, NotificationPreference
 

@@ -1,26 +1,22 @@
-"""Pages of the governance app: action items in a partnership, and My work across them."""
+"""Pages of action items in a partnership: list, detail, create and edit dialogs, and the
+status buttons."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance import selectors, services
-from governance.filters import ActionItemFilter
-from governance.forms import ActionItemForm
-from governance.models import ActionItem, Decision, Meeting, Request
+from governance.actions import selectors, services
+from governance.actions.filters import ActionItemFilter
+from governance.actions.forms import ActionItemForm
+from governance.actions.models import ActionItem
+from governance.escalation.selectors import action_item_escalations
+from governance.meetings.models import Decision, Meeting
+from governance.requests.models import Request
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
-
-
-class MyWorkView(LoginRequiredMixin, TemplateView):
-    template_name = "governance/my_work.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.my_work(user=self.request.user), **kwargs)
 
 
 class ActionItemMixin(PartnershipMixin):
@@ -44,8 +40,7 @@ class ActionItemDetailView(ActionItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.item, transitions=ActionItem.WORKFLOW.next_statuses(self.item.status),
-            escalations=selectors.action_item_escalations(user=self.request.user,
-                                                          item=self.item),
+            escalations=action_item_escalations(user=self.request.user, item=self.item),
             **kwargs)
 
 
@@ -106,4 +101,3 @@ class ActionItemTransitionView(ActionItemMixin, TransitionView):
     def transition(self, record, status):
         return services.action_item_transition(actor=self.request.user, item=record,
                                                status=status)
-

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vDuration
 
-from governance.models import Meeting
+from governance.meetings.models import Meeting
 
 PRODID = "-//Lockstep//CDMO partnership portal//EN"
 _STATUS = {Meeting.Status.SCHEDULED: "CONFIRMED", Meeting.Status.HELD: "CONFIRMED",

@@ -1,5 +1,6 @@
-"""Pages of meetings: list, detail (with the time at each party's main site), schedule and
-edit dialogs, status buttons, minutes with inline actions, and iCalendar downloads/feeds."""
+"""Pages of meetings and the decision log: lists, details (a meeting's time at each party's
+main site, a decision's actions), schedule / record and edit dialogs, status buttons,
+minutes with inline actions, and iCalendar downloads and feeds."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,11 +15,12 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from governance import selectors, services
-from governance.filters import MeetingFilter
-from governance.forms import MeetingForm, MinutesActionFormSet, MinutesForm
-from governance.ical import ics_response
-from governance.models import Meeting
+from governance.actions.selectors import action_item_list
+from governance.meetings import selectors, services
+from governance.meetings.filters import DecisionFilter, MeetingFilter
+from governance.meetings.forms import DecisionForm, MeetingForm, MinutesActionFormSet, MinutesForm
+from governance.meetings.ical import ics_response
+from governance.meetings.models import Decision, Meeting
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
@@ -197,3 +199,71 @@ class CalendarFeedRevokeView(LoginRequiredMixin, View):
         services.calendar_feed_revoke(actor=request.user)
         messages.success(request, "Calendar feed revoked.")
         return HttpResponseRedirect(reverse("partnership:profile") + "#calendar-h")
+
+
+class DecisionMixin(PartnershipMixin):
+    @cached_property
+    def decision(self) -> Decision:
+        return get_object_or_404(selectors.decision_list(
+            user=self.request.user, partnership=self.partnership), pk=self.kwargs["pk"])
+
+
+class DecisionListView(PartnershipMixin, FilteredListView):
+    template_name = "governance/decision_list.html"
+    filterset_class = DecisionFilter
+
+    def get_base_queryset(self):
+        return selectors.decision_list(user=self.request.user, partnership=self.partnership)
+
+
+class DecisionDetailView(DecisionMixin, TemplateView):
+    template_name = "governance/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        actions = action_item_list(user=self.request.user, partnership=self.partnership
+                                   ).filter(decision=self.decision)
+        return super().get_context_data(object=self.decision, actions=actions, **kwargs)
+
+
+class DecisionFormMixin:
+    form_class = DecisionForm
+    template_name = "governance/decision_form.html"
+    requires_write = True
+
+    def get_form_kwargs(self):
+        meetings = selectors.meeting_list(user=self.request.user,
+                                          partnership=self.partnership).order_by("-starts_at")
+        return {**super().get_form_kwargs(), "meetings": meetings,
+                "members": member_list(user=self.request.user, partnership=self.partnership)}
+
+    def get_success_url(self):
+        messages.success(self.request, f"Decision “{self.object}” saved.")
+        return self.object.get_absolute_url()
+
+
+class DecisionCreateView(DecisionFormMixin, PartnershipMixin, ServiceFormView):
+    def get_initial(self):
+        """?meeting=<id> (from a meeting page) presets the meeting; the scoped choices
+        reject a foreign one."""
+        initial = {"decided_on": timezone.localdate(), "decided_by": [self.request.user]}
+        if self.request.GET.get("meeting", "").isdigit():
+            initial["meeting"] = int(self.request.GET["meeting"])
+        return initial
+
+    def perform(self, form):
+        return services.decision_create(actor=self.request.user, partnership=self.partnership,
+                                        **form.cleaned_data)
+
+
+class DecisionEditView(DecisionFormMixin, DecisionMixin, ServiceFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.decision}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.decision, **kwargs)
+
+    def perform(self, form):
+        """The service re-reads the decision under a lock, not this copy the form wrote
+        into."""
+        return services.decision_update(actor=self.request.user, decision=self.decision,
+                                        **form.cleaned_data)

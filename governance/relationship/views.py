@@ -1,101 +1,21 @@
-"""Pages of the risk register (with its 5 × 5 heat map) and of strategic notices."""
+"""Pages of strategic notices (post, correct, acknowledge), recognition (thank-yous to the
+other party) and the quarterly feedback survey."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
-from governance import selectors, services
-from governance.filters import NoticeFilter, RiskFilter
-from governance.forms import NoticeForm, RiskForm
-from governance.models import Notice, Risk
-from partnership.models import Milestone, Site
-from partnership.parties.selectors import member_list
+from governance.relationship import selectors, services
+from governance.relationship.filters import NoticeFilter
+from governance.relationship.forms import NoticeForm, RecognitionForm, SurveyForm
+from governance.relationship.models import Notice
+from partnership.models import Partnership, Site
+from partnership.parties.selectors import party_people
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
-
-
-class RiskMixin(PartnershipMixin):
-    @cached_property
-    def risk(self) -> Risk:
-        return get_object_or_404(selectors.risk_list(
-            user=self.request.user, partnership=self.partnership), pk=self.kwargs["pk"])
-
-
-class RiskListView(PartnershipMixin, FilteredListView):
-    template_name = "governance/risk_list.html"
-    filterset_class = RiskFilter
-
-    def get_base_queryset(self):
-        return selectors.risk_list(user=self.request.user, partnership=self.partnership)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not self.request.htmx:  # the heat map sits outside the refreshed #results
-            context["heat_map"] = selectors.risk_heat_map(user=self.request.user,
-                                                          partnership=self.partnership)
-            context["bands"] = Risk.band_ranges()
-        return context
-
-
-class RiskDetailView(RiskMixin, TemplateView):
-    template_name = "governance/risk_detail.html"
-
-    def get_context_data(self, **kwargs):
-        milestones = Milestone.objects.visible_to(self.request.user).filter(
-            risks=self.risk).select_related("tech_transfer")
-        return super().get_context_data(
-            object=self.risk, milestones=milestones,
-            transitions=Risk.WORKFLOW.next_statuses(self.risk.status), **kwargs)
-
-
-class RiskFormMixin:
-    form_class = RiskForm
-    template_name = "governance/risk_form.html"
-    requires_write = True
-
-    def get_form_kwargs(self):
-        members = member_list(user=self.request.user, partnership=self.partnership)
-        milestones = Milestone.objects.visible_to(self.request.user).filter(
-            partnership=self.partnership).select_related("tech_transfer")
-        return {**super().get_form_kwargs(), "members": members, "milestones": milestones}
-
-    def get_success_url(self):
-        messages.success(self.request, f"Risk “{self.object}” saved.")
-        return self.object.get_absolute_url()
-
-
-class RiskCreateView(RiskFormMixin, PartnershipMixin, ServiceFormView):
-    def get_initial(self):
-        return {"owner": self.request.user, "likelihood": 3, "impact": 3}
-
-    def perform(self, form):
-        return services.risk_create(actor=self.request.user, partnership=self.partnership,
-                                    **form.cleaned_data)
-
-
-class RiskEditView(RiskFormMixin, RiskMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.risk}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.risk, **kwargs)
-
-    def perform(self, form):
-        # The form has written into self.risk; the service updates its own locked row.
-        return services.risk_update(actor=self.request.user, risk=self.risk,
-                                    **form.cleaned_data)
-
-
-class RiskTransitionView(RiskMixin, TransitionView):
-    requires_write = True
-
-    def get_record(self):
-        return self.risk
-
-    def transition(self, record, status):
-        return services.risk_transition(actor=self.request.user, risk=record, status=status)
 
 
 class NoticeMixin(PartnershipMixin):
@@ -184,3 +104,69 @@ class NoticeEditView(NoticeMixin, ServiceFormView):
     def get_success_url(self):
         messages.success(self.request, f"Notice “{self.object}” saved.")
         return self.object.get_absolute_url()
+
+
+class RecognitionListView(PartnershipMixin, ListView):
+    template_name = "governance/recognition_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.recognition_list(user=self.request.user, partnership=self.partnership)
+
+
+class RecognitionCreateView(PartnershipMixin, ServiceFormView):
+    form_class = RecognitionForm
+    template_name = "governance/recognition_form.html"
+
+    def get_form_kwargs(self):
+        party = self.partnership.party_of(self.request.user)
+        people = party_people(partnership=self.partnership,
+                              party=Partnership.other_party(party), user=self.request.user)
+        return {**super().get_form_kwargs(), "people": people}
+
+    def perform(self, form):
+        return services.recognition_create(actor=self.request.user, partnership=self.partnership,
+                                           **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Thank you sent.")
+        return reverse("governance:recognition_list", args=[self.partnership.pk])
+
+
+class SurveyMixin(PartnershipMixin):
+    """What the survey page shows around the form: the page and a failed post of the form
+    render the same template."""
+
+    template_name = "governance/survey.html"
+
+    def survey_context(self) -> dict:
+        user = self.request.user
+        return {"results": selectors.survey_results(user=user, partnership=self.partnership),
+                "my_answer": selectors.survey_answer_of(user=user, partnership=self.partnership),
+                "may_answer": self.role not in (None, "admin")}  # a seat, as survey_answer
+
+
+class SurveyView(SurveyMixin, TemplateView):
+    """This quarter's form (or the date of one's own answer) and the results over time."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.survey_context(), form=SurveyForm(), **kwargs)
+
+
+class SurveyAnswerView(SurveyMixin, ServiceFormView):
+    form_class = SurveyForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.htmx:  # an htmx post gets only the form partial back
+            context.update(self.survey_context())
+        return context
+
+    def perform(self, form):
+        return services.survey_answer(actor=self.request.user, partnership=self.partnership,
+                                      **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, "Thank you: your answer is recorded, without your name "
+                                       "next to it.")
+        return reverse("governance:survey", args=[self.partnership.pk])

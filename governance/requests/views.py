@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance import forms, selectors, services
-from governance.filters import RequestFilter
-from governance.models import Request
+from governance.escalation.selectors import request_escalations
+from governance.requests import forms, selectors, services
+from governance.requests.filters import RequestFilter
+from governance.requests.models import Request
 from partnership.models import Membership, Partnership
 from partnership.parties.selectors import party_people
 from partnership.scoping_views import PartnershipMixin
@@ -54,7 +55,7 @@ class RequestDetailView(RequestMixin, TemplateView):
             can_relay=can_write and record.is_open and selectors.relay_targets(
                 user=user, request=record).exists(),
             timeline=sorted([*selectors.request_timeline(user=user, request=record),
-                             *selectors.request_escalations(user=user, request=record)],
+                             *request_escalations(user=user, request=record)],
                             key=attrgetter("at")),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),

@@ -1,0 +1,85 @@
+"""Writes of action items: create, change, move along, and the overdue reminder job."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from governance.actions.models import ActionItem, ActionItemOverdueReminder
+from partnership.models import Partnership, User
+from partnership.records import require_writer, shared_record_create, shared_record_update
+from portal.models import Kind
+from portal.notifications import notify
+from portal.zones import user_zone
+
+ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
+                      "meeting", "request", "decision")
+
+
+@transaction.atomic
+def action_item_create(*, actor: User, partnership: Partnership, **fields) -> ActionItem:
+    """Create an action; its source (meeting, request or decision) must be of the same
+    partnership (ActionItem.clean), and the owner is told it is theirs."""
+    item = shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
+                                partnership=partnership, fields=fields)
+    notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED, partnership=partnership,
+           title=f"Action for you: {item.title}", url=item.get_absolute_url(),
+           body=f"Due {item.due_date:%d %b %Y}.", actor=actor, record=item)
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
+    """Change an action; a new owner is told, as if it had just been assigned. Read again
+    under a lock: the copy passed in may hold a form's unsaved values."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    previous_owner = item.owner_id
+    item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
+    if item.owner_id != previous_owner:
+        notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
+               partnership=item.partnership, title=f"Action for you: {item.title}",
+               url=item.get_absolute_url(), body=f"Due {item.due_date:%d %b %Y}.",
+               actor=actor, record=item)
+    return item
+
+
+@transaction.atomic
+def action_item_transition(*, actor: User, item: ActionItem, status: str) -> ActionItem:
+    require_writer(actor, item.partnership)
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    ActionItem.WORKFLOW.check(item.status, status)
+    item.status = status
+    item.completed_at = timezone.now() if status in ActionItem.CLOSED else None
+    item.save(update_fields=["status", "completed_at", "updated_at"])
+    return item
+
+
+def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Tell the owner of each open action, once, that it is overdue: when the day after its
+    due date has begun in the owner's own zone (what their My work page says too). The
+    reminder row's unique key (action, due date) is claimed in the same savepoint as the
+    notification, so a second run, a second worker or a run after a crash tells nobody
+    twice; a due date moved and passed again reminds again. Returns how many were told."""
+    now = now or timezone.now()
+    reminded = ActionItemOverdueReminder.objects.filter(action=OuterRef("pk"),
+                                                        due_date=OuterRef("due_date"))
+    # No zone is more than 14 hours ahead of UTC: nothing due later can be overdue anywhere.
+    latest_today = (now + datetime.timedelta(hours=14)).date()
+    candidates = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+        due_date__lt=latest_today).exclude(Exists(reminded)).select_related(
+        "owner", "partnership").order_by("pk")
+    told = 0
+    for item in candidates:
+        if item.due_date >= now.astimezone(user_zone(item.owner)).date():
+            continue
+        with transaction.atomic():
+            _, created = ActionItemOverdueReminder.objects.get_or_create(
+                action=item, due_date=item.due_date)
+            if created:
+                notify(recipients=[item.owner], kind=Kind.ACTION_OVERDUE,
+                       partnership=item.partnership, title=f"Action overdue: {item.title}",
+                       url=item.get_absolute_url(), body=f"It was due {item.due_date:%d %b %Y}.",
+                       record=item)
+                told += 1
+    return told

@@ -1,0 +1,12 @@
+"""Jobs of action items (Celery beat runs them; each is safe to run twice)."""
+
+from celery import shared_task
+
+from governance.actions import services
+
+
+@shared_task
+def remind_overdue_actions() -> int:
+    """Hourly: tell each owner once when their open action becomes overdue (the day after
+    the due date has begun in the owner's zone, hence hourly), once per due date."""
+    return services.action_overdue_reminders_send()

@@ -1,0 +1,144 @@
+"""API resources of meetings (with minutes and iCalendar) and decisions, scoped."""
+
+from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance.actions.models import ActionItem
+from governance.meetings import services
+from governance.meetings.filters import DecisionFilter, MeetingFilter
+from governance.meetings.ical import ics_response
+from governance.meetings.models import Decision, Meeting
+from partnership.models import Membership, Partnership
+from partnership.parties.api import SeatedPersonField
+from partnership.scoping_views import ScopedViewSet
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+
+
+class MeetingSerializer(ScopedModelSerializer):
+    """A meeting; POST with a recurrence creates the whole series and returns the first."""
+
+    partnership = ScopedRelatedField(Partnership)
+    attendees = SeatedPersonField(many=True, required=False)
+    ends_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "partnership", "title", "kind", "starts_at", "ends_at",
+                  "duration_minutes", "location", "agenda", "minutes", "attendees",
+                  "recurrence", "repeat_until", "series", "status", "uid", "sequence",
+                  "is_internal", "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["minutes", "series", "status", "uid", "sequence",
+                            "author_organization", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.meeting_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        for name in ("partnership", "recurrence", "repeat_until"):
+            validated_data.pop(name, None)  # the series is fixed once scheduled
+        return services.meeting_update(actor=self.context["request"].user, meeting=instance,
+                                       **validated_data)
+
+
+class MinutesActionSerializer(ScopedModelSerializer):
+    """One action decided in the meeting (the meeting becomes its source)."""
+
+    owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
+
+    class Meta:
+        model = ActionItem
+        fields = ["title", "owner", "due_date"]
+
+
+class MinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField()
+    actions = MinutesActionSerializer(many=True, required=False)
+
+
+class MeetingTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Meeting.Status.choices)
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """Meetings of your partnerships. GET .../ics/ downloads one as iCalendar; POST
+    .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date"}]} records the
+    minutes with their actions (all or nothing); POST .../transition/ {"status": …}."""
+
+    model = Meeting
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    select_related = ("partnership",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("attendees")
+
+    @extend_schema(responses={(200, "text/calendar"): bytes})
+    @action(detail=True, methods=["get"])
+    def ics(self, request, pk=None):
+        """The meeting as an .ics file, to add to any calendar."""
+        meeting = self.get_object()
+        return ics_response([meeting], name=str(meeting.partnership),
+                            filename=f"{slugify(meeting.title) or 'meeting'}.ics")
+
+    @extend_schema(request=MinutesSerializer, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, pk=None):
+        meeting = self.get_object()  # first: a foreign id answers 404, whatever the body
+        body = MinutesSerializer(data=request.data, context={
+            **self.get_serializer_context(), "partnership": meeting.partnership})
+        body.is_valid(raise_exception=True)
+        meeting = services.meeting_record_minutes(
+            actor=request.user, meeting=meeting, minutes=body.validated_data["minutes"],
+            actions=[dict(row) for row in body.validated_data.get("actions", [])])
+        return Response(self.get_serializer(meeting).data)
+
+    @extend_schema(request=MeetingTransitionSerializer, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        meeting = self.get_object()
+        body = MeetingTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        meeting = services.meeting_transition(actor=request.user, meeting=meeting,
+                                              status=body.validated_data["status"])
+        return Response(self.get_serializer(meeting).data)
+
+
+class DecisionSerializer(ScopedModelSerializer):
+    partnership = ScopedRelatedField(Partnership)
+    decided_by = SeatedPersonField(many=True)
+    meeting = ScopedRelatedField(Meeting, required=False, allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "partnership", "title", "rationale", "decided_on", "decided_by",
+                  "meeting", "is_internal", "author_organization", "created_at", "updated_at"]
+        read_only_fields = ["author_organization", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.decision_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("partnership", None)
+        return services.decision_update(actor=self.context["request"].user,
+                                        decision=instance, **validated_data)
+
+
+class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """The decision log of your partnerships."""
+
+    model = Decision
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    select_related = ("partnership", "meeting")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("decided_by")
+
+
+routes = [("meetings", MeetingViewSet, "meeting"),
+          ("decisions", DecisionViewSet, "decision")]

@@ -1,0 +1,75 @@
+"""Reads of meetings, calendar feeds and decisions; each starts from the scoped queryset."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from governance.actions.selectors import action_item_list
+from governance.meetings.models import CalendarFeed, Decision, Meeting
+from partnership.models import Organization, Partnership, Site, User
+from portal.registries.coming_up import Dated
+
+
+def meeting_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.visible_to(user).select_related(
+        "partnership__sponsor", "partnership__cdmo", "created_by").annotate(
+        attendee_count=Count("attendees", distinct=True)).order_by("starts_at", "pk")
+    return meetings.filter(partnership=partnership) if partnership else meetings
+
+
+def main_site(organization: Organization) -> Site | None:
+    """The organization's main site, else its first active one: where 'local time' is."""
+    sites = Site.objects.filter(organization=organization)
+    return sites.filter(is_main=True).first() or \
+        sites.filter(status=Site.Status.ACTIVE).order_by("name").first()
+
+
+def meeting_detail(*, meeting: Meeting, user: User) -> dict:
+    """What the meeting page shows besides the meeting: its time at each party's main site,
+    attendees by party, and the decisions and actions that came out of it (scoped)."""
+    partnership = meeting.partnership
+    sites = []
+    for organization in (partnership.sponsor, partnership.cdmo):
+        site = main_site(organization)
+        if site is not None:
+            sites.append((organization, site))
+    attendees = list(meeting.attendees.select_related("organization"))
+    return {
+        "site_times": sites,
+        "sponsor_attendees": [p for p in attendees if p.organization_id == partnership.sponsor_id],
+        "cdmo_attendees": [p for p in attendees if p.organization_id == partnership.cdmo_id],
+        "decisions": decision_list(user=user, partnership=partnership).filter(meeting=meeting),
+        "actions": action_item_list(user=user, partnership=partnership).filter(meeting=meeting),
+    }
+
+
+def calendar_feed_meetings(*, secret: str) -> tuple[User, QuerySet[Meeting]] | None:
+    """The meetings a personal feed shows: what its owner may see NOW (so a lost seat empties
+    the feed), cancelled ones included so calendars drop them. None for an unknown secret."""
+    feed = CalendarFeed.objects.select_related("user").filter(
+        secret=secret, user__is_active=True).first()
+    if feed is None:
+        return None
+    since = timezone.now() - datetime.timedelta(days=400)
+    return feed.user, meeting_list(user=feed.user).filter(starts_at__gte=since)
+
+
+def decision_list(*, user: User, partnership: Partnership | None = None
+                  ) -> QuerySet[Decision]:
+    decisions = Decision.objects.visible_to(user).select_related(
+        "meeting", "partnership__sponsor", "partnership__cdmo").prefetch_related(
+        Prefetch("decided_by", queryset=User.objects.select_related("organization")))
+    return decisions.filter(partnership=partnership) if partnership else decisions
+
+
+def meetings_coming_up(*, user: User, partnership: Partnership, exclude, limit: int
+                       ) -> list[Dated]:
+    """The next scheduled meetings, however far ahead, soonest first: their lines of
+    "Coming up" on the partnership home."""
+    meetings = meeting_list(user=user, partnership=partnership).filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+    if exclude:
+        meetings = meetings.exclude(pk__in=list(exclude))
+    return [Dated(meeting, timezone.localtime(meeting.starts_at).date(), meeting.starts_at)
+            for meeting in meetings[:limit]]

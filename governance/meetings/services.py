@@ -1,0 +1,267 @@
+"""Writes of meetings (series, minutes with their actions), calendar feeds and decisions."""
+
+import calendar
+import datetime
+import secrets
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance.actions.services import action_item_create
+from governance.meetings.models import CalendarFeed, Decision, Meeting
+from partnership.models import Membership, Partnership, User
+from partnership.records import (
+    are_seated,
+    require_writer,
+    shared_record_create,
+    shared_record_update,
+)
+from portal.models import Kind
+from portal.notifications import notify
+from portal.validation import check_dates_in_range
+from portal.zones import user_zone, zoned_label
+
+MEETING_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
+                  "recurrence", "repeat_until", "is_internal")
+MEETING_EDIT_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
+                       "is_internal")
+#: A series longer than this is a typo in the end date, not a plan (and a flood of e-mails).
+MAX_OCCURRENCES = 60
+_RECURRENCE_MONTHS = {"monthly": 1, "quarterly": 3}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def meeting_occurrences(starts_at: datetime.datetime, recurrence: str,
+                        repeat_until: datetime.date | None,
+                        zone: zoneinfo.ZoneInfo) -> list[datetime.datetime]:
+    """Start times of a series, repeated in wall-clock time of `zone`, so a 10:00 meeting
+    in Dublin stays at 10:00 in Dublin across the change to summer time (UTC shifts).
+
+    The start and the end are checked against the portal's range of dates first: they
+    come from the caller before full_clean() sees them, and near year 9999 moving into the
+    zone or on by a month would overflow instead of answering with a field error."""
+    check_dates_in_range(starts_at=starts_at, repeat_until=repeat_until)
+    if recurrence == Meeting.Recurrence.NONE:
+        return [starts_at]
+    if repeat_until is None:
+        raise ValidationError({"repeat_until": "Say until when a recurring meeting repeats."})
+    local = starts_at.astimezone(zone).replace(tzinfo=None)
+    starts = []
+    for n in range(MAX_OCCURRENCES + 1):
+        if recurrence == Meeting.Recurrence.WEEKLY:
+            moment = local + datetime.timedelta(weeks=n)
+        else:
+            moment = datetime.datetime.combine(
+                _add_months(local.date(), n * _RECURRENCE_MONTHS[recurrence]), local.time())
+        if moment.date() > repeat_until:
+            break
+        starts.append(moment.replace(tzinfo=zone).astimezone(datetime.UTC))
+    if len(starts) > MAX_OCCURRENCES:
+        raise ValidationError({"repeat_until": f"A series has at most {MAX_OCCURRENCES} "
+                                               "meetings; choose an earlier end date."})
+    if not starts:
+        raise ValidationError({"repeat_until": "The series cannot end before it starts."})
+    return starts
+
+
+def _check_attendees(partnership: Partnership, attendees, *, is_internal: bool,
+                     organization_id: int, current=()) -> list[User]:
+    """The attendees, if those added to the `current` ones have a seat (someone who has
+    left the partnership since stays on the meetings they were invited to); those of an
+    internal meeting are all of the organization that wrote it (`organization_id`)."""
+    attendees = list(attendees or [])
+    kept = {person.pk for person in current}
+    added = [person for person in attendees if person.pk not in kept]
+    if not are_seated(partnership, added):
+        raise ValidationError({"attendees": "Attendees must be members of this partnership."})
+    if is_internal and any(p.organization_id != organization_id for p in attendees):
+        raise ValidationError({"attendees": "An internal meeting has attendees of your own "
+                                            "organization only."})
+    return attendees
+
+
+def _notify_attendees(*, actor: User, meeting: Meeting, kind: str, title: str,
+                      body: str = "") -> None:
+    notify(recipients=meeting.attendees.all(), kind=kind, partnership=meeting.partnership,
+           title=title, url=meeting.get_absolute_url(), body=body, actor=actor,
+           record=meeting, when=meeting.starts_at)
+
+
+@transaction.atomic
+def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fields
+                   ) -> Meeting:
+    """Schedule a meeting, or a series of them (one row per occurrence, linked to the first
+    by `series`, each with its own minutes). Returns the first meeting."""
+    require_writer(actor, partnership)
+    recurrence = fields.get("recurrence") or Meeting.Recurrence.NONE
+    fields["recurrence"] = recurrence
+    if recurrence == Meeting.Recurrence.NONE:
+        fields["repeat_until"] = None
+    attendees = _check_attendees(partnership, attendees,
+                                 is_internal=fields.get("is_internal", False),
+                                 organization_id=actor.organization_id)
+    if not fields.get("starts_at"):
+        raise ValidationError({"starts_at": "Say when the meeting starts."})
+    starts = meeting_occurrences(fields["starts_at"], recurrence, fields.get("repeat_until"),
+                                 user_zone(actor))
+    first = None
+    for starts_at in starts:
+        meeting = shared_record_create(Meeting, MEETING_FIELDS, actor=actor,
+                                       partnership=partnership,
+                                       fields={**fields, "starts_at": starts_at})
+        if first is None:
+            first = meeting
+        else:
+            meeting.series = first
+            meeting.save(update_fields=["series"])
+        meeting.attendees.set(attendees)
+    repeats = f"The first of a series: {len(starts) - 1} more follow " \
+        f"({first.get_recurrence_display().lower()})." if len(starts) > 1 else ""
+    _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
+                      title=f"Meeting scheduled: {first.title}", body=repeats)
+    return first
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -> Meeting:
+    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy. A held
+    meeting keeps its time: it happened then, and its minutes say so."""
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.HELD:
+        for name, label in (("starts_at", "start"), ("duration_minutes", "duration")):
+            if name in fields and fields[name] != getattr(meeting, name):
+                raise ValidationError({name: f"The meeting has been held: its {label} "
+                                             "can no longer change."})
+    current = list(meeting.attendees.all())
+    meeting = shared_record_update(meeting, MEETING_EDIT_FIELDS, actor=actor, fields=fields)
+    # Checked even when the attendees stay: making a meeting internal must not keep the
+    # other party's people on it.
+    _check_attendees(meeting.partnership, current if attendees is None else attendees,
+                     is_internal=meeting.is_internal,
+                     organization_id=meeting.author_organization_id, current=current)
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence"])
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+                      title=f"Meeting changed: {meeting.title}")
+    return meeting
+
+
+def _require_started(meeting: Meeting, field: str) -> None:
+    if not meeting.has_started():
+        raise ValidationError({field: f"The meeting starts {zoned_label(meeting.starts_at)}: "
+                                      "it is marked held and minuted once it has started."})
+
+
+@transaction.atomic
+def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting:
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    Meeting.WORKFLOW.check(meeting.status, status)
+    if status == Meeting.Status.HELD:
+        _require_started(meeting, "status")
+    meeting.status = status
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    if status != Meeting.Status.HELD:
+        verb = "cancelled" if status == Meeting.Status.CANCELLED else "rescheduled"
+        _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+                          title=f"Meeting {verb}: {meeting.title}")
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
+                           actions: list[dict] = ()) -> Meeting:
+    """Minute a meeting and create its actions in one go: if one action is wrong, nothing
+    is saved. The meeting counts as held from then on."""
+    require_writer(actor, meeting.partnership)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"minutes": "A cancelled meeting has no minutes; "
+                                          "reschedule it first."})
+    _require_started(meeting, "minutes")
+    if not minutes.strip():
+        raise ValidationError({"minutes": "Write the minutes."})
+    meeting.minutes = minutes
+    if meeting.status != Meeting.Status.HELD:
+        meeting.status = Meeting.Status.HELD
+        meeting.sequence += 1
+    meeting.save(update_fields=["minutes", "status", "sequence", "updated_at"])
+    for action in actions:
+        action_item_create(actor=actor, partnership=meeting.partnership, meeting=meeting,
+                           is_internal=meeting.is_internal, **action)
+    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_MINUTES,
+                      title=f"Minutes of {meeting.title}", body=minutes[:500])
+    return meeting
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
+    """A new secret replaces the old one, so a leaked feed URL dies by making another. One
+    row per person, updated in place: two clicks at once both succeed, the last one wins."""
+    feed, _ = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"secret": secrets.token_urlsafe(32),
+                              "created_at": timezone.now()})
+    return feed
+
+
+def calendar_feed_revoke(*, actor: User) -> None:
+    CalendarFeed.objects.filter(user=actor).delete()
+
+
+DECISION_FIELDS = ("title", "rationale", "decided_on", "meeting", "is_internal")
+
+
+def _set_decided_by(decision: Decision, people) -> None:
+    if people is None:
+        return
+    people = list(people)
+    if not people:
+        raise ValidationError({"decided_by": "Name who took the decision."})
+    if not are_seated(decision.partnership, people):
+        raise ValidationError({"decided_by": "Choose members of this partnership."})
+    if decision.is_internal and any(p.organization_id != decision.author_organization_id
+                                    for p in people):
+        raise ValidationError({"decided_by": "An internal decision names people of your own "
+                                             "organization only."})
+    decision.decided_by.set(people)
+
+
+@transaction.atomic
+def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **fields
+                    ) -> Decision:
+    """Log a decision; the partnership's leads and the people who took it are told."""
+    decision = shared_record_create(Decision, DECISION_FIELDS, actor=actor,
+                                    partnership=partnership, fields=fields)
+    _set_decided_by(decision, decided_by)
+    leads = User.objects.filter(memberships__partnership=partnership,
+                                memberships__role=Membership.Role.LEAD)
+    notify(recipients=[*leads, *decision.decided_by.all()], kind=Kind.DECISION_RECORDED,
+           partnership=partnership, title=f"Decision: {decision.title}",
+           url=decision.get_absolute_url(), body=decision.rationale[:500], actor=actor,
+           record=decision)
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
+                    ) -> Decision:
+    decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields)
+    if decided_by is None and decision.is_internal and decision.decided_by.exclude(
+            organization_id=decision.author_organization_id).exists():
+        raise ValidationError({"decided_by": "An internal decision names people of your own "
+                                             "organization only."})
+    _set_decided_by(decision, decided_by)
+    return decision

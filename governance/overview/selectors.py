@@ -1,0 +1,208 @@
+"""The cross-topic reads: My work, global search and the partnership home's cockpit cards.
+
+Search, recent activity and "Coming up" read the registries of portal.registries, which
+every topic (and later app) fills from its AppConfig.ready(): a new kind of record adds
+itself to them without an edit here. Each registered reader starts from the scoped
+queryset (DESIGN §2)."""
+
+import datetime
+import re
+from typing import NamedTuple
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat, Left
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from governance.actions.models import ActionItem
+from governance.actions.selectors import action_item_list
+from governance.relationship.selectors import notices_awaiting, recognition_list
+from governance.requests.models import Request
+from governance.requests.selectors import requests_awaiting, requests_overdue
+from governance.risks.models import Risk
+from governance.risks.selectors import risk_list
+from partnership.models import Partnership, User
+from portal.registries import activity as activity_registry
+from portal.registries import coming_up as coming_up_registry
+from portal.registries import search as search_registry
+from portal.registries.coming_up import DAYS as COMING_UP_DAYS
+
+
+def my_work(*, user: User) -> dict:
+    """What the user owes across all their partnerships: overdue, due this week, later."""
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=7)
+    mine = action_item_list(user=user).filter(owner=user).exclude(status__in=ActionItem.CLOSED)
+    return {
+        "overdue": mine.filter(due_date__lt=today),
+        "this_week": mine.filter(due_date__gte=today, due_date__lte=week_end),
+        "later": mine.filter(due_date__gt=week_end),
+    }
+
+
+# --- Global search ------------------------------------------------------------------------
+
+SEARCH_PER_TYPE = 10
+
+
+class SearchGroup(NamedTuple):
+    heading: str
+    records: list
+    more: bool  # more records of this kind match than `records` holds
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word typed must match, the last one also as the start of a word, so results
+    follow the typing ("zirc" finds zirconium). Only runs of letters and digits reach
+    PostgreSQL, each quoted as one term: nothing typed can be tsquery syntax, so `a & | ! (`
+    or a lone quote is a search for "a", not an error. None when nothing is left."""
+    words = re.findall(r"[^\W_]+", text)
+    if not words:
+        return None
+    terms = [f"'{word}'" for word in words]
+    terms[-1] += ":*"
+    return SearchQuery(" & ".join(terms), search_type="raw", config="english")
+
+
+def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[SearchGroup]:
+    """The kinds of record matching `query` in the user's partnerships, best first, at most
+    `per_type` records per kind (one more is read to know whether there are more). The kinds
+    are those registered in portal.registries.search, grouped in their order there.
+
+    Each kind is searched from its own `visible_to(user)`, so a competing sponsor's record
+    or the other party's internal one is never found: one query per kind, whatever the data.
+    Filter and rank read the stored, GIN-indexed `search_document`: the matches come from
+    the index, and no record's text is parsed again to rank it.
+    """
+    query = query.strip()
+    terms = search_query(query) if len(query) >= 2 else None
+    if terms is None:
+        return []
+    results = []
+    for searchable in search_registry.searchables():
+        found = searchable.records(user).filter(search_document=terms).annotate(
+            rank=SearchRank(F("search_document"), terms)).defer("search_document")
+        found = found.select_related("partnership__sponsor", "partnership__cdmo").order_by(
+            "-rank", "-pk")
+        others = searchable.snippet_fields
+        if others:
+            text = Concat(*[part for name in others for part in (F(name), Value(" … "))],
+                          output_field=CharField()) if len(others) > 1 else F(others[0])
+            found = found.annotate(search_headline=SearchHeadline(
+                text, terms, config="english", start_sel=_MARK_START, stop_sel=_MARK_STOP,
+                max_words=25, min_words=8))
+        found = list(found[:per_type + 1])
+        for record in found:
+            record.snippet = _snippet(getattr(record, "search_headline", ""))
+        if found:
+            results.append(SearchGroup(searchable.heading, found[:per_type],
+                                       len(found) > per_type))
+    return results
+
+
+# PostgreSQL marks the matched words with these; the text is escaped before they become
+# <mark> tags, so nothing a person typed into a record is ever rendered as HTML.
+_MARK_START, _MARK_STOP = "\x02", "\x03"
+
+
+def _snippet(headline: str) -> str:
+    """The matching passage of a record's text, HTML-escaped, the matches in <mark>; "" when
+    the text around the match says nothing (only the title matched)."""
+    if not headline or _MARK_START not in headline:
+        return ""
+    return mark_safe(escape(headline.strip(" …")).replace(_MARK_START, "<mark>")
+                     .replace(_MARK_STOP, "</mark>"))
+
+
+# --- The partnership home's cockpit -------------------------------------------------------
+
+COCKPIT_ROWS = 6  # per list on a card: a cockpit points at the lists, it does not replace them
+SOON_DAYS = 7
+
+
+def recent_activity(*, user: User, partnership: Partnership, limit: int = 8) -> list[dict]:
+    """The latest records created in the partnership, of every kind registered in
+    portal.registries.activity, in ONE query (a UNION of each kind's records the user may
+    see): the other party's internal records never appear."""
+    kinds = activity_registry.kinds()
+    parts = [
+        kind.records(user).filter(partnership=partnership).annotate(
+            activity_label=Left(kind.label, 120),
+            activity_kind=Value(kind.kind, output_field=CharField()),
+        ).values_list("activity_kind", "pk", "activity_label", "created_at").order_by()
+        for kind in kinds
+    ]
+    if not parts:
+        return []
+    rows = parts[0].union(*parts[1:], all=True).order_by("-created_at")[:limit]
+    url_of = {kind.kind: kind.url for kind in kinds}
+    return [{"kind": kind, "label": label, "created_at": created_at,
+             "url": url_of[kind](partnership.pk, pk)}
+            for kind, pk, label, created_at in rows]
+
+
+def coming_up(*, user: User, partnership: Partnership, shown: set[tuple[str, int]]
+              ) -> list[dict]:
+    """The "Coming up" card: the dated items of every kind registered in
+    portal.registries.coming_up (the next meetings, and the deadlines of the next
+    COMING_UP_DAYS days: the user's own open actions, the partnership's requests), in date
+    order. What another card already shows (`shown`: (kind, pk) pairs) is left out, so no
+    item is listed twice on the page. One query per kind however much is planned."""
+    now = timezone.now()
+    entries = [
+        {"kind": kind.kind, "template": kind.template, "record": item.record,
+         "at": item.at, "date": item.date}
+        for kind in coming_up_registry.kinds()
+        for item in kind.provider(user=user, partnership=partnership, limit=COCKPIT_ROWS,
+                                  exclude={pk for shown_kind, pk in shown
+                                           if shown_kind == kind.kind})
+    ]
+    # A meeting before the deadlines of its day; the day's meetings by their time.
+    entries.sort(key=lambda entry: (entry["date"], entry["at"] is None, entry["at"] or now))
+    return entries[:COCKPIT_ROWS]
+
+
+def cockpit(*, user: User, partnership: Partnership) -> dict:
+    """The cards of the partnership home: what awaits the viewer, what is overdue, what is
+    coming up, the top open risks, recent activity and recognition. Every list starts from
+    `visible_to(user)` and is cut to a few rows, so the page costs the same number of
+    queries however much history the partnership has."""
+    today = timezone.localdate()
+    party = partnership.party_of(user)
+    open_actions = action_item_list(user=user, partnership=partnership).exclude(
+        status__in=ActionItem.CLOSED)
+    requests = Request.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "assignee")
+    if party:
+        awaiting_requests = list(requests_awaiting(requests, user=user).order_by(
+            "acknowledge_by", "pk")[:COCKPIT_ROWS])
+        awaiting_notices = list(notices_awaiting(user=user, partnership=partnership)
+                                .order_by("created_at")[:COCKPIT_ROWS])
+    else:
+        awaiting_requests, awaiting_notices = [], []
+    my_actions = list(open_actions.filter(
+        owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
+        .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_actions = list(open_actions.filter(due_date__lt=today)
+                           .order_by("due_date", "pk")[:COCKPIT_ROWS])
+    overdue_requests = list(requests_overdue(requests).order_by(
+        "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS])
+    shown = {("action", item.pk) for item in (*my_actions, *overdue_actions)} | {
+        ("request", r.pk) for r in (*awaiting_requests, *overdue_requests)}
+    return {
+        "template": "governance/cockpit.html",
+        "today": today,
+        "coming_up_days": COMING_UP_DAYS,
+        "awaiting_requests": awaiting_requests,
+        "awaiting_notices": awaiting_notices,
+        "my_actions": my_actions,
+        "overdue_actions": overdue_actions,
+        "overdue_requests": overdue_requests,
+        "coming_up": coming_up(user=user, partnership=partnership, shown=shown),
+        "risks": list(risk_list(user=user, partnership=partnership).filter(
+            status=Risk.Status.OPEN)[:COCKPIT_ROWS]),
+        "activity": recent_activity(user=user, partnership=partnership),
+        "recognitions": list(recognition_list(user=user, partnership=partnership)[:3]),
+    }

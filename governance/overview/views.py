@@ -1,0 +1,28 @@
+"""Pages across topics and partnerships: My work (what the user owes everywhere) and the
+global search of the top bar (PostgreSQL full-text search, live results with htmx)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from governance.overview import selectors
+from portal.registries import search as search_registry
+from portal.views import HtmxPartialMixin
+
+
+class MyWorkView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.my_work(user=self.request.user), **kwargs)
+
+
+class SearchView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):
+    """GET ?q=… ; an htmx request (typing in the box) gets only the results partial."""
+
+    template_name = "governance/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:200]
+        groups = selectors.search(user=self.request.user, query=query)
+        return super().get_context_data(query=query, groups=groups,
+                                        searched=search_registry.nouns(), **kwargs)

@@ -1,0 +1,224 @@
+"""Formal requests from one party to the other, with their workflow declared once, and the
+timeline of steps each one took."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import Milestone, Organization, Partnership
+from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
+from partnership.search import search_document_field
+from portal.validation import validate_date_in_range
+from portal.workflow import Workflow
+
+
+def _workflow_of_steps(steps: dict, statuses) -> Workflow:
+    """The Workflow (status -> {next status: button}) of a table of named steps."""
+    return Workflow({status: {target: label for sources, target, _side, label in steps.values()
+                              if status in sources} for status in statuses})
+
+
+class RequestQuerySet(SharedQuerySet):
+    def late(self, now: datetime.datetime | None = None) -> "RequestQuerySet":
+        """Requests waiting for acknowledgement past the agreed time: the rule of
+        Request.is_acknowledgement_late, as a query (list filter, cockpit, late job)."""
+        return self.filter(status=Request.Status.SENT, acknowledged_at__isnull=True,
+                           acknowledge_by__lt=now or timezone.now())
+
+
+class Request(SharedRecord):
+    """A formal ask from one party to the other. The receiver must acknowledge it (accept with
+    a committed date, or send back a question) within the partnership's agreed time."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", "Information"
+        SAMPLE_PULL = "sample_pull", "Sample pull"
+        TESTING = "testing", "Testing"
+        DOCUMENT = "document", "Document"
+        QUOTE = "quote", "Quote"
+        CHANGE = "change", "Change"
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        URGENT = "urgent", "Urgent"
+        EMERGENCY = "emergency", "Emergency"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        QUERIED = "queried", "Queried"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        IN_PROGRESS = "in_progress", "In progress"
+        FULFILLED = "fulfilled", "Fulfilled"
+        ACCEPTED = "accepted", "Accepted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN = (Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS,
+            Status.FULFILLED)
+
+    # The workflow, declared once: step -> (from statuses, to status, who takes it, button).
+    # "requester" is the party that sent the request, "receiver" the other one. Answering a
+    # query sends the request again, so the receiver's acknowledgement clock restarts then
+    # (the receiver cannot acknowledge what it does not understand yet).
+    STEPS = {
+        "acknowledge": ((Status.SENT,), Status.ACKNOWLEDGED, "receiver", "Acknowledge"),
+        "query": ((Status.SENT,), Status.QUERIED, "receiver", "Ask a question"),
+        "answer": ((Status.QUERIED,), Status.SENT, "requester", "Answer the question"),
+        "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, "receiver", "Start work"),
+        "fulfil": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.FULFILLED, "receiver",
+                   "Mark fulfilled"),
+        "accept": ((Status.FULFILLED,), Status.ACCEPTED, "requester", "Accept"),
+        "reopen": ((Status.FULFILLED,), Status.IN_PROGRESS, "requester", "Reopen"),
+        "cancel": ((Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS),
+                   Status.CANCELLED, "requester", "Cancel request"),
+    }
+    WORKFLOW = _workflow_of_steps(STEPS, Status.values)
+    #: Only the requester edits, and only before the receiver has committed to it.
+    EDITABLE = (Status.SENT, Status.QUERIED)
+
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    requested_by_party = models.CharField(max_length=10, choices=Organization.Kind.choices,
+                                          editable=False)
+    needed_by = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="assigned_requests",
+                                 help_text="Who answers for the receiving party.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False,
+                                   validators=[validate_date_in_range])
+    acknowledge_by = models.DateTimeField(
+        editable=False, help_text="Sent time plus the agreed time to acknowledge.",
+        validators=[validate_date_in_range])
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                           validators=[validate_date_in_range])
+    committed_date = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    question = models.TextField(blank=True, help_text="The receiver's question, when queried.")
+    answer = models.TextField(blank=True, help_text="The requester's answer to the question.")
+    fulfilled_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        validators=[validate_date_in_range])
+    fulfilment_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                     validators=[validate_date_in_range])
+    reopen_reason = models.TextField(blank=True)
+    emergency_justification = models.TextField(
+        blank=True, help_text="Required when the party's monthly emergency budget is spent.")
+    over_emergency_budget = models.BooleanField(default=False, editable=False)
+    relayed_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="relays",
+        editable=False,
+        help_text="The request in another partnership of the same sponsor that this one "
+                  "relays. Shown only to people who can see both.")
+    milestones = models.ManyToManyField(Milestone, blank=True, related_name="requests",
+                                        help_text="Tech-transfer milestones waiting on it.")
+    late_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the receiving party's leads were told it is late; claimed by a "
+                  "conditional UPDATE so the job tells them once per acknowledgement window.",
+        validators=[validate_date_in_range])
+    search_document = search_document_field("title", "description", "question", "answer",
+                                            "fulfilment_note")
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
+                   models.Index(fields=["partnership", "urgency", "sent_at"]),
+                   GinIndex(fields=["search_document"], name="request_search")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:request_detail", args=[self.partnership_id, self.pk])
+
+    @property
+    def receiving_party(self) -> str:
+        return Partnership.other_party(self.requested_by_party)
+
+    def is_acknowledgement_late(self, now=None) -> bool:
+        """Sent and not yet acknowledged after the agreed time (RequestQuerySet.late). A
+        queried request is not late: the receiver has answered with a question, and the
+        clock restarts when the requester answers it."""
+        return self.status == self.Status.SENT and self.acknowledged_at is None and \
+            self.acknowledge_by < (now or timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def editable_by(self, user) -> bool:
+        """Whether the user's party may still correct the request (writers only: views and
+        services check the role)."""
+        return self.side_of(user) == "requester" and self.status in self.EDITABLE
+
+    def shows_justification_to(self, user, role: str | None) -> bool:
+        """The written justification of an emergency is the sending party's, and goes to the
+        steering committee once it is over budget; `role` is the user's in the partnership."""
+        if not self.emergency_justification:
+            return False
+        return self.side_of(user) == "requester" or (
+            self.over_emergency_budget and role == "steering")
+
+    def side_of(self, user) -> str | None:
+        """'requester' or 'receiver' for a person of one of the two parties, else None."""
+        party = self.partnership.party_of(user)
+        if party is None:
+            return None
+        return "requester" if party == self.requested_by_party else "receiver"
+
+    def check_step(self, step: str, user) -> str:
+        """The status `step` leads to, if `user`'s party may take it now; else a
+        ValidationError, whichever door (page, API, admin) the step came through."""
+        if step not in self.STEPS:
+            raise ValidationError({"status": f"“{step}” is not a step of a request."})
+        _sources, target, side, label = self.STEPS[step]
+        self.WORKFLOW.check(self.status, target)
+        if self.status not in self.STEPS[step][0]:
+            raise ValidationError({"status": f"A request that is "
+                                             f"{self.get_status_display().lower()} cannot "
+                                             f"take the step “{label}”."})
+        if self.side_of(user) != side:
+            who = "the party that sent it" if side == "requester" else "the receiving party"
+            raise ValidationError({"status": f"Only {who} may {label.lower()}."})
+        return target
+
+    def steps_for(self, user) -> dict[str, str]:
+        """{step: button label} the user's party may take now (writers only: views check)."""
+        side = self.side_of(user)
+        return {step: label for step, (sources, _t, who, label) in self.STEPS.items()
+                if self.status in sources and who == side}
+
+
+class RequestStep(PartnershipChild):
+    """One step of a request's workflow (sent, acknowledged, queried …): who, when, and the
+    words that came with it. The timeline of the request detail page."""
+
+    PARENT = "request"
+    INTERNAL_VIA = ("request",)
+    MADE_BY = ("actor__organization",)
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=12)
+    status = models.CharField(max_length=12, choices=Request.Status.choices,
+                              help_text="The status the step led to.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              null=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, validators=[validate_date_in_range])
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.step}"

@@ -1,0 +1,81 @@
+"""API resource of the risk register, scoped (DESIGN §2)."""
+
+from django.db.models import F, Prefetch, prefetch_related_objects
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance.risks import services
+from governance.risks.filters import RiskFilter
+from governance.risks.models import Risk
+from partnership.models import Milestone, Partnership
+from partnership.parties.api import SeatedPersonField
+from partnership.scoping_views import ScopedViewSet
+from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+
+
+class RiskSerializer(ScopedModelSerializer):
+    partnership = ScopedRelatedField(Partnership)
+    owner = SeatedPersonField()
+    milestones = ScopedRelatedField(Milestone, many=True, required=False)
+    score = serializers.IntegerField(read_only=True)
+    band = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Risk
+        fields = ["id", "partnership", "title", "description", "category", "likelihood",
+                  "impact", "score", "band", "owner", "mitigation", "review_date", "status",
+                  "milestones", "is_internal", "author_organization", "created_at",
+                  "updated_at"]
+        read_only_fields = ["status", "author_organization", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.risk_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("partnership", None)
+        return services.risk_update(actor=self.context["request"].user, risk=instance,
+                                    **validated_data)
+
+    def to_representation(self, instance):
+        # The milestones listed are those the caller may see, whatever is linked (a no-op
+        # when the viewset prefetched them so; not after a change or a transition).
+        prefetch_related_objects([instance], Prefetch(
+            "milestones", queryset=Milestone.objects.visible_to(self.context["request"].user)))
+        return super().to_representation(instance)
+
+
+class RiskTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Risk.Status.choices)
+
+
+class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, ScopedViewSet):
+    """The risk register of your partnerships (score = likelihood × impact; filters
+    category, status, owner, min_score, likelihood, impact). POST .../transition/
+    {"status": "closed" | "open"} closes or reopens a risk."""
+
+    model = Risk
+    serializer_class = RiskSerializer
+    filterset_class = RiskFilter
+    select_related = ("owner", "partnership")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(
+            risk_score=F("likelihood") * F("impact")).prefetch_related(Prefetch(
+                "milestones", queryset=Milestone.objects.visible_to(self.request.user))).order_by(
+            "-risk_score", "pk")
+
+    @extend_schema(request=RiskTransitionSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        risk = self.get_object()
+        body = RiskTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk = services.risk_transition(actor=request.user, risk=risk,
+                                        status=body.validated_data["status"])
+        return Response(self.get_serializer(risk).data)
+
+
+routes = [("risks", RiskViewSet, "risk")]

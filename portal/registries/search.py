@@ -1,0 +1,48 @@
+"""What global search looks through: each app registers the kinds of record it wants found.
+
+The search page belongs to governance's overview, but programs, contracts and the records of
+later apps are found there too; rather than list them by hand, each app registers here from
+its AppConfig.ready() and the search reads this list. The registry imports no app.
+
+A kind of record is found by its `search_document` (a stored, GIN-indexed tsvector) and
+shown by its `__str__`, `get_absolute_url()` and `partnership`; `snippet_fields` name the
+text fields whose matching passage is shown under the title (none: the title alone), and
+`noun` is how the search box's label names the kind ("Search programs, … of your
+partnerships").
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class Searchable:
+    heading: str  # the group's heading on the results page, e.g. "Meetings"
+    model: type[Model]  # whose `search_document` is matched
+    records: Callable[..., QuerySet]  # (user) -> the records the user may see
+    noun: str  # in the search box's label, e.g. "meetings"
+    snippet_fields: tuple[str, ...] = ()
+
+
+_searchables: list[Searchable] = []
+
+
+def register(heading: str, *, model: type[Model], records: Callable[..., QuerySet],
+             noun: str, snippet_fields: tuple[str, ...] = ()) -> None:
+    """Add a kind of record once (ready() may run twice in some test setups); results are
+    grouped in the order the kinds were registered."""
+    if any(entry.heading == heading for entry in _searchables):
+        return
+    _searchables.append(Searchable(heading, model, records, noun, tuple(snippet_fields)))
+
+
+def searchables() -> tuple[Searchable, ...]:
+    return tuple(_searchables)
+
+
+def nouns() -> str:
+    """What the search looks through, in words: "programs, contracts … and thank-yous"."""
+    words = [entry.noun for entry in _searchables]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
