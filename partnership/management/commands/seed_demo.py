@@ -279,12 +279,34 @@ TRANSFERS = [
 ]
 
 
+def demo_logins(password: str) -> list[str]:
+    """Who can log in to the demo, with their seats: `manage.py demo` prints it at start."""
+    lines = [f"Demo logins (password: {password}):"]
+    for email, _first, _last, _title, org, is_admin, _zone, seats in PEOPLE:
+        roles = ", ".join(f"{role} in {pair[0].split()[0]}–{pair[1].split()[0]}"
+                          for pair, role in seats) or "no seat"
+        admin = "; organization admin" if is_admin else ""
+        lines.append(f"  {email:28} {org}: {roles}{admin}")
+    lines.append(f"  {'admin@lockstep.example':28} platform operator (Django admin)")
+    return lines
+
+
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
 
-    @transaction.atomic
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true",
+                            help="Only print who can log in to the demo; change nothing.")
+
+    def handle(self, *args, logins=False, **options):
         password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+        if logins:
+            self.stdout.write("\n".join(demo_logins(password)))
+        else:
+            self._seed(password)
+
+    @transaction.atomic
+    def _seed(self, password: str) -> None:
         orgs = {name: Organization.objects.update_or_create(name=name, defaults={"kind": kind})[0]
                 for name, kind in ORGANIZATIONS.items()}
         for domain, org in DOMAINS.items():
