@@ -36,6 +36,7 @@ from partnership.models import (
     User,
     check_refers_to_shared,
 )
+from partnership.notifications.services import notify
 from partnership.selectors import party_leads, party_people
 from partnership.services import (
     are_seated,
@@ -43,8 +44,6 @@ from partnership.services import (
     shared_record_create,
     shared_record_update,
 )
-from portal.models import Kind
-from portal.notifications import notify
 from portal.validation import check_dates_in_range
 from portal.zones import user_zone, zoned_label
 
@@ -58,7 +57,7 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
     partnership (ActionItem.clean), and the owner is told it is theirs."""
     item = shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
-    notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED, partnership=partnership,
+    notify(recipients=[item.owner], kind="action_assigned", partnership=partnership,
            title=f"Action for you: {item.title}", url=item.get_absolute_url(),
            body=f"Due {item.due_date:%d %b %Y}.", actor=actor, record=item)
     return item
@@ -72,7 +71,7 @@ def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem
     previous_owner = item.owner_id
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:
-        notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
+        notify(recipients=[item.owner], kind="action_assigned",
                partnership=item.partnership, title=f"Action for you: {item.title}",
                url=item.get_absolute_url(), body=f"Due {item.due_date:%d %b %Y}.",
                actor=actor, record=item)
@@ -112,7 +111,7 @@ def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> in
             _, created = ActionItemOverdueReminder.objects.get_or_create(
                 action=item, due_date=item.due_date)
             if created:
-                notify(recipients=[item.owner], kind=Kind.ACTION_OVERDUE,
+                notify(recipients=[item.owner], kind="action_overdue",
                        partnership=item.partnership, title=f"Action overdue: {item.title}",
                        url=item.get_absolute_url(), body=f"It was due {item.due_date:%d %b %Y}.",
                        record=item)
@@ -225,7 +224,7 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
         meeting.attendees.set(attendees)
     repeats = f"The first of a series: {len(starts) - 1} more follow " \
         f"({first.get_recurrence_display().lower()})." if len(starts) > 1 else ""
-    _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
+    _notify_attendees(actor=actor, meeting=first, kind="meeting_scheduled",
                       title=f"Meeting scheduled: {first.title}", body=repeats)
     return first
 
@@ -252,7 +251,7 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     meeting.save(update_fields=["sequence"])
     if attendees is not None:
         meeting.attendees.set(attendees)
-    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+    _notify_attendees(actor=actor, meeting=meeting, kind="meeting_scheduled",
                       title=f"Meeting changed: {meeting.title}")
     return meeting
 
@@ -275,7 +274,7 @@ def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     if status != Meeting.Status.HELD:
         verb = "cancelled" if status == Meeting.Status.CANCELLED else "rescheduled"
-        _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+        _notify_attendees(actor=actor, meeting=meeting, kind="meeting_scheduled",
                           title=f"Meeting {verb}: {meeting.title}")
     return meeting
 
@@ -301,7 +300,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
     for action in actions:
         action_item_create(actor=actor, partnership=meeting.partnership, meeting=meeting,
                            is_internal=meeting.is_internal, **action)
-    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_MINUTES,
+    _notify_attendees(actor=actor, meeting=meeting, kind="meeting_minutes",
                       title=f"Minutes of {meeting.title}", body=minutes[:500])
     return meeting
 
@@ -347,7 +346,7 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
     _set_decided_by(decision, decided_by)
     leads = User.objects.filter(memberships__partnership=partnership,
                                 memberships__role=Membership.Role.LEAD)
-    notify(recipients=[*leads, *decision.decided_by.all()], kind=Kind.DECISION_RECORDED,
+    notify(recipients=[*leads, *decision.decided_by.all()], kind="decision_recorded",
            partnership=partnership, title=f"Decision: {decision.title}",
            url=decision.get_absolute_url(), body=decision.rationale[:500], actor=actor,
            record=decision)
@@ -387,7 +386,7 @@ def _set_risk_milestones(risk: Risk, milestones) -> None:
 
 
 def _notify_risk_owner(risk: Risk, actor: User) -> None:
-    notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED, partnership=risk.partnership,
+    notify(recipients=[risk.owner], kind="risk_assigned", partnership=risk.partnership,
            title=f"Risk for you: {risk.title}", url=risk.get_absolute_url(),
            body=f"Score {risk.score} ({risk.band_label}).", actor=actor, record=risk)
 
@@ -439,7 +438,7 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
             _, created = RiskReviewReminder.objects.get_or_create(
                 risk=risk, review_date=risk.review_date)
             if created:
-                notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED,
+                notify(recipients=[risk.owner], kind="risk_assigned",
                        partnership=risk.partnership, title=f"Risk due for review: {risk.title}",
                        url=risk.get_absolute_url(),
                        body=f"Review date {risk.review_date:%d %b %Y}.", record=risk)
@@ -458,7 +457,7 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
                                   fields=fields)
     notify(recipients=party_people(partnership=partnership, party=notice.receiving_party),
-           kind=Kind.NOTICE_POSTED,
+           kind="notice_posted",
            partnership=partnership, title=f"Notice to acknowledge: {notice.title}",
            url=notice.get_absolute_url(), body=notice.get_kind_display(), actor=actor,
            record=notice)
@@ -492,7 +491,7 @@ def notice_acknowledge(*, actor: User, notice: Notice) -> Notice:
     if not claimed:
         raise ValidationError("This notice has already been acknowledged.")
     notice.refresh_from_db()
-    notify(recipients=[notice.created_by], kind=Kind.NOTICE_ACKNOWLEDGED,
+    notify(recipients=[notice.created_by], kind="notice_acknowledged",
            partnership=notice.partnership, title=f"Notice acknowledged: {notice.title}",
            url=notice.get_absolute_url(), body=f"By {actor}.", actor=actor, record=notice)
     return notice
@@ -530,7 +529,7 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     else:  # a team: tell the people of that party who work in the partnership
         told = others
         title = f"{actor} thanked {recognition.team}"
-    notify(recipients=told, kind=Kind.RECOGNITION, partnership=partnership, title=title,
+    notify(recipients=told, kind="recognition", partnership=partnership, title=title,
            url=recognition.get_absolute_url(), body=message[:300], actor=actor,
            record=recognition)
     return recognition
@@ -587,7 +586,7 @@ def survey_invitations_send(*, today: datetime.date | None = None) -> int:
             _, created = SurveyInvitation.objects.get_or_create(
                 partnership=seat.partnership, quarter=quarter, user=seat.user)
             if created:
-                notify(recipients=[seat.user], kind=Kind.SURVEY_OPEN,
+                notify(recipients=[seat.user], kind="survey_open",
                        partnership=seat.partnership,
                        title=f"Feedback survey {SurveyResponse.quarter_label(quarter)} is open",
                        url=reverse("governance:survey", args=[seat.partnership_id]),
@@ -670,7 +669,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     _record_step(request, "send", actor)
     notify(recipients=[*party_people(partnership=partnership, party=request.receiving_party),
                        request.assignee],
-           kind=Kind.REQUEST_RECEIVED, partnership=partnership,
+           kind="request_received", partnership=partnership,
            title=f"New {request.get_urgency_display().lower()} request: {request.title}",
            url=request.get_absolute_url(),
            body="Acknowledgement is due at the time shown.", when=request.acknowledge_by,
@@ -678,7 +677,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     if request.over_emergency_budget:
         notify(recipients=User.objects.filter(memberships__partnership=partnership,
                                               memberships__role=Membership.Role.STEERING),
-               kind=Kind.EMERGENCY_OVER_BUDGET, partnership=partnership,
+               kind="emergency_over_budget", partnership=partnership,
                title=f"Emergency over budget: {request.title}",
                url=request.get_absolute_url(), body=request.emergency_justification,
                actor=actor, record=request)
@@ -724,7 +723,7 @@ def _take_step(*, actor: User, request: Request, step: str, note: str = "",
         recipients += list(party_people(partnership=request.partnership,
                                         party=request.receiving_party))
     label = Request.STEPS[step][3]
-    notify(recipients=recipients, kind=Kind.REQUEST_UPDATED, partnership=request.partnership,
+    notify(recipients=recipients, kind="request_updated", partnership=request.partnership,
            title=f"{request.title}: {request.get_status_display().lower()}",
            url=request.get_absolute_url(), body=note or f"{actor}: {label}.", actor=actor,
            record=request)
@@ -857,7 +856,7 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
                 continue
             request = Request.objects.select_related("partnership").get(pk=pk)
             leads = party_leads(partnership=request.partnership, party=request.receiving_party)
-            notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
+            notify(recipients=[*leads, request.assignee], kind="request_late",
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",
                    url=request.get_absolute_url(),
@@ -917,7 +916,7 @@ def _escalate(*, model, still_due, now: datetime.datetime, level: EscalationLeve
             defaults={"partnership_id": item.partnership_id, "level_name": level.name,
                       "days_allowed": level.days_allowed, "reached_at": now})
         if created:
-            notify(recipients=level.people.all(), kind=Kind.ESCALATED,
+            notify(recipients=level.people.all(), kind="escalated",
                    partnership=item.partnership,
                    title=f"Escalated to level {level.level} ({level.name}): {item.title}",
                    url=item.get_absolute_url(), body=body, when=when, record=item)

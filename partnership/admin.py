@@ -29,6 +29,7 @@ from partnership.models import (
     User,
     normalize_domain,
 )
+from partnership.notifications import admin as notifications_admin  # noqa: F401 (registers)
 from portal.admin import ReadOnlyAdmin, ReadOnlyInline
 
 

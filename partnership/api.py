@@ -40,6 +40,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
+from partnership.notifications.api import routes as notification_routes
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.tenancy import ScopedViewSet
 from portal.validation import validate_date_in_range
@@ -258,6 +259,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 
 routes = [
+    *notification_routes,
     ("organizations", OrganizationViewSet, "organization"),
     ("sites", SiteViewSet, "site"),
     ("partnerships", PartnershipViewSet, "partnership"),

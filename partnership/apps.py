@@ -1,6 +1,37 @@
 from django.apps import AppConfig
 
+#: What partnership tells people about, with the labels of the notification settings page
+#: and each kind's place there (governance registers the others in between).
+NOTIFICATION_KINDS = [
+    ("priority_changed", "The sponsor changes its priorities", 150),
+    ("partnership_settings", "The other party changes the partnership's agreed settings", 160),
+    ("link_removed",
+     "The other party stops sharing a record that my party's record referred to", 180),
+    ("communication_changed",
+     "The other party changes the escalation path or the communication plan", 190),
+]
+
+#: The records the audit trail follows: what both parties share, the seats, and how each
+#: person chose to be told. A shared record leaves out what changes without anyone changing
+#: it (its stored search vector and `updated_at`).
+AUDITED = [
+    *((label, ("search_document", "updated_at")) for label in (
+        "partnership.Program", "partnership.Contract", "partnership.Deliverable",
+        "partnership.Objective", "partnership.TechTransfer")),
+    ("partnership.Membership", ()),
+    ("partnership.NotificationPreference", ()),
+]
+
 
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "Parties and partnerships"
+
+    def ready(self) -> None:
+        """Fill portal's registries, which know no app (portal.registries)."""
+        from portal.registries import audited, notification_kinds
+
+        for code, label, position in NOTIFICATION_KINDS:
+            notification_kinds.register(code, label, position=position)
+        for model, exclude in AUDITED:
+            audited.register(model, exclude=exclude)

@@ -27,6 +27,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.notifications.models import (  # noqa: F401 (the app's models)
+    Notification,
+    NotificationPreference,
+)
 from partnership.rules import FieldRules, FixedOnce, OwnedBy
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow

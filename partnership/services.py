@@ -47,10 +47,9 @@ from partnership.models import (
     normalize_domain,
     validate_plain_address,
 )
+from partnership.notifications.services import notifications_withdraw, notify
 from partnership.rules import PARTY_NAMES
 from partnership.selectors import party_leads, party_people
-from portal.models import Kind
-from portal.notifications import notifications_withdraw, notify
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
 
@@ -459,7 +458,7 @@ def _tell_link_cut(crossing: "Crossing", holder_ids: set, *, actor: User) -> Non
     target = crossing.targets.model._meta.verbose_name
     for holder in model._default_manager.filter(pk__in=holder_ids).select_related(
             "partnership"):
-        notify(recipients=_people_of(holder), kind=Kind.LINK_REMOVED,
+        notify(recipients=_people_of(holder), kind="link_removed",
                partnership=holder.partnership, record=holder, url=_url_of(holder),
                title=f"A link was removed from {model._meta.verbose_name} “{holder}”",
                body=f"{actor.organization} no longer shares the {target} it referred to "
@@ -873,7 +872,7 @@ def _tell_the_other_party(*, actor: User, partnership: Partnership, title: str,
         return
     other = Partnership.other_party(partnership.party_of(actor))
     notify(recipients=party_leads(partnership=partnership, party=other),
-           kind=Kind.COMMUNICATION_CHANGED, partnership=partnership,
+           kind="communication_changed", partnership=partnership,
            title=f"{actor} changed {title}",
            url=reverse("partnership:communication_detail", args=[partnership.pk]),
            body="\n".join(changes), actor=actor)
@@ -987,7 +986,7 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
     change = PriorityChange.objects.create(partnership=partnership, changed_by=actor,
                                            reason=reason.strip(), before=before, after=titles)
     notify(recipients=party_people(partnership=partnership, party="cdmo"),
-           kind=Kind.PRIORITY_CHANGED, partnership=partnership,
+           kind="priority_changed", partnership=partnership,
            title=f"{partnership.sponsor} changed its priorities",
            url=reverse("partnership:priority_list", args=[partnership.pk]),
            body=f"New ranking: {'; '.join(titles)}. Why: {change.reason}", actor=actor)
@@ -1123,7 +1122,7 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
     if changes:
         other = Partnership.other_party(partnership.party_of(actor))
         notify(recipients=party_leads(partnership=partnership, party=other),
-               kind=Kind.PARTNERSHIP_SETTINGS, partnership=partnership,
+               kind="partnership_settings", partnership=partnership,
                title=f"{actor} changed the partnership's agreed settings",
                url=reverse("partnership:partnership_settings", args=[partnership.pk]),
                body="\n".join(changes), actor=actor)

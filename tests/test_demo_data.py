@@ -26,8 +26,8 @@ from partnership.models import (
     SharedRecord,
     User,
 )
+from partnership.notifications.models import Notification
 from partnership.services import user_invite
-from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -127,7 +127,7 @@ def test_each_demo_partnership_shows_escalations_along_its_path(demo, pair):
              *ActionItemEscalation.objects.filter(partnership=partnership)]
     assert RequestEscalation.objects.filter(partnership=partnership).exists()
     assert {step.level for step in steps} >= {1}
-    notices = Notification.objects.filter(partnership=partnership, kind=Kind.ESCALATED)
+    notices = Notification.objects.filter(partnership=partnership, kind="escalated")
     assert notices.exists() and not notices.filter(emailed_at__isnull=True).exists()
     assert all(notice.created_at <= timezone.now() for notice in notices)
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from governance import selectors, services
 from governance.models import Notice
 from partnership.models import Site
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 
 def post(world, actor=None, **extra):
@@ -21,7 +21,7 @@ def post(world, actor=None, **extra):
 def test_post_notifies_the_other_party_and_is_never_internal(world):
     notice = post(world, is_internal=True)
     assert notice.is_internal is False and notice.posting_party == "cdmo"
-    told = set(Notification.objects.filter(kind=Kind.NOTICE_POSTED).values_list(
+    told = set(Notification.objects.filter(kind="notice_posted").values_list(
         "recipient__email", flat=True))
     assert told == {world.alice.email, world.vera.email}  # Acme's seats, not Bob himself
 
@@ -34,7 +34,7 @@ def test_only_the_other_party_acknowledges_once(world):
     notice.refresh_from_db()
     assert notice.acknowledged_by == world.alice and notice.acknowledged_at is not None
     assert Notification.objects.filter(recipient=world.bob,
-                                       kind=Kind.NOTICE_ACKNOWLEDGED).count() == 1
+                                       kind="notice_acknowledged").count() == 1
     with pytest.raises(ValidationError, match="already"):
         services.notice_acknowledge(actor=world.alice, notice=notice)
     stale = Notice.objects.get(pk=notice.pk)

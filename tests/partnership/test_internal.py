@@ -10,8 +10,8 @@ from django.urls import reverse
 from governance import services as governance
 from governance.models import ActionItem, Decision, Meeting, Request, Risk
 from partnership.models import Milestone, TechTransfer
+from partnership.notifications.models import Notification
 from partnership.services import program_update
-from portal.models import Notification
 
 
 def _meeting(world, title="Exit planning"):

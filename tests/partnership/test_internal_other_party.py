@@ -28,8 +28,8 @@ from partnership.models import (
     Program,
     TechTransfer,
 )
+from partnership.notifications.models import Notification
 from partnership.services import _follows_internal_rule, _links_from
-from portal.models import Kind, Notification
 from tests.partnership.test_api import api
 
 EXIT_PLAN = "Prepare exit plan from Contoso"
@@ -57,7 +57,7 @@ def as_it_would_answer(change) -> tuple:
 
 
 def told(user) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, kind=Kind.LINK_REMOVED))
+    return list(Notification.objects.filter(recipient=user, kind="link_removed"))
 
 
 @pytest.fixture
