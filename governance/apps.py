@@ -1,5 +1,31 @@
 from django.apps import AppConfig
 
+#: What governance tells people about, with the labels of the notification settings page
+#: and each kind's place there (partnership registers the others in between).
+NOTIFICATION_KINDS = [
+    ("meeting_scheduled", "A meeting I attend is scheduled or changed", 10),
+    ("meeting_minutes", "Minutes of a meeting I attended", 20),
+    ("action_assigned", "An action is assigned to me", 30),
+    ("action_overdue", "An action I own is overdue", 40),
+    ("decision_recorded", "A decision is recorded", 50),
+    ("request_received", "A request is sent to my party", 60),
+    ("request_updated", "A request I follow changes status", 70),
+    ("request_late", "A request is not acknowledged in time", 80),
+    ("emergency_over_budget", "An emergency request goes over budget", 90),
+    ("risk_assigned", "A risk is assigned to me or due for review", 100),
+    ("notice_posted", "The other party posts a strategic notice", 110),
+    ("notice_acknowledged", "My party's notice is acknowledged", 120),
+    ("recognition", "Someone thanks me or my team", 130),
+    ("survey_open", "The quarterly feedback survey opens", 140),
+    ("escalated", "An overdue item reaches my escalation level", 170),
+]
+
+#: The records the audit trail follows: every record both parties share, less what changes
+#: without anyone changing it (its stored search vector and `updated_at`).
+AUDITED = [(label, ("search_document", "updated_at")) for label in (
+    "governance.ActionItem", "governance.Meeting", "governance.Decision",
+    "governance.Request", "governance.Risk", "governance.Notice", "governance.Recognition")]
+
 
 class GovernanceConfig(AppConfig):
     name = "governance"
@@ -15,3 +41,9 @@ class GovernanceConfig(AppConfig):
         overview.register()
         for topic in (actions, meetings, requests, risks, relationship):
             topic.register()
+        from portal.registries import audited, notification_kinds
+
+        for code, label, position in NOTIFICATION_KINDS:
+            notification_kinds.register(code, label, position=position)
+        for model, exclude in AUDITED:
+            audited.register(model, exclude=exclude)

@@ -6,6 +6,28 @@ from django.apps import AppConfig
 from django.core import checks
 from django.utils.module_loading import module_has_submodule
 
+#: What partnership tells people about, with the labels of the notification settings page
+#: and each kind's place there (governance registers the others in between).
+NOTIFICATION_KINDS = [
+    ("priority_changed", "The sponsor changes its priorities", 150),
+    ("partnership_settings", "The other party changes the partnership's agreed settings", 160),
+    ("link_removed",
+     "The other party stops sharing a record that my party's record referred to", 180),
+    ("communication_changed",
+     "The other party changes the escalation path or the communication plan", 190),
+]
+
+#: The records the audit trail follows: what both parties share, the seats, and how each
+#: person chose to be told. A shared record leaves out what changes without anyone changing
+#: it (its stored search vector and `updated_at`).
+AUDITED = [
+    *((label, ("search_document", "updated_at")) for label in (
+        "partnership.Program", "partnership.Contract", "partnership.Deliverable",
+        "partnership.Objective", "partnership.TechTransfer")),
+    ("partnership.Membership", ()),
+    ("partnership.NotificationPreference", ()),
+]
+
 
 class PartnershipConfig(AppConfig):
     name = "partnership"
@@ -13,13 +35,14 @@ class PartnershipConfig(AppConfig):
 
     #: One package per topic, each with the modules it needs (README, Architecture).
     topics = ("parties", "contracts", "deliverables", "communication", "objectives",
-              "techtransfer")
+              "techtransfer", "notifications")
 
     def ready(self) -> None:
         """The admin and Celery look for `admin` and `tasks` at an app's top only: each
         topic's are loaded here. The scoping declarations of every app's models are checked
-        (partnership.checks)."""
+        (partnership.checks), and portal's registries filled (they know no app)."""
         from partnership.checks import check_scoped_models
+        from portal.registries import audited, notification_kinds
 
         for topic in self.topics:
             package = import_module(f"{self.name}.{topic}")
@@ -27,3 +50,7 @@ class PartnershipConfig(AppConfig):
                 if module_has_submodule(package, module):
                     import_module(f"{package.__name__}.{module}")
         checks.register(check_scoped_models, checks.Tags.models)
+        for code, label, position in NOTIFICATION_KINDS:
+            notification_kinds.register(code, label, position=position)
+        for model, exclude in AUDITED:
+            audited.register(model, exclude=exclude)

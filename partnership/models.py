@@ -9,6 +9,7 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
+from partnership.notifications.models import Notification, NotificationPreference
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.models import (
     InvitationNotice,
@@ -24,7 +25,8 @@ from partnership.techtransfer.models import Milestone, TechTransfer
 __all__ = [
     "AcceptanceCriterion", "CommunicationPlan", "Contract", "ContractDocument",
     "CriterionResult", "Deliverable", "DeliverableReview", "EscalationLevel",
-    "InvitationNotice", "Membership", "Milestone", "NegotiationRound", "Objective",
+    "InvitationNotice", "Membership", "Milestone", "NegotiationRound", "Notification",
+    "NotificationPreference", "Objective",
     "ObjectiveReview", "Organization", "OrganizationDomain", "Partnership", "PointOfContact",
     "Priority", "PriorityChange", "Program", "Site", "TechTransfer", "User",
 ]

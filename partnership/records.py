@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from partnership.notifications.services import notifications_withdraw, notify
 from partnership.parties.models import Membership, Partnership, User
 from partnership.scoping import (
     Crossing,
@@ -21,8 +22,6 @@ from partnership.scoping import (
     plural,
     rows_seen_by,
 )
-from portal.models import Kind
-from portal.notifications import notifications_withdraw, notify
 
 
 def require_writer(actor: User, partnership: Partnership) -> None:
@@ -253,7 +252,7 @@ def _tell_link_cut(crossing: Crossing, holder_ids: set, *, actor: User) -> None:
     target = crossing.targets.model._meta.verbose_name
     for holder in model._default_manager.filter(pk__in=holder_ids).select_related(
             "partnership"):
-        notify(recipients=_people_of(holder), kind=Kind.LINK_REMOVED,
+        notify(recipients=_people_of(holder), kind="link_removed",
                partnership=holder.partnership, record=holder, url=_url_of(holder),
                title=f"A link was removed from {model._meta.verbose_name} “{holder}”",
                body=f"{actor.organization} no longer shares the {target} it referred to "

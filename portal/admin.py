@@ -1,9 +1,6 @@
-"""Django admin plumbing every app uses (read-only admins), and the bell's admin: operators
-look at what was sent and when, and at people's choices."""
+"""Django admin plumbing every app uses: the read-only admins."""
 
 from django.contrib import admin
-
-from portal.models import Notification, NotificationPreference
 
 
 class NoWrites:
@@ -32,24 +29,3 @@ class ReadOnlyInline(NoWrites, admin.TabularInline):
     """The rows of a record shown on its admin page, read-only like it."""
 
     extra = 0
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    """Notifications are records of what happened: read-only."""
-
-    list_display = ["title", "recipient", "partnership", "kind", "delivery", "created_at",
-                    "read_at", "emailed_at"]
-    list_filter = ["kind", "delivery", "email_skipped", "partnership"]
-    search_fields = ["title", "recipient__email"]
-    list_select_related = ["recipient", "partnership__sponsor", "partnership__cdmo"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "delivery"]
-    list_filter = ["kind", "delivery"]
-    search_fields = ["user__email"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]

@@ -18,10 +18,9 @@ def exception_handler(exc, context):
 
 
 def build_router() -> DefaultRouter:
-    """Each app's api.py lists its `routes`; the DefaultRouter root lists them all. Portal's
-    own resources (the bell) come from portal.notification_api, in the same shape."""
+    """Each app's api.py lists its `routes`; the DefaultRouter root lists them all."""
     router = DefaultRouter()
-    for name in ["portal.notification_api", *(f"{app}.api" for app in settings.LOCKSTEP_APPS)]:
+    for name in (f"{app}.api" for app in settings.LOCKSTEP_APPS):
         try:
             module = import_module(name)
         except ModuleNotFoundError as error:

@@ -110,10 +110,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 3600.0},
     # Hourly, so each person's digest leaves soon after the digest hour in their own zone.
-    "send-daily-digests": {"task": "portal.tasks.send_daily_digests", "schedule": 3600.0},
-    # Immediate e-mails whose queued task never ran or failed (portal.notifications).
+    "send-daily-digests": {"task": "partnership.notifications.tasks.send_daily_digests",
+                           "schedule": 3600.0},
+    # Immediate e-mails whose queued task never ran or failed (partnership.notifications).
     "sweep-notification-emails": {
-        "task": "portal.tasks.sweep_notification_emails", "schedule": 300.0},
+        "task": "partnership.notifications.tasks.sweep_notification_emails", "schedule": 300.0},
     # Daily; both are idempotent (a unique key per person / risk), so a restart that runs
     # them again early notifies nobody twice.
     "open-quarterly-survey": {"task": "governance.relationship.tasks.open_quarterly_survey",
@@ -183,7 +184,7 @@ if _email_url.startswith("filemail://"):
     EMAIL_FILE_PATH = _email_url.removeprefix("filemail://")
 else:
     # A hung mail server must not hold a notification's claim (a row lock, see
-    # portal.notifications) for ever: 30 seconds unless EMAIL_URL says ?timeout=N.
+    # partnership.notifications.services) for ever: 30 seconds unless EMAIL_URL says ?timeout=N.
     _email = dj_email_url.parse(_email_url)
     _email["EMAIL_TIMEOUT"] = _email["EMAIL_TIMEOUT"] or 30
     vars().update(_email)

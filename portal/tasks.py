@@ -1,37 +1,10 @@
-"""Jobs that belong to no app: housekeeping and the notification e-mails."""
+"""Jobs that belong to no app: housekeeping."""
 
 from celery import shared_task
 from django.core import management
-
-from portal import notifications
 
 
 @shared_task
 def clear_expired_sessions() -> None:
     """Idempotent: deleting already-expired sessions twice deletes nothing the second time."""
     management.call_command("clearsessions")
-
-
-@shared_task
-def send_notification_emails_task(notification_ids: list[int]) -> int:
-    """Queued by notify() after commit: e-mail each notification once, HTML and text
-    (notifications.notification_email_send claims each one). Returns how many went out."""
-    return notifications.notification_emails_send(notification_ids=notification_ids)
-
-
-@shared_task
-def sweep_notification_emails() -> int:
-    """Every few minutes: send the immediate e-mails that should have gone out by now and
-    did not (a task lost with a worker, a broker outage when it was queued, a failed send).
-    The same claim as the queued task, so nothing already sent goes twice."""
-    return notifications.notification_emails_send(
-        notification_ids=notifications.notification_emails_pending())
-
-
-@shared_task
-def send_daily_digests() -> int:
-    """Hourly: e-mail each person one digest a day (after the digest hour in their zone) of
-    the notifications they chose to get that way, grouped by partnership. The claim in
-    `digest_claim` makes a second run, or a second worker, send nothing twice. Returns how
-    many digests went out."""
-    return notifications.digests_send()

@@ -19,9 +19,9 @@ from governance.models import (
     RequestEscalation,
 )
 from partnership.models import EscalationLevel, Membership, Partnership, Program, User
+from partnership.notifications.models import Notification
 from partnership.parties.services import user_invite
 from partnership.scoping import SharedRecord
-from portal.models import Kind, Notification
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -121,7 +121,7 @@ def test_each_demo_partnership_shows_escalations_along_its_path(demo, pair):
              *ActionItemEscalation.objects.filter(partnership=partnership)]
     assert RequestEscalation.objects.filter(partnership=partnership).exists()
     assert {step.level for step in steps} >= {1}
-    notices = Notification.objects.filter(partnership=partnership, kind=Kind.ESCALATED)
+    notices = Notification.objects.filter(partnership=partnership, kind="escalated")
     assert notices.exists() and not notices.filter(emailed_at__isnull=True).exists()
     assert all(notice.created_at <= timezone.now() for notice in notices)
 

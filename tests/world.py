@@ -46,7 +46,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
-from portal.models import Notification, NotificationPreference
+from partnership.notifications.models import Notification, NotificationPreference
 from tests.factories import (
     AcceptanceCriterionFactory,
     ContractDocumentFactory,

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from partnership.models import Partnership, User
+from partnership.notifications.services import notify
 from partnership.records import require_writer, shared_record_create, shared_record_update
-from portal.models import Kind
-from portal.notifications import notify
 from portal.zones import user_zone
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
@@ -23,7 +22,7 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
     partnership (ActionItem.clean), and the owner is told it is theirs."""
     item = shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
-    notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED, partnership=partnership,
+    notify(recipients=[item.owner], kind="action_assigned", partnership=partnership,
            title=f"Action for you: {item.title}", url=item.get_absolute_url(),
            body=f"Due {item.due_date:%d %b %Y}.", actor=actor, record=item)
     return item
@@ -37,7 +36,7 @@ def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem
     previous_owner = item.owner_id
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:
-        notify(recipients=[item.owner], kind=Kind.ACTION_ASSIGNED,
+        notify(recipients=[item.owner], kind="action_assigned",
                partnership=item.partnership, title=f"Action for you: {item.title}",
                url=item.get_absolute_url(), body=f"Due {item.due_date:%d %b %Y}.",
                actor=actor, record=item)
@@ -77,7 +76,7 @@ def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> in
             _, created = ActionItemOverdueReminder.objects.get_or_create(
                 action=item, due_date=item.due_date)
             if created:
-                notify(recipients=[item.owner], kind=Kind.ACTION_OVERDUE,
+                notify(recipients=[item.owner], kind="action_overdue",
                        partnership=item.partnership, title=f"Action overdue: {item.title}",
                        url=item.get_absolute_url(), body=f"It was due {item.due_date:%d %b %Y}.",
                        record=item)

@@ -10,8 +10,7 @@ from governance.actions.models import ActionItem
 from governance.escalation.models import ActionItemEscalation, RequestEscalation
 from governance.requests.models import Request
 from partnership.models import EscalationLevel, Partnership
-from portal.models import Kind
-from portal.notifications import notify
+from partnership.notifications.services import notify
 
 
 def _escalation_paths(partnerships: QuerySet[Partnership] | None
@@ -62,7 +61,7 @@ def _escalate(*, model, still_due, now: datetime.datetime, level: EscalationLeve
             defaults={"partnership_id": item.partnership_id, "level_name": level.name,
                       "days_allowed": level.days_allowed, "reached_at": now})
         if created:
-            notify(recipients=level.people.all(), kind=Kind.ESCALATED,
+            notify(recipients=level.people.all(), kind="escalated",
                    partnership=item.partnership,
                    title=f"Escalated to level {level.level} ({level.name}): {item.title}",
                    url=item.get_absolute_url(), body=body, when=when, record=item)

@@ -12,14 +12,13 @@ from django.utils import timezone
 from governance.actions.services import action_item_create
 from governance.meetings.models import CalendarFeed, Decision, Meeting
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.services import notify
 from partnership.records import (
     are_seated,
     require_writer,
     shared_record_create,
     shared_record_update,
 )
-from portal.models import Kind
-from portal.notifications import notify
 from portal.validation import check_dates_in_range
 from portal.zones import user_zone, zoned_label
 
@@ -126,7 +125,7 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
         meeting.attendees.set(attendees)
     repeats = f"The first of a series: {len(starts) - 1} more follow " \
         f"({first.get_recurrence_display().lower()})." if len(starts) > 1 else ""
-    _notify_attendees(actor=actor, meeting=first, kind=Kind.MEETING_SCHEDULED,
+    _notify_attendees(actor=actor, meeting=first, kind="meeting_scheduled",
                       title=f"Meeting scheduled: {first.title}", body=repeats)
     return first
 
@@ -153,7 +152,7 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     meeting.save(update_fields=["sequence"])
     if attendees is not None:
         meeting.attendees.set(attendees)
-    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+    _notify_attendees(actor=actor, meeting=meeting, kind="meeting_scheduled",
                       title=f"Meeting changed: {meeting.title}")
     return meeting
 
@@ -176,7 +175,7 @@ def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     if status != Meeting.Status.HELD:
         verb = "cancelled" if status == Meeting.Status.CANCELLED else "rescheduled"
-        _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_SCHEDULED,
+        _notify_attendees(actor=actor, meeting=meeting, kind="meeting_scheduled",
                           title=f"Meeting {verb}: {meeting.title}")
     return meeting
 
@@ -202,7 +201,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
     for action in actions:
         action_item_create(actor=actor, partnership=meeting.partnership, meeting=meeting,
                            is_internal=meeting.is_internal, **action)
-    _notify_attendees(actor=actor, meeting=meeting, kind=Kind.MEETING_MINUTES,
+    _notify_attendees(actor=actor, meeting=meeting, kind="meeting_minutes",
                       title=f"Minutes of {meeting.title}", body=minutes[:500])
     return meeting
 
@@ -248,7 +247,7 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
     _set_decided_by(decision, decided_by)
     leads = User.objects.filter(memberships__partnership=partnership,
                                 memberships__role=Membership.Role.LEAD)
-    notify(recipients=[*leads, *decision.decided_by.all()], kind=Kind.DECISION_RECORDED,
+    notify(recipients=[*leads, *decision.decided_by.all()], kind="decision_recorded",
            partnership=partnership, title=f"Decision: {decision.title}",
            url=decision.get_absolute_url(), body=decision.rationale[:500], actor=actor,
            record=decision)

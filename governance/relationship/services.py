@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.services import notify
 from partnership.parties.selectors import party_people
 from partnership.records import (
     are_seated,
@@ -16,8 +17,6 @@ from partnership.records import (
     shared_record_create,
     shared_record_update,
 )
-from portal.models import Kind
-from portal.notifications import notify
 
 NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal")
 
@@ -30,7 +29,7 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
                                   fields=fields)
     notify(recipients=party_people(partnership=partnership, party=notice.receiving_party),
-           kind=Kind.NOTICE_POSTED,
+           kind="notice_posted",
            partnership=partnership, title=f"Notice to acknowledge: {notice.title}",
            url=notice.get_absolute_url(), body=notice.get_kind_display(), actor=actor,
            record=notice)
@@ -64,7 +63,7 @@ def notice_acknowledge(*, actor: User, notice: Notice) -> Notice:
     if not claimed:
         raise ValidationError("This notice has already been acknowledged.")
     notice.refresh_from_db()
-    notify(recipients=[notice.created_by], kind=Kind.NOTICE_ACKNOWLEDGED,
+    notify(recipients=[notice.created_by], kind="notice_acknowledged",
            partnership=notice.partnership, title=f"Notice acknowledged: {notice.title}",
            url=notice.get_absolute_url(), body=f"By {actor}.", actor=actor, record=notice)
     return notice
@@ -102,7 +101,7 @@ def recognition_create(*, actor: User, partnership: Partnership, message: str,
     else:  # a team: tell the people of that party who work in the partnership
         told = others
         title = f"{actor} thanked {recognition.team}"
-    notify(recipients=told, kind=Kind.RECOGNITION, partnership=partnership, title=title,
+    notify(recipients=told, kind="recognition", partnership=partnership, title=title,
            url=recognition.get_absolute_url(), body=message[:300], actor=actor,
            record=recognition)
     return recognition
@@ -159,7 +158,7 @@ def survey_invitations_send(*, today: datetime.date | None = None) -> int:
             _, created = SurveyInvitation.objects.get_or_create(
                 partnership=seat.partnership, quarter=quarter, user=seat.user)
             if created:
-                notify(recipients=[seat.user], kind=Kind.SURVEY_OPEN,
+                notify(recipients=[seat.user], kind="survey_open",
                        partnership=seat.partnership,
                        title=f"Feedback survey {SurveyResponse.quarter_label(quarter)} is open",
                        url=reverse("governance:survey", args=[seat.partnership_id]),

@@ -10,11 +10,10 @@ from django.utils import timezone
 from governance.requests.models import Request, RequestStep
 from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
 from partnership.records import are_seated, require_writer
 from partnership.scoping import check_refers_to_shared
-from portal.models import Kind
-from portal.notifications import notify
 
 REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assignee",
                   "emergency_justification")
@@ -88,7 +87,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     _record_step(request, "send", actor)
     notify(recipients=[*party_people(partnership=partnership, party=request.receiving_party),
                        request.assignee],
-           kind=Kind.REQUEST_RECEIVED, partnership=partnership,
+           kind="request_received", partnership=partnership,
            title=f"New {request.get_urgency_display().lower()} request: {request.title}",
            url=request.get_absolute_url(),
            body="Acknowledgement is due at the time shown.", when=request.acknowledge_by,
@@ -96,7 +95,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     if request.over_emergency_budget:
         notify(recipients=User.objects.filter(memberships__partnership=partnership,
                                               memberships__role=Membership.Role.STEERING),
-               kind=Kind.EMERGENCY_OVER_BUDGET, partnership=partnership,
+               kind="emergency_over_budget", partnership=partnership,
                title=f"Emergency over budget: {request.title}",
                url=request.get_absolute_url(), body=request.emergency_justification,
                actor=actor, record=request)
@@ -142,7 +141,7 @@ def _take_step(*, actor: User, request: Request, step: str, note: str = "",
         recipients += list(party_people(partnership=request.partnership,
                                         party=request.receiving_party))
     label = Request.STEPS[step][3]
-    notify(recipients=recipients, kind=Kind.REQUEST_UPDATED, partnership=request.partnership,
+    notify(recipients=recipients, kind="request_updated", partnership=request.partnership,
            title=f"{request.title}: {request.get_status_display().lower()}",
            url=request.get_absolute_url(), body=note or f"{actor}: {label}.", actor=actor,
            record=request)
@@ -275,7 +274,7 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
                 continue
             request = Request.objects.select_related("partnership").get(pk=pk)
             leads = party_leads(partnership=request.partnership, party=request.receiving_party)
-            notify(recipients=[*leads, request.assignee], kind=Kind.REQUEST_LATE,
+            notify(recipients=[*leads, request.assignee], kind="request_late",
                    partnership=request.partnership,
                    title=f"Not acknowledged in time: {request.title}",
                    url=request.get_absolute_url(),

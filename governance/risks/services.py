@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from governance.risks.models import Risk, RiskReviewReminder
 from partnership.models import Partnership, User
+from partnership.notifications.services import notify
 from partnership.records import require_writer, shared_record_create, shared_record_update
 from partnership.scoping import check_refers_to_shared
-from portal.models import Kind
-from portal.notifications import notify
 
 RISK_FIELDS = ("title", "description", "category", "likelihood", "impact", "owner",
                "mitigation", "review_date", "is_internal")
@@ -33,7 +32,7 @@ def _set_risk_milestones(risk: Risk, milestones) -> None:
 
 
 def _notify_risk_owner(risk: Risk, actor: User) -> None:
-    notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED, partnership=risk.partnership,
+    notify(recipients=[risk.owner], kind="risk_assigned", partnership=risk.partnership,
            title=f"Risk for you: {risk.title}", url=risk.get_absolute_url(),
            body=f"Score {risk.score} ({risk.band_label}).", actor=actor, record=risk)
 
@@ -85,7 +84,7 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
             _, created = RiskReviewReminder.objects.get_or_create(
                 risk=risk, review_date=risk.review_date)
             if created:
-                notify(recipients=[risk.owner], kind=Kind.RISK_ASSIGNED,
+                notify(recipients=[risk.owner], kind="risk_assigned",
                        partnership=risk.partnership, title=f"Risk due for review: {risk.title}",
                        url=risk.get_absolute_url(),
                        body=f"Review date {risk.review_date:%d %b %Y}.", record=risk)

@@ -6,12 +6,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from partnership.communication.models import CommunicationPlan, EscalationLevel, PointOfContact
+from partnership.notifications.services import notify
 from partnership.parties.models import Partnership, User
 from partnership.parties.selectors import party_leads
 from partnership.records import require_writer
 from partnership.rules import PARTY_NAMES
-from portal.models import Kind
-from portal.notifications import notify
 
 
 @transaction.atomic
@@ -37,7 +36,7 @@ def _tell_the_other_party(*, actor: User, partnership: Partnership, title: str,
         return
     other = Partnership.other_party(partnership.party_of(actor))
     notify(recipients=party_leads(partnership=partnership, party=other),
-           kind=Kind.COMMUNICATION_CHANGED, partnership=partnership,
+           kind="communication_changed", partnership=partnership,
            title=f"{actor} changed {title}",
            url=reverse("partnership:communication_detail", args=[partnership.pk]),
            body="\n".join(changes), actor=actor)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from partnership.notifications.services import notify
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.models import Partnership, User
 from partnership.parties.selectors import party_people
@@ -14,8 +15,6 @@ from partnership.records import (
     shared_record_create,
     shared_record_update,
 )
-from portal.models import Kind
-from portal.notifications import notify
 
 
 @transaction.atomic
@@ -44,7 +43,7 @@ def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
     change = PriorityChange.objects.create(partnership=partnership, changed_by=actor,
                                            reason=reason.strip(), before=before, after=titles)
     notify(recipients=party_people(partnership=partnership, party="cdmo"),
-           kind=Kind.PRIORITY_CHANGED, partnership=partnership,
+           kind="priority_changed", partnership=partnership,
            title=f"{partnership.sponsor} changed its priorities",
            url=reverse("partnership:priority_list", args=[partnership.pk]),
            body=f"New ranking: {'; '.join(titles)}. Why: {change.reason}", actor=actor)

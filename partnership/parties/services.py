@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from partnership.notifications.services import notify
 from partnership.parties.models import (
     Membership,
     Organization,
@@ -19,8 +20,6 @@ from partnership.parties.models import (
 )
 from partnership.parties.selectors import party_leads
 from partnership.parties.tasks import send_invitation_notice_task, send_invitation_task
-from portal.models import Kind
-from portal.notifications import notify
 
 
 def _require_org_admin(actor: User) -> Organization:
@@ -205,7 +204,7 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
     if changes:
         other = Partnership.other_party(partnership.party_of(actor))
         notify(recipients=party_leads(partnership=partnership, party=other),
-               kind=Kind.PARTNERSHIP_SETTINGS, partnership=partnership,
+               kind="partnership_settings", partnership=partnership,
                title=f"{actor} changed the partnership's agreed settings",
                url=reverse("partnership:partnership_settings", args=[partnership.pk]),
                body="\n".join(changes), actor=actor)

@@ -1,8 +1,10 @@
 """Registries that domain apps fill in their AppConfig.ready(), so `portal` knows no app.
 
 One module per registry: `cockpit` (cards on the partnership home), `search` (the kinds of
-record global search looks through), `activity` (the kinds "Recent activity" lists) and
-`coming_up` (the dated items of "Coming up"). Each holds a `register(...)` that apps call
-once at start-up and a reader that pages and jobs call. A registry stores what apps hand it
-(callables, names, at most a model class given to it), never a model imported from an app.
+record global search looks through), `activity` (the kinds "Recent activity" lists),
+`coming_up` (the dated items of "Coming up"), `notification_kinds` (what people are notified
+of) and `audited` (the models the audit trail records). Each holds a `register(...)` that
+apps call once at start-up and a reader that pages and jobs call. A registry stores what
+apps hand it (callables, names, at most a model class given to it), never a model imported
+from an app.
 """

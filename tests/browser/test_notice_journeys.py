@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from governance.models import Notice
 from governance.relationship.services import notice_post
 from partnership.models import Partnership, User
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_cdmo_posts_a_supply_delay_and_the_sponsor_acknowledges_it(page, browser
     expect(page.locator("#notice-status")).to_have_text("Awaiting acknowledgement")
     expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)  # not hers
     notice = Notice.objects.get(title="Velarimab DS lot 5 slips two weeks")
-    assert Notification.objects.filter(kind=Kind.NOTICE_POSTED, url=notice.get_absolute_url(),
+    assert Notification.objects.filter(kind="notice_posted", url=notice.get_absolute_url(),
                                        recipient__email="nora@northwind.example").exists()
 
     # Aurora's notice to Northwind also awaits Nora, but in her other partnership.
@@ -70,6 +70,6 @@ def test_cdmo_posts_a_supply_delay_and_the_sponsor_acknowledges_it(page, browser
     expect(page.locator("#notice-status")).to_have_text("Acknowledged")
     expect(page.get_by_text(re.compile(r"By Nora Lindqvist \(Northwind Biologics\)"))
            ).to_be_visible()
-    assert Notification.objects.filter(kind=Kind.NOTICE_ACKNOWLEDGED,
+    assert Notification.objects.filter(kind="notice_acknowledged",
                                        recipient__email="mei@meridian.example",
                                        url=notice.get_absolute_url()).count() == 1

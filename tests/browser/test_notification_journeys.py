@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from portal.models import Notification
+from partnership.notifications.models import Notification
 from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser

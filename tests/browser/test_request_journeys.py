@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from governance.models import Request
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
@@ -55,10 +55,10 @@ def test_sponsor_sends_and_cdmo_acknowledges_with_a_committed_date(page, browser
     expect(page.locator("#committed-date")).to_contain_text(committed.strftime("%B"))
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     assert Notification.objects.filter(recipient__email="nora@northwind.example",
-                                       kind=Kind.REQUEST_UPDATED,
+                                       kind="request_updated",
                                        url=request.get_absolute_url()).exists()
     assert Notification.objects.filter(recipient__email="mei@meridian.example",
-                                       kind=Kind.REQUEST_RECEIVED,
+                                       kind="request_received",
                                        url=request.get_absolute_url()).exists()
     assert not Notification.objects.filter(recipient__email="max@meridian.example",
                                            url=request.get_absolute_url()).exists()
@@ -90,7 +90,7 @@ def test_cdmo_queries_a_request_and_the_sponsor_answers(page, browser, demo):
     expect(page.get_by_text("Lot 5B, the one on hold.").first).to_be_visible()
     expect(page.get_by_role("link", name="Acknowledge")).to_be_visible()  # a fresh window
     assert Notification.objects.filter(recipient__email="nora@northwind.example",
-                                       kind=Kind.REQUEST_UPDATED, body="Lot 5A or lot 5B?",
+                                       kind="request_updated", body="Lot 5A or lot 5B?",
                                        url=request.get_absolute_url()).exists()
 
 
@@ -136,7 +136,7 @@ def test_an_escalated_request_shows_its_path_and_keeps_it_once_acknowledged(page
     functional heads (the seed ran the escalation job); Ravi, one of them, acknowledges."""
     request = Request.objects.get(title="Deviation report DEV-2291 in full")
     assert Notification.objects.filter(recipient__email="ravi@meridian.example",
-                                       kind=Kind.ESCALATED,
+                                       kind="escalated",
                                        url=request.get_absolute_url()).exists()
     log_in(page, demo, "ravi@meridian.example")
     page.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()

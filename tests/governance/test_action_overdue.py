@@ -16,7 +16,7 @@ from governance.actions.services import (
 from governance.actions.tasks import remind_overdue_actions
 from governance.models import ActionItem, ActionItemOverdueReminder
 from partnership.models import Membership
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 UTC = datetime.UTC
 DUE = datetime.date(2026, 5, 3)
@@ -33,7 +33,7 @@ def action(world, *, owner=None, actor=None, due_date=DUE, title="Send the CoA")
 
 
 def told(item) -> list[Notification]:
-    return list(Notification.objects.filter(kind=Kind.ACTION_OVERDUE,
+    return list(Notification.objects.filter(kind="action_overdue",
                                             url=item.get_absolute_url()))
 
 

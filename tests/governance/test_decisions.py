@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from governance.meetings.services import decision_create
 from governance.models import ActionItem, Decision, Meeting
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 DAY = datetime.date(2026, 3, 2)
 
@@ -33,7 +33,7 @@ def test_record_a_decision_in_a_meeting_and_add_its_action(world, login):
     assert decision.author_organization == world.contoso and decision.meeting == meeting
     assert set(decision.decided_by.all()) == {world.alice, world.bob}
     assert Notification.objects.filter(recipient=world.alice,
-                                       kind=Kind.DECISION_RECORDED).exists()
+                                       kind="decision_recorded").exists()
     assert "Move PPQ to Q2" in client.get(meeting.get_absolute_url()).content.decode()
     # "Add an action" from the decision presets the source.
     create = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])

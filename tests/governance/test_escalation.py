@@ -31,7 +31,7 @@ from governance.requests.services import (
 )
 from partnership.communication import services as partnership_services
 from partnership.models import EscalationLevel, Membership, Partnership, User
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.test_api import api
 
@@ -84,7 +84,7 @@ def told(item) -> dict[int, set[str]]:
     """{level: first names told} of the escalation notices about `item`."""
     told: dict[int, set[str]] = {}
     for title, name in Notification.objects.filter(
-            kind=Kind.ESCALATED, url=item.get_absolute_url()).values_list(
+            kind="escalated", url=item.get_absolute_url()).values_list(
             "title", "recipient__first_name"):
         told.setdefault(int(title.split()[3]), set()).add(name)
     return told
@@ -117,7 +117,7 @@ def test_level_one_when_late_the_next_after_its_days_never_beyond_the_last(world
     assert steps(request) == []
     advance(late + MINUTE)
     assert steps(request) == [(1, "Project leads")]
-    [notice] = Notification.objects.filter(kind=Kind.ESCALATED, recipient=world.bob,
+    [notice] = Notification.objects.filter(kind="escalated", recipient=world.bob,
                                            url=request.get_absolute_url())
     assert notice.title == "Escalated to level 1 (Project leads): Send the CoA of lot 7"
     assert notice.event_at == late and notice.actor is None
@@ -136,7 +136,7 @@ def test_level_one_when_late_the_next_after_its_days_never_beyond_the_last(world
     last = request.escalations.get(level=3)
     assert last.reached_at == late + MINUTE + 8 * DAY and last.acknowledge_by == late
     assert "last level" in Notification.objects.filter(
-        kind=Kind.ESCALATED, title__startswith="Escalated to level 3").first().body
+        kind="escalated", title__startswith="Escalated to level 3").first().body
 
 
 def test_an_action_escalates_from_midnight_utc_after_its_due_date(world, path):
@@ -145,7 +145,7 @@ def test_an_action_escalates_from_midnight_utc_after_its_due_date(world, path):
     assert steps(item) == []
     advance(OVERDUE)
     assert steps(item) == [(1, "Project leads")]
-    notice = Notification.objects.filter(kind=Kind.ESCALATED, url=item.get_absolute_url()
+    notice = Notification.objects.filter(kind="escalated", url=item.get_absolute_url()
                                          ).first()
     assert notice.event_at == OVERDUE and "due 01 Mar 2027" in notice.body
     advance(OVERDUE + 3 * DAY)
@@ -175,7 +175,7 @@ def test_running_twice_records_and_tells_each_step_once(world, path):
     for record in (request, item):
         assert len(steps(record)) == 2
         assert {level: len(names) for level, names in told(record).items()} == {1: 2, 2: 2}
-    assert Notification.objects.filter(kind=Kind.ESCALATED,
+    assert Notification.objects.filter(kind="escalated",
                                        url=item.get_absolute_url()).count() == 4
 
 
@@ -260,9 +260,9 @@ def test_a_partnership_without_a_path_escalates_nothing_but_late_notices_still_g
     advance(late)
     request_notify_late(now=late)
     assert steps(request) == []
-    assert Notification.objects.filter(kind=Kind.REQUEST_LATE,
+    assert Notification.objects.filter(kind="request_late",
                                        url=request.get_absolute_url()).exists()
-    assert not Notification.objects.filter(kind=Kind.ESCALATED,
+    assert not Notification.objects.filter(kind="escalated",
                                            partnership=world.acme_contoso).exists()
 
 
@@ -314,7 +314,7 @@ def test_people_of_another_partnership_are_never_told(world, path):
     advance(OVERDUE)
     advance(OVERDUE + 3 * DAY)
     assert told(item)[2] == {"Fiona"}
-    assert not Notification.objects.filter(kind=Kind.ESCALATED, recipient=world.carol).exists()
+    assert not Notification.objects.filter(kind="escalated", recipient=world.carol).exists()
 
 
 # --- Pages and API -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from governance.meetings.services import meeting_create, meeting_occurrences
 from governance.models import Meeting
-from portal.models import Notification
+from partnership.notifications.models import Notification
 
 UTC = datetime.UTC
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -22,7 +22,7 @@ from governance.meetings.services import (
 )
 from governance.models import ActionItem, Meeting
 from partnership.models import Membership
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 UTC = datetime.UTC
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
@@ -54,10 +54,10 @@ def test_weekly_series_keeps_the_organizers_wall_clock_across_summer_time(world,
     assert {m.series_id for m in series[1:]} == {series[0].pk} and series[0].series is None
     assert all(set(m.attendees.all()) == {world.alice, world.bob} for m in series)
     assert response["Location"] == series[0].get_absolute_url()
-    note = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    note = Notification.objects.get(recipient=world.bob, kind="meeting_scheduled")
     assert "3 more" in note.body and note.url == series[0].get_absolute_url()
     assert not Notification.objects.filter(recipient=world.alice,  # the actor
-                                           kind=Kind.MEETING_SCHEDULED).exists()
+                                           kind="meeting_scheduled").exists()
 
 
 def test_monthly_and_quarterly_series_keep_the_day_or_the_months_last():
@@ -129,8 +129,8 @@ def test_record_minutes_with_inline_actions_for_both_parties(world, login):
     assert meeting.status == "held" and meeting.minutes == "Agreed the PPQ plan."
     actions = ActionItem.objects.filter(meeting=meeting).order_by("title")
     assert [a.title for a in actions] == ["Book the QA reviewer", "Send PPQ protocol"]
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.ACTION_ASSIGNED).exists()
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.MEETING_MINUTES).exists()
+    assert Notification.objects.filter(recipient=world.bob, kind="action_assigned").exists()
+    assert Notification.objects.filter(recipient=world.bob, kind="meeting_minutes").exists()
     # Bob filters the actions by the meeting and sees where his came from.
     bob = login(world.bob)
     listing = bob.get(reverse("governance:actionitem_list", args=[world.acme_contoso.pk]),
@@ -172,7 +172,7 @@ def test_a_new_owner_is_told(world):
                               title="Reassigned", owner=world.alice,
                               due_date=datetime.date(2026, 3, 9))
     action_item_update(actor=world.alice, item=item, owner=world.bob)
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.ACTION_ASSIGNED,
+    assert Notification.objects.filter(recipient=world.bob, kind="action_assigned",
                                        title="Action for you: Reassigned").exists()
 
 
@@ -205,7 +205,7 @@ def test_transitions_edit_and_sequence(world, login):
     meeting.refresh_from_db()
     assert meeting.title == "Moved check-in" and meeting.sequence == 3
     assert meeting.starts_at == at(2026, 3, 3, 10, zone=ZURICH)
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.MEETING_SCHEDULED,
+    assert Notification.objects.filter(recipient=world.bob, kind="meeting_scheduled",
                                        title="Meeting changed: Moved check-in").exists()
     with pytest.raises(ValidationError):  # internal, yet Bob of Contoso still attends
         meeting_update(actor=world.alice, meeting=meeting, is_internal=True)
@@ -528,7 +528,7 @@ def test_meeting_notifications_carry_the_moment_each_recipient_sees_in_their_zon
     """Alice works in Zurich: the 16:30 she types is 15:30 UTC. The notification holds the
     moment itself (shown in each recipient's zone), not a time written into its text."""
     meeting = schedule(world, starts_at=at(2026, 12, 8, 15))
-    note = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    note = Notification.objects.get(recipient=world.bob, kind="meeting_scheduled")
     assert note.event_at == at(2026, 12, 8, 15) and "2026" not in note.body
     edit = reverse("governance:meeting_edit", args=[world.acme_contoso.pk, meeting.pk])
     login(world.alice).post(edit, {"title": "Weekly check-in", "kind": "weekly_check_in",

@@ -9,7 +9,7 @@ from governance.models import Notice
 from governance.relationship.selectors import notices_awaiting
 from governance.relationship.services import notice_acknowledge, notice_post, notice_update
 from partnership.models import Site
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 
 def post(world, actor=None, **extra):
@@ -22,7 +22,7 @@ def post(world, actor=None, **extra):
 def test_post_notifies_the_other_party_and_is_never_internal(world):
     notice = post(world, is_internal=True)
     assert notice.is_internal is False and notice.posting_party == "cdmo"
-    told = set(Notification.objects.filter(kind=Kind.NOTICE_POSTED).values_list(
+    told = set(Notification.objects.filter(kind="notice_posted").values_list(
         "recipient__email", flat=True))
     assert told == {world.alice.email, world.vera.email}  # Acme's seats, not Bob himself
 
@@ -35,7 +35,7 @@ def test_only_the_other_party_acknowledges_once(world):
     notice.refresh_from_db()
     assert notice.acknowledged_by == world.alice and notice.acknowledged_at is not None
     assert Notification.objects.filter(recipient=world.bob,
-                                       kind=Kind.NOTICE_ACKNOWLEDGED).count() == 1
+                                       kind="notice_acknowledged").count() == 1
     with pytest.raises(ValidationError, match="already"):
         notice_acknowledge(actor=world.alice, notice=notice)
     stale = Notice.objects.get(pk=notice.pk)

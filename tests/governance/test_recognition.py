@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from governance.models import Recognition
 from governance.relationship.selectors import recognition_list
 from governance.relationship.services import recognition_create
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 
 def test_thank_people_of_the_other_party_only(world):
@@ -17,7 +17,7 @@ def test_thank_people_of_the_other_party_only(world):
         actor=world.alice, partnership=world.acme_contoso, message="Weekend shift, thanks!",
         recipients=[world.bob])
     assert list(recognition.recipients.all()) == [world.bob] and not recognition.is_internal
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RECOGNITION).exists()
+    assert Notification.objects.filter(recipient=world.bob, kind="recognition").exists()
     for wrong in (world.vera, world.carol):  # own colleague; Contoso but not in this seat
         with pytest.raises(ValidationError) as error:
             recognition_create(actor=world.alice, partnership=world.acme_contoso,
@@ -34,7 +34,7 @@ def test_thank_people_of_the_other_party_only(world):
 def test_a_thank_you_to_a_team_reaches_the_other_partys_seated_people(world):
     recognition_create(actor=world.bob, partnership=world.acme_contoso,
                        message="Fast answers", team="Acme supply chain")
-    told = Notification.objects.filter(kind=Kind.RECOGNITION)
+    told = Notification.objects.filter(kind="recognition")
     # Acme's seats in Acme–Contoso; not Bob himself, not Contoso, not Olga without a seat.
     assert set(told.values_list("recipient__email", flat=True)) == {world.alice.email,
                                                                      world.vera.email}

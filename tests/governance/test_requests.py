@@ -19,8 +19,8 @@ from governance.requests import services
 from governance.requests.selectors import emergency_usage, month_start_utc
 from governance.requests.tasks import notify_late_requests
 from partnership.models import Membership, Milestone, TechTransfer, User
+from partnership.notifications.models import Notification
 from partnership.parties import services as services_partnership
-from portal.models import Kind, Notification
 from tests.factories import MembershipFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -51,13 +51,13 @@ def test_full_journey_between_the_parties_with_a_timeline(world):
     request = send(world)
     assert request.requested_by_party == "sponsor" and request.status == "sent"
     assert request.acknowledge_by - request.sent_at == datetime.timedelta(hours=48)
-    assert notified(Kind.REQUEST_RECEIVED, request) == {"Bob"}  # never Carol (other sponsor)
+    assert notified("request_received", request) == {"Bob"}  # never Carol (other sponsor)
 
     request = services.request_acknowledge(actor=world.bob, request=request,
                                            committed_date=TODAY + 5 * DAY)
     assert request.status == "acknowledged" and request.acknowledged_at is not None
     assert request.assignee == world.bob  # whoever acknowledges answers, unless they choose
-    assert notified(Kind.REQUEST_UPDATED, request) == {"Alice"}
+    assert notified("request_updated", request) == {"Alice"}
     request = services.request_start(actor=world.bob, request=request)
     request = services.request_fulfil(actor=world.bob, request=request,
                                       fulfilment_note="CoA uploaded to the shared folder.")
@@ -67,7 +67,7 @@ def test_full_journey_between_the_parties_with_a_timeline(world):
     assert list(request.steps.values_list("step", flat=True)) == [
         "send", "acknowledge", "start", "fulfil", "accept"]
     # Bob is told of the acceptance (he answers for it); Alice never of her own steps.
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.REQUEST_UPDATED,
+    assert Notification.objects.filter(recipient=world.bob, kind="request_updated",
                                        url=request.get_absolute_url()).count() == 1
 
 
@@ -132,7 +132,7 @@ def test_reopen_needs_a_reason_and_cancel_only_while_open(world):
 def test_cdmo_sends_and_the_sponsor_acknowledges(world):
     request = send(world, actor=world.bob, title="Confirm the spec change")
     assert request.requested_by_party == "cdmo" and request.receiving_party == "sponsor"
-    assert notified(Kind.REQUEST_RECEIVED, request) == {"Alice", "Vera"}  # viewers read
+    assert notified("request_received", request) == {"Alice", "Vera"}  # viewers read
     with pytest.raises(ValidationError):
         services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
     services.request_acknowledge(actor=world.alice, request=request, committed_date=TODAY)
@@ -222,9 +222,9 @@ def test_late_job_tells_the_receiving_leads_once(world):
     make_late(carol_request)
     assert notify_late_requests() == 2
     assert notify_late_requests() == 0  # second run: nobody told twice
-    assert notified(Kind.REQUEST_LATE, request) == {"Alice"}  # Acme's lead only
-    assert notified(Kind.REQUEST_LATE, carol_request) == {"Dave"}
-    assert Notification.objects.filter(kind=Kind.REQUEST_LATE, url__in=[
+    assert notified("request_late", request) == {"Alice"}  # Acme's lead only
+    assert notified("request_late", carol_request) == {"Dave"}
+    assert Notification.objects.filter(kind="request_late", url__in=[
         request.get_absolute_url(), carol_request.get_absolute_url()]).count() == 2
 
 
@@ -240,7 +240,7 @@ def test_late_job_does_not_claim_a_request_answered_meanwhile(world, monkeypatch
     real_notify = services.notify
 
     def notify_and_meanwhile_query_the_second(**kwargs):
-        if kwargs["kind"] == Kind.REQUEST_LATE and kwargs["record"] == first:
+        if kwargs["kind"] == "request_late" and kwargs["record"] == first:
             services.request_query(actor=world.alice, request=second, question="Which lot?")
             services.request_answer(actor=world.bob, request=second, answer="Lot 7.")
         return real_notify(**kwargs)
@@ -249,10 +249,10 @@ def test_late_job_does_not_claim_a_request_answered_meanwhile(world, monkeypatch
     assert notify_late_requests() == 1
     second.refresh_from_db()
     assert second.late_notified_at is None and not second.is_acknowledgement_late()
-    assert notified(Kind.REQUEST_LATE, second) == set()
+    assert notified("request_late", second) == set()
     make_late(second)
     assert notify_late_requests() == 1
-    assert notified(Kind.REQUEST_LATE, second) == {"Alice"}
+    assert notified("request_late", second) == {"Alice"}
 
 
 def test_late_job_tells_the_seated_writers_of_a_party_without_a_lead(world):
@@ -260,7 +260,7 @@ def test_late_job_tells_the_seated_writers_of_a_party_without_a_lead(world):
     request = send(world)  # Acme asks Contoso, which has no lead in Acme–Contoso
     make_late(request)
     assert notify_late_requests() == 1
-    assert notified(Kind.REQUEST_LATE, request) == {"Bob"}  # a member; never Olga (no seat)
+    assert notified("request_late", request) == {"Bob"}  # a member; never Olga (no seat)
 
 
 def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
@@ -270,7 +270,7 @@ def test_late_job_runs_in_the_real_worker_once(celery_worker, world_committed):
     make_late(request)
     assert notify_late_requests.delay().get(timeout=15) == 1
     assert notify_late_requests.delay().get(timeout=15) == 0
-    assert Notification.objects.filter(kind=Kind.REQUEST_LATE, recipient=world.alice,
+    assert Notification.objects.filter(kind="request_late", recipient=world.alice,
                                        url=request.get_absolute_url()).count() == 1
 
 
@@ -328,8 +328,8 @@ def test_emergency_over_budget_needs_a_justification_for_steering(world, login, 
     second = send(world, urgency="emergency", title="Second emergency",
                   emergency_justification="The line stops on Monday without it.")
     assert second.over_emergency_budget
-    assert notified(Kind.EMERGENCY_OVER_BUDGET) == {"Stan", "Cleo"}  # never Gus
-    assert Notification.objects.get(kind=Kind.EMERGENCY_OVER_BUDGET,
+    assert notified("emergency_over_budget") == {"Stan", "Cleo"}  # never Gus
+    assert Notification.objects.get(kind="emergency_over_budget",
                                     recipient=steering["Cleo"]).body.startswith("The line")
     cleo = login(steering["Cleo"]).get(second.get_absolute_url()).content.decode()
     assert "The line stops on Monday" in cleo
@@ -453,17 +453,17 @@ def test_the_other_partys_leads_are_told_of_every_change_to_the_agreed_settings(
     thresholds = {"negotiation_round_threshold": 4, "negotiation_turnaround_threshold": 10}
     login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24,
                                   "sponsor_emergency_budget": 3})
-    assert notified(Kind.PARTNERSHIP_SETTINGS) == {"Lou"}  # not Bob (a member), not Acme
-    body = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS).body
+    assert notified("partnership_settings") == {"Lou"}  # not Bob (a member), not Acme
+    body = Notification.objects.get(kind="partnership_settings").body
     assert "Hours to acknowledge a formal request: 48 → 24" in body
     assert "Sponsor's emergency requests per month: 2 → 3" in body and "CDMO's" not in body
     login(world.alice).post(url, {**thresholds, "acknowledgement_hours": 24})  # no change
-    assert Notification.objects.filter(kind=Kind.PARTNERSHIP_SETTINGS).count() == 1
+    assert Notification.objects.filter(kind="partnership_settings").count() == 1
     # Contoso's admin (no seat) changes its own budget: Acme's lead is told, its viewer not.
     answer = api(world.olga).patch(f"/api/v1/partnerships/{world.acme_contoso.pk}/",
                                    {"cdmo_emergency_budget": 5}, format="json")
     assert answer.status_code == 200
-    told = Notification.objects.get(kind=Kind.PARTNERSHIP_SETTINGS, recipient=world.alice)
+    told = Notification.objects.get(kind="partnership_settings", recipient=world.alice)
     assert "CDMO's emergency requests per month: 2 → 5" in told.body
     assert told.url == url and "Olga" in told.title
 
@@ -517,7 +517,7 @@ def test_relay_carries_only_what_the_sponsor_wrote(world, relayed):
     original, relay = relayed
     assert relay.partnership == world.acme_labcorp and relay.relayed_from == original
     assert relay.requested_by_party == "sponsor" and "Zephyr" not in relay.description
-    assert notified(Kind.REQUEST_RECEIVED, relay) == {lab_lead(world).first_name}
+    assert notified("request_received", relay) == {lab_lead(world).first_name}
 
 
 def test_each_cdmo_sees_no_trace_of_the_other_side(world, login, relayed):

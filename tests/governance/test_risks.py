@@ -17,7 +17,7 @@ from governance.risks.services import (
     risk_update,
 )
 from partnership.models import Milestone, User
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -40,7 +40,7 @@ def test_create_notifies_owner_and_links_a_milestone_of_the_same_partnership(wor
     milestone = Milestone.objects.get(partnership=world.acme_contoso)
     risk = make(world, milestones=[milestone])
     assert list(risk.milestones.all()) == [milestone] and risk.score == 12
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED,
+    assert Notification.objects.filter(recipient=world.bob, kind="risk_assigned",
                                        url=risk.get_absolute_url()).exists()
     foreign = Milestone.objects.get(partnership=world.globex_contoso)
     with pytest.raises(ValidationError) as error:
@@ -76,7 +76,7 @@ def test_owner_must_hold_a_seat_and_new_owner_is_told(world):
     risk = make(world, owner=world.alice)
     Notification.objects.all().delete()
     risk_update(actor=world.alice, risk=risk, owner=world.bob)
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() == 1
+    assert Notification.objects.filter(recipient=world.bob, kind="risk_assigned").count() == 1
     risk_update(actor=world.alice, risk=risk, mitigation="Second supplier")
     assert Notification.objects.count() == 1  # unchanged owner: nobody told again
 
@@ -214,7 +214,7 @@ def test_update_changes_the_stored_risk_not_the_callers_copy(world):
     assert risk.mitigation == "Second source" and updated.mitigation == "Second source"
     assert not Notification.objects.exists()  # the owner did not change
     risk_update(actor=world.alice, risk=copy, owner=world.bob)
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
+    assert Notification.objects.filter(recipient=world.bob, kind="risk_assigned").count() \
         == 1
 
 
@@ -241,7 +241,7 @@ def test_review_reminders_are_sent_once_per_review_date(world):
     Risk.objects.exclude(pk=risk.pk).update(review_date=None)  # only hers is due
     assert risk_review_reminders_send(today=TODAY) == 1
     assert risk_review_reminders_send(today=TODAY) == 0
-    assert Notification.objects.filter(recipient=world.bob, kind=Kind.RISK_ASSIGNED).count() \
+    assert Notification.objects.filter(recipient=world.bob, kind="risk_assigned").count() \
         == 1
     risk_update(actor=world.alice, risk=risk, review_date=TODAY)
     assert risk_review_reminders_send(today=TODAY) == 1  # a new date, a new reminder

@@ -14,7 +14,7 @@ from governance.relationship.selectors import survey_answer_pool, survey_results
 from governance.relationship.services import survey_answer, survey_invitations_send
 from governance.relationship.tasks import open_quarterly_survey
 from partnership.models import Membership, Partnership, User
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 
 SCORES = {"communication": 4, "responsiveness": 3, "quality": 5, "respect": 4,
@@ -280,7 +280,7 @@ def test_invitations_go_once_per_person_and_quarter(world):
     assert sent == seats - 1  # Bob already answered this quarter
     assert survey_invitations_send(today=day) == 0
     assert survey_invitations_send(today=datetime.date(2026, 11, 22)) == 0  # late
-    told = Notification.objects.filter(kind=Kind.SURVEY_OPEN)
+    told = Notification.objects.filter(kind="survey_open")
     assert told.count() == seats - 1 and not told.filter(recipient=world.bob).exists()
     assert told.filter(recipient=world.alice).count() == 2  # her two partnerships, once each
     assert told.filter(recipient=world.alice, partnership=world.globex_contoso).count() == 0
@@ -291,7 +291,7 @@ def test_invitation_job_runs_in_the_real_worker_once(celery_worker, world_commit
     first = SurveyInvitation.objects.count()
     assert first == Membership.objects.count()
     assert open_quarterly_survey.delay(today="2027-01-03").get(timeout=15) == 0
-    assert Notification.objects.filter(kind=Kind.SURVEY_OPEN).count() == first
+    assert Notification.objects.filter(kind="survey_open").count() == first
 
 
 def test_beat_runs_the_survey_and_risk_jobs_daily(settings):

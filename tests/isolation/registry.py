@@ -36,7 +36,7 @@ from partnership.models import (
     TechTransfer,
     User,
 )
-from portal.models import Notification, NotificationPreference
+from partnership.notifications.models import Notification, NotificationPreference
 
 
 def _deliverables(p):

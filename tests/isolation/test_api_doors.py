@@ -22,6 +22,7 @@ from rest_framework.test import APIRequestFactory
 from governance.models import Decision, Meeting
 from governance.models import Request as FormalRequest
 from partnership.models import Contract, User
+from partnership.notifications.models import Notification
 from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
@@ -55,13 +56,19 @@ def _texts(rows, fields) -> set[str]:
             if isinstance(value, str) and len(value) >= 6 and not value.startswith("/")}
 
 
+#: Text fields that hold a code of a fixed vocabulary, as a field with choices does: a
+#: notification's kind (registered by the apps at start-up), printed in every filter form.
+VOCABULARY_FIELDS = {Notification._meta.get_field("kind")}
+
+
 def foreign_strings(user) -> list[str]:
     """Every text of a record the user may not see (a foreign partnership's, the other
     party's internal one) that no record the user may see also carries."""
     hidden, seen = set(), set()
     for model in scoped_models():
         fields = [f.name for f in model._meta.concrete_fields
-                  if isinstance(f, models.CharField | models.TextField) and not f.choices]
+                  if isinstance(f, models.CharField | models.TextField) and not f.choices
+                  and f not in VOCABULARY_FIELDS]
         if not fields:
             continue
         mine = model.objects.visible_to(user)

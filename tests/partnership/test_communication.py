@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from partnership.communication import services
 from partnership.models import EscalationLevel, Membership, PointOfContact
-from portal.models import Kind, Notification
+from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, SiteFactory
 
 
@@ -84,7 +84,7 @@ def test_api_sets_contacts_and_levels(world):
     assert response.status_code == 400 and "people" in response.json()
 
 
-def told(kind=Kind.COMMUNICATION_CHANGED) -> dict[str, list[str]]:
+def told(kind="communication_changed") -> dict[str, list[str]]:
     """{first name: [body, …]} of the notifications of `kind` so far."""
     found: dict[str, list[str]] = {}
     for first_name, body in Notification.objects.filter(kind=kind).order_by("pk").values_list(
@@ -162,7 +162,7 @@ def test_changing_the_path_tells_the_other_partys_leads(world, steering):
     assert changes["Alice"] == [
         "Days before it moves up: 10 → 90\n"
         f"People: Alice Acmeson, Bob Contososon → Alice Acmeson, Bob Contososon, {lou}"]
-    notice = Notification.objects.get(kind=Kind.COMMUNICATION_CHANGED, recipient=world.alice)
+    notice = Notification.objects.get(kind="communication_changed", recipient=world.alice)
     assert "Bob" in notice.title and "level 3 of the escalation path" in notice.title
     assert notice.url == reverse("partnership:communication_detail",
                                  args=[world.acme_contoso.pk])

@@ -17,7 +17,7 @@ from governance.models import ActionItem, Decision, Meeting, Request, Risk
 from governance.risks.services import risk_create, risk_update
 from partnership.contracts.services import program_update
 from partnership.models import Milestone, TechTransfer
-from portal.models import Notification
+from partnership.notifications.models import Notification
 
 
 def _meeting(world, title="Exit planning"):

@@ -42,10 +42,10 @@ from partnership.models import (
     Program,
     TechTransfer,
 )
+from partnership.notifications.models import Notification
 from partnership.objectives.services import objective_review, objective_update
 from partnership.scoping import can_be_internal, links_from
 from partnership.techtransfer.services import milestone_update, tech_transfer_create
-from portal.models import Kind, Notification
 from tests.partnership.test_api import api
 
 EXIT_PLAN = "Prepare exit plan from Contoso"
@@ -73,7 +73,7 @@ def as_it_would_answer(change) -> tuple:
 
 
 def told(user) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, kind=Kind.LINK_REMOVED))
+    return list(Notification.objects.filter(recipient=user, kind="link_removed"))
 
 
 @pytest.fixture

@@ -21,14 +21,15 @@ from rest_framework.test import APIClient
 from governance.actions.services import action_item_create
 from governance.meetings.services import meeting_create, meeting_update
 from partnership.models import Membership, Partnership, User
-from partnership.objectives import services as partnership_services
-from portal import notifications
-from portal.models import Delivery, Kind, Notification, NotificationPreference
-from portal.tasks import (
+from partnership.notifications import selectors, services
+from partnership.notifications.models import Delivery, Notification, NotificationPreference
+from partnership.notifications.tasks import (
     send_daily_digests,
     send_notification_emails_task,
     sweep_notification_emails,
 )
+from partnership.objectives.services import priorities_set
+from portal.registries import notification_kinds
 
 TODAY = timezone.localdate()
 
@@ -54,7 +55,7 @@ def test_assigning_an_action_rings_the_owners_bell_only(world, login):
     # Carol works at Contoso too, but for Globex: nothing of Acme reaches her.
     assert "Action for you" not in login(world.carol).get(
         reverse("portal:notification_list")).content.decode()
-    assert not Notification.objects.filter(recipient=world.alice, kind=Kind.ACTION_ASSIGNED,
+    assert not Notification.objects.filter(recipient=world.alice, kind="action_assigned",
                                            title__contains="stability").exists()
 
 
@@ -62,7 +63,7 @@ def test_unread_count_is_one_query(world, django_assert_num_queries):
     for n in range(20):
         assign(world, title=f"Action {n}")
     with django_assert_num_queries(1):
-        assert notifications.unread_count(user=world.bob) == 21
+        assert selectors.unread_count(user=world.bob) == 21
 
 
 def test_every_page_polls_the_bell_at_the_configured_interval(world, login, settings):
@@ -83,7 +84,7 @@ def test_list_shows_unread_bold_filters_and_pages(world, login, django_assert_ma
     assert 'fw-bold">Action for you: Action 24</button>' in page  # newest first, unread bold
     assert "Page 1 of 2" in page
     read = Notification.objects.get(title="Action for you: Action 24")
-    notifications.notification_mark_read(actor=world.bob, notification=read)
+    services.notification_mark_read(actor=world.bob, notification=read)
     unread_page = client.get(url, {"show": "unread"}).content.decode()
     assert "Action 24" not in unread_page and "Action 23" in unread_page
     all_page = client.get(url).content.decode()
@@ -147,7 +148,7 @@ def test_opening_needs_the_csrf_token(world):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_click_through_never_leaves_the_portal(world, login, url, method):
     notification = Notification.objects.create(
-        recipient=world.bob, partnership=world.acme_contoso, kind=Kind.ACTION_ASSIGNED,
+        recipient=world.bob, partnership=world.acme_contoso, kind="action_assigned",
         title="Odd", url=url, delivery=Delivery.IMMEDIATELY)
     response = getattr(login(world.bob), method)(reverse("portal:notification_open",
                                                          args=[notification.pk]))
@@ -174,8 +175,8 @@ def test_mark_all_read(world, login):
     assign(world, title="Another")
     client = login(world.bob)
     client.post(reverse("portal:notification_read_all"))
-    assert notifications.unread_count(user=world.bob) == 0
-    assert notifications.unread_count(user=world.alice) == 2  # hers are untouched
+    assert selectors.unread_count(user=world.bob) == 0
+    assert selectors.unread_count(user=world.alice) == 2  # hers are untouched
 
 
 def test_someone_elses_notification_answers_404(world, login):
@@ -209,33 +210,33 @@ def test_preferences_page_saves_each_kind_and_notify_obeys(world, login):
     url = reverse("portal:notification_preferences")
     page = client.get(url).content.decode()
     assert 'aria-labelledby="row-action_assigned col-daily_digest"' in page
-    choices = {kind: Delivery.IMMEDIATELY for kind in Kind.values}
-    choices[Kind.ACTION_ASSIGNED] = Delivery.OFF
-    choices[Kind.REQUEST_RECEIVED] = Delivery.DAILY_DIGEST
+    choices = {kind: Delivery.IMMEDIATELY for kind in notification_kinds.codes()}
+    choices["action_assigned"] = Delivery.OFF
+    choices["request_received"] = Delivery.DAILY_DIGEST
     assert client.post(url, choices).status_code == 302
-    assert notifications.notification_preferences(user=world.bob)[Kind.ACTION_ASSIGNED] == "off"
+    assert selectors.notification_preferences(user=world.bob)["action_assigned"] == "off"
     assign(world)
     assert not Notification.objects.filter(recipient=world.bob,
                                            title__contains="stability").exists()
-    choices[Kind.ACTION_ASSIGNED] = Delivery.DAILY_DIGEST
+    choices["action_assigned"] = Delivery.DAILY_DIGEST
     client.post(url, choices)
     assign(world)
     assert Notification.objects.get(recipient=world.bob, title__contains="stability"
                                     ).delivery == Delivery.DAILY_DIGEST
-    choices[Kind.ACTION_ASSIGNED] = Delivery.IMMEDIATELY  # the default: the row goes away
+    choices["action_assigned"] = Delivery.IMMEDIATELY  # the default: the row goes away
     client.post(url, choices)
     assert not NotificationPreference.objects.filter(user=world.bob,
-                                                     kind=Kind.ACTION_ASSIGNED).exists()
+                                                     kind="action_assigned").exists()
 
 
 def test_preferences_refuse_bad_values(world, login):
     client = login(world.bob)
     response = client.post(reverse("portal:notification_preferences"),
-                           {Kind.ACTION_ASSIGNED: "loudly"})
+                           {"action_assigned": "loudly"})
     assert response.status_code == 200 and "Some choices could not be saved" in \
         response.content.decode()
     with pytest.raises(Exception, match="not a kind"):
-        notifications.notification_preferences_update(actor=world.bob, choices={"x": "off"})
+        services.notification_preferences_update(actor=world.bob, choices={"x": "off"})
 
 
 def test_profile_links_to_the_settings(world, login):
@@ -305,10 +306,10 @@ def test_immediate_email_is_sent_once_and_not_after_the_seat_is_gone(world):
 
 def _digest_world(world):
     """Bob gets action notifications in a digest; two partnerships' worth for Alice."""
-    notifications.notification_preferences_update(
-        actor=world.bob, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
-    notifications.notification_preferences_update(
-        actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
+    services.notification_preferences_update(
+        actor=world.bob, choices={"action_assigned": Delivery.DAILY_DIGEST})
+    services.notification_preferences_update(
+        actor=world.alice, choices={"action_assigned": Delivery.DAILY_DIGEST})
     assign(world, title="Digest one")
     assign(world, title="Digest two")
     action_item_create(
@@ -337,7 +338,7 @@ def test_daily_digest_groups_by_partnership_and_runs_once(world, settings):
     assign(world, title="Digest three")
     assert send_daily_digests() == 0
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    sent = notifications.digest_claim(user=world.bob, now=tomorrow)
+    sent = services.digest_claim(user=world.bob, now=tomorrow)
     assert [n.title for n in sent] == ["Action for you: Digest three"]
 
 
@@ -347,9 +348,9 @@ def test_digest_waits_for_the_hour_in_the_recipients_zone(world, settings):
     world.bob.save()
     _digest_world(world)
     early = datetime.datetime(2026, 5, 4, 21, 30, tzinfo=datetime.UTC)  # 06:30 in Tokyo
-    assert notifications.digest_claim(user=world.bob, now=early) == []
+    assert services.digest_claim(user=world.bob, now=early) == []
     on_time = early + datetime.timedelta(hours=1)  # 07:30 in Tokyo, still 21:30 UTC+1h
-    assert len(notifications.digest_claim(user=world.bob, now=on_time)) == 2
+    assert len(services.digest_claim(user=world.bob, now=on_time)) == 2
 
 
 def test_digest_leaves_out_a_partnership_the_seat_was_removed_from(world, settings):
@@ -376,16 +377,16 @@ def test_digest_runs_on_the_real_worker_and_twice_sends_once(world_committed, ce
 
 def test_beat_schedules_the_digest(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "portal.tasks.send_daily_digests" in tasks
+    assert "partnership.notifications.tasks.send_daily_digests" in tasks
 
 
 # --- Priorities ---------------------------------------------------------------------------
 
 def test_a_priority_change_notifies_the_cdmo_members(world):
-    partnership_services.priorities_set(
+    priorities_set(
         actor=world.alice, partnership=world.acme_contoso, titles=["Fill-finish", "Stability"],
         reason="Launch moved up")
-    told = Notification.objects.filter(kind=Kind.PRIORITY_CHANGED)
+    told = Notification.objects.filter(kind="priority_changed")
     assert {n.recipient for n in told} == {world.bob}
     assert told.get().url == reverse("partnership:priority_list", args=[world.acme_contoso.pk])
 
@@ -405,9 +406,9 @@ def test_polling_the_bell_does_not_keep_the_session_alive(world, password):
 def test_admin_lists_notifications_for_staff(world, client, django_user_model):
     staff = django_user_model.objects.create_superuser("ops@lockstep.test", "pw-ops-12345")
     client.force_login(staff)
-    page = client.get("/admin/portal/notification/").content.decode()
+    page = client.get("/admin/partnership/notification/").content.decode()
     assert "Acme–Contoso supply agreement notification" in page
-    assert client.get("/admin/portal/notificationpreference/").status_code == 200
+    assert client.get("/admin/partnership/notificationpreference/").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
@@ -458,9 +459,9 @@ def test_who_may_see_a_partnership_is_the_scoping_rule_read_backwards(world):
         assert set(User.objects.who_may_see(partnership)) == {
             person for person in people
             if Partnership.objects.visible_to(person).filter(pk=partnership.pk).exists()}
-    told = notifications.notify(
+    told = services.notify(
         recipients=[world.olga, world.carol, world.dave, world.oscar, world.bob],
-        kind=Kind.PRIORITY_CHANGED, partnership=world.acme_contoso, title="Told", url="/")
+        kind="priority_changed", partnership=world.acme_contoso, title="Told", url="/")
     assert {n.recipient for n in told} == {world.olga, world.bob}  # admin without a seat too
 
 # --- Delivery that survives failures: at least once, never twice once sent ------------------
@@ -554,16 +555,16 @@ def test_the_queued_task_and_the_sweep_at_once_send_one_email(world_committed):
 
 def test_the_sweep_sends_what_a_lost_task_never_did(world):
     now = timezone.now()
-    for title, age in (("Lost task", notifications.EMAIL_SWEEP_AFTER),
+    for title, age in (("Lost task", selectors.EMAIL_SWEEP_AFTER),
                        ("Just now", datetime.timedelta(minutes=1)),
-                       ("Long ago", notifications.EMAIL_GIVE_UP_AFTER)):
+                       ("Long ago", selectors.EMAIL_GIVE_UP_AFTER)):
         assign(world, title=title)
         Notification.objects.filter(title__contains=title).update(
             created_at=now - age - datetime.timedelta(seconds=1))
     lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
     action_item_create(actor=lena, partnership=world.acme_labcorp,
-                       title="Seat gone", owner=world.alice,
-                       due_date=TODAY)
+                                           title="Seat gone", owner=world.alice,
+                                           due_date=TODAY)
     gone = Notification.objects.get(title__contains="Seat gone")
     Notification.objects.filter(pk=gone.pk).update(created_at=now - datetime.timedelta(hours=1))
     Membership.objects.filter(user=world.alice, partnership=world.acme_labcorp).delete()
@@ -571,14 +572,14 @@ def test_the_sweep_sends_what_a_lost_task_never_did(world):
     assert [m.subject for m in mail.outbox] == ["[Lockstep] Action for you: Lost task"]
     gone.refresh_from_db()
     assert gone.email_skipped and gone.emailed_at is not None  # never tried again
-    assert notifications.notification_emails_pending() == []
+    assert selectors.notification_emails_pending() == []
     assert sweep_notification_emails() == 0
 
 
 def test_beat_sweeps_unsent_emails_every_five_minutes(settings):
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["portal.tasks.sweep_notification_emails"] == 300.0
+    assert schedule["partnership.notifications.tasks.sweep_notification_emails"] == 300.0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -598,7 +599,7 @@ def test_a_broker_outage_keeps_the_write_and_the_sweep_mails_it_later(world_comm
     pending = Notification.objects.get(recipient=world.bob, title__contains="Broker down")
     assert pending.emailed_at is None and not mail.outbox
     Notification.objects.filter(pk=pending.pk).update(
-        created_at=timezone.now() - notifications.EMAIL_SWEEP_AFTER)
+        created_at=timezone.now() - selectors.EMAIL_SWEEP_AFTER)
     assert sweep_notification_emails() == 1 and mail.outbox[0].to == [world.bob.email]
 
 
@@ -616,8 +617,9 @@ def test_one_email_never_loads_the_recipients_other_notifications(
     target = Notification.objects.get(recipient=world.bob, title__endswith="Action 2")
     with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(4):
         assert send_notification_emails_task(notification_ids=[target.pk]) == 1
-    reads = [q["sql"] for q in queries.captured_queries if '"portal_notification"' in q["sql"]]
-    assert reads and all(f'"portal_notification"."id" = {target.pk}' in sql for sql in reads)
+    table = Notification._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if f'"{table}"' in q["sql"]]
+    assert reads and all(f'"{table}"."id" = {target.pk}' in sql for sql in reads)
 
 
 def test_a_deactivated_person_gets_no_email_and_it_is_not_retried(world):
@@ -648,24 +650,24 @@ def test_a_failed_digest_is_retried_next_run_and_the_others_go(world, settings, 
 def test_a_digest_of_a_partnership_left_is_never_sent_even_when_the_seat_returns(
         world, settings):
     settings.NOTIFICATION_DIGEST_HOUR = 0
-    notifications.notification_preferences_update(
-        actor=world.alice, choices={Kind.ACTION_ASSIGNED: Delivery.DAILY_DIGEST})
+    services.notification_preferences_update(
+        actor=world.alice, choices={"action_assigned": Delivery.DAILY_DIGEST})
     lena = world.acme_labcorp.memberships.exclude(user=world.alice).get().user
     action_item_create(actor=lena, partnership=world.acme_labcorp,
-                       title="For Alice in Labcorp", owner=world.alice,
-                       due_date=TODAY)
+                                           title="For Alice in Labcorp", owner=world.alice,
+                                           due_date=TODAY)
     seat = Membership.objects.get(user=world.alice, partnership=world.acme_labcorp)
     seat.delete()
     assert send_daily_digests() == 0
     stale = Notification.objects.get(title__contains="in Labcorp")
     assert stale.email_skipped and stale.emailed_at is not None
-    assert world.alice not in notifications.digest_recipients()  # not looked at every hour
+    assert world.alice not in selectors.digest_recipients()  # not looked at every hour
     for_alice(world, "For Alice in Contoso")  # skipping was no digest: today's still goes
     assert send_daily_digests() == 1
     assert "in Contoso" in mail.outbox[0].body and "Labcorp" not in mail.outbox[0].body
     Membership.objects.create(user=world.alice, partnership=world.acme_labcorp, role=seat.role)
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    assert notifications.digest_claim(user=world.alice, now=tomorrow) == []
+    assert services.digest_claim(user=world.alice, now=tomorrow) == []
 
 
 # --- Times in the recipient's zone (DESIGN §8) ------------------------------------------------
@@ -675,21 +677,21 @@ def test_a_meeting_time_reads_in_each_recipients_own_zone(world, login, settings
     world.bob.save()
     world.alice.time_zone = "America/New_York"
     world.alice.save()
-    notifications.notification_preferences_update(
-        actor=world.alice, choices={Kind.MEETING_SCHEDULED: Delivery.DAILY_DIGEST})
+    services.notification_preferences_update(
+        actor=world.alice, choices={"meeting_scheduled": Delivery.DAILY_DIGEST})
     starts = datetime.datetime(2026, 6, 2, 14, tzinfo=datetime.UTC)
     meeting = meeting_create(
         actor=world.alice, partnership=world.acme_contoso, title="QBR", kind="business_review",
         starts_at=starts, attendees=[world.alice, world.bob])
     meeting_update(actor=world.bob, meeting=meeting, title="QBR (moved)")
-    bobs = Notification.objects.get(recipient=world.bob, kind=Kind.MEETING_SCHEDULED)
+    bobs = Notification.objects.get(recipient=world.bob, kind="meeting_scheduled")
     assert bobs.event_at == starts and "UTC" not in bobs.body
     tokyo = "Tue 2 Jun 2026, 23:00 (Asia/Tokyo)"
     assert tokyo in login(world.bob).get(reverse("portal:notification_list")).content.decode()
     assert send_notification_emails_task(notification_ids=[bobs.pk]) == 1
     assert tokyo in mail.outbox[0].body and tokyo in mail.outbox[0].alternatives[0][0]
     settings.NOTIFICATION_DIGEST_HOUR = 0
-    assert notifications.digest_send(user=world.alice)
+    assert services.digest_send(user=world.alice)
     new_york = "Tue 2 Jun 2026, 10:00 (America/New_York)"
     assert new_york in mail.outbox[1].body and new_york in mail.outbox[1].alternatives[0][0]
     row = api(world.bob).get(f"/api/v1/notifications/{bobs.pk}/").json()
@@ -705,12 +707,12 @@ def test_a_record_internal_through_its_parent_notifies_only_that_party(world):
     transfer = TechTransfer.objects.get(partnership=world.acme_contoso)
     TechTransfer.objects.filter(pk=transfer.pk).update(is_internal=True)
     milestone = Milestone.objects.get(tech_transfer=transfer)
-    told = notifications.notify(recipients=[world.alice, world.bob, world.vera],
-                                kind=Kind.RISK_ASSIGNED, partnership=world.acme_contoso,
-                                title="Milestone slips", url="/", record=milestone)
+    told = services.notify(recipients=[world.alice, world.bob, world.vera],
+                           kind="risk_assigned", partnership=world.acme_contoso,
+                           title="Milestone slips", url="/", record=milestone)
     assert {n.recipient for n in told} == {world.alice, world.vera}
     TechTransfer.objects.filter(pk=transfer.pk).update(is_internal=False)
-    told = notifications.notify(recipients=[world.alice, world.bob],
-                                kind=Kind.RISK_ASSIGNED, partnership=world.acme_contoso,
-                                title="Milestone slips", url="/", record=milestone)
+    told = services.notify(recipients=[world.alice, world.bob],
+                           kind="risk_assigned", partnership=world.acme_contoso,
+                           title="Milestone slips", url="/", record=milestone)
     assert {n.recipient for n in told} == {world.alice, world.bob}

@@ -32,7 +32,7 @@ from governance.models import (
 )
 from governance.requests.selectors import month_start_utc
 from partnership.models import Milestone, Partnership, Site, User
-from portal.models import Delivery, Kind, Notification, NotificationPreference
+from partnership.notifications.models import Delivery, Notification, NotificationPreference
 
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")
 NA = ("Northwind Biologics", "Aurora Analytical Labs")
@@ -617,13 +617,13 @@ def seed_notifications(today: datetime.date) -> None:
     quinn = User.objects.filter(email="quinn@northwind.example").first()
     if quinn:
         NotificationPreference.objects.update_or_create(
-            user=quinn, kind=Kind.REQUEST_RECEIVED,
+            user=quinn, kind="request_received",
             defaults={"delivery": Delivery.DAILY_DIGEST})
     rows = []
     for item in ActionItem.objects.exclude(status__in=ActionItem.CLOSED).select_related(
             "owner", "partnership"):
         age = max((today - item.due_date).days, 0) + 1
-        rows.append((item.owner, item.partnership, Kind.ACTION_ASSIGNED,
+        rows.append((item.owner, item.partnership, "action_assigned",
                      f"Action for you: {item.title}", f"Due {item.due_date:%d %b %Y}.",
                      item.get_absolute_url(), age, item))
     for request in Request.objects.filter(status__in=Request.OPEN,
@@ -632,7 +632,7 @@ def seed_notifications(today: datetime.date) -> None:
             memberships__partnership=request.partnership, memberships__role="lead").exclude(
             organization_id=request.author_organization_id)
         for person in receivers:
-            rows.append((person, request.partnership, Kind.REQUEST_RECEIVED,
+            rows.append((person, request.partnership, "request_received",
                          f"Request for your party: {request.title}",
                          f"{request.get_urgency_display()} · {request.get_kind_display()}",
                          request.get_absolute_url(), max((now - request.sent_at).days, 0),
@@ -670,7 +670,7 @@ def seed_escalations() -> None:
     demo = Partnership.objects.filter(pairs)
     RequestEscalation.objects.filter(partnership__in=demo).delete()
     ActionItemEscalation.objects.filter(partnership__in=demo).delete()
-    Notification.objects.filter(partnership__in=demo, kind=Kind.ESCALATED).delete()
+    Notification.objects.filter(partnership__in=demo, kind="escalated").delete()
     for days in range(ESCALATION_DAYS, -1, -1):
         escalations_advance(now=now - datetime.timedelta(days=days), partnerships=demo)
     for model, parent, parent_id in ((RequestEscalation, Request, "request_id"),
@@ -679,7 +679,7 @@ def seed_escalations() -> None:
         for step in model.objects.filter(partnership__in=demo):
             old = now - step.reached_at > datetime.timedelta(days=7)
             Notification.objects.filter(
-                kind=Kind.ESCALATED, record_type=record_type, record_id=getattr(step, parent_id),
+                kind="escalated", record_type=record_type, record_id=getattr(step, parent_id),
                 title__startswith=f"Escalated to level {step.level} (").update(
                 created_at=step.reached_at, emailed_at=step.reached_at,
                 read_at=step.reached_at + datetime.timedelta(hours=1) if old else None)

@@ -8,18 +8,29 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partnership.scoping_views import ScopedViewSet
-from portal.filters import ScopedFilterSet
-from portal.models import Delivery, Kind, Notification, NotificationPreference
-from portal.notifications import (
+from partnership.notifications.models import Delivery, Notification, NotificationPreference
+from partnership.notifications.services import (
     notification_mark_all_read,
     notification_mark_read,
     notification_preferences_update,
 )
+from partnership.scoping_views import ScopedViewSet
+from portal.filters import ScopedFilterSet
+from portal.registries import notification_kinds
 from portal.serializers import ScopedModelSerializer
 
 
+class KindField(serializers.ChoiceField):
+    """A registered kind of notification. Each serializer gets a copy of its declared fields,
+    made by calling __init__ again, so the choices are the registry's as it is then, not as
+    it was when this module was imported."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=notification_kinds.choices(), **kwargs)
+
+
 class NotificationSerializer(ScopedModelSerializer):
+    kind = KindField(read_only=True)
     partnership_name = serializers.CharField(source="partnership", read_only=True)
     actor_name = serializers.CharField(source="actor", read_only=True, default=None)
 
@@ -31,6 +42,8 @@ class NotificationSerializer(ScopedModelSerializer):
 
 
 class NotificationFilter(ScopedFilterSet):
+    # The registered kinds, read when a request filters (apps register them at start-up).
+    kind = django_filters.ChoiceFilter(choices=notification_kinds.choices)
     ordering = django_filters.OrderingFilter(fields=(("created_at", "created_at"),))
 
     class Meta:
@@ -68,12 +81,20 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
 
 class NotificationPreferenceSerializer(ScopedModelSerializer):
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = KindField()
     delivery = serializers.ChoiceField(choices=Delivery.choices)
 
     class Meta:
         model = NotificationPreference
         fields = ["id", "kind", "delivery"]
+
+
+class NotificationPreferenceFilter(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=notification_kinds.choices)
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["kind", "delivery"]
 
 
 class NotificationPreferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -82,7 +103,7 @@ class NotificationPreferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelM
     sets one kind; choosing "immediately" removes the row."""
 
     serializer_class = NotificationPreferenceSerializer
-    filterset_fields = ["kind", "delivery"]
+    filterset_class = NotificationPreferenceFilter
     queryset = NotificationPreference.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):

@@ -1,15 +1,17 @@
 """Notifications: the in-app bell and the e-mails, and each person's choice per kind.
 
-They live in `portal` because every app sends them (a priority change in `partnership`, a
-request in `governance`). A notification belongs to one partnership and is seen through
+Every app sends them (a priority change in `partnership`, a request in `governance`), so
+they live in the base app. A notification belongs to one partnership and is seen through
 `Notification.objects.visible_to(user)`: only its recipient, and only while the recipient
-may still see that partnership (DESIGN §2).
+may still see that partnership (DESIGN §2). Its `kind` is a code that the sending app
+registered in `portal.registries.notification_kinds`: a plain string, so a new kind needs
+no migration.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from portal.registries.notification_kinds import CODE_MAX_LENGTH
 from portal.validation import validate_date_in_range
 
 
@@ -17,38 +19,13 @@ class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
         if not user.is_authenticated:
             return self.none()
-        partnerships = apps.get_model("partnership", "Partnership").objects.visible_to(user)
+        from partnership.models import Partnership  # the app's models import this module
+
+        partnerships = Partnership.objects.visible_to(user)
         return self.filter(recipient=user, partnership__in=partnerships)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
-
-
-class Kind(models.TextChoices):
-    """What a notification is about; people choose a delivery per kind."""
-
-    MEETING_SCHEDULED = "meeting_scheduled", "A meeting I attend is scheduled or changed"
-    MEETING_MINUTES = "meeting_minutes", "Minutes of a meeting I attended"
-    ACTION_ASSIGNED = "action_assigned", "An action is assigned to me"
-    ACTION_OVERDUE = "action_overdue", "An action I own is overdue"
-    DECISION_RECORDED = "decision_recorded", "A decision is recorded"
-    REQUEST_RECEIVED = "request_received", "A request is sent to my party"
-    REQUEST_UPDATED = "request_updated", "A request I follow changes status"
-    REQUEST_LATE = "request_late", "A request is not acknowledged in time"
-    EMERGENCY_OVER_BUDGET = "emergency_over_budget", "An emergency request goes over budget"
-    RISK_ASSIGNED = "risk_assigned", "A risk is assigned to me or due for review"
-    NOTICE_POSTED = "notice_posted", "The other party posts a strategic notice"
-    NOTICE_ACKNOWLEDGED = "notice_acknowledged", "My party's notice is acknowledged"
-    RECOGNITION = "recognition", "Someone thanks me or my team"
-    SURVEY_OPEN = "survey_open", "The quarterly feedback survey opens"
-    PRIORITY_CHANGED = "priority_changed", "The sponsor changes its priorities"
-    PARTNERSHIP_SETTINGS = "partnership_settings", \
-        "The other party changes the partnership's agreed settings"
-    ESCALATED = "escalated", "An overdue item reaches my escalation level"
-    LINK_REMOVED = "link_removed", \
-        "The other party stops sharing a record that my party's record referred to"
-    COMMUNICATION_CHANGED = "communication_changed", \
-        "The other party changes the escalation path or the communication plan"
 
 
 class Delivery(models.TextChoices):
@@ -62,7 +39,7 @@ class Notification(models.Model):
                                   related_name="notifications")
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE,
                                     related_name="+")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=CODE_MAX_LENGTH)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+")
     title = models.CharField(max_length=300)
@@ -113,7 +90,7 @@ class NotificationPreference(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notification_preferences")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=CODE_MAX_LENGTH)
     delivery = models.CharField(max_length=12, choices=Delivery.choices,
                                 default=Delivery.IMMEDIATELY)
 

@@ -1,4 +1,6 @@
-"""`notify()`: the one way any app tells people something happened (bell + e-mail).
+"""`notify()`: the one way any app tells people something happened (bell + e-mail), and
+the other writes of notifications: marking read, each person's settings, the e-mails and
+the daily digest.
 
 Call it inside the service's transaction. It keeps to DESIGN §2 by construction: a
 recipient who cannot see the partnership (or, for an internal record, who is not of the
@@ -11,7 +13,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,16 +21,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.models import Delivery, Kind, Notification, NotificationPreference
+from partnership.models import Partnership, User
+from partnership.notifications.models import Delivery, Notification, NotificationPreference
+from partnership.notifications.selectors import digest_recipients, notification_list
+from portal.registries import notification_kinds
 from portal.zones import user_zone
 
 logger = logging.getLogger(__name__)
-
-#: An immediate e-mail still unsent this long after its notification is picked up by the
-#: sweep (its task was lost, the broker was down, or the send failed) ...
-EMAIL_SWEEP_AFTER = datetime.timedelta(minutes=10)
-#: ... for this long; after that it is news no more (it stays in the bell).
-EMAIL_GIVE_UP_AFTER = datetime.timedelta(days=1)
 
 
 def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str,
@@ -43,9 +41,8 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
     (a meeting's start): pass it rather than writing it into `body`, so that each recipient
     reads it in their own zone (DESIGN §8).
     """
-    if kind not in Kind.values:
+    if not notification_kinds.is_registered(kind):
         raise ValueError(f"Unknown notification kind {kind!r}")
-    User = apps.get_model("partnership", "User")
     ids = {user.pk for user in recipients if user is not None}
     if actor is not None:
         ids.discard(actor.pk)
@@ -70,7 +67,7 @@ def notify(*, recipients: Iterable, kind: str, partnership, title: str, url: str
     created = Notification.objects.bulk_create(notifications)
     immediate = [n.pk for n in created if n.delivery == Delivery.IMMEDIATELY]
     if immediate:
-        from portal.tasks import send_notification_emails_task
+        from partnership.notifications.tasks import send_notification_emails_task
 
         # Robust: with the broker down, the write has still happened (it is committed); the
         # error is logged and the sweep sends these e-mails later, instead of a 500.
@@ -90,32 +87,7 @@ def notifications_withdraw(*, record) -> int:
     return deleted
 
 
-# --- Reads: the bell, the notifications page and the digest ------------------------------
-
-def notification_list(*, user, unread_only: bool = False):
-    """The user's notifications, newest first; those of a partnership they lost their seat
-    in drop out (Notification.objects.visible_to)."""
-    notifications = Notification.objects.visible_to(user).select_related(
-        "partnership__sponsor", "partnership__cdmo", "actor")
-    return notifications.unread() if unread_only else notifications
-
-
-def unread_count(*, user) -> int:
-    """One COUNT query: the bell polls it every few seconds from every open tab."""
-    return Notification.objects.visible_to(user).unread().count()
-
-
-def safe_path(url: str) -> str | None:
-    """The stored path if it stays inside the portal ("/…" but not "//host" or "/\\host",
-    which browsers read as another site); None otherwise. Guards the click-through redirect
-    against an open redirect even if a bad url was ever stored."""
-    if not url.startswith("/") or url.startswith(("//", "/\\")) or any(
-            ch in url for ch in "\r\n\t"):
-        return None
-    return url
-
-
-# --- Writes -------------------------------------------------------------------------------
+# --- Read marks and each person's settings ----------------------------------------------
 
 @transaction.atomic
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
@@ -141,7 +113,7 @@ def notification_preferences_update(*, actor, choices: dict[str, str]) -> None:
     'Immediately' is the default, so choosing it deletes the row rather than storing it."""
     errors = {}
     for kind, delivery in choices.items():
-        if kind not in Kind.values:
+        if not notification_kinds.is_registered(kind):
             errors[kind] = f"“{kind}” is not a kind of notification."
         elif delivery not in Delivery.values:
             errors[kind] = f"Choose one of: {', '.join(Delivery.values)}."
@@ -153,13 +125,6 @@ def notification_preferences_update(*, actor, choices: dict[str, str]) -> None:
         else:
             NotificationPreference.objects.update_or_create(
                 user=actor, kind=kind, defaults={"delivery": delivery})
-
-
-def notification_preferences(*, user) -> dict[str, str]:
-    """{kind: delivery} for every kind, the default filled in."""
-    stored = dict(NotificationPreference.objects.filter(user=user)
-                  .values_list("kind", "delivery"))
-    return {kind: stored.get(kind, Delivery.IMMEDIATELY) for kind in Kind.values}
 
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -223,17 +188,6 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
     return sent
 
 
-def notification_emails_pending(*, now: datetime.datetime | None = None) -> list[int]:
-    """Ids of immediate notifications whose e-mail is overdue: unsent EMAIL_SWEEP_AFTER
-    after they were made (lost task, broker outage, failed send), and not older than
-    EMAIL_GIVE_UP_AFTER. Oldest first, so a backlog drains in order."""
-    now = now or timezone.now()
-    return list(Notification.objects.filter(
-        delivery=Delivery.IMMEDIATELY, emailed_at__isnull=True,
-        created_at__lte=now - EMAIL_SWEEP_AFTER, created_at__gte=now - EMAIL_GIVE_UP_AFTER,
-    ).order_by("pk").values_list("pk", flat=True))
-
-
 # --- The daily digest ---------------------------------------------------------------------
 
 def digest_claim(*, user, now: datetime.datetime | None = None) -> list[Notification]:
@@ -253,8 +207,6 @@ def digest_claim(*, user, now: datetime.datetime | None = None) -> list[Notifica
     if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
         return []
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    User = apps.get_model("partnership", "User")
-    Partnership = apps.get_model("partnership", "Partnership")
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         digests = Notification.objects.filter(recipient=user, delivery=Delivery.DAILY_DIGEST)
@@ -307,11 +259,3 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             logger.exception("Daily digest of user %s failed; the next run retries it",
                              user.pk)
     return sent
-
-
-def digest_recipients():
-    """People with digest notifications not yet e-mailed."""
-    User = apps.get_model("partnership", "User")
-    waiting = Notification.objects.filter(delivery=Delivery.DAILY_DIGEST,
-                                          emailed_at__isnull=True).values("recipient_id")
-    return User.objects.filter(pk__in=waiting, is_active=True)

@@ -2,8 +2,8 @@
 read, the click-through to the record (a POST, since it marks read), and each person's
 delivery choice per kind.
 
-Everything goes through `Notification.objects.visible_to(user)` (via the selectors in
-portal.notifications): someone else's notification, or one of a partnership the user lost
+Everything goes through `Notification.objects.visible_to(user)` (via the notification
+selectors): someone else's notification, or one of a partnership the user lost
 their seat in, answers 404 like a missing one.
 """
 
@@ -21,16 +21,18 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from portal.models import Delivery, Kind
-from portal.notifications import (
+from partnership.notifications.models import Delivery
+from partnership.notifications.selectors import (
     notification_list,
-    notification_mark_all_read,
-    notification_mark_read,
     notification_preferences,
-    notification_preferences_update,
-    safe_path,
     unread_count,
 )
+from partnership.notifications.services import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_preferences_update,
+)
+from portal.registries import notification_kinds
 from portal.views import HtmxPartialMixin, ServiceFormView
 
 #: The event an htmx response fires after marking something read; the bell listens to it.
@@ -95,6 +97,16 @@ class NotificationMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def safe_path(url: str) -> str | None:
+    """The stored path if it stays inside the portal ("/…" but not "//host" or "/\\host",
+    which browsers read as another site); None otherwise. Guards the click-through redirect
+    against an open redirect even if a bad url was ever stored."""
+    if not url.startswith("/") or url.startswith(("//", "/\\")) or any(
+            ch in url for ch in "\r\n\t"):
+        return None
+    return url
+
+
 def _record_url(notification) -> str:
     """Only a path inside the portal is followed (safe_path); anything else lands on the
     notifications page."""
@@ -151,7 +163,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in Kind.choices:
+        for kind, label in notification_kinds.choices():
             self.fields[kind] = forms.ChoiceField(label=label, choices=Delivery.choices,
                                                   widget=forms.RadioSelect)
 
@@ -170,7 +182,7 @@ class NotificationPreferencesView(LoginRequiredMixin, ServiceFormView):
         form = context["form"]
         context["deliveries"] = [(Delivery.IMMEDIATELY, "Immediately"),
                                  (Delivery.DAILY_DIGEST, "Daily digest"), (Delivery.OFF, "Off")]
-        context["rows"] = [form[kind] for kind in Kind.values]
+        context["rows"] = [form[kind] for kind in notification_kinds.codes()]
         context["digest_hour"] = settings.NOTIFICATION_DIGEST_HOUR
         return context
 
