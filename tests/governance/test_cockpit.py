@@ -193,8 +193,6 @@ def test_a_kind_registered_later_joins_coming_up_activity_and_search(world, logi
 #: Modules of portal that may name the apps: the settings list them, the URLs include their
 #: URLs by dotted string, and old migrations refer to the models they moved.
 PORTAL_NAMES_APPS = {"portal/settings.py", "portal/urls.py"}
-#: Being moved out of portal, where they still reach the partnership model by name.
-PORTAL_BEING_MOVED = {"portal/tenancy.py", "portal/context_processors.py"}
 
 
 def test_portal_imports_no_app():
@@ -203,7 +201,7 @@ def test_portal_imports_no_app():
     modules = imported_packages("portal")
     assert len(modules) > 10
     for path, names in modules.items():
-        if path in PORTAL_NAMES_APPS | PORTAL_BEING_MOVED or "/migrations/" in path:
+        if path in PORTAL_NAMES_APPS or "/migrations/" in path:
             continue
         assert not names & {"partnership", "governance", "metrics"}, f"{path} imports {names}"
 
