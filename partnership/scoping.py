@@ -324,7 +324,7 @@ def rows_seen_by(model, organization_id: int) -> SharedQuerySet:
 def rows_hidden_from(model, organization_id: int) -> SharedQuerySet:
     """The rows of `model` the internal rule alone hides from people of `organization_id`,
     wherever they are: a link to another partnership's record is shown only to those who
-    see both (governance.selectors.request_links), not refused here."""
+    see both (governance.requests.selectors.request_links), not refused here."""
     return SharedQuerySet(model).exclude(
         pk__in=SharedQuerySet(model).seen_by(organization_id).values("pk"))
 

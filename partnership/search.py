@@ -5,7 +5,7 @@ from django.db import models
 
 
 def search_document_field(title: str, *text: str) -> models.GeneratedField:
-    """The document global search (governance.selectors.search) matches a record by: its
+    """The document global search (governance.overview.selectors.search) matches a record by: its
     title weighted A, its other text B, in English.
 
     Stored (computed by PostgreSQL on every write) and GIN-indexed in each searched model's

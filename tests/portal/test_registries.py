@@ -4,9 +4,10 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from partnership.models import Membership, SharedRecord
+from partnership.models import Membership
 from partnership.notifications.models import Notification, NotificationPreference
 from partnership.notifications.services import notify
+from partnership.scoping import SharedRecord
 from portal.registries import audited, notification_kinds
 
 
