@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# Tests run in parallel (pytest-xdist), one worker per core up to four: each worker has its
+# own test database and Redis database. TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
 
 .PHONY: demo test setup browser lint clean
 
@@ -13,7 +16,7 @@ demo: setup
 test: setup browser
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(TEST_WORKERS)
 
 setup: $(STAMP)
 

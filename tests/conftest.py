@@ -2,30 +2,35 @@
 
 import os
 
-# Persistent connections would keep the live server's threads attached to the test database
-# and stop pytest-django from dropping it at the end. Read by settings, so set before them.
-os.environ.setdefault("CONN_MAX_AGE", "0")
+import pytest
+from django.test import Client
 
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from tests.factories import PASSWORD  # noqa: E402
-from tests.world import build_world  # noqa: E402
+from tests.factories import PASSWORD
+from tests.world import build_world
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    """Whitenoise's manifest needs collectstatic, so tests serve static files plainly; and a
-    fast password hasher, since every test world hashes several passwords."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(django_test_environment, tmp_path_factory):
+    """Whitenoise's manifest needs collectstatic, so tests serve static files plainly; a fast
+    password hasher, since every test world hashes several passwords; uploads in a folder
+    of the run. For the whole session, so worlds built once per module get them too."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    override = override_settings(
+        STORAGES={**settings.STORAGES,
+                  "staticfiles": {
+                      "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+                  "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                              "OPTIONS": {"location": str(media)}}},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -88,12 +93,13 @@ def world_committed(transactional_db):
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker in a thread, on the real broker, on a queue of its own so it
-    never picks up jobs of a running demo that shares the embedded Redis."""
+    never picks up jobs of a running demo that shares the embedded Redis, nor another test
+    worker's (pytest-xdist: one queue per worker, besides one Redis database each)."""
     from celery.contrib.testing.worker import start_worker
 
     from portal.celery import app
 
-    queue = "lockstep-tests"
+    queue = "-".join(filter(None, ["lockstep-tests", os.environ.get("PYTEST_XDIST_WORKER")]))
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     with app.connection_for_write() as connection:

@@ -105,7 +105,7 @@ def test_search_box_is_in_the_top_bar(world, login):
 def test_searching_for_any_foreign_name_shows_none_of_it(world, login):
     """The isolation suite's 'foreign names' (programs, organizations, people of partnerships
     foreign to the observer), typed into the search box, bring back nothing of them."""
-    from tests.isolation.test_isolation import OBSERVERS, foreign_names
+    from tests.isolation.scope import OBSERVERS, foreign_names
 
     for observer in OBSERVERS:
         user = getattr(world, observer)

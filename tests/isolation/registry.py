@@ -1,11 +1,20 @@
-"""What the isolation suite needs to know about each URL and API route.
+"""Every kind of record the portal shows, with its pages and its API route: the generic suite
+builds its cases from this list (anonymous, foreign user, viewer and steering member, the
+right party, htmx), so adding an entry is what adds a record's tests.
 
-Adding a URL or a route without an entry here fails `test_every_url_is_covered`: decide
-which objects of a foreign partnership fill its parameters, or why it shows no tenant data.
+`test_every_url_is_covered` fails the run while a URL pattern or an API route is in no entry:
+say which record it shows or changes, or why it shows no tenant data (`Route`).
 """
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
 
 from governance.models import (
     ActionItem,
+    CalendarFeed,
     Decision,
     Meeting,
     Notice,
@@ -27,6 +36,7 @@ from partnership.models import (
     NegotiationRound,
     Objective,
     ObjectiveReview,
+    Organization,
     Partnership,
     PointOfContact,
     Priority,
@@ -38,237 +48,342 @@ from partnership.models import (
 )
 from partnership.notifications.models import Notification, NotificationPreference
 
-
-def _deliverables(p):
-    return [{"partnership_pk": p.pk, "deliverable_pk": d.pk}
-            for d in Deliverable.objects.filter(partnership=p)]
-
-
-def _objectives(p):
-    return [{"partnership_pk": p.pk, "objective_pk": o.pk}
-            for o in Objective.objects.filter(partnership=p)]
+#: People with a seat in Acme–Contoso who read its records: both parties' writers, its
+#: viewer and its steering committee member (tests/world.py).
+READERS = ("alice", "bob", "vera", "stan")
+#: Seats that read but never write (Membership.WRITING_ROLES leaves them out).
+READ_ONLY = ("vera", "stan")
 
 
-def _ids(model, p):
-    return list(model.objects.filter(partnership=p).values_list("pk", flat=True))
+def _in_partnership(model):
+    return lambda p: model.objects.filter(partnership=p)
 
 
-def _contracts(p, **extra):
-    return [{"partnership_pk": p.pk, "contract_pk": c.pk, **extra}
-            for c in Contract.objects.filter(partnership=p)]
-
-def _requests(p):
-    return [{"partnership_pk": p.pk, "pk": pk} for pk in _ids(Request, p)]
+def _record_kwargs(obj) -> dict:
+    return {"partnership_pk": obj.partnership_id, "pk": obj.pk}
 
 
-# Page URLs with object parameters: name -> function(partnership) -> list of URL kwargs that
-# point INTO that partnership. The suite calls it with partnerships foreign to the user.
-SCOPED_URLS = {
-    "partnership:partnership_detail": lambda p: [{"partnership_pk": p.pk}],
-    # Notifications: those of a foreign partnership, whoever received them.
-    "portal:notification_open": lambda p: [
-        {"pk": pk} for pk in _ids(Notification, p)],
-    "portal:notification_read": lambda p: [
-        {"pk": pk} for pk in _ids(Notification, p)],
-    "governance:request_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:request_create": lambda p: [{"partnership_pk": p.pk}],
-    "governance:request_detail": lambda p: _requests(p),
-    "governance:request_edit": lambda p: _requests(p),
-    "governance:request_relay": lambda p: _requests(p),
-    "governance:request_step": lambda p: [
-        {**kwargs, "step": step} for kwargs in _requests(p)
-        for step in ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
-                     "cancel")],
-    # Risks, notices, recognition and the feedback survey.
-    "governance:risk_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:risk_create": lambda p: [{"partnership_pk": p.pk}],
-    **{f"governance:risk_{action}": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Risk, p)]
-       for action in ("detail", "edit", "transition")},
-    "governance:notice_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:notice_create": lambda p: [{"partnership_pk": p.pk}],
-    **{f"governance:notice_{action}": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Notice, p)]
-       for action in ("detail", "edit", "acknowledge")},
-    "governance:recognition_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:recognition_create": lambda p: [{"partnership_pk": p.pk}],
-    "governance:survey": lambda p: [{"partnership_pk": p.pk}],
-    "governance:survey_answer": lambda p: [{"partnership_pk": p.pk}],
-    "governance:actionitem_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:actionitem_create": lambda p: [{"partnership_pk": p.pk}],
-    "governance:actionitem_detail": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
-    "governance:actionitem_edit": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
-    "governance:actionitem_transition": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(ActionItem, p)],
-    # Meetings, iCalendar and decisions.
-    "governance:meeting_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:meeting_create": lambda p: [{"partnership_pk": p.pk}],
-    "governance:meeting_calendar": lambda p: [{"partnership_pk": p.pk}],
-    **{f"governance:meeting_{action}": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Meeting, p)]
-       for action in ("detail", "edit", "transition", "minutes", "ics")},
-    "governance:decision_list": lambda p: [{"partnership_pk": p.pk}],
-    "governance:decision_create": lambda p: [{"partnership_pk": p.pk}],
-    "governance:decision_detail": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Decision, p)],
-    "governance:decision_edit": lambda p: [
-        {"partnership_pk": p.pk, "pk": pk} for pk in _ids(Decision, p)],
-    "partnership:partnership_settings": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:program_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:program_create": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:membership_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:program_detail": lambda p: [
-        {"partnership_pk": p.pk, "pk": program.pk} for program in Program.objects.filter(
-            partnership=p)],
-    "partnership:program_edit": lambda p: [
-        {"partnership_pk": p.pk, "pk": program.pk} for program in Program.objects.filter(
-            partnership=p)],
-    "partnership:site_detail": lambda p: [
-        {"pk": site.pk} for site in Site.objects.filter(organization=p.sponsor)],
-    "partnership:membership_delete": lambda p: [
-        {"pk": m.pk} for m in Membership.objects.filter(partnership=p)],
-    "partnership:contract_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:contract_create": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:contract_detail": _contracts,
-    "partnership:contract_edit": _contracts,
-    "partnership:contract_transition": _contracts,
-    "partnership:negotiationround_create": _contracts,
-    "partnership:contractdocument_create": _contracts,
-    "partnership:negotiationround_answer": lambda p: [
-        {"partnership_pk": p.pk, "contract_pk": r.contract_id, "pk": r.pk}
-        for r in NegotiationRound.objects.filter(partnership=p)],
-    "partnership:deliverable_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:deliverable_create": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:deliverable_detail": _deliverables,
-    "partnership:deliverable_edit": _deliverables,
-    "partnership:deliverable_transition": _deliverables,
-    "partnership:acceptancecriterion_create": _deliverables,
-    "partnership:deliverablereview_create": _deliverables,
-    "partnership:communication_detail": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:techtransfer_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:techtransfer_create": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:techtransfer_detail": lambda p: [
-        {"partnership_pk": p.pk, "transfer_pk": t.pk}
-        for t in TechTransfer.objects.filter(partnership=p)],
-    "partnership:milestone_edit": lambda p: [
-        {"partnership_pk": p.pk, "transfer_pk": m.tech_transfer_id, "pk": m.pk}
-        for m in Milestone.objects.filter(partnership=p)],
-    "partnership:objective_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:objective_create": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:objective_detail": _objectives,
-    "partnership:objective_edit": _objectives,
-    "partnership:objectivereview_create": _objectives,
-    "partnership:priority_list": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:pointofcontact_set": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:communicationplan_edit": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:escalationlevel_set": lambda p: [{"partnership_pk": p.pk}],
-    "partnership:contractdocument_download": lambda p: [
-        {"partnership_pk": p.pk, "pk": d.pk} for d in ContractDocument.objects.filter(
-            partnership=p)],
-}
+@dataclass(frozen=True)
+class Record:
+    """One kind of record and the doors to it.
 
-# Pages without object parameters. Their content is checked for foreign names instead.
-UNSCOPED_URLS = {
-    # The bell and global search: the user's own things only;
-    # tests/portal/test_notifications.py and tests/governance/test_search.py probe them.
-    "portal:notification_list", "portal:notification_bell", "portal:notification_read_all",
-    "portal:notification_preferences", "governance:search",
-    "partnership:partnership_list", "partnership:site_list", "partnership:profile",
-    "governance:my_work",
-    "governance:calendarfeed_create", "governance:calendarfeed_delete",
-    "partnership:organization_detail", "partnership:user_invite",
-    "partnership:membership_create", "partnership:apitoken_create",
-    "partnership:apitoken_delete",
-    "login", "logout", "password_change", "password_change_done", "password_reset",
-    "password_reset_done", "password_reset_complete", "api_schema", "api_docs", "health",
-}
-# Pages with parameters that carry no tenant object (a reset link's signed token).
-# The calendar feed: its secret is the key (no login), so the suite cannot probe it with a
-# foreign partnership; tests/governance/test_calendar.py checks that one user's feed shows
-# nothing of partnerships foreign to that user, and that unknown or revoked secrets 404.
-TOKEN_URLS = {"password_reset_confirm", "governance:calendar_feed"}
+    lists / creates: pages under /p/<id>/ that read the partnership's records / write a new
+    one; reads / writes: pages of one record that read it / change it (a page may be in both:
+    it shows a form that only some may post). `rows(partnership)` are the records of a
+    partnership and `kwargs(row)` fill the URL of each record page. `api` is the router
+    basename. Only the names below are exceptions to the generic rule, each with its reason.
+    """
 
-# Org-admin pages answer 403 to everyone else before looking anything up (no existence leak).
-ADMIN_ONLY_URLS = {"partnership:membership_delete"}
+    model: type[models.Model]
+    api: str | None = None
+    lists: tuple[str, ...] = ()
+    creates: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    #: Pages without a partnership or a record in the URL: the user's own view of the
+    #: records (searched for foreign names instead), or forms of the user's own.
+    user_pages: tuple[str, ...] = ()
+    rows: Callable[[Partnership], models.QuerySet] | None = None
+    kwargs: Callable[[models.Model], dict] = _record_kwargs
+    #: A page whose URL has more than the record (a request's step): kwargs -> list of kwargs.
+    expand: dict[str, Callable[[dict], list[dict]]] = field(default_factory=dict)
+    #: Who reads the records themselves (their pages, their API rows): every seat, unless
+    #: the record is one person's (`own` names the field that says whose).
+    readers: tuple[str, ...] = READERS
+    own: str | None = None
+    #: Writes a viewer or steering member may make, by design (page names or API actions).
+    open_to_readers: frozenset[str] = frozenset()
+    #: A valid form for pages that check the role only once the form is valid: row -> data.
+    page_bodies: dict[str, Callable[[models.Model], dict]] = field(default_factory=dict)
+    #: API bodies beyond the record's own fields ("create" for POST, else the action's path).
+    api_bodies: dict[str, Callable[[models.Model], dict]] = field(default_factory=dict)
+    #: The organization that owns a record shared by every partnership it is party to
+    #: (a site, a person): foreign only to users who share no partnership with it.
+    owner: Callable[[models.Model], int] | None = None
+    #: Pages answering 403 to all but organization admins, before any lookup.
+    admin_only: frozenset[str] = frozenset()
+    #: List pages that answer htmx with the whole page, with the reason.
+    whole_page_to_htmx: dict[str, str] = field(default_factory=dict)
+    #: Read pages that answer the right party with something other than 200.
+    read_status: dict[str, int] = field(default_factory=dict)
 
-# API routes (router basename) -> function(partnership) -> ids of objects inside it that no
-# outsider of that partnership may see.
-API_ROUTES = {
-    "organization": lambda p: [p.sponsor_id],
-    "site": lambda p: list(Site.objects.filter(organization=p.sponsor).values_list("pk",
-                                                                                   flat=True)),
-    "partnership": lambda p: [p.pk],
-    "membership": lambda p: list(Membership.objects.filter(partnership=p).values_list(
-        "pk", flat=True)),
-    "person": lambda p: list(User.objects.filter(organization=p.sponsor).values_list(
-        "pk", flat=True)),
-    "program": lambda p: list(Program.objects.filter(partnership=p).values_list("pk",
-                                                                                flat=True)),
-    "contract": lambda p: list(Contract.objects.filter(partnership=p).values_list("pk",
-                                                                                  flat=True)),
-    "negotiationround": lambda p: list(NegotiationRound.objects.filter(
-        partnership=p).values_list("pk", flat=True)),
-    "contractdocument": lambda p: list(ContractDocument.objects.filter(
-        partnership=p).values_list("pk", flat=True)),
-    "deliverable": lambda p: _ids(Deliverable, p),
-    "acceptancecriterion": lambda p: _ids(AcceptanceCriterion, p),
-    "deliverablereview": lambda p: _ids(DeliverableReview, p),
-    "pointofcontact": lambda p: _ids(PointOfContact, p),
-    "communicationplan": lambda p: _ids(CommunicationPlan, p),
-    "escalationlevel": lambda p: _ids(EscalationLevel, p),
-    "priority": lambda p: _ids(Priority, p),
-    "prioritychange": lambda p: _ids(PriorityChange, p),
-    "objective": lambda p: _ids(Objective, p),
-    "objectivereview": lambda p: _ids(ObjectiveReview, p),
-    "techtransfer": lambda p: _ids(TechTransfer, p),
-    "milestone": lambda p: _ids(Milestone, p),
-    "actionitem": lambda p: _ids(ActionItem, p),
-    # Notifications: those of a foreign partnership, and the choices of
-    # people who sit only there (the observer never sits in a foreign partnership).
-    "notification": lambda p: _ids(Notification, p),
-    "notificationpreference": lambda p: list(NotificationPreference.objects.filter(
-        user__memberships__partnership=p).values_list("pk", flat=True)),
-    "risk": lambda p: _ids(Risk, p),
-    "notice": lambda p: _ids(Notice, p),
-    "recognition": lambda p: _ids(Recognition, p),
-    "survey": lambda p: _ids(SurveyResponse, p),
-    "request": lambda p: _ids(Request, p),
-    "meeting": lambda p: _ids(Meeting, p),
-    "decision": lambda p: _ids(Decision, p),
-}
+    def records(self, partnership) -> models.QuerySet:
+        return (self.rows or _in_partnership(self.model))(partnership)
+
+    def shared_rows(self, partnership, user=None) -> list:
+        """The records both parties see (none marked internal), to read and to write to;
+        with `user`, only theirs when the record is one person's."""
+        rows = self.records(partnership)
+        if any(f.name == "is_internal" for f in self.model._meta.fields):
+            rows = rows.filter(is_internal=False)
+        if self.own and user is not None:
+            rows = rows.filter(**{self.own: user})
+        return list(rows.order_by("pk"))
+
+    def url_kwargs(self, name: str, row) -> list[dict]:
+        kwargs = self.kwargs(row)
+        return self.expand[name](kwargs) if name in self.expand else [kwargs]
 
 
-# Objects that belong to an organization rather than to one partnership: they are foreign
-# only when the user shares no partnership at all with their organization.
+@dataclass(frozen=True)
+class Route:
+    """A page with no record of a partnership behind it. `public`: open without logging in.
+    `token`: its parameter is a secret or a signed token, not a record."""
+
+    name: str
+    public: bool = False
+    token: bool = False
+
+
+def _transition(obj) -> dict:
+    """The first step the record's workflow allows from where it is (else its own status)."""
+    return {"status": next(iter(obj.WORKFLOW.next_statuses(obj.status)), obj.status)}
+
+
+REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
+                 "cancel")
+LATER = datetime.date(2027, 3, 1).isoformat()
+
+RECORDS = [
+    Record(Partnership, api="partnership",
+           rows=lambda p: Partnership.objects.filter(pk=p.pk),
+           kwargs=lambda p: {"partnership_pk": p.pk},
+           reads=("partnership:partnership_detail", "partnership:partnership_settings"),
+           writes=("partnership:partnership_settings",),
+           user_pages=("partnership:partnership_list",),
+           whole_page_to_htmx={"partnership:partnership_list":
+                               "the home page: a user's few partnerships, no filter or paging"},
+           page_bodies={"partnership:partnership_settings": lambda p: {
+               name: value for name in Partnership.AGREED_SETTINGS
+               if (value := getattr(p, name)) is not None}}),
+    Record(Organization, api="organization",
+           rows=lambda p: Organization.objects.filter(pk=p.sponsor_id),
+           owner=lambda org: org.pk,
+           user_pages=("partnership:organization_detail", "partnership:user_invite")),
+    Record(Site, api="site",
+           rows=lambda p: Site.objects.filter(organization=p.sponsor),
+           kwargs=lambda site: {"pk": site.pk}, owner=lambda site: site.organization_id,
+           reads=("partnership:site_detail",), writes=("partnership:site_detail",),
+           user_pages=("partnership:site_list",),
+           page_bodies={"partnership:site_detail": lambda site: {
+               "status": "closing", "status_date": LATER}},
+           api_bodies={"status": lambda site: {"status": "closing", "status_date": LATER}}),
+    Record(User, api="person",
+           rows=lambda p: User.objects.filter(organization=p.sponsor),
+           owner=lambda person: person.organization_id,
+           user_pages=("partnership:profile",)),
+    Record(Membership, api="membership",
+           kwargs=lambda seat: {"pk": seat.pk},
+           lists=("partnership:membership_list",), writes=("partnership:membership_delete",),
+           user_pages=("partnership:membership_create",),
+           admin_only=frozenset({"partnership:membership_delete"})),
+    Record(Program, api="program",
+           lists=("partnership:program_list",), creates=("partnership:program_create",),
+           reads=("partnership:program_detail",), writes=("partnership:program_edit",)),
+    Record(Contract, api="contract",
+           kwargs=lambda c: {"partnership_pk": c.partnership_id, "contract_pk": c.pk},
+           lists=("partnership:contract_list",), creates=("partnership:contract_create",),
+           reads=("partnership:contract_detail",),
+           writes=("partnership:contract_edit", "partnership:contract_transition",
+                   "partnership:negotiationround_create", "partnership:contractdocument_create"),
+           api_bodies={"transition": _transition}),
+    Record(NegotiationRound, api="negotiationround",
+           kwargs=lambda r: {"partnership_pk": r.partnership_id, "contract_pk": r.contract_id,
+                             "pk": r.pk},
+           writes=("partnership:negotiationround_answer",)),
+    Record(ContractDocument, api="contractdocument",
+           reads=("partnership:contractdocument_download",)),
+    Record(Deliverable, api="deliverable",
+           kwargs=lambda d: {"partnership_pk": d.partnership_id, "deliverable_pk": d.pk},
+           lists=("partnership:deliverable_list",), creates=("partnership:deliverable_create",),
+           reads=("partnership:deliverable_detail",),
+           writes=("partnership:deliverable_edit", "partnership:deliverable_transition",
+                   "partnership:acceptancecriterion_create",
+                   "partnership:deliverablereview_create"),
+           api_bodies={"transition": _transition, "review": lambda d: {"results": [
+               {"criterion": c.pk, "met": True} for c in d.criteria.all()]}}),
+    Record(AcceptanceCriterion, api="acceptancecriterion"),
+    Record(DeliverableReview, api="deliverablereview"),
+    Record(PointOfContact, api="pointofcontact",
+           lists=("partnership:communication_detail",),
+           creates=("partnership:pointofcontact_set",)),
+    Record(CommunicationPlan, api="communicationplan",
+           creates=("partnership:communicationplan_edit",)),
+    Record(EscalationLevel, api="escalationlevel",
+           creates=("partnership:escalationlevel_set",)),
+    Record(Priority, api="priority",
+           lists=("partnership:priority_list",), creates=("partnership:priority_list",),
+           page_bodies={"partnership:priority_list": lambda p: {
+               "titles": "First\nSecond", "reason": "Budget moved"}}),
+    Record(PriorityChange, api="prioritychange"),
+    Record(Objective, api="objective",
+           kwargs=lambda o: {"partnership_pk": o.partnership_id, "objective_pk": o.pk},
+           lists=("partnership:objective_list",), creates=("partnership:objective_create",),
+           reads=("partnership:objective_detail",),
+           writes=("partnership:objective_edit", "partnership:objectivereview_create"),
+           whole_page_to_htmx={"partnership:objective_list":
+                               "a few objectives on a plain page: no filter bar or paging"}),
+    Record(ObjectiveReview, api="objectivereview",
+           api_bodies={"create": lambda review: {"next_review_date": LATER}}),
+    Record(TechTransfer, api="techtransfer",
+           kwargs=lambda t: {"partnership_pk": t.partnership_id, "transfer_pk": t.pk},
+           lists=("partnership:techtransfer_list",),
+           creates=("partnership:techtransfer_create",),
+           reads=("partnership:techtransfer_detail",),
+           whole_page_to_htmx={"partnership:techtransfer_list":
+                               "a few transfers on a plain page: no filter bar or paging"}),
+    Record(Milestone, api="milestone",
+           kwargs=lambda m: {"partnership_pk": m.partnership_id,
+                             "transfer_pk": m.tech_transfer_id, "pk": m.pk},
+           writes=("partnership:milestone_edit",)),
+    Record(ActionItem, api="actionitem",
+           lists=("governance:actionitem_list",), creates=("governance:actionitem_create",),
+           reads=("governance:actionitem_detail",),
+           writes=("governance:actionitem_edit", "governance:actionitem_transition"),
+           user_pages=("governance:my_work",),
+           api_bodies={"transition": _transition}),
+    Record(Meeting, api="meeting",
+           lists=("governance:meeting_list", "governance:meeting_calendar"),
+           creates=("governance:meeting_create",),
+           reads=("governance:meeting_detail", "governance:meeting_ics"),
+           writes=("governance:meeting_edit", "governance:meeting_transition",
+                   "governance:meeting_minutes"),
+           api_bodies={"transition": _transition,
+                       "minutes": lambda m: {"minutes": "Agreed the plan."}}),
+    Record(CalendarFeed,
+           user_pages=("governance:calendarfeed_create", "governance:calendarfeed_delete")),
+    Record(Decision, api="decision",
+           lists=("governance:decision_list",), creates=("governance:decision_create",),
+           reads=("governance:decision_detail",), writes=("governance:decision_edit",)),
+    Record(Request, api="request",
+           lists=("governance:request_list",), creates=("governance:request_create",),
+           reads=("governance:request_detail",),
+           writes=("governance:request_edit", "governance:request_relay",
+                   "governance:request_step"),
+           expand={"governance:request_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in REQUEST_STEPS]},
+           api_bodies={
+               "acknowledge": lambda r: {"committed_date": LATER},
+               "query": lambda r: {"question": "Which batch?"},
+               "answer": lambda r: {"answer": "Batch 7."},
+               "fulfil": lambda r: {"fulfilment_note": "Sent."},
+               "reopen": lambda r: {"reason": "Incomplete."},
+               "cancel": lambda r: {"reason": "No longer needed."},
+               "relay": lambda r: {"target_partnership": r.partnership_id, "title": "Relayed",
+                                   "description": "Relayed", "kind": r.kind,
+                                   "urgency": r.urgency}}),
+    Record(Risk, api="risk",
+           lists=("governance:risk_list",), creates=("governance:risk_create",),
+           reads=("governance:risk_detail",),
+           writes=("governance:risk_edit", "governance:risk_transition"),
+           api_bodies={"transition": _transition}),
+    Record(Notice, api="notice",
+           lists=("governance:notice_list",), creates=("governance:notice_create",),
+           reads=("governance:notice_detail",),
+           writes=("governance:notice_edit", "governance:notice_acknowledge")),
+    Record(Recognition, api="recognition",
+           lists=("governance:recognition_list",),
+           creates=("governance:recognition_create",),
+           open_to_readers=frozenset({"governance:recognition_create", "create"}),
+           whole_page_to_htmx={"governance:recognition_list":
+                               "a wall of thanks on a plain page: no filter bar or paging"}),
+    # Survey answers are named: each respondent reads their own (the page shows aggregates).
+    Record(SurveyResponse, api="survey", own="respondent", readers=("alice",),
+           lists=("governance:survey",), creates=("governance:survey_answer",),
+           open_to_readers=frozenset({"governance:survey_answer", "create"})),
+    # Notifications are one person's: the recipient reads and marks them, whatever the role.
+    Record(Notification, api="notification",
+           kwargs=lambda n: {"pk": n.pk}, readers=("alice", "bob"), own="recipient",
+           reads=("portal:notification_open",), writes=("portal:notification_read",),
+           user_pages=("portal:notification_list", "portal:notification_bell",
+                       "portal:notification_read_all"),
+           open_to_readers=frozenset({"portal:notification_read", "read", "read-all"}),
+           read_status={"portal:notification_open": 302}),  # it opens the record it names
+    Record(NotificationPreference, api="notificationpreference",
+           rows=lambda p: NotificationPreference.objects.filter(
+               user__memberships__partnership=p), readers=("alice", "bob"), own="user",
+           user_pages=("portal:notification_preferences",),
+           open_to_readers=frozenset({"create"})),  # everyone chooses their own
+]
+
+ROUTES = [
+    Route("governance:search"),
+    Route("partnership:apitoken_create"), Route("partnership:apitoken_delete"),
+    Route("password_change"), Route("password_change_done"),
+    Route("login", public=True), Route("logout", public=True),
+    Route("password_reset", public=True), Route("password_reset_done", public=True),
+    Route("password_reset_complete", public=True),
+    Route("password_reset_confirm", public=True, token=True),
+    Route("api_schema", public=True), Route("api_docs", public=True),
+    Route("health", public=True),
+    # The calendar feed: its secret is the key (no login), so the suite cannot probe it with
+    # a foreign partnership; tests/governance/test_calendar.py checks that one user's feed
+    # shows nothing of partnerships foreign to that user, and that unknown or revoked
+    # secrets 404.
+    Route("governance:calendar_feed", public=True, token=True),
+]
+
+
+def _partnership_kwargs(partnership) -> list[dict]:
+    return [{"partnership_pk": partnership.pk}]
+
+
+def _page_builder(record: Record, name: str):
+    """name -> function(partnership) -> URL kwargs of every page `name` has in it."""
+    if name in record.lists or name in record.creates:
+        return _partnership_kwargs
+    return lambda p: [kwargs for row in record.records(p).order_by("pk")
+                      for kwargs in record.url_kwargs(name, row)]
+
+
+#: Page URLs with parameters: name -> function(partnership) -> list of URL kwargs that
+#: point INTO that partnership. The suite calls it with partnerships foreign to the user.
+SCOPED_URLS = {name: _page_builder(record, name) for record in RECORDS
+               for name in (*record.lists, *record.creates, *record.reads, *record.writes)}
+#: name -> the record it belongs to.
+RECORD_OF = {name: record for record in RECORDS
+             for name in (*record.lists, *record.creates, *record.reads, *record.writes,
+                          *record.user_pages)}
+#: Pages without object parameters. Their content is checked for foreign names instead.
+UNSCOPED_URLS = {name for record in RECORDS for name in record.user_pages} | {
+    route.name for route in ROUTES if not route.token}
+TOKEN_URLS = {route.name for route in ROUTES if route.token}
+PUBLIC_URLS = {route.name for route in ROUTES if route.public} | {
+    "portal:notification_bell"}  # polled by every page: answers 204 to nobody logged in
+ADMIN_ONLY_URLS = {name for record in RECORDS for name in record.admin_only}
+#: API routes (router basename) -> function(partnership) -> ids of objects inside it that
+#: no outsider of that partnership may see.
+API_ROUTES = {record.api: (lambda p, record=record: list(
+    record.records(p).order_by("pk").values_list("pk", flat=True)))
+    for record in RECORDS if record.api}
+API_RECORDS = {record.api: record for record in RECORDS if record.api}
+#: Objects that belong to an organization rather than to one partnership (page names and
+#: API basenames): name -> function(URL kwargs or id) -> the owning organization's id.
 SHARED_ACROSS_PARTNERSHIPS = {
-    "partnership:site_detail": lambda kwargs: Site.objects.get(pk=kwargs["pk"]).organization_id,
-    "organization": lambda pk: pk,
-    "site": lambda pk: Site.objects.get(pk=pk).organization_id,
-    "person": lambda pk: User.objects.get(pk=pk).organization_id,
-}
+    key: (lambda value, record=record: record.owner(record.model.objects.get(
+        pk=value["pk"] if isinstance(value, dict) else value)))
+    for record in RECORDS if record.owner
+    for key in (record.api, *record.reads, *record.writes) if key}
 
 
 def owner_organization_id(name, key) -> int:
     return SHARED_ACROSS_PARTNERSHIPS[name](key)
 
 
-def seat_partnerships(user) -> list[Partnership]:
-    """The user's partnerships worked out from seats and admin rights, independently of
-    visible_to(), so the suite does not grade the scoping rule with itself."""
-    seats = set(Membership.objects.filter(user=user).values_list("partnership_id", flat=True))
-    return [p for p in Partnership.objects.all() if p.pk in seats or (
-        user.is_org_admin and user.organization_id in (p.sponsor_id, p.cdmo_id))]
+#: Pages under a partnership that list its records, pages of one record that read it, and
+#: pages that write (a new record or one of them): what the role cases walk.
+LIST_PAGES = sorted({name for record in RECORDS for name in record.lists})
+READ_PAGES = sorted({name for record in RECORDS for name in record.reads})
+WRITE_PAGES = sorted({name for record in RECORDS for name in (*record.creates, *record.writes)})
 
 
-def foreign_partnerships(user) -> list[Partnership]:
-    own = {p.pk for p in seat_partnerships(user)}
-    return [p for p in Partnership.objects.select_related("sponsor", "cdmo") if p.pk not in own]
+def urls_in(name: str, partnership, user=None) -> list[str]:
+    """The URLs of page `name` inside `partnership`: the partnership's own page, or one per
+    record both parties see (only the user's own, for one person's records)."""
+    from django.urls import reverse
 
-
-def shared_organization_ids(user) -> set[int]:
-    ids = {user.organization_id}
-    for p in seat_partnerships(user):
-        ids |= {p.sponsor_id, p.cdmo_id}
-    return ids
+    record = RECORD_OF[name]
+    if name in record.lists or name in record.creates:
+        return [reverse(name, kwargs={"partnership_pk": partnership.pk})]
+    return [reverse(name, kwargs=kwargs) for row in record.shared_rows(partnership, user)
+            for kwargs in record.url_kwargs(name, row)]

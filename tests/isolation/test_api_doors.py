@@ -27,19 +27,14 @@ from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
 from portal.views import FilteredListView
-from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS, seat_partnerships
-from tests.isolation.test_isolation import OBSERVERS, foreign_names
+from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS
+from tests.isolation.scope import OBSERVERS, foreign_names, seat_partnerships
 from tests.partnership.test_api import api
 
 ROUTES = [(prefix, viewset) for prefix, viewset, _basename in router.registry]
 ROUTE_IDS = [prefix for prefix, _viewset in ROUTES]
 DOMAIN_APPS = ("portal", "partnership", "governance", "metrics")
 MISSING_ID = 2_000_000_000
-
-
-@pytest.fixture
-def world(module_world, db):
-    return module_world
 
 
 def scoped_models():

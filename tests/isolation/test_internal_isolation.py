@@ -3,12 +3,14 @@
 Every record Acme wrote in Acme–Contoso is made internal (straight in the database, as if
 each had been marked so from the start) and its text is tagged SECRET-. Then Bob (Contoso,
 same partnership) walks every page and API route of the registry: no response may hold the
-tag, and the detail of each hidden record answers 404. Alice walks the same way and must meet
-the tag, which shows that the walk reaches the records at all. New pages and routes are
-walked as soon as they are in tests/isolation/registry.py, new kinds of record as soon as
-they are a SharedRecord (or declare INTERNAL_VIA).
+tag, and the detail of each hidden record answers 404 — one case per page and per API route.
+Alice walks the same way and must meet the tag, which shows that the walk reaches the
+records at all. New pages and routes are walked as soon as they are in
+tests/isolation/registry.py, new kinds of record as soon as they are a SharedRecord (or
+declare INTERNAL_VIA).
 """
 
+import pytest
 from django.apps import apps
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -18,7 +20,11 @@ from governance.meetings.services import calendar_feed_create
 from partnership.scoping import SharedRecord
 from portal.api import router
 from tests.isolation.registry import API_ROUTES, SCOPED_URLS
+from tests.isolation.scope import body_of, every_page
 from tests.partnership.test_api import api
+
+ROUTES = list(router.registry)
+ROUTE_IDS = [basename for _prefix, _viewset, basename in ROUTES]
 
 TAG = "SECRET-"
 TEXT_FIELDS = {"title", "name", "message", "description", "body", "rationale", "summary",
@@ -54,14 +60,27 @@ def hide_what_acme_wrote(world) -> list:
     return hidden
 
 
-def _page_urls(world) -> list[str]:
-    urls = [reverse(name, kwargs=kwargs) for name, build in SCOPED_URLS.items()
-            for kwargs in build(world.acme_contoso)]
-    urls += [reverse("governance:my_work"), reverse("partnership:partnership_list"),
-             reverse("portal:notification_list"), f"{reverse('governance:search')}?q=secret",
-             reverse("governance:calendar_feed",
-                     args=[calendar_feed_create(actor=world.bob).secret])]
-    return urls
+EXTRA_PAGES = ["governance:my_work", "partnership:partnership_list", "portal:notification_list",
+               "governance:search", "governance:calendar_feed"]
+
+
+@pytest.fixture(scope="module")
+def hidden(module_world, django_db_blocker) -> dict:
+    """Acme's records in Acme–Contoso made internal and tagged, once for the module (rolled
+    back with its world); returns the (model, pk) hidden from Contoso and Bob's feed secret."""
+    with django_db_blocker.unblock():
+        return {"records": set(hide_what_acme_wrote(module_world)),
+                "feed": calendar_feed_create(actor=module_world.bob).secret}
+
+
+def page_urls(world, hidden, name) -> list[str]:
+    if name in SCOPED_URLS:
+        return [reverse(name, kwargs=kwargs) for kwargs in SCOPED_URLS[name](world.acme_contoso)]
+    if name == "governance:search":
+        return [f"{reverse(name)}?q=secret"]
+    if name == "governance:calendar_feed":
+        return [reverse(name, args=[hidden["feed"]])]
+    return [reverse(name)]
 
 
 def _tagged_responses(client, urls) -> list[str]:
@@ -69,33 +88,39 @@ def _tagged_responses(client, urls) -> list[str]:
     for url in urls:
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
             response = client.get(url, **headers)
-            body = b"".join(response.streaming_content) if response.streaming \
-                else response.content
-            if response.status_code == 200 and TAG.encode() in body:
+            if response.status_code == 200 and TAG.encode() in body_of(response):
                 found.append(url)
     return found
 
 
-def test_no_page_shows_the_other_partys_internal_records(world, login):
-    hide_what_acme_wrote(world)
-    urls = _page_urls(world)
-    assert _tagged_responses(login(world.bob), urls) == []
-    assert len(_tagged_responses(login(world.alice), urls)) >= 10  # the walk reaches them
+@pytest.mark.parametrize("name", sorted(SCOPED_URLS) + EXTRA_PAGES)
+def test_no_page_shows_the_other_partys_internal_records(world, hidden, login, name):
+    assert _tagged_responses(login(world.bob), page_urls(world, hidden, name)) == []
 
 
-def test_no_api_route_shows_the_other_partys_internal_records(world):
-    hidden = hide_what_acme_wrote(world)
-    hidden_ids = {(model, pk) for model, pk in hidden}
-    bob, alice = api(world.bob), api(world.alice)
-    seen_by_alice = 0
-    for prefix, viewset, basename in router.registry:
-        listing = f"/api/v1/{prefix}/?page_size=1000"
-        assert TAG not in bob.get(listing).content.decode(), f"{prefix} list shows it to Bob"
-        seen_by_alice += TAG in alice.get(listing).content.decode()
-        model = getattr(viewset, "model", None)
-        for pk in API_ROUTES[basename](world.acme_contoso):
-            response = bob.get(f"/api/v1/{prefix}/{pk}/")
-            assert TAG not in response.content.decode(), f"{prefix}/{pk} shows it to Bob"
-            if (model, pk) in hidden_ids:
-                assert response.status_code == 404, f"{prefix}/{pk}: {response.status_code}"
-    assert seen_by_alice >= 10
+def test_the_page_walk_reaches_the_internal_records(world, hidden, login):
+    urls = [url for name in sorted(SCOPED_URLS) + EXTRA_PAGES
+            for url in page_urls(world, hidden, name)]
+    assert len(_tagged_responses(login(world.alice), urls)) >= 10
+
+
+def _listing(client, prefix) -> str:
+    return "".join(page.content.decode() for page in every_page(client, f"/api/v1/{prefix}/"))
+
+
+@pytest.mark.parametrize(("prefix", "viewset", "basename"), ROUTES, ids=ROUTE_IDS)
+def test_no_api_route_shows_the_other_partys_internal_records(world, hidden, prefix, viewset,
+                                                              basename):
+    bob = api(world.bob)
+    assert TAG not in _listing(bob, prefix), f"{prefix} list shows it to Bob"
+    model = getattr(viewset, "model", None)
+    for pk in API_ROUTES[basename](world.acme_contoso):
+        response = bob.get(f"/api/v1/{prefix}/{pk}/")
+        assert TAG not in response.content.decode(), f"{prefix}/{pk} shows it to Bob"
+        if (model, pk) in hidden["records"]:
+            assert response.status_code == 404, f"{prefix}/{pk}: {response.status_code}"
+
+
+def test_the_api_walk_reaches_the_internal_records(world, hidden):
+    alice = api(world.alice)
+    assert sum(TAG in _listing(alice, prefix) for prefix, _v, _b in ROUTES) >= 10
