@@ -21,6 +21,7 @@ from operator import and_
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from partnership import permissions as partnership_permissions
 from partnership.permissions import can, declare, is_authors_party, is_sponsor, partnership_of
 
 READ_ONLY = "Your role in this partnership is read-only."
@@ -98,6 +99,13 @@ def page_can(view, name: str, obj=None) -> bool:
     its partnership stands for the user's seat in every rule it asks."""
     remember_role(view.request.user, view.partnership, view.role)
     return can(view.request.user, name, obj)
+
+
+def page_require(view, name: str, obj=None) -> None:
+    """A page refuses (403, with the rule's refusal) unless rule `name` holds: `page_can`,
+    for a page that is nothing but the action (an edit dialog)."""
+    remember_role(view.request.user, view.partnership, view.role)
+    partnership_permissions.require(view.request.user, name, obj)
 
 
 # --- Predicates: (user, a partnership or one of its records) ---------------------------
