@@ -3,9 +3,10 @@
 from django import forms
 
 from governance.relationship.models import Notice
+from portal.forms import ServiceForm
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(ServiceForm):
     """No 'internal' box: a notice exists to be read by the other party."""
 
     class Meta:
