@@ -58,7 +58,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     require(actor, "governance.request_send", partnership)
     party = partnership.party_of(actor)
     # Lock the partnership row: two emergencies sent at once cannot both fit the budget.
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership = locked(partnership)
     now = timezone.now()
     request = Request(partnership=partnership, author_organization_id=actor.organization_id,
                       created_by=actor, requested_by_party=party, sent_at=now,
