@@ -188,13 +188,13 @@ def is_notice_receiver(user, notice) -> bool:
 
 WRITER = (writes, denied(READ_ONLY))
 
-for model, actions in (("actionitem", ("create", "edit", "transition")),
-                       ("meeting", ("create", "edit", "transition")),
-                       ("decision", ("create", "edit")),
-                       ("risk", ("create", "edit", "transition")),
-                       ("notice", ("post",))):
-    for action in actions:
-        rule(f"governance.{model}_{action}", WRITER)
+# A writer of the partnership does these; which steps a status allows is the WORKFLOW's.
+for name in ("actionitem_create", "actionitem_edit", "actionitem_transition",
+             "meeting_create", "meeting_edit", "meeting_transition",
+             "decision_create", "decision_edit",
+             "risk_create", "risk_edit", "risk_transition",
+             "notice_post"):
+    rule(f"governance.{name}", WRITER)
 
 rule("governance.meeting_minute", WRITER,
      (meeting_not_cancelled, invalid({"minutes": "A cancelled meeting has no minutes; "
