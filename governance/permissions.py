@@ -82,13 +82,17 @@ def remember_role(user, partnership, role: str | None) -> None:
     then reads the seat once, not once per question. Only pages and API views call it,
     with the role they read for the request; a service given a user loaded anew reads the
     seat itself."""
-    user.__dict__.setdefault(_ROLES, {})[partnership.pk] = role
+    known = getattr(user, _ROLES, None)
+    if known is None:
+        known = {}
+        setattr(user, _ROLES, known)
+    known[partnership.pk] = role
 
 
 def role_in(user, partnership) -> str | None:
     """The user's role in the partnership (Partnership.role_of), as remembered for this
     request if a page read it already."""
-    known = user.__dict__.get(_ROLES, {})
+    known = getattr(user, _ROLES, None) or {}
     if partnership.pk in known:
         return known[partnership.pk]
     return partnership.role_of(user)

@@ -3,10 +3,10 @@
 from django import forms
 
 from governance.actions.models import ActionItem
-from portal.forms import ServiceForm
+from governance.forms import FieldCheckedForm
 
 
-class ActionItemForm(ServiceForm):
+class ActionItemForm(FieldCheckedForm):
     class Meta:
         model = ActionItem
         fields = ["title", "description", "owner", "due_date", "priority", "is_internal",
