@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 #: What governance tells people about, with the labels of the notification settings page
@@ -35,9 +37,10 @@ class GovernanceConfig(AppConfig):
         """Each topic adds its records to the registries of portal.registries (search,
         recent activity, "Coming up"), and the overview its cockpit cards: the partnership
         home and the search page list none of them by hand. Search groups its results in
-        this order."""
+        this order. Importing governance.permissions declares who may do what."""
         from governance import actions, meetings, overview, relationship, requests, risks
 
+        import_module("governance.permissions")
         overview.register()
         for topic in (actions, meetings, requests, risks, relationship):
             topic.register()

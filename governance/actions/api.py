@@ -6,16 +6,16 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.actions import services
+from governance.actions import selectors, services
 from governance.actions.filters import ActionItemFilter
 from governance.actions.models import ActionItem
+from governance.api_base import SelectorViewSet
 from governance.escalation.api import ActionItemEscalationSerializer
 from governance.escalation.selectors import action_item_escalations
 from governance.meetings.models import Decision, Meeting
 from governance.requests.models import Request
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
-from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -66,14 +66,14 @@ class ActionItemTransitionSerializer(serializers.Serializer):
 
 
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+                        mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
     """Action items of your partnerships. POST .../transition/ {"status": …} moves one along
     open → in progress → done / cancelled (and back to open)."""
 
     model = ActionItem
+    selector = selectors.action_item_list
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
-    select_related = ("owner", "partnership")
 
     def get_serializer_class(self):
         return ActionItemDetailSerializer if self.action == "retrieve" else ActionItemSerializer

@@ -3,9 +3,10 @@
 from django import forms
 
 from governance.actions.models import ActionItem
+from governance.forms import FieldCheckedForm
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(FieldCheckedForm):
     class Meta:
         model = ActionItem
         fields = ["title", "description", "owner", "due_date", "priority", "is_internal",

@@ -13,8 +13,10 @@ from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
 
 
-def action_item_list(*, user: User, partnership: Partnership | None = None
+def action_item_list(*, user: User, partnership: Partnership | int | None = None
                      ) -> QuerySet[ActionItem]:
+    """Action items the user may see (of one partnership, given it or its id), each with
+    the escalation level it has reached (`escalation_level`): the list page and the API."""
     items = ActionItem.objects.visible_to(user).select_related(
         "owner__organization", "partnership__sponsor", "partnership__cdmo").annotate(
         escalation_level=escalation_level(ActionItemEscalation, "action", "due_date",

@@ -7,9 +7,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
+from governance.permissions import require
 from partnership.models import Partnership, User
 from partnership.notifications.services import notify
-from partnership.records import require_writer, shared_record_create, shared_record_update
+from partnership.records import shared_record_create, shared_record_update
+from portal.locking import locked
+from portal.workflow import transition
 from portal.zones import user_zone
 
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "is_internal",
@@ -20,6 +23,7 @@ ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_date", "priority", "
 def action_item_create(*, actor: User, partnership: Partnership, **fields) -> ActionItem:
     """Create an action; its source (meeting, request or decision) must be of the same
     partnership (ActionItem.clean), and the owner is told it is theirs."""
+    require(actor, "governance.actionitem_create", partnership)
     item = shared_record_create(ActionItem, ACTION_ITEM_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields)
     notify(recipients=[item.owner], kind="action_assigned", partnership=partnership,
@@ -30,9 +34,10 @@ def action_item_create(*, actor: User, partnership: Partnership, **fields) -> Ac
 
 @transaction.atomic
 def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem:
-    """Change an action; a new owner is told, as if it had just been assigned. Read again
-    under a lock: the copy passed in may hold a form's unsaved values."""
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    """Change the fields given (the others stay as they are); a new owner is told, as if it
+    had just been assigned. The row is read again under a lock, never the caller's copy."""
+    item = locked(item, "partnership")
+    require(actor, "governance.actionitem_edit", item)
     previous_owner = item.owner_id
     item = shared_record_update(item, ACTION_ITEM_FIELDS, actor=actor, fields=fields)
     if item.owner_id != previous_owner:
@@ -45,13 +50,10 @@ def action_item_update(*, actor: User, item: ActionItem, **fields) -> ActionItem
 
 @transaction.atomic
 def action_item_transition(*, actor: User, item: ActionItem, status: str) -> ActionItem:
-    require_writer(actor, item.partnership)
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    ActionItem.WORKFLOW.check(item.status, status)
-    item.status = status
-    item.completed_at = timezone.now() if status in ActionItem.CLOSED else None
-    item.save(update_fields=["status", "completed_at", "updated_at"])
-    return item
+    """Move an action along its workflow; closing it (done, cancelled) records when."""
+    require(actor, "governance.actionitem_transition", item)
+    return transition(item, status, changes=lambda row, status: {
+        "completed_at": timezone.now() if status in ActionItem.CLOSED else None})
 
 
 def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:

@@ -11,8 +11,9 @@ from governance.actions.filters import ActionItemFilter
 from governance.actions.forms import ActionItemForm
 from governance.actions.models import ActionItem
 from governance.escalation.selectors import action_item_escalations
-from governance.meetings.models import Decision, Meeting
-from governance.requests.models import Request
+from governance.meetings.selectors import decision_list, meeting_list
+from governance.permissions import page_can
+from governance.requests.selectors import request_list
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
@@ -33,6 +34,11 @@ class ActionItemListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.action_item_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=page_can(self, "governance.actionitem_create", self.partnership),
+            **kwargs)
+
 
 class ActionItemDetailView(ActionItemMixin, TemplateView):
     template_name = "governance/actionitem_detail.html"
@@ -40,6 +46,8 @@ class ActionItemDetailView(ActionItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.item, transitions=ActionItem.WORKFLOW.next_statuses(self.item.status),
+            can_transition=page_can(self, "governance.actionitem_transition", self.item),
+            can_edit=page_can(self, "governance.actionitem_edit", self.item),
             escalations=action_item_escalations(user=self.request.user, item=self.item),
             **kwargs)
 
@@ -53,10 +61,9 @@ class ActionItemFormMixin:
         # Owners move their action along themselves: people of a writing role only.
         members = member_list(user=self.request.user, partnership=self.partnership,
                               roles=Membership.WRITING_ROLES)
-        sources = {name: model.objects.visible_to(self.request.user).filter(
-                       partnership=self.partnership)
-                   for name, model in (("meeting", Meeting), ("request", Request),
-                                       ("decision", Decision))}
+        sources = {name: selector(user=self.request.user, partnership=self.partnership)
+                   for name, selector in (("meeting", meeting_list), ("request", request_list),
+                                          ("decision", decision_list))}
         return {**super().get_form_kwargs(), "members": members, "sources": sources}
 
     def get_success_url(self):
@@ -80,14 +87,13 @@ class ActionItemCreateView(ActionItemFormMixin, PartnershipMixin, ServiceFormVie
 
 
 class ActionItemEditView(ActionItemFormMixin, ActionItemMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.item}
+    def get_record(self):
+        return self.item
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.item, **kwargs)
 
     def perform(self, form):
-        """The service re-reads the action under a lock, not this copy the form wrote into."""
         return services.action_item_update(actor=self.request.user, item=self.item,
                                            **form.cleaned_data)
 

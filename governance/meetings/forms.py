@@ -4,6 +4,7 @@ the partnership's scope."""
 from django import forms
 from django.utils import timezone
 
+from governance.forms import FieldCheckedForm
 from governance.meetings.models import Decision, Meeting
 from portal.validation import validate_date_in_range
 
@@ -15,7 +16,7 @@ class PersonChoices(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.organization})"
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(FieldCheckedForm):
     """Create (with recurrence) or edit one meeting. The start is typed in the viewer's own
     zone: Django reads a naive datetime in the active zone (set per user by middleware)."""
 
@@ -37,11 +38,12 @@ class MeetingForm(forms.ModelForm):
         self.fields["attendees"].queryset = members.select_related("organization")
         self.fields["starts_at"].help_text = \
             f"In your time zone ({timezone.get_current_timezone_name()})."
-        if self.instance.pk:  # one occurrence is edited; the series is fixed once created
+        if self.record is not None:  # one occurrence is edited; the series is fixed
             del self.fields["recurrence"], self.fields["repeat_until"]
         else:
             self.fields["repeat_until"].help_text = "Required for a recurring meeting."
-        if self.instance.status == Meeting.Status.HELD:  # it happened then (services)
+        if self.record is not None and self.record.status == Meeting.Status.HELD:
+            # It happened then (services.meeting_update refuses another time).
             for name in ("starts_at", "duration_minutes"):
                 self.fields[name].disabled = True
             self.fields["starts_at"].help_text = "A held meeting keeps its time."
@@ -82,7 +84,7 @@ MinutesActionFormSet = forms.formset_factory(MinutesActionForm, extra=3, max_num
                                              validate_max=True)
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(FieldCheckedForm):
     decided_by = PersonChoices(queryset=None, widget=forms.CheckboxSelectMultiple)
 
     class Meta:

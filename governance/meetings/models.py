@@ -16,6 +16,7 @@ from partnership.scoping import SharedRecord
 from partnership.search import search_document_field
 from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
+from portal.zones import zoned_label
 
 
 class Meeting(SharedRecord):
@@ -98,6 +99,18 @@ class Meeting(SharedRecord):
     def has_started(self, now=None) -> bool:
         """Only a meeting that has started can be held and minuted."""
         return self.starts_at <= (now or timezone.now())
+
+    def not_started_error(self, field: str) -> ValidationError:
+        """What refuses to hold or minute a meeting before it has started."""
+        return ValidationError({field: f"The meeting starts {zoned_label(self.starts_at)}: "
+                                       "it is marked held and minuted once it has started."})
+
+    def next_statuses(self) -> dict[str, str]:
+        """The steps its workflow offers now ({status: button label}): held only once it
+        has started (services.meeting_transition refuses it before)."""
+        started = self.has_started()
+        return {status: label for status, label in self.WORKFLOW.next_statuses(self.status).items()
+                if started or status != self.Status.HELD}
 
 
 class CalendarFeed(models.Model):

@@ -11,7 +11,10 @@ from partnership.models import Organization, Partnership, Site, User
 from portal.registries.coming_up import Dated
 
 
-def meeting_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Meeting]:
+def meeting_list(*, user: User, partnership: Partnership | int | None = None
+                 ) -> QuerySet[Meeting]:
+    """Meetings the user may see (of one partnership, given it or its id), with how many
+    attend (`attendee_count`): the list page, the calendars and the API."""
     meetings = Meeting.objects.visible_to(user).select_related(
         "partnership__sponsor", "partnership__cdmo", "created_by").annotate(
         attendee_count=Count("attendees", distinct=True)).order_by("starts_at", "pk")
@@ -55,8 +58,10 @@ def calendar_feed_meetings(*, secret: str) -> tuple[User, QuerySet[Meeting]] | N
     return feed.user, meeting_list(user=feed.user).filter(starts_at__gte=since)
 
 
-def decision_list(*, user: User, partnership: Partnership | None = None
+def decision_list(*, user: User, partnership: Partnership | int | None = None
                   ) -> QuerySet[Decision]:
+    """The decision log the user may see (of one partnership, given it or its id), with
+    who took each decision: the log page and the API."""
     decisions = Decision.objects.visible_to(user).select_related(
         "meeting", "partnership__sponsor", "partnership__cdmo").prefetch_related(
         Prefetch("decided_by", queryset=User.objects.select_related("organization")))

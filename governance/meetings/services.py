@@ -11,16 +11,14 @@ from django.utils import timezone
 
 from governance.actions.services import action_item_create
 from governance.meetings.models import CalendarFeed, Decision, Meeting
+from governance.permissions import require
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
-from partnership.records import (
-    are_seated,
-    require_writer,
-    shared_record_create,
-    shared_record_update,
-)
+from partnership.records import are_seated, shared_record_create, shared_record_update
+from portal.locking import locked
 from portal.validation import check_dates_in_range
-from portal.zones import user_zone, zoned_label
+from portal.workflow import transition
+from portal.zones import user_zone
 
 MEETING_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "agenda",
                   "recurrence", "repeat_until", "is_internal")
@@ -100,7 +98,7 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
                    ) -> Meeting:
     """Schedule a meeting, or a series of them (one row per occurrence, linked to the first
     by `series`, each with its own minutes). Returns the first meeting."""
-    require_writer(actor, partnership)
+    require(actor, "governance.meeting_create", partnership)
     recurrence = fields.get("recurrence") or Meeting.Recurrence.NONE
     fields["recurrence"] = recurrence
     if recurrence == Meeting.Recurrence.NONE:
@@ -132,10 +130,11 @@ def meeting_create(*, actor: User, partnership: Partnership, attendees=(), **fie
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -> Meeting:
-    """Change one occurrence; SEQUENCE goes up so calendars replace the old copy. A held
-    meeting keeps its time: it happened then, and its minutes say so."""
-    require_writer(actor, meeting.partnership)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """Change the fields given of one occurrence (the others, and the attendees when None,
+    stay as they are); SEQUENCE goes up so calendars replace the old copy. A held meeting
+    keeps its time: it happened then, and its minutes say so."""
+    meeting = locked(meeting, "partnership")
+    require(actor, "governance.meeting_edit", meeting)
     if meeting.status == Meeting.Status.HELD:
         for name, label in (("starts_at", "start"), ("duration_minutes", "duration")):
             if name in fields and fields[name] != getattr(meeting, name):
@@ -157,22 +156,19 @@ def meeting_update(*, actor: User, meeting: Meeting, attendees=None, **fields) -
     return meeting
 
 
-def _require_started(meeting: Meeting, field: str) -> None:
-    if not meeting.has_started():
-        raise ValidationError({field: f"The meeting starts {zoned_label(meeting.starts_at)}: "
-                                      "it is marked held and minuted once it has started."})
+def _held_once_started(meeting: Meeting, status: str) -> None:
+    """The guard of a meeting's workflow: it is held only once it has started."""
+    if status == Meeting.Status.HELD and not meeting.has_started():
+        raise meeting.not_started_error("status")
 
 
 @transaction.atomic
 def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting:
-    require_writer(actor, meeting.partnership)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    Meeting.WORKFLOW.check(meeting.status, status)
-    if status == Meeting.Status.HELD:
-        _require_started(meeting, "status")
-    meeting.status = status
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    """Hold, cancel or reschedule a meeting; SEQUENCE goes up so calendars follow, and the
+    attendees are told of a cancellation or a new date."""
+    require(actor, "governance.meeting_transition", meeting)
+    meeting = transition(meeting, status, guard=_held_once_started,
+                         changes=lambda row, status: {"sequence": row.sequence + 1})
     if status != Meeting.Status.HELD:
         verb = "cancelled" if status == Meeting.Status.CANCELLED else "rescheduled"
         _notify_attendees(actor=actor, meeting=meeting, kind="meeting_scheduled",
@@ -185,12 +181,8 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
                            actions: list[dict] = ()) -> Meeting:
     """Minute a meeting and create its actions in one go: if one action is wrong, nothing
     is saved. The meeting counts as held from then on."""
-    require_writer(actor, meeting.partnership)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError({"minutes": "A cancelled meeting has no minutes; "
-                                          "reschedule it first."})
-    _require_started(meeting, "minutes")
+    meeting = locked(meeting, "partnership")
+    require(actor, "governance.meeting_minute", meeting)
     if not minutes.strip():
         raise ValidationError({"minutes": "Write the minutes."})
     meeting.minutes = minutes
@@ -242,6 +234,7 @@ def _set_decided_by(decision: Decision, people) -> None:
 def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **fields
                     ) -> Decision:
     """Log a decision; the partnership's leads and the people who took it are told."""
+    require(actor, "governance.decision_create", partnership)
     decision = shared_record_create(Decision, DECISION_FIELDS, actor=actor,
                                     partnership=partnership, fields=fields)
     _set_decided_by(decision, decided_by)
@@ -257,6 +250,10 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
                     ) -> Decision:
+    """Change the fields given (the others, and who took it when `decided_by` is None, stay
+    as they are), on the row read again under a lock."""
+    decision = locked(decision, "partnership")
+    require(actor, "governance.decision_edit", decision)
     decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields)
     if decided_by is None and decision.is_internal and decision.decided_by.exclude(
             organization_id=decision.author_organization_id).exists():

@@ -21,6 +21,7 @@ from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.forms import DecisionForm, MeetingForm, MinutesActionFormSet, MinutesForm
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting
+from governance.permissions import page_can
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
@@ -47,6 +48,10 @@ class MeetingListView(PartnershipMixin, FilteredListView):
             Case(When(upcoming, then=Value(0)), default=Value(1)),
             Case(When(upcoming, then=F("starts_at"))).asc(), F("starts_at").desc(), "pk")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=page_can(self, "governance.meeting_create", self.partnership), **kwargs)
+
 
 def minutes_forms(view, data=None):
     """Owners of the actions are people who can act on them (ActionItem.clean); those of an
@@ -64,15 +69,15 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     template_name = "governance/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
-        started = self.meeting.has_started()
-        transitions = {status: label for status, label
-                       in Meeting.WORKFLOW.next_statuses(self.meeting.status).items()
-                       if started or status != Meeting.Status.HELD}
+        meeting = self.meeting
         context = super().get_context_data(
-            object=self.meeting, transitions=transitions,
-            **selectors.meeting_detail(meeting=self.meeting, user=self.request.user), **kwargs)
-        if context["can_write"] and started and self.meeting.status != Meeting.Status.CANCELLED \
-                and "minutes_form" not in context:
+            object=meeting, transitions=meeting.next_statuses(),
+            can_transition=page_can(self, "governance.meeting_transition", meeting),
+            can_edit=page_can(self, "governance.meeting_edit", meeting),
+            can_record_decision=page_can(self, "governance.decision_create", self.partnership),
+            **selectors.meeting_detail(meeting=meeting, user=self.request.user), **kwargs)
+        if "minutes_form" not in context and page_can(self, "governance.meeting_minute",
+                                                      meeting):
             context["minutes_form"], context["action_formset"] = minutes_forms(self)
         return context
 
@@ -131,14 +136,13 @@ class MeetingCreateView(MeetingFormMixin, PartnershipMixin, ServiceFormView):
 
 
 class MeetingEditView(MeetingFormMixin, MeetingMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.meeting}
+    def get_record(self):
+        return self.meeting
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.meeting, **kwargs)
 
     def perform(self, form):
-        """The service re-reads the meeting under a lock, not this copy the form wrote into."""
         return services.meeting_update(actor=self.request.user, meeting=self.meeting,
                                        **form.cleaned_data)
 
@@ -215,6 +219,10 @@ class DecisionListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.decision_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=page_can(self, "governance.decision_create", self.partnership), **kwargs)
+
 
 class DecisionDetailView(DecisionMixin, TemplateView):
     template_name = "governance/decision_detail.html"
@@ -222,7 +230,11 @@ class DecisionDetailView(DecisionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         actions = action_item_list(user=self.request.user, partnership=self.partnership
                                    ).filter(decision=self.decision)
-        return super().get_context_data(object=self.decision, actions=actions, **kwargs)
+        return super().get_context_data(
+            object=self.decision, actions=actions,
+            can_edit=page_can(self, "governance.decision_edit", self.decision),
+            can_add_action=page_can(self, "governance.actionitem_create", self.partnership),
+            **kwargs)
 
 
 class DecisionFormMixin:
@@ -256,14 +268,12 @@ class DecisionCreateView(DecisionFormMixin, PartnershipMixin, ServiceFormView):
 
 
 class DecisionEditView(DecisionFormMixin, DecisionMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.decision}
+    def get_record(self):
+        return self.decision
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.decision, **kwargs)
 
     def perform(self, form):
-        """The service re-reads the decision under a lock, not this copy the form wrote
-        into."""
         return services.decision_update(actor=self.request.user, decision=self.decision,
                                         **form.cleaned_data)

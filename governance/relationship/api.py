@@ -6,12 +6,13 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api_base import SelectorViewSet
 from governance.relationship import selectors, services
 from governance.relationship.filters import NoticeFilter
 from governance.relationship.models import Notice, Recognition, SurveyResponse
 from partnership.models import Partnership, Site
 from partnership.parties.api import SeatedPersonField
-from partnership.scoping_views import ScopedViewSet
+from partnership.parties.selectors import partnership_list
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -40,15 +41,15 @@ class NoticeSerializer(ScopedModelSerializer):
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, ScopedViewSet):
+                    mixins.UpdateModelMixin, SelectorViewSet):
     """Strategic notices (site closure, capability exit, supply delay) either party posts;
     the poster's party may correct one until it is acknowledged. POST .../acknowledge/
     (no body) is the other party's acknowledgement, once."""
 
     model = Notice
+    selector = selectors.notice_list
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilter
-    select_related = ("partnership", "author_organization")
 
     @extend_schema(request=None, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -73,15 +74,12 @@ class RecognitionSerializer(ScopedModelSerializer):
 
 
 class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, ScopedViewSet):
+                         mixins.CreateModelMixin, SelectorViewSet):
     """Thank-yous to people or a team of the other party, newest first."""
 
     model = Recognition
+    selector = selectors.recognition_list
     serializer_class = RecognitionSerializer
-    select_related = ("partnership", "created_by")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("recipients")
 
 
 class SurveyResponseSerializer(ScopedModelSerializer):
@@ -98,16 +96,17 @@ class SurveyResponseSerializer(ScopedModelSerializer):
 
 
 class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    ScopedViewSet):
+                    SelectorViewSet):
     """The quarterly feedback survey. POST answers this quarter's survey (once). GET lists
-    only YOUR OWN answers (the scoped queryset, SurveyResponse.objects.visible_to, holds no
-    one else's): nobody's individual answers are ever served to anyone else.
+    only YOUR OWN answers (selectors.survey_answer_list: the scoped queryset holds no one
+    else's): nobody's individual answers are ever served to anyone else.
     GET .../results/?partnership=<id> gives the results per rated party and closed quarter:
     averages, overall, change and comments only where the quarter is `published` (closed,
     with at least `min_for_detail` answers); else they and `respondents` are null. For the
     open quarter, `answers_so_far` (null while fewer than `min_for_detail`)."""
 
     model = SurveyResponse
+    selector = selectors.survey_answer_list
     serializer_class = SurveyResponseSerializer
 
     @extend_schema(responses=dict)
@@ -116,7 +115,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         pk = request.query_params.get("partnership", "")
         if not pk.isdigit():
             raise serializers.ValidationError({"partnership": "Give ?partnership=<id>."})
-        partnership = get_object_or_404(Partnership.objects.visible_to(request.user), pk=pk)
+        partnership = get_object_or_404(partnership_list(user=request.user), pk=pk)
         results = selectors.survey_results(user=request.user, partnership=partnership)
         return Response({
             "partnership": partnership.pk, "current_quarter": results["current_quarter"],

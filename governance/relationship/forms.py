@@ -2,10 +2,11 @@
 
 from django import forms
 
+from governance.forms import FieldCheckedForm
 from governance.relationship.models import Notice
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(FieldCheckedForm):
     """No 'internal' box: a notice exists to be read by the other party."""
 
     class Meta:

@@ -67,13 +67,8 @@ class Notice(SharedRecord):
 
     @property
     def is_acknowledged(self) -> bool:
+        """Only the other party acknowledges, and only once (governance.notice_acknowledge)."""
         return self.acknowledged_at is not None
-
-    def may_acknowledge(self, user) -> bool:
-        """Only the other party acknowledges (the poster's own side cannot), and only once."""
-        return not self.is_acknowledged and user.organization_id is not None and \
-            user.organization_id != self.author_organization_id and \
-            self.partnership.party_of(user) == self.receiving_party
 
 
 class Recognition(SharedRecord):

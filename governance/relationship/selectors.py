@@ -9,7 +9,10 @@ from governance.relationship.models import Notice, Recognition, SurveyResponse
 from partnership.models import Partnership, User
 
 
-def notice_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Notice]:
+def notice_list(*, user: User, partnership: Partnership | int | None = None
+                ) -> QuerySet[Notice]:
+    """Notices the user may see (of one partnership, given it or its id): the list page and
+    the API."""
     notices = Notice.objects.visible_to(user).select_related(
         "author_organization", "created_by", "acknowledged_by", "site",
         "partnership__sponsor", "partnership__cdmo")
@@ -24,11 +27,22 @@ def notices_awaiting(*, user: User, partnership: Partnership | None = None
         acknowledged_at__isnull=True).exclude(author_organization_id=user.organization_id)
 
 
-def recognition_list(*, user: User, partnership: Partnership) -> QuerySet[Recognition]:
-    """Thank-yous of the partnership, newest first."""
-    return Recognition.objects.visible_to(user).filter(partnership=partnership).select_related(
-        "created_by", "author_organization").prefetch_related(
+def recognition_list(*, user: User, partnership: Partnership | int | None = None
+                     ) -> QuerySet[Recognition]:
+    """Thank-yous the user may see (of one partnership, given it or its id), newest first:
+    the list page, the cockpit card and the API."""
+    recognitions = Recognition.objects.visible_to(user).select_related(
+        "partnership", "created_by", "author_organization").prefetch_related(
         Prefetch("recipients", queryset=User.objects.order_by("first_name", "last_name")))
+    return recognitions.filter(partnership=partnership) if partnership else recognitions
+
+
+def survey_answer_list(*, user: User, partnership: Partnership | int | None = None
+                       ) -> QuerySet[SurveyResponse]:
+    """The user's own survey answers (of one partnership, given it or its id): the only
+    ones `visible_to` gives anyone, listed by the API."""
+    answers = SurveyResponse.objects.visible_to(user)
+    return answers.filter(partnership=partnership) if partnership else answers
 
 
 def survey_answer_of(*, user: User, partnership: Partnership,

@@ -2,21 +2,18 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.permissions import require
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_people
-from partnership.records import (
-    are_seated,
-    require_writer,
-    shared_record_create,
-    shared_record_update,
-)
+from partnership.records import are_seated, shared_record_create, shared_record_update
+from portal.locking import locked
 
 NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal")
 
@@ -25,6 +22,7 @@ NOTICE_FIELDS = ("kind", "title", "body", "effective_date", "site", "is_internal
 def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
     """Post a strategic notice to the other party. Never internal: its point is that the
     other party reads and acknowledges it. Their members are told."""
+    require(actor, "governance.notice_post", partnership)
     fields = {**fields, "is_internal": False}
     notice = shared_record_create(Notice, NOTICE_FIELDS, actor=actor, partnership=partnership,
                                   fields=fields)
@@ -38,25 +36,21 @@ def notice_post(*, actor: User, partnership: Partnership, **fields) -> Notice:
 
 @transaction.atomic
 def notice_update(*, actor: User, notice: Notice, **fields) -> Notice:
-    """Correct a notice: only its poster's party, and only until it is acknowledged (the
-    other party acknowledged what it read, and that must stay what it read). The locked row
-    is what changes, never the caller's copy, which a form may already have written into."""
-    locked = Notice.objects.select_for_update().get(pk=notice.pk)
-    if actor.organization_id != locked.author_organization_id:
-        raise PermissionDenied("Only the party that posted a notice can correct it.")
-    if locked.acknowledged_at is not None:
-        raise ValidationError("An acknowledged notice cannot be changed; post a new one.")
+    """Correct a notice in the fields given (the others stay as they are): only its
+    poster's party, and only until it is acknowledged (the other party acknowledged what it
+    read, and that must stay what it read). The locked row is what changes, never the
+    caller's copy."""
+    notice = locked(notice, "partnership")
+    require(actor, "governance.notice_edit", notice)
     fields = {**fields, "is_internal": False}
-    return shared_record_update(locked, NOTICE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(notice, NOTICE_FIELDS, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def notice_acknowledge(*, actor: User, notice: Notice) -> Notice:
     """The other party confirms it has read the notice, once. The conditional UPDATE claims
     the acknowledgement, so two people clicking at once record only the first."""
-    require_writer(actor, notice.partnership)
-    if notice.partnership.party_of(actor) != notice.receiving_party:
-        raise ValidationError("Only the other party can acknowledge this notice.")
+    require(actor, "governance.notice_acknowledge", notice)
     now = timezone.now()
     claimed = Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=now, updated_at=now)
@@ -69,20 +63,13 @@ def notice_acknowledge(*, actor: User, notice: Notice) -> Notice:
     return notice
 
 
-def _require_seat(actor: User, partnership: Partnership) -> str:
-    """Thanking and rating concern the relationship, not the shared work: anyone with a seat
-    (viewers and steering members included) may do it. Returns the actor's party."""
-    party = partnership.party_of(actor)
-    if party is None or partnership.role_of(actor) in (None, "admin"):
-        raise PermissionDenied("Only people with a seat in this partnership can do this.")
-    return party
-
-
 @transaction.atomic
 def recognition_create(*, actor: User, partnership: Partnership, message: str,
                        recipients=(), team: str = "") -> Recognition:
-    """Thank people (members of the OTHER party) and/or a team of the other party."""
-    party = _require_seat(actor, partnership)
+    """Thank people (members of the OTHER party) and/or a team of the other party: anyone
+    with a seat may (governance.recognition_create)."""
+    require(actor, "governance.recognition_create", partnership)
+    party = partnership.party_of(actor)
     recipients = list(recipients or ())
     others = party_people(partnership=partnership, party=Partnership.other_party(party))
     if not are_seated(partnership, recipients, party=Partnership.other_party(party)):
@@ -117,8 +104,9 @@ def survey_answer(*, actor: User, partnership: Partnership, comments: str = "",
                   **scores) -> SurveyResponse:
     """Rate the other party for the current calendar quarter (UTC), once. The rated party
     follows from the actor's; the unique constraint answers a double submit with a friendly
-    error, not a 500."""
-    party = _require_seat(actor, partnership)
+    error, not a 500. Anyone with a seat answers (governance.survey_answer)."""
+    require(actor, "governance.survey_answer", partnership)
+    party = partnership.party_of(actor)
     response = SurveyResponse(
         partnership=partnership, quarter=SurveyResponse.current_quarter(), respondent=actor,
         rated_party="cdmo" if party == "sponsor" else "sponsor", comments=comments.strip(),

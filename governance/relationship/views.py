@@ -2,20 +2,25 @@
 other party) and the quarterly feedback survey."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
+from governance.permissions import page_can, require_person
 from governance.relationship import selectors, services
 from governance.relationship.filters import NoticeFilter
 from governance.relationship.forms import NoticeForm, RecognitionForm, SurveyForm
 from governance.relationship.models import Notice
-from partnership.models import Partnership, Site
-from partnership.parties.selectors import party_people
+from partnership.models import Partnership
+from partnership.parties.selectors import party_people, site_list
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
+
+
+def own_sites(user):
+    """The sites a notice may be about: the poster's own organization's."""
+    return site_list(user=user).filter(organization_id=user.organization_id)
 
 
 class NoticeMixin(PartnershipMixin):
@@ -32,17 +37,19 @@ class NoticeListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.notice_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=page_can(self, "governance.notice_post", self.partnership), **kwargs)
+
 
 class NoticeDetailView(NoticeMixin, TemplateView):
     template_name = "governance/notice_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(object=self.notice, **kwargs)
-        context["may_acknowledge"] = context["can_write"] and \
-            self.notice.may_acknowledge(self.request.user)
-        context["may_edit"] = context["can_write"] and not self.notice.is_acknowledged and \
-            self.notice.author_organization_id == self.request.user.organization_id
-        return context
+        return super().get_context_data(
+            object=self.notice,
+            may_acknowledge=page_can(self, "governance.notice_acknowledge", self.notice),
+            may_edit=page_can(self, "governance.notice_edit", self.notice), **kwargs)
 
 
 class NoticeCreateView(PartnershipMixin, ServiceFormView):
@@ -51,9 +58,7 @@ class NoticeCreateView(PartnershipMixin, ServiceFormView):
     requires_write = True
 
     def get_form_kwargs(self):
-        sites = Site.objects.visible_to(self.request.user).filter(
-            organization_id=self.request.user.organization_id)
-        return {**super().get_form_kwargs(), "sites": sites}
+        return {**super().get_form_kwargs(), "sites": own_sites(self.request.user)}
 
     def perform(self, form):
         return services.notice_post(actor=self.request.user, partnership=self.partnership,
@@ -86,18 +91,18 @@ class NoticeEditView(NoticeMixin, ServiceFormView):
     template_name = "governance/notice_form.html"
     requires_write = True
 
+    def get_record(self):
+        return self.notice
+
     def get_form_kwargs(self):
-        if self.notice.author_organization_id != self.request.user.organization_id:
-            raise PermissionDenied("Only the party that posted a notice can correct it.")
-        sites = Site.objects.visible_to(self.request.user).filter(
-            organization_id=self.request.user.organization_id)
-        return {**super().get_form_kwargs(), "sites": sites, "instance": self.notice}
+        """Refused (403) to the other party; an acknowledged notice is refused on the form."""
+        require_person(self.request.user, "governance.notice_edit", self.notice)
+        return {**super().get_form_kwargs(), "sites": own_sites(self.request.user)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.notice, **kwargs)
 
     def perform(self, form):
-        # The form has written into self.notice; the service updates its own locked row.
         return services.notice_update(actor=self.request.user, notice=self.notice,
                                       **form.cleaned_data)
 
@@ -112,6 +117,11 @@ class RecognitionListView(PartnershipMixin, ListView):
 
     def get_queryset(self):
         return selectors.recognition_list(user=self.request.user, partnership=self.partnership)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=page_can(self, "governance.recognition_create", self.partnership),
+            **kwargs)
 
 
 class RecognitionCreateView(PartnershipMixin, ServiceFormView):
@@ -139,11 +149,17 @@ class SurveyMixin(PartnershipMixin):
 
     template_name = "governance/survey.html"
 
+    def get_context_data(self, **kwargs):
+        """`rated`: the organization the user's answer rates, the other party."""
+        party = self.partnership.party_of(self.request.user)
+        rated = self.partnership.cdmo if party == "sponsor" else self.partnership.sponsor
+        return super().get_context_data(rated=rated, **kwargs)
+
     def survey_context(self) -> dict:
         user = self.request.user
         return {"results": selectors.survey_results(user=user, partnership=self.partnership),
                 "my_answer": selectors.survey_answer_of(user=user, partnership=self.partnership),
-                "may_answer": self.role not in (None, "admin")}  # a seat, as survey_answer
+                "may_answer": page_can(self, "governance.survey_answer", self.partnership)}
 
 
 class SurveyView(SurveyMixin, TemplateView):

@@ -7,15 +7,17 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api_base import SelectorViewSet
 from governance.escalation.api import RequestEscalationSerializer
 from governance.escalation.selectors import request_escalations
+from governance.permissions import remember_role
 from governance.requests import selectors, services
 from governance.requests.filters import RequestFilter
 from governance.requests.models import Request
 from partnership.models import Membership, Milestone, Partnership
 from partnership.parties.api import SeatedPersonField
+from partnership.permissions import can
 from partnership.scoping import shared_lookups
-from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.validation import validate_date_in_range
 
@@ -71,15 +73,17 @@ class RequestSerializer(ScopedModelSerializer):
         prefetch_related_objects([instance], Prefetch(
             "milestones", queryset=selectors.request_milestones(user=user)))
         data = super().to_representation(instance)
-        if not instance.shows_justification_to(user, self._role(instance.partnership, user)):
+        self._remember_role(instance.partnership, user)
+        if not can(user, "governance.request_read_justification", instance):
             data["emergency_justification"] = ""  # the sender's and the steering's to read
         return data
 
-    def _role(self, partnership, user) -> str | None:
-        roles = self.context.setdefault("_roles", {})  # one query per partnership, not row
-        if partnership.pk not in roles:
-            roles[partnership.pk] = partnership.role_of(user)
-        return roles[partnership.pk]
+    def _remember_role(self, partnership, user) -> None:
+        """The rule reads the caller's role once per partnership listed, not once per row."""
+        read = self.context.setdefault("_roles_read", set())
+        if partnership.pk not in read:
+            remember_role(user, partnership, partnership.role_of(user))
+            read.add(partnership.pk)
 
     def create(self, validated_data):
         return services.request_send(actor=self.context["request"].user, **validated_data)
@@ -154,7 +158,7 @@ class RequestRelaySerializer(serializers.Serializer):
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+                     mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
     """Formal requests of your partnerships. Creating one sends it. The receiving party
     POSTs acknowledge/ {committed_date} or query/ {question}; the requester answer/,
     accept/, reopen/ {reason} or cancel/; the receiver start/ and fulfil/
@@ -162,6 +166,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     by the wrong party or from the wrong status answers 400."""
 
     model = Request
+    selector = selectors.request_list
     serializer_class = RequestSerializer
     filterset_class = RequestFilter
 
@@ -169,11 +174,14 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return RequestDetailSerializer if self.action == "retrieve" else RequestSerializer
 
     def get_queryset(self):
-        requests = selectors.request_list(user=self.request.user).prefetch_related(Prefetch(
+        return super().get_queryset().prefetch_related(Prefetch(
             "milestones", queryset=selectors.request_milestones(user=self.request.user)))
-        partnership = self.request.query_params.get("partnership", "")
-        return requests.filter(partnership_id=partnership) if partnership.isdigit() \
-            else requests
+
+    def perform_create(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
+
+    def perform_update(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
 
     def _step(self, request, service, serializer_class=None, **renamed):
         record = self.get_object()
@@ -184,7 +192,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             body.is_valid(raise_exception=True)
             arguments = dict(body.validated_data)
         record = service(actor=request.user, request=record, **arguments)
-        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+        return Response(self.get_serializer(self.read_again(record)).data)
 
     @extend_schema(request=RequestAcknowledgeSerializer, responses=RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -234,8 +242,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         body.is_valid(raise_exception=True)
         relay = services.request_relay(actor=request.user, request=record,
                                        **body.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=relay.pk)).data,
-                        status=201)
+        return Response(self.get_serializer(self.read_again(relay)).data, status=201)
 
 
 routes = [("requests", RequestViewSet, "request")]

@@ -2,14 +2,15 @@
 
 from django import forms
 
+from governance.forms import FieldCheckedForm
 from governance.requests.models import Request
 from governance.risks.forms import MilestoneChoiceField
 from portal.validation import validate_date_in_range
 
 
-class RequestForm(forms.ModelForm):
-    """Send (or, without urgency, edit) a request. `usage` is the actor's party's
-    (used, budget) of emergencies this month, shown beside the urgency."""
+class RequestForm(FieldCheckedForm):
+    """Send (or, given the `record`, edit without urgency) a request. `usage` is the
+    actor's party's (used, budget) of emergencies this month, shown beside the urgency."""
 
     milestones = MilestoneChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
@@ -24,11 +25,11 @@ class RequestForm(forms.ModelForm):
                    "emergency_justification": forms.Textarea(attrs={"rows": 2})}
         labels = {"assignee": "Who should answer (optional)"}
 
-    def __init__(self, *args, receivers, milestones, usage=None, editing=False, **kwargs):
+    def __init__(self, *args, receivers, milestones, usage=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = receivers
         self.fields["milestones"].queryset = milestones
-        if editing:
+        if self.record is not None:
             del self.fields["urgency"], self.fields["emergency_justification"]
         elif usage is not None:
             used, budget = usage

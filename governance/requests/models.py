@@ -77,7 +77,8 @@ class Request(SharedRecord):
                    Status.CANCELLED, "requester", "Cancel request"),
     }
     WORKFLOW = _workflow_of_steps(STEPS, Status.values)
-    #: Only the requester edits, and only before the receiver has committed to it.
+    #: Only the requester edits, and only before the receiver has committed to it
+    #: (governance.request_edit).
     EDITABLE = (Status.SENT, Status.QUERIED)
 
     title = models.CharField(max_length=200)
@@ -153,19 +154,6 @@ class Request(SharedRecord):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
-
-    def editable_by(self, user) -> bool:
-        """Whether the user's party may still correct the request (writers only: views and
-        services check the role)."""
-        return self.side_of(user) == "requester" and self.status in self.EDITABLE
-
-    def shows_justification_to(self, user, role: str | None) -> bool:
-        """The written justification of an emergency is the sending party's, and goes to the
-        steering committee once it is over budget; `role` is the user's in the partnership."""
-        if not self.emergency_justification:
-            return False
-        return self.side_of(user) == "requester" or (
-            self.over_emergency_budget and role == "steering")
 
     def side_of(self, user) -> str | None:
         """'requester' or 'receiver' for a person of one of the two parties, else None."""

@@ -16,10 +16,12 @@ from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
 
 
-def request_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Request]:
-    """Requests the user may see, each annotated with the ids of its links to other
-    partnerships (relayed from / relayed to) that the user may also see: a CDMO learns
-    nothing of the sponsor's other partnership, the sponsor sees both ends."""
+def request_list(*, user: User, partnership: Partnership | int | None = None
+                 ) -> QuerySet[Request]:
+    """Requests the user may see (of one partnership, given it or its id), each annotated
+    with the ids of its links to other partnerships (relayed from / relayed to) that the
+    user may also see: a CDMO learns nothing of the sponsor's other partnership, the sponsor
+    sees both ends. The list page and the API."""
     visible = Request.objects.visible_to(user)
     requests = visible.select_related(
         "partnership__sponsor", "partnership__cdmo", "assignee", "created_by").annotate(

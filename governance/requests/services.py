@@ -3,17 +3,20 @@ job that tells the receiving party's leads of a late acknowledgement."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from governance.permissions import require
 from governance.requests.models import Request, RequestStep
 from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
-from partnership.records import are_seated, require_writer
+from partnership.records import are_seated
 from partnership.scoping import check_refers_to_shared
+from portal.locking import locked
+from portal.workflow import transition
 
 REQUEST_FIELDS = ("title", "description", "kind", "urgency", "needed_by", "assignee",
                   "emergency_justification")
@@ -46,23 +49,16 @@ def _record_step(request: Request, step: str, actor: User, note: str = "") -> No
                                step=step, status=request.status, actor=actor, note=note)
 
 
-def _require_party(actor: User, partnership: Partnership) -> str:
-    party = partnership.party_of(actor)
-    if party is None:
-        raise PermissionDenied("Only people of the sponsor or the CDMO send requests.")
-    return party
-
-
 @transaction.atomic
 def request_send(*, actor: User, partnership: Partnership, milestones=None, **fields
                  ) -> Request:
     """Send a request from the actor's party to the other. An emergency beyond the party's
     monthly budget needs a written justification, which the steering committee members of
     both parties receive: "when everything is an emergency, nothing works"."""
-    require_writer(actor, partnership)
-    party = _require_party(actor, partnership)
+    require(actor, "governance.request_send", partnership)
+    party = partnership.party_of(actor)
     # Lock the partnership row: two emergencies sent at once cannot both fit the budget.
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership = locked(partnership)
     now = timezone.now()
     request = Request(partnership=partnership, author_organization_id=actor.organization_id,
                       created_by=actor, requested_by_party=party, sent_at=now,
@@ -104,15 +100,11 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
 
 @transaction.atomic
 def request_update(*, actor: User, request: Request, milestones=None, **fields) -> Request:
-    """The requester corrects its request until the receiver has acknowledged it. Urgency
+    """The requester corrects its request until the receiver has acknowledged it, in the
+    fields given (the others, and the milestones when None, stay as they are). Urgency
     stays as sent (the emergency budget counted it): cancel and send again to change it."""
-    require_writer(actor, request.partnership)
-    request = Request.objects.select_for_update().get(pk=request.pk)
-    if request.side_of(actor) != "requester":
-        raise ValidationError({"status": "Only the party that sent the request edits it."})
-    if request.status not in Request.EDITABLE:
-        raise ValidationError({"status": "An acknowledged request is no longer edited; "
-                                         "cancel it or ask the other party."})
+    request = locked(request, "partnership")
+    require(actor, "governance.request_edit", request)
     for name in REQUEST_EDIT_FIELDS:
         if name in fields:
             setattr(request, name, fields[name])
@@ -126,15 +118,13 @@ def request_update(*, actor: User, request: Request, milestones=None, **fields) 
 def _take_step(*, actor: User, request: Request, step: str, note: str = "",
                **changes) -> Request:
     """Move the request one step, if the actor's party may take it, record it on the
-    timeline and tell the other side (the sender, and whoever answers for the receiver)."""
-    require_writer(actor, request.partnership)
-    request = Request.objects.select_for_update(of=("self",)).select_related(
-        "partnership", "created_by", "assignee").get(pk=request.pk)
-    request.status = request.check_step(step, actor)
-    for name, value in changes.items():
-        setattr(request, name, value)
-    request.full_clean()
-    request.save()
+    timeline and tell the other side (the sender, and whoever answers for the receiver).
+    Which side takes the step, from which status, is the request's STEPS (check_step, the
+    transition's guard)."""
+    require(actor, "governance.request_step", request)
+    request = transition(request, Request.STEPS[step][1],
+                         guard=lambda row, status: row.check_step(step, actor),
+                         changes=lambda row, status: changes, clean=True)
     _record_step(request, step, actor, note)
     recipients = [request.created_by, request.assignee]
     if request.side_of(actor) == "requester" and request.assignee is None:
@@ -161,7 +151,7 @@ def request_acknowledge(*, actor: User, request: Request,
     """Accept the request with the date the receiver commits to. Whoever acknowledges
     answers for it unless they name a colleague. Everything is checked before the step is
     taken, so a wrong assignee records and tells nothing."""
-    require_writer(actor, request.partnership)
+    require(actor, "governance.request_step", request)
     request.check_step("acknowledge", actor)  # who may, first; again under the lock below
     if committed_date is None:
         raise ValidationError({"committed_date": "Commit to a date."})
@@ -238,13 +228,7 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
     An emergency counts against the sponsor's budget in the target partnership.
     """
     partnership = request.partnership
-    if actor.organization_id != partnership.sponsor_id:
-        raise PermissionDenied("Only the sponsor relays a request to another partnership.")
-    require_writer(actor, partnership)
-    if not request.is_open:
-        raise ValidationError(f"A request that is {request.get_status_display().lower()} is "
-                              "no longer relayed; send a new request in the other "
-                              "partnership instead.")
+    require(actor, "governance.request_relay", request)
     if target_partnership.pk == partnership.pk or \
             target_partnership.sponsor_id != partnership.sponsor_id or \
             not target_partnership.can_write(actor):

@@ -4,13 +4,13 @@ edit, each workflow step in a dialog, and the sponsor's relay into another partn
 from operator import attrgetter
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from governance.escalation.selectors import request_escalations
+from governance.permissions import page_can, page_require, require_person
 from governance.requests import forms, selectors, services
 from governance.requests.filters import RequestFilter
 from governance.requests.models import Request
@@ -38,7 +38,8 @@ class RequestListView(PartnershipMixin, FilteredListView):
         usage = selectors.emergency_usage(partnership=self.partnership)
         return super().get_context_data(
             usage=[(self.partnership.sponsor, *usage["sponsor"]),
-                   (self.partnership.cdmo, *usage["cdmo"])], **kwargs)
+                   (self.partnership.cdmo, *usage["cdmo"])],
+            can_create=page_can(self, "governance.request_send", self.partnership), **kwargs)
 
 
 class RequestDetailView(RequestMixin, TemplateView):
@@ -46,20 +47,20 @@ class RequestDetailView(RequestMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, record = self.request.user, self.record
-        can_write = self.partnership.can_write(user, role=self.role)
-        side = record.side_of(user)
         return super().get_context_data(
-            object=record, side=side,
-            steps=record.steps_for(user) if can_write else {},
-            can_edit=can_write and record.editable_by(user),
-            can_relay=can_write and record.is_open and selectors.relay_targets(
-                user=user, request=record).exists(),
+            object=record, side=record.side_of(user),
+            steps=record.steps_for(user) if page_can(self, "governance.request_step", record)
+            else {},
+            can_edit=page_can(self, "governance.request_edit", record),
+            can_relay=page_can(self, "governance.request_relay", record) and
+            selectors.relay_targets(user=user, request=record).exists(),
             timeline=sorted([*selectors.request_timeline(user=user, request=record),
                              *request_escalations(user=user, request=record)],
                             key=attrgetter("at")),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),
-            sees_justification=record.shows_justification_to(user, self.role),
+            sees_justification=page_can(self, "governance.request_read_justification",
+                                        record),
             **kwargs)
 
 
@@ -94,14 +95,15 @@ class RequestCreateView(RequestFormMixin, PartnershipMixin, ServiceFormView):
 class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
     form_class = forms.RequestForm
 
+    def get_record(self):
+        return self.record
+
     def get_form_kwargs(self):
         """Refused, on GET as on POST, to the receiving party and once the request is
         committed to (like a viewer's write elsewhere: 403)."""
+        page_require(self, "governance.request_edit", self.record)
         user = self.request.user
-        if not self.record.editable_by(user):
-            raise PermissionDenied("Only the party that sent the request edits it, and only "
-                                   "until it is acknowledged.")
-        return {**super().get_form_kwargs(), "instance": self.record, "editing": True,
+        return {**super().get_form_kwargs(),
                 "receivers": party_people(partnership=self.partnership,
                                           party=self.record.receiving_party,
                                           roles=Membership.WRITING_ROLES, user=user),
@@ -112,8 +114,6 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
         return super().get_context_data(object=self.record, title="Edit request", **kwargs)
 
     def perform(self, form):
-        # The service re-reads the request under a lock: the form's changes to self.record
-        # are only the input.
         return services.request_update(actor=self.request.user, request=self.record,
                                        **form.cleaned_data)
 
@@ -176,8 +176,8 @@ class RequestRelayView(RequestFormMixin, RequestMixin, ServiceFormView):
     form_class = forms.RelayForm
 
     def get_form_kwargs(self):
-        if self.request.user.organization_id != self.partnership.sponsor_id:
-            raise PermissionDenied("Only the sponsor relays a request to another partnership.")
+        """Refused (403) to the CDMO; a request no longer open is refused on the form."""
+        require_person(self.request.user, "governance.request_relay", self.record)
         return {**super().get_form_kwargs(),
                 "targets": selectors.relay_targets(user=self.request.user, request=self.record)}
 

@@ -1,26 +1,28 @@
 """API resource of the risk register, scoped (DESIGN §2)."""
 
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.risks import services
+from governance.api_base import SelectorViewSet
+from governance.risks import selectors, services
 from governance.risks.filters import RiskFilter
 from governance.risks.models import Risk
 from partnership.models import Milestone, Partnership
 from partnership.parties.api import SeatedPersonField
-from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
 class RiskSerializer(ScopedModelSerializer):
+    """A risk as selectors.risk_list gives it: its score is the selector's `risk_score`."""
+
     partnership = ScopedRelatedField(Partnership)
     owner = SeatedPersonField()
     milestones = ScopedRelatedField(Milestone, many=True, required=False)
-    score = serializers.IntegerField(read_only=True)
-    band = serializers.CharField(read_only=True)
+    score = serializers.IntegerField(source="risk_score", read_only=True)
+    band = serializers.SerializerMethodField()
 
     class Meta:
         model = Risk
@@ -38,11 +40,14 @@ class RiskSerializer(ScopedModelSerializer):
         return services.risk_update(actor=self.context["request"].user, risk=instance,
                                     **validated_data)
 
+    def get_band(self, obj) -> str:
+        return Risk.band_of(obj.risk_score)[0]
+
     def to_representation(self, instance):
         # The milestones listed are those the caller may see, whatever is linked (a no-op
-        # when the viewset prefetched them so; not after a change or a transition).
+        # when the viewset prefetched them so).
         prefetch_related_objects([instance], Prefetch(
-            "milestones", queryset=Milestone.objects.visible_to(self.context["request"].user)))
+            "milestones", queryset=selectors.risk_milestones(user=self.context["request"].user)))
         return super().to_representation(instance)
 
 
@@ -51,21 +56,25 @@ class RiskTransitionSerializer(serializers.Serializer):
 
 
 class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, ScopedViewSet):
+                  mixins.UpdateModelMixin, SelectorViewSet):
     """The risk register of your partnerships (score = likelihood × impact; filters
     category, status, owner, min_score, likelihood, impact). POST .../transition/
     {"status": "closed" | "open"} closes or reopens a risk."""
 
     model = Risk
+    selector = selectors.risk_list
     serializer_class = RiskSerializer
     filterset_class = RiskFilter
-    select_related = ("owner", "partnership")
 
     def get_queryset(self):
-        return super().get_queryset().annotate(
-            risk_score=F("likelihood") * F("impact")).prefetch_related(Prefetch(
-                "milestones", queryset=Milestone.objects.visible_to(self.request.user))).order_by(
-            "-risk_score", "pk")
+        return super().get_queryset().prefetch_related(Prefetch(
+            "milestones", queryset=selectors.risk_milestones(user=self.request.user)))
+
+    def perform_create(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
+
+    def perform_update(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
 
     @extend_schema(request=RiskTransitionSerializer, responses=RiskSerializer)
     @action(detail=True, methods=["post"])
@@ -75,7 +84,7 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         risk = services.risk_transition(actor=request.user, risk=risk,
                                         status=body.validated_data["status"])
-        return Response(self.get_serializer(risk).data)
+        return Response(self.get_serializer(self.read_again(risk)).data)
 
 
 routes = [("risks", RiskViewSet, "risk")]

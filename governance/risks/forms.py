@@ -2,6 +2,7 @@
 
 from django import forms
 
+from governance.forms import FieldCheckedForm
 from governance.risks.models import Risk
 
 LIKELIHOOD_CHOICES = [(1, "1 – rare"), (2, "2 – unlikely"), (3, "3 – possible"),
@@ -15,7 +16,7 @@ class MilestoneChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.tech_transfer} – {obj.get_kind_display()}"
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(FieldCheckedForm):
     likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
     milestones = MilestoneChoiceField(

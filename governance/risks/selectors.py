@@ -3,11 +3,13 @@
 from django.db.models import Count, F, QuerySet
 
 from governance.risks.models import Risk
-from partnership.models import Partnership, User
+from partnership.models import Milestone, Partnership, User
 
 
-def risk_list(*, user: User, partnership: Partnership | None = None) -> QuerySet[Risk]:
-    """Risks with their score as a column (`risk_score`), so lists filter and sort on it."""
+def risk_list(*, user: User, partnership: Partnership | int | None = None
+              ) -> QuerySet[Risk]:
+    """Risks the user may see (of one partnership, given it or its id), with their score as
+    a column (`risk_score`), so lists filter and sort on it: the register and the API."""
     risks = Risk.objects.visible_to(user).select_related("owner__organization").annotate(
         risk_score=F("likelihood") * F("impact")).order_by("-risk_score", "-impact", "pk")
     return risks.filter(partnership=partnership) if partnership else risks
@@ -32,3 +34,17 @@ def risk_heat_map(*, user: User, partnership: Partnership) -> list[dict]:
                           "count": counts.get((likelihood, impact), 0)})
         rows.append({"likelihood": likelihood, "cells": cells})
     return rows
+
+
+def risk_milestones(*, user: User, risk: Risk | None = None) -> QuerySet[Milestone]:
+    """The milestones `risk` threatens (any risk's, for a prefetch) that the user may see:
+    whatever is linked, a milestone internal to the other party never shows."""
+    milestones = Milestone.objects.visible_to(user).select_related("tech_transfer")
+    return milestones.filter(risks=risk) if risk is not None else milestones
+
+
+def risk_milestone_choices(*, user: User, partnership: Partnership) -> QuerySet[Milestone]:
+    """The tech-transfer milestones of the partnership a risk may threaten (the risk
+    service refuses an internal one for a shared risk)."""
+    return Milestone.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "tech_transfer")

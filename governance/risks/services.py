@@ -7,11 +7,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from governance.permissions import require
 from governance.risks.models import Risk, RiskReviewReminder
 from partnership.models import Partnership, User
 from partnership.notifications.services import notify
-from partnership.records import require_writer, shared_record_create, shared_record_update
+from partnership.records import shared_record_create, shared_record_update
 from partnership.scoping import check_refers_to_shared
+from portal.locking import locked
+from portal.workflow import transition
 
 RISK_FIELDS = ("title", "description", "category", "likelihood", "impact", "owner",
                "mitigation", "review_date", "is_internal")
@@ -40,6 +43,7 @@ def _notify_risk_owner(risk: Risk, actor: User) -> None:
 @transaction.atomic
 def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
     """Enter a risk in the register; its owner (a member, Risk.clean) is told it is theirs."""
+    require(actor, "governance.risk_create", partnership)
     risk = shared_record_create(Risk, RISK_FIELDS, actor=actor, partnership=partnership,
                                 fields=fields)
     _set_risk_milestones(risk, fields.get("milestones"))
@@ -49,8 +53,11 @@ def risk_create(*, actor: User, partnership: Partnership, **fields) -> Risk:
 
 @transaction.atomic
 def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
-    """Edit a risk; a new owner is told."""
-    previous_owner = Risk.objects.get(pk=risk.pk).owner_id  # not the form's copy
+    """Change the fields given (the others, and the milestones when not given, stay as they
+    are), on the row read again under a lock; a new owner is told."""
+    risk = locked(risk, "partnership")
+    require(actor, "governance.risk_edit", risk)
+    previous_owner = risk.owner_id
     milestones = fields.get("milestones")
     risk = shared_record_update(risk, RISK_FIELDS, actor=actor, fields=fields,
                                 links=lambda saved: _set_risk_milestones(saved, milestones))
@@ -61,12 +68,9 @@ def risk_update(*, actor: User, risk: Risk, **fields) -> Risk:
 
 @transaction.atomic
 def risk_transition(*, actor: User, risk: Risk, status: str) -> Risk:
-    require_writer(actor, risk.partnership)
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
-    Risk.WORKFLOW.check(risk.status, status)
-    risk.status = status
-    risk.save(update_fields=["status", "updated_at"])
-    return risk
+    """Close or reopen a risk."""
+    require(actor, "governance.risk_transition", risk)
+    return transition(risk, status)
 
 
 def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:

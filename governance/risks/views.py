@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from governance.permissions import page_can
 from governance.risks import selectors, services
 from governance.risks.filters import RiskFilter
 from governance.risks.forms import RiskForm
 from governance.risks.models import Risk
-from partnership.models import Milestone
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
@@ -36,6 +36,7 @@ class RiskListView(PartnershipMixin, FilteredListView):
             context["heat_map"] = selectors.risk_heat_map(user=self.request.user,
                                                           partnership=self.partnership)
             context["bands"] = Risk.band_ranges()
+        context["can_create"] = page_can(self, "governance.risk_create", self.partnership)
         return context
 
 
@@ -43,11 +44,12 @@ class RiskDetailView(RiskMixin, TemplateView):
     template_name = "governance/risk_detail.html"
 
     def get_context_data(self, **kwargs):
-        milestones = Milestone.objects.visible_to(self.request.user).filter(
-            risks=self.risk).select_related("tech_transfer")
         return super().get_context_data(
-            object=self.risk, milestones=milestones,
-            transitions=Risk.WORKFLOW.next_statuses(self.risk.status), **kwargs)
+            object=self.risk,
+            milestones=selectors.risk_milestones(user=self.request.user, risk=self.risk),
+            transitions=Risk.WORKFLOW.next_statuses(self.risk.status),
+            can_transition=page_can(self, "governance.risk_transition", self.risk),
+            can_edit=page_can(self, "governance.risk_edit", self.risk), **kwargs)
 
 
 class RiskFormMixin:
@@ -57,8 +59,8 @@ class RiskFormMixin:
 
     def get_form_kwargs(self):
         members = member_list(user=self.request.user, partnership=self.partnership)
-        milestones = Milestone.objects.visible_to(self.request.user).filter(
-            partnership=self.partnership).select_related("tech_transfer")
+        milestones = selectors.risk_milestone_choices(user=self.request.user,
+                                                      partnership=self.partnership)
         return {**super().get_form_kwargs(), "members": members, "milestones": milestones}
 
     def get_success_url(self):
@@ -76,14 +78,13 @@ class RiskCreateView(RiskFormMixin, PartnershipMixin, ServiceFormView):
 
 
 class RiskEditView(RiskFormMixin, RiskMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.risk}
+    def get_record(self):
+        return self.risk
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.risk, **kwargs)
 
     def perform(self, form):
-        # The form has written into self.risk; the service updates its own locked row.
         return services.risk_update(actor=self.request.user, risk=self.risk,
                                     **form.cleaned_data)
 

@@ -2,8 +2,20 @@
 meetings with minutes, decisions and actions, formal requests both ways, risks, notices,
 thank-yous, survey answers and each person's bell.
 
+The records are written through the services, by the demo's own people, so the demo obeys
+the rules users do (who may write what, whom a record may name, each workflow): the
+sponsor's lead schedules the meetings and gives out the actions, an action's owner moves it
+along, a request is sent by one party and acknowledged by the other. A service stamps what
+it does with the time it runs, and the demo's history happened over the last months: those
+times are set afterwards with QuerySet.update(), each place saying so.
+
 Dates are relative to today so the demo always has something overdue, due this week and
-later, whatever day it is run.
+later, whatever day it is run. A rerun finds the records it wrote (by partnership and title,
+a meeting by a UID of the demo's own) and moves them to today's plan directly: no service
+moves a record in time (a held meeting keeps its time).
+
+What the services tell people while the demo is set up is news to nobody, and is taken
+back; each person's bell is seeded as it would read after months of work.
 """
 
 import datetime
@@ -13,10 +25,18 @@ import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from governance.actions.services import action_item_create, action_item_transition
 from governance.escalation.services import escalations_advance
+from governance.meetings.services import (
+    decision_create,
+    meeting_create,
+    meeting_record_minutes,
+    meeting_transition,
+)
 from governance.models import (
     ActionItem,
     ActionItemEscalation,
@@ -30,8 +50,16 @@ from governance.models import (
     Risk,
     SurveyResponse,
 )
+from governance.relationship.services import (
+    notice_acknowledge,
+    notice_post,
+    recognition_create,
+    survey_answer,
+)
+from governance.requests import services as requests
 from governance.requests.selectors import month_start_utc
-from partnership.models import Milestone, Partnership, Site, User
+from governance.risks.services import risk_create, risk_transition
+from partnership.models import Membership, Milestone, Partnership, Site, User
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
 
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")
@@ -71,24 +99,59 @@ ACTIONS = [
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo action items."
+    help = "Create or update the demo governance records."
 
+    @transaction.atomic
     def handle(self, *args, **options):
         today = timezone.localdate()
+        last_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
         seed_risks_and_feedback(today)
-        for (sponsor, cdmo), title, email, days, priority, status in ACTIONS:
-            partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
-            ActionItem.objects.update_or_create(
-                partnership=partnership, title=title, defaults={
-                    "owner": User.objects.get(email=email), "priority": priority,
-                    "due_date": today + datetime.timedelta(days=days), "status": status,
-                    "author_organization": partnership.sponsor,
-                    "completed_at": timezone.now() if status == "done" else None})
+        for pair, title, email, days, priority, status in ACTIONS:
+            _seed_action(_partnership(pair), title, owner=User.objects.get(email=email),
+                         due_date=today + datetime.timedelta(days=days), priority=priority,
+                         status=status)
         seed_requests(today)
         seed_meetings(today)
+        Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)
         seed_escalations()
+
+
+def _partnership(pair) -> Partnership:
+    return Partnership.objects.select_related("sponsor", "cdmo").get(
+        sponsor__name=pair[0], cdmo__name=pair[1])
+
+
+def _lead(partnership: Partnership, party: str = "sponsor") -> User:
+    """The party's lead in the partnership: who writes the demo's records of that side."""
+    return User.objects.filter(
+        organization_id=partnership.organization_id_of(party),
+        memberships__partnership=partnership, memberships__role=Membership.Role.LEAD,
+    ).order_by("pk").first()
+
+
+#: The steps of an action's workflow that bring a new action to a status of the plan.
+ACTION_STEPS = {"open": (), "in_progress": ("in_progress",), "done": ("done",)}
+
+
+def _seed_action(partnership: Partnership, title: str, *, owner: User,
+                 due_date: datetime.date, priority: str, status: str, meeting=None,
+                 decision=None) -> None:
+    """An action the sponsor's lead gives out, which its owner has moved to `status`."""
+    item = ActionItem.objects.filter(partnership=partnership, title=title).first()
+    if item is None:
+        item = action_item_create(actor=_lead(partnership), partnership=partnership,
+                                  title=title, owner=owner, due_date=due_date,
+                                  priority=priority, meeting=meeting, decision=decision)
+        for step in ACTION_STEPS[status]:
+            item = action_item_transition(actor=owner, item=item, status=step)
+        return
+    # A rerun moves the action to today's plan (module docstring).
+    ActionItem.objects.filter(pk=item.pk).update(
+        owner=owner, priority=priority, due_date=due_date, status=status, meeting=meeting,
+        decision=decision,
+        completed_at=timezone.now() if status in ActionItem.CLOSED else None)
 
 
 def backdate_creation(today: datetime.date) -> None:
@@ -195,15 +258,76 @@ def _people(emails):
     return list(User.objects.filter(email__in=emails))
 
 
-def _upsert_meeting(partnership, key, *, series=None, attendees, **fields):
-    """Keyed on a stable UID (partnership + plan key), so a rerun on another day moves the
-    same meetings instead of adding new ones."""
-    uid = uuid.uuid5(uuid.NAMESPACE_URL, f"lockstep-demo/{partnership.pk}/{key}")
-    meeting, _ = Meeting.objects.update_or_create(uid=uid, defaults={
-        "partnership": partnership, "author_organization": partnership.sponsor,
-        "series": series, **fields})
+def _uid(partnership: Partnership, key: str) -> uuid.UUID:
+    """The demo's own UID of a meeting of its plan (partnership + plan key), so a rerun on
+    another day moves the same meetings instead of adding new ones."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"lockstep-demo/{partnership.pk}/{key}")
+
+
+def _replan_meeting(partnership: Partnership, key: str, *, attendees, **fields) -> Meeting:
+    """A rerun: the meeting of the plan moves to today's plan (module docstring)."""
+    meeting = Meeting.objects.get(uid=_uid(partnership, key))
+    Meeting.objects.filter(pk=meeting.pk).update(**fields)
     meeting.attendees.set(attendees)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def _take_place(meeting: Meeting, key: str, *, status: str, minutes: str, actor: User
+                ) -> Meeting:
+    """A new meeting of the plan as it went: given the demo's UID (the service gives a
+    random one), minuted if it was held, cancelled if it was."""
+    Meeting.objects.filter(pk=meeting.pk).update(uid=_uid(meeting.partnership, key))
+    if status == Meeting.Status.HELD:
+        return meeting_record_minutes(actor=actor, meeting=meeting, minutes=minutes)
+    if status == Meeting.Status.CANCELLED:
+        return meeting_transition(actor=actor, meeting=meeting, status=status)
     return meeting
+
+
+WEEKLY_AGENDA = "1. Open actions\n2. Schedule and capacity\n3. Quality\n4. AOB"
+
+
+def _seed_series(partnership: Partnership, plan, today: datetime.date, meetings: dict,
+                 pair) -> None:
+    """Three months of weekly check-ins with minutes (one cancelled) and six weeks ahead:
+    one series, scheduled by the sponsor's lead in the sponsor's wall-clock time."""
+    title, weekday, local_time, zone, location, emails = plan
+    people = _people(emails)
+    first_day = today - datetime.timedelta(weeks=12, days=(today.weekday() - weekday) % 7)
+    last_day = first_day + datetime.timedelta(weeks=18)
+    weeks = []
+    for week in range(19):
+        day = first_day + datetime.timedelta(weeks=week)
+        # Wall-clock time of the sponsor, as the portal repeats a series (UTC shifts when
+        # summer time starts or ends).
+        starts = datetime.datetime.combine(day, local_time, zoneinfo.ZoneInfo(zone))
+        status = "cancelled" if week == 7 else "held" if day < today else "scheduled"
+        weeks.append((f"weekly-{week}", starts, status,
+                      MINUTES[week % len(MINUTES)] if status == "held" else ""))
+    series = dict(title=title, kind="weekly_check_in", duration_minutes=45,
+                  location=location, recurrence="weekly", repeat_until=last_day,
+                  agenda=WEEKLY_AGENDA)
+    if Meeting.objects.filter(uid=_uid(partnership, "weekly-0")).exists():
+        head = None
+        occurrences = []
+        for key, starts, status, minutes in weeks:
+            meeting = _replan_meeting(partnership, key, attendees=people, series=head,
+                                      starts_at=starts, status=status, minutes=minutes,
+                                      **series)
+            head = head or meeting
+            occurrences.append(meeting)
+    else:
+        lead = _lead(partnership)
+        first = meeting_create(actor=lead, partnership=partnership, attendees=people,
+                               starts_at=weeks[0][1], **series)
+        occurrences = [
+            _take_place(meeting, key, status=status, minutes=minutes, actor=lead)
+            for meeting, (key, _starts, status, minutes) in zip(
+                [first, *first.occurrences.order_by("starts_at", "pk")], weeks, strict=True)]
+    for meeting, (_key, starts, status, _minutes) in zip(occurrences, weeks, strict=True):
+        if starts.date() < today and status == "held":
+            meetings[(pair, "weekly-past-2")] = meetings.get((pair, "weekly-past-1"))
+            meetings[(pair, "weekly-past-1")] = meeting
 
 
 def seed_meetings(today: datetime.date) -> None:
@@ -214,33 +338,11 @@ def seed_meetings(today: datetime.date) -> None:
             Site.objects.filter(organization__name=organization, name=site).update(
                 is_main=True)
     meetings = {}
-    for pair, (title, weekday, local_time, zone, location, emails) in MEETING_PLANS.items():
-        partnership = Partnership.objects.get(sponsor__name=pair[0], cdmo__name=pair[1])
-        people = _people(emails)
-        first_day = today - datetime.timedelta(weeks=12, days=(today.weekday() - weekday) % 7)
-        last_day = first_day + datetime.timedelta(weeks=18)
-        head = None
-        for week in range(19):
-            day = first_day + datetime.timedelta(weeks=week)
-            # Wall-clock time of the sponsor, as the portal repeats a series (UTC shifts
-            # when summer time starts or ends).
-            starts = datetime.datetime.combine(day, local_time, zoneinfo.ZoneInfo(zone))
-            past = day < today
-            status = "held" if past else "scheduled"
-            if week == 7:
-                status = "cancelled"
-            meeting = _upsert_meeting(
-                partnership, f"weekly-{week}", series=head, attendees=people, title=title,
-                kind="weekly_check_in", starts_at=starts, duration_minutes=45,
-                location=location, recurrence="weekly", repeat_until=last_day,
-                agenda="1. Open actions\n2. Schedule and capacity\n3. Quality\n4. AOB",
-                minutes=MINUTES[week % len(MINUTES)] if status == "held" else "",
-                status=status)
-            head = head or meeting
-            if past and status == "held":
-                meetings[(pair, "weekly-past-2")] = meetings.get((pair, "weekly-past-1"))
-                meetings[(pair, "weekly-past-1")] = meeting
-        board = _people(STEERING[pair] + emails)
+    for pair, plan in MEETING_PLANS.items():
+        partnership = _partnership(pair)
+        lead = _lead(partnership)
+        _seed_series(partnership, plan, today, meetings, pair)
+        board = _people(STEERING[pair] + plan[5])
         for key, kind, label, days, minutes in (
                 ("qbr-past", "business_review", "Quarterly business review", -40,
                  "Scorecard reviewed: on-time delivery 92 %, right-first-time 97 %. "
@@ -252,30 +354,38 @@ def seed_meetings(today: datetime.date) -> None:
             day = today + datetime.timedelta(days=days)
             day += datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() > 4
                                       else 0)  # a weekend date moves to the Monday
-            starts = datetime.datetime.combine(day, datetime.time(15, 0), datetime.UTC)
-            meetings[(pair, key)] = _upsert_meeting(
-                partnership, key, attendees=board, title=label, kind=kind, starts_at=starts,
-                duration_minutes=120, location="On site" if kind == "business_review"
-                else "Teams", agenda="1. Scorecard\n2. Risks\n3. Priorities\n4. Decisions",
-                minutes=minutes, status="held" if minutes else "scheduled")
+            fields = dict(title=label, kind=kind, duration_minutes=120,
+                          starts_at=datetime.datetime.combine(day, datetime.time(15, 0),
+                                                              datetime.UTC),
+                          location="On site" if kind == "business_review" else "Teams",
+                          agenda="1. Scorecard\n2. Risks\n3. Priorities\n4. Decisions")
+            status = "held" if minutes else "scheduled"
+            if Meeting.objects.filter(uid=_uid(partnership, key)).exists():
+                meetings[(pair, key)] = _replan_meeting(partnership, key, attendees=board,
+                                                        minutes=minutes, status=status,
+                                                        **fields)
+            else:
+                meetings[(pair, key)] = _take_place(
+                    meeting_create(actor=lead, partnership=partnership, attendees=board,
+                                   **fields), key, status=status, minutes=minutes, actor=lead)
         for title, rationale, key, deciders in MEETING_DECISIONS[pair]:
             meeting = meetings[(pair, key)]
-            decision, _ = Decision.objects.update_or_create(
-                partnership=partnership, title=title, defaults={
-                    "rationale": rationale, "meeting": meeting,
-                    "decided_on": timezone.localdate(meeting.starts_at),
-                    "author_organization": partnership.sponsor})
-            decision.decided_by.set(_people(deciders))
+            fields = {"rationale": rationale, "meeting": meeting,
+                      "decided_on": timezone.localdate(meeting.starts_at)}
+            decision = Decision.objects.filter(partnership=partnership, title=title).first()
+            if decision is None:
+                decision_create(actor=lead, partnership=partnership, title=title,
+                                decided_by=_people(deciders), **fields)
+            else:  # a rerun (module docstring)
+                Decision.objects.filter(pk=decision.pk).update(**fields)
+                decision.decided_by.set(_people(deciders))
     for pair, title, email, key, days, status, decision in MEETING_ACTIONS:
-        partnership = Partnership.objects.get(sponsor__name=pair[0], cdmo__name=pair[1])
-        ActionItem.objects.update_or_create(
-            partnership=partnership, title=title, defaults={
-                "owner": User.objects.get(email=email), "priority": "medium",
-                "due_date": today + datetime.timedelta(days=days), "status": status,
-                "author_organization": partnership.sponsor, "meeting": meetings[(pair, key)],
-                "decision": Decision.objects.filter(partnership=partnership,
-                                                    title=decision).first(),
-                "completed_at": timezone.now() if status == "done" else None})
+        partnership = _partnership(pair)
+        _seed_action(partnership, title, owner=User.objects.get(email=email),
+                     due_date=today + datetime.timedelta(days=days), priority="medium",
+                     status=status, meeting=meetings[(pair, key)],
+                     decision=Decision.objects.filter(partnership=partnership,
+                                                      title=decision).first())
 
 
 # --- Risks, notices, recognition and the feedback survey -------------
@@ -402,50 +512,95 @@ def seed_risks_and_feedback(today: datetime.date) -> None:
     partnerships = {
         (p.sponsor.name, p.cdmo.name): p
         for p in Partnership.objects.select_related("sponsor", "cdmo")}
+    _seed_risks(today, people, partnerships)
+    _seed_notices(today, people, partnerships)
+    _seed_recognitions(people, partnerships)
+    _seed_survey(today, people, partnerships)
+
+
+def _seed_risks(today: datetime.date, people: dict, partnerships: dict) -> None:
+    """Each risk recorded by its owner (by the owner's party's lead when the owner only
+    reads, as a steering member does), and closed by them if the plan says so."""
     day = datetime.timedelta(days=1)
     for pair, title, category, likelihood, impact, owner, review, status, internal, milestone, \
             mitigation in RISKS:
-        partnership = partnerships[pair]
-        author = people[owner].organization if internal else partnership.sponsor
-        risk, _ = Risk.objects.update_or_create(partnership=partnership, title=title, defaults={
-            "category": category, "likelihood": likelihood, "impact": impact,
-            "owner": people[owner], "mitigation": mitigation, "status": status,
-            "review_date": None if review is None else today + review * day,
-            "is_internal": internal, "author_organization": author,
-            "created_by": people[owner]})
-        if milestone:
-            risk.milestones.set(Milestone.objects.filter(
-                partnership=partnership, tech_transfer__title=milestone[0], kind=milestone[1]))
-    now = timezone.now()
+        partnership, owner = partnerships[pair], people[owner]
+        fields = {"category": category, "likelihood": likelihood, "impact": impact,
+                  "owner": owner, "mitigation": mitigation, "is_internal": internal,
+                  "review_date": None if review is None else today + review * day}
+        milestones = Milestone.objects.filter(
+            partnership=partnership, tech_transfer__title=milestone[0],
+            kind=milestone[1]) if milestone else Milestone.objects.none()
+        risk = Risk.objects.filter(partnership=partnership, title=title).first()
+        if risk is None:
+            actor = owner if partnership.can_write(owner) else \
+                _lead(partnership, partnership.party_of(owner))
+            risk = risk_create(actor=actor, partnership=partnership, title=title,
+                               milestones=milestones, **fields)
+            if status != risk.status:
+                risk_transition(actor=actor, risk=risk, status=status)
+        else:  # a rerun (module docstring)
+            Risk.objects.filter(pk=risk.pk).update(status=status, **fields)
+            risk.milestones.set(milestones)
+
+
+def _seed_notices(today: datetime.date, people: dict, partnerships: dict) -> None:
+    """Each notice posted by one party, and acknowledged by the other where the plan says."""
+    now, day = timezone.now(), datetime.timedelta(days=1)
     for pair, poster, kind, title, body, site, effective, acknowledger, age in NOTICES:
         partnership, author = partnerships[pair], people[poster]
-        notice, _ = Notice.objects.update_or_create(partnership=partnership, title=title,
-                                                    defaults={
-            "kind": kind, "body": body, "author_organization": author.organization,
-            "created_by": author, "site": Site.objects.filter(name=site).first(),
-            "effective_date": None if effective is None else today + effective * day,
-            "acknowledged_by": people.get(acknowledger),
-            "acknowledged_at": now - (age - 2) * day if acknowledger else None})
-        Notice.objects.filter(pk=notice.pk).update(created_at=now - age * day)
+        fields = {"kind": kind, "body": body, "site": Site.objects.filter(name=site).first(),
+                  "effective_date": None if effective is None else today + effective * day}
+        notice = Notice.objects.filter(partnership=partnership, title=title).first()
+        if notice is None:
+            notice = notice_post(actor=author, partnership=partnership, title=title, **fields)
+            if acknowledger:
+                notice_acknowledge(actor=people[acknowledger], notice=notice)
+        else:  # a rerun (module docstring)
+            Notice.objects.filter(pk=notice.pk).update(
+                acknowledged_by=people.get(acknowledger), **fields)
+        # Posted `age` days ago and acknowledged two days later: the services stamp now.
+        Notice.objects.filter(pk=notice.pk).update(
+            created_at=now - age * day,
+            acknowledged_at=now - (age - 2) * day if acknowledger else None)
+
+
+def _seed_recognitions(people: dict, partnerships: dict) -> None:
+    now, day = timezone.now(), datetime.timedelta(days=1)
     for pair, sender, recipients, team, message, age in RECOGNITIONS:
-        partnership, author = partnerships[pair], people[sender]
-        recognition, _ = Recognition.objects.update_or_create(
-            partnership=partnership, message=message, defaults={
-                "team": team, "author_organization": author.organization,
-                "created_by": author})
-        recognition.recipients.set([people[email] for email in recipients])
+        partnership = partnerships[pair]
+        recipients = [people[email] for email in recipients]
+        recognition = Recognition.objects.filter(partnership=partnership,
+                                                 message=message).first()
+        if recognition is None:
+            recognition = recognition_create(actor=people[sender], partnership=partnership,
+                                             message=message, recipients=recipients, team=team)
+        else:  # a rerun (module docstring)
+            Recognition.objects.filter(pk=recognition.pk).update(team=team)
+            recognition.recipients.set(recipients)
+        # Said `age` days ago: the service stamps now.
         Recognition.objects.filter(pk=recognition.pk).update(created_at=now - age * day)
-    for pair, email, quarter, base, age, comment in _survey_answers(today):
+
+
+def _seed_survey(today: datetime.date, people: dict, partnerships: dict) -> None:
+    """Each answer given through the survey, which answers for the quarter it runs in; the
+    answers of earlier quarters are moved to their quarter at once (so the respondent may
+    answer again), oldest first and the open quarter's last."""
+    plans = sorted(_survey_answers(today), key=lambda plan: -plan[4])
+    for pair, email, quarter, base, age, comment in plans:
         lift = SURVEY_TREND.get(age, 0)
         partnership, person = partnerships[pair], people[email]
-        party = partnership.party_of(person)
-        SurveyResponse.objects.update_or_create(
-            partnership=partnership, quarter=quarter, respondent=person, defaults={
-                "rated_party": "cdmo" if party == "sponsor" else "sponsor",
-                "communication": base + 1, "responsiveness": base + lift,
-                "quality": min(base + 1, 5), "respect": min(base + 2, 5),
-                "alignment": base + lift,
-                "comments": comment})
+        scores = {"communication": base + 1, "responsiveness": base + lift,
+                  "quality": min(base + 1, 5), "respect": min(base + 2, 5),
+                  "alignment": base + lift}
+        answer = SurveyResponse.objects.filter(partnership=partnership, quarter=quarter,
+                                               respondent=person).first()
+        if answer is None:
+            answer = survey_answer(actor=person, partnership=partnership, comments=comment,
+                                   **scores)
+            SurveyResponse.objects.filter(pk=answer.pk).update(quarter=quarter)
+        else:  # a rerun (module docstring)
+            SurveyResponse.objects.filter(pk=answer.pk).update(comments=comment, **scores)
 
 
 # --- Formal requests ------------------------------------------------------
@@ -550,56 +705,120 @@ def _mark_over_emergency_budget(emergencies) -> None:
         Request.objects.filter(pk=request.pk).update(over_emergency_budget=earlier >= budget)
 
 
+QUESTION = "Which volume do you mean: 2027 only, or 2027–2028?"
+FULFILMENT_NOTE = "Sent through the shared folder."
+
+
+def _request_plan(partnership: Partnership, now: datetime.datetime, days: float, status: str
+                  ) -> tuple[dict, dict]:
+    """({step: when}, the request's dates) of a request sent `days` ago that took the steps
+    to `status` since, evenly spaced, as they stand today."""
+    sent_at = _sent_at(now, days)
+    path = _STEP_PATH[status]
+    moments = {step: sent_at + (now - sent_at) * index / (len(path) + 1)
+               for index, step in enumerate(path)}
+    acknowledged = moments.get("acknowledge")
+    return moments, {
+        "sent_at": sent_at,
+        "acknowledge_by": sent_at + datetime.timedelta(hours=partnership.acknowledgement_hours),
+        "acknowledged_at": acknowledged,
+        "committed_date": (acknowledged.date() + datetime.timedelta(days=14))
+        if acknowledged else None,
+        "fulfilled_at": moments.get("fulfil"),
+        "closed_at": moments.get("accept") or moments.get("cancel")}
+
+
+def _send_request(partnership: Partnership, title: str, *, author: User,
+                  answerer: User | None, kind: str, urgency: str, status: str,
+                  relayed: Request | None, today: datetime.date) -> Request:
+    """Send a request (or relay `relayed` into this partnership) as `author`, and take the
+    steps to `status`: the receiver's `answerer` acknowledges, asks and does the work, the
+    author accepts or cancels."""
+    fields = {"title": title, "kind": kind, "urgency": urgency,
+              "description": f"{title}. Details as discussed in the weekly check-in."}
+    if relayed is None:
+        request = requests.request_send(
+            actor=author, partnership=partnership, assignee=answerer,
+            emergency_justification=REQUEST_NOTES.get(title, ""), **fields)
+    else:
+        request = requests.request_relay(actor=author, request=relayed,
+                                         target_partnership=partnership, **fields)
+        request = requests.request_update(actor=author, request=request, assignee=answerer)
+    steps = {
+        "query": lambda: requests.request_query(actor=answerer, request=request,
+                                                question=QUESTION),
+        # The committed date is set with the other dates afterwards: the service wants one
+        # from today on, and this acknowledgement happened in the past.
+        "acknowledge": lambda: requests.request_acknowledge(
+            actor=answerer, request=request, committed_date=today, assignee=answerer),
+        "start": lambda: requests.request_start(actor=answerer, request=request),
+        "fulfil": lambda: requests.request_fulfil(actor=answerer, request=request,
+                                                  fulfilment_note=FULFILMENT_NOTE),
+        "accept": lambda: requests.request_accept(actor=author, request=request),
+        "cancel": lambda: requests.request_cancel(actor=author, request=request),
+    }
+    for step in _STEP_PATH[status][1:]:
+        request = steps[step]()
+    return request
+
+
+def _replan_request(request: Request, *, partnership: Partnership, author: User,
+                    answerer: User | None, kind: str, urgency: str, status: str,
+                    moments: dict, dates: dict) -> None:
+    """A rerun: the request found moves to today's plan, its timeline rebuilt (module
+    docstring)."""
+    title = request.title
+    Request.objects.filter(pk=request.pk).update(
+        description=f"{title}. Details as discussed in the weekly check-in.", kind=kind,
+        urgency=urgency, requested_by_party=partnership.party_of(author),
+        author_organization_id=author.organization_id, created_by=author, assignee=answerer,
+        status=status, question=QUESTION if status == "queried" else "",
+        fulfilment_note=FULFILMENT_NOTE if "fulfil" in moments else "",
+        emergency_justification=REQUEST_NOTES.get(title, ""), is_internal=False, **dates)
+    request.steps.all().delete()
+    for step in moments:
+        RequestStep.objects.create(
+            partnership=partnership, request=request, step=step,
+            status=_STEP_STATUS[step], at=moments[step],
+            actor=author if step in ("send", "accept", "cancel", "answer") else
+            answerer or author,
+            note={"query": QUESTION, "fulfil": FULFILMENT_NOTE,
+                  "acknowledge": f"Committed to {dates['committed_date']:%d %b %Y}."
+                  if dates["committed_date"] else ""}.get(step, ""))
+
+
 def seed_requests(today: datetime.date) -> None:
     """Requests both ways in every status over five months, some late, emergencies with one
     over the sponsor's budget, and one question relayed from Meridian's partnership to
-    Aurora's. Idempotent: keyed on partnership and title; the timeline is rebuilt."""
+    Aurora's. Idempotent: keyed on partnership and title."""
     now = timezone.now()
     people = {user.email: user for user in User.objects.filter(
         email__in={e for row in REQUESTS for e in row[2:4] if e})}
+    relays = dict(RELAYS)
     by_title = {}
-    for (sponsor, cdmo), title, sender, answerer, kind, urgency, days, status in REQUESTS:
-        partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
-        author = people[sender]
-        party = partnership.party_of(author)
-        sent_at = _sent_at(now, days)
-        span = now - sent_at
-        path = _STEP_PATH[status]
-        moments = {step: sent_at + span * index / (len(path) + 1)
-                   for index, step in enumerate(path)}
-        acknowledged = moments.get("acknowledge")
-        note = REQUEST_NOTES.get(title, "")
-        request, _ = Request.objects.update_or_create(
-            partnership=partnership, title=title, defaults={
-                "description": f"{title}. Details as discussed in the weekly check-in.",
-                "kind": kind, "urgency": urgency, "requested_by_party": party,
-                "author_organization_id": author.organization_id, "created_by": author,
-                "assignee": people.get(answerer), "status": status, "sent_at": sent_at,
-                "acknowledge_by": sent_at + datetime.timedelta(
-                    hours=partnership.acknowledgement_hours),
-                "acknowledged_at": acknowledged,
-                "committed_date": (acknowledged.date() + datetime.timedelta(days=14))
-                if acknowledged else None,
-                "question": "Which volume do you mean: 2027 only, or 2027–2028?"
-                if status == "queried" else "",
-                "fulfilled_at": moments.get("fulfil"),
-                "fulfilment_note": "Sent through the shared folder." if "fulfil" in moments
-                else "",
-                "closed_at": moments.get("accept") or moments.get("cancel"),
-                "emergency_justification": note, "is_internal": False})
-        request.steps.all().delete()
-        for step in path:
-            actor = author if step in ("send", "accept", "cancel", "answer") else \
-                people.get(answerer) or author
-            RequestStep.objects.create(
-                partnership=partnership, request=request, step=step,
-                status=_STEP_STATUS[step], actor=actor, at=moments[step],
-                note={"query": request.question, "fulfil": request.fulfilment_note,
-                      "acknowledge": f"Committed to {request.committed_date:%d %b %Y}."
-                      if request.committed_date else ""}.get(step, ""))
+    for pair, title, sender, answerer, kind, urgency, days, status in REQUESTS:
+        partnership, author = _partnership(pair), people[sender]
+        moments, dates = _request_plan(partnership, now, days, status)
+        plan = {"author": author, "answerer": people.get(answerer), "kind": kind,
+                "urgency": urgency, "status": status}
+        request = Request.objects.filter(partnership=partnership, title=title).first()
+        if request is None:
+            request = _send_request(partnership, title, relayed=by_title.get(relays.get(title)),
+                                    today=today, **plan)
+            # Sent `days` ago, each step taken since: the services stamp each with now.
+            Request.objects.filter(pk=request.pk).update(**dates)
+            for step, at in moments.items():
+                note = {"note": f"Committed to {dates['committed_date']:%d %b %Y}."} \
+                    if step == "acknowledge" else {}
+                request.steps.filter(step=step).update(at=at, **note)
+        else:
+            _replan_request(request, partnership=partnership, moments=moments, dates=dates,
+                            **plan)
         by_title[title] = request
     for relay, original in RELAYS:
         Request.objects.filter(pk=by_title[relay].pk).update(relayed_from=by_title[original])
+    # Over budget as request_send would have found it on the day each was sent: it counted
+    # the month of `now`, and these were sent over the last months.
     _mark_over_emergency_budget(Request.objects.filter(
         pk__in=[r.pk for r in by_title.values()], urgency=Request.Urgency.EMERGENCY))
 
