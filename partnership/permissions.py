@@ -80,3 +80,10 @@ def is_authors_party(user, record) -> bool:
 @rules.predicate
 def is_org_admin(user, obj=None) -> bool:
     return bool(user.is_org_admin)
+
+
+@rules.predicate
+def is_receiving_party(user, record) -> bool:
+    """The user's party is the one `record` is addressed to (its `receiving_party`): the
+    party that reviews a deliverable, answers a request, reads a notice."""
+    return partnership_of(record).party_of(user) == record.receiving_party
