@@ -39,15 +39,14 @@ class PartnershipConfig(AppConfig):
 
     def ready(self) -> None:
         """The admin and Celery look for `admin` and `tasks` at an app's top only: each
-        topic's are loaded here, with its `permissions` (the rules it declares:
-        partnership.permissions). The scoping declarations of every app's models are
-        checked (partnership.checks), and portal's registries filled (they know no app)."""
+        topic's are loaded here. The scoping declarations of every app's models are checked
+        (partnership.checks), and portal's registries filled (they know no app)."""
         from partnership.checks import check_scoped_models
         from portal.registries import audited, notification_kinds
 
         for topic in self.topics:
             package = import_module(f"{self.name}.{topic}")
-            for module in ("permissions", "admin", "tasks"):
+            for module in ("admin", "tasks"):
                 if module_has_submodule(package, module):
                     import_module(f"{package.__name__}.{module}")
         checks.register(check_scoped_models, checks.Tags.models)

@@ -25,7 +25,7 @@ from partnership.scoping import (
 )
 from portal.locking import locked
 
-#: The writer rule (partnership.parties.permissions): a record's own rule, where it has one,
+#: The writer rule (partnership.permissions): a record's own rule, where it has one,
 #: is given to shared_record_create / shared_record_update as `rule`.
 WRITE = "partnership.partnership_write"
 

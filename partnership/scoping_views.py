@@ -13,7 +13,7 @@ from rest_framework import viewsets
 from partnership.parties.models import Partnership
 from partnership.permissions import can, require
 
-#: The writer rule (partnership.parties.permissions): what `requires_write` asks.
+#: The writer rule (partnership.permissions): what `requires_write` asks.
 WRITE = "partnership.partnership_write"
 
 

@@ -11,9 +11,8 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
-from partnership.deliverables.permissions import STEPS
 from partnership.parties.models import Partnership, User
-from partnership.permissions import require
+from partnership.permissions import DELIVERABLE_STEPS, require
 from partnership.records import WRITE, shared_record_create, shared_record_update
 from portal.locking import locked
 from portal.workflow import transition
@@ -65,7 +64,7 @@ def deliverable_transition(*, actor: User, deliverable: Deliverable,
     require(actor, WRITE, deliverable)
 
     def guard(row: Deliverable, status: str) -> None:
-        require(actor, STEPS[status], row)
+        require(actor, DELIVERABLE_STEPS[status], row)
         if status == Deliverable.Status.IN_PROGRESS and not row.criteria.exists():
             raise ValidationError("Agree at least one acceptance criterion before work starts.")
 

@@ -10,8 +10,7 @@ from partnership.deliverables import selectors, services
 from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
 from partnership.deliverables.models import Deliverable
-from partnership.deliverables.permissions import STEPS
-from partnership.permissions import can, require
+from partnership.permissions import DELIVERABLE_STEPS, can, require
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -53,7 +52,7 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
             # Only the responsible party starts the work and delivers it.
             transitions={status: label for status, label in
                          Deliverable.WORKFLOW.next_statuses(deliverable.status).items()
-                         if can(user, STEPS[status], deliverable)},
+                         if can(user, DELIVERABLE_STEPS[status], deliverable)},
             can_edit=can(user, "partnership.deliverable_edit", deliverable),
             can_review=deliverable.awaiting_review and can(
                 user, "partnership.deliverable_review", deliverable),
