@@ -6,11 +6,12 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partnership.notifications.services import notifications_withdraw, notify
 from partnership.parties.models import Membership, Partnership, User
+from partnership.permissions import require
 from partnership.scoping import (
     Crossing,
     SharedQuerySet,
@@ -22,11 +23,16 @@ from partnership.scoping import (
     plural,
     rows_seen_by,
 )
+from portal.locking import locked
+
+#: The writer rule (partnership.permissions): a record's own rule, where it has one,
+#: is given to shared_record_create / shared_record_update as `rule`.
+WRITE = "partnership.partnership_write"
 
 
 def require_writer(actor: User, partnership: Partnership) -> None:
-    if not partnership.can_write(actor):
-        raise PermissionDenied("Your role in this partnership is read-only.")
+    """The writer rule, for services whose record has no rule of its own yet."""
+    require(actor, WRITE, partnership)
 
 
 def are_seated(partnership: Partnership, people, *, party: str | None = None,
@@ -77,10 +83,11 @@ def check_field_rules(record, *, actor: User, changes: dict) -> None:
 
 def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
                          partnership: Partnership, fields: dict,
-                         validate: Callable[[Any], None] | None = None):
-    """Create a SharedRecord of the actor's party: validated, saved, authored.
-    `validate(record)`, if given, checks the unsaved record before full_clean()."""
-    require_writer(actor, partnership)
+                         validate: Callable[[Any], None] | None = None, rule: str = WRITE):
+    """Create a SharedRecord of the actor's party: validated, saved, authored, if the actor
+    may (`rule`, asked of the partnership). `validate(record)`, if given, checks the unsaved
+    record before full_clean()."""
+    require(actor, rule, partnership)
     record = model(partnership=partnership, author_organization_id=actor.organization_id,
                    created_by=actor,
                    **{name: fields[name] for name in allowed if name in fields})
@@ -94,10 +101,12 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
 
 def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
                          links: Callable[[Any], None] | None = None,
-                         validate: Callable[[Any], None] | None = None):
-    """Change a SharedRecord. Only the party that wrote it may hide it from (or show it to)
-    the other party. Whatever changes how internal it is (its own flag, or a parent it
-    inherits the flag from through INTERNAL_VIA) keeps to the internal rule as the records
+                         validate: Callable[[Any], None] | None = None, rule: str = WRITE):
+    """Change a SharedRecord, if the actor may (`rule`, asked of the row as it stands), in
+    the fields of `allowed` that `fields` names: a field left out stays as it is. Only the
+    party that wrote it may hide it from (or show it to) the other party. Whatever
+    changes how internal it is (its own flag, or a parent it inherits the flag from
+    through INTERNAL_VIA) keeps to the internal rule as the records
     then stand (_keep_to_internal_rule): it neither hides the other party's records from
     that party, nor leaves a record one party sees linked to one it does not. Hiding takes
     back what its notifications told the other party. `links(record)`, if given, sets the
@@ -105,14 +114,13 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     stand (a risk made shared while it drops its internal milestones). `validate(record)`,
     if given, checks the record with the changes applied, before full_clean().
 
-    The row is re-read under a lock and the changes applied to it, never to the caller's
-    copy: a ModelForm has already written the new values into its instance, so comparing
-    with that copy would miss a change of `is_internal`, or of a field the model's
-    FIELD_RULES keep from the actor's party. Use the record it returns."""
-    require_writer(actor, record.partnership)
+    The row is re-read under a lock (portal.locking.locked) and the changes applied to it,
+    never to the caller's copy, which may be stale: what it compares with (`is_internal`,
+    the fields the model's FIELD_RULES keep from the actor's party) is the database's.
+    Use the record it returns."""
     model = type(record)
-    record = model._default_manager.select_for_update(of=("self",)).select_related(
-        "partnership").get(pk=record.pk)
+    record = locked(record, "partnership")
+    require(actor, rule, record)
     # What decides how internal it is: its own flag, and the parents it inherits one from.
     flags = {"is_internal": "is_internal", **{
         name: model._meta.get_field(name).attname for name in getattr(model, "INTERNAL_VIA", ())}}

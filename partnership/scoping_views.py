@@ -1,22 +1,29 @@
-"""The view mixins and the API base viewset that apply the scoping rule (partnership.scoping).
+"""The view mixin and the API base viewset that apply the scoping rule (partnership.scoping).
 
-The rule itself is `Model.objects.visible_to(user)`. These are the only way pages and API
-endpoints reach data: a foreign object and a missing one both give 404, and a partnership
-the user cannot see gives 404 on every page below it.
+The rule itself is `Model.objects.visible_to(user)`, which the selectors start from; pages
+read through the selectors under PartnershipMixin, and API viewsets through the same
+selectors (ScopedViewSet): a foreign object and a missing one both give 404, and a
+partnership the user cannot see gives 404 on every page below it.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from rest_framework import viewsets
 
 from partnership.parties.models import Partnership
+from partnership.permissions import can, require
+
+#: The writer rule (partnership.permissions): what `requires_write` asks.
+WRITE = "partnership.partnership_write"
 
 
 class PartnershipMixin(LoginRequiredMixin):
-    """For views under /p/<partnership_pk>/: sets self.partnership, or answers 404."""
+    """For views under /p/<partnership_pk>/: sets self.partnership, or answers 404. The
+    partnership holds the user's role, read once (Partnership.hold_role_of), for the rules
+    the page asks about its buttons."""
 
-    #: Views that change data set this; viewers and steering members get 403 there.
+    #: Views that change data set this; viewers and steering members get 403 there (the
+    #: writer rule; a page's own rule, where it has one, is asked by its service).
     requires_write = False
 
     def dispatch(self, request, *args, **kwargs):
@@ -26,46 +33,58 @@ class PartnershipMixin(LoginRequiredMixin):
             Partnership.objects.visible_to(request.user).select_related("sponsor", "cdmo"),
             pk=kwargs["partnership_pk"],
         )
-        self.role = self.partnership.role_of(request.user)
-        if self.requires_write and not self.partnership.can_write(request.user, role=self.role):
-            raise PermissionDenied("Your role in this partnership is read-only.")
+        self.role = self.partnership.hold_role_of(request.user)
+        if self.requires_write:
+            require(request.user, WRITE, self.partnership)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         context["role"] = self.role
-        context["can_write"] = self.partnership.can_write(self.request.user, role=self.role)
+        context["can_write"] = can(self.request.user, WRITE, self.partnership)
         return context
 
 
-class ScopedObjectMixin:
-    """Single-object views: the object is looked up in the scoped queryset only."""
-
-    model = None
-
-    def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user)
-        if hasattr(self, "partnership"):
-            queryset = queryset.filter(partnership=self.partnership)
-        return queryset
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-
-
 class ScopedViewSet(viewsets.GenericViewSet):
-    """Base of every API viewset: the queryset is the scoped one, so foreign ids answer 404."""
+    """Base of every API viewset: its rows are what `selector` gives, the selector the
+    records' list page reads (or, for records listed on no page of their own, the one their
+    page reads them with), so that the API and the pages see the same rows with the same
+    figures (annotations). It starts from the scoped queryset: foreign ids answer 404.
+
+    `selector` is called `selector(user=…)`, and, for records of a partnership (a model
+    with a `partnership` field), with `partnership=`: the id of `?partnership=<id>`, or None
+    for all of the user's. That narrows a shared resource; it can only narrow, never widen.
+    A viewset not yet given its selector reads `model.objects.visible_to(user)` with its
+    `select_related` (and the same narrowing)."""
 
     model = None
+    selector = None
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user)
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        # ?partnership=<id> narrows a shared resource; it can only narrow, never widen.
-        partnership = self.request.query_params.get("partnership", "")
-        if partnership.isdigit() and hasattr(self.model, "partnership_id"):
-            queryset = queryset.filter(partnership_id=partnership)
-        return queryset
+        selector = type(self).selector
+        if selector is None:
+            queryset = self.model.objects.visible_to(self.request.user)
+            if self.select_related:
+                queryset = queryset.select_related(*self.select_related)
+            partnership = self.partnership_asked()
+            return queryset if partnership is None else \
+                queryset.filter(partnership_id=partnership)
+        if hasattr(self.model, "partnership_id"):
+            return selector(user=self.request.user, partnership=self.partnership_asked())
+        return selector(user=self.request.user)
+
+    def read_again(self, record):
+        """`record` as the selector gives it, with the figures it annotates, after a service
+        wrote it (the service returns the bare row); the row itself if no longer listed."""
+        kwargs = {"partnership": record.partnership_id} \
+            if hasattr(self.model, "partnership_id") else {}
+        return type(self).selector(user=self.request.user, **kwargs).filter(
+            pk=record.pk).first() or record
+
+    def partnership_asked(self) -> int | None:
+        """The partnership `?partnership=<id>` narrows the list to, for records of one."""
+        value = self.request.query_params.get("partnership", "")
+        return int(value) if value.isdigit() and hasattr(self.model, "partnership_id") \
+            else None

@@ -3,7 +3,7 @@
 
 from rest_framework import mixins
 
-from partnership.communication import services
+from partnership.communication import selectors, services
 from partnership.communication.models import CommunicationPlan, EscalationLevel, PointOfContact
 from partnership.parties.api import SeatedPersonField
 from partnership.parties.models import Partnership
@@ -66,6 +66,7 @@ class PointOfContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Contacts per function and party. POST names (or replaces) your own party's contact."""
 
     model = PointOfContact
+    selector = selectors.point_of_contact_list
     serializer_class = PointOfContactSerializer
     filterset_fields = ["function", "party"]
 
@@ -75,6 +76,7 @@ class CommunicationPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Ground rules and meeting cadence; POST writes the partnership's plan."""
 
     model = CommunicationPlan
+    selector = selectors.communication_plan_list
     serializer_class = CommunicationPlanSerializer
 
 
@@ -83,10 +85,8 @@ class EscalationLevelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """The escalation path, level by level; POST sets (or replaces) a level."""
 
     model = EscalationLevel
+    selector = selectors.escalation_level_list
     serializer_class = EscalationLevelSerializer
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("people")
 
 routes = [
     ("points-of-contact", PointOfContactViewSet, "pointofcontact"),

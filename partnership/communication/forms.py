@@ -2,7 +2,8 @@
 
 from django import forms
 
-from partnership.communication.models import EscalationLevel, Function
+from partnership.communication.models import CommunicationPlan, EscalationLevel, Function
+from partnership.parties.forms import FieldCheckedForm
 from partnership.parties.models import User
 
 
@@ -17,12 +18,16 @@ class ContactForm(forms.Form):
         self.fields["backup"].queryset = colleagues
 
 
-class CommunicationPlanForm(forms.Form):
+class CommunicationPlanForm(FieldCheckedForm):
     ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     meeting_cadence = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
+    class Meta:
+        model = CommunicationPlan
+        fields = ["ground_rules", "meeting_cadence"]
 
-class EscalationLevelForm(forms.Form):
+
+class EscalationLevelForm(FieldCheckedForm):
     level = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_LEVEL)
     name = forms.CharField(max_length=100)
     days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,
@@ -32,6 +37,10 @@ class EscalationLevelForm(forms.Form):
         help_text="People of both sides at this level. Once a party has people here, only "
                   "that party changes them; the other party's leads are told of every "
                   "change.")
+
+    class Meta:
+        model = EscalationLevel
+        fields = ["level", "name", "days_allowed", "people"]
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Reads of the communication page: contacts by function, the plan, the escalation path
 and each site's working hours in the viewer's zone."""
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from partnership.communication.models import (
@@ -13,11 +14,34 @@ from partnership.parties.models import Partnership, User
 from partnership.parties.selectors import partnership_sites
 
 
+def _of(queryset: QuerySet, partnership: Partnership | int | None) -> QuerySet:
+    """The rows of one partnership, or of all the user's when None (the API's lists)."""
+    return queryset if partnership is None else queryset.filter(partnership=partnership)
+
+
+def point_of_contact_list(*, user: User, partnership: Partnership | int | None = None
+                          ) -> QuerySet[PointOfContact]:
+    return _of(PointOfContact.objects.visible_to(user), partnership).select_related(
+        "primary", "backup")
+
+
+def communication_plan_list(*, user: User, partnership: Partnership | int | None = None
+                            ) -> QuerySet[CommunicationPlan]:
+    """The plan of each partnership (one at most)."""
+    return _of(CommunicationPlan.objects.visible_to(user), partnership)
+
+
+def escalation_level_list(*, user: User, partnership: Partnership | int | None = None
+                          ) -> QuerySet[EscalationLevel]:
+    return _of(EscalationLevel.objects.visible_to(user), partnership).prefetch_related(
+        "people__organization")
+
+
 def communication_overview(*, user: User, partnership: Partnership) -> dict:
     """Contacts by function for both sides, the plan, the escalation path, and each site's
     working hours in the viewer's time zone."""
-    contacts = {(c.function, c.party): c for c in PointOfContact.objects.visible_to(user)
-                .filter(partnership=partnership).select_related("primary", "backup")}
+    contacts = {(c.function, c.party): c
+                for c in point_of_contact_list(user=user, partnership=partnership)}
     rows = [(label, contacts.get((code, "sponsor")), contacts.get((code, "cdmo")))
             for code, label in Function.choices]
     zone = timezone.get_current_timezone()
@@ -25,9 +49,7 @@ def communication_overview(*, user: User, partnership: Partnership) -> dict:
              for site in partnership_sites(user=user, partnership=partnership)]
     return {
         "contact_rows": rows,
-        "plan": CommunicationPlan.objects.visible_to(user).filter(
-            partnership=partnership).first(),
-        "levels": EscalationLevel.objects.visible_to(user).filter(
-            partnership=partnership).prefetch_related("people__organization"),
+        "plan": communication_plan_list(user=user, partnership=partnership).first(),
+        "levels": escalation_level_list(user=user, partnership=partnership),
         "site_hours": sites,
     }

@@ -9,18 +9,19 @@ from partnership.communication.models import CommunicationPlan, EscalationLevel,
 from partnership.notifications.services import notify
 from partnership.parties.models import Partnership, User
 from partnership.parties.selectors import party_leads
-from partnership.records import require_writer
+from partnership.permissions import require
 from partnership.rules import PARTY_NAMES
+from portal.locking import locked
 
 
 @transaction.atomic
 def contact_set(*, actor: User, partnership: Partnership, function: str, primary: User,
                 backup: User | None = None) -> PointOfContact:
     """Name the actor's own party's contact (and backup) for a function."""
-    require_writer(actor, partnership)
+    require(actor, "partnership.pointofcontact_set", partnership)
     party = partnership.party_of(actor)
-    contact = PointOfContact.objects.filter(partnership=partnership, party=party,
-                                            function=function).first()
+    contact = PointOfContact.objects.select_for_update().filter(
+        partnership=partnership, party=party, function=function).first()
     contact = contact or PointOfContact(partnership=partnership, party=party, function=function)
     contact.primary, contact.backup = primary, backup
     contact.full_clean()
@@ -47,16 +48,19 @@ def _quoted(text: str) -> str:
 
 
 @transaction.atomic
-def communication_plan_update(*, actor: User, partnership: Partnership, ground_rules: str,
-                              meeting_cadence: str) -> CommunicationPlan:
-    """Either party rewrites the ground rules and the cadence both follow; the other
-    party's leads are told of each change, old → new."""
-    require_writer(actor, partnership)
+def communication_plan_update(*, actor: User, partnership: Partnership,
+                              ground_rules: str | None = None,
+                              meeting_cadence: str | None = None) -> CommunicationPlan:
+    """Either party rewrites the ground rules or the cadence both follow (one left out, or
+    None, stays as it is); the other party's leads are told of each change, old → new."""
+    require(actor, "partnership.communicationplan_edit", partnership)
     plan, _ = CommunicationPlan.objects.get_or_create(partnership=partnership)
-    plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = locked(plan)
     labels = {"ground_rules": "Ground rules", "meeting_cadence": "Meeting cadence"}
     before = {name: getattr(plan, name) for name in labels}
-    plan.ground_rules, plan.meeting_cadence = ground_rules, meeting_cadence
+    for name, value in (("ground_rules", ground_rules), ("meeting_cadence", meeting_cadence)):
+        if value is not None:
+            setattr(plan, name, value)
     plan.full_clean()
     plan.save()
     _tell_the_other_party(
@@ -81,7 +85,7 @@ def escalation_level_set(*, actor: User, partnership: Partnership, level: int, n
     level its overdue items escalate to. Its name and the
     days it allows are both parties' to change, and the other party's leads are told of
     every change, old → new, since the jobs escalate both parties' items by it."""
-    require_writer(actor, partnership)
+    require(actor, "partnership.escalationlevel_set", partnership)
     people = list(people)
     seated = set(partnership.seated_people().filter(pk__in=[p.pk for p in people])
                  .values_list("pk", flat=True))

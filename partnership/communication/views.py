@@ -11,10 +11,10 @@ from partnership.communication.forms import (
     ContactForm,
     EscalationLevelForm,
 )
-from partnership.communication.models import CommunicationPlan, EscalationLevel
 from partnership.parties.selectors import member_list
+from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
-from portal.views import ServiceFormView, keep_current_choices
+from portal.views import ServiceFormView
 
 
 class CommunicationView(PartnershipMixin, TemplateView):
@@ -22,8 +22,11 @@ class CommunicationView(PartnershipMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.communication_overview(user=self.request.user,
-                                                        partnership=self.partnership))
+        user, partnership = self.request.user, self.partnership
+        context.update(selectors.communication_overview(user=user, partnership=partnership))
+        context.update({f"can_{action}": can(user, f"partnership.{action}", partnership)
+                        for action in ("pointofcontact_set", "communicationplan_edit",
+                                       "escalationlevel_set")})
         return context
 
 
@@ -58,13 +61,11 @@ class ContactSetView(CommunicationFormView):
 
 class CommunicationPlanEditView(CommunicationFormView):
     title = "Ground rules and meeting cadence"
+    form_class = CommunicationPlanForm
 
-    def get_form(self, form_class=None):
-        plan = CommunicationPlan.objects.visible_to(self.request.user).filter(
-            partnership=self.partnership).first()
-        initial = {"ground_rules": plan.ground_rules, "meeting_cadence": plan.meeting_cadence} \
-            if plan else {}
-        return CommunicationPlanForm(self.request.POST or None, initial=initial)
+    def get_record(self):
+        return selectors.communication_plan_list(user=self.request.user,
+                                                 partnership=self.partnership).first()
 
     def perform(self, form):
         return services.communication_plan_update(
@@ -72,22 +73,19 @@ class CommunicationPlanEditView(CommunicationFormView):
 
 
 class EscalationLevelSetView(CommunicationFormView):
-    title = "Set a level of the escalation path"
+    """Sets a new level, or the one `?level=` names, shown with what it holds now."""
 
-    def get_form(self, form_class=None):
-        initial = {}
+    title = "Set a level of the escalation path"
+    form_class = EscalationLevelForm
+
+    def get_record(self):
         level = self.request.GET.get("level", "")
-        existing = EscalationLevel.objects.visible_to(self.request.user).filter(
-            partnership=self.partnership, level=level).first() if level.isdigit() else None
-        if existing:
-            initial = {"level": existing.level, "name": existing.name,
-                       "days_allowed": existing.days_allowed,
-                       "people": list(existing.people.all())}
-        form = EscalationLevelForm(self.request.POST or None, initial=initial,
-                                   members=self.seated())
-        if existing:
-            keep_current_choices(form, existing)
-        return form
+        return selectors.escalation_level_list(
+            user=self.request.user, partnership=self.partnership).filter(
+            level=level).first() if level.isdigit() else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "members": self.seated()}
 
     def perform(self, form):
         return services.escalation_level_set(actor=self.request.user,

@@ -1,14 +1,13 @@
 """API resources of programs and contracts (serializers and viewsets), all scoped
 (DESIGN §2)."""
 
-from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from partnership.contracts import services
+from partnership.contracts import selectors, services
 from partnership.contracts.filters import ContractFilter, ProgramFilter
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, Site
@@ -42,12 +41,12 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """The sponsor's programs in each partnership; the sponsor's leads and members edit them."""
 
     model = Program
+    selector = selectors.program_list
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("sites")
-
 
 
 class ContractSerializer(ScopedModelSerializer):
@@ -131,12 +130,15 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     draft → negotiation → executed → expired / terminated."""
 
     model = Contract
+    selector = selectors.contract_list
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
 
-    def get_queryset(self):
-        return super().get_queryset().annotate(round_count=Count("rounds")).order_by(
-            "reference")
+    def perform_create(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
+
+    def perform_update(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
 
     @extend_schema(request=TransitionSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
@@ -146,7 +148,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data.is_valid(raise_exception=True)
         contract = services.contract_transition(actor=request.user, contract=contract,
                                                 status=data.validated_data["status"])
-        contract.round_count = contract.rounds.count()
+        contract = self.read_again(contract)  # with its figures (round_count)
         return Response(ContractSerializer(contract, context={"request": request}).data)
 
 
@@ -156,6 +158,7 @@ class NegotiationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     that answered a draft PATCHes its answered_on (only that party may)."""
 
     model = NegotiationRound
+    selector = selectors.negotiation_round_list
     serializer_class = NegotiationRoundSerializer
     filterset_fields = ["contract"]
 
@@ -170,6 +173,7 @@ class ContractDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Files attached to contracts (multipart upload); `download` is a scoped link."""
 
     model = ContractDocument
+    selector = selectors.contract_document_list
     serializer_class = ContractDocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["contract"]

@@ -5,11 +5,11 @@ import datetime
 from django import forms
 
 from partnership.contracts.models import Contract, Program
-from partnership.parties.forms import DateInput
+from partnership.parties.forms import DateInput, FieldCheckedForm
 from portal.validation import validate_date_in_range
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(FieldCheckedForm):
     class Meta:
         model = Program
         fields = ["code", "name", "modality", "phase", "description", "sites", "is_internal"]
@@ -21,7 +21,7 @@ class ProgramForm(forms.ModelForm):
         self.fields["sites"].queryset = sites  # the partnership's CDMO sites only
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(FieldCheckedForm):
     class Meta:
         model = Contract
         fields = ["kind", "reference", "title", "parent", "effective_date", "expiry_date",
@@ -30,8 +30,8 @@ class ContractForm(forms.ModelForm):
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
+        if self.record is not None:
+            parents = parents.exclude(pk=self.record.pk)
         self.fields["parent"].queryset = parents  # the same partnership's contracts only
 
 

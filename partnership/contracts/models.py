@@ -158,6 +158,11 @@ class Contract(SharedRecord):
             raise ValidationError(errors)
 
     @property
+    def takes_rounds(self) -> bool:
+        """Negotiation rounds are recorded while the contract is in negotiation."""
+        return self.status == self.Status.NEGOTIATION
+
+    @property
     def renewal_notice_date(self):
         if not self.expiry_date:
             return None

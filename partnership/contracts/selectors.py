@@ -8,29 +8,64 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partnership.contracts.models import Contract, Program
+from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, Site, User
 
 
-def program_list(*, user: User, partnership: Partnership) -> QuerySet[Program]:
-    return Program.objects.visible_to(user).filter(partnership=partnership)
+def _of(queryset: QuerySet, partnership: Partnership | int | None) -> QuerySet:
+    """The rows of one partnership, or of all the user's when None (the API's lists)."""
+    return queryset if partnership is None else queryset.filter(partnership=partnership)
 
 
-def contract_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]:
+def program_list(*, user: User, partnership: Partnership | int | None = None
+                 ) -> QuerySet[Program]:
+    return _of(Program.objects.visible_to(user), partnership)
+
+
+def program_get(*, user: User, partnership: Partnership, pk: int) -> Program:
+    """A program of `partnership`, holding the caller's copy of it (as contract_get)."""
+    program = get_object_or_404(program_list(user=user, partnership=partnership), pk=pk)
+    program.partnership = partnership
+    return program
+
+
+def contract_list(*, user: User, partnership: Partnership | int | None = None
+                  ) -> QuerySet[Contract]:
     return (
-        Contract.objects.visible_to(user).filter(partnership=partnership)
+        _of(Contract.objects.visible_to(user), partnership)
         .select_related("parent")
         .annotate(round_count=Count("rounds"))
         .order_by("reference")  # Meta.ordering does not apply to GROUP BY queries
     )
 
 
+def sow_list(*, user: User, partnership: Partnership) -> QuerySet[Contract]:
+    """The statements of work a deliverable may be owed under."""
+    return Contract.objects.visible_to(user).filter(partnership=partnership,
+                                                    kind=Contract.Kind.SOW)
+
+
+def negotiation_round_list(*, user: User, partnership: Partnership | int | None = None,
+                           contract: Contract | None = None) -> QuerySet[NegotiationRound]:
+    rounds = _of(NegotiationRound.objects.visible_to(user), partnership).select_related(
+        "created_by")
+    return rounds if contract is None else rounds.filter(contract=contract)
+
+
+def contract_document_list(*, user: User, partnership: Partnership | int | None = None,
+                           contract: Contract | None = None) -> QuerySet[ContractDocument]:
+    documents = _of(ContractDocument.objects.visible_to(user), partnership)
+    return documents if contract is None else documents.filter(contract=contract)
+
+
 def contract_get(*, user: User, partnership: Partnership, pk: int) -> Contract:
-    return get_object_or_404(
+    """A contract of `partnership`, holding the caller's copy of it (a page's, which knows
+    the user's role: the rules asked about the contract read no more)."""
+    contract = get_object_or_404(
         Contract.objects.visible_to(user).filter(partnership=partnership)
-        .select_related("parent", "partnership__sponsor", "partnership__cdmo"),
-        pk=pk,
-    )
+        .select_related("parent"), pk=pk)
+    contract.partnership = partnership
+    return contract
 
 
 @dataclass

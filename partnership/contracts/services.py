@@ -4,18 +4,21 @@ lifecycle, its negotiation rounds (dated by the party that owns each date) and d
 import datetime
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, User
+from partnership.permissions import require
 from partnership.records import (
+    WRITE,
     check_field_rules,
-    require_writer,
     shared_record_create,
     shared_record_update,
 )
+from portal.locking import locked
+from portal.workflow import transition
 
 PROGRAM_FIELDS = ("code", "name", "modality", "phase", "description", "is_internal")
 
@@ -29,25 +32,22 @@ def _set_program_sites(program: Program, sites) -> None:
     program.sites.set(sites)
 
 
-def _require_sponsor_writer(actor: User, partnership: Partnership) -> None:
-    require_writer(actor, partnership)
-    if actor.organization_id != partnership.sponsor_id:
-        raise PermissionDenied("Programs are the sponsor's to describe.")
-
-
 @transaction.atomic
 def program_create(*, actor: User, partnership: Partnership, **fields) -> Program:
-    _require_sponsor_writer(actor, partnership)
+    require(actor, WRITE, partnership)  # a viewer is told that first, then the sponsor's rule
     program = shared_record_create(Program, PROGRAM_FIELDS, actor=actor,
-                                   partnership=partnership, fields=fields)
+                                   partnership=partnership, fields=fields,
+                                   rule="partnership.program_create")
     _set_program_sites(program, fields.get("sites"))
     return program
 
 
 @transaction.atomic
 def program_update(*, actor: User, program: Program, **fields) -> Program:
-    _require_sponsor_writer(actor, program.partnership)
-    program = shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields)
+    """Change the fields given (sites: None or left out keeps them)."""
+    require(actor, WRITE, program)
+    program = shared_record_update(program, PROGRAM_FIELDS, actor=actor, fields=fields,
+                                   rule="partnership.program_edit")
     _set_program_sites(program, fields.get("sites"))
     return program
 
@@ -79,25 +79,23 @@ def _reference_check(actor: User) -> Callable[[Contract], None]:
 def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contract:
     return shared_record_create(Contract, CONTRACT_FIELDS, actor=actor,
                                 partnership=partnership, fields=fields,
-                                validate=_reference_check(actor))
+                                validate=_reference_check(actor),
+                                rule="partnership.contract_create")
 
 
 @transaction.atomic
 def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
     return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields,
-                                validate=_reference_check(actor))
+                                validate=_reference_check(actor),
+                                rule="partnership.contract_edit")
 
 
 @transaction.atomic
 def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
-    """Move a contract along its lifecycle; an illegal step is refused whatever the door."""
-    require_writer(actor, contract.partnership)
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    Contract.WORKFLOW.check(contract.status, status)
-    contract.status = status
-    contract.full_clean()
-    contract.save(update_fields=["status", "updated_at"])
-    return contract
+    """Move a contract along its lifecycle; an illegal step is refused whatever the door
+    (an executed contract needs its effective date: the model's clean)."""
+    require(actor, "partnership.contract_transition", contract)
+    return transition(contract, status, clean=True)
 
 
 def _day(value: datetime.date) -> str:
@@ -128,9 +126,9 @@ def negotiation_round_add(*, actor: User, contract: Contract, sent_on, summary: 
     draft is dated no earlier than the last draft or answer before it. Otherwise the sender
     would decide the other party's turnaround (a draft backdated by decades, answered
     today) or its own (a draft dated in 2100 answers the other party's in 2100 too)."""
-    require_writer(actor, contract.partnership)
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)  # rounds are numbered
-    if contract.status != Contract.Status.NEGOTIATION:
+    require(actor, "partnership.negotiationround_add", contract)
+    contract = locked(contract, "partnership")  # rounds are numbered
+    if not contract.takes_rounds:
         raise ValidationError("Rounds are recorded while the contract is in negotiation.")
     party = contract.partnership.party_of(actor)
     last = contract.rounds.order_by("-number").first()
@@ -166,12 +164,11 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
     """The party that answered a draft (by signing it, say, without a new draft) dates its
     answer, and it alone corrects that date: the other party's median turnaround would
     otherwise be the party that wrote it down's to decide."""
-    require_writer(actor, round_.partnership)
+    require(actor, "partnership.negotiationround_answer", round_)
     # The contract first, as negotiation_round_add locks it: a new round is not added
     # meanwhile, dated before this answer.
-    Contract.objects.select_for_update().get(pk=round_.contract_id)
-    round_ = NegotiationRound.objects.select_for_update().select_related("partnership").get(
-        pk=round_.pk)
+    Contract.objects.select_for_update(of=("self",)).get(pk=round_.contract_id)
+    round_ = locked(round_, "partnership")
     check_field_rules(round_, actor=actor, changes={"answered_on": answered_on})
     _refuse_future("answered_on", answered_on, "An answer")
     following = NegotiationRound.objects.filter(
@@ -189,7 +186,7 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
 
 @transaction.atomic
 def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
-    require_writer(actor, contract.partnership)
+    require(actor, "partnership.contractdocument_upload", contract)
     document = ContractDocument(partnership=contract.partnership, contract=contract, file=file,
                                 name=file.name[:200], size=file.size, uploaded_by=actor)
     document.full_clean()

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from partnership.contracts import selectors, services
 from partnership.contracts.filters import ContractFilter, ProgramFilter
@@ -19,9 +19,10 @@ from partnership.contracts.forms import (
     ProgramForm,
     RoundAnswerForm,
 )
-from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
+from partnership.contracts.models import Contract, NegotiationRound, Program
 from partnership.parties.selectors import site_list
-from partnership.scoping_views import PartnershipMixin, ScopedObjectMixin
+from partnership.permissions import can
+from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -32,10 +33,24 @@ class ProgramListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.program_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=can(
+            self.request.user, "partnership.program_create", self.partnership), **kwargs)
 
-class ProgramDetailView(PartnershipMixin, ScopedObjectMixin, DetailView):
-    model = Program
+
+class ProgramMixin(PartnershipMixin):
+    @cached_property
+    def object(self) -> Program:
+        return selectors.program_get(user=self.request.user, partnership=self.partnership,
+                                     pk=self.kwargs["pk"])
+
+
+class ProgramDetailView(ProgramMixin, TemplateView):
     template_name = "partnership/program_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, can_edit=can(
+            self.request.user, "partnership.program_edit", self.object), **kwargs)
 
 
 class ProgramSitesMixin:
@@ -60,18 +75,13 @@ class ProgramCreateView(ProgramSitesMixin, PartnershipMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
-class ProgramEditView(ProgramSitesMixin, PartnershipMixin, ScopedObjectMixin, ServiceFormView):
+class ProgramEditView(ProgramSitesMixin, ProgramMixin, ServiceFormView):
     requires_write = True
-    model = Program
     form_class = ProgramForm
     template_name = "partnership/program_form.html"
 
-    @cached_property
-    def object(self):
-        return self.get_object()
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    def get_record(self):
+        return self.object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -104,23 +114,40 @@ class ContractListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.contract_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=can(
+            self.request.user, "partnership.contract_create", self.partnership), **kwargs)
+
 
 class ContractDetailView(ContractMixin, TemplateView):
     template_name = "partnership/contract_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contract = self.contract
-        rounds = list(contract.rounds.select_related("created_by"))
+        user, contract = self.request.user, self.contract
+        rounds = list(selectors.negotiation_round_list(
+            user=user, partnership=self.partnership, contract=contract))
+        party = self.partnership.party_of(user)
+        may = {action: can(user, f"partnership.{action}", contract) for action in (
+            "contract_edit", "contract_transition", "negotiationround_add",
+            "negotiationround_answer", "contractdocument_upload")}
         context.update(
             object=contract,
             rounds=rounds,
             stats=selectors.negotiation_stats(rounds),
-            documents=ContractDocument.objects.visible_to(self.request.user).filter(
-                contract=contract),
-            children=Contract.objects.visible_to(self.request.user).filter(parent=contract),
-            transitions=Contract.WORKFLOW.next_statuses(contract.status),
-            party=self.partnership.party_of(self.request.user),
+            documents=selectors.contract_document_list(
+                user=user, partnership=self.partnership, contract=contract),
+            children=selectors.contract_list(
+                user=user, partnership=self.partnership).filter(parent=contract),
+            transitions=Contract.WORKFLOW.next_statuses(contract.status)
+            if may["contract_transition"] else {},
+            can_edit=may["contract_edit"],
+            can_add_round=may["negotiationround_add"] and contract.takes_rounds,
+            can_upload=may["contractdocument_upload"],
+            # The rounds whose answer the user's party dates (NegotiationRound.FIELD_RULES).
+            answerable={round_.pk for round_ in rounds if may["negotiationround_answer"]
+                        and "answered_on" not in NegotiationRound.FIELD_RULES.locked(
+                            round_, party)},
             round_form=NegotiationRoundForm(),
             document_form=ContractDocumentForm(),
         )
@@ -149,8 +176,8 @@ class ContractCreateView(ContractFormMixin, PartnershipMixin, ServiceFormView):
 
 
 class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.contract}
+    def get_record(self):
+        return self.contract
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.contract, **kwargs)
@@ -188,9 +215,8 @@ class NegotiationRoundAnswerView(ContractMixin, ServiceFormView):
 
     @cached_property
     def round(self) -> NegotiationRound:
-        return get_object_or_404(
-            NegotiationRound.objects.visible_to(self.request.user).filter(
-                contract=self.contract),
+        return get_object_or_404(selectors.negotiation_round_list(
+            user=self.request.user, partnership=self.partnership, contract=self.contract),
             pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
@@ -229,10 +255,8 @@ class ContractDocumentDownloadView(PartnershipMixin, View):
     """Files are never served from a public folder: only this scoped view hands them out."""
 
     def get(self, request, *args, **kwargs):
-        document = get_object_or_404(
-            ContractDocument.objects.visible_to(request.user).filter(
-                partnership=self.partnership),
-            pk=kwargs["pk"])
+        document = get_object_or_404(selectors.contract_document_list(
+            user=request.user, partnership=self.partnership), pk=kwargs["pk"])
         try:
             handle = document.file.open("rb")
         except FileNotFoundError:

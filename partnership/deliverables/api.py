@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partnership.contracts.models import Contract
-from partnership.deliverables import services
+from partnership.deliverables import selectors, services
 from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.models import AcceptanceCriterion, Deliverable, DeliverableReview
 from partnership.parties.models import Partnership
@@ -90,6 +90,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     party are set by the party that wrote it, and fixed once work has started."""
 
     model = Deliverable
+    selector = selectors.deliverable_list
     serializer_class = DeliverableSerializer
     filterset_class = DeliverableFilter
 
@@ -126,6 +127,7 @@ class AcceptanceCriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     fixed once work starts."""
 
     model = AcceptanceCriterion
+    selector = selectors.acceptance_criterion_list
     serializer_class = AcceptanceCriterionSerializer
     filterset_fields = ["deliverable"]
 
@@ -135,11 +137,9 @@ class DeliverableReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Decisions on deliveries, criterion by criterion."""
 
     model = DeliverableReview
+    selector = selectors.deliverable_review_list
     serializer_class = DeliverableReviewSerializer
     filterset_fields = ["deliverable"]
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("results")
 
 routes = [
     ("deliverables", DeliverableViewSet, "deliverable"),

@@ -3,10 +3,10 @@
 from django import forms
 
 from partnership.deliverables.models import Deliverable
-from partnership.parties.forms import DateInput
+from partnership.parties.forms import DateInput, FieldCheckedForm
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(FieldCheckedForm):
     class Meta:
         model = Deliverable
         fields = ["sow", "title", "description", "due_date", "responsible_party",

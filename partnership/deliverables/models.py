@@ -85,6 +85,16 @@ class Deliverable(SharedRecord, PartnershipChild):
         return "sponsor" if self.responsible_party == "cdmo" else "cdmo"
 
     @property
+    def criteria_open(self) -> bool:
+        """Criteria are stated while the deliverable is planned: starting the work agrees
+        to them, and they stay as agreed."""
+        return self.status == self.Status.PLANNED
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.status == self.Status.DELIVERED
+
+    @property
     def accepted_first_time(self) -> bool | None:
         if self.status != self.Status.ACCEPTED:
             return None

@@ -1,7 +1,7 @@
 """Writes of deliverables: the deliverable itself, the receiving party's acceptance
 criteria, the responsible party's steps and the receiving party's review."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +12,10 @@ from partnership.deliverables.models import (
     DeliverableReview,
 )
 from partnership.parties.models import Partnership, User
-from partnership.records import require_writer, shared_record_create, shared_record_update
+from partnership.permissions import DELIVERABLE_STEPS, require
+from partnership.records import WRITE, shared_record_create, shared_record_update
+from portal.locking import locked
+from portal.workflow import transition
 
 DELIVERABLE_FIELDS = ("sow", "title", "description", "due_date", "responsible_party",
                       "is_internal")
@@ -21,12 +24,14 @@ DELIVERABLE_FIELDS = ("sow", "title", "description", "due_date", "responsible_pa
 @transaction.atomic
 def deliverable_create(*, actor: User, partnership: Partnership, **fields) -> Deliverable:
     return shared_record_create(Deliverable, DELIVERABLE_FIELDS, actor=actor,
-                                partnership=partnership, fields=fields)
+                                partnership=partnership, fields=fields,
+                                rule="partnership.deliverable_create")
 
 
 @transaction.atomic
 def deliverable_update(*, actor: User, deliverable: Deliverable, **fields) -> Deliverable:
-    return shared_record_update(deliverable, DELIVERABLE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(deliverable, DELIVERABLE_FIELDS, actor=actor, fields=fields,
+                                rule="partnership.deliverable_edit")
 
 
 @transaction.atomic
@@ -37,13 +42,10 @@ def acceptance_criterion_add(*, actor: User, deliverable: Deliverable,
     starting the work (deliverable_transition). Neither party fixes them alone: the party
     that delivers cannot write its own easy criteria and start at once, nor the receiving
     party add one once the work is under way."""
-    require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
-        pk=deliverable.pk)
-    if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
-        raise PermissionDenied("The receiving party states the acceptance criteria: it "
-                               "reviews the delivery against them.")
-    if deliverable.status != Deliverable.Status.PLANNED:
+    require(actor, WRITE, deliverable)  # a viewer is told that first, then the party's rule
+    deliverable = locked(deliverable, "partnership")
+    require(actor, "partnership.acceptancecriterion_add", deliverable)
+    if not deliverable.criteria_open:
         raise ValidationError("The acceptance criteria were agreed when work started; "
                               "they cannot change now.")
     criterion = AcceptanceCriterion(partnership=deliverable.partnership,
@@ -59,23 +61,18 @@ def deliverable_transition(*, actor: User, deliverable: Deliverable,
     """The responsible party moves its deliverable on: it starts the work, which agrees to
     the criteria the receiving party stated (and fixes who delivers: Deliverable.FIELD_RULES),
     and it marks the work delivered. The receiving party's step is its review."""
-    require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().select_related("partnership").get(
-        pk=deliverable.pk)
-    Deliverable.WORKFLOW.check(deliverable.status, status)
-    if status == Deliverable.Status.IN_PROGRESS:
-        if deliverable.partnership.party_of(actor) != deliverable.responsible_party:
-            raise PermissionDenied("Only the responsible party starts the work: starting it "
-                                   "agrees to the acceptance criteria.")
-        if not deliverable.criteria.exists():
+    require(actor, WRITE, deliverable)
+
+    def guard(row: Deliverable, status: str) -> None:
+        require(actor, DELIVERABLE_STEPS[status], row)
+        if status == Deliverable.Status.IN_PROGRESS and not row.criteria.exists():
             raise ValidationError("Agree at least one acceptance criterion before work starts.")
-        deliverable.criteria_agreed_at = timezone.now()
-    if status == Deliverable.Status.DELIVERED and \
-            deliverable.partnership.party_of(actor) != deliverable.responsible_party:
-        raise PermissionDenied("Only the responsible party marks its deliverable delivered.")
-    deliverable.status = status
-    deliverable.save(update_fields=["status", "criteria_agreed_at", "updated_at"])
-    return deliverable
+
+    def changes(row: Deliverable, status: str) -> dict:
+        return {"criteria_agreed_at": timezone.now()} \
+            if status == Deliverable.Status.IN_PROGRESS else {}
+
+    return transition(deliverable, status, guard=guard, changes=changes)
 
 
 @transaction.atomic
@@ -83,11 +80,10 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
                        comment: str = "") -> DeliverableReview:
     """The receiving party judges each criterion; all met accepts, anything else rejects and
     reopens the work. `results` maps criterion id to (met, comment)."""
-    require_writer(actor, deliverable.partnership)
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-    if deliverable.partnership.party_of(actor) != deliverable.receiving_party:
-        raise PermissionDenied("The receiving party reviews a deliverable.")
-    if deliverable.status != Deliverable.Status.DELIVERED:
+    require(actor, WRITE, deliverable)
+    deliverable = locked(deliverable, "partnership")
+    require(actor, "partnership.deliverable_review", deliverable)
+    if not deliverable.awaiting_review:
         raise ValidationError("Only a delivered deliverable can be reviewed.")
     criteria = list(deliverable.criteria.all())
     missing = [c.text for c in criteria if c.pk not in results]

@@ -2,15 +2,15 @@
 criteria (while planned) and the receiving party's review."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from partnership.contracts.models import Contract
+from partnership.contracts.selectors import sow_list
 from partnership.deliverables import selectors, services
 from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
-from partnership.deliverables.models import Deliverable, DeliverableReview
+from partnership.deliverables.models import Deliverable
+from partnership.permissions import DELIVERABLE_STEPS, can, require
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -32,28 +32,32 @@ class DeliverableListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.deliverable_list(user=self.request.user, partnership=self.partnership)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=can(
+            self.request.user, "partnership.deliverable_create", self.partnership), **kwargs)
+
 
 class DeliverableDetailView(DeliverableMixin, TemplateView):
     template_name = "partnership/deliverable_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        deliverable = self.deliverable
-        party = self.partnership.party_of(self.request.user)
-        transitions = Deliverable.WORKFLOW.next_statuses(deliverable.status)
-        if party != deliverable.responsible_party:
-            transitions = {}  # only the responsible party starts the work and delivers it
+        user, deliverable = self.request.user, self.deliverable
         context.update(
             object=deliverable,
-            criteria=list(deliverable.criteria.all()),
-            reviews=DeliverableReview.objects.visible_to(self.request.user).filter(
-                deliverable=deliverable).select_related("reviewed_by").prefetch_related(
-                "results__criterion"),
-            transitions=transitions,
-            can_review=(deliverable.status == Deliverable.Status.DELIVERED
-                        and party == deliverable.receiving_party),
-            can_add_criteria=(deliverable.status == Deliverable.Status.PLANNED
-                              and party == deliverable.receiving_party),
+            criteria=list(selectors.acceptance_criterion_list(
+                user=user, partnership=self.partnership, deliverable=deliverable)),
+            reviews=selectors.deliverable_review_list(
+                user=user, partnership=self.partnership, deliverable=deliverable),
+            # Only the responsible party starts the work and delivers it.
+            transitions={status: label for status, label in
+                         Deliverable.WORKFLOW.next_statuses(deliverable.status).items()
+                         if can(user, DELIVERABLE_STEPS[status], deliverable)},
+            can_edit=can(user, "partnership.deliverable_edit", deliverable),
+            can_review=deliverable.awaiting_review and can(
+                user, "partnership.deliverable_review", deliverable),
+            can_add_criteria=deliverable.criteria_open and can(
+                user, "partnership.acceptancecriterion_add", deliverable),
         )
         return context
 
@@ -64,8 +68,7 @@ class DeliverableFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        sows = Contract.objects.visible_to(self.request.user).filter(partnership=self.partnership,
-                                                           kind=Contract.Kind.SOW)
+        sows = sow_list(user=self.request.user, partnership=self.partnership)
         return {**super().get_form_kwargs(), "sows": sows}
 
     def get_success_url(self):
@@ -80,8 +83,8 @@ class DeliverableCreateView(DeliverableFormMixin, PartnershipMixin, ServiceFormV
 
 
 class DeliverableEditView(DeliverableFormMixin, DeliverableMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.deliverable}
+    def get_record(self):
+        return self.deliverable
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.deliverable, **kwargs)
@@ -111,8 +114,7 @@ class CriterionCreateView(DeliverableMixin, ServiceFormView):
     def get_form_kwargs(self):
         """Refused, on GET as on POST, to the responsible party: the receiving party states
         what it will check (the service refuses too)."""
-        if self.partnership.party_of(self.request.user) != self.deliverable.receiving_party:
-            raise PermissionDenied("The receiving party states the acceptance criteria.")
+        require(self.request.user, "partnership.acceptancecriterion_add", self.deliverable)
         return super().get_form_kwargs()
 
     def perform(self, form):
@@ -127,7 +129,9 @@ class DeliverableReviewView(DeliverableMixin, ServiceFormView):
 
     def get_form(self, form_class=None):
         return DeliverableReviewForm(self.request.POST or None,
-                                     criteria=self.deliverable.criteria.all())
+                                     criteria=selectors.acceptance_criterion_list(
+                                         user=self.request.user, partnership=self.partnership,
+                                         deliverable=self.deliverable))
 
     def perform(self, form):
         review = services.deliverable_review(

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
+from partnership.notifications.selectors import notification_list, notification_preference_list
 from partnership.notifications.services import (
     notification_mark_all_read,
     notification_mark_read,
@@ -56,8 +57,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     one read, POST read-all/ marks them all."""
 
     model = Notification
+    selector = notification_list
     serializer_class = NotificationSerializer
-    select_related = ("partnership__sponsor", "partnership__cdmo", "actor")
     filterset_class = NotificationFilter
 
     def get_queryset(self):
@@ -107,9 +108,7 @@ class NotificationPreferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelM
     queryset = NotificationPreference.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):
-        if not self.request.user.is_authenticated:  # the schema generator's fake request
-            return NotificationPreference.objects.none()
-        return NotificationPreference.objects.filter(user=self.request.user).order_by("kind")
+        return notification_preference_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -16,17 +16,26 @@ EMAIL_SWEEP_AFTER = datetime.timedelta(minutes=10)
 EMAIL_GIVE_UP_AFTER = datetime.timedelta(days=1)
 
 
-def notification_list(*, user, unread_only: bool = False):
-    """The user's notifications, newest first; those of a partnership they lost their seat
-    in drop out (Notification.objects.visible_to)."""
+def notification_list(*, user, partnership=None, unread_only: bool = False):
+    """The user's notifications (of one partnership, if given), newest first; those of a
+    partnership they lost their seat in drop out (Notification.objects.visible_to)."""
     notifications = Notification.objects.visible_to(user).select_related(
         "partnership__sponsor", "partnership__cdmo", "actor")
+    if partnership is not None:
+        notifications = notifications.filter(partnership=partnership)
     return notifications.unread() if unread_only else notifications
 
 
 def unread_count(*, user) -> int:
     """One COUNT query: the bell polls it every few seconds from every open tab."""
     return Notification.objects.visible_to(user).unread().count()
+
+
+def notification_preference_list(*, user):
+    """The user's choices that differ from the default (immediately), by kind."""
+    if not user.is_authenticated:  # the API schema generator's fake request
+        return NotificationPreference.objects.none()
+    return NotificationPreference.objects.filter(user=user).order_by("kind")
 
 
 def notification_preferences(*, user) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +24,7 @@ from django.utils import timezone
 from partnership.models import Partnership, User
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
 from partnership.notifications.selectors import digest_recipients, notification_list
+from partnership.permissions import require
 from portal.registries import notification_kinds
 from portal.zones import user_zone
 
@@ -92,8 +93,7 @@ def notifications_withdraw(*, record) -> int:
 @transaction.atomic
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
     """Mark one of the actor's own notifications read (a second call changes nothing)."""
-    if notification.recipient_id != actor.pk:
-        raise PermissionDenied("Only its recipient marks a notification read.")
+    require(actor, "partnership.notification_mark_read", notification)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now())

@@ -3,7 +3,7 @@
 
 from rest_framework import mixins, serializers
 
-from partnership.objectives import services
+from partnership.objectives import selectors, services
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.api import SeatedPersonField
 from partnership.parties.models import Membership, Partnership
@@ -38,6 +38,7 @@ class PriorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     """The sponsor's current ranking; change it by POSTing to priority-changes."""
 
     model = Priority
+    selector = selectors.priority_list
     serializer_class = PrioritySerializer
 
 
@@ -47,6 +48,7 @@ class PriorityChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     leads only) replaces the ranking."""
 
     model = PriorityChange
+    selector = selectors.priority_change_list
     serializer_class = PriorityChangeSerializer
 
 
@@ -93,6 +95,7 @@ class ObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Goals both parties agreed; their status changes through objective-reviews."""
 
     model = Objective
+    selector = selectors.objective_list
     serializer_class = ObjectiveSerializer
 
 
@@ -101,6 +104,7 @@ class ObjectiveReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """How each objective was reviewed; POST records a review."""
 
     model = ObjectiveReview
+    selector = selectors.objective_review_list
     serializer_class = ObjectiveReviewSerializer
     filterset_fields = ["objective"]
 

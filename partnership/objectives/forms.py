@@ -4,7 +4,7 @@ see."""
 from django import forms
 
 from partnership.objectives.models import Objective
-from partnership.parties.forms import DateInput
+from partnership.parties.forms import DateInput, FieldCheckedForm
 from portal.validation import validate_date_in_range
 
 
@@ -19,7 +19,7 @@ class PrioritiesForm(forms.Form):
         return self.cleaned_data["titles"].splitlines()
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(FieldCheckedForm):
     class Meta:
         model = Objective
         fields = ["title", "measure_of_success", "sponsor_owner", "cdmo_owner", "review_date",

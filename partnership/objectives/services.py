@@ -1,7 +1,7 @@
 """Writes of what the partnership aims at: the sponsor's priority ranking (announced to the
 CDMO) and the objectives both parties agreed, with their reviews."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -9,21 +9,16 @@ from partnership.notifications.services import notify
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.models import Partnership, User
 from partnership.parties.selectors import party_people
-from partnership.records import (
-    check_owners,
-    require_writer,
-    shared_record_create,
-    shared_record_update,
-)
+from partnership.permissions import require
+from partnership.records import check_owners, shared_record_create, shared_record_update
+from portal.locking import locked
 
 
 @transaction.atomic
 def priorities_set(*, actor: User, partnership: Partnership, titles: list[str],
                    reason: str) -> PriorityChange:
     """Replace the sponsor's ranking (top first); kept with who, when and why."""
-    role = partnership.role_of(actor)
-    if partnership.party_of(actor) != "sponsor" or role not in ("lead", "admin"):
-        raise PermissionDenied("Only the sponsor's leads set the priorities.")
+    require(actor, "partnership.priority_set", partnership)
     titles = [title.strip() for title in titles if title.strip()]
     if not titles:
         raise ValidationError({"titles": "List at least one piece of work."})
@@ -56,28 +51,31 @@ OBJECTIVE_FIELDS = ("title", "measure_of_success", "sponsor_owner", "cdmo_owner"
 
 @transaction.atomic
 def objective_create(*, actor: User, partnership: Partnership, **fields) -> Objective:
-    require_writer(actor, partnership)
+    require(actor, "partnership.objective_create", partnership)
     check_owners(partnership, fields)
     return shared_record_create(Objective, OBJECTIVE_FIELDS, actor=actor,
-                                partnership=partnership, fields=fields)
+                                partnership=partnership, fields=fields,
+                                rule="partnership.objective_create")
 
 
 @transaction.atomic
 def objective_update(*, actor: User, objective: Objective, **fields) -> Objective:
-    """Change an objective; each party changes its own owner only (Objective.FIELD_RULES,
-    checked by shared_record_update)."""
-    require_writer(actor, objective.partnership)
-    current = Objective.objects.select_for_update().get(pk=objective.pk)
+    """Change the fields given of an objective; each party changes its own owner only
+    (Objective.FIELD_RULES, checked by shared_record_update). An owner named anew holds a
+    seat, checked against the owners of the row as it stands."""
+    require(actor, "partnership.objective_edit", objective)
+    current = locked(objective, "partnership")
     check_owners(current.partnership, fields, current)
-    return shared_record_update(current, OBJECTIVE_FIELDS, actor=actor, fields=fields)
+    return shared_record_update(current, OBJECTIVE_FIELDS, actor=actor, fields=fields,
+                                rule="partnership.objective_edit")
 
 
 @transaction.atomic
 def objective_review(*, actor: User, objective: Objective, status: str, note: str,
                      next_review_date) -> ObjectiveReview:
     """Record how an objective stands; the objective takes the new status and review date."""
-    require_writer(actor, objective.partnership)
-    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    require(actor, "partnership.objective_review", objective)
+    objective = locked(objective, "partnership")
     review = ObjectiveReview(partnership=objective.partnership, objective=objective,
                              status=status, note=note, reviewed_by=actor)
     review.full_clean()

@@ -2,15 +2,15 @@
 history; objectives list, detail with review history, create, edit, review."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from partnership.objectives import selectors, services
 from partnership.objectives.forms import ObjectiveForm, ObjectiveReviewForm, PrioritiesForm
-from partnership.objectives.models import Objective, ObjectiveReview
+from partnership.objectives.models import Objective
 from partnership.parties.selectors import owner_choices
+from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
 from portal.views import ServiceFormView
 
@@ -30,8 +30,8 @@ class PrioritiesView(PartnershipMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context.update(selectors.priorities(user=self.request.user,
                                             partnership=self.partnership))
-        context["can_rank"] = (self.partnership.party_of(self.request.user) == "sponsor"
-                               and self.role in ("lead", "admin"))
+        context["can_rank"] = can(self.request.user, "partnership.priority_set",
+                                  self.partnership)
         return context
 
     def perform(self, form):
@@ -46,9 +46,8 @@ class PrioritiesView(PartnershipMixin, ServiceFormView):
 class ObjectiveMixin(PartnershipMixin):
     @cached_property
     def objective(self) -> Objective:
-        return get_object_or_404(
-            selectors.objective_list(user=self.request.user, partnership=self.partnership),
-            pk=self.kwargs["objective_pk"])
+        return selectors.objective_get(user=self.request.user, partnership=self.partnership,
+                                       pk=self.kwargs["objective_pk"])
 
     def get_success_url(self):
         return self.objective.get_absolute_url()
@@ -58,17 +57,24 @@ class ObjectiveListView(PartnershipMixin, TemplateView):
     template_name = "partnership/objective_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(objectives=selectors.objective_list(
-            user=self.request.user, partnership=self.partnership), **kwargs)
+        return super().get_context_data(
+            objectives=selectors.objective_list(user=self.request.user,
+                                                partnership=self.partnership),
+            can_create=can(self.request.user, "partnership.objective_create",
+                           self.partnership), **kwargs)
 
 
 class ObjectiveDetailView(ObjectiveMixin, TemplateView):
     template_name = "partnership/objective_detail.html"
 
     def get_context_data(self, **kwargs):
-        reviews = ObjectiveReview.objects.visible_to(self.request.user).filter(
-            objective=self.objective).select_related("reviewed_by")
-        return super().get_context_data(object=self.objective, reviews=reviews, **kwargs)
+        user, objective = self.request.user, self.objective
+        reviews = selectors.objective_review_list(user=user, partnership=self.partnership,
+                                                  objective=objective)
+        return super().get_context_data(
+            object=objective, reviews=reviews,
+            can_edit=can(user, "partnership.objective_edit", objective),
+            can_review=can(user, "partnership.objective_review", objective), **kwargs)
 
 
 class ObjectiveFormMixin:
@@ -92,8 +98,8 @@ class ObjectiveCreateView(ObjectiveFormMixin, PartnershipMixin, ServiceFormView)
 
 
 class ObjectiveEditView(ObjectiveFormMixin, ObjectiveMixin, ServiceFormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.objective}
+    def get_record(self):
+        return self.objective
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.objective, **kwargs)

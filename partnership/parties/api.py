@@ -41,8 +41,9 @@ class SeatedPersonField(ScopedRelatedField):
             if partnership is None:  # not one the caller sees: its own field says so
                 return User.objects.none()
         if partnership is None:  # no body to read yet (the browsable API's empty form)
-            return User.objects.visible_to(user).filter(
-                memberships__partnership__in=Partnership.objects.visible_to(user)).distinct()
+            return selectors.person_list(user=user).filter(
+                memberships__partnership__in=selectors.partnership_list(user=user).values(
+                    "pk")).distinct()
         people = selectors.seated_people(partnership=partnership, party=self.party,
                                          roles=self.roles, user=user)
         if instance is not None:
@@ -108,14 +109,7 @@ class PartnershipSerializer(ScopedModelSerializer):
 
     def update(self, instance, validated_data):
         return services.partnership_thresholds_set(
-            actor=self.context["request"].user, partnership=instance,
-            negotiation_round_threshold=validated_data.get(
-                "negotiation_round_threshold", instance.negotiation_round_threshold),
-            negotiation_turnaround_threshold=validated_data.get(
-                "negotiation_turnaround_threshold", instance.negotiation_turnaround_threshold),
-            acknowledgement_hours=validated_data.get("acknowledgement_hours"),
-            sponsor_emergency_budget=validated_data.get("sponsor_emergency_budget"),
-            cdmo_emergency_budget=validated_data.get("cdmo_emergency_budget"))
+            actor=self.context["request"].user, partnership=instance, **validated_data)
 
 
 class PersonSerializer(ScopedModelSerializer):
@@ -139,6 +133,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     """Your organization and those you share a partnership with."""
 
     model = Organization
+    selector = selectors.organization_list
     serializer_class = OrganizationSerializer
     filterset_fields = ["kind"]
 
@@ -156,6 +151,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     organization admins POST .../status/ to mark it closing or closed."""
 
     model = Site
+    selector = selectors.site_list
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
 
@@ -175,23 +171,24 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     early-warning thresholds."""
 
     model = Partnership
+    selector = selectors.partnership_list
     serializer_class = PartnershipSerializer
-    select_related = ("sponsor", "cdmo")
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Who has a seat in your partnerships, and with which role."""
 
     model = Membership
+    selector = selectors.membership_list
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
-    select_related = ("user",)
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """People you share a partnership with."""
 
     model = User
+    selector = selectors.person_list
     serializer_class = PersonSerializer
     filterset_fields = ["organization"]
 

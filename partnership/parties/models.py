@@ -386,7 +386,11 @@ class Partnership(models.Model):
         return "cdmo" if party == "sponsor" else "sponsor"
 
     def role_of(self, user) -> str | None:
-        """The user's role here; 'admin' for an organization admin without a seat."""
+        """The user's role here; 'admin' for an organization admin without a seat. Read from
+        the database, unless this copy holds it (hold_role_of)."""
+        held = self.__dict__.get("_held_role")
+        if held is not None and held[0] == user.pk:
+            return held[1]
         role = (
             Membership.objects.filter(partnership=self, user=user)
             .values_list("role", flat=True)
@@ -395,6 +399,14 @@ class Partnership(models.Model):
         if role is None and user.is_org_admin and self.party_of(user):
             return "admin"
         return role
+
+    def hold_role_of(self, user) -> str | None:
+        """Read the user's role once and keep it on this copy: a page reads its partnership
+        for one request, and asks the rules (partnership.permissions) about each button it
+        may show, every one of them starting from the role."""
+        self.__dict__.pop("_held_role", None)
+        self._held_role = (user.pk, self.role_of(user))
+        return self._held_role[1]
 
     def can_write(self, user, *, role: str | None = None) -> bool:
         """Viewers and steering members read; leads, members, QA leads and admins write."""

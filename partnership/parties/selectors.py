@@ -5,8 +5,17 @@ and name on a record, and an organization admin's page; each starts from a scope
 from collections.abc import Collection
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework.authtoken.models import Token
 
-from partnership.parties.models import Membership, OrganizationDomain, Partnership, Site, User
+from partnership.parties.models import (
+    Membership,
+    Organization,
+    OrganizationDomain,
+    Partnership,
+    Site,
+    User,
+)
 
 
 def partnership_list(*, user: User) -> QuerySet[Partnership]:
@@ -25,12 +34,21 @@ def partnership_sites(*, user: User, partnership: Partnership) -> QuerySet[Site]
     ).select_related("organization").order_by("-organization__kind", "name")
 
 
-def membership_list(*, user: User, partnership: Partnership) -> QuerySet[Membership]:
-    return (
-        Membership.objects.visible_to(user)
-        .filter(partnership=partnership)
-        .select_related("user", "user__organization")
-    )
+def membership_list(*, user: User, partnership: Partnership | int | None = None
+                    ) -> QuerySet[Membership]:
+    memberships = Membership.objects.visible_to(user).select_related(
+        "user", "user__organization")
+    return memberships if partnership is None else memberships.filter(partnership=partnership)
+
+
+def organization_list(*, user: User) -> QuerySet[Organization]:
+    """The user's organization and those it shares a partnership with."""
+    return Organization.objects.visible_to(user)
+
+
+def person_list(*, user: User) -> QuerySet[User]:
+    """The people the user shares a partnership with (and their own colleagues)."""
+    return User.objects.visible_to(user)
 
 
 def seated_people(*, partnership: Partnership, party: str | None = None,
@@ -83,6 +101,14 @@ def site_list(*, user: User) -> QuerySet[Site]:
     return Site.objects.visible_to(user).select_related("organization")
 
 
+def site_get(*, user: User, pk: int) -> Site:
+    return get_object_or_404(site_list(user=user), pk=pk)
+
+
+def api_token_of(*, user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()
+
+
 def organization_people(*, admin: User) -> QuerySet[User]:
     """An admin's colleagues with their seats in the organization's partnerships."""
     seats = Membership.objects.filter(
@@ -100,6 +126,12 @@ def organization_domains(*, admin: User) -> list[str]:
     """The verified domains at which the admin's organization may invite people."""
     return list(OrganizationDomain.objects.filter(
         organization_id=admin.organization_id).values_list("domain", flat=True))
+
+
+def organization_memberships(*, admin: User) -> QuerySet[Membership]:
+    """The seats of the admin's colleagues, which the admin may remove."""
+    return Membership.objects.visible_to(admin).filter(
+        user__organization_id=admin.organization_id).select_related("user", "partnership")
 
 
 def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:

@@ -20,17 +20,14 @@ from partnership.parties.models import (
 )
 from partnership.parties.selectors import party_leads
 from partnership.parties.tasks import send_invitation_notice_task, send_invitation_task
+from partnership.permissions import require
+from portal.locking import locked
 
 
 def _require_org_admin(actor: User) -> Organization:
-    if not (actor.is_org_admin and actor.organization_id):
-        raise PermissionDenied("Only organization admins manage people.")
+    """The organization whose people the actor manages, if an admin of one."""
+    require(actor, "partnership.people_manage")
     return actor.organization
-
-
-def _require_operator(actor: User, permission: str) -> None:
-    if not (actor.is_active and actor.is_staff and actor.has_perm(permission)):
-        raise PermissionDenied("Only platform operators manage organizations' e-mail domains.")
 
 
 @transaction.atomic
@@ -39,7 +36,7 @@ def organization_domain_add(*, actor: User, organization: Organization,
     """Vouch that `domain` is `organization`'s. Platform operators only: the domains decide
     whose addresses an organization's admins may invite, so those admins cannot vouch for
     themselves."""
-    _require_operator(actor, "partnership.add_organizationdomain")
+    require(actor, "partnership.organizationdomain_add")
     row = OrganizationDomain(organization=organization, domain=normalize_domain(domain),
                              added_by=actor)
     row.full_clean()
@@ -50,7 +47,7 @@ def organization_domain_add(*, actor: User, organization: Organization,
 @transaction.atomic
 def organization_domain_remove(*, actor: User, domain: OrganizationDomain) -> None:
     """New invitations stop there; the people already invited keep their accounts."""
-    _require_operator(actor, "partnership.delete_organizationdomain")
+    require(actor, "partnership.organizationdomain_remove")
     domain.delete()
 
 
@@ -138,15 +135,21 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     membership.delete()
 
 
+PROFILE_FIELDS = ("first_name", "last_name", "job_title", "time_zone")
+
+
 @transaction.atomic
-def profile_update(
-    *, actor: User, first_name: str, last_name: str, job_title: str, time_zone: str
-) -> User:
-    actor.first_name, actor.last_name = first_name, last_name
-    actor.job_title, actor.time_zone = job_title, time_zone
-    actor.full_clean(exclude=["password"])
-    actor.save(update_fields=["first_name", "last_name", "job_title", "time_zone"])
-    return actor
+def profile_update(*, actor: User, **fields) -> User:
+    """Change the actor's own name, title or time zone: the fields given, the others stay.
+    The row is read again under a lock as locked() reads one, by hand: the actor is often
+    `request.user`, a lazy object whose type is not the model's."""
+    user = User.objects.select_for_update(of=("self",)).get(pk=actor.pk)
+    changed = [name for name in PROFILE_FIELDS if name in fields]
+    for name in changed:
+        setattr(user, name, fields[name])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=changed)
+    return user
 
 
 @transaction.atomic
@@ -163,8 +166,8 @@ def api_token_revoke(*, actor: User) -> None:
 @transaction.atomic
 def site_set_status(*, actor: User, site: Site, status: str, status_date=None) -> Site:
     """A CDMO's decision to close a site: a risk every sponsor using it must see."""
-    if not (actor.is_org_admin and actor.organization_id == site.organization_id):
-        raise PermissionDenied("Only the site's organization admins change its status.")
+    site = locked(site)
+    require(actor, "partnership.site_status_change", site)
     site.status, site.status_date = status, status_date
     site.full_clean()
     site.save(update_fields=["status", "status_date"])
@@ -173,31 +176,29 @@ def site_set_status(*, actor: User, site: Site, status: str, status_date=None) -
 
 @transaction.atomic
 def partnership_thresholds_set(*, actor: User, partnership: Partnership,
-                               negotiation_round_threshold: int,
-                               negotiation_turnaround_threshold: int,
+                               negotiation_round_threshold: int | None = None,
+                               negotiation_turnaround_threshold: int | None = None,
                                acknowledgement_hours: int | None = None,
                                sponsor_emergency_budget: int | None = None,
                                cdmo_emergency_budget: int | None = None) -> Partnership:
     """The settings both parties agree: early-warning thresholds of contract negotiation,
     the time to acknowledge a formal request and each party's monthly emergency budget.
     Either party's leads set them; a value left out (None) stays as it is. Since one side
-    changes what both agreed, the other side's leads are told of each change, old → new."""
-    if partnership.role_of(actor) not in ("lead", "admin"):
-        raise PermissionDenied("Only the leads of either party change the settings.")
-    # Read under a lock: a settings form has already put its values on `partnership`.
-    agreed = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    before = {name: getattr(agreed, name) for name in Partnership.AGREED_SETTINGS}
-    partnership.negotiation_round_threshold = negotiation_round_threshold
-    partnership.negotiation_turnaround_threshold = negotiation_turnaround_threshold
-    requests = {"acknowledgement_hours": acknowledgement_hours,
-                "sponsor_emergency_budget": sponsor_emergency_budget,
-                "cdmo_emergency_budget": cdmo_emergency_budget}
-    for name, value in requests.items():
+    changes what both agreed, the other side's leads are told of each change, old → new.
+    Returns the partnership as saved."""
+    require(actor, "partnership.partnership_settings_change", partnership)
+    partnership = locked(partnership, "sponsor", "cdmo")
+    before = {name: getattr(partnership, name) for name in Partnership.AGREED_SETTINGS}
+    given = {"negotiation_round_threshold": negotiation_round_threshold,
+             "negotiation_turnaround_threshold": negotiation_turnaround_threshold,
+             "acknowledgement_hours": acknowledgement_hours,
+             "sponsor_emergency_budget": sponsor_emergency_budget,
+             "cdmo_emergency_budget": cdmo_emergency_budget}
+    for name, value in given.items():
         if value is not None:
             setattr(partnership, name, value)
     partnership.full_clean()
-    partnership.save(update_fields=["negotiation_round_threshold",
-                                    "negotiation_turnaround_threshold", *requests])
+    partnership.save(update_fields=[name for name, value in given.items() if value is not None])
     changes = [f"{label}: {before[name]} → {getattr(partnership, name)}"
                for name, label in Partnership.AGREED_SETTINGS.items()
                if getattr(partnership, name) != before[name]]

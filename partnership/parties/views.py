@@ -3,13 +3,11 @@ sites, the organization admin page, the profile and API token."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
-from rest_framework.authtoken.models import Token
 
 from partnership.contracts.selectors import contract_alerts, program_list, site_alerts
 from partnership.objectives.selectors import objective_list, priorities
@@ -22,8 +20,8 @@ from partnership.parties.forms import (
     ProfileForm,
     SiteStatusForm,
 )
-from partnership.parties.models import Membership, Site
-from partnership.scoping_views import PartnershipMixin, ScopedObjectMixin
+from partnership.permissions import can, require
+from partnership.scoping_views import PartnershipMixin
 from portal.registries import cockpit
 from portal.views import FilteredListView, ServiceFormView
 
@@ -34,6 +32,7 @@ class PartnershipListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partnerships"] = selectors.partnership_list(user=self.request.user)
+        context["can_manage_people"] = can(self.request.user, "partnership.people_manage")
         return context
 
 
@@ -74,27 +73,22 @@ class SiteListView(LoginRequiredMixin, FilteredListView):
         return selectors.site_list(user=self.request.user)
 
 
-class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, ServiceFormView):
+class SiteDetailView(LoginRequiredMixin, ServiceFormView):
     """A site, and for its organization's admins the form to mark it closing or closed."""
 
-    model = Site
     template_name = "partnership/site_detail.html"
     form_class = SiteStatusForm
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")
-
     @cached_property
     def object(self):
-        return self.get_object()
+        return selectors.site_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    def get_record(self):
+        return self.object
 
     @cached_property
     def can_edit_status(self) -> bool:
-        user = self.request.user
-        return user.is_org_admin and user.organization_id == self.object.organization_id
+        return can(self.request.user, "partnership.site_status_change", self.object)
 
     def get_template_names(self):
         if not self.can_edit_status:  # no form for them, so never the form partial either
@@ -106,8 +100,7 @@ class SiteDetailView(LoginRequiredMixin, ScopedObjectMixin, ServiceFormView):
                                         can_edit_status=self.can_edit_status, **kwargs)
 
     def perform(self, form):
-        site = Site.objects.get(pk=self.object.pk)
-        return services.site_set_status(actor=self.request.user, site=site,
+        return services.site_set_status(actor=self.request.user, site=self.object,
                                         status=form.cleaned_data["status"],
                                         status_date=form.cleaned_data["status_date"])
 
@@ -121,10 +114,8 @@ class OrgAdminMixin(LoginRequiredMixin):
     """Pages of the organization admin: 403 for anyone else (nothing of a tenant is named)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            request.user.is_org_admin and request.user.organization_id
-        ):
-            raise PermissionDenied("Only organization admins manage people.")
+        if request.user.is_authenticated:
+            require(request.user, "partnership.people_manage")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -191,10 +182,7 @@ class MembershipDeleteView(OrgAdminMixin, TemplateView):
     template_name = "partnership/membership_confirm_delete.html"
 
     def get_membership(self):
-        own_seats = Membership.objects.visible_to(self.request.user).filter(
-            user__organization_id=self.request.user.organization_id
-        )
-        return get_object_or_404(own_seats.select_related("user", "partnership"),
+        return get_object_or_404(selectors.organization_memberships(admin=self.request.user),
                                  pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
@@ -211,12 +199,12 @@ class ProfileView(LoginRequiredMixin, ServiceFormView):
     form_class = ProfileForm
     template_name = "partnership/profile.html"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.request.user}
+    def get_record(self):
+        return self.request.user
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["token"] = Token.objects.filter(user=self.request.user).first()
+        context["token"] = selectors.api_token_of(user=self.request.user)
         context["new_token"] = self.request.session.pop("new_api_token", None)
         return context
 
@@ -252,11 +240,13 @@ class PartnershipSettingsView(PartnershipMixin, ServiceFormView):
     template_name = "partnership/partnership_settings.html"
     form_class = PartnershipSettingsForm
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.partnership}
+    def get_record(self):
+        return self.partnership
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_change=self.role in ("lead", "admin"), **kwargs)
+        return super().get_context_data(can_change=can(
+            self.request.user, "partnership.partnership_settings_change", self.partnership),
+            **kwargs)
 
     def perform(self, form):
         return services.partnership_thresholds_set(

@@ -1,7 +1,6 @@
 """API resources of tech transfers and their milestones (serializers and viewsets), all
 scoped (DESIGN §2)."""
 
-from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import mixins, serializers
 
 from partnership.contracts.models import Program
@@ -46,16 +45,6 @@ class MilestoneSerializer(ScopedModelSerializer):
         read_only_fields = ["partnership", "tech_transfer", "kind"]
 
 
-    def to_representation(self, milestone):
-        milestone.slip_days = milestone.slip_days() if callable(milestone.slip_days) \
-            else milestone.slip_days
-        # The deliverables listed are those the caller may see, whatever is linked (a no-op
-        # when the viewset prefetched them so).
-        prefetch_related_objects([milestone], Prefetch(
-            "deliverables", queryset=selectors.milestone_deliverables(
-                user=self.context["request"].user)))
-        return super().to_representation(milestone)
-
     def update(self, instance, validated_data):
         return services.milestone_update(actor=self.context["request"].user,
                                          milestone=instance, **validated_data)
@@ -66,6 +55,7 @@ class TechTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Tech transfers; creating one adds its six standard milestones."""
 
     model = TechTransfer
+    selector = selectors.tech_transfer_list
     serializer_class = TechTransferSerializer
 
 
@@ -74,12 +64,12 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Milestones of tech transfers: owners, planned and actual dates, deliverables."""
 
     model = Milestone
+    selector = selectors.milestone_list  # the deliverables listed are those the user sees
     serializer_class = MilestoneSerializer
     filterset_fields = ["tech_transfer"]
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(Prefetch(
-            "deliverables", queryset=selectors.milestone_deliverables(user=self.request.user)))
+    def perform_update(self, serializer):
+        serializer.instance = self.read_again(serializer.save())
 
 
 routes = [

@@ -3,13 +3,13 @@
 from django import forms
 
 from partnership.deliverables.models import Deliverable
-from partnership.parties.forms import DateInput
+from partnership.parties.forms import DateInput, FieldCheckedForm
 from partnership.parties.models import User
-from partnership.techtransfer.models import TechTransfer
+from partnership.techtransfer.models import Milestone, TechTransfer
 from portal.validation import validate_date_in_range
 
 
-class TechTransferForm(forms.ModelForm):
+class TechTransferForm(FieldCheckedForm):
     class Meta:
         model = TechTransfer
         fields = ["title", "program", "site", "is_internal"]
@@ -20,7 +20,7 @@ class TechTransferForm(forms.ModelForm):
         self.fields["site"].queryset = sites
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(FieldCheckedForm):
     planned_date = forms.DateField(widget=DateInput(), required=False,
                                    validators=[validate_date_in_range])
     actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on",
@@ -32,6 +32,11 @@ class MilestoneForm(forms.Form):
                                                   required=False,
                                                   widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["planned_date", "actual_date", "sponsor_owner", "cdmo_owner", "deliverables",
+                  "note"]
 
     def __init__(self, *args, owners, deliverables, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 of milestones with what waits on them and threatens them, as far as the user may see."""
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnership.deliverables.models import Deliverable
@@ -9,9 +10,24 @@ from partnership.parties.models import Partnership, User
 from partnership.techtransfer.models import Milestone, TechTransfer
 
 
-def tech_transfer_list(*, user: User, partnership: Partnership) -> QuerySet[TechTransfer]:
-    return TechTransfer.objects.visible_to(user).filter(partnership=partnership).select_related(
+def _of(queryset: QuerySet, partnership: Partnership | int | None) -> QuerySet:
+    """The rows of one partnership, or of all the user's when None (the API's lists)."""
+    return queryset if partnership is None else queryset.filter(partnership=partnership)
+
+
+def tech_transfer_list(*, user: User, partnership: Partnership | int | None = None
+                       ) -> QuerySet[TechTransfer]:
+    return _of(TechTransfer.objects.visible_to(user), partnership).select_related(
         "program", "site")
+
+
+def tech_transfer_get(*, user: User, partnership: Partnership, pk: int) -> TechTransfer:
+    """A transfer of `partnership`, holding the caller's copy of it (a page's, which knows
+    the user's role: the rules asked about it and its milestones read no more)."""
+    transfer = get_object_or_404(tech_transfer_list(user=user, partnership=partnership),
+                                 pk=pk)
+    transfer.partnership = partnership
+    return transfer
 
 
 def milestone_deliverables(*, user: User, milestone: Milestone | None = None
@@ -20,6 +36,22 @@ def milestone_deliverables(*, user: User, milestone: Milestone | None = None
     may see: whatever is linked, a deliverable internal to the other party never shows."""
     deliverables = Deliverable.objects.visible_to(user)
     return deliverables.filter(milestones=milestone) if milestone is not None else deliverables
+
+
+def milestone_list(*, user: User, partnership: Partnership | int | None = None
+                   ) -> QuerySet[Milestone]:
+    """Milestones with the deliverables each needs, as far as the user may see them (a
+    transfer's page shows them on its timeline: tech_transfer_timeline)."""
+    return _of(Milestone.objects.visible_to(user), partnership).prefetch_related(
+        Prefetch("deliverables", queryset=milestone_deliverables(user=user)))
+
+
+def milestone_get(*, user: User, transfer: TechTransfer, pk: int) -> Milestone:
+    """A milestone of `transfer`, holding it and its partnership (as tech_transfer_get)."""
+    milestone = get_object_or_404(Milestone.objects.visible_to(user).filter(
+        tech_transfer=transfer), pk=pk)
+    milestone.tech_transfer, milestone.partnership = transfer, transfer.partnership
+    return milestone
 
 
 def tech_transfer_timeline(*, user: User, transfer: TechTransfer) -> list[dict]:
@@ -43,6 +75,8 @@ def tech_transfer_timeline(*, user: User, transfer: TechTransfer) -> list[dict]:
                           Prefetch("risks", to_attr="open_risks",
                                    queryset=threats.objects.visible_to(user).open().order_by(
                                        "-likelihood", "-impact", "pk"))))
+    for milestone in milestones:  # each holds its transfer, read once for all
+        milestone.tech_transfer, milestone.partnership = transfer, transfer.partnership
     today = timezone.localdate()
     dates = [d for m in milestones for d in (m.planned_date, m.actual_date) if d] + [today]
     start, end = min(dates), max(dates)

@@ -6,16 +6,18 @@ from django.db import transaction
 
 from partnership.contracts.models import Program
 from partnership.parties.models import Partnership, Site, User
-from partnership.records import check_field_rules, check_owners, require_writer
+from partnership.permissions import require
+from partnership.records import check_field_rules, check_owners
 from partnership.scoping import check_refers_to_shared
 from partnership.techtransfer.models import Milestone, TechTransfer
+from portal.locking import locked
 
 
 @transaction.atomic
 def tech_transfer_create(*, actor: User, partnership: Partnership, program: Program,
                          site: Site, title: str, is_internal: bool = False) -> TechTransfer:
     """A transfer starts with its six standard milestones, to be planned and owned."""
-    require_writer(actor, partnership)
+    require(actor, "partnership.techtransfer_create", partnership)
     transfer = TechTransfer(partnership=partnership, program=program, site=site, title=title,
                             is_internal=is_internal, author_organization_id=actor.organization_id,
                             created_by=actor)
@@ -36,10 +38,9 @@ def milestone_update(*, actor: User, milestone: Milestone, deliverables=None,
     """Plan a milestone, name its owners (each party its own: Milestone.FIELD_RULES), link
     the deliverables it depends on. A field left out (a PATCH, a form without it) stays as
     it is; `deliverables` None keeps them."""
+    require(actor, "partnership.milestone_edit", milestone)
+    milestone = locked(milestone, "partnership")
     partnership = milestone.partnership
-    require_writer(actor, partnership)
-    milestone = Milestone.objects.select_for_update().select_related("partnership").get(
-        pk=milestone.pk)
     check_field_rules(milestone, actor=actor,
                       changes={name: fields[name] for name in MILESTONE_FIELDS if name in fields})
     check_owners(partnership, fields, milestone)

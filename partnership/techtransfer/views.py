@@ -1,34 +1,37 @@
 """Pages of tech transfers: list, create, the milestone timeline, milestone edits."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from partnership.contracts.selectors import program_list
 from partnership.deliverables.selectors import deliverable_list
 from partnership.parties.selectors import owner_choices, site_list
+from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
 from partnership.techtransfer import selectors, services
 from partnership.techtransfer.forms import MilestoneForm, TechTransferForm
 from partnership.techtransfer.models import Milestone, TechTransfer
-from portal.views import ServiceFormView, keep_current_choices
+from portal.views import ServiceFormView
 
 
 class TechTransferMixin(PartnershipMixin):
     @cached_property
     def transfer(self) -> TechTransfer:
-        return get_object_or_404(
-            selectors.tech_transfer_list(user=self.request.user, partnership=self.partnership),
-            pk=self.kwargs["transfer_pk"])
+        return selectors.tech_transfer_get(user=self.request.user,
+                                           partnership=self.partnership,
+                                           pk=self.kwargs["transfer_pk"])
 
 
 class TechTransferListView(PartnershipMixin, TemplateView):
     template_name = "partnership/techtransfer_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(transfers=selectors.tech_transfer_list(
-            user=self.request.user, partnership=self.partnership), **kwargs)
+        return super().get_context_data(
+            transfers=selectors.tech_transfer_list(user=self.request.user,
+                                                   partnership=self.partnership),
+            can_create=can(self.request.user, "partnership.techtransfer_create",
+                           self.partnership), **kwargs)
 
 
 class TechTransferCreateView(PartnershipMixin, ServiceFormView):
@@ -58,32 +61,38 @@ class TechTransferDetailView(TechTransferMixin, TemplateView):
     def get_context_data(self, **kwargs):
         timeline = selectors.tech_transfer_timeline(user=self.request.user,
                                                     transfer=self.transfer)
+        for row in timeline:
+            row["can_edit"] = can(self.request.user, "partnership.milestone_edit",
+                                  row["milestone"])
         return super().get_context_data(object=self.transfer, timeline=timeline, **kwargs)
 
 
 class MilestoneEditView(TechTransferMixin, ServiceFormView):
+    """A milestone's plan, owners and deliverables; the other party's owner is shown, not
+    offered (Milestone.FIELD_RULES: ServiceFormView.limit_to_field_rules)."""
+
     requires_write = True
+    form_class = MilestoneForm
     template_name = "partnership/techtransfer_form.html"
 
     @cached_property
     def milestone(self) -> Milestone:
-        return get_object_or_404(Milestone.objects.visible_to(self.request.user).filter(
-            tech_transfer=self.transfer), pk=self.kwargs["pk"])
+        return selectors.milestone_get(user=self.request.user, transfer=self.transfer,
+                                       pk=self.kwargs["pk"])
 
-    def get_form(self, form_class=None):
-        m = self.milestone
-        initial = {"planned_date": m.planned_date, "actual_date": m.actual_date,
-                   "sponsor_owner": m.sponsor_owner, "cdmo_owner": m.cdmo_owner,
-                   "deliverables": list(selectors.milestone_deliverables(
-                       user=self.request.user, milestone=m)), "note": m.note}
-        form = MilestoneForm(
-            self.request.POST or None, initial=initial,
-            owners=owner_choices(user=self.request.user, partnership=self.partnership),
-            deliverables=deliverable_list(user=self.request.user,
-                                                    partnership=self.partnership))
-        self.limit_to_field_rules(form, m)  # the other party's owner is shown, not offered
-        keep_current_choices(form, m)
-        return form
+    def get_record(self):
+        return self.milestone
+
+    def get_initial(self):
+        """The deliverables it needs that the user may see (the others are not offered)."""
+        return {"deliverables": list(selectors.milestone_deliverables(
+            user=self.request.user, milestone=self.milestone))}
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {**super().get_form_kwargs(),
+                "owners": owner_choices(user=user, partnership=self.partnership),
+                "deliverables": deliverable_list(user=user, partnership=self.partnership)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(milestone=self.milestone, **kwargs)

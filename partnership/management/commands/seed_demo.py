@@ -1,7 +1,13 @@
 """Demo data: the cast every feature's demo builds on (README, Demo logins).
 
-Idempotent: run it again and it updates what exists instead of adding duplicates. One
-sponsor's programs and people never appear in another sponsor's partnership.
+The records are written through the services, by the demo's own people, so the demo obeys
+the rules users do (who may write what, each party's fields, the workflows); only what no
+service writes is written directly: organizations, partnerships, sites and people (the
+operators' data) and where the demo starts from (the ranking before the first change).
+
+Idempotent: run it again and it adds what is missing (people and their seats, contacts,
+plans and escalation paths are set again) instead of adding duplicates. One sponsor's
+programs and people never appear in another sponsor's partnership.
 """
 
 import datetime
@@ -10,25 +16,25 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
 
-from partnership.communication.models import CommunicationPlan, EscalationLevel, PointOfContact
-from partnership.contracts.models import Contract, NegotiationRound, Program
-from partnership.deliverables.models import (
-    AcceptanceCriterion,
-    CriterionResult,
-    Deliverable,
-    DeliverableReview,
-)
-from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
+from partnership.communication import services as communication
+from partnership.contracts import services as contracts
+from partnership.contracts.models import Contract, Program
+from partnership.deliverables import services as deliverables
+from partnership.deliverables.models import Deliverable
+from partnership.notifications.models import Notification
+from partnership.objectives import services as objectives
+from partnership.objectives.models import Objective, Priority, PriorityChange
+from partnership.parties import services as parties
 from partnership.parties.models import (
-    Membership,
     Organization,
     OrganizationDomain,
     Partnership,
     Site,
     User,
 )
+from partnership.techtransfer import services as techtransfer
 from partnership.techtransfer.models import Milestone, TechTransfer
 
 D = datetime.date
@@ -262,7 +268,10 @@ TRANSFERS = [
                             "mei@meridian.example", ["Engineering run executed batch record"]),
         "ppq": (D(2027, 2, 15), None, "nora@northwind.example", "mei@meridian.example",
                 ["Phase 3 clinical drug substance, lot 3"]),
-        "handover": (D(2027, 5, 1), None, "sam@northwind.example", "mei@meridian.example", []),
+        # Owned by the sponsor's lead: an owner acts on the milestone, so holds a seat that
+        # writes (a steering member reads).
+        "handover": (D(2027, 5, 1), None, "nora@northwind.example", "mei@meridian.example",
+                     []),
     }),
     (HM, "HLX-7 conjugation process into Meridian Cape Town", "HLX-7", "Meridian Cape Town", {
         "transfer_package": (D(2026, 8, 1), D(2026, 8, 12), "hana@helix.example",
@@ -304,11 +313,18 @@ class Command(BaseCommand):
     @transaction.atomic
     def seed(self):
         password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+        # The bell is the governance seed's to fill (seed_demo_governance): what the services
+        # below tell people (a new ranking, a plan or path changed) is the demo's setting up,
+        # news to nobody, and is taken back before it.
+        last_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        admin = self._person(OPERATOR, password, first_name="Platform",
+                             last_name="Operator", is_staff=True, is_superuser=True)
         orgs = {name: Organization.objects.update_or_create(name=name, defaults={"kind": kind})[0]
                 for name, kind in ORGANIZATIONS.items()}
         for domain, org in DOMAINS.items():
-            OrganizationDomain.objects.update_or_create(domain=domain,
-                                                        defaults={"organization": orgs[org]})
+            if not OrganizationDomain.objects.filter(domain=domain).exists():
+                parties.organization_domain_add(actor=admin, organization=orgs[org],
+                                                domain=domain)
         for org, name, country, city, zone, capabilities in SITES:
             Site.objects.update_or_create(organization=orgs[org], name=name, defaults={
                 "country": country, "city": city, "time_zone": zone,
@@ -318,142 +334,175 @@ class Command(BaseCommand):
                 sponsor=orgs[pair[0]], cdmo=orgs[pair[1]], defaults={"description": text})[0]
             for pair, text in PARTNERSHIPS.items()
         }
-        for email, first, last, title, org, is_admin, zone, seats in PEOPLE:
-            user = self._person(email, password, first_name=first, last_name=last,
-                                job_title=title, organization=orgs[org], is_org_admin=is_admin,
-                                time_zone=zone)
+        for email, first, last, title, org, is_admin, zone, _seats in PEOPLE:
+            self._person(email, password, first_name=first, last_name=last, job_title=title,
+                         organization=orgs[org], is_org_admin=is_admin, time_zone=zone)
+        self.people = {user.email: user for user in User.objects.all()}
+        self.leads: dict[int, dict[str, User]] = {}
+        admins = {org: self.people[email] for email, *_, org, is_admin, _zone, _seats in PEOPLE
+                  if is_admin}
+        for email, *_, org, _is_admin, _zone, seats in PEOPLE:
             for pair, role in seats:
-                Membership.objects.update_or_create(
-                    partnership=partnerships[pair], user=user, defaults={"role": role})
-        for pair, code, name, modality, phase, internal, sites in PROGRAMS:
-            partnership = partnerships[pair]
-            program, _ = Program.objects.update_or_create(
-                partnership=partnership, code=code, defaults={
-                    "name": name, "modality": modality, "phase": phase,
-                    "is_internal": internal, "author_organization": partnership.sponsor})
-            program.sites.set(Site.objects.filter(name__in=sites))
+                parties.membership_set(actor=admins[org], user=self.people[email],
+                                       partnership=partnerships[pair], role=role)
+        self._programs(partnerships)
         for name, closes in CLOSING_SITES.items():
-            Site.objects.filter(name=name).update(status="closing", status_date=closes)
+            site = Site.objects.select_related("organization").get(name=name)
+            parties.site_set_status(actor=admins[site.organization.name], site=site,
+                                    status=Site.Status.CLOSING, status_date=closes)
         self._contracts(partnerships)
         self._deliverables()
         self._communication(partnerships)
         self._priorities(partnerships)
         self._objectives(partnerships)
         self._tech_transfers(partnerships)
+        Notification.objects.filter(pk__gt=last_notification).delete()
         call_command("seed_demo_governance")  # by name: partnership imports no later app
-        admin = self._person(OPERATOR, password, first_name="Platform",
-                             last_name="Operator", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(PEOPLE) + 1} people, {len(partnerships)} partnerships "
             f"(operator: {admin.email})."))
 
+    def _leads(self, partnership: Partnership) -> dict[str, User]:
+        """{party: the party's lead}: who writes the demo's records of each side."""
+        if partnership.pk not in self.leads:
+            self.leads[partnership.pk] = {
+                partnership.party_of(user): user for user in self.people.values()
+                if partnership.party_of(user) and partnership.role_of(user) == "lead"}
+        return self.leads[partnership.pk]
+
+    def _programs(self, partnerships):
+        for pair, code, name, modality, phase, internal, sites in PROGRAMS:
+            partnership = partnerships[pair]
+            if Program.objects.filter(partnership=partnership, code=code).exists():
+                continue
+            contracts.program_create(
+                actor=self._leads(partnership)["sponsor"], partnership=partnership, code=code,
+                name=name, modality=modality, phase=phase, is_internal=internal,
+                sites=Site.objects.filter(name__in=sites))
+
     def _contracts(self, partnerships):
         for pair, reference, kind, title, parent, status, effective, expiry, notice in CONTRACTS:
             partnership = partnerships[pair]
-            contract, _ = Contract.objects.update_or_create(
-                partnership=partnership, reference=reference, defaults={
-                    "kind": kind, "title": title, "status": status, "effective_date": effective,
-                    "expiry_date": expiry, "renewal_notice_days": notice,
-                    "author_organization": partnership.sponsor,
-                    "parent": Contract.objects.filter(partnership=partnership,
-                                                      reference=parent).first()})
-            for number, (party, sent, answered, summary) in enumerate(
-                    ROUNDS.get(reference, []), start=1):
-                NegotiationRound.objects.update_or_create(
-                    contract=contract, number=number, defaults={
-                        "partnership": partnership, "sent_by": party, "sent_on": sent,
-                        "answered_on": answered, "summary": summary})
+            if Contract.objects.filter(partnership=partnership, reference=reference).exists():
+                continue
+            leads = self._leads(partnership)
+            contract = contracts.contract_create(
+                actor=leads["sponsor"], partnership=partnership, kind=kind, reference=reference,
+                title=title, effective_date=effective, expiry_date=expiry,
+                renewal_notice_days=notice,
+                parent=Contract.objects.filter(partnership=partnership,
+                                               reference=parent).first())
+            steps = {"draft": [], "negotiation": ["negotiation"],
+                     "executed": ["negotiation", "executed"]}[status]
+            for step in steps:
+                contract = contracts.contract_transition(actor=leads["sponsor"],
+                                                         contract=contract, status=step)
+            # Each draft is recorded by the party that sent it; it answers the one before.
+            for party, sent, _answered, summary in ROUNDS.get(reference, []):
+                contracts.negotiation_round_add(actor=leads[party], contract=contract,
+                                                sent_on=sent, summary=summary)
 
     def _deliverables(self):
         for reference, title, party, due, status, rejections, criteria in DELIVERABLES:
             sow = Contract.objects.select_related("partnership").get(reference=reference)
             partnership = sow.partnership
-            deliverable, created = Deliverable.objects.update_or_create(
-                sow=sow, title=title, defaults={
-                    "partnership": partnership, "author_organization": partnership.sponsor,
-                    "due_date": due, "responsible_party": party, "status": status,
-                    "rejection_count": rejections,
-                    "criteria_agreed_at": None if status == "planned" else timezone.now()})
-            if not created:
-                continue  # criteria and reviews were written the first time
-            rows = [AcceptanceCriterion.objects.create(
-                partnership=partnership, deliverable=deliverable, text=text)
-                for text in criteria]
-            reviewer = partnership.memberships.filter(
-                user__organization=partnership.sponsor).first().user
+            if Deliverable.objects.filter(sow=sow, title=title).exists():
+                continue
+            leads = self._leads(partnership)
+            responsible, receiving = leads[party], leads[Partnership.other_party(party)]
+            deliverable = deliverables.deliverable_create(
+                actor=leads["sponsor"], partnership=partnership, sow=sow, title=title,
+                due_date=due, responsible_party=party)
+            rows = [deliverables.acceptance_criterion_add(actor=receiving,
+                                                          deliverable=deliverable, text=text)
+                    for text in criteria]
+            if status == "planned":
+                continue
+            deliverable = deliverables.deliverable_transition(
+                actor=responsible, deliverable=deliverable, status="in_progress")
             for decision in ["rejected"] * rejections + (
                     ["accepted"] if status == "accepted" else []):
-                review = DeliverableReview.objects.create(
-                    partnership=partnership, deliverable=deliverable, decision=decision,
-                    reviewed_by=reviewer, comment="" if decision == "accepted" else
+                deliverable = deliverables.deliverable_transition(
+                    actor=responsible, deliverable=deliverable, status="delivered")
+                accepted = decision == "accepted"
+                deliverables.deliverable_review(
+                    actor=receiving, deliverable=deliverable,
+                    results={row.pk: (accepted or index > 0, "")
+                             for index, row in enumerate(rows)},
+                    comment="" if accepted else
                     "The qualification data set is incomplete: SEC-HPLC purity is missing.")
-                CriterionResult.objects.bulk_create(
-                    CriterionResult(review=review, criterion=row,
-                                    met=decision == "accepted" or index > 0)
-                    for index, row in enumerate(rows))
+            if status == "delivered":
+                deliverables.deliverable_transition(actor=responsible, deliverable=deliverable,
+                                                    status="delivered")
 
     def _communication(self, partnerships):
-        people = {user.email: user for user in User.objects.all()}
+        people = self.people
         for pair, party, function, primary, backup in CONTACTS:
-            PointOfContact.objects.update_or_create(
-                partnership=partnerships[pair], party=party, function=function,
-                defaults={"primary": people[primary], "backup": people.get(backup)})
+            partnership = partnerships[pair]
+            communication.contact_set(actor=self._leads(partnership)[party],
+                                      partnership=partnership, function=function,
+                                      primary=people[primary], backup=people.get(backup))
         for pair, (rules, cadence) in PLANS.items():
-            CommunicationPlan.objects.update_or_create(
-                partnership=partnerships[pair],
-                defaults={"ground_rules": rules, "meeting_cadence": cadence})
+            partnership = partnerships[pair]
+            communication.communication_plan_update(
+                actor=self._leads(partnership)["sponsor"], partnership=partnership,
+                ground_rules=rules, meeting_cadence=cadence)
         for pair, levels in ESCALATION.items():
+            partnership = partnerships[pair]
             for level, name, days, emails in levels:
-                row, _ = EscalationLevel.objects.update_or_create(
-                    partnership=partnerships[pair], level=level,
-                    defaults={"name": name, "days_allowed": days})
-                row.people.set([people[email] for email in emails])
+                communication.escalation_level_set(
+                    actor=self._leads(partnership)["sponsor"], partnership=partnership,
+                    level=level, name=name, days_allowed=days,
+                    people=[people[email] for email in emails])
 
     def _priorities(self, partnerships):
         for pair, (before, after, email, reason) in PRIORITIES.items():
             partnership = partnerships[pair]
             if PriorityChange.objects.filter(partnership=partnership).exists():
                 continue
-            for rank, title in enumerate(after, start=1):
-                Priority.objects.create(partnership=partnership, rank=rank, title=title)
-            PriorityChange.objects.create(partnership=partnership, reason=reason,
-                                          changed_by=User.objects.get(email=email),
-                                          before=before, after=after)
+            # The ranking the demo's history starts from, as no change recorded it: the
+            # change below is the first the sponsor made in the portal.
+            Priority.objects.bulk_create(Priority(partnership=partnership, rank=rank, title=title)
+                                         for rank, title in enumerate(before, start=1))
+            objectives.priorities_set(actor=self.people[email], partnership=partnership,
+                                      titles=after, reason=reason)
 
     def _objectives(self, partnerships):
-        for pair, title, measure, sponsor, cdmo, review, status, history in OBJECTIVES:
+        for pair, title, measure, sponsor, cdmo, review, _status, history in OBJECTIVES:
             partnership = partnerships[pair]
-            objective, created = Objective.objects.update_or_create(
-                partnership=partnership, title=title, defaults={
-                    "measure_of_success": measure, "review_date": review, "status": status,
-                    "sponsor_owner": User.objects.get(email=sponsor),
-                    "cdmo_owner": User.objects.get(email=cdmo),
-                    "author_organization": partnership.sponsor})
-            if created:
-                for past_status, note in history:
-                    ObjectiveReview.objects.create(
-                        partnership=partnership, objective=objective, status=past_status,
-                        note=note, reviewed_by=objective.sponsor_owner)
+            if Objective.objects.filter(partnership=partnership, title=title).exists():
+                continue
+            objective = objectives.objective_create(
+                actor=self._leads(partnership)["sponsor"], partnership=partnership, title=title,
+                measure_of_success=measure, sponsor_owner=self.people[sponsor],
+                cdmo_owner=self.people[cdmo], review_date=review)
+            # Its status is the last review's (an objective without one is on track).
+            for past_status, note in history:
+                objectives.objective_review(actor=objective.sponsor_owner, objective=objective,
+                                            status=past_status, note=note,
+                                            next_review_date=review)
 
     def _tech_transfers(self, partnerships):
-        people = {user.email: user for user in User.objects.all()}
+        people = self.people
         for pair, title, code, site, plan in TRANSFERS:
             partnership = partnerships[pair]
-            transfer, _ = TechTransfer.objects.update_or_create(
-                partnership=partnership, title=title, defaults={
-                    "program": Program.objects.get(partnership=partnership, code=code),
-                    "site": Site.objects.get(name=site),
-                    "author_organization": partnership.sponsor})
-            for position, kind in enumerate(Milestone.Kind.values):
-                planned, actual, sponsor, cdmo, needs = plan.get(
-                    kind, (None, None, None, None, []))
-                milestone, _ = Milestone.objects.update_or_create(
-                    tech_transfer=transfer, kind=kind, defaults={
-                        "partnership": partnership, "position": position,
-                        "planned_date": planned, "actual_date": actual,
-                        "sponsor_owner": people.get(sponsor), "cdmo_owner": people.get(cdmo)})
-                milestone.deliverables.set(Deliverable.objects.filter(
-                    partnership=partnership, title__in=needs))
+            if TechTransfer.objects.filter(partnership=partnership, title=title).exists():
+                continue
+            leads = self._leads(partnership)
+            transfer = techtransfer.tech_transfer_create(
+                actor=leads["sponsor"], partnership=partnership,
+                program=Program.objects.get(partnership=partnership, code=code),
+                site=Site.objects.get(name=site), title=title)
+            for kind, (planned, actual, sponsor, cdmo, needs) in plan.items():
+                milestone = Milestone.objects.get(tech_transfer=transfer, kind=kind)
+                # Each party names its own owner (Milestone.FIELD_RULES).
+                milestone = techtransfer.milestone_update(
+                    actor=leads["sponsor"], milestone=milestone, planned_date=planned,
+                    actual_date=actual, sponsor_owner=people.get(sponsor),
+                    deliverables=Deliverable.objects.filter(partnership=partnership,
+                                                            title__in=needs))
+                techtransfer.milestone_update(actor=leads["cdmo"], milestone=milestone,
+                                              cdmo_owner=people.get(cdmo))
 
     def _person(self, email, password, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)
