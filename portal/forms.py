@@ -1,6 +1,7 @@
 """`ServiceForm`: a ModelForm that reads input and leaves the record to the service."""
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import model_to_dict
 
 
@@ -24,4 +25,19 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
     def _post_clean(self) -> None:
-        """No model validation here: the service runs it on the row it locked."""
+        """Each model field's own validators (a date in range, a number within its bounds)
+        on the value its form field accepted, as a ModelForm does, so a bad value is named
+        beside its field even while other fields are missing and the service is not yet
+        reached. The record's own rules (clean(), uniqueness, the parties') are the
+        service's: it runs them on the row it locked."""
+        for name, value in list(self.cleaned_data.items()):
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a form field of its own
+                continue
+            if not model_field.concrete or model_field.many_to_many:
+                continue
+            try:
+                model_field.run_validators(value)
+            except ValidationError as error:
+                self.add_error(name, error)

@@ -122,8 +122,6 @@ class ServiceFormView(HtmxPartialMixin, FormView):
         open field that the record's FIELD_RULES keep from the user's party."""
         form = super().get_form(form_class)
         record = getattr(form, "record", None)
-        if record is None and getattr(form, "instance", None) is not None and form.instance.pk:
-            record = form.instance  # a form still bound to its instance (being converted)
         if "is_internal" in form.fields and record is not None and \
                 record.author_organization_id != self.request.user.organization_id:
             del form.fields["is_internal"]

@@ -3,10 +3,10 @@
 from django import forms
 
 from governance.actions.models import ActionItem
-from governance.forms import FieldCheckedForm
+from portal.forms import ServiceForm
 
 
-class ActionItemForm(FieldCheckedForm):
+class ActionItemForm(ServiceForm):
     class Meta:
         model = ActionItem
         fields = ["title", "description", "owner", "due_date", "priority", "is_internal",

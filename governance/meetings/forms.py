@@ -4,8 +4,8 @@ the partnership's scope."""
 from django import forms
 from django.utils import timezone
 
-from governance.forms import FieldCheckedForm
 from governance.meetings.models import Decision, Meeting
+from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
 
@@ -16,7 +16,7 @@ class PersonChoices(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.organization})"
 
 
-class MeetingForm(FieldCheckedForm):
+class MeetingForm(ServiceForm):
     """Create (with recurrence) or edit one meeting. The start is typed in the viewer's own
     zone: Django reads a naive datetime in the active zone (set per user by middleware)."""
 
@@ -84,7 +84,7 @@ MinutesActionFormSet = forms.formset_factory(MinutesActionForm, extra=3, max_num
                                              validate_max=True)
 
 
-class DecisionForm(FieldCheckedForm):
+class DecisionForm(ServiceForm):
     decided_by = PersonChoices(queryset=None, widget=forms.CheckboxSelectMultiple)
 
     class Meta:

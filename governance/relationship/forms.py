@@ -2,11 +2,11 @@
 
 from django import forms
 
-from governance.forms import FieldCheckedForm
 from governance.relationship.models import Notice
+from portal.forms import ServiceForm
 
 
-class NoticeForm(FieldCheckedForm):
+class NoticeForm(ServiceForm):
     """No 'internal' box: a notice exists to be read by the other party."""
 
     class Meta:

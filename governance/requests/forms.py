@@ -2,13 +2,13 @@
 
 from django import forms
 
-from governance.forms import FieldCheckedForm
 from governance.requests.models import Request
 from governance.risks.forms import MilestoneChoiceField
+from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
 
-class RequestForm(FieldCheckedForm):
+class RequestForm(ServiceForm):
     """Send (or, given the `record`, edit without urgency) a request. `usage` is the
     actor's party's (used, budget) of emergencies this month, shown beside the urgency."""
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from governance.forms import FieldCheckedForm
 from governance.risks.models import Risk
+from portal.forms import ServiceForm
 
 LIKELIHOOD_CHOICES = [(1, "1 – rare"), (2, "2 – unlikely"), (3, "3 – possible"),
                       (4, "4 – likely"), (5, "5 – almost certain")]
@@ -16,7 +16,7 @@ class MilestoneChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.tech_transfer} – {obj.get_kind_display()}"
 
 
-class RiskForm(FieldCheckedForm):
+class RiskForm(ServiceForm):
     likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
     milestones = MilestoneChoiceField(

@@ -3,8 +3,8 @@
 from django import forms
 
 from partnership.communication.models import CommunicationPlan, EscalationLevel, Function
-from partnership.parties.forms import FieldCheckedForm
 from partnership.parties.models import User
+from portal.forms import ServiceForm
 
 
 class ContactForm(forms.Form):
@@ -18,7 +18,7 @@ class ContactForm(forms.Form):
         self.fields["backup"].queryset = colleagues
 
 
-class CommunicationPlanForm(FieldCheckedForm):
+class CommunicationPlanForm(ServiceForm):
     ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     meeting_cadence = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
@@ -27,7 +27,7 @@ class CommunicationPlanForm(FieldCheckedForm):
         fields = ["ground_rules", "meeting_cadence"]
 
 
-class EscalationLevelForm(FieldCheckedForm):
+class EscalationLevelForm(ServiceForm):
     level = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_LEVEL)
     name = forms.CharField(max_length=100)
     days_allowed = forms.IntegerField(min_value=1, max_value=EscalationLevel.MAX_DAYS_ALLOWED,

@@ -5,11 +5,12 @@ import datetime
 from django import forms
 
 from partnership.contracts.models import Contract, Program
-from partnership.parties.forms import DateInput, FieldCheckedForm
+from partnership.parties.forms import DateInput
+from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
 
-class ProgramForm(FieldCheckedForm):
+class ProgramForm(ServiceForm):
     class Meta:
         model = Program
         fields = ["code", "name", "modality", "phase", "description", "sites", "is_internal"]
@@ -21,7 +22,7 @@ class ProgramForm(FieldCheckedForm):
         self.fields["sites"].queryset = sites  # the partnership's CDMO sites only
 
 
-class ContractForm(FieldCheckedForm):
+class ContractForm(ServiceForm):
     class Meta:
         model = Contract
         fields = ["kind", "reference", "title", "parent", "effective_date", "expiry_date",

@@ -3,10 +3,11 @@
 from django import forms
 
 from partnership.deliverables.models import Deliverable
-from partnership.parties.forms import DateInput, FieldCheckedForm
+from partnership.parties.forms import DateInput
+from portal.forms import ServiceForm
 
 
-class DeliverableForm(FieldCheckedForm):
+class DeliverableForm(ServiceForm):
     class Meta:
         model = Deliverable
         fields = ["sow", "title", "description", "due_date", "responsible_party",

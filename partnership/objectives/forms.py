@@ -4,7 +4,8 @@ see."""
 from django import forms
 
 from partnership.objectives.models import Objective
-from partnership.parties.forms import DateInput, FieldCheckedForm
+from partnership.parties.forms import DateInput
+from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
 
@@ -19,7 +20,7 @@ class PrioritiesForm(forms.Form):
         return self.cleaned_data["titles"].splitlines()
 
 
-class ObjectiveForm(FieldCheckedForm):
+class ObjectiveForm(ServiceForm):
     class Meta:
         model = Objective
         fields = ["title", "measure_of_success", "sponsor_owner", "cdmo_owner", "review_date",

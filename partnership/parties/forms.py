@@ -1,12 +1,11 @@
 """Forms of the parties' pages: log-in, profile, invitations, seats, a site's status and
 the partnership's agreed settings, and what every form of the app's records shares (the
-date widget, FieldCheckedForm). Choices are limited to what the user may see."""
+date widget, ServiceForm). Choices are limited to what the user may see."""
 
 import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from partnership.parties.models import Membership, Partnership, Site, User, validate_plain_address
 from portal.forms import ServiceForm
@@ -19,28 +18,6 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class FieldCheckedForm(ServiceForm):
-    """A ServiceForm that also runs each model field's own validators (a date in range, a
-    number within its bounds) on the value its form field accepted, as a ModelForm did:
-    a create form sent with required fields left empty names a bad date beside them,
-    where the service, which runs the whole record's checks, is not reached until the
-    form is valid. The record's own rules (clean(), uniqueness, the parties') stay the
-    service's."""
-
-    def _post_clean(self) -> None:
-        for name, value in list(self.cleaned_data.items()):
-            try:
-                model_field = self._meta.model._meta.get_field(name)
-            except FieldDoesNotExist:  # a form field of its own
-                continue
-            if not model_field.concrete or model_field.many_to_many:
-                continue
-            try:
-                model_field.run_validators(value)
-            except ValidationError as error:
-                self.add_error(name, error)
-
-
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True,
@@ -48,14 +25,14 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-class SiteStatusForm(FieldCheckedForm):
+class SiteStatusForm(ServiceForm):
     class Meta:
         model = Site
         fields = ["status", "status_date"]
         widgets = {"status_date": DateInput()}
 
 
-class ProfileForm(FieldCheckedForm):
+class ProfileForm(ServiceForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
 
     class Meta:
@@ -91,7 +68,7 @@ class MembershipForm(forms.Form):
         self.fields["partnership"].queryset = partnerships
 
 
-class PartnershipSettingsForm(FieldCheckedForm):
+class PartnershipSettingsForm(ServiceForm):
     class Meta:
         model = Partnership
         fields = list(Partnership.AGREED_SETTINGS)

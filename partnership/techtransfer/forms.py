@@ -3,13 +3,14 @@
 from django import forms
 
 from partnership.deliverables.models import Deliverable
-from partnership.parties.forms import DateInput, FieldCheckedForm
+from partnership.parties.forms import DateInput
 from partnership.parties.models import User
 from partnership.techtransfer.models import Milestone, TechTransfer
+from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
 
-class TechTransferForm(FieldCheckedForm):
+class TechTransferForm(ServiceForm):
     class Meta:
         model = TechTransfer
         fields = ["title", "program", "site", "is_internal"]
@@ -20,7 +21,7 @@ class TechTransferForm(FieldCheckedForm):
         self.fields["site"].queryset = sites
 
 
-class MilestoneForm(FieldCheckedForm):
+class MilestoneForm(ServiceForm):
     planned_date = forms.DateField(widget=DateInput(), required=False,
                                    validators=[validate_date_in_range])
     actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on",
