@@ -22,7 +22,14 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from partnership import permissions as partnership_permissions
-from partnership.permissions import can, declare, is_authors_party, is_sponsor, partnership_of
+from partnership.permissions import (
+    can,
+    declare,
+    is_authors_party,
+    is_receiving_party,
+    is_sponsor,
+    partnership_of,
+)
 
 READ_ONLY = "Your role in this partnership is read-only."
 SEATED_ONLY = "Only people with a seat in this partnership can do this."
@@ -182,12 +189,6 @@ def notice_is_unacknowledged(user, notice) -> bool:
     return not notice.is_acknowledged
 
 
-@rules.predicate
-def is_notice_receiver(user, notice) -> bool:
-    """Of the party a notice is posted to (the other one acknowledges it)."""
-    return notice.partnership.party_of(user) == notice.receiving_party
-
-
 # --- Rules --------------------------------------------------------------------------------
 
 WRITER = (writes, denied(READ_ONLY))
@@ -233,7 +234,7 @@ rule("governance.notice_edit",
                                         "new one.")),
      WRITER)
 rule("governance.notice_acknowledge", WRITER,
-     (is_notice_receiver, invalid("Only the other party can acknowledge this notice.")),
+     (is_receiving_party, invalid("Only the other party can acknowledge this notice.")),
      (notice_is_unacknowledged, invalid("This notice has already been acknowledged.")))
 
 # Thanking and rating concern the relationship, not the shared work: anyone with a seat

@@ -9,13 +9,13 @@ from rest_framework.response import Response
 from governance.actions import selectors, services
 from governance.actions.filters import ActionItemFilter
 from governance.actions.models import ActionItem
-from governance.api_base import SelectorViewSet
 from governance.escalation.api import ActionItemEscalationSerializer
 from governance.escalation.selectors import action_item_escalations
 from governance.meetings.models import Decision, Meeting
 from governance.requests.models import Request
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -66,7 +66,7 @@ class ActionItemTransitionSerializer(serializers.Serializer):
 
 
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
+                        mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Action items of your partnerships. POST .../transition/ {"status": …} moves one along
     open → in progress → done / cancelled (and back to open)."""
 

@@ -7,13 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.actions.models import ActionItem
-from governance.api_base import SelectorViewSet
 from governance.meetings import selectors, services
 from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -63,7 +63,7 @@ class MeetingTransitionSerializer(serializers.Serializer):
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
+                     mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Meetings of your partnerships. GET .../ics/ downloads one as iCalendar; POST
     .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date"}]} records the
     minutes with their actions (all or nothing); POST .../transition/ {"status": …}."""
@@ -128,7 +128,7 @@ class DecisionSerializer(ScopedModelSerializer):
 
 
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """The decision log of your partnerships."""
 
     model = Decision

@@ -6,13 +6,13 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_base import SelectorViewSet
 from governance.relationship import selectors, services
 from governance.relationship.filters import NoticeFilter
 from governance.relationship.models import Notice, Recognition, SurveyResponse
 from partnership.models import Partnership, Site
 from partnership.parties.api import SeatedPersonField
 from partnership.parties.selectors import partnership_list
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -41,7 +41,7 @@ class NoticeSerializer(ScopedModelSerializer):
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, SelectorViewSet):
+                    mixins.UpdateModelMixin, ScopedViewSet):
     """Strategic notices (site closure, capability exit, supply delay) either party posts;
     the poster's party may correct one until it is acknowledged. POST .../acknowledge/
     (no body) is the other party's acknowledgement, once."""
@@ -74,7 +74,7 @@ class RecognitionSerializer(ScopedModelSerializer):
 
 
 class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, SelectorViewSet):
+                         mixins.CreateModelMixin, ScopedViewSet):
     """Thank-yous to people or a team of the other party, newest first."""
 
     model = Recognition
@@ -96,7 +96,7 @@ class SurveyResponseSerializer(ScopedModelSerializer):
 
 
 class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    SelectorViewSet):
+                    ScopedViewSet):
     """The quarterly feedback survey. POST answers this quarter's survey (once). GET lists
     only YOUR OWN answers (selectors.survey_answer_list: the scoped queryset holds no one
     else's): nobody's individual answers are ever served to anyone else.

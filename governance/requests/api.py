@@ -7,7 +7,6 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_base import SelectorViewSet
 from governance.escalation.api import RequestEscalationSerializer
 from governance.escalation.selectors import request_escalations
 from governance.permissions import remember_role
@@ -18,6 +17,7 @@ from partnership.models import Membership, Milestone, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.permissions import can
 from partnership.scoping import shared_lookups
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 from portal.validation import validate_date_in_range
 
@@ -158,7 +158,7 @@ class RequestRelaySerializer(serializers.Serializer):
 
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, mixins.UpdateModelMixin, SelectorViewSet):
+                     mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Formal requests of your partnerships. Creating one sends it. The receiving party
     POSTs acknowledge/ {committed_date} or query/ {question}; the requester answer/,
     accept/, reopen/ {reason} or cancel/; the receiver start/ and fulfil/

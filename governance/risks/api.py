@@ -6,12 +6,12 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api_base import SelectorViewSet
 from governance.risks import selectors, services
 from governance.risks.filters import RiskFilter
 from governance.risks.models import Risk
 from partnership.models import Milestone, Partnership
 from partnership.parties.api import SeatedPersonField
+from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -56,7 +56,7 @@ class RiskTransitionSerializer(serializers.Serializer):
 
 
 class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, SelectorViewSet):
+                  mixins.UpdateModelMixin, ScopedViewSet):
     """The risk register of your partnerships (score = likelihood × impact; filters
     category, status, owner, min_score, likelihood, impact). POST .../transition/
     {"status": "closed" | "open"} closes or reopens a risk."""
