@@ -11,5 +11,5 @@ def locked(record: models.Model, *related: str) -> models.Model:
     Only the row itself is locked (`of=("self",)`); rows joined through `related` are read
     with it, not locked. Call it inside the service's `transaction.atomic()`.
     """
-    manager = type(record)._default_manager
+    manager = record._meta.model._default_manager  # also through a lazy request.user
     return manager.select_for_update(of=("self",)).select_related(*related).get(pk=record.pk)
