@@ -1,61 +1,119 @@
-"""Who may do what: role × party × state, declared once with django-rules; and, at the end
-of this module, the partnership app's own rules, topic by topic.
+"""Who may do what: role × party × state, each rule declared once with django-rules; and,
+at the end of this module, the partnership app's own rules, topic by topic.
 
-Each app declares its rules in its own `permissions.py` (partnership's are here, so they
-are declared whenever anything asks a rule), imported by its AppConfig.ready():
+A rule is declared as its parts, in the order a service checks them, each with what the
+service answers when that part fails:
 
-    declare("governance.risk_transition", is_writer,
-            refusal="Your role in this partnership is read-only.")
+    rule("governance.notice_edit",
+         (is_authors_party, denied("Only the party that posted a notice can correct it.")),
+         (notice_is_unacknowledged, invalid("An acknowledged notice cannot be changed.")),
+         WRITER)
 
-and everything asks the same rule: the service enforces it (`require`, the authority), a
-view or template asks which buttons to show (`can`, `{% can %}`), the API answers 403 through
-the same `require` in the service. Rules are tested with `rules.test_rule` on our own rule
-set, not through `user.has_perm`: Django lets a superuser pass every `has_perm`, and a
-platform operator is no party to any partnership's work (DESIGN §2).
+A part about the person (their role, their party) refuses with PermissionDenied (403); a
+part about the record as it stands (a request already acknowledged, a meeting not yet
+started) with a ValidationError saying why not now (400, or the form's error). The rule is
+all its parts together, registered in one django-rules RuleSet, and everything asks it:
+the service enforces it (`require`, the authority: the refusal of the part that failed), a
+view or template asks which buttons to show (`can`, `{% can %}`), so a button is shown
+exactly when its service would go ahead; an edit page refuses the person before showing
+its form (`require_person`) and leaves the record's state to the service.
 
-A predicate takes `(user, obj)` where `obj` is a partnership or a record of one; the
-party-and-state rules of a record (which party may change which field) stay in the model's
-FIELD_RULES (partnership/rules.py), checked by the services beside these. When a record
-may take a step (a deliverable's state) is the model's (its WORKFLOW and properties such
-as Deliverable.criteria_open): a page shows a button when both say yes.
+Each app declares its rules in its own `permissions.py`, imported by its AppConfig.ready()
+(partnership's are here). Rules are tested with `rules.test_rule` on our own rule set, not
+through `user.has_perm`: Django lets a superuser pass every `has_perm`, and a platform
+operator is no party to any partnership's work (DESIGN §2).
 
-A service whose rule narrows the writer rule (only the sponsor's writers describe
-programs) requires `partnership.partnership_write` first, so that a viewer is told their
-role is read-only, and then its own rule.
+A predicate takes `(user, obj)` where `obj` is a partnership or a record of one. Which
+fields of a record a party may change, and in which state, stays in the model's
+FIELD_RULES (partnership/rules.py), checked by the services beside these; which workflow
+step a status allows, in its WORKFLOW. The user's role in a partnership is read once per
+request (Partnership.hold_role_of) however many rules a page asks.
 """
 
+from collections.abc import Callable
+from functools import reduce
+from operator import and_
+
 import rules
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 RULES = rules.RuleSet()
-_refusals: dict[str, str] = {}
+#: A refusal makes the exception a service raises when a part fails, from the record.
+Refusal = Callable[[object], Exception]
+_PARTS: dict[str, tuple[tuple[rules.Predicate, Refusal], ...]] = {}
+_REFUSALS: dict[str, str] = {}
 
 
-def declare(name: str, predicate: rules.Predicate, *, refusal: str) -> None:
-    """Declare rule `name` once; `refusal` is what a refused user is told."""
-    if name in _refusals:
+def denied(message: str) -> Refusal:
+    """The person may not: 403 with `message`."""
+    return lambda obj: PermissionDenied(message)
+
+
+def invalid(message) -> Refusal:
+    """Not now, as the record stands: a ValidationError of `message` (a text, a {field:
+    text} dict, or a function of the record giving one)."""
+    return lambda obj: ValidationError(message(obj) if callable(message) else message)
+
+
+def rule(name: str, *parts: tuple[rules.Predicate, Refusal], refusal: str | None = None
+         ) -> None:
+    """Declare rule `name` once, as `parts` ((predicate, refusal), checked in this order).
+    The rule is all of them; `refusal` is what a page refusing the whole rule says, by
+    default the first part's words."""
+    if name in _PARTS:
         raise ValueError(f"Rule {name!r} is declared twice")
-    RULES.add_rule(name, predicate)
-    _refusals[name] = refusal
+    if refusal is None:
+        first = parts[0][1](None)
+        refusal = " ".join(getattr(first, "messages", None) or [str(first)])
+    RULES.add_rule(name, reduce(and_, (predicate for predicate, _ in parts)))
+    _PARTS[name] = parts
+    _REFUSALS[name] = refusal
 
 
 def can(user, name: str, obj=None) -> bool:
     """Whether `user` may do `name` to `obj` (a partnership or one of its records)."""
-    if name not in _refusals:
+    if name not in _PARTS:
         raise KeyError(f"Unknown rule {name!r}")
     return bool(getattr(user, "is_authenticated", False) and RULES.test_rule(name, user, obj))
 
 
 def require(user, name: str, obj=None) -> None:
-    """Raise PermissionDenied with the rule's refusal unless `user` may do `name` to `obj`."""
+    """What a service calls before it acts: raise the refusal of the first part of rule
+    `name` that `user` and `obj` fail (PermissionDenied, or a ValidationError saying why
+    not now); nothing when the rule holds."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_REFUSALS[name])
+    for predicate, refusal in _PARTS[name]:
+        if not predicate.test(user, obj):
+            raise refusal(obj)
+
+
+def require_person(user, name: str, obj=None) -> None:
+    """Raise the first refusal of rule `name` that is about the person (PermissionDenied):
+    what an edit page checks before it shows its form. A part about the record's state is
+    left to the service, whose ValidationError then shows on the form."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_REFUSALS[name])
+    for predicate, refusal in _PARTS[name]:
+        if not predicate.test(user, obj):
+            error = refusal(obj)
+            if isinstance(error, PermissionDenied):
+                raise error
+
+
+def require_whole(user, name: str, obj=None) -> None:
+    """Raise PermissionDenied with the rule's own refusal unless the whole rule holds: a
+    page that is nothing but the action (an edit dialog) refuses so."""
     if not can(user, name, obj):
-        raise PermissionDenied(_refusals[name])
+        raise PermissionDenied(_REFUSALS[name])
 
 
 def partnership_of(obj):
     """The partnership `obj` is, or belongs to."""
     return obj if type(obj).__name__ == "Partnership" else obj.partnership
 
+
+# --- Predicates: (user, a partnership or one of its records) ---------------------------
 
 @rules.predicate
 def is_writer(user, obj) -> bool:
@@ -65,8 +123,24 @@ def is_writer(user, obj) -> bool:
 
 
 @rules.predicate
+def has_seat(user, obj) -> bool:
+    """A seat of either party, whatever its role (an admin without one has none)."""
+    return partnership_of(obj).role_of(user) not in (None, "admin")
+
+
+@rules.predicate
+def is_of_a_party(user, obj) -> bool:
+    return partnership_of(obj).party_of(user) is not None
+
+
+@rules.predicate
 def is_lead(user, obj) -> bool:
     return partnership_of(obj).role_of(user) == "lead"
+
+
+@rules.predicate
+def is_steering(user, obj) -> bool:
+    return partnership_of(obj).role_of(user) == "steering"
 
 
 @rules.predicate
@@ -97,9 +171,13 @@ def is_receiving_party(user, record) -> bool:
     return partnership_of(record).party_of(user) == record.receiving_party
 
 
-# --- The partnership app's rules ---------------------------------------------------------
-
 READ_ONLY = "Your role in this partnership is read-only."
+SEATED_ONLY = "Only people with a seat in this partnership can do this."
+#: The first part of every rule a writer of the partnership may take.
+WRITER = (is_writer, denied(READ_ONLY))
+
+
+# --- The partnership app's rules ---------------------------------------------------------
 
 
 @rules.predicate
@@ -134,31 +212,44 @@ def is_operator_with(permission: str) -> rules.Predicate:
 
 # Parties: the writer rule every page's `requires_write` stands for, and every shared
 # record's create and change start from (partnership.records); seats, sites, domains.
-declare("partnership.partnership_write", is_writer, refusal=READ_ONLY)
-declare("partnership.partnership_settings_change", leads_here,
-        refusal="Only the leads of either party change the settings.")
-declare("partnership.site_status_change", is_org_admin & admins_the_site,
-        refusal="Only the site's organization admins change its status.")
-declare("partnership.people_manage", is_org_admin & has_organization,
-        refusal="Only organization admins manage people.")
-declare("partnership.organizationdomain_add",
-        is_operator_with("partnership.add_organizationdomain"),
-        refusal="Only platform operators manage organizations' e-mail domains.")
-declare("partnership.organizationdomain_remove",
-        is_operator_with("partnership.delete_organizationdomain"),
-        refusal="Only platform operators manage organizations' e-mail domains.")
+rule("partnership.partnership_write", WRITER)
+rule("partnership.partnership_settings_change",
+     (leads_here, denied("Only the leads of either party change the settings.")))
+SITE_ADMINS = denied("Only the site's organization admins change its status.")
+rule("partnership.site_status_change", (is_org_admin, SITE_ADMINS),
+     (admins_the_site, SITE_ADMINS))
+PEOPLE_ADMINS = denied("Only organization admins manage people.")
+rule("partnership.people_manage", (is_org_admin, PEOPLE_ADMINS),
+     (has_organization, PEOPLE_ADMINS))
+
+
+@rules.predicate
+def seats_a_colleague(user, membership) -> bool:
+    """The seat is of someone of the user's own organization."""
+    return membership.user.organization_id == user.organization_id
+
+
+rule("partnership.membership_set", (is_org_admin, PEOPLE_ADMINS),
+     (has_organization, PEOPLE_ADMINS),
+     (seats_a_colleague, denied("Admins assign people of their own organization only.")),
+     (is_of_a_party, denied("Your organization is not a party to that partnership.")))
+rule("partnership.membership_remove", (is_org_admin, PEOPLE_ADMINS),
+     (has_organization, PEOPLE_ADMINS),
+     (seats_a_colleague, denied("Admins remove people of their own organization only.")))
+OPERATORS = denied("Only platform operators manage organizations' e-mail domains.")
+rule("partnership.organizationdomain_add",
+     (is_operator_with("partnership.add_organizationdomain"), OPERATORS))
+rule("partnership.organizationdomain_remove",
+     (is_operator_with("partnership.delete_organizationdomain"), OPERATORS))
 
 # Programs and contracts. Which party dates a round or its answer: NegotiationRound's
 # FIELD_RULES.
-SPONSORS = "Programs are the sponsor's to describe."
-declare("partnership.program_create", is_sponsor & is_writer, refusal=SPONSORS)
-declare("partnership.program_edit", is_sponsor & is_writer, refusal=SPONSORS)
-declare("partnership.contract_create", is_writer, refusal=READ_ONLY)
-declare("partnership.contract_edit", is_writer, refusal=READ_ONLY)
-declare("partnership.contract_transition", is_writer, refusal=READ_ONLY)
-declare("partnership.negotiationround_add", is_writer, refusal=READ_ONLY)
-declare("partnership.negotiationround_answer", is_writer, refusal=READ_ONLY)
-declare("partnership.contractdocument_upload", is_writer, refusal=READ_ONLY)
+SPONSORS = (is_sponsor, denied("Programs are the sponsor's to describe."))
+rule("partnership.program_create", WRITER, SPONSORS)
+rule("partnership.program_edit", WRITER, SPONSORS)
+for name in ("contract_create", "contract_edit", "contract_transition",
+             "negotiationround_add", "negotiationround_answer", "contractdocument_upload"):
+    rule(f"partnership.{name}", WRITER)
 
 
 # Deliverables: the responsible party does the work, the receiving party states its
@@ -168,18 +259,18 @@ def is_responsible_party(user, deliverable) -> bool:
     return partnership_of(deliverable).party_of(user) == deliverable.responsible_party
 
 
-declare("partnership.deliverable_create", is_writer, refusal=READ_ONLY)
-declare("partnership.deliverable_edit", is_writer, refusal=READ_ONLY)
-declare("partnership.deliverable_start", is_responsible_party & is_writer,
-        refusal="Only the responsible party starts the work: starting it agrees to the "
-                "acceptance criteria.")
-declare("partnership.deliverable_deliver", is_responsible_party & is_writer,
-        refusal="Only the responsible party marks its deliverable delivered.")
-declare("partnership.acceptancecriterion_add", is_receiving_party & is_writer,
-        refusal="The receiving party states the acceptance criteria: it reviews the "
-                "delivery against them.")
-declare("partnership.deliverable_review", is_receiving_party & is_writer,
-        refusal="The receiving party reviews a deliverable.")
+rule("partnership.deliverable_create", WRITER)
+rule("partnership.deliverable_edit", WRITER)
+rule("partnership.deliverable_start", WRITER, (is_responsible_party, denied(
+    "Only the responsible party starts the work: starting it agrees to the acceptance "
+    "criteria.")))
+rule("partnership.deliverable_deliver", WRITER, (is_responsible_party, denied(
+    "Only the responsible party marks its deliverable delivered.")))
+rule("partnership.acceptancecriterion_add", WRITER, (is_receiving_party, denied(
+    "The receiving party states the acceptance criteria: it reviews the delivery against "
+    "them.")))
+rule("partnership.deliverable_review", WRITER, (is_receiving_party, denied(
+    "The receiving party reviews a deliverable.")))
 #: The rule of each step of Deliverable.WORKFLOW, by the status it leads to (the receiving
 #: party's step is its review: deliverable_review).
 DELIVERABLE_STEPS = {"in_progress": "partnership.deliverable_start",
@@ -187,22 +278,20 @@ DELIVERABLE_STEPS = {"in_progress": "partnership.deliverable_start",
 
 # The communication plan: any writer of either party. Which party changes which people of
 # an escalation level is the service's check, made against the level as it stands.
-declare("partnership.pointofcontact_set", is_writer, refusal=READ_ONLY)
-declare("partnership.communicationplan_edit", is_writer, refusal=READ_ONLY)
-declare("partnership.escalationlevel_set", is_writer, refusal=READ_ONLY)
+for name in ("pointofcontact_set", "communicationplan_edit", "escalationlevel_set"):
+    rule(f"partnership.{name}", WRITER)
 
 # The sponsor's priorities and the shared objectives. Which party names which owner: the
 # objectives' FIELD_RULES.
-declare("partnership.priority_set", is_sponsor & leads_here,
-        refusal="Only the sponsor's leads set the priorities.")
-declare("partnership.objective_create", is_writer, refusal=READ_ONLY)
-declare("partnership.objective_edit", is_writer, refusal=READ_ONLY)
-declare("partnership.objective_review", is_writer, refusal=READ_ONLY)
+SPONSOR_LEADS = denied("Only the sponsor's leads set the priorities.")
+rule("partnership.priority_set", (is_sponsor, SPONSOR_LEADS), (leads_here, SPONSOR_LEADS))
+for name in ("objective_create", "objective_edit", "objective_review"):
+    rule(f"partnership.{name}", WRITER)
 
 # Tech transfers. Which party names which owner of a milestone: the milestones' FIELD_RULES.
-declare("partnership.techtransfer_create", is_writer, refusal=READ_ONLY)
-declare("partnership.milestone_edit", is_writer, refusal=READ_ONLY)
+rule("partnership.techtransfer_create", WRITER)
+rule("partnership.milestone_edit", WRITER)
 
 # Notifications: each is its recipient's.
-declare("partnership.notification_mark_read", is_recipient,
-        refusal="Only its recipient marks a notification read.")
+rule("partnership.notification_mark_read",
+     (is_recipient, denied("Only its recipient marks a notification read.")))

@@ -30,11 +30,6 @@ from portal.locking import locked
 WRITE = "partnership.partnership_write"
 
 
-def require_writer(actor: User, partnership: Partnership) -> None:
-    """The writer rule, for services whose record has no rule of its own yet."""
-    require(actor, WRITE, partnership)
-
-
 def are_seated(partnership: Partnership, people, *, party: str | None = None,
                roles=None) -> bool:
     """Whether each of `people` (None left out) holds a seat in the partnership, of `party`

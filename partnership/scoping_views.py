@@ -42,8 +42,13 @@ class PartnershipMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         context["role"] = self.role
-        context["can_write"] = can(self.request.user, WRITE, self.partnership)
+        context["can_write"] = self.can(WRITE, self.partnership)
         return context
+
+    def can(self, name: str, obj=None) -> bool:
+        """Whether the user may do `name` to `obj` (partnership.permissions): which buttons
+        the page shows. The seat was read once, in dispatch()."""
+        return can(self.request.user, name, obj)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -55,22 +60,19 @@ class ScopedViewSet(viewsets.GenericViewSet):
     `selector` is called `selector(user=…)`, and, for records of a partnership (a model
     with a `partnership` field), with `partnership=`: the id of `?partnership=<id>`, or None
     for all of the user's. That narrows a shared resource; it can only narrow, never widen.
-    A viewset not yet given its selector reads `model.objects.visible_to(user)` with its
-    `select_related` (and the same narrowing)."""
+    A viewset without a selector is refused when its class is made."""
 
     model = None
     selector = None
-    select_related: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.selector is None:
+            raise TypeError(f"{cls.__name__} reads nothing: give it the `selector` its "
+                            "records' page reads.")
 
     def get_queryset(self):
         selector = type(self).selector
-        if selector is None:
-            queryset = self.model.objects.visible_to(self.request.user)
-            if self.select_related:
-                queryset = queryset.select_related(*self.select_related)
-            partnership = self.partnership_asked()
-            return queryset if partnership is None else \
-                queryset.filter(partnership_id=partnership)
         if hasattr(self.model, "partnership_id"):
             return selector(user=self.request.user, partnership=self.partnership_asked())
         return selector(user=self.request.user)

@@ -7,9 +7,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
-from governance.permissions import require
 from partnership.models import Partnership, User
 from partnership.notifications.services import notify
+from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
 from portal.locking import locked
 from portal.workflow import transition

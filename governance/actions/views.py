@@ -12,7 +12,6 @@ from governance.actions.forms import ActionItemForm
 from governance.actions.models import ActionItem
 from governance.escalation.selectors import action_item_escalations
 from governance.meetings.selectors import decision_list, meeting_list
-from governance.permissions import page_can
 from governance.requests.selectors import request_list
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
@@ -36,7 +35,7 @@ class ActionItemListView(PartnershipMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=page_can(self, "governance.actionitem_create", self.partnership),
+            can_create=self.can("governance.actionitem_create", self.partnership),
             **kwargs)
 
 
@@ -46,8 +45,8 @@ class ActionItemDetailView(ActionItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.item, transitions=ActionItem.WORKFLOW.next_statuses(self.item.status),
-            can_transition=page_can(self, "governance.actionitem_transition", self.item),
-            can_edit=page_can(self, "governance.actionitem_edit", self.item),
+            can_transition=self.can("governance.actionitem_transition", self.item),
+            can_edit=self.can("governance.actionitem_edit", self.item),
             escalations=action_item_escalations(user=self.request.user, item=self.item),
             **kwargs)
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from governance.actions.services import action_item_create
 from governance.meetings.models import CalendarFeed, Decision, Meeting
-from governance.permissions import require
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
+from partnership.permissions import require
 from partnership.records import are_seated, shared_record_create, shared_record_update
 from portal.locking import locked
 from portal.validation import check_dates_in_range

@@ -21,7 +21,6 @@ from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.forms import DecisionForm, MeetingForm, MinutesActionFormSet, MinutesForm
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting
-from governance.permissions import page_can
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
@@ -50,7 +49,7 @@ class MeetingListView(PartnershipMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=page_can(self, "governance.meeting_create", self.partnership), **kwargs)
+            can_create=self.can("governance.meeting_create", self.partnership), **kwargs)
 
 
 def minutes_forms(view, data=None):
@@ -72,11 +71,11 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         meeting = self.meeting
         context = super().get_context_data(
             object=meeting, transitions=meeting.next_statuses(),
-            can_transition=page_can(self, "governance.meeting_transition", meeting),
-            can_edit=page_can(self, "governance.meeting_edit", meeting),
-            can_record_decision=page_can(self, "governance.decision_create", self.partnership),
+            can_transition=self.can("governance.meeting_transition", meeting),
+            can_edit=self.can("governance.meeting_edit", meeting),
+            can_record_decision=self.can("governance.decision_create", self.partnership),
             **selectors.meeting_detail(meeting=meeting, user=self.request.user), **kwargs)
-        if "minutes_form" not in context and page_can(self, "governance.meeting_minute",
+        if "minutes_form" not in context and self.can("governance.meeting_minute",
                                                       meeting):
             context["minutes_form"], context["action_formset"] = minutes_forms(self)
         return context
@@ -221,7 +220,7 @@ class DecisionListView(PartnershipMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=page_can(self, "governance.decision_create", self.partnership), **kwargs)
+            can_create=self.can("governance.decision_create", self.partnership), **kwargs)
 
 
 class DecisionDetailView(DecisionMixin, TemplateView):
@@ -232,8 +231,8 @@ class DecisionDetailView(DecisionMixin, TemplateView):
                                    ).filter(decision=self.decision)
         return super().get_context_data(
             object=self.decision, actions=actions,
-            can_edit=page_can(self, "governance.decision_edit", self.decision),
-            can_add_action=page_can(self, "governance.actionitem_create", self.partnership),
+            can_edit=self.can("governance.decision_edit", self.decision),
+            can_add_action=self.can("governance.actionitem_create", self.partnership),
             **kwargs)
 
 

@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.permissions import require
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_people
+from partnership.permissions import require
 from partnership.records import are_seated, shared_record_create, shared_record_update
 from portal.locking import locked
 

@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
-from governance.permissions import page_can, require_person
 from governance.relationship import selectors, services
 from governance.relationship.filters import NoticeFilter
 from governance.relationship.forms import NoticeForm, RecognitionForm, SurveyForm
 from governance.relationship.models import Notice
 from partnership.models import Partnership
 from partnership.parties.selectors import party_people, site_list
+from partnership.permissions import require_person
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -39,7 +39,7 @@ class NoticeListView(PartnershipMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=page_can(self, "governance.notice_post", self.partnership), **kwargs)
+            can_create=self.can("governance.notice_post", self.partnership), **kwargs)
 
 
 class NoticeDetailView(NoticeMixin, TemplateView):
@@ -48,8 +48,8 @@ class NoticeDetailView(NoticeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             object=self.notice,
-            may_acknowledge=page_can(self, "governance.notice_acknowledge", self.notice),
-            may_edit=page_can(self, "governance.notice_edit", self.notice), **kwargs)
+            may_acknowledge=self.can("governance.notice_acknowledge", self.notice),
+            may_edit=self.can("governance.notice_edit", self.notice), **kwargs)
 
 
 class NoticeCreateView(PartnershipMixin, ServiceFormView):
@@ -120,7 +120,7 @@ class RecognitionListView(PartnershipMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=page_can(self, "governance.recognition_create", self.partnership),
+            can_create=self.can("governance.recognition_create", self.partnership),
             **kwargs)
 
 
@@ -159,7 +159,7 @@ class SurveyMixin(PartnershipMixin):
         user = self.request.user
         return {"results": selectors.survey_results(user=user, partnership=self.partnership),
                 "my_answer": selectors.survey_answer_of(user=user, partnership=self.partnership),
-                "may_answer": page_can(self, "governance.survey_answer", self.partnership)}
+                "may_answer": self.can("governance.survey_answer", self.partnership)}
 
 
 class SurveyView(SurveyMixin, TemplateView):

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from governance.escalation.api import RequestEscalationSerializer
 from governance.escalation.selectors import request_escalations
-from governance.permissions import remember_role
 from governance.requests import selectors, services
 from governance.requests.filters import RequestFilter
 from governance.requests.models import Request
@@ -73,16 +72,16 @@ class RequestSerializer(ScopedModelSerializer):
         prefetch_related_objects([instance], Prefetch(
             "milestones", queryset=selectors.request_milestones(user=user)))
         data = super().to_representation(instance)
-        self._remember_role(instance.partnership, user)
+        self._hold_role(instance.partnership, user)
         if not can(user, "governance.request_read_justification", instance):
             data["emergency_justification"] = ""  # the sender's and the steering's to read
         return data
 
-    def _remember_role(self, partnership, user) -> None:
+    def _hold_role(self, partnership, user) -> None:
         """The rule reads the caller's role once per partnership listed, not once per row."""
         read = self.context.setdefault("_roles_read", set())
         if partnership.pk not in read:
-            remember_role(user, partnership, partnership.role_of(user))
+            partnership.hold_role_of(user)
             read.add(partnership.pk)
 
     def create(self, validated_data):

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance.permissions import require
 from governance.requests.models import Request, RequestStep
 from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
+from partnership.permissions import require
 from partnership.records import are_seated
 from partnership.scoping import check_refers_to_shared
 from portal.locking import locked

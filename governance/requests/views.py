@@ -10,12 +10,12 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from governance.escalation.selectors import request_escalations
-from governance.permissions import page_can, page_require, require_person
 from governance.requests import forms, selectors, services
 from governance.requests.filters import RequestFilter
 from governance.requests.models import Request
 from partnership.models import Membership, Partnership
 from partnership.parties.selectors import party_people
+from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView
 
@@ -39,7 +39,7 @@ class RequestListView(PartnershipMixin, FilteredListView):
         return super().get_context_data(
             usage=[(self.partnership.sponsor, *usage["sponsor"]),
                    (self.partnership.cdmo, *usage["cdmo"])],
-            can_create=page_can(self, "governance.request_send", self.partnership), **kwargs)
+            can_create=self.can("governance.request_send", self.partnership), **kwargs)
 
 
 class RequestDetailView(RequestMixin, TemplateView):
@@ -49,17 +49,17 @@ class RequestDetailView(RequestMixin, TemplateView):
         user, record = self.request.user, self.record
         return super().get_context_data(
             object=record, side=record.side_of(user),
-            steps=record.steps_for(user) if page_can(self, "governance.request_step", record)
+            steps=record.steps_for(user) if self.can("governance.request_step", record)
             else {},
-            can_edit=page_can(self, "governance.request_edit", record),
-            can_relay=page_can(self, "governance.request_relay", record) and
+            can_edit=self.can("governance.request_edit", record),
+            can_relay=self.can("governance.request_relay", record) and
             selectors.relay_targets(user=user, request=record).exists(),
             timeline=sorted([*selectors.request_timeline(user=user, request=record),
                              *request_escalations(user=user, request=record)],
                             key=attrgetter("at")),
             links=selectors.request_links(user=user, request=record),
             milestones=selectors.request_milestones(user=user, request=record),
-            sees_justification=page_can(self, "governance.request_read_justification",
+            sees_justification=self.can("governance.request_read_justification",
                                         record),
             **kwargs)
 
@@ -101,7 +101,7 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
     def get_form_kwargs(self):
         """Refused, on GET as on POST, to the receiving party and once the request is
         committed to (like a viewer's write elsewhere: 403)."""
-        page_require(self, "governance.request_edit", self.record)
+        require_whole(self.request.user, "governance.request_edit", self.record)
         user = self.request.user
         return {**super().get_form_kwargs(),
                 "receivers": party_people(partnership=self.partnership,

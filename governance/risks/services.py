@@ -7,10 +7,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from governance.permissions import require
 from governance.risks.models import Risk, RiskReviewReminder
 from partnership.models import Partnership, User
 from partnership.notifications.services import notify
+from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
 from partnership.scoping import check_refers_to_shared
 from portal.locking import locked

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance.permissions import page_can
 from governance.risks import selectors, services
 from governance.risks.filters import RiskFilter
 from governance.risks.forms import RiskForm
@@ -36,7 +35,7 @@ class RiskListView(PartnershipMixin, FilteredListView):
             context["heat_map"] = selectors.risk_heat_map(user=self.request.user,
                                                           partnership=self.partnership)
             context["bands"] = Risk.band_ranges()
-        context["can_create"] = page_can(self, "governance.risk_create", self.partnership)
+        context["can_create"] = self.can("governance.risk_create", self.partnership)
         return context
 
 
@@ -48,8 +47,8 @@ class RiskDetailView(RiskMixin, TemplateView):
             object=self.risk,
             milestones=selectors.risk_milestones(user=self.request.user, risk=self.risk),
             transitions=Risk.WORKFLOW.next_statuses(self.risk.status),
-            can_transition=page_can(self, "governance.risk_transition", self.risk),
-            can_edit=page_can(self, "governance.risk_edit", self.risk), **kwargs)
+            can_transition=self.can("governance.risk_transition", self.risk),
+            can_edit=self.can("governance.risk_edit", self.risk), **kwargs)
 
 
 class RiskFormMixin:

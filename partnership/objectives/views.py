@@ -30,7 +30,7 @@ class PrioritiesView(PartnershipMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context.update(selectors.priorities(user=self.request.user,
                                             partnership=self.partnership))
-        context["can_rank"] = can(self.request.user, "partnership.priority_set",
+        context["can_rank"] = self.can("partnership.priority_set",
                                   self.partnership)
         return context
 
@@ -60,7 +60,7 @@ class ObjectiveListView(PartnershipMixin, TemplateView):
         return super().get_context_data(
             objectives=selectors.objective_list(user=self.request.user,
                                                 partnership=self.partnership),
-            can_create=can(self.request.user, "partnership.objective_create",
+            can_create=self.can("partnership.objective_create",
                            self.partnership), **kwargs)
 
 

@@ -387,10 +387,10 @@ class Partnership(models.Model):
 
     def role_of(self, user) -> str | None:
         """The user's role here; 'admin' for an organization admin without a seat. Read from
-        the database, unless this copy holds it (hold_role_of)."""
-        held = self.__dict__.get("_held_role")
-        if held is not None and held[0] == user.pk:
-            return held[1]
+        the database, unless this user object holds it (hold_role_of)."""
+        held = getattr(user, "_held_roles", None)
+        if held and self.pk in held:
+            return held[self.pk]
         role = (
             Membership.objects.filter(partnership=self, user=user)
             .values_list("role", flat=True)
@@ -401,16 +401,23 @@ class Partnership(models.Model):
         return role
 
     def hold_role_of(self, user) -> str | None:
-        """Read the user's role once and keep it on this copy: a page reads its partnership
-        for one request, and asks the rules (partnership.permissions) about each button it
-        may show, every one of them starting from the role."""
-        self.__dict__.pop("_held_role", None)
-        self._held_role = (user.pk, self.role_of(user))
-        return self._held_role[1]
+        """Read the user's role here once and keep it on the user object, which lives for
+        one request: a page or an API view asks the rules (partnership.permissions) about
+        each button it may show or each row it lists, every one of them starting from the
+        role, whichever copy of this partnership the record in hand points to. Only pages
+        and API views call it; a service or a job given a user loaded anew reads the seat
+        itself."""
+        held = getattr(user, "_held_roles", None)
+        if held is None:
+            held = {}
+            user._held_roles = held
+        held.pop(self.pk, None)
+        held[self.pk] = self.role_of(user)
+        return held[self.pk]
 
-    def can_write(self, user, *, role: str | None = None) -> bool:
+    def can_write(self, user) -> bool:
         """Viewers and steering members read; leads, members, QA leads and admins write."""
-        role = role if role is not None else self.role_of(user)
+        role = self.role_of(user)
         return role == "admin" or role in Membership.WRITING_ROLES
 
     def seated_people(self, *, party: str | None = None,

@@ -1,7 +1,7 @@
 """Writes of the parties: organizations' e-mail domains, invitations, seats, profiles and
 API tokens, a site's status and the settings both parties of a partnership agree."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -114,13 +114,9 @@ def user_invite(
 @transaction.atomic
 def membership_set(*, actor: User, user: User, partnership: Partnership, role: str) -> Membership:
     """Give a colleague a seat (or a new role) in one of the organization's partnerships."""
-    organization = _require_org_admin(actor)
-    if user.organization_id != organization.pk:
-        raise PermissionDenied("Admins assign people of their own organization only.")
-    if organization.pk not in (partnership.sponsor_id, partnership.cdmo_id):
-        raise PermissionDenied("Your organization is not a party to that partnership.")
     membership = Membership.objects.filter(partnership=partnership, user=user).first()
     membership = membership or Membership(partnership=partnership, user=user)
+    require(actor, "partnership.membership_set", membership)
     membership.role = role
     membership.full_clean()
     membership.save()
@@ -129,9 +125,7 @@ def membership_set(*, actor: User, user: User, partnership: Partnership, role: s
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
-    organization = _require_org_admin(actor)
-    if membership.user.organization_id != organization.pk:
-        raise PermissionDenied("Admins remove people of their own organization only.")
+    require(actor, "partnership.membership_remove", membership)
     membership.delete()
 
 

@@ -7,7 +7,6 @@ from django.views.generic import TemplateView
 from partnership.contracts.selectors import program_list
 from partnership.deliverables.selectors import deliverable_list
 from partnership.parties.selectors import owner_choices, site_list
-from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
 from partnership.techtransfer import selectors, services
 from partnership.techtransfer.forms import MilestoneForm, TechTransferForm
@@ -30,7 +29,7 @@ class TechTransferListView(PartnershipMixin, TemplateView):
         return super().get_context_data(
             transfers=selectors.tech_transfer_list(user=self.request.user,
                                                    partnership=self.partnership),
-            can_create=can(self.request.user, "partnership.techtransfer_create",
+            can_create=self.can("partnership.techtransfer_create",
                            self.partnership), **kwargs)
 
 
@@ -62,7 +61,7 @@ class TechTransferDetailView(TechTransferMixin, TemplateView):
         timeline = selectors.tech_transfer_timeline(user=self.request.user,
                                                     transfer=self.transfer)
         for row in timeline:
-            row["can_edit"] = can(self.request.user, "partnership.milestone_edit",
+            row["can_edit"] = self.can("partnership.milestone_edit",
                                   row["milestone"])
         return super().get_context_data(object=self.transfer, timeline=timeline, **kwargs)
 

@@ -1,5 +1,6 @@
-"""Governance's rules (governance.permissions): one declaration answers the pages' buttons
-and the services' refusals, part by part, and a page reads the seat once."""
+"""A rule declared as its parts (partnership.permissions, here governance's notice rules):
+one declaration answers the pages' buttons and the services' refusals, part by part, and
+a page reads the seat once."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Notice
-from governance.permissions import remember_role, require, require_person
 from governance.relationship.services import notice_acknowledge, notice_post
 from partnership.models import Membership
-from partnership.permissions import can
+from partnership.permissions import can, require, require_person
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +43,15 @@ def test_require_person_leaves_the_records_state_to_the_service(world):
         require_person(world.alice, "governance.notice_edit", notice)
 
 
-def test_a_remembered_role_answers_without_a_query_and_a_fresh_user_reads_the_seat(world):
+def test_a_held_role_answers_without_a_query_and_a_fresh_user_reads_the_seat(world):
     partnership = world.acme_contoso
     page_user = type(world.bob).objects.get(pk=world.bob.pk)
-    remember_role(page_user, partnership, "member")
+    assert partnership.hold_role_of(page_user) == "member"
+    another_copy = type(partnership).objects.get(pk=partnership.pk)  # a record's partnership
     with CaptureQueriesContext(connection) as queries:
         assert can(page_user, "governance.actionitem_create", partnership)
-        assert can(page_user, "governance.risk_create", partnership)
+        assert can(page_user, "governance.risk_create", another_copy)
+        assert can(page_user, "partnership.contract_create", another_copy)
     assert len(queries) == 0
     Membership.objects.filter(partnership=partnership, user=world.bob).update(role="viewer")
     fresh = type(world.bob).objects.get(pk=world.bob.pk)

@@ -87,11 +87,11 @@ def test_service_form_still_checks_each_field(world):
 
 @pytest.fixture
 def a_rule():
-    permissions.declare("tests.write_here", permissions.is_writer,
-                        refusal="Your role in this partnership is read-only.")
+    permissions.rule("tests.write_here", permissions.WRITER)
     yield "tests.write_here"
     permissions.RULES.remove_rule("tests.write_here")
-    permissions._refusals.pop("tests.write_here")
+    permissions._PARTS.pop("tests.write_here")
+    permissions._REFUSALS.pop("tests.write_here")
 
 
 def test_a_rule_answers_by_role_and_require_raises_its_refusal(world, a_rule):
@@ -114,4 +114,4 @@ def test_an_unknown_rule_is_an_error_not_a_no():
 
 def test_a_rule_is_declared_once(a_rule):
     with pytest.raises(ValueError):
-        permissions.declare(a_rule, permissions.is_writer, refusal="again")
+        permissions.rule(a_rule, permissions.WRITER)
