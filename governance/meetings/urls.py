@@ -21,7 +21,7 @@ urlpatterns = [
          views.MeetingMinutesView.as_view(), name="meeting_minutes"),
     path("p/<int:partnership_pk>/meetings/<int:pk>/meeting.ics",
          views.MeetingIcsView.as_view(), name="meeting_ics"),
-    path("calendar/<str:secret>.ics", views.CalendarFeedView.as_view(),
+    path("calendar/<slug:secret>.ics", views.CalendarFeedView.as_view(),
          name="calendar_feed"),
     path("account/calendar-feed/", views.CalendarFeedCreateView.as_view(),
          name="calendarfeed_create"),

@@ -24,6 +24,7 @@ from governance.meetings.models import Decision, Meeting
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
+from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -257,8 +258,8 @@ class DecisionCreateView(DecisionFormMixin, PartnershipMixin, ServiceFormView):
         """?meeting=<id> (from a meeting page) presets the meeting; the scoped choices
         reject a foreign one."""
         initial = {"decided_on": timezone.localdate(), "decided_by": [self.request.user]}
-        if self.request.GET.get("meeting", "").isdigit():
-            initial["meeting"] = int(self.request.GET["meeting"])
+        if parse_id(self.request.GET.get("meeting")):
+            initial["meeting"] = parse_id(self.request.GET["meeting"])
         return initial
 
     def perform(self, form):

@@ -11,6 +11,7 @@ from partnership.contracts import selectors, services
 from partnership.contracts.filters import ContractFilter, ProgramFilter
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, Site
+from partnership.permissions import require
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
@@ -98,7 +99,9 @@ class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
                             "sent_on", "summary"]
 
     def update(self, instance, validated_data):
-        if "answered_on" not in validated_data:
+        if "answered_on" not in validated_data:  # nothing to change, if the caller may
+            require(self.context["request"].user, "partnership.negotiationround_answer",
+                    instance)
             return instance
         return services.negotiation_round_answer(actor=self.context["request"].user,
                                                  round_=instance,

@@ -10,7 +10,7 @@ from partnership.deliverables import selectors, services
 from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
 from partnership.deliverables.models import Deliverable
-from partnership.permissions import DELIVERABLE_STEPS, can, require
+from partnership.permissions import DELIVERABLE_STEPS, can, require_person
 from partnership.scoping_views import PartnershipMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -114,7 +114,8 @@ class CriterionCreateView(DeliverableMixin, ServiceFormView):
     def get_form_kwargs(self):
         """Refused, on GET as on POST, to the responsible party: the receiving party states
         what it will check (the service refuses too)."""
-        require(self.request.user, "partnership.acceptancecriterion_add", self.deliverable)
+        require_person(self.request.user, "partnership.acceptancecriterion_add",
+                       self.deliverable)
         return super().get_form_kwargs()
 
     def perform(self, form):
@@ -128,6 +129,8 @@ class DeliverableReviewView(DeliverableMixin, ServiceFormView):
     template_name = "partnership/deliverablereview_form.html"
 
     def get_form(self, form_class=None):
+        """Refused, on GET as on POST, to all but the receiving party's writers."""
+        require_person(self.request.user, "partnership.deliverable_review", self.deliverable)
         return DeliverableReviewForm(self.request.POST or None,
                                      criteria=selectors.acceptance_criterion_list(
                                          user=self.request.user, partnership=self.partnership,
