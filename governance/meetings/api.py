@@ -18,7 +18,7 @@ from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
-class MinutesVersionSerializer(serializers.ModelSerializer):
+class MinutesVersionSerializer(ScopedModelSerializer):
     class Meta:
         model = MinutesVersion
         fields = ["number", "text", "reason", "created_by", "created_at"]

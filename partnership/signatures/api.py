@@ -10,9 +10,10 @@ from partnership.scoping_views import ScopedViewSet
 from partnership.signatures import selectors
 from partnership.signatures.models import Signature
 from partnership.signatures.services import sign
+from portal.serializers import ScopedModelSerializer
 
 
-class SignatureSerializer(serializers.ModelSerializer):
+class SignatureSerializer(ScopedModelSerializer):
     record_type = serializers.CharField(source="content_type.model", read_only=True)
     record_id = serializers.IntegerField(source="object_id", read_only=True)
     event_label = serializers.CharField(read_only=True)

@@ -31,7 +31,7 @@ class SignatureFieldsMixin:
 
 
 class SignForm(SignatureFieldsMixin, forms.Form):
-    event = forms.CharField(widget=forms.HiddenInput)
+    event = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, meanings, otp: bool, **kwargs):
         super().__init__(*args, **kwargs)

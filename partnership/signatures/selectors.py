@@ -76,6 +76,11 @@ class SignedEvent:
     def label(self) -> str:
         return self.signed.label
 
+    @property
+    def partly(self) -> bool:
+        """Signed for the current content by some, not yet all, of the parties."""
+        return not self.complete and any(s.valid for s in self.signatures)
+
 
 def signing_panel(*, user: User, record, sign_url: str = "") -> list[SignedEvent]:
     """Each signed event of `record` with its signatures (and their validity), whether it is

@@ -82,15 +82,16 @@ def test_forms_and_filters_work_without_javascript(browser, demo):
     expect(page.locator("#results")).not_to_contain_text("Aurora Milan")
 
 
-def sign(page, button: str, meaning: str, password: str = "lockstep-demo") -> None:
+def sign(page, button: str, meaning: str, signer: str, password: str = "lockstep-demo"
+         ) -> None:
     """Open a record's sign dialog, choose the meaning starting with `meaning`, re-enter the
-    password and sign."""
+    password and sign; the record's page then shows the signer's signature."""
     page.get_by_role("link", name=button).click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label(re.compile(f"^{meaning}")).check()
     dialog.get_by_label("Your password").fill(password)
     dialog.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.get_by_text("Signed:").first).to_be_visible()
+    expect(page.get_by_test_id("signature").filter(has_text=signer)).to_be_visible()
 
 
 def test_contract_negotiation_as_both_parties(page, browser, demo):
@@ -130,11 +131,11 @@ def test_contract_negotiation_as_both_parties(page, browser, demo):
     page.locator("dialog[open]").get_by_role("button", name="Save").click()
     # Executed only once both parties' leads have signed: no one-party button any more.
     expect(page.get_by_role("button", name="Mark executed")).to_have_count(0)
-    sign(page, "Sign: contract executed", "Approved")
+    sign(page, "Sign: contract executed", "Approved", "Nora Lindqvist")
     expect(page.get_by_text("In negotiation").first).to_be_visible()
     expect(page.get_by_text("Awaiting the signature of Meridian Biomanufacturing")).to_be_visible()
     cdmo.reload()
-    sign(cdmo, "Sign: contract executed", "Responsible")
+    sign(cdmo, "Sign: contract executed", "Responsible", "Mei")
     expect(cdmo.get_by_text("Executed").first).to_be_visible()
     expect(cdmo.get_by_text("Valid for the current content")).to_have_count(2)
     page.reload()
