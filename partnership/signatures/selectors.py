@@ -4,7 +4,8 @@ what its page shows about each signed event, and many records' signatures at onc
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, IntegerField, OuterRef, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from partnership.parties.models import Partnership, User
 from partnership.permissions import can
@@ -20,6 +21,16 @@ def signature_list(*, user: User, partnership: Partnership | int | None = None
     if partnership is not None:
         signatures = signatures.filter(partnership=partnership)
     return signatures
+
+
+def signature_count(model, event: str):
+    """An annotation: how many parties have signed `event` of each row of `model` (however
+    the content has changed since; the record's page says which are still valid)."""
+    signatures = Signature.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"),
+        event=event).order_by().values("object_id").annotate(
+        parties=Count("party", distinct=True)).values("parties")
+    return Coalesce(Subquery(signatures, output_field=IntegerField()), 0)
 
 
 def with_validity(record, signatures) -> list[Signature]:

@@ -60,6 +60,9 @@ def test_one_party_alone_cannot_execute_a_contract(world, login, contract, conto
              password=PASSWORD)
     page = login(contoso_lead).get(detail(contract)).content.decode()
     assert "Awaiting the signature of Contoso CDMO" in page and "Alice Acmeson" in page
+    listing = login(contoso_lead).get(reverse("partnership:contract_list",
+                                              args=[contract.partnership_id]))
+    assert "Signed 1/2" in listing.content.decode()
     response = api(contoso_lead).post(f"/api/v1/contracts/{contract.pk}/sign/", {
         "meaning": "responsibility", "password": PASSWORD}, format="json")
     assert response.status_code == 201, response.content
