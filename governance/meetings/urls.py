@@ -19,6 +19,8 @@ urlpatterns = [
          views.MeetingTransitionView.as_view(), name="meeting_transition"),
     path("p/<int:partnership_pk>/meetings/<int:pk>/minutes/",
          views.MeetingMinutesView.as_view(), name="meeting_minutes"),
+    path("p/<int:partnership_pk>/meetings/<int:pk>/sign/",
+         views.MeetingSignView.as_view(), name="meeting_sign"),
     path("p/<int:partnership_pk>/meetings/<int:pk>/meeting.ics",
          views.MeetingIcsView.as_view(), name="meeting_ics"),
     path("calendar/<slug:secret>.ics", views.CalendarFeedView.as_view(),

@@ -13,6 +13,7 @@ from partnership.contracts.models import Contract, ContractDocument, Negotiation
 from partnership.parties.models import Partnership, Site
 from partnership.permissions import require
 from partnership.scoping_views import ScopedViewSet
+from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -54,12 +55,14 @@ class ContractSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     parent = ScopedRelatedField(Contract, required=False, allow_null=True)
     round_count = serializers.IntegerField(read_only=True)
+    signatures = SignaturesField()
 
     class Meta:
         model = Contract
         fields = ["id", "partnership", "kind", "reference", "title", "parent", "status",
                   "effective_date", "expiry_date", "renewal_notice_days", "is_internal",
-                  "round_count", "author_organization", "created_at", "updated_at"]
+                  "round_count", "signatures", "author_organization", "created_at",
+                  "updated_at"]
         read_only_fields = ["status", "author_organization", "created_at", "updated_at"]
         validators = []
 
@@ -127,10 +130,11 @@ class ContractDocumentSerializer(ScopedModelSerializer):
                                                  **validated_data)
 
 
-class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, ScopedViewSet):
+class ContractViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Contracts of your partnerships. POST .../transition/ {"status": …} moves one along
-    draft → negotiation → executed → expired / terminated."""
+    draft → negotiation, and an executed one to expired / terminated; a contract in
+    negotiation is executed once a lead of each party has POSTed .../sign/."""
 
     model = Contract
     selector = selectors.contract_list
