@@ -24,8 +24,10 @@ class SignatureQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def of(self, record) -> "SignatureQuerySet":
-        return self.filter(content_type=ContentType.objects.get_for_model(type(record)),
-                           object_id=record.pk)
+        return self.of_model(type(record)).filter(object_id=record.pk)
+
+    def of_model(self, model) -> "SignatureQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
 
 
 class Signature(models.Model):

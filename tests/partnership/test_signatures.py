@@ -248,3 +248,13 @@ def test_minutes_are_approved_once_held(world, held):
     signature = sign(actor=world.alice, record=held, event="minutes_approved",
                      meaning="approval", password=PASSWORD)
     assert signature.meaning_label.startswith("Approved: the minutes are a true record")
+
+
+def test_a_record_the_other_party_signed_stays_shared(world, contract, contoso_lead):
+    sign(actor=contoso_lead, record=contract, event="executed", meaning="responsibility",
+         password=PASSWORD)
+    with pytest.raises(ValidationError, match="other party has signed"):
+        contracts.contract_update(actor=world.alice, contract=contract, is_internal=True)
+    contract.refresh_from_db()
+    assert not contract.is_internal
+    assert Signature.objects.visible_to(contoso_lead).of(contract).count() == 1
