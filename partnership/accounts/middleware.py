@@ -3,7 +3,7 @@ a person whose organization requires it sets it up before anything else."""
 
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -31,10 +31,14 @@ class TwoFactorGate:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": MESSAGES[step]}, status=403)
         url = reverse(step)
+        if getattr(request, "htmx", False):
+            # A fragment a page fetches by itself (the bell's poll) gets nothing, rather than
+            # moving the person off the step's own page; what they do themselves goes there.
+            if request.method == "GET":
+                return HttpResponse(status=204)
+            return HttpResponseClientRedirect(url)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(url)
         return redirect(url)
 
     @staticmethod

@@ -7,6 +7,7 @@ counts a wrong code on the device (1, 2, 4 … seconds before the next try), and
 must survive the refusal that follows."""
 
 import datetime
+import logging
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from partnership.parties.models import Organization, User
 from partnership.permissions import require
 from portal.locking import locked
 
+logger = logging.getLogger(__name__)
 #: How long a new token lasts: days -> label.
 TOKEN_LIFETIMES = {30: "30 days", 90: "90 days", 365: "1 year"}
 #: Usable tokens a person may hold at once.
@@ -210,7 +212,10 @@ def user_unlock(*, actor: User, user: User) -> int:
     """Lift the lock after failed log-ins on the person's account (django-axes's records of
     it are removed; its access log keeps them). Returns how many records were lifted."""
     require(actor, "partnership.person_access_manage", user)
-    return axes_reset(username=user.email)
+    lifted = axes_reset(username=user.email)
+    logger.warning("Log-in of %s unlocked by %s (%s records lifted)", user.email, actor.email,
+                   lifted)
+    return lifted
 
 
 @transaction.atomic
