@@ -1,6 +1,7 @@
 """Every model of the partnership app, each defined in its topic package (Django finds an
 app's models through this module; import a model from its topic)."""
 
+from partnership.accounts.models import ApiToken
 from partnership.communication.models import CommunicationPlan, EscalationLevel, PointOfContact
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.deliverables.models import (
@@ -24,7 +25,7 @@ from partnership.signatures.models import Signature
 from partnership.techtransfer.models import Milestone, TechTransfer
 
 __all__ = [
-    "AcceptanceCriterion", "CommunicationPlan", "Contract", "ContractDocument",
+    "AcceptanceCriterion", "ApiToken", "CommunicationPlan", "Contract", "ContractDocument",
     "CriterionResult", "Deliverable", "DeliverableReview", "EscalationLevel",
     "InvitationNotice", "Membership", "Milestone", "NegotiationRound", "Notification",
     "NotificationPreference", "Objective",

@@ -236,6 +236,30 @@ rule("partnership.membership_set", (is_org_admin, PEOPLE_ADMINS),
 rule("partnership.membership_remove", (is_org_admin, PEOPLE_ADMINS),
      (has_organization, PEOPLE_ADMINS),
      (seats_a_colleague, denied("Admins remove people of their own organization only.")))
+
+
+# Access of people: an admin of their organization, or a platform operator (Django admin),
+# deactivates, unlocks or resets the two-factor of a person; an organization admin decides
+# whether its people must use two-factor.
+@rules.predicate
+def is_colleague(user, person) -> bool:
+    return user.organization_id is not None and person.organization_id == user.organization_id
+
+
+@rules.predicate
+def is_someone_else(user, person) -> bool:
+    return person.pk != user.pk
+
+
+ACCESS_ADMINS = denied("Only an admin of their organization or a platform operator can "
+                       "change a person's access.")
+ADMINS_THE_PERSON = (is_org_admin & is_colleague) | is_operator_with("partnership.change_user")
+rule("partnership.person_access_manage", (ADMINS_THE_PERSON, ACCESS_ADMINS))
+rule("partnership.person_deactivate", (ADMINS_THE_PERSON, ACCESS_ADMINS),
+     (is_someone_else, invalid("You cannot deactivate your own account: ask another admin "
+                               "of your organization.")))
+rule("partnership.organization_two_factor_set", (is_org_admin, PEOPLE_ADMINS),
+     (has_organization, PEOPLE_ADMINS))
 OPERATORS = denied("Only platform operators manage organizations' e-mail domains.")
 rule("partnership.organizationdomain_add",
      (is_operator_with("partnership.add_organizationdomain"), OPERATORS))

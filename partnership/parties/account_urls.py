@@ -6,6 +6,7 @@ Included without a namespace so Django's own names (login, password_reset_confir
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from partnership.accounts.views import ThrottledPasswordResetView
 from partnership.parties.forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -15,8 +16,7 @@ urlpatterns = [
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(),
-        name="password_reset"),
+    path("password/reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

@@ -2,9 +2,11 @@
 staff get in."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from partnership.accounts import services as accounts
 from partnership.parties import services
 from partnership.parties.models import (
     InvitationNotice,
@@ -35,6 +37,46 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "organization",
                                                              "password1", "password2"]})]
+    readonly_fields = ["two_factor_enabled"]
+    actions = ["deactivate", "unlock", "reset_two_factor"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else [*fieldsets, ("Sign-in", {
+            "fields": ["two_factor_enabled"]})]
+
+    def save_model(self, request, obj, form, change):
+        """Unticking "active" deactivates through the service: it ends the person's
+        sessions and API tokens at once, which saving the flag alone would not."""
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivated:
+            obj.is_active = True  # the service makes the change, and what goes with it
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            accounts.user_deactivate(actor=request.user, user=obj)
+            obj.refresh_from_db()
+
+    @admin.action(description="Deactivate (ends their sessions and API tokens)")
+    def deactivate(self, request, queryset):
+        self._each(request, queryset, accounts.user_deactivate, "deactivated")
+
+    @admin.action(description="Unlock log-in after failed attempts")
+    def unlock(self, request, queryset):
+        self._each(request, queryset, accounts.user_unlock, "unlocked")
+
+    @admin.action(description="Reset two-factor (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        self._each(request, queryset, accounts.two_factor_reset, "reset")
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        for person in queryset:
+            try:
+                service(actor=request.user, user=person)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                self.message_user(request, f"{person}: {reason}", level=messages.ERROR)
+            else:
+                self.message_user(request, f"{person}: {done}.")
 
 
 @admin.register(InvitationNotice)

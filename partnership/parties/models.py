@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from partnership.scoping import SharedQuerySet
 from portal.validation import validate_date_in_range
@@ -50,6 +51,9 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    require_two_factor = models.BooleanField(
+        "require two-factor", default=False,
+        help_text="Its people must sign in with a code from an authenticator app too.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -168,6 +172,12 @@ class User(AbstractUser):
                                       validators=[validate_date_in_range])
     date_joined = models.DateTimeField("date joined", default=timezone.now,
                                        validators=[validate_date_in_range])
+    # Kept by partnership.accounts.services with the person's confirmed devices, so that no
+    # request has to look for devices to know whether to ask for a code.
+    two_factor_enabled = models.BooleanField("two-factor", default=False, editable=False)
+    # Raised to end every session of the person at once (deactivation, a two-factor reset):
+    # part of the hash each session carries, so an older session fails its next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -182,6 +192,19 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret) -> str:
+        """Django's (the password hash, so a new password ends other sessions), and the
+        session epoch."""
+        return salted_hmac("lockstep.session", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class InvitationNotice(models.Model):

@@ -6,7 +6,6 @@ from collections.abc import Collection
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from rest_framework.authtoken.models import Token
 
 from partnership.parties.models import (
     Membership,
@@ -103,10 +102,6 @@ def site_list(*, user: User) -> QuerySet[Site]:
 
 def site_get(*, user: User, pk: int) -> Site:
     return get_object_or_404(site_list(user=user), pk=pk)
-
-
-def api_token_of(*, user: User) -> Token | None:
-    return Token.objects.filter(user=user).first()
 
 
 def organization_people(*, admin: User) -> QuerySet[User]:

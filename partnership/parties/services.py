@@ -1,11 +1,10 @@
-"""Writes of the parties: organizations' e-mail domains, invitations, seats, profiles and
-API tokens, a site's status and the settings both parties of a partnership agree."""
+"""Writes of the parties: organizations' e-mail domains, invitations, seats, profiles, a
+site's status and the settings both parties of a partnership agree."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from partnership.notifications.services import notify
 from partnership.parties.models import (
@@ -144,17 +143,6 @@ def profile_update(*, actor: User, **fields) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=changed)
     return user
-
-
-@transaction.atomic
-def api_token_create(*, actor: User) -> Token:
-    """A new token replaces the old one, so a leaked token is revoked by making another."""
-    Token.objects.filter(user=actor).delete()
-    return Token.objects.create(user=actor)
-
-
-def api_token_revoke(*, actor: User) -> None:
-    Token.objects.filter(user=actor).delete()
 
 
 @transaction.atomic

@@ -21,6 +21,4 @@ urlpatterns = [
     path("organization/seats/<int:pk>/delete/", views.MembershipDeleteView.as_view(),
          name="membership_delete"),
     path("account/profile/", views.ProfileView.as_view(), name="profile"),
-    path("account/token/", views.ApiTokenView.as_view(), name="apitoken_create"),
-    path("account/token/delete/", views.ApiTokenDeleteView.as_view(), name="apitoken_delete"),
 ]

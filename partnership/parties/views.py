@@ -1,14 +1,14 @@
 """Pages of the parties: my partnerships, the partnership home and its settings, people,
-sites, the organization admin page, the profile and API token."""
+sites, the organization admin page and the profile."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import TemplateView
 
+from partnership.accounts.selectors import account_security, locked_emails
 from partnership.contracts.selectors import contract_alerts, program_list, site_alerts
 from partnership.objectives.selectors import objective_list, priorities
 from partnership.parties import selectors, services
@@ -130,6 +130,7 @@ class OrganizationView(OrgAdminMixin, TemplateView):
         context["partnerships"] = selectors.organization_partnerships(admin=admin)
         context["domains"] = selectors.organization_domains(admin=admin)
         context["membership_form"] = _membership_form(admin)
+        context["locked"] = locked_emails(emails=[person.email for person in context["people"]])
         return context
 
 
@@ -204,8 +205,7 @@ class ProfileView(LoginRequiredMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["token"] = selectors.api_token_of(user=self.request.user)
-        context["new_token"] = self.request.session.pop("new_api_token", None)
+        context.update(account_security(request=self.request))
         return context
 
     def perform(self, form):
@@ -214,23 +214,6 @@ class ProfileView(LoginRequiredMixin, ServiceFormView):
     def get_success_url(self):
         messages.success(self.request, "Profile saved.")
         return reverse("partnership:profile")
-
-
-class ApiTokenView(LoginRequiredMixin, View):
-    """POST creates (or replaces) the user's API token; the key is shown once."""
-
-    def post(self, request):
-        token = services.api_token_create(actor=request.user)
-        request.session["new_api_token"] = token.key
-        messages.success(request, "New API token created. Copy it now: it is shown only once.")
-        return redirect("partnership:profile")
-
-
-class ApiTokenDeleteView(LoginRequiredMixin, View):
-    def post(self, request):
-        services.api_token_revoke(actor=request.user)
-        messages.success(request, "API token revoked.")
-        return redirect("partnership:profile")
 
 
 class PartnershipSettingsView(PartnershipMixin, ServiceFormView):

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_otp import devices_for_user
 
+from partnership.accounts.services import two_factor_check
 from partnership.parties.models import User
 from partnership.permissions import require
 from partnership.signatures.declarations import content_hash, declaration
@@ -16,8 +16,8 @@ from portal.locking import locked
 
 
 def needs_otp(user: User) -> bool:
-    """Whether the user signs with a TOTP code too: they have a confirmed device."""
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Whether the user signs with a two-factor code too: they have turned two-factor on."""
+    return bool(user.two_factor_enabled)
 
 
 def check_credentials(*, actor: User, password: str, otp_code: str | None) -> None:
@@ -25,13 +25,11 @@ def check_credentials(*, actor: User, password: str, otp_code: str | None) -> No
     current code when they use two-factor authentication. A field error otherwise."""
     if not password or not actor.check_password(password):
         raise ValidationError({"password": "The password is not correct: nothing was signed."})
-    devices = list(devices_for_user(actor, confirmed=True))
-    if not devices:
+    if not needs_otp(actor):
         return
-    code = (otp_code or "").strip()
-    if not code:
+    if not (otp_code or "").strip():
         raise ValidationError({"otp_code": "Enter the code of your authenticator app."})
-    if not any(device.verify_token(code) for device in devices):
+    if two_factor_check(user=actor, code=otp_code) is None:
         raise ValidationError({"otp_code": "The code is not correct: nothing was signed."})
 
 

@@ -25,6 +25,7 @@ from governance.models import (
 )
 from partnership.models import (
     AcceptanceCriterion,
+    ApiToken,
     CommunicationPlan,
     Contract,
     ContractDocument,
@@ -136,6 +137,10 @@ class Route:
     token: bool = False
 
 
+PERSON_ACCESS = ("partnership:person_deactivate", "partnership:person_reactivate",
+                 "partnership:person_unlock", "partnership:person_two_factor_reset")
+
+
 def _transition(obj) -> dict:
     """The first step the record's workflow allows from where it is (else its own status)."""
     return {"status": next(iter(obj.WORKFLOW.next_statuses(obj.status)), obj.status)}
@@ -168,7 +173,8 @@ RECORDS = [
     Record(Organization, api="organization",
            rows=lambda p: Organization.objects.filter(pk=p.sponsor_id),
            owner=lambda org: org.pk,
-           user_pages=("partnership:organization_detail", "partnership:user_invite")),
+           user_pages=("partnership:organization_detail", "partnership:user_invite",
+                       "partnership:organization_two_factor")),
     Record(Site, api="site",
            rows=lambda p: Site.objects.filter(organization=p.sponsor),
            kwargs=lambda site: {"pk": site.pk}, owner=lambda site: site.organization_id,
@@ -177,10 +183,16 @@ RECORDS = [
            page_bodies={"partnership:site_detail": lambda site: {
                "status": "closing", "status_date": LATER}},
            api_bodies={"status": lambda site: {"status": "closing", "status_date": LATER}}),
+    # An organization admin's doors to a colleague's access: 403 to anyone else.
     Record(User, api="person",
            rows=lambda p: User.objects.filter(organization=p.sponsor),
+           kwargs=lambda person: {"pk": person.pk},
            owner=lambda person: person.organization_id,
+           writes=PERSON_ACCESS, admin_only=frozenset(PERSON_ACCESS),
            user_pages=("partnership:profile",)),
+    # One person's own tokens: the revoke form names the token in its body, looked up among
+    # the person's own (tests/partnership/test_api_tokens.py).
+    Record(ApiToken, user_pages=("partnership:apitoken_create", "partnership:apitoken_delete")),
     Record(Membership, api="membership",
            kwargs=lambda seat: {"pk": seat.pk},
            lists=("partnership:membership_list",), writes=("partnership:membership_delete",),
@@ -324,7 +336,9 @@ RECORDS = [
 
 ROUTES = [
     Route("governance:search"),
-    Route("partnership:apitoken_create"), Route("partnership:apitoken_delete"),
+    # Signing in: the code of log-in's second step, two-factor set-up (one's own only).
+    Route("partnership:two_factor_verify"), Route("partnership:two_factor_setup"),
+    Route("partnership:backup_codes_renew"), Route("partnership:two_factor_disable"),
     Route("password_change"), Route("password_change_done"),
     Route("login", public=True), Route("logout", public=True),
     Route("password_reset", public=True), Route("password_reset_done", public=True),

@@ -1,15 +1,16 @@
 """The REST API under /api/v1/: shapes, authentication, writes through services."""
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from partnership.accounts.services import api_token_create
 from partnership.models import Program
 
 
 def api(user=None, token=False) -> APIClient:
     client = APIClient()
     if user and token:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        _token, key = api_token_create(actor=user, name="Tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     elif user:
         client.force_authenticate(user)
     return client

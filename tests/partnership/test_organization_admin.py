@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import SUCCESS, get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,7 +53,8 @@ def test_invitation_is_sent_once_by_the_worker_and_sets_a_password(celery_worker
     assert form_page.status_code == 200
     client.post(form_page.redirect_chain[-1][0], {"new_password1": "a-long-new-pass-42",
                                                   "new_password2": "a-long-new-pass-42"})
-    assert client.login(username="nina@contoso.test", password="a-long-new-pass-42")
+    assert client.login(request=HttpRequest(), username="nina@contoso.test",
+                        password="a-long-new-pass-42")
 
 
 def _invite(client, email, **headers):

@@ -141,18 +141,6 @@ def test_profile_sets_the_time_zone(login, world):
     assert response.status_code == 200 and "time_zone" in response.context["form"].errors
 
 
-def test_api_token_can_be_created_and_revoked(login, world):
-    from rest_framework.authtoken.models import Token
-
-    client = login(world.bob)
-    client.post(reverse("partnership:apitoken_create"))
-    key = Token.objects.get(user=world.bob).key
-    assert key in client.get(reverse("partnership:profile")).content.decode()
-    assert key not in client.get(reverse("partnership:profile")).content.decode()  # once only
-    client.post(reverse("partnership:apitoken_delete"))
-    assert not Token.objects.filter(user=world.bob).exists()
-
-
 @pytest.mark.parametrize("url_name", ["partnership_detail", "program_list", "membership_list"])
 def test_partnership_pages_use_a_bounded_number_of_queries(
     login, world, url_name, django_assert_max_num_queries

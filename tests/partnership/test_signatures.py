@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance.meetings import services as meetings
@@ -19,6 +18,7 @@ from partnership.signatures.pdf import signature_flowables, signature_lines
 from partnership.signatures.services import sign
 from tests.factories import PASSWORD, ContractFactory, MembershipFactory, UserFactory
 from tests.partnership.test_api import api
+from tests.partnership.test_two_factor import VERIFY, code_of, enrol
 
 
 @pytest.fixture
@@ -154,14 +154,17 @@ def test_an_internal_records_signatures_stay_with_its_party(world, contract):
     assert Signature.objects.visible_to(world.alice).filter(pk=signature.pk).exists()
 
 
-def test_a_confirmed_totp_device_is_asked_for_its_code(world, login, contract):
-    device = TOTPDevice.objects.create(user=world.alice, name="phone", confirmed=True)
-    page = login(world.alice).get(sign_url(contract)).content.decode()
+def test_a_person_with_two_factor_signs_with_a_code_too(world, login, contract):
+    backup_codes = enrol(world.alice)
+    device = TOTPDevice.objects.get(user=world.alice, confirmed=True)
+    client = login(world.alice)
+    assert client.post(VERIFY, {"code": backup_codes[0]}).status_code == 302
+    page = client.get(sign_url(contract)).content.decode()
     assert "Code from your authenticator app" in page
     with pytest.raises(ValidationError, match="code of your authenticator"):
         sign(actor=world.alice, record=contract, event="executed", meaning="approval",
              password=PASSWORD)
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+    code = code_of(device, steps_ahead=1)  # the enrolment used up the current one
     with pytest.raises(ValidationError, match="code is not correct"):
         sign(actor=world.alice, record=contract, event="executed", meaning="approval",
              password=PASSWORD, otp_code="000000" if code != "000000" else "111111")

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -395,7 +396,7 @@ def test_polling_the_bell_does_not_keep_the_session_alive(world, password):
     from django.test import Client
 
     client = Client()
-    assert client.login(email=world.bob.email, password=password)
+    assert client.login(request=HttpRequest(), email=world.bob.email, password=password)
     assert "sessionid" in client.get(reverse("partnership:partnership_list")).cookies
     polled = client.get(reverse("portal:notification_bell"), HTTP_HX_REQUEST="true")
     assert polled.status_code == 200 and "sessionid" not in polled.cookies

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max
 
+from partnership.accounts import demo as accounts_demo
 from partnership.communication import services as communication
 from partnership.contracts import services as contracts
 from partnership.contracts.models import Contract, Program
@@ -362,6 +363,7 @@ class Command(BaseCommand):
         self._priorities(partnerships)
         self._objectives(partnerships)
         self._tech_transfers(partnerships)
+        accounts_demo.seed(operator=admin, mei=self.people["mei@meridian.example"])
         Notification.objects.filter(pk__gt=last_notification).delete()
         call_command("seed_demo_governance")  # by name: partnership imports no later app
         self.stdout.write(self.style.SUCCESS(

@@ -31,8 +31,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo")
+        # Sessions of the demo last an hour idle (production: 15 minutes), unless told.
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL,
-               "REDIS_URL": settings.REDIS_URL, "PORT": str(port)}
+               "REDIS_URL": settings.REDIS_URL, "PORT": str(port),
+               "SESSION_IDLE_MINUTES": os.environ.get("SESSION_IDLE_MINUTES", "60")}
         bin_dir = os.path.dirname(sys.executable)
         commands = {
             "web": [os.path.join(bin_dir, "gunicorn"), "portal.wsgi", "--bind",
