@@ -7,7 +7,8 @@ from partnership.deliverables.api import routes as deliverable_routes
 from partnership.notifications.api import routes as notification_routes
 from partnership.objectives.api import routes as objective_routes
 from partnership.parties.api import routes as party_routes
+from partnership.signatures.api import routes as signature_routes
 from partnership.techtransfer.api import routes as techtransfer_routes
 
 routes = [*notification_routes, *party_routes, *contract_routes, *deliverable_routes,
-          *communication_routes, *objective_routes, *techtransfer_routes]
+          *communication_routes, *objective_routes, *techtransfer_routes, *signature_routes]

@@ -34,6 +34,7 @@ class PartnershipConfig(AppConfig):
         """The scoping declarations of every app's models are checked (partnership.checks),
         and portal's registries filled (they know no app). Each topic's admin and tasks
         modules are loaded by portal (portal.apps.load_topic_modules)."""
+        from partnership import signatures
         from partnership.checks import check_scoped_models
         from portal.registries import audited, notification_kinds
 
@@ -42,3 +43,4 @@ class PartnershipConfig(AppConfig):
             notification_kinds.register(code, label, position=position)
         for model, exclude in AUDITED:
             audited.register(model, exclude=exclude)
+        signatures.register()

@@ -20,6 +20,7 @@ from partnership.parties.models import (
     Site,
     User,
 )
+from partnership.signatures.models import Signature
 from partnership.techtransfer.models import Milestone, TechTransfer
 
 __all__ = [
@@ -28,5 +29,5 @@ __all__ = [
     "InvitationNotice", "Membership", "Milestone", "NegotiationRound", "Notification",
     "NotificationPreference", "Objective",
     "ObjectiveReview", "Organization", "OrganizationDomain", "Partnership", "PointOfContact",
-    "Priority", "PriorityChange", "Program", "Site", "TechTransfer", "User",
+    "Priority", "PriorityChange", "Program", "Signature", "Site", "TechTransfer", "User",
 ]

@@ -23,6 +23,7 @@ from partnership.scoping import (
     plural,
     rows_seen_by,
 )
+from partnership.signatures.models import Signature
 from portal.locking import locked
 
 #: The writer rule (partnership.permissions): a record's own rule, where it has one,
@@ -132,6 +133,9 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
             "is_internal" in changed or is_shared(record) != was_shared):
         raise ValidationError({changed[0]: "Only the party that wrote it can change "
                                            "whether it is internal."})
+    if changed and was_shared and not is_shared(record) and _signed_by_other_party(record, actor):
+        raise ValidationError({changed[0]: "The other party has signed this record, or one "
+                                           "beneath it: it stays shared."})
     if validate is not None:
         validate(record)
     record.full_clean()
@@ -150,6 +154,16 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
 
 def _other_organization_id(partnership: Partnership, actor: User) -> int:
     return partnership.organization_id_of(Partnership.other_party(partnership.party_of(actor)))
+
+
+def _signed_by_other_party(record, actor: User) -> bool:
+    """Whether the other party signed `record` or a record beneath it (inheriting its flag):
+    hiding it would hide that party's own signature from it."""
+    other = Partnership.other_party(record.partnership.party_of(actor))
+    model = type(record)
+    return any(Signature.objects.of_model(kind).filter(
+        object_id__in=records.values("pk"), party=other).exists()
+        for kind, records in beneath(model, model._default_manager.filter(pk=record.pk)))
 
 
 def _others_work_beneath(record, actor: User) -> dict:

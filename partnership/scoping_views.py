@@ -12,6 +12,7 @@ from rest_framework import viewsets
 
 from partnership.parties.models import Partnership
 from partnership.permissions import can, require
+from portal.validation import parse_id
 
 #: The writer rule (partnership.permissions): what `requires_write` asks.
 WRITE = "partnership.partnership_write"
@@ -87,6 +88,6 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def partnership_asked(self) -> int | None:
         """The partnership `?partnership=<id>` narrows the list to, for records of one."""
-        value = self.request.query_params.get("partnership", "")
-        return int(value) if value.isdigit() and hasattr(self.model, "partnership_id") \
-            else None
+        if not hasattr(self.model, "partnership_id"):
+            return None
+        return parse_id(self.request.query_params.get("partnership"))

@@ -35,3 +35,14 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 # not a docstring: the schema would print a docstring as every serializer's description.)
 class ScopedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = VisibleRelatedField
+
+    def to_internal_value(self, data):
+        """A record stays in the partnership it was created in: another one in a change is
+        refused, not silently ignored."""
+        values = super().to_internal_value(data)
+        moved_to = values.get("partnership")
+        if self.instance is not None and moved_to is not None and \
+                moved_to.pk != getattr(self.instance, "partnership_id", moved_to.pk):
+            raise serializers.ValidationError(
+                {"partnership": "A record stays in the partnership it was created in."})
+        return values

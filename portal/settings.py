@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
 ]
 LOCKSTEP_APPS = ["partnership", "governance", "metrics"]

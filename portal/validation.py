@@ -100,3 +100,17 @@ def check_date_fields(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         hint="Add validators=[portal.validation.validate_date_in_range] to the field, so "
              "forms, the API and services refuse a date out of range.",
         obj=field, id="portal.E001") for field in unbounded_date_fields(app_configs)]
+
+
+#: The largest id a bigint primary key holds.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """The id `text` spells (ASCII digits, within a bigint), or None: for ids read from a
+    query string, where `str.isdigit()` would also accept digits `int()` or the database
+    refuse ('²', '٣', twenty nines)."""
+    if not text or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

@@ -21,11 +21,12 @@ class Workflow:
     def next_statuses(self, current: str) -> dict[str, str]:
         return self.transitions.get(current, {})
 
-    def check(self, current: str, target: str) -> None:
+    def check(self, current: str, target: str, labels: dict[str, str] | None = None) -> None:
+        """Refuse a step the workflow does not allow; `labels` names the statuses in words."""
         if target not in self.next_statuses(current):
-            raise ValidationError(
-                {"status": f"A record that is “{current}” cannot become “{target}”."}
-            )
+            labels = labels or {}
+            raise ValidationError({"status": f"A record that is “{labels.get(current, current)}” "
+                                             f"cannot become “{labels.get(target, target)}”."})
 
 
 def transition(record: models.Model, status: str, *,
@@ -42,7 +43,8 @@ def transition(record: models.Model, status: str, *,
     transaction, after the service has checked who may take the step.
     """
     row = locked(record)
-    type(row).WORKFLOW.check(row.status, status)
+    type(row).WORKFLOW.check(row.status, status,
+                             labels=dict(row._meta.get_field("status").flatchoices))
     if guard is not None:
         guard(row, status)
     row.status = status

@@ -170,3 +170,22 @@ def reviewed(deliverable, reviewer, met=True):
     for criterion in deliverable.criteria.all():
         CriterionResult.objects.create(review=review, criterion=criterion, met=met)
     return review
+
+
+def signed(record, event, *, signer, meaning=None):
+    """A signature of `event` on `record` by `signer`, for its content as it stands (what
+    partnership.signatures.services.sign stores, without the password)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from partnership.signatures.declarations import content_hash
+    from partnership.signatures.models import Signature
+
+    declared = type(record).SIGNATURES[event]
+    return Signature.objects.create(
+        partnership=record.partnership,
+        content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk,
+        event=event, meaning=meaning or next(iter(declared.meanings)), signer=signer,
+        printed_name=signer.get_full_name(), party=record.partnership.party_of(signer),
+        organization_name=signer.organization.name, signed_at=timezone.now(),
+        content_hash=content_hash(record, event))

@@ -61,6 +61,7 @@ from tests.factories import (
     SiteFactory,
     UserFactory,
     reviewed,
+    signed,
 )
 
 
@@ -165,6 +166,8 @@ def build_world() -> World:
             title=f"{name} check-in", kind="weekly_check_in", minutes=f"{name} minutes",
             starts_at=datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC), status="held")
         meeting.attendees.set([lead.user, cdmo_member.user])
+        # Its minutes approved by the sponsor's lead (a signature of each partnership).
+        signed(meeting, "minutes_approved", signer=lead.user)
         decision = Decision.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,
             title=f"{name} decision", rationale="Reasons", decided_on=datetime.date(2026, 3, 2),

@@ -16,6 +16,7 @@ from governance.requests.selectors import request_list
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
+from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -76,8 +77,8 @@ class ActionItemCreateView(ActionItemFormMixin, PartnershipMixin, ServiceFormVie
         the source; the form's scoped choices reject anything foreign."""
         initial = {"owner": self.request.user}
         for name in ("meeting", "request", "decision"):
-            if self.request.GET.get(name, "").isdigit():
-                initial[name] = int(self.request.GET[name])
+            if parse_id(self.request.GET.get(name)):
+                initial[name] = parse_id(self.request.GET[name])
         return initial
 
     def perform(self, form):

@@ -2,8 +2,12 @@
 
 from django.contrib import admin
 
-from governance.meetings.models import CalendarFeed, Decision, Meeting
-from portal.admin import ReadOnlyAdmin
+from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline
+
+
+class MinutesVersionInline(ReadOnlyInline):
+    model = MinutesVersion
 
 
 @admin.register(Meeting)
@@ -14,6 +18,7 @@ class MeetingAdmin(ReadOnlyAdmin):
     search_fields = ["title", "agenda"]
     date_hierarchy = "starts_at"
     readonly_fields = ["uid", "sequence", "series"]
+    inlines = [MinutesVersionInline]
 
 
 @admin.register(Decision)

@@ -10,26 +10,38 @@ from governance.actions.models import ActionItem
 from governance.meetings import selectors, services
 from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.ical import ics_response
-from governance.meetings.models import Decision, Meeting
+from governance.meetings.models import Decision, Meeting, MinutesVersion
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
+from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
+class MinutesVersionSerializer(ScopedModelSerializer):
+    class Meta:
+        model = MinutesVersion
+        fields = ["number", "text", "reason", "created_by", "created_at"]
+        read_only_fields = fields
+
+
 class MeetingSerializer(ScopedModelSerializer):
-    """A meeting; POST with a recurrence creates the whole series and returns the first."""
+    """A meeting; POST with a recurrence creates the whole series and returns the first.
+    Its minutes' versions and the signatures approving them come with it."""
 
     partnership = ScopedRelatedField(Partnership)
     attendees = SeatedPersonField(many=True, required=False)
     ends_at = serializers.DateTimeField(read_only=True)
+    minutes_versions = MinutesVersionSerializer(many=True, read_only=True)
+    signatures = SignaturesField()
 
     class Meta:
         model = Meeting
         fields = ["id", "partnership", "title", "kind", "starts_at", "ends_at",
-                  "duration_minutes", "location", "agenda", "minutes", "attendees",
-                  "recurrence", "repeat_until", "series", "status", "uid", "sequence",
-                  "is_internal", "author_organization", "created_at", "updated_at"]
+                  "duration_minutes", "location", "agenda", "minutes", "minutes_versions",
+                  "signatures", "attendees", "recurrence", "repeat_until", "series",
+                  "status", "uid", "sequence", "is_internal", "author_organization",
+                  "created_at", "updated_at"]
         read_only_fields = ["minutes", "series", "status", "uid", "sequence",
                             "author_organization", "created_at", "updated_at"]
 
@@ -56,17 +68,22 @@ class MinutesActionSerializer(ScopedModelSerializer):
 class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField()
     actions = MinutesActionSerializer(many=True, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="Why approved minutes are corrected (required "
+                                             "once they have been approved).")
 
 
 class MeetingTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Meeting.Status.choices)
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class MeetingViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Meetings of your partnerships. GET .../ics/ downloads one as iCalendar; POST
-    .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date"}]} records the
-    minutes with their actions (all or nothing); POST .../transition/ {"status": …}."""
+    .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date"}], "reason": …}
+    records the minutes with their actions (all or nothing; a correction of approved
+    minutes needs its reason); POST .../sign/ {"meaning", "password"} approves the minutes;
+    POST .../transition/ {"status": …}."""
 
     model = Meeting
     selector = selectors.meeting_list
@@ -74,7 +91,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = MeetingFilter
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("attendees")
+        return super().get_queryset().prefetch_related("attendees", "minutes_versions")
 
     @extend_schema(responses={(200, "text/calendar"): bytes})
     @action(detail=True, methods=["get"])
@@ -93,7 +110,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         body.is_valid(raise_exception=True)
         meeting = services.meeting_record_minutes(
             actor=request.user, meeting=meeting, minutes=body.validated_data["minutes"],
-            actions=[dict(row) for row in body.validated_data.get("actions", [])])
+            actions=[dict(row) for row in body.validated_data.get("actions", [])],
+            reason=body.validated_data["reason"])
         return Response(self.get_serializer(meeting).data)
 
     @extend_schema(request=MeetingTransitionSerializer, responses=MeetingSerializer)

@@ -50,8 +50,19 @@ class MeetingForm(ServiceForm):
 
 
 class MinutesForm(forms.Form):
+    """The minutes; once approved, a correction with its reason (kept as a new version)."""
+
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
                               help_text="What was discussed and agreed.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             label="Reason for the correction",
+                             help_text="These minutes were approved: say why you correct "
+                                       "them. The approved version is kept.")
+
+    def __init__(self, *args, approved: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not approved:
+            del self.fields["reason"]
 
 
 class MinutesActionForm(forms.Form):

@@ -12,8 +12,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.scoping import SharedRecord
+from partnership.scoping import PartnershipChild, SharedRecord
 from partnership.search import search_document_field
+from partnership.signatures.declarations import Signed
 from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
 from portal.zones import zoned_label
@@ -50,6 +51,21 @@ class Meeting(SharedRecord):
         Status.HELD: {},
         Status.CANCELLED: {Status.SCHEDULED: "Reschedule"},
     })
+
+    #: Minutes are approved by the signature of a writer of either party (of the party that
+    #: wrote an internal meeting); once approved, a correction is a new version with a
+    #: reason (MinutesVersion), which the minutes then need approving again.
+    SIGNATURES = {
+        "minutes_approved": Signed(
+            "Minutes approved",
+            meanings={"approval": "Approved: the minutes are a true record of the meeting",
+                      "review": "Reviewed: I have read the minutes and have no objection"},
+            fields=("title", "kind", "starts_at", "duration_minutes", "minutes"),
+            parties=lambda meeting: (meeting.author_party,) if meeting.is_internal
+            else ("sponsor", "cdmo"),
+            all_parties=False,
+            ready=lambda meeting: meeting.minutes_blocker()),
+    }
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -105,12 +121,46 @@ class Meeting(SharedRecord):
         return ValidationError({field: f"The meeting starts {zoned_label(self.starts_at)}: "
                                        "it is marked held and minuted once it has started."})
 
+    def minutes_blocker(self) -> str | None:
+        """Why the minutes cannot be approved now, or None."""
+        if self.status != self.Status.HELD or not self.minutes.strip():
+            return "Minutes are approved once the meeting is held and minuted."
+        return None
+
     def next_statuses(self) -> dict[str, str]:
         """The steps its workflow offers now ({status: button label}): held only once it
         has started (services.meeting_transition refuses it before)."""
         started = self.has_started()
         return {status: label for status, label in self.WORKFLOW.next_statuses(self.status).items()
                 if started or status != self.Status.HELD}
+
+
+class MinutesVersion(PartnershipChild):
+    """One version of a meeting's minutes, kept: each text recorded, and after approval
+    each correction with its reason (Meeting.minutes holds the latest)."""
+
+    PARENT = "meeting"
+    INTERNAL_VIA = ("meeting",)
+    MADE_BY = ("created_by__organization",)
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE,
+                                    related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE,
+                                related_name="minutes_versions")
+    number = models.PositiveIntegerField(editable=False)
+    text = models.TextField()
+    reason = models.TextField(blank=True, help_text="Why approved minutes were corrected.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"],
+                                               name="minutes_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}, version {self.number}"
 
 
 class CalendarFeed(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from governance.actions.selectors import action_item_list
-from governance.meetings.models import CalendarFeed, Decision, Meeting
+from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from partnership.models import Organization, Partnership, Site, User
 from portal.registries.coming_up import Dated
 
@@ -44,7 +44,14 @@ def meeting_detail(*, meeting: Meeting, user: User) -> dict:
         "cdmo_attendees": [p for p in attendees if p.organization_id == partnership.cdmo_id],
         "decisions": decision_list(user=user, partnership=partnership).filter(meeting=meeting),
         "actions": action_item_list(user=user, partnership=partnership).filter(meeting=meeting),
+        "minutes_versions": minutes_version_list(user=user, meeting=meeting),
     }
+
+
+def minutes_version_list(*, user: User, meeting: Meeting) -> QuerySet[MinutesVersion]:
+    """The versions of a meeting's minutes, newest first, with who wrote each."""
+    return MinutesVersion.objects.visible_to(user).filter(meeting=meeting).select_related(
+        "created_by").order_by("-number")
 
 
 def calendar_feed_meetings(*, secret: str) -> tuple[User, QuerySet[Meeting]] | None:

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.actions.services import action_item_create
-from governance.meetings.models import CalendarFeed, Decision, Meeting
+from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import are_seated, shared_record_create, shared_record_update
+from partnership.signatures.models import Signature
 from portal.locking import locked
 from portal.validation import check_dates_in_range
 from portal.workflow import transition
@@ -176,20 +177,40 @@ def meeting_transition(*, actor: User, meeting: Meeting, status: str) -> Meeting
     return meeting
 
 
+def minutes_approved_once(meeting: Meeting) -> bool:
+    """Whether any version of the meeting's minutes was approved: from then on they are
+    locked, and a correction is a new version with its reason."""
+    return Signature.objects.of(meeting).filter(event="minutes_approved").exists()
+
+
 @transaction.atomic
 def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
-                           actions: list[dict] = ()) -> Meeting:
+                           actions: list[dict] = (), reason: str = "") -> Meeting:
     """Minute a meeting and create its actions in one go: if one action is wrong, nothing
-    is saved. The meeting counts as held from then on."""
+    is saved. The meeting counts as held from then on. Each text recorded is kept as a
+    version; once minutes have been approved (signed), a change is a correction and needs
+    its reason, and the new version needs approving again (its signature's content no
+    longer matches)."""
     meeting = locked(meeting, "partnership")
     require(actor, "governance.meeting_minute", meeting)
     if not minutes.strip():
         raise ValidationError({"minutes": "Write the minutes."})
+    changed = minutes != meeting.minutes
+    if changed and minutes_approved_once(meeting) and not reason.strip():
+        raise ValidationError({"reason": "These minutes were approved: say why you correct "
+                                         "them. The correction is kept as a new version."})
     meeting.minutes = minutes
     if meeting.status != Meeting.Status.HELD:
         meeting.status = Meeting.Status.HELD
         meeting.sequence += 1
     meeting.save(update_fields=["minutes", "status", "sequence", "updated_at"])
+    if changed:
+        last = meeting.minutes_versions.order_by("-number").first()
+        version = MinutesVersion(partnership=meeting.partnership, meeting=meeting,
+                                 number=(last.number + 1) if last else 1, text=minutes,
+                                 reason=reason.strip(), created_by=actor)
+        version.full_clean()
+        version.save()
     for action in actions:
         action_item_create(actor=actor, partnership=meeting.partnership, meeting=meeting,
                            is_internal=meeting.is_internal, **action)

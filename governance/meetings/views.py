@@ -24,6 +24,9 @@ from governance.meetings.models import Decision, Meeting
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
+from partnership.signatures.selectors import signing_panel
+from partnership.signatures.views import SignView
+from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -60,7 +63,8 @@ def minutes_forms(view, data=None):
                          roles=Membership.WRITING_ROLES)
     if meeting.is_internal:
         owners = owners.filter(organization_id=meeting.author_organization_id)
-    return (MinutesForm(data, initial={"minutes": meeting.minutes}),
+    return (MinutesForm(data, initial={"minutes": meeting.minutes},
+                        approved=services.minutes_approved_once(meeting)),
             MinutesActionFormSet(data, prefix="actions", form_kwargs={"members": owners}))
 
 
@@ -74,6 +78,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             can_transition=self.can("governance.meeting_transition", meeting),
             can_edit=self.can("governance.meeting_edit", meeting),
             can_record_decision=self.can("governance.decision_create", self.partnership),
+            signing=signing_panel(user=self.request.user, record=meeting, sign_url=reverse(
+                "governance:meeting_sign", args=[self.partnership.pk, meeting.pk])),
             **selectors.meeting_detail(meeting=meeting, user=self.request.user), **kwargs)
         if "minutes_form" not in context and self.can("governance.meeting_minute",
                                                       meeting):
@@ -99,9 +105,14 @@ class MeetingMinutesView(MeetingDetailView):
             try:
                 services.meeting_record_minutes(actor=request.user, meeting=self.meeting,
                                                 minutes=form.cleaned_data["minutes"],
-                                                actions=actions)
+                                                actions=actions,
+                                                reason=form.cleaned_data.get("reason", ""))
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
             else:
                 count = len(actions)
                 messages.success(request, "Minutes recorded" + (
@@ -109,6 +120,13 @@ class MeetingMinutesView(MeetingDetailView):
                 return HttpResponseRedirect(self.meeting.get_absolute_url())
         return self.render_to_response(self.get_context_data(
             minutes_form=form, action_formset=formset), status=400)
+
+
+class MeetingSignView(MeetingMixin, SignView):
+    """Approving the minutes by signature."""
+
+    def signed_record(self):
+        return self.meeting
 
 
 class MeetingFormMixin:
@@ -257,8 +275,8 @@ class DecisionCreateView(DecisionFormMixin, PartnershipMixin, ServiceFormView):
         """?meeting=<id> (from a meeting page) presets the meeting; the scoped choices
         reject a foreign one."""
         initial = {"decided_on": timezone.localdate(), "decided_by": [self.request.user]}
-        if self.request.GET.get("meeting", "").isdigit():
-            initial["meeting"] = int(self.request.GET["meeting"])
+        if parse_id(self.request.GET.get("meeting")):
+            initial["meeting"] = parse_id(self.request.GET["meeting"])
         return initial
 
     def perform(self, form):

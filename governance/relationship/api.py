@@ -14,6 +14,7 @@ from partnership.parties.api import SeatedPersonField
 from partnership.parties.selectors import partnership_list
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.validation import parse_id
 
 
 class NoticeSerializer(ScopedModelSerializer):
@@ -112,8 +113,8 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(responses=dict)
     @action(detail=False, methods=["get"])
     def results(self, request):
-        pk = request.query_params.get("partnership", "")
-        if not pk.isdigit():
+        pk = parse_id(request.query_params.get("partnership"))
+        if pk is None:
             raise serializers.ValidationError({"partnership": "Give ?partnership=<id>."})
         partnership = get_object_or_404(partnership_list(user=request.user), pk=pk)
         results = selectors.survey_results(user=request.user, partnership=partnership)

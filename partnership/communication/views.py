@@ -14,6 +14,7 @@ from partnership.communication.forms import (
 from partnership.parties.selectors import member_list
 from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
+from portal.validation import parse_id
 from portal.views import ServiceFormView
 
 
@@ -79,10 +80,10 @@ class EscalationLevelSetView(CommunicationFormView):
     form_class = EscalationLevelForm
 
     def get_record(self):
-        level = self.request.GET.get("level", "")
+        level = parse_id(self.request.GET.get("level"))
         return selectors.escalation_level_list(
             user=self.request.user, partnership=self.partnership).filter(
-            level=level).first() if level.isdigit() else None
+            level=level).first() if level else None
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "members": self.seated()}

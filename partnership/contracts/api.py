@@ -11,7 +11,9 @@ from partnership.contracts import selectors, services
 from partnership.contracts.filters import ContractFilter, ProgramFilter
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, Site
+from partnership.permissions import require
 from partnership.scoping_views import ScopedViewSet
+from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -53,12 +55,14 @@ class ContractSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     parent = ScopedRelatedField(Contract, required=False, allow_null=True)
     round_count = serializers.IntegerField(read_only=True)
+    signatures = SignaturesField()
 
     class Meta:
         model = Contract
         fields = ["id", "partnership", "kind", "reference", "title", "parent", "status",
                   "effective_date", "expiry_date", "renewal_notice_days", "is_internal",
-                  "round_count", "author_organization", "created_at", "updated_at"]
+                  "round_count", "signatures", "author_organization", "created_at",
+                  "updated_at"]
         read_only_fields = ["status", "author_organization", "created_at", "updated_at"]
         validators = []
 
@@ -98,7 +102,9 @@ class NegotiationRoundAnswerSerializer(NegotiationRoundSerializer):
                             "sent_on", "summary"]
 
     def update(self, instance, validated_data):
-        if "answered_on" not in validated_data:
+        if "answered_on" not in validated_data:  # nothing to change, if the caller may
+            require(self.context["request"].user, "partnership.negotiationround_answer",
+                    instance)
             return instance
         return services.negotiation_round_answer(actor=self.context["request"].user,
                                                  round_=instance,
@@ -124,10 +130,11 @@ class ContractDocumentSerializer(ScopedModelSerializer):
                                                  **validated_data)
 
 
-class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, ScopedViewSet):
+class ContractViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Contracts of your partnerships. POST .../transition/ {"status": …} moves one along
-    draft → negotiation → executed → expired / terminated."""
+    draft → negotiation, and an executed one to expired / terminated; a contract in
+    negotiation is executed once a lead of each party has POSTed .../sign/."""
 
     model = Contract
     selector = selectors.contract_list

@@ -16,6 +16,7 @@ from partnership.parties.models import Organization, Partnership, Site
 from partnership.rules import FieldRules, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
 from partnership.search import search_document_field
+from partnership.signatures.declarations import Signed
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -91,6 +92,23 @@ class Contract(SharedRecord):
         Status.NEGOTIATION: {Status.EXECUTED: "Mark executed", Status.DRAFT: "Back to draft"},
         Status.EXECUTED: {Status.EXPIRED: "Mark expired", Status.TERMINATED: "Terminate"},
     })
+    #: The steps taken only by signature: a contract is executed once both parties have
+    #: signed it (SIGNATURES), never by one party's button.
+    SIGNED_STEPS = {Status.EXECUTED: "executed"}
+    SIGNATURES = {
+        "executed": Signed(
+            "Contract executed",
+            meanings={"approval": "Approved: I execute this contract on behalf of my "
+                                  "organization",
+                      "responsibility": "Responsible: I am authorized to bind my "
+                                        "organization to these terms"},
+            fields=("kind", "reference", "title", "parent", "effective_date", "expiry_date",
+                    "renewal_notice_days"),
+            children={"documents": ("name", "size")},
+            roles=("lead",),
+            ready=lambda contract: contract.execution_blocker(),
+            complete="partnership.contracts.services.contract_execute"),
+    }
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reference = models.CharField(max_length=40, help_text="The contract number both sides use.")
@@ -156,6 +174,15 @@ class Contract(SharedRecord):
             errors["effective_date"] = "An executed contract needs its effective date."
         if errors:
             raise ValidationError(errors)
+
+    def execution_blocker(self) -> str | None:
+        """Why the contract cannot be signed for execution now, or None."""
+        if self.status != self.Status.NEGOTIATION:
+            return "A contract is signed for execution while it is in negotiation."
+        if not self.effective_date:
+            return "Give the contract its effective date before signing it: an executed " \
+                   "contract needs one."
+        return None
 
     @property
     def takes_rounds(self) -> bool:

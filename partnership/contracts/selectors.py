@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.parties.models import Partnership, Site, User
+from partnership.signatures.selectors import signature_count
 
 
 def _of(queryset: QuerySet, partnership: Partnership | int | None) -> QuerySet:
@@ -31,10 +32,13 @@ def program_get(*, user: User, partnership: Partnership, pk: int) -> Program:
 
 def contract_list(*, user: User, partnership: Partnership | int | None = None
                   ) -> QuerySet[Contract]:
+    """Contracts with their number of rounds and of parties that signed their execution
+    (`signed_parties`: the list's badge)."""
     return (
         _of(Contract.objects.visible_to(user), partnership)
         .select_related("parent")
-        .annotate(round_count=Count("rounds"))
+        .annotate(round_count=Count("rounds"),
+                  signed_parties=signature_count(Contract, "executed"))
         .order_by("reference")  # Meta.ordering does not apply to GROUP BY queries
     )
 

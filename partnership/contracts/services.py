@@ -90,9 +90,19 @@ def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
 @transaction.atomic
 def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
     """Move a contract along its lifecycle; an illegal step is refused whatever the door
-    (an executed contract needs its effective date: the model's clean)."""
+    (an executed contract needs its effective date: the model's clean). Execution is not a
+    step one party takes: both parties sign (contract_execute follows their signatures)."""
     require(actor, "partnership.contract_transition", contract)
+    if status in Contract.SIGNED_STEPS:
+        raise ValidationError({"status": "A contract is executed once both parties have "
+                                         "signed it: sign it instead."})
     return transition(contract, status, clean=True)
+
+
+def contract_execute(*, actor: User, record: Contract) -> Contract:
+    """The contract becomes executed: run by partnership.signatures.services.sign, in the
+    signer's transaction, once both parties have signed its current content."""
+    return transition(record, Contract.Status.EXECUTED, clean=True)
 
 
 def _day(value: datetime.date) -> str:

@@ -23,6 +23,8 @@ urlpatterns = [
          views.ContractEditView.as_view(), name="contract_edit"),
     path("p/<int:partnership_pk>/contracts/<int:contract_pk>/transition/",
          views.ContractTransitionView.as_view(), name="contract_transition"),
+    path("p/<int:partnership_pk>/contracts/<int:contract_pk>/sign/",
+         views.ContractSignView.as_view(), name="contract_sign"),
     path("p/<int:partnership_pk>/contracts/<int:contract_pk>/rounds/new/",
          views.NegotiationRoundCreateView.as_view(), name="negotiationround_create"),
     path("p/<int:partnership_pk>/contracts/<int:contract_pk>/rounds/<int:pk>/answer/",

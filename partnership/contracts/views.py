@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
@@ -23,6 +24,8 @@ from partnership.contracts.models import Contract, NegotiationRound, Program
 from partnership.parties.selectors import site_list
 from partnership.permissions import can
 from partnership.scoping_views import PartnershipMixin
+from partnership.signatures.selectors import signing_panel
+from partnership.signatures.views import SignView
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -139,8 +142,13 @@ class ContractDetailView(ContractMixin, TemplateView):
                 user=user, partnership=self.partnership, contract=contract),
             children=selectors.contract_list(
                 user=user, partnership=self.partnership).filter(parent=contract),
-            transitions=Contract.WORKFLOW.next_statuses(contract.status)
+            # Executed by both parties' signatures (the panel's Sign button), not a step.
+            transitions={status: label for status, label in
+                         Contract.WORKFLOW.next_statuses(contract.status).items()
+                         if status not in Contract.SIGNED_STEPS}
             if may["contract_transition"] else {},
+            signing=signing_panel(user=user, record=contract, sign_url=reverse(
+                "partnership:contract_sign", args=[self.partnership.pk, contract.pk])),
             can_edit=may["contract_edit"],
             can_add_round=may["negotiationround_add"] and contract.takes_rounds,
             can_upload=may["contractdocument_upload"],
@@ -196,6 +204,11 @@ class ContractTransitionView(ContractMixin, TransitionView):
     def transition(self, record, status):
         return services.contract_transition(actor=self.request.user, contract=record,
                                             status=status)
+
+
+class ContractSignView(ContractMixin, SignView):
+    def signed_record(self):
+        return self.contract
 
 
 class NegotiationRoundCreateView(ContractMixin, ServiceFormView):

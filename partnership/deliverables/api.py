@@ -12,6 +12,7 @@ from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.models import AcceptanceCriterion, Deliverable, DeliverableReview
 from partnership.parties.models import Partnership
 from partnership.scoping_views import ScopedViewSet
+from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
@@ -37,12 +38,13 @@ class DeliverableSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
     criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
+    signatures = SignaturesField()
 
     class Meta:
         model = Deliverable
         fields = ["id", "partnership", "sow", "title", "description", "due_date",
                   "responsible_party", "status", "criteria", "criteria_agreed_at",
-                  "rejection_count", "accepted_first_time", "is_internal",
+                  "rejection_count", "accepted_first_time", "signatures", "is_internal",
                   "author_organization", "created_at", "updated_at"]
         read_only_fields = ["status", "criteria_agreed_at", "rejection_count",
                             "author_organization", "created_at", "updated_at"]
@@ -65,8 +67,15 @@ class CriterionResultSerializer(serializers.Serializer):
 
 
 class ReviewInputSerializer(serializers.Serializer):
+    """An accepting review is signed: its meaning and the reviewer's password (and TOTP
+    code); a rejection needs neither."""
+
     results = CriterionResultSerializer(many=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    meaning = serializers.CharField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(required=False, allow_blank=True, default="",
+                                     style={"input_type": "password"}, trim_whitespace=False)
+    otp_code = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DeliverableReviewSerializer(ScopedModelSerializer):
@@ -82,12 +91,14 @@ class DeliverableReviewSerializer(ScopedModelSerializer):
                 for r in review.results.all()]
 
 
-class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DeliverableViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Deliverables of SOWs. The responsible party POSTs .../transition/ {"status":
     "in_progress" | "delivered"} (starting the work agrees to the criteria); the receiving
-    party POSTs .../review/ with a result for every criterion. Its SOW and responsible
-    party are set by the party that wrote it, and fixed once work has started."""
+    party POSTs .../review/ with a result for every criterion, signed (meaning, password)
+    when it accepts; an accepted deliverable changed since is signed again at .../sign/.
+    Its SOW and responsible party are set by the party that wrote it, and fixed once work
+    has started."""
 
     model = Deliverable
     selector = selectors.deliverable_list
@@ -115,9 +126,11 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         results = {row["criterion"]: (row["met"], row["comment"])
                    for row in data.validated_data["results"]}
-        review = services.deliverable_review(actor=request.user, deliverable=deliverable,
-                                             results=results,
-                                             comment=data.validated_data["comment"])
+        review = services.deliverable_review(
+            actor=request.user, deliverable=deliverable, results=results,
+            comment=data.validated_data["comment"], meaning=data.validated_data["meaning"],
+            password=data.validated_data["password"],
+            otp_code=data.validated_data["otp_code"] or None)
         return Response(DeliverableReviewSerializer(review).data, status=201)
 
 

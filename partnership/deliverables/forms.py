@@ -4,6 +4,7 @@ from django import forms
 
 from partnership.deliverables.models import Deliverable
 from partnership.parties.forms import DateInput
+from partnership.signatures.forms import SignatureFieldsMixin
 from portal.forms import ServiceForm
 
 
@@ -24,13 +25,15 @@ class CriterionForm(forms.Form):
                            help_text="Fitness for use, not only the release specification.")
 
 
-class DeliverableReviewForm(forms.Form):
-    """One 'met?' choice and a comment per criterion, then an overall comment."""
+class DeliverableReviewForm(SignatureFieldsMixin, forms.Form):
+    """One 'met?' choice and a comment per criterion, then an overall comment; and the
+    reviewer's signature, which an accepting review needs (the service says so when it is
+    missing: a rejection is not signed)."""
 
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                               label="Overall comment (required when rejecting)")
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, otp: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
@@ -39,7 +42,14 @@ class DeliverableReviewForm(forms.Form):
                 coerce=lambda value: value == "yes", widget=forms.RadioSelect)
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 required=False, max_length=500, label=f"Comment on “{criterion.text}”")
-        self.order_fields([name for name in self.fields if name != "comment"] + ["comment"])
+        self.add_signature_fields(meanings=list(Deliverable.SIGNATURES["accepted"].meanings.items()),
+                                  otp=otp, required=False)
+        self.fields["meaning"].label = "If you accept: the meaning of your signature"
+        self.fields["password"].help_text = "Accepting signs the deliverable: enter your " \
+                                            "password again. Not needed to reject."
+        signature = [name for name in ("meaning", "password", "otp_code") if name in self.fields]
+        self.order_fields([name for name in self.fields if name not in ("comment", *signature)]
+                          + ["comment", *signature])
 
     def results(self) -> dict[int, tuple]:
         return {c.pk: (self.cleaned_data[f"met_{c.pk}"], self.cleaned_data[f"note_{c.pk}"])

@@ -13,6 +13,7 @@ from partnership.parties.models import Organization, Partnership
 from partnership.rules import FieldRules, FixedOnce, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
 from partnership.search import search_document_field
+from partnership.signatures.declarations import Signed
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -49,6 +50,21 @@ class Deliverable(SharedRecord, PartnershipChild):
                 because="the party that wrote the deliverable says under which SOW it is "
                         "owed and who delivers it"),
     )
+
+    #: The receiving party's accepting review is signed (deliverable_review); a deliverable
+    #: changed after acceptance may be signed again, for its new content.
+    SIGNATURES = {
+        "accepted": Signed(
+            "Deliverable accepted",
+            meanings={"approval": "Accepted: fit for its intended use against the agreed "
+                                  "criteria",
+                      "review": "Reviewed: each criterion checked against the delivery"},
+            fields=("sow", "title", "description", "due_date", "responsible_party"),
+            children={"criteria": ("text",)},
+            parties=lambda deliverable: (deliverable.receiving_party,),
+            ready=lambda deliverable: None if deliverable.status == "accepted" else
+            "A deliverable is signed when the receiving party accepts it in its review."),
+    }
 
     sow = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="deliverables",
                             verbose_name="SOW", limit_choices_to={"kind": Contract.Kind.SOW})

@@ -14,6 +14,7 @@ from partnership.deliverables.models import (
 from partnership.parties.models import Partnership, User
 from partnership.permissions import DELIVERABLE_STEPS, require
 from partnership.records import WRITE, shared_record_create, shared_record_update
+from partnership.signatures.services import sign
 from portal.locking import locked
 from portal.workflow import transition
 
@@ -76,9 +77,12 @@ def deliverable_transition(*, actor: User, deliverable: Deliverable,
 
 @transaction.atomic
 def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[int, tuple],
-                       comment: str = "") -> DeliverableReview:
+                       comment: str = "", meaning: str = "", password: str = "",
+                       otp_code: str | None = None) -> DeliverableReview:
     """The receiving party judges each criterion; all met accepts, anything else rejects and
-    reopens the work. `results` maps criterion id to (met, comment)."""
+    reopens the work. `results` maps criterion id to (met, comment). An accepting review is
+    signed by the reviewer (`meaning`, `password`, `otp_code`: signatures.services.sign): a
+    wrong password or code refuses the whole review."""
     deliverable = locked(deliverable, "partnership")
     require(actor, "partnership.deliverable_review", deliverable)
     if not deliverable.awaiting_review:
@@ -102,4 +106,7 @@ def deliverable_review(*, actor: User, deliverable: Deliverable, results: dict[i
         deliverable.status = Deliverable.Status.IN_PROGRESS
         deliverable.rejection_count += 1
     deliverable.save(update_fields=["status", "rejection_count", "updated_at"])
+    if accepted:
+        sign(actor=actor, record=deliverable, event="accepted", meaning=meaning,
+             password=password, otp_code=otp_code)
     return review

@@ -19,4 +19,6 @@ urlpatterns = [
          views.CriterionCreateView.as_view(), name="acceptancecriterion_create"),
     path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/review/",
          views.DeliverableReviewView.as_view(), name="deliverablereview_create"),
+    path("p/<int:partnership_pk>/deliverables/<int:deliverable_pk>/sign/",
+         views.DeliverableSignView.as_view(), name="deliverable_sign"),
 ]

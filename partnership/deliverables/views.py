@@ -2,6 +2,7 @@
 criteria (while planned) and the receiving party's review."""
 
 from django.contrib import messages
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -10,8 +11,11 @@ from partnership.deliverables import selectors, services
 from partnership.deliverables.filters import DeliverableFilter
 from partnership.deliverables.forms import CriterionForm, DeliverableForm, DeliverableReviewForm
 from partnership.deliverables.models import Deliverable
-from partnership.permissions import DELIVERABLE_STEPS, can, require
+from partnership.permissions import DELIVERABLE_STEPS, can, require_person
 from partnership.scoping_views import PartnershipMixin
+from partnership.signatures.selectors import signing_panel
+from partnership.signatures.services import needs_otp
+from partnership.signatures.views import SignView
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -58,6 +62,8 @@ class DeliverableDetailView(DeliverableMixin, TemplateView):
                 user, "partnership.deliverable_review", deliverable),
             can_add_criteria=deliverable.criteria_open and can(
                 user, "partnership.acceptancecriterion_add", deliverable),
+            signing=signing_panel(user=user, record=deliverable, sign_url=reverse(
+                "partnership:deliverable_sign", args=[self.partnership.pk, deliverable.pk])),
         )
         return context
 
@@ -106,6 +112,14 @@ class DeliverableTransitionView(DeliverableMixin, TransitionView):
                                                status=status)
 
 
+class DeliverableSignView(DeliverableMixin, SignView):
+    """Signing an accepted deliverable again, for its content as it stands now (its first
+    signature is its accepting review's)."""
+
+    def signed_record(self):
+        return self.deliverable
+
+
 class CriterionCreateView(DeliverableMixin, ServiceFormView):
     requires_write = True
     form_class = CriterionForm
@@ -114,7 +128,8 @@ class CriterionCreateView(DeliverableMixin, ServiceFormView):
     def get_form_kwargs(self):
         """Refused, on GET as on POST, to the responsible party: the receiving party states
         what it will check (the service refuses too)."""
-        require(self.request.user, "partnership.acceptancecriterion_add", self.deliverable)
+        require_person(self.request.user, "partnership.acceptancecriterion_add",
+                       self.deliverable)
         return super().get_form_kwargs()
 
     def perform(self, form):
@@ -128,14 +143,17 @@ class DeliverableReviewView(DeliverableMixin, ServiceFormView):
     template_name = "partnership/deliverablereview_form.html"
 
     def get_form(self, form_class=None):
+        """Refused, on GET as on POST, to all but the receiving party's writers."""
+        require_person(self.request.user, "partnership.deliverable_review", self.deliverable)
         return DeliverableReviewForm(self.request.POST or None,
                                      criteria=selectors.acceptance_criterion_list(
                                          user=self.request.user, partnership=self.partnership,
-                                         deliverable=self.deliverable))
+                                         deliverable=self.deliverable),
+                                     otp=needs_otp(self.request.user))
 
     def perform(self, form):
         review = services.deliverable_review(
             actor=self.request.user, deliverable=self.deliverable, results=form.results(),
-            comment=form.cleaned_data["comment"])
+            comment=form.cleaned_data["comment"], **form.signature_data())
         messages.success(self.request, f"Deliverable {review.get_decision_display().lower()}.")
         return review

@@ -82,6 +82,18 @@ def test_forms_and_filters_work_without_javascript(browser, demo):
     expect(page.locator("#results")).not_to_contain_text("Aurora Milan")
 
 
+def sign(page, button: str, meaning: str, signer: str, password: str = "lockstep-demo"
+         ) -> None:
+    """Open a record's sign dialog, choose the meaning starting with `meaning`, re-enter the
+    password and sign; the record's page then shows the signer's signature."""
+    page.get_by_role("link", name=button).click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label(re.compile(f"^{meaning}")).check()
+    dialog.get_by_label("Your password").fill(password)
+    dialog.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.get_by_test_id("signature").filter(has_text=signer)).to_be_visible()
+
+
 def test_contract_negotiation_as_both_parties(page, browser, demo):
     log_in(page, demo, "nora@northwind.example")
     page.get_by_role("link", name="Northwind Biologics – Meridian Biomanufacturing").first.click()
@@ -117,10 +129,18 @@ def test_contract_negotiation_as_both_parties(page, browser, demo):
     page.get_by_role("link", name="Edit").click()
     page.locator("dialog[open]").get_by_label("Effective date").fill("2026-11-01")
     page.locator("dialog[open]").get_by_role("button", name="Save").click()
-    page.get_by_role("button", name="Mark executed").click()
-    expect(page.get_by_text("Executed").first).to_be_visible()
+    # Executed only once both parties' leads have signed: no one-party button any more.
+    expect(page.get_by_role("button", name="Mark executed")).to_have_count(0)
+    sign(page, "Sign: contract executed", "Approved", "Nora Lindqvist")
+    expect(page.get_by_text("In negotiation").first).to_be_visible()
+    expect(page.get_by_text("Awaiting the signature of Meridian Biomanufacturing")).to_be_visible()
     cdmo.reload()
+    sign(cdmo, "Sign: contract executed", "Responsible", "Mei")
     expect(cdmo.get_by_text("Executed").first).to_be_visible()
+    expect(cdmo.get_by_text("Valid for the current content")).to_have_count(2)
+    page.reload()
+    expect(page.get_by_text("Executed").first).to_be_visible()
+    expect(page.get_by_text("Nora Lindqvist").first).to_be_visible()
 
 
 def test_deliverable_acceptance_as_both_parties(page, browser, demo):
@@ -139,7 +159,7 @@ def test_deliverable_acceptance_as_both_parties(page, browser, demo):
     page.get_by_role("link", name="Review against the criteria").click()
     dialog = page.locator("dialog[open]")
     groups = dialog.get_by_role("group")
-    expect(groups).to_have_count(3)
+    expect(groups).to_have_count(4)  # three criteria, and the meaning of a signature
     groups.nth(0).get_by_label("Met", exact=True).check()
     groups.nth(1).get_by_label("Not met").check()
     groups.nth(2).get_by_label("Met", exact=True).check()
@@ -159,6 +179,11 @@ def test_deliverable_acceptance_as_both_parties(page, browser, demo):
     for index in range(3):
         dialog.get_by_role("group").nth(index).get_by_label("Met", exact=True).check()
     dialog.get_by_role("button", name="Record the decision").click()
+    expect(dialog.get_by_text("Choose the meaning of your signature")).to_be_visible()
+    dialog.get_by_label(re.compile("^Accepted: fit for its intended use")).check()
+    dialog.get_by_label("Your password").fill("lockstep-demo")
+    dialog.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Accepted after 1 rejection")).to_be_visible()
+    expect(page.get_by_test_id("signatures-accepted").get_by_text("Nora Lindqvist")).to_be_visible()
     cdmo.reload()
     expect(cdmo.get_by_text("Accepted after 1 rejection")).to_be_visible()

@@ -42,6 +42,7 @@ from partnership.models import (
     Priority,
     PriorityChange,
     Program,
+    Signature,
     Site,
     TechTransfer,
     User,
@@ -140,6 +141,14 @@ def _transition(obj) -> dict:
     return {"status": next(iter(obj.WORKFLOW.next_statuses(obj.status)), obj.status)}
 
 
+def _signing(obj) -> dict:
+    """A signature as its signer would send it: the first meaning, the password again."""
+    from tests.factories import PASSWORD
+
+    return {"meaning": next(iter(next(iter(type(obj).SIGNATURES.values())).meanings)),
+            "password": PASSWORD}
+
+
 REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
                  "cancel")
 LATER = datetime.date(2027, 3, 1).isoformat()
@@ -185,8 +194,9 @@ RECORDS = [
            lists=("partnership:contract_list",), creates=("partnership:contract_create",),
            reads=("partnership:contract_detail",),
            writes=("partnership:contract_edit", "partnership:contract_transition",
-                   "partnership:negotiationround_create", "partnership:contractdocument_create"),
-           api_bodies={"transition": _transition}),
+                   "partnership:negotiationround_create", "partnership:contractdocument_create",
+                   "partnership:contract_sign"),
+           api_bodies={"transition": _transition, "sign": _signing}),
     Record(NegotiationRound, api="negotiationround",
            kwargs=lambda r: {"partnership_pk": r.partnership_id, "contract_pk": r.contract_id,
                              "pk": r.pk},
@@ -199,11 +209,16 @@ RECORDS = [
            reads=("partnership:deliverable_detail",),
            writes=("partnership:deliverable_edit", "partnership:deliverable_transition",
                    "partnership:acceptancecriterion_create",
-                   "partnership:deliverablereview_create"),
-           api_bodies={"transition": _transition, "review": lambda d: {"results": [
-               {"criterion": c.pk, "met": True} for c in d.criteria.all()]}}),
+                   "partnership:deliverablereview_create", "partnership:deliverable_sign"),
+           api_bodies={"transition": _transition, "sign": _signing,
+                       "review": lambda d: {"results": [
+                           {"criterion": c.pk, "met": True} for c in d.criteria.all()],
+                           **_signing(d)}}),
     Record(AcceptanceCriterion, api="acceptancecriterion"),
     Record(DeliverableReview, api="deliverablereview"),
+    # Signatures are read through the records they sign (their own resource lists them) and
+    # written through each record's sign page and action.
+    Record(Signature, api="signature"),
     Record(PointOfContact, api="pointofcontact",
            lists=("partnership:communication_detail",),
            creates=("partnership:pointofcontact_set",)),
@@ -247,9 +262,10 @@ RECORDS = [
            creates=("governance:meeting_create",),
            reads=("governance:meeting_detail", "governance:meeting_ics"),
            writes=("governance:meeting_edit", "governance:meeting_transition",
-                   "governance:meeting_minutes"),
-           api_bodies={"transition": _transition,
-                       "minutes": lambda m: {"minutes": "Agreed the plan."}}),
+                   "governance:meeting_minutes", "governance:meeting_sign"),
+           api_bodies={"transition": _transition, "sign": _signing,
+                       "minutes": lambda m: {"minutes": "Agreed the plan.",
+                                             "reason": "Typo"}}),
     Record(CalendarFeed,
            user_pages=("governance:calendarfeed_create", "governance:calendarfeed_delete")),
     Record(Decision, api="decision",

@@ -26,7 +26,9 @@ def msa(world):
                                     kind="msa", reference="MSA-1", title="Master agreement")
 
 
-def test_lifecycle_runs_draft_to_executed_and_refuses_illegal_steps(world, login, msa):
+def test_lifecycle_runs_draft_to_negotiation_and_refuses_illegal_steps(world, login, msa):
+    """Execution is no step of the status buttons: both parties sign it
+    (tests/partnership/test_signatures.py)."""
     client = login(world.bob)
     client.post(url("contract_transition", msa), {"status": "executed"})
     msa.refresh_from_db()
@@ -34,13 +36,14 @@ def test_lifecycle_runs_draft_to_executed_and_refuses_illegal_steps(world, login
     client.post(url("contract_transition", msa), {"status": "negotiation"})
     msa.refresh_from_db()
     assert msa.status == "negotiation"
-    response = client.post(url("contract_transition", msa), {"status": "executed"}, follow=True)
-    assert "needs its effective date" in response.content.decode()
     msa.effective_date = timezone.localdate()
     msa.save()
-    client.post(url("contract_transition", msa), {"status": "executed"})
+    response = client.post(url("contract_transition", msa), {"status": "executed"}, follow=True)
+    assert "once both parties have signed it" in response.content.decode()
     msa.refresh_from_db()
-    assert msa.status == "executed"
+    assert msa.status == "negotiation"
+    page = client.get(url("contract_detail", msa)).content.decode()
+    assert "Mark executed" not in page
 
 
 def test_viewers_cannot_move_a_contract(world, login, msa):

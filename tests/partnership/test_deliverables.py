@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from partnership.deliverables import services
 from partnership.models import Deliverable
-from tests.factories import ContractFactory
+from tests.factories import PASSWORD, ContractFactory
 
 
 @pytest.fixture
@@ -70,7 +70,8 @@ def test_rejection_reopens_and_first_time_acceptance_is_recorded(world, login, d
     deliverable.refresh_from_db()
     assert deliverable.status == "in_progress" and deliverable.rejection_count == 1
     services.deliverable_transition(actor=world.bob, deliverable=deliverable, status="delivered")
-    client.post(review_url, {f"met_{criterion.pk}": "yes", "comment": ""})
+    client.post(review_url, {f"met_{criterion.pk}": "yes", "comment": "",
+                             "meaning": "approval", "password": PASSWORD})
     deliverable.refresh_from_db()
     assert deliverable.status == "accepted" and deliverable.accepted_first_time is False
     page = login(world.bob).get(url("deliverable_detail", deliverable)).content.decode()
@@ -103,7 +104,8 @@ def test_api_walks_a_deliverable_to_acceptance(world, deliverable):
     assert cdmo.post(path + "transition/", {"status": "delivered"},
                      format="json").status_code == 200
     review = sponsor.post(path + "review/", {"results": [
-        {"criterion": created.json()["id"], "met": True}]}, format="json")
+        {"criterion": created.json()["id"], "met": True}], "meaning": "approval",
+        "password": PASSWORD}, format="json")
     assert review.status_code == 201 and review.json()["decision"] == "accepted"
     body = sponsor.get(path).json()
     assert body["status"] == "accepted" and body["accepted_first_time"] is True

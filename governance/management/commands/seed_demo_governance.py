@@ -59,8 +59,10 @@ from governance.relationship.services import (
 from governance.requests import services as requests
 from governance.requests.selectors import month_start_utc
 from governance.risks.services import risk_create, risk_transition
+from partnership.management.commands.seed_demo import demo_password
 from partnership.models import Membership, Milestone, Partnership, Site, User
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
+from partnership.signatures.services import is_complete, sign
 
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")
 NA = ("Northwind Biologics", "Aurora Analytical Labs")
@@ -386,6 +388,20 @@ def seed_meetings(today: datetime.date) -> None:
                      status=status, meeting=meetings[(pair, key)],
                      decision=Decision.objects.filter(partnership=partnership,
                                                       title=decision).first())
+    for pair in MEETING_PLANS:
+        _approve_minutes(_partnership(pair))
+
+
+def _approve_minutes(partnership: Partnership) -> None:
+    """Held meetings have approved minutes: the CDMO's lead signs those not yet approved
+    for their current text (a rerun moves the meetings to today's plan, which changes the
+    signed content; the earlier approval then shows as no longer valid)."""
+    approver = _lead(partnership, "cdmo")
+    for meeting in Meeting.objects.filter(partnership=partnership, status=Meeting.Status.HELD,
+                                          is_internal=False).exclude(minutes=""):
+        if not is_complete(meeting, "minutes_approved"):
+            sign(actor=approver, record=meeting, event="minutes_approved",
+                 meaning="approval", password=demo_password())
 
 
 # --- Risks, notices, recognition and the feedback survey -------------

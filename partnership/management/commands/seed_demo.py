@@ -34,6 +34,7 @@ from partnership.parties.models import (
     Site,
     User,
 )
+from partnership.signatures.services import sign
 from partnership.techtransfer import services as techtransfer
 from partnership.techtransfer.models import Milestone, TechTransfer
 
@@ -297,6 +298,11 @@ def login_lines() -> list[str]:
     return lines
 
 
+def demo_password() -> str:
+    """Every demo account's password: what the demo's people sign with, too."""
+    return os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+
+
 class Command(BaseCommand):
     help = "Create or update the demo organizations, sites, partnerships, people and programs."
 
@@ -312,7 +318,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def seed(self):
-        password = os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+        self.password = password = demo_password()
         # The bell is the governance seed's to fill (seed_demo_governance): what the services
         # below tell people (a new ranking, a plan or path changed) is the demo's setting up,
         # news to nobody, and is taken back before it.
@@ -392,11 +398,13 @@ class Command(BaseCommand):
                 renewal_notice_days=notice,
                 parent=Contract.objects.filter(partnership=partnership,
                                                reference=parent).first())
-            steps = {"draft": [], "negotiation": ["negotiation"],
-                     "executed": ["negotiation", "executed"]}[status]
-            for step in steps:
+            if status != "draft":
                 contract = contracts.contract_transition(actor=leads["sponsor"],
-                                                         contract=contract, status=step)
+                                                         contract=contract, status="negotiation")
+            if status == "executed":  # both parties' leads sign it, which executes it
+                for party, meaning in (("sponsor", "approval"), ("cdmo", "responsibility")):
+                    sign(actor=leads[party], record=contract, event="executed",
+                         meaning=meaning, password=self.password)
             # Each draft is recorded by the party that sent it; it answers the one before.
             for party, sent, _answered, summary in ROUNDS.get(reference, []):
                 contracts.negotiation_round_add(actor=leads[party], contract=contract,
@@ -430,7 +438,8 @@ class Command(BaseCommand):
                     results={row.pk: (accepted or index > 0, "")
                              for index, row in enumerate(rows)},
                     comment="" if accepted else
-                    "The qualification data set is incomplete: SEC-HPLC purity is missing.")
+                    "The qualification data set is incomplete: SEC-HPLC purity is missing.",
+                    meaning="approval" if accepted else "", password=self.password)
             if status == "delivered":
                 deliverables.deliverable_transition(actor=responsible, deliverable=deliverable,
                                                     status="delivered")

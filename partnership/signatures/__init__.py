@@ -1,0 +1,61 @@
+"""Electronic signatures of records (DESIGN §5; 21 CFR Part 11 §11.50, §11.70, §11.200): one
+mechanism, used by each record through its SIGNATURES declaration (declarations.py)."""
+
+PARTY_WORDS = {"sponsor": "the sponsor", "cdmo": "the CDMO"}
+
+
+def _rule_of(label: str, event: str, signed) -> None:
+    """Declare the permission rule of one signed event: a writer with one of the event's
+    roles, of a party that signs it; then, as the record stands, ready to be signed and not
+    yet signed by the signer's party for this content."""
+    import rules
+
+    from partnership.permissions import RULES, WRITER, denied, invalid, partnership_of, rule
+
+    name = f"{label}_sign_{event}"
+    if RULES.rule_exists(name):  # ready() may run twice in some test setups
+        return
+    roles = set(signed.roles)
+
+    @rules.predicate
+    def in_role(user, record) -> bool:
+        return partnership_of(record).role_of(user) in roles
+
+    @rules.predicate
+    def of_a_signing_party(user, record) -> bool:
+        return partnership_of(record).party_of(user) in signed.parties(record)
+
+    @rules.predicate
+    def ready(user, record) -> bool:
+        return signed.ready(record) is None
+
+    @rules.predicate
+    def not_yet_signed_by_party(user, record) -> bool:
+        from partnership.signatures.declarations import content_hash
+        from partnership.signatures.models import Signature
+
+        party = partnership_of(record).party_of(user)
+        return not Signature.objects.of(record).filter(
+            event=event, party=party, content_hash=content_hash(record, event)).exists()
+
+    role_words = ", ".join(sorted(role.replace("_", " ") + "s" for role in roles))
+    rule(name, WRITER,
+         (in_role, denied(f"Only {role_words} sign: {signed.label.lower()}.")),
+         (of_a_signing_party, denied(
+             f"Your party does not sign this: {signed.label.lower()}.")),
+         (ready, invalid(lambda record: signed.ready(record))),
+         (not_yet_signed_by_party, invalid(
+             "Your party has already signed this content.")))
+
+
+def register() -> None:
+    """From PartnershipConfig.ready(), once every app's models are loaded: one permission
+    rule per signed event of every model that declares SIGNATURES, and the signatures in the
+    audited registry."""
+    from partnership.signatures.declarations import signed_models
+    from portal.registries import audited
+
+    for model in signed_models():
+        for event, signed in model.SIGNATURES.items():
+            _rule_of(model._meta.label_lower, event, signed)
+    audited.register("partnership.Signature")
