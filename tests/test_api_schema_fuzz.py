@@ -127,6 +127,15 @@ def test_no_input_breaks_the_api_or_its_schema(case, signed_in, seen_ids, db):
                            checks=CHECKS)
 
 
+def test_the_calls_reach_the_api_as_alice(signed_in, db):
+    """Else every call above would be refused (a redirect to HTTPS or to log in, a 403) and
+    the checks would have nothing to look at."""
+    operation = schema["/api/v1/partnerships/"]["GET"]
+    response = operation.Case().call(cookies=signed_in["cookies"], headers=signed_in["headers"])
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2  # Acme–Contoso and Acme–Labcorp
+
+
 def test_the_schema_is_the_one_served(signed_in, db):
     answer = signed_in["client"].get("/api/schema/", {"format": "json"})
     assert answer.status_code == 200 and answer.json() == served_document()
