@@ -105,6 +105,16 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job taken by a worker that then died without a word (SIGKILL, its machine lost) goes back
+# on the queue once it has been unacknowledged this long: longer than the longest job, since
+# a job still running past it is handed out a second time (every job is safe to run twice).
+# Any worker looks for such jobs every few seconds.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout,
+                                   "unacked_restore_interval": min(10, _visibility_timeout),
+                                   "unacked_restore_throttle": 1}
+# Two portals sharing one Redis database keep their jobs apart by queue (the tests' workers).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

@@ -81,7 +81,7 @@ class TransitionSerializer(serializers.Serializer):
 
 class NegotiationRoundSerializer(ScopedModelSerializer):
     contract = ScopedRelatedField(Contract)
-    turnaround_days = serializers.IntegerField(read_only=True)
+    turnaround_days = serializers.IntegerField(read_only=True, allow_null=True)  # unanswered
 
     class Meta:
         model = NegotiationRound

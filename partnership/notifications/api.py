@@ -33,7 +33,8 @@ class KindField(serializers.ChoiceField):
 class NotificationSerializer(ScopedModelSerializer):
     kind = KindField(read_only=True)
     partnership_name = serializers.CharField(source="partnership", read_only=True)
-    actor_name = serializers.CharField(source="actor", read_only=True, default=None)
+    actor_name = serializers.CharField(source="actor", read_only=True, allow_null=True,
+                                       default=None)
 
     class Meta:
         model = Notification

@@ -36,7 +36,7 @@ class MilestoneSerializer(ScopedModelSerializer):
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
                                    required=False, allow_null=True)
     deliverables = ScopedRelatedField(Deliverable, many=True, required=False)
-    slip_days = serializers.IntegerField(read_only=True)
+    slip_days = serializers.IntegerField(read_only=True, allow_null=True)  # not yet planned or done
 
     class Meta:
         model = Milestone
