@@ -31,8 +31,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo")
+        # The demo serves plain HTTP on 127.0.0.1: say so, or the secure defaults would send
+        # the browser to https:// and keep __Host- cookies it cannot set (portal/settings.py).
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL,
-               "REDIS_URL": settings.REDIS_URL, "PORT": str(port)}
+               "REDIS_URL": settings.REDIS_URL, "PORT": str(port), "PLAIN_HTTP_LOOPBACK": "true"}
         bin_dir = os.path.dirname(sys.executable)
         commands = {
             "web": [os.path.join(bin_dir, "gunicorn"), "portal.wsgi", "--bind",
