@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
 from portal.schema import ChoiceEnumNames
+from portal.storage_config import default_storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("LOCKSTEP_DATA_DIR", str(BASE_DIR / "var")))
@@ -230,29 +231,12 @@ STORAGES = {
 
 # --- Files (uploads) ----------------------------------------------------------------------
 # Uploads are GMP records: in production they go to S3-compatible object storage (S3_BUCKET
-# set; MinIO in docker-compose.yml), so every web replica sees every file and a redeploy
-# loses none. Unset, they stay in the local folder var/media. Either way the bucket or folder
-# is private: the storage refuses to make URLs (portal.storage), files are served only by
-# the scoped download views, and each carries the SHA-256 recorded at upload (portal.files).
-S3_BUCKET = env_str("S3_BUCKET")
-if S3_BUCKET:
-    STORAGES["default"] = {"BACKEND": "portal.storage.PrivateS3Storage", "OPTIONS": {
-        "bucket_name": S3_BUCKET,
-        "endpoint_url": env_url("S3_ENDPOINT_URL", ("http", "https")),
-        "region_name": env_str("S3_REGION", "us-east-1"),
-        # Unset keys leave boto3 to its own chain (instance role, AWS_* variables).
-        "access_key": env_str("S3_ACCESS_KEY_ID"),
-        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
-        "location": env_str("S3_PREFIX", ""),
-        "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),  # MinIO's default
-        "signature_version": "s3v4",
-        "default_acl": None,  # objects inherit the bucket's (private) policy
-        "file_overwrite": False,  # a second upload of the same name gets a new name
-        "querystring_auth": True,
-    }}
-else:
-    STORAGES["default"] = {"BACKEND": "portal.storage.PrivateFileSystemStorage",
-                           "OPTIONS": {"location": str(DATA_DIR / "media")}}
+# with S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY …; MinIO in docker-compose.yml),
+# so every web replica sees every file and a redeploy loses none. Unset, they stay in the
+# local folder var/media (portal.storage_config). Either way the bucket or folder is private:
+# the storage refuses to make URLs (portal.storage), files are served only by the scoped
+# download views, and each carries the SHA-256 recorded at upload (portal.files).
+STORAGES["default"] = default_storage_config(DATA_DIR)
 
 # --- E-mail -------------------------------------------------------------------------------
 _email_url = env_str("EMAIL_URL") or f"filemail://{DATA_DIR / 'mail'}"
