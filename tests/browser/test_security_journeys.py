@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 # Reported by the page itself as well as on the console, so none slips by either route.
 LISTEN = """window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
-  `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+  `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:` +
+  `${e.lineNumber}`));"""
 
 
 def watch(page) -> list[str]:
@@ -84,3 +85,21 @@ def test_the_admin_runs_under_its_policy(page, demo):
     page.wait_for_load_state("networkidle")
     found += violations_on(page)
     assert not found + console, "\n".join(found + console)
+
+
+def test_confirmations_still_ask_without_inline_handlers(page, demo):
+    """Revoking a token asks first (data-confirm, lockstep.js): no, and nothing happens."""
+    console = watch(page)
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(f"{demo}/account/profile/")
+    page.get_by_role("button", name=re.compile("(Create|Replace) API token|Replace token")).click()
+    expect(page.get_by_test_id("new-token")).to_be_visible()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Revoke token").click()
+    expect(page.get_by_role("button", name="Revoke token")).to_be_visible()
+    assert asked == ["Revoke the token? Integrations using it stop working."]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke token").click()
+    expect(page.get_by_text("You have no API token.")).to_be_visible()
+    assert not violations_on(page) + console
