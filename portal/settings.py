@@ -7,10 +7,14 @@ var/ (portal.embedded), so `make demo` and `make test` need no servers installed
 import datetime
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
+from portal.schema import ChoiceEnumNames
+from portal.storage_config import default_storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("LOCKSTEP_DATA_DIR", str(BASE_DIR / "var")))
@@ -145,7 +149,7 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 3600.0},
 }
 
-# --- Accounts, sessions, security ---------------------------------------------------------
+# --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "partnership.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "partnership:partnership_list"
@@ -160,14 +164,64 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+
+# --- Security -----------------------------------------------------------------------------
+# Secure by default: with nothing set (DEBUG off), cookies are Secure with __Host- names, plain
+# HTTP is redirected to HTTPS and HSTS is on, so `check --deploy` passes with SECRET_KEY and
+# ALLOWED_HOSTS alone. PLAIN_HTTP_LOOPBACK=true says the portal is served over plain HTTP on
+# this machine only (`manage.py demo`, the tests): then none of that, and ALLOWED_HOSTS may
+# name loopback addresses only, so the switch cannot quietly weaken a public deployment.
+PLAIN_HTTP_LOOPBACK = env_bool("PLAIN_HTTP_LOOPBACK", DEBUG)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+if PLAIN_HTTP_LOOPBACK and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "PLAIN_HTTP_LOOPBACK=true is for a portal on this machine only, but ALLOWED_HOSTS names "
+        f"{', '.join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS))}: serve it over HTTPS instead")
+_HTTPS = not PLAIN_HTTP_LOOPBACK
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # the TLS proxy in front says so
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes inside the container speak plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 86400 if _HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# __Host-: the browser keeps such a cookie only if Secure, for "/" and without Domain, so a
+# sibling subdomain can neither set nor shadow it.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _HTTPS
+SESSION_COOKIE_NAME = "__Host-sessionid" if _HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _HTTPS else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+# Content Security Policy (django-csp): scripts and styles only from our own static files or
+# carrying the request's nonce (`{{ csp_nonce }}`); no inline handlers, no style attributes,
+# no eval, no framing. tests/browser/test_security_journeys.py fails on any violation.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [csp.SELF],
+    "script-src": [csp.SELF, csp.NONCE],
+    "style-src": [csp.SELF, csp.NONCE],
+    "img-src": [csp.SELF, "data:"],  # Bootstrap draws its small icons as data: SVGs
+    "font-src": [csp.SELF],
+    "connect-src": [csp.SELF],
+    "object-src": [csp.NONE],
+    "base-uri": [csp.NONE],
+    "form-action": [csp.SELF],
+    "frame-ancestors": [csp.NONE],
+    "upgrade-insecure-requests": _HTTPS,
+}}
+# Middleware and context added here rather than in the lists above, to keep this block whole:
+# the CSP header on every response (outermost but SecurityMiddleware); authenticated pages
+# never stored by a browser or proxy cache; oversized uploads refused from their
+# Content-Length before any view (or CSRF's check) reads the body.
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = ["portal.security.NoStoreMiddleware",
+                                       "portal.uploads.UploadLimitMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("portal.security.csp_nonce")
+# The largest upload the portal accepts (a file, with the few form fields sent alongside it).
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 
 # --- Internationalization -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -181,11 +235,18 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(DATA_DIR / "media")}},
     "staticfiles": {"BACKEND": env_str(
         "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")},
 }
+
+# --- Files (uploads) ----------------------------------------------------------------------
+# Uploads are GMP records: in production they go to S3-compatible object storage (S3_BUCKET
+# with S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY …; MinIO in docker-compose.yml),
+# so every web replica sees every file and a redeploy loses none. Unset, they stay in the
+# local folder var/media (portal.storage_config). Either way the bucket or folder is private:
+# the storage refuses to make URLs (portal.storage), files are served only by the scoped
+# download views, and each carries the SHA-256 recorded at upload (portal.files).
+STORAGES["default"] = default_storage_config(DATA_DIR)
 
 # --- E-mail -------------------------------------------------------------------------------
 _email_url = env_str("EMAIL_URL") or f"filemail://{DATA_DIR / 'mail'}"
@@ -230,6 +291,11 @@ SPECTACULAR_SETTINGS = {
                    "partnerships the caller belongs to; anything else answers 404.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs describe every route: for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set (ContractStatusEnum, PartyEnum …), worked out from the models'
+    # choices, so a new model's `status` never collides into "Status4a1Enum".
+    "ENUM_NAME_OVERRIDES": ChoiceEnumNames(),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,8 +1,9 @@
 """Top-level URLs: the apps' pages, accounts, the API under /api/v1/ and the admin."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.api import router
 from portal.views import health
@@ -14,8 +15,11 @@ urlpatterns = [
     path("", include(("partnership.notifications.urls", "portal"))),
     path("account/", include("partnership.parties.account_urls")),
     path("api/v1/", include(router.urls)),
+    # Both for signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs send
+    # a browser to log in, and load their start-up script as a file (the CSP allows no other).
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(
+        url_name="api_schema", template_name="portal/swagger_ui.html")), name="api_docs"),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
 ]

@@ -16,17 +16,19 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 def _test_settings(django_test_environment, tmp_path_factory):
     """Whitenoise's manifest needs collectstatic, so tests serve static files plainly; a fast
     password hasher, since every test world hashes several passwords; uploads in a folder
-    of the run. For the whole session, so worlds built once per module get them too."""
+    of the run — unless the settings send them to a bucket (S3_BUCKET), which the tests then
+    use as it is. For the whole session, so worlds built once per module get them too."""
     from django.conf import settings
     from django.test import override_settings
 
-    media = tmp_path_factory.mktemp("media")
+    default = settings.STORAGES["default"]
+    if default["BACKEND"] == "portal.storage.PrivateFileSystemStorage":
+        default = {**default, "OPTIONS": {"location": str(tmp_path_factory.mktemp("media"))}}
     override = override_settings(
         STORAGES={**settings.STORAGES,
                   "staticfiles": {
                       "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-                  "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                              "OPTIONS": {"location": str(media)}}},
+                  "default": default},
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     override.enable()
     yield

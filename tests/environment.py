@@ -34,6 +34,11 @@ def _embedded_redis_url() -> str:
     return embedded_redis_url(Path(data_dir) if data_dir else default)
 
 
+# The test client and the live server speak plain HTTP on loopback; without this the secure
+# defaults would redirect every request to https:// (tests/portal/test_security.py checks
+# those defaults in a process of their own).
+os.environ.setdefault("PLAIN_HTTP_LOOPBACK", "true")
+
 # Persistent connections would keep the live server's threads attached to the test database
 # and stop pytest-django from dropping it at the end.
 os.environ.setdefault("CONN_MAX_AGE", "0")

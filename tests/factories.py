@@ -1,6 +1,9 @@
 """factory_boy factories: a consistent world of organizations, partnerships and people."""
 
 import datetime
+import hashlib
+import io
+import zipfile
 
 import factory
 from django.core.files.base import ContentFile
@@ -23,6 +26,17 @@ from partnership.models import (
 )
 
 PASSWORD = "correct-horse-battery"
+PDF = b"%PDF-1.4\n%%EOF\n"  # what filetype needs to call it a PDF
+
+
+def word_document(text: str = "Redlines") -> bytes:
+    """The smallest .docx that is one by its content: the parts Word writes first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://'
+                         'schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("word/document.xml", f"<w:document><w:t>{text}</w:t></w:document>")
+    return buffer.getvalue()
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -137,8 +151,10 @@ class ContractDocumentFactory(factory.django.DjangoModelFactory):
     contract = factory.SubFactory(ContractFactory)
     partnership = factory.SelfAttribute("contract.partnership")
     name = "draft.pdf"
-    size = 9
-    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n", name="draft.pdf"))
+    size = len(PDF)
+    content_type = "application/pdf"
+    sha256 = hashlib.sha256(PDF).hexdigest()
+    file = factory.LazyFunction(lambda: ContentFile(PDF, name="draft.pdf"))
 
 
 class DeliverableFactory(factory.django.DjangoModelFactory):

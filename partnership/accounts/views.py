@@ -250,10 +250,8 @@ class PersonAccessView(OrgAdminMixin, TemplateView):
 
 
 class OrganizationTwoFactorView(OrgAdminMixin, View):
-    """POST whether the organization requires two-factor of its people."""
-
-    def get(self, request):
-        return redirect(reverse("partnership:organization_detail") + "#sign-in-h")
+    """POST whether the organization requires two-factor of its people (the form is on the
+    organization page)."""
 
     def post(self, request):
         form = TwoFactorRuleForm(request.POST)

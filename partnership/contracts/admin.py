@@ -20,7 +20,9 @@ class NegotiationRoundInline(ReadOnlyInline):
 
 class ContractDocumentInline(ReadOnlyInline):
     model = ContractDocument
-    readonly_fields = ["name", "size", "uploaded_by", "uploaded_at"]
+    # Not the file itself: files have no URL, only the scoped download view (portal.storage).
+    fields = readonly_fields = ["name", "size", "content_type", "sha256", "uploaded_by",
+                                "uploaded_at"]
 
 
 @admin.register(Contract)

@@ -117,9 +117,10 @@ class ContractDocumentSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ContractDocument
-        fields = ["id", "partnership", "contract", "name", "size", "uploaded_at", "file",
-                  "download"]
-        read_only_fields = ["partnership", "name", "size", "uploaded_at"]
+        fields = ["id", "partnership", "contract", "name", "size", "content_type", "sha256",
+                  "uploaded_at", "file", "download"]
+        read_only_fields = ["partnership", "name", "size", "content_type", "sha256",
+                            "uploaded_at"]
         extra_kwargs = {"file": {"write_only": True}}
 
     def get_download(self, document) -> str:

@@ -3,9 +3,11 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 
 from partnership.contracts.models import Contract, Program
 from partnership.parties.forms import DateInput
+from portal.files import max_upload_label
 from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
@@ -49,4 +51,13 @@ class RoundAnswerForm(forms.Form):
 
 
 class ContractDocumentForm(forms.Form):
-    file = forms.FileField(help_text="PDF, Word or Excel, up to 20 MB.")
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = max_upload_label()
+        self.fields["file"].help_text = f"PDF, Word or Excel, up to {limit}."
+        # lockstep.js refuses a larger file before sending it; the server checks regardless.
+        self.fields["file"].widget.attrs.update({
+            "data-max-bytes": settings.MAX_UPLOAD_BYTES,
+            "data-max-message": f"This file is larger than {limit}, the most the portal accepts."})

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +17,7 @@ from partnership.rules import FieldRules, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
 from partnership.search import search_document_field
 from partnership.signatures.declarations import Signed
+from portal.files import StoredFile
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -256,22 +257,19 @@ def contract_document_path(document, filename: str) -> str:
     return f"contracts/{document.partnership_id}/{document.contract_id}/{filename}"
 
 
-class ContractDocument(PartnershipChild):
-    """A file attached to a contract: stored outside the web root, served by a scoped view."""
+class ContractDocument(PartnershipChild, StoredFile):
+    """A file attached to a contract: checked by its content, kept with its SHA-256 in private
+    storage (portal.files), served only by a scoped view."""
 
     PARENT = "contract"
     INTERNAL_VIA = ("contract",)
     MADE_BY = ("uploaded_by__organization",)
 
-    ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx")
-    MAX_BYTES = 20 * 1024 * 1024
+    ALLOWED_KINDS = ("pdf", "doc", "docx", "xls", "xlsx")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=contract_document_path, validators=[
-        FileExtensionValidator(ALLOWED_EXTENSIONS)])
-    name = models.CharField(max_length=200, editable=False)
-    size = models.PositiveBigIntegerField(editable=False)
+    file = models.FileField(upload_to=contract_document_path)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, related_name="+", editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -285,7 +283,3 @@ class ContractDocument(PartnershipChild):
     def get_absolute_url(self) -> str:
         return reverse("partnership:contractdocument_download",
                        args=[self.partnership_id, self.pk])
-
-    def clean(self) -> None:
-        if self.file and self.file.size > self.MAX_BYTES:
-            raise ValidationError({"file": "Files may be at most 20 MB."})

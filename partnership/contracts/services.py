@@ -194,8 +194,9 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
 @transaction.atomic
 def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
     require(actor, "partnership.contractdocument_upload", contract)
-    document = ContractDocument(partnership=contract.partnership, contract=contract, file=file,
-                                name=file.name[:200], size=file.size, uploaded_by=actor)
+    document = ContractDocument(partnership=contract.partnership, contract=contract,
+                                uploaded_by=actor)
+    document.take(file)
     document.full_clean()
     document.save()
     return document

@@ -4,7 +4,6 @@ and scoped downloads."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -270,8 +269,4 @@ class ContractDocumentDownloadView(PartnershipMixin, View):
     def get(self, request, *args, **kwargs):
         document = get_object_or_404(selectors.contract_document_list(
             user=request.user, partnership=self.partnership), pk=kwargs["pk"])
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404("The file is missing from storage.") from None
-        return FileResponse(handle, as_attachment=True, filename=document.name)
+        return document.download_response(request)

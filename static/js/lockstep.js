@@ -1,4 +1,6 @@
-/* Small glue between htmx and the page: forms loaded into the dialog open it; Cancel closes it. */
+/* Small glue between htmx and the page: forms loaded into the dialog open it; Cancel closes it;
+   forms marked data-confirm ask first; a file over the portal's limit is refused before it is
+   sent. No inline handlers anywhere: the Content Security Policy forbids them. */
 (function () {
   "use strict";
   const dialog = () => document.getElementById("dialog");
@@ -18,5 +20,31 @@
       dialog().close();
       document.getElementById("dialog-body").innerHTML = "";
     }
+  });
+
+  // Capture phase, so a refusal also stops htmx's own submit handler.
+  document.addEventListener("submit", (event) => {
+    const question = event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.matches("input[type=file][data-max-bytes]")) return;
+    const limit = Number(input.dataset.maxBytes);
+    const tooLarge = Array.from(input.files).some((file) => file.size > limit);
+    input.setCustomValidity(tooLarge ? input.dataset.maxMessage : "");
+    let note = input.parentElement.querySelector(".upload-too-large");
+    if (tooLarge && !note) {
+      note = document.createElement("div");
+      note.className = "invalid-feedback d-block upload-too-large";
+      note.setAttribute("role", "alert");
+      input.after(note);
+    }
+    if (note) note.textContent = tooLarge ? input.dataset.maxMessage : "";
+    if (tooLarge) input.value = "";
   });
 })();

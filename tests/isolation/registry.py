@@ -130,11 +130,13 @@ class Record:
 @dataclass(frozen=True)
 class Route:
     """A page with no record of a partnership behind it. `public`: open without logging in.
-    `token`: its parameter is a secret or a signed token, not a record."""
+    `token`: its parameter is a secret or a signed token, not a record. `api`: a door for
+    programs (token or session), which answers 401/403 rather than sending to log in."""
 
     name: str
     public: bool = False
     token: bool = False
+    api: bool = False
 
 
 PERSON_ACCESS = ("partnership:person_deactivate", "partnership:person_reactivate",
@@ -344,7 +346,8 @@ ROUTES = [
     Route("password_reset", public=True), Route("password_reset_done", public=True),
     Route("password_reset_complete", public=True),
     Route("password_reset_confirm", public=True, token=True),
-    Route("api_schema", public=True), Route("api_docs", public=True),
+    # The schema describes every route: only for people signed in (or holding a token).
+    Route("api_schema", api=True), Route("api_docs"),
     Route("health", public=True),
     # The calendar feed: its secret is the key (no login), so the suite cannot probe it with
     # a foreign partnership; tests/governance/test_calendar.py checks that one user's feed
@@ -378,6 +381,7 @@ RECORD_OF = {name: record for record in RECORDS
 UNSCOPED_URLS = {name for record in RECORDS for name in record.user_pages} | {
     route.name for route in ROUTES if not route.token}
 TOKEN_URLS = {route.name for route in ROUTES if route.token}
+API_DOOR_URLS = {route.name for route in ROUTES if route.api}
 PUBLIC_URLS = {route.name for route in ROUTES if route.public} | {
     "portal:notification_bell"}  # polled by every page: answers 204 to nobody logged in
 ADMIN_ONLY_URLS = {name for record in RECORDS for name in record.admin_only}

@@ -10,13 +10,14 @@ from rest_framework.test import APIClient
 
 from portal.api import router
 from tests.isolation.registry import (
+    API_DOOR_URLS,
     API_ROUTES,
     PUBLIC_URLS,
     SCOPED_URLS,
     UNSCOPED_URLS,
 )
 
-PRIVATE_UNSCOPED = sorted(UNSCOPED_URLS - PUBLIC_URLS)
+PRIVATE_UNSCOPED = sorted(UNSCOPED_URLS - PUBLIC_URLS - API_DOOR_URLS)
 ROUTES = [(prefix, viewset, basename) for prefix, viewset, basename in router.registry]
 
 
@@ -42,6 +43,14 @@ def test_own_page_sends_to_log_in(db, name):
     client, url = Client(), reverse(name)
     assert_sent_to_log_in(client.get(url), url)
     assert_sent_to_log_in(client.post(url), url)
+
+
+@pytest.mark.parametrize("name", sorted(API_DOOR_URLS))
+def test_own_api_door_refuses(db, name):
+    url = reverse(name)
+    for response in (APIClient().get(url), APIClient().get(url, {"format": "json"})):
+        assert response.status_code in (401, 403), f"{name}: {response.status_code}"
+        assert b"paths" not in response.content
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_URLS & UNSCOPED_URLS))

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from partnership.contracts import selectors, services
 from partnership.models import Contract, ContractDocument
-from tests.factories import ContractFactory, NegotiationRoundFactory
+from tests.factories import ContractFactory, NegotiationRoundFactory, word_document
 
 DAY = datetime.timedelta(days=1)
 
@@ -111,15 +111,16 @@ def test_upload_checks_type_and_size_and_downloads_are_scoped(world, login, msa,
     client = login(world.bob)
     upload = url("contractdocument_create", msa)
     response = client.post(upload, {"file": SimpleUploadedFile("x.exe", b"MZ")})
-    assert "not allowed" in response.content.decode()
-    big = SimpleUploadedFile("big.pdf", b"0" * (ContractDocument.MAX_BYTES + 1))
+    assert "not a PDF, Word or Excel document" in response.content.decode()
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * settings.MAX_UPLOAD_BYTES)
     assert "at most 20 MB" in client.post(upload, {"file": big}).content.decode()
+    docx = word_document()
     assert client.post(upload, {"file": SimpleUploadedFile(
-        "redline.docx", b"PK\x03\x04")}).status_code == 302
+        "redline.docx", docx)}).status_code == 302
     document = ContractDocument.objects.get(contract=msa)
-    assert not document.file.path.startswith(str(settings.STATIC_ROOT))
+    assert document.content_type.endswith("wordprocessingml.document")
     response = client.get(document.get_absolute_url())
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK\x03\x04"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == docx
     assert "attachment" in response["Content-Disposition"]
     assert login(world.carol).get(document.get_absolute_url()).status_code == 404
 

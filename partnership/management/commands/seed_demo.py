@@ -11,12 +11,16 @@ programs and people never appear in another sponsor's partnership.
 """
 
 import datetime
+import io
 import os
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from partnership.accounts import demo as accounts_demo
 from partnership.communication import services as communication
@@ -122,6 +126,17 @@ PROGRAMS = [
 ]
 # A CDMO's decision each sponsor using the site must see (DESIGN §3).
 CLOSING_SITES = {"Meridian Cape Town": D(2027, 6, 30)}
+
+def _signed_copy(contract) -> bytes:
+    """A one-page PDF standing in for the signed contract."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setTitle(f"{contract.reference} {contract.title}")
+    page.drawString(72, 770, f"{contract.reference}: {contract.title}")
+    page.drawString(72, 750, f"Between {contract.partnership}. Signed copy (demo data).")
+    page.save()
+    return buffer.getvalue()
+
 
 CONTRACTS = [
     # partnership, reference, kind, title, parent, status, effective, expiry, notice days
@@ -358,6 +373,7 @@ class Command(BaseCommand):
             parties.site_set_status(actor=admins[site.organization.name], site=site,
                                     status=Site.Status.CLOSING, status_date=closes)
         self._contracts(partnerships)
+        self._contract_documents()
         self._deliverables()
         self._communication(partnerships)
         self._priorities(partnerships)
@@ -411,6 +427,18 @@ class Command(BaseCommand):
             for party, sent, _answered, summary in ROUNDS.get(reference, []):
                 contracts.negotiation_round_add(actor=leads[party], contract=contract,
                                                 sent_on=sent, summary=summary)
+
+    def _contract_documents(self):
+        """The signed copy of each executed contract, uploaded by the sponsor's lead through the
+        same checks as any upload (content, checksum, storage)."""
+        for _pair, reference, *_rest in CONTRACTS:
+            contract = Contract.objects.select_related("partnership").get(reference=reference)
+            if contract.status != Contract.Status.EXECUTED or contract.documents.exists():
+                continue
+            name = f"{reference} signed.pdf"
+            contracts.contract_document_upload(
+                actor=self._leads(contract.partnership)["sponsor"], contract=contract,
+                file=ContentFile(_signed_copy(contract), name=name))
 
     def _deliverables(self):
         for reference, title, party, due, status, rejections, criteria in DELIVERABLES:

@@ -31,9 +31,11 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo")
-        # Sessions of the demo last an hour idle (production: 15 minutes), unless told.
+        # The demo serves plain HTTP on 127.0.0.1: say so, or the secure defaults would send
+        # the browser to https:// and keep __Host- cookies it cannot set (portal/settings.py).
+        # Its sessions last an hour idle (production: 15 minutes), unless told.
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL,
-               "REDIS_URL": settings.REDIS_URL, "PORT": str(port),
+               "REDIS_URL": settings.REDIS_URL, "PORT": str(port), "PLAIN_HTTP_LOOPBACK": "true",
                "SESSION_IDLE_MINUTES": os.environ.get("SESSION_IDLE_MINUTES", "60")}
         bin_dir = os.path.dirname(sys.executable)
         commands = {

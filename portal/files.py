@@ -1,0 +1,129 @@
+"""Uploaded files kept as records: what a file is (by its content, not its name), its SHA-256
+taken at upload, and serving it only while it still matches.
+
+A model that holds uploads derives from `StoredFile`, declares its `file` field and the
+kinds it accepts (`ALLOWED_KINDS`), and its service calls `take(upload)`; its scoped download
+view returns `download_response()`. tests/portal/test_files.py fails on a FileField of a
+model that does not.
+"""
+
+import hashlib
+import hmac
+import logging
+import tempfile
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+
+logger = logging.getLogger("lockstep.files")
+
+#: What people call each kind of file, by the extension filetype names it with.
+KIND_LABELS = {"pdf": "PDF", "doc": "Word", "docx": "Word", "xls": "Excel", "xlsx": "Excel",
+               "png": "PNG image", "jpg": "JPEG image", "csv": "CSV"}
+HEAD_BYTES = 8192  # filetype looks at no more than this
+CHUNK_BYTES = 64 * 1024
+
+
+class FileIntegrityError(Exception):
+    """The stored bytes no longer hash to the checksum recorded at upload."""
+
+
+def _label(kinds) -> str:
+    labels = list(dict.fromkeys(KIND_LABELS.get(kind, kind.upper()) for kind in kinds))
+    return ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+
+
+def max_upload_label() -> str:
+    return f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+
+
+def sha256_of(handle) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StoredFile(models.Model):
+    """The facts kept with every uploaded file. Subclasses declare `file` (a FileField on the
+    default storage) and `ALLOWED_KINDS` (filetype's extensions, e.g. ("pdf", "docx"))."""
+
+    ALLOWED_KINDS: tuple[str, ...] = ()
+
+    name = models.CharField(max_length=200, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def take(self, upload) -> None:
+        """Check `upload` by its content and keep it with its facts; ValidationError on the
+        `file` field when it is not one of ALLOWED_KINDS, its name says it is something else,
+        or it is too large."""
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": f"Files may be at most {max_upload_label()}."})
+        upload.seek(0)
+        kind = filetype.guess(upload.read(HEAD_BYTES))
+        allowed = _label(self.ALLOWED_KINDS)
+        if kind is None or kind.extension not in self.ALLOWED_KINDS:
+            raise ValidationError({"file": f"This file is not a {allowed} document (judged by "
+                                           "its content, not its name)."})
+        suffix = PurePath(upload.name).suffix.lower().lstrip(".")
+        if suffix != kind.extension:
+            raise ValidationError({"file": (
+                f"This file is a {KIND_LABELS.get(kind.extension, kind.extension)} document "
+                f"(.{kind.extension}), but its name ends in “.{suffix}”: rename it and upload "
+                "it again." if suffix else
+                f"This file is a .{kind.extension} document but its name has no extension.")})
+        upload.seek(0)
+        self.sha256 = sha256_of(upload)
+        upload.seek(0)
+        self.file = upload
+        self.name = PurePath(upload.name).name[:200]
+        self.size = upload.size
+        self.content_type = kind.mime
+
+    def open_verified(self):
+        """The stored bytes, copied while they are hashed, if they match the checksum recorded
+        at upload: what is served is exactly what was checked. FileIntegrityError otherwise
+        (logged), FileNotFoundError when the file is gone."""
+        copy = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+        digest = hashlib.sha256()
+        try:
+            with self.file.storage.open(self.file.name, "rb") as stored:
+                for chunk in iter(lambda: stored.read(CHUNK_BYTES), b""):
+                    digest.update(chunk)
+                    copy.write(chunk)
+        except BaseException:
+            copy.close()
+            raise
+        actual = digest.hexdigest()
+        if not self.sha256 or not hmac.compare_digest(actual, self.sha256):
+            copy.close()
+            logger.error("Refused to serve %s %s (%s): SHA-256 %s does not match %s recorded "
+                         "at upload", type(self).__name__, self.pk, self.file.name, actual,
+                         self.sha256 or "(none)")
+            raise FileIntegrityError(self.file.name)
+        copy.seek(0)
+        return copy
+
+    def download_response(self, request):
+        """The file as an attachment (never shown inline, nosniff), only if intact."""
+        try:
+            handle = self.open_verified()
+        except FileNotFoundError:
+            raise Http404("The file is missing from storage.") from None
+        except FileIntegrityError:
+            return TemplateResponse(request, "portal/file_refused.html", {"stored": self},
+                                    status=500)
+        response = FileResponse(handle, as_attachment=True, filename=self.name,
+                                content_type=self.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
