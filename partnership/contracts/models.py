@@ -91,6 +91,8 @@ class Contract(SharedRecord):
         Status.NEGOTIATION: {Status.EXECUTED: "Mark executed", Status.DRAFT: "Back to draft"},
         Status.EXECUTED: {Status.EXPIRED: "Mark expired", Status.TERMINATED: "Terminate"},
     })
+    #: An executed contract changes only with a reason (partnership.history.reasons).
+    REASON_STATUSES = (Status.EXECUTED, Status.EXPIRED, Status.TERMINATED)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reference = models.CharField(max_length=40, help_text="The contract number both sides use.")
