@@ -138,7 +138,7 @@ class Formatter:
             return f"the portal (job {context['task']})"
         if context.get("command"):
             return f"the portal (command {context['command']})"
-        return "the portal"
+        return "the portal" if context else "unknown: changed outside the portal's doors"
 
     def entry(self, event, before) -> Entry:
         context = event.pgh_context or {}
