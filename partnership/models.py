@@ -9,6 +9,7 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
+from partnership.history.tracking import audit
 from partnership.notifications.models import Notification, NotificationPreference
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.models import (
@@ -22,7 +23,6 @@ from partnership.parties.models import (
     UserGroupLink,
     UserPermissionLink,
 )
-from partnership.history.tracking import audit
 from partnership.techtransfer.models import Milestone, TechTransfer
 
 __all__ = [

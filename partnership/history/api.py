@@ -4,7 +4,6 @@ so a record's history answers exactly when the record does."""
 
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from partnership.history import selectors
 from portal.registries.audited import audited_models

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import zoneinfo
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -16,7 +17,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from partnership.history.selectors import Entry, Formatter, history_models
 from partnership.history.tracking import event_model

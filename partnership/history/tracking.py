@@ -82,8 +82,9 @@ def tracked_fields(model) -> list:
 def protection_uris() -> list[str]:
     """Every event table's append-only triggers, as pgtrigger names them: what the tests'
     flush between transactional tests must be let past."""
-    from portal.registries.audited import audited_models
     from django.apps import apps
+
+    from portal.registries.audited import audited_models
 
     uris = []
     for entry in audited_models():
