@@ -13,7 +13,7 @@ from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from partnership.history.api import HistoryActionMixin
-from partnership.history.context import annotate
+from partnership.history.context import BodyReason, annotate
 from partnership.history.reasons import needs_reason
 from partnership.parties.models import Partnership
 from partnership.permissions import can, require
@@ -103,9 +103,7 @@ class ScopedViewSet(HistoryActionMixin, viewsets.GenericViewSet):
         """The `reason` of a change's body is its reason for change, kept in the history."""
         super().initial(request, *args, **kwargs)
         if request.method not in SAFE_METHODS:
-            reason = request.data.get("reason") if hasattr(request.data, "get") else None
-            if isinstance(reason, str) and reason.strip():
-                annotate(reason=reason.strip()[:500])
+            annotate(reason=BodyReason(request))
 
     def get_queryset(self):
         selector = type(self).selector

@@ -32,7 +32,10 @@ def current() -> dict | None:
 
 def current_reason() -> str:
     metadata = current() or {}
-    return (metadata.get("reason") or "").strip()
+    reason = metadata.get("reason")
+    if isinstance(reason, BodyReason):
+        reason = reason.value()
+    return (reason or "").strip()
 
 
 def annotate(**metadata) -> None:
@@ -79,12 +82,29 @@ class RequestUser:
         return user.pk if user is not None and user.is_authenticated else None
 
 
+class BodyReason:
+    """The `reason` of an API request's body, read when a statement is sent: by then the
+    view has parsed the body (reading it earlier would answer a body the view refuses, or
+    a method it does not allow, differently)."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def value(self) -> str | None:
+        data = getattr(self.request, "_full_data", None)
+        reason = data.get("reason") if hasattr(data, "get") else None
+        return reason.strip()[:500] or None if isinstance(reason, str) else None
+
+
 class ContextEncoder(DjangoJSONEncoder):
-    """PGHISTORY_JSON_ENCODER: the request's user as its id, when the statement is sent."""
+    """PGHISTORY_JSON_ENCODER: the request's user as its id, and the API body's reason, as
+    they are when the statement is sent."""
 
     def default(self, o):
         if isinstance(o, RequestUser):
             return o.pk()
+        if isinstance(o, BodyReason):
+            return o.value()
         return super().default(o)
 
 

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
@@ -41,7 +42,9 @@ class RecordHistoryView(HtmxPartialMixin, PartnershipMixin, TemplateView):
         return super().get_context_data(
             record=self.record, kind=self.record._meta.verbose_name, entries=entries,
             page_obj=page, history_url=history_url(self.record),
-            record_url=self.record.get_absolute_url(), **kwargs)
+            record_url=self.record.get_absolute_url() if hasattr(
+                self.record, "get_absolute_url") else reverse(
+                "partnership:membership_list", args=[self.partnership.pk]), **kwargs)
 
 
 class ExportForm(forms.Form):

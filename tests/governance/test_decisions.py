@@ -127,7 +127,8 @@ def test_api_logs_decisions(world):
         format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    patched = client.patch(f"/api/v1/decisions/{pk}/", {"title": "Use resin C"},
+    patched = client.patch(f"/api/v1/decisions/{pk}/", {"title": "Use resin C",
+                                                        "reason": "Resin B withdrawn"},
                            format="json")
     assert patched.status_code == 200 and patched.json()["decided_by"] == [world.bob.pk]
     foreign = Meeting.objects.get(partnership=world.globex_contoso)
