@@ -22,13 +22,6 @@ NOTIFICATION_KINDS = [
     ("escalated", "An overdue item reaches my escalation level", 170),
 ]
 
-#: The records the audit trail follows: every record both parties share, less what changes
-#: without anyone changing it (its stored search vector and `updated_at`).
-AUDITED = [(label, ("search_document", "updated_at")) for label in (
-    "governance.ActionItem", "governance.Meeting", "governance.Decision",
-    "governance.Request", "governance.Risk", "governance.Notice", "governance.Recognition")]
-
-
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = "Governance"
@@ -44,9 +37,7 @@ class GovernanceConfig(AppConfig):
         overview.register()
         for topic in (actions, meetings, requests, risks, relationship):
             topic.register()
-        from portal.registries import audited, notification_kinds
+        from portal.registries import notification_kinds
 
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
-        for model, exclude in AUDITED:
-            audited.register(model, exclude=exclude)

@@ -7,6 +7,7 @@ from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesV
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from governance.requests.models import Request, RequestStep
 from governance.risks.models import Risk, RiskReviewReminder
+from partnership.history.tracking import audit
 
 __all__ = [
     "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "CalendarFeed",
@@ -14,3 +15,11 @@ __all__ = [
     "RequestEscalation",
     "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
+
+# The audit trail (partnership.history): every record both parties share, less what changes
+# without anyone changing it (its stored search vector and `updated_at`). Here, as the
+# models are defined: each call makes the model's event model, which Django must meet while
+# it loads the models.
+for _model in (ActionItem, Meeting, Decision, Request, Risk, Notice, Recognition):
+    audit(_model, exclude=("search_document", "updated_at"))
+audit(MinutesVersion)

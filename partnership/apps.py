@@ -14,18 +14,6 @@ NOTIFICATION_KINDS = [
      "The other party changes the escalation path or the communication plan", 190),
 ]
 
-#: The records the audit trail follows: what both parties share, the seats, and how each
-#: person chose to be told. A shared record leaves out what changes without anyone changing
-#: it (its stored search vector and `updated_at`).
-AUDITED = [
-    *((label, ("search_document", "updated_at")) for label in (
-        "partnership.Program", "partnership.Contract", "partnership.Deliverable",
-        "partnership.Objective", "partnership.TechTransfer")),
-    ("partnership.Membership", ()),
-    ("partnership.NotificationPreference", ()),
-]
-
-
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "Parties and partnerships"
@@ -36,11 +24,10 @@ class PartnershipConfig(AppConfig):
         modules are loaded by portal (portal.apps.load_topic_modules)."""
         from partnership import signatures
         from partnership.checks import check_scoped_models
-        from portal.registries import audited, notification_kinds
+        from partnership.history import context  # noqa: F401 - the jobs' context
+        from portal.registries import notification_kinds
 
         checks.register(check_scoped_models, checks.Tags.models)
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
-        for model, exclude in AUDITED:
-            audited.register(model, exclude=exclude)
         signatures.register()

@@ -10,6 +10,7 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
+from partnership.history.tracking import audit
 from partnership.notifications.models import Notification, NotificationPreference
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
 from partnership.parties.models import (
@@ -20,6 +21,8 @@ from partnership.parties.models import (
     Partnership,
     Site,
     User,
+    UserGroupLink,
+    UserPermissionLink,
 )
 from partnership.signatures.models import Signature
 from partnership.techtransfer.models import Milestone, TechTransfer
@@ -31,4 +34,22 @@ __all__ = [
     "NotificationPreference", "Objective",
     "ObjectiveReview", "Organization", "OrganizationDomain", "Partnership", "PointOfContact",
     "Priority", "PriorityChange", "Program", "Signature", "Site", "TechTransfer", "User",
+    "UserGroupLink", "UserPermissionLink",
 ]
+
+# The audit trail (partnership.history): what both parties share, less what changes without
+# anyone changing it (a stored search vector, `updated_at`); the seats and their roles; the
+# partnership's agreed settings; people's organization, admin and active flags, and their
+# permissions; how each person chose to be told;
+# the signatures. Here, as the models are defined: each call
+# makes the model's event model, and Django must meet it while it loads the models.
+for _model in (Program, Contract, Deliverable, Objective, TechTransfer):
+    audit(_model, exclude=("search_document", "updated_at"))
+audit(Partnership)
+audit(Membership)
+audit(User, fields=("email", "organization", "is_active", "is_org_admin", "is_staff",
+                    "is_superuser"))
+audit(UserPermissionLink)
+audit(UserGroupLink)
+audit(NotificationPreference)
+audit(Signature)

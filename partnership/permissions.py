@@ -319,3 +319,15 @@ rule("partnership.milestone_edit", WRITER)
 # Notifications: each is its recipient's.
 rule("partnership.notification_mark_read",
      (is_recipient, denied("Only its recipient marks a notification read.")))
+
+# The audit trail: the auditor's export of a partnership's history is for its leads and QA
+# leads, of either party (each reads only what their party may see).
+
+
+@rules.predicate
+def leads_or_assures_quality(user, obj) -> bool:
+    return partnership_of(obj).role_of(user) in ("lead", "qa_lead")
+
+
+rule("partnership.audit_export", (leads_or_assures_quality, denied(
+    "Only the partnership's leads and QA leads export its audit trail.")))

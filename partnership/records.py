@@ -3,12 +3,14 @@ who may be named on it, the field rules, and the internal rule (partnership.scop
 when a shared record is created or changed."""
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partnership.history.context import recording
 from partnership.notifications.services import notifications_withdraw, notify
 from partnership.parties.models import Membership, Partnership, User
 from partnership.permissions import require
@@ -97,7 +99,8 @@ def shared_record_create(model, allowed: tuple[str, ...], *, actor: User,
 
 def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, fields: dict,
                          links: Callable[[Any], None] | None = None,
-                         validate: Callable[[Any], None] | None = None, rule: str = WRITE):
+                         validate: Callable[[Any], None] | None = None, rule: str = WRITE,
+                         reason: str | None = None):
     """Change a SharedRecord, if the actor may (`rule`, asked of the row as it stands), in
     the fields of `allowed` that `fields` names: a field left out stays as it is. Only the
     party that wrote it may hide it from (or show it to) the other party. Whatever
@@ -113,6 +116,11 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     The row is re-read under a lock (portal.locking.locked) and the changes applied to it,
     never to the caller's copy, which may be stale: what it compares with (`is_internal`,
     the fields the model's FIELD_RULES keep from the actor's party) is the database's.
+    A record whose change needs a reason (partnership.history.reasons: executed, accepted,
+    signed …) is changed only with one: `reason`, or else the one the page or the API
+    request gave; without it the save is refused with a field error on `reason`. The
+    reason is kept with the change in the record's history.
+
     Use the record it returns."""
     model = type(record)
     record = locked(record, "partnership")
@@ -140,7 +148,8 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
         validate(record)
     record.full_clean()
     check_foreign_keys_refer_to_shared(record)
-    with transaction.atomic():  # a refusal below takes the save back with it
+    reasoned = recording(reason=reason) if reason is not None else nullcontext()
+    with transaction.atomic(), reasoned:  # a refusal below takes the save back with it
         others = _others_work_beneath(record, actor) if changed else {}
         record.save()
         if links is not None:

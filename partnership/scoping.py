@@ -49,7 +49,11 @@ def _flags(model, prefix: str = "", optional: tuple[str, ...] = ()):
 
 def can_be_internal(model) -> bool:
     """Whether any row of `model` can be hidden from a party: the one test of "does the
-    internal rule apply here", for the querysets, the link checks and the link search."""
+    internal rule apply here", for the querysets, the link checks and the link search.
+    Never for the audit trail's event rows (partnership.history): snapshots of a record,
+    read only through their record, whose own flag decides."""
+    if hasattr(model, "pgh_tracked_model"):
+        return False
     return any(True for _ in _flags(model))
 
 
@@ -336,10 +340,12 @@ def plural(model) -> str:
 def _reverse_relations(model) -> list:
     """The relations of other models pointing at `model`, hidden ones (related_name="+")
     included, less the tables Django makes for many-to-many links (the field declaring a
-    link is found on its own model)."""
+    link is found on its own model) and the audit trail's event rows (snapshots of what a
+    record was, partnership.history: no link anyone follows, read only with their record)."""
     return [field for field in model._meta.get_fields(include_hidden=True)
             if field.auto_created and not field.concrete
-            and not field.related_model._meta.auto_created]
+            and not field.related_model._meta.auto_created
+            and not hasattr(field.related_model, "pgh_tracked_model")]
 
 
 def beneath(model, rows):

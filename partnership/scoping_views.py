@@ -6,10 +6,15 @@ selectors (ScopedViewSet): a foreign object and a missing one both give 404, and
 partnership the user cannot see gives 404 on every page below it.
 """
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS
 
+from partnership.history.api import HistoryActionMixin
+from partnership.history.context import BodyReason, annotate
+from partnership.history.reasons import needs_reason
 from partnership.parties.models import Partnership
 from partnership.permissions import can, require
 from portal.validation import parse_id
@@ -37,7 +42,29 @@ class PartnershipMixin(LoginRequiredMixin):
         self.role = self.partnership.hold_role_of(request.user)
         if self.requires_write:
             require(request.user, WRITE, self.partnership)
+        if request.method == "POST" and request.POST.get("reason", "").strip():
+            # The reason for change a person gave (partnership.history.reasons).
+            annotate(reason=request.POST["reason"].strip()[:500])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        """On the form of a record whose change needs a reason (executed, accepted,
+        signed …), a required Reason field; the reason goes to the record's history."""
+        form = super().get_form(form_class)
+        record = getattr(form, "record", None)
+        if record is not None and "reason" not in form.fields and needs_reason(record):
+            form.reason_for_change = True
+            form.fields["reason"] = forms.CharField(
+                label="Reason for change", max_length=500, widget=forms.Textarea(
+                    attrs={"rows": 2}),
+                help_text="This record is approved, executed or signed: say why you change "
+                          "it. The reason is kept in its history.")
+        return form
+
+    def form_valid(self, form):
+        if getattr(form, "reason_for_change", False):
+            form.cleaned_data.pop("reason", None)  # in the request's context already
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -52,8 +79,9 @@ class PartnershipMixin(LoginRequiredMixin):
         return can(self.request.user, name, obj)
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
-    """Base of every API viewset: its rows are what `selector` gives, the selector the
+class ScopedViewSet(HistoryActionMixin, viewsets.GenericViewSet):
+    """Base of every API viewset (and the `history` of each record, where audited:
+    partnership.history.api): its rows are what `selector` gives, the selector the
     records' list page reads (or, for records listed on no page of their own, the one their
     page reads them with), so that the API and the pages see the same rows with the same
     figures (annotations). It starts from the scoped queryset: foreign ids answer 404.
@@ -71,6 +99,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if cls.selector is None:
             raise TypeError(f"{cls.__name__} reads nothing: give it the `selector` its "
                             "records' page reads.")
+
+    def initial(self, request, *args, **kwargs):
+        """The `reason` of a change's body is its reason for change, kept in the history."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            annotate(reason=BodyReason(request))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

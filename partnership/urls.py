@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("partnership.communication.urls")),
     path("", include("partnership.objectives.urls")),
     path("", include("partnership.techtransfer.urls")),
+    path("", include("partnership.history.urls")),
 ]

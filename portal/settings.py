@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "pgtrigger",
+    "pghistory",  # before the apps: it sets up each event model as Django loads it
     "portal",
 ]
 LOCKSTEP_APPS = ["partnership", "governance", "metrics"]
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partnership.history.context.HistoryMiddleware",  # who and which door, for the trail
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -300,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Audit trail (partnership.history) -----------------------------------------------------
+# The context of each change (user, door, reason) is copied into the event row itself.
+PGHISTORY_JSON_ENCODER = "partnership.history.context.ContextEncoder"
 
 LOGGING = {
     "version": 1,

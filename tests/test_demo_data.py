@@ -143,3 +143,19 @@ def test_each_demo_organization_invites_at_its_own_domain_only(demo):
                         last_name="N")
         user_invite(actor=actor, email=f"new@{own}.example", first_name="N", last_name="N")
         assert User.objects.get(email=f"new@{own}.example").organization == actor.organization
+
+
+def test_the_demo_has_a_history_written_as_a_command_with_reasons(demo, client):
+    """The seed writes as door "command"; the change of an executed contract has its reason,
+    which Nora reads on the contract's History."""
+    from partnership.models import Contract, ContractEvent
+
+    msa = Contract.objects.get(reference="MSA-NWM-2024")
+    events = ContractEvent.objects.filter(pgh_obj_id=msa.pk).order_by("pgh_id")
+    assert events.count() >= 3  # created, negotiated, executed, amended
+    assert {event.pgh_context["door"] for event in events} == {"command"}
+    assert events.last().pgh_context["reason"].startswith("Renewal notice lengthened")
+    client.force_login(User.objects.get(email="nora@northwind.example"))
+    page = client.get(reverse("partnership:record_history", args=[
+        msa.partnership_id, "contract", msa.pk]))
+    assert page.status_code == 200 and b"Renewal notice lengthened" in page.content

@@ -22,6 +22,7 @@ from governance.models import (
     ActionItem,
     Decision,
     Meeting,
+    MinutesVersion,
     Notice,
     Recognition,
     Request,
@@ -167,6 +168,8 @@ def build_world() -> World:
             starts_at=datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC), status="held")
         meeting.attendees.set([lead.user, cdmo_member.user])
         # Its minutes approved by the sponsor's lead (a signature of each partnership).
+        MinutesVersion.objects.create(partnership=partnership, meeting=meeting, number=1,
+                                      text=meeting.minutes, created_by=lead.user)
         signed(meeting, "minutes_approved", signer=lead.user)
         decision = Decision.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,

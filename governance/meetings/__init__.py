@@ -3,13 +3,13 @@ feeds) and the decision log."""
 
 
 def register() -> None:
-    """Meetings and decisions in global search, recent activity and "Coming up", and the
-    versions of minutes in the audited models (portal.registries)."""
+    """Meetings and decisions in global search, recent activity and "Coming up"
+    (portal.registries)."""
     from django.urls import reverse
 
     from governance.meetings.models import Decision, Meeting
     from governance.meetings.selectors import meetings_coming_up
-    from portal.registries import activity, audited, coming_up, search
+    from portal.registries import activity, coming_up, search
 
     search.register("Meetings", noun="meetings", model=Meeting, records=Meeting.objects.visible_to,
                     snippet_fields=("agenda", "minutes", "location"))
@@ -26,4 +26,3 @@ def register() -> None:
                           "governance:decision_detail", args=[partnership_id, pk]))
     coming_up.register("meeting", provider=meetings_coming_up,
                        template="governance/meeting_coming_up.html")
-    audited.register("governance.MinutesVersion")

@@ -196,6 +196,11 @@ class Decision(SharedRecord):
     def __str__(self) -> str:
         return self.title
 
+    def needs_reason_for_change(self) -> bool:
+        """A decision, once logged, is the record of what was decided: rewriting it needs a
+        reason, kept in its history (partnership.history.reasons)."""
+        return True
+
     def get_absolute_url(self) -> str:
         return reverse("governance:decision_detail", args=[self.partnership_id, self.pk])
 

@@ -269,13 +269,15 @@ def decision_create(*, actor: User, partnership: Partnership, decided_by=(), **f
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, decided_by=None, **fields
-                    ) -> Decision:
+def decision_update(*, actor: User, decision: Decision, decided_by=None,
+                    reason: str | None = None, **fields) -> Decision:
     """Change the fields given (the others, and who took it when `decided_by` is None, stay
-    as they are), on the row read again under a lock."""
+    as they are), on the row read again under a lock. A logged decision changes only with
+    a `reason` (Decision.needs_reason_for_change), or the one the page or API request gave."""
     decision = locked(decision, "partnership")
     require(actor, "governance.decision_edit", decision)
-    decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields)
+    decision = shared_record_update(decision, DECISION_FIELDS, actor=actor, fields=fields,
+                                    reason=reason)
     if decided_by is None and decision.is_internal and decision.decided_by.exclude(
             organization_id=decision.author_organization_id).exists():
         raise ValidationError({"decided_by": "An internal decision names people of your own "

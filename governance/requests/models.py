@@ -59,6 +59,9 @@ class Request(SharedRecord):
 
     OPEN = (Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS,
             Status.FULFILLED)
+    #: A request whose fulfilment was accepted changes only with a reason
+    #: (partnership.history.reasons).
+    REASON_STATUSES = (Status.ACCEPTED,)
 
     # The workflow, declared once: step -> (from statuses, to status, who takes it, button).
     # "requester" is the party that sent the request, "receiver" the other one. Answering a

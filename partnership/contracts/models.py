@@ -110,6 +110,8 @@ class Contract(SharedRecord):
             ready=lambda contract: contract.execution_blocker(),
             complete="partnership.contracts.services.contract_execute"),
     }
+    #: An executed contract changes only with a reason (partnership.history.reasons).
+    REASON_STATUSES = (Status.EXECUTED, Status.EXPIRED, Status.TERMINATED)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reference = models.CharField(max_length=40, help_text="The contract number both sides use.")

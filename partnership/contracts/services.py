@@ -3,12 +3,14 @@ lifecycle, its negotiation rounds (dated by the party that owns each date) and d
 
 import datetime
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
+from partnership.history.context import recording
 from partnership.parties.models import Partnership, User
 from partnership.permissions import require
 from partnership.records import (
@@ -81,22 +83,28 @@ def contract_create(*, actor: User, partnership: Partnership, **fields) -> Contr
 
 
 @transaction.atomic
-def contract_update(*, actor: User, contract: Contract, **fields) -> Contract:
+def contract_update(*, actor: User, contract: Contract, reason: str | None = None,
+                    **fields) -> Contract:
+    """Change a contract's fields; once executed, only with a `reason` (Contract.
+    REASON_STATUSES), which its history keeps."""
     return shared_record_update(contract, CONTRACT_FIELDS, actor=actor, fields=fields,
                                 validate=_reference_check(actor),
-                                rule="partnership.contract_edit")
+                                rule="partnership.contract_edit", reason=reason)
 
 
 @transaction.atomic
-def contract_transition(*, actor: User, contract: Contract, status: str) -> Contract:
+def contract_transition(*, actor: User, contract: Contract, status: str,
+                        reason: str | None = None) -> Contract:
     """Move a contract along its lifecycle; an illegal step is refused whatever the door
     (an executed contract needs its effective date: the model's clean). Execution is not a
-    step one party takes: both parties sign (contract_execute follows their signatures)."""
+    step one party takes: both parties sign (contract_execute follows their signatures). A
+    step out of executed (expired, terminated) needs a `reason`, or the door's."""
     require(actor, "partnership.contract_transition", contract)
     if status in Contract.SIGNED_STEPS:
         raise ValidationError({"status": "A contract is executed once both parties have "
                                          "signed it: sign it instead."})
-    return transition(contract, status, clean=True)
+    with recording(reason=reason) if reason is not None else nullcontext():
+        return transition(contract, status, clean=True)
 
 
 def contract_execute(*, actor: User, record: Contract) -> Contract:

@@ -36,6 +36,8 @@ class Deliverable(SharedRecord, PartnershipChild):
         Status.IN_PROGRESS: {Status.DELIVERED: "Mark delivered"},
         # delivered → accepted, or back to in progress, only through a review
     })
+    #: An accepted deliverable changes only with a reason (partnership.history.reasons).
+    REASON_STATUSES = (Status.ACCEPTED,)
     #: The SOW a deliverable is owed under and the party that delivers it (the other party
     #: reviews it) are the word of the party that wrote the deliverable: otherwise the other
     #: party could take the work over (or hand it back) while criteria are being agreed, and

@@ -50,12 +50,10 @@ def _rule_of(label: str, event: str, signed) -> None:
 
 def register() -> None:
     """From PartnershipConfig.ready(), once every app's models are loaded: one permission
-    rule per signed event of every model that declares SIGNATURES, and the signatures in the
-    audited registry."""
+    rule per signed event of every model that declares SIGNATURES (the signatures are in the
+    audit trail: partnership/models.py)."""
     from partnership.signatures.declarations import signed_models
-    from portal.registries import audited
 
     for model in signed_models():
         for event, signed in model.SIGNATURES.items():
             _rule_of(model._meta.label_lower, event, signed)
-    audited.register("partnership.Signature")

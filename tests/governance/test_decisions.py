@@ -82,7 +82,8 @@ def test_edit_and_viewer_rights(world, login):
     url = reverse("governance:decision_edit", args=[world.acme_contoso.pk, decision.pk])
     response = login(world.alice).post(url, {"title": "Renamed", "rationale": "Better",
                                              "decided_on": DAY.isoformat(),
-                                             "decided_by": [world.alice.pk, world.bob.pk]})
+                                             "decided_by": [world.alice.pk, world.bob.pk],
+                                             "reason": "Renamed at the steering committee"})
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.title == "Renamed" and decision.meeting is None
@@ -126,7 +127,8 @@ def test_api_logs_decisions(world):
         format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    patched = client.patch(f"/api/v1/decisions/{pk}/", {"title": "Use resin C"},
+    patched = client.patch(f"/api/v1/decisions/{pk}/", {"title": "Use resin C",
+                                                        "reason": "Resin B withdrawn"},
                            format="json")
     assert patched.status_code == 200 and patched.json()["decided_by"] == [world.bob.pk]
     foreign = Meeting.objects.get(partnership=world.globex_contoso)

@@ -156,6 +156,21 @@ def _signing(obj) -> dict:
             "password": PASSWORD}
 
 
+def _histories(kwargs) -> list[dict]:
+    """The History page of every audited record of the partnership both parties see (and
+    of the partnership itself): partnership.history.selectors.history_models."""
+    from partnership.history.selectors import history_models
+
+    partnership_pk = kwargs["partnership_pk"]
+    pages = []
+    for name, model in history_models().items():
+        rows = Partnership.objects.filter(pk=partnership_pk) if model is Partnership else \
+            model.objects.filter(partnership_id=partnership_pk).seen_by(None)
+        pages += [{"partnership_pk": partnership_pk, "record_type": name, "pk": pk}
+                  for pk in rows.order_by("pk").values_list("pk", flat=True)]
+    return pages
+
+
 REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
                  "cancel")
 LATER = datetime.date(2027, 3, 1).isoformat()
@@ -164,7 +179,9 @@ RECORDS = [
     Record(Partnership, api="partnership",
            rows=lambda p: Partnership.objects.filter(pk=p.pk),
            kwargs=lambda p: {"partnership_pk": p.pk},
-           reads=("partnership:partnership_detail", "partnership:partnership_settings"),
+           reads=("partnership:partnership_detail", "partnership:partnership_settings",
+                  "partnership:record_history", "partnership:audit_export"),
+           expand={"partnership:record_history": _histories},
            writes=("partnership:partnership_settings",),
            user_pages=("partnership:partnership_list",),
            whole_page_to_htmx={"partnership:partnership_list":

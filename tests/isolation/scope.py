@@ -15,7 +15,11 @@ from partnership.models import Membership, Partnership, Program
 # CDMO's other sponsor, a sponsor lead, the competitor, and the CDMO's admin.
 OBSERVERS = ["bob", "alice", "dave", "olga"]
 
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|TRUNCATE|ALTER|CREATE|DROP)\b", re.IGNORECASE)
+# A write inside the audit trail's context comes after the statement that sets it
+# (partnership.history.context): SELECT set_config('pghistory.context_id', …); INSERT …
+WRITE = re.compile(r"^\s*(SELECT set_config\('pghistory\..*?, true\);\s*)?"
+                   r"(INSERT|UPDATE|DELETE|TRUNCATE|ALTER|CREATE|DROP)\b",
+                   re.IGNORECASE | re.DOTALL)
 SESSION = re.compile(r'"django_session"')  # the idle timeout refreshes the session
 
 

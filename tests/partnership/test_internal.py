@@ -106,7 +106,8 @@ def test_an_internal_decision_keeps_none_of_the_other_partys_deciders(world):
         rationale="Risk", decided_on=datetime.date(2027, 5, 3), decided_by=[world.alice,
                                                                world.bob])
     with pytest.raises(ValidationError) as error:
-        decision_update(actor=world.alice, decision=decision, is_internal=True)
+        decision_update(actor=world.alice, decision=decision, is_internal=True,
+                        reason="Our own assessment")
     assert "people of your own organization only" in str(error.value)
     assert not Decision.objects.get(pk=decision.pk).is_internal
 

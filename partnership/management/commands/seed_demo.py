@@ -28,6 +28,7 @@ from partnership.contracts import services as contracts
 from partnership.contracts.models import Contract, Program
 from partnership.deliverables import services as deliverables
 from partnership.deliverables.models import Deliverable
+from partnership.history.context import recording
 from partnership.notifications.models import Notification
 from partnership.objectives import services as objectives
 from partnership.objectives.models import Objective, Priority, PriorityChange
@@ -330,7 +331,9 @@ class Command(BaseCommand):
         if logins:
             self.stdout.write("\n".join(login_lines()))
             return
-        self.seed()
+        # Recorded in the audit trail as door "command", also when called from code.
+        with recording(door="command", command="seed_demo", user=None):
+            self.seed()
 
     @transaction.atomic
     def seed(self):
@@ -427,6 +430,13 @@ class Command(BaseCommand):
             for party, sent, _answered, summary in ROUNDS.get(reference, []):
                 contracts.negotiation_round_add(actor=leads[party], contract=contract,
                                                 sent_on=sent, summary=summary)
+        # An executed contract changes only with a reason, which its History shows.
+        msa = Contract.objects.get(partnership=partnerships[NM], reference="MSA-NWM-2024")
+        if msa.renewal_notice_days != 120:
+            contracts.contract_update(
+                actor=self._leads(msa.partnership)["sponsor"], contract=msa,
+                renewal_notice_days=120,
+                reason="Renewal notice lengthened to 120 days by the 2025 amendment letter")
 
     def _contract_documents(self):
         """The signed copy of each executed contract, uploaded by the sponsor's lead through the

@@ -1,0 +1,55 @@
+"""The API's history of a record: `GET /api/v1/<resource>/<id>/history/` on every resource
+whose records are audited (ScopedViewSet adds it), read through the resource's own selector,
+so a record's history answers exactly when the record does."""
+
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from partnership.history import selectors
+from portal.registries.audited import audited_models
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class EntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When, in UTC.")
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    person = serializers.CharField()
+    door = serializers.CharField(help_text="page, api, admin, job, command (or database).")
+    reason = serializers.CharField(allow_blank=True)
+    changes = ChangeSerializer(many=True)
+
+
+def is_audited(model) -> bool:
+    return model is not None and model._meta.label in {
+        entry.label for entry in audited_models()}
+
+
+class HistoryActionMixin:
+    """Adds the `history` action to viewsets of audited records."""
+
+    @classmethod
+    def get_extra_actions(cls):
+        actions = super().get_extra_actions()
+        if is_audited(getattr(cls, "model", None)):
+            return actions
+        return [extra for extra in actions if extra.__name__ != "history"]
+
+    @action(detail=True, methods=["get"], serializer_class=EntrySerializer,
+            filter_backends=[])
+    def history(self, request, pk=None):
+        """Every change of the record, newest first: who, when (UTC), door, reason, and
+        each field's old and new value; paginated like the lists."""
+        record = self.get_object()
+        if not is_audited(type(record)):
+            from django.http import Http404
+            raise Http404
+        events = selectors.record_events(record)
+        rows = self.paginate_queryset(events)
+        formatter = selectors.Formatter(type(record), request.user)
+        entries = formatter.entries(rows, selectors.previous_event(rows, events))
+        return self.get_paginated_response(EntrySerializer(entries, many=True).data)

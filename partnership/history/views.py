@@ -1,0 +1,110 @@
+"""Pages of the audit trail: the history of one record, and the auditor's export (CSV or
+PDF) of a partnership's history over a period."""
+
+import datetime
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from partnership.history import export, selectors
+from partnership.permissions import can, require_person
+from partnership.scoping_views import PartnershipMixin
+from partnership.templatetags.history import history_url
+from portal.views import HtmxPartialMixin
+
+PAGE_SIZE = 20
+
+
+class RecordHistoryView(HtmxPartialMixin, PartnershipMixin, TemplateView):
+    """The History of a record (its page's History section loads it): readable exactly
+    when the record is, newest first, paginated; an htmx request gets the table only."""
+
+    template_name = "partnership/record_history.html"
+    partial_name = "history"
+
+    @cached_property
+    def record(self):
+        return selectors.history_record_get(
+            user=self.request.user, partnership=self.partnership,
+            record_type=self.kwargs["record_type"], pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        events = selectors.record_events(self.record)
+        page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        formatter = selectors.Formatter(type(self.record), self.request.user)
+        entries = formatter.entries(rows, selectors.previous_event(rows, events))
+        return super().get_context_data(
+            record=self.record, kind=self.record._meta.verbose_name, entries=entries,
+            page_obj=page, history_url=history_url(self.record),
+            record_url=self.record.get_absolute_url() if hasattr(
+                self.record, "get_absolute_url") else reverse(
+                "partnership:membership_list", args=[self.partnership.pk]), **kwargs)
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To (inclusive)",
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("pdf", "PDF")], initial="pdf")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The period ends before it starts.")
+        if data.get("start") and data.get("end") and \
+                (data["end"] - data["start"]).days > export.MAX_DAYS:
+            self.add_error("end", f"Export at most {export.MAX_DAYS} days at a time.")
+        return data
+
+
+class AuditExportView(PartnershipMixin, FormView):
+    """The auditor's export: a partnership's history over a period, as CSV or PDF, for its
+    leads and QA leads; each reads what their party may see and nothing else. A GET with
+    the period exports (it changes nothing); without one it shows the form (to every
+    seat, saying who may export)."""
+
+    template_name = "partnership/audit_export.html"
+    form_class = ExportForm
+
+    def get(self, request, *args, **kwargs):
+        if "start" in request.GET:
+            require_person(request.user, "partnership.audit_export", self.partnership)
+            form = self.form_class(request.GET)
+            if form.is_valid():
+                return self.export(form.cleaned_data)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {"start": today - datetime.timedelta(days=90), "end": today, "format": "pdf"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_export=can(self.request.user, "partnership.audit_export", self.partnership),
+            **kwargs)
+
+    def export(self, data) -> HttpResponse:
+        entries = export.partnership_entries(user=self.request.user,
+                                             partnership=self.partnership,
+                                             start=data["start"], end=data["end"])
+        name = f"audit-trail-{self.partnership.pk}-{data['start']}-{data['end']}"
+        if data["format"] == "csv":
+            response = HttpResponse(export.as_csv(entries), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        else:
+            response = HttpResponse(
+                export.as_pdf(entries, partnership=self.partnership, user=self.request.user,
+                              start=data["start"], end=data["end"]),
+                content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
