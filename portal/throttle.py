@@ -15,3 +15,8 @@ def allow(key: str, *, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
+
+
+def exceeded(key: str, *, limit: int) -> bool:
+    """Whether `key` is already past `limit` in its window, without counting a use."""
+    return cache.get(f"throttle:{key}", 0) >= limit

@@ -1,6 +1,7 @@
 """Signing: the signer proves who they are again (password, and the TOTP code when they have
 a confirmed device), chooses the meaning, and the signature is bound to the content."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from partnership.parties.models import User
 from partnership.permissions import require
 from partnership.signatures.declarations import content_hash, declaration
 from partnership.signatures.models import Signature
+from portal import throttle
 from portal.locking import locked
 
 
@@ -22,15 +24,27 @@ def needs_otp(user: User) -> bool:
 
 def check_credentials(*, actor: User, password: str, otp_code: str | None) -> None:
     """The signer is the person logged in (21 CFR 11.200): their password, and their
-    current code when they use two-factor authentication. A field error otherwise."""
+    current code when they use two-factor authentication. A field error otherwise. Wrong
+    passwords and codes count as at log-in: past the log-in's failure limit, signing stops
+    for the log-in's lock time, so a session left open is no way to guess the password."""
+    key = f"sign-failures:{actor.pk}"
+    limit = settings.AXES_FAILURE_LIMIT
+    if throttle.exceeded(key, limit=limit):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise ValidationError({"password": (
+            f"Too many wrong passwords or codes: signing is locked for up to {minutes} "
+            "minutes. Nothing was signed.")})
+    error = None
     if not password or not actor.check_password(password):
-        raise ValidationError({"password": "The password is not correct: nothing was signed."})
-    if not needs_otp(actor):
-        return
-    if not (otp_code or "").strip():
+        error = {"password": "The password is not correct: nothing was signed."}
+    elif needs_otp(actor) and not (otp_code or "").strip():
         raise ValidationError({"otp_code": "Enter the code of your authenticator app."})
-    if two_factor_check(user=actor, code=otp_code) is None:
-        raise ValidationError({"otp_code": "The code is not correct: nothing was signed."})
+    elif needs_otp(actor) and two_factor_check(user=actor, code=otp_code) is None:
+        error = {"otp_code": "The code is not correct: nothing was signed."}
+    if error:
+        throttle.allow(key, limit=limit,
+                       window=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        raise ValidationError(error)
 
 
 def sign_rule(record, event: str) -> str:

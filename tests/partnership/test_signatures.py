@@ -261,3 +261,14 @@ def test_a_record_the_other_party_signed_stays_shared(world, contract, contoso_l
     contract.refresh_from_db()
     assert not contract.is_internal
     assert Signature.objects.visible_to(contoso_lead).of(contract).count() == 1
+
+
+def test_wrong_passwords_at_signing_lock_signing_as_at_log_in(world, contract, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        with pytest.raises(ValidationError, match="password is not correct"):
+            sign(actor=world.alice, record=contract, event="executed", meaning="approval",
+                 password="not-my-password")
+    with pytest.raises(ValidationError, match="Too many wrong passwords"):
+        sign(actor=world.alice, record=contract, event="executed", meaning="approval",
+             password=PASSWORD)
+    assert not Signature.objects.of(contract).exists()
