@@ -353,7 +353,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=3, maximum=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures counted: axes would wipe every count of that address,
+# so one's own good log-in between guesses would reset the count against someone else's
+# account. Failures expire with the lock time instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "partnership.accounts.lockout.login_username"
 AXES_CLIENT_IP_CALLABLE = "partnership.accounts.lockout.client_ip"

@@ -2,11 +2,13 @@
 whose records are audited (ScopedViewSet adds it), read through the resource's own selector,
 so a record's history answers exactly when the record does."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from partnership.history import selectors
 from portal.registries.audited import audited_models
+from portal.validation import validate_date_in_range
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -16,12 +18,22 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField(help_text="When, in UTC.")
+    at = serializers.DateTimeField(help_text="When, in UTC.",
+                                   validators=[validate_date_in_range])
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     person = serializers.CharField()
     door = serializers.CharField(help_text="page, api, admin, job, command (or database).")
     reason = serializers.CharField(allow_blank=True)
     changes = ChangeSerializer(many=True)
+
+
+class EntryPageSerializer(serializers.Serializer):
+    """A page of a record's history, paginated like the lists."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EntrySerializer(many=True)
 
 
 def is_audited(model) -> bool:
@@ -39,6 +51,8 @@ class HistoryActionMixin:
             return actions
         return [extra for extra in actions if extra.__name__ != "history"]
 
+    @extend_schema(responses=EntryPageSerializer, parameters=[
+        OpenApiParameter("page", int, description="A page of the history.")])
     @action(detail=True, methods=["get"], serializer_class=EntrySerializer,
             filter_backends=[])
     def history(self, request, pk=None):

@@ -11,6 +11,7 @@ import io
 import zoneinfo
 from xml.sax.saxutils import escape
 
+from django.db.models import Q
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -47,8 +48,12 @@ def _kinds(user, partnership: Partnership):
         visible = model.objects.visible_to(user).filter(partnership=partnership)
         if can_be_internal(model):
             events = events.filter(pgh_obj_id__in=visible.values("pk"))
-        else:  # a removed seat stays in the trail: its rows say which partnership it was
-            events = events.filter(partnership_id=partnership.pk)
+        else:  # a removed seat stays in the trail: its rows say which partnership it was;
+            # a row still there shows as its kind's own rule shows it (a signature, as the
+            # record it signs)
+            events = events.filter(partnership_id=partnership.pk).filter(
+                Q(pgh_obj_id__in=visible.values("pk")) |
+                ~Q(pgh_obj_id__in=model._base_manager.values("pk")))
         yield model, events, None
     people = User.objects.visible_to(user).filter(
         pk__in=partnership.seated_people().values("pk"))

@@ -9,12 +9,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from partnership.history import export, selectors
 from partnership.permissions import can, require_person
 from partnership.scoping_views import PartnershipMixin
 from partnership.templatetags.history import history_url
+from portal.validation import validate_date_in_range
 from portal.views import HtmxPartialMixin
 
 PAGE_SIZE = 20
@@ -48,8 +49,9 @@ class RecordHistoryView(HtmxPartialMixin, PartnershipMixin, TemplateView):
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (inclusive)",
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=[validate_date_in_range])
+    end = forms.DateField(label="To (inclusive)", validators=[validate_date_in_range],
                           widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(choices=[("csv", "CSV"), ("pdf", "PDF")], initial="pdf")
 
@@ -63,32 +65,27 @@ class ExportForm(forms.Form):
         return data
 
 
-class AuditExportView(PartnershipMixin, FormView):
+class AuditExportView(PartnershipMixin, TemplateView):
     """The auditor's export: a partnership's history over a period, as CSV or PDF, for its
     leads and QA leads; each reads what their party may see and nothing else. A GET with
     the period exports (it changes nothing); without one it shows the form (to every
     seat, saying who may export)."""
 
     template_name = "partnership/audit_export.html"
-    form_class = ExportForm
 
     def get(self, request, *args, **kwargs):
         if "start" in request.GET:
             require_person(request.user, "partnership.audit_export", self.partnership)
-            form = self.form_class(request.GET)
+            form = ExportForm(request.GET)
             if form.is_valid():
                 return self.export(form.cleaned_data)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        return self.http_method_not_allowed(request, *args, **kwargs)
-
-    def get_initial(self):
-        today = timezone.localdate()
-        return {"start": today - datetime.timedelta(days=90), "end": today, "format": "pdf"}
-
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault("form", ExportForm(initial={
+            "start": today - datetime.timedelta(days=90), "end": today, "format": "pdf"}))
         return super().get_context_data(
             can_export=can(self.request.user, "partnership.audit_export", self.partnership),
             **kwargs)
@@ -99,7 +96,7 @@ class AuditExportView(PartnershipMixin, FormView):
                                              start=data["start"], end=data["end"])
         name = f"audit-trail-{self.partnership.pk}-{data['start']}-{data['end']}"
         if data["format"] == "csv":
-            response = HttpResponse(export.as_csv(entries), content_type="text/csv")
+            response = HttpResponse(export.as_csv(entries), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         else:
             response = HttpResponse(

@@ -23,6 +23,15 @@ class SignatureQuerySet(models.QuerySet):
                            object_id__in=model.objects.visible_to(user).values("pk"))
         return self.filter(condition)
 
+    def seen_by(self, organization_id: int | None) -> "SignatureQuerySet":
+        """The signatures of the records people of `organization_id` may see under the
+        internal rule alone (None: the records both parties see)."""
+        condition = Q(pk__in=[])
+        for model in signed_models():
+            condition |= Q(content_type=ContentType.objects.get_for_model(model),
+                           object_id__in=model.objects.seen_by(organization_id).values("pk"))
+        return self.filter(condition)
+
     def of(self, record) -> "SignatureQuerySet":
         return self.of_model(type(record)).filter(object_id=record.pk)
 

@@ -19,6 +19,7 @@ from governance.meetings.services import (
     meeting_update,
 )
 from governance.models import CalendarFeed, Meeting
+from partnership.accounts.services import user_deactivate
 from partnership.models import Membership
 
 UTC = datetime.UTC
@@ -199,3 +200,11 @@ def test_two_requests_for_a_new_feed_at_once_both_succeed(world_committed, monke
     assert errors == [] and len(feeds) == 2
     [feed] = CalendarFeed.objects.filter(user=bob)
     assert feed.secret in feeds
+
+
+def test_a_deactivated_persons_feed_answers_404(world, client):
+    feed = meeting_services.calendar_feed_create(actor=world.bob)
+    url = reverse("governance:calendar_feed", args=[feed.secret])
+    assert client.get(url).status_code == 200
+    user_deactivate(actor=world.olga, user=world.bob)
+    assert client.get(url).status_code == 404

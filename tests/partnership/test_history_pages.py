@@ -9,7 +9,9 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from governance.models import Meeting
 from partnership.contracts.services import contract_transition, contract_update
 from partnership.history.context import recording
 from partnership.models import Contract, ContractEvent, Membership, Program
@@ -159,7 +161,7 @@ def test_the_export_holds_only_what_its_reader_sees(world, login, executed):
                     reason="Auditor asked")
     for person, sees_secret in ((world.alice, True), (world.bob, False)):
         response = _export(login(person), world.acme_contoso, "csv")
-        assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+        assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert any(row["new value"] == "Exported title" and row["reason"] == "Auditor asked"
                    for row in rows)
@@ -183,3 +185,23 @@ def test_a_bad_period_is_a_400_with_the_field_named(world, login):
     response = login(world.alice).get(url, {"start": "2026-05-01", "end": "2026-01-01",
                                             "format": "csv"})
     assert response.status_code == 400 and response.context["form"].errors["end"]
+    for day in ("9999-12-31", "0001-01-01"):
+        response = login(world.alice).get(url, {"start": day, "end": day, "format": "csv"})
+        assert response.status_code == 400 and response.context["form"].errors["start"]
+
+
+def test_the_export_holds_no_signature_of_the_other_partys_internal_record(world, login):
+    """A signature is shown as the record it signs is: never the other party's internal
+    meeting's approval, though the signature row carries the partnership."""
+    meeting = Meeting.objects.filter(partnership=world.acme_contoso).first()
+    Meeting.objects.filter(pk=meeting.pk).update(is_internal=True)  # the sponsor's now
+    Membership.objects.filter(partnership=world.acme_contoso, user=world.bob).update(
+        role="lead")  # a CDMO lead, who may export
+    url = reverse("partnership:audit_export", args=[world.acme_contoso.pk])
+    today = timezone.localdate()
+    period = {"start": today - datetime.timedelta(days=1), "end": today, "format": "csv"}
+    sponsor = login(world.alice).get(url, period).content.decode()
+    cdmo = login(world.bob).get(url, period)
+    assert "Minutes approved" in sponsor
+    assert cdmo.status_code == 200
+    assert "Minutes approved" not in cdmo.content.decode()

@@ -180,3 +180,17 @@ def test_log_in_gives_a_new_session_key(world, client, password):
     assert after and after != before
     assert not type(session)().exists(before)
     assert client.get(reverse("partnership:partnership_list")).status_code == 200
+
+
+def test_ones_own_good_log_in_between_guesses_does_not_reset_the_count_against_another(
+        world, password, settings):
+    """An attacker with an account of their own, guessing Bob's password from one address,
+    logs in as themselves between rounds of guesses: Bob's account still locks."""
+    limit = django_settings.AXES_FAILURE_LIMIT
+    guesses = 0
+    while guesses < 2 * limit:
+        for _ in range(limit - 1):
+            log_in(Client(), world.bob.email, f"guess-{guesses}", address="192.0.2.90")
+            guesses += 1
+        log_in(Client(), world.alice.email, password, address="192.0.2.90")
+    assert log_in(Client(), world.bob.email, password, address="192.0.2.92").status_code == 429
