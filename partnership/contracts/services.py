@@ -18,6 +18,7 @@ from partnership.records import (
     shared_record_create,
     shared_record_update,
 )
+from partnership.signatures.models import Signature
 from portal.locking import locked
 from portal.workflow import transition
 
@@ -201,7 +202,15 @@ def negotiation_round_answer(*, actor: User, round_: NegotiationRound,
 
 @transaction.atomic
 def contract_document_upload(*, actor: User, contract: Contract, file) -> ContractDocument:
+    """Add a document to a contract while its text is still being agreed: the documents are
+    part of what the parties sign for execution, so once anyone has signed (or the contract
+    is executed) they are fixed; a later document belongs to an amendment."""
     require(actor, "partnership.contractdocument_upload", contract)
+    contract = locked(contract, "partnership")
+    if contract.status in Contract.REASON_STATUSES or \
+            Signature.objects.of(contract).exists():
+        raise ValidationError({"file": "The documents of a contract are fixed once signing "
+                                       "has started; attach a new one to an amendment."})
     document = ContractDocument(partnership=contract.partnership, contract=contract,
                                 uploaded_by=actor)
     document.take(file)

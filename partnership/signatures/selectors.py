@@ -82,6 +82,8 @@ class SignedEvent:
     sign_url: str = ""
     needs_otp: bool = False
     meanings: list[tuple[str, str]] = field(default_factory=list)
+    #: Why it cannot be signed now (the declaration's `ready`), shown beside the panel.
+    not_ready: str | None = None
 
     @property
     def label(self) -> str:
@@ -113,5 +115,5 @@ def signing_panel(*, user: User, record, sign_url: str = "") -> list[SignedEvent
             awaiting=[party for party in signed.parties(record)
                       if party not in signed_parties] if signed.all_parties else [],
             can_sign=may, sign_url=sign_url, needs_otp=bool(otp),
-            meanings=list(signed.meanings.items())))
+            meanings=list(signed.meanings.items()), not_ready=signed.ready(record)))
     return events

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -272,3 +273,28 @@ def test_wrong_passwords_at_signing_lock_signing_as_at_log_in(world, contract, s
         sign(actor=world.alice, record=contract, event="executed", meaning="approval",
              password=PASSWORD)
     assert not Signature.objects.of(contract).exists()
+
+
+def test_the_panel_says_why_a_contract_cannot_be_signed_yet(world, login):
+    undated = contracts.contract_create(
+        actor=world.alice, partnership=world.acme_contoso, kind="msa", reference="MSA-U",
+        title="Undated agreement")
+    undated = contracts.contract_transition(actor=world.alice, contract=undated,
+                                            status="negotiation")
+    page = login(world.alice).get(detail(undated)).content.decode()
+    assert "Give the contract its effective date before signing it" in page
+    assert sign_url(undated) not in page or "Sign: contract executed" not in page
+
+
+def test_documents_are_fixed_once_signing_has_started(world, contract, contoso_lead):
+    def upload(name):
+        return contracts.contract_document_upload(
+            actor=world.alice, contract=contract,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=name))
+
+    upload("agreed text.pdf")
+    sign(actor=world.alice, record=contract, event="executed", meaning="approval",
+         password=PASSWORD)
+    with pytest.raises(ValidationError, match="fixed once signing has started"):
+        upload("afterthought.pdf")
+    assert contract.documents.count() == 1

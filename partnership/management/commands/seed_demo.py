@@ -128,13 +128,14 @@ PROGRAMS = [
 # A CDMO's decision each sponsor using the site must see (DESIGN §3).
 CLOSING_SITES = {"Meridian Cape Town": D(2027, 6, 30)}
 
-def _signed_copy(contract) -> bytes:
-    """A one-page PDF standing in for the signed contract."""
+def _agreed_text(contract) -> bytes:
+    """A one-page PDF standing in for the contract's agreed text, uploaded before both
+    parties sign it."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setTitle(f"{contract.reference} {contract.title}")
     page.drawString(72, 770, f"{contract.reference}: {contract.title}")
-    page.drawString(72, 750, f"Between {contract.partnership}. Signed copy (demo data).")
+    page.drawString(72, 750, f"Between {contract.partnership}. Agreed text (demo data).")
     page.save()
     return buffer.getvalue()
 
@@ -376,7 +377,6 @@ class Command(BaseCommand):
             parties.site_set_status(actor=admins[site.organization.name], site=site,
                                     status=Site.Status.CLOSING, status_date=closes)
         self._contracts(partnerships)
-        self._contract_documents()
         self._deliverables()
         self._communication(partnerships)
         self._priorities(partnerships)
@@ -423,6 +423,10 @@ class Command(BaseCommand):
                 contract = contracts.contract_transition(actor=leads["sponsor"],
                                                          contract=contract, status="negotiation")
             if status == "executed":  # both parties' leads sign it, which executes it
+                # The agreed text first: the documents are part of what is signed.
+                contracts.contract_document_upload(
+                    actor=leads["sponsor"], contract=contract,
+                    file=ContentFile(_agreed_text(contract), name=f"{reference} final.pdf"))
                 for party, meaning in (("sponsor", "approval"), ("cdmo", "responsibility")):
                     sign(actor=leads[party], record=contract, event="executed",
                          meaning=meaning, password=self.password)
@@ -437,18 +441,6 @@ class Command(BaseCommand):
                 actor=self._leads(msa.partnership)["sponsor"], contract=msa,
                 renewal_notice_days=120,
                 reason="Renewal notice lengthened to 120 days by the 2025 amendment letter")
-
-    def _contract_documents(self):
-        """The signed copy of each executed contract, uploaded by the sponsor's lead through the
-        same checks as any upload (content, checksum, storage)."""
-        for _pair, reference, *_rest in CONTRACTS:
-            contract = Contract.objects.select_related("partnership").get(reference=reference)
-            if contract.status != Contract.Status.EXECUTED or contract.documents.exists():
-                continue
-            name = f"{reference} signed.pdf"
-            contracts.contract_document_upload(
-                actor=self._leads(contract.partnership)["sponsor"], contract=contract,
-                file=ContentFile(_signed_copy(contract), name=name))
 
     def _deliverables(self):
         for reference, title, party, due, status, rejections, criteria in DELIVERABLES:
