@@ -15,7 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from partnership.history.api import HistoryActionMixin
 from partnership.history.context import BodyReason, annotate
 from partnership.history.reasons import needs_reason
-from partnership.parties.models import Partnership
+from partnership.parties.models import Membership, Partnership
 from partnership.permissions import can, require
 from portal.validation import parse_id
 
@@ -70,6 +70,8 @@ class PartnershipMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         context["role"] = self.role
+        context["role_label"] = "Organization admin" if self.role == "admin" else \
+            dict(Membership.Role.choices).get(self.role, "")
         context["can_write"] = self.can(WRITE, self.partnership)
         return context
 

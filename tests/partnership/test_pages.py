@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from partnership.models import Program
+from partnership.models import Membership, Program
 from tests.factories import MembershipFactory, ProgramFactory, SiteFactory
 
 
@@ -203,3 +203,10 @@ def test_more_partnership_pages_use_a_bounded_number_of_queries(
                              site=site, title=f"Transfer {n}")
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_side_menu_names_the_role_in_words(world, login):
+    Membership.objects.filter(partnership=world.acme_contoso, user=world.bob).update(
+        role="qa_lead")
+    page = login(world.bob).get(world.acme_contoso.get_absolute_url()).content.decode()
+    assert "Your role: QA lead" in page and "qa_lead" not in page
