@@ -10,6 +10,7 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
+from partnership.history.models import UserGroupLink, UserPermissionLink
 from partnership.history.tracking import audit
 from partnership.notifications.models import Notification, NotificationPreference
 from partnership.objectives.models import Objective, ObjectiveReview, Priority, PriorityChange
@@ -21,8 +22,6 @@ from partnership.parties.models import (
     Partnership,
     Site,
     User,
-    UserGroupLink,
-    UserPermissionLink,
 )
 from partnership.signatures.models import Signature
 from partnership.techtransfer.models import Milestone, TechTransfer

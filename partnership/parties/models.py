@@ -207,20 +207,6 @@ class User(AbstractUser):
                            secret=secret, algorithm="sha256").hexdigest()
 
 
-class UserPermissionLink(User.user_permissions.through):
-    """A permission given to a person (Django's table), as the audit trail follows it."""
-
-    class Meta:
-        proxy = True
-
-
-class UserGroupLink(User.groups.through):
-    """A person's group (Django's table), as the audit trail follows it."""
-
-    class Meta:
-        proxy = True
-
-
 class InvitationNotice(models.Model):
     """One e-mail a day at most to the owner of an address that was invited although it
     already has an account. The unique key makes the job that sends it run once, and
