@@ -17,9 +17,19 @@ __all__ = [
 ]
 
 # The audit trail (partnership.history): every record both parties share, less what changes
-# without anyone changing it (its stored search vector and `updated_at`). Here, as the
-# models are defined: each call makes the model's event model, which Django must meet while
-# it loads the models.
-for _model in (ActionItem, Meeting, Decision, Request, Risk, Notice, Recognition):
+# without anyone changing it (its stored search vector and `updated_at`), with its
+# many-to-many links (a meeting's attendees, a decision's deciders); the parts of a record
+# that have no page (`part_of`: a meeting's minutes versions, a request's steps) show in its
+# History. Recorded but not shown (`hidden`): a meeting's iCalendar uid and sequence, and
+# when the late-request job claimed its notice. Left out, as machinery written by the jobs
+# and never changed by a person: the reminder and escalation bookkeeping rows (each a
+# unique key that makes a job run once), survey invitations, calendar feeds (a person's
+# secret URL); and survey answers, which are one person's and never shown one by one.
+# Here, as the models are defined: each call makes the model's event model, which Django
+# must meet while it loads the models.
+for _model in (ActionItem, Decision, Risk, Notice, Recognition):
     audit(_model, exclude=("search_document", "updated_at"))
-audit(MinutesVersion)
+audit(Meeting, exclude=("search_document", "updated_at"), hidden=("uid", "sequence"))
+audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified_at",))
+audit(MinutesVersion, part_of="meeting", label="number")
+audit(RequestStep, part_of="request", label="step")

@@ -307,6 +307,10 @@ SPECTACULAR_SETTINGS = {
 # --- Audit trail (partnership.history) -----------------------------------------------------
 # The context of each change (user, door, reason) is copied into the event row itself.
 PGHISTORY_JSON_ENCODER = "partnership.history.context.ContextEncoder"
+# Each event is stamped when its statement ran, not when its transaction began: a record's
+# History interleaves its own events with its parts' (a contract, then its first round,
+# saved in one transaction), and only the statement's time puts them in order.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from partnership.history import selectors
+from partnership.history import timeline
+from partnership.history.sources import is_part
 from portal.registries.audited import audited_models
 from portal.validation import validate_date_in_range
 
@@ -20,11 +21,16 @@ class ChangeSerializer(serializers.Serializer):
 class EntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="When, in UTC.",
                                    validators=[validate_date_in_range])
-    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    action = serializers.ChoiceField(
+        choices=["created", "changed", "deleted", "recorded as it stood"],
+        help_text="“recorded as it stood”: the record as it was when the trail began.")
     person = serializers.CharField()
     door = serializers.CharField(help_text="page, api, admin, job, command (or database).")
     reason = serializers.CharField(allow_blank=True)
     changes = ChangeSerializer(many=True)
+    part = serializers.CharField(
+        allow_blank=True, help_text="The part of the record it changed (“Negotiation round "
+                                    "3”), empty for the record itself.")
 
 
 class EntryPageSerializer(serializers.Serializer):
@@ -37,8 +43,10 @@ class EntryPageSerializer(serializers.Serializer):
 
 
 def is_audited(model) -> bool:
+    """Whether `model`'s records have a History of their own (a part's events show in its
+    parent's: partnership.history.sources)."""
     return model is not None and model._meta.label in {
-        entry.label for entry in audited_models()}
+        entry.label for entry in audited_models()} and not is_part(model)
 
 
 class HistoryActionMixin:
@@ -56,14 +64,13 @@ class HistoryActionMixin:
     @action(detail=True, methods=["get"], serializer_class=EntrySerializer,
             filter_backends=[])
     def history(self, request, pk=None):
-        """Every change of the record, newest first: who, when (UTC), door, reason, and
-        each field's old and new value; paginated like the lists."""
+        """Every change of the record and of its parts (a contract's rounds, documents and
+        signatures), newest first: who, when (UTC), door, reason, which part, and each
+        field's old and new value; paginated like the lists."""
         record = self.get_object()
         if not is_audited(type(record)):
             from django.http import Http404
             raise Http404
-        events = selectors.record_events(record)
-        rows = self.paginate_queryset(events)
-        formatter = selectors.Formatter(type(record), request.user)
-        entries = formatter.entries(rows, selectors.previous_event(rows, events))
+        rows = self.paginate_queryset(timeline.record_timeline(record))
+        entries = timeline.timeline_entries(record, rows, request.user)
         return self.get_paginated_response(EntrySerializer(entries, many=True).data)

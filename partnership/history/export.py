@@ -2,7 +2,9 @@
 
 What it holds is what the exporting person may see, read through each record's own scoping:
 the records of the partnership they see (`visible_to`, so never the other party's internal
-ones), the seats and the partnership's settings, and the flags of the people seated in it.
+ones) with their parts (a contract's rounds and signatures: readable exactly when the
+record is), the seats, the partnership's settings, its two parties, and the flags of the
+people seated in it.
 """
 
 import csv
@@ -20,8 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partnership.history.selectors import Entry, Formatter, history_models
+from partnership.history.sources import sources
 from partnership.history.tracking import event_model
-from partnership.parties.models import Partnership, User
+from partnership.parties.models import Organization, Partnership, User
 from partnership.scoping import can_be_internal
 
 #: The longest period one export covers (a year and a bit): a bigger one is a job, not a page.
@@ -37,60 +40,84 @@ def _bounds(start: datetime.date, end: datetime.date) -> tuple:
 
 
 def _kinds(user, partnership: Partnership):
-    """(model, the events of the records of that kind `user` may see in `partnership`,
-    {id: name} of those records)."""
+    """(model, the filter of its own events `user` may see in `partnership`, the ids of its
+    records they may see, {id: name} of those records or None): each kind with a History."""
     for model in history_models().values():
-        events = event_model(model).objects.all()
         if model is Partnership:
-            yield model, events.filter(pgh_obj_id=partnership.pk), {partnership.pk: str(
-                partnership)}
+            yield model, Q(pgh_obj_id=partnership.pk), [partnership.pk], {
+                partnership.pk: str(partnership)}
             continue
-        visible = model.objects.visible_to(user).filter(partnership=partnership)
+        if model is Organization:
+            parties = [partnership.sponsor_id, partnership.cdmo_id]
+            yield model, Q(pgh_obj_id__in=parties), parties, None
+            continue
+        visible = model.objects.visible_to(user).filter(partnership=partnership).values("pk")
         if can_be_internal(model):
-            events = events.filter(pgh_obj_id__in=visible.values("pk"))
+            own = Q(pgh_obj_id__in=visible)
         else:  # a removed seat stays in the trail: its rows say which partnership it was;
-            # a row still there shows as its kind's own rule shows it (a signature, as the
-            # record it signs)
-            events = events.filter(partnership_id=partnership.pk).filter(
-                Q(pgh_obj_id__in=visible.values("pk")) |
-                ~Q(pgh_obj_id__in=model._base_manager.values("pk")))
-        yield model, events, None
+            # a row still there shows as its kind's own rule shows it
+            own = Q(partnership_id=partnership.pk) & (
+                Q(pgh_obj_id__in=visible) | ~Q(pgh_obj_id__in=model._base_manager.values("pk")))
+        yield model, own, visible, None
+
+
+def _period_events(user, partnership, since, until):
+    """(source, its events in the period, oldest first) of every source of every kind: a
+    record's own events and its parts' (partnership.history.sources), read for the records
+    `user` may see; then the seated people's flags."""
+    for model, own, visible, names in _kinds(user, partnership):
+        for source in sources(model):
+            events = source.events().filter(own) if source.own else source.of(visible)
+            yield model, source, events.filter(
+                pgh_created_at__gte=since, pgh_created_at__lt=until).order_by("pgh_id"), names
     people = User.objects.visible_to(user).filter(
         pk__in=partnership.seated_people().values("pk"))
-    yield User, event_model(User).objects.filter(pgh_obj_id__in=people.values("pk")), None
+    source = sources(User)[0]
+    yield User, source, source.events().filter(pgh_obj_id__in=people.values("pk"),
+                                               pgh_created_at__gte=since,
+                                               pgh_created_at__lt=until).order_by("pgh_id"), None
 
 
 def partnership_entries(*, user, partnership: Partnership, start: datetime.date,
                         end: datetime.date) -> list[Entry]:
     """Every change in `partnership` between `start` and `end` (whole days in the reader's
-    zone) that `user` may see, oldest first. A few queries per kind of record."""
+    zone) that `user` may see, oldest first, each part's under its record. A few queries
+    per kind of record and part."""
     since, until = _bounds(start, end)
     entries = []
-    for model, events, names in _kinds(user, partnership):
-        period = list(events.filter(pgh_created_at__gte=since, pgh_created_at__lt=until)
-                      .order_by("pgh_obj_id", "pgh_id"))
+    for model, source, events, names in _period_events(user, partnership, since, until):
+        period = list(events)
         if not period:
             continue
-        ids = {event.pgh_obj_id for event in period}
-        before = {event.pgh_obj_id: event for event in event_model(model).objects.filter(
-            pgh_obj_id__in=ids, pgh_created_at__lt=since).order_by(
-            "pgh_obj_id", "-pgh_id").distinct("pgh_obj_id")}
+        before = {}
+        if source.link is None:
+            ids = {event.pgh_obj_id for event in period}
+            before = {event.pgh_obj_id: event for event in event_model(source.model).objects
+                      .filter(pgh_obj_id__in=ids, pgh_created_at__lt=since)
+                      .order_by("pgh_obj_id", "-pgh_id").distinct("pgh_obj_id")}
+        parents = {event.pgh_parent for event in period}
         if names is None:
-            names = {row.pk: str(row) for row in model._base_manager.filter(pk__in=ids)}
-        formatter = Formatter(model, user)
-        formatter.load([*period, *before.values()])
-        previous = {}
+            names = {row.pk: str(row) for row in model._base_manager.filter(pk__in=parents)}
+        formatter = Formatter(source.model, user, source=source)
+        pairs, previous = [], {}
         for event in period:
-            entry = formatter.entry(event, previous.get(event.pgh_obj_id,
-                                                        before.get(event.pgh_obj_id)))
-            entry.record = names.get(event.pgh_obj_id, f"#{event.pgh_obj_id} (deleted)")
-            previous[event.pgh_obj_id] = event
+            key = getattr(event, "pgh_obj_id", None)
+            pairs.append((event, previous.get(key, before.get(key))))
+            previous[key] = event
+        formatter.load(pairs)
+        for event, earlier in pairs:
+            entry = formatter.entry(event, earlier)
+            if entry is None:
+                continue
+            entry.kind = str(model._meta.verbose_name)
+            entry.record_id = event.pgh_parent
+            entry.record = names.get(event.pgh_parent, f"#{event.pgh_parent} (deleted)")
             entries.append((event.pgh_created_at, entry))
     return [entry for _at, entry in sorted(entries, key=lambda pair: pair[0])]
 
 
-HEADER = ["time (UTC)", "time (your zone)", "record kind", "record id", "record", "action",
-          "person", "door", "reason", "field", "old value", "new value"]
+HEADER = ["time (UTC)", "time (your zone)", "record kind", "record id", "record", "part",
+          "action", "person", "door", "reason", "field", "old value", "new value"]
 
 
 def as_csv(entries: list[Entry]) -> str:
@@ -101,8 +128,8 @@ def as_csv(entries: list[Entry]) -> str:
     for entry in entries:
         common = [entry.at.astimezone(datetime.UTC).isoformat(),
                   timezone.localtime(entry.at).isoformat(), entry.kind, entry.record_id,
-                  _cell(entry.record), entry.action, _cell(entry.person), entry.door,
-                  _cell(entry.reason)]
+                  _cell(entry.record), _cell(entry.part), entry.action, _cell(entry.person),
+                  entry.door, _cell(entry.reason)]
         for change in entry.changes or [None]:
             writer.writerow(common + ([_cell(change.field), _cell(change.old),
                                        _cell(change.new)] if change else ["", "", ""]))
@@ -140,7 +167,8 @@ def as_pdf(entries: list[Entry], *, partnership, user, start, end) -> bytes:
         rows.append([
             Paragraph(f"{entry.at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC<br/>"
                       f"{timezone.localtime(entry.at):%d %b %Y %H:%M %Z}", small),
-            Paragraph(escape(f"{entry.kind} #{entry.record_id}: {entry.record}"), small),
+            Paragraph(escape(f"{entry.kind} #{entry.record_id}: {entry.record}") + (
+                f"<br/><i>{escape(entry.part)}</i>" if entry.part else ""), small),
             Paragraph(escape(f"{entry.person} · {entry.door}"), small),
             Paragraph(f"<i>{entry.action}</i><br/>{changes}", small),
             Paragraph(escape(entry.reason or "—"), small),

@@ -16,13 +16,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from partnership.history.sources import Source, is_part
 from partnership.history.tracking import event_model, tracked_fields
-from partnership.parties.models import Partnership, User
-from portal.registries.audited import audited_models
+from partnership.parties.models import Organization, Partnership, User
+from portal.registries.audited import audited_model, audited_models
 
-#: Fields every shared record carries that say nothing of what changed.
+#: Fields every shared record carries that say nothing new when it is made; a later change
+#: of one (a back-dated `created_at`) is shown like any other.
 QUIET = {"id", "partnership", "author_organization", "created_by", "created_at"}
-ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
+ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted",
+           "snapshot": "recorded as it stood"}
 
 
 @dataclass
@@ -43,22 +46,33 @@ class Entry:
     record: str = ""
     kind: str = ""
     record_id: int | None = None
+    #: The part of the record it changed ("Negotiation round 3"), empty for the record.
+    part: str = ""
+    #: The context of the statement (one per request or job), to merge a link's changes.
+    context_id: object = None
+    #: Whether it made or removed a many-to-many link (its one change says which).
+    link: bool = False
 
 
 def history_models() -> dict[str, type[models.Model]]:
     """{model_name: model} of the audited records that have a page in a partnership: its
-    shared records, its seats, and the partnership itself."""
+    shared records, its seats, the partnership itself and its two parties. Parts and links
+    have none: their events show in their parent's History (partnership.history.sources)."""
     found = {}
     for entry in audited_models():
         model = apps.get_model(entry.label)
-        if model is Partnership or any(f.name == "partnership" for f in model._meta.fields):
+        if is_part(model):
+            continue
+        if model in (Partnership, Organization) or any(
+                f.name == "partnership" for f in model._meta.fields):
             found[model._meta.model_name] = model
     return found
 
 
 def history_record_get(*, user, partnership: Partnership, record_type: str, pk: int):
     """The record whose history is asked for, read as its own pages read it (404 for a
-    kind without a history, a record of another partnership or one the user may not see)."""
+    kind without a history, a record of another partnership or one the user may not see).
+    A party's History is read under a partnership it is party to."""
     model = history_models().get(record_type)
     if model is None:
         raise Http404
@@ -66,6 +80,10 @@ def history_record_get(*, user, partnership: Partnership, record_type: str, pk: 
         if pk != partnership.pk:
             raise Http404
         return partnership
+    if model is Organization:
+        if pk not in (partnership.sponsor_id, partnership.cdmo_id):
+            raise Http404
+        return Organization.objects.get(pk=pk)
     record = model.objects.visible_to(user).filter(partnership=partnership, pk=pk).first()
     if record is None:
         raise Http404
@@ -73,7 +91,8 @@ def history_record_get(*, user, partnership: Partnership, record_type: str, pk: 
 
 
 def record_events(record) -> models.QuerySet:
-    """The events of one record, newest first."""
+    """The events of one record, newest first (its own only: record_timeline adds its
+    parts')."""
     return event_model(type(record)).objects.filter(pgh_obj_id=record.pk).order_by("-pgh_id")
 
 
@@ -85,30 +104,48 @@ def previous_event(events: list, queryset: models.QuerySet):
 
 
 class Formatter:
-    """Turns events of one kind of record into entries for `viewer`: a few queries per page
-    (the people, then each kind of record the fields name), whatever its length."""
+    """Turns events of one kind of record (or of a part, or of a link) into entries for
+    `viewer`: a few queries per page (the people, then each kind of record the fields
+    name), whatever its length. Formatters of one page share `names`, so each kind is read
+    once for all of them (load_names)."""
 
-    def __init__(self, model, viewer):
-        self.model, self.viewer = model, viewer
-        self.fields = [f for f in tracked_fields(model) if f.name not in QUIET]
-        self.names: dict = {}
+    def __init__(self, model, viewer, *, source: Source | None = None, names=None):
+        self.model, self.viewer, self.source = model, viewer, source
+        entry = audited_model(model._meta.label)
+        hidden = entry.hidden if entry is not None else frozenset()
+        self.quiet = QUIET | (source.path_fields if source is not None else set())
+        self.fields = [f for f in tracked_fields(model) if f.name not in hidden]
+        link = source.link if source is not None else None
+        self.link = link
+        self.label_field = next((f for f in tracked_fields(model)
+                                 if entry is not None and f.name == entry.label_field), None)
+        self.names: dict = {} if names is None else names
 
-    def load(self, events: list) -> None:
+    def wanted(self, pairs: list) -> dict:
+        """{model: ids} of the people and records that the entries of `pairs` ((event, the
+        event before it or None)) name: only the values they show, so a page reads the
+        kinds it names and no other."""
         wanted: dict = {}
-        for event in events:
+        for event, before in pairs:
             context = event.pgh_context or {}
             if context.get("user"):
                 wanted.setdefault(User, set()).add(context["user"])
-            for f in self.fields:
-                value = getattr(event, f.attname)
-                if f.is_relation and value is not None:
-                    wanted.setdefault(f.related_model, set()).add(value)
-        for related, ids in wanted.items():
-            manager = related._default_manager
-            if not hasattr(manager, "visible_to"):
+            if self.link is not None:
+                for f in (self.link.m2m_field_name(), self.link.m2m_reverse_field_name()):
+                    related = event._meta.get_field(f).related_model
+                    wanted.setdefault(related, set()).add(getattr(event, f + "_id"))
                 continue
-            rows = manager.visible_to(self.viewer).filter(pk__in=ids)
-            self.names.update({(related, row.pk): str(row) for row in rows})
+            for f, old, new in self.raw_changes(event, before):
+                if f.is_relation:
+                    wanted.setdefault(f.related_model, set()).update(
+                        value for value in (old, new) if value is not None)
+            if self.label_field is not None and self.label_field.is_relation:
+                wanted.setdefault(self.label_field.related_model, set()).add(
+                    getattr(event, self.label_field.attname))
+        return wanted
+
+    def load(self, pairs: list) -> None:
+        load_names(self.viewer, self.names, self.wanted(pairs))
 
     def value(self, f, value) -> str:
         if value is None or value == "" or value == []:
@@ -140,27 +177,92 @@ class Formatter:
             return f"the portal (command {context['command']})"
         return "the portal" if context else "unknown: changed outside the portal's doors"
 
-    def entry(self, event, before) -> Entry:
-        context = event.pgh_context or {}
+    def part(self, event) -> str:
+        """Which part of the record the event changed ("Negotiation round 3"), or ""."""
+        if self.source is None or self.source.own:
+            return ""
+        if self.link is not None:
+            owner = self.link.model
+            if owner is self.source.target:
+                return ""
+            owner_id = getattr(event, self.link.m2m_field_name() + "_id")
+            name = self.names.get((owner, owner_id), f"#{owner_id}")
+            return f"{_capitalized(owner._meta.verbose_name)} {name}"
+        entry = audited_model(self.model._meta.label)
+        if callable(entry.label_field):
+            return entry.label_field(event)
+        kind = _capitalized(self.model._meta.verbose_name)
+        if self.label_field is None:
+            return f"{kind} #{event.pgh_obj_id}"
+        return f"{kind} {self.value(self.label_field, getattr(event, self.label_field.attname))}"
+
+    def changes(self, event, before) -> list[Change]:
+        if self.link is not None:
+            target = self.link.m2m_reverse_field_name() + "_id"
+            name = self.names.get((self.link.related_model, getattr(event, target)),
+                                  f"#{getattr(event, target)}")
+            sign = "−" if event.pgh_label == "delete" else "+"
+            return [Change(_capitalized(self.link.verbose_name), "", f"{sign} {name}")]
+        return [Change(_capitalized(f.verbose_name),
+                       self.value(f, old) if before is not None else "—", self.value(f, new))
+                for f, old, new in self.raw_changes(event, before)]
+
+    def raw_changes(self, event, before) -> list:
+        """(field, old, new) of what `event` shows: each field it changed since `before`;
+        of a record made, each field given, but those that say nothing new then (QUIET, and
+        where a part belongs)."""
         changes = []
+        if event.pgh_label == "delete":
+            return changes
         for f in self.fields:
             new = getattr(event, f.attname)
             old = getattr(before, f.attname) if before is not None else None
-            if event.pgh_label == "delete" or (before is not None and old == new):
+            if before is not None and old == new:
                 continue
-            if before is None and new in (None, "", []):
+            if before is None and (new in (None, "", []) or f.name in self.quiet):
                 continue
-            label = str(f.verbose_name)
-            changes.append(Change(label[:1].upper() + label[1:],
-                                  self.value(f, old) if before is not None else "—",
-                                  self.value(f, new)))
-        return Entry(at=event.pgh_created_at, action=ACTIONS.get(event.pgh_label, "changed"),
+            changes.append((f, old, new))
+        return changes
+
+    def entry(self, event, before) -> Entry | None:
+        """The entry of `event` (`before`: the same record's event before it), or None when
+        it shows no change: an update of hidden fields only (a meeting's sequence)."""
+        context = event.pgh_context or {}
+        changes = self.changes(event, before)
+        action = ACTIONS.get(event.pgh_label, "changed")
+        if self.link is not None:
+            action = "changed"
+        elif action == "changed" and not changes:
+            return None
+        return Entry(at=event.pgh_created_at, action=action,
                      person=self.person(context), door=context.get("door") or "database",
                      reason=context.get("reason") or "", changes=changes,
-                     kind=str(self.model._meta.verbose_name), record_id=event.pgh_obj_id)
+                     kind=str(self.model._meta.verbose_name),
+                     record_id=getattr(event, "pgh_obj_id", None), part=self.part(event),
+                     context_id=event.pgh_context_id, link=self.link is not None)
 
     def entries(self, events: list, previous=None) -> list[Entry]:
         """Entries of `events` (one record's, newest first); `previous` precedes the last."""
-        self.load([*events, *([previous] if previous is not None else [])])
-        return [self.entry(event, events[i + 1] if i + 1 < len(events) else previous)
-                for i, event in enumerate(events)]
+        pairs = [(event, events[i + 1] if i + 1 < len(events) else previous)
+                 for i, event in enumerate(events)]
+        self.load(pairs)
+        found = [self.entry(event, before) for event, before in pairs]
+        return [entry for entry in found if entry is not None]
+
+
+def _capitalized(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def load_names(viewer, names: dict, wanted: dict) -> None:
+    """Add to `names` ({(model, id): name}) the records and people of `wanted` ({model:
+    ids}) that `viewer` may see, through each kind's own `visible_to`; one query per kind.
+    What the viewer may not see stays unnamed (shown by its number)."""
+    for related, ids in wanted.items():
+        ids = {pk for pk in ids if (related, pk) not in names}
+        manager = related._default_manager
+        if not ids or not hasattr(manager, "visible_to"):
+            continue
+        rows = manager.visible_to(viewer).filter(pk__in=ids)
+        names.update({(related, row.pk): str(row) for row in rows})

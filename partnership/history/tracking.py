@@ -41,13 +41,27 @@ def event_model_name(model) -> str:
     return f"{model.__name__}Event"
 
 
-def audit(model: type[models.Model], *, exclude=(), fields=None) -> type[models.Model]:
+def audit(model: type[models.Model], *, exclude=(), fields=None, hidden=(), part_of="",
+          label="") -> type[models.Model]:
     """Record every change of `model`'s fields (all but `exclude`, or only `fields`) in its
-    event table, and register it as audited. Returns the model (usable as a decorator)."""
+    event table, and register it as audited (portal.registries.audited says what `hidden`,
+    `part_of` and `label` mean). Its many-to-many fields among those are tracked too, each
+    through a proxy of its table (`link_model`). Returns the model (usable as a decorator)."""
     names = [field.name for field in model._meta.concrete_model._meta.local_fields]
     if fields is not None:
         exclude = [name for name in names if name not in fields]
-    audited.register(model._meta.label, exclude=exclude)
+    audited.register(model._meta.label, exclude=exclude, hidden=hidden, part_of=part_of,
+                     label_field=label)
+    _track(model, exclude)
+    for field in model._meta.local_many_to_many:
+        if field.name not in exclude and (fields is None or field.name in fields):
+            link = link_model(model, field)
+            audited.register(link._meta.label, link_of=(model._meta.label, field.name))
+            _track(link, ())
+    return model
+
+
+def _track(model, exclude) -> None:
     tracks_object = not model._meta.proxy
     pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
@@ -65,7 +79,18 @@ def audit(model: type[models.Model], *, exclude=(), fields=None) -> type[models.
 
     pre_save.connect(refuse_change_without_reason, sender=model, weak=False,
                      dispatch_uid=f"audit-reason-{model._meta.label}")
-    return model
+
+
+def link_model(owner, field) -> type[models.Model]:
+    """A proxy of the table of `owner`'s many-to-many `field` (a program's sites), which
+    the trail tracks like a model: a link made is an insert, a link removed a delete. Named
+    `<Owner><Field>Link` in the owner's app."""
+    name = f"{owner.__name__}{field.name.title().replace('_', '')}Link"
+    meta = type("Meta", (), {"proxy": True, "app_label": owner._meta.app_label,
+                             "verbose_name": f"{field.verbose_name} link"})
+    return type(name, (field.remote_field.through,), {
+        "Meta": meta, "__module__": owner.__module__,
+        "__doc__": f"A link of {owner.__name__}.{field.name}, as the audit trail follows it."})
 
 
 def event_model(model) -> type[models.Model]:

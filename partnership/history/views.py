@@ -4,26 +4,24 @@ PDF) of a partnership's history over a period."""
 import datetime
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from partnership.history import export, selectors
+from partnership.history import export, selectors, timeline
 from partnership.permissions import can, require_person
 from partnership.scoping_views import PartnershipMixin
 from partnership.templatetags.history import history_url
 from portal.validation import validate_date_in_range
 from portal.views import HtmxPartialMixin
 
-PAGE_SIZE = 20
-
 
 class RecordHistoryView(HtmxPartialMixin, PartnershipMixin, TemplateView):
     """The History of a record (its page's History section loads it): readable exactly
-    when the record is, newest first, paginated; an htmx request gets the table only."""
+    when the record is, with its parts' events (a contract's rounds, documents and
+    signatures), newest first, paginated; an htmx request gets the table only."""
 
     template_name = "partnership/record_history.html"
     partial_name = "history"
@@ -35,14 +33,11 @@ class RecordHistoryView(HtmxPartialMixin, PartnershipMixin, TemplateView):
             record_type=self.kwargs["record_type"], pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        events = selectors.record_events(self.record)
-        page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
-        formatter = selectors.Formatter(type(self.record), self.request.user)
-        entries = formatter.entries(rows, selectors.previous_event(rows, events))
+        page, entries = timeline.record_history_page(self.record, self.request.user,
+                                                     self.request.GET.get("page"))
         return super().get_context_data(
             record=self.record, kind=self.record._meta.verbose_name, entries=entries,
-            page_obj=page, history_url=history_url(self.record),
+            page_obj=page, history_url=history_url(self.record, self.partnership),
             record_url=self.record.get_absolute_url() if hasattr(
                 self.record, "get_absolute_url") else reverse(
                 "partnership:membership_list", args=[self.partnership.pk]), **kwargs)

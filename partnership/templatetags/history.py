@@ -10,8 +10,12 @@ register = template.Library()
 
 
 @register.filter
-def history_url(record) -> str:
-    partnership_id = record.pk if record._meta.model_name == "partnership" \
+def history_url(record, partnership=None) -> str:
+    """The History page of `record`; a party's (an organization's) is read under one of its
+    partnerships, `partnership`."""
+    model_name = record._meta.model_name
+    partnership_id = record.pk if model_name == "partnership" else \
+        getattr(partnership, "pk", partnership) if model_name == "organization" \
         else record.partnership_id
     return reverse("partnership:record_history",
                    args=[partnership_id, record._meta.model_name, record.pk])
