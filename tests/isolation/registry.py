@@ -158,14 +158,21 @@ def _signing(obj) -> dict:
 
 def _histories(kwargs) -> list[dict]:
     """The History page of every audited record of the partnership both parties see (and
-    of the partnership itself): partnership.history.selectors.history_models."""
+    of the partnership itself and its two parties), each with its parts' events (a
+    contract's rounds, a program's sites): partnership.history.selectors.history_models."""
     from partnership.history.selectors import history_models
 
     partnership_pk = kwargs["partnership_pk"]
     pages = []
     for name, model in history_models().items():
-        rows = Partnership.objects.filter(pk=partnership_pk) if model is Partnership else \
-            model.objects.filter(partnership_id=partnership_pk).seen_by(None)
+        if model is Organization:
+            partnership = Partnership.objects.get(pk=partnership_pk)
+            rows = Organization.objects.filter(pk__in=[partnership.sponsor_id,
+                                                       partnership.cdmo_id])
+        elif model is Partnership:
+            rows = Partnership.objects.filter(pk=partnership_pk)
+        else:
+            rows = model.objects.filter(partnership_id=partnership_pk).seen_by(None)
         pages += [{"partnership_pk": partnership_pk, "record_type": name, "pk": pk}
                   for pk in rows.order_by("pk").values_list("pk", flat=True)]
     return pages

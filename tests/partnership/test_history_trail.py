@@ -16,7 +16,7 @@ from partnership.history.context import HistoryMiddleware, command, current, rec
 from partnership.history.selectors import Formatter
 from partnership.history.tracking import event_model, tracked_fields
 from partnership.models import Program, ProgramEvent
-from portal.registries.audited import audited_models
+from portal.registries.audited import audited_model, audited_models
 
 LABELS = [entry.label for entry in audited_models()]
 DOORS = ["page", "api", "job", "command", "update"]
@@ -36,11 +36,25 @@ def _field_to_change(model):
         if field.choices:
             return field, lambda value, field=field: next(
                 code for code, _label in field.flatchoices if code != value)
+    for field in tracked_fields(model):  # a unique name (a domain): made longer, still unique
+        if isinstance(field, models.CharField) and field.unique and field.name != "email":
+            return field, lambda value: "changed." + value
     return None, None
 
 
 def _row(model, world):
-    """A row of `model` in the test world (a permission or group link is made)."""
+    """A row of `model` in the test world (a permission, group or many-to-many link is
+    made)."""
+    link_of = audited_model(model._meta.label).link_of
+    if link_of is not None:
+        field = apps.get_model(link_of[0])._meta.get_field(link_of[1])
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        owner = field.model._base_manager.order_by("pk").first()
+        taken = through.objects.filter(**{source: owner}).values(f"{target}_id")
+        other = field.related_model._base_manager.exclude(pk__in=taken).order_by("pk").first()
+        assert owner is not None and other is not None, f"no {model._meta.label} to make"
+        return model.objects.create(**{source: owner, target: other})
     if model._meta.proxy:
         target = Permission.objects.first() if "permission" in model._meta.model_name \
             else Group.objects.create(name="Auditors")
