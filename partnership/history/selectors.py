@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.history.sources import Source, is_part
-from partnership.history.tracking import event_model, tracked_fields
+from partnership.history.tracking import tracked_fields
 from partnership.parties.models import Organization, Partnership, User
 from portal.registries.audited import audited_model, audited_models
 
@@ -88,19 +88,6 @@ def history_record_get(*, user, partnership: Partnership, record_type: str, pk: 
     if record is None:
         raise Http404
     return record
-
-
-def record_events(record) -> models.QuerySet:
-    """The events of one record, newest first (its own only: record_timeline adds its
-    parts')."""
-    return event_model(type(record)).objects.filter(pgh_obj_id=record.pk).order_by("-pgh_id")
-
-
-def previous_event(events: list, queryset: models.QuerySet):
-    """The event before the oldest of `events` (a page, newest first), to diff it with."""
-    if not events:
-        return None
-    return queryset.filter(pgh_id__lt=events[-1].pgh_id).first()
 
 
 class Formatter:

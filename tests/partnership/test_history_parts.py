@@ -146,6 +146,10 @@ def test_a_partys_history_shows_its_sites_and_domains(world, login):
                                            status_date=datetime.date(2027, 6, 30))
     text = _history(login(world.alice), world.contoso, world.acme_contoso).content.decode()
     assert "Site Contoso Boston" in text and "Closing" in text
+    settings = login(world.bob).get(reverse("partnership:partnership_settings",
+                                            args=[world.acme_contoso.pk])).content.decode()
+    assert reverse("partnership:record_history", args=[
+        world.acme_contoso.pk, "organization", world.contoso.pk]) in settings
     # only under a partnership the party is in, and one the reader sees
     assert _history(login(world.alice), world.globex, world.acme_contoso).status_code == 404
     assert _history(login(world.dave), world.contoso, world.acme_contoso).status_code == 404
