@@ -71,7 +71,7 @@ def register() -> None:
     for model in signed_models():
         for event, signed in model.SIGNATURES.items():
             _rule_of(model._meta.label_lower, event, signed)
-    reason_rule(is_signed)
+    reason_rule(is_signed, applies_to=lambda model: bool(getattr(model, "SIGNATURES", None)))
     for code, label, position in notices.NOTIFICATION_KINDS:
         notification_kinds.register(code, label, position=position)
     notices.watch()
