@@ -103,3 +103,32 @@ def test_the_organization_page_says_since_when_an_account_is_locked(world, login
         log_in(world.bob.email, f"typo-{attempt}-not-it")
     page = login(world.olga).get(reverse("partnership:organization_detail")).content.decode()
     assert "Locked</span> <span class=\"small\">since" in page
+
+
+def test_the_locked_page_gives_the_time_in_utc_and_in_minutes_whatever_the_servers_zone(
+        world, settings):
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "America/New_York"
+    for attempt in range(settings.LOGIN_FAILURE_LIMIT):
+        response = log_in(world.bob.email, f"typo-{attempt}-not-it")
+    assert response.status_code == 429
+    text = response.content.decode()
+    shown = re.search(r"Try again after (\d\d:\d\d) UTC", text)
+    assert shown, text
+    expected = timezone.now().astimezone(datetime.UTC) + settings.AXES_COOLOFF_TIME
+    assert abs(datetime.datetime.combine(expected.date(), datetime.time.fromisoformat(
+        shown.group(1)), tzinfo=datetime.UTC) - expected) < datetime.timedelta(minutes=2)
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    assert f"in {minutes} minutes" in text
+    assert re.search(r'data-local-time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^"]*\+00:00"', text)
+    # The same words for an address that is no account: nothing tells them apart.
+    for attempt in range(settings.LOGIN_FAILURE_LIMIT):
+        other = log_in("nobody@contoso.test", f"typo-{attempt}-not-it", address="192.0.2.61")
+    def words(page):
+        alert = re.search(r'data-testid="locked">(.*?)</div>', page, re.S).group(1)
+        return re.sub(r"\d", "0", alert)
+    assert words(other.content.decode()) == words(text)
