@@ -38,8 +38,8 @@ __all__ = [
 
 # The audit trail (partnership.history): what both parties share, less what changes without
 # anyone changing it (a stored search vector, `updated_at`); the seats and their roles; the
-# partnership's agreed settings; people's organization, admin and active flags, and their
-# permissions; how each person chose to be told;
+# partnership's agreed settings; people's organization, admin and active flags, the locks
+# of their log-in, and their permissions; how each person chose to be told;
 # the signatures. Here, as the models are defined: each call
 # makes the model's event model, and Django must meet it while it loads the models.
 for _model in (Program, Contract, Deliverable, Objective, TechTransfer):
@@ -47,7 +47,7 @@ for _model in (Program, Contract, Deliverable, Objective, TechTransfer):
 audit(Partnership)
 audit(Membership)
 audit(User, fields=("email", "organization", "is_active", "is_org_admin", "is_staff",
-                    "is_superuser"))
+                    "is_superuser", "login_locked_at"))
 audit(UserPermissionLink)
 audit(UserGroupLink)
 audit(NotificationPreference)
