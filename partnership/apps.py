@@ -22,7 +22,10 @@ class PartnershipConfig(AppConfig):
         """The scoping declarations of every app's models are checked (partnership.checks),
         and portal's registries filled (they know no app). Each topic's admin and tasks
         modules are loaded by portal (portal.apps.load_topic_modules)."""
+        from axes.signals import user_locked_out
+
         from partnership import signatures
+        from partnership.accounts.lockout import record_lock
         from partnership.checks import check_scoped_models
         from partnership.history import context  # noqa: F401 - the jobs' context
         from portal.registries import notification_kinds
@@ -31,3 +34,4 @@ class PartnershipConfig(AppConfig):
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
         signatures.register()
+        user_locked_out.connect(record_lock, dispatch_uid="partnership-login-lock")

@@ -44,8 +44,8 @@ __all__ = [
 # anyone changing it (a stored search vector, `updated_at`); the seats and their roles; the
 # partnership's agreed settings, its communication plan, points of contact, escalation path
 # and priorities; the parties themselves, their e-mail domains and sites; people's
-# organization, admin and active flags, and their permissions; how each person chose to be
-# told; the signatures. Many-to-many fields (a program's sites, a milestone's deliverables)
+# organization, admin and active flags, the locks of their log-in, and their permissions;
+# how each person chose to be told; the signatures. Many-to-many fields (a program's sites, a milestone's deliverables)
 # are tracked with their model. Here, as the models are defined: each call makes the
 # model's event model, and Django must meet it while it loads the models.
 #
@@ -85,7 +85,7 @@ audit(Organization)
 audit(OrganizationDomain, part_of="organization", label="domain")
 audit(Site, part_of="organization", label="name")
 audit(User, fields=("email", "organization", "is_active", "is_org_admin", "is_staff",
-                    "is_superuser"))
+                    "is_superuser", "login_locked_at"))
 audit(UserPermissionLink)
 audit(UserGroupLink)
 audit(NotificationPreference)

@@ -258,6 +258,19 @@ rule("partnership.person_access_manage", (ADMINS_THE_PERSON, ACCESS_ADMINS))
 rule("partnership.person_deactivate", (ADMINS_THE_PERSON, ACCESS_ADMINS),
      (is_someone_else, invalid("You cannot deactivate your own account: ask another admin "
                                "of your organization.")))
+
+@rules.predicate
+def is_operator(user, obj=None) -> bool:
+    return bool(user.is_active and user.is_staff)
+
+
+# A person's account history (admin and operator flags, locks, organization) is about their
+# access, not shared work: the person, an admin of their organization and the operators read
+# it; others who share a partnership with them see the person, not that history (404).
+rule("partnership.person_history_view",
+     (~is_someone_else | (is_org_admin & is_colleague) | is_operator,
+      denied("Only the person, an admin of their organization or an operator reads the "
+             "history of their account.")))
 rule("partnership.organization_two_factor_set", (is_org_admin, PEOPLE_ADMINS),
      (has_organization, PEOPLE_ADMINS))
 OPERATORS = denied("Only platform operators manage organizations' e-mail domains.")

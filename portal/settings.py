@@ -350,12 +350,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "partnership.accounts.passwords.BreachedPasswordValidator"},
 ]
-# Failed log-ins: after LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one
-# address, within the lock time, log-in is refused there until LOGIN_LOCK_MINUTES after the
+# Failed log-ins: after LOGIN_FAILURE_LIMIT wrong passwords for one account within the lock
+# time, that account's log-in is refused from every address until LOGIN_LOCK_MINUTES after the
 # last try (an organization admin or an operator unlocks sooner). At most 30, so that 31
-# wrong passwords always lock.
+# wrong passwords always lock. One address is locked only after LOGIN_ADDRESS_FAILURE_LIMIT
+# failures across accounts (password spraying): an office behind one NAT address must not be
+# locked out, its admin included, by one colleague's typos. django-axes takes one limit for
+# all its parameters, so the portal's handler (partnership.accounts.lockout) applies the two.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=3, maximum=30)
+LOGIN_FAILURE_LIMIT = AXES_FAILURE_LIMIT
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100,
+                                      minimum=LOGIN_FAILURE_LIMIT, maximum=100_000)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 30, minimum=1))
+AXES_HANDLER = "partnership.accounts.lockout.LoginLockHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success does not wipe the failures counted: axes would wipe every count of that address,
 # so one's own good log-in between guesses would reset the count against someone else's

@@ -18,6 +18,20 @@ def user_zone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
+def zone_label(name: str, at: datetime.datetime | None = None) -> str:
+    """How the portal names a time zone everywhere: 'Europe/Berlin (CET)', the abbreviation
+    as of `at` (now by default), so summer time shows as 'Europe/Berlin (CEST)'; plain 'UTC'
+    for UTC. A name that is not a zone is given back as it is."""
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return str(name)
+    if name == "UTC":
+        return "UTC"
+    abbreviation = (at or timezone.now()).astimezone(zone).tzname()
+    return f"{name} ({abbreviation})" if abbreviation and abbreviation != name else name
+
+
 def zoned_label(moment: datetime.datetime) -> str:
     """A moment in the active zone with the zone named, 'Tue 2 Jun 2026, 23:00 (Asia/Tokyo)':
     the viewer's zone on a page, the recipient's in an e-mail (the jobs activate it)."""

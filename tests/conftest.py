@@ -64,6 +64,19 @@ def _static_root(django_test_environment):
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Counters of portal.throttle live in Redis, not in the test's transaction: each test
+    starts with none, so one test's (or an earlier run's) wrong passwords do not lock the
+    next one's users, who reuse the same ids in a recreated database."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match="*throttle:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -1,7 +1,8 @@
-"""Forms of the sign-in pages: a two-factor code, a new API token, an organization's
-two-factor rule."""
+"""Forms of the sign-in pages: a two-factor code (at log-in, and when setting up, before any
+backup code exists), a new API token, an organization's two-factor rule, the password reset."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from partnership.accounts.services import TOKEN_LIFETIMES
 
@@ -13,6 +14,22 @@ class CodeForm(forms.Form):
                   "codes.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
                                       "autocapitalize": "off", "spellcheck": "false"}))
+
+
+class SetupCodeForm(CodeForm):
+    """The code that confirms a new authenticator app: backup codes come only after it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+
+
+class ResetForm(PasswordResetForm):
+    """Django's, with the field named as everywhere else in the portal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
 
 
 class ApiTokenForm(forms.Form):

@@ -1,5 +1,5 @@
 """Reads about access: a person's tokens and two-factor state, the token a key names, who is
-locked out."""
+locked out (failed log-ins counted per account and per address) and when."""
 
 import datetime
 from collections.abc import Collection
@@ -7,7 +7,7 @@ from collections.abc import Collection
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,12 +44,32 @@ def two_factor_wait(*, user) -> datetime.datetime | None:
     return None
 
 
+def _recent_attempts(since: datetime.datetime | None = None) -> QuerySet[AccessAttempt]:
+    """django-axes's records of failed log-ins still inside the lock time."""
+    if since is None:
+        since = timezone.now() - (get_cool_off() or datetime.timedelta(days=36500))
+    return AccessAttempt.objects.filter(attempt_time__gte=since)
+
+
+def login_failures(*, username: str | None = None, ip_address: str | None = None,
+                   since: datetime.datetime | None = None) -> int:
+    """Failed log-ins within the lock time naming the account `username`, or coming from
+    `ip_address` (whichever is given), over every address and browser they came from."""
+    if not username and not ip_address:
+        return 0
+    attempts = _recent_attempts(since)
+    attempts = attempts.filter(username=username) if username else attempts.filter(
+        ip_address=ip_address)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
 def locked_emails(*, emails: Collection[str]) -> set[str]:
-    """Which of these accounts are locked now after failed log-ins (django-axes's records)."""
-    since = timezone.now() - (get_cool_off() or datetime.timedelta(days=36500))
-    return set(AccessAttempt.objects.filter(
-        username__in=list(emails), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=since).values_list("username", flat=True))
+    """Which of these accounts are locked now after failed log-ins (django-axes's records,
+    summed over the addresses the failures came from)."""
+    return set(_recent_attempts().filter(username__in=list(emails)).values("username")
+               .annotate(total=Sum("failures_since_start"))
+               .filter(total__gte=settings.LOGIN_FAILURE_LIMIT)
+               .values_list("username", flat=True))
 
 
 def account_security(*, request) -> dict:

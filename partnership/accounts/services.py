@@ -1,6 +1,7 @@
 """Writes about access: personal API tokens, two-factor devices and backup codes, whether an
-organization requires two-factor, and what an admin does about a colleague's access
-(deactivate, reactivate, unlock, reset two-factor).
+organization requires two-factor, what an admin does about a colleague's access
+(deactivate, reactivate, unlock, reset two-factor), and the note on a person that failed
+log-ins locked their account (so the audit trail has both the lock and who lifted it).
 
 Checking a code is a transaction of its own, committed whatever the answer: django-otp
 counts a wrong code on the device (1, 2, 4 … seconds before the next try), and that count
@@ -9,15 +10,19 @@ must survive the refusal that follows."""
 import datetime
 import logging
 
+from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.accounts.models import ApiToken, digest_of, new_key
+from partnership.accounts.selectors import login_failures
+from partnership.history.context import recording
 from partnership.parties.models import Organization, User
 from partnership.permissions import require
 from portal.locking import locked
@@ -208,13 +213,40 @@ def user_reactivate(*, actor: User, user: User) -> None:
     person.save(update_fields=["is_active"])
 
 
+def login_lock_record(*, username: str | None) -> bool:
+    """Note on the person that failed log-ins have just locked their account (django-axes
+    tells us, at the lock and at each refused try after it): the audit trail records it on
+    the person, once a lock, with the page's door and no one signed in. A name that is no
+    account's changes nothing, and the page says the same either way. True when written."""
+    if not username or login_failures(username=username) < settings.LOGIN_FAILURE_LIMIT:
+        return False
+    now = timezone.now()
+    lock_time = get_cool_off()
+    minutes = round(lock_time.total_seconds() / 60)
+    with recording(reason=f"{settings.LOGIN_FAILURE_LIMIT} or more wrong passwords within "
+                          f"{minutes} minutes"):
+        written = User.objects.filter(email=username).filter(
+            Q(login_locked_at=None) | Q(login_locked_at__lt=now - lock_time)
+        ).update(login_locked_at=now)
+    if written:
+        logger.warning("Log-in of %s locked after failed log-ins", username)
+    return bool(written)
+
+
+@transaction.atomic
 def user_unlock(*, actor: User, user: User) -> int:
     """Lift the lock after failed log-ins on the person's account (django-axes's records of
-    it are removed; its access log keeps them). Returns how many records were lifted."""
+    it are removed; its access log keeps them). The person's `login_locked_at` is cleared in
+    the same transaction, so the audit trail says who unlocked it and when. Returns how many
+    of axes's records were lifted."""
     require(actor, "partnership.person_access_manage", user)
-    lifted = axes_reset(username=user.email)
-    logger.warning("Log-in of %s unlocked by %s (%s records lifted)", user.email, actor.email,
-                   lifted)
+    person = _person(user)
+    lifted = axes_reset(username=person.email)
+    if person.login_locked_at is not None:
+        person.login_locked_at = None
+        person.save(update_fields=["login_locked_at"])
+    logger.warning("Log-in of %s unlocked by %s (%s records lifted)", person.email,
+                   actor.email, lifted)
     return lifted
 
 

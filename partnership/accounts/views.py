@@ -19,7 +19,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnership.accounts import selectors, services
-from partnership.accounts.forms import ApiTokenForm, CodeForm, TwoFactorRuleForm
+from partnership.accounts.forms import (
+    ApiTokenForm,
+    CodeForm,
+    ResetForm,
+    SetupCodeForm,
+    TwoFactorRuleForm,
+)
 from partnership.accounts.lockout import client_ip, login_username
 from partnership.parties.selectors import organization_people
 from partnership.parties.views import OrgAdminMixin
@@ -93,14 +99,14 @@ class TwoFactorSetupView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=CodeForm()))
+        return self.render_to_response(self.get_context_data(form=SetupCodeForm()))
 
     def post(self, request, *args, **kwargs):
         if "start" in request.POST:
             services.two_factor_begin(actor=request.user)
             return redirect(f"{reverse('partnership:two_factor_setup')}?"
                             f"{REDIRECT_FIELD_NAME}={_next_url(request)}")
-        form = CodeForm(request.POST)
+        form = SetupCodeForm(request.POST)
         device = selectors.pending_device(user=request.user)
         if device is None:
             messages.error(request, "Start the set-up again: it had expired or was finished.")
@@ -186,6 +192,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     sent, and the page says what it always says, so nobody learns who has an account)."""
 
     PER_ADDRESS, PER_EMAIL, WINDOW = 10, 3, 3600
+    form_class = ResetForm
 
     def form_valid(self, form):
         address = client_ip(self.request) or "unknown"
@@ -262,4 +269,5 @@ class OrganizationTwoFactorView(OrgAdminMixin, View):
             f"Two-factor sign-in is now required at {organization}: anyone without it is "
             "asked to set it up at their next page.") if organization.require_two_factor else
             f"Two-factor sign-in is now optional at {organization}.")
-        return redirect(reverse("partnership:organization_detail") + "#sign-in-h")
+        # No #sign-in-h: the message is shown at the top of the page, which must be in view.
+        return redirect("partnership:organization_detail")

@@ -179,8 +179,16 @@ class Contract(SharedRecord):
             raise ValidationError(errors)
 
     def execution_blocker(self) -> str | None:
-        """Why the contract cannot be signed for execution now, or None."""
-        if self.status != self.Status.NEGOTIATION:
+        """Why the contract cannot be signed for execution now, or None. It is signed in
+        negotiation; once executed, again only when a change made with a reason left its
+        signatures no longer valid for its content (both parties sign what it says now)."""
+        if self.status == self.Status.EXECUTED:
+            from partnership.signatures.services import is_complete
+
+            if is_complete(self, "executed"):
+                return "This contract is executed and signed by both parties for its " \
+                       "current content."
+        elif self.status != self.Status.NEGOTIATION:
             return "A contract is signed for execution while it is in negotiation."
         if not self.effective_date:
             return "Give the contract its effective date before signing it: an executed " \

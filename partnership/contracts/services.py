@@ -108,10 +108,18 @@ def contract_transition(*, actor: User, contract: Contract, status: str,
         return transition(contract, status, clean=True)
 
 
+EXECUTED_REASON = "Signed by both parties for execution"
+
+
 def contract_execute(*, actor: User, record: Contract) -> Contract:
     """The contract becomes executed: run by partnership.signatures.services.sign, in the
-    signer's transaction, once both parties have signed its current content."""
-    return transition(record, Contract.Status.EXECUTED, clean=True)
+    signer's transaction, once both parties have signed its current content. A signed
+    record changes only with a reason: the signatures are it. A contract signed again
+    after a change of its executed terms stays as it is."""
+    if record.status == Contract.Status.EXECUTED:
+        return record
+    with recording(reason=EXECUTED_REASON):
+        return transition(record, Contract.Status.EXECUTED, clean=True)
 
 
 def _day(value: datetime.date) -> str:

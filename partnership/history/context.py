@@ -38,6 +38,13 @@ def current_reason() -> str:
     return (reason or "").strip()
 
 
+def current_user_id() -> int | None:
+    """The id of the person acting in the open context (None for a job, a command, or
+    outside any context)."""
+    user = (current() or {}).get("user")
+    return user.pk() if isinstance(user, RequestUser) else user
+
+
 def annotate(**metadata) -> None:
     """Add `metadata` to the open context (nothing outside one): what a door learns once the
     context is open (the reason a person posted)."""

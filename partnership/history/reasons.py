@@ -17,14 +17,19 @@ from partnership.history.context import current_reason
 REASON_REQUIRED = ("This record is approved, executed or signed: say why you change it "
                    "(the reason is kept in its history).")
 
-_rules: list[Callable[[object], bool]] = []
+_rules: dict[Callable[[object], bool], Callable[[type], bool]] = {}
 
 
-def reason_rule(rule: Callable[[object], bool]) -> Callable[[object], bool]:
+def _any_model(model) -> bool:
+    return True
+
+
+def reason_rule(rule: Callable[[object], bool], *,
+                applies_to: Callable[[type], bool] = _any_model) -> Callable[[object], bool]:
     """Add `rule(record) -> bool` to what makes a change need a reason (e.g. "it is
-    signed"). Usable as a decorator; a rule added twice counts once."""
-    if rule not in _rules:
-        _rules.append(rule)
+    signed"), for the models `applies_to(model)` accepts (the others' saves read nothing to
+    ask it). A rule added twice counts once."""
+    _rules.setdefault(rule, applies_to)
     return rule
 
 
@@ -36,13 +41,14 @@ def needs_reason(record) -> bool:
     statuses = getattr(type(record), "REASON_STATUSES", ())
     if statuses and getattr(record, "status", None) in statuses:
         return True
-    return any(rule(record) for rule in _rules)
+    return any(rule(record) for rule, applies in _rules.items() if applies(type(record)))
 
 
 def may_need_reason(model) -> bool:
     """Whether any record of `model` could ever need one (else no row is read to ask)."""
-    return bool(_rules or getattr(model, "REASON_STATUSES", ()) or
-                hasattr(model, "needs_reason_for_change"))
+    return bool(getattr(model, "REASON_STATUSES", ()) or
+                hasattr(model, "needs_reason_for_change") or
+                any(applies(model) for applies in _rules.values()))
 
 
 def check_reason(record, reason: str | None) -> None:

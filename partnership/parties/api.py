@@ -3,6 +3,7 @@ field every record that names people uses."""
 
 from collections.abc import Mapping
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from partnership.parties import selectors, services
 from partnership.parties.filters import MembershipFilter, SiteFilter
 from partnership.parties.models import Membership, Organization, Partnership, Site, User
+from partnership.permissions import can
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
@@ -185,12 +187,21 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """People you share a partnership with."""
+    """People you share a partnership with. The history of a person's account only for
+    themself, an admin of their organization and the operators."""
 
     model = User
     selector = selectors.person_list
     serializer_class = PersonSerializer
     filterset_fields = ["organization"]
+
+    def get_object(self):
+        """A history not the reader's to read answers like a person they cannot see."""
+        person = super().get_object()
+        if self.action == "history" and not can(self.request.user,
+                                                "partnership.person_history_view", person):
+            raise Http404
+        return person
 
 
 

@@ -9,8 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from partnership.parties.models import Membership, Partnership, Site, User, validate_plain_address
 from portal.forms import ServiceForm
+from portal.zones import zone_label
 
-TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in
+TIME_ZONE_CHOICES = [(name, zone_label(name)) for name in
                      sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
 
 

@@ -178,6 +178,11 @@ class User(AbstractUser):
     # Raised to end every session of the person at once (deactivation, a two-factor reset):
     # part of the hash each session carries, so an older session fails its next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set when failed log-ins lock the account, cleared when an admin unlocks it: the audit
+    # trail records both on the person (partnership.accounts.services), with who unlocked.
+    # django-axes's records decide whether log-in is refused; a lock that ran out leaves this.
+    login_locked_at = models.DateTimeField("log-in locked at", null=True, blank=True,
+                                           editable=False, validators=[validate_date_in_range])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -48,12 +48,30 @@ def _rule_of(label: str, event: str, signed) -> None:
              "Your party has already signed this content.")))
 
 
+def is_signed(record) -> bool:
+    """Whether anyone has signed `record` (a reason rule: a signed record changes only with
+    a reason, kept in its history; 21 CFR 11.10(e))."""
+    if record.pk is None or not getattr(type(record), "SIGNATURES", None):
+        return False
+    from partnership.signatures.models import Signature
+
+    return Signature.objects.of(record).exists()
+
+
 def register() -> None:
     """From PartnershipConfig.ready(), once every app's models are loaded: one permission
     rule per signed event of every model that declares SIGNATURES (the signatures are in the
-    audit trail: partnership/models.py)."""
+    audit trail: partnership/models.py), the reason rule of signed records, its notification
+    kinds, and the watch on saves that tells signers their signature no longer matches."""
+    from partnership.history.reasons import reason_rule
+    from partnership.signatures import notices
     from partnership.signatures.declarations import signed_models
+    from portal.registries import notification_kinds
 
     for model in signed_models():
         for event, signed in model.SIGNATURES.items():
             _rule_of(model._meta.label_lower, event, signed)
+    reason_rule(is_signed, applies_to=lambda model: bool(getattr(model, "SIGNATURES", None)))
+    for code, label, position in notices.NOTIFICATION_KINDS:
+        notification_kinds.register(code, label, position=position)
+    notices.watch()

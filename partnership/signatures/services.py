@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 from partnership.accounts.services import two_factor_check
 from partnership.parties.models import User
 from partnership.permissions import require
+from partnership.signatures import notices
 from partnership.signatures.declarations import content_hash, declaration
 from partnership.signatures.models import Signature
 from portal import throttle
@@ -71,7 +72,8 @@ def sign(*, actor: User, record, event: str, meaning: str, password: str,
     not sign it (the event's rule), with a field error for a wrong password or code or a
     meaning not offered, and with 400 when the record is not ready or the actor's party has
     already signed this content. Once the event is complete, its `complete` service runs in
-    the same transaction (a contract becomes executed)."""
+    the same transaction (a contract becomes executed). The people concerned are told
+    (signatures.notices)."""
     try:
         signed = declaration(record, event)
     except (KeyError, AttributeError):
@@ -90,6 +92,8 @@ def sign(*, actor: User, record, event: str, meaning: str, password: str,
         signed_at=timezone.now(), content_hash=content_hash(record, event))
     signature.full_clean()
     signature.save()
-    if signed.complete and is_complete(record, event, current_hash=signature.content_hash):
+    complete = is_complete(record, event, current_hash=signature.content_hash)
+    if signed.complete and complete:
         import_string(signed.complete)(actor=actor, record=record)
+    notices.signed(actor=actor, record=record, event=event, complete=complete)
     return signature

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from portal.zones import zone_label as name_zone
 from portal.zones import zoned_label
 
 register = template.Library()
@@ -26,8 +27,14 @@ def with_class(field):
 
 @register.filter
 def local_time(site):
-    """The current time at a site, e.g. '14:05 (Asia/Shanghai)'."""
-    return f"{site.local_now():%H:%M} ({site.time_zone})"
+    """The current time at a site, e.g. '14:05 Asia/Shanghai (CST)'."""
+    return f"{site.local_now():%H:%M} {name_zone(site.time_zone)}"
+
+
+@register.filter
+def zone_label(name):
+    """A time zone as the portal names it everywhere: 'Europe/Berlin (CET)'."""
+    return name_zone(str(name)) if name else ""
 
 
 @register.simple_tag

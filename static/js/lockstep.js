@@ -1,6 +1,7 @@
 /* Small glue between htmx and the page: forms loaded into the dialog open it; Cancel closes it;
    forms marked data-confirm ask first; a file over the portal's limit is refused before it is
-   sent. No inline handlers anywhere: the Content Security Policy forbids them. */
+   sent; a time the server gave in UTC (data-local-time) is also said in the browser's zone,
+   for a visitor the portal does not know yet. No inline handlers anywhere: the Content Security Policy forbids them. */
 (function () {
   "use strict";
   const dialog = () => document.getElementById("dialog");
@@ -47,4 +48,21 @@
     if (note) note.textContent = tooLarge ? input.dataset.maxMessage : "";
     if (tooLarge) input.value = "";
   });
+
+  const showLocalTimes = () => {
+    document.querySelectorAll("[data-local-time]").forEach((holder) => {
+      const when = new Date(holder.dataset.localTime);
+      const text = holder.querySelector("[data-local-time-text]");
+      if (Number.isNaN(when.getTime()) || !text) return;
+      text.textContent = when.toLocaleString([], {
+        hour: "2-digit", minute: "2-digit", day: "numeric", month: "short",
+        timeZoneName: "short"});
+      holder.hidden = false;
+    });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showLocalTimes);
+  } else {
+    showLocalTimes();
+  }
 })();

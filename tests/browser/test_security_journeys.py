@@ -97,7 +97,7 @@ def test_confirmations_still_ask_without_inline_handlers(page, demo):
     console = watch(page)
     log_in(page, demo, "nora@northwind.example")
     page.goto(f"{demo}/account/profile/")
-    page.get_by_label("Name", exact=True).fill("Nightly export")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Nightly export")
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_test_id("new-token")).to_be_visible()
     revoke = page.get_by_role("button", name="Revoke Nightly export")

@@ -92,7 +92,7 @@ def test_changing_the_case_of_the_address_does_not_dodge_the_lock(world, client,
 
 def test_one_address_trying_many_accounts_is_locked_but_not_the_accounts(world, password):
     prober = Client()
-    for number in range(django_settings.AXES_FAILURE_LIMIT):
+    for number in range(django_settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         log_in(prober, f"someone{number}@contoso.test", "guess-guess-1", address="203.0.113.9")
     assert log_in(prober, world.bob.email, password, address="203.0.113.9").status_code == 429
     assert log_in(Client(), world.bob.email, password,

@@ -14,30 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance.meetings import services as meetings
 from partnership.contracts import services as contracts
 from partnership.deliverables import services as deliverables
-from partnership.models import Membership, Signature
+from partnership.models import Signature
 from partnership.signatures.pdf import signature_flowables, signature_lines
 from partnership.signatures.services import sign
-from tests.factories import PASSWORD, ContractFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, ContractFactory
 from tests.partnership.test_api import api
 from tests.partnership.test_two_factor import VERIFY, code_of, enrol
-
-
-@pytest.fixture
-def contoso_lead(world):
-    """A lead of Contoso in Acme–Contoso: who signs contracts for the CDMO."""
-    lead = UserFactory(email="cleo@contoso.test", first_name="Cleo", last_name="Contososon",
-                       organization=world.contoso)
-    MembershipFactory(partnership=world.acme_contoso, user=lead, role=Membership.Role.LEAD)
-    return lead
-
-
-@pytest.fixture
-def contract(world):
-    contract = contracts.contract_create(
-        actor=world.alice, partnership=world.acme_contoso, kind="msa", reference="MSA-S",
-        title="Signed agreement", effective_date=datetime.date(2026, 5, 1))
-    return contracts.contract_transition(actor=world.alice, contract=contract,
-                                         status="negotiation")
 
 
 def sign_url(contract):
@@ -80,7 +62,10 @@ def test_a_changed_record_shows_its_signature_invalid(world, login, contract):
          password=PASSWORD)
     page = login(world.bob).get(detail(contract)).content.decode()
     assert "Valid for the current content" in page
-    contracts.contract_update(actor=world.alice, contract=contract, title="Other terms")
+    with pytest.raises(ValidationError, match="say why you change it"):
+        contracts.contract_update(actor=world.alice, contract=contract, title="Other terms")
+    contracts.contract_update(actor=world.alice, contract=contract, title="Other terms",
+                              reason="The title named the wrong product")
     page = login(world.bob).get(detail(contract)).content.decode()
     assert "No longer valid: the record changed after signing" in page
     assert "Valid for the current content" not in page

@@ -40,7 +40,7 @@ from partnership.parties.models import (
     Site,
     User,
 )
-from partnership.signatures.services import sign
+from partnership.signatures.services import is_complete, sign
 from partnership.techtransfer import services as techtransfer
 from partnership.techtransfer.models import Milestone, TechTransfer
 
@@ -441,6 +441,13 @@ class Command(BaseCommand):
                 actor=self._leads(msa.partnership)["sponsor"], contract=msa,
                 renewal_notice_days=120,
                 reason="Renewal notice lengthened to 120 days by the 2025 amendment letter")
+        # The change left both signatures no longer valid for its terms: both leads sign the
+        # amended terms again (it stays executed; its History shows all four signatures).
+        if not is_complete(msa, "executed"):
+            leads = self._leads(msa.partnership)
+            for party, meaning in (("sponsor", "approval"), ("cdmo", "responsibility")):
+                sign(actor=leads[party], record=msa, event="executed", meaning=meaning,
+                     password=self.password)
 
     def _deliverables(self):
         for reference, title, party, due, status, rejections, criteria in DELIVERABLES:

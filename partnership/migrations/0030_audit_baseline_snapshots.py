@@ -17,7 +17,7 @@ def snapshots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0028_audit_parts_and_links'),
+        ('partnership', '0029_audit_parts_and_links'),
     ]
 
     operations = [
