@@ -45,9 +45,10 @@ __all__ = [
 # partnership's agreed settings, its communication plan, points of contact, escalation path
 # and priorities; the parties themselves, their e-mail domains and sites; people's
 # organization, admin and active flags, the locks of their log-in, and their permissions;
-# how each person chose to be told; the signatures. Many-to-many fields (a program's sites, a milestone's deliverables)
-# are tracked with their model. Here, as the models are defined: each call makes the
-# model's event model, and Django must meet it while it loads the models.
+# how each person chose to be told; the signatures. Many-to-many fields (a program's sites,
+# a milestone's deliverables) are tracked with their model. Here, as the models are
+# defined: each call makes the model's event model, and Django must meet it while it loads
+# the models.
 #
 # Parts (`part_of`) have no page of their own: their events show in their parent's History,
 # each named by its `label` field. Left out, as machinery no one changes by hand: the
