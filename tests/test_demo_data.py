@@ -159,3 +159,7 @@ def test_the_demo_has_a_history_written_as_a_command_with_reasons(demo, client):
     page = client.get(reverse("partnership:record_history", args=[
         msa.partnership_id, "contract", msa.pk]))
     assert page.status_code == 200 and b"Renewal notice lengthened" in page.content
+    # Both leads signed the amended terms again: two signatures no longer valid, two valid.
+    from partnership.signatures.selectors import signatures_of
+
+    assert sorted(s.valid for s in signatures_of(msa)) == [False, False, True, True]

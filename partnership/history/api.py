@@ -71,6 +71,6 @@ class HistoryActionMixin:
         if not is_audited(type(record)):
             from django.http import Http404
             raise Http404
-        rows = self.paginate_queryset(timeline.record_timeline(record))
+        rows = self.paginate_queryset(timeline.record_timeline(record, request.user))
         entries = timeline.timeline_entries(record, rows, request.user)
         return self.get_paginated_response(EntrySerializer(entries, many=True).data)

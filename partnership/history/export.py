@@ -22,9 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partnership.history.selectors import Entry, Formatter, history_models
+from partnership.history.sharing import hidden_until, is_hidden
 from partnership.history.sources import sources
 from partnership.history.tracking import event_model
 from partnership.parties.models import Organization, Partnership, User
+from partnership.permissions import can
 from partnership.scoping import can_be_internal
 
 #: The longest period one export covers (a year and a bit): a bigger one is a job, not a page.
@@ -66,16 +68,23 @@ def _period_events(user, partnership, since, until):
     record's own events and its parts' (partnership.history.sources), read for the records
     `user` may see; then the seated people's flags."""
     for model, own, visible, names in _kinds(user, partnership):
+        cut = hidden_until(model, visible.values_list("pk", flat=True) if hasattr(
+            visible, "values_list") else visible, user.organization_id)
         for source in sources(model):
             events = source.events().filter(own) if source.own else source.of(visible)
             yield model, source, events.filter(
-                pgh_created_at__gte=since, pgh_created_at__lt=until).order_by("pgh_id"), names
-    people = User.objects.visible_to(user).filter(
+                pgh_created_at__gte=since, pgh_created_at__lt=until).order_by("pgh_id"), \
+                names, cut
+    # A person's account history is theirs, their organization admins' and the operators'
+    # (the rule the people API keeps), not every partner's who sees them.
+    people = [person.pk for person in User.objects.visible_to(user).filter(
         pk__in=partnership.seated_people().values("pk"))
+        if can(user, "partnership.person_history_view", person)]
     source = sources(User)[0]
-    yield User, source, source.events().filter(pgh_obj_id__in=people.values("pk"),
+    yield User, source, source.events().filter(pgh_obj_id__in=people,
                                                pgh_created_at__gte=since,
-                                               pgh_created_at__lt=until).order_by("pgh_id"), None
+                                               pgh_created_at__lt=until).order_by("pgh_id"), \
+        None, {}
 
 
 def partnership_entries(*, user, partnership: Partnership, start: datetime.date,
@@ -85,8 +94,10 @@ def partnership_entries(*, user, partnership: Partnership, start: datetime.date,
     per kind of record and part."""
     since, until = _bounds(start, end)
     entries = []
-    for model, source, events, names in _period_events(user, partnership, since, until):
-        period = list(events)
+    for model, source, events, names, cut in _period_events(user, partnership, since, until):
+        # Nothing from while a record was internal to the other party (history.sharing).
+        period = [event for event in events
+                  if not is_hidden(event.pgh_created_at, event.pgh_parent, cut)]
         if not period:
             continue
         before = {}
@@ -102,7 +113,10 @@ def partnership_entries(*, user, partnership: Partnership, start: datetime.date,
         pairs, previous = [], {}
         for event in period:
             key = getattr(event, "pgh_obj_id", None)
-            pairs.append((event, previous.get(key, before.get(key))))
+            earlier = previous.get(key, before.get(key))
+            if earlier is not None and is_hidden(earlier.pgh_created_at, event.pgh_parent, cut):
+                earlier = None  # never diff against what the reader may not read
+            pairs.append((event, earlier))
             previous[key] = event
         formatter.load(pairs)
         for event, earlier in pairs:

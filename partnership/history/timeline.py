@@ -11,16 +11,31 @@ from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 
 from partnership.history.selectors import Entry, Formatter, load_names
+from partnership.history.sharing import hidden_until
 from partnership.history.sources import sources
 from partnership.history.tracking import event_model
 
 
-def record_timeline(record):
-    """(time, source number, event id) of every event of `record`'s History, newest first:
-    a queryset to page."""
+def shown_since(record, viewer):
+    """The moment before which `viewer` reads none of `record`'s History (partnership.
+    history.sharing: while it was internal to the other party), or None."""
+    known = record.__dict__.setdefault("_history_shown_since", {})
+    if viewer.organization_id not in known:
+        known[viewer.organization_id] = hidden_until(
+            type(record), [record.pk], viewer.organization_id).get(record.pk)
+    return known[viewer.organization_id]
+
+
+def record_timeline(record, viewer):
+    """(time, source number, event id) of every event of `record`'s History that `viewer`
+    reads, newest first: a queryset to page."""
     union = None
+    since = shown_since(record, viewer)
     for number, source in enumerate(sources(type(record))):
-        rows = source.of([record.pk]).annotate(
+        events = source.of([record.pk])
+        if since is not None:
+            events = events.filter(pgh_created_at__gte=since)
+        rows = events.annotate(
             source=Value(number, output_field=IntegerField())).values_list(
             "pgh_created_at", "source", "pgh_id")
         union = rows if union is None else union.union(rows, all=True)
@@ -30,7 +45,7 @@ def record_timeline(record):
 def record_history_page(record, viewer, page_number) -> tuple[Page, list[Entry]]:
     """The page `page_number` of `record`'s History and its entries as `viewer` reads
     them (the record was read through its own scoping: its parts are readable with it)."""
-    page = Paginator(record_timeline(record), 20).get_page(page_number)
+    page = Paginator(record_timeline(record, viewer), 20).get_page(page_number)
     return page, timeline_entries(record, list(page.object_list), viewer)
 
 
@@ -45,10 +60,11 @@ def timeline_entries(record, rows: list, viewer) -> list[Entry]:
     names: dict = {}
     loaded: dict = {}
     formatters: dict = {}
+    since = shown_since(record, viewer)
     for number, ids in wanted_ids.items():
         source = kinds[number]
         formatters[number] = Formatter(source.model, viewer, source=source, names=names)
-        loaded[number] = _with_previous(source, ids)
+        loaded[number] = _with_previous(source, ids, since)
     pairs = [(number, loaded[number][pgh_id]) for _at, number, pgh_id in rows]
     pairs = [(number, event, loaded[number].get(getattr(event, "previous_id", None)))
              for number, event in pairs]
@@ -65,10 +81,13 @@ def timeline_entries(record, rows: list, viewer) -> list[Entry]:
     return merge_links(entries)
 
 
-def _with_previous(source, ids: list[int]) -> dict:
+def _with_previous(source, ids: list[int], since=None) -> dict:
     """{event id: event} of the events `ids` of `source` and of the event before each of
-    them of the same row (`previous_id` on each), in one query. A link has no before."""
+    them of the same row (`previous_id` on each; none before `since`, what the reader may
+    not read), in one query. A link has no before."""
     events = event_model(source.model).objects
+    if since is not None:
+        events = events.filter(pgh_created_at__gte=since)
     if source.link is not None:
         return {event.pgh_id: event for event in events.filter(pgh_id__in=ids)}
     previous = Subquery(events.filter(pgh_obj_id=OuterRef("pgh_obj_id"),

@@ -117,7 +117,7 @@ def test_contract_negotiation_as_both_parties(page, browser, demo):
     cdmo = browser.new_context().new_page()
     log_in(cdmo, demo, "mei@meridian.example")
     cdmo.goto(page.url)
-    expect(cdmo.get_by_text("Our first draft")).to_be_visible()
+    expect(cdmo.get_by_role("cell", name="Our first draft", exact=True)).to_be_visible()
     cdmo.get_by_role("link", name="Record a draft we sent").click()
     cdmo.locator("dialog[open]").get_by_label("What changed").fill("Term shortened to 3 years")
     cdmo.locator("dialog[open]").get_by_role("button", name="Record round").click()

@@ -437,7 +437,7 @@ class Command(BaseCommand):
         # An executed contract changes only with a reason, which its History shows.
         msa = Contract.objects.get(partnership=partnerships[NM], reference="MSA-NWM-2024")
         if msa.renewal_notice_days != 120:
-            contracts.contract_update(
+            msa = contracts.contract_update(
                 actor=self._leads(msa.partnership)["sponsor"], contract=msa,
                 renewal_notice_days=120,
                 reason="Renewal notice lengthened to 120 days by the 2025 amendment letter")
