@@ -90,5 +90,6 @@ audit(User, fields=("email", "organization", "is_active", "is_org_admin", "is_st
 audit(UserPermissionLink)
 audit(UserGroupLink)
 audit(NotificationPreference)
-audit(Signature, part_of=ANY_RECORD, label=lambda event: "Signature of {}: {} ({})".format(
-    event.printed_name, *_signed(event)))
+audit(Signature, part_of=ANY_RECORD, hidden=("event", "meaning"),  # the label says them
+      label=lambda event: "Signature of {}: {} ({})".format(event.printed_name,
+                                                            *_signed(event)))

@@ -9,9 +9,12 @@
   a signed model is watched, see `watch`).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 
 from partnership.history.context import current_reason, current_user_id
+from partnership.notifications.models import Notification
 from partnership.notifications.services import notify
 from partnership.parties.models import Membership, User
 from partnership.signatures import PARTY_WORDS
@@ -44,6 +47,11 @@ def signed(*, actor: User, record, event: str, complete: bool) -> None:
     """After `actor` signed `event` of `record` (in the signer's transaction)."""
     signed_as = declaration(record, event)
     url = record.get_absolute_url()
+    # The signer has done what "your signature is awaited" asked: it is read.
+    Notification.objects.filter(
+        recipient=actor, kind="signature_awaited", read_at__isnull=True,
+        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk,
+    ).update(read_at=timezone.now())
     if complete:
         leads = record.partnership.seated_people(roles=(Membership.Role.LEAD,))
         notify(recipients=[*_signers(record, event, signed_as.parties(record)), *leads],

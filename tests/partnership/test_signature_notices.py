@@ -45,6 +45,9 @@ def test_both_parties_are_told_once_executed(world, contract, contoso_lead):
     assert ("signature_complete", "Contract executed: MSA-S Signed agreement") in \
         kinds_of(world.alice)
     assert [kind for kind, _ in kinds_of(contoso_lead)] == ["signature_awaited"]  # own act
+    # Having signed, the lead has done what it asked: it no longer waits in the bell.
+    assert not Notification.objects.filter(recipient=contoso_lead, read_at__isnull=True,
+                                           kind="signature_awaited").exists()
     # The step to executed is recorded with the signatures as its reason.
     last = event_model(Contract).objects.filter(pgh_obj_id=contract.pk).order_by(
         "-pgh_id").first()
