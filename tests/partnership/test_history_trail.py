@@ -24,8 +24,10 @@ DOORS = ["page", "api", "job", "command", "update"]
 
 def _field_to_change(model):
     """A tracked field of `model` a generic test can change, and how."""
+    hidden = audited_model(model._meta.label).hidden  # recorded, not shown: not this test's
     for field in tracked_fields(model):
-        if field.primary_key or field.is_relation or field.name in ("partnership", "email"):
+        if field.primary_key or field.is_relation or field.name in ("partnership", "email") \
+                or field.name in hidden:
             continue
         if isinstance(field, models.CharField | models.TextField) and not field.choices \
                 and not field.unique:
