@@ -60,7 +60,7 @@ def test_cdmo_posts_a_supply_delay_and_the_sponsor_acknowledges_it(page, browser
     expect(results).not_to_contain_text("Meridian Cape Town closes")  # the filter works
     expect(results).not_to_contain_text("Aurora Milan moves to a new LIMS")  # other pair
     results.get_by_role("link", name="Velarimab DS lot 5 slips two weeks").click()
-    expect(sponsor.get_by_text("A filter shortage delays lot 5.")).to_be_visible()
+    expect(sponsor.get_by_text("A filter shortage delays lot 5.", exact=True)).to_be_visible()
     sponsor.get_by_role("button", name="Acknowledge").click()
     expect(sponsor.get_by_text("You acknowledged")).to_be_visible()
     expect(sponsor.locator("#notice-status")).to_have_text("Acknowledged")

@@ -31,7 +31,9 @@ def exporter(world):
 def export(client, partnership) -> str:
     today = timezone.localdate()
     return client.get(reverse("partnership:audit_export", args=[partnership.pk]), {
-        "start": today - datetime.timedelta(days=1), "end": today, "format": "csv",
+        # Days either side: the period is whole days in the reader's zone, not the server's.
+        "start": today - datetime.timedelta(days=2), "end": today + datetime.timedelta(days=1),
+        "format": "csv",
     }).content.decode()
 
 
