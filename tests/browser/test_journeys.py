@@ -125,7 +125,7 @@ def test_contract_negotiation_as_both_parties(page, browser, demo):
     expect(cdmo.get_by_text("Meridian Biomanufacturing 0 days")).to_be_visible()
 
     page.reload()
-    expect(page.get_by_text("Term shortened to 3 years")).to_be_visible()
+    expect(page.get_by_text("Term shortened to 3 years").first).to_be_visible()
     page.get_by_role("link", name="Edit").click()
     page.locator("dialog[open]").get_by_label("Effective date").fill("2026-11-01")
     page.locator("dialog[open]").get_by_role("button", name="Save").click()
@@ -169,7 +169,7 @@ def test_deliverable_acceptance_as_both_parties(page, browser, demo):
     expect(page.get_by_text("In progress").first).to_be_visible()
 
     cdmo.reload()
-    expect(cdmo.get_by_text("Stability data for the 90-day hold is missing")).to_be_visible()
+    expect(cdmo.get_by_text("Stability data for the 90-day hold is missing").first).to_be_visible()
     cdmo.get_by_role("button", name="Mark delivered").click()
     expect(cdmo.get_by_text("Delivered: awaiting review").first).to_be_visible()
 
