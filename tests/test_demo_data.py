@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from partnership.models import EscalationLevel, Membership, Partnership, Program
 from partnership.notifications.models import Notification
 from partnership.parties.services import user_invite
 from partnership.scoping import SharedRecord
+from portal.registries.audited import audited_models
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -42,9 +44,20 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (a seed takes seconds) and rolled back at its
+    end, as tests.conftest.module_world does with the named world."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", verbosity=0)
+def demo(_seeded, db):
+    """The seeded demo; each test runs in its own savepoint (`db`), so one that writes (a
+    second seeding, an invitation) leaves nothing behind for the next."""
 
 
 def _counts() -> dict[str, int]:
@@ -154,6 +167,13 @@ def test_the_demo_has_a_history_written_as_a_command_with_reasons(demo, client):
     events = ContractEvent.objects.filter(pgh_obj_id=msa.pk).order_by("pgh_id")
     assert events.count() >= 3  # created, negotiated, executed, amended
     assert {event.pgh_context["door"] for event in events} == {"command"}
+    # Every write of the seed says why, its dating of executed records too.
+    from partnership.history.tracking import event_model
+
+    unreasoned = [(entry.label, event.pk) for entry in audited_models()
+                  for event in event_model(apps.get_model(entry.label)).objects.all()
+                  if not (event.pgh_context or {}).get("reason")]
+    assert unreasoned == []
     assert events.last().pgh_context["reason"].startswith("Renewal notice lengthened")
     client.force_login(User.objects.get(email="nora@northwind.example"))
     page = client.get(reverse("partnership:record_history", args=[
