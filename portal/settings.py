@@ -27,6 +27,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}")
 
 INSTALLED_APPS = [
+    # The audit trail in the Django admin: an "Events" button on each tracked record and the
+    # events of all of them, filtered (before the admin, whose object tools it extends).
+    "pghistory.admin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

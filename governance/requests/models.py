@@ -197,8 +197,20 @@ class RequestStep(PartnershipChild):
     MADE_BY = ("actor__organization",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    class Step(models.TextChoices):
+        # What the step was, as its History names it: past tense, like the statuses.
+        SEND = "send", "Sent"
+        ACKNOWLEDGE = "acknowledge", "Acknowledged"
+        QUERY = "query", "Question asked"
+        ANSWER = "answer", "Question answered"
+        START = "start", "Work started"
+        FULFIL = "fulfil", "Marked fulfilled"
+        ACCEPT = "accept", "Accepted"
+        REOPEN = "reopen", "Reopened"
+        CANCEL = "cancel", "Cancelled"
+
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(max_length=12)
+    step = models.CharField(max_length=12, choices=Step.choices)
     status = models.CharField(max_length=12, choices=Request.Status.choices,
                               help_text="The status the step led to.")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -244,7 +244,8 @@ def user_unlock(*, actor: User, user: User) -> int:
     lifted = axes_reset(username=person.email)
     if person.login_locked_at is not None:
         person.login_locked_at = None
-        person.save(update_fields=["login_locked_at"])
+        with recording(reason="Lock after failed log-ins lifted"):
+            person.save(update_fields=["login_locked_at"])
     logger.warning("Log-in of %s unlocked by %s (%s records lifted)", person.email,
                    actor.email, lifted)
     return lifted

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -24,6 +25,11 @@ from portal.registries.audited import audited_model, audited_models
 #: Fields every shared record carries that say nothing new when it is made; a later change
 #: of one (a back-dated `created_at`) is shown like any other.
 QUIET = {"id", "partnership", "author_organization", "created_by", "created_at"}
+#: Fields that hold a number of bytes (a document's size), shown as "1.5 KB".
+SIZES = {"size"}
+#: Who made a change, or a person a field names, when the reader may not see them.
+OUTSIDER = "someone outside your partnerships"
+OPERATOR = "a Lockstep operator"
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted",
            "snapshot": "recorded as it stood"}
 
@@ -138,7 +144,10 @@ class Formatter:
         if value is None or value == "" or value == []:
             return "—"
         if f.is_relation:
-            return self.names.get((f.related_model, value), f"#{value}")
+            unnamed = OUTSIDER if f.related_model is User else f"#{value}"
+            return self.names.get((f.related_model, value), unnamed)
+        if f.name in SIZES and isinstance(value, int):
+            return filesizeformat(value)
         if f.choices:
             labels = dict(f.flatchoices)
             if isinstance(value, list):
@@ -157,7 +166,7 @@ class Formatter:
     def person(self, context: dict) -> str:
         user_id = context.get("user")
         if user_id:
-            return self.names.get((User, user_id), "someone outside your partnerships")
+            return self.names.get((User, user_id), OUTSIDER)
         if context.get("task"):
             return f"the portal (job {context['task']})"
         if context.get("command"):
@@ -188,8 +197,8 @@ class Formatter:
             target = self.link.m2m_reverse_field_name() + "_id"
             name = self.names.get((self.link.related_model, getattr(event, target)),
                                   f"#{getattr(event, target)}")
-            sign = "−" if event.pgh_label == "delete" else "+"
-            return [Change(_capitalized(self.link.verbose_name), "", f"{sign} {name}")]
+            done = "removed" if event.pgh_label == "delete" else "added"
+            return [Change(_capitalized(self.link.verbose_name), "", f"{done} {name}")]
         return [Change(_capitalized(f.verbose_name),
                        self.value(f, old) if before is not None else "—", self.value(f, new))
                 for f, old, new in self.raw_changes(event, before)]
@@ -245,11 +254,17 @@ def _capitalized(text) -> str:
 def load_names(viewer, names: dict, wanted: dict) -> None:
     """Add to `names` ({(model, id): name}) the records and people of `wanted` ({model:
     ids}) that `viewer` may see, through each kind's own `visible_to`; one query per kind.
-    What the viewer may not see stays unnamed (shown by its number)."""
+    What the viewer may not see stays unnamed (shown by its number; a person as someone
+    outside the reader's partnerships, an operator as one)."""
     for related, ids in wanted.items():
         ids = {pk for pk in ids if (related, pk) not in names}
         manager = related._default_manager
         if not ids or not hasattr(manager, "visible_to"):
             continue
-        rows = manager.visible_to(viewer).filter(pk__in=ids)
-        names.update({(related, row.pk): str(row) for row in rows})
+        rows = {row.pk: str(row) for row in manager.visible_to(viewer).filter(pk__in=ids)}
+        names.update({(related, pk): name for pk, name in rows.items()})
+        if related is User and ids - rows.keys():
+            # The portal's operators are in no partnership, and may be named as such.
+            operators = User.objects.filter(pk__in=ids - rows.keys(), is_staff=True)
+            names.update({(User, pk): OPERATOR
+                          for pk in operators.values_list("pk", flat=True)})

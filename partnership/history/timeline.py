@@ -52,7 +52,7 @@ def record_history_page(record, viewer, page_number) -> tuple[Page, list[Entry]]
 def timeline_entries(record, rows: list, viewer) -> list[Entry]:
     """The entries of `rows` (record_timeline's), in their order; an update that changed
     only hidden fields shows nothing, and the links one statement made or removed of one
-    field show as one entry ("Sites: + Site A, − Site B")."""
+    field show as one entry ("Sites: added Site A, removed Site B")."""
     kinds = sources(type(record))
     wanted_ids: dict[int, list[int]] = {}
     for _at, number, pgh_id in rows:

@@ -952,3 +952,10 @@ def test_detail_page_uses_bounded_queries(world, login, django_assert_max_num_qu
     with django_assert_max_num_queries(16):
         page = client.get(request.get_absolute_url()).content.decode()
     assert page.count("Queried") == 3
+
+
+def test_every_step_of_the_workflow_has_a_name_for_the_history():
+    """The History names a request's steps (RequestStep.Step), never by their codes."""
+    from governance.models import RequestStep
+
+    assert set(RequestStep.Step.values) == {"send", *Request.STEPS}

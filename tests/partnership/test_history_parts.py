@@ -128,9 +128,9 @@ def test_a_programs_sites_show_as_added_and_removed(world, login):
     with recording(door="page", user=world.alice.pk):
         program.sites.set([basel])
     text = _history(login(world.bob), program).content.decode()
-    assert f"Sites</strong>: − {boston}, + {basel}" in text or \
-        f"Sites</strong>: + {basel}, − {boston}" in text
-    assert f"Sites</strong>: + {boston}" in text
+    assert f"Sites</strong>: removed {boston}, added {basel}" in text or \
+        f"Sites</strong>: added {basel}, removed {boston}" in text
+    assert f"Sites</strong>: added {boston}" in text
 
 
 def test_the_partnerships_history_shows_its_priorities(world, login):
@@ -223,3 +223,17 @@ def test_a_history_with_many_parts_reads_in_bounded_queries(world, login, contra
         assert api(world.bob).get(f"/api/v1/contracts/{contract.pk}/history/").status_code \
             == 200
     assert Partnership.objects.exists()
+
+
+def test_values_read_as_words_not_codes(world, login, contract, django_user_model):
+    """A size in bytes reads as a size, an operator who acted as one, not a number."""
+    operator = django_user_model.objects.create_user(
+        email="op@lockstep.test", password="x", first_name="Opal", last_name="Operator",
+        is_staff=True)
+    with recording(door="admin", user=operator.pk):
+        ContractDocumentFactory(contract=contract, name="terms.pdf", size=1536,
+                                uploaded_by=operator)
+    text = _history(login(world.bob), contract).content.decode()
+    assert "1.5\xa0KB" in text and "1536" not in text
+    assert "a Lockstep operator" in text and "Opal" not in text and f"#{operator.pk}" \
+        not in text

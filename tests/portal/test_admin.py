@@ -54,3 +54,20 @@ def test_every_admin_list_opens_for_an_operator(world, operator, client, model):
     row = model._default_manager.order_by("pk").first()
     if row is not None:
         assert client.get(reverse(f"{prefix}_change", args=[row.pk])).status_code == 200
+
+
+def test_an_operator_reads_a_records_audit_trail_in_the_admin(world, operator, client):
+    """Django's own History of a record says it is not the trail, and links to its events
+    (django-pghistory's admin): what the portal recorded, through every door."""
+    from partnership.models import Contract
+
+    contract = Contract.objects.order_by("pk").first()
+    client.force_login(operator)
+    page = client.get(reverse("admin:partnership_contract_history", args=[contract.pk]))
+    text = page.content.decode()
+    assert "This is not the audit trail" in text
+    events = reverse("admin:pghistory_events_changelist") + \
+        f"?method=tracks&obj=partnership.Contract:{contract.pk}"
+    assert events.replace("&", "&amp;") in text
+    listing = client.get(events)
+    assert listing.status_code == 200 and "insert" in listing.content.decode()
