@@ -54,7 +54,7 @@ class MinutesForm(forms.Form):
 
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
                               help_text="What was discussed and agreed.")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
                              label="Reason for the correction",
                              help_text="These minutes were approved: say why you correct "
                                        "them. The approved version is kept.")

@@ -1,6 +1,7 @@
 """Sign-in pages: the second step of log-in, two-factor set-up, backup codes, API tokens, a
 throttled password reset; and the organization admin's doors to a colleague's access."""
 
+import math
 from base64 import b32encode
 
 import segno
@@ -11,7 +12,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -66,7 +69,16 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         user = self.request.user
-        device = services.two_factor_check(user=user, code=form.cleaned_data["code"])
+        code = "".join(form.cleaned_data["code"].split())
+        wait = selectors.two_factor_wait(user=user) if code.isdigit() else None  # not backup
+        if wait is not None and wait > timezone.now():
+            # django-otp checks no code then, not even a right one: say so, not "wrong".
+            seconds = math.ceil((wait - timezone.now()).total_seconds())
+            form.add_error("code", f"After several wrong codes, codes are not checked for a "
+                                   f"moment: wait {seconds} second{pluralize(seconds)}, then "
+                                   "enter the code your app shows then.")
+            return self.form_invalid(form)
+        device = services.two_factor_check(user=user, code=code)
         if device is None:
             wait = selectors.two_factor_wait(user=user)
             form.add_error("code", services.WRONG_CODE + (

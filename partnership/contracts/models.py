@@ -106,6 +106,9 @@ class Contract(SharedRecord):
             fields=("kind", "reference", "title", "parent", "effective_date", "expiry_date",
                     "renewal_notice_days"),
             children={"documents": ("name", "size")},
+            # An internal contract (a party's own agreement kept here) is signed by its party.
+            parties=lambda contract: (contract.author_party,) if contract.is_internal
+            else ("sponsor", "cdmo"),
             roles=("lead",),
             ready=lambda contract: contract.execution_blocker(),
             complete="partnership.contracts.services.contract_execute"),

@@ -55,8 +55,8 @@
       const text = holder.querySelector("[data-local-time-text]");
       if (Number.isNaN(when.getTime()) || !text) return;
       text.textContent = when.toLocaleString([], {
-        hour: "2-digit", minute: "2-digit", day: "numeric", month: "short",
-        timeZoneName: "short"});
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", day: "numeric",
+        month: "short", timeZoneName: "short"});
       holder.hidden = false;
     });
   };

@@ -59,6 +59,20 @@ def test_pages_with_tables_fit_a_phone(phone, demo, signable):
                 reverse("partnership:profile"),
                 reverse("partnership:organization_detail")):
         _no_sideways_scroll(phone, demo + url)
+    # A History reads as cards: each entry fits the screen, nothing scrolls sideways.
+    from partnership.models import Contract
+
+    msa = Contract.objects.get(reference="MSA-NWM-2024")
+    url = reverse("partnership:record_history", args=[msa.partnership_id, "contract", msa.pk])
+    _no_sideways_scroll(phone, demo + url)
+    table = phone.locator("#history-table table")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    cells = phone.locator("#history-table tbody tr").first.locator("td")
+    assert cells.nth(1).bounding_box()["y"] > cells.nth(0).bounding_box()["y"]  # stacked
+    # Meridian's admin, whose organization has the most people, reads its admin page too.
+    phone.context.clear_cookies()
+    log_in(phone, demo, "olga@meridian.example")
+    _no_sideways_scroll(phone, demo + reverse("partnership:organization_detail"))
 
 
 def test_the_sign_dialog_fits_a_phone(phone, demo, signable):

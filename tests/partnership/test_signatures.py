@@ -138,6 +138,8 @@ def test_an_internal_records_signatures_stay_with_its_party(world, contract):
                      meaning="approval", password=PASSWORD)
     assert not Signature.objects.visible_to(world.bob).filter(pk=signature.pk).exists()
     assert Signature.objects.visible_to(world.alice).filter(pk=signature.pk).exists()
+    internal.refresh_from_db()
+    assert internal.status == "executed"  # its own party's signature is all it waits for
 
 
 def test_a_person_with_two_factor_signs_with_a_code_too(world, login, contract):
