@@ -2,6 +2,8 @@
 whose records are audited (ScopedViewSet adds it), read through the resource's own selector,
 so a record's history answers exactly when the record does."""
 
+import datetime
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -19,7 +21,8 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField(help_text="When, in UTC.",
+    at = serializers.DateTimeField(help_text="When, in UTC (whatever the reader's zone).",
+                                   default_timezone=datetime.UTC,
                                    validators=[validate_date_in_range])
     action = serializers.ChoiceField(
         choices=["created", "changed", "deleted", "recorded as it stood"],

@@ -85,7 +85,7 @@ def test_the_status_button_of_an_executed_contract_takes_a_reason(world, login, 
     assert event.pgh_context["reason"] == "Site closed"
 
 
-def test_the_api_takes_the_reason_in_the_body(world, executed):
+def test_the_api_takes_the_reason_in_the_body(world, login, executed):
     client = api(world.bob, token=True)  # token authentication happens in the view
     url = f"/api/v1/contracts/{executed.pk}/"
     refused = client.patch(url, {"title": "API title"}, format="json")
@@ -96,8 +96,13 @@ def test_the_api_takes_the_reason_in_the_body(world, executed):
     event = ContractEvent.objects.filter(pgh_obj_id=executed.pk).latest("pgh_id")
     assert event.pgh_context["user"] == world.bob.pk
     assert event.pgh_context["door"] == "api"
-    history = client.get(f"/api/v1/contracts/{executed.pk}/history/").json()
+    world.bob.time_zone = "Asia/Tokyo"
+    world.bob.save(update_fields=["time_zone"])
+    # Read with a session, as the browsable API is: the reader's zone is active then.
+    history = login(world.bob).get(f"/api/v1/contracts/{executed.pk}/history/",
+                                   HTTP_ACCEPT="application/json").json()
     latest = history["results"][0]
+    assert latest["at"].endswith(("Z", "+00:00"))  # in UTC, as documented, not in Tokyo's
     assert latest["reason"] == "Counter-signed copy" and latest["door"] == "api"
     assert {"field": "Title", "old": executed.title, "new": "API title"} in latest["changes"]
     assert latest["person"] == str(world.bob)
