@@ -71,3 +71,15 @@ def test_an_operator_reads_a_records_audit_trail_in_the_admin(world, operator, c
     assert events.replace("&", "&amp;") in text
     listing = client.get(events)
     assert listing.status_code == 200 and "insert" in listing.content.decode()
+
+
+def test_the_log_in_logs_are_read_only_for_operators(operator):
+    """django-axes's logs of log-ins and failures are a security log: read, never thinned."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    request = RequestFactory().get("/admin/")
+    request.user = operator
+    for model in (AccessLog, AccessFailureLog):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_delete_permission(request)
+        assert not model_admin.has_change_permission(request)
