@@ -47,7 +47,7 @@ class Meeting(SharedRecord):
         CANCELLED = "cancelled", "Cancelled"
 
     WORKFLOW = Workflow({
-        Status.SCHEDULED: {Status.HELD: "Mark held", Status.CANCELLED: "Cancel"},
+        Status.SCHEDULED: {Status.HELD: "Mark held", Status.CANCELLED: "Cancel meeting"},
         Status.HELD: {},
         Status.CANCELLED: {Status.SCHEDULED: "Reschedule"},
     })

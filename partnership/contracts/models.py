@@ -164,13 +164,24 @@ class Contract(SharedRecord):
     def get_absolute_url(self) -> str:
         return reverse("partnership:contract_detail", args=[self.partnership_id, self.pk])
 
+    def _sits_under_itself(self) -> bool:
+        """Whether the chosen parent is this contract or one beneath it (a loop)."""
+        seen, ancestor = set(), self.parent
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk:
+                return True
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        return False
+
     def clean(self) -> None:
         errors = {}
         if self.parent_id and self.partnership_id and \
                 self.parent.partnership_id != self.partnership_id:
             errors["parent"] = "The parent contract must belong to the same partnership."
-        if self.parent_id and self.pk and self.parent_id == self.pk:
-            errors["parent"] = "A contract cannot sit under itself."
+        if self.parent_id and self.pk and self._sits_under_itself():
+            errors["parent"] = "A contract cannot sit under itself or under one of the " \
+                               "contracts beneath it."
         if self.effective_date and self.expiry_date and self.expiry_date < self.effective_date:
             errors["expiry_date"] = "The expiry date is before the effective date."
         if self.kind in (self.Kind.SOW, self.Kind.AMENDMENT, self.Kind.CHANGE_ORDER) and \

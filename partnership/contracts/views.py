@@ -187,7 +187,10 @@ class ContractEditView(ContractFormMixin, ContractMixin, ServiceFormView):
         return self.contract
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.contract, **kwargs)
+        context = super().get_context_data(object=self.contract, **kwargs)
+        if self.contract.status == Contract.Status.EXECUTED:
+            context["intro_template"] = "partnership/contract_signed_notice.html"
+        return context
 
     def perform(self, form):
         return services.contract_update(actor=self.request.user, contract=self.contract,

@@ -174,16 +174,17 @@ def as_pdf(entries: list[Entry], *, partnership, user, start, end) -> bytes:
         Spacer(1, 4 * mm),
     ]
     rows = [[Paragraph(f"<b>{label}</b>", small) for label in
-             ("When (UTC / your zone)", "Record", "Who · door", "What changed", "Reason")]]
+             ("When (UTC / your zone)", "Record", "Who · via", "What changed", "Reason")]]
     for entry in entries:
         changes = "<br/>".join(
             f"<b>{escape(c.field)}</b>: {escape(c.old)} → {escape(c.new)}" for c in entry.changes)
         rows.append([
             Paragraph(f"{entry.at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC<br/>"
                       f"{timezone.localtime(entry.at):%d %b %Y %H:%M %Z}", small),
-            Paragraph(escape(f"{entry.kind} #{entry.record_id}: {entry.record}") + (
+            Paragraph(escape(f"{entry.kind[:1].upper()}{entry.kind[1:]}: "
+                             f"{entry.record or f'#{entry.record_id}'}") + (
                 f"<br/><i>{escape(entry.part)}</i>" if entry.part else ""), small),
-            Paragraph(escape(f"{entry.person} · {entry.door}"), small),
+            Paragraph(escape(f"{entry.person} · {entry.via}"), small),
             Paragraph(f"<i>{entry.action}</i><br/>{changes}", small),
             Paragraph(escape(entry.reason or "—"), small),
         ])

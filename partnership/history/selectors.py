@@ -30,6 +30,12 @@ SIZES = {"size"}
 #: Who made a change, or a person a field names, when the reader may not see them.
 OUTSIDER = "someone outside your partnerships"
 OPERATOR = "a Lockstep operator"
+#: Fields of a party that its partners do not read in its History: how an organization
+#: secures its own sign-in is its own business.
+OWN_ONLY = {Organization: {"require_two_factor"}}
+DOOR_NAMES = {"page": "portal page", "api": "API", "admin": "Django admin",
+              "job": "background job", "command": "management command",
+              "database": "the database, outside the portal"}
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted",
            "snapshot": "recorded as it stood"}
 
@@ -58,6 +64,11 @@ class Entry:
     context_id: object = None
     #: Whether it made or removed a many-to-many link (its one change says which).
     link: bool = False
+
+    @property
+    def via(self) -> str:
+        """The door in words, for people (the API and the CSV keep the code)."""
+        return DOOR_NAMES.get(self.door, self.door)
 
 
 def history_models() -> dict[str, type[models.Model]]:
@@ -148,8 +159,9 @@ class Formatter:
             return self.names.get((f.related_model, value), unnamed)
         if f.name in SIZES and isinstance(value, int):
             return filesizeformat(value)
-        if f.choices:
-            labels = dict(f.flatchoices)
+        choices = f.choices or getattr(getattr(f, "base_field", None), "choices", None)
+        if choices:  # a choice, or a list of them (a site's capabilities)
+            labels = dict(f.flatchoices if f.choices else f.base_field.flatchoices)
             if isinstance(value, list):
                 return ", ".join(str(labels.get(v, v)) for v in value)
             return str(labels.get(value, value))
@@ -159,6 +171,8 @@ class Formatter:
             return date_format(timezone.localtime(value), "j M Y H:i T")
         if isinstance(value, datetime.date):
             return date_format(value, "j M Y")
+        if isinstance(value, datetime.time):
+            return value.strftime("%H:%M")
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return str(value)
@@ -210,7 +224,10 @@ class Formatter:
         changes = []
         if event.pgh_label == "delete":
             return changes
+        own = getattr(event, "pgh_obj_id", None) == getattr(self.viewer, "organization_id", 0)
         for f in self.fields:
+            if f.name in OWN_ONLY.get(self.model, ()) and not own:
+                continue
             new = getattr(event, f.attname)
             old = getattr(before, f.attname) if before is not None else None
             if before is not None and old == new:

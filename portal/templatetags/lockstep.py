@@ -32,9 +32,10 @@ def local_time(site):
 
 
 @register.filter
-def zone_label(name):
-    """A time zone as the portal names it everywhere: 'Europe/Berlin (CET)'."""
-    return name_zone(str(name)) if name else ""
+def zone_label(name, at=None):
+    """A time zone as the portal names it everywhere: 'Europe/Berlin (CET)'; with a moment
+    (`zone|zone_label:meeting.starts_at`), as it was called then ('… (CEST)' in summer)."""
+    return name_zone(str(name), at or None) if name else ""
 
 
 @register.simple_tag

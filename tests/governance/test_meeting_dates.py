@@ -144,3 +144,17 @@ def test_the_first_and_last_moments_in_range_show_in_every_zone(world, login, zo
     response = session_api(bob).get("/api/v1/meetings/", {"partnership": p})
     assert response.status_code == 200
     assert {meeting.pk for meeting in edges} <= {row["id"] for row in response.json()["results"]}
+
+
+def test_a_sites_zone_is_named_as_it_is_on_the_meetings_day(world, login):
+    """A meeting in July is at 'Europe/Zurich (CEST)', one in January at '… (CET)',
+    whatever the day the page is read."""
+    for month in (1, 7):
+        meeting = meeting_create(
+            actor=world.alice, partnership=world.acme_contoso, title=f"Month {month}",
+            kind="weekly_check_in", attendees=[world.alice, world.bob], duration_minutes=60,
+            starts_at=datetime.datetime(2027, month, 5, 9, 0, tzinfo=UTC))
+        page = login(world.alice).get(reverse("governance:meeting_detail", args=[
+            world.acme_contoso.pk, meeting.pk])).content.decode()
+        named = "Europe/Zurich (CEST)" if month == 7 else "Europe/Zurich (CET)"
+        assert named in page, month

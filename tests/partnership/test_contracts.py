@@ -236,3 +236,14 @@ def test_operators_cannot_redate_rounds_in_the_admin(world, login, answered):
     page = login(staff).get(f"/admin/partnership/contract/{answered.contract_id}/change/")
     assert page.status_code == 200
     assert 'name="rounds-0-answered_on"' not in page.content.decode()
+
+
+def test_a_contract_cannot_sit_under_one_beneath_it(world):
+    msa = services.contract_create(actor=world.alice, partnership=world.acme_contoso,
+                                   kind="msa", reference="MSA-LOOP", title="Master")
+    sow = services.contract_create(actor=world.alice, partnership=world.acme_contoso,
+                                   kind="sow", reference="SOW-LOOP", title="Work", parent=msa)
+    with pytest.raises(ValidationError, match="contracts beneath it"):
+        services.contract_update(actor=world.alice, contract=msa, parent=sow)
+    msa.refresh_from_db()
+    assert msa.parent_id is None

@@ -59,6 +59,7 @@ def test_the_edit_page_asks_for_the_reason_and_keeps_it(world, login, executed):
     url = reverse("partnership:contract_edit", args=[world.acme_contoso.pk, executed.pk])
     page = client.get(url)
     assert "Reason for change" in page.content.decode()
+    assert "both leads are asked to sign it again" in page.content.decode()
     body = {name: value for name, value in page.context["form"].initial.items()
             if value is not None}
     body.update(title="Retitled on the page", effective_date="2026-01-01")

@@ -237,3 +237,17 @@ def test_values_read_as_words_not_codes(world, login, contract, django_user_mode
     assert "1.5\xa0KB" in text and "1536" not in text
     assert "a Lockstep operator" in text and "Opal" not in text and f"#{operator.pk}" \
         not in text
+
+
+def test_a_partner_does_not_read_how_an_organization_secures_its_sign_in(world, login):
+    from partnership.accounts.services import organization_two_factor_set
+
+    world.alice.is_org_admin = True
+    world.alice.save(update_fields=["is_org_admin"])
+    for required in (True, False):  # on and off again: else her own pages ask for it first
+        with recording(door="page", user=world.alice.pk):
+            organization_two_factor_set(actor=world.alice, required=required)
+    own = _history(login(world.alice), world.acme, world.acme_contoso).content.decode()
+    partner = _history(login(world.bob), world.acme, world.acme_contoso).content.decode()
+    assert "two-factor" in own.lower()
+    assert "two-factor" not in partner.lower()
