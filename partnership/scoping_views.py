@@ -13,7 +13,7 @@ from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 
 from partnership.history.api import HistoryActionMixin
-from partnership.history.context import BodyReason, annotate
+from partnership.history.context import BodyReason, annotate, without_nul
 from partnership.history.reasons import needs_reason
 from partnership.parties.models import Membership, Partnership
 from partnership.permissions import can, require
@@ -44,7 +44,7 @@ class PartnershipMixin(LoginRequiredMixin):
             require(request.user, WRITE, self.partnership)
         if request.method == "POST" and request.POST.get("reason", "").strip():
             # The reason for change a person gave (partnership.history.reasons).
-            annotate(reason=request.POST["reason"].strip()[:500])
+            annotate(reason=without_nul(request.POST["reason"]).strip()[:500])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

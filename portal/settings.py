@@ -314,6 +314,7 @@ PGHISTORY_JSON_ENCODER = "partnership.history.context.ContextEncoder"
 # History interleaves its own events with its parts' (a contract, then its first round,
 # saved in one transaction), and only the statement's time puts them in order.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+PGHISTORY_ADMIN_CLASS = "partnership.history.events_admin.TrailEventsAdmin"
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """API resources of meetings (with minutes and iCalendar) and decisions, scoped."""
 
 from django.utils.text import slugify
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from governance.meetings import selectors, services
 from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting, MinutesVersion
+from partnership.history.sharing import hidden_until
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
@@ -32,7 +33,9 @@ class MeetingSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     attendees = SeatedPersonField(many=True, required=False)
     ends_at = serializers.DateTimeField(read_only=True)
-    minutes_versions = MinutesVersionSerializer(many=True, read_only=True)
+    minutes_versions = serializers.SerializerMethodField(
+        help_text="Its minutes' versions, newest first; the other party's reader gets those "
+                  "written since the meeting was shared with it.")
     signatures = SignaturesField()
 
     class Meta:
@@ -44,6 +47,25 @@ class MeetingSerializer(ScopedModelSerializer):
                   "created_at", "updated_at"]
         read_only_fields = ["minutes", "series", "status", "uid", "sequence",
                             "author_organization", "created_at", "updated_at"]
+
+    @extend_schema_field(MinutesVersionSerializer(many=True))
+    def get_minutes_versions(self, meeting):
+        since = self._shown_since().get(meeting.pk)
+        versions = sorted((version for version in meeting.minutes_versions.all()
+                           if since is None or version.created_at >= since),
+                          key=lambda version: -version.number)
+        return MinutesVersionSerializer(versions, many=True, context=self.context).data
+
+    def _shown_since(self) -> dict:
+        """{meeting id: since when the reader sees its versions} for the whole page at once
+        (partnership.history.sharing)."""
+        if "minutes_shown_since" not in self.context:
+            listed = getattr(self.parent, "instance", None)
+            meetings = list(listed) if listed is not None else [self.instance]
+            user = self.context["request"].user
+            self.context["minutes_shown_since"] = hidden_until(
+                Meeting, [m.pk for m in meetings if m is not None], user.organization_id)
+        return self.context["minutes_shown_since"]
 
     def create(self, validated_data):
         return services.meeting_create(actor=self.context["request"].user, **validated_data)

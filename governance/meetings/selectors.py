@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from governance.actions.selectors import action_item_list
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
+from partnership.history.timeline import shown_since
 from partnership.models import Organization, Partnership, Site, User
 from portal.registries.coming_up import Dated
 
@@ -49,9 +50,14 @@ def meeting_detail(*, meeting: Meeting, user: User) -> dict:
 
 
 def minutes_version_list(*, user: User, meeting: Meeting) -> QuerySet[MinutesVersion]:
-    """The versions of a meeting's minutes, newest first, with who wrote each."""
-    return MinutesVersion.objects.visible_to(user).filter(meeting=meeting).select_related(
+    """The versions of a meeting's minutes, newest first, with who wrote each: for the
+    other party only those written since the meeting was shared with it (what was written
+    while it was internal stays its author's, as in its History: partnership.history.
+    sharing)."""
+    versions = MinutesVersion.objects.visible_to(user).filter(meeting=meeting).select_related(
         "created_by").order_by("-number")
+    since = shown_since(meeting, user)
+    return versions if since is None else versions.filter(created_at__gte=since)
 
 
 def calendar_feed_meetings(*, secret: str) -> tuple[User, QuerySet[Meeting]] | None:

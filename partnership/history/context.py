@@ -100,7 +100,16 @@ class BodyReason:
     def value(self) -> str | None:
         data = getattr(self.request, "_full_data", None)
         reason = data.get("reason") if hasattr(data, "get") else None
-        return reason.strip()[:500] or None if isinstance(reason, str) else None
+        if not isinstance(reason, str):
+            return None
+        return without_nul(reason).strip()[:500] or None
+
+
+def without_nul(text: str) -> str:
+    """PostgreSQL's text (and so the trail's context) cannot hold a NUL character: a
+    reason with one is kept without it, never a 500 (its form field refuses it with a
+    message where there is one)."""
+    return text.replace("\x00", "")
 
 
 class ContextEncoder(DjangoJSONEncoder):

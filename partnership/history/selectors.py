@@ -215,7 +215,18 @@ class Formatter:
             return [Change(_capitalized(self.link.verbose_name), "", f"{done} {name}")]
         return [Change(_capitalized(f.verbose_name),
                        self.value(f, old) if before is not None else "—", self.value(f, new))
-                for f, old, new in self.raw_changes(event, before)]
+                for f, old, new in self.raw_changes(event, before)
+                if not self.out_of_sight(f, old, new)]
+
+    def out_of_sight(self, f, old, new) -> bool:
+        """Whether a change of `f` only names records the reader may not see (a request
+        relayed from another partnership's): not shown at all, as the record's own page and
+        API do not show them. People are always shown, unnamed if need be."""
+        if not f.is_relation or f.related_model is User or \
+                not hasattr(f.related_model._default_manager, "visible_to"):
+            return False
+        return not any((f.related_model, value) in self.names
+                       for value in (old, new) if value is not None)
 
     def raw_changes(self, event, before) -> list:
         """(field, old, new) of what `event` shows: each field it changed since `before`;

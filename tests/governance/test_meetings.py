@@ -537,3 +537,36 @@ def test_meeting_notifications_carry_the_moment_each_recipient_sees_in_their_zon
     note = Notification.objects.get(recipient=world.bob, title="Meeting changed: Weekly "
                                                               "check-in")
     assert note.event_at == at(2026, 12, 8, 15, 30)
+
+
+def test_minutes_written_while_internal_stay_with_their_party_once_shared(world, login):
+    """Attack, issue 11: a meeting minuted, approved and corrected while internal, then
+    shared — the other party reads the minutes as they now are, never the versions (nor the
+    correction's reason) written before it was shared, on the page or in the API."""
+    from partnership.history.context import recording
+    from tests.factories import signed
+
+    meeting = meeting_create(
+        actor=world.alice, partnership=world.acme_contoso, title="Our own prep",
+        kind="weekly_check_in", attendees=[world.alice], is_internal=True,
+        starts_at=timezone.now() - datetime.timedelta(days=1), duration_minutes=60)
+    meeting = meeting_record_minutes(actor=world.alice, meeting=meeting,
+                                     minutes="SECRET minutes v1")
+    signed(meeting, "minutes_approved", signer=world.alice)
+    with recording(reason="SECRET correction reason"):
+        meeting = meeting_record_minutes(actor=world.alice, meeting=meeting,
+                                         minutes="Agreed minutes", reason="SECRET correction")
+    with recording(reason="Shared with Contoso"):
+        meeting = meeting_update(actor=world.alice, meeting=meeting, is_internal=False)
+    with recording(reason="Shared copy"):
+        meeting = meeting_record_minutes(actor=world.alice, meeting=meeting,
+                                         minutes="Agreed minutes, shared", reason="Shared copy")
+    url = reverse("governance:meeting_detail", args=[world.acme_contoso.pk, meeting.pk])
+    for reader, sees_secret in ((world.bob, False), (world.alice, True)):
+        page = login(reader).get(url).content.decode()
+        body = APIClient()
+        body.force_authenticate(reader)
+        api = str(body.get(f"/api/v1/meetings/{meeting.pk}/").json()["minutes_versions"])
+        for text in (page, api):
+            assert ("SECRET" in text) is sees_secret, reader
+        assert "Shared copy" in api  # the version since shared (the page lists two or more)

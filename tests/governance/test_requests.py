@@ -539,6 +539,11 @@ def test_each_cdmo_sees_no_trace_of_the_other_side(world, login, relayed):
         listed = client.get("/api/v1/requests/").json()
         rows = listed["results"] if isinstance(listed, dict) else listed
         assert all(row["relayed_from"] is None and row["relays"] == [] for row in rows)
+        history = client.get(f"/api/v1/requests/{record.pk}/history/").json()
+        assert "Relayed from" not in str(history)  # attack, issue 11: it said "#7"
+    page = lab.get(reverse("partnership:record_history", args=[
+        world.acme_labcorp.pk, "request", relay.pk])).content.decode()
+    assert "Relayed from" not in page and f"#{original.pk}" not in page
 
 
 def test_sponsor_sees_both_links(world, login, relayed):

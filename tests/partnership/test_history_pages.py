@@ -213,3 +213,18 @@ def test_the_export_holds_no_signature_of_the_other_partys_internal_record(world
     assert "Minutes approved" in sponsor
     assert cdmo.status_code == 200
     assert "Minutes approved" not in cdmo.content.decode()
+
+
+def test_a_reason_with_a_nul_character_is_never_a_500(world, login, executed):
+    """Attack, issue 11: the reason goes into the trail's context, which PostgreSQL's text
+    cannot hold a NUL in; any write that carries one answers as it would without it."""
+    client = api(world.bob)
+    response = client.patch(f"/api/v1/contracts/{executed.pk}/",
+                             {"title": "NUL title", "reason": "a\u0000b"}, format="json")
+    assert response.status_code == 200, response.content
+    event = ContractEvent.objects.filter(pgh_obj_id=executed.pk).latest("pgh_id")
+    assert event.pgh_context["reason"] == "ab"
+    page = login(world.alice).post(
+        reverse("partnership:contract_transition", args=[world.acme_contoso.pk, executed.pk]),
+        {"status": "expired", "reason": "x\x00y"})
+    assert page.status_code < 500

@@ -83,3 +83,13 @@ def test_the_log_in_logs_are_read_only_for_operators(operator):
         model_admin = admin.site._registry[model]
         assert not model_admin.has_delete_permission(request)
         assert not model_admin.has_change_permission(request)
+
+
+@pytest.mark.parametrize("query", ["?_facets=True", "?event_model=foo.bar",
+                                   "?event_model=partnership.user",
+                                   "?obj=partnership.contract:abc"])
+def test_the_events_admin_answers_odd_filters_without_a_500(world, operator, client, query):
+    """Attack, issue 11: its own 'Show counts' link and filters naming nothing were 500s."""
+    client.force_login(operator)
+    response = client.get(reverse("admin:pghistory_events_changelist") + query)
+    assert response.status_code in (200, 302, 400), response.status_code
