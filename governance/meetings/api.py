@@ -34,7 +34,7 @@ class MeetingSerializer(ScopedModelSerializer):
     attendees = SeatedPersonField(many=True, required=False)
     ends_at = serializers.DateTimeField(read_only=True)
     minutes_versions = serializers.SerializerMethodField(
-        help_text="Its minutes' versions, newest first; the other party's reader gets those "
+        help_text="Its minutes' versions, oldest first; the other party's reader gets those "
                   "written since the meeting was shared with it.")
     signatures = SignaturesField()
 
@@ -51,9 +51,8 @@ class MeetingSerializer(ScopedModelSerializer):
     @extend_schema_field(MinutesVersionSerializer(many=True))
     def get_minutes_versions(self, meeting):
         since = self._shown_since().get(meeting.pk)
-        versions = sorted((version for version in meeting.minutes_versions.all()
-                           if since is None or version.created_at >= since),
-                          key=lambda version: -version.number)
+        versions = [version for version in meeting.minutes_versions.all()
+                    if since is None or version.created_at >= since]
         return MinutesVersionSerializer(versions, many=True, context=self.context).data
 
     def _shown_since(self) -> dict:
