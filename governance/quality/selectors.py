@@ -28,7 +28,8 @@ def audit_list(*, user: User, partnership: Partnership | int | None = None
                                           Finding.Classification.MAJOR))),
         awaiting_count=Count("findings", distinct=True, filter=Q(
             findings__status__in=Finding.ANSWERABLE) & ~Q(
-            findings__classification=Finding.Classification.OBSERVATION)))
+            findings__classification=Finding.Classification.OBSERVATION))).order_by(
+        "-planned_start", "-pk")  # a GROUP BY drops Meta.ordering
     return audits.filter(partnership=partnership) if partnership else audits
 
 
