@@ -21,7 +21,8 @@ def register() -> None:
     from governance.quality.selectors import audits_coming_up
     from portal.registries import activity, coming_up, search
 
-    search.register("Audits", noun="audits", model=Audit, records=Audit.objects.visible_to,
+    search.register("Audits", noun="audits", model=Audit,
+                    records=lambda user: Audit.objects.visible_to(user).select_related("site"),
                     snippet_fields=("scope", "agenda", "report_summary"))
     activity.register("Audit", records=Audit.objects.visible_to, label="scope",
                       url=lambda partnership_id, pk: reverse(
