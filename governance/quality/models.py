@@ -26,7 +26,7 @@ def _workflow_of_steps(steps: dict, statuses) -> Workflow:
 
 #: Who takes a step, in words, for the refusal.
 WHO = {
-    "cdmo_qa": "the CDMO's QA lead",
+    "cdmo_qa": "the CDMO's QA lead (its lead, where it has none)",
     "cdmo": "the CDMO's QA lead or the audit's host",
     "team": "the lead auditor or the audit team",
     "sponsor_qa": "the lead auditor or the sponsor's QA lead",
@@ -172,7 +172,8 @@ class Audit(SharedRecord):
         party = self.partnership.party_of(user)
         role = self.partnership.role_of(user)
         who = set()
-        if party == "cdmo" and role == "qa_lead":
+        if party == "cdmo" and (role == "qa_lead" or (
+                role == "lead" and not self._cdmo_has_qa_lead(user))):
             who |= {"cdmo_qa", "cdmo"}
         if party == "cdmo" and user.pk == self.host_id:
             who.add("cdmo")
@@ -181,6 +182,17 @@ class Audit(SharedRecord):
         if party == "sponsor" and (user.pk == self.lead_auditor_id or role == "qa_lead"):
             who.add("sponsor_qa")
         return who
+
+    def _cdmo_has_qa_lead(self, user) -> bool:
+        """Whether the CDMO has a QA lead seated here: where it has none, its leads act
+        for it (confirm the dates, hand in the responses), or no audit of a partnership
+        without one could ever be confirmed. Read once per request and partnership (kept
+        on the user object, like Partnership.hold_role_of)."""
+        known = user.__dict__.setdefault("_cdmo_qa_seated", {})
+        if self.partnership_id not in known:
+            known[self.partnership_id] = self.partnership.seated_people(
+                party="cdmo", roles=["qa_lead"]).exists()
+        return known[self.partnership_id]
 
     def check_step(self, step: str, user) -> str:
         """The status `step` leads to, if `user` may take it now; else a ValidationError,

@@ -371,3 +371,15 @@ def test_api_lists_keep_their_number_of_queries(cast):
     large = (_queries(client, "/api/v1/audits/"), _queries(client, "/api/v1/findings/"))
     assert large == small
     assert small == (5, 2)
+
+
+def test_where_the_cdmo_has_no_qa_lead_its_lead_confirms(world):
+    """Acme–Labcorp: Labcorp seats only Lena, its lead."""
+    lena = world.acme_labcorp.memberships.get(user__organization=world.labcorp).user
+    quinn = UserFactory(email="quinn@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_labcorp, user=quinn, role=Membership.Role.QA_LEAD)
+    audit = services.audit_plan(
+        actor=quinn, partnership=world.acme_labcorp, site=Site.objects.get(name="Labcorp Milan"),
+        kind="qualification", scope="Stability chambers", planned_start=START,
+        planned_end=START, lead_auditor=world.alice)
+    assert services.audit_confirm(actor=lena, audit=audit).status == "confirmed"
