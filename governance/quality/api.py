@@ -33,15 +33,20 @@ class AuditSerializer(ScopedModelSerializer):
                                              "CDMO's response.")
     steps = serializers.SerializerMethodField()
     signatures = SignaturesField()
+    with_meetings = serializers.BooleanField(
+        write_only=True, required=False, default=True,
+        help_text="On create: schedule the opening and closing meetings (default).")
 
     class Meta:
         model = Audit
         fields = ["id", "partnership", "site", "kind", "scope", "planned_start",
                   "planned_end", "lead_auditor", "team", "host", "agenda", "report_summary",
-                  "status", "steps", "confirmed_at", "confirmed_by", "report_issued_at",
-                  "closed_at", "finding_count", "awaiting_count", "signatures",
-                  "author_organization", "created_at", "updated_at"]
-        read_only_fields = ["report_summary", "status", "confirmed_at", "confirmed_by",
+                  "status", "steps", "opening_meeting", "closing_meeting", "with_meetings",
+                  "confirmed_at", "confirmed_by", "report_issued_at", "closed_at",
+                  "finding_count", "awaiting_count", "signatures", "author_organization",
+                  "created_at", "updated_at"]
+        read_only_fields = ["report_summary", "status", "opening_meeting", "closing_meeting",
+                            "confirmed_at", "confirmed_by",
                             "report_issued_at", "closed_at", "author_organization",
                             "created_at", "updated_at"]
 
@@ -56,6 +61,7 @@ class AuditSerializer(ScopedModelSerializer):
 
     def update(self, instance, validated_data):
         validated_data.pop("partnership", None)
+        validated_data.pop("with_meetings", None)
         return services.audit_update(actor=self.context["request"].user, audit=instance,
                                      **validated_data)
 

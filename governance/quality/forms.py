@@ -33,8 +33,15 @@ class AuditForm(ServiceForm):
                    "scope": forms.Textarea(attrs={"rows": 3}),
                    "agenda": forms.Textarea(attrs={"rows": 4})}
 
+    with_meetings = forms.BooleanField(
+        label="Schedule the opening and closing meetings", required=False, initial=True,
+        help_text="At the site's opening time on the first day and an hour before it "
+                  "closes on the last, in its own time zone, with the auditors and the host.")
+
     def __init__(self, *args, sites, auditors, hosts, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.record is not None:  # meetings are scheduled once, with the plan
+            del self.fields["with_meetings"]
         self.fields["site"].queryset = sites
         self.fields["lead_auditor"].queryset = auditors
         self.fields["team"].queryset = auditors

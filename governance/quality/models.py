@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.meetings.models import Meeting
 from partnership.models import Partnership, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from partnership.search import search_document_field
@@ -113,6 +114,10 @@ class Audit(SharedRecord):
     report_summary = models.TextField(
         blank=True, help_text="The lead auditor's conclusion, signed with the report.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    opening_meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True,
+                                        blank=True, editable=False, related_name="+")
+    closing_meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True,
+                                        blank=True, editable=False, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False,
                                         validators=[validate_date_in_range])
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

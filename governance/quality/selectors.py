@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from governance.meetings.models import Meeting
 from governance.quality.models import Audit, Finding
 from partnership.models import Membership, Partnership, Site, User
 from partnership.parties.selectors import partnership_sites, party_people
@@ -31,6 +32,12 @@ def audit_list(*, user: User, partnership: Partnership | int | None = None
             findings__classification=Finding.Classification.OBSERVATION))).order_by(
         "-planned_start", "-pk")  # a GROUP BY drops Meta.ordering
     return audits.filter(partnership=partnership) if partnership else audits
+
+
+def audit_meetings(*, user: User, audit: Audit) -> list[Meeting]:
+    """The audit's opening and closing meetings, those the user may see, in time order."""
+    ids = [pk for pk in (audit.opening_meeting_id, audit.closing_meeting_id) if pk]
+    return list(Meeting.objects.visible_to(user).filter(pk__in=ids).order_by("starts_at"))
 
 
 def finding_list(*, user: User, partnership: Partnership | int | None = None,

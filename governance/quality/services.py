@@ -2,11 +2,16 @@
 (the report is issued by the lead auditor's signature: partnership.signatures), raise and
 correct findings, and the CDMO's response and the sponsor's review of each."""
 
+import datetime
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from governance.meetings.models import Meeting
+from governance.meetings.services import meeting_create, meeting_update
 from governance.quality.models import Audit, Finding
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
@@ -67,16 +72,63 @@ def _tell(audit: Audit, *, actor: User, kind: str, title: str, body: str = "",
            record=record or audit)
 
 
+def _meeting_times(audit: Audit) -> dict[str, datetime.datetime]:
+    """The opening meeting at the site's opening time on the first day, the closing one an
+    hour before it closes on the last day, in the site's own zone."""
+    site, zone = audit.site, zoneinfo.ZoneInfo(audit.site.time_zone)
+    return {
+        "opening_meeting": datetime.datetime.combine(audit.planned_start, site.opens_at,
+                                                     tzinfo=zone),
+        "closing_meeting": datetime.datetime.combine(audit.planned_end, site.closes_at,
+                                                     tzinfo=zone) - datetime.timedelta(hours=1),
+    }
+
+
+MEETING_KINDS = {"opening_meeting": (Meeting.Kind.AUDIT_OPENING, "Opening meeting"),
+                 "closing_meeting": (Meeting.Kind.AUDIT_CLOSING, "Closing meeting")}
+
+
+def _schedule_meetings(*, actor: User, audit: Audit) -> None:
+    """The audit's opening and closing meetings (governance meetings), with the auditors
+    and the host as attendees."""
+    attendees = [audit.lead_auditor, *audit.team.all(), audit.host]
+    remote = audit.kind == Audit.Kind.REMOTE
+    for field, starts_at in _meeting_times(audit).items():
+        kind, words = MEETING_KINDS[field]
+        meeting = meeting_create(
+            actor=actor, partnership=audit.partnership, kind=kind, starts_at=starts_at,
+            title=f"{words}: {audit.get_kind_display()} audit of {audit.site.name}",
+            duration_minutes=60, location="Video call" if remote else audit.site.name,
+            agenda=audit.scope if field == "opening_meeting" else
+            "The findings as they stand, and the dates for the report and the responses.",
+            attendees=[person for person in attendees if person is not None])
+        setattr(audit, field, meeting)
+    audit.save(update_fields=["opening_meeting", "closing_meeting"])
+
+
+def _move_meetings(*, actor: User, audit: Audit) -> None:
+    """New dates or site: the audit's meetings still scheduled move with it."""
+    for field, starts_at in _meeting_times(audit).items():
+        meeting = getattr(audit, field)
+        if meeting is not None and meeting.status == Meeting.Status.SCHEDULED and \
+                meeting.starts_at != starts_at:
+            meeting_update(actor=actor, meeting=meeting, starts_at=starts_at)
+
+
 @transaction.atomic
-def audit_plan(*, actor: User, partnership: Partnership, team=(), **fields) -> Audit:
-    """Plan an audit of a CDMO site. The other party's QA leads (and the lead auditor and
-    host) are told; the CDMO's QA lead confirms the dates."""
+def audit_plan(*, actor: User, partnership: Partnership, team=(), with_meetings: bool = True,
+               **fields) -> Audit:
+    """Plan an audit of a CDMO site, with its opening and closing meetings unless asked
+    not to. The other party's QA leads (and the lead auditor and host) are told; the CDMO's
+    QA lead confirms the dates."""
     require(actor, "governance.audit_plan", partnership)
     _check_people(partnership, lead_auditor=fields.get("lead_auditor"),
                   host=fields.get("host"), team=team)
     audit = shared_record_create(Audit, AUDIT_FIELDS, actor=actor, partnership=partnership,
                                  fields=fields, rule="governance.audit_plan")
     audit.team.set(list(team or ()))
+    if with_meetings:
+        _schedule_meetings(actor=actor, audit=audit)
     other = Partnership.other_party(partnership.party_of(actor))
     _tell(audit, actor=actor, kind="audit_planned", parties=(other,),
           title=f"Audit planned: {audit}",
@@ -106,6 +158,8 @@ def audit_update(*, actor: User, audit: Audit, team=None, **fields) -> Audit:
         audit, AUDIT_FIELDS, actor=actor, fields=fields, rule="governance.audit_edit",
         validate=reconfirm,
         links=lambda saved: saved.team.set(list(team)) if team is not None else None)
+    if any(name in fields for name in RECONFIRM_FIELDS):
+        _move_meetings(actor=actor, audit=audit)
     if moved:
         _tell(audit, actor=actor, kind="audit_planned", parties=("cdmo",),
               title=f"Audit rescheduled, to confirm again: {audit}")

@@ -60,6 +60,7 @@ class AuditDetailView(AuditMixin, TemplateView):
         finding_steps = self.can("governance.finding_step", audit)
         return super().get_context_data(
             object=audit, who=who,
+            meetings=selectors.audit_meetings(user=user, audit=audit),
             steps=audit.steps_for(user) if writer else {},
             can_edit=self.can("governance.audit_edit", audit),
             can_write_report=self.can("governance.audit_report_write", audit),

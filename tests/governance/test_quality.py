@@ -3,6 +3,7 @@ bad input refused with field errors and nothing saved, the pages (filters, sorti
 state, buttons, dialogs) and the API, with their SQL queries pinned."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -383,3 +384,23 @@ def test_where_the_cdmo_has_no_qa_lead_its_lead_confirms(world):
         kind="qualification", scope="Stability chambers", planned_start=START,
         planned_end=START, lead_auditor=world.alice)
     assert services.audit_confirm(actor=lena, audit=audit).status == "confirmed"
+
+
+def test_planning_schedules_the_opening_and_closing_meetings_in_the_sites_zone(cast):
+    zone = zoneinfo.ZoneInfo("America/New_York")  # Contoso Boston, open 08:00–17:00
+    audit = plan(cast, team=[cast.quinn])
+    opening, closing = audit.opening_meeting, audit.closing_meeting
+    assert (opening.kind, closing.kind) == ("audit_opening", "audit_closing")
+    assert opening.starts_at.astimezone(zone) == datetime.datetime.combine(
+        START, datetime.time(8, 0), tzinfo=zone)
+    assert closing.starts_at.astimezone(zone) == datetime.datetime.combine(
+        START + datetime.timedelta(days=2), datetime.time(16, 0), tzinfo=zone)
+    assert set(opening.attendees.all()) == {cast.alice, cast.quinn, cast.bob}
+    later = START + datetime.timedelta(days=7)
+    services.audit_update(actor=cast.quinn, audit=audit, planned_start=later,
+                          planned_end=later)
+    opening.refresh_from_db()
+    closing.refresh_from_db()
+    assert opening.starts_at.astimezone(zone).date() == later == \
+        closing.starts_at.astimezone(zone).date()
+    assert plan(cast, with_meetings=False, scope="Desk").opening_meeting is None
