@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from governance.meetings.services import meeting_transition
 from governance.models import Audit, Finding
 from governance.quality import services
 from partnership.management.commands.seed_demo import demo_password
@@ -151,6 +152,9 @@ def seed_audits(today: datetime.date) -> None:
             continue
         audit = services.audit_confirm(actor=answerer, audit=audit)
         audit = services.audit_start(actor=lead, audit=audit)
+        meeting_transition(actor=lead, meeting=audit.opening_meeting, status="held")
+        if stage != "in_progress":
+            meeting_transition(actor=lead, meeting=audit.closing_meeting, status="held")
         raised = [services.finding_raise(
             actor=lead, audit=audit, classification=classification, title=title,
             requirement=requirement, evidence=evidence,
