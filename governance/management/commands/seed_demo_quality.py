@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from governance.meetings.services import meeting_record_minutes
+from governance.meetings.services import meeting_transition
 from governance.models import Audit, Finding
 from governance.quality import services
 from partnership.management.commands.seed_demo import demo_password
@@ -152,18 +152,9 @@ def seed_audits(today: datetime.date) -> None:
             continue
         audit = services.audit_confirm(actor=answerer, audit=audit)
         audit = services.audit_start(actor=lead, audit=audit)
-        # Held meetings have their minutes (what the demo's meeting pages promise).
-        meeting_record_minutes(
-            actor=lead, meeting=audit.opening_meeting,
-            minutes=f"Opening meeting at {audit.site.name}: scope and agenda confirmed, "
-                    f"{audit.host} walked the team through the site's QA organization and "
-                    "the documents requested in advance; daily wrap-ups at 16:00.")
+        meeting_transition(actor=lead, meeting=audit.opening_meeting, status="held")
         if stage != "in_progress":
-            meeting_record_minutes(
-                actor=lead, meeting=audit.closing_meeting,
-                minutes=f"Closing meeting at {audit.site.name}: observations presented and "
-                        "discussed one by one; classification agreed, the report to follow "
-                        "within 30 days and responses due as stated in it.")
+            meeting_transition(actor=lead, meeting=audit.closing_meeting, status="held")
         raised = [services.finding_raise(
             actor=lead, audit=audit, classification=classification, title=title,
             requirement=requirement, evidence=evidence,
