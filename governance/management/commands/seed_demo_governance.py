@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from governance.actions.services import action_item_create, action_item_transition
 from governance.escalation.services import escalations_advance
-from governance.management.commands.seed_demo_quality import seed_audits
 from governance.meetings.services import (
     decision_create,
     meeting_create,
@@ -115,7 +114,6 @@ class Command(BaseCommand):
                          status=status)
         seed_requests(today)
         seed_meetings(today)
-        seed_audits(today)
         Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)
