@@ -19,6 +19,9 @@ NOTIFICATION_KINDS = [
     ("notice_acknowledged", "My party's notice is acknowledged", 120),
     ("recognition", "Someone thanks me or my team", 130),
     ("survey_open", "The quarterly feedback survey opens", 140),
+    ("audit_planned", "An audit is planned or rescheduled at one of our partnerships", 165),
+    ("audit_updated", "An audit I take part in moves on (confirmed, report issued …)", 167),
+    ("finding_raised", "An audit finding is raised, answered or reviewed", 168),
     ("escalated", "An overdue item reaches my escalation level", 170),
 ]
 
@@ -31,11 +34,11 @@ class GovernanceConfig(AppConfig):
         recent activity, "Coming up"), and the overview its cockpit cards: the partnership
         home and the search page list none of them by hand. Search groups its results in
         this order. Importing governance.permissions declares who may do what."""
-        from governance import actions, meetings, overview, relationship, requests, risks
+        from governance import actions, meetings, overview, quality, relationship, requests, risks
 
         import_module("governance.permissions")
         overview.register()
-        for topic in (actions, meetings, requests, risks, relationship):
+        for topic in (actions, meetings, requests, risks, quality, relationship):
             topic.register()
         from portal.registries import notification_kinds
 

@@ -19,6 +19,7 @@ from partnership.permissions import (
     is_receiving_party,
     is_sponsor,
     is_steering,
+    partnership_of,
     rule,
 )
 
@@ -115,3 +116,59 @@ rule("governance.notice_acknowledge", WRITER,
 # (viewers and steering members included) may do it.
 rule("governance.recognition_create", (has_seat, denied(SEATED_ONLY)))
 rule("governance.survey_answer", (has_seat, denied(SEATED_ONLY)))
+
+
+# --- The audit programme (governance.quality) -------------------------------------------
+# Which part (CDMO QA lead, host, audit team, lead auditor) takes which step of an audit or
+# a finding, from which status, is the model's STEPS (Audit.check_step, Finding.check_step).
+
+@rules.predicate
+def assures_quality(user, obj) -> bool:
+    """A QA lead of the partnership, of either party."""
+    return partnership_of(obj).role_of(user) == "qa_lead"
+
+
+@rules.predicate
+def audit_is_editable(user, audit) -> bool:
+    return audit.status in audit.EDITABLE
+
+
+def _audit_of(obj):
+    return obj if type(obj).__name__ == "Audit" else obj.audit
+
+
+@rules.predicate
+def is_on_audit_team(user, obj) -> bool:
+    """The lead auditor or one of the team of the audit (of a finding's audit)."""
+    audit = _audit_of(obj)
+    return audit.partnership.party_of(user) == "sponsor" and audit.is_on_team(user)
+
+
+@rules.predicate
+def is_lead_auditor(user, audit) -> bool:
+    return user.pk == audit.lead_auditor_id
+
+
+@rules.predicate
+def audit_is_running(user, obj) -> bool:
+    audit = _audit_of(obj)
+    return audit.status in audit.RAISING
+
+
+QA_LEADS = denied("Only the QA leads of either party plan and reschedule audits.")
+rule("governance.audit_plan", WRITER, (assures_quality, QA_LEADS))
+rule("governance.audit_edit", WRITER, (assures_quality, QA_LEADS),
+     (audit_is_editable, invalid({"status": "An audit that has started keeps its plan."})))
+rule("governance.audit_step", WRITER)
+rule("governance.audit_report_write", WRITER,
+     (is_lead_auditor, denied("Only the lead auditor writes the report.")),
+     (audit_is_running, invalid({"report_summary": "The report is written while the audit "
+                                                   "is in progress."})))
+AUDIT_TEAM = denied("Only the lead auditor and the audit team raise and correct findings.")
+NOT_RUNNING = invalid({"status": "Findings are raised and corrected while the audit is in "
+                                 "progress, before its report is issued."})
+rule("governance.finding_raise", WRITER, (is_on_audit_team, AUDIT_TEAM),
+     (audit_is_running, NOT_RUNNING))
+rule("governance.finding_edit", WRITER, (is_on_audit_team, AUDIT_TEAM),
+     (audit_is_running, NOT_RUNNING))
+rule("governance.finding_step", WRITER)

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from governance.models import (
     ActionItem,
+    Audit,
     Decision,
+    Finding,
     Meeting,
     MinutesVersion,
     Notice,
@@ -196,6 +198,18 @@ def build_world() -> World:
             created_by=lead.user, title=f"{name} risk", category="supply", likelihood=4,
             impact=5, owner=lead.user, review_date=datetime.date(2026, 6, 1))
         risk.milestones.set(Milestone.objects.filter(partnership=partnership))
+        # The audit programme: a routine audit of the CDMO's site, running, with a finding.
+        audit = Audit.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, site=partnership.cdmo.sites.first(), kind="routine",
+            scope=f"{name} audit scope", planned_start=datetime.date(2026, 3, 9),
+            planned_end=datetime.date(2026, 3, 11), lead_auditor=lead.user,
+            host=cdmo_member.user, status="in_progress")
+        Finding.objects.create(
+            partnership=partnership, audit=audit, number=1, classification="major",
+            title=f"{name} finding", requirement="EU GMP Chapter 4.8",
+            evidence=f"{name} evidence", response_due=datetime.date(2026, 4, 10),
+            raised_by=lead.user)
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

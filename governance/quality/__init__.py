@@ -11,3 +11,21 @@ partnership and may be internal), imported by governance/models.py; writes in
 governance/admin.py) and `tasks.py` (imported by governance/tasks.py); a `register()` here,
 called from GovernanceConfig.ready(), adds its records to search, recent activity and
 "Coming up" (portal.registries)."""
+
+
+def register() -> None:
+    """Audits in global search, recent activity and "Coming up" (portal.registries)."""
+    from django.urls import reverse
+
+    from governance.quality.models import Audit
+    from governance.quality.selectors import audits_coming_up
+    from portal.registries import activity, coming_up, search
+
+    search.register("Audits", noun="audits", model=Audit,
+                    records=lambda user: Audit.objects.visible_to(user).select_related("site"),
+                    snippet_fields=("scope", "agenda", "report_summary"))
+    activity.register("Audit", records=Audit.objects.visible_to, label="scope",
+                      url=lambda partnership_id, pk: reverse(
+                          "governance:audit_detail", args=[partnership_id, pk]))
+    coming_up.register("audit", provider=audits_coming_up,
+                       template="governance/audit_coming_up.html")

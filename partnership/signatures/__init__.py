@@ -38,11 +38,17 @@ def _rule_of(label: str, event: str, signed) -> None:
         return not Signature.objects.of(record).filter(
             event=event, party=party, content_hash=content_hash(record, event)).exists()
 
+    @rules.predicate
+    def named_signer(user, record) -> bool:
+        return signed.signers is None or user.pk in signed.signers(record)
+
     role_words = ", ".join(sorted(role.replace("_", " ") + "s" for role in roles))
     rule(name, WRITER,
          (in_role, denied(f"Only {role_words} sign: {signed.label.lower()}.")),
          (of_a_signing_party, denied(
              f"Your party does not sign this: {signed.label.lower()}.")),
+         (named_signer, denied(f"You are not the person who signs this: "
+                               f"{signed.label.lower()}.")),
          (ready, invalid(lambda record: signed.ready(record))),
          (not_yet_signed_by_party, invalid(
              "Your party has already signed this content.")))

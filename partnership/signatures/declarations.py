@@ -53,6 +53,8 @@ class Signed:
     all_parties: whether each of those parties must sign (a contract) or one signature of
         any of them completes the event (minutes).
     roles: the seats that may sign (Membership.Role values).
+    signers: record -> the ids of the only people who may sign it (an audit report: its
+        lead auditor), on top of the parties and roles; None: anyone in them.
     ready: record -> None when it may be signed now, else why not (a 400 for the signer).
     complete: dotted path of a service `f(*, actor, record)` run, in the signer's
         transaction, once the event is complete for the current content (the contract
@@ -66,6 +68,7 @@ class Signed:
     parties: Callable[[models.Model], tuple[str, ...]] = _both
     all_parties: bool = True
     roles: tuple[str, ...] = ("lead", "member", "qa_lead")
+    signers: Callable[[models.Model], tuple[int, ...]] | None = None
     ready: Callable[[models.Model], str | None] = _always
     complete: str | None = None
 

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from governance.actions.services import action_item_create
 from governance.meetings.services import meeting_create
-from governance.models import ActionItem, Decision, Meeting, Notice, Recognition, Request, Risk
+from governance.models import (
+    ActionItem,
+    Audit,
+    Decision,
+    Meeting,
+    Notice,
+    Recognition,
+    Request,
+    Risk,
+)
 from governance.overview.selectors import SEARCH_PER_TYPE, _snippet, search, search_query
 from governance.relationship.services import recognition_create
 from governance.requests.services import request_send
@@ -225,6 +234,9 @@ def fill_every_kind(world, n: int) -> None:
                          for i in range(n)])
     Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
                            for i in range(n)])
+    Audit.objects.bulk_create([Audit(
+        scope=f"{WORD} audit {i}", site=site, kind=Audit.Kind.ROUTINE, planned_start=TODAY,
+        planned_end=TODAY, lead_auditor=world.alice, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

@@ -14,8 +14,10 @@ from django.db import models
 
 from governance.models import (
     ActionItem,
+    Audit,
     CalendarFeed,
     Decision,
+    Finding,
     Meeting,
     Notice,
     Recognition,
@@ -181,6 +183,8 @@ def _histories(kwargs) -> list[dict]:
 REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
                  "cancel")
 LATER = datetime.date(2027, 3, 1).isoformat()
+AUDIT_STEPS = ("confirm", "start", "submit_responses", "close")
+FINDING_STEPS = ("respond", "accept", "send_back")
 
 RECORDS = [
     Record(Partnership, api="partnership",
@@ -331,6 +335,23 @@ RECORDS = [
            reads=("governance:risk_detail",),
            writes=("governance:risk_edit", "governance:risk_transition"),
            api_bodies={"transition": _transition}),
+    Record(Audit, api="audit",
+           lists=("governance:audit_list",), creates=("governance:audit_create",),
+           reads=("governance:audit_detail",),
+           writes=("governance:audit_edit", "governance:audit_report", "governance:audit_sign",
+                   "governance:audit_step", "governance:finding_create"),
+           expand={"governance:audit_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in AUDIT_STEPS]},
+           api_bodies={"sign": _signing,
+                       "report": lambda audit: {"report_summary": "The site is compliant."}}),
+    Record(Finding, api="finding",
+           kwargs=lambda f: {"partnership_pk": f.partnership_id, "audit_pk": f.audit_id,
+                             "pk": f.pk},
+           writes=("governance:finding_edit", "governance:finding_step"),
+           expand={"governance:finding_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in FINDING_STEPS]},
+           api_bodies={"respond": lambda f: {"response": "Corrected; CAPA raised."},
+                       "send-back": lambda f: {"review_note": "No root cause."}}),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
            reads=("governance:notice_detail",),
