@@ -121,6 +121,15 @@ def module_world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def saved_world(module_world, db):
+    """The module's world, read afresh, inside this test's own savepoint: what the test
+    writes is rolled back at its end, so a module of tests that only need the cast (and
+    hold no transactional test) shares one world instead of building one each. Such a
+    module opts in by defining `world` as this fixture."""
+    return module_world.fresh()
+
+
+@pytest.fixture
 def world_committed(transactional_db):
     """The same world, committed, for tests where another thread (a worker) reads it."""
     return build_world()

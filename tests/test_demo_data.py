@@ -183,3 +183,25 @@ def test_the_demo_has_a_history_written_as_a_command_with_reasons(demo, client):
     from partnership.signatures.selectors import signatures_of
 
     assert sorted(s.valid for s in signatures_of(msa)) == [False, False, True, True]
+
+
+def test_demo_meetings_are_rich(demo):
+    """Each partnership has a meeting to come and months of held, minuted ones (seeding
+    twice adds none: test_seeding_twice_changes_nothing)."""
+    from governance.models import ActionItem, Decision, Meeting
+    from partnership.models import Organization
+
+    now = timezone.now()
+    for partnership in Partnership.objects.all():
+        meetings = Meeting.objects.filter(partnership=partnership)
+        assert meetings.filter(starts_at__gt=now, status="scheduled").exists()
+        held = meetings.filter(status="held")
+        assert held.count() >= 10 and not held.filter(minutes="").exists()
+        assert {"business_review", "steering_committee"} <= set(
+            held.values_list("kind", flat=True))
+        assert Decision.objects.filter(partnership=partnership,
+                                       meeting__isnull=False).exists()
+        assert ActionItem.objects.filter(partnership=partnership,
+                                         meeting__isnull=False).exists()
+    assert all(org.sites.filter(is_main=True).count() == 1
+               for org in Organization.objects.all())

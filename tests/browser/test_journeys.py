@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.login import log_in
+from tests.browser.login import log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_mei_never_meets_helix_on_any_page_she_can_reach(page, demo):
         if "html" not in fetched.headers.get("content-type", ""):
             continue
         page.goto(url)
-        page.wait_for_load_state("networkidle")  # what scripts load (API docs) counts too
+        settle(page, url)  # what scripts load (htmx, the API docs' schema) counts too
         text = page.content()
         assert "Helix" not in text and "Max Keller" not in text, url
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):

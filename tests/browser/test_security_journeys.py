@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partnership.accounts.demo import DEMO_TOTP_KEY
-from tests.browser.login import log_in
+from tests.browser.login import log_in, settle
 from tests.browser.test_two_factor_journeys import code_for, password_step
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def visit(page, url) -> list[str]:
     response = page.goto(url)
     assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()} \
         or "content-security-policy" in response.headers, f"{url} has no CSP"
-    page.wait_for_load_state("networkidle")
+    settle(page, url)
     return violations_on(page)
 
 

@@ -19,6 +19,12 @@ TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def test_create_assign_to_the_other_party_and_close(world, login):
     client = login(world.alice)
     url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])

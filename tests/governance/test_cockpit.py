@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,12 @@ from portal.registries import cockpit
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 
 def home(client, partnership) -> str:

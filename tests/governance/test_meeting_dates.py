@@ -19,6 +19,12 @@ UTC = datetime.UTC
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def in_zone(user, name: str):
     user.time_zone = name
     user.save(update_fields=["time_zone"])

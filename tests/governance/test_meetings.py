@@ -29,6 +29,12 @@ ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def at(*args, zone=UTC):
     return datetime.datetime(*args, tzinfo=zone)
 
@@ -332,34 +338,6 @@ def test_admin_lists_meetings_decisions_and_feeds(world, login):
     feed_page = operator.get(f"/admin/governance/calendarfeed/{world.bob.calendar_feed.pk}/"
                              "change/").content.decode()
     assert world.bob.calendar_feed.secret not in feed_page  # never shown, only revocable
-
-
-def test_demo_meetings_are_rich_and_idempotent(db):
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from governance.models import Decision
-    from partnership.models import Organization, Partnership
-
-    call_command("seed_demo", verbosity=0)
-    counts = (Meeting.objects.count(), Decision.objects.count(), ActionItem.objects.count())
-    call_command("seed_demo", verbosity=0)
-    assert (Meeting.objects.count(), Decision.objects.count(),
-            ActionItem.objects.count()) == counts
-    now = timezone.now()
-    for partnership in Partnership.objects.all():
-        meetings = Meeting.objects.filter(partnership=partnership)
-        assert meetings.filter(starts_at__gt=now, status="scheduled").exists()
-        held = meetings.filter(status="held")
-        assert held.count() >= 10 and not held.filter(minutes="").exists()
-        assert {"business_review", "steering_committee"} <= set(
-            held.values_list("kind", flat=True))
-        assert Decision.objects.filter(partnership=partnership,
-                                       meeting__isnull=False).exists()
-        assert ActionItem.objects.filter(partnership=partnership,
-                                         meeting__isnull=False).exists()
-    assert all(org.sites.filter(is_main=True).count() == 1
-               for org in Organization.objects.all())
 
 
 def test_new_meeting_dialog_is_an_htmx_partial(world, login):

@@ -12,6 +12,12 @@ from partnership.models import Site
 from partnership.notifications.models import Notification
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def post(world, actor=None, **extra):
     fields = {"kind": "supply_delay", "title": "API lot 7 slips by three weeks",
               "body": "Raw material shortage.", **extra}

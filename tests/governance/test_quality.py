@@ -23,6 +23,12 @@ START = datetime.date(2027, 5, 10)
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def cast(world):
     """Quinn, Acme's QA lead, and Rita, Contoso's QA lead, in Acme–Contoso (Alice, Acme's
     lead, audits; Bob, a Contoso member, hosts)."""

@@ -23,6 +23,12 @@ TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def make(world, title="Single-source resin", likelihood=3, impact=4, **extra):
     fields = {"category": "supply", "owner": world.bob, **extra}
     return risk_create(actor=world.alice, partnership=world.acme_contoso,

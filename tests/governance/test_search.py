@@ -33,6 +33,12 @@ TODAY = timezone.localdate()
 WORD = "zirconium"  # a word nothing else in the world contains
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def seed(world):
     """The word in Acme–Contoso (shared, and internal to Acme), and in Globex–Contoso."""
     p = world.acme_contoso

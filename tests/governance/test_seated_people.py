@@ -23,6 +23,12 @@ from tests.partnership.test_api import api
 SOON = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def bodies(world, person):
     """(route, body, field naming people, model) of each create that names `person`."""
     p = world.acme_contoso.pk

@@ -1,9 +1,16 @@
 """The REST API under /api/v1/: shapes, authentication, writes through services."""
 
+import pytest
 from rest_framework.test import APIClient
 
 from partnership.accounts.services import api_token_create
 from partnership.models import Program
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 
 def api(user=None, token=False) -> APIClient:

@@ -15,6 +15,12 @@ from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, SiteFactory
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def test_each_side_names_its_own_contact_and_backup(world, login):
     ravi = MembershipFactory(partnership=world.acme_contoso, user__organization=world.contoso,
                              user__first_name="Ravi").user

@@ -16,6 +16,12 @@ from tests.factories import ContractFactory, NegotiationRoundFactory, word_docum
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def url(name, contract, *extra):
     return reverse(f"partnership:{name}", args=[contract.partnership_id, contract.pk, *extra])
 

@@ -14,6 +14,12 @@ from tests.factories import PASSWORD, ContractFactory
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def deliverable(world):
     sow = ContractFactory(partnership=world.acme_contoso, kind="sow", reference="SOW-9")
     return services.deliverable_create(

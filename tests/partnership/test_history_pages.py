@@ -20,6 +20,12 @@ from tests.partnership.test_api import api
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def executed(world):
     contract = Contract.objects.filter(partnership=world.acme_contoso,
                                        is_internal=False).order_by("pk").first()

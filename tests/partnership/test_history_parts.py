@@ -37,6 +37,12 @@ from tests.factories import (
 from tests.partnership.test_api import api
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def _history(client, record, partnership=None):
     partnership = partnership or (record if isinstance(record, Partnership)
                                   else record.partnership)

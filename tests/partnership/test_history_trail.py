@@ -22,6 +22,12 @@ LABELS = [entry.label for entry in audited_models()]
 DOORS = ["page", "api", "job", "command", "update"]
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def _field_to_change(model):
     """A tracked field of `model` a generic test can change, and how."""
     hidden = audited_model(model._meta.label).hidden  # recorded, not shown: not this test's

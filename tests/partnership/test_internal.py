@@ -20,6 +20,12 @@ from partnership.models import Milestone, TechTransfer
 from partnership.notifications.models import Notification
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def _meeting(world, title="Exit planning"):
     return meeting_create(
         actor=world.alice, partnership=world.acme_contoso, title=title,

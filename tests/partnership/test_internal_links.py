@@ -21,6 +21,12 @@ SECRET = "Backup supplier audit"
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def transfer(world) -> TechTransfer:
     """Acme's transfer in Acme–Contoso, nothing waiting on its milestone yet (a shared
     request or risk naming it would stop its program being made internal at all)."""

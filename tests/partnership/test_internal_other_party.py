@@ -53,6 +53,12 @@ MEETING = "Site capacity review"
 GENERIC = "the other party has records beneath it"
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def answer(response) -> tuple:
     """What the caller reads: the status, and the body less the moment of the change (a
     page's redirect, its target)."""

@@ -13,6 +13,12 @@ from tests.isolation.registry import API_ROUTES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

@@ -7,6 +7,12 @@ from partnership.models import Membership, Program
 from tests.factories import MembershipFactory, ProgramFactory, SiteFactory
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
     url = reverse("partnership:partnership_detail", args=[world.acme_contoso.pk])
     response = client.get(url)

@@ -22,6 +22,12 @@ LOGIN = "/account/login/"
 SETTINGS_FILE = Path(configured.__file__)
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def log_in(client, email, password, address="127.0.0.1"):
     return client.post(LOGIN, {"username": email, "password": password},
                        REMOTE_ADDR=address)

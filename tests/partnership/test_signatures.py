@@ -22,6 +22,12 @@ from tests.partnership.test_api import api
 from tests.partnership.test_two_factor import VERIFY, code_of, enrol
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def sign_url(contract):
     return reverse("partnership:contract_sign", args=[contract.partnership_id, contract.pk])
 

@@ -18,6 +18,12 @@ VERIFY = reverse("partnership:two_factor_verify")
 HOME = reverse("partnership:partnership_list")
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def code_of(device, steps_ahead=0) -> str:
     """What the person's app shows now (or `steps_ahead` periods of 30 s later: a code is
     accepted once, so a second one in the same test is the next period's)."""

@@ -46,7 +46,7 @@ def test_a_partnerships_record_is_read_only_in_the_admin(operator, model, model_
 
 @pytest.mark.parametrize("model", list(admin.site._registry),
                          ids=[model._meta.label for model in admin.site._registry])
-def test_every_admin_list_opens_for_an_operator(world, operator, client, model):
+def test_every_admin_list_opens_for_an_operator(module_world, operator, client, model):
     """Read-only does not mean unreadable: each list, and a record's page, still opens."""
     client.force_login(operator)
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -56,7 +56,7 @@ def test_every_admin_list_opens_for_an_operator(world, operator, client, model):
         assert client.get(reverse(f"{prefix}_change", args=[row.pk])).status_code == 200
 
 
-def test_an_operator_reads_a_records_audit_trail_in_the_admin(world, operator, client):
+def test_an_operator_reads_a_records_audit_trail_in_the_admin(module_world, operator, client):
     """Django's own History of a record says it is not the trail, and links to its events
     (django-pghistory's admin): what the portal recorded, through every door."""
     from partnership.models import Contract
@@ -88,7 +88,7 @@ def test_the_log_in_logs_are_read_only_for_operators(operator):
 @pytest.mark.parametrize("query", ["?_facets=True", "?event_model=foo.bar",
                                    "?event_model=partnership.user",
                                    "?obj=partnership.contract:abc"])
-def test_the_events_admin_answers_odd_filters_without_a_500(world, operator, client, query):
+def test_the_events_admin_answers_odd_filters_without_a_500(module_world, operator, client, query):
     """Attack, issue 11: its own 'Show counts' link and filters naming nothing were 500s."""
     client.force_login(operator)
     response = client.get(reverse("admin:pghistory_events_changelist") + query)

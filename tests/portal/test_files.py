@@ -28,6 +28,12 @@ EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def file_fields():
     """Every file field of a record; not the audit trail's snapshots of them (an event row
     keeps the stored name of the file its record held, and stores no file)."""
