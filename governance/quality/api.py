@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.quality import selectors, services
+from governance.quality import selectors, services, site_services
 from governance.quality.filters import AuditFilter, FindingFilter
 from governance.quality.models import Audit, Finding
 from partnership.models import Membership, Partnership, Site
@@ -105,6 +105,16 @@ class SendBackSerializer(serializers.Serializer):
     review_note = serializers.CharField()
 
 
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PostponeSerializer(serializers.Serializer):
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
 class StepMixin:
     """A step: the person is refused first (403 to a read-only seat, whatever the body),
     then the body is read, then the service decides (400 for the wrong party or status)."""
@@ -172,6 +182,19 @@ class AuditViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     def report(self, request, pk=None):
         return self._step(request, "governance.audit_report_write",
                           services.audit_report_write, "audit", ReportSerializer)
+
+    # Cancel or postpone a planned or confirmed audit, with a reason (a QA lead).
+    @extend_schema(request=CancelSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(request, "governance.audit_cancel", site_services.audit_cancel, "audit",
+                          CancelSerializer)
+
+    @extend_schema(request=PostponeSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"])
+    def postpone(self, request, pk=None):
+        return self._step(request, "governance.audit_cancel", site_services.audit_postpone, "audit",
+                          PostponeSerializer)
 
 
 class FindingViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
