@@ -15,6 +15,7 @@ from partnership.permissions import require_person
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.validation import validate_date_in_range
 
 
 class AuditSerializer(ScopedModelSerializer):
@@ -110,8 +111,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class PostponeSerializer(serializers.Serializer):
-    planned_start = serializers.DateField()
-    planned_end = serializers.DateField()
+    planned_start = serializers.DateField(validators=[validate_date_in_range])
+    planned_end = serializers.DateField(validators=[validate_date_in_range])
     reason = serializers.CharField(max_length=500)
 
 
@@ -183,17 +184,18 @@ class AuditViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
         return self._step(request, "governance.audit_report_write",
                           services.audit_report_write, "audit", ReportSerializer)
 
-    # Cancel or postpone a planned or confirmed audit, with a reason (a QA lead).
+    # Cancel or postpone a planned or confirmed audit, with a reason: a read-only seat is
+    # refused first, then the body is read, then the service asks for a QA lead.
     @extend_schema(request=CancelSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._step(request, "governance.audit_cancel", site_services.audit_cancel, "audit",
+        return self._step(request, "governance.audit_step", site_services.audit_cancel, "audit",
                           CancelSerializer)
 
     @extend_schema(request=PostponeSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
     def postpone(self, request, pk=None):
-        return self._step(request, "governance.audit_cancel", site_services.audit_postpone, "audit",
+        return self._step(request, "governance.audit_step", site_services.audit_postpone, "audit",
                           PostponeSerializer)
 
 

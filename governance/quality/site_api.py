@@ -23,6 +23,7 @@ from governance.quality.site_models import (
 from partnership.models import Partnership, Site
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.validation import validate_date_in_range
 
 
 class QualificationSerializer(ScopedModelSerializer):
@@ -104,7 +105,6 @@ class SubcontractorSerializer(ScopedModelSerializer):
     partnership = serializers.PrimaryKeyRelatedField(read_only=True)
     qualification = ScopedRelatedField(SiteQualification)
     entered_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    permitted_by = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Subcontractor
@@ -126,7 +126,8 @@ class SubcontractorSerializer(ScopedModelSerializer):
 class SubcontractorStepSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Subcontractor.Status.choices)
     decision_note = serializers.CharField(required=False, allow_blank=True)
-    permission_date = serializers.DateField(required=False, allow_null=True)
+    permission_date = serializers.DateField(required=False, allow_null=True,
+                                            validators=[validate_date_in_range])
 
 
 class QualificationViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

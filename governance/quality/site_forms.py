@@ -11,6 +11,7 @@ from governance.quality.site_models import (
     Subcontractor,
 )
 from portal.forms import ServiceForm
+from portal.validation import validate_date_in_range
 
 ACTIVITIES = forms.TypedMultipleChoiceField(
     choices=SiteQualification.Activity.choices, required=False,
@@ -70,8 +71,9 @@ class SubcontractorForm(ServiceForm):
 class SubcontractorStepForm(forms.Form):
     status = forms.ChoiceField(choices=Subcontractor.Status.choices, widget=forms.HiddenInput)
     permission_date = forms.DateField(
-        required=False, widget=DATE, help_text="The date of the written permission (today "
-                                               "if left empty). Only when permitting.")
+        required=False, widget=DATE, validators=[validate_date_in_range],
+        help_text="The date of the written permission (today if left empty). Only when "
+                  "permitting.")
     decision_note = forms.CharField(
         label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Conditions of the permission, or why it is refused (required then).")
@@ -83,7 +85,9 @@ class CancelForm(forms.Form):
 
 
 class PostponeForm(forms.Form):
-    planned_start = forms.DateField(label="New first day", widget=DATE)
-    planned_end = forms.DateField(label="New last day", widget=DATE)
+    planned_start = forms.DateField(label="New first day", widget=DATE,
+                                    validators=[validate_date_in_range])
+    planned_end = forms.DateField(label="New last day", widget=DATE,
+                                  validators=[validate_date_in_range])
     reason = forms.CharField(label="Why the audit moves", max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))
