@@ -5,6 +5,13 @@ from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from governance.escalation.models import ActionItemEscalation, RequestEscalation
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from governance.quality.models import Audit, Finding
+from governance.quality.site_models import (
+    AuditProgramme,
+    FindingResponseReminder,
+    Inspection,
+    SiteQualification,
+    Subcontractor,
+)
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from governance.requests.models import Request, RequestStep
 from governance.risks.models import Risk, RiskReviewReminder
@@ -16,6 +23,9 @@ __all__ = [
     "RequestEscalation",
     "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
+# Sites as the sponsor's QA sees them (governance.quality.site_models).
+__all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQualification",
+            "Subcontractor"]
 
 # The audit trail (partnership.history): every record both parties share, less what changes
 # without anyone changing it (its stored search vector and `updated_at`), with its
@@ -35,3 +45,9 @@ audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified
 audit(MinutesVersion, part_of="meeting", label="number")
 audit(RequestStep, part_of="request", label="step")
 audit(Finding, part_of="audit", label="number")
+# Sites as the sponsor's QA sees them: a qualification's history with its inspections and
+# subcontractors as its parts; the programme's intervals (who changed them and when).
+audit(SiteQualification, exclude=("updated_at",))
+audit(Inspection, part_of="qualification", label="authority")
+audit(Subcontractor, part_of="qualification", label="name")
+audit(AuditProgramme, exclude=("updated_at",))

@@ -15,6 +15,7 @@ from partnership.permissions import (
     has_seat,
     invalid,
     is_authors_party,
+    is_cdmo,
     is_of_a_party,
     is_receiving_party,
     is_sponsor,
@@ -172,3 +173,64 @@ rule("governance.finding_raise", WRITER, (is_on_audit_team, AUDIT_TEAM),
 rule("governance.finding_edit", WRITER, (is_on_audit_team, AUDIT_TEAM),
      (audit_is_running, NOT_RUNNING))
 rule("governance.finding_step", WRITER)
+
+
+# --- Sites as the sponsor's QA sees them (governance.quality.site_models) ---------------
+# A site's qualification is the sponsor's judgement: its QA lead (its lead, where it seats
+# none, as Audit.who_of lets the CDMO's lead act for a missing QA lead) adds a site, moves
+# its status, permits subcontractors and sets the programme's intervals. Inspections are
+# facts either party enters; subcontractors are the CDMO's to declare.
+
+@rules.predicate
+def is_sponsor_qa(user, obj) -> bool:
+    """The sponsor's QA lead here, or a sponsor lead where the sponsor seats no QA lead."""
+    partnership = partnership_of(obj)
+    if partnership.party_of(user) != "sponsor":
+        return False
+    role = partnership.role_of(user)
+    if role == "qa_lead":
+        return True
+    if role != "lead":
+        return False
+    known = user.__dict__.setdefault("_sponsor_qa_seated", {})
+    if partnership.pk not in known:
+        known[partnership.pk] = partnership.seated_people(
+            party="sponsor", roles=["qa_lead"]).exists()
+    return not known[partnership.pk]
+
+
+@rules.predicate
+def entered_it(user, record) -> bool:
+    """Of the party that entered the inspection or subcontractor."""
+    return record.entered_by.organization_id == user.organization_id
+
+
+@rules.predicate
+def subcontractor_is_requested(user, subcontractor) -> bool:
+    return subcontractor.status == subcontractor.Status.REQUESTED
+
+
+@rules.predicate
+def audit_may_be_cancelled(user, audit) -> bool:
+    return audit.status in audit.EDITABLE
+
+
+SPONSOR_QA = denied("Only the sponsor's QA lead decides on a site's qualification.")
+rule("governance.sitequalification_create", WRITER, (is_sponsor_qa, SPONSOR_QA))
+rule("governance.sitequalification_edit", WRITER, (is_sponsor_qa, SPONSOR_QA))
+rule("governance.sitequalification_transition", WRITER, (is_sponsor_qa, SPONSOR_QA))
+rule("governance.auditprogramme_edit", WRITER, (is_sponsor_qa, denied(
+    "Only the sponsor's QA lead sets the audit programme's intervals.")))
+rule("governance.inspection_create", WRITER)
+rule("governance.inspection_edit", WRITER, (entered_it, denied(
+    "Only the party that entered an inspection corrects it.")))
+rule("governance.subcontractor_create", WRITER, (is_cdmo, denied(
+    "The CDMO declares its subcontractors; the sponsor's QA lead permits them.")))
+rule("governance.subcontractor_edit", WRITER, (is_cdmo, denied(
+    "Only the CDMO corrects the subcontractors it declared.")),
+    (subcontractor_is_requested, invalid({"status": "A subcontractor is corrected while it "
+                                                    "awaits permission."})))
+rule("governance.subcontractor_step", WRITER)
+rule("governance.audit_cancel", WRITER, (assures_quality, QA_LEADS),
+     (audit_may_be_cancelled, invalid({"status": "Only a planned or confirmed audit is "
+                                                 "cancelled or postponed."})))

@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
     # and level).
     "escalate-overdue-items": {"task": "governance.escalation.tasks.escalate_overdue_items",
                                "schedule": 3600.0},
+    # Overdue responses to audit findings; idempotent (a unique key per finding and due date).
+    "remind-overdue-finding-responses": {
+        "task": "governance.quality.tasks.remind_overdue_finding_responses",
+        "schedule": 86400.0},
 }
 
 # --- Accounts and sessions ----------------------------------------------------------------

@@ -205,3 +205,25 @@ def test_demo_meetings_are_rich(demo):
                                          meeting__isnull=False).exists()
     assert all(org.sites.filter(is_main=True).count() == 1
                for org in Organization.objects.all())
+
+
+def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
+    """Issue 12, slice 3: a qualification for each CDMO site in each of its partnerships,
+    an FDA 483 and an EU GMP certificate, a subcontractor permitted in writing, and the
+    intervals put exactly one site (Aurora Milan, twelve months) on the re-audit list."""
+    from governance.models import Inspection, SiteQualification, Subcontractor
+    from governance.quality.site_selectors import reaudit_due_list
+    from partnership.models import Site
+
+    for partnership in Partnership.objects.select_related("cdmo"):
+        sites = set(Site.objects.filter(organization=partnership.cdmo).values_list("pk",
+                                                                                  flat=True))
+        assert set(SiteQualification.objects.filter(partnership=partnership).values_list(
+            "site", flat=True)) == sites
+    assert Inspection.objects.filter(outcome="form_483", observation_count__gt=0).exists()
+    assert Inspection.objects.filter(outcome="gmp_certificate",
+                                     certificate_expiry__gt=timezone.localdate()).exists()
+    assert Subcontractor.objects.filter(status="permitted",
+                                        permission_date__isnull=False).exists()
+    due = reaudit_due_list(user=User.objects.get(email="quinn@northwind.example"))
+    assert [row.site.name for row in due] == ["Aurora Milan"]

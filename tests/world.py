@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from governance.models import (
     ActionItem,
     Audit,
+    AuditProgramme,
     Decision,
     Finding,
+    Inspection,
     Meeting,
     MinutesVersion,
     Notice,
@@ -30,6 +32,8 @@ from governance.models import (
     Request,
     RequestStep,
     Risk,
+    SiteQualification,
+    Subcontractor,
     SurveyResponse,
 )
 from partnership.models import (
@@ -222,6 +226,21 @@ def build_world() -> World:
             title=f"{name} finding", requirement="EU GMP Chapter 4.8",
             evidence=f"{name} evidence", response_due=datetime.date(2026, 4, 10),
             raised_by=lead.user)
+        # Sites as the sponsor's QA sees them: the audited site under qualification, with
+        # an inspection and a subcontractor awaiting permission; the programme's intervals.
+        qualification = SiteQualification.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, site=audit.site, status="under_qualification")
+        Inspection.objects.create(
+            partnership=partnership, qualification=qualification, authority="fda",
+            inspected_on=datetime.date(2025, 10, 2), outcome="form_483", observation_count=3,
+            summary=f"{name} inspection", entered_by=cdmo_member.user)
+        Subcontractor.objects.create(
+            partnership=partnership, qualification=qualification, name=f"{name} sterility lab",
+            activity="Sterility testing", location="Leiden, Netherlands",
+            entered_by=cdmo_member.user)
+        AuditProgramme.objects.create(partnership=partnership, reaudit_months=24,
+                                      reaudit_months_after_critical=12)
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

@@ -3,6 +3,12 @@
 from django.contrib import admin
 
 from governance.quality.models import Audit, Finding
+from governance.quality.site_models import (
+    AuditProgramme,
+    Inspection,
+    SiteQualification,
+    Subcontractor,
+)
 from portal.admin import ReadOnlyAdmin
 
 
@@ -22,3 +28,38 @@ class FindingAdmin(ReadOnlyAdmin):
     list_filter = ["classification", "status"]
     list_select_related = ["audit__site"]
     search_fields = ["title", "requirement"]
+
+
+# --- Sites as the sponsor's QA sees them ---------------------------------------------------
+
+
+@admin.register(SiteQualification)
+class SiteQualificationAdmin(ReadOnlyAdmin):
+    list_display = ["site", "partnership", "status", "status_changed_at"]
+    list_filter = ["status"]
+    list_select_related = ["site", "partnership__sponsor", "partnership__cdmo"]
+    search_fields = ["site__name", "conditions"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "qualification", "outcome", "observation_count",
+                    "certificate_expiry"]
+    list_filter = ["authority", "outcome"]
+    list_select_related = ["qualification__site"]
+    search_fields = ["authority_name", "summary", "certificate_number"]
+
+
+@admin.register(Subcontractor)
+class SubcontractorAdmin(ReadOnlyAdmin):
+    list_display = ["name", "qualification", "activity", "status", "permission_date"]
+    list_filter = ["status"]
+    list_select_related = ["qualification__site"]
+    search_fields = ["name", "activity", "location"]
+
+
+@admin.register(AuditProgramme)
+class AuditProgrammeAdmin(ReadOnlyAdmin):
+    list_display = ["partnership", "reaudit_months", "reaudit_months_after_critical",
+                    "updated_at"]
+    list_select_related = ["partnership__sponsor", "partnership__cdmo"]

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.quality import selectors, services
+from governance.quality import selectors, services, site_services
 from governance.quality.filters import AuditFilter, FindingFilter
 from governance.quality.models import Audit, Finding
 from partnership.models import Membership, Partnership, Site
@@ -15,6 +15,7 @@ from partnership.permissions import require_person
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.validation import validate_date_in_range
 
 
 class AuditSerializer(ScopedModelSerializer):
@@ -105,6 +106,16 @@ class SendBackSerializer(serializers.Serializer):
     review_note = serializers.CharField()
 
 
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PostponeSerializer(serializers.Serializer):
+    planned_start = serializers.DateField(validators=[validate_date_in_range])
+    planned_end = serializers.DateField(validators=[validate_date_in_range])
+    reason = serializers.CharField(max_length=500)
+
+
 class StepMixin:
     """A step: the person is refused first (403 to a read-only seat, whatever the body),
     then the body is read, then the service decides (400 for the wrong party or status)."""
@@ -172,6 +183,20 @@ class AuditViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     def report(self, request, pk=None):
         return self._step(request, "governance.audit_report_write",
                           services.audit_report_write, "audit", ReportSerializer)
+
+    # Cancel or postpone a planned or confirmed audit, with a reason: a read-only seat is
+    # refused first, then the body is read, then the service asks for a QA lead.
+    @extend_schema(request=CancelSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(request, "governance.audit_step", site_services.audit_cancel, "audit",
+                          CancelSerializer)
+
+    @extend_schema(request=PostponeSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"])
+    def postpone(self, request, pk=None):
+        return self._step(request, "governance.audit_step", site_services.audit_postpone, "audit",
+                          PostponeSerializer)
 
 
 class FindingViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

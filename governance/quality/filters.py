@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from governance.quality.models import Audit, Finding
+from governance.quality.site_models import Inspection, SiteQualification, Subcontractor
 from partnership.models import Site
 from portal.filters import ScopedFilterSet
 
@@ -49,3 +50,35 @@ class FindingFilter(ScopedFilterSet):
     class Meta:
         model = Finding
         fields = ["classification", "status", "audit"]
+
+
+# --- Sites as the sponsor's QA sees them -------------------------------------------------
+
+class QualificationFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=SiteQualification.Status.choices,
+                                         empty_label="Any status")
+    ordering = django_filters.OrderingFilter(fields=(("site__name", "site"),
+                                                     ("status", "status")))
+
+    class Meta:
+        model = SiteQualification
+        fields = ["status"]
+
+
+class InspectionFilter(ScopedFilterSet):
+    authority = django_filters.ChoiceFilter(choices=Inspection.Authority.choices)
+    outcome = django_filters.ChoiceFilter(choices=Inspection.Outcome.choices)
+    qualification = django_filters.NumberFilter(field_name="qualification_id")
+
+    class Meta:
+        model = Inspection
+        fields = ["authority", "outcome", "qualification"]
+
+
+class SubcontractorFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=Subcontractor.Status.choices)
+    qualification = django_filters.NumberFilter(field_name="qualification_id")
+
+    class Meta:
+        model = Subcontractor
+        fields = ["status", "qualification"]

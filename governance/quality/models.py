@@ -52,6 +52,7 @@ class Audit(SharedRecord):
         REPORT_ISSUED = "report_issued", "Report issued"
         RESPONSES_RECEIVED = "responses_received", "Responses received"
         CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
 
     OPEN = (Status.PLANNED, Status.CONFIRMED, Status.IN_PROGRESS, Status.REPORT_ISSUED,
             Status.RESPONSES_RECEIVED)
@@ -74,7 +75,9 @@ class Audit(SharedRecord):
     }
     SIGNED_STEPS = {Status.REPORT_ISSUED: "report_issued"}
     WORKFLOW = _workflow_of_steps({**STEPS, "issue_report": (
-        (Status.IN_PROGRESS,), Status.REPORT_ISSUED, "lead_auditor", "Issue the report")},
+        (Status.IN_PROGRESS,), Status.REPORT_ISSUED, "lead_auditor", "Issue the report"),
+        # Cancelled by a QA lead before it starts, with a reason (quality.site_services).
+        "cancel": (EDITABLE, Status.CANCELLED, "qa_lead", "Cancel the audit")},
         Status.values)
 
     #: The report is issued by the lead auditor's e-signature; it binds the audit's scope
@@ -126,6 +129,11 @@ class Audit(SharedRecord):
                                             validators=[validate_date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True, editable=False,
                                      validators=[validate_date_in_range])
+    # --- Cancelled before it started (quality.site_services.audit_cancel) ---
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        validators=[validate_date_in_range])
+    cancel_reason = models.TextField(blank=True, editable=False,
+                                     help_text="Why the audit was cancelled.")
     search_document = search_document_field("scope", "agenda", "report_summary")
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.quality import views
+from governance.quality import calendar, site_views, views
 
 AUDIT = "p/<int:partnership_pk>/audits/<int:pk>/"
 FINDING = "p/<int:partnership_pk>/audits/<int:audit_pk>/findings/<int:pk>/"
@@ -19,4 +19,39 @@ urlpatterns = [
     path(f"{AUDIT}<slug:step>/", views.AuditStepView.as_view(), name="audit_step"),
     path(f"{FINDING}edit/", views.FindingEditView.as_view(), name="finding_edit"),
     path(f"{FINDING}<slug:step>/", views.FindingStepView.as_view(), name="finding_step"),
+]
+
+# --- Sites as the sponsor's QA sees them, and the programme across partnerships ---------
+SITES = "p/<int:partnership_pk>/quality/sites/"
+SITE = f"{SITES}<int:pk>/"
+PART = f"{SITES}<int:qualification_pk>/"
+
+urlpatterns += [
+    path(SITES, site_views.QualificationListView.as_view(), name="sitequalification_list"),
+    path(f"{SITES}new/", site_views.QualificationCreateView.as_view(),
+         name="sitequalification_create"),
+    path(f"{SITES}programme/", site_views.ProgrammeEditView.as_view(),
+         name="auditprogramme_edit"),
+    path(SITE, site_views.QualificationDetailView.as_view(), name="sitequalification_detail"),
+    path(f"{SITE}edit/", site_views.QualificationEditView.as_view(),
+         name="sitequalification_edit"),
+    path(f"{SITE}status/", site_views.QualificationStepView.as_view(),
+         name="sitequalification_transition"),
+    path(f"{SITE}inspections/new/", site_views.InspectionCreateView.as_view(),
+         name="inspection_create"),
+    path(f"{PART}inspections/<int:pk>/edit/", site_views.InspectionEditView.as_view(),
+         name="inspection_edit"),
+    path(f"{SITE}subcontractors/new/", site_views.SubcontractorCreateView.as_view(),
+         name="subcontractor_create"),
+    path(f"{PART}subcontractors/<int:pk>/edit/", site_views.SubcontractorEditView.as_view(),
+         name="subcontractor_edit"),
+    path(f"{PART}subcontractors/<int:pk>/decide/", site_views.SubcontractorStepView.as_view(),
+         name="subcontractor_step"),
+    # Not under <slug:step>/: the plan's changes are not steps of the audit's workflow.
+    path(f"{AUDIT}plan/<slug:change>/", site_views.AuditPlanChangeView.as_view(),
+         name="audit_plan_change"),
+    path("quality/calendar/", calendar.AuditCalendarView.as_view(), name="audit_calendar"),
+    path("quality/calendar.ics", calendar.AuditCalendarIcsView.as_view(),
+         name="audit_calendar_ics"),
+    path("quality/re-audits/", calendar.ReauditListView.as_view(), name="reaudit_list"),
 ]

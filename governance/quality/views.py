@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance.quality import forms, selectors, services
+from governance.quality import forms, selectors, services, site_selectors
 from governance.quality.filters import AuditFilter
 from governance.quality.models import Audit, Finding
 from partnership.permissions import require_person, require_whole
@@ -58,9 +58,12 @@ class AuditDetailView(AuditMixin, TemplateView):
         who = audit.who_of(user) if writer else set()
         findings = list(audit.findings.all())
         finding_steps = self.can("governance.finding_step", audit)
+        meetings = selectors.audit_meetings(user=user, audit=audit)
         return super().get_context_data(
-            object=audit, who=who,
-            meetings=selectors.audit_meetings(user=user, audit=audit),
+            object=audit, who=who, meetings=meetings,
+            # Cancel or postpone (quality.site_views), and meetings outside the site's hours.
+            can_change_plan=self.can("governance.audit_cancel", audit),
+            hours_warnings=site_selectors.hours_warnings(audit, meetings),
             steps=audit.steps_for(user) if writer else {},
             can_edit=self.can("governance.audit_edit", audit),
             can_write_report=self.can("governance.audit_report_write", audit),
