@@ -22,7 +22,7 @@ NOTIFICATION_KINDS = [
     ("audit_planned", "An audit is planned or rescheduled at one of our partnerships", 165),
     ("audit_updated", "An audit I take part in moves on (confirmed, report issued …)", 167),
     ("finding_raised", "An audit finding is raised, answered or reviewed", 168),
-    # Sites as the sponsor's QA sees them (governance.quality.site_services).
+    # Sites as the sponsor's QA sees them (governance.quality.sites.services).
     ("finding_overdue", "A response to an audit finding is overdue", 169),
     ("site_qualification", "A site's qualification, inspections or subcontractors change",
      169),

@@ -5,7 +5,7 @@ from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from governance.escalation.models import ActionItemEscalation, RequestEscalation
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from governance.quality.models import Audit, Finding
-from governance.quality.site_models import (
+from governance.quality.sites.models import (
     AuditProgramme,
     FindingResponseReminder,
     Inspection,
@@ -23,7 +23,7 @@ __all__ = [
     "RequestEscalation",
     "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
-# Sites as the sponsor's QA sees them (governance.quality.site_models).
+# Sites as the sponsor's QA sees them (governance.quality.sites.models).
 __all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQualification",
             "Subcontractor"]
 

@@ -175,7 +175,7 @@ rule("governance.finding_edit", WRITER, (is_on_audit_team, AUDIT_TEAM),
 rule("governance.finding_step", WRITER)
 
 
-# --- Sites as the sponsor's QA sees them (governance.quality.site_models) ---------------
+# --- Sites as the sponsor's QA sees them (governance.quality.sites.models) ---------------
 # A site's qualification is the sponsor's judgement: its QA lead (its lead, where it seats
 # none, as Audit.who_of lets the CDMO's lead act for a missing QA lead) adds a site, moves
 # its status, permits subcontractors and sets the programme's intervals. Inspections are

@@ -212,7 +212,7 @@ def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
     an FDA 483 and an EU GMP certificate, a subcontractor permitted in writing, and the
     intervals put exactly one site (Aurora Milan, twelve months) on the re-audit list."""
     from governance.models import Inspection, SiteQualification, Subcontractor
-    from governance.quality.site_selectors import reaudit_due_list
+    from governance.quality.sites.selectors import reaudit_due_list
     from partnership.models import Site
 
     for partnership in Partnership.objects.select_related("cdmo"):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from governance.quality.models import Audit, Finding
-from governance.quality.site_models import (
+from governance.quality.sites.models import (
     AuditProgramme,
     Inspection,
     SiteQualification,

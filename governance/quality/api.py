@@ -6,9 +6,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.quality import selectors, services, site_services
+from governance.quality import selectors, services
 from governance.quality.filters import AuditFilter, FindingFilter
 from governance.quality.models import Audit, Finding
+from governance.quality.sites import services as site_services
 from partnership.models import Membership, Partnership, Site
 from partnership.parties.api import SeatedPersonField
 from partnership.permissions import require_person

@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 from icalendar import Calendar, Event
 
 from governance.meetings.ical import PRODID, meeting_event
-from governance.quality import site_selectors as selectors
 from governance.quality.models import Audit
+from governance.quality.sites import selectors
 from portal.views import HtmxPartialMixin
 
 #: How far the list view and the download look ahead, and back.

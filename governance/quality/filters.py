@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from governance.quality.models import Audit, Finding
-from governance.quality.site_models import Inspection, SiteQualification, Subcontractor
+from governance.quality.sites.models import Inspection, SiteQualification, Subcontractor
 from partnership.models import Site
 from portal.filters import ScopedFilterSet
 

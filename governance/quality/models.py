@@ -76,7 +76,7 @@ class Audit(SharedRecord):
     SIGNED_STEPS = {Status.REPORT_ISSUED: "report_issued"}
     WORKFLOW = _workflow_of_steps({**STEPS, "issue_report": (
         (Status.IN_PROGRESS,), Status.REPORT_ISSUED, "lead_auditor", "Issue the report"),
-        # Cancelled by a QA lead before it starts, with a reason (quality.site_services).
+        # Cancelled by a QA lead before it starts, with a reason (quality.sites.services).
         "cancel": (EDITABLE, Status.CANCELLED, "qa_lead", "Cancel the audit")},
         Status.values)
 
@@ -129,7 +129,7 @@ class Audit(SharedRecord):
                                             validators=[validate_date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True, editable=False,
                                      validators=[validate_date_in_range])
-    # --- Cancelled before it started (quality.site_services.audit_cancel) ---
+    # --- Cancelled before it started (quality.sites.services.audit_cancel) ---
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False,
                                         validators=[validate_date_in_range])
     cancel_reason = models.TextField(blank=True, editable=False,

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from governance.quality import site_services
+from governance.quality.sites import services as site_services
 
 
 @shared_task

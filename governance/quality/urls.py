@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.quality import calendar, site_views, views
+from governance.quality import calendar, views
+from governance.quality.sites import views as site_views
 
 AUDIT = "p/<int:partnership_pk>/audits/<int:pk>/"
 FINDING = "p/<int:partnership_pk>/audits/<int:audit_pk>/findings/<int:pk>/"

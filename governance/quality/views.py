@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance.quality import forms, selectors, services, site_selectors
+from governance.quality import forms, selectors, services
 from governance.quality.filters import AuditFilter
 from governance.quality.models import Audit, Finding
+from governance.quality.sites import selectors as site_selectors
 from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
@@ -61,7 +62,7 @@ class AuditDetailView(AuditMixin, TemplateView):
         meetings = selectors.audit_meetings(user=user, audit=audit)
         return super().get_context_data(
             object=audit, who=who, meetings=meetings,
-            # Cancel or postpone (quality.site_views), and meetings outside the site's hours.
+            # Cancel or postpone (quality.sites.views), and meetings outside the site's hours.
             can_change_plan=self.can("governance.audit_cancel", audit),
             hours_warnings=site_selectors.hours_warnings(audit, meetings),
             steps=audit.steps_for(user) if writer else {},

@@ -23,8 +23,9 @@ from governance.models import (
     Subcontractor,
 )
 from governance.quality import services as audit_services
-from governance.quality import site_selectors, site_services
-from governance.quality.site_models import add_months
+from governance.quality.sites import selectors as site_selectors
+from governance.quality.sites import services as site_services
+from governance.quality.sites.models import add_months
 from partnership.models import Membership, Site
 from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory

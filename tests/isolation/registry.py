@@ -364,7 +364,7 @@ RECORDS = [
                {**kwargs, "step": step} for step in FINDING_STEPS]},
            api_bodies={"respond": lambda f: {"response": "Corrected; CAPA raised."},
                        "send-back": lambda f: {"review_note": "No root cause."}}),
-    # Sites as the sponsor's QA sees them (governance.quality.site_models).
+    # Sites as the sponsor's QA sees them (governance.quality.sites.models).
     Record(SiteQualification, api="sitequalification",
            lists=("governance:sitequalification_list",),
            creates=("governance:sitequalification_create",),

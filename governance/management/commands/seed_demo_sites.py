@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import AuditProgramme, Inspection, SiteQualification, Subcontractor
-from governance.quality import site_services as services
+from governance.quality.sites import services
 from partnership.models import Partnership, Site, User
 
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from governance.meetings.models import Meeting
 from governance.quality.models import Audit, Finding
-from governance.quality.site_models import (
+from governance.quality.sites.models import (
     AuditProgramme,
     Inspection,
     SiteQualification,

@@ -10,11 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from governance.quality import site_forms as forms
-from governance.quality import site_selectors as selectors
-from governance.quality import site_services as services
 from governance.quality.filters import QualificationFilter
-from governance.quality.site_models import SiteQualification, Subcontractor
+from governance.quality.sites import forms, selectors, services
+from governance.quality.sites.models import SiteQualification, Subcontractor
 from governance.quality.views import AuditMixin
 from partnership.permissions import require_person
 from partnership.scoping_views import PartnershipMixin

@@ -14,7 +14,7 @@ from governance.meetings.models import Meeting
 from governance.meetings.services import meeting_transition
 from governance.quality.models import Audit, Finding
 from governance.quality.services import _tell, audit_update, qa_leads
-from governance.quality.site_models import (
+from governance.quality.sites.models import (
     AuditProgramme,
     FindingResponseReminder,
     Inspection,

@@ -6,15 +6,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
-from governance.quality import site_selectors as selectors
-from governance.quality import site_services as services
 from governance.quality.api import StepMixin
 from governance.quality.filters import (
     InspectionFilter,
     QualificationFilter,
     SubcontractorFilter,
 )
-from governance.quality.site_models import (
+from governance.quality.sites import selectors, services
+from governance.quality.sites.models import (
     AuditProgramme,
     Inspection,
     SiteQualification,

@@ -4,7 +4,7 @@ audit; their choices come from the partnership's scope."""
 from django import forms
 
 from governance.quality.forms import DATE
-from governance.quality.site_models import (
+from governance.quality.sites.models import (
     AuditProgramme,
     Inspection,
     SiteQualification,
