@@ -4,6 +4,8 @@ is defined in its topic's package (governance/<topic>/models.py)."""
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from governance.escalation.models import ActionItemEscalation, RequestEscalation
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
+from governance.quality.agreement.models import QualityAgreement, Responsibility
+from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
 from governance.quality.models import Audit, Finding
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from governance.requests.models import Request, RequestStep
@@ -12,7 +14,8 @@ from partnership.history.tracking import audit
 
 __all__ = [
     "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "CalendarFeed",
-    "Decision", "Finding", "Meeting", "MinutesVersion", "Notice", "Recognition", "Request",
+    "Capa", "CapaOverdueReminder", "Decision", "Deviation", "Finding", "QualityAgreement",
+    "Responsibility", "Meeting", "MinutesVersion", "Notice", "Recognition", "Request",
     "RequestEscalation",
     "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
@@ -28,10 +31,12 @@ __all__ = [
 # secret URL); and survey answers, which are one person's and never shown one by one.
 # Here, as the models are defined: each call makes the model's event model, which Django
 # must meet while it loads the models.
-for _model in (ActionItem, Decision, Risk, Notice, Recognition, Audit):
+for _model in (ActionItem, Decision, Risk, Notice, Recognition, Audit, Deviation, Capa):
     audit(_model, exclude=("search_document", "updated_at"))
+audit(QualityAgreement, exclude=("updated_at",))
 audit(Meeting, exclude=("search_document", "updated_at"), hidden=("uid", "sequence"))
 audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified_at",))
 audit(MinutesVersion, part_of="meeting", label="number")
 audit(RequestStep, part_of="request", label="step")
 audit(Finding, part_of="audit", label="number")
+audit(Responsibility, part_of="agreement", label="activity")

@@ -1,4 +1,5 @@
-"""Django admin of the audit programme, for operators: read-only."""
+"""Django admin of quality oversight, for operators: read-only (the quality agreement,
+deviations and CAPAs have theirs in their packages, imported here)."""
 
 from django.contrib import admin
 
@@ -22,3 +23,7 @@ class FindingAdmin(ReadOnlyAdmin):
     list_filter = ["classification", "status"]
     list_select_related = ["audit__site"]
     search_fields = ["title", "requirement"]
+
+
+from governance.quality.agreement import admin as _agreement_admin  # noqa: E402,F401
+from governance.quality.deviations import admin as _deviations_admin  # noqa: E402,F401

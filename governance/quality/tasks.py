@@ -1,0 +1,13 @@
+"""Jobs of quality oversight (Celery beat runs them; each is safe to run twice)."""
+
+from celery import shared_task
+
+from governance.quality.deviations import services
+
+
+@shared_task
+def remind_overdue_capas() -> int:
+    """Hourly: tell each overdue CAPA's owner and the sponsor's QA leads once per due date
+    (a unique key in the database, so a second run or a run after a crash tells nobody
+    twice)."""
+    return services.capa_overdue_reminders_send()
