@@ -183,3 +183,24 @@ def test_the_demo_has_a_history_written_as_a_command_with_reasons(demo, client):
     from partnership.signatures.selectors import signatures_of
 
     assert sorted(s.valid for s in signatures_of(msa)) == [False, False, True, True]
+
+
+def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo):
+    """Every demo partnership works under GMP: a quality agreement in force with its matrix;
+    deviations notified on time and late (one still unnotified), an OOS at Aurora; CAPAs on
+    time, overdue and verified by signature."""
+    from governance.models import Capa, Deviation, QualityAgreement
+
+    for partnership in Partnership.objects.all():
+        agreement = QualityAgreement.objects.in_force(partnership)
+        assert agreement is not None and agreement.responsibilities.count() >= 10
+    deviations = Deviation.objects.all()
+    notified = [d.notified_in_time for d in deviations]
+    assert True in notified and False in notified
+    assert deviations.filter(sponsor_notified_at__isnull=True, is_internal=True).exists()
+    assert deviations.filter(kind="oos", partnership__cdmo__name="Aurora Analytical Labs")
+    capas = Capa.objects.all()
+    assert capas.filter(status="verified").exists() and capas.overdue().exists()
+    assert capas.filter(finding__isnull=False).exists()
+    assert capas.exclude(status="verified").filter(
+        due_date__gte=timezone.localdate()).exists()

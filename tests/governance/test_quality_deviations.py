@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Capa, Deviation, Finding, QualityAgreement
+from governance.models import Deviation, Finding, QualityAgreement
 from governance.quality.agreement import services as agreements
 from governance.quality.agreement.models import STANDARD_ACTIVITIES
 from governance.quality.deviations import services
