@@ -2,7 +2,11 @@
 is defined in its topic's package (governance/<topic>/models.py)."""
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
-from governance.escalation.models import ActionItemEscalation, RequestEscalation
+from governance.escalation.models import (
+    ActionItemEscalation,
+    CapaEscalation,
+    RequestEscalation,
+)
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from governance.quality.agreement.models import QualityAgreement, Responsibility
 from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
@@ -14,10 +18,10 @@ from partnership.history.tracking import audit
 
 __all__ = [
     "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "CalendarFeed",
-    "Capa", "CapaOverdueReminder", "Decision", "Deviation", "Finding", "QualityAgreement",
-    "Responsibility", "Meeting", "MinutesVersion", "Notice", "Recognition", "Request",
-    "RequestEscalation",
-    "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
+    "Capa", "CapaEscalation", "CapaOverdueReminder", "Decision", "Deviation", "Finding", "Meeting",
+    "MinutesVersion", "Notice", "QualityAgreement", "Recognition", "Request", "RequestEscalation",
+    "RequestStep", "Responsibility", "Risk", "RiskReviewReminder", "SurveyInvitation",
+    "SurveyResponse",
 ]
 
 # The audit trail (partnership.history): every record both parties share, less what changes

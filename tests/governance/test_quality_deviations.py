@@ -18,7 +18,7 @@ from governance.models import Deviation, Finding, QualityAgreement
 from governance.quality.agreement import services as agreements
 from governance.quality.agreement.models import STANDARD_ACTIVITIES
 from governance.quality.deviations import services
-from partnership.models import Contract, Membership, Site
+from partnership.models import Contract, Membership, Partnership, Site
 from partnership.notifications.models import Notification
 from partnership.signatures.services import sign
 from tests.factories import PASSWORD, ContractFactory, MembershipFactory, UserFactory
@@ -128,6 +128,19 @@ def test_matrix_page_shows_both_sides_with_gaps_and_overlaps(cast, login):
     listing = login(cast.bob).get(reverse("governance:qualityagreement_list",
                                           args=[cast.acme_contoso.pk])).content.decode()
     assert "1 with both responsible" in listing and "In force" in listing
+
+
+def test_agreement_pages_keep_their_queries_whatever_the_matrix(cast, login):
+    client = login(cast.quinn)
+    url = reverse("governance:qualityagreement_list", args=[cast.acme_contoso.pk])
+    detail = cast.agreement.get_absolute_url()
+    small = (_queries(client, url), _queries(client, detail))
+    for number in range(12):
+        cast.agreement.responsibilities.create(partnership=cast.acme_contoso,
+                                               activity=f"Activity {number}", sponsor="approves")
+    large = (_queries(client, url), _queries(client, detail))
+    assert large == small
+    assert small == (12, 11)  # list; detail with its matrix and History
 
 
 # --- Deviations -------------------------------------------------------------------------
@@ -278,6 +291,20 @@ def test_overdue_capas_are_told_once_and_counted_on_the_home(cast, login):
     assert record.title in listing.content.decode()
 
 
+def test_overdue_capas_escalate_along_the_partnerships_path_once(cast, login):
+    from governance.escalation.services import escalations_advance
+    from governance.models import CapaEscalation
+
+    record = capa(cast, due_date=datetime.date.today() - datetime.timedelta(days=3))
+    escalations_advance(partnerships=Partnership.objects.filter(pk=cast.acme_contoso.pk))
+    escalations_advance(partnerships=Partnership.objects.filter(pk=cast.acme_contoso.pk))
+    assert list(CapaEscalation.objects.filter(capa=record).values_list("level", flat=True)) \
+        == [1]
+    assert Notification.objects.filter(recipient=cast.alice, kind="escalated",
+                                       url=record.get_absolute_url()).exists()
+    assert "Escalation" in login(cast.bob).get(record.get_absolute_url()).content.decode()
+
+
 def test_capa_pages_keep_their_queries(cast, login):
     client = login(cast.quinn)
     url = reverse("governance:capa_list", args=[cast.acme_contoso.pk])
@@ -288,7 +315,7 @@ def test_capa_pages_keep_their_queries(cast, login):
         capa(cast, finding=finding)
     large = (_queries(client, url), _queries(client, record.get_absolute_url()))
     assert large == small
-    assert small == (9, 13)  # list; detail with its signatures and History
+    assert small == (9, 14)  # list; detail with its escalation, signatures and History
 
 
 # --- API --------------------------------------------------------------------------------
@@ -324,3 +351,17 @@ def test_api_reports_steps_and_verifies(cast):
     assert api(cast.bob).get(f"/api/v1/capas/{capa_pk}/").json()["status"] == "verified"
     agreement = api(cast.bob).get(f"/api/v1/quality-agreements/{cast.agreement.pk}/").json()
     assert agreement["responsibilities"][0]["activity"] == "Batch release"
+
+
+def test_api_lists_keep_their_number_of_queries(cast):
+    client = api(cast.quinn)
+    capa(cast)
+    urls = ("/api/v1/deviations/", "/api/v1/capas/", "/api/v1/quality-agreements/")
+    client.get(urls[1])  # the content types' cache, filled once
+    small = [_queries(client, url) for url in urls]
+    finding = Finding.objects.get(partnership=cast.acme_contoso)
+    for number in range(8):
+        capa(cast, finding=finding, deviation=None) if number % 2 else \
+            report(cast, reference=f"DEV-6{number}")
+    large = [_queries(client, url) for url in urls]
+    assert large == small

@@ -5,22 +5,21 @@ from rest_framework import mixins, serializers
 
 from governance.quality.agreement import selectors, services
 from governance.quality.agreement.filters import AgreementFilter
-from governance.quality.agreement.models import Part, QualityAgreement, Responsibility
+from governance.quality.agreement.models import Part, QualityAgreement
 from partnership.models import Contract, Partnership
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
-class ResponsibilitySerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(required=False)
-    activity = serializers.CharField(max_length=120, required=False)
-    sponsor = serializers.ChoiceField(choices=Part.choices, allow_blank=True)
-    cdmo = serializers.ChoiceField(choices=Part.choices, allow_blank=True)
+class ResponsibilitySerializer(serializers.Serializer):
+    """One row of the matrix: a cell pair to change (by id), or a new activity (no id)."""
 
-    class Meta:
-        model = Responsibility
-        fields = ["id", "activity", "sponsor", "cdmo", "is_gap", "is_overlap"]
-        read_only_fields = ["is_gap", "is_overlap"]
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    activity = serializers.CharField(max_length=120, required=False)
+    sponsor = serializers.ChoiceField(choices=Part.choices, allow_blank=True, required=False)
+    cdmo = serializers.ChoiceField(choices=Part.choices, allow_blank=True, required=False)
+    is_gap = serializers.BooleanField(read_only=True)
+    is_overlap = serializers.BooleanField(read_only=True)
 
 
 class QualityAgreementSerializer(ScopedModelSerializer):
@@ -50,7 +49,8 @@ class QualityAgreementSerializer(ScopedModelSerializer):
         validated_data.pop("partnership", None)
         validated_data.pop("contract", None)
         rows = validated_data.pop("responsibilities", None) or []
-        cells = {row["id"]: (row["sponsor"], row["cdmo"]) for row in rows if row.get("id")}
+        cells = {row["id"]: (row.get("sponsor"), row.get("cdmo")) for row in rows
+                 if row.get("id")}
         agreement = services.quality_agreement_update(
             actor=self.context["request"].user, agreement=instance, cells=cells,
             **validated_data)
@@ -62,7 +62,7 @@ class QualityAgreementSerializer(ScopedModelSerializer):
                 added = agreement.responsibilities.get(activity=row["activity"].strip())
                 services.quality_agreement_update(
                     actor=self.context["request"].user, agreement=agreement,
-                    cells={added.pk: (row["sponsor"], row["cdmo"])})
+                    cells={added.pk: (row.get("sponsor"), row.get("cdmo"))})
         return agreement
 
 

@@ -74,7 +74,7 @@ def _check_part(value: str, field: str) -> str:
 
 @transaction.atomic
 def quality_agreement_update(*, actor: User, agreement: QualityAgreement,
-                             cells: dict[int, tuple[str, str]] | None = None,
+                             cells: dict[int, tuple[str | None, str | None]] | None = None,
                              new_activity: str = "", **fields) -> QualityAgreement:
     """Change the deadlines and closure rule (the fields given), the matrix's cells
     (`cells`: {row id: (sponsor, CDMO)}) and add an activity, while the contract is not
@@ -87,11 +87,14 @@ def quality_agreement_update(*, actor: User, agreement: QualityAgreement,
         setattr(agreement, name, fields[name])
     agreement.full_clean()
     agreement.save()
-    for row in agreement.responsibilities.select_for_update().filter(
-            pk__in=list(cells or {})):
-        sponsor, cdmo = cells[row.pk]
-        sponsor, cdmo = _check_part(sponsor, f"sponsor_{row.pk}"), _check_part(cdmo,
-                                                                               f"cdmo_{row.pk}")
+    rows = list(agreement.responsibilities.select_for_update().filter(
+        pk__in=list(cells or {})))
+    if len(rows) != len(cells or {}):
+        raise ValidationError({"responsibilities": "A row named is not of this matrix."})
+    for row in rows:
+        sponsor, cdmo = cells[row.pk]  # None: the cell stays as it is
+        sponsor = row.sponsor if sponsor is None else _check_part(sponsor, f"sponsor_{row.pk}")
+        cdmo = row.cdmo if cdmo is None else _check_part(cdmo, f"cdmo_{row.pk}")
         if (row.sponsor, row.cdmo) != (sponsor, cdmo):
             row.sponsor, row.cdmo = sponsor, cdmo
             row.save(update_fields=["sponsor", "cdmo"])

@@ -42,6 +42,7 @@ class DeviationSerializer(ScopedModelSerializer):
                   "steps", "investigation", "root_cause", "product_impact", "review_note",
                   "closed_at", "closed_by", "capa_count", "is_internal",
                   "author_organization", "created_at", "updated_at"]
+        validators = []  # the reference's uniqueness: the service's, after who may report
         read_only_fields = ["notify_by", "agreement", "status", "investigation", "root_cause",
                             "product_impact", "review_note", "closed_at", "closed_by",
                             "is_internal", "author_organization", "created_at", "updated_at"]
@@ -110,7 +111,7 @@ class DeviationViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(request=InvestigationSerializer, responses=DeviationSerializer)
     @action(detail=True, methods=["post"])
     def investigation(self, request, pk=None):
-        return self._step(request, "governance.deviation_investigate",
+        return self._step(request, "governance.deviation_step",
                           services.deviation_investigation_write, "deviation",
                           InvestigationSerializer)
 

@@ -5,6 +5,7 @@ from django import forms
 from governance.quality.deviations.models import Capa, Deviation
 from governance.quality.forms import DATE, PersonChoiceField
 from portal.forms import ServiceForm
+from portal.validation import validate_date_in_range
 
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -29,6 +30,7 @@ class DeviationReportForm(DeviationForm):
                   "agreement's clock runs until you notify the sponsor.")
     sponsor_notified_at = forms.DateTimeField(
         label="Sponsor already notified at", required=False, widget=MOMENT,
+        validators=[validate_date_in_range],
         help_text="If the sponsor was told before this report (telephone, e-mail).")
 
 

@@ -262,9 +262,9 @@ class Capa(SharedRecord):
 
     number = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, null=True, blank=True,
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="capas", help_text="The audit finding it answers.")
-    deviation = models.ForeignKey(Deviation, on_delete=models.PROTECT, null=True, blank=True,
+    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="capas",
                                   help_text="The deviation or complaint it answers.")
     root_cause = models.TextField()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from governance.escalation.selectors import capa_escalations
 from governance.quality.deviations import forms, selectors, services
 from governance.quality.deviations.filters import CapaFilter, DeviationFilter
 from governance.quality.deviations.models import Capa, Deviation
@@ -222,6 +223,7 @@ class CapaDetailView(CapaMixin, TemplateView):
         writer = self.can("governance.capa_step", capa)
         return super().get_context_data(
             object=capa, steps=capa.steps_for(user) if writer else {},
+            escalations=list(capa_escalations(user=user, capa=capa)),
             can_edit=self.can("governance.capa_edit", capa),
             signing=signing_panel(user=user, record=capa, sign_url=reverse(
                 "governance:capa_sign", args=[self.partnership.pk, capa.pk])),
