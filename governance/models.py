@@ -2,8 +2,14 @@
 is defined in its topic's package (governance/<topic>/models.py)."""
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
-from governance.escalation.models import ActionItemEscalation, RequestEscalation
+from governance.escalation.models import (
+    ActionItemEscalation,
+    CapaEscalation,
+    RequestEscalation,
+)
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
+from governance.quality.agreement.models import QualityAgreement, Responsibility
+from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
 from governance.quality.models import Audit, Finding
 from governance.quality.sites.models import (
     AuditProgramme,
@@ -19,9 +25,10 @@ from partnership.history.tracking import audit
 
 __all__ = [
     "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "CalendarFeed",
-    "Decision", "Finding", "Meeting", "MinutesVersion", "Notice", "Recognition", "Request",
-    "RequestEscalation",
-    "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
+    "Capa", "CapaEscalation", "CapaOverdueReminder", "Decision", "Deviation", "Finding", "Meeting",
+    "MinutesVersion", "Notice", "QualityAgreement", "Recognition", "Request", "RequestEscalation",
+    "RequestStep", "Responsibility", "Risk", "RiskReviewReminder", "SurveyInvitation",
+    "SurveyResponse",
 ]
 # Sites as the sponsor's QA sees them (governance.quality.sites.models).
 __all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQualification",
@@ -38,8 +45,9 @@ __all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQual
 # secret URL); and survey answers, which are one person's and never shown one by one.
 # Here, as the models are defined: each call makes the model's event model, which Django
 # must meet while it loads the models.
-for _model in (ActionItem, Decision, Risk, Notice, Recognition, Audit):
+for _model in (ActionItem, Decision, Risk, Notice, Recognition, Audit, Deviation, Capa):
     audit(_model, exclude=("search_document", "updated_at"))
+audit(QualityAgreement, exclude=("updated_at",))
 audit(Meeting, exclude=("search_document", "updated_at"), hidden=("uid", "sequence"))
 audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified_at",))
 audit(MinutesVersion, part_of="meeting", label="number")
@@ -51,3 +59,4 @@ audit(SiteQualification, exclude=("updated_at",))
 audit(Inspection, part_of="qualification", label="authority")
 audit(Subcontractor, part_of="qualification", label="name")
 audit(AuditProgramme, exclude=("updated_at",))
+audit(Responsibility, part_of="agreement", label="activity")

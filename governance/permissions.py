@@ -234,3 +234,68 @@ rule("governance.subcontractor_step", WRITER)
 rule("governance.audit_cancel", WRITER, (assures_quality, QA_LEADS),
      (audit_may_be_cancelled, invalid({"status": "Only a planned or confirmed audit is "
                                                  "cancelled or postponed."})))
+# --- The quality agreement, deviations and CAPAs (governance.quality) -------------------
+# Which party takes which step of a deviation or a CAPA, from which status, is the model's
+# STEPS (Deviation.check_step, Capa.check_step).
+
+@rules.predicate
+def acts_for_quality_here(user, obj) -> bool:
+    """A QA lead of either party, or a party's lead where it seats no QA lead."""
+    from governance.quality.qa import acts_for_quality
+
+    return acts_for_quality(partnership_of(obj), user)
+
+
+@rules.predicate
+def agreement_is_editable(user, agreement) -> bool:
+    return agreement.is_editable
+
+
+@rules.predicate
+def deviation_is_open(user, deviation) -> bool:
+    return deviation.is_open
+
+
+@rules.predicate
+def deviation_is_investigated(user, deviation) -> bool:
+    return deviation.status in (deviation.Status.OPEN, deviation.Status.INVESTIGATING)
+
+
+@rules.predicate
+def deviation_not_notified(user, deviation) -> bool:
+    return deviation.sponsor_notified_at is None
+
+
+@rules.predicate
+def capa_is_active(user, capa) -> bool:
+    return capa.status in capa.ACTIVE
+
+
+@rules.predicate
+def plays_in_capa(user, capa) -> bool:
+    return bool(capa.who_of(user))
+
+
+QUALITY_WRITERS = denied("Only the QA leads of either party (a party's lead, where it seats "
+                         "no QA lead) write the quality agreement.")
+rule("governance.qualityagreement_create", WRITER, (acts_for_quality_here, QUALITY_WRITERS))
+rule("governance.qualityagreement_edit", WRITER, (acts_for_quality_here, QUALITY_WRITERS),
+     (agreement_is_editable, invalid({"contract": "The agreement is executed: its matrix "
+                                                  "changes with an amendment."})))
+CDMO_REPORTS = denied("The CDMO reports and investigates its deviations.")
+rule("governance.deviation_report", WRITER, (is_cdmo, CDMO_REPORTS))
+rule("governance.deviation_edit", WRITER, (is_cdmo, CDMO_REPORTS),
+     (deviation_is_open, invalid({"status": "A closed deviation keeps its record."})))
+rule("governance.deviation_notify", WRITER, (is_cdmo, CDMO_REPORTS),
+     (deviation_not_notified, invalid({"sponsor_notified_at": "The sponsor was notified "
+                                                              "already."})))
+rule("governance.deviation_investigate", WRITER, (is_cdmo, CDMO_REPORTS),
+     (deviation_is_investigated, invalid({"status": "The investigation is recorded until "
+                                                    "closure is asked for."})))
+rule("governance.deviation_step", WRITER)
+rule("governance.capa_create", WRITER)
+rule("governance.capa_edit", WRITER,
+     (plays_in_capa, denied("Only the CAPA's owner, their party's QA lead or the sponsor's "
+                            "QA lead change its plan.")),
+     (capa_is_active, invalid({"status": "An implemented CAPA keeps its plan."})))
+rule("governance.capa_step", WRITER)

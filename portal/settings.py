@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
     # unique key per action and due date).
     "remind-overdue-actions": {"task": "governance.actions.tasks.remind_overdue_actions",
                                "schedule": 3600.0},
+    # Overdue CAPAs, to their owner and the sponsor's QA leads; idempotent (a unique key per
+    # CAPA and due date).
+    "remind-overdue-capas": {"task": "governance.quality.tasks.remind_overdue_capas",
+                             "schedule": 3600.0},
     # Late acknowledgements of formal requests; idempotent (claims Request.late_notified_at).
     "notify-late-requests": {"task": "governance.requests.tasks.notify_late_requests",
                              "schedule": 900.0},

@@ -227,3 +227,22 @@ def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
                                         permission_date__isnull=False).exists()
     due = reaudit_due_list(user=User.objects.get(email="quinn@northwind.example"))
     assert [row.site.name for row in due] == ["Aurora Milan"]
+def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo):
+    """Every demo partnership works under GMP: a quality agreement in force with its matrix;
+    deviations notified on time and late (one still unnotified), an OOS at Aurora; CAPAs on
+    time, overdue and verified by signature."""
+    from governance.models import Capa, Deviation, QualityAgreement
+
+    for partnership in Partnership.objects.all():
+        agreement = QualityAgreement.objects.in_force(partnership)
+        assert agreement is not None and agreement.responsibilities.count() >= 10
+    deviations = Deviation.objects.all()
+    notified = [d.notified_in_time for d in deviations]
+    assert True in notified and False in notified
+    assert deviations.filter(sponsor_notified_at__isnull=True, is_internal=True).exists()
+    assert deviations.filter(kind="oos", partnership__cdmo__name="Aurora Analytical Labs")
+    capas = Capa.objects.all()
+    assert capas.filter(status="verified").exists() and capas.overdue().exists()
+    assert capas.filter(finding__isnull=False).exists()
+    assert capas.exclude(status="verified").filter(
+        due_date__gte=timezone.localdate()).exists()

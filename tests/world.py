@@ -22,15 +22,19 @@ from governance.models import (
     ActionItem,
     Audit,
     AuditProgramme,
+    Capa,
     Decision,
+    Deviation,
     Finding,
     Inspection,
     Meeting,
     MinutesVersion,
     Notice,
+    QualityAgreement,
     Recognition,
     Request,
     RequestStep,
+    Responsibility,
     Risk,
     SiteQualification,
     Subcontractor,
@@ -221,7 +225,7 @@ def build_world() -> World:
             scope=f"{name} audit scope", planned_start=datetime.date(2026, 3, 9),
             planned_end=datetime.date(2026, 3, 11), lead_auditor=lead.user,
             host=cdmo_member.user, status="in_progress")
-        Finding.objects.create(
+        finding = Finding.objects.create(
             partnership=partnership, audit=audit, number=1, classification="major",
             title=f"{name} finding", requirement="EU GMP Chapter 4.8",
             evidence=f"{name} evidence", response_due=datetime.date(2026, 4, 10),
@@ -241,6 +245,26 @@ def build_world() -> World:
             entered_by=cdmo_member.user)
         AuditProgramme.objects.create(partnership=partnership, reaudit_months=24,
                                       reaudit_months_after_critical=12)
+        # Quality agreement, deviation, CAPA: the world's contract (in negotiation) stands
+        # in for the quality agreement, with one row; a notified deviation under
+        # investigation; a CAPA of the finding, in progress.
+        agreement = QualityAgreement.objects.create(partnership=partnership, contract=contract)
+        Responsibility.objects.create(partnership=partnership, agreement=agreement,
+                                      position=1, activity="Batch release",
+                                      sponsor="responsible", cdmo="consulted")
+        detected = datetime.datetime(2026, 3, 3, 8, 0, tzinfo=datetime.UTC)
+        Deviation.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, reference="DEV-1", site=partnership.cdmo.sites.first(),
+            kind="deviation", classification="major", title=f"{name} deviation",
+            description=f"{name} deviation described", detected_at=detected,
+            sponsor_notified_at=detected + datetime.timedelta(days=1),
+            notify_by=detected + datetime.timedelta(days=3), status="investigating")
+        Capa.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, number=1, title=f"{name} CAPA", finding=finding,
+            root_cause="Cause", action_plan="Plan", owner=cdmo_member.user,
+            due_date=datetime.date(2026, 5, 1), status="in_progress")
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

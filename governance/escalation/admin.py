@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from governance.escalation.models import ActionItemEscalation, RequestEscalation
+from governance.escalation.models import ActionItemEscalation, CapaEscalation, RequestEscalation
 from portal.admin import ReadOnlyAdmin
 
 
@@ -20,4 +20,12 @@ class ActionItemEscalationAdmin(ReadOnlyAdmin):
     list_display = ["action", "partnership", "level", "level_name", "reached_at", "due_date"]
     list_filter = ["level"]
     list_select_related = ["action", "partnership__sponsor", "partnership__cdmo"]
+    date_hierarchy = "reached_at"
+
+
+@admin.register(CapaEscalation)
+class CapaEscalationAdmin(ReadOnlyAdmin):
+    list_display = ["capa", "partnership", "level", "level_name", "reached_at", "due_date"]
+    list_filter = ["level"]
+    list_select_related = ["capa", "partnership__sponsor", "partnership__cdmo"]
     date_hierarchy = "reached_at"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from governance.actions.models import ActionItem
+from governance.quality.deviations.models import Capa
 from governance.requests.models import Request
 from partnership.models import Partnership
 from partnership.scoping import PartnershipChild, SharedQuerySet
@@ -95,3 +96,23 @@ class ActionItemEscalation(Escalation):
 
     def __str__(self) -> str:
         return f"{self.action}: level {self.level}"
+
+
+class CapaEscalation(Escalation):
+    """A CAPA past its due date (still open or in progress), one level up. Its window is
+    the CAPA's due date, as for an action: a new due date escalates from level 1 again."""
+
+    PARENT = "capa"
+    INTERNAL_VIA = ("capa",)
+
+    capa = models.ForeignKey(Capa, on_delete=models.CASCADE, related_name="escalations")
+    due_date = models.DateField(help_text="The due date whose passing is escalated.",
+                                validators=[validate_date_in_range])
+
+    class Meta(Escalation.Meta):
+        constraints = [models.UniqueConstraint(
+            fields=["capa", "due_date", "level"],
+            name="capa_one_escalation_per_due_date_and_level")]
+
+    def __str__(self) -> str:
+        return f"{self.capa}: level {self.level}"

@@ -4,7 +4,7 @@ the steps of one item for its page."""
 from django.db.models import Case, OuterRef, PositiveSmallIntegerField, Q, QuerySet, Subquery, When
 
 from governance.actions.models import ActionItem
-from governance.escalation.models import ActionItemEscalation, RequestEscalation
+from governance.escalation.models import ActionItemEscalation, CapaEscalation, RequestEscalation
 from governance.requests.models import Request
 from partnership.models import User
 
@@ -28,3 +28,8 @@ def action_item_escalations(*, user: User, item: ActionItem
 def request_escalations(*, user: User, request: Request) -> QuerySet[RequestEscalation]:
     """Every step the request took up the escalation path, all windows, oldest first."""
     return RequestEscalation.objects.visible_to(user).filter(request=request)
+
+
+def capa_escalations(*, user: User, capa) -> QuerySet[CapaEscalation]:
+    """Every step the CAPA took up the escalation path, all due dates, oldest first."""
+    return CapaEscalation.objects.visible_to(user).filter(capa=capa)

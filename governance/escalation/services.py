@@ -7,7 +7,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from governance.actions.models import ActionItem
-from governance.escalation.models import ActionItemEscalation, RequestEscalation
+from governance.escalation.models import ActionItemEscalation, CapaEscalation, RequestEscalation
+from governance.quality.deviations.models import Capa
 from governance.requests.models import Request
 from partnership.models import EscalationLevel, Partnership
 from partnership.notifications.services import notify
@@ -132,6 +133,28 @@ def escalations_advance(*, now: datetime.datetime | None = None,
                 body=f"Owned by {item.owner}, due {item.due_date:%d %b %Y} and still open. "
                      f"{_moves_up(levels, level)}",
                 when=datetime.datetime.combine(item.due_date + datetime.timedelta(days=1),
+                                               datetime.time(0), tzinfo=datetime.UTC)):
+            steps += 1
+    return steps + _escalate_capas(paths, now)
+
+
+def _escalate_capas(paths: dict[int, list[EscalationLevel]], now: datetime.datetime) -> int:
+    """Overdue CAPAs (open or in progress past their due date, in UTC) up the path, as
+    actions go: once per CAPA, due date and level."""
+    steps = 0
+    overdue = Capa.objects.overdue(now.astimezone(datetime.UTC).date())
+    capas = _with_current_step(overdue.filter(partnership_id__in=list(paths)),
+                               CapaEscalation, "capa", "due_date")
+    for capa in capas.select_related("partnership", "owner").order_by("pk"):
+        levels = paths[capa.partnership_id]
+        level = _next_level(levels, capa, now)
+        if level is not None and _escalate(
+                model=CapaEscalation, now=now, level=level, item=capa,
+                still_due=overdue.filter(pk=capa.pk, due_date=capa.due_date),
+                window={"capa": capa, "due_date": capa.due_date},
+                body=f"CAPA owned by {capa.owner}, due {capa.due_date:%d %b %Y} and not yet "
+                     f"implemented. {_moves_up(levels, level)}",
+                when=datetime.datetime.combine(capa.due_date + datetime.timedelta(days=1),
                                                datetime.time(0), tzinfo=datetime.UTC)):
             steps += 1
     return steps

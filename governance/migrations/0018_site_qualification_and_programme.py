@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0016_audits_and_findings'),
+        ('governance', '0017_quality_agreement_deviations_capas'),
         ('partnership', '0030_audit_baseline_snapshots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

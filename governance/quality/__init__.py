@@ -1,31 +1,44 @@
-"""Quality: the records of the quality relationship between sponsor and CDMO, to come —
-audits and their findings, CAPAs, deviations, change control, batches (disposition and
-release), and the quality agreement itself.
+"""Quality oversight: the records of the quality relationship between sponsor and CDMO —
+the audit programme (audits and their findings: this package's own modules), the quality
+agreement's terms and responsibility matrix (agreement/), deviations and CAPAs
+(deviations/), sites as the sponsor's QA sees them with the programme's intervals (sites/;
+the audit calendar and re-audit list in calendar.py); change control and batches to come.
 
-Empty but ready: a new record kind here follows the other topics (governance/requests/ is
-a complete example). Its model in `models.py` (a SharedRecord, so it is scoped by
-partnership and may be internal), imported by governance/models.py; writes in
-`services.py`, reads in `selectors.py` starting from `visible_to(user)`; `forms.py`,
-`filters.py`, `views.py` and `urls.py` (listed in governance/urls.py), `api.py` (its
-`routes` listed in governance/api.py), `admin.py` (read-only, imported by
-governance/admin.py) and `tasks.py` (imported by governance/tasks.py); a `register()` here,
-called from GovernanceConfig.ready(), adds its records to search, recent activity and
-"Coming up" (portal.registries)."""
+Each topic keeps the same modules (models, services, selectors, forms, filters, views,
+api, admin); this package holds the ONE urls.py (listed in governance/urls.py), the ONE
+`routes` list in api.py (listed in governance/api.py), admin.py and tasks.py (found by
+portal.apps) and the register() below, called from GovernanceConfig.ready(), which adds
+its records to search, recent activity, "Coming up" and the cockpit (portal.registries)."""
 
 
 def register() -> None:
-    """Audits in global search, recent activity and "Coming up" (portal.registries)."""
+    """Audits, deviations and CAPAs in global search and recent activity; audits in
+    "Coming up"; overdue CAPAs on the partnership home."""
     from django.urls import reverse
 
+    from governance.quality.deviations.models import Capa, Deviation
+    from governance.quality.deviations.selectors import capa_cockpit
     from governance.quality.models import Audit
     from governance.quality.selectors import audits_coming_up
-    from portal.registries import activity, coming_up, search
+    from portal.registries import activity, cockpit, coming_up, search
 
     search.register("Audits", noun="audits", model=Audit,
                     records=lambda user: Audit.objects.visible_to(user).select_related("site"),
                     snippet_fields=("scope", "agenda", "report_summary"))
+    search.register("Deviations", noun="deviations", model=Deviation,
+                    records=Deviation.objects.visible_to,
+                    snippet_fields=("reference", "description"))
+    search.register("CAPAs", noun="CAPAs", model=Capa, records=Capa.objects.visible_to,
+                    snippet_fields=("root_cause", "action_plan"))
     activity.register("Audit", records=Audit.objects.visible_to, label="scope",
                       url=lambda partnership_id, pk: reverse(
                           "governance:audit_detail", args=[partnership_id, pk]))
+    activity.register("Deviation", records=Deviation.objects.visible_to, label="title",
+                      url=lambda partnership_id, pk: reverse(
+                          "governance:deviation_detail", args=[partnership_id, pk]))
+    activity.register("CAPA", records=Capa.objects.visible_to, label="title",
+                      url=lambda partnership_id, pk: reverse(
+                          "governance:capa_detail", args=[partnership_id, pk]))
     coming_up.register("audit", provider=audits_coming_up,
                        template="governance/audit_coming_up.html")
+    cockpit.register(capa_cockpit)

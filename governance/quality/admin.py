@@ -1,4 +1,5 @@
-"""Django admin of the audit programme, for operators: read-only."""
+"""Django admin of quality oversight, for operators: read-only (the quality agreement,
+deviations and CAPAs have theirs in their packages, imported here)."""
 
 from django.contrib import admin
 
@@ -63,3 +64,5 @@ class AuditProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "reaudit_months", "reaudit_months_after_critical",
                     "updated_at"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+from governance.quality.agreement import admin as _agreement_admin  # noqa: E402,F401
+from governance.quality.deviations import admin as _deviations_admin  # noqa: E402,F401

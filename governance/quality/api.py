@@ -239,5 +239,15 @@ class FindingViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._finding_step(request, "send_back", SendBackSerializer)
 
 
-routes = [("audits", AuditViewSet, "audit"), ("findings", FindingViewSet, "finding")]
+def _topic_routes() -> list:
+    """The routes of the quality agreement, deviations and CAPAs (their modules import
+    StepMixin from here, so they are read once this module is)."""
+    from governance.quality.agreement.api import routes as agreement
+    from governance.quality.deviations.api import routes as deviations
+
+    return [*agreement, *deviations]
+
+
+routes = [("audits", AuditViewSet, "audit"), ("findings", FindingViewSet, "finding"),
+          *_topic_routes()]
 

@@ -1,12 +1,19 @@
-"""URLs of the audit programme (named governance:audit_… and governance:finding_…)."""
+"""URLs of quality oversight: the audit programme (governance:audit_… and finding_…, the
+calendar and the re-audit list), sites as QA sees them (sitequalification_…), the
+quality agreement (qualityagreement_…), deviations (deviation_…) and CAPAs (capa_…)."""
 
 from django.urls import path
 
 from governance.quality import calendar, views
+from governance.quality.agreement import views as agreement
+from governance.quality.deviations import views as deviations
 from governance.quality.sites import views as site_views
 
 AUDIT = "p/<int:partnership_pk>/audits/<int:pk>/"
 FINDING = "p/<int:partnership_pk>/audits/<int:audit_pk>/findings/<int:pk>/"
+AGREEMENT = "p/<int:partnership_pk>/quality-agreements/"
+DEVIATION = "p/<int:partnership_pk>/deviations/"
+CAPA = "p/<int:partnership_pk>/capas/"
 
 urlpatterns = [
     path("p/<int:partnership_pk>/audits/", views.AuditListView.as_view(), name="audit_list"),
@@ -20,6 +27,31 @@ urlpatterns = [
     path(f"{AUDIT}<slug:step>/", views.AuditStepView.as_view(), name="audit_step"),
     path(f"{FINDING}edit/", views.FindingEditView.as_view(), name="finding_edit"),
     path(f"{FINDING}<slug:step>/", views.FindingStepView.as_view(), name="finding_step"),
+    path(AGREEMENT, agreement.AgreementListView.as_view(), name="qualityagreement_list"),
+    path(f"{AGREEMENT}new/", agreement.AgreementCreateView.as_view(),
+         name="qualityagreement_create"),
+    path(f"{AGREEMENT}<int:pk>/", agreement.AgreementDetailView.as_view(),
+         name="qualityagreement_detail"),
+    path(f"{AGREEMENT}<int:pk>/edit/", agreement.AgreementEditView.as_view(),
+         name="qualityagreement_edit"),
+    path(DEVIATION, deviations.DeviationListView.as_view(), name="deviation_list"),
+    path(f"{DEVIATION}new/", deviations.DeviationCreateView.as_view(), name="deviation_create"),
+    path(f"{DEVIATION}<int:pk>/", deviations.DeviationDetailView.as_view(),
+         name="deviation_detail"),
+    path(f"{DEVIATION}<int:pk>/edit/", deviations.DeviationEditView.as_view(),
+         name="deviation_edit"),
+    path(f"{DEVIATION}<int:pk>/investigation/", deviations.DeviationInvestigationView.as_view(),
+         name="deviation_investigation"),
+    path(f"{DEVIATION}<int:pk>/notify/", deviations.DeviationNotifyView.as_view(),
+         name="deviation_notify"),
+    path(f"{DEVIATION}<int:pk>/<slug:step>/", deviations.DeviationStepView.as_view(),
+         name="deviation_step"),
+    path(CAPA, deviations.CapaListView.as_view(), name="capa_list"),
+    path(f"{CAPA}new/", deviations.CapaCreateView.as_view(), name="capa_create"),
+    path(f"{CAPA}<int:pk>/", deviations.CapaDetailView.as_view(), name="capa_detail"),
+    path(f"{CAPA}<int:pk>/edit/", deviations.CapaEditView.as_view(), name="capa_edit"),
+    path(f"{CAPA}<int:pk>/sign/", deviations.CapaSignView.as_view(), name="capa_sign"),
+    path(f"{CAPA}<int:pk>/<slug:step>/", deviations.CapaStepView.as_view(), name="capa_step"),
 ]
 
 # --- Sites as the sponsor's QA sees them, and the programme across partnerships ---------

@@ -14,7 +14,10 @@ from governance.meetings.services import meeting_create
 from governance.models import (
     ActionItem,
     Audit,
+    Capa,
     Decision,
+    Deviation,
+    Finding,
     Meeting,
     Notice,
     Recognition,
@@ -243,6 +246,15 @@ def fill_every_kind(world, n: int) -> None:
     Audit.objects.bulk_create([Audit(
         scope=f"{WORD} audit {i}", site=site, kind=Audit.Kind.ROUTINE, planned_start=TODAY,
         planned_end=TODAY, lead_auditor=world.alice, **shared) for i in range(n)])
+    finding = Finding.objects.filter(partnership=p).first()
+    base = Capa.objects.filter(partnership=p).count()
+    Deviation.objects.bulk_create([Deviation(
+        reference=f"DEV-S{base + i}", title=f"{WORD} deviation {i}", site=site, kind="deviation",
+        classification="minor", description="Seen", detected_at=now, sponsor_notified_at=now,
+        **shared) for i in range(n)])
+    Capa.objects.bulk_create([Capa(
+        number=base + 1 + i, title=f"{WORD} CAPA {i}", finding=finding, root_cause="Cause",
+        action_plan="Plan", owner=world.bob, due_date=TODAY, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

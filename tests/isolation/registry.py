@@ -17,11 +17,14 @@ from governance.models import (
     Audit,
     AuditProgramme,
     CalendarFeed,
+    Capa,
     Decision,
+    Deviation,
     Finding,
     Inspection,
     Meeting,
     Notice,
+    QualityAgreement,
     Recognition,
     Request,
     Risk,
@@ -189,6 +192,9 @@ REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", 
 LATER = datetime.date(2027, 3, 1).isoformat()
 AUDIT_STEPS = ("confirm", "start", "submit_responses", "close")
 FINDING_STEPS = ("respond", "accept", "send_back")
+#: One step of each party is enough: every step is the same view, scoped the same way.
+DEVIATION_STEPS = ("close", "send_back")
+CAPA_STEPS = ("implement",)
 
 RECORDS = [
     Record(Partnership, api="partnership",
@@ -384,6 +390,29 @@ RECORDS = [
            writes=("governance:subcontractor_edit", "governance:subcontractor_step"),
            api_bodies={"decide": lambda s: {"status": "permitted"}}),
     Record(AuditProgramme, api="auditprogramme", creates=("governance:auditprogramme_edit",)),
+    Record(QualityAgreement, api="qualityagreement",
+           lists=("governance:qualityagreement_list",),
+           creates=("governance:qualityagreement_create",),
+           reads=("governance:qualityagreement_detail",),
+           writes=("governance:qualityagreement_edit",)),
+    Record(Deviation, api="deviation",
+           lists=("governance:deviation_list",), creates=("governance:deviation_create",),
+           reads=("governance:deviation_detail",),
+           writes=("governance:deviation_edit", "governance:deviation_investigation",
+                   "governance:deviation_notify", "governance:deviation_step"),
+           expand={"governance:deviation_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in DEVIATION_STEPS]},
+           api_bodies={"investigation": lambda d: {"investigation": "Line cleared."},
+                       "send-back": lambda d: {"review_note": "No root cause."}}),
+    Record(Capa, api="capa",
+           lists=("governance:capa_list",), creates=("governance:capa_create",),
+           reads=("governance:capa_detail",),
+           writes=("governance:capa_edit", "governance:capa_sign", "governance:capa_step"),
+           expand={"governance:capa_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in CAPA_STEPS]},
+           api_bodies={"sign": _signing,
+                       "implement": lambda c: {"effectiveness_evidence": "Trend flat."},
+                       "reopen": lambda c: {"review_note": "Recurred."}}),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
            reads=("governance:notice_detail",),

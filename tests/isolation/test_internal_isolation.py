@@ -53,8 +53,14 @@ def hide_what_acme_wrote(world) -> list:
     for model in models:
         parents = getattr(model, "INTERNAL_VIA", ())
         if parents and not issubclass(model, SharedRecord):
-            rows = model.objects.filter(**{f"{parents[0]}__partnership": world.acme_contoso,
-                                           f"{parents[0]}__author_organization": world.acme})
+            # Up the first parent of each level to the shared record that carries the flag
+            # (a quality agreement's rows sit beneath it, and it beneath its contract).
+            path, parent = parents[0], model._meta.get_field(parents[0]).related_model
+            while not issubclass(parent, SharedRecord):
+                path += f"__{parent.INTERNAL_VIA[0]}"
+                parent = parent._meta.get_field(parent.INTERNAL_VIA[0]).related_model
+            rows = model.objects.filter(**{f"{path}__partnership": world.acme_contoso,
+                                           f"{path}__author_organization": world.acme})
             hidden += [(model, pk) for pk in rows.values_list("pk", flat=True)]
             _tag(rows)
     return hidden

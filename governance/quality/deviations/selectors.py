@@ -1,0 +1,70 @@
+"""Reads of deviations and CAPAs; each starts from the scoped queryset (DESIGN §2)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from governance.quality.deviations.models import Capa, Deviation
+from governance.quality.models import Finding
+from partnership.models import Membership, Partnership, Site, User
+from partnership.parties.selectors import partnership_sites, seated_people
+
+
+def deviation_list(*, user: User, partnership: Partnership | int | None = None
+                   ) -> QuerySet[Deviation]:
+    """Deviations the user may see (the CDMO's not yet notified only to the CDMO), with
+    their site, the agreement they are held to and their CAPAs counted."""
+    deviations = Deviation.objects.visible_to(user).select_related(
+        "site", "agreement__contract", "closed_by", "partnership__sponsor",
+        "partnership__cdmo").annotate(
+        capa_count=Count("capas", distinct=True),
+        open_capa_count=Count("capas", distinct=True,
+                              filter=Q(capas__status__in=Capa.OPEN))).order_by(
+        "-detected_at", "-pk")
+    return deviations.filter(partnership=partnership) if partnership else deviations
+
+
+def deviation_site_choices(*, user: User, partnership: Partnership) -> QuerySet[Site]:
+    return partnership_sites(user=user, partnership=partnership).filter(
+        organization_id=partnership.cdmo_id)
+
+
+def capa_list(*, user: User, partnership: Partnership | int | None = None) -> QuerySet[Capa]:
+    """CAPAs the user may see, with their owner and source (finding and its audit's site,
+    or deviation)."""
+    capas = Capa.objects.visible_to(user).select_related(
+        "owner__organization", "finding__audit__site", "deviation__site",
+        "partnership__sponsor", "partnership__cdmo").order_by("-number")
+    return capas.filter(partnership=partnership) if partnership else capas
+
+
+def capa_owner_choices(*, user: User, partnership: Partnership) -> QuerySet[User]:
+    """Either party's people seated here in a role that acts."""
+    return seated_people(partnership=partnership, roles=Membership.WRITING_ROLES, user=user)
+
+
+def capa_finding_choices(*, user: User, partnership: Partnership) -> QuerySet[Finding]:
+    return Finding.objects.visible_to(user).filter(partnership=partnership).exclude(
+        classification=Finding.Classification.OBSERVATION).select_related(
+        "audit__site").order_by("-audit__planned_start", "number")
+
+
+def capa_deviation_choices(*, user: User, partnership: Partnership) -> QuerySet[Deviation]:
+    """Deviations a CAPA may answer: those both parties see (the sponsor was notified)."""
+    return Deviation.objects.visible_to(user).filter(
+        partnership=partnership, is_internal=False).order_by("-detected_at", "-pk")
+
+
+def overdue_capa_count(*, user: User, partnership: Partnership) -> int:
+    return Capa.objects.visible_to(user).filter(partnership=partnership).overdue(
+        timezone.localdate()).count()
+
+
+def deviation_capas(*, user: User, deviation: Deviation) -> list[Capa]:
+    return list(capa_list(user=user).filter(deviation=deviation))
+
+
+def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
+    """The partnership home's card of overdue CAPAs: their count (one query), linking to
+    the filtered list."""
+    return {"template": "governance/capa_cockpit.html",
+            "overdue_capas": overdue_capa_count(user=user, partnership=partnership)}
