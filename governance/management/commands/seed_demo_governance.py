@@ -43,6 +43,8 @@ from governance.meetings.services import (
 from governance.models import (
     ActionItem,
     ActionItemEscalation,
+    Capa,
+    CapaEscalation,
     Decision,
     Meeting,
     Notice,
@@ -911,11 +913,13 @@ def seed_escalations() -> None:
     demo = Partnership.objects.filter(pairs)
     RequestEscalation.objects.filter(partnership__in=demo).delete()
     ActionItemEscalation.objects.filter(partnership__in=demo).delete()
+    CapaEscalation.objects.filter(partnership__in=demo).delete()
     Notification.objects.filter(partnership__in=demo, kind="escalated").delete()
     for days in range(ESCALATION_DAYS, -1, -1):
         escalations_advance(now=now - datetime.timedelta(days=days), partnerships=demo)
     for model, parent, parent_id in ((RequestEscalation, Request, "request_id"),
-                                     (ActionItemEscalation, ActionItem, "action_id")):
+                                     (ActionItemEscalation, ActionItem, "action_id"),
+                                     (CapaEscalation, Capa, "capa_id")):
         record_type = ContentType.objects.get_for_model(parent)
         for step in model.objects.filter(partnership__in=demo):
             old = now - step.reached_at > datetime.timedelta(days=7)
