@@ -9,3 +9,8 @@ from governance.requests.api import routes as requests
 from governance.risks.api import routes as risks
 
 routes = [*actions, *meetings, *requests, *risks, *quality, *relationship]
+
+# Batches and their disposition (governance.quality.batches).
+from governance.quality.batches.api import routes as batches  # noqa: E402
+
+routes += batches

@@ -4,6 +4,7 @@ is defined in its topic's package (governance/<topic>/models.py)."""
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from governance.escalation.models import ActionItemEscalation, RequestEscalation
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
+from governance.quality.batches.models import Batch, CertificateOfAnalysis
 from governance.quality.models import Audit, Finding
 from governance.relationship.models import Notice, Recognition, SurveyInvitation, SurveyResponse
 from governance.requests.models import Request, RequestStep
@@ -11,7 +12,8 @@ from governance.risks.models import Risk, RiskReviewReminder
 from partnership.history.tracking import audit
 
 __all__ = [
-    "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "CalendarFeed",
+    "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "Batch",
+    "CalendarFeed", "CertificateOfAnalysis",
     "Decision", "Finding", "Meeting", "MinutesVersion", "Notice", "Recognition", "Request",
     "RequestEscalation",
     "RequestStep", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
@@ -35,3 +37,7 @@ audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified
 audit(MinutesVersion, part_of="meeting", label="number")
 audit(RequestStep, part_of="request", label="step")
 audit(Finding, part_of="audit", label="number")
+# Batches: a lot, and its certificates of analysis as its parts (the file itself hidden, as
+# a contract document's is).
+audit(Batch, exclude=("search_document", "updated_at"))
+audit(CertificateOfAnalysis, part_of="batch", label="name", hidden=("file",))

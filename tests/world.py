@@ -16,11 +16,16 @@ Each organization's verified e-mail domain is its first word in lower case + ".t
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
 
 from governance.models import (
     ActionItem,
     Audit,
+    Batch,
+    CertificateOfAnalysis,
     Decision,
     Finding,
     Meeting,
@@ -51,6 +56,7 @@ from partnership.models import (
 )
 from partnership.notifications.models import Notification, NotificationPreference
 from tests.factories import (
+    PDF,
     AcceptanceCriterionFactory,
     ContractDocumentFactory,
     ContractFactory,
@@ -222,6 +228,18 @@ def build_world() -> World:
             title=f"{name} finding", requirement="EU GMP Chapter 4.8",
             evidence=f"{name} evidence", response_due=datetime.date(2026, 4, 10),
             raised_by=lead.user)
+        # Batches: a lot both parties have reviewed, with its CoA, awaiting disposition.
+        batch = Batch.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, program=transfer.program,
+            site=partnership.cdmo.sites.first(), lot_number=f"{name[:12]} L-001",
+            stage="drug_substance", manufactured_on=datetime.date(2026, 2, 20),
+            status="sponsor_reviewed", cdmo_review_note=f"{name} CDMO review",
+            sponsor_review_note=f"{name} sponsor review")
+        CertificateOfAnalysis.objects.create(
+            partnership=partnership, batch=batch, name="coa.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="coa.pdf"))
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

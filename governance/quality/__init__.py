@@ -29,3 +29,8 @@ def register() -> None:
                           "governance:audit_detail", args=[partnership_id, pk]))
     coming_up.register("audit", provider=audits_coming_up,
                        template="governance/audit_coming_up.html")
+
+    # Batches and their disposition (governance.quality.batches).
+    from governance.quality import batches
+
+    batches.register()

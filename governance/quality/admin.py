@@ -22,3 +22,7 @@ class FindingAdmin(ReadOnlyAdmin):
     list_filter = ["classification", "status"]
     list_select_related = ["audit__site"]
     search_fields = ["title", "requirement"]
+
+
+# Batches and their disposition: their own read-only admin, loaded with the topic's.
+import governance.quality.batches.admin  # noqa: E402, F401

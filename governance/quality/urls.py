@@ -20,3 +20,8 @@ urlpatterns = [
     path(f"{FINDING}edit/", views.FindingEditView.as_view(), name="finding_edit"),
     path(f"{FINDING}<slug:step>/", views.FindingStepView.as_view(), name="finding_step"),
 ]
+
+# Batches and their disposition (governance.quality.batches).
+from governance.quality.batches.urls import urlpatterns as batches  # noqa: E402
+
+urlpatterns += batches

@@ -15,7 +15,9 @@ from django.db import models
 from governance.models import (
     ActionItem,
     Audit,
+    Batch,
     CalendarFeed,
+    CertificateOfAnalysis,
     Decision,
     Finding,
     Meeting,
@@ -185,6 +187,7 @@ REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", 
 LATER = datetime.date(2027, 3, 1).isoformat()
 AUDIT_STEPS = ("confirm", "start", "submit_responses", "close")
 FINDING_STEPS = ("respond", "accept", "send_back")
+BATCH_STEPS = ("cdmo_review", "sponsor_review")
 
 RECORDS = [
     Record(Partnership, api="partnership",
@@ -352,6 +355,21 @@ RECORDS = [
                {**kwargs, "step": step} for step in FINDING_STEPS]},
            api_bodies={"respond": lambda f: {"response": "Corrected; CAPA raised."},
                        "send-back": lambda f: {"review_note": "No root cause."}}),
+    # Batches and their disposition (governance.quality.batches).
+    Record(Batch, api="batch",
+           lists=("governance:batch_list",), creates=("governance:batch_create",),
+           reads=("governance:batch_detail",),
+           writes=("governance:batch_edit", "governance:batch_sign", "governance:batch_step",
+                   "governance:batchcertificate_create"),
+           expand={"governance:batch_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in BATCH_STEPS]},
+           api_bodies={"sign": lambda batch: {**_signing(batch), "event": "quarantined"},
+                       "cdmo-review": lambda batch: {"note": "Batch record complete."},
+                       "sponsor-review": lambda batch: {"note": "Reviewed, no comments."}}),
+    Record(CertificateOfAnalysis,
+           kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
+                             "pk": c.pk},
+           reads=("governance:batchcertificate_download",)),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
            reads=("governance:notice_detail",),
