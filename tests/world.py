@@ -228,10 +228,12 @@ def build_world() -> World:
             title=f"{name} finding", requirement="EU GMP Chapter 4.8",
             evidence=f"{name} evidence", response_due=datetime.date(2026, 4, 10),
             raised_by=lead.user)
-        # Batches: a lot both parties have reviewed, with its CoA, awaiting disposition.
+        # Batches: a lot both parties have reviewed, with its CoA, awaiting disposition;
+        # written as the sponsor's, like the audit, so that it is hidden with the sponsor's
+        # program when the isolation tests hide everything the sponsor wrote.
         batch = Batch.objects.create(
-            partnership=partnership, author_organization=partnership.cdmo,
-            created_by=cdmo_member.user, program=transfer.program,
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, program=transfer.program,
             site=partnership.cdmo.sites.first(), lot_number=f"{name[:12]} L-001",
             stage="drug_substance", manufactured_on=datetime.date(2026, 2, 20),
             status="sponsor_reviewed", cdmo_review_note=f"{name} CDMO review",

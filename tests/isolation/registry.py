@@ -363,6 +363,8 @@ RECORDS = [
                    "governance:batchcertificate_create"),
            expand={"governance:batch_step": lambda kwargs: [
                {**kwargs, "step": step} for step in BATCH_STEPS]},
+           page_bodies={"governance:batch_sign": lambda batch: {
+               **_signing(batch), "event": "quarantined"}},
            api_bodies={"sign": lambda batch: {**_signing(batch), "event": "quarantined"},
                        "cdmo-review": lambda batch: {"note": "Batch record complete."},
                        "sponsor-review": lambda batch: {"note": "Reviewed, no comments."}}),

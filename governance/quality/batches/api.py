@@ -18,7 +18,7 @@ from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ScopedModelSerializer):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,7 +32,8 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 class BatchSerializer(ScopedModelSerializer):
     """A lot made or tested at a CDMO site. `steps` are the reviews the caller may take
-    now, `dispositions` the disposition events the caller may sign now."""
+    now, `dispositions` the disposition events the caller may sign now (on a lot's own
+    read; empty in the list, where it would cost queries per lot)."""
 
     partnership = ScopedRelatedField(Partnership)
     program = ScopedRelatedField(Program)
@@ -129,7 +130,7 @@ class BatchViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
         return self._review(request, "sponsor_review")
 
     @extend_schema(request={"multipart/form-data": CertificateUploadSerializer},
-                   responses=BatchSerializer)
+                   responses={201: BatchSerializer})
     @action(detail=True, methods=["post"])
     def certificates(self, request, pk=None):
         batch = self.get_object()
