@@ -14,6 +14,7 @@ from governance.meetings.services import meeting_create
 from governance.models import (
     ActionItem,
     Audit,
+    Batch,
     Decision,
     Meeting,
     Notice,
@@ -243,6 +244,9 @@ def fill_every_kind(world, n: int) -> None:
     Audit.objects.bulk_create([Audit(
         scope=f"{WORD} audit {i}", site=site, kind=Audit.Kind.ROUTINE, planned_start=TODAY,
         planned_end=TODAY, lead_auditor=world.alice, **shared) for i in range(n)])
+    Batch.objects.bulk_create([Batch(
+        lot_number=f"{WORD} {n}-{i}", program=world.acme_program, site=site,
+        stage=Batch.Stage.DRUG_SUBSTANCE, manufactured_on=TODAY, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

@@ -1,8 +1,9 @@
-"""Django admin of batches, for operators: read-only."""
+"""Django admin of batches, for operators: read-only (their certificates are files, served
+only by the scoped download view, so they have no admin list of their own)."""
 
 from django.contrib import admin
 
-from governance.quality.batches.models import Batch, CertificateOfAnalysis
+from governance.quality.batches.models import Batch
 from portal.admin import ReadOnlyAdmin
 
 
@@ -13,10 +14,3 @@ class BatchAdmin(ReadOnlyAdmin):
     list_filter = ["status", "stage"]
     list_select_related = ["program", "site", "partnership__sponsor", "partnership__cdmo"]
     search_fields = ["lot_number"]
-
-
-@admin.register(CertificateOfAnalysis)
-class CertificateOfAnalysisAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "batch", "size", "uploaded_at"]
-    list_select_related = ["batch"]
-    search_fields = ["name", "batch__lot_number"]

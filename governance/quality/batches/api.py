@@ -18,7 +18,7 @@ from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
-class CertificateSerializer(ScopedModelSerializer):
+class BatchCertificateSerializer(ScopedModelSerializer):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -38,7 +38,7 @@ class BatchSerializer(ScopedModelSerializer):
     partnership = ScopedRelatedField(Partnership)
     program = ScopedRelatedField(Program)
     site = ScopedRelatedField(Site)
-    certificates = CertificateSerializer(many=True, read_only=True)
+    certificates = BatchCertificateSerializer(many=True, read_only=True)
     steps = serializers.SerializerMethodField()
     dispositions = serializers.SerializerMethodField()
     signatures = SignaturesField()
@@ -83,7 +83,7 @@ class BatchSerializer(ScopedModelSerializer):
                                      **validated_data)
 
 
-class ReviewSerializer(serializers.Serializer):
+class BatchReviewSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
@@ -117,14 +117,14 @@ class BatchViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
 
     def _review(self, request, step):
         return self._step(request, "governance.batch_review", services.BATCH_STEPS[step],
-                          "batch", ReviewSerializer)
+                          "batch", BatchReviewSerializer)
 
-    @extend_schema(request=ReviewSerializer, responses=BatchSerializer)
+    @extend_schema(request=BatchReviewSerializer, responses=BatchSerializer)
     @action(detail=True, methods=["post"], url_path="cdmo-review")
     def cdmo_review(self, request, pk=None):
         return self._review(request, "cdmo_review")
 
-    @extend_schema(request=ReviewSerializer, responses=BatchSerializer)
+    @extend_schema(request=BatchReviewSerializer, responses=BatchSerializer)
     @action(detail=True, methods=["post"], url_path="sponsor-review")
     def sponsor_review(self, request, pk=None):
         return self._review(request, "sponsor_review")
@@ -134,7 +134,9 @@ class BatchViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     @action(detail=True, methods=["post"])
     def certificates(self, request, pk=None):
         batch = self.get_object()
-        require_person(request.user, "governance.batch_certificate_attach", batch)
+        # A read-only seat is refused first, whatever the body; then the body is read; then
+        # the service says who attaches (the CDMO) and when, as the review steps do.
+        require_person(request.user, "governance.batch_review", batch)
         body = CertificateUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.batch_certificate_attach(actor=request.user, batch=batch,
