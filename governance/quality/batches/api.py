@@ -4,7 +4,6 @@ certificates as POSTs, its disposition by the sign action; scoped (DESIGN §2)."
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from governance.quality.api import StepMixin
@@ -107,7 +106,6 @@ class BatchViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     selector = selectors.batch_list
     serializer_class = BatchSerializer
     filterset_class = BatchFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def perform_create(self, serializer):
         serializer.instance = self.read_again(serializer.save())
