@@ -9,6 +9,7 @@ from governance.escalation.models import (
 )
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from governance.quality.agreement.models import QualityAgreement, Responsibility
+from governance.quality.batches.models import Batch, CertificateOfAnalysis
 from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
 from governance.quality.models import Audit, Finding
 from governance.quality.sites.models import (
@@ -24,11 +25,11 @@ from governance.risks.models import Risk, RiskReviewReminder
 from partnership.history.tracking import audit
 
 __all__ = [
-    "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "CalendarFeed",
-    "Capa", "CapaEscalation", "CapaOverdueReminder", "Decision", "Deviation", "Finding", "Meeting",
-    "MinutesVersion", "Notice", "QualityAgreement", "Recognition", "Request", "RequestEscalation",
-    "RequestStep", "Responsibility", "Risk", "RiskReviewReminder", "SurveyInvitation",
-    "SurveyResponse",
+    "ActionItem", "ActionItemEscalation", "ActionItemOverdueReminder", "Audit", "Batch",
+    "CalendarFeed", "Capa", "CapaEscalation", "CapaOverdueReminder", "CertificateOfAnalysis",
+    "Decision", "Deviation", "Finding", "Meeting", "MinutesVersion", "Notice",
+    "QualityAgreement", "Recognition", "Request", "RequestEscalation", "RequestStep",
+    "Responsibility", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
 # Sites as the sponsor's QA sees them (governance.quality.sites.models).
 __all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQualification",
@@ -60,3 +61,7 @@ audit(Inspection, part_of="qualification", label="authority")
 audit(Subcontractor, part_of="qualification", label="name")
 audit(AuditProgramme, exclude=("updated_at",))
 audit(Responsibility, part_of="agreement", label="activity")
+# Batches: a lot, and its certificates of analysis as its parts (the file itself hidden, as
+# a contract document's is).
+audit(Batch, exclude=("search_document", "updated_at"))
+audit(CertificateOfAnalysis, part_of="batch", label="name", hidden=("file",))

@@ -299,3 +299,26 @@ rule("governance.capa_edit", WRITER,
                             "QA lead change its plan.")),
      (capa_is_active, invalid({"status": "An implemented CAPA keeps its plan."})))
 rule("governance.capa_step", WRITER)
+# --- Batches and their disposition (governance.quality.batches) -------------------------
+# Which party's QA lead reviews a lot's batch record, from which status, is the model's
+# STEPS (Batch.check_step); who signs its disposition, and when, its SIGNATURES.
+
+@rules.predicate
+def batch_is_unreviewed(user, batch) -> bool:
+    return batch.status == batch.Status.MANUFACTURED
+
+
+@rules.predicate
+def batch_takes_certificates(user, batch) -> bool:
+    return batch.status in batch.COA_OPEN
+
+
+CDMO_LOTS = denied("Only the CDMO records its lots and attaches their certificates.")
+rule("governance.batch_record", WRITER, (is_cdmo, CDMO_LOTS))
+rule("governance.batch_edit", WRITER, (is_cdmo, CDMO_LOTS),
+     (batch_is_unreviewed, invalid({"status": "A lot keeps its particulars once its batch "
+                                              "record is reviewed."})))
+rule("governance.batch_review", WRITER)
+rule("governance.batch_certificate_attach", WRITER, (is_cdmo, CDMO_LOTS),
+     (batch_takes_certificates, invalid({"file": "A lot released or rejected keeps the "
+                                                 "certificates it was disposed of with."})))

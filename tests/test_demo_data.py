@@ -246,3 +246,19 @@ def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo
     assert capas.filter(finding__isnull=False).exists()
     assert capas.exclude(status="verified").filter(
         due_date__gte=timezone.localdate()).exists()
+def test_demo_lots_are_disposed_of_and_awaiting_review(demo):
+    """Lots at Meridian and Aurora for the three partnerships: released, one rejected, one
+    quarantined, others awaiting a review; every released one with both reviews and a CoA."""
+    from governance.models import Batch
+
+    lots = Batch.objects.select_related("partnership__sponsor", "partnership__cdmo", "site")
+    assert {f"{b.partnership}" for b in lots} == {NM, NA, HM}
+    assert {b.site.name for b in lots if str(b.partnership) == NA} == {"Aurora Milan"}
+    statuses = [b.status for b in lots]
+    assert statuses.count("rejected") == 1 and statuses.count("quarantined") == 1
+    assert {"released", "manufactured", "cdmo_reviewed", "sponsor_reviewed"} <= set(statuses)
+    for lot in lots.filter(status="released"):
+        assert lot.cdmo_reviewed_at < lot.sponsor_reviewed_at <= lot.disposed_at
+        assert lot.certificates.exists()
+    assert len({b.cdmo_review_note for b in lots if b.cdmo_review_note}) == \
+        len([b for b in lots if b.cdmo_review_note])

@@ -16,13 +16,18 @@ Each organization's verified e-mail domain is its first word in lower case + ".t
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
 
 from governance.models import (
     ActionItem,
     Audit,
     AuditProgramme,
+    Batch,
     Capa,
+    CertificateOfAnalysis,
     Decision,
     Deviation,
     Finding,
@@ -59,6 +64,7 @@ from partnership.models import (
 )
 from partnership.notifications.models import Notification, NotificationPreference
 from tests.factories import (
+    PDF,
     AcceptanceCriterionFactory,
     ContractDocumentFactory,
     ContractFactory,
@@ -265,6 +271,20 @@ def build_world() -> World:
             created_by=cdmo_member.user, number=1, title=f"{name} CAPA", finding=finding,
             root_cause="Cause", action_plan="Plan", owner=cdmo_member.user,
             due_date=datetime.date(2026, 5, 1), status="in_progress")
+        # Batches: a lot both parties have reviewed, with its CoA, awaiting disposition;
+        # written as the sponsor's, like the audit, so that it is hidden with the sponsor's
+        # program when the isolation tests hide everything the sponsor wrote.
+        batch = Batch.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, program=transfer.program,
+            site=partnership.cdmo.sites.first(), lot_number=f"{name[:12]} L-001",
+            stage="drug_substance", manufactured_on=datetime.date(2026, 2, 20),
+            status="sponsor_reviewed", cdmo_review_note=f"{name} CDMO review",
+            sponsor_review_note=f"{name} sponsor review")
+        CertificateOfAnalysis.objects.create(
+            partnership=partnership, batch=batch, name="coa.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="coa.pdf"))
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

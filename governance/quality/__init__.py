@@ -2,7 +2,8 @@
 the audit programme (audits and their findings: this package's own modules), the quality
 agreement's terms and responsibility matrix (agreement/), deviations and CAPAs
 (deviations/), sites as the sponsor's QA sees them with the programme's intervals (sites/;
-the audit calendar and re-audit list in calendar.py); change control and batches to come.
+the audit calendar and re-audit list in calendar.py), batches and their disposition
+(batches/); change control to come.
 
 Each topic keeps the same modules (models, services, selectors, forms, filters, views,
 api, admin); this package holds the ONE urls.py (listed in governance/urls.py), the ONE
@@ -42,3 +43,8 @@ def register() -> None:
     coming_up.register("audit", provider=audits_coming_up,
                        template="governance/audit_coming_up.html")
     cockpit.register(capa_cockpit)
+
+    # Batches and their disposition (governance.quality.batches).
+    from governance.quality import batches
+
+    batches.register()

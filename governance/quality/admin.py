@@ -64,5 +64,7 @@ class AuditProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["partnership", "reaudit_months", "reaudit_months_after_critical",
                     "updated_at"]
     list_select_related = ["partnership__sponsor", "partnership__cdmo"]
+# Batches and their disposition: their own read-only admin, loaded with the topic's.
+import governance.quality.batches.admin  # noqa: E402, F401
 from governance.quality.agreement import admin as _agreement_admin  # noqa: E402,F401
 from governance.quality.deviations import admin as _deviations_admin  # noqa: E402,F401

@@ -88,3 +88,8 @@ urlpatterns += [
          name="audit_calendar_ics"),
     path("quality/re-audits/", calendar.ReauditListView.as_view(), name="reaudit_list"),
 ]
+
+# Batches and their disposition (governance.quality.batches).
+from governance.quality.batches.urls import urlpatterns as batches  # noqa: E402
+
+urlpatterns += batches

@@ -14,6 +14,7 @@ from governance.meetings.services import meeting_create
 from governance.models import (
     ActionItem,
     Audit,
+    Batch,
     Capa,
     Decision,
     Deviation,
@@ -255,6 +256,9 @@ def fill_every_kind(world, n: int) -> None:
     Capa.objects.bulk_create([Capa(
         number=base + 1 + i, title=f"{WORD} CAPA {i}", finding=finding, root_cause="Cause",
         action_plan="Plan", owner=world.bob, due_date=TODAY, **shared) for i in range(n)])
+    Batch.objects.bulk_create([Batch(
+        lot_number=f"{WORD} {n}-{i}", program=world.acme_program, site=site,
+        stage=Batch.Stage.DRUG_SUBSTANCE, manufactured_on=TODAY, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

@@ -16,8 +16,10 @@ from governance.models import (
     ActionItem,
     Audit,
     AuditProgramme,
+    Batch,
     CalendarFeed,
     Capa,
+    CertificateOfAnalysis,
     Decision,
     Deviation,
     Finding,
@@ -195,6 +197,7 @@ FINDING_STEPS = ("respond", "accept", "send_back")
 #: One step of each party is enough: every step is the same view, scoped the same way.
 DEVIATION_STEPS = ("close", "send_back")
 CAPA_STEPS = ("implement",)
+BATCH_STEPS = ("cdmo_review", "sponsor_review")
 
 RECORDS = [
     Record(Partnership, api="partnership",
@@ -413,6 +416,23 @@ RECORDS = [
            api_bodies={"sign": _signing,
                        "implement": lambda c: {"effectiveness_evidence": "Trend flat."},
                        "reopen": lambda c: {"review_note": "Recurred."}}),
+    # Batches and their disposition (governance.quality.batches).
+    Record(Batch, api="batch",
+           lists=("governance:batch_list",), creates=("governance:batch_create",),
+           reads=("governance:batch_detail",),
+           writes=("governance:batch_edit", "governance:batch_sign", "governance:batch_step",
+                   "governance:batchcertificate_create"),
+           expand={"governance:batch_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in BATCH_STEPS]},
+           page_bodies={"governance:batch_sign": lambda batch: {
+               **_signing(batch), "event": "quarantined"}},
+           api_bodies={"sign": lambda batch: {**_signing(batch), "event": "quarantined"},
+                       "cdmo-review": lambda batch: {"note": "Batch record complete."},
+                       "sponsor-review": lambda batch: {"note": "Reviewed, no comments."}}),
+    Record(CertificateOfAnalysis,
+           kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
+                             "pk": c.pk},
+           reads=("governance:batchcertificate_download",)),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
            reads=("governance:notice_detail",),

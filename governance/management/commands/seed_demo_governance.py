@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from governance.actions.services import action_item_create, action_item_transition
 from governance.escalation.services import escalations_advance
+from governance.management.commands.seed_demo_batches import seed_batches
 from governance.management.commands.seed_demo_deviations import seed_quality_records
 from governance.management.commands.seed_demo_quality import seed_audits
 from governance.management.commands.seed_demo_sites import seed_sites
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         seed_audits(today)
         seed_sites(today)  # the sites' qualification, after the audits it reads
         seed_quality_records()
+        seed_batches(today)
         Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)
