@@ -272,11 +272,13 @@ def build_world() -> World:
             root_cause="Cause", action_plan="Plan", owner=cdmo_member.user,
             due_date=datetime.date(2026, 5, 1), status="in_progress")
         # Batches: a lot both parties have reviewed, with its CoA, awaiting disposition;
-        # written as the sponsor's, like the audit, so that it is hidden with the sponsor's
-        # program when the isolation tests hide everything the sponsor wrote.
+        # written as the sponsor's, like the audit, so that it is hidden when the isolation
+        # tests hide everything the sponsor wrote. Its program link is empty (as after the
+        # sponsor made the program internal): a shared lot naming the world's program would
+        # refuse every test that hides that program.
         batch = Batch.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,
-            created_by=lead.user, program=transfer.program,
+            created_by=lead.user, program=None,
             site=partnership.cdmo.sites.first(), lot_number=f"{name[:12]} L-001",
             stage="drug_substance", manufactured_on=datetime.date(2026, 2, 20),
             status="sponsor_reviewed", cdmo_review_note=f"{name} CDMO review",

@@ -47,6 +47,10 @@ def _field_to_change(model):
     for field in tracked_fields(model):  # a unique name (a domain): made longer, still unique
         if isinstance(field, models.CharField) and field.unique and field.name != "email":
             return field, lambda value: "changed." + value
+    for field in tracked_fields(model):  # only numbers (a programme's intervals): one more
+        if isinstance(field, models.IntegerField) and not field.is_relation \
+                and not field.primary_key and field.name not in hidden:
+            return field, lambda value: (value or 0) + 1
     return None, None
 
 

@@ -20,6 +20,7 @@ class BatchForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
         self.fields["program"].queryset = programs
+        self.fields["program"].required = True  # may be emptied later only (Batch.program)
 
 
 class ReviewForm(forms.Form):

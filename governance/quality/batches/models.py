@@ -127,7 +127,11 @@ class Batch(SharedRecord):
     #: none); the release binds the certificates it relied on (names and checksums).
     SIGNATURES = _disposition_signatures()
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="batches")
+    # Required when a lot is recorded (form and API), but may be emptied: if the sponsor
+    # later makes the program internal, the link is cut rather than the program kept in
+    # view by a record the other party wrote (partnership.records.shared_record_update).
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="batches")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="batches",
                              help_text="The CDMO site that made or tested the lot.")
     lot_number = models.CharField(max_length=40, help_text="As printed on the batch record.")

@@ -145,7 +145,8 @@ def _dispose(*, actor: User, record: Batch, event: str) -> Batch:
                if target == Batch.Status.QUARANTINED else {})})
     _tell(batch, actor=actor, party="cdmo", kind="batch_disposition",
           title=f"{batch} {batch.get_status_display().lower()} by the sponsor",
-          body=f"{batch.program} · {batch.get_stage_display()} · {batch.site.name}.")
+          body=f"{batch.program or 'No program'} · {batch.get_stage_display()} · "
+               f"{batch.site.name}.")
     return batch
 
 
