@@ -159,6 +159,12 @@ def _transition(obj) -> dict:
     return {"status": next(iter(obj.WORKFLOW.next_statuses(obj.status)), obj.status)}
 
 
+def _batch_program(batch) -> dict:
+    """The world's lot names no program (tests/world.py): a writer's body names one."""
+    return {"program": Program.objects.filter(partnership=batch.partnership_id,
+                                              is_internal=False).order_by("pk").first().pk}
+
+
 def _signing(obj) -> dict:
     """A signature as its signer would send it: the first meaning, the password again."""
     from tests.factories import PASSWORD
@@ -426,7 +432,8 @@ RECORDS = [
                {**kwargs, "step": step} for step in BATCH_STEPS]},
            page_bodies={"governance:batch_sign": lambda batch: {
                **_signing(batch), "event": "quarantined"}},
-           api_bodies={"sign": lambda batch: {**_signing(batch), "event": "quarantined"},
+           api_bodies={"create": _batch_program, "update": _batch_program,
+                       "sign": lambda batch: {**_signing(batch), "event": "quarantined"},
                        "cdmo-review": lambda batch: {"note": "Batch record complete."},
                        "sponsor-review": lambda batch: {"note": "Reviewed, no comments."}}),
     Record(CertificateOfAnalysis,

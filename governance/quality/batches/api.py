@@ -35,7 +35,9 @@ class BatchSerializer(ScopedModelSerializer):
     read; empty in the list, where it would cost queries per lot)."""
 
     partnership = ScopedRelatedField(Partnership)
-    program = ScopedRelatedField(Program)
+    # Read as null once the sponsor made the lot's program internal (Batch.program); never
+    # written empty.
+    program = ScopedRelatedField(Program, allow_null=True)
     site = ScopedRelatedField(Site)
     certificates = BatchCertificateSerializer(many=True, read_only=True)
     steps = serializers.SerializerMethodField()
@@ -56,6 +58,11 @@ class BatchSerializer(ScopedModelSerializer):
                             "quarantined_at", "author_organization", "created_at",
                             "updated_at"]
         validators = []  # the service names the lot number already recorded, by its field
+
+    def validate_program(self, program):
+        if program is None:
+            raise serializers.ValidationError("Choose the program the lot is for.")
+        return program
 
     def _writer(self, obj) -> bool:
         user = self.context["request"].user
