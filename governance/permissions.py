@@ -184,19 +184,9 @@ rule("governance.finding_step", WRITER)
 @rules.predicate
 def is_sponsor_qa(user, obj) -> bool:
     """The sponsor's QA lead here, or a sponsor lead where the sponsor seats no QA lead."""
-    partnership = partnership_of(obj)
-    if partnership.party_of(user) != "sponsor":
-        return False
-    role = partnership.role_of(user)
-    if role == "qa_lead":
-        return True
-    if role != "lead":
-        return False
-    known = user.__dict__.setdefault("_sponsor_qa_seated", {})
-    if partnership.pk not in known:
-        known[partnership.pk] = partnership.seated_people(
-            party="sponsor", roles=["qa_lead"]).exists()
-    return not known[partnership.pk]
+    from governance.quality.qa import acts_for_quality
+
+    return acts_for_quality(partnership_of(obj), user, party="sponsor")
 
 
 @rules.predicate
