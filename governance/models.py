@@ -56,9 +56,9 @@ audit(RequestStep, part_of="request", label="step")
 audit(Finding, part_of="audit", label="number")
 # Sites as the sponsor's QA sees them: a qualification's history with its inspections and
 # subcontractors as its parts; the programme's intervals (who changed them and when).
-audit(SiteQualification, exclude=("updated_at",))
-audit(Inspection, part_of="qualification", label="authority")
-audit(Subcontractor, part_of="qualification", label="name")
+audit(SiteQualification, exclude=("search_document", "updated_at"))
+audit(Inspection, exclude=("search_document",), part_of="qualification", label="authority")
+audit(Subcontractor, exclude=("search_document",), part_of="qualification", label="name")
 audit(AuditProgramme, exclude=("updated_at",))
 audit(Responsibility, part_of="agreement", label="activity")
 # Batches: a lot, and its certificates of analysis as its parts (the file itself hidden, as

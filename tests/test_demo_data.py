@@ -247,7 +247,7 @@ def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo
     assert capas.exclude(status="verified").filter(
         due_date__gte=timezone.localdate()).exists()
 def test_demo_lots_are_disposed_of_and_awaiting_review(demo):
-    """Lots at Meridian and Aurora for the three partnerships: released, one rejected, one
+    """Lots at Meridian and Aurora for the three partnerships: released, one rejected, two
     quarantined, others awaiting a review; every released one with both reviews and a CoA."""
     from governance.models import Batch
 
@@ -255,10 +255,35 @@ def test_demo_lots_are_disposed_of_and_awaiting_review(demo):
     assert {f"{b.partnership}" for b in lots} == {NM, NA, HM}
     assert {b.site.name for b in lots if str(b.partnership) == NA} == {"Aurora Milan"}
     statuses = [b.status for b in lots]
-    assert statuses.count("rejected") == 1 and statuses.count("quarantined") == 1
+    assert statuses.count("rejected") == 1 and statuses.count("quarantined") == 2
     assert {"released", "manufactured", "cdmo_reviewed", "sponsor_reviewed"} <= set(statuses)
     for lot in lots.filter(status="released"):
         assert lot.cdmo_reviewed_at < lot.sponsor_reviewed_at <= lot.disposed_at
         assert lot.certificates.exists()
     assert len({b.cdmo_review_note for b in lots if b.cdmo_review_note}) == \
         len([b for b in lots if b.cdmo_review_note])
+
+
+def test_demo_quality_events_are_records_not_requests(demo):
+    """Issue 12, items 5, 7 and 10: the deviation report DEV-2291 and lot H-7's sterility
+    failure live in the deviation and its batch, not in generic requests; lot H-7 is a
+    quarantined batch of Helix–Meridian that DEV-3102 names (so it cannot be released while
+    the deviation is open), and the other deviations naming a demo lot are linked to it.
+    The partnerships keep a late emergency request, about something else."""
+    from governance.models import Batch, Deviation
+
+    titles = list(Request.objects.values_list("title", flat=True))
+    assert not [t for t in titles if "DEV-2291" in t or "H-7" in t]
+    helix = Partnership.objects.get(sponsor__name="Helix Therapeutics",
+                                    cdmo__name="Meridian Biomanufacturing")
+    assert Request.objects.filter(partnership=helix, urgency="emergency").late().exists()
+    h7 = Batch.objects.get(partnership=helix, lot_number="H-7")
+    assert h7.status == "quarantined" and h7.program.code == "HLX-7"
+    sterility = Deviation.objects.get(partnership=helix, title__contains="Sterility")
+    assert sterility.batch == h7 and sterility.lot == "" and sterility.is_open
+    assert "DEV-3102" in (h7.open_deviations_blocker() or "")
+    assert Deviation.objects.get(reference="DEV-2291").batch.lot_number == "P-0412"
+    assert Deviation.objects.get(reference="CMP-0015").batch.lot_number == "H-5"
+    for deviation in Deviation.objects.filter(batch__isnull=True).exclude(lot=""):
+        assert not Batch.objects.filter(partnership=deviation.partnership_id,
+                                        lot_number=deviation.lot).exists()

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from governance.actions.models import ActionItem
 from governance.actions.selectors import action_item_list
+from governance.quality.deviations.selectors import capas_overdue_for_steering, capas_owned
 from governance.relationship.selectors import notices_awaiting, recognition_list
 from governance.requests.models import Request
 from governance.requests.selectors import requests_awaiting, requests_overdue
@@ -31,14 +32,21 @@ from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 
 
 def my_work(*, user: User) -> dict:
-    """What the user owes across all their partnerships: overdue, due this week, later."""
+    """What the user owes across all their partnerships: overdue, due this week, later;
+    the CAPAs they own; the overdue CAPAs of the partnerships whose steering committee they
+    sit on."""
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=7)
     mine = action_item_list(user=user).filter(owner=user).exclude(status__in=ActionItem.CLOSED)
     return {
+        "today": today,
         "overdue": mine.filter(due_date__lt=today),
         "this_week": mine.filter(due_date__gte=today, due_date__lte=week_end),
         "later": mine.filter(due_date__gt=week_end),
+        # CAPAs the user owns, and for a steering committee member the overdue ones of
+        # their partnerships (issue 12, item 4).
+        "my_capas": capas_owned(user=user),
+        "steering_capas": capas_overdue_for_steering(user=user),
     }
 
 

@@ -44,7 +44,9 @@ def register() -> None:
                        template="governance/audit_coming_up.html")
     cockpit.register(capa_cockpit)
 
-    # Batches and their disposition (governance.quality.batches).
-    from governance.quality import batches
+    # Batches and their disposition (governance.quality.batches), and sites
+    # (governance.quality.sites).
+    from governance.quality import batches, sites
 
     batches.register()
+    sites.register()

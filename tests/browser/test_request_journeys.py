@@ -132,9 +132,10 @@ def test_sponsor_relays_to_the_lab_and_each_cdmo_sees_only_its_side(page, browse
 
 
 def test_an_escalated_request_shows_its_path_and_keeps_it_once_acknowledged(page, demo):
-    """The demo's late deviation report has climbed Meridian–Northwind's path to the
-    functional heads (the seed ran the escalation job); Ravi, one of them, acknowledges."""
-    request = Request.objects.get(title="Deviation report DEV-2291 in full")
+    """The demo's late request for line F2's qualification summary has climbed
+    Meridian–Northwind's path to the functional heads (the seed ran the escalation job);
+    Ravi, one of them, acknowledges."""
+    request = Request.objects.get(title="Equipment qualification summary for filling line F2")
     assert Notification.objects.filter(recipient__email="ravi@meridian.example",
                                        kind="escalated",
                                        url=request.get_absolute_url()).exists()

@@ -48,7 +48,7 @@ def cast(world):
 
 
 def report(world, actor=None, **extra):
-    fields = {"reference": "DEV-2400", "site": world.boston, "batch": "P-0411",
+    fields = {"reference": "DEV-2400", "site": world.boston, "lot": "P-0411",
               "kind": "deviation", "classification": "major",
               "title": "Fill-weight excursion on line F2",
               "description": "Three consecutive checks above the upper action limit.",
@@ -223,7 +223,7 @@ def test_deviation_pages_filter_and_keep_their_queries(cast, login):
     large = (_queries(client, url), _queries(client, Deviation.objects.filter(
         partnership=cast.acme_contoso).first().get_absolute_url()))
     assert large == small
-    assert small == (10, 10)  # list; detail with its CAPAs and History
+    assert small == (11, 10)  # list (and its lots to filter by); detail, CAPAs, History
     page = client.get(f"{url}?classification=major").content.decode()
     assert "DEV-2400" in page and "DEV-90" not in page
     assert "DEV-2400" not in client.get(f"{url}?late=true").content.decode()

@@ -19,11 +19,14 @@ from governance.models import (
     Decision,
     Deviation,
     Finding,
+    Inspection,
     Meeting,
     Notice,
     Recognition,
     Request,
     Risk,
+    SiteQualification,
+    Subcontractor,
 )
 from governance.overview.selectors import SEARCH_PER_TYPE, _snippet, search, search_query
 from governance.relationship.services import recognition_create
@@ -31,7 +34,7 @@ from governance.requests.services import request_send
 from governance.risks.services import risk_create
 from partnership.models import Contract, Objective, Site, TechTransfer
 from portal.registries.search import searchables
-from tests.factories import ContractFactory, DeliverableFactory, ProgramFactory
+from tests.factories import ContractFactory, DeliverableFactory, ProgramFactory, SiteFactory
 
 TODAY = timezone.localdate()
 WORD = "zirconium"  # a word nothing else in the world contains
@@ -259,6 +262,22 @@ def fill_every_kind(world, n: int) -> None:
     Batch.objects.bulk_create([Batch(
         lot_number=f"{WORD} {n}-{i}", program=world.acme_program, site=site,
         stage=Batch.Stage.DRUG_SUBSTANCE, manufactured_on=TODAY, **shared) for i in range(n)])
+    # A qualification per site: n more of Contoso's sites.
+    start = Site.objects.filter(organization=world.contoso).count()
+    sites = [SiteFactory(organization=world.contoso, name=f"Contoso plant {start + i}")
+             for i in range(n)]
+    SiteQualification.objects.bulk_create([SiteQualification(
+        site=sites[i], status="approved_with_conditions", approved_activities=["packaging"],
+        conditions=f"{WORD} conditions {i}", **shared) for i in range(n)])
+    qualification = SiteQualification.objects.filter(partnership=p).first()
+    Inspection.objects.bulk_create([Inspection(
+        partnership=p, qualification=qualification, authority="eu", inspected_on=TODAY,
+        outcome="nai", authority_name=f"{WORD} agency {i}", entered_by=world.bob)
+        for i in range(n)])
+    Subcontractor.objects.bulk_create([Subcontractor(
+        partnership=p, qualification=qualification, name=f"{WORD} lab {i}",
+        activity="Sterility testing", location="Leiden", entered_by=world.bob)
+        for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(
@@ -289,3 +308,31 @@ def test_filters_and_ranks_on_the_stored_indexed_document(world):
     for searchable in searchables():
         assert any(isinstance(index, GinIndex) and index.fields == ["search_document"]
                    for index in searchable.model._meta.indexes), searchable.model
+
+
+def test_finds_the_sites_qualifications_inspections_and_subcontractors(world, login):
+    """Issue 12, item 1 in search: a site's qualification by its conditions, an inspection
+    by its agency or certificate, a subcontractor by its name or activity — in the user's
+    partnerships only."""
+    p = world.acme_contoso
+    qualification = SiteQualification.objects.get(partnership=p)
+    SiteQualification.objects.filter(pk=qualification.pk).update(
+        conditions=f"Aseptic filling only after the {WORD} smoke studies")
+    Inspection.objects.create(partnership=p, qualification=qualification, authority="eu",
+                              authority_name="AIFA", inspected_on=TODAY, outcome="nai",
+                              certificate_number="IT/AIFA/2026/118", entered_by=world.bob,
+                              summary=f"Aseptic {WORD} line inspected; no observation.")
+    Subcontractor.objects.create(partnership=p, qualification=qualification,
+                                 name=f"{WORD.title()} Irradiation BV", activity="Gamma",
+                                 location="Ede", entered_by=world.bob)
+    other = SiteQualification.objects.get(partnership=world.globex_contoso)
+    Subcontractor.objects.create(partnership=world.globex_contoso, qualification=other,
+                                 name=f"Globex {WORD} lab", activity="Assay",
+                                 location="Osaka", entered_by=world.dave)
+    groups = search(user=world.bob, query=WORD)
+    assert [group.heading for group in groups] == ["Site qualifications", "Inspections",
+                                                   "Subcontractors"]
+    assert f"Globex {WORD} lab" not in titles(groups)
+    page = search_page(login(world.alice), WORD)
+    assert qualification.get_absolute_url() in page and f"<mark>{WORD}</mark>" in page
+    assert titles(search(user=world.dave, query=WORD)) == {f"Globex {WORD} lab (Assay)"}

@@ -1,7 +1,8 @@
-"""Demo batches (run by seed_demo_governance; idempotent): lots of Velarimab and Torvacept
-at Meridian Boston and Cape Town for Northwind, of Helixumab and the HLX-7 conjugate at
-Meridian Suzhou and Cape Town for Helix, and lots of Velarimab drug product tested at
-Aurora Milan — released, one rejected, one quarantined, others awaiting a review or the
+"""Demo batches (run by seed_demo_governance before the deviations that name them;
+idempotent): lots of Velarimab and Torvacept at Meridian Boston, Cambridge and Cape Town for
+Northwind, of Helixumab and the HLX-7 conjugate at Meridian Suzhou and Cape Town for Helix,
+and lots of Velarimab drug product tested at Aurora Milan — released, one rejected, two
+quarantined (H-7 on its positive sterility test), others awaiting a review or the
 disposition. Written through the services by the people whose step each is (Ravi reviews
 for Meridian in Northwind–Meridian, Max in Helix–Meridian, Ari for Aurora, each where
 their party seats no QA lead; Quinn reviews and disposes for Northwind, Hana for Helix),
@@ -82,6 +83,19 @@ BATCHES = [
      "Visual inspection AQL passed.",
      "Reviewed; free-drug result on the CoA checked against the method's reporting limit.",
      True),
+    (NM, "P-0412", "NWB-101", "drug_product", "Meridian Cambridge", -41, "manufactured",
+     "", "", False),  # filling stopped on a fill-weight excursion: DEV-2291
+    (HM, "H-5", "HLX-7", "drug_product", "Meridian Cape Town", -75, ["released"],
+     "Fill-finish record complete; 100 % visual inspection rejects at 0.4 % (limit 1.5 %). "
+     "Container-closure integrity by dye ingress on 120 units: no failure.",
+     "Clinical lot for the phase 2 sites: record and CoA reviewed, labels checked against "
+     "the approved clinical label text for France and Germany.", True),
+    # Sterility test positive on day 12 (DEV-3102): quarantined by the sponsor once told,
+    # no CoA while the test stands invalid or not.
+    (HM, "H-7", "HLX-7", "drug_product", "Meridian Cape Town", -17, ["quarantined"],
+     "Conjugation and aseptic fill records complete; media-fill coverage of the shift "
+     "confirmed. Sterility and endotoxin testing still running at the time of review.",
+     "Record reviewed; the lot waits on the sterility result before any decision.", False),
     (NA, "P-0409", "NWB-101", "drug_product", "Aurora Milan", -45, ["released"],
      "Release testing complete: identity, potency (bioassay 98 %), SEC purity 99.1 %, "
      "sterility and endotoxin pass. Analytical records and audit trails reviewed.",

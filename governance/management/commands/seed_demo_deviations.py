@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Capa, Deviation, Finding, QualityAgreement, Responsibility
+from governance.models import Batch, Capa, Deviation, Finding, QualityAgreement, Responsibility
 from governance.quality.agreement import services as agreements
 from governance.quality.deviations import services
 from partnership.contracts import services as contracts
@@ -96,7 +96,9 @@ AGREEMENTS = {
 }
 AMENDMENT = ("QA-NWM-01-A1", "Quality agreement amendment 1: Suzhou drug substance")
 
-# partnership, reference, site, batch, kind, class, title, description, detected (days
+# partnership, reference, site, lot (linked to the demo batch of that number where there is
+# one, seed_demo_batches; else kept as the lot's number), kind, class, title, description,
+# detected (days
 # ago), notified (days after detection; None: not yet), stage, investigation, root cause,
 # product impact
 DEVIATIONS = [
@@ -297,17 +299,22 @@ def seed_agreements(password: str) -> None:
 
 
 def seed_deviations() -> None:
-    for pair, reference, site, batch, kind, classification, title, description, detected, \
+    for pair, reference, site, lot, kind, classification, title, description, detected, \
             notified, stage, investigation, root_cause, impact in DEVIATIONS:
         partnership = _partnership(pair)
-        if Deviation.objects.filter(partnership=partnership, reference=reference).exists():
+        batch = Batch.objects.filter(partnership=partnership, lot_number=lot).first()
+        existing = Deviation.objects.filter(partnership=partnership, reference=reference)
+        if existing.exists():  # a rerun: link a deviation seeded before its lot was a batch
+            if batch is not None:
+                with recording(reason="Demo: the lot recorded as a batch"):
+                    existing.filter(batch__isnull=True).update(batch=batch, lot="")
             continue
         reporter, cdmo_qa = _acting(partnership, "cdmo", roles=("member",)), \
             _acting(partnership, "cdmo")
         detected_at = _ago(detected)
         deviation = services.deviation_report(
             actor=reporter, partnership=partnership, reference=reference,
-            site=Site.objects.get(name=site), batch=batch, kind=kind,
+            site=Site.objects.get(name=site), batch=batch, lot="" if batch else lot, kind=kind,
             classification=classification, title=title, description=description,
             detected_at=detected_at, notify_sponsor=False,
             sponsor_notified_at=None if notified is None else

@@ -122,8 +122,8 @@ class Command(BaseCommand):
         seed_meetings(today)
         seed_audits(today)
         seed_sites(today)  # the sites' qualification, after the audits it reads
+        seed_batches(today)  # before the deviations that name the lots
         seed_quality_records()
-        seed_batches(today)
         Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)
@@ -649,7 +649,7 @@ REQUESTS = [
      "nora@northwind.example", "information", "normal", 8, "acknowledged"),
     (NM, "2027 capacity reservation terms", "nora@northwind.example",
      "mei@meridian.example", "information", "normal", 6, "queried"),
-    (NM, "Deviation report DEV-2291 in full", "quinn@northwind.example",
+    (NM, "Equipment qualification summary for filling line F2", "quinn@northwind.example",
      "ravi@meridian.example", "document", "normal", 5, "sent"),  # late
     (NM, "Cancelled: duplicate shipping request", "nora@northwind.example",
      "mei@meridian.example", "information", "normal", 30, "cancelled"),
@@ -683,8 +683,9 @@ REQUESTS = [
      "document", "normal", 28, "fulfilled"),
     (HM, "Change of buffer supplier for the conjugation step", "max@meridian.example",
      "hana@helix.example", "change", "normal", 10, "queried"),
-    (HM, "Emergency: sterility retest of lot H-7", "max@meridian.example",
-     "hana@helix.example", "testing", "emergency", 3, "sent"),  # late
+    (HM, "Emergency: confirm the packaging-line slot for HLX-12 launch packs",
+     "max@meridian.example", "hana@helix.example", "information", "emergency", 3,
+     "sent"),  # late
     (HM, "Emergency: hold the lot H-8 shipment", "hana@helix.example", "max@meridian.example",
      "information", "emergency", 0.1, "acknowledged"),
 ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,12 +62,15 @@ class BatchQuerySet(SharedQuerySet):
         (datetimes), for the metrics issue: {"disposed", "released", "rejected",
         "right_first_time", "right_first_time_rate", "acceptance_rate"} (rates in percent,
         None without lots). Right first time: released and never quarantined."""
+        deviations = self.model.deviations.rel.related_model.objects.filter(
+            batch=OuterRef("pk"), is_internal=False)
         counts = self.disposed_between(start, end).aggregate(
             disposed=Count("pk"),
             released=Count("pk", filter=Q(status=Batch.Status.RELEASED)),
             rejected=Count("pk", filter=Q(status=Batch.Status.REJECTED)),
             right_first_time=Count("pk", filter=Q(status=Batch.Status.RELEASED,
-                                                  quarantined_at__isnull=True)))
+                                                  quarantined_at__isnull=True)
+                                   & ~Q(Exists(deviations))))
         disposed = counts["disposed"]
         return {**counts,
                 "right_first_time_rate": round(100 * counts["right_first_time"] / disposed, 1)
@@ -82,9 +85,9 @@ class Batch(SharedRecord):
     disposes of it), so it is never internal.
 
     Right-first-time and lot acceptance per partnership and period come from these rows
-    (BatchQuerySet.quality_rates). TODO(deviations): once deviations land (issue 12, item
-    5), a lot with a linked deviation is not right first time either: add the link from the
-    deviation's side (Deviation.batch) and exclude such lots in quality_rates."""
+    (BatchQuerySet.quality_rates); a lot named by a deviation both parties see
+    (Deviation.batch, the link kept on the deviation's side) is not right first time, and
+    is not released while such a deviation is open (disposition_blocker)."""
 
     class Stage(models.TextChoices):
         DRUG_SUBSTANCE = "drug_substance", "Drug substance"
@@ -263,7 +266,25 @@ class Batch(SharedRecord):
                    f"{event} now."
         if event == "released" and not self.certificates.exists():
             return "A lot is released only with its certificate of analysis attached."
+        if event == "released":
+            return self.open_deviations_blocker()
         return None
+
+    def open_deviations_blocker(self) -> str | None:
+        """Why the lot cannot be released while deviations naming it are open (those both
+        parties see: the CDMO's own, not yet notified, are its to notify first), or None.
+        Read once per instance (the page asks it for its warning and for its buttons)."""
+        if "_open_deviations_blocker" in self.__dict__:
+            return self.__dict__["_open_deviations_blocker"]
+        references = list(self.deviations.filter(is_internal=False).open().order_by(
+            "detected_at", "pk").values_list("reference", flat=True)[:4])
+        blocker = None
+        if references:
+            named = ", ".join(references[:3]) + (" …" if len(references) > 3 else "")
+            blocker = f"A lot is released once the deviations naming it are closed: " \
+                      f"{named} {'is' if len(references) == 1 else 'are'} still open."
+        self.__dict__["_open_deviations_blocker"] = blocker
+        return blocker
 
     def dispositions_for(self, user) -> list[str]:
         """The disposition events the user may sign now (the page's buttons)."""

@@ -13,11 +13,15 @@ from django.views.generic import TemplateView
 from governance.quality.batches import forms, selectors, services
 from governance.quality.batches.filters import BatchFilter
 from governance.quality.batches.models import Batch
+from governance.quality.deviations.selectors import batch_deviations
 from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
 from portal.views import FilteredListView, ServiceFormView
+
+#: The deviations a lot's page lists (the rest are a link to the filtered list away).
+DEVIATIONS_SHOWN = 10
 
 
 class BatchMixin(PartnershipMixin):
@@ -48,7 +52,13 @@ class BatchDetailView(BatchMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, batch = self.request.user, self.batch
         writer = self.can("governance.batch_review", batch)
+        deviations = batch_deviations(user=user, batch=batch, limit=DEVIATIONS_SHOWN)
         return super().get_context_data(
+            deviations=deviations[:DEVIATIONS_SHOWN],
+            more_deviations=len(deviations) > DEVIATIONS_SHOWN,
+            can_report_deviation=self.can("governance.deviation_report", self.partnership),
+            release_blocker=batch.open_deviations_blocker()
+            if batch.status in Batch.DISPOSABLE else None,
             object=batch, steps=batch.steps_for(user) if writer else {},
             dispositions=batch.dispositions_for(user) if writer else [],
             can_edit=self.can("governance.batch_edit", batch),

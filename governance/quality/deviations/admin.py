@@ -12,7 +12,7 @@ class DeviationAdmin(ReadOnlyAdmin):
                     "sponsor_notified_at", "notify_by", "status"]
     list_filter = ["status", "kind", "classification"]
     list_select_related = ["site", "partnership__sponsor", "partnership__cdmo"]
-    search_fields = ["reference", "title", "batch"]
+    search_fields = ["reference", "title", "lot", "batch__lot_number"]
 
 
 @admin.register(Capa)

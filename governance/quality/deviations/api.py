@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from governance.quality.api import StepMixin
+from governance.quality.batches.models import Batch
 from governance.quality.deviations import selectors, services
 from governance.quality.deviations.filters import CapaFilter, DeviationFilter
 from governance.quality.deviations.models import Capa, Deviation
@@ -29,6 +30,7 @@ class DeviationSerializer(ScopedModelSerializer):
 
     partnership = ScopedRelatedField(Partnership)
     site = ScopedRelatedField(Site)
+    batch = ScopedRelatedField(Batch, required=False, allow_null=True)
     notify_sponsor = serializers.BooleanField(write_only=True, required=False, default=True)
     notified_in_time = serializers.BooleanField(read_only=True, allow_null=True)
     capa_count = serializers.IntegerField(read_only=True, default=0)
@@ -36,7 +38,8 @@ class DeviationSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Deviation
-        fields = ["id", "partnership", "reference", "site", "batch", "kind", "classification",
+        fields = ["id", "partnership", "reference", "site", "batch", "lot", "kind",
+                  "classification",
                   "title", "description", "detected_at", "sponsor_notified_at",
                   "notify_sponsor", "notify_by", "notified_in_time", "agreement", "status",
                   "steps", "investigation", "root_cause", "product_impact", "review_note",

@@ -4,9 +4,23 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 
+from governance.quality.batches.models import Batch
 from governance.quality.deviations.models import Capa, Classification, Deviation
 from governance.quality.filters import _audit_sites
 from portal.filters import ScopedFilterSet
+
+
+def _deviation_batches(request):
+    """Lots to filter by: the partnership's in the URL (any the caller may see, in the API;
+    ScopedFilterSet narrows to those)."""
+    if request is None:
+        return Batch.objects.none()
+    batches = Batch.objects.all()
+    match = getattr(request, "resolver_match", None)
+    partnership_pk = match.kwargs.get("partnership_pk") if match else None
+    if partnership_pk:
+        batches = batches.filter(partnership_id=partnership_pk)
+    return batches.order_by("lot_number")
 
 
 class DeviationFilter(ScopedFilterSet):
@@ -18,6 +32,8 @@ class DeviationFilter(ScopedFilterSet):
     classification = django_filters.ChoiceFilter(choices=Classification.choices,
                                                  empty_label="Any class", label="Class")
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
+    batch = django_filters.ModelChoiceFilter(queryset=_deviation_batches, empty_label="Any lot",
+                                             label="Batch / lot")
     late = django_filters.BooleanFilter(method="filter_late", label="Notified late or overdue")
     ordering = django_filters.OrderingFilter(
         fields=(("detected_at", "detected"), ("reference", "reference"),
@@ -25,11 +41,12 @@ class DeviationFilter(ScopedFilterSet):
 
     class Meta:
         model = Deviation
-        fields = ["q", "status", "kind", "classification", "site", "late"]
+        fields = ["q", "status", "kind", "classification", "site", "batch", "late"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value)
-                               | Q(batch__icontains=value))
+                               | Q(lot__icontains=value)
+                               | Q(batch__lot_number__icontains=value))
 
     def filter_late(self, queryset, name, value):
         late = Q(sponsor_notified_at__gt=F("notify_by")) | Q(

@@ -10,16 +10,26 @@ from portal.validation import validate_date_in_range
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class LotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.lot_number} · {obj.get_stage_display()} · {obj.site.name}"
+
+
 class DeviationForm(ServiceForm):
+    batch = LotChoiceField(queryset=None, required=False, label="Batch / lot",
+                           empty_label="None recorded",
+                           help_text="The lot as recorded under Batches; or name it below.")
+
     class Meta:
         model = Deviation
-        fields = ["reference", "site", "batch", "kind", "classification", "title",
+        fields = ["reference", "site", "batch", "lot", "kind", "classification", "title",
                   "description", "detected_at"]
         widgets = {"detected_at": MOMENT, "description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, sites, **kwargs):
+    def __init__(self, *args, sites, batches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+        self.fields["batch"].queryset = batches
         self.fields["detected_at"].help_text = "In your own time zone."
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.quality.agreement.models import QualityAgreement
+from governance.quality.batches.models import Batch
 from governance.quality.models import Finding, _workflow_of_steps
 from governance.quality.qa import acts_for_quality, quality_signers
 from partnership.models import Site
@@ -92,7 +93,16 @@ class Deviation(SharedRecord):
 
     reference = models.CharField(max_length=40, help_text="The CDMO's number (DEV-2291 …).")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="deviations")
-    batch = models.CharField("batch / lot", max_length=100, blank=True)
+    # The lot as a record of this partnership (its page lists the deviation, and a linked
+    # deviation not closed holds its release), or, for a lot the portal does not record (a
+    # supplier's lot, one made before the portal, a culture still running), its number.
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True,
+                              db_index=False, related_name="deviations",
+                              verbose_name="batch / lot",
+                              help_text="The lot recorded in the portal, if it is.")
+    lot = models.CharField("other lot", max_length=100, blank=True,
+                           help_text="A lot not recorded as a batch here (a supplier's lot, "
+                                     "a culture still running …).")
     kind = models.CharField("type", max_length=10, choices=Kind.choices)
     classification = models.CharField(max_length=10, choices=Classification.choices)
     title = models.CharField(max_length=200)
@@ -116,7 +126,7 @@ class Deviation(SharedRecord):
                                      validators=[validate_date_in_range])
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, editable=False, related_name="+")
-    search_document = search_document_field("reference", "title", "description", "batch")
+    search_document = search_document_field("reference", "title", "description", "lot")
 
     objects = DeviationQuerySet.as_manager()
 
@@ -128,6 +138,8 @@ class Deviation(SharedRecord):
                    models.Index(fields=["partnership", "status", "detected_at"]),
                    models.Index(fields=["partnership", "kind", "detected_at"]),
                    models.Index(fields=["partnership", "classification", "detected_at"]),
+                   # the batch filter, a lot's page and the PROTECT check on a lot
+                   models.Index(fields=["batch", "detected_at"]),
                    GinIndex(fields=["search_document"], name="deviation_search")]
 
     def __str__(self) -> str:
@@ -141,6 +153,9 @@ class Deviation(SharedRecord):
         if self.site_id and self.partnership_id and \
                 self.site.organization_id != self.partnership.cdmo_id:
             errors["site"] = "Choose a site of this partnership's CDMO."
+        if self.batch_id and self.partnership_id and \
+                self.batch.partnership_id != self.partnership_id:
+            errors["batch"] = "Choose a lot recorded in this partnership."
         if self.detected_at and self.sponsor_notified_at and \
                 self.sponsor_notified_at < self.detected_at:
             errors["sponsor_notified_at"] = "The sponsor cannot be told before detection."

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from governance.quality.batches.models import Batch
 from governance.quality.deviations.models import Capa, Deviation
 from governance.quality.models import Finding
 from partnership.models import Membership, Partnership, Site, User
@@ -14,13 +15,26 @@ def deviation_list(*, user: User, partnership: Partnership | int | None = None
     """Deviations the user may see (the CDMO's not yet notified only to the CDMO), with
     their site, the agreement they are held to and their CAPAs counted."""
     deviations = Deviation.objects.visible_to(user).select_related(
-        "site", "agreement__contract", "closed_by", "partnership__sponsor",
+        "site", "batch", "agreement__contract", "closed_by", "partnership__sponsor",
         "partnership__cdmo").annotate(
         capa_count=Count("capas", distinct=True),
         open_capa_count=Count("capas", distinct=True,
                               filter=Q(capas__status__in=Capa.OPEN))).order_by(
         "-detected_at", "-pk")
     return deviations.filter(partnership=partnership) if partnership else deviations
+
+
+def deviation_batch_choices(*, user: User, partnership: Partnership) -> QuerySet[Batch]:
+    """The partnership's lots a deviation may name (every lot is seen by both parties)."""
+    return Batch.objects.visible_to(user).filter(partnership=partnership).select_related(
+        "site").order_by("-manufactured_on", "-pk")
+
+
+def batch_deviations(*, user: User, batch: Batch, limit: int = 20) -> list[Deviation]:
+    """The deviations naming a lot that the user may see, newest first: at most `limit`
+    and one more (so the page says there are more and links to the filtered list), in
+    one query whatever their number."""
+    return list(deviation_list(user=user).filter(batch=batch)[:limit + 1])
 
 
 def deviation_site_choices(*, user: User, partnership: Partnership) -> QuerySet[Site]:
@@ -63,8 +77,33 @@ def deviation_capas(*, user: User, deviation: Deviation) -> list[Capa]:
     return list(capa_list(user=user).filter(deviation=deviation))
 
 
+#: The overdue CAPAs a card or a page section names (the rest: a link to the list away).
+CAPAS_SHOWN = 5
+
+
 def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
-    """The partnership home's card of overdue CAPAs: their count (one query), linking to
-    the filtered list."""
+    """The partnership home's card of overdue CAPAs — the page the steering committee's
+    members come to (DESIGN §8): their count and the most overdue by name, with their
+    owner (two queries), linking to the filtered list."""
+    overdue = capa_list(user=user, partnership=partnership).overdue(
+        timezone.localdate()).order_by("due_date", "pk")
     return {"template": "governance/capa_cockpit.html",
-            "overdue_capas": overdue_capa_count(user=user, partnership=partnership)}
+            "today": timezone.localdate(),
+            "overdue_capas": overdue.count(),
+            "overdue_capa_rows": list(overdue[:CAPAS_SHOWN])}
+
+
+def capas_owned(*, user: User, limit: int = 50) -> list[Capa]:
+    """My work: the CAPAs the user owns still to be worked on (open or in progress),
+    across their partnerships, the earliest due first (overdue ones on top)."""
+    return list(capa_list(user=user).filter(owner=user, status__in=Capa.ACTIVE).order_by(
+        "due_date", "pk")[:limit])
+
+
+def capas_overdue_for_steering(*, user: User, limit: int = 50) -> list[Capa]:
+    """My work of a steering committee member: the overdue CAPAs of the partnerships where
+    they sit on the steering committee (issue 12, item 4), the most overdue first."""
+    steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING).values(
+        "partnership")
+    return list(capa_list(user=user).filter(partnership__in=steering).overdue(
+        timezone.localdate()).order_by("due_date", "pk")[:limit])

@@ -23,7 +23,7 @@ from partnership.signatures import is_signed
 from portal.locking import locked
 from portal.workflow import transition
 
-DEVIATION_FIELDS = ("reference", "site", "batch", "kind", "classification", "title",
+DEVIATION_FIELDS = ("reference", "site", "batch", "lot", "kind", "classification", "title",
                     "description", "detected_at")
 CAPA_FIELDS = ("title", "root_cause", "action_plan", "owner", "due_date")
 

@@ -72,8 +72,11 @@ class DeviationFormMixin:
     requires_write = True
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "sites": selectors.deviation_site_choices(
-            user=self.request.user, partnership=self.partnership)}
+        user, partnership = self.request.user, self.partnership
+        return {**super().get_form_kwargs(),
+                "sites": selectors.deviation_site_choices(user=user, partnership=partnership),
+                "batches": selectors.deviation_batch_choices(user=user,
+                                                             partnership=partnership)}
 
     def get_success_url(self):
         messages.success(self.request, f"Deviation “{self.object}” saved.")
@@ -86,6 +89,14 @@ class DeviationCreateView(DeviationFormMixin, PartnershipMixin, ServiceFormView)
     def get_form_kwargs(self):
         require_person(self.request.user, "governance.deviation_report", self.partnership)
         return super().get_form_kwargs()
+
+    def get_initial(self):
+        """Opened from a lot's page (?batch=), it names that lot (and its site)."""
+        value = self.request.GET.get("batch", "")
+        batch = selectors.deviation_batch_choices(
+            user=self.request.user, partnership=self.partnership).filter(
+            pk=value).first() if value.isdigit() else None
+        return {"batch": batch.pk, "site": batch.site_id} if batch else {}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from partnership.models import Partnership, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
+from partnership.search import search_document_field
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -125,12 +127,15 @@ class SiteQualification(SharedRecord):
     status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                           null=True, blank=True, editable=False,
                                           related_name="+")
+    # Found by its conditions (the site's name is its title in the results).
+    search_document = search_document_field("conditions")
 
     class Meta:
         ordering = ["site__name", "pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "site"],
                                                name="sitequalification_one_per_site")]
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [models.Index(fields=["partnership", "status"]),
+                   GinIndex(fields=["search_document"], name="sitequalification_search")]
 
     def __str__(self) -> str:
         return f"{self.site.name}: {self.get_status_display().lower()}"
@@ -223,10 +228,16 @@ class Inspection(PartnershipChild):
                                    related_name="+", editable=False)
     entered_at = models.DateTimeField(default=timezone.now, editable=False,
                                       validators=[validate_date_in_range])
+    search_document = search_document_field("authority_name", "certificate_number", "summary")
 
     class Meta:
         ordering = ["qualification", "-inspected_on", "-pk"]
-        indexes = [models.Index(fields=["partnership", "qualification", "inspected_on"])]
+        indexes = [models.Index(fields=["partnership", "qualification", "inspected_on"]),
+                   # the EU GMP certificates expiring soon ("Coming up")
+                   models.Index(fields=["partnership", "certificate_expiry"],
+                                name="inspection_cert_expiry",
+                                condition=models.Q(certificate_expiry__isnull=False)),
+                   GinIndex(fields=["search_document"], name="inspection_search")]
 
     def __str__(self) -> str:
         return f"{self.get_authority_display()} inspection, {self.inspected_on:%d %b %Y}"
@@ -301,10 +312,12 @@ class Subcontractor(PartnershipChild):
                                    related_name="+", editable=False)
     entered_at = models.DateTimeField(default=timezone.now, editable=False,
                                       validators=[validate_date_in_range])
+    search_document = search_document_field("name", "activity", "location", "decision_note")
 
     class Meta:
         ordering = ["qualification", "name", "pk"]
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [models.Index(fields=["partnership", "status"]),
+                   GinIndex(fields=["search_document"], name="subcontractor_search")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.activity})"

@@ -20,6 +20,8 @@ from governance.quality.sites.models import (
 )
 from partnership.models import Partnership, Site, User
 from partnership.parties.selectors import partnership_sites
+from portal.registries.coming_up import DAYS as COMING_UP_DAYS
+from portal.registries.coming_up import Dated
 
 #: How far ahead the re-audit list looks: an audit is planned months before it is due.
 REAUDIT_HORIZON_DAYS = 120
@@ -176,3 +178,37 @@ def hours_warnings(audit: Audit, meetings) -> list[tuple[Meeting, str]]:
     return [(meeting, why) for meeting in meetings
             if meeting.status == Meeting.Status.SCHEDULED and
             (why := outside_hours(meeting, audit.site))]
+
+
+# --- The partnership home's "Coming up" (portal.registries.coming_up) --------------------
+
+#: How far ahead an EU GMP certificate's expiry shows on the home: renewing one takes an
+#: inspection to be booked, so the card warns a quarter ahead, beyond its usual days.
+CERTIFICATE_WARNING_DAYS = 90
+
+
+def certificates_expiring(*, user: User, partnership: Partnership, exclude, limit: int
+                          ) -> list[Dated]:
+    """The sites' GMP certificates expiring in the next CERTIFICATE_WARNING_DAYS days, each
+    the latest of its site (one a newer inspection replaced is not news): one query."""
+    today = timezone.localdate()
+    newer = Inspection.objects.filter(qualification=OuterRef("qualification"),
+                                      certificate_expiry__gt=OuterRef("certificate_expiry"))
+    rows = inspection_list(user=user, partnership=partnership).filter(
+        certificate_expiry__range=(today, today + datetime.timedelta(
+            days=CERTIFICATE_WARNING_DAYS))).exclude(Exists(newer)).exclude(
+        pk__in=list(exclude)).order_by("certificate_expiry", "pk")
+    return [Dated(row, row.certificate_expiry) for row in rows[:limit]]
+
+
+def reaudits_coming_up(*, user: User, partnership: Partnership, exclude, limit: int
+                       ) -> list[Dated]:
+    """The partnership's sites due for re-audit within the card's days (or already
+    overdue: dated today) with no audit planned: one query."""
+    until = timezone.localdate() + datetime.timedelta(days=COMING_UP_DAYS)
+    rows = [row for row in with_due_dates(qualification_list(user=user,
+                                                             partnership=partnership))
+            if row.is_due and row.next_due <= until and row.pk not in set(exclude)]
+    rows.sort(key=lambda row: (row.next_due, row.site.name, row.pk))
+    today = timezone.localdate()
+    return [Dated(row, max(row.next_due, today)) for row in rows[:limit]]
