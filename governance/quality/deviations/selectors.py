@@ -1,6 +1,6 @@
 """Reads of deviations and CAPAs; each starts from the scoped queryset (DESIGN §2)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from governance.quality.batches.models import Batch
@@ -83,14 +83,16 @@ CAPAS_SHOWN = 5
 
 def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
     """The partnership home's card of overdue CAPAs — the page the steering committee's
-    members come to (DESIGN §8): their count and the most overdue by name, with their
-    owner (two queries), linking to the filtered list."""
-    overdue = capa_list(user=user, partnership=partnership).overdue(
-        timezone.localdate()).order_by("due_date", "pk")
+    members come to (DESIGN §8): the most overdue by name, with their owner, and how many
+    are overdue in all (a window count over the same rows: one query), linking to the
+    filtered list."""
+    rows = list(capa_list(user=user, partnership=partnership).overdue(
+        timezone.localdate()).annotate(overdue_total=Window(Count("pk"))).order_by(
+        "due_date", "pk")[:CAPAS_SHOWN])
     return {"template": "governance/capa_cockpit.html",
             "today": timezone.localdate(),
-            "overdue_capas": overdue.count(),
-            "overdue_capa_rows": list(overdue[:CAPAS_SHOWN])}
+            "overdue_capas": rows[0].overdue_total if rows else 0,
+            "overdue_capa_rows": rows}
 
 
 def capas_owned(*, user: User, limit: int = 50) -> list[Capa]:
