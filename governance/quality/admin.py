@@ -68,3 +68,4 @@ class AuditProgrammeAdmin(ReadOnlyAdmin):
 import governance.quality.batches.admin  # noqa: E402, F401
 from governance.quality.agreement import admin as _agreement_admin  # noqa: E402,F401
 from governance.quality.deviations import admin as _deviations_admin  # noqa: E402,F401
+from governance.quality.changes import admin as _changes_admin  # noqa: E402,F401
