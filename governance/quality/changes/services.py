@@ -18,8 +18,8 @@ from partnership.history.context import recording
 from partnership.models import Partnership, User
 from partnership.notifications.services import notify
 from partnership.permissions import require
-from partnership.signatures import is_signed
 from partnership.records import shared_record_create, shared_record_update
+from partnership.signatures import is_signed
 from portal.locking import locked
 from portal.workflow import transition
 
