@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from governance.models import ChangeControl
-from partnership.models import Partnership
+from partnership.models import Partnership, Site
 from tests.browser.login import log_in
 from tests.browser.test_journeys import sign
 
@@ -27,7 +27,7 @@ def test_change_control_approved_by_the_sponsor_then_implemented(page, browser, 
     dialog.get_by_label("Reference").fill("CC-2026-090")
     dialog.get_by_label("Title").fill("Single-use mixer for the Velarimab buffer preparation")
     dialog.get_by_label("Category").select_option("process")
-    dialog.get_by_label("Site").select_option(label="Meridian Boston")
+    dialog.get_by_label("Site").select_option(str(Site.objects.get(name="Meridian Boston").pk))
     dialog.get_by_label("Program").select_option(index=1)
     dialog.get_by_label("Description").fill("Prepare the formulation buffer in a 500 L "
                                             "single-use mixer instead of the steel tank.")
