@@ -39,7 +39,8 @@ class ImplementForm(forms.Form):
                   "SOP or batch record, the first lot made under it.")
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"implemented_on": timezone.localdate()})
+        kwargs["initial"] = {"implemented_on": timezone.localdate(),
+                             **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 
