@@ -16,6 +16,7 @@ from governance.models import (
     Audit,
     Batch,
     Capa,
+    ChangeControl,
     Decision,
     Deviation,
     Finding,
@@ -259,6 +260,10 @@ def fill_every_kind(world, n: int) -> None:
     Batch.objects.bulk_create([Batch(
         lot_number=f"{WORD} {n}-{i}", program=world.acme_program, site=site,
         stage=Batch.Stage.DRUG_SUBSTANCE, manufactured_on=TODAY, **shared) for i in range(n)])
+    ChangeControl.objects.bulk_create([ChangeControl(
+        reference=f"CC-S{n}-{i}", title=f"{WORD} change {i}", site=site, category="process",
+        program=world.acme_program, description="Longer hold", rationale="Scheduling",
+        proposed_on=TODAY, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(
