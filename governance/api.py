@@ -5,10 +5,11 @@ from governance.actions.api import routes as actions
 from governance.meetings.api import routes as meetings
 from governance.quality.api import routes as quality
 from governance.quality.batches.api import routes as batches
+from governance.quality.changes.api import routes as changes
 from governance.quality.sites.api import routes as quality_sites
 from governance.relationship.api import routes as relationship
 from governance.requests.api import routes as requests
 from governance.risks.api import routes as risks
 
 routes = [*actions, *meetings, *requests, *risks, *quality, *quality_sites, *batches,
-          *relationship]
+          *changes, *relationship]

@@ -22,6 +22,8 @@ NOTIFICATION_KINDS = [
     ("quality_agreement", "A quality agreement's terms are drafted for my review", 161),
     ("deviation", "A deviation is notified, or its closure awaits me or is decided", 162),
     ("capa", "A CAPA is assigned to me, implemented, verified or overdue", 163),
+    ("change_control", "A change control is submitted to my party, decided or implemented",
+     164),
     ("audit_planned", "An audit is planned or rescheduled at one of our partnerships", 165),
     ("audit_updated", "An audit I take part in moves on (confirmed, report issued …)", 167),
     ("finding_raised", "An audit finding is raised, answered or reviewed", 168),

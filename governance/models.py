@@ -10,6 +10,7 @@ from governance.escalation.models import (
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from governance.quality.agreement.models import QualityAgreement, Responsibility
 from governance.quality.batches.models import Batch, CertificateOfAnalysis
+from governance.quality.changes.models import ChangeControl, ChangeDecisionReminder
 from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
 from governance.quality.models import Audit, Finding
 from governance.quality.sites.models import (
@@ -32,6 +33,7 @@ __all__ = [
     "Responsibility", "Risk", "RiskReviewReminder", "SurveyInvitation", "SurveyResponse",
 ]
 # Sites as the sponsor's QA sees them (governance.quality.sites.models).
+__all__ += ["ChangeControl", "ChangeDecisionReminder"]
 __all__ += ["AuditProgramme", "FindingResponseReminder", "Inspection", "SiteQualification",
             "Subcontractor"]
 
@@ -65,3 +67,5 @@ audit(Responsibility, part_of="agreement", label="activity")
 # a contract document's is).
 audit(Batch, exclude=("search_document", "updated_at"))
 audit(CertificateOfAnalysis, part_of="batch", label="name", hidden=("file",))
+# Change controls: their history (the decision's signature is the signature's own record).
+audit(ChangeControl, exclude=("search_document", "updated_at"))

@@ -312,3 +312,29 @@ rule("governance.batch_review", WRITER)
 rule("governance.batch_certificate_attach", WRITER, (is_cdmo, CDMO_LOTS),
      (batch_takes_certificates, invalid({"file": "A lot released or rejected keeps the "
                                                  "certificates it was disposed of with."})))
+# --- Change controls (governance.quality.changes) ----------------------------------------
+# The CDMO raises and corrects its change controls; which party's QA lead takes which step
+# (submit, acknowledge, implement, close, withdraw), from which status, is the model's
+# STEPS (ChangeControl.check_step); who signs a decision, and when, its SIGNATURES.
+
+@rules.predicate
+def change_is_draft(user, change) -> bool:
+    return change.status == change.Status.DRAFT
+
+
+@rules.predicate
+def change_awaits_decision(user, change) -> bool:
+    return change.status == change.Status.AWAITING_DECISION
+
+
+CDMO_CHANGES = denied("Only the CDMO raises and corrects its change controls.")
+rule("governance.changecontrol_create", WRITER, (is_cdmo, CDMO_CHANGES))
+rule("governance.changecontrol_edit", WRITER, (is_cdmo, CDMO_CHANGES),
+     (change_is_draft, invalid({"status": "A submitted change control keeps what the sponsor "
+                                          "was asked; withdraw it and raise a new one."})))
+rule("governance.changecontrol_step", WRITER)
+rule("governance.changecontrol_conditions", WRITER,
+     (is_sponsor_qa, denied("Only the sponsor's QA lead states the conditions of an "
+                            "approval.")),
+     (change_awaits_decision, invalid({"decision_conditions": "Conditions are stated while "
+                                                              "the change awaits a decision."})))

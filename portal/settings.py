@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-finding-responses": {
         "task": "governance.quality.tasks.remind_overdue_finding_responses",
         "schedule": 86400.0},
+    # Change controls past their decision due date, to the sponsor's QA leads; idempotent
+    # (a unique key per change control and due date).
+    "remind-overdue-change-decisions": {
+        "task": "governance.quality.tasks.remind_overdue_change_decisions",
+        "schedule": 86400.0},
 }
 
 # --- Accounts and sessions ----------------------------------------------------------------

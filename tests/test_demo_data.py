@@ -287,3 +287,25 @@ def test_demo_quality_events_are_records_not_requests(demo):
     for deviation in Deviation.objects.filter(batch__isnull=True).exclude(lot=""):
         assert not Batch.objects.filter(partnership=deviation.partnership_id,
                                         lot_number=deviation.lot).exists()
+
+
+def test_demo_change_controls_are_in_each_state_and_one_waits_for_quinn(demo):
+    """Change controls at Meridian's and Aurora's sites in every state; the resin supplier
+    change (a generic request before) waits for Quinn's signed decision, classed by the
+    agreement in force as needing the sponsor's approval."""
+    from governance.models import ChangeControl
+
+    changes = ChangeControl.objects.select_related("partnership__sponsor",
+                                                   "partnership__cdmo", "site")
+    assert {c.status for c in changes} == set(ChangeControl.Status.values)
+    assert {c.site.organization.name for c in changes} == {"Meridian Biomanufacturing",
+                                                          "Aurora Analytical Labs"}
+    resin = changes.get(reference="CC-2026-041")
+    assert str(resin.partnership) == NM and resin.status == "awaiting_decision"
+    assert resin.category == "supplier" and resin.classification == "approval"
+    assert resin.agreement is not None and not resin.is_decision_overdue
+    quinn = User.objects.get(email="quinn@northwind.example")
+    assert resin.decisions_for(quinn) == ["approved", "rejected"]
+    assert not Request.objects.filter(title="Confirm the resin supplier change").exists()
+    assert changes.filter(status="implemented", implemented_on__isnull=False).exists()
+    assert len({c.description for c in changes}) == changes.count()

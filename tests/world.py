@@ -28,6 +28,7 @@ from governance.models import (
     Batch,
     Capa,
     CertificateOfAnalysis,
+    ChangeControl,
     Decision,
     Deviation,
     Finding,
@@ -287,6 +288,17 @@ def build_world() -> World:
             partnership=partnership, batch=batch, name="coa.pdf", size=len(PDF),
             content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
             file=ContentFile(PDF, name="coa.pdf"))
+        # Change control: the CDMO's change awaiting the sponsor's signed decision (no
+        # program, like the lot, so that hiding the world's program refuses nothing).
+        ChangeControl.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, reference=f"{name[:12]} CC-1",
+            site=partnership.cdmo.sites.first(), category="supplier",
+            title=f"{name} change", description=f"{name} resin supplier change",
+            rationale="Second source", proposed_on=datetime.date(2026, 6, 1),
+            status="awaiting_decision", classification="approval", agreement=agreement,
+            submitted_at=detected, submitted_by=cdmo_member.user,
+            decision_due=datetime.date(2026, 4, 2))
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

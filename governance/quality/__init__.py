@@ -3,7 +3,7 @@ the audit programme (audits and their findings: this package's own modules), the
 agreement's terms and responsibility matrix (agreement/), deviations and CAPAs
 (deviations/), sites as the sponsor's QA sees them with the programme's intervals (sites/;
 the audit calendar and re-audit list in calendar.py), batches and their disposition
-(batches/); change control to come.
+(batches/) and change controls (changes/).
 
 Each topic keeps the same modules (models, services, selectors, forms, filters, views,
 api, admin); this package holds the ONE urls.py (listed in governance/urls.py), the ONE
@@ -50,3 +50,8 @@ def register() -> None:
 
     batches.register()
     sites.register()
+
+    # Change controls (governance.quality.changes).
+    from governance.quality import changes
+
+    changes.register()

@@ -67,4 +67,5 @@ class AuditProgrammeAdmin(ReadOnlyAdmin):
 # Batches and their disposition: their own read-only admin, loaded with the topic's.
 import governance.quality.batches.admin  # noqa: E402, F401
 from governance.quality.agreement import admin as _agreement_admin  # noqa: E402,F401
+from governance.quality.changes import admin as _changes_admin  # noqa: E402,F401
 from governance.quality.deviations import admin as _deviations_admin  # noqa: E402,F401

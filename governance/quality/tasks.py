@@ -18,3 +18,12 @@ def remind_overdue_capas() -> int:
     (a unique key in the database, so a second run or a run after a crash tells nobody
     twice)."""
     return deviation_services.capa_overdue_reminders_send()
+
+
+@shared_task
+def remind_overdue_change_decisions() -> int:
+    """Daily: tell the sponsor's QA leads once when a change control's decision is past its
+    due date, once per due date (a unique key in the database)."""
+    from governance.quality.changes import services as change_services
+
+    return change_services.change_decision_reminders_send()

@@ -93,3 +93,8 @@ urlpatterns += [
 from governance.quality.batches.urls import urlpatterns as batches  # noqa: E402
 
 urlpatterns += batches
+
+# Change controls (governance.quality.changes).
+from governance.quality.changes.urls import urlpatterns as changes  # noqa: E402
+
+urlpatterns += changes

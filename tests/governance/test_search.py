@@ -16,6 +16,7 @@ from governance.models import (
     Audit,
     Batch,
     Capa,
+    ChangeControl,
     Decision,
     Deviation,
     Finding,
@@ -278,6 +279,10 @@ def fill_every_kind(world, n: int) -> None:
         partnership=p, qualification=qualification, name=f"{WORD} lab {i}",
         activity="Sterility testing", location="Leiden", entered_by=world.bob)
         for i in range(n)])
+    ChangeControl.objects.bulk_create([ChangeControl(
+        reference=f"CC-S{n}-{i}", title=f"{WORD} change {i}", site=site, category="process",
+        program=world.acme_program, description="Longer hold", rationale="Scheduling",
+        proposed_on=TODAY, **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

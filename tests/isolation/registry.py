@@ -20,6 +20,7 @@ from governance.models import (
     CalendarFeed,
     Capa,
     CertificateOfAnalysis,
+    ChangeControl,
     Decision,
     Deviation,
     Finding,
@@ -204,6 +205,7 @@ FINDING_STEPS = ("respond", "accept", "send_back")
 DEVIATION_STEPS = ("close", "send_back")
 CAPA_STEPS = ("implement",)
 BATCH_STEPS = ("cdmo_review", "sponsor_review")
+CHANGE_STEPS = ("implement", "acknowledge")
 
 RECORDS = [
     Record(Partnership, api="partnership",
@@ -436,6 +438,23 @@ RECORDS = [
                        "sign": lambda batch: {**_signing(batch), "event": "quarantined"},
                        "cdmo-review": lambda batch: {"note": "Batch record complete."},
                        "sponsor-review": lambda batch: {"note": "Reviewed, no comments."}}),
+    # Change controls (governance.quality.changes).
+    Record(ChangeControl, api="changecontrol",
+           lists=("governance:changecontrol_list",),
+           creates=("governance:changecontrol_create",),
+           reads=("governance:changecontrol_detail",),
+           writes=("governance:changecontrol_edit", "governance:changecontrol_sign",
+                   "governance:changecontrol_conditions", "governance:changecontrol_step"),
+           expand={"governance:changecontrol_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in CHANGE_STEPS]},
+           page_bodies={"governance:changecontrol_sign": lambda change: {
+               **_signing(change), "event": "approved"}},
+           api_bodies={"create": _batch_program, "update": _batch_program,
+                       "sign": lambda change: {**_signing(change), "event": "approved"},
+                       "implement": lambda change: {"implemented_on": "2026-03-01",
+                                                    "implementation_evidence": "IQ/OQ done."},
+                       "withdraw": lambda change: {"reason": "Superseded."},
+                       "conditions": lambda change: {"decision_conditions": "Three lots."}}),
     Record(CertificateOfAnalysis,
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
                              "pk": c.pk},

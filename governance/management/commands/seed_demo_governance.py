@@ -32,6 +32,7 @@ from django.utils import timezone
 from governance.actions.services import action_item_create, action_item_transition
 from governance.escalation.services import escalations_advance
 from governance.management.commands.seed_demo_batches import seed_batches
+from governance.management.commands.seed_demo_changes import seed_changes
 from governance.management.commands.seed_demo_deviations import seed_quality_records
 from governance.management.commands.seed_demo_quality import seed_audits
 from governance.management.commands.seed_demo_sites import seed_sites
@@ -124,6 +125,7 @@ class Command(BaseCommand):
         seed_sites(today)  # the sites' qualification, after the audits it reads
         seed_batches(today)  # before the deviations that name the lots
         seed_quality_records()
+        seed_changes()
         Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)
@@ -639,8 +641,6 @@ REQUESTS = [
      "mei@meridian.example", "quote", "normal", 120, "accepted"),
     (NM, "Retain sample pull for lot 2 investigation", "quinn@northwind.example",
      "ravi@meridian.example", "sample_pull", "urgent", 90, "fulfilled"),
-    (NM, "Confirm the resin supplier change", "mei@meridian.example",
-     "quinn@northwind.example", "change", "normal", 75, "accepted"),
     (NM, "Updated reference standard CoA", "ravi@meridian.example",
      "quinn@northwind.example", "document", "normal", 40, "in_progress"),
     (NM, "Extra bioburden testing on the holding step", "quinn@northwind.example",

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers
 
 from governance.quality.agreement import selectors, services
 from governance.quality.agreement.filters import AgreementFilter
-from governance.quality.agreement.models import Part, QualityAgreement
+from governance.quality.agreement.models import CHANGE_TERMS, Part, QualityAgreement
 from partnership.models import Contract, Partnership
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
@@ -36,7 +36,8 @@ class QualityAgreementSerializer(ScopedModelSerializer):
     class Meta:
         model = QualityAgreement
         fields = ["id", "partnership", "contract", "critical_notice_hours", "major_notice_days",
-                  "minor_notice_days", "closure_needs_sponsor_approval", "responsibilities",
+                  "minor_notice_days", "closure_needs_sponsor_approval", *CHANGE_TERMS,
+                  "change_decision_days", "responsibilities",
                   "gap_count", "overlap_count", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 

@@ -2,11 +2,11 @@
 
 from django import forms
 
-from governance.quality.agreement.models import Part, QualityAgreement
+from governance.quality.agreement.models import CHANGE_TERMS, Part, QualityAgreement
 from portal.forms import ServiceForm
 
 TERMS = ["critical_notice_hours", "major_notice_days", "minor_notice_days",
-         "closure_needs_sponsor_approval"]
+         "closure_needs_sponsor_approval", *CHANGE_TERMS, "change_decision_days"]
 
 
 class ContractChoiceField(forms.ModelChoiceField):

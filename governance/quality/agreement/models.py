@@ -40,6 +40,32 @@ class Part(models.TextChoices):
     INFORMED = "informed", "Informed"
 
 
+class ChangeClass(models.TextChoices):
+    """How the agreement classes a CDMO change of one category (change control)."""
+
+    APPROVAL = "approval", "Sponsor approval required"
+    NOTIFY = "notify", "Notify only"
+
+
+#: The categories of a CDMO change, each with the agreement's field that classes it and the
+#: default of a new agreement: like-for-like equipment is notified, the rest approved.
+CHANGE_CATEGORIES = (
+    ("process", "Process", ChangeClass.APPROVAL),
+    ("equipment", "Equipment", ChangeClass.NOTIFY),
+    ("supplier", "Raw-material supplier", ChangeClass.APPROVAL),
+    ("site", "Site", ChangeClass.APPROVAL),
+    ("specification", "Specification", ChangeClass.APPROVAL),
+    ("method", "Analytical method", ChangeClass.APPROVAL),
+)
+#: The agreement's fields that class changes, beside the notification deadlines.
+CHANGE_TERMS = [f"change_{code}" for code, _label, _default in CHANGE_CATEGORIES]
+
+
+def _change_field(label: str, default: str) -> models.CharField:
+    return models.CharField(f"change of {label.lower()}", max_length=8,
+                            choices=ChangeClass.choices, default=default)
+
+
 class QualityAgreementQuerySet(SharedQuerySet):
     def in_force(self, partnership: Partnership | int) -> "QualityAgreement | None":
         """The agreement deviations are held to now: that of the executed, shared quality
@@ -76,6 +102,19 @@ class QualityAgreement(PartnershipChild):
         validators=[MinValueValidator(1), MaxValueValidator(180)])
     closure_needs_sponsor_approval = models.BooleanField(
         "deviation closure needs the sponsor QA lead's approval", default=True)
+    # Change control: how each category of CDMO change is classed, and how long the sponsor
+    # has to decide on one that needs its approval.
+    change_process = _change_field("process", ChangeClass.APPROVAL)
+    change_equipment = _change_field("equipment (like for like)", ChangeClass.NOTIFY)
+    change_supplier = _change_field("raw-material supplier", ChangeClass.APPROVAL)
+    change_site = _change_field("site", ChangeClass.APPROVAL)
+    change_specification = _change_field("specification", ChangeClass.APPROVAL)
+    change_method = _change_field("analytical method", ChangeClass.APPROVAL)
+    change_decision_days = models.PositiveSmallIntegerField(
+        "change decision within (days)", default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text="Days from submission the sponsor has to decide on a change that needs "
+                  "its approval.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +154,15 @@ class QualityAgreement(PartnershipChild):
         if classification == "major":
             return datetime.timedelta(days=self.major_notice_days)
         return datetime.timedelta(days=self.minor_notice_days)
+
+    def change_class(self, category: str) -> str:
+        """How this agreement classes a change of `category` (approval / notify)."""
+        return getattr(self, f"change_{category}", ChangeClass.APPROVAL) or ChangeClass.APPROVAL
+
+    def change_terms(self) -> list[tuple[str, str]]:
+        """(category label, class label) per category, for the agreement's page."""
+        return [(label, getattr(self, f"get_change_{code}_display")())
+                for code, label, _default in CHANGE_CATEGORIES]
 
     def notice_words(self, classification: str) -> str:
         if classification == "critical":

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from governance.quality.agreement.models import (
+    CHANGE_TERMS,
     STANDARD_ACTIVITIES,
     Part,
     QualityAgreement,
@@ -18,7 +19,7 @@ from partnership.permissions import require
 from portal.locking import locked
 
 AGREEMENT_FIELDS = ("critical_notice_hours", "major_notice_days", "minor_notice_days",
-                    "closure_needs_sponsor_approval")
+                    "closure_needs_sponsor_approval", *CHANGE_TERMS, "change_decision_days")
 EDITABLE_CONTRACT = (Contract.Status.DRAFT, Contract.Status.NEGOTIATION)
 
 
