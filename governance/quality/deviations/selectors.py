@@ -1,6 +1,6 @@
 """Reads of deviations and CAPAs; each starts from the scoped queryset (DESIGN §2)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from governance.quality.deviations.models import Capa, Deviation
@@ -68,3 +68,30 @@ def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
     the filtered list."""
     return {"template": "governance/capa_cockpit.html",
             "overdue_capas": overdue_capa_count(user=user, partnership=partnership)}
+
+
+# --- The QA desk (governance.quality.desk) ---------------------------------------------
+
+def desk_capas(*, user: User, partnerships) -> QuerySet[Capa]:
+    """Open CAPAs of `partnerships` (ids), the oldest first."""
+    return Capa.objects.visible_to(user).filter(
+        partnership__in=partnerships, status__in=Capa.OPEN).select_related(
+        "owner", "partnership__sponsor", "partnership__cdmo").order_by("created_at", "pk")
+
+
+def desk_deviations(*, user: User, partnerships) -> QuerySet[Deviation]:
+    """Deviations of `partnerships` (ids) whose notification clock runs (the sponsor not
+    yet told, a deadline set: the CDMO sees these) or whose closure awaits the sponsor's
+    approval; the running clocks first, by their deadline, then the closures, oldest
+    deviation first."""
+    clock = Q(status__in=Deviation.OPEN, sponsor_notified_at__isnull=True,
+              notify_by__isnull=False)
+    return Deviation.objects.visible_to(user).filter(
+        clock | Q(status=Deviation.Status.CLOSURE_REQUESTED),
+        partnership__in=partnerships).annotate(
+        clock_runs=Case(When(sponsor_notified_at__isnull=True, then=Value(True)),
+                        default=Value(False)),
+        urgent_at=Case(When(sponsor_notified_at__isnull=True, then=F("notify_by")),
+                       default=F("detected_at"))).select_related(
+        "site", "partnership__sponsor", "partnership__cdmo").order_by(
+        "-clock_runs", "urgent_at", "pk")
