@@ -210,7 +210,8 @@ def test_demo_meetings_are_rich(demo):
 def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
     """Issue 12, slice 3: a qualification for each CDMO site in each of its partnerships,
     an FDA 483 and an EU GMP certificate, a subcontractor permitted in writing, and the
-    intervals put exactly one site (Aurora Milan, twelve months) on the re-audit list."""
+    intervals put two sites on the re-audit list: Meridian Cape Town (its routine audit of
+    nearly two years ago) and Aurora Milan (twelve months)."""
     from governance.models import Inspection, SiteQualification, Subcontractor
     from governance.quality.sites.selectors import reaudit_due_list
     from partnership.models import Site
@@ -226,7 +227,20 @@ def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
     assert Subcontractor.objects.filter(status="permitted",
                                         permission_date__isnull=False).exists()
     due = reaudit_due_list(user=User.objects.get(email="quinn@northwind.example"))
-    assert [row.site.name for row in due] == ["Aurora Milan"]
+    assert [row.site.name for row in due] == ["Meridian Cape Town", "Aurora Milan"]
+
+
+def test_the_qa_desk_of_quinn_and_ravi_has_something_in_every_section(demo):
+    """Issue 12, item 9: each QA lead's desk shows a record in each of its sections."""
+    from governance.quality.desk import SECTIONS, read_section
+    from governance.quality.qa import quality_partnerships
+
+    for email in ("quinn@northwind.example", "ravi@meridian.example"):
+        user = User.objects.get(email=email)
+        partnerships = list(quality_partnerships(user))
+        empty = [section.key for section in SECTIONS
+                 if not read_section(section, user=user, partnerships=partnerships).rows]
+        assert empty == [], email
 def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo):
     """Every demo partnership works under GMP: a quality agreement in force with its matrix;
     deviations notified on time and late (one still unnotified), an OOS at Aurora; CAPAs on

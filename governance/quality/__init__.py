@@ -14,7 +14,7 @@ its records to search, recent activity, "Coming up" and the cockpit (portal.regi
 
 def register() -> None:
     """Audits, deviations and CAPAs in global search and recent activity; audits in
-    "Coming up"; overdue CAPAs on the partnership home."""
+    "Coming up"; overdue CAPAs on the partnership home; the QA desk in the top bar."""
     from django.urls import reverse
 
     from governance.quality.deviations.models import Capa, Deviation
@@ -55,3 +55,8 @@ def register() -> None:
     from governance.quality import changes
 
     changes.register()
+
+    # The QA desk's link in the top bar (governance.quality.desk).
+    from governance.quality import desk
+
+    desk.register()

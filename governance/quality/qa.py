@@ -1,7 +1,9 @@
 """Who speaks for a party's quality in a partnership: its QA leads, or its leads where the
 party seats no QA lead (as the audit programme does), so no quality step waits on nobody."""
 
-from partnership.models import Partnership, User
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from partnership.models import Membership, Partnership, User
 
 
 def party_has_qa_lead(partnership: Partnership, user: User, party: str) -> bool:
@@ -29,3 +31,25 @@ def quality_signers(partnership: Partnership, party: str) -> tuple[int, ...]:
     qa = partnership.seated_people(party=party, roles=["qa_lead"])
     people = qa if qa.exists() else partnership.seated_people(party=party, roles=["lead"])
     return tuple(people.values_list("pk", flat=True))
+
+
+def acts_for_quality_here(user: User) -> ExpressionWrapper:
+    """acts_for_quality as SQL, on rows of Partnership: whether `user` holds a QA lead's seat
+    there, or a lead's where no one of their party holds one. Lets a page ask it of every
+    partnership of the user in the query that lists them (the top bar's, the QA desk's)."""
+    seats = Membership.objects.filter(partnership=OuterRef("pk"), user=user)
+    party_qa = Membership.objects.filter(partnership=OuterRef("pk"), role="qa_lead",
+                                         user__organization_id=user.organization_id)
+    return ExpressionWrapper(
+        Q(Exists(seats.filter(role="qa_lead"))) |
+        (Q(Exists(seats.filter(role="lead"))) & ~Q(Exists(party_qa))),
+        output_field=BooleanField())
+
+
+def quality_partnerships(user: User) -> QuerySet[Partnership]:
+    """The partnerships the user sees and acts for their party's quality in (one query)."""
+    if not user.is_authenticated or user.organization_id is None:
+        return Partnership.objects.none()
+    return Partnership.objects.visible_to(user).annotate(
+        acts_for_quality=acts_for_quality_here(user)).filter(
+        acts_for_quality=True).select_related("sponsor", "cdmo")

@@ -78,3 +78,26 @@ def audits_coming_up(*, user: User, partnership: Partnership, exclude, limit: in
         planned_start__range=(today, until)).exclude(pk__in=list(exclude)).select_related(
         "site").order_by("planned_start", "pk")
     return [Dated(audit, audit.planned_start) for audit in audits[:limit]]
+
+
+# --- The QA desk (governance.quality.desk): what awaits a QA lead across partnerships ---
+
+#: Audits still to come or running.
+DESK_AUDITS = (Audit.Status.PLANNED, Audit.Status.CONFIRMED, Audit.Status.IN_PROGRESS)
+
+
+def desk_audits(*, user: User, partnerships) -> QuerySet[Audit]:
+    """Audits of `partnerships` (ids) planned, confirmed or running, soonest first."""
+    return Audit.objects.visible_to(user).filter(
+        partnership__in=partnerships, status__in=DESK_AUDITS).select_related(
+        "site", "lead_auditor", "partnership__sponsor", "partnership__cdmo").order_by(
+        "planned_start", "pk")
+
+
+def desk_findings(*, user: User, partnerships) -> QuerySet[Finding]:
+    """Findings of `partnerships` whose response the CDMO owes now (the report is out),
+    observations aside; the earliest due (so the overdue) first."""
+    return Finding.objects.visible_to(user).awaiting_response().filter(
+        partnership__in=partnerships, audit__status__in=Audit.ANSWERING).select_related(
+        "audit__site", "partnership__sponsor", "partnership__cdmo").order_by(
+        "response_due", "pk")

@@ -1,10 +1,10 @@
 """URLs of quality oversight: the audit programme (governance:audit_… and finding_…, the
-calendar and the re-audit list), sites as QA sees them (sitequalification_…), the
+calendar and the re-audit list; the QA desk), sites as QA sees them (sitequalification_…), the
 quality agreement (qualityagreement_…), deviations (deviation_…) and CAPAs (capa_…)."""
 
 from django.urls import path
 
-from governance.quality import calendar, views
+from governance.quality import calendar, desk, views
 from governance.quality.agreement import views as agreement
 from governance.quality.deviations import views as deviations
 from governance.quality.sites import views as site_views
@@ -87,6 +87,7 @@ urlpatterns += [
     path("quality/calendar.ics", calendar.AuditCalendarIcsView.as_view(),
          name="audit_calendar_ics"),
     path("quality/re-audits/", calendar.ReauditListView.as_view(), name="reaudit_list"),
+    path("quality/desk/", desk.QualityDeskView.as_view(), name="quality_desk"),
 ]
 
 # Batches and their disposition (governance.quality.batches).

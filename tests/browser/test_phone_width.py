@@ -92,3 +92,12 @@ def test_the_sign_dialog_fits_a_phone(phone, demo, signable):
         assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (name, box)
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def test_the_qa_desk_fits_a_phone(phone, demo):
+    """Its sections stack as cards of rows: long titles wrap, nothing scrolls sideways."""
+    for email in ("quinn@northwind.example", "ravi@meridian.example"):
+        phone.context.clear_cookies()
+        log_in(phone, demo, email)
+        _no_sideways_scroll(phone, demo + reverse("governance:quality_desk"))
+        expect(phone.locator("#desk-capas")).to_be_visible()

@@ -362,8 +362,10 @@ RECORDS = [
            writes=("governance:audit_edit", "governance:audit_report", "governance:audit_sign",
                    "governance:audit_step", "governance:finding_create",
                    "governance:audit_plan_change"),
-           # The programme across the user's partnerships: the calendar and its download.
-           user_pages=("governance:audit_calendar", "governance:audit_calendar_ics"),
+           # The programme across the user's partnerships: the calendar and its download;
+           # the QA desk (audits, findings, CAPAs, deviations, lots, sites due for re-audit).
+           user_pages=("governance:audit_calendar", "governance:audit_calendar_ics",
+                       "governance:quality_desk"),
            expand={"governance:audit_step": lambda kwargs: [
                {**kwargs, "step": step} for step in AUDIT_STEPS],
                "governance:audit_plan_change": lambda kwargs: [

@@ -7,9 +7,10 @@ matrix, both leads sign it); Northwind–Meridian's QA-NWM-01 was executed befor
 existed, so its matrix is recorded as signed on paper, and an amendment in negotiation
 (Suzhou drug substance) carries its own matrix, being edited. Deviations are reported by the
 CDMO through the services — on time, late, one still unnotified with its clock running, an
-OOS at Aurora, a complaint at Helix–Meridian — and CAPAs raised from them and from a
-finding of the slice-1 demo audits: on time, late, and one verified by Quinn's signature.
-Times the services stamp are then moved to when things happened, with QuerySet.update().
+OOS at Aurora and a closure awaiting Quinn's approval there, a complaint at Helix–Meridian —
+and CAPAs raised from them and from a finding of the slice-1 demo audits: on time, late, and
+one verified by Quinn's signature. Times the services stamp are then moved to when things
+happened, with QuerySet.update().
 
 A rerun finds each record by its partnership and reference (or title) and leaves it.
 """
@@ -142,6 +143,19 @@ DEVIATIONS = [
      "Expected degradation at the accelerated condition; the trend limit was set on "
      "too few development lots.",
      "None on product quality; trend limits to be recalculated with 4 lots."),
+    (NA, "DEV-A-0227", "Aurora Milan", "NWB-101 DS lot 5", "deviation", "minor",
+     "Humidity excursion in stability chamber C-04",
+     "The monitoring system recorded up to 71 % RH for 5 h 40 min overnight in chamber C-04 "
+     "(25 °C / 60 % RH ± 5 %), which holds the 6-month samples of NWB-101 drug substance "
+     "lot 5. The alarm reached the on-call technician by e-mail only; the samples stayed "
+     "in the chamber.", 25, 3, "closure_requested",
+     "Humidifier valve HV-04 found sticking open and replaced the next morning; the chamber "
+     "re-mapped over 48 h within limits. The excursion assessed against the lot's data at "
+     "the intermediate condition (30 °C / 65 % RH).",
+     "The humidifier valve had no preventive-maintenance interval, and the alarm's "
+     "escalation by phone had been switched off by a monitoring software update in May.",
+     "None: the excursion lies within conditions covered by the 30 °C / 65 % RH data; the "
+     "6-month pull goes ahead as scheduled."),
     (HM, "DEV-3102", "Meridian Cape Town", "H-7", "deviation", "critical",
      "Sterility test positive on lot H-7",
      "One of 20 media containers of the sterility test of HLX-7 lot H-7 showed growth on "
@@ -325,6 +339,8 @@ def seed_deviations() -> None:
         deviation = services.deviation_investigation_write(
             actor=cdmo_qa, deviation=deviation, investigation=investigation,
             root_cause=root_cause, product_impact=impact)
+        if stage == "closure_requested":
+            deviation = services.deviation_request_closure(actor=cdmo_qa, deviation=deviation)
         if stage == "closed":
             if deviation.closure_needs_approval:
                 deviation = services.deviation_request_closure(actor=cdmo_qa,

@@ -1,8 +1,10 @@
 """Demo audits of Meridian's and Aurora's sites (run by seed_demo_governance; idempotent):
 one closed with its findings answered and accepted, one running or awaiting responses, one
-planned, at each CDMO — written through the services by the people whose step each is
-(Quinn plans and audits for Northwind, Ravi confirms and answers for Meridian, Ari for
-Aurora, which seats no QA lead), then dated into the past with QuerySet.update().
+planned, at each CDMO (and at Meridian a desk-based review awaiting its responses, and Cape
+Town's routine audit of two years ago, so its re-audit falls due) — written through the
+services by the people whose step each is (Quinn plans and audits for Northwind, Ravi
+confirms and answers for Meridian, Ari for Aurora, which seats no QA lead), then dated into
+the past with QuerySet.update().
 
 A rerun finds each audit by its partnership and scope and leaves it as it is.
 """
@@ -83,6 +85,54 @@ AUDITS = [
      40, 3, "planned", "quinn@northwind.example", [], "ravi@meridian.example",
      "ravi@meridian.example", "To be agreed with the site once the dates are confirmed.",
      "", []),
+    # The routine audit of Cape Town nearly two years ago: its re-audit falls due before
+    # the site closes (NWB-204 clinical supply runs there until its transfer).
+    (NM, "Meridian Cape Town", "routine",
+     "Routine GMP audit of the fill-finish and packaging of NWB-204 clinical supply: aseptic "
+     "filling line C1 and its media fills, 100 % visual inspection, labelling and the "
+     "packaging of randomised clinical kits.",
+     -700, 2, "closed", "quinn@northwind.example", [], "tomas@meridian.example",
+     "ravi@meridian.example",
+     "Day 1: opening meeting, filling line C1, the last three media fills, EM trends.\n"
+     "Day 2: visual inspection booths, label reconciliation, kit packaging, closing meeting.",
+     "Fill-finish and packaging of NWB-204 clinical supply are under control. One minor "
+     "finding on the reconciliation of clinical labels; the site remains approved for "
+     "fill-finish and packaging of NWB-204.",
+     [("minor", "Label reconciliation limit not justified for clinical kits",
+       "EU GMP Annex 13 §33; EU GMP Chapter 5.56",
+       "SOP-PK-014 accepts a 0.5 % difference between clinical labels issued and used "
+       "without investigation; the limit was copied from commercial packaging and never "
+       "justified for randomised kits, where one stray label can unblind a patient.", 30,
+       "SOP-PK-014 rev. 5: any difference in the reconciliation of clinical labels is "
+       "investigated before the kits are released; both campaigns packed since reconciled "
+       "to zero.", ""),
+      ("observation", "Light checks of the inspection booths omit the lux meter's ID",
+       "SOP-QC-051",
+       "The daily checks of booths VI-2 and VI-3 record the readings but not which of the "
+       "two lux meters took them.", None, "", "")]),
+    # A desk-based review whose report is out and whose answers Ravi owes (one overdue).
+    (NM, "Meridian Boston", "remote",
+     "Desk-based review of the qualification of the new Protein A resin supplier for "
+     "NWB-101 drug substance: the supplier's questionnaire and certificates, the "
+     "comparability data of three resin lots and the change's risk assessment.",
+     -16, 1, "report_issued", "quinn@northwind.example", [], "ravi@meridian.example",
+     "ravi@meridian.example",
+     "Documents requested: the supplier qualification file, the resin comparability "
+     "protocol and report, SOP-QA-040 (supplier qualification) and the incoming-goods "
+     "specification RM-0872.",
+     "The comparability of three resin lots supports the change of supplier, but the "
+     "supplier's own quality system was never assessed. Two findings; Meridian's responses "
+     "are due as stated.",
+     [("major", "Critical raw material supplier approved on a questionnaire alone",
+       "ICH Q7 §7.11–7.12; EU GMP Chapter 5.29",
+       "The Protein A resin supplier was approved on its questionnaire and three "
+       "certificates of analysis. SOP-QA-040 classes chromatography resins as critical and "
+       "requires an audit of the supplier before approval; none was done or planned.", 14,
+       "", ""),
+      ("minor", "Reduced incoming testing of the resin started too early",
+       "EU GMP Chapter 5.35; SOP-QC-150",
+       "Identity-only testing was applied from the second resin lot; SOP-QC-150 requires "
+       "full testing of three consecutive lots before testing is reduced.", 30, "", "")]),
     (NA, "Aurora Milan", "qualification",
      "Qualification of Aurora Milan as the testing laboratory for NWB-101 release and "
      "stability: laboratory controls, method transfer, stability chambers and data "

@@ -54,3 +54,27 @@ def batch_quality_rates(*, user: User, partnership: Partnership, start: datetime
                                       tzinfo=zone)
     return Batch.objects.visible_to(user).filter(partnership=partnership).quality_rates(
         since, until)
+
+
+# --- The QA desk (governance.quality.desk) ---------------------------------------------
+
+#: Lots whose batch record review is not done: the CDMO's, then the sponsor's.
+AWAITING_REVIEW = (Batch.Status.MANUFACTURED, Batch.Status.CDMO_REVIEWED)
+
+
+def _desk_batches(*, user: User, partnerships, statuses) -> QuerySet[Batch]:
+    return Batch.objects.visible_to(user).filter(
+        partnership__in=partnerships, status__in=statuses).select_related(
+        "program", "site", "partnership__sponsor", "partnership__cdmo").order_by(
+        "manufactured_on", "pk")
+
+
+def desk_batches_to_dispose(*, user: User, partnerships) -> QuerySet[Batch]:
+    """Lots of `partnerships` (ids) reviewed by both parties (or quarantined) that await
+    the sponsor's disposition, the oldest first."""
+    return _desk_batches(user=user, partnerships=partnerships, statuses=Batch.DISPOSABLE)
+
+
+def desk_batches_to_review(*, user: User, partnerships) -> QuerySet[Batch]:
+    """Lots of `partnerships` (ids) whose batch record awaits review, the oldest first."""
+    return _desk_batches(user=user, partnerships=partnerships, statuses=AWAITING_REVIEW)

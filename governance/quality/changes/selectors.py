@@ -72,3 +72,13 @@ def change_controls_coming_up(*, user: User, partnership: Partnership, exclude, 
         decision_due__lte=until).exclude(pk__in=list(exclude)).select_related(
         "site").order_by("decision_due", "pk")
     return [Dated(change, change.decision_due) for change in changes[:limit]]
+
+
+def desk_changes(*, user: User, partnerships) -> QuerySet[ChangeControl]:
+    """The QA desk: change controls of `partnerships` (ids) waiting for the sponsor — a
+    signed decision or an acknowledgement — the earliest decision due first."""
+    return ChangeControl.objects.visible_to(user).filter(
+        partnership__in=partnerships, status__in=(
+            ChangeControl.Status.AWAITING_DECISION,
+            ChangeControl.Status.AWAITING_ACKNOWLEDGEMENT)).select_related(
+        "site", "partnership__sponsor", "partnership__cdmo").order_by("decision_due", "pk")

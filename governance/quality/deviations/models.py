@@ -140,6 +140,10 @@ class Deviation(SharedRecord):
                    models.Index(fields=["partnership", "classification", "detected_at"]),
                    # the batch filter, a lot's page and the PROTECT check on a lot
                    models.Index(fields=["batch", "detected_at"]),
+                   # The QA desk: the deviations whose notification clock runs.
+                   models.Index(fields=["partnership", "notify_by"],
+                                condition=models.Q(sponsor_notified_at__isnull=True),
+                                name="deviation_clock_running"),
                    GinIndex(fields=["search_document"], name="deviation_search")]
 
     def __str__(self) -> str:
@@ -312,6 +316,8 @@ class Capa(SharedRecord):
         ]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
                    models.Index(fields=["partnership", "due_date"]),
+                   # The QA desk: open CAPAs by age.
+                   models.Index(fields=["partnership", "status", "created_at"]),
                    GinIndex(fields=["search_document"], name="capa_search")]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Reads of deviations and CAPAs; each starts from the scoped queryset (DESIGN §2)."""
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
 from governance.quality.batches.models import Batch
@@ -68,11 +68,6 @@ def capa_deviation_choices(*, user: User, partnership: Partnership) -> QuerySet[
         partnership=partnership, is_internal=False).order_by("-detected_at", "-pk")
 
 
-def overdue_capa_count(*, user: User, partnership: Partnership) -> int:
-    return Capa.objects.visible_to(user).filter(partnership=partnership).overdue(
-        timezone.localdate()).count()
-
-
 def deviation_capas(*, user: User, deviation: Deviation) -> list[Capa]:
     return list(capa_list(user=user).filter(deviation=deviation))
 
@@ -109,3 +104,30 @@ def capas_overdue_for_steering(*, user: User, limit: int = 50) -> list[Capa]:
         "partnership")
     return list(capa_list(user=user).filter(partnership__in=steering).overdue(
         timezone.localdate()).order_by("due_date", "pk")[:limit])
+
+
+# --- The QA desk (governance.quality.desk) ---------------------------------------------
+
+def desk_capas(*, user: User, partnerships) -> QuerySet[Capa]:
+    """Open CAPAs of `partnerships` (ids), the oldest first."""
+    return Capa.objects.visible_to(user).filter(
+        partnership__in=partnerships, status__in=Capa.OPEN).select_related(
+        "owner", "partnership__sponsor", "partnership__cdmo").order_by("created_at", "pk")
+
+
+def desk_deviations(*, user: User, partnerships) -> QuerySet[Deviation]:
+    """Deviations of `partnerships` (ids) whose notification clock runs (the sponsor not
+    yet told, a deadline set: the CDMO sees these) or whose closure awaits the sponsor's
+    approval; the running clocks first, by their deadline, then the closures, oldest
+    deviation first."""
+    clock = Q(status__in=Deviation.OPEN, sponsor_notified_at__isnull=True,
+              notify_by__isnull=False)
+    return Deviation.objects.visible_to(user).filter(
+        clock | Q(status=Deviation.Status.CLOSURE_REQUESTED),
+        partnership__in=partnerships).annotate(
+        clock_runs=Case(When(sponsor_notified_at__isnull=True, then=Value(True)),
+                        default=Value(False)),
+        urgent_at=Case(When(sponsor_notified_at__isnull=True, then=F("notify_by")),
+                       default=F("detected_at"))).select_related(
+        "site", "partnership__sponsor", "partnership__cdmo").order_by(
+        "-clock_runs", "urgent_at", "pk")

@@ -78,10 +78,14 @@ def with_due_dates(qualifications) -> list[SiteQualification]:
     return rows
 
 
-def reaudit_due_list(*, user: User) -> list[SiteQualification]:
-    """The sites of the user's partnerships due for re-audit (within REAUDIT_HORIZON_DAYS,
-    or overdue) with no audit planned, soonest first."""
-    rows = [row for row in with_due_dates(qualification_list(user=user)) if row.is_due]
+def reaudit_due_list(*, user: User, partnerships=None) -> list[SiteQualification]:
+    """The sites of the user's partnerships (of `partnerships`, ids, if given: the QA desk)
+    due for re-audit (within REAUDIT_HORIZON_DAYS, or overdue) with no audit planned,
+    soonest first."""
+    rows = qualification_list(user=user)
+    if partnerships is not None:
+        rows = rows.filter(partnership__in=partnerships)
+    rows = [row for row in with_due_dates(rows) if row.is_due]
     return sorted(rows, key=lambda row: (row.next_due, row.site.name, row.pk))
 
 
