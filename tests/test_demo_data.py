@@ -323,3 +323,22 @@ def test_demo_change_controls_are_in_each_state_and_one_waits_for_quinn(demo):
     assert not Request.objects.filter(title="Confirm the resin supplier change").exists()
     assert changes.filter(status="implemented", implemented_on__isnull=False).exists()
     assert len({c.description for c in changes}) == changes.count()
+
+
+def test_each_meridian_and_aurora_site_has_an_audit_history(demo):
+    """Issue 12, item 10: every site of Meridian and Aurora has been or will be audited;
+    among the audits some are closed, one is in progress and one planned, and the findings
+    cover every class, each with its own text."""
+    from governance.models import Audit, Finding
+    from partnership.models import Site
+
+    audits = Audit.objects.select_related("site__organization")
+    for site in Site.objects.filter(organization__name__in=(
+            "Meridian Biomanufacturing", "Aurora Analytical Labs")):
+        assert audits.filter(site=site).exists(), site.name
+    statuses = [audit.status for audit in audits]
+    assert statuses.count("closed") >= 2
+    assert "in_progress" in statuses and "planned" in statuses
+    findings = Finding.objects.all()
+    assert {f.classification for f in findings} == set(Finding.Classification.values)
+    assert len({f.title for f in findings}) == findings.count()
