@@ -101,6 +101,47 @@ def test_matrix_is_written_by_qa_leads_while_the_agreement_is_not_executed(cast)
         actor=cast.quinn, partnership=cast.acme_contoso, contract=draft)).message_dict
 
 
+def test_a_matrix_row_is_removed_by_page_and_api_and_a_foreign_row_changes_nothing(cast, login):
+    """While the agreement is drafted a QA lead takes an activity out of the matrix (the
+    page's tick box, the API's `remove`); a row of another agreement is a field error and
+    nothing of the request is saved (a new row named beside it included)."""
+    draft = ContractFactory(partnership=cast.acme_contoso, kind="amendment",
+                            parent=cast.agreement.contract, reference="QA-AM-2",
+                            status="negotiation")
+    amended = agreements.quality_agreement_create(actor=cast.quinn,
+                                                  partnership=cast.acme_contoso,
+                                                  contract=draft)
+    amended = agreements.quality_agreement_update(actor=cast.quinn, agreement=amended,
+                                                  new_activity="Recalls")
+    release, recalls = amended.responsibilities.all()
+    foreign = cast.agreement.responsibilities.get()
+    url = reverse("governance:qualityagreement_edit", args=[cast.acme_contoso.pk, amended.pk])
+    body = {"critical_notice_hours": 24, "major_notice_days": 3, "minor_notice_days": 10,
+            "change_decision_days": 30, f"remove_{recalls.pk}": "on"}
+    body.update({name: "approval" for name in (
+        "change_process", "change_equipment", "change_supplier", "change_site",
+        "change_specification", "change_method")})
+    response = login(cast.quinn).post(url, body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [row.activity for row in amended.responsibilities.all()] == ["Batch release"]
+    path = f"/api/v1/quality-agreements/{amended.pk}/"
+    bad = api(cast.quinn).patch(path, {"responsibilities": [
+        {"activity": "Stability"}, {"id": foreign.pk, "remove": True}]}, format="json")
+    assert bad.status_code == 400 and "responsibilities" in bad.json()
+    assert [row.activity for row in amended.responsibilities.all()] == ["Batch release"]
+    assert cast.agreement.responsibilities.filter(pk=foreign.pk).exists()
+    # A cell changed, then a row that cannot be added: the cell keeps its value.
+    before = amended.responsibilities.get().sponsor
+    bad = api(cast.quinn).patch(path, {"responsibilities": [
+        {"id": release.pk, "sponsor": "informed"}, {"activity": "Batch release"}]},
+        format="json")
+    assert bad.status_code == 400
+    assert amended.responsibilities.get().sponsor == before != "informed"
+    done = api(cast.quinn).patch(path, {"responsibilities": [
+        {"id": release.pk, "remove": True}]}, format="json")
+    assert done.status_code == 200 and done.json()["responsibilities"] == []
+
+
 def test_a_new_quality_agreement_starts_with_the_standard_activities(world):
     """Acme–Labcorp has no agreement in force; Labcorp seats no QA lead, so Lena, its lead,
     writes the terms."""

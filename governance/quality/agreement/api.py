@@ -1,6 +1,7 @@
 """API resource of the quality agreements: the terms and the matrix (its rows), scoped
 (DESIGN §2)."""
 
+from django.db import transaction
 from rest_framework import mixins, serializers
 
 from governance.quality.agreement import selectors, services
@@ -18,14 +19,17 @@ class ResponsibilitySerializer(serializers.Serializer):
     activity = serializers.CharField(max_length=120, required=False)
     sponsor = serializers.ChoiceField(choices=Part.choices, allow_blank=True, required=False)
     cdmo = serializers.ChoiceField(choices=Part.choices, allow_blank=True, required=False)
+    remove = serializers.BooleanField(write_only=True, required=False,
+                                      help_text="With an id: take the row out of the matrix.")
     is_gap = serializers.BooleanField(read_only=True)
     is_overlap = serializers.BooleanField(read_only=True)
 
 
 class QualityAgreementSerializer(ScopedModelSerializer):
     """A quality agreement's terms and its matrix. PATCH `responsibilities` as
-    [{id, sponsor, cdmo}] to change cells (rows left out stay), or [{activity, sponsor,
-    cdmo}] without an id to add a row."""
+    [{id, sponsor, cdmo}] to change cells (rows left out stay), [{id, remove: true}] to
+    remove a row, or [{activity, sponsor, cdmo}] without an id to add a row: all of a
+    request, or nothing."""
 
     partnership = ScopedRelatedField(Partnership)
     contract = ScopedRelatedField(Contract)
@@ -46,15 +50,17 @@ class QualityAgreementSerializer(ScopedModelSerializer):
         return services.quality_agreement_create(actor=self.context["request"].user,
                                                  **validated_data)
 
+    @transaction.atomic
     def update(self, instance, validated_data):
         validated_data.pop("partnership", None)
         validated_data.pop("contract", None)
         rows = validated_data.pop("responsibilities", None) or []
         cells = {row["id"]: (row.get("sponsor"), row.get("cdmo")) for row in rows
-                 if row.get("id")}
+                 if row.get("id") and not row.get("remove")}
+        remove = [row["id"] for row in rows if row.get("id") and row.get("remove")]
         agreement = services.quality_agreement_update(
             actor=self.context["request"].user, agreement=instance, cells=cells,
-            **validated_data)
+            remove=remove, **validated_data)
         for row in rows:
             if not row.get("id") and row.get("activity"):
                 agreement = services.quality_agreement_update(

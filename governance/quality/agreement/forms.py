@@ -46,10 +46,14 @@ class AgreementEditForm(ServiceForm):
                 self.fields[f"{side}_{row.pk}"] = forms.ChoiceField(
                     label=f"{row.activity}: {label}", choices=Part.choices, required=False,
                     initial=getattr(row, side))
+            self.fields[f"remove_{row.pk}"] = forms.BooleanField(
+                label=f"Remove “{row.activity}” from the matrix", required=False)
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in (*TERMS, "new_activity")}
         data["cells"] = {row.pk: (self.cleaned_data.get(f"sponsor_{row.pk}") or "",
                                   self.cleaned_data.get(f"cdmo_{row.pk}") or "")
                          for row in self.rows}
+        data["remove"] = [row.pk for row in self.rows
+                          if self.cleaned_data.get(f"remove_{row.pk}")]
         return data

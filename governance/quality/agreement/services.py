@@ -76,10 +76,11 @@ def _check_part(value: str, field: str) -> str:
 @transaction.atomic
 def quality_agreement_update(*, actor: User, agreement: QualityAgreement,
                              cells: dict[int, tuple[str | None, str | None]] | None = None,
-                             new_activity: str = "", **fields) -> QualityAgreement:
+                             new_activity: str = "", remove=(), **fields
+                             ) -> QualityAgreement:
     """Change the deadlines and closure rule (the fields given), the matrix's cells
-    (`cells`: {row id: (sponsor, CDMO)}) and add an activity, while the contract is not
-    executed."""
+    (`cells`: {row id: (sponsor, CDMO)}), remove rows (`remove`: their ids) and add an
+    activity, while the contract is not executed (the trail keeps what was removed)."""
     agreement = locked(agreement, "partnership", "contract")
     require(actor, "governance.qualityagreement_edit", agreement)
     changed = [name for name in AGREEMENT_FIELDS
@@ -99,6 +100,12 @@ def quality_agreement_update(*, actor: User, agreement: QualityAgreement,
         if (row.sponsor, row.cdmo) != (sponsor, cdmo):
             row.sponsor, row.cdmo = sponsor, cdmo
             row.save(update_fields=["sponsor", "cdmo"])
+    removed = list(agreement.responsibilities.select_for_update().filter(
+        pk__in=list(remove)))
+    if len(removed) != len(set(remove)):
+        raise ValidationError({"responsibilities": "A row named is not of this matrix."})
+    for row in removed:
+        row.delete()
     activity = (new_activity or "").strip()
     if activity:
         if agreement.responsibilities.filter(activity__iexact=activity).exists():
