@@ -101,3 +101,22 @@ def test_the_qa_desk_fits_a_phone(phone, demo):
         log_in(phone, demo, email)
         _no_sideways_scroll(phone, demo + reverse("governance:quality_desk"))
         expect(phone.locator("#desk-capas")).to_be_visible()
+
+
+def test_a_partnership_page_on_a_phone_opens_on_its_content(phone, demo):
+    """The partnership's two dozen sections fold behind one button on a phone, so the page's
+    heading is on the first screen; a long status badge (the CDMO-internal deviation's) wraps
+    instead of pushing the page sideways."""
+    from governance.models import Deviation
+
+    deviation = Deviation.objects.get(reference="DEV-2305")
+    assert deviation.is_internal
+    log_in(phone, demo, "ravi@meridian.example")
+    _no_sideways_scroll(phone, demo + deviation.get_absolute_url())
+    heading = phone.get_by_role("heading", name="DEV-2305")
+    assert heading.bounding_box()["y"] < PHONE["height"] / 2
+    sections = phone.get_by_role("navigation", name="Partnership")
+    expect(sections.get_by_role("link", name="CAPAs")).to_be_hidden()
+    sections.get_by_role("button", name="Sections").click()
+    sections.get_by_role("link", name="CAPAs").click()
+    expect(phone.get_by_role("heading", name="CAPAs", exact=True)).to_be_visible()

@@ -268,6 +268,10 @@ def test_deviation_pages_filter_and_keep_their_queries(cast, login):
     page = client.get(f"{url}?classification=major").content.decode()
     assert "DEV-2400" in page and "DEV-90" not in page
     assert "DEV-2400" not in client.get(f"{url}?late=true").content.decode()
+    # Its yes/no filter offers "Any" when unset, not django-filter's "Unknown".
+    assert '<option value="" selected>Any</option>' in page and ">Unknown<" not in page
+    assert ">Unknown<" not in client.get(
+        reverse("governance:capa_list", args=[cast.acme_contoso.pk])).content.decode()
 
 
 # --- CAPAs ------------------------------------------------------------------------------
