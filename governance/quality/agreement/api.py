@@ -1,6 +1,7 @@
 """API resource of the quality agreements: the terms and the matrix (its rows), scoped
 (DESIGN §2)."""
 
+from django.db import transaction
 from rest_framework import mixins, serializers
 
 from governance.quality.agreement import selectors, services
@@ -47,6 +48,12 @@ class QualityAgreementSerializer(ScopedModelSerializer):
                                                  **validated_data)
 
     def update(self, instance, validated_data):
+        # One PATCH is one change: a row refused after others were written (an activity
+        # the matrix has already) rolls back the terms and cells written before it.
+        with transaction.atomic():
+            return self._update(instance, validated_data)
+
+    def _update(self, instance, validated_data):
         validated_data.pop("partnership", None)
         validated_data.pop("contract", None)
         rows = validated_data.pop("responsibilities", None) or []
