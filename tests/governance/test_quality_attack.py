@@ -2,8 +2,12 @@
 wrong partnership and with bad input: each request is refused with field errors and
 changes nothing."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from governance.models import Deviation
 from governance.quality.agreement import services as agreements
 from partnership.models import Contract
 from tests.factories import ContractFactory
@@ -43,3 +47,16 @@ def test_a_refused_matrix_patch_changes_nothing(cast, draft, rows):  # noqa: F81
         "critical_notice_hours": 12, "responsibilities": rows(row)}, format="json")
     assert answer.status_code == 400, answer.json()
     assert _state(draft) == before
+
+
+def test_a_deviation_cannot_record_the_sponsor_told_in_the_future(cast):  # noqa: F811
+    now = timezone.now()
+    body = {"partnership": cast.acme_contoso.pk, "reference": "DEV-901", "site": cast.boston.pk,
+            "kind": "deviation", "classification": "critical", "title": "Seal failure, lot 9",
+            "description": "Two vials leaked at 100 % inspection.",
+            "detected_at": (now - datetime.timedelta(days=2)).isoformat(),
+            "sponsor_notified_at": (now + datetime.timedelta(days=6)).isoformat()}
+    answer = api(cast.bob).post("/api/v1/deviations/", body, format="json")
+    assert answer.status_code == 400, answer.json()
+    assert "sponsor_notified_at" in answer.json()
+    assert not Deviation.objects.filter(reference="DEV-901").exists()
