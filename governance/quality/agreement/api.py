@@ -52,6 +52,12 @@ class QualityAgreementSerializer(ScopedModelSerializer):
 
     @transaction.atomic
     def update(self, instance, validated_data):
+        # One PATCH is one change: a row refused after others were written (an activity
+        # the matrix has already) rolls back the terms and cells written before it.
+        with transaction.atomic():
+            return self._update(instance, validated_data)
+
+    def _update(self, instance, validated_data):
         validated_data.pop("partnership", None)
         validated_data.pop("contract", None)
         rows = validated_data.pop("responsibilities", None) or []

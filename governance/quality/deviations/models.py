@@ -163,6 +163,10 @@ class Deviation(SharedRecord):
         if self.detected_at and self.sponsor_notified_at and \
                 self.sponsor_notified_at < self.detected_at:
             errors["sponsor_notified_at"] = "The sponsor cannot be told before detection."
+        elif self.sponsor_notified_at and self.sponsor_notified_at > timezone.now() + \
+                datetime.timedelta(minutes=5):
+            # A notice not given yet would count as given (and in time, or late) already.
+            errors["sponsor_notified_at"] = "The sponsor is not told in the future."
         if self.detected_at and self.detected_at > timezone.now() + datetime.timedelta(
                 minutes=5):
             errors["detected_at"] = "Detection is not in the future."
