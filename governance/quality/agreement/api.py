@@ -50,7 +50,6 @@ class QualityAgreementSerializer(ScopedModelSerializer):
         return services.quality_agreement_create(actor=self.context["request"].user,
                                                  **validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
         # One PATCH is one change: a row refused after others were written (an activity
         # the matrix has already) rolls back the terms and cells written before it.
