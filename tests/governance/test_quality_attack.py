@@ -60,3 +60,28 @@ def test_a_deviation_cannot_record_the_sponsor_told_in_the_future(cast):  # noqa
     assert answer.status_code == 400, answer.json()
     assert "sponsor_notified_at" in answer.json()
     assert not Deviation.objects.filter(reference="DEV-901").exists()
+
+
+def test_a_notice_stated_before_the_report_says_so_beside_its_verdict(cast, login):  # noqa: F811
+    """A CDMO may state, when reporting, that the sponsor was told earlier (telephone,
+    e-mail): the portal cannot witness that notice, so the deviation's page and the list
+    say it was stated by the CDMO and when it was reported; a notice sent by the portal
+    says nothing of the kind."""
+    now = timezone.now()
+    body = {"partnership": cast.acme_contoso.pk, "site": cast.boston.pk, "kind": "deviation",
+            "classification": "critical", "description": "Two vials leaked at inspection.",
+            "detected_at": (now - datetime.timedelta(days=5)).isoformat()}
+    stated = api(cast.bob).post("/api/v1/deviations/", {
+        **body, "reference": "DEV-902", "title": "Seal failure, lot 9",
+        "sponsor_notified_at": (now - datetime.timedelta(days=5)).isoformat()},
+        format="json")
+    sent = api(cast.bob).post("/api/v1/deviations/", {
+        **body, "reference": "DEV-903", "title": "Seal failure, lot 10"}, format="json")
+    assert stated.status_code == sent.status_code == 201, (stated.json(), sent.json())
+    stated, sent = (Deviation.objects.get(reference=ref) for ref in ("DEV-902", "DEV-903"))
+    assert stated.notified_in_time is True and stated.notice_stated_earlier
+    assert sent.notified_in_time is False and not sent.notice_stated_earlier
+    client = login(cast.quinn)
+    words = "as stated by Contoso CDMO when reporting it on"
+    assert words in client.get(stated.get_absolute_url()).content.decode()
+    assert words not in client.get(sent.get_absolute_url()).content.decode()

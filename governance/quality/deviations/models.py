@@ -56,6 +56,10 @@ class DeviationQuerySet(SharedQuerySet):
         return self.filter(sponsor_notified_at__isnull=True)
 
 
+#: A notice this much before the report is one the CDMO stated, not one the portal sent.
+NOTICE_STATED_MARGIN = datetime.timedelta(minutes=5)
+
+
 class Deviation(SharedRecord):
     """A departure from an approved procedure or specification at a CDMO site (or an
     out-of-specification / out-of-trend result, or a complaint), reported by the CDMO.
@@ -191,6 +195,14 @@ class Deviation(SharedRecord):
         if self.notify_by is None or self.sponsor_notified_at is None:
             return None
         return self.sponsor_notified_at <= self.notify_by
+
+    @property
+    def notice_stated_earlier(self) -> bool:
+        """Whether the notice predates the report: the CDMO stated, when reporting, that
+        the sponsor was told before (by telephone, e-mail). The portal cannot witness it,
+        so the pages say so beside the verdict, with when it was reported."""
+        return self.sponsor_notified_at is not None and self.created_at is not None and \
+            self.sponsor_notified_at < self.created_at - NOTICE_STATED_MARGIN
 
     def is_notice_overdue(self, now=None) -> bool:
         return self.sponsor_notified_at is None and self.notify_by is not None and \
