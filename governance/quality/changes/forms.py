@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from governance.quality.changes.models import ChangeControl
 from portal.forms import ServiceForm
+from portal.validation import validate_date_in_range
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -32,7 +33,8 @@ class ConfirmForm(forms.Form):
 
 
 class ImplementForm(forms.Form):
-    implemented_on = forms.DateField(label="Implemented on", widget=DATE)
+    implemented_on = forms.DateField(label="Implemented on", widget=DATE,
+                                     validators=[validate_date_in_range])
     implementation_evidence = forms.CharField(
         label="Evidence", widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What shows the change is in place: the executed protocol, the revised "
