@@ -44,7 +44,7 @@ def my_work(*, user: User) -> dict:
         "this_week": mine.filter(due_date__gte=today, due_date__lte=week_end),
         "later": mine.filter(due_date__gt=week_end),
         # CAPAs the user owns, and for a steering committee member the overdue ones of
-        # their partnerships (issue 12, item 4).
+        # their partnerships (overdue CAPAs reach the steering committee).
         "my_capas": capas_owned(user=user),
         "steering_capas": capas_overdue_for_steering(user=user),
     }

@@ -99,7 +99,7 @@ def capas_owned(*, user: User, limit: int = 50) -> list[Capa]:
 
 def capas_overdue_for_steering(*, user: User, limit: int = 50) -> list[Capa]:
     """My work of a steering committee member: the overdue CAPAs of the partnerships where
-    they sit on the steering committee (issue 12, item 4), the most overdue first."""
+    they sit on the steering committee, the most overdue first."""
     steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING).values(
         "partnership")
     return list(capa_list(user=user).filter(partnership__in=steering).overdue(
