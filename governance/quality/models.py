@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.meetings.models import Meeting
+from governance.quality.places import site_and_program_errors
 from partnership.models import Partnership, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from partnership.search import search_document_field
@@ -155,9 +156,7 @@ class Audit(SharedRecord):
         errors = {}
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
             errors["planned_end"] = "The audit cannot end before it starts."
-        if self.site_id and self.partnership_id and \
-                self.site.organization_id != self.partnership.cdmo_id:
-            errors["site"] = "Choose a site of this partnership's CDMO."
+        errors.update(site_and_program_errors(self))
         if self.is_internal:
             errors["is_internal"] = "An audit is hosted by the CDMO: both parties see it."
         people = self.partnership.seated_people if self.partnership_id else None

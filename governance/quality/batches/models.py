@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.quality.models import _workflow_of_steps
+from governance.quality.places import site_and_program_errors
 from partnership.models import Partnership, Program, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from partnership.search import search_document_field
@@ -187,13 +188,7 @@ class Batch(SharedRecord):
         return reverse("governance:batch_detail", args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        errors = {}
-        if self.site_id and self.partnership_id and \
-                self.site.organization_id != self.partnership.cdmo_id:
-            errors["site"] = "Choose a site of this partnership's CDMO."
-        if self.program_id and self.partnership_id and (
-                self.program.partnership_id != self.partnership_id or self.program.is_internal):
-            errors["program"] = "Choose a program of this partnership both parties see."
+        errors = site_and_program_errors(self)
         if self.manufactured_on and self.manufactured_on > timezone.localdate():
             errors["manufactured_on"] = "A lot is recorded once it is made: the date is past."
         if self.is_internal:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.quality.agreement.models import ChangeClass, QualityAgreement
+from governance.quality.places import site_and_program_errors
 from governance.quality.qa import acts_for_quality, quality_signers
 from partnership.models import Program, Site
 from partnership.scoping import SharedQuerySet, SharedRecord
@@ -204,13 +205,7 @@ class ChangeControl(SharedRecord):
         return reverse("governance:changecontrol_detail", args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        errors = {}
-        if self.site_id and self.partnership_id and \
-                self.site.organization_id != self.partnership.cdmo_id:
-            errors["site"] = "Choose a site of this partnership's CDMO."
-        if self.program_id and self.partnership_id and (
-                self.program.partnership_id != self.partnership_id or self.program.is_internal):
-            errors["program"] = "Choose a program of this partnership both parties see."
+        errors = site_and_program_errors(self)
         if self.is_internal:
             errors["is_internal"] = "A change control is the CDMO's notice to the sponsor: " \
                                     "both parties see it."

@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.quality.agreement.models import QualityAgreement
 from governance.quality.batches.models import Batch
 from governance.quality.models import Finding, _workflow_of_steps
+from governance.quality.places import site_and_program_errors
 from governance.quality.qa import acts_for_quality, quality_signers
 from partnership.models import Site
 from partnership.scoping import SharedQuerySet, SharedRecord
@@ -157,10 +158,7 @@ class Deviation(SharedRecord):
         return reverse("governance:deviation_detail", args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        errors = {}
-        if self.site_id and self.partnership_id and \
-                self.site.organization_id != self.partnership.cdmo_id:
-            errors["site"] = "Choose a site of this partnership's CDMO."
+        errors = site_and_program_errors(self)
         if self.batch_id and self.partnership_id and \
                 self.batch.partnership_id != self.partnership_id:
             errors["batch"] = "Choose a lot recorded in this partnership."

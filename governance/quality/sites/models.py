@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.quality.places import site_and_program_errors
 from partnership.models import Partnership, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from partnership.search import search_document_field
@@ -145,10 +146,7 @@ class SiteQualification(SharedRecord):
                        args=[self.partnership_id, self.pk])
 
     def clean(self) -> None:
-        errors = {}
-        if self.site_id and self.partnership_id and \
-                self.site.organization_id != self.partnership.cdmo_id:
-            errors["site"] = "Choose a site of this partnership's CDMO."
+        errors = site_and_program_errors(self)
         if self.is_internal:
             errors["is_internal"] = "Both parties see a site's qualification."
         if self.status in self.APPROVED and not self.approved_activities:
