@@ -15,8 +15,14 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from playwright.sync_api import expect
 
 _snapshot: dict = {}
+
+# What a journey waits for appears within a second on an idle machine; a busy one (two test
+# workers, each with a live server and a browser, on two cores) has been seen to need more
+# than Playwright's default five seconds. Waiting longer costs nothing when the page is fast.
+expect.set_options(timeout=20_000)
 
 
 def _tables() -> list[str]:

@@ -8,6 +8,12 @@ from django.contrib.auth.models import Permission
 
 from partnership.models import User
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 SHARED = ["actionitem", "meeting", "decision", "request", "risk", "notice", "recognition"]
 
 

@@ -6,6 +6,7 @@ import secrets
 import threading
 from types import SimpleNamespace
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +22,14 @@ from governance.meetings.services import (
 from governance.models import CalendarFeed, Meeting
 from partnership.accounts.services import user_deactivate
 from partnership.models import Membership
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
 
 UTC = datetime.UTC
 

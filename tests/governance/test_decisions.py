@@ -11,6 +11,12 @@ from governance.meetings.services import decision_create
 from governance.models import ActionItem, Decision, Meeting
 from partnership.notifications.models import Notification
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 DAY = datetime.date(2026, 3, 2)
 
 

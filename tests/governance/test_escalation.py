@@ -35,6 +35,14 @@ from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.test_api import api
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
+
 UTC = datetime.UTC
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)

@@ -16,6 +16,12 @@ from tests.partnership.test_api import api
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def draft(cast):  # noqa: F811
     """An amendment of Acme–Contoso's agreement in negotiation, its matrix open."""
     contract = ContractFactory(partnership=cast.acme_contoso, kind="amendment",

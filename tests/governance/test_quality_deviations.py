@@ -24,6 +24,12 @@ from partnership.signatures.services import sign
 from tests.factories import PASSWORD, ContractFactory, MembershipFactory, UserFactory
 from tests.partnership.test_api import api
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 NOW = timezone.now()
 
 

@@ -34,6 +34,12 @@ from tests.partnership.test_api import api
 
 
 @pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
+@pytest.fixture
 def cast(world):
     """Quinn, Acme's QA lead, and Rita, Contoso's QA lead, in Acme–Contoso (as in
     test_quality)."""

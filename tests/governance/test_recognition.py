@@ -12,6 +12,12 @@ from governance.relationship.services import recognition_create
 from partnership.notifications.models import Notification
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def test_thank_people_of_the_other_party_only(world):
     recognition = recognition_create(
         actor=world.alice, partnership=world.acme_contoso, message="Weekend shift, thanks!",

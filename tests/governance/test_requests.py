@@ -23,6 +23,14 @@ from partnership.notifications.models import Notification
 from partnership.parties import services as services_partnership
 from tests.factories import MembershipFactory, UserFactory
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
+
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 

@@ -17,6 +17,14 @@ from partnership.models import Membership, Partnership, User
 from partnership.notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
+
 SCORES = {"communication": 4, "responsiveness": 3, "quality": 5, "respect": 4,
           "alignment": 2}
 
@@ -198,6 +206,7 @@ def test_results_over_time_use_two_queries(world, raters, django_assert_num_quer
                 partnership=world.acme_contoso, quarter=quarter, respondent=person,
                 rated_party="cdmo", comments=f"Comment {quarter} {n}",
                 **{**SCORES, "quality": n + 2})
+    assert world.acme_contoso.sponsor and world.acme_contoso.cdmo  # loaded, as the page does
     with django_assert_num_queries(2):
         results = survey_results(user=world.bob, partnership=world.acme_contoso)
     quarters = results["parties"][0]["quarters"]

@@ -73,6 +73,20 @@ def foreign_strings(user) -> list[str]:
     return sorted((hidden - seen) | set(foreign_names(user)))
 
 
+@pytest.fixture(scope="module")
+def forbidden_for():
+    """foreign_strings(user), read once a module per observer: every test of the module
+    sees the same world (what a test writes is rolled back), and reading every text of
+    every model takes longer than the pages a test walks."""
+    cache: dict[int, list[str]] = {}
+
+    def forbidden(user) -> list[str]:
+        if user.pk not in cache:
+            cache[user.pk] = foreign_strings(user)
+        return cache[user.pk]
+    return forbidden
+
+
 def assert_nothing_foreign(body: str, forbidden, where: str) -> None:
     for text in forbidden:
         assert text not in body, f"{where} shows {text!r}"
@@ -126,12 +140,13 @@ def test_every_filter_set_is_scoped(world):
 
 @pytest.mark.parametrize("observer", OBSERVERS)
 @pytest.mark.parametrize(("prefix", "viewset"), ROUTES, ids=ROUTE_IDS)
-def test_browsable_api_shows_nothing_foreign(world, observer, prefix, viewset):
+def test_browsable_api_shows_nothing_foreign(world, forbidden_for, observer, prefix,
+                                             viewset):
     """The HTML renderer prints filter forms and write forms with their choices: none may
     name a record the observer cannot see, on the list or on a visible record's page."""
     user = getattr(world, observer)
     client = api(user)
-    forbidden = foreign_strings(user)
+    forbidden = forbidden_for(user)
     listing = html(client, f"/api/v1/{prefix}/")
     assert listing.status_code == 200, prefix
     assert listing["Content-Type"].startswith("text/html")
@@ -164,11 +179,12 @@ def action_urls(prefix, viewset, own_ids) -> list[str]:
 
 @pytest.mark.parametrize("observer", OBSERVERS)
 @pytest.mark.parametrize(("prefix", "viewset"), ROUTES, ids=ROUTE_IDS)
-def test_filters_answer_a_foreign_id_like_a_missing_one(world, observer, prefix, viewset):
+def test_filters_answer_a_foreign_id_like_a_missing_one(world, forbidden_for, observer, prefix,
+                                                       viewset):
     """`?contract=<foreign id>` must not tell a foreign record from a missing one."""
     user = getattr(world, observer)
     client = api(user)
-    forbidden = foreign_strings(user)
+    forbidden = forbidden_for(user)
     for name, model in record_filters(filterset_of(viewset)):
         missing = client.get(f"/api/v1/{prefix}/", {name: MISSING_ID})
         assert missing.status_code == 400, (prefix, name)
@@ -276,7 +292,7 @@ CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+'
 
 
 @pytest.mark.parametrize("observer", OBSERVERS)
-def test_page_filters_answer_a_foreign_id_like_a_missing_one(world, login, observer,
+def test_page_filters_answer_a_foreign_id_like_a_missing_one(world, forbidden_for, login, observer,
                                                             monkeypatch):
     """The two pages are compared byte for byte: the clock stands still meanwhile, so a
     page that shows the time (a deviation's running notification clock) reads the same."""
@@ -284,7 +300,7 @@ def test_page_filters_answer_a_foreign_id_like_a_missing_one(world, login, obser
     monkeypatch.setattr(timezone, "now", lambda: still)
     user = getattr(world, observer)
     client = login(user)
-    forbidden = foreign_strings(user)
+    forbidden = forbidden_for(user)
     checked = 0
     for partnership in seat_partnerships(user) or world.partnerships[:1]:
         for url, view in list_page_urls(partnership):
@@ -338,12 +354,13 @@ def test_every_declared_page_ordering_works(world, login):
 
 
 @pytest.mark.parametrize("observer", OBSERVERS)
-def test_a_create_form_preset_from_the_url_offers_nothing_foreign(world, login, observer):
+def test_a_create_form_preset_from_the_url_offers_nothing_foreign(world, forbidden_for, login,
+                                                                  observer):
     """`?meeting=<id>`, `?request=<id>`, `?decision=<id>`, `?owner=<id>` preset a new
     record's form: a foreign id is not among the choices, so nothing of it is printed."""
     user = getattr(world, observer)
     client = login(user)
-    forbidden = foreign_strings(user)
+    forbidden = forbidden_for(user)
     checked = 0
     for partnership in seat_partnerships(user):
         for name in ("governance:actionitem_create", "governance:decision_create",

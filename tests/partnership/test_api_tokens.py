@@ -3,6 +3,7 @@ deactivating a person ends at once: their sessions and their tokens."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -10,6 +11,12 @@ from rest_framework.test import APIClient
 from partnership.accounts.models import ApiToken, digest_of
 from partnership.accounts.services import api_token_create
 from tests.factories import UserFactory
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 
 def api_with(key) -> APIClient:

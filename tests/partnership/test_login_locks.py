@@ -3,12 +3,19 @@ that account only, not the colleagues behind the same address; one address is lo
 after many failures across accounts (password spraying); each lock and unlock is in the
 audit trail on the person, with who unlocked it."""
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from partnership.models import User, UserEvent
 from tests.partnership.test_api import api
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 LOGIN = "/account/login/"
 OFFICE = "192.0.2.60"  # one NAT address for a whole office

@@ -7,6 +7,12 @@ from django.urls import reverse
 from partnership.models import Contract, EscalationLevel, Partnership, Priority
 from tests.partnership.test_api import api
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 INT_MAX = 2**31 - 1  # the largest a PostgreSQL integer holds, so no column refuses it
 
 

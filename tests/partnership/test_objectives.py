@@ -12,6 +12,12 @@ from partnership.objectives import services
 from tests.factories import MembershipFactory, UserFactory
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def test_objective_needs_an_owner_on_each_side(world):
     with pytest.raises(ValidationError) as error:
         services.objective_create(actor=world.alice, partnership=world.acme_contoso,

@@ -18,6 +18,14 @@ from partnership.parties.tasks import send_invitation_notice_task, send_invitati
 from tests.factories import UserFactory
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
+
+
 def wait_for(condition, timeout=15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

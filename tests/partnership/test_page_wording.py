@@ -3,10 +3,17 @@ marks, when backup codes are mentioned, what saving a rule says, how zones are n
 
 import re
 
+import pytest
 from django.contrib.auth.models import update_last_login
 from django.urls import reverse
 
 from tests.partnership.test_signatures import sign_url
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 
 def test_the_sign_dialog_shows_its_event_as_text_and_marks_what_is_required(

@@ -1,8 +1,15 @@
 """The scoping rule of DESIGN §2, asked directly of visible_to()."""
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from partnership.models import Membership, Organization, Partnership, Program, Site, User
+
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
 
 
 def names(queryset):

@@ -12,6 +12,12 @@ from partnership.models import Milestone, Site
 from partnership.techtransfer import selectors, services
 from tests.factories import DeliverableFactory
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 D = datetime.date
 
 

@@ -10,6 +10,12 @@ from portal.forms import ServiceForm
 from portal.locking import locked
 from portal.workflow import transition
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
 pytestmark = pytest.mark.django_db
 
 

@@ -10,6 +10,12 @@ from portal.parsers import lone_surrogate_at
 from tests.partnership.test_api import api
 
 
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py)."""
+    return saved_world
+
+
 def post_raw(user, url: str, text: str):
     """POST a JSON text as typed: the client's own encoder would refuse the surrogate."""
     return api(user).generic("POST", url, text, content_type="application/json")

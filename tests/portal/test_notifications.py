@@ -32,6 +32,14 @@ from partnership.notifications.tasks import (
 from partnership.objectives.services import priorities_set
 from portal.registries import notification_kinds
 
+
+@pytest.fixture
+def world(saved_world):
+    """One world for the module, each test in its own savepoint (tests/conftest.py); the
+    tests that need a committed world (a real worker) take world_committed, and run after
+    the module's others."""
+    return saved_world
+
 TODAY = timezone.localdate()
 
 
