@@ -167,13 +167,16 @@ def test_browsable_api_shows_nothing_foreign(world, forbidden_for, observer, pre
 
 def action_urls(prefix, viewset, own_ids) -> list[str]:
     """Every extra action's URL: the list-level ones, and the detail ones with each own id
-    and a missing one (whose 404 or 405 page the renderer builds too)."""
+    and a missing one (whose 404 page the renderer builds too). A step that answers no GET
+    answers 405 before it looks for the record, so its page with a missing id is the page
+    with an own id less the record's edit form: the own id's page prints every choice."""
     urls = []
     for extra in viewset.get_extra_actions():
         if not extra.detail:
             urls.append(f"/api/v1/{prefix}/{extra.url_path}/")
             continue
-        urls += [f"/api/v1/{prefix}/{pk}/{extra.url_path}/" for pk in [*own_ids, MISSING_ID]]
+        ids = [*own_ids, MISSING_ID] if "get" in extra.mapping or not own_ids else own_ids
+        urls += [f"/api/v1/{prefix}/{pk}/{extra.url_path}/" for pk in ids]
     return urls
 
 
