@@ -123,9 +123,10 @@ def module_world(django_db_setup, django_db_blocker):
 @pytest.fixture
 def saved_world(module_world, db):
     """The module's world, read afresh, inside this test's own savepoint: what the test
-    writes is rolled back at its end, so a module of tests that only need the cast (and
-    hold no transactional test) shares one world instead of building one each. Such a
-    module opts in by defining `world` as this fixture."""
+    writes is rolled back at its end, so a module of tests that only need the cast shares
+    one world instead of building one each. Such a module opts in by defining `world` as
+    this fixture. Its transactional tests (world_committed) do not meet the shared world:
+    pytest-django runs every transactional test after the suite's others."""
     return module_world.fresh()
 
 
