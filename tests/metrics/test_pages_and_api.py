@@ -51,7 +51,7 @@ def test_the_kpis_page_shows_latest_published_value_and_what_awaits(world, login
     other = login(world.bob).get(reverse("metrics:kpidefinition_list",
                                          args=[world.acme_contoso.pk])).content.decode()
     assert "70 %" in other  # both parties see the same numbers
-    assert 'href="/p/{}/kpis/"'.format(world.acme_contoso.pk) in page  # the side navigation
+    assert f'href="/p/{world.acme_contoso.pk}/kpis/"' in page  # the side navigation
 
 
 def test_the_flow_through_the_api(world):
