@@ -35,7 +35,7 @@ def reports_the_kpi(user, record) -> bool:
 @rules.predicate
 def definition_takes_values(user, definition) -> bool:
     return definition.status == definition.Status.AGREED and \
-        definition.source == definition.Source.ENTERED
+        definition.data_source == definition.Source.ENTERED
 
 
 @rules.predicate

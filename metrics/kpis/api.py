@@ -30,9 +30,9 @@ class KPIDefinitionSerializer(ScopedModelSerializer):
         model = KPIDefinition
         fields = ["id", "partnership", "key", "version", "name", "formula", "unit",
                   "direction", "target", "amber_threshold", "red_threshold", "frequency",
-                  "source", "reporting_party", "review_window_days", "due_day", "status",
-                  "supersedes", "steps", "signatures", "author_organization", "created_at",
-                  "updated_at"]
+                  "data_source", "reporting_party", "review_window_days", "due_day",
+                  "status", "supersedes", "steps", "signatures", "author_organization",
+                  "created_at", "updated_at"]
         read_only_fields = ["version", "status", "supersedes", "author_organization",
                             "created_at", "updated_at"]
         validators = []  # the service names the key already taken, by its field

@@ -13,7 +13,7 @@ class KPIDefinitionForm(ServiceForm):
     class Meta:
         model = KPIDefinition
         fields = ["key", "name", "formula", "unit", "direction", "target", "amber_threshold",
-                  "red_threshold", "frequency", "source", "reporting_party",
+                  "red_threshold", "frequency", "data_source", "reporting_party",
                   "review_window_days", "due_day"]
         widgets = {"formula": TEXT}
 

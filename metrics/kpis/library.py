@@ -73,4 +73,4 @@ def terms_of(standard: Standard) -> dict:
             "unit": standard.unit, "direction": standard.direction,
             "target": standard.target, "amber_threshold": standard.amber,
             "red_threshold": standard.red, "frequency": standard.frequency,
-            "source": "entered", "reporting_party": standard.reporting_party}
+            "data_source": "entered", "reporting_party": standard.reporting_party}

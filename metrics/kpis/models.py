@@ -19,8 +19,8 @@ from portal.workflow import Workflow
 
 #: What a sign-off is bound to: every term both parties agreed.
 SIGNED_FIELDS = ("key", "version", "name", "formula", "unit", "direction", "target",
-                 "amber_threshold", "red_threshold", "frequency", "source", "reporting_party",
-                 "review_window_days", "due_day")
+                 "amber_threshold", "red_threshold", "frequency", "data_source",
+                 "reporting_party", "review_window_days", "due_day")
 #: The terms a draft's author may change (and a revision copies).
 TERMS = SIGNED_FIELDS[2:]
 
@@ -106,7 +106,8 @@ class KPIDefinition(SharedRecord):
                                         help_text="A value worse than this is red.")
     frequency = models.CharField(max_length=9, choices=Frequency.choices,
                                  default=Frequency.MONTHLY)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.ENTERED)
+    data_source = models.CharField("data source", max_length=8, choices=Source.choices,
+                                   default=Source.ENTERED)
     reporting_party = models.CharField(max_length=7, choices=Party.choices,
                                        help_text="The party that enters the values.")
     review_window_days = models.PositiveSmallIntegerField(

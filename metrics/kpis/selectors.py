@@ -24,7 +24,7 @@ def kpis_in_force(*, user: User, partnership: Partnership) -> list[KPIDefinition
     """The agreed definitions, each with its latest published value and period (one
     query): the KPIs page's scorecard. `latest_value` and `latest_period` are None
     before the first publication; its red / amber / green is `definition.rag(value)`."""
-    latest = KPIMeasurement.objects.published().filter(
+    latest = KPIMeasurement.objects.visible_to(user).published().filter(
         partnership=OuterRef("partnership"), key=OuterRef("key")).order_by("-period")
     definitions = kpi_definition_list(user=user, partnership=partnership).in_force().annotate(
         latest_value=Subquery(latest.values("value")[:1]),

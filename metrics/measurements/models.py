@@ -31,9 +31,13 @@ class KPIMeasurementQuerySet(SharedQuerySet):
         return self.filter(status=KPIMeasurement.Status.PUBLISHED)
 
 
-class KPIMeasurement(SharedRecord):
+class KPIMeasurement(SharedRecord, PartnershipChild):
     """One period's value of a KPI, under the definition version in force when it was
-    entered. Both parties see the same numbers: never internal."""
+    entered. Both parties see the same numbers: never internal (and seen exactly where its
+    definition is)."""
+
+    PARENT = "definition"
+    INTERNAL_VIA = ("definition",)
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -203,6 +207,8 @@ class MeasurementReview(PartnershipChild):
     other party's acceptance — each party's own words, kept for both to read."""
 
     PARENT = "measurement"
+    INTERNAL_VIA = ("measurement",)
+    MADE_BY = ("author__organization",)
 
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"

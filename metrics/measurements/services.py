@@ -227,7 +227,7 @@ def kpi_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
     today = (now or timezone.now()).astimezone(datetime.UTC).date()
     told = 0
     for definition in KPIDefinition.objects.filter(
-            status=KPIDefinition.Status.AGREED, source=KPIDefinition.Source.ENTERED
+            status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
     ).select_related("partnership").order_by("pk"):
         period = periods.previous_period(periods.period_start(today, definition.frequency),
                                          definition.frequency)

@@ -59,7 +59,7 @@ class KPIMeasurementCreateView(PartnershipMixin, ServiceFormView):
         party = self.partnership.party_of(self.request.user)
         return KPIDefinition.objects.visible_to(self.request.user).filter(
             partnership=self.partnership, status=KPIDefinition.Status.AGREED,
-            source=KPIDefinition.Source.ENTERED, reporting_party=party).order_by("name")
+            data_source=KPIDefinition.Source.ENTERED, reporting_party=party).order_by("name")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "definitions": self.definitions()}

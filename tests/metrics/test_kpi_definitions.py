@@ -24,7 +24,7 @@ def world(saved_world):
 TERMS = {"key": "yield", "name": "Process yield", "formula": "Output ÷ input × 100.",
          "unit": "%", "direction": "higher", "target": Decimal(90),
          "amber_threshold": Decimal(85), "red_threshold": Decimal(80),
-         "frequency": "monthly", "source": "entered", "reporting_party": "cdmo",
+         "frequency": "monthly", "data_source": "entered", "reporting_party": "cdmo",
          "review_window_days": 7, "due_day": 10}
 
 
