@@ -2,13 +2,21 @@
 defined in its topic's package (metrics/<topic>/models.py)."""
 
 from metrics.kpis.models import KPIDefinition
-from metrics.measurements.models import KPIMeasurement, KPISubmissionReminder, MeasurementReview
+from metrics.measurements.models import (
+    KPIMeasurement,
+    KPISubmissionReminder,
+    MeasurementEvidence,
+    MeasurementReview,
+)
 from partnership.history.tracking import audit
 
-__all__ = ["KPIDefinition", "KPIMeasurement", "KPISubmissionReminder", "MeasurementReview"]
+__all__ = ["KPIDefinition", "KPIMeasurement", "KPISubmissionReminder", "MeasurementEvidence",
+           "MeasurementReview"]
 
-# The audit trail: definitions and values, with a value's review thread as its part. The
+# The audit trail: definitions and values, with a value's review thread and evidence files
+# as its parts (the file itself hidden, as a contract document's is). The
 # reminder rows are the job's bookkeeping (a unique key that makes it run once).
 audit(KPIDefinition, exclude=("search_document", "updated_at"))
 audit(KPIMeasurement, exclude=("updated_at",))
 audit(MeasurementReview, part_of="measurement", label="kind")
+audit(MeasurementEvidence, part_of="measurement", label="name", hidden=("file",))

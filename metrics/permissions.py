@@ -69,3 +69,14 @@ rule("metrics.kpimeasurement_step", WRITER)
 rule("metrics.kpimeasurement_comment", WRITER,
      (measurement_in_review, invalid({"text": "Comments are made while the value is under "
                                               "review."})))
+
+
+@rules.predicate
+def measurement_is_unpublished(user, measurement) -> bool:
+    return measurement.status != measurement.Status.PUBLISHED
+
+
+rule("metrics.kpimeasurement_attach", WRITER,
+     (reports_the_kpi, denied("Only the reporting party attaches evidence to its values.")),
+     (measurement_is_unpublished, invalid({"file": "A published value keeps the evidence it "
+                                                   "was published with."})))

@@ -46,7 +46,12 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
-from metrics.models import KPIDefinition, KPIMeasurement, MeasurementReview
+from metrics.models import (
+    KPIDefinition,
+    KPIMeasurement,
+    MeasurementEvidence,
+    MeasurementReview,
+)
 from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
@@ -317,6 +322,10 @@ def build_world() -> World:
         MeasurementReview.objects.create(
             partnership=partnership, measurement=value, kind="comment", author=lead.user,
             party="sponsor", text=f"{name} KPI comment")
+        MeasurementEvidence.objects.create(
+            partnership=partnership, measurement=value, name="deliveries.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="deliveries.pdf"), uploaded_by=cdmo_member.user)
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

@@ -37,6 +37,7 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
     rag = serializers.CharField(read_only=True, allow_null=True)
     steps = serializers.SerializerMethodField()
     reviews = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
     signatures = SignaturesField()
 
     class Meta:
@@ -44,7 +45,7 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "definition", "key", "period", "value", "numerator",
                   "denominator", "comment", "status", "rag", "shared_at", "review_until",
                   "accepted_at", "accepted_by", "published_at", "steps", "reviews",
-                  "signatures", "author_organization", "created_at", "updated_at"]
+                  "evidence", "signatures", "author_organization", "created_at", "updated_at"]
         read_only_fields = ["partnership", "key", "status", "shared_at", "review_until",
                             "accepted_at", "accepted_by", "published_at",
                             "author_organization", "created_at", "updated_at"]
@@ -62,6 +63,15 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
             return []
         return ReviewSerializer(selectors.review_thread(
             user=self.context["request"].user, measurement=obj), many=True).data
+
+    def get_evidence(self, obj) -> list[dict]:
+        """The files attached (name, size, checksum, the scoped download URL)."""
+        if self._listing():
+            return []
+        request = self.context["request"]
+        return [{"name": file.name, "size": file.size, "sha256": file.sha256,
+                 "url": request.build_absolute_uri(file.get_absolute_url())}
+                for file in selectors.evidence_list(user=request.user).filter(measurement=obj)]
 
     def create(self, validated_data):
         return services.kpi_measurement_create(actor=self.context["request"].user,

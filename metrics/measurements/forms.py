@@ -1,8 +1,10 @@
 """Forms of KPI values and their review."""
 
 from django import forms
+from django.conf import settings
 
 from metrics.measurements.models import KPIMeasurement
+from portal.files import max_upload_label
 from portal.forms import ServiceForm
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -48,3 +50,14 @@ class ConfirmForm(forms.Form):
 
 STEP_FORMS = {"submit": ConfirmForm, "share": ConfirmForm, "accept": OptionalTextForm,
               "dispute": TextForm, "correct": CorrectForm, "withdraw": TextForm}
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="Evidence")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"A PDF, Excel (XLSX) or CSV file, up to " \
+                                        f"{max_upload_label()}."
+        self.fields["file"].widget.attrs.update({
+            "accept": ".pdf,.xlsx,.csv", "data-max-bytes": settings.MAX_UPLOAD_BYTES})

@@ -16,6 +16,7 @@ from metrics import periods
 from metrics.kpis.models import KPIDefinition
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from partnership.signatures.declarations import Signed
+from portal.files import StoredFile
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -66,6 +67,7 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
         "KPI value published",
         meanings={"approval": "Approved: this value is published to the steering committee"},
         fields=("definition", "period", "value", "numerator", "denominator"),
+        children={"evidence": ("name", "sha256")},
         parties=lambda measurement: ("sponsor", "cdmo"), all_parties=False, roles=("lead",),
         ready=lambda measurement: measurement.publish_blocker(),
         complete="metrics.measurements.services.kpi_measurement_publish")}
@@ -237,6 +239,41 @@ class MeasurementReview(PartnershipChild):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author}"
+
+
+def evidence_path(evidence, filename: str) -> str:
+    return f"kpi-evidence/{evidence.partnership_id}/{evidence.measurement_id}/{filename}"
+
+
+class MeasurementEvidence(PartnershipChild, StoredFile):
+    """A file the reporting party attaches to a value (the delivery log, the batch list it
+    counted): checked by its content, kept with its SHA-256 in private storage, served only
+    by a scoped view; the publication signs the names and checksums of all of them."""
+
+    PARENT = "measurement"
+    INTERNAL_VIA = ("measurement",)
+    MADE_BY = ("uploaded_by__organization",)
+    ALLOWED_KINDS = ("pdf", "xlsx", "csv")
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE,
+                                    related_name="+")
+    measurement = models.ForeignKey(KPIMeasurement, on_delete=models.CASCADE,
+                                    related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, related_name="+", editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name_plural = "measurement evidence"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:kpievidence_download",
+                       args=[self.partnership_id, self.measurement_id, self.pk])
 
 
 class KPISubmissionReminder(models.Model):

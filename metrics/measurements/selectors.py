@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from metrics.kpis.models import KPIDefinition
-from metrics.measurements.models import KPIMeasurement, MeasurementReview
+from metrics.measurements.models import KPIMeasurement, MeasurementEvidence, MeasurementReview
 from partnership.models import Partnership, User
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
@@ -41,6 +41,12 @@ def measurements_of(*, user: User, definition: KPIDefinition) -> QuerySet[KPIMea
 def review_thread(*, user: User, measurement: KPIMeasurement) -> QuerySet[MeasurementReview]:
     return MeasurementReview.objects.visible_to(user).filter(
         measurement=measurement).select_related("author").order_by("created_at", "pk")
+
+
+def evidence_list(*, user: User, partnership: Partnership | int | None = None
+                  ) -> QuerySet[MeasurementEvidence]:
+    evidence = MeasurementEvidence.objects.visible_to(user).select_related("uploaded_by")
+    return evidence.filter(partnership=partnership) if partnership else evidence
 
 
 def awaiting(*, user: User, partnership: Partnership) -> dict:

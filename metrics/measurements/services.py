@@ -18,6 +18,7 @@ from metrics.measurements.models import (
     REPORTING,
     KPIMeasurement,
     KPISubmissionReminder,
+    MeasurementEvidence,
     MeasurementReview,
 )
 from metrics.notices import tell
@@ -196,6 +197,21 @@ def kpi_measurement_comment(*, actor: User, measurement: KPIMeasurement, text: s
          else measurement.definition.reporting_party,
          actor=actor, title=f"Comment on {measurement}", body=text)
     return review
+
+
+@transaction.atomic
+def kpi_measurement_attach(*, actor: User, measurement: KPIMeasurement, file
+                           ) -> MeasurementEvidence:
+    """The reporting party attaches evidence (PDF, XLSX or CSV) to a value until it is
+    published; checked by its content and kept with its checksum."""
+    measurement = locked(measurement, "partnership", "definition")
+    require(actor, "metrics.kpimeasurement_attach", measurement)
+    evidence = MeasurementEvidence(partnership=measurement.partnership, measurement=measurement,
+                                   uploaded_by=actor)
+    evidence.take(file)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
 
 
 #: The steps by name, for the pages and the API (each takes its own words).

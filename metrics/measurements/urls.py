@@ -15,6 +15,9 @@ urlpatterns = [
     path(f"{VALUE}sign/", views.KPIMeasurementSignView.as_view(), name="kpimeasurement_sign"),
     path(f"{VALUE}comment/", views.KPIMeasurementCommentView.as_view(),
          name="kpimeasurement_comment"),
+    path(f"{VALUE}evidence/new/", views.KPIEvidenceView.as_view(), name="kpievidence_create"),
+    path(f"{VALUES}<int:measurement_pk>/evidence/<int:pk>/",
+         views.KPIEvidenceDownloadView.as_view(), name="kpievidence_download"),
     path(f"{VALUE}<slug:step>/", views.KPIMeasurementStepView.as_view(),
          name="kpimeasurement_step"),
 ]

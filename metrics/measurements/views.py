@@ -4,8 +4,10 @@ the dialogs (enter, edit, each step, comment, publish)."""
 
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 
 from metrics.kpis.models import KPIDefinition
@@ -41,6 +43,9 @@ class KPIMeasurementDetailView(KPIMeasurementMixin, TemplateView):
             object=measurement, steps=measurement.steps_for(user) if writer else {},
             can_edit=self.can("metrics.kpimeasurement_edit", measurement),
             can_comment=self.can("metrics.kpimeasurement_comment", measurement),
+            can_attach=self.can("metrics.kpimeasurement_attach", measurement),
+            evidence=list(selectors.evidence_list(user=user, partnership=self.partnership)
+                          .filter(measurement=measurement)),
             thread=list(selectors.review_thread(user=user, measurement=measurement)),
             publish_blocker=measurement.publish_blocker(),
             signing=signing_panel(user=user, record=measurement, sign_url=reverse(
@@ -179,3 +184,38 @@ class KPIMeasurementCommentView(KPIMeasurementMixin, ServiceFormView):
 class KPIMeasurementSignView(KPIMeasurementMixin, SignView):
     def signed_record(self):
         return self.measurement
+
+
+class KPIEvidenceView(KPIMeasurementMixin, ServiceFormView):
+    form_class = forms.EvidenceForm
+    template_name = FORM_TEMPLATE
+    requires_write = True
+
+    def get_form_kwargs(self):
+        require_person(self.request.user, "metrics.kpimeasurement_attach", self.measurement)
+        return super().get_form_kwargs()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.measurement,
+                                        title=f"Attach evidence: {self.measurement}",
+                                        submit_label="Attach",
+                                        cancel_url=self.measurement.get_absolute_url(), **kwargs)
+
+    def perform(self, form):
+        evidence = services.kpi_measurement_attach(
+            actor=self.request.user, measurement=self.measurement, file=form.cleaned_data["file"])
+        messages.success(self.request, f"{evidence.name} attached.")
+        return evidence
+
+    def get_success_url(self):
+        return self.measurement.get_absolute_url()
+
+
+class KPIEvidenceDownloadView(PartnershipMixin, View):
+    """Evidence is never served from a public folder: only this scoped view hands it out."""
+
+    def get(self, request, *args, **kwargs):
+        evidence = get_object_or_404(selectors.evidence_list(
+            user=request.user, partnership=self.partnership),
+            measurement_id=kwargs["measurement_pk"], pk=kwargs["pk"])
+        return evidence.download_response(request)

@@ -35,7 +35,7 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
-from metrics.models import KPIDefinition, KPIMeasurement
+from metrics.models import KPIDefinition, KPIMeasurement, MeasurementEvidence
 from partnership.models import (
     AcceptanceCriterion,
     ApiToken,
@@ -476,7 +476,8 @@ RECORDS = [
            creates=("metrics:kpimeasurement_create",),
            reads=("metrics:kpimeasurement_detail",),
            writes=("metrics:kpimeasurement_edit", "metrics:kpimeasurement_sign",
-                   "metrics:kpimeasurement_comment", "metrics:kpimeasurement_step"),
+                   "metrics:kpimeasurement_comment", "metrics:kpimeasurement_step",
+                   "metrics:kpievidence_create"),
            expand={"metrics:kpimeasurement_step": lambda kwargs: [
                {**kwargs, "step": step} for step in KPIMeasurement.STEPS]},
            page_bodies={"metrics:kpimeasurement_sign": lambda value: {
@@ -487,6 +488,10 @@ RECORDS = [
                        "withdraw": lambda value: {"text": "Lot 7 was on time."},
                        "comment": lambda value: {"text": "Thanks."},
                        "correct": lambda value: {"value": "88", "reason": "Lot 7."}}),
+    Record(MeasurementEvidence,
+           kwargs=lambda e: {"partnership_pk": e.partnership_id,
+                             "measurement_pk": e.measurement_id, "pk": e.pk},
+           reads=("metrics:kpievidence_download",)),
     Record(CertificateOfAnalysis,
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
                              "pk": c.pk},

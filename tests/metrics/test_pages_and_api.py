@@ -148,3 +148,23 @@ def test_a_page_form_refuses_bad_input_with_a_field_error(world, login):
     assert not KPIMeasurement.objects.filter(definition=definition).exists()
     assert login(world.alice).get(url).status_code == 200  # no KPI of Acme's to report
     assert login(world.vera).get(url).status_code == 403
+
+
+def test_evidence_is_attached_by_the_reporting_party_and_served_only_in_scope(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import PDF
+
+    value = shared_value(world, agreed_kpi(world))
+    url = reverse("metrics:kpievidence_create", args=[world.acme_contoso.pk, value.pk])
+    upload = SimpleUploadedFile("deliveries.pdf", PDF, content_type="application/pdf")
+    assert login(world.bob).post(url, {"file": upload}).status_code == 302
+    [evidence] = value.evidence.all()
+    assert login(world.alice).get(evidence.get_absolute_url()).status_code == 200
+    assert login(world.dave).get(evidence.get_absolute_url()).status_code == 404
+    fake = SimpleUploadedFile("deliveries.pdf", b"not a pdf", content_type="application/pdf")
+    response = login(world.bob).post(url, {"file": fake})
+    assert response.status_code == 200 and value.evidence.count() == 1
+    assert login(world.alice).get(url).status_code == 403  # not the reporting party
+    page = login(world.alice).get(value.get_absolute_url()).content.decode()
+    assert "deliveries.pdf" in page.split('data-testid="evidence"')[1]
