@@ -3,11 +3,14 @@
 (version n+1 as a draft); the leads of both parties sign it off with sign/. Scoped (DESIGN
 §2)."""
 
+from functools import partial
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.quality.api import StepMixin
 from metrics.kpis import selectors, services
 from metrics.kpis.filters import KPIDefinitionFilter
 from metrics.kpis.models import KPIDefinition
@@ -58,8 +61,9 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class KPIDefinitionViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class KPIDefinitionViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
+                           mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                           mixins.UpdateModelMixin, ScopedViewSet):
     """KPI definitions (filters status, frequency; ordering name, status). A step by the
     wrong person answers 403, from the wrong status 400."""
 
@@ -74,30 +78,25 @@ class KPIDefinitionViewSet(SignActionMixin, mixins.ListModelMixin, mixins.Retrie
     def perform_update(self, serializer):
         serializer.instance = self.read_again(serializer.save())
 
-    def _step(self, request, step):
-        definition = self.get_object()
-        require_person(request.user, "metrics.kpidefinition_step", definition)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        definition = services.kpi_definition_step(
-            actor=request.user, definition=definition, step=step,
-            reason=body.validated_data.get("reason", ""))
-        return Response(self.get_serializer(self.read_again(definition)).data)
+    def _do(self, request, step):
+        return self._step(request, "metrics.kpidefinition_step",
+                          partial(services.kpi_definition_step, step=step), "definition",
+                          ReasonSerializer)
 
     @extend_schema(request=None, responses=KPIDefinitionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._step(request, "submit")
+        return self._do(request, "submit")
 
     @extend_schema(request=ReasonSerializer, responses=KPIDefinitionSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, "reopen")
+        return self._do(request, "reopen")
 
     @extend_schema(request=ReasonSerializer, responses=KPIDefinitionSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
-        return self._step(request, "retire")
+        return self._do(request, "retire")
 
     @extend_schema(request=None, responses=KPIDefinitionSerializer)
     @action(detail=True, methods=["post"])

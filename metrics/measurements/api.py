@@ -7,13 +7,12 @@ party comment/ {text}; a lead publishes with sign/. Scoped (DESIGN §2)."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from governance.quality.api import StepMixin
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
 from metrics.measurements.models import KPIMeasurement, MeasurementReview
-from partnership.permissions import require_person
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
@@ -84,6 +83,12 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
                                                measurement=instance, **validated_data)
 
 
+def _comment(*, actor, measurement: KPIMeasurement, text: str) -> KPIMeasurement:
+    """The comment's service, answering with the value commented on (what the API shows)."""
+    services.kpi_measurement_comment(actor=actor, measurement=measurement, text=text)
+    return measurement
+
+
 class TextSerializer(serializers.Serializer):
     text = serializers.CharField()
 
@@ -101,8 +106,9 @@ class CorrectSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class KPIMeasurementViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
+                            mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                            mixins.UpdateModelMixin, ScopedViewSet):
     """KPI values (filters status, period_from, period_to, key; ordering period, status). A
     step by the wrong party or from the wrong status answers 400."""
 
@@ -118,15 +124,7 @@ class KPIMeasurementViewSet(SignActionMixin, mixins.ListModelMixin, mixins.Retri
         serializer.instance = self.read_again(serializer.save())
 
     def _do(self, request, service, rule="metrics.kpimeasurement_step", body_class=None):
-        measurement = self.get_object()
-        require_person(request.user, rule, measurement)
-        arguments = {}
-        if body_class is not None:
-            body = body_class(data=request.data)
-            body.is_valid(raise_exception=True)
-            arguments = dict(body.validated_data)
-        service(actor=request.user, measurement=measurement, **arguments)
-        return Response(self.get_serializer(self.read_again(measurement)).data)
+        return self._step(request, rule, service, "measurement", body_class)
 
     @extend_schema(request=None, responses=KPIMeasurementSerializer)
     @action(detail=True, methods=["post"])
@@ -164,8 +162,8 @@ class KPIMeasurementViewSet(SignActionMixin, mixins.ListModelMixin, mixins.Retri
     @extend_schema(request=TextSerializer, responses=KPIMeasurementSerializer)
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
-        return self._do(request, services.kpi_measurement_comment,
-                        rule="metrics.kpimeasurement_comment", body_class=TextSerializer)
+        return self._do(request, _comment, rule="metrics.kpimeasurement_comment",
+                        body_class=TextSerializer)
 
 
 routes = [("kpi-measurements", KPIMeasurementViewSet, "kpimeasurement")]

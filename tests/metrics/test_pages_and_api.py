@@ -69,6 +69,8 @@ def test_the_flow_through_the_api(world):
     url = f"/api/v1/kpi-measurements/{created.json()['id']}/"
     assert bob.post(url + "submit/").status_code == 200
     assert bob.post(url + "share/").json()["status"] == "shared"
+    commented = alice.post(url + "comment/", {"text": "Which lots?"}, format="json").json()
+    assert commented["id"] == created.json()["id"]
     assert alice.post(url + "dispute/", {}, format="json").status_code == 400  # no words
     assert alice.post(url + "dispute/", {"text": "Lot 7 late."},
                       format="json").json()["status"] == "disputed"
@@ -82,7 +84,8 @@ def test_the_flow_through_the_api(world):
     assert cole.post(url + "sign/", signing, format="json").status_code == 201
     body = alice.get(url).json()
     assert body["status"] == "published" and body["rag"] == "amber"
-    assert [r["kind"] for r in body["reviews"]] == ["dispute", "correction", "acceptance"]
+    assert [r["kind"] for r in body["reviews"]] == ["comment", "dispute", "correction",
+                                                    "acceptance"]
     assert api(world.dave).get(url).status_code == 404  # another partnership's lead
 
 
