@@ -18,7 +18,7 @@ from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ScopedModelSerializer):
     author = serializers.CharField(source="author.get_full_name", read_only=True)
 
     class Meta:

@@ -73,7 +73,7 @@ def test_a_kpi_agreed_disputed_corrected_and_published(page, browser, demo):
     cdmo.reload()
     cdmo.get_by_role("link", name="Correct the value").click()
     correction = cdmo.locator("dialog[open]")
-    correction.get_by_label("Value").fill("88")
+    correction.get_by_role("spinbutton", name="Value").fill("88")
     correction.get_by_label("Numerator").fill("22")
     correction.get_by_label("Why the value is corrected").fill("Agreed: lot 12 counts.")
     correction.get_by_role("button", name="Correct the value").click()
