@@ -137,17 +137,27 @@ def kpi_measurement_accept(*, actor: User, measurement: KPIMeasurement, text: st
     return measurement
 
 
+def _reviewer_says(*, actor: User, measurement: KPIMeasurement, step: str, kind: str,
+                   text: str, missing: str, title: str) -> KPIMeasurement:
+    """A step of the reviewing party taken in its words (a dispute, its withdrawal): kept
+    in the thread, and told to the reporting party's leads."""
+    text = _words(text, "text", missing)
+    measurement = _step(actor=actor, measurement=measurement, step=step)
+    _review(measurement, actor=actor, kind=kind, text=text)
+    tell(measurement, kind="kpi_disputed", party=measurement.definition.reporting_party,
+         actor=actor, title=f"{title}: {measurement}", body=text)
+    return measurement
+
+
 @transaction.atomic
 def kpi_measurement_dispute(*, actor: User, measurement: KPIMeasurement, text: str
                             ) -> KPIMeasurement:
     """The reviewing party disputes the value, in its words: it is kept from publication
-    until the dispute is resolved. The reporting party's leads are told."""
-    text = _words(text, "text", "Say what you dispute and why.")
-    measurement = _step(actor=actor, measurement=measurement, step="dispute")
-    _review(measurement, actor=actor, kind=MeasurementReview.Kind.DISPUTE, text=text)
-    tell(measurement, kind="kpi_disputed", party=measurement.definition.reporting_party,
-         actor=actor, title=f"KPI value disputed: {measurement}", body=text)
-    return measurement
+    until the dispute is resolved."""
+    return _reviewer_says(actor=actor, measurement=measurement, step="dispute",
+                          kind=MeasurementReview.Kind.DISPUTE, text=text,
+                          missing="Say what you dispute and why.",
+                          title="KPI value disputed")
 
 
 @transaction.atomic
@@ -175,12 +185,10 @@ def kpi_measurement_correct(*, actor: User, measurement: KPIMeasurement,
 def kpi_measurement_withdraw_dispute(*, actor: User, measurement: KPIMeasurement, text: str
                                      ) -> KPIMeasurement:
     """The disputing party withdraws its dispute, in its words: the value stands."""
-    text = _words(text, "text", "Say why the dispute is withdrawn.")
-    measurement = _step(actor=actor, measurement=measurement, step="withdraw")
-    _review(measurement, actor=actor, kind=MeasurementReview.Kind.WITHDRAWAL, text=text)
-    tell(measurement, kind="kpi_disputed", party=measurement.definition.reporting_party,
-         actor=actor, title=f"Dispute withdrawn: {measurement}", body=text)
-    return measurement
+    return _reviewer_says(actor=actor, measurement=measurement, step="withdraw",
+                          kind=MeasurementReview.Kind.WITHDRAWAL, text=text,
+                          missing="Say why the dispute is withdrawn.",
+                          title="Dispute withdrawn")
 
 
 @transaction.atomic
