@@ -39,3 +39,11 @@ def kpi_versions(*, user: User, definition: KPIDefinition) -> QuerySet[KPIDefini
     """Every version of the definition's series, newest first."""
     return kpi_definition_list(user=user, partnership=definition.partnership_id).filter(
         key=definition.key).order_by("-version")
+
+
+def reportable_definitions(*, user: User, partnership: Partnership) -> QuerySet[KPIDefinition]:
+    """The agreed, entered KPIs whose values the user's party reports: the choices of the
+    form that enters a value."""
+    return kpi_definition_list(user=user, partnership=partnership).in_force().filter(
+        data_source=KPIDefinition.Source.ENTERED,
+        reporting_party=partnership.party_of(user)).order_by("name")

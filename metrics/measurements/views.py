@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from metrics.kpis.models import KPIDefinition
+from metrics.kpis import selectors as kpi_selectors
 from metrics.measurements import forms, selectors, services
 from metrics.measurements.models import KPIMeasurement
 from partnership.permissions import require_person, require_whole
@@ -60,14 +60,10 @@ class KPIMeasurementCreateView(PartnershipMixin, ServiceFormView):
     template_name = FORM_TEMPLATE
     requires_write = True
 
-    def definitions(self):
-        party = self.partnership.party_of(self.request.user)
-        return KPIDefinition.objects.visible_to(self.request.user).filter(
-            partnership=self.partnership, status=KPIDefinition.Status.AGREED,
-            data_source=KPIDefinition.Source.ENTERED, reporting_party=party).order_by("name")
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "definitions": self.definitions()}
+        return {**super().get_form_kwargs(),
+                "definitions": kpi_selectors.reportable_definitions(
+                    user=self.request.user, partnership=self.partnership)}
 
     def get_initial(self):
         definition = self.request.GET.get("definition", "")
