@@ -1,6 +1,21 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
 class MetricsConfig(AppConfig):
     name = "metrics"
     verbose_name = "Metrics"
+
+    def ready(self) -> None:
+        """Importing metrics.permissions declares who may do what; the KPI topics add their
+        records to search and recent activity, and their notification kinds."""
+        from metrics import kpis, measurements
+        from metrics.notices import NOTIFICATION_KINDS
+        from portal.registries import notification_kinds
+
+        import_module("metrics.permissions")
+        kpis.register()
+        measurements.register()
+        for code, label, position in NOTIFICATION_KINDS:
+            notification_kinds.register(code, label, position=position)

@@ -1,1 +1,22 @@
-"""Metrics: KPI definitions, measurements and dashboards (DESIGN §3; later issues)."""
+"""Every model of the metrics app, for Django, which looks for an app's models here. Each is
+defined in its topic's package (metrics/<topic>/models.py)."""
+
+from metrics.kpis.models import KPIDefinition
+from metrics.measurements.models import (
+    KPIMeasurement,
+    KPISubmissionReminder,
+    MeasurementEvidence,
+    MeasurementReview,
+)
+from partnership.history.tracking import audit
+
+__all__ = ["KPIDefinition", "KPIMeasurement", "KPISubmissionReminder", "MeasurementEvidence",
+           "MeasurementReview"]
+
+# The audit trail: definitions and values, with a value's review thread and evidence files
+# as its parts (the file itself hidden, as a contract document's is). The
+# reminder rows are the job's bookkeeping (a unique key that makes it run once).
+audit(KPIDefinition, exclude=("search_document", "updated_at"))
+audit(KPIMeasurement, exclude=("updated_at",))
+audit(MeasurementReview, part_of="measurement", label="kind")
+audit(MeasurementEvidence, part_of="measurement", label="name", hidden=("file",))

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-change-decisions": {
         "task": "governance.quality.tasks.remind_overdue_change_decisions",
         "schedule": 86400.0},
+    # KPI values past their due day and not submitted, to the reporting party's leads;
+    # idempotent (a unique key per KPI and period).
+    "remind-kpi-values-due": {"task": "metrics.measurements.tasks.remind_kpi_values_due",
+                              "schedule": 86400.0},
 }
 
 # --- Accounts and sessions ----------------------------------------------------------------

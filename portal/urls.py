@@ -11,6 +11,7 @@ from portal.views import health
 urlpatterns = [
     path("", include("partnership.urls")),
     path("", include("governance.urls")),
+    path("", include("metrics.urls")),
     # The bell keeps the namespace its templates and links have always used.
     path("", include(("partnership.notifications.urls", "portal"))),
     path("account/", include("partnership.parties.account_urls")),

@@ -342,3 +342,37 @@ def test_each_meridian_and_aurora_site_has_an_audit_history(demo):
     findings = Finding.objects.all()
     assert {f.classification for f in findings} == set(Finding.Classification.values)
     assert len({f.title for f in findings}) == findings.count()
+
+
+def test_demo_kpis_are_agreed_published_and_under_review(demo):
+    """The standard KPIs agreed by both leads in each partnership, with two years of
+    published values (some red, some amber); in Northwind–Meridian one KPI at version 2,
+    last month's on-time delivery shared for Nora's review, a dispute settled with both
+    sides' words and one still open."""
+    from metrics.kpis.library import STANDARD
+    from metrics.measurements.models import KPIMeasurement
+    from metrics.models import KPIDefinition
+    from partnership.signatures.services import is_complete
+
+    definitions = KPIDefinition.objects.select_related("partnership__sponsor",
+                                                       "partnership__cdmo")
+    for pair in (NM, NA, HM):
+        agreed = [d for d in definitions if str(d.partnership) == pair and d.status == "agreed"]
+        assert len(agreed) == len(STANDARD)
+        assert all(is_complete(d, "agreed") for d in agreed)
+    revised = definitions.get(partnership__cdmo__name="Meridian Biomanufacturing",
+                              partnership__sponsor__name="Northwind Biologics", version=2)
+    assert revised.supersedes.status == "superseded"
+    assert revised.supersedes.measurements.filter(status="published").exists()
+    values = KPIMeasurement.objects.select_related("definition", "partnership__sponsor",
+                                                   "partnership__cdmo")
+    published = [v for v in values if v.status == "published"]
+    assert len(published) >= 3 * 24 * 10
+    assert {v.rag for v in published} == {"green", "amber", "red"}
+    nm = [v for v in values if str(v.partnership) == NM]
+    shared = [v for v in nm if v.status == "shared"]
+    assert [v.key for v in shared] == ["on-time-delivery"]
+    assert [v.key for v in nm if v.status == "disputed"] == ["batch-record-review-time"]
+    settled = [v for v in nm if {r.kind for r in v.reviews.all()} >= {"dispute", "correction"}]
+    assert len(settled) == 1 and settled[0].status == "published"
+    assert {r.party for r in settled[0].reviews.all()} == {"sponsor", "cdmo"}

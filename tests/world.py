@@ -46,6 +46,12 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
+from metrics.models import (
+    KPIDefinition,
+    KPIMeasurement,
+    MeasurementEvidence,
+    MeasurementReview,
+)
 from partnership.models import (
     CommunicationPlan,
     EscalationLevel,
@@ -299,6 +305,27 @@ def build_world() -> World:
             status="awaiting_decision", classification="approval", agreement=agreement,
             submitted_at=detected, submitted_by=cdmo_member.user,
             decision_due=datetime.date(2026, 4, 2))
+        # KPIs: a definition agreed (drafted by the sponsor) and a value the CDMO reported,
+        # shared for review, with the sponsor's comment.
+        kpi = KPIDefinition.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, key="delivery", name=f"{name} on-time delivery",
+            formula="Batches on time ÷ batches due × 100.", unit="%", direction="higher",
+            target=95, amber_threshold=90, red_threshold=80, reporting_party="cdmo",
+            status="agreed")
+        value = KPIMeasurement.objects.create(
+            partnership=partnership, author_organization=partnership.cdmo,
+            created_by=cdmo_member.user, definition=kpi, key=kpi.key,
+            period=datetime.date(2026, 1, 1), value=92, numerator=23, denominator=25,
+            comment=f"{name} two late lots", status="shared", shared_at=detected,
+            review_until=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
+        MeasurementReview.objects.create(
+            partnership=partnership, measurement=value, kind="comment", author=lead.user,
+            party="sponsor", text=f"{name} KPI comment")
+        MeasurementEvidence.objects.create(
+            partnership=partnership, measurement=value, name="deliveries.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="deliveries.pdf"), uploaded_by=cdmo_member.user)
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

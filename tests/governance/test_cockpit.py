@@ -194,7 +194,7 @@ def test_a_kind_registered_later_joins_coming_up_activity_and_search(world, logi
     assert "Risk to review" in card(page, "activity-h")
     groups = search(user=world.bob, query="stopper supplier")
     assert [group.heading for group in groups] == ["Risks", "Risks to review"]
-    assert search_registry.nouns().endswith("thank-yous and risks to review")
+    assert search_registry.nouns().endswith("KPIs and risks to review")
 
 
 #: Modules of portal that may name the apps: the settings list them, the URLs include their

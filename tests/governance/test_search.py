@@ -283,6 +283,13 @@ def fill_every_kind(world, n: int) -> None:
         reference=f"CC-S{n}-{i}", title=f"{WORD} change {i}", site=site, category="process",
         program=world.acme_program, description="Longer hold", rationale="Scheduling",
         proposed_on=TODAY, **shared) for i in range(n)])
+    # KPI definitions (metrics.kpis), found by their name and formula.
+    from metrics.models import KPIDefinition
+
+    KPIDefinition.objects.bulk_create([KPIDefinition(
+        key=f"s{n}-{i}", name=f"{WORD} KPI {i}", formula="Lots on time ÷ lots due × 100.",
+        unit="%", direction="higher", target=95, amber_threshold=90, red_threshold=80,
+        reporting_party="cdmo", **shared) for i in range(n)])
 
 
 def test_a_search_costs_the_same_queries_with_thirty_records_of_every_kind(

@@ -35,6 +35,7 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
+from metrics.models import KPIDefinition, KPIMeasurement, MeasurementEvidence
 from partnership.models import (
     AcceptanceCriterion,
     ApiToken,
@@ -457,6 +458,40 @@ RECORDS = [
                                                     "implementation_evidence": "IQ/OQ done."},
                        "withdraw": lambda change: {"reason": "Superseded."},
                        "conditions": lambda change: {"decision_conditions": "Three lots."}}),
+    # KPI definitions and values (metrics.kpis, metrics.measurements).
+    Record(KPIDefinition, api="kpidefinition",
+           lists=("metrics:kpidefinition_list",),
+           creates=("metrics:kpidefinition_create", "metrics:kpidefinition_adopt"),
+           reads=("metrics:kpidefinition_detail",),
+           writes=("metrics:kpidefinition_edit", "metrics:kpidefinition_revise",
+                   "metrics:kpidefinition_sign", "metrics:kpidefinition_step"),
+           expand={"metrics:kpidefinition_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in KPIDefinition.STEPS]},
+           page_bodies={"metrics:kpidefinition_sign": lambda kpi: {
+               **_signing(kpi), "event": "agreed"}},
+           api_bodies={"sign": lambda kpi: {**_signing(kpi), "event": "agreed"},
+                       "retire": lambda kpi: {"reason": "No longer measured."},
+                       "reopen": lambda kpi: {"reason": "Target to change."}}),
+    Record(KPIMeasurement, api="kpimeasurement",
+           creates=("metrics:kpimeasurement_create",),
+           reads=("metrics:kpimeasurement_detail",),
+           writes=("metrics:kpimeasurement_edit", "metrics:kpimeasurement_sign",
+                   "metrics:kpimeasurement_comment", "metrics:kpimeasurement_step",
+                   "metrics:kpievidence_create"),
+           expand={"metrics:kpimeasurement_step": lambda kwargs: [
+               {**kwargs, "step": step} for step in KPIMeasurement.STEPS]},
+           page_bodies={"metrics:kpimeasurement_sign": lambda value: {
+               **_signing(value), "event": "published"}},
+           api_bodies={"sign": lambda value: {**_signing(value), "event": "published"},
+                       "accept": lambda value: {"text": "Fine."},
+                       "dispute": lambda value: {"text": "Lot 7 was late."},
+                       "withdraw": lambda value: {"text": "Lot 7 was on time."},
+                       "comment": lambda value: {"text": "Thanks."},
+                       "correct": lambda value: {"value": "88", "reason": "Lot 7."}}),
+    Record(MeasurementEvidence,
+           kwargs=lambda e: {"partnership_pk": e.partnership_id,
+                             "measurement_pk": e.measurement_id, "pk": e.pk},
+           reads=("metrics:kpievidence_download",)),
     Record(CertificateOfAnalysis,
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
                              "pk": c.pk},

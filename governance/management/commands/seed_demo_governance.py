@@ -24,6 +24,7 @@ import uuid
 import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max, Q
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         seed_batches(today)  # before the deviations that name the lots
         seed_quality_records()
         seed_changes()
+        call_command("seed_demo_metrics")  # by name: governance imports no later app
         Notification.objects.filter(pk__gt=last_notification).delete()
         seed_notifications(today)
         backdate_creation(today)

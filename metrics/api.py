@@ -1,0 +1,7 @@
+"""API routes of the metrics app (portal.api builds the router from every app's `routes`):
+each topic's own, in the order the API root lists them."""
+
+from metrics.kpis.api import routes as kpis
+from metrics.measurements.api import routes as measurements
+
+routes = [*kpis, *measurements]

@@ -1,0 +1,95 @@
+"""Reads of KPI values; each starts from the scoped queryset (DESIGN §2). Steering views
+read `published()` only: a value under review or disputed never reaches them."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from metrics.kpis.models import KPIDefinition
+from metrics.measurements.models import KPIMeasurement, MeasurementEvidence, MeasurementReview
+from partnership.models import Partnership, User
+from portal.registries.coming_up import DAYS as COMING_UP_DAYS
+from portal.registries.coming_up import Dated
+
+
+def kpi_measurement_list(*, user: User, partnership: Partnership | int | None = None
+                         ) -> QuerySet[KPIMeasurement]:
+    """KPI values the user may see (of one partnership), with their definition."""
+    measurements = KPIMeasurement.objects.visible_to(user).select_related(
+        "definition", "partnership__sponsor", "partnership__cdmo", "accepted_by",
+        "created_by").defer("definition__search_document")
+    return measurements.filter(partnership=partnership) if partnership else measurements
+
+
+def published(*, user: User, partnership: Partnership | int | None = None
+              ) -> QuerySet[KPIMeasurement]:
+    """Only the published values: what steering views, scorecards and packs read."""
+    return kpi_measurement_list(user=user, partnership=partnership).published()
+
+
+def kpi_measurement_get(*, user: User, partnership: Partnership, pk: int) -> KPIMeasurement:
+    return kpi_measurement_list(user=user, partnership=partnership).get(pk=pk)
+
+
+def measurements_of(*, user: User, definition: KPIDefinition) -> QuerySet[KPIMeasurement]:
+    """The values of the definition's series (every version), newest period first."""
+    return kpi_measurement_list(user=user, partnership=definition.partnership_id).filter(
+        key=definition.key).order_by("-period", "-pk")
+
+
+def review_thread(*, user: User, measurement: KPIMeasurement) -> QuerySet[MeasurementReview]:
+    return MeasurementReview.objects.visible_to(user).filter(
+        measurement=measurement).select_related("author").order_by("created_at", "pk")
+
+
+def evidence_list(*, user: User, partnership: Partnership | int | None = None
+                  ) -> QuerySet[MeasurementEvidence]:
+    evidence = MeasurementEvidence.objects.visible_to(user).select_related("uploaded_by")
+    return evidence.filter(partnership=partnership) if partnership else evidence
+
+
+def awaiting(*, user: User, partnership: Partnership) -> dict:
+    """What awaits the user on the KPIs page: definitions to sign off (leads), values of
+    the other party to review, disputes of the user's party's values to answer, and the
+    user's party's values still to share. Four bounded queries."""
+    party = partnership.party_of(user)
+    role = partnership.role_of(user)
+    if party is None:
+        return {}
+    definitions = KPIDefinition.objects.visible_to(user).filter(partnership=partnership)
+    to_sign = []
+    if role == "lead":
+        from partnership.signatures.models import Signature
+        waiting = list(definitions.filter(status=KPIDefinition.Status.AWAITING_SIGNOFF)
+                       .defer("search_document"))
+        signed = set(Signature.objects.of_model(KPIDefinition).filter(
+            object_id__in=[d.pk for d in waiting], party=party,
+            event="agreed").values_list("object_id", flat=True))
+        to_sign = [d for d in waiting if d.pk not in signed]
+    values = kpi_measurement_list(user=user, partnership=partnership)
+    other = Partnership.other_party(party)
+    return {
+        "to_sign": to_sign,
+        "to_review": list(values.filter(status=KPIMeasurement.Status.SHARED,
+                                        definition__reporting_party=other,
+                                        accepted_at__isnull=True,
+                                        review_until__gt=timezone.now())[:20]),
+        "to_answer": list(values.filter(status=KPIMeasurement.Status.DISPUTED,
+                                        definition__reporting_party=party)[:20]),
+        "to_share": list(values.filter(Q(status=KPIMeasurement.Status.DRAFT) |
+                                       Q(status=KPIMeasurement.Status.SUBMITTED),
+                                       definition__reporting_party=party)[:20]),
+    }
+
+
+def measurements_coming_up(*, user: User, partnership: Partnership, exclude, limit: int
+                           ) -> list[Dated]:
+    """Review windows of values shared for review ending in the next days: "Coming up"."""
+    now = timezone.now()
+    until = now + datetime.timedelta(days=COMING_UP_DAYS)
+    values = kpi_measurement_list(user=user, partnership=partnership).filter(
+        status=KPIMeasurement.Status.SHARED, review_until__gt=now,
+        review_until__lte=until).exclude(pk__in=list(exclude)).order_by("review_until", "pk")
+    return [Dated(value, timezone.localtime(value.review_until).date())
+            for value in values[:limit]]

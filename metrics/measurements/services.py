@@ -1,0 +1,272 @@
+"""Writes of KPI values: the reporting party enters a period's value (under the definition
+in force), submits and shares it for review; the other party may comment, dispute it or
+accept it early until the review window ends; a dispute is resolved by the reporting
+party's correction or the disputing party's withdrawal, each with words both read; a lead
+of either party publishes it under an e-signature once no dispute is open and the window
+has ended or the value was accepted (partnership.signatures runs kpi_measurement_publish)."""
+
+import datetime
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from metrics import periods
+from metrics.kpis.models import KPIDefinition
+from metrics.measurements.models import (
+    REPORTING,
+    KPIMeasurement,
+    KPISubmissionReminder,
+    MeasurementEvidence,
+    MeasurementReview,
+)
+from metrics.notices import tell
+from partnership.history.context import recording
+from partnership.models import Partnership, User
+from partnership.permissions import require
+from partnership.records import shared_record_create, shared_record_update
+from portal.locking import locked
+from portal.workflow import transition
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
+PUBLISHED_REASON = "Published under a lead's e-signature."
+
+
+def _words(text: str | None, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def _other_party(measurement: KPIMeasurement) -> str:
+    return Partnership.other_party(measurement.definition.reporting_party)
+
+
+def _check_period_free(definition: KPIDefinition, period, pk=None) -> None:
+    if period and KPIMeasurement.objects.filter(
+            partnership=definition.partnership, key=definition.key, period=period
+    ).exclude(pk=pk).exists():
+        raise ValidationError({"period": "A value of this KPI is already entered for this "
+                                         "period."})
+
+
+@transaction.atomic
+def kpi_measurement_create(*, actor: User, definition: KPIDefinition, period: datetime.date,
+                           value: decimal.Decimal, numerator=None, denominator=None,
+                           comment: str = "") -> KPIMeasurement:
+    """The reporting party enters a period's value, as a draft, under the definition in
+    force (one value per KPI and period, whatever its version)."""
+    require(actor, "metrics.kpimeasurement_create", definition)
+    _check_period_free(definition, period)
+    measurement = shared_record_create(
+        KPIMeasurement, ("definition", "key", "period", *VALUE_FIELDS), actor=actor,
+        partnership=definition.partnership,
+        fields={"definition": definition, "key": definition.key, "period": period,
+                "value": value, "numerator": numerator, "denominator": denominator,
+                "comment": comment or ""})
+    return measurement
+
+
+@transaction.atomic
+def kpi_measurement_update(*, actor: User, measurement: KPIMeasurement, **fields
+                           ) -> KPIMeasurement:
+    """The reporting party changes its value before sharing it."""
+    measurement = locked(measurement, "partnership", "definition")
+    require(actor, "metrics.kpimeasurement_edit", measurement)
+    return shared_record_update(measurement, VALUE_FIELDS, actor=actor, fields=fields,
+                                rule="metrics.kpimeasurement_edit")
+
+
+def _review(measurement: KPIMeasurement, *, actor: User, kind: str, text: str,
+            **extra) -> MeasurementReview:
+    row = MeasurementReview(measurement=measurement, partnership=measurement.partnership,
+                            kind=kind, text=text, author=actor,
+                            party=measurement.partnership.party_of(actor), **extra)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def _step(*, actor: User, measurement: KPIMeasurement, step: str, changes=None
+          ) -> KPIMeasurement:
+    require(actor, "metrics.kpimeasurement_step", measurement)
+    row = locked(measurement, "partnership", "definition")
+    target = row.check_step(step, actor)
+    return transition(row, target, guard=lambda current, status: current.check_step(
+        step, actor), changes=changes, clean=True)
+
+
+def _window(row: KPIMeasurement, now: datetime.datetime) -> dict:
+    return {"review_until": now + datetime.timedelta(days=row.definition.review_window_days),
+            "accepted_at": None, "accepted_by": None}
+
+
+@transaction.atomic
+def kpi_measurement_submit(*, actor: User, measurement: KPIMeasurement) -> KPIMeasurement:
+    """The reporting party submits its value (it is no longer a draft)."""
+    return _step(actor=actor, measurement=measurement, step="submit")
+
+
+@transaction.atomic
+def kpi_measurement_share(*, actor: User, measurement: KPIMeasurement) -> KPIMeasurement:
+    """The reporting party shares the value: the other party's review window opens, and
+    its leads are told."""
+    now = timezone.now()
+    measurement = _step(actor=actor, measurement=measurement, step="share",
+                        changes=lambda row, status: {"shared_at": now, **_window(row, now)})
+    tell(measurement, kind="kpi_review", party=_other_party(measurement), actor=actor,
+         title=f"KPI value to review: {measurement}",
+         body=f"Value {measurement.value.normalize():f} {measurement.definition.unit}; "
+              f"comment or dispute it within {measurement.definition.review_window_days} "
+              "days.")
+    return measurement
+
+
+@transaction.atomic
+def kpi_measurement_accept(*, actor: User, measurement: KPIMeasurement, text: str = ""
+                           ) -> KPIMeasurement:
+    """The reviewing party accepts the value before its window ends: it may be published
+    at once."""
+    now = timezone.now()
+    measurement = _step(actor=actor, measurement=measurement, step="accept",
+                        changes=lambda row, status: {"accepted_at": now, "accepted_by": actor})
+    _review(measurement, actor=actor, kind=MeasurementReview.Kind.ACCEPTANCE,
+            text=(text or "").strip() or "Accepted.")
+    return measurement
+
+
+def _reviewer_says(*, actor: User, measurement: KPIMeasurement, step: str, kind: str,
+                   text: str, missing: str, title: str) -> KPIMeasurement:
+    """A step of the reviewing party taken in its words (a dispute, its withdrawal): kept
+    in the thread, and told to the reporting party's leads."""
+    text = _words(text, "text", missing)
+    measurement = _step(actor=actor, measurement=measurement, step=step)
+    _review(measurement, actor=actor, kind=kind, text=text)
+    tell(measurement, kind="kpi_disputed", party=measurement.definition.reporting_party,
+         actor=actor, title=f"{title}: {measurement}", body=text)
+    return measurement
+
+
+@transaction.atomic
+def kpi_measurement_dispute(*, actor: User, measurement: KPIMeasurement, text: str
+                            ) -> KPIMeasurement:
+    """The reviewing party disputes the value, in its words: it is kept from publication
+    until the dispute is resolved."""
+    return _reviewer_says(actor=actor, measurement=measurement, step="dispute",
+                          kind=MeasurementReview.Kind.DISPUTE, text=text,
+                          missing="Say what you dispute and why.",
+                          title="KPI value disputed")
+
+
+@transaction.atomic
+def kpi_measurement_correct(*, actor: User, measurement: KPIMeasurement,
+                            value: decimal.Decimal, reason: str, numerator=None,
+                            denominator=None) -> KPIMeasurement:
+    """The reporting party answers a dispute with a corrected value and its reason: the
+    value is shared for review again, with a new window."""
+    reason = _words(reason, "reason", "Say why the value is corrected.")
+    now = timezone.now()
+    before = locked(measurement).value
+    measurement = _step(actor=actor, measurement=measurement, step="correct",
+                        changes=lambda row, status: {
+                            "value": value, "numerator": numerator,
+                            "denominator": denominator, "shared_at": now,
+                            **_window(row, now)})
+    _review(measurement, actor=actor, kind=MeasurementReview.Kind.CORRECTION, text=reason,
+            value_before=before, value_after=measurement.value)
+    tell(measurement, kind="kpi_review", party=_other_party(measurement), actor=actor,
+         title=f"KPI value corrected after your dispute: {measurement}", body=reason)
+    return measurement
+
+
+@transaction.atomic
+def kpi_measurement_withdraw_dispute(*, actor: User, measurement: KPIMeasurement, text: str
+                                     ) -> KPIMeasurement:
+    """The disputing party withdraws its dispute, in its words: the value stands."""
+    return _reviewer_says(actor=actor, measurement=measurement, step="withdraw",
+                          kind=MeasurementReview.Kind.WITHDRAWAL, text=text,
+                          missing="Say why the dispute is withdrawn.",
+                          title="Dispute withdrawn")
+
+
+@transaction.atomic
+def kpi_measurement_comment(*, actor: User, measurement: KPIMeasurement, text: str
+                            ) -> MeasurementReview:
+    """Either party comments on a value under review; the other party's leads are told."""
+    text = _words(text, "text", "Write your comment.")
+    measurement = locked(measurement, "partnership", "definition")
+    require(actor, "metrics.kpimeasurement_comment", measurement)
+    review = _review(measurement, actor=actor, kind=MeasurementReview.Kind.COMMENT, text=text)
+    reporting = measurement.side_of(actor) == REPORTING
+    tell(measurement, kind="kpi_review" if reporting else "kpi_disputed",
+         party=_other_party(measurement) if reporting
+         else measurement.definition.reporting_party,
+         actor=actor, title=f"Comment on {measurement}", body=text)
+    return review
+
+
+@transaction.atomic
+def kpi_measurement_attach(*, actor: User, measurement: KPIMeasurement, file
+                           ) -> MeasurementEvidence:
+    """The reporting party attaches evidence (PDF, XLSX or CSV) to a value until it is
+    published; checked by its content and kept with its checksum."""
+    measurement = locked(measurement, "partnership", "definition")
+    require(actor, "metrics.kpimeasurement_attach", measurement)
+    evidence = MeasurementEvidence(partnership=measurement.partnership, measurement=measurement,
+                                   uploaded_by=actor)
+    evidence.take(file)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+#: The steps by name, for the pages and the API (each takes its own words).
+MEASUREMENT_STEPS = {"submit": kpi_measurement_submit, "share": kpi_measurement_share,
+                     "accept": kpi_measurement_accept, "dispute": kpi_measurement_dispute,
+                     "correct": kpi_measurement_correct,
+                     "withdraw": kpi_measurement_withdraw_dispute}
+
+
+# Run by partnership.signatures.services.sign, in the signer's transaction, once a lead has
+# signed the publication (KPIMeasurement.SIGNATURES' `complete`).
+def kpi_measurement_publish(*, actor: User, record: KPIMeasurement) -> KPIMeasurement:
+    """The value is published: steering views read it; both parties' leads are told."""
+    if record.status == KPIMeasurement.Status.PUBLISHED:
+        return record
+    now = timezone.now()
+    with recording(reason=PUBLISHED_REASON):
+        measurement = transition(record, KPIMeasurement.Status.PUBLISHED, clean=True,
+                                 changes=lambda row, status: {"published_at": now})
+    tell(measurement, kind="kpi_published", party=None, actor=actor,
+         title=f"KPI value published: {measurement}")
+    return measurement
+
+
+def kpi_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Tell the reporting party's leads, once per KPI and period, that the value of the
+    period just ended is past its due day and not submitted. The reminder row's unique key
+    is claimed in the notification's savepoint, so a second run tells nobody twice."""
+    today = (now or timezone.now()).astimezone(datetime.UTC).date()
+    told = 0
+    for definition in KPIDefinition.objects.filter(
+            status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
+    ).select_related("partnership").order_by("pk"):
+        period = periods.previous_period(periods.period_start(today, definition.frequency),
+                                         definition.frequency)
+        due = periods.due_date(period, definition.frequency, definition.due_day)
+        if today <= due or KPIMeasurement.objects.filter(
+                partnership=definition.partnership, key=definition.key, period=period
+        ).exclude(status=KPIMeasurement.Status.DRAFT).exists():
+            continue
+        with transaction.atomic():
+            _, created = KPISubmissionReminder.objects.get_or_create(
+                partnership=definition.partnership, key=definition.key, period=period)
+            if created:
+                tell(definition, kind="kpi_due", party=definition.reporting_party,
+                     title=f"KPI value due: {definition.name}, "
+                           f"{periods.label(period, definition.frequency)}",
+                     body=f"It was due by {due:%d %b %Y}.")
+                told += 1
+    return told
