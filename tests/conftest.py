@@ -51,29 +51,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session", autouse=True)
 def _quick_flush(django_test_environment):
     """Between transactional tests (browser, jobs) Django empties every table with one
-    TRUNCATE of all of them, which costs seconds (PostgreSQL makes each table's files anew)
-    however few rows they hold. Here the tests' flush, and only it, deletes the rows of the
-    tables that hold any, in one transaction (the foreign keys are checked at its commit,
-    when nothing is left), past every trigger: the audit trail's event tables refuse
+    TRUNCATE of all of them, which costs seconds however few rows they hold. Here the
+    tests' flush, and only it, deletes the rows of the tables that hold any
+    (tests.database), in one transaction (the foreign keys are checked at its commit, when
+    nothing is left), past every trigger: the audit trail's event tables refuse
     deletes (partnership.history.tracking), and no delete is an event to record."""
     import pgtrigger
     from django.core.management.commands import flush
+
+    from tests.database import delete_statements, table_names
 
     every_trigger = [f"{model._meta.label}:{trigger.name}"
                      for model, trigger in pgtrigger.registered()]
 
     def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
-        quote = connection.ops.quote_name
-        tables = connection.introspection.django_table_names(only_existing=True,
-                                                             include_views=False)
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(
-                f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables),
-                tables)
-            holding_rows = [table for (table,) in cursor.fetchall()]
         sequences = connection.ops.sequence_reset_by_name_sql(
             style, connection.introspection.sequence_list()) if reset_sequences else []
-        return [f"DELETE FROM {quote(table)}" for table in holding_rows] + sequences
+        return delete_statements(table_names()) + sequences
 
     def handle_past_triggers(self, *args, **options):
         with pgtrigger.ignore(*every_trigger):

@@ -17,17 +17,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.database import delete_statements, table_names
+
 _snapshot: dict = {}
 
 # What a journey waits for appears within a second on an idle machine; a busy one (two test
 # workers, each with a live server and a browser, on two cores) has been seen to need more
 # than Playwright's default five seconds. Waiting longer costs nothing when the page is fast.
 expect.set_options(timeout=20_000)
-
-
-def _tables() -> list[str]:
-    return sorted(connection.introspection.django_table_names(only_existing=True,
-                                                              include_views=False))
 
 
 def _may_restore() -> bool:
@@ -41,7 +38,7 @@ def _may_restore() -> bool:
 def _take() -> dict[str, bytes]:
     copies = {}
     with connection.cursor() as cursor:
-        for table in _tables():
+        for table in table_names():
             buffer = io.BytesIO()
             cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} TO STDOUT",
                                       buffer)
@@ -55,7 +52,8 @@ def _restore(copies: dict[str, bytes]) -> None:
         # What the flush after the last journey left (content types, permissions) goes,
         # then every table is as it was seeded; no trigger runs (the trail's included).
         cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in copies)}")
+        for statement in delete_statements(list(copies)):
+            cursor.execute(statement)
         for table, data in copies.items():
             if data:
                 cursor.cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(data))
