@@ -6,6 +6,7 @@ aggregates, naming no sponsor. `?partnership=<id>` narrows both; a caller with n
 partnership of the kind gets an empty list."""
 
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
@@ -29,12 +30,13 @@ class PortfolioRowSerializer(serializers.Serializer):
     unit = serializers.CharField()
     direction = serializers.CharField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
-    period = serializers.DateField(source="latest.period", default=None)
+    period = serializers.DateField(source="latest.period", default=None, allow_null=True)
     value = serializers.DecimalField(source="latest.value", max_digits=14, decimal_places=4,
-                                     default=None)
-    previous_period = serializers.DateField(source="previous.period", default=None)
+                                     default=None, allow_null=True)
+    previous_period = serializers.DateField(source="previous.period", default=None,
+                                            allow_null=True)
     previous_value = serializers.DecimalField(source="previous.value", max_digits=14,
-                                              decimal_places=4, default=None)
+                                              decimal_places=4, default=None, allow_null=True)
     rag = serializers.CharField(source="latest_rag", allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
     ranked_among = serializers.IntegerField()
@@ -137,6 +139,11 @@ class CdmoPerformanceViewSet(ReadRowsMixin, ScopedViewSet):
         user = self.request.user
         partnerships = self.partnerships(selectors.cdmo_view_partnerships(user=user))
         return selectors.cdmo_performance(user=user, partnerships=partnerships)
+
+    @extend_schema(parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH,
+                                                description="The KPI's key.")])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     @staticmethod
     def row_id(value):
