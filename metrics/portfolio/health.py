@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.db.models.functions import TruncQuarter
+from django.utils import timezone
 
 from governance.relationship.models import SurveyResponse
 from governance.relationship.selectors import survey_results
@@ -44,6 +45,8 @@ class Responsiveness:
 
     quarter: datetime.date
     received: int
+    #: Those whose acknowledgement is settled: acknowledged, or past the agreed time.
+    due: int
     acknowledged: int
     in_time: int
     ack_median_hours: float | None
@@ -56,7 +59,9 @@ class Responsiveness:
 
     @property
     def in_time_percent(self) -> int | None:
-        return round(100 * self.in_time / self.received) if self.received else None
+        """Acknowledged in time, of those whose acknowledgement is settled (a request still
+        inside its agreed time is neither late nor in time yet)."""
+        return round(100 * self.in_time / self.due) if self.due else None
 
 
 def quarters_back(count: int = QUARTERS) -> list[datetime.date]:
@@ -71,14 +76,16 @@ def responsiveness(*, user: User, partnership: Partnership,
                    quarters: list[datetime.date]) -> dict[str, list[Responsiveness]]:
     """{receiving party: its Responsiveness per quarter, newest first} for requests sent in
     `quarters` (one query): how many it received, acknowledged, acknowledged within the
-    agreed time, the median hours to acknowledge, how many it fulfilled and the median days
-    from sending to fulfilment."""
+    agreed time (of those settled), the median hours to acknowledge, how many it fulfilled
+    and the median days from sending to fulfilment."""
     oldest = datetime.datetime.combine(quarters[-1], datetime.time(), datetime.UTC)
+    now = timezone.now()
     rows = Request.objects.visible_to(user).filter(
         partnership=partnership, sent_at__gte=oldest).annotate(
         quarter=TruncQuarter("sent_at", tzinfo=datetime.UTC)).values(
         "requested_by_party", "quarter").annotate(
         received=Count("pk"), acknowledged=Count("acknowledged_at"),
+        due=Count("pk", filter=Q(acknowledged_at__isnull=False) | Q(acknowledge_by__lt=now)),
         in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_by"))),
         ack_seconds=Median(_seconds("acknowledged_at", "sent_at")),
         fulfilled=Count("fulfilled_at"),
@@ -92,6 +99,7 @@ def responsiveness(*, user: User, partnership: Partnership,
             row = found.get((requester, quarter))
             figures.append(Responsiveness(
                 quarter=quarter, received=row["received"] if row else 0,
+                due=row["due"] if row else 0,
                 acknowledged=row["acknowledged"] if row else 0,
                 in_time=row["in_time"] if row else 0,
                 ack_median_hours=round(row["ack_seconds"] / 3600, 1)
@@ -117,7 +125,7 @@ def warning_signs(*, partnership: Partnership, survey: dict, answers: dict,
                          f"{-published[0]['change']} in {published[0]['label']}.")
     names = {"sponsor": partnership.sponsor, "cdmo": partnership.cdmo}
     for party, figures in answers.items():
-        closed = [f for f in figures[1:] if f.received]
+        closed = [f for f in figures[1:] if f.due]
         if len(closed) >= 2 and closed[0].in_time_percent is not None and \
                 closed[1].in_time_percent - closed[0].in_time_percent >= IN_TIME_FALL:
             signs.append(f"{names[party]} acknowledged {closed[0].in_time_percent} % of "

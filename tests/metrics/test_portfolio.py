@@ -270,6 +270,20 @@ def test_relationship_health_shows_slipping_answers_and_scores(world, login):
     assert f'href="{url}"' in page  # the side navigation
 
 
+def test_a_request_inside_its_agreed_time_is_neither_late_nor_in_time_yet(world):
+    from metrics.portfolio.health import responsiveness
+
+    sent = timezone.now()
+    Request.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme, created_by=world.alice,
+        title="Fresh ask", description="Please.", kind="information",
+        requested_by_party="sponsor", sent_at=sent,
+        acknowledge_by=sent + datetime.timedelta(hours=48))
+    current = responsiveness(user=world.alice, partnership=world.acme_contoso,
+                             quarters=quarters_back(2))["cdmo"][0]
+    assert (current.received, current.due, current.in_time_percent) == (1, 0, None)
+
+
 def test_relationship_health_is_scoped(world, login):
     url = reverse("metrics:relationship_health", args=[world.globex_contoso.pk])
     assert login(world.alice).get(url).status_code == 404
