@@ -13,6 +13,7 @@ Who sees which partnerships here:
   figure from them, and with one partnership it is that partnership's own figures.
 """
 
+import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -70,6 +71,15 @@ def cdmo_view_partnerships(*, user: User) -> list[Partnership]:
 
 # --- Published values ------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Point:
+    """One published value of a series: its period, value and id (to link to it)."""
+
+    period: datetime.date
+    value: Decimal
+    pk: int
+
+
 def kpis_with_history(*, user: User, partnerships: list[Partnership]) -> list[KPIDefinition]:
     """The agreed definitions of `partnerships`, each with `history`: its series' last
     SPARK_POINTS published values (oldest first, whatever version they were taken under),
@@ -95,13 +105,6 @@ def kpis_with_history(*, user: User, partnerships: list[Partnership]) -> list[KP
         definition.latest_rag = definition.rag(definition.latest.value) \
             if definition.latest else None
     return definitions
-
-
-@dataclass(frozen=True)
-class Point:
-    period: object
-    value: Decimal
-    pk: int
 
 
 def kpi_label(key: str, definitions: list[KPIDefinition]) -> tuple[str, str, str]:
