@@ -58,16 +58,19 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         partnerships = selectors.portfolio_partnerships(user=request.user)
         if not partnerships:
             return self.render_to_response(self.get_context_data(refused=True), status=403)
+        sites = selectors.partner_sites(user=request.user, partnerships=partnerships)
         kpis = selectors.portfolio_kpis(user=request.user, partnerships=partnerships)
         for kpi in kpis:
             dress(kpi.rows)
+            for row in kpi.rows:
+                row.sites = sites.get(row.partnership.cdmo_id, [])
         overdue = selectors.portfolio_overdue(user=request.user, partnerships=partnerships)
         for block in overdue:
             block.links = block.lists(partnerships)
         return self.render_to_response(self.get_context_data(
             partnerships=partnerships, kpis=kpis, spark_width=SPARK_WIDTH,
             spark_height=SPARK_HEIGHT, today=timezone.localdate(),
-            sites=selectors.partner_sites(user=request.user, partnerships=partnerships),
+            sites=sites,
             overdue=overdue))
 
     def get_context_data(self, **kwargs):

@@ -83,6 +83,13 @@ def test_partners_are_ranked_best_first_in_each_kpis_direction(world, login):
     assert 'data-rag="green"' in card and 'data-rag="red"' in card
     assert 'data-trend="better"' in card and 'data-trend="worse"' in card
     assert card.count("<polyline") == 2  # each partner has two published values
+    assert "Boston" in card and "Milan" in card  # each partner's sites
+    rows = api(world.alice).get("/api/v1/portfolio/").json()["results"]
+    best = next(row for row in rows if row["key"] == "delivery" and row["rank"] == 1)
+    assert (best["partnership"], best["cdmo"], best["value"], best["previous_value"],
+            best["rag"], best["ranked_among"]) == (
+        world.acme_contoso.pk, "Contoso CDMO", "93.0000", "85.0000", "green", 2)
+    assert api(world.alice).get(f"/api/v1/portfolio/{best['id']}/").json() == best
 
 
 def test_equal_values_share_a_rank_and_a_partner_without_one_comes_last(world):
