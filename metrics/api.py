@@ -3,5 +3,6 @@ each topic's own, in the order the API root lists them."""
 
 from metrics.kpis.api import routes as kpis
 from metrics.measurements.api import routes as measurements
+from metrics.portfolio.api import routes as portfolio
 
-routes = [*kpis, *measurements]
+routes = [*kpis, *measurements, *portfolio]

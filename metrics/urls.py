@@ -2,7 +2,8 @@
 
 from metrics.kpis.urls import urlpatterns as kpis
 from metrics.measurements.urls import urlpatterns as measurements
+from metrics.portfolio.urls import urlpatterns as portfolio
 
 app_name = "metrics"
 
-urlpatterns = [*kpis, *measurements]
+urlpatterns = [*portfolio, *kpis, *measurements]

@@ -458,9 +458,10 @@ RECORDS = [
                                                     "implementation_evidence": "IQ/OQ done."},
                        "withdraw": lambda change: {"reason": "Superseded."},
                        "conditions": lambda change: {"decision_conditions": "Three lots."}}),
-    # KPI definitions and values (metrics.kpis, metrics.measurements).
+    # KPI definitions and values (metrics.kpis, metrics.measurements); a partnership's
+    # relationship health reads its agreed KPIs beside the survey and the requests.
     Record(KPIDefinition, api="kpidefinition",
-           lists=("metrics:kpidefinition_list",),
+           lists=("metrics:kpidefinition_list", "metrics:relationship_health"),
            creates=("metrics:kpidefinition_create", "metrics:kpidefinition_adopt"),
            reads=("metrics:kpidefinition_detail",),
            writes=("metrics:kpidefinition_edit", "metrics:kpidefinition_revise",
@@ -472,7 +473,10 @@ RECORDS = [
            api_bodies={"sign": lambda kpi: {**_signing(kpi), "event": "agreed"},
                        "retire": lambda kpi: {"reason": "No longer measured."},
                        "reopen": lambda kpi: {"reason": "Target to change."}}),
+    # The sponsor's portfolio and the CDMO's view read published values across the
+    # user's partnerships (metrics.portfolio).
     Record(KPIMeasurement, api="kpimeasurement",
+           user_pages=("metrics:portfolio", "metrics:cdmo_performance"),
            creates=("metrics:kpimeasurement_create",),
            reads=("metrics:kpimeasurement_detail",),
            writes=("metrics:kpimeasurement_edit", "metrics:kpimeasurement_sign",
@@ -579,6 +583,16 @@ ADMIN_ONLY_URLS = {name for record in RECORDS for name in record.admin_only}
 API_ROUTES = {record.api: (lambda p, record=record: list(
     record.records(p).order_by("pk").values_list("pk", flat=True)))
     for record in RECORDS if record.api}
+#: API routes of figures worked out across partnerships rather than records (the
+#: portfolio's ranked rows, the CDMO's aggregates per KPI), with the KPI definitions of a
+#: partnership they are worked out from: the foreign cases probe those ids, and the routes'
+#: lists and pages for foreign names. No seat reads them all (a CDMO member has no
+#: portfolio, a sponsor no CDMO view), so the role cases (API_RECORDS) leave them out;
+#: tests/metrics/test_portfolio.py checks who reads which figures.
+FIGURES_API = {"portfolio": _in_partnership(KPIDefinition),
+               "cdmoperformance": _in_partnership(KPIDefinition)}
+API_ROUTES |= {basename: (lambda p, rows=rows: list(
+    rows(p).order_by("pk").values_list("pk", flat=True))) for basename, rows in FIGURES_API.items()}
 API_RECORDS = {record.api: record for record in RECORDS if record.api}
 #: Objects that belong to an organization rather than to one partnership (page names and
 #: API basenames): name -> function(URL kwargs or id) -> the owning organization's id.

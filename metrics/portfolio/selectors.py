@@ -1,0 +1,278 @@
+"""Reads of the cross-partnership KPI views: the sponsor's portfolio (its CDMOs side by side
+on each KPI, ranked, and what is overdue across them) and the CDMO's view of its own
+performance across its sponsors (aggregates only). Each starts from the scoped querysets
+(DESIGN §2) and reads published values only, as every steering view does.
+
+Who sees which partnerships here:
+- portfolio: people of the sponsor, in the partnerships of their organization they see —
+  all of them for its organization admins, those they hold a seat in for anyone else
+  (a steering member seated in two partnerships compares those two);
+- CDMO view: the CDMO's organization admins (all its partnerships) and its leads (the
+  partnerships they lead). So the aggregate only ever covers partnerships whose values the
+  viewer may already open one by one: it needs no minimum group size to hide anyone's
+  figure from them, and with one partnership it is that partnership's own figures.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.actions.models import ActionItem
+from governance.actions.selectors import action_item_list
+from governance.quality.deviations.selectors import capa_list
+from governance.requests.selectors import request_list, requests_overdue
+from metrics.kpis.library import BY_KEY
+from metrics.kpis.models import KPIDefinition
+from metrics.kpis.selectors import kpi_definition_list
+from metrics.measurements.selectors import published
+from partnership.models import Membership, Organization, Partnership, Site, User
+
+#: Published values read per partnership and KPI: the latest, the one before (the trend)
+#: and the rest of the sparkline.
+SPARK_POINTS = 6
+#: Overdue records named per kind on the portfolio (the counts tell the rest).
+OVERDUE_SHOWN = 10
+
+
+# --- Who sees what ---------------------------------------------------------------------
+
+def portfolio_partnerships(*, user: User) -> list[Partnership]:
+    """The partnerships of the user's sponsor organization the user may see (one query):
+    Partnership.objects.visible_to gives an organization admin all of them and anyone else
+    those they hold a seat in. Empty for people of a CDMO."""
+    if not user.is_authenticated or user.organization_id is None:
+        return []
+    return list(Partnership.objects.visible_to(user).filter(
+        sponsor_id=user.organization_id, sponsor__kind=Organization.Kind.SPONSOR)
+        .select_related("sponsor", "cdmo").order_by("cdmo__name", "pk"))
+
+
+def cdmo_view_partnerships(*, user: User) -> list[Partnership]:
+    """The partnerships of the user's CDMO whose figures the CDMO view adds up (one query):
+    every one the user sees for an organization admin, those the user leads for anyone
+    else. Empty for people of a sponsor and for CDMO people who lead none."""
+    if not user.is_authenticated or user.organization_id is None:
+        return []
+    partnerships = Partnership.objects.visible_to(user).filter(
+        cdmo_id=user.organization_id, cdmo__kind=Organization.Kind.CDMO)
+    if not user.is_org_admin:
+        partnerships = partnerships.filter(pk__in=Membership.objects.filter(
+            user=user, role=Membership.Role.LEAD).values("partnership_id"))
+    return list(partnerships.select_related("sponsor", "cdmo").order_by("pk"))
+
+
+# --- Published values ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Point:
+    """One published value of a series: its period, value and id (to link to it)."""
+
+    period: datetime.date
+    value: Decimal
+    pk: int
+
+
+def kpis_with_history(*, user: User, partnerships: list[Partnership]) -> list[KPIDefinition]:
+    """The agreed definitions of `partnerships`, each with `history`: its series' last
+    SPARK_POINTS published values (oldest first, whatever version they were taken under),
+    `latest` and `previous` of them, and `latest_rag` against the definition in force.
+    Two queries, whatever the number of values."""
+    ids = [partnership.pk for partnership in partnerships]
+    by_pk = {partnership.pk: partnership for partnership in partnerships}
+    definitions = list(kpi_definition_list(user=user).in_force().filter(
+        partnership__in=ids).order_by("key", "partnership_id"))
+    newest = published(user=user).filter(partnership__in=ids).annotate(
+        back=Window(RowNumber(), partition_by=[F("partnership_id"), F("key")],
+                    order_by=F("period").desc())).filter(back__lte=SPARK_POINTS)
+    series = defaultdict(list)
+    for partnership_id, key, period, value, pk in newest.order_by(
+            "partnership_id", "key", "period").values_list(
+            "partnership_id", "key", "period", "value", "pk"):
+        series[partnership_id, key].append(Point(period, value, pk))
+    for definition in definitions:
+        definition.partnership = by_pk[definition.partnership_id]
+        definition.history = series.get((definition.partnership_id, definition.key), [])
+        definition.latest = definition.history[-1] if definition.history else None
+        definition.previous = definition.history[-2] if len(definition.history) > 1 else None
+        definition.latest_rag = definition.rag(definition.latest.value) \
+            if definition.latest else None
+    return definitions
+
+
+def kpi_label(key: str, definitions: list[KPIDefinition]) -> tuple[str, str, str]:
+    """(name, unit, direction) a KPI key is shown under across partnerships: the standard
+    library's for a standard key, else the first definition's (for the portfolio, whose
+    viewer sees every one of them)."""
+    if key in BY_KEY:
+        standard = BY_KEY[key]
+        return standard.name, standard.unit, standard.direction
+    first = definitions[0]
+    return first.name, first.unit, first.direction
+
+
+# --- The sponsor's portfolio -----------------------------------------------------------
+
+@dataclass
+class Ranked:
+    """One KPI across the sponsor's partnerships, best first."""
+
+    key: str
+    name: str
+    unit: str
+    direction: str
+    rows: list = field(default_factory=list)  # definitions, each with `rank`
+
+
+def rank(definitions: list[KPIDefinition], direction: str) -> list[KPIDefinition]:
+    """Best first by the latest published value in `direction` (higher or lower is
+    better); equal values share a rank; those without a value come last, unranked."""
+    valued = [d for d in definitions if d.latest is not None]
+    valued.sort(key=lambda d: (-d.latest.value if direction == "higher" else d.latest.value,
+                               d.partnership.cdmo.name, d.partnership_id))
+    position, last = 0, None
+    for index, definition in enumerate(valued, start=1):
+        if definition.latest.value != last:
+            position, last = index, definition.latest.value
+        definition.rank = position
+    rest = [d for d in definitions if d.latest is None]
+    for definition in rest:
+        definition.rank = None
+    return valued + rest
+
+
+def portfolio_kpis(*, user: User, partnerships: list[Partnership]) -> list[Ranked]:
+    """Each KPI key agreed in at least one of `partnerships`, with the partnerships' rows
+    ranked best → worst (kpis_with_history: two queries)."""
+    by_key = defaultdict(list)
+    for definition in kpis_with_history(user=user, partnerships=partnerships):
+        by_key[definition.key].append(definition)
+    table = []
+    for key, definitions in by_key.items():
+        name, unit, direction = kpi_label(key, definitions)
+        table.append(Ranked(key, name, unit, direction, rank(definitions, direction)))
+    return sorted(table, key=lambda kpi: kpi.name.lower())
+
+
+def partner_sites(*, user: User, partnerships: list[Partnership]) -> dict[int, list[Site]]:
+    """CDMO id -> its sites (active and closing first), as the user may see them: a CDMO's
+    sites are visible to every sponsor it works with (one query)."""
+    sites = Site.objects.visible_to(user).filter(
+        organization__in=[partnership.cdmo_id for partnership in partnerships]).order_by(
+        "organization_id", "status", "name")
+    by_cdmo = defaultdict(list)
+    for site in sites:
+        by_cdmo[site.organization_id].append(site)
+    return by_cdmo
+
+
+@dataclass
+class Overdue:
+    """One kind of overdue record across the portfolio: the most overdue, and counts."""
+
+    key: str
+    kind: str
+    rows: list
+    counts: dict  # partnership id -> how many
+    #: partnership id -> its list of them, filtered to the overdue ones
+    list_url: Callable[[int], str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def lists(self, partnerships: list[Partnership]) -> list[tuple[Partnership, int, str]]:
+        return [(p, self.counts[p.pk], self.list_url(p.pk)) for p in partnerships
+                if self.counts.get(p.pk)]
+
+
+def _overdue(key: str, kind: str, records: QuerySet, order: tuple[str, ...],
+             list_url: Callable[[int], str]) -> Overdue:
+    """The kind's most overdue rows and its count per partnership (two queries)."""
+    counts = dict(records.order_by().values("partnership_id").annotate(
+        n=Count("pk")).values_list("partnership_id", "n"))
+    return Overdue(key, kind, list(records.order_by(*order)[:OVERDUE_SHOWN]), counts,
+                   list_url)
+
+
+def _list(name: str, query: str) -> Callable[[int], str]:
+    return lambda pk: f"{reverse(name, args=[pk])}?{query}"
+
+
+def portfolio_overdue(*, user: User, partnerships: list[Partnership]) -> list[Overdue]:
+    """The overdue action items, requests and CAPAs of `partnerships` the user may see,
+    each kind's OVERDUE_SHOWN most overdue and its count per partnership (six queries)."""
+    ids = [partnership.pk for partnership in partnerships]
+    today = timezone.localdate()
+    actions = action_item_list(user=user).filter(partnership__in=ids, due_date__lt=today) \
+        .exclude(status__in=ActionItem.CLOSED)
+    requests = requests_overdue(request_list(user=user).filter(partnership__in=ids))
+    capas = capa_list(user=user).filter(partnership__in=ids).overdue(today)
+    return [
+        _overdue("actions", "Action items", actions, ("due_date", "pk"),
+                 _list("governance:actionitem_list", "overdue=true")),
+        _overdue("requests", "Requests", requests, ("acknowledge_by", "pk"),
+                 _list("governance:request_list", "show=overdue")),
+        _overdue("capas", "CAPAs", capas, ("due_date", "pk"),
+                 _list("governance:capa_list", "overdue=true")),
+    ]
+
+
+# --- The CDMO's view of its own performance ---------------------------------------------
+
+@dataclass
+class Aggregate:
+    """One KPI across the CDMO's partnerships the viewer may see: how many agreed it, how
+    many have a published value, their mean and median, and how many are green / amber /
+    red. Names no sponsor, program or partnership, and no single value (unless there is
+    only one). Its name is the standard library's, never a definition's own (the parties
+    may have written a sponsor's or a program's name into it); a key of their own shows
+    as the key."""
+
+    key: str
+    name: str
+    unit: str
+    direction: str
+    partnerships: int
+    valued: int
+    mean: Decimal | None
+    median: Decimal | None
+    green: int
+    amber: int
+    red: int
+
+    @property
+    def id(self) -> str:
+        return self.key
+
+
+def aggregate(key: str, definitions: list[KPIDefinition]) -> Aggregate:
+    """The Aggregate of one key from its definitions (kpis_with_history's rows)."""
+    standard = BY_KEY.get(key)
+    values = [d.latest.value for d in definitions if d.latest is not None]
+    rags = [d.latest_rag for d in definitions]
+    places = Decimal("0.01")
+    return Aggregate(
+        key=key, name=standard.name if standard else key.replace("-", " ").capitalize(),
+        unit=standard.unit if standard else definitions[0].unit,
+        direction=standard.direction if standard else definitions[0].direction,
+        partnerships=len(definitions), valued=len(values),
+        mean=(sum(values) / len(values)).quantize(places) if values else None,
+        median=Decimal(statistics.median(values)).quantize(places) if values else None,
+        green=rags.count("green"), amber=rags.count("amber"), red=rags.count("red"))
+
+
+def cdmo_performance(*, user: User, partnerships: list[Partnership]) -> list[Aggregate]:
+    """One Aggregate per KPI key agreed in `partnerships` (two queries)."""
+    by_key = defaultdict(list)
+    for definition in kpis_with_history(user=user, partnerships=partnerships):
+        by_key[definition.key].append(definition)
+    return sorted((aggregate(key, definitions) for key, definitions in by_key.items()),
+                  key=lambda row: row.name.lower())

@@ -1,0 +1,358 @@
+"""The sponsor's portfolio, the CDMO's view of its own performance and a partnership's
+relationship health: ranking and red / amber / green from published values only, who sees
+which partnerships (a sponsor never another sponsor's; a CDMO person seated in one
+partnership only that one), the CDMO's aggregates checked against the sponsors' own
+figures, the API beside the pages, and a fixed number of queries however much data."""
+
+import datetime
+import statistics
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Request, SurveyResponse
+from metrics.kpis.models import KPIDefinition
+from metrics.measurements.models import KPIMeasurement
+from metrics.portfolio import selectors
+from metrics.portfolio.health import quarters_back
+from partnership.models import Membership
+from tests.factories import MembershipFactory, OrganizationFactory, PartnershipFactory, UserFactory
+from tests.partnership.test_api import api
+
+PORTFOLIO = reverse("metrics:portfolio")
+PERFORMANCE = reverse("metrics:cdmo_performance")
+NOV, DEC = datetime.date(2025, 11, 1), datetime.date(2025, 12, 1)
+
+
+@pytest.fixture
+def world(saved_world):
+    return saved_world
+
+
+def kpi(partnership, key="delivery", direction="higher", target=95, amber=90, red=80):
+    """The partnership's agreed definition of `key` (the world's on-time delivery, or a
+    new one)."""
+    found = KPIDefinition.objects.filter(partnership=partnership, key=key,
+                                         status="agreed").first()
+    if found:
+        return found
+    return KPIDefinition.objects.create(
+        partnership=partnership, author_organization=partnership.sponsor, key=key,
+        name=f"{key} of {partnership}", formula="As agreed.", unit="days"
+        if direction == "lower" else "%", direction=direction, target=target,
+        amber_threshold=amber, red_threshold=red, reporting_party="cdmo", status="agreed")
+
+
+def publish(definition, period, value, status="published"):
+    return KPIMeasurement.objects.create(
+        partnership=definition.partnership, author_organization=definition.partnership.cdmo,
+        definition=definition, key=definition.key, period=period, value=Decimal(value),
+        status=status, published_at=timezone.now() if status == "published" else None)
+
+
+def table(page: str, testid: str) -> str:
+    return page.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+# --- The sponsor's portfolio -----------------------------------------------------------
+
+def test_partners_are_ranked_best_first_in_each_kpis_direction(world, login):
+    contoso, labcorp = kpi(world.acme_contoso), kpi(world.acme_labcorp)
+    publish(contoso, NOV, 85), publish(contoso, DEC, 93)  # green, better
+    publish(labcorp, NOV, 97), publish(labcorp, DEC, 75)  # red, worse
+    closure_c = kpi(world.acme_contoso, "deviation-closure-time", "lower", 30, 45, 60)
+    closure_l = kpi(world.acme_labcorp, "deviation-closure-time", "lower", 30, 45, 60)
+    publish(closure_c, DEC, 50), publish(closure_l, DEC, 20)
+    kpis = {row.key: row for row in selectors.portfolio_kpis(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))}
+    delivery = kpis["delivery"].rows
+    assert [(r.partnership, r.rank, r.latest.value, r.latest_rag) for r in delivery] == [
+        (world.acme_contoso, 1, 93, "green"), (world.acme_labcorp, 2, 75, "red")]
+    assert [r.previous.value for r in delivery] == [85, 97]
+    closure = kpis["deviation-closure-time"]
+    assert closure.name == "Deviation closure time" and closure.direction == "lower"
+    assert [(r.partnership, r.rank, r.latest_rag) for r in closure.rows] == [
+        (world.acme_labcorp, 1, "green"), (world.acme_contoso, 2, "amber")]
+    page = login(world.alice).get(PORTFOLIO).content.decode()
+    card = page.split('data-kpi="delivery"')[1].split("</table>")[0]
+    assert card.index("Contoso CDMO") < card.index("Labcorp Testing")
+    assert 'data-rag="green"' in card and 'data-rag="red"' in card
+    assert 'data-trend="better"' in card and 'data-trend="worse"' in card
+    assert card.count("<polyline") == 2  # each partner has two published values
+    assert "Boston" in card and "Milan" in card  # each partner's sites
+    rows = api(world.alice).get("/api/v1/portfolio/").json()["results"]
+    best = next(row for row in rows if row["key"] == "delivery" and row["rank"] == 1)
+    assert (best["partnership"], best["cdmo"], best["value"], best["previous_value"],
+            best["rag"], best["ranked_among"]) == (
+        world.acme_contoso.pk, "Contoso CDMO", "93.0000", "85.0000", "green", 2)
+    assert api(world.alice).get(f"/api/v1/portfolio/{best['id']}/").json() == best
+
+
+def test_equal_values_share_a_rank_and_a_partner_without_one_comes_last(world):
+    publish(kpi(world.acme_contoso), DEC, 91)
+    publish(kpi(world.acme_labcorp), DEC, 91)
+    third = PartnershipFactory(sponsor=world.acme, cdmo=OrganizationFactory(
+        name="Third CDMO", kind="cdmo"))
+    MembershipFactory(partnership=third, user=world.alice, role=Membership.Role.LEAD)
+    kpi(third)
+    [delivery] = selectors.portfolio_kpis(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))
+    assert [(row.partnership, row.rank) for row in delivery.rows] == [
+        (world.acme_contoso, 1), (world.acme_labcorp, 1), (third, None)]
+
+
+def test_only_published_values_reach_the_portfolio(world, login):
+    """The world's January value is shared for review: not in the portfolio."""
+    publish(kpi(world.acme_contoso), DEC, 88)
+    [delivery] = selectors.portfolio_kpis(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))
+    contoso = next(r for r in delivery.rows if r.partnership == world.acme_contoso)
+    assert contoso.latest.value == 88 and contoso.latest.period == DEC
+    assert next(r for r in delivery.rows if r.partnership == world.acme_labcorp).latest is None
+
+
+def test_a_sponsor_never_sees_another_sponsors_partnership(world, login):
+    publish(kpi(world.globex_contoso), DEC, 70)
+    publish(kpi(world.acme_contoso), DEC, 99)
+    assert selectors.portfolio_partnerships(user=world.dave) == [world.globex_contoso]
+    dave = login(world.dave).get(PORTFOLIO).content.decode()
+    alice = login(world.alice).get(PORTFOLIO).content.decode()
+    for name in ("Acme", "Labcorp", "Acmezumab"):
+        assert name not in dave
+    for name in ("Globex", "Globexumab"):
+        assert name not in alice
+    rows = api(world.dave).get("/api/v1/portfolio/").json()["results"]
+    assert {row["partnership"] for row in rows} == {world.globex_contoso.pk}
+    foreign = kpi(world.acme_contoso).pk
+    assert api(world.dave).get(f"/api/v1/portfolio/{foreign}/").status_code == 404
+
+
+def test_who_sees_which_partnerships_in_the_portfolio(world, login):
+    admin = UserFactory(email="ada@acme.test", organization=world.acme, is_org_admin=True)
+    steering = UserFactory(email="sam@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_labcorp, user=steering,
+                      role=Membership.Role.STEERING)
+    assert selectors.portfolio_partnerships(user=admin) == [world.acme_contoso,
+                                                            world.acme_labcorp]
+    assert selectors.portfolio_partnerships(user=steering) == [world.acme_labcorp]
+    assert selectors.portfolio_partnerships(user=world.vera) == [world.acme_contoso]
+    assert "Labcorp" not in login(world.vera).get(PORTFOLIO).content.decode()
+    for person in (world.bob, world.olga, world.oscar):
+        response = login(person).get(PORTFOLIO)
+        assert response.status_code == 403
+        assert api(person).get("/api/v1/portfolio/").json()["count"] == 0
+    assert login(world.alice).get(PORTFOLIO).status_code == 200
+
+
+def test_overdue_items_across_partners_are_counted_and_bounded(world, login):
+    from governance.models import ActionItem
+
+    for number in range(12):
+        ActionItem.objects.create(partnership=world.acme_labcorp, title=f"Late {number}",
+                                  author_organization=world.acme, owner=world.alice,
+                                  due_date=datetime.date(2026, 2, 1))
+    blocks = {block.key: block for block in selectors.portfolio_overdue(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))}
+    actions = blocks["actions"]
+    # The world's two actions of each partnership are overdue too.
+    assert actions.counts == {world.acme_contoso.pk: 2, world.acme_labcorp.pk: 14}
+    assert len(actions.rows) == selectors.OVERDUE_SHOWN
+    assert blocks["requests"].total == 2 and blocks["capas"].total == 2
+    page = table(login(world.alice).get(PORTFOLIO).content.decode(), "portfolio-overdue")
+    assert "10 of 16 shown" in page and "Labcorp Testing: 14" in page
+
+
+def test_the_top_bar_links_the_pages_for_those_they_are_for(world, login):
+    home = reverse("partnership:partnership_list")
+    assert PORTFOLIO in login(world.alice).get(home).content.decode()
+    assert PORTFOLIO not in login(world.bob).get(home).content.decode()
+    assert PERFORMANCE in login(world.olga).get(home).content.decode()
+    assert PERFORMANCE in login(world.carol).get(home).content.decode()
+    for person in (world.bob, world.alice):
+        assert PERFORMANCE not in login(person).get(home).content.decode()
+
+
+# --- The CDMO's view ------------------------------------------------------------------
+
+def test_the_cdmo_aggregate_equals_the_sponsors_own_figures(world, login):
+    """Olga (Contoso's admin) sees Contoso's two partnerships added up; each sponsor's own
+    portfolio gives the values they are added up from; Labcorp's is no part of it."""
+    publish(kpi(world.acme_contoso), DEC, "93.5")
+    publish(kpi(world.globex_contoso), DEC, "81.25")
+    publish(kpi(world.acme_labcorp), DEC, 60)
+    kpi(world.acme_contoso, "complaint-rate", "lower", "0.5", 1, 2)
+    acme = api(world.alice).get("/api/v1/portfolio/", {"partnership": world.acme_contoso.pk})
+    globex = api(world.dave).get("/api/v1/portfolio/").json()["results"]
+    values = [Decimal(row["value"]) for row in [*acme.json()["results"], *globex]
+              if row["key"] == "delivery"]
+    assert sorted(values) == [Decimal("81.25"), Decimal("93.5")]
+    rows = {row["key"]: row for row in api(world.olga).get(
+        "/api/v1/cdmo-performance/").json()["results"]}
+    delivery = rows["delivery"]
+    assert Decimal(delivery["mean"]) == round(sum(values) / len(values), 2)
+    assert Decimal(delivery["median"]) == round(Decimal(statistics.median(values)), 2)
+    assert (delivery["partnerships"], delivery["valued"]) == (2, 2)
+    assert (delivery["green"], delivery["amber"], delivery["red"]) == (1, 1, 0)
+    assert rows["complaint-rate"]["valued"] == 0 and rows["complaint-rate"]["mean"] is None
+    page = login(world.olga).get(PERFORMANCE).content.decode()
+    body = page.split('data-testid="cdmo-performance"')[1]
+    assert "87.38 %" in body  # the mean, and the median, of 93.5 and 81.25
+    # No sponsor, program, single value, nor the definitions' own names (the world's
+    # name the partnership: "Acme–Contoso supply agreement on-time delivery").
+    for text in ("Acme", "Globex", "Acmezumab", "Globexumab", "93.5", "81.25",
+                 "supply agreement"):
+        assert text not in body, text
+
+
+def test_a_cdmo_lead_seated_in_one_partnership_sees_only_it(world, login):
+    publish(kpi(world.acme_contoso), DEC, 93)
+    publish(kpi(world.globex_contoso), DEC, 81)
+    assert selectors.cdmo_view_partnerships(user=world.carol) == [world.globex_contoso]
+    [row] = api(world.carol).get("/api/v1/cdmo-performance/").json()["results"]
+    assert (row["partnerships"], Decimal(row["mean"]), row["amber"]) == (1, 81, 1)
+    page = login(world.carol).get(PERFORMANCE).content.decode()
+    assert "the one partnership" in page and "81 %" in page and "93" not in page.split(
+        'data-testid="cdmo-performance"')[1]
+    # Carol narrowing to a partnership she does not lead gets nothing of it.
+    narrowed = api(world.carol).get("/api/v1/cdmo-performance/",
+                                    {"partnership": world.acme_contoso.pk}).json()
+    assert narrowed["count"] == 0
+    assert api(world.carol).get("/api/v1/cdmo-performance/delivery/").status_code == 200
+
+
+def test_only_cdmo_admins_and_leads_get_the_cdmo_view(world, login):
+    for person in (world.bob, world.alice, world.dave, world.oscar):
+        assert login(person).get(PERFORMANCE).status_code == 403
+        assert api(person).get("/api/v1/cdmo-performance/").json()["count"] == 0
+    assert login(world.olga).get(PERFORMANCE).status_code == 200
+    assert api(world.bob).get("/api/v1/cdmo-performance/delivery/").status_code == 404
+
+
+# --- Relationship health ---------------------------------------------------------------
+
+def _requests(world, quarter: datetime.date, hours: list[int]):
+    sent = datetime.datetime.combine(quarter, datetime.time(9), datetime.UTC) + \
+        datetime.timedelta(days=10)
+    for number, late in enumerate(hours):
+        Request.objects.create(
+            partnership=world.acme_contoso, author_organization=world.acme,
+            created_by=world.alice, title=f"Ask {quarter} {number}", description="Please.",
+            kind="information", requested_by_party="sponsor", sent_at=sent,
+            acknowledge_by=sent + datetime.timedelta(hours=48), status="acknowledged",
+            acknowledged_at=sent + datetime.timedelta(hours=late))
+
+
+def _survey(world, quarter: datetime.date, score: int):
+    extra = UserFactory(email=f"rater{quarter:%Y%m}@acme.test", organization=world.acme)
+    for person in (world.alice, world.vera, extra):
+        SurveyResponse.objects.create(
+            partnership=world.acme_contoso, quarter=quarter, respondent=person,
+            rated_party="cdmo", communication=score, responsiveness=score, quality=score,
+            respect=score, alignment=score)
+
+
+def test_relationship_health_shows_slipping_answers_and_scores(world, login):
+    _current, last, before = quarters_back(3)
+    _requests(world, before, [10, 10, 10, 10])
+    _requests(world, last, [10, 10, 72, 72])
+    _survey(world, before, 5)
+    _survey(world, last, 3)
+    publish(kpi(world.acme_contoso), DEC, 70)  # red
+    url = reverse("metrics:relationship_health", args=[world.acme_contoso.pk])
+    page = login(world.bob).get(url).content.decode()
+    answers = table(page, "responsiveness")
+    assert "41.0 h" in answers and "50 %" in answers and "100 %" in answers
+    signs = table(page, "warning-signs")
+    label = SurveyResponse.quarter_label(last)
+    assert f"Contoso CDMO acknowledged 50 % of requests in time in {label}, down from 100 %" \
+        in signs
+    assert f"Contoso CDMO’s survey score fell by 2.0 in {label}" in signs.replace(
+        "&#x27;", "’").replace("'", "’")
+    assert "Red KPI" in signs
+    assert 'data-rag="red"' in table(page, "health-kpis")
+    assert f'href="{url}"' in page  # the side navigation
+
+
+def test_a_request_inside_its_agreed_time_is_neither_late_nor_in_time_yet(world):
+    from metrics.portfolio.health import responsiveness
+
+    sent = timezone.now()
+    Request.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme, created_by=world.alice,
+        title="Fresh ask", description="Please.", kind="information",
+        requested_by_party="sponsor", sent_at=sent,
+        acknowledge_by=sent + datetime.timedelta(hours=48))
+    current = responsiveness(user=world.alice, partnership=world.acme_contoso,
+                             quarters=quarters_back(2))["cdmo"][0]
+    assert (current.received, current.due, current.in_time_percent) == (1, 0, None)
+
+
+def test_relationship_health_is_scoped(world, login):
+    url = reverse("metrics:relationship_health", args=[world.globex_contoso.pk])
+    assert login(world.alice).get(url).status_code == 404
+    assert login(world.bob).get(url).status_code == 404
+
+
+# --- Fixed numbers of queries ----------------------------------------------------------
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _grow(world, partners: int, months: int):
+    """More CDMOs for Acme, each with KPIs, a history of published values, overdue
+    actions, requests and survey answers; more values in the world's partnerships."""
+    from governance.models import ActionItem
+
+    for number in range(partners):
+        cdmo = OrganizationFactory(name=f"Extra CDMO {number}", kind="cdmo")
+        partnership = PartnershipFactory(sponsor=world.acme, cdmo=cdmo)
+        MembershipFactory(partnership=partnership, user=world.alice, role=Membership.Role.LEAD)
+        lead = UserFactory(email=f"lead{number}@extra.test", organization=cdmo)
+        MembershipFactory(partnership=partnership, user=lead, role=Membership.Role.LEAD)
+        for key in ("delivery", "complaint-rate"):
+            definition = kpi(partnership, key)
+            KPIMeasurement.objects.bulk_create(
+                KPIMeasurement(partnership=partnership, author_organization=cdmo,
+                               definition=definition, key=key, status="published",
+                               period=datetime.date(2024 + back // 12, back % 12 + 1, 1),
+                               value=Decimal(80 + back % 20)) for back in range(months))
+        ActionItem.objects.create(partnership=partnership, title="Late", owner=world.alice,
+                                  author_organization=world.acme,
+                                  due_date=datetime.date(2026, 2, 1))
+    for partnership in (world.acme_contoso, world.globex_contoso):
+        definition = kpi(partnership)
+        KPIMeasurement.objects.bulk_create(
+            KPIMeasurement(partnership=partnership, author_organization=partnership.cdmo,
+                           definition=definition, key="delivery", status="published",
+                           period=datetime.date(2023 + back // 12, back % 12 + 1, 1),
+                           value=Decimal(70 + back % 30)) for back in range(months))
+    _, last, before = quarters_back(3)
+    _requests(world, before, [5] * months)
+    _survey(world, last, 4)
+
+
+def test_pages_and_api_keep_their_number_of_queries(world, login,
+                                                    django_assert_max_num_queries):
+    health = reverse("metrics:relationship_health", args=[world.acme_contoso.pk])
+    _survey(world, quarters_back(5)[4], 4)  # a published quarter reads its comments too
+    pages = [(login(world.alice), PORTFOLIO), (login(world.olga), PERFORMANCE),
+             (login(world.alice), health), (api(world.alice), "/api/v1/portfolio/"),
+             (api(world.olga), "/api/v1/cdmo-performance/")]
+    for client, url in pages:
+        _queries(client, url)  # caches filled once (content types, sessions)
+    small = [_queries(client, url) for client, url in pages]
+    _grow(world, partners=4, months=20)
+    large = [_queries(client, url) for client, url in pages]
+    assert large == small, (small, large)
+    for (client, url), count in zip(pages, small, strict=True):
+        with django_assert_max_num_queries(count):
+            client.get(url)
+    assert max(small) < 30, small
