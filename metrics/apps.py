@@ -9,13 +9,15 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         """Importing metrics.permissions declares who may do what; the KPI topics add their
-        records to search and recent activity, and their notification kinds."""
-        from metrics import kpis, measurements
+        records to search and recent activity, and their notification kinds; the scorecard
+        its KPI tiles to the partnership home."""
+        from metrics import kpis, measurements, scorecard
         from metrics.notices import NOTIFICATION_KINDS
         from portal.registries import notification_kinds
 
         import_module("metrics.permissions")
         kpis.register()
         measurements.register()
+        scorecard.register()
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)

@@ -2,7 +2,8 @@
 
 from metrics.kpis.urls import urlpatterns as kpis
 from metrics.measurements.urls import urlpatterns as measurements
+from metrics.scorecard.urls import urlpatterns as scorecard
 
 app_name = "metrics"
 
-urlpatterns = [*kpis, *measurements]
+urlpatterns = [*scorecard, *kpis, *measurements]
