@@ -36,16 +36,21 @@ class XLSXRenderer(_FileRenderer):
 
 
 class SeriesPointSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    key = serializers.CharField()
-    period = serializers.DateField()
-    period_label = serializers.CharField()
-    version = serializers.IntegerField(source="definition.version")
-    value = serializers.DecimalField(max_digits=14, decimal_places=4)
-    numerator = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
-    denominator = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
-    rag = serializers.CharField(allow_null=True)
-    published_at = serializers.DateTimeField()
+    """One published value of the series (read only: the series is written value by value
+    through /api/v1/kpi-measurements/)."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+    key = serializers.CharField(read_only=True)
+    period = serializers.DateField(read_only=True)
+    period_label = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(source="definition.version", read_only=True)
+    value = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True)
+    numerator = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True,
+                                         allow_null=True)
+    denominator = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True,
+                                           allow_null=True)
+    rag = serializers.CharField(read_only=True, allow_null=True)
+    published_at = serializers.DateTimeField(read_only=True)
 
 
 class SeriesActionMixin:

@@ -11,46 +11,26 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from metrics.kpis import library
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement
 from metrics.scorecard import charts, selectors
 from metrics.scorecard.forms import ScorecardFilterForm
-from tests.metrics.helpers import LAST_MONTH, add_cast, agreed_kpi, shared_value
+from tests.metrics.helpers import (
+    LAST_MONTH,
+    add_cast,
+    agreed,
+    agreed_kpi,
+    month,
+    publish,
+    shared_value,
+)
 
 
 @pytest.fixture
 def world(saved_world):
     return add_cast(saved_world)
-
-
-def month(offset: int) -> datetime.date:
-    """The first day of the month `offset` months before the last ended one."""
-    return selectors.add_months(LAST_MONTH, -offset)
-
-
-def publish(world, definition, values: dict[int, str], partnership=None):
-    """Published values of `definition`, {months before the last ended one: value}, written
-    directly (set-up only)."""
-    KPIMeasurement.objects.bulk_create([KPIMeasurement(
-        partnership=partnership or world.acme_contoso, author_organization=world.contoso,
-        created_by=world.bob, definition=definition, key=definition.key, period=month(offset),
-        value=Decimal(value), status="published", published_at=timezone.now())
-        for offset, value in values.items()])
-
-
-def agreed(world, standard, partnership=None) -> KPIDefinition:
-    """A standard KPI agreed, written directly (set-up only: the flow has its own tests)."""
-    partnership = partnership or world.acme_contoso
-    return KPIDefinition.objects.create(
-        partnership=partnership, author_organization=partnership.sponsor,
-        created_by=world.alice, key=standard.key, name=standard.name,
-        formula=standard.formula, unit=standard.unit, direction=standard.direction,
-        target=standard.target, amber_threshold=standard.amber, red_threshold=standard.red,
-        frequency=standard.frequency, reporting_party=standard.reporting_party,
-        status="agreed")
 
 
 def tile_of(tiles, key):
