@@ -52,6 +52,11 @@ class Point:
     pk: int
     version: int
 
+    @property
+    def shown(self) -> str:
+        """The value as a tile shows it: two decimals at most, no trailing zeros."""
+        return f"{self.value:.2f}".rstrip("0").rstrip(".")
+
 
 @dataclass
 class Tile:

@@ -207,3 +207,11 @@ def test_the_scorecard_and_the_home_keep_their_number_of_queries(world, login):
     assert page.count('data-testid="kpi-tile"') == 12  # and the world's own KPI
     rags = {rag for rag in ("green", "amber", "red") if f'data-rag="{rag}"' in page}
     assert rags == {"green", "amber", "red"}
+
+
+@pytest.mark.parametrize(("value", "shown"), [("94.4444", "94.44"), ("0.4000", "0.4"),
+                                              ("100.0000", "100"), ("0", "0")])
+def test_a_tile_shows_two_decimals_at_most(value, shown):
+    point = selectors.Point(period=LAST_MONTH, label="", value=Decimal(value), rag=None, pk=1,
+                            version=1)
+    assert point.shown == shown
