@@ -14,6 +14,7 @@ from governance.quality.api import StepMixin
 from metrics.kpis import selectors, services
 from metrics.kpis.filters import KPIDefinitionFilter
 from metrics.kpis.models import KPIDefinition
+from metrics.scorecard.api import SeriesActionMixin
 from partnership.models import Partnership
 from partnership.permissions import can, require_person
 from partnership.scoping_views import ScopedViewSet
@@ -61,11 +62,12 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class KPIDefinitionViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
+class KPIDefinitionViewSet(SeriesActionMixin, SignActionMixin, StepMixin, mixins.ListModelMixin,
                            mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                            mixins.UpdateModelMixin, ScopedViewSet):
     """KPI definitions (filters status, frequency; ordering name, status). A step by the
-    wrong person answers 403, from the wrong status 400."""
+    wrong person answers 403, from the wrong status 400. `series/` reads the published
+    values of a definition's series (metrics.scorecard.api)."""
 
     model = KPIDefinition
     selector = selectors.kpi_definition_list

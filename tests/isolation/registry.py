@@ -458,16 +458,21 @@ RECORDS = [
                                                     "implementation_evidence": "IQ/OQ done."},
                        "withdraw": lambda change: {"reason": "Superseded."},
                        "conditions": lambda change: {"decision_conditions": "Three lots."}}),
-    # KPI definitions and values (metrics.kpis, metrics.measurements); a partnership's
-    # relationship health reads its agreed KPIs beside the survey and the requests.
+    # KPI definitions and values (metrics.kpis, metrics.measurements). The scorecard reads
+    # the agreed definitions and their published values; a series' download (CSV, XLSX) is
+    # a read of its definition (metrics.scorecard); a partnership's relationship health
+    # reads its agreed KPIs beside the survey and the requests (metrics.portfolio).
     Record(KPIDefinition, api="kpidefinition",
-           lists=("metrics:kpidefinition_list", "metrics:relationship_health"),
+           lists=("metrics:kpidefinition_list", "metrics:kpi_scorecard",
+                  "metrics:relationship_health"),
            creates=("metrics:kpidefinition_create", "metrics:kpidefinition_adopt"),
-           reads=("metrics:kpidefinition_detail",),
+           reads=("metrics:kpidefinition_detail", "metrics:kpidefinition_export"),
            writes=("metrics:kpidefinition_edit", "metrics:kpidefinition_revise",
                    "metrics:kpidefinition_sign", "metrics:kpidefinition_step"),
            expand={"metrics:kpidefinition_step": lambda kwargs: [
-               {**kwargs, "step": step} for step in KPIDefinition.STEPS]},
+                       {**kwargs, "step": step} for step in KPIDefinition.STEPS],
+                   "metrics:kpidefinition_export": lambda kwargs: [
+                       {**kwargs, "format": extension} for extension in ("csv", "xlsx")]},
            page_bodies={"metrics:kpidefinition_sign": lambda kpi: {
                **_signing(kpi), "event": "agreed"}},
            api_bodies={"sign": lambda kpi: {**_signing(kpi), "event": "agreed"},

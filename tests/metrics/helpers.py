@@ -3,8 +3,13 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from metrics.kpis import services as kpi_services
+from metrics.kpis.models import KPIDefinition
 from metrics.measurements import services
+from metrics.measurements.models import KPIMeasurement
+from metrics.scorecard.selectors import add_months
 from partnership.models import Membership
 from partnership.signatures.services import sign
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
@@ -49,3 +54,30 @@ def shared_value(world, definition, period=LAST_MONTH, value="92", numerator="23
         denominator=Decimal(denominator) if denominator else None, comment="Two late lots.")
     measurement = services.kpi_measurement_submit(actor=world.bob, measurement=measurement)
     return services.kpi_measurement_share(actor=world.bob, measurement=measurement)
+
+
+def month(offset: int) -> datetime.date:
+    """The first day of the month `offset` months before the last ended one."""
+    return add_months(LAST_MONTH, -offset)
+
+
+def publish(world, definition, values: dict[int, str], partnership=None):
+    """Published values of `definition`, {months before the last ended one: value}, written
+    directly (set-up only)."""
+    KPIMeasurement.objects.bulk_create([KPIMeasurement(
+        partnership=partnership or world.acme_contoso, author_organization=world.contoso,
+        created_by=world.bob, definition=definition, key=definition.key, period=month(offset),
+        value=Decimal(value), status="published", published_at=timezone.now())
+        for offset, value in values.items()])
+
+
+def agreed(world, standard, partnership=None) -> KPIDefinition:
+    """A standard KPI agreed, written directly (set-up only: the flow has its own tests)."""
+    partnership = partnership or world.acme_contoso
+    return KPIDefinition.objects.create(
+        partnership=partnership, author_organization=partnership.sponsor,
+        created_by=world.alice, key=standard.key, name=standard.name,
+        formula=standard.formula, unit=standard.unit, direction=standard.direction,
+        target=standard.target, amber_threshold=standard.amber, red_threshold=standard.red,
+        frequency=standard.frequency, reporting_party=standard.reporting_party,
+        status="agreed")

@@ -119,10 +119,12 @@ def _revise(definition: KPIDefinition, sponsor_lead: User, cdmo_lead: User) -> K
 def _history(partnership: Partnership, definitions, leads: dict, *, skip: set,
              versions: dict, salt: int) -> None:
     """Published values of every period up to the last one ended, in bulk, each with the
-    signature of the sponsor's lead who published it."""
+    signature of the sponsor's lead who published it. Each KPI's off-target periods are
+    shifted by its place in the list, so the latest values (the scorecard's tiles) are a mix
+    of red, amber and green in every partnership."""
     today = timezone.localdate()
     rows = []
-    for definition in definitions:
+    for position, definition in enumerate(definitions):
         last = periods.previous_period(periods.period_start(today, definition.frequency),
                                        definition.frequency)
         count = MONTHS if definition.frequency == periods.MONTHLY else QUARTERS
@@ -141,7 +143,7 @@ def _history(partnership: Partnership, definitions, leads: dict, *, skip: set,
                     status=KPIMeasurement.Status.PUBLISHED, shared_at=_at(shared),
                     review_until=review_until,
                     published_at=review_until + datetime.timedelta(days=1),
-                    **_fractions(under, _value(under, back, salt + len(rows) % 3), back)))
+                    **_fractions(under, _value(under, back, salt + position), back)))
             period = periods.previous_period(period, definition.frequency)
     created = KPIMeasurement.objects.bulk_create(rows)
     publisher = leads["sponsor"]
