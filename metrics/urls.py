@@ -1,8 +1,10 @@
 """URLs of the metrics app: each topic's own list, under the one `metrics:` namespace."""
 
+from metrics.computed.urls import urlpatterns as computed
 from metrics.kpis.urls import urlpatterns as kpis
 from metrics.measurements.urls import urlpatterns as measurements
 
 app_name = "metrics"
 
-urlpatterns = [*kpis, *measurements]
+# Computed first: its compute/ would otherwise be read as a definition's step.
+urlpatterns = [*computed, *kpis, *measurements]
