@@ -55,3 +55,13 @@ def measurement_sources(*, user: User, measurement: KPIMeasurement) -> dict:
                       seen.get((row.content_type_id, row.object_id))) for row in rows]
     return {"sources": sources, "hidden": sum(1 for s in sources if s.record is None),
             "total": total}
+
+
+def sources_of(request, measurement) -> dict:
+    """The sources the caller may see (kind, how it counted, URL) and how many are not."""
+    listed = measurement_sources(user=request.user, measurement=measurement)
+    return {"total": listed["total"], "hidden": listed["hidden"],
+            "records": [{"kind": source.kind, "counted_as": source.counted_as,
+                         "name": str(source.record),
+                         "url": request.build_absolute_uri(source.url) if source.url else None}
+                        for source in listed["sources"] if source.record is not None]}

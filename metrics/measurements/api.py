@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from governance.quality.api import StepMixin
-from metrics.computed.api import sources_of
+from metrics.computed.selectors import sources_of
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
