@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from metrics.computed import services
 from metrics.measurements.api import KPIMeasurementSerializer
 from partnership.permissions import require_person
+from portal.validation import validate_date_in_range
 
 
 class ComputeSerializer(serializers.Serializer):
-    period = serializers.DateField(required=False,
+    period = serializers.DateField(required=False, validators=[validate_date_in_range],
                                    help_text="The first day of an ended period; the last "
                                              "ended one by default.")
 
@@ -25,9 +26,9 @@ class ComputeActionMixin:
     @action(detail=True, methods=["post"])
     def compute(self, request, pk=None):
         definition = self.get_object()
-        require_person(request.user, "metrics.kpidefinition_compute", definition)
         body = ComputeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body.is_valid(raise_exception=True)  # a malformed body is refused as such, first
+        require_person(request.user, "metrics.kpidefinition_compute", definition)
         period = body.validated_data.get("period") or services.last_ended_period(definition)
         measurement = services.kpi_value_compute(actor=request.user, definition=definition,
                                                  period=period)
