@@ -75,7 +75,10 @@ def kpi_value_compute(*, actor: User | None, definition: KPIDefinition,
     now = now or timezone.now()
     if actor is not None:
         require(actor, "metrics.kpidefinition_compute", definition)
-    definition = KPIDefinition.objects.select_related("partnership").get(pk=definition.pk)
+    # Under the definition's lock: a second computation of it (the button, the API, the
+    # job) waits for this one and then finds its value.
+    definition = KPIDefinition.objects.select_for_update(of=("self",)).select_related(
+        "partnership").get(pk=definition.pk)
     _check(definition, period, now.astimezone(datetime.UTC).date())
     partnership = definition.partnership
     existing = KPIMeasurement.objects.select_for_update(of=("self",)).select_related(
