@@ -18,6 +18,7 @@ class MeasurementSource(PartnershipChild):
 
     PARENT = "measurement"
     INTERNAL_VIA = ("measurement",)
+    MADE_BY = ()  # the computation writes them, on behalf of neither party
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE,
                                     related_name="+")

@@ -99,6 +99,9 @@ def test_the_page_computes_and_lists_the_sources_each_reader_may_see(world, logi
     sources = sponsor_page.split('data-testid="sources"')[1].split("</section>")[0]
     assert "DEV-A" in sources and "DEV-C" not in sources
     assert "only the other party sees" in sources
+    read = api(world.alice).get(f"/api/v1/kpi-measurements/{value.pk}/").json()["sources"]
+    assert (read["total"], read["hidden"]) == (2, 1)
+    assert [record["name"] for record in read["records"]] == ["DEV-A DEV-A title"]
 
 
 def test_the_page_refuses_a_period_still_running_with_a_field_error(world, login):
