@@ -241,8 +241,8 @@ def _story(definitions: dict, nora: User, mei: User) -> None:
     resolved = _entered(definitions[RESOLVED], mei, period, RESOLVED_AGO, salt=3)
     services.kpi_measurement_dispute(
         actor=nora, measurement=resolved,
-        text="VLM-DS-24031 left Boston three days after the agreed date, waiting for its "
-             "reprocessing after the filter integrity failure: it was not on time.")
+        text="VLM-DS-24031 left Boston three days after the agreed date (the cold-chain "
+             "carrier's slot was missed): it was not on time.")
     resolved = services.kpi_measurement_correct(
         actor=mei, measurement=resolved, value=Decimal("85"), numerator=Decimal(17),
         denominator=Decimal(20),
