@@ -84,13 +84,15 @@ def kpi_value_compute(*, actor: User | None, definition: KPIDefinition,
     existing = KPIMeasurement.objects.select_for_update(of=("self",)).select_related(
         "definition").filter(partnership=partnership, key=definition.key,
                              period=period).first()
-    if existing is not None and (existing.status != KPIMeasurement.Status.DRAFT or
-                                 existing.definition.data_source
-                                 != KPIDefinition.Source.COMPUTED):
+    if existing is not None and existing.status != KPIMeasurement.Status.DRAFT:
         raise ValidationError({"period": "This period's value is "
-                                         f"{existing.get_status_display().lower()}"
-                                         f"{'' if existing.status != 'draft' else ' (entered)'}"
-                                         ": it is never overwritten by a computation."})
+                                         f"{existing.get_status_display().lower()}: once "
+                                         "submitted a value is never overwritten by a "
+                                         "computation."})
+    if existing is not None and \
+            existing.definition.data_source != KPIDefinition.Source.COMPUTED:
+        raise ValidationError({"period": "This period's value was entered by hand: a "
+                                         "computation does not replace it."})
     result = computing.compute(partnership, definition.key, period, definition.frequency)
     if result.value is None:
         raise ValidationError({"period": f"Nothing to compute from: {result.summary}"})

@@ -62,6 +62,32 @@ def test_a_value_is_a_draft_replaced_until_submitted_then_never_overwritten(worl
     assert again.value == Decimal("100.00")
 
 
+def test_a_value_entered_by_hand_before_the_kpi_became_computed_is_not_replaced(world):
+    from metrics.kpis import library
+    from metrics.kpis import services as kpi_services
+    from tests.metrics.helpers import sign_off
+
+    terms = {**library.terms_of(library.BY_KEY["actions-on-time"]), "data_source": "entered"}
+    entered = kpi_services.kpi_definition_create(actor=world.alice,
+                                                 partnership=world.acme_contoso, **terms)
+    entered = sign_off(kpi_services.kpi_definition_step(actor=world.alice, definition=entered,
+                                                        step="submit"), world.alice, world.cole)
+    by_hand = measurement_services.kpi_measurement_create(
+        actor=world.alice, definition=entered, period=JUNE, value=Decimal(80),
+        numerator=Decimal(4), denominator=Decimal(5))
+    revision = kpi_services.kpi_definition_revise(actor=world.alice, definition=entered)
+    revision = kpi_services.kpi_definition_update(actor=world.alice, definition=revision,
+                                                  data_source="computed")
+    computed = sign_off(kpi_services.kpi_definition_step(actor=world.alice, definition=revision,
+                                                         step="submit"), world.alice, world.cole)
+    action(world, on(6, 10), completed=at(6, 9))
+    with pytest.raises(ValidationError) as error:
+        kpi_value_compute(actor=world.alice, definition=computed, period=JUNE)
+    assert "entered by hand" in error.value.message_dict["period"][0]
+    by_hand.refresh_from_db()
+    assert by_hand.value == 80
+
+
 def test_only_the_reporting_partys_writers_compute_an_agreed_computed_kpi(world):
     definition = actions_kpi(world)
     action(world, on(6, 10), completed=at(6, 9))
