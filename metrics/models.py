@@ -1,6 +1,7 @@
 """Every model of the metrics app, for Django, which looks for an app's models here. Each is
 defined in its topic's package (metrics/<topic>/models.py)."""
 
+from metrics.computed.models import KPIComputation, MeasurementSource
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import (
     KPIMeasurement,
@@ -10,8 +11,8 @@ from metrics.measurements.models import (
 )
 from partnership.history.tracking import audit
 
-__all__ = ["KPIDefinition", "KPIMeasurement", "KPISubmissionReminder", "MeasurementEvidence",
-           "MeasurementReview"]
+__all__ = ["KPIComputation", "KPIDefinition", "KPIMeasurement", "KPISubmissionReminder",
+           "MeasurementEvidence", "MeasurementReview", "MeasurementSource"]
 
 # The audit trail: definitions and values, with a value's review thread and evidence files
 # as its parts (the file itself hidden, as a contract document's is). The

@@ -6,6 +6,8 @@ agree to be measured on); who signs a definition off, and when, is its SIGNATURE
 reporting party enters a KPI's values; which party takes which step of a value (submit,
 share, accept, dispute, correct, withdraw a dispute), from which status, is the model's
 STEPS (KPIMeasurement.check_step); who signs its publication, and when, its SIGNATURES.
+The reporting party's writers compute an agreed computed KPI's values (metrics.computed);
+a computed value is computed again, never edited by hand.
 """
 
 import rules
@@ -39,6 +41,18 @@ def definition_takes_values(user, definition) -> bool:
 
 
 @rules.predicate
+def definition_is_computed(user, definition) -> bool:
+    return definition.status == definition.Status.AGREED and \
+        definition.data_source == definition.Source.COMPUTED
+
+
+@rules.predicate
+def measurement_is_entered(user, measurement) -> bool:
+    definition = measurement.definition
+    return definition.data_source == definition.Source.ENTERED
+
+
+@rules.predicate
 def measurement_is_editable(user, measurement) -> bool:
     return measurement.status in (measurement.Status.DRAFT, measurement.Status.SUBMITTED)
 
@@ -63,9 +77,17 @@ rule("metrics.kpimeasurement_create", WRITER,
                                                       "(not computed)."})))
 rule("metrics.kpimeasurement_edit", WRITER,
      (reports_the_kpi, denied("Only the reporting party changes this KPI's values.")),
+     (measurement_is_entered, invalid({"value": "A computed value is computed again, not "
+                                                "edited (or corrected in answer to a "
+                                                "dispute)."})),
      (measurement_is_editable, invalid({"status": "A value shared for review is corrected "
                                                   "only in answer to a dispute."})))
 rule("metrics.kpimeasurement_step", WRITER)
+rule("metrics.kpidefinition_compute", WRITER,
+     (reports_the_kpi, denied("Only the reporting party computes this KPI's values.")),
+     (definition_is_computed, invalid({"definition": "Values are computed for an agreed "
+                                                     "definition whose data source is "
+                                                     "computed."})))
 rule("metrics.kpimeasurement_comment", WRITER,
      (measurement_in_review, invalid({"text": "Comments are made while the value is under "
                                               "review."})))

@@ -1,5 +1,6 @@
 """URLs of the metrics app: each topic's own list, under the one `metrics:` namespace."""
 
+from metrics.computed.urls import urlpatterns as computed
 from metrics.kpis.urls import urlpatterns as kpis
 from metrics.measurements.urls import urlpatterns as measurements
 from metrics.portfolio.urls import urlpatterns as portfolio
@@ -7,4 +8,5 @@ from metrics.scorecard.urls import urlpatterns as scorecard
 
 app_name = "metrics"
 
-urlpatterns = [*portfolio, *scorecard, *kpis, *measurements]
+# Computed first: its compute/ would otherwise be read as a definition's step.
+urlpatterns = [*computed, *portfolio, *scorecard, *kpis, *measurements]

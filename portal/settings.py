@@ -10,6 +10,7 @@ from pathlib import Path
 import csp.constants as csp
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
@@ -170,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
     # idempotent (a unique key per KPI and period).
     "remind-kpi-values-due": {"task": "metrics.measurements.tasks.remind_kpi_values_due",
                               "schedule": 86400.0},
+    # Nightly: the last ended period of every agreed computed KPI, as a draft of the
+    # reporting party; idempotent (a unique claim per KPI and period).
+    "compute-kpi-values": {"task": "metrics.computed.tasks.compute_kpi_values",
+                           "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- Accounts and sessions ----------------------------------------------------------------

@@ -345,10 +345,12 @@ def test_each_meridian_and_aurora_site_has_an_audit_history(demo):
 
 
 def test_demo_kpis_are_agreed_published_and_under_review(demo):
-    """The standard KPIs agreed by both leads in each partnership, with two years of
-    published values (some red, some amber); in Northwind–Meridian one KPI at version 2,
-    last month's on-time delivery shared for Nora's review, a dispute settled with both
-    sides' words and one still open."""
+    """The standard KPIs agreed by both leads in each partnership, the entered ones with two
+    years of published values (some red, some amber), the computed ones with the values
+    worked out from the demo's own records, each linked to them (last month's a draft of
+    the reporting party); in Northwind–Meridian one KPI at version 2, last month's on-time
+    delivery shared for Nora's review, a dispute settled with both sides' words and one
+    still open."""
     from metrics.kpis.library import STANDARD
     from metrics.measurements.models import KPIMeasurement
     from metrics.models import KPIDefinition
@@ -367,7 +369,13 @@ def test_demo_kpis_are_agreed_published_and_under_review(demo):
     values = KPIMeasurement.objects.select_related("definition", "partnership__sponsor",
                                                    "partnership__cdmo")
     published = [v for v in values if v.status == "published"]
-    assert len(published) >= 3 * 24 * 10
+    entered = [v for v in published if v.definition.data_source == "entered"]
+    assert len(entered) >= 3 * 23 * 3
+    computed = [v for v in values if v.definition.data_source == "computed"]
+    for pair in (NM, NA, HM):
+        assert any(str(v.partnership) == pair and v.status == "published" for v in computed)
+    assert all(v.sources.exists() for v in computed)
+    assert any(v.status == "draft" and v.created_by_id is None for v in computed)
     assert {v.rag for v in published} == {"green", "amber", "red"}
     nm = [v for v in values if str(v.partnership) == NM]
     shared = [v for v in nm if v.status == "shared"]

@@ -1,6 +1,7 @@
 """API resource of KPI definitions: a lead drafts one (POST) and corrects it while a draft
 (PATCH), POSTs submit/, reopen/ or retire/ ({reason} once signed or agreed) and revise/
-(version n+1 as a draft); the leads of both parties sign it off with sign/. Scoped (DESIGN
+(version n+1 as a draft); the leads of both parties sign it off with sign/; the reporting
+party computes a computed KPI's value with compute/ (metrics.computed.api). Scoped (DESIGN
 §2)."""
 
 from functools import partial
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.quality.api import StepMixin
+from metrics.computed.api import ComputeActionMixin
 from metrics.kpis import selectors, services
 from metrics.kpis.filters import KPIDefinitionFilter
 from metrics.kpis.models import KPIDefinition
@@ -62,9 +64,9 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class KPIDefinitionViewSet(SeriesActionMixin, SignActionMixin, StepMixin, mixins.ListModelMixin,
-                           mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                           mixins.UpdateModelMixin, ScopedViewSet):
+class KPIDefinitionViewSet(ComputeActionMixin, SeriesActionMixin, SignActionMixin, StepMixin,
+                           mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """KPI definitions (filters status, frequency; ordering name, status). A step by the
     wrong person answers 403, from the wrong status 400. `series/` reads the published
     values of a definition's series (metrics.scorecard.api)."""

@@ -31,7 +31,7 @@ class AdoptForm(forms.Form):
     keys = forms.MultipleChoiceField(
         label="Standard KPIs", widget=forms.CheckboxSelectMultiple,
         choices=[(s.key, f"{s.name} ({s.unit}, {s.frequency}"
-                         f"{', computable later' if s.computable else ''})")
+                         f"{', computed by the portal' if s.computable else ''})")
                  for s in library.STANDARD],
         help_text="Each becomes a draft with the library's terms; change them before signing "
                   "off. KPIs this partnership already has are left as they are.")

@@ -79,6 +79,7 @@ class KPIDefinitionDetailView(KPIDefinitionMixin, FilteredListView):
                 can_edit=self.can("metrics.kpidefinition_edit", definition),
                 can_revise=self.can("metrics.kpidefinition_revise", definition),
                 can_enter=self.can("metrics.kpimeasurement_create", definition),
+                can_compute=self.can("metrics.kpidefinition_compute", definition),
                 versions=list(selectors.kpi_versions(user=user, definition=definition)),
                 signing=signing_panel(user=user, record=definition, sign_url=reverse(
                     "metrics:kpidefinition_sign", args=[self.partnership.pk, definition.pk])))

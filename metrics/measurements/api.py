@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from governance.quality.api import StepMixin
+from metrics.computed.selectors import sources_of
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
@@ -37,6 +38,7 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
     steps = serializers.SerializerMethodField()
     reviews = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
     signatures = SignaturesField()
 
     class Meta:
@@ -44,7 +46,8 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "definition", "key", "period", "value", "numerator",
                   "denominator", "comment", "status", "rag", "shared_at", "review_until",
                   "accepted_at", "accepted_by", "published_at", "steps", "reviews",
-                  "evidence", "signatures", "author_organization", "created_at", "updated_at"]
+                  "evidence", "sources", "signatures", "author_organization", "created_at",
+                  "updated_at"]
         read_only_fields = ["partnership", "key", "status", "shared_at", "review_until",
                             "accepted_at", "accepted_by", "published_at",
                             "author_organization", "created_at", "updated_at"]
@@ -71,6 +74,12 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
         return [{"name": file.name, "size": file.size, "sha256": file.sha256,
                  "url": request.build_absolute_uri(file.get_absolute_url())}
                 for file in selectors.evidence_list(user=request.user).filter(measurement=obj)]
+
+    def get_sources(self, obj) -> dict | None:
+        """A computed value's source records the caller may see (on a value's own read)."""
+        if self._listing() or obj.definition.data_source != KPIDefinition.Source.COMPUTED:
+            return None
+        return sources_of(self.context["request"], obj)
 
     def create(self, validated_data):
         return services.kpi_measurement_create(actor=self.context["request"].user,

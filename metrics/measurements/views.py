@@ -10,7 +10,9 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from metrics.computed.selectors import measurement_sources
 from metrics.kpis import selectors as kpi_selectors
+from metrics.kpis.models import KPIDefinition
 from metrics.measurements import forms, selectors, services
 from metrics.measurements.models import KPIMeasurement
 from partnership.permissions import require_person, require_whole
@@ -48,6 +50,8 @@ class KPIMeasurementDetailView(KPIMeasurementMixin, TemplateView):
                           .filter(measurement=measurement)),
             thread=list(selectors.review_thread(user=user, measurement=measurement)),
             publish_blocker=measurement.publish_blocker(),
+            computed=measurement_sources(user=user, measurement=measurement)
+            if measurement.definition.data_source == KPIDefinition.Source.COMPUTED else None,
             signing=signing_panel(user=user, record=measurement, sign_url=reverse(
                 "metrics:kpimeasurement_sign", args=[self.partnership.pk, measurement.pk])),
             **kwargs)

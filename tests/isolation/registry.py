@@ -468,7 +468,8 @@ RECORDS = [
            creates=("metrics:kpidefinition_create", "metrics:kpidefinition_adopt"),
            reads=("metrics:kpidefinition_detail", "metrics:kpidefinition_export"),
            writes=("metrics:kpidefinition_edit", "metrics:kpidefinition_revise",
-                   "metrics:kpidefinition_sign", "metrics:kpidefinition_step"),
+                   "metrics:kpidefinition_sign", "metrics:kpidefinition_step",
+                   "metrics:kpidefinition_compute"),
            expand={"metrics:kpidefinition_step": lambda kwargs: [
                        {**kwargs, "step": step} for step in KPIDefinition.STEPS],
                    "metrics:kpidefinition_export": lambda kwargs: [

@@ -31,7 +31,9 @@ TERMS = {"key": "yield", "name": "Process yield", "formula": "Output ÷ input ×
 def test_the_library_adopts_drafts_once(world):
     drafts = services.kpi_definitions_adopt(actor=world.alice, partnership=world.acme_contoso,
                                             keys=[s.key for s in library.STANDARD])
-    assert len(drafts) == len(library.STANDARD) == 11
+    assert len(drafts) == len(library.STANDARD) == 16
+    assert {d.key for d in drafts if d.data_source == "computed"} == \
+        {s.key for s in library.STANDARD if s.computable}
     assert {d.status for d in drafts} == {"draft"} and {d.version for d in drafts} == {1}
     again = services.kpi_definitions_adopt(actor=world.alice, partnership=world.acme_contoso,
                                            keys=["on-time-delivery"])

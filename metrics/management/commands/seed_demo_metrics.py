@@ -1,16 +1,21 @@
 """Demo KPIs (run by seed_demo_governance; idempotent): in Northwind–Meridian,
 Northwind–Aurora and Helix–Meridian the standard set adopted and agreed — each submitted
 by the sponsor's lead and e-signed by the leads of both parties (Nora and Mei, Nora and
-Ari, Hana and Max) — with 24 months (8 quarters) of published values up to last month,
-some red and some amber. In Northwind–Meridian the deviation closure time is at version 2
-(its first version superseded; the older values stay tied to it), last month's on-time
-delivery is shared for Nora's review, an older right-first-time value was disputed by Nora
-and corrected by Mei, and last month's batch record review time is disputed and open.
+Ari, Hana and Max). The entered KPIs have 24 months of published values up to last month,
+some red and some amber. The computed KPIs (metrics.computed) have the values the portal
+works out from the demo's own records (actions, requests, findings, CAPAs, deviations,
+lots, contract rounds, deliverables), each linked to the records it counted: published for
+every earlier period with something to count, and last month's left as the draft the
+nightly job stores, for the reporting party to check and share. In Northwind–Meridian the
+complaint rate is at version 2 (its first version superseded; the older values stay tied
+to it), last month's on-time delivery is shared for Nora's review, an older on-time
+delivery value was disputed by Nora and corrected by Mei, and last month's batch record
+review time is disputed and open.
 
 The agreements and the story's values go through the services, signed as their people
 would; the published history is written in bulk (values, then their publication
 signatures, each bound to its content as the sign service binds it), since publishing
-eight hundred values one by one would take minutes. A partnership that already has KPIs is
+hundreds of values one by one would take minutes. A partnership that already has KPIs is
 left as it is.
 """
 
@@ -18,11 +23,15 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from metrics import periods
+from metrics.computed.compute import compute
+from metrics.computed.models import MeasurementSource
+from metrics.computed.services import kpi_value_compute, last_ended_period
 from metrics.kpis import library
 from metrics.kpis import services as kpi_services
 from metrics.kpis.models import KPIDefinition
@@ -45,9 +54,9 @@ MONTHS, QUARTERS = 24, 8
 #: Periods back from the last one where a value is red or amber (the rest mostly green).
 OFF_TARGET = {2: "red", 5: "amber", 9: "amber", 14: "red", 19: "amber"}
 #: Northwind–Meridian's story: the revised KPI, and the values left for the demo's people.
-REVISED = "deviation-closure-time"
+REVISED = "complaint-rate"
 UNDER_REVIEW, DISPUTED_OPEN = "on-time-delivery", "batch-record-review-time"
-RESOLVED, RESOLVED_AGO = "right-first-time", 4
+RESOLVED, RESOLVED_AGO = "on-time-delivery", 4
 
 
 def _person(email: str) -> User:
@@ -105,8 +114,8 @@ def _revise(definition: KPIDefinition, sponsor_lead: User, cdmo_lead: User) -> K
     """Version 2 with a tighter target, agreed by both: version 1 is superseded."""
     revision = kpi_services.kpi_definition_revise(actor=cdmo_lead, definition=definition)
     revision = kpi_services.kpi_definition_update(
-        actor=cdmo_lead, definition=revision, target=Decimal(25), amber_threshold=Decimal(35),
-        red_threshold=Decimal(50))
+        actor=cdmo_lead, definition=revision, target=Decimal("0.4"),
+        amber_threshold=Decimal("0.8"), red_threshold=Decimal("1.5"))
     revision = kpi_services.kpi_definition_step(actor=cdmo_lead, definition=revision,
                                                 step="submit")
     for lead in (cdmo_lead, sponsor_lead):
@@ -133,18 +142,27 @@ def _history(partnership: Partnership, definitions, leads: dict, *, skip: set,
             if (definition.key, back) not in skip:
                 under = versions[definition.key](back) if definition.key in versions \
                     else definition
-                shared = periods.due_date(period, definition.frequency, definition.due_day)
-                review_until = _at(shared) + datetime.timedelta(
-                    days=definition.review_window_days)
                 reporter = leads[definition.reporting_party]
                 rows.append(KPIMeasurement(
                     partnership=partnership, author_organization_id=reporter.organization_id,
                     created_by=reporter, definition=under, key=definition.key, period=period,
-                    status=KPIMeasurement.Status.PUBLISHED, shared_at=_at(shared),
-                    review_until=review_until,
-                    published_at=review_until + datetime.timedelta(days=1),
+                    status=KPIMeasurement.Status.PUBLISHED, **_review_dates(under, period),
                     **_fractions(under, _value(under, back, salt + position), back)))
             period = periods.previous_period(period, definition.frequency)
+    _publish(partnership, rows, leads)
+
+
+def _review_dates(definition: KPIDefinition, period: datetime.date) -> dict:
+    """When a value of `period` was shared, its review window, and its publication."""
+    shared = periods.due_date(period, definition.frequency, definition.due_day)
+    review_until = _at(shared) + datetime.timedelta(days=definition.review_window_days)
+    return {"shared_at": _at(shared), "review_until": review_until,
+            "published_at": review_until + datetime.timedelta(days=1)}
+
+
+def _publish(partnership: Partnership, rows: list, leads: dict) -> list:
+    """The values `rows` saved, each with the signature of the sponsor's lead who
+    published it."""
     created = KPIMeasurement.objects.bulk_create(rows)
     publisher = leads["sponsor"]
     kind = ContentType.objects.get_for_model(KPIMeasurement)
@@ -156,6 +174,45 @@ def _history(partnership: Partnership, definitions, leads: dict, *, skip: set,
         for row in created])
     KPIMeasurement.objects.filter(pk__in=[row.pk for row in created]).update(
         created_at=timezone.now() - datetime.timedelta(days=1))
+    return created
+
+
+def _computed(partnership: Partnership, definitions, leads: dict) -> None:
+    """The computed KPIs' values from the demo's own records: each earlier period with
+    something to count published (with its source links), last month's stored by the
+    nightly job's service as a draft of the reporting party."""
+    today = timezone.localdate()
+    rows, sources = [], []
+    for definition in definitions:
+        last = last_ended_period(definition, today)
+        count = MONTHS if definition.frequency == periods.MONTHLY else QUARTERS
+        period = periods.previous_period(last, definition.frequency)
+        for _back in range(1, count):
+            result = compute(partnership, definition.key, period, definition.frequency)
+            if result.value is not None:
+                reporter = leads[definition.reporting_party]
+                rows.append(KPIMeasurement(
+                    partnership=partnership, author_organization_id=reporter.organization_id,
+                    definition=definition, key=definition.key, period=period,
+                    status=KPIMeasurement.Status.PUBLISHED, value=result.value,
+                    numerator=result.numerator, denominator=result.denominator,
+                    comment=f"Computed from the portal's records. {result.summary}",
+                    **_review_dates(definition, period)))
+                sources.append(result.sources)
+            period = periods.previous_period(period, definition.frequency)
+        try:
+            kpi_value_compute(actor=None, definition=definition, period=last)
+        except ValidationError:
+            pass  # nothing to count last period: no draft
+    created = _publish(partnership, rows, leads)
+    types = ContentType.objects.get_for_models(*{type(record) for counted in sources
+                                                 for record, _label in counted})
+    MeasurementSource.objects.bulk_create([
+        MeasurementSource(partnership=partnership, measurement=value,
+                          content_type=types[type(record)], object_id=record.pk,
+                          counted_as=label[:60])
+        for value, counted in zip(created, sources, strict=True)
+        for record, label in counted])
 
 
 def _entered(definition: KPIDefinition, reporter: User, period: datetime.date, back: int,
@@ -186,12 +243,12 @@ def _story(definitions: dict, nora: User, mei: User) -> None:
     resolved = _entered(definitions[RESOLVED], mei, period, RESOLVED_AGO, salt=3)
     services.kpi_measurement_dispute(
         actor=nora, measurement=resolved,
-        text="VLM-DS-24031 needed a reprocessing step after the filter integrity failure: "
-             "it was not right first time.")
+        text="VLM-DS-24031 left Boston three days after the agreed date (the cold-chain "
+             "carrier's slot was missed): it was not on time.")
     resolved = services.kpi_measurement_correct(
         actor=mei, measurement=resolved, value=Decimal("85"), numerator=Decimal(17),
         denominator=Decimal(20),
-        reason="Agreed: the reprocessing counts. 17 of 20 lots were right first time.")
+        reason="Agreed: VLM-DS-24031 was late. 17 of 20 lots were delivered on time.")
     services.kpi_measurement_accept(actor=nora, measurement=resolved,
                                     text="Thank you, accepted as corrected.")
     sign(actor=nora, record=resolved, event="published", meaning="approval",
@@ -215,8 +272,10 @@ def seed_metrics() -> None:
             versions[REVISED] = lambda back, first=first, second=second: \
                 second if back < 3 else first
             skip = {(UNDER_REVIEW, 0), (DISPUTED_OPEN, 0), (RESOLVED, RESOLVED_AGO)}
-        _history(partnership, definitions.values(), leads, skip=skip, versions=versions,
-                 salt=salt)
+        entered = [d for d in definitions.values()
+                   if d.data_source == KPIDefinition.Source.ENTERED]
+        _history(partnership, entered, leads, skip=skip, versions=versions, salt=salt)
+        _computed(partnership, [d for d in definitions.values() if d not in entered], leads)
         if pair == NM:
             _story(definitions, sponsor_lead, cdmo_lead)
 

@@ -1,0 +1,11 @@
+"""Jobs of computed KPIs: the nightly computation of the last ended period (idempotent: a
+unique claim per KPI and period)."""
+
+from celery import shared_task
+
+from metrics.computed.services import computed_kpis_compute
+
+
+@shared_task
+def compute_kpi_values() -> int:
+    return computed_kpis_compute()
