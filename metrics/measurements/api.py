@@ -2,17 +2,21 @@
 sharing (PATCH), POSTs submit/ and share/; the other party accept/ {text}, dispute/
 {text} within the review window; the reporting party answers a dispute with correct/
 {value, numerator, denominator, reason}, the disputing party with withdraw/ {text}; either
-party comment/ {text}; a lead publishes with sign/. Scoped (DESIGN §2)."""
+party comment/ {text}; the reporting party attaches a file with evidence/ (multipart:
+file); a lead publishes with sign/. Scoped (DESIGN §2)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from governance.quality.api import StepMixin
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
 from metrics.measurements.models import KPIMeasurement, MeasurementReview
+from partnership.permissions import require_person
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
@@ -106,6 +110,10 @@ class CorrectSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class EvidenceSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
 class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
                             mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             mixins.UpdateModelMixin, ScopedViewSet):
@@ -158,6 +166,21 @@ class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     def withdraw(self, request, pk=None):
         return self._do(request, services.kpi_measurement_withdraw_dispute,
                         body_class=TextSerializer)
+
+    @extend_schema(request={"multipart/form-data": EvidenceSerializer},
+                   responses={201: KPIMeasurementSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """The reporting party attaches a file (PDF, XLSX or CSV, judged by its content)
+        until the value is published: 201 with the value and its files."""
+        measurement = self.get_object()
+        require_person(request.user, "metrics.kpimeasurement_attach", measurement)
+        body = EvidenceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.kpi_measurement_attach(actor=request.user, measurement=measurement,
+                                        file=body.validated_data["file"])
+        return Response(self.get_serializer(self.read_again(measurement)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TextSerializer, responses=KPIMeasurementSerializer)
     @action(detail=True, methods=["post"])
