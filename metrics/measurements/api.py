@@ -17,7 +17,7 @@ from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
 from metrics.measurements.models import KPIMeasurement, MeasurementReview
 from partnership.permissions import require_person
-from partnership.scoping_views import ScopedViewSet
+from partnership.scoping_views import WRITE, ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
@@ -110,7 +110,7 @@ class CorrectSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class EvidenceSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
@@ -167,15 +167,17 @@ class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
         return self._do(request, services.kpi_measurement_withdraw_dispute,
                         body_class=TextSerializer)
 
-    @extend_schema(request={"multipart/form-data": EvidenceSerializer},
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
                    responses={201: KPIMeasurementSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
         """The reporting party attaches a file (PDF, XLSX or CSV, judged by its content)
         until the value is published: 201 with the value and its files."""
         measurement = self.get_object()
-        require_person(request.user, "metrics.kpimeasurement_attach", measurement)
-        body = EvidenceSerializer(data=request.data)
+        # The person first (a read-only seat, whatever the body), then the body, then the
+        # service (which party, which state), as every step of a value.
+        require_person(request.user, WRITE, measurement.partnership)
+        body = EvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.kpi_measurement_attach(actor=request.user, measurement=measurement,
                                         file=body.validated_data["file"])
