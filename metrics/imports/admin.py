@@ -11,3 +11,4 @@ class KPIImportAdmin(ReadOnlyAdmin):
     list_display = ["name", "partnership", "uploaded_by", "status", "rows_done", "rows_total",
                     "created_at"]
     list_filter = ["status"]
+    exclude = ["file"]  # stored files have no URL: the import's scoped page is their door

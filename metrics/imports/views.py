@@ -1,5 +1,6 @@
 """Pages of KPI imports: the partnership's imports (paged), the upload dialog, an import's
-page whose progress bar htmx refreshes until the job is done, and the template to fill in."""
+page whose progress bar htmx refreshes until the job is done, the uploaded file, and the
+template to fill in."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -81,6 +82,18 @@ class KPIImportDetailView(PartnershipMixin, HtmxPartialMixin, TemplateView):
             object=kpi_import, poll=POLL if kpi_import.is_active else None,
             values=selectors.imported_values(user=self.request.user, kpi_import=kpi_import),
             shown_values=selectors.SHOWN_VALUES, **kwargs)
+
+
+class KPIImportFileView(PartnershipMixin, View):
+    """The uploaded file, as it was checked: only this scoped view hands it out."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            kpi_import = selectors.kpi_import_get(user=request.user,
+                                                  partnership=self.partnership, pk=kwargs["pk"])
+        except KPIImport.DoesNotExist:
+            raise Http404 from None
+        return kpi_import.download_response(request)
 
 
 class KPIImportTemplateView(LoginRequiredMixin, View):

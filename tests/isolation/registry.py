@@ -492,7 +492,7 @@ RECORDS = [
     # page (its progress fragment is the same page to htmx).
     Record(KPIImport, api="kpiimport",
            lists=("metrics:kpiimport_list",), creates=("metrics:kpiimport_create",),
-           reads=("metrics:kpiimport_detail",)),
+           reads=("metrics:kpiimport_detail", "metrics:kpiimport_file")),
     Record(MeasurementEvidence,
            kwargs=lambda e: {"partnership_pk": e.partnership_id,
                              "measurement_pk": e.measurement_id, "pk": e.pk},

@@ -207,6 +207,11 @@ def test_the_import_pages_keep_their_queries(world, login, django_assert_max_num
     detail = KPIImport.objects.filter(status="done", uploaded_by=world.bob).first()
     with django_assert_max_num_queries(12):
         assert client.get(detail.get_absolute_url()).status_code == 200
+    stored = client.get(reverse("metrics:kpiimport_file", args=[world.acme_contoso.pk,
+                                                                detail.pk]))
+    assert b"".join(stored.streaming_content).startswith(HEADER.encode())
+    assert login(world.carol).get(reverse("metrics:kpiimport_file", args=[
+        world.acme_contoso.pk, detail.pk])).status_code == 404
     template = client.get(reverse("metrics:kpiimport_template"))
     assert template.content.decode().startswith("KPI key,Period,Value")
 
