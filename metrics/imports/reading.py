@@ -71,11 +71,11 @@ def _csv_lines(handle):
     except UnicodeDecodeError:
         raise SheetError([error(1, "file", "The file is not UTF-8 text: save it as “CSV "
                                            "UTF-8”.")]) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The header says which delimiter the file uses (Excel writes ";" in some locales):
+    # the comments below it may hold any of them.
+    header = text.lstrip().split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         for cells in reader:
             yield reader.line_num, cells

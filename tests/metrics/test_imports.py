@@ -288,3 +288,20 @@ def test_editing_a_submitted_change_control_says_it_is_submitted(world, login):
     assert response.status_code == 403
     assert "This change control is awaiting" in page and "read-only" not in page
 
+
+
+def test_a_semicolon_csv_and_each_spelling_of_a_period_are_read():
+    from metrics.imports import reading
+
+    rows = reading.read_rows(io.BytesIO(
+        "\ufeffKPI key;Period;Value;Comment\n\non-time-delivery;2026-Q2;92;late, then on time\n"
+        .encode()), "csv")
+    assert rows == [reading.Row(3, {"kpi": "on-time-delivery", "period": "2026-Q2",
+                                    "value": "92", "comment": "late, then on time"})]
+    assert reading.period("2026-Q2") == datetime.date(2026, 4, 1)
+    assert reading.period("2026-3") == reading.period("2026-03-01") == \
+        reading.period(datetime.datetime(2026, 3, 1)) == datetime.date(2026, 3, 1)
+    assert reading.number(0.1 + 0.2) == Decimal("0.3000")
+    for bad in ("2026-13", "March", ""):
+        with pytest.raises(Exception, match="period"):
+            reading.period(bad)
