@@ -1,6 +1,7 @@
 """The KPI import's job in a real Celery worker, delivered twice, enters the file once. Its
-own module: a worker starting up closes the test's database connection, which a module
-sharing one world (saved_world) holds in a transaction until its end."""
+own module: in test_imports.py, whose tests share one world held in a transaction until
+the module ends (saved_world), this test found the database connection closed when it
+built its committed world."""
 
 from metrics.imports import services
 from metrics.imports.tasks import run_kpi_import_task
