@@ -330,8 +330,10 @@ def change_awaits_decision(user, change) -> bool:
 CDMO_CHANGES = denied("Only the CDMO raises and corrects its change controls.")
 rule("governance.changecontrol_create", WRITER, (is_cdmo, CDMO_CHANGES))
 rule("governance.changecontrol_edit", WRITER, (is_cdmo, CDMO_CHANGES),
-     (change_is_draft, invalid({"status": "A submitted change control keeps what the sponsor "
-                                          "was asked; withdraw it and raise a new one."})))
+     (change_is_draft, invalid(lambda change: {"status": (
+         f"This change control is {change.get_status_display().lower()}: only a draft is "
+         "edited. A submitted change control keeps what the sponsor was asked; withdraw it "
+         "and raise a new one.")})))
 rule("governance.changecontrol_step", WRITER)
 rule("governance.changecontrol_conditions", WRITER,
      (is_sponsor_qa, denied("Only the sponsor's QA lead states the conditions of an "

@@ -64,9 +64,10 @@ def measurement_in_review(user, measurement) -> bool:
 
 rule("metrics.kpidefinition_create", WRITER, (leads_here, LEADS_ONLY))
 rule("metrics.kpidefinition_edit", WRITER, (leads_here, LEADS_ONLY),
-     (definition_is_draft, invalid({"status": "Only a draft is edited: revise an agreed "
-                                              "definition, or send one awaiting sign-off "
-                                              "back to draft."})))
+     (definition_is_draft, invalid(lambda definition: {"status": (
+         f"This definition is {definition.get_status_display().lower()}: only a draft is "
+         "edited. Revise an agreed definition, or send one awaiting sign-off back to "
+         "draft.")})))
 rule("metrics.kpidefinition_step", WRITER, (leads_here, LEADS_ONLY))
 rule("metrics.kpidefinition_revise", WRITER, (leads_here, LEADS_ONLY),
      (definition_is_agreed, invalid({"status": "Only the agreed version is revised."})))
@@ -102,3 +103,19 @@ rule("metrics.kpimeasurement_attach", WRITER,
      (reports_the_kpi, denied("Only the reporting party attaches evidence to its values.")),
      (measurement_is_unpublished, invalid({"file": "A published value keeps the evidence it "
                                                    "was published with."})))
+
+
+@rules.predicate
+def reports_a_kpi(user, partnership) -> bool:
+    """Of a party that enters the values of one of the partnership's agreed KPIs."""
+    from metrics.kpis.models import KPIDefinition
+
+    party = partnership.party_of(user)
+    return party is not None and KPIDefinition.objects.filter(
+        partnership=partnership, status=KPIDefinition.Status.AGREED,
+        data_source=KPIDefinition.Source.ENTERED, reporting_party=party).exists()
+
+
+rule("metrics.kpiimport_create", WRITER,
+     (reports_a_kpi, denied("Only the party that reports a KPI's values imports them: no "
+                            "agreed KPI of this partnership is your party's to report.")))

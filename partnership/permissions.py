@@ -102,10 +102,19 @@ def require_person(user, name: str, obj=None) -> None:
 
 
 def require_whole(user, name: str, obj=None) -> None:
-    """Raise PermissionDenied with the rule's own refusal unless the whole rule holds: a
-    page that is nothing but the action (an edit dialog) refuses so."""
-    if not can(user, name, obj):
+    """Raise PermissionDenied unless the whole rule holds: a page that is nothing but the
+    action (an edit dialog) refuses so, in the words of the first part that fails — the
+    person's role or party, or why the record, as it stands, takes no such change (a
+    lead opening the edit page of an agreed definition is told it is agreed, not that
+    the lead's role is read-only)."""
+    if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_REFUSALS[name])
+    for predicate, refusal in _PARTS[name]:
+        if not predicate.test(user, obj):
+            error = refusal(obj)
+            if isinstance(error, PermissionDenied):
+                raise error
+            raise PermissionDenied(" ".join(error.messages))
 
 
 def partnership_of(obj):

@@ -38,6 +38,31 @@ def _label(kinds) -> str:
     return ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
 
 
+def looks_like_csv(head: bytes) -> bool:
+    """Text (UTF-8, no NUL byte) whose first line holds a delimiter: what a CSV file is by
+    its content, which filetype does not judge (it names binary formats only)."""
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not just a character cut at the end of the head
+            return False
+        text = head[:error.start].decode("utf-8-sig")
+    first_line = text.lstrip().split("\n", 1)[0]
+    return any(delimiter in first_line for delimiter in ",;\t")
+
+
+def guess_kind(head: bytes, allowed) -> tuple[str, str] | None:
+    """(extension, MIME type) of a file by its first bytes, or None when unknown."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.extension, kind.mime
+    if "csv" in allowed and looks_like_csv(head):
+        return "csv", "text/csv"
+    return None
+
+
 def max_upload_label() -> str:
     return f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
 
@@ -70,25 +95,26 @@ class StoredFile(models.Model):
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError({"file": f"Files may be at most {max_upload_label()}."})
         upload.seek(0)
-        kind = filetype.guess(upload.read(HEAD_BYTES))
+        kind = guess_kind(upload.read(HEAD_BYTES), self.ALLOWED_KINDS)
         allowed = _label(self.ALLOWED_KINDS)
-        if kind is None or kind.extension not in self.ALLOWED_KINDS:
+        if kind is None or kind[0] not in self.ALLOWED_KINDS:
             raise ValidationError({"file": f"This file is not a {allowed} document (judged by "
                                            "its content, not its name)."})
+        extension, mime = kind
         suffix = PurePath(upload.name).suffix.lower().lstrip(".")
-        if suffix != kind.extension:
+        if suffix != extension:
             raise ValidationError({"file": (
-                f"This file is a {KIND_LABELS.get(kind.extension, kind.extension)} document "
-                f"(.{kind.extension}), but its name ends in “.{suffix}”: rename it and upload "
+                f"This file is a {KIND_LABELS.get(extension, extension)} document "
+                f"(.{extension}), but its name ends in “.{suffix}”: rename it and upload "
                 "it again." if suffix else
-                f"This file is a .{kind.extension} document but its name has no extension.")})
+                f"This file is a .{extension} document but its name has no extension.")})
         upload.seek(0)
         self.sha256 = sha256_of(upload)
         upload.seek(0)
         self.file = upload
         self.name = PurePath(upload.name).name[:200]
         self.size = upload.size
-        self.content_type = kind.mime
+        self.content_type = mime
 
     def open_verified(self):
         """The stored bytes, copied while they are hashed, if they match the checksum recorded

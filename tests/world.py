@@ -48,6 +48,7 @@ from governance.models import (
 )
 from metrics.models import (
     KPIDefinition,
+    KPIImport,
     KPIMeasurement,
     MeasurementEvidence,
     MeasurementReview,
@@ -326,6 +327,13 @@ def build_world() -> World:
             partnership=partnership, measurement=value, name="deliveries.pdf", size=len(PDF),
             content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
             file=ContentFile(PDF, name="deliveries.pdf"), uploaded_by=cdmo_member.user)
+        sheet = f"KPI key,Period,Value,Numerator,Denominator,Comment\ndelivery,2026-01,92,23,25," \
+                f"{name} two late lots\n".encode()
+        KPIImport.objects.create(
+            partnership=partnership, uploaded_by=cdmo_member.user, name="kpi-values.csv",
+            size=len(sheet), content_type="text/csv", sha256=hashlib.sha256(sheet).hexdigest(),
+            file=ContentFile(sheet, name="kpi-values.csv"), status="done", rows_total=1,
+            rows_done=1, values=[value.pk], finished_at=detected)
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

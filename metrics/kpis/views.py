@@ -54,6 +54,7 @@ class KPIHomeView(PartnershipMixin, FilteredListView):
             awaiting={} if htmx else measurement_selectors.awaiting(
                 user=user, partnership=self.partnership),
             can_create=self.can("metrics.kpidefinition_create", self.partnership),
+            can_import=not htmx and self.can("metrics.kpiimport_create", self.partnership),
             **kwargs)
 
 

@@ -2,11 +2,14 @@
 sharing (PATCH), POSTs submit/ and share/; the other party accept/ {text}, dispute/
 {text} within the review window; the reporting party answers a dispute with correct/
 {value, numerator, denominator, reason}, the disputing party with withdraw/ {text}; either
-party comment/ {text}; a lead publishes with sign/. Scoped (DESIGN §2)."""
+party comment/ {text}; the reporting party attaches a file with evidence/ (multipart:
+file); a lead publishes with sign/. Scoped (DESIGN §2)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from governance.quality.api import StepMixin
 from metrics.computed.selectors import sources_of
@@ -14,7 +17,8 @@ from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors, services
 from metrics.measurements.filters import KPIMeasurementFilter
 from metrics.measurements.models import KPIMeasurement, MeasurementReview
-from partnership.scoping_views import ScopedViewSet
+from partnership.permissions import require_person
+from partnership.scoping_views import WRITE, ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
@@ -115,6 +119,10 @@ class CorrectSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
 class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
                             mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             mixins.UpdateModelMixin, ScopedViewSet):
@@ -167,6 +175,23 @@ class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     def withdraw(self, request, pk=None):
         return self._do(request, services.kpi_measurement_withdraw_dispute,
                         body_class=TextSerializer)
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
+                   responses={201: KPIMeasurementSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """The reporting party attaches a file (PDF, XLSX or CSV, judged by its content)
+        until the value is published: 201 with the value and its files."""
+        measurement = self.get_object()
+        # The person first (a read-only seat, whatever the body), then the body, then the
+        # service (which party, which state), as every step of a value.
+        require_person(request.user, WRITE, measurement.partnership)
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.kpi_measurement_attach(actor=request.user, measurement=measurement,
+                                        file=body.validated_data["file"])
+        return Response(self.get_serializer(self.read_again(measurement)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TextSerializer, responses=KPIMeasurementSerializer)
     @action(detail=True, methods=["post"])

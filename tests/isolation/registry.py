@@ -35,7 +35,7 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
-from metrics.models import KPIDefinition, KPIMeasurement, MeasurementEvidence
+from metrics.models import KPIDefinition, KPIImport, KPIMeasurement, MeasurementEvidence
 from partnership.models import (
     AcceptanceCriterion,
     ApiToken,
@@ -498,6 +498,11 @@ RECORDS = [
                        "withdraw": lambda value: {"text": "Lot 7 was on time."},
                        "comment": lambda value: {"text": "Thanks."},
                        "correct": lambda value: {"value": "88", "reason": "Lot 7."}}),
+    # Spreadsheet imports of KPI values (metrics.imports): the upload dialog and an import's
+    # page (its progress fragment is the same page to htmx).
+    Record(KPIImport, api="kpiimport",
+           lists=("metrics:kpiimport_list",), creates=("metrics:kpiimport_create",),
+           reads=("metrics:kpiimport_detail", "metrics:kpiimport_file")),
     Record(MeasurementEvidence,
            kwargs=lambda e: {"partnership_pk": e.partnership_id,
                              "measurement_pk": e.measurement_id, "pk": e.pk},
@@ -548,6 +553,8 @@ ROUTES = [
     # The schema describes every route: only for people signed in (or holding a token).
     Route("api_schema", api=True), Route("api_docs"),
     Route("health", public=True),
+    # The CSV template of a KPI import: a header and example rows, no partnership's data.
+    Route("metrics:kpiimport_template"),
     # The calendar feed: its secret is the key (no login), so the suite cannot probe it with
     # a foreign partnership; tests/governance/test_calendar.py checks that one user's feed
     # shows nothing of partnerships foreign to that user, and that unknown or revoked
