@@ -25,6 +25,7 @@ from partnership.notifications.models import Notification
 from partnership.parties.services import user_invite
 from partnership.scoping import SharedRecord
 from portal.registries.audited import audited_models
+from tests.governance.test_requests import assert_demo_emergencies_agree_with_the_budget
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
 NA = "Northwind Biologics – Aurora Analytical Labs"
@@ -71,6 +72,10 @@ def test_seeding_twice_changes_nothing(demo):
     counts = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == counts
+
+
+def test_the_demos_emergencies_agree_with_the_months_budget(demo):
+    assert_demo_emergencies_agree_with_the_budget(timezone.now())
 
 
 def test_every_demo_record_keeps_the_rules_the_portal_enforces(demo):
