@@ -4,5 +4,6 @@ each topic's own, in the order the API root lists them."""
 from metrics.kpis.api import routes as kpis
 from metrics.measurements.api import routes as measurements
 from metrics.portfolio.api import routes as portfolio
+from metrics.steering.api import routes as steering
 
-routes = [*kpis, *measurements, *portfolio]
+routes = [*kpis, *measurements, *portfolio, *steering]

@@ -11,7 +11,7 @@ class MetricsConfig(AppConfig):
         """Importing metrics.permissions declares who may do what; the KPI topics add their
         records to search and recent activity, and their notification kinds; the portfolio
         its links in the top bar."""
-        from metrics import kpis, measurements, portfolio
+        from metrics import kpis, measurements, portfolio, steering
         from metrics.notices import NOTIFICATION_KINDS
         from portal.registries import notification_kinds
 
@@ -19,5 +19,6 @@ class MetricsConfig(AppConfig):
         kpis.register()
         measurements.register()
         portfolio.register()
+        steering.register()
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)

@@ -10,7 +10,16 @@ STEPS (KPIMeasurement.check_step); who signs its publication, and when, its SIGN
 
 import rules
 
-from partnership.permissions import WRITER, denied, invalid, leads_here, partnership_of, rule
+from partnership.permissions import (
+    WRITER,
+    denied,
+    invalid,
+    is_steering,
+    is_writer,
+    leads_here,
+    partnership_of,
+    rule,
+)
 
 LEADS_ONLY = denied("Only the partnership's leads draft, revise and retire KPI definitions.")
 
@@ -80,3 +89,9 @@ rule("metrics.kpimeasurement_attach", WRITER,
      (reports_the_kpi, denied("Only the reporting party attaches evidence to its values.")),
      (measurement_is_unpublished, invalid({"file": "A published value keeps the evidence it "
                                                    "was published with."})))
+
+# The steering pack: the steering committee asks for it, and so may the partnership's
+# working members who prepare its meeting; viewers read the packs made.
+rule("metrics.steeringpack_request",
+     (is_steering | is_writer, denied("Only the steering committee and the partnership's "
+                                      "working members ask for a steering pack.")))

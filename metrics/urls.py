@@ -3,7 +3,8 @@
 from metrics.kpis.urls import urlpatterns as kpis
 from metrics.measurements.urls import urlpatterns as measurements
 from metrics.portfolio.urls import urlpatterns as portfolio
+from metrics.steering.urls import urlpatterns as steering
 
 app_name = "metrics"
 
-urlpatterns = [*portfolio, *kpis, *measurements]
+urlpatterns = [*portfolio, *steering, *kpis, *measurements]
