@@ -383,7 +383,11 @@ def seed_meetings(today: datetime.date) -> None:
                           location="On site" if kind == "business_review" else "Teams",
                           agenda="1. Scorecard\n2. Risks\n3. Priorities\n4. Decisions")
             status = "held" if minutes else "scheduled"
-            if Meeting.objects.filter(uid=_uid(partnership, key)).exists():
+            existing = Meeting.objects.filter(uid=_uid(partnership, key)).first()
+            if existing is not None:
+                if minutes.startswith(SCORECARD_REVIEWED) and \
+                        existing.minutes.startswith(SCORECARD_REVIEWED):
+                    minutes = existing.minutes  # as the KPI seed completed them
                 meetings[(pair, key)] = _replan_meeting(partnership, key, attendees=board,
                                                         minutes=minutes, status=status,
                                                         **fields)
