@@ -16,14 +16,17 @@ api        POST a pack request, GET its status and download link
 
 def register() -> None:
     """The steering page is where a person whose seats are all steering seats lands and
-    what his My work adds; the top bar's Steering link is for anyone with a steering seat
-    (read with the partnership switcher's rows: portal.registries.navigation)."""
+    what his My work adds; the minutes form offers the KPI summary of published values;
+    the top bar's Steering link is for anyone with a steering seat (read with the
+    partnership switcher's rows: portal.registries.navigation)."""
     from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
     from django.urls import reverse
+    from django.utils import timezone
 
     from metrics.steering import selectors
+    from metrics.steering.summary import kpi_summary
     from partnership.models import Membership
-    from portal.registries import landing, my_work, navigation
+    from portal.registries import landing, minutes_summary, my_work, navigation
 
     def steering_landing(user) -> str | None:
         return reverse("metrics:steering_all") if selectors.is_steering_only(user) else None
@@ -33,7 +36,13 @@ def register() -> None:
             partnership=OuterRef("pk"), user=user, role=Membership.Role.STEERING))),
             output_field=BooleanField())}
 
+    def meeting_kpi_summary(*, user, meeting) -> str:
+        text = kpi_summary(user=user, partnership=meeting.partnership,
+                           before=timezone.localdate(meeting.starts_at))
+        return f"KPI summary (published values): {text}." if text else ""
+
     landing.register(steering_landing)
+    minutes_summary.register(meeting_kpi_summary)
     my_work.register(selectors.steering_my_work)
     navigation.register(navigation.Link(
         "steering", "Steering", "metrics:steering_all", annotate=on_steering,

@@ -17,7 +17,9 @@ def pack_path(pack, filename: str) -> str:
 
 class SteeringPack(StoredFile):
     """One pack asked for. The job fills `file` once (services.steering_pack_generate locks
-    the row and does nothing to a ready pack), so a re-delivered job makes no second PDF."""
+    the row and does nothing to a ready pack), so a re-delivered job makes no second PDF.
+    It holds what its requester sees, their party's internal records included, so only
+    their organization's people see it (selectors.pack_list)."""
 
     ALLOWED_KINDS = ("pdf",)
 

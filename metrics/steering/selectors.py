@@ -182,8 +182,11 @@ def warning_signs(*, user: User, partnerships: list[Partnership], kpis: list
 def pack_list(*, user: User, partnership: Partnership | int | None = None
               ) -> QuerySet[SteeringPack]:
     """The steering packs the user may see (of one partnership), newest first: the page,
-    the download view and the API."""
-    packs = SteeringPack.objects.visible_to(user).select_related(
+    the download view and the API. A pack is made from what its requester sees, their own
+    party's internal records included, so it is their organization's alone: the other
+    party's people never see it (DESIGN §2, internal records)."""
+    packs = SteeringPack.objects.visible_to(user).filter(
+        requested_by__organization_id=user.organization_id).select_related(
         "requested_by", "meeting", "partnership__sponsor", "partnership__cdmo")
     return packs.filter(partnership=partnership) if partnership else packs
 

@@ -61,11 +61,25 @@ def steering_pack_generate(pack_id: int) -> bool:
     whose transaction then rolled back) makes one file. The figures are read as the person
     who asked, through the selectors, so the pack holds only what they may see. True when
     this call made it."""
+    try:
+        return _generate(pack_id)
+    except Exception:
+        # Nothing of the attempt was kept (its transaction rolled back): the pack says so,
+        # rather than looking as if it were still being made.
+        logger.exception("Steering pack %s could not be made", pack_id)
+        SteeringPack.objects.filter(pk=pack_id).exclude(
+            status=SteeringPack.Status.READY).update(
+            status=SteeringPack.Status.FAILED,
+            error="The pack could not be made; ask for it again.")
+        raise
+
+
+def _generate(pack_id: int) -> bool:
     from metrics.steering.pdf import build_pack
 
     with transaction.atomic():
         pack = SteeringPack.objects.select_for_update().filter(pk=pack_id).first()
-        if pack is None or pack.status == SteeringPack.Status.READY:
+        if pack is None or pack.status != SteeringPack.Status.PENDING:
             return False
         requester = User.objects.get(pk=pack.requested_by_id)
         partnership = Partnership.objects.visible_to(requester).select_related(

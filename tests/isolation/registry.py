@@ -498,8 +498,9 @@ RECORDS = [
            reads=("metrics:kpievidence_download",)),
     # The steering committee's page (per partnership and across the user's) lists the
     # packs; the steering committee asks for one, as the working members may (a viewer may
-    # not: tests/metrics/test_steering.py).
-    Record(SteeringPack, api="steeringpack",
+    # not: tests/metrics/test_steering.py). A pack is its requester's organization's (the
+    # world's: Acme's), as it holds that party's internal records.
+    Record(SteeringPack, api="steeringpack", readers=("alice", "vera", "stan"),
            lists=("metrics:steering",), creates=("metrics:steeringpack_create",),
            reads=("metrics:steeringpack_download",), user_pages=("metrics:steering_all",),
            open_to_readers=frozenset({"metrics:steeringpack_create", "create"}),

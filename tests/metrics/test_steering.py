@@ -132,9 +132,16 @@ def test_nobody_sees_another_partnerships_steering_page(world, login):
     assert login(world.bob).get(url).status_code == 404
     assert login(world.alice).get(url).status_code == 200
     assert api(world.dave).get(f"/api/v1/steering-packs/{foreign.pk}/").status_code == 404
-    ids = {row["id"] for row in api(world.bob).get("/api/v1/steering-packs/").json()["results"]}
-    assert ids == set(SteeringPack.objects.filter(
-        partnership=world.acme_contoso).values_list("pk", flat=True))
+    ids = {row["id"] for row in api(world.alice).get("/api/v1/steering-packs/").json()[
+        "results"]}
+    assert ids == set(SteeringPack.objects.filter(partnership__sponsor=world.acme)
+                      .values_list("pk", flat=True))
+    # A pack holds its requester's side's internal records: the other party never sees it.
+    own = SteeringPack.objects.get(partnership=world.acme_contoso)
+    assert api(world.bob).get("/api/v1/steering-packs/").json()["count"] == 0
+    assert login(world.bob).get(own.get_absolute_url()).status_code == 404
+    assert login(world.olga).get(own.get_absolute_url()).status_code == 404
+    assert login(world.vera).get(own.get_absolute_url()).status_code == 200
 
 
 def test_a_steering_member_asks_for_a_pack_and_a_viewer_may_not(world, login):
@@ -193,6 +200,20 @@ def test_the_minutes_quote_the_published_values(world):
     assert "on-time delivery 97 % (Dec 2025)" in text
     assert kpi_summary(user=world.alice, partnership=world.acme_contoso,
                        before=datetime.date(2025, 12, 5)).endswith("91.5 % (Nov 2025)")
+
+
+def test_the_minutes_form_inserts_the_kpi_summary(world, login):
+    delivery = kpi(world.acme_contoso)
+    publish(delivery, NOV, 91.5), publish(delivery, DEC, 97)
+    meeting = Meeting.objects.get(partnership=world.acme_contoso, kind="weekly_check_in")
+    url = reverse("governance:meeting_detail", args=[world.acme_contoso.pk, meeting.pk])
+    page = login(world.alice).get(url).content.decode()
+    assert 'data-testid="insert-kpi-summary"' in page and "KPI summary (published" not in page
+    page = login(world.alice).get(f"{url}?kpi_summary=1").content.decode()
+    textarea = page.split('name="minutes"')[1].split("</textarea>")[0]
+    assert meeting.minutes in textarea
+    assert "KPI summary (published values): " in textarea and "97 % (Dec 2025)" in textarea
+    assert "insert-kpi-summary" not in login(world.vera).get(url).content.decode()
 
 
 def _queries(client, url) -> int:
