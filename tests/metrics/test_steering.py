@@ -14,7 +14,7 @@ from django.utils import timezone
 from governance.escalation.models import ActionItemEscalation
 from governance.models import ActionItem, Meeting, Request, Risk
 from metrics.portfolio.health import quarters_back
-from metrics.steering import selectors
+from metrics.steering import selectors, services
 from metrics.steering.models import SteeringPack
 from metrics.steering.summary import kpi_summary
 from partnership.models import Membership
@@ -250,3 +250,19 @@ def test_the_pages_keep_their_number_of_queries(world, login, django_assert_max_
             client.get(url)
     page = login(stan).get(page_of(world.acme_contoso)).content.decode()
     assert table(page, "steering-risks").count("<tr>") <= selectors.SHOWN + 1
+
+
+def test_a_pack_that_cannot_be_made_says_so(world, monkeypatch):
+    pack = SteeringPack.objects.create(
+        partnership=world.acme_contoso, requested_by=world.alice, size=0,
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 6, 30))
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("metrics.steering.pdf.build_pack", broken)
+    with pytest.raises(RuntimeError):
+        services.steering_pack_generate(pack.pk)
+    pack.refresh_from_db()
+    assert pack.status == "failed" and "ask for it again" in pack.error and not pack.file
+    assert services.steering_pack_generate(pack.pk) is False  # a re-delivery leaves it
