@@ -11,7 +11,7 @@ class MetricsConfig(AppConfig):
         """Importing metrics.permissions declares who may do what; the KPI topics add their
         records to search and recent activity, and their notification kinds; the portfolio
         its links in the top bar; the scorecard its KPI tiles to the partnership home."""
-        from metrics import kpis, measurements, portfolio, scorecard
+        from metrics import kpis, measurements, portfolio, scorecard, steering
         from metrics.notices import NOTIFICATION_KINDS
         from portal.registries import notification_kinds
 
@@ -20,5 +20,6 @@ class MetricsConfig(AppConfig):
         measurements.register()
         portfolio.register()
         scorecard.register()
+        steering.register()
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)

@@ -10,11 +10,12 @@ from metrics.measurements.models import (
     MeasurementEvidence,
     MeasurementReview,
 )
+from metrics.steering.models import SteeringPack
 from partnership.history.tracking import audit
 
 __all__ = ["KPIComputation", "KPIDefinition", "KPIImport", "KPIMeasurement",
            "KPISubmissionReminder", "MeasurementEvidence", "MeasurementReview",
-           "MeasurementSource"]
+           "MeasurementSource", "SteeringPack"]
 
 # The audit trail: definitions and values, with a value's review thread and evidence files
 # as its parts (the file itself hidden, as a contract document's is). The

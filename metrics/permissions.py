@@ -12,7 +12,16 @@ a computed value is computed again, never edited by hand.
 
 import rules
 
-from partnership.permissions import WRITER, denied, invalid, leads_here, partnership_of, rule
+from partnership.permissions import (
+    WRITER,
+    denied,
+    invalid,
+    is_steering,
+    is_writer,
+    leads_here,
+    partnership_of,
+    rule,
+)
 
 LEADS_ONLY = denied("Only the partnership's leads draft, revise and retire KPI definitions.")
 
@@ -119,3 +128,9 @@ def reports_a_kpi(user, partnership) -> bool:
 rule("metrics.kpiimport_create", WRITER,
      (reports_a_kpi, denied("Only the party that reports a KPI's values imports them: no "
                             "agreed KPI of this partnership is your party's to report.")))
+
+# The steering pack: the steering committee asks for it, and so may the partnership's
+# working members who prepare its meeting; viewers read the packs made.
+rule("metrics.steeringpack_request",
+     (is_steering | is_writer, denied("Only the steering committee and the partnership's "
+                                      "working members ask for a steering pack.")))

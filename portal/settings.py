@@ -180,7 +180,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "partnership.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "partnership:partnership_list"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.api import router
-from portal.views import health
+from portal.views import health, landing
 
 urlpatterns = [
     path("", include("partnership.urls")),
@@ -23,4 +23,5 @@ urlpatterns = [
         url_name="api_schema", template_name="portal/swagger_ui.html")), name="api_docs"),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("start/", landing, name="landing"),
 ]

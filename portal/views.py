@@ -2,16 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.filters import require_scoped
+from portal.registries import landing as landing_registry
 
 
 class HtmxPartialMixin:
@@ -196,6 +200,14 @@ class TransitionView(View):
             messages.error(request, " ".join(error.messages))
         url = record.get_absolute_url()
         return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+@login_required
+def landing(request):
+    """Where log-in leads: the page an app made for this person (portal.registries.landing),
+    else the list of their partnerships."""
+    return redirect(landing_registry.landing_url(request.user)
+                    or reverse("partnership:partnership_list"))
 
 
 def health(request):

@@ -389,3 +389,21 @@ def test_demo_kpis_are_agreed_published_and_under_review(demo):
     settled = [v for v in nm if {r.kind for r in v.reviews.all()} >= {"dispute", "correction"}]
     assert len(settled) == 1 and settled[0].status == "published"
     assert {r.party for r in settled[0].reviews.all()} == {"sponsor", "cdmo"}
+
+
+def test_the_business_reviews_minutes_quote_published_values(demo):
+    """The QBR minutes quote the portal's own published figures of the months before the
+    meeting, not figures that exist nowhere."""
+    from metrics.measurements.models import KPIMeasurement
+
+    for pair in (NM, NA, HM):
+        sponsor, cdmo = pair.split(" – ")
+        review = Meeting.objects.get(partnership__sponsor__name=sponsor,
+                                     partnership__cdmo__name=cdmo, status="held",
+                                     kind="business_review")
+        assert "92 %" not in review.minutes and "Published values quoted:" in review.minutes
+        before = timezone.localdate(review.starts_at).replace(day=1)
+        latest = KPIMeasurement.objects.filter(
+            partnership=review.partnership, key="on-time-delivery", status="published",
+            period__lt=before).order_by("-period").first()
+        assert f"{latest.value.normalize():f} %" in review.minutes

@@ -52,6 +52,7 @@ from metrics.models import (
     KPIMeasurement,
     MeasurementEvidence,
     MeasurementReview,
+    SteeringPack,
 )
 from partnership.models import (
     CommunicationPlan,
@@ -334,6 +335,13 @@ def build_world() -> World:
             size=len(sheet), content_type="text/csv", sha256=hashlib.sha256(sheet).hexdigest(),
             file=ContentFile(sheet, name="kpi-values.csv"), status="done", rows_total=1,
             rows_done=1, values=[value.pk], finished_at=detected)
+        # A steering pack the sponsor's lead asked for, made.
+        SteeringPack.objects.create(
+            partnership=partnership, requested_by=lead.user, status="ready",
+            period_start=datetime.date(2025, 7, 1), period_end=datetime.date(2026, 6, 30),
+            generated_at=detected, name="pack.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="pack.pdf"))
         Notice.objects.create(
             partnership=partnership, author_organization=partnership.cdmo,
             created_by=cdmo_member.user, kind="supply_delay", title=f"{name} notice",

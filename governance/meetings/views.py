@@ -26,6 +26,7 @@ from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
+from portal.registries import minutes_summary
 from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -63,7 +64,12 @@ def minutes_forms(view, data=None):
                          roles=Membership.WRITING_ROLES)
     if meeting.is_internal:
         owners = owners.filter(organization_id=meeting.author_organization_id)
-    return (MinutesForm(data, initial={"minutes": meeting.minutes},
+    minutes = meeting.minutes
+    if data is None and view.request.GET.get("kpi_summary"):
+        # "Insert the KPI summary": the form opens with the published figures appended.
+        inserted = minutes_summary.summary(user=view.request.user, meeting=meeting)
+        minutes = "\n\n".join(part for part in (minutes, inserted) if part)
+    return (MinutesForm(data, initial={"minutes": minutes},
                         approved=services.minutes_approved_once(meeting)),
             MinutesActionFormSet(data, prefix="actions", form_kwargs={"members": owners}))
 
@@ -84,6 +90,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         if "minutes_form" not in context and self.can("governance.meeting_minute",
                                                       meeting):
             context["minutes_form"], context["action_formset"] = minutes_forms(self)
+            context["kpi_summary_offered"] = minutes_summary.available()
         return context
 
 

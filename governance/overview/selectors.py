@@ -183,7 +183,7 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
         status__in=ActionItem.CLOSED)
     requests = Request.objects.visible_to(user).filter(partnership=partnership).select_related(
         "assignee")
-    if party:
+    if party and partnership.can_write(user):  # a viewer or steering member has no button
         awaiting_requests = list(requests_awaiting(requests, user=user).order_by(
             "acknowledge_by", "pk")[:COCKPIT_ROWS])
         awaiting_notices = list(notices_awaiting(user=user, partnership=partnership)

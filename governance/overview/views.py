@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from governance.overview import selectors
+from portal.registries import my_work as my_work_registry
 from portal.registries import search as search_registry
 from portal.views import HtmxPartialMixin
 
@@ -13,7 +14,9 @@ class MyWorkView(LoginRequiredMixin, TemplateView):
     template_name = "governance/my_work.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.my_work(user=self.request.user), **kwargs)
+        return super().get_context_data(
+            **selectors.my_work(user=self.request.user),
+            sections=my_work_registry.sections(user=self.request.user), **kwargs)
 
 
 class SearchView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):

@@ -35,7 +35,13 @@ from governance.models import (
     Subcontractor,
     SurveyResponse,
 )
-from metrics.models import KPIDefinition, KPIImport, KPIMeasurement, MeasurementEvidence
+from metrics.models import (
+    KPIDefinition,
+    KPIImport,
+    KPIMeasurement,
+    MeasurementEvidence,
+    SteeringPack,
+)
 from partnership.models import (
     AcceptanceCriterion,
     ApiToken,
@@ -507,6 +513,17 @@ RECORDS = [
            kwargs=lambda e: {"partnership_pk": e.partnership_id,
                              "measurement_pk": e.measurement_id, "pk": e.pk},
            reads=("metrics:kpievidence_download",)),
+    # The steering committee's page (per partnership and across the user's) lists the
+    # packs; the steering committee asks for one, as the working members may (a viewer may
+    # not: tests/metrics/test_steering.py). A pack is its requester's organization's (the
+    # world's: Acme's), as it holds that party's internal records.
+    Record(SteeringPack, api="steeringpack", readers=("alice", "vera", "stan"),
+           lists=("metrics:steering",), creates=("metrics:steeringpack_create",),
+           reads=("metrics:steeringpack_download",), user_pages=("metrics:steering_all",),
+           open_to_readers=frozenset({"metrics:steeringpack_create", "create"}),
+           api_bodies={"create": lambda pack: {
+               "partnership": pack.partnership_id, "period_start": "2026-01-01",
+               "period_end": "2026-06-30"}}),
     Record(CertificateOfAnalysis,
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
                              "pk": c.pk},
@@ -555,6 +572,8 @@ ROUTES = [
     Route("health", public=True),
     # The CSV template of a KPI import: a header and example rows, no partnership's data.
     Route("metrics:kpiimport_template"),
+    # Where log-in leads: a redirect to the user's own page (no record in it).
+    Route("landing"),
     # The calendar feed: its secret is the key (no login), so the suite cannot probe it with
     # a foreign partnership; tests/governance/test_calendar.py checks that one user's feed
     # shows nothing of partnerships foreign to that user, and that unknown or revoked

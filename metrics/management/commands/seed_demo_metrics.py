@@ -28,6 +28,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from governance.management.commands.seed_demo_governance import SCORECARD_REVIEWED
+from governance.meetings.models import Meeting
+from governance.meetings.services import meeting_record_minutes
 from metrics import periods
 from metrics.computed.compute import compute
 from metrics.computed.models import MeasurementSource
@@ -37,6 +40,7 @@ from metrics.kpis import services as kpi_services
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import services
 from metrics.measurements.models import KPIMeasurement
+from metrics.steering.summary import kpi_summary
 from partnership.history.context import recording
 from partnership.management.commands.seed_demo import DEMO_REASON, demo_password
 from partnership.models import Partnership, Signature, User
@@ -280,6 +284,31 @@ def seed_metrics() -> None:
             _story(definitions, sponsor_lead, cdmo_lead)
 
 
+def quote_published_figures() -> None:
+    """The held business reviews' minutes quote the portal's own published values of the
+    periods before each meeting (metrics.steering.summary), minuted by the sponsor's lead:
+    "Scorecard reviewed." becomes "Scorecard reviewed on the published values: …". A rerun
+    that finds the same text changes nothing."""
+    for pair, (sponsor_email, _cdmo_email) in LEADS.items():
+        partnership = Partnership.objects.select_related("sponsor", "cdmo").get(
+            sponsor__name=pair[0], cdmo__name=pair[1])
+        lead = _person(sponsor_email)
+        for meeting in Meeting.objects.filter(
+                partnership=partnership, kind=Meeting.Kind.BUSINESS_REVIEW,
+                status=Meeting.Status.HELD, minutes__startswith=SCORECARD_REVIEWED):
+            summary = kpi_summary(user=lead, partnership=partnership,
+                                  before=timezone.localdate(meeting.starts_at))
+            if not summary:
+                continue
+            rest = meeting.minutes.split(". ", 1)[1] if ". " in meeting.minutes else ""
+            if rest.startswith("Published values quoted"):
+                rest = rest.split(". ", 1)[1] if ". " in rest else ""
+            text = f"{SCORECARD_REVIEWED} Published values quoted: {summary}. {rest}".strip()
+            if text != meeting.minutes:
+                meeting_record_minutes(actor=lead, meeting=meeting, minutes=text,
+                                       reason="The scorecard quotes the published values.")
+
+
 class Command(BaseCommand):
     help = "Seed the demo KPIs (idempotent; run by seed_demo_governance)."
 
@@ -287,3 +316,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with recording(reason=DEMO_REASON):
             seed_metrics()
+            quote_published_figures()
