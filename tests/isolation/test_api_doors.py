@@ -219,6 +219,8 @@ def route_serializers(user) -> dict[str, serializers.BaseSerializer]:
                       view.schema.get_response_serializers()]
         for candidate in candidates:
             for serializer in candidate.values() if isinstance(candidate, dict) else [candidate]:
+                if isinstance(serializer, serializers.ListSerializer):
+                    serializer = serializer.child  # a list answer (many=True): its rows'
                 if isinstance(serializer, serializers.BaseSerializer):
                     serializer = type(serializer)
                 if isinstance(serializer, type) and \
