@@ -6,7 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from metrics.measurements.models import KPIMeasurement
+from metrics.measurements.models import KPIMeasurement, OfVisibleMeasurementQuerySet
 from partnership.scoping import PartnershipChild
 from portal.validation import validate_date_in_range
 
@@ -18,6 +18,7 @@ class MeasurementSource(PartnershipChild):
 
     PARENT = "measurement"
     INTERNAL_VIA = ("measurement",)
+    objects = OfVisibleMeasurementQuerySet.as_manager()
     MADE_BY = ()  # the computation writes them, on behalf of neither party
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE,

@@ -9,6 +9,7 @@ import decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,8 +29,34 @@ TOLERANCE = decimal.Decimal("0.01")
 
 
 class KPIMeasurementQuerySet(SharedQuerySet):
+    def visible_to(self, user) -> "KPIMeasurementQuerySet":
+        """The shared rule (DESIGN §2), less two kinds of value: the other party's before it
+        is shared for review (a draft or a submitted value is its reporting party's own
+        work), and, in a partnership where the user sits on the steering committee, every
+        value not yet published (only published values reach the committee, DESIGN §3)."""
+        seen = super().visible_to(user)
+        if not user.is_authenticated:
+            return seen
+        from partnership.models import Membership
+
+        Status = KPIMeasurement.Status
+        steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING)
+        return seen.filter(
+            Q(status__in=[Status.SHARED, Status.DISPUTED, Status.PUBLISHED])
+            | Q(author_organization_id=user.organization_id)).exclude(
+            Q(partnership__in=steering.values("partnership_id"))
+            & ~Q(status=Status.PUBLISHED))
+
     def published(self) -> "KPIMeasurementQuerySet":
         return self.filter(status=KPIMeasurement.Status.PUBLISHED)
+
+
+class OfVisibleMeasurementQuerySet(SharedQuerySet):
+    """A value's review thread, evidence and sources: seen with the value only."""
+
+    def visible_to(self, user) -> "OfVisibleMeasurementQuerySet":
+        return super().visible_to(user).filter(
+            measurement__in=KPIMeasurement.objects.visible_to(user).values("pk"))
 
 
 class KPIMeasurement(SharedRecord, PartnershipChild):
@@ -210,6 +237,7 @@ class MeasurementReview(PartnershipChild):
 
     PARENT = "measurement"
     INTERNAL_VIA = ("measurement",)
+    objects = OfVisibleMeasurementQuerySet.as_manager()
     MADE_BY = ("author__organization",)
 
     class Kind(models.TextChoices):
@@ -252,6 +280,7 @@ class MeasurementEvidence(PartnershipChild, StoredFile):
 
     PARENT = "measurement"
     INTERNAL_VIA = ("measurement",)
+    objects = OfVisibleMeasurementQuerySet.as_manager()
     MADE_BY = ("uploaded_by__organization",)
     ALLOWED_KINDS = ("pdf", "xlsx", "csv")
 

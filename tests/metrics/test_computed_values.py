@@ -105,6 +105,12 @@ def test_only_the_reporting_partys_writers_compute_an_agreed_computed_kpi(world)
     assert not KPIMeasurement.objects.filter(key="actions-on-time").exists()
 
 
+def share(actor, value) -> None:
+    """The reporting party submits and shares a computed draft: the other party reads it."""
+    value = measurement_services.kpi_measurement_submit(actor=actor, measurement=value)
+    measurement_services.kpi_measurement_share(actor=actor, measurement=value)
+
+
 def test_the_page_computes_and_lists_the_sources_each_reader_may_see(world, login):
     definition = agreed_kpi(world, key="deviations-notified-in-time")  # the CDMO reports
     deviation(world, "DEV-A", detected=at(6, 3), notify_by=at(6, 5), notified=at(6, 4))
@@ -121,6 +127,8 @@ def test_the_page_computes_and_lists_the_sources_each_reader_may_see(world, logi
     cdmo_page = login(world.bob).get(value.get_absolute_url()).content.decode()
     sources = cdmo_page.split('data-testid="sources"')[1].split("</section>")[0]
     assert "DEV-A" in sources and "DEV-C" in sources and "never overwritten" in sources
+    assert login(world.alice).get(value.get_absolute_url()).status_code == 404  # a draft
+    share(world.bob, value)
     sponsor_page = login(world.alice).get(value.get_absolute_url()).content.decode()
     sources = sponsor_page.split('data-testid="sources"')[1].split("</section>")[0]
     assert "DEV-A" in sources and "DEV-C" not in sources
@@ -149,6 +157,7 @@ def test_the_api_action_computes_and_the_value_shows_its_sources(world):
     response = api(world.alice).post(url, {"period": "2025-06-01"}, format="json")
     assert response.status_code == 201, response.content
     assert Decimal(response.json()["value"]) == 100 and response.json()["status"] == "draft"
+    share(world.alice, KPIMeasurement.objects.get(pk=response.json()["id"]))
     read = api(world.bob).get(f"/api/v1/kpi-measurements/{response.json()['id']}/").json()
     assert read["sources"]["total"] == 1 and read["sources"]["records"][0]["name"] == str(item)
     bad = api(world.alice).post(url, {"period": "2025-06-02"}, format="json")
@@ -166,7 +175,7 @@ def test_the_value_page_keeps_its_number_of_queries_whatever_the_sources(world, 
     for day in (1, 2, 3):
         action(world, on(6, day), completed=at(6, day))
     value = kpi_value_compute(actor=world.alice, definition=definition, period=JUNE)
-    client = login(world.bob)
+    client = login(world.alice)  # a draft: its reporting party's own
     _queries(client, value.get_absolute_url())  # the content types' cache, filled once
     small = _queries(client, value.get_absolute_url())
     for day in range(4, 30):

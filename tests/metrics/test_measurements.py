@@ -161,3 +161,38 @@ def test_the_due_reminder_tells_once(world):
     assert KPISubmissionReminder.objects.filter(key=definition.key).count() == 1
     assert Notification.objects.filter(recipient=world.cole, kind="kpi_due",
                                        title__contains=definition.name).count() == 1
+
+
+def test_the_other_party_reads_a_value_once_shared_and_the_committee_once_published(world):
+    """A draft or submitted value is its reporting party's own work; a steering seat reads
+    published values only — the value, and its evidence and review thread with it."""
+    from partnership.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    stan = UserFactory(email="stan@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_contoso, user=stan,
+                      role=Membership.Role.STEERING)
+    definition = agreed_kpi(world)
+
+    def readers(measurement) -> set:
+        return {person.email for person in (world.alice, world.bob, world.cole, stan)
+                if KPIMeasurement.objects.visible_to(person).filter(pk=measurement.pk)}
+
+    value = services.kpi_measurement_create(
+        actor=world.bob, definition=definition, period=LAST_MONTH, value=Decimal(92),
+        numerator=Decimal(23), denominator=Decimal(25), comment="Two late lots.")
+    contoso = {world.bob.email, world.cole.email}
+    assert readers(value) == contoso
+    value = services.kpi_measurement_submit(actor=world.bob, measurement=value)
+    assert readers(value) == contoso
+    value = services.kpi_measurement_share(actor=world.bob, measurement=value)
+    assert readers(value) == contoso | {world.alice.email}
+    value = services.kpi_measurement_dispute(actor=world.alice, measurement=value,
+                                             text="Lot 7 was late too.")
+    assert readers(value) == contoso | {world.alice.email}
+    assert not type(value.reviews.first()).objects.visible_to(stan).exists()
+    value = services.kpi_measurement_withdraw_dispute(actor=world.alice, measurement=value,
+                                                      text="Our error.")
+    value = publish(end_window(value), world.alice)
+    assert readers(value) == contoso | {world.alice.email, stan.email}
+    assert type(value.reviews.first()).objects.visible_to(stan).count() == 2
