@@ -198,6 +198,8 @@ def _histories(kwargs) -> list[dict]:
             rows = Partnership.objects.filter(pk=partnership_pk)
         else:
             rows = model.objects.filter(partnership_id=partnership_pk).seen_by(None)
+            if model is KPIMeasurement:  # a steering seat reads published values only
+                rows = rows.published()
         pages += [{"partnership_pk": partnership_pk, "record_type": name, "pk": pk}
                   for pk in rows.order_by("pk").values_list("pk", flat=True)]
     return pages
@@ -487,7 +489,9 @@ RECORDS = [
                        "reopen": lambda kpi: {"reason": "Target to change."}}),
     # The sponsor's portfolio and the CDMO's view read published values across the
     # user's partnerships (metrics.portfolio).
-    Record(KPIMeasurement, api="kpimeasurement",
+    # A value is read by a steering seat once published (metrics.measurements.models): the
+    # world's is shared for review, so Stan reads none of it, its evidence or its history.
+    Record(KPIMeasurement, api="kpimeasurement", readers=("alice", "bob", "vera"),
            user_pages=("metrics:portfolio", "metrics:cdmo_performance"),
            creates=("metrics:kpimeasurement_create",),
            reads=("metrics:kpimeasurement_detail",),
@@ -509,7 +513,7 @@ RECORDS = [
     Record(KPIImport, api="kpiimport",
            lists=("metrics:kpiimport_list",), creates=("metrics:kpiimport_create",),
            reads=("metrics:kpiimport_detail", "metrics:kpiimport_file")),
-    Record(MeasurementEvidence,
+    Record(MeasurementEvidence, readers=("alice", "bob", "vera"),
            kwargs=lambda e: {"partnership_pk": e.partnership_id,
                              "measurement_pk": e.measurement_id, "pk": e.pk},
            reads=("metrics:kpievidence_download",)),
