@@ -15,11 +15,18 @@ def import_path(kpi_import, filename: str) -> str:
     return f"kpi-imports/{kpi_import.partnership_id}/{filename}"
 
 
+class KPIImportQuerySet(SharedQuerySet):
+    def visible_to(self, user) -> "KPIImportQuerySet":
+        return super().visible_to(user).filter(
+            uploaded_by__organization_id=user.organization_id)
+
+
 class KPIImport(StoredFile):
     """One uploaded CSV or XLSX file of KPI values and its job's progress: `rows_done` of
     `rows_total` rows checked so far, the errors found (each with its row number and
-    field), and once done the values it entered. Both parties of the partnership see it,
-    as they see the draft values it enters."""
+    field), and once done the values it entered. Only the uploader's organization sees
+    it, as only the reporting party sees the draft values it enters: the file as uploaded
+    may hold sheets and columns the import never reads."""
 
     MADE_BY = ("uploaded_by__organization",)
     ALLOWED_KINDS = ("csv", "xlsx")
@@ -53,7 +60,7 @@ class KPIImport(StoredFile):
     finished_at = models.DateTimeField(null=True, blank=True, editable=False,
                                        validators=[validate_date_in_range])
 
-    objects = SharedQuerySet.as_manager()
+    objects = KPIImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

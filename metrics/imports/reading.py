@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import openpyxl
 from django.core.exceptions import ValidationError
 
+from portal.validation import validate_date_in_range
+
 #: Each column, by the headers it is recognised by (case and spaces aside).
 COLUMNS = {
     "kpi": ("kpi", "kpi key", "key"),
@@ -125,11 +127,23 @@ def _blank(cell) -> bool:
 
 
 def text(cell) -> str:
-    return "" if _blank(cell) else str(cell).strip()
+    """The cell's text; a NUL character is refused (PostgreSQL stores none, not even in the
+    row's error)."""
+    value = "" if _blank(cell) else str(cell).strip()
+    if "\x00" in value:
+        raise ValidationError("The cell holds a NUL character: save the sheet as text again.")
+    return value
 
 
 def period(cell) -> datetime.date:
-    """A period as YYYY-MM, YYYY-Qn or a date (a date cell of Excel, or YYYY-MM-DD)."""
+    """A period as YYYY-MM, YYYY-Qn or a date (a date cell of Excel, or YYYY-MM-DD), within
+    the portal's range of dates."""
+    day = _period(cell)
+    validate_date_in_range(day)
+    return day
+
+
+def _period(cell) -> datetime.date:
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
@@ -139,9 +153,9 @@ def period(cell) -> datetime.date:
         raise ValidationError("Give the period (YYYY-MM, YYYY-Qn or a date).")
     if match := MONTH.match(value):
         year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and year >= 1:
             return datetime.date(year, month, 1)
-    elif match := QUARTER.match(value):
+    elif (match := QUARTER.match(value)) and int(match[1]) >= 1:
         return datetime.date(int(match[1]), 3 * (int(match[2]) - 1) + 1, 1)
     else:
         try:

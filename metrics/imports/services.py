@@ -95,8 +95,13 @@ class _Values:
 
     def of(self, row: reading.Row) -> tuple[dict, list[dict]]:
         cells, fields, errors = row.cells, {}, []
-        key = reading.text(cells.get("kpi"))
-        if not key:
+        try:
+            key = reading.text(cells.get("kpi"))
+        except ValidationError as error:
+            key, errors = None, [reading.error(row.number, "kpi", error.messages[0])]
+        if key is None:
+            pass
+        elif not key:
             errors.append(reading.error(row.number, "kpi", "Give the KPI's key."))
         elif key not in self.definitions:
             errors.append(reading.error(row.number, "kpi", f"No agreed KPI has the key "
@@ -111,7 +116,10 @@ class _Values:
             except ValidationError as error:
                 errors += [reading.error(row.number, column, message)
                            for message in error.messages]
-        fields["comment"] = reading.text(cells.get("comment"))
+        try:
+            fields["comment"] = reading.text(cells.get("comment"))
+        except ValidationError as error:
+            errors.append(reading.error(row.number, "comment", error.messages[0]))
         return fields, errors
 
     def enter(self, fields: dict) -> KPIMeasurement:

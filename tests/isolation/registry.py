@@ -510,7 +510,8 @@ RECORDS = [
                        "correct": lambda value: {"value": "88", "reason": "Lot 7."}}),
     # Spreadsheet imports of KPI values (metrics.imports): the upload dialog and an import's
     # page (its progress fragment is the same page to htmx).
-    Record(KPIImport, api="kpiimport",
+    # An import is its uploader's organization's (the world's: Contoso's).
+    Record(KPIImport, api="kpiimport", readers=("bob",),
            lists=("metrics:kpiimport_list",), creates=("metrics:kpiimport_create",),
            reads=("metrics:kpiimport_detail", "metrics:kpiimport_file")),
     Record(MeasurementEvidence, readers=("alice", "bob", "vera"),

@@ -184,7 +184,8 @@ def test_the_progress_fragment_polls_while_the_job_runs(world, login):
     kpi_import = services.kpi_import_create(
         actor=world.bob, partnership=world.acme_contoso,
         file=csv_file(f"on-time-delivery,{month(LAST_MONTH)},92,23,25,"))
-    client = login(world.alice)  # the other party follows it too
+    assert login(world.alice).get(kpi_import.get_absolute_url()).status_code == 404
+    client = login(world.cole)  # the uploader's organization follows it
     KPIImport.objects.filter(pk=kpi_import.pk).update(status="running", rows_total=4,
                                                       rows_done=1)
     fragment = client.get(kpi_import.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
