@@ -30,10 +30,10 @@ class PortfolioRowSerializer(serializers.Serializer):
     unit = serializers.CharField()
     direction = serializers.CharField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
-    period = serializers.DateField(source="latest.period", default=None, allow_null=True)
+    period = serializers.DateField(source="latest.period", read_only=True, allow_null=True)
     value = serializers.DecimalField(source="latest.value", max_digits=14, decimal_places=4,
                                      default=None, allow_null=True)
-    previous_period = serializers.DateField(source="previous.period", default=None,
+    previous_period = serializers.DateField(source="previous.period", read_only=True,
                                             allow_null=True)
     previous_value = serializers.DecimalField(source="previous.value", max_digits=14,
                                               decimal_places=4, default=None, allow_null=True)

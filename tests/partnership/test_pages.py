@@ -24,7 +24,8 @@ def test_log_in_by_email(client, world, password):
     response = client.post(reverse("login"), {"username": "ALICE@acme.test",
                                               "password": password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("partnership:partnership_list")
+    assert response["Location"] == reverse("landing")  # which sends Alice to her list
+    assert client.get(reverse("landing"))["Location"] == reverse("partnership:partnership_list")
     page = client.get(reverse("partnership:partnership_list")).content.decode()
     assert "Acme Pharma – Contoso CDMO" in page and "Acme Pharma – Labcorp Testing" in page
 
