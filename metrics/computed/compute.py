@@ -59,6 +59,11 @@ class Computed:
     sources: list[tuple[models.Model, str]] = field(default_factory=list)
 
 
+def shared(model, partnership) -> models.QuerySet:
+    """The partnership's records of `model` that both parties see (none internal)."""
+    return model.objects.filter(partnership=partnership).seen_by(None)
+
+
 def midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=UTC)
 

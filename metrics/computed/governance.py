@@ -19,20 +19,17 @@ from metrics.computed.compute import (
     label_days,
     median,
     rate,
+    shared,
 )
 from partnership.contracts.models import NegotiationRound
 from partnership.deliverables.models import DeliverableReview
-
-
-def _shared(model, partnership):
-    return model.objects.filter(partnership=partnership).seen_by(None)
 
 
 @computes("actions-on-time")
 def actions_on_time(partnership, window: Window) -> Computed:
     """Action items due in the period (not cancelled) closed by the end of their due
     date."""
-    items = _shared(ActionItem, partnership).filter(
+    items = shared(ActionItem, partnership).filter(
         due_date__gte=window.start, due_date__lt=window.end).exclude(
         status=ActionItem.Status.CANCELLED).order_by("due_date", "pk")
     return rate([(item, item.completed_at is not None and
@@ -47,7 +44,7 @@ def request_acknowledgement_time(partnership, window: Window) -> Computed:
     end when not acknowledged by then; one cancelled unacknowledged before the end is
     left out (nothing was left to acknowledge)."""
     counted = []
-    for request in _shared(Request, partnership).filter(
+    for request in shared(Request, partnership).filter(
             sent_at__gte=window.start_at, sent_at__lt=window.end_at).order_by("sent_at", "pk"):
         acknowledged = request.acknowledged_at
         if acknowledged is not None and acknowledged < window.end_at:
@@ -66,7 +63,7 @@ def request_acknowledgement_time(partnership, window: Window) -> Computed:
 def requests_fulfilled_on_time(partnership, window: Window) -> Computed:
     """Requests whose committed date (or date needed, without one) fell in the period,
     fulfilled by the end of that date; cancelled requests are left out."""
-    requests = _shared(Request, partnership).annotate(
+    requests = shared(Request, partnership).annotate(
         due=Coalesce(F("committed_date"), F("needed_by"))).filter(
         due__gte=window.start, due__lt=window.end).exclude(
         status=Request.Status.CANCELLED).order_by("due", "pk")
@@ -81,7 +78,7 @@ def _turnaround(partnership, window: Window, party: str) -> Computed:
     rounds it had not answered by the period's end (their age then). A round left
     unanswered is no longer waiting once a later round of its contract was sent, or once
     the contract took effect, before the period's end."""
-    rounds = list(_shared(NegotiationRound, partnership).filter(
+    rounds = list(shared(NegotiationRound, partnership).filter(
         sent_on__lt=window.end).select_related("contract").order_by("contract", "number"))
     later = defaultdict(list)
     for round_ in rounds:
@@ -122,7 +119,7 @@ def deliverables_accepted_first_time(partnership, window: Window) -> Computed:
     """Deliverables first accepted in the period, and whether a rejection came before
     (the reviews are dated rows, never changed)."""
     reviews = defaultdict(list)
-    for review in _shared(DeliverableReview, partnership).filter(
+    for review in shared(DeliverableReview, partnership).filter(
             reviewed_at__lt=window.end_at).select_related("deliverable").order_by(
             "reviewed_at", "pk"):
         reviews[review.deliverable_id].append(review)

@@ -17,18 +17,15 @@ from metrics.computed.compute import (
     end_of,
     label_days,
     rate,
+    shared,
 )
-
-
-def _shared(model, partnership):
-    return model.objects.filter(partnership=partnership).seen_by(None)
 
 
 @computes("findings-closed-on-time")
 def findings_closed_on_time(partnership, window: Window) -> Computed:
     """Findings whose response was due in the period, and whether the sponsor accepted
     the response by the end of that day (an accepted finding stays accepted)."""
-    findings = _shared(Finding, partnership).filter(
+    findings = shared(Finding, partnership).filter(
         response_due__gte=window.start, response_due__lt=window.end).select_related(
         "audit").order_by("response_due", "pk")
     return rate([(finding, finding.status == Finding.Status.ACCEPTED and
@@ -43,7 +40,7 @@ def findings_closed_on_time(partnership, window: Window) -> Computed:
 def capa_on_time(partnership, window: Window) -> Computed:
     """CAPAs due in the period whose effectiveness was verified (closed) by the end of
     their due date."""
-    capas = _shared(Capa, partnership).filter(
+    capas = shared(Capa, partnership).filter(
         due_date__gte=window.start, due_date__lt=window.end).order_by("due_date", "pk")
     return rate([(capa, capa.verified_at is not None and
                   capa.verified_at < end_of(capa.due_date)) for capa in capas],
@@ -70,7 +67,7 @@ def deviations_notified_in_time(partnership, window: Window) -> Computed:
 @computes("deviation-closure-time")
 def deviation_closure_time(partnership, window: Window) -> Computed:
     """Days from detection to closure of the deviations closed in the period."""
-    deviations = _shared(Deviation, partnership).filter(
+    deviations = shared(Deviation, partnership).filter(
         status=Deviation.Status.CLOSED, closed_at__gte=window.start_at,
         closed_at__lt=window.end_at).order_by("closed_at", "pk")
     counted = []
@@ -82,7 +79,7 @@ def deviation_closure_time(partnership, window: Window) -> Computed:
 
 def _disposed(partnership, window: Window) -> list[Batch]:
     """Lots finally disposed of (released or rejected: both final) in the period."""
-    return list(_shared(Batch, partnership).filter(
+    return list(shared(Batch, partnership).filter(
         status__in=Batch.FINAL, disposed_at__gte=window.start_at,
         disposed_at__lt=window.end_at).order_by("disposed_at", "pk"))
 
@@ -101,7 +98,7 @@ def right_first_time(partnership, window: Window) -> Computed:
     named by no deviation the sponsor had been told of before the period's end (those
     deviations are counted among the sources too)."""
     batches = _disposed(partnership, window)
-    deviations = list(_shared(Deviation, partnership).filter(
+    deviations = list(shared(Deviation, partnership).filter(
         batch__in=[batch.pk for batch in batches], sponsor_notified_at__lt=window.end_at)
         .order_by("pk"))
     named = {deviation.batch_id for deviation in deviations}
@@ -117,12 +114,12 @@ def right_first_time(partnership, window: Window) -> Computed:
 @computes("findings-per-audit")
 def findings_per_audit(partnership, window: Window) -> Computed:
     """Major and critical findings of the audits closed in the period, per audit."""
-    audits = list(_shared(Audit, partnership).filter(
+    audits = list(shared(Audit, partnership).filter(
         closed_at__gte=window.start_at, closed_at__lt=window.end_at).order_by("closed_at",
                                                                               "pk"))
     if not audits:
         return Computed(None, summary="No audit closed in the period.")
-    findings = list(_shared(Finding, partnership).filter(
+    findings = list(shared(Finding, partnership).filter(
         audit__in=[audit.pk for audit in audits],
         classification__in=(Finding.Classification.MAJOR, Finding.Classification.CRITICAL)
     ).select_related("audit").order_by("audit", "number"))

@@ -7,6 +7,7 @@ import datetime
 import decimal
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import openpyxl
@@ -26,6 +27,11 @@ COLUMNS = {
 REQUIRED = ("kpi", "period", "value")
 #: The most rows one file may hold: two years of a dozen monthly KPIs fit many times over.
 MAX_ROWS = 5000
+#: The most lines a file may hold, blank ones included (a sheet of a million empty rows).
+MAX_LINES = 4 * MAX_ROWS
+#: The most an Excel file may unpack to: its parts are zipped XML, and a small upload can
+#: unpack to gigabytes (a "zip bomb"). A sheet of MAX_ROWS filled rows is a few MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 TEMPLATE_HEADER = ["KPI key", "Period", "Value", "Numerator", "Denominator", "Comment"]
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -86,7 +92,23 @@ def _csv_lines(handle):
                                                          f"{problem}.")]) from None
 
 
+def _unpacked_size(handle) -> int:
+    """What the Excel file's parts unpack to, as its zip directory declares (reading a
+    part stops at its declared size, so a file cannot unpack to more than this)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0  # not a zip at all: openpyxl says it cannot be opened
+    finally:
+        handle.seek(0)
+
+
 def _xlsx_lines(handle):
+    if _unpacked_size(handle) > MAX_UNPACKED_BYTES:
+        raise SheetError([error(1, "file", "The Excel file unpacks to more than "
+                                           f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB: save "
+                                           "only the sheet of KPI values, or as CSV.")])
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
@@ -106,6 +128,9 @@ def read_rows(handle, extension: str) -> list[Row]:
     columns = None
     rows = []
     for number, cells in lines:
+        if number > MAX_LINES:
+            raise SheetError([error(number, "file", f"A file holds at most {MAX_LINES} "
+                                                    "lines, blank ones included: split it.")])
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         if columns is None:

@@ -3,11 +3,14 @@
 - once one party has signed an event that each party signs, the people of the parties still
   to sign who may sign it (a contract's other lead: "your signature is awaited");
 - once the event is complete, everyone of the signing parties who may sign it, and the
-  partnership's leads (a contract executed, a deliverable accepted, minutes approved);
+  partnership's leads (a contract executed, a deliverable accepted, minutes approved), but
+  not those the event's completing service has told already (a KPI value published);
 - when a change of a record leaves a signature of it no longer valid for its content, the
   people who signed it and those who may sign it again (whatever door changed it: a save of
   a signed model is watched, see `watch`).
 """
+
+import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
@@ -43,18 +46,24 @@ def _title(record) -> str:
     return str(record)[:200]
 
 
-def signed(*, actor: User, record, event: str, complete: bool) -> None:
-    """After `actor` signed `event` of `record` (in the signer's transaction)."""
+def signed(*, actor: User, record, event: str, complete: bool,
+           since: datetime.datetime) -> None:
+    """After `actor` signed `event` of `record` at `since` (in the signer's transaction).
+    Whom the event's completing service told about the record since then (a KPI value's
+    "published") is not told of the completion a second time."""
     signed_as = declaration(record, event)
     url = record.get_absolute_url()
+    about_it = Notification.objects.filter(
+        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk)
     # The signer has done what "your signature is awaited" asked: it is read.
-    Notification.objects.filter(
-        recipient=actor, kind="signature_awaited", read_at__isnull=True,
-        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk,
-    ).update(read_at=timezone.now())
+    about_it.filter(recipient=actor, kind="signature_awaited", read_at__isnull=True).update(
+        read_at=timezone.now())
     if complete:
+        told = set(about_it.filter(created_at__gte=since).values_list("recipient", flat=True))
         leads = record.partnership.seated_people(roles=(Membership.Role.LEAD,))
-        notify(recipients=[*_signers(record, event, signed_as.parties(record)), *leads],
+        notify(recipients=[person for person in
+                           [*_signers(record, event, signed_as.parties(record)), *leads]
+                           if person.pk not in told],
                kind="signature_complete", partnership=record.partnership, actor=actor,
                record=record, url=url,
                title=f"{signed_as.label}: {_title(record)}",

@@ -95,5 +95,6 @@ def sign(*, actor: User, record, event: str, meaning: str, password: str,
     complete = is_complete(record, event, current_hash=signature.content_hash)
     if signed.complete and complete:
         import_string(signed.complete)(actor=actor, record=record)
-    notices.signed(actor=actor, record=record, event=event, complete=complete)
+    notices.signed(actor=actor, record=record, event=event, complete=complete,
+                   since=signature.signed_at)
     return signature

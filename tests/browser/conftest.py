@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.screens import DESK, PHONE
 from tests.database import delete_statements, table_names
 
 _snapshot: dict = {}
@@ -75,3 +76,15 @@ def demo(live_server):
         if _may_restore():
             _snapshot.update(day=today, copies=_take())
     return live_server.url
+
+
+@pytest.fixture(params=["desk", "phone"])
+def screen(request, browser):
+    """A new page in a desk-sized or a phone-sized window (each journey runs on both);
+    `page.phone` says which."""
+    context = browser.new_context(viewport=DESK if request.param == "desk" else PHONE,
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.phone = request.param == "phone"
+    yield page
+    context.close()

@@ -9,10 +9,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.login import log_in
+from tests.browser.screens import PHONE
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _no_sideways_scroll(page, url):

@@ -10,36 +10,13 @@ from playwright.sync_api import expect
 
 from partnership.models import Partnership
 from tests.browser.login import log_in, settle
+from tests.browser.screens import assert_fits, top_bar_link
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(params=["desk", "phone"])
-def screen(request, browser):
-    context = browser.new_context(viewport=DESK if request.param == "desk" else PHONE)
-    page = context.new_page()
-    page.phone = request.param == "phone"
-    yield page
-    context.close()
-
-
-def _top_bar_link(page, name):
-    if page.phone:
-        page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-
-
-def _fits(page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in {widths[1]} px"
-
-
 def test_sam_compares_meridian_and_aurora_in_the_portfolio(screen, demo):
     log_in(screen, demo, "sam@northwind.example")
-    _top_bar_link(screen, "Portfolio")
+    top_bar_link(screen, "Portfolio")
     expect(screen.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
     partners = screen.get_by_test_id("partners")
     expect(partners.get_by_role("link", name="Meridian Biomanufacturing")).to_be_visible()
@@ -52,12 +29,12 @@ def test_sam_compares_meridian_and_aurora_in_the_portfolio(screen, demo):
     expect(screen.get_by_test_id("portfolio-overdue")).to_be_visible()
     expect(screen.get_by_text("Helix")).to_have_count(0)
     settle(screen, screen.url)
-    _fits(screen)
+    assert_fits(screen)
 
 
 def test_olga_reads_meridians_performance_without_a_sponsors_name(screen, demo):
     log_in(screen, demo, "olga@meridian.example")
-    _top_bar_link(screen, "Our performance")
+    top_bar_link(screen, "Our performance")
     expect(screen.get_by_role("heading", name="Our performance")).to_be_visible()
     figures = screen.get_by_test_id("cdmo-performance")
     row = figures.locator('[data-kpi="on-time-delivery"]')
@@ -65,7 +42,7 @@ def test_olga_reads_meridians_performance_without_a_sponsors_name(screen, demo):
     expect(row.locator("td").first).to_have_text("2")  # Northwind's and Helix's, added up
     for sponsor in ("Northwind", "Helix"):
         expect(figures.get_by_text(sponsor)).to_have_count(0)
-    _fits(screen)
+    assert_fits(screen)
 
 
 def test_nora_reads_the_relationship_health_of_a_partnership(screen, demo):
@@ -77,4 +54,4 @@ def test_nora_reads_the_relationship_health_of_a_partnership(screen, demo):
     for section in ("warning-signs", "survey-scores", "responsiveness", "health-kpis"):
         expect(screen.get_by_test_id(section)).to_be_visible()
     expect(screen.get_by_test_id("health-kpis").locator("tbody tr").first).to_be_visible()
-    _fits(screen)
+    assert_fits(screen)

@@ -7,33 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.login import log_in, settle
+from tests.browser.screens import assert_fits, top_bar_link
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(params=["desk", "phone"])
-def screen(request, browser):
-    context = browser.new_context(viewport=DESK if request.param == "desk" else PHONE,
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.phone = request.param == "phone"
-    yield page
-    context.close()
-
-
-def _top_bar_link(page, name):
-    if page.phone:
-        page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-
-
-def _fits(page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in {widths[1]} px"
-
 
 def test_sam_lands_on_his_page_reads_it_and_downloads_the_pack(screen, demo, celery_worker):
     """`celery_worker` after `demo`: the pack's job, queued when Sam's ask commits in the
@@ -49,9 +25,9 @@ def test_sam_lands_on_his_page_reads_it_and_downloads_the_pack(screen, demo, cel
                     "steering-risks", "steering-health"):
         expect(screen.get_by_test_id(section)).to_be_visible()
     settle(screen, screen.url)
-    _fits(screen)
+    assert_fits(screen)
 
-    _top_bar_link(screen, "Portfolio")
+    top_bar_link(screen, "Portfolio")
     expect(screen.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
     expect(screen.locator('[data-kpi="on-time-delivery"] tbody tr')).to_have_count(2)
     screen.go_back()
@@ -75,4 +51,4 @@ def test_sam_lands_on_his_page_reads_it_and_downloads_the_pack(screen, demo, cel
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
-    _fits(screen)
+    assert_fits(screen)

@@ -2,11 +2,14 @@
 
 - Cells a person can type (a period of year 0 or of December 9999, a NUL character) are
   the row's error, named by row and column, never an error of the portal that stops the job.
+- A file that unpacks to far more than it weighs (a zip bomb), or that holds endless
+  blank rows, is refused as a whole.
 - The uploaded file may hold what the import never reads (a CDMO's workbook whose second
   sheet holds another sponsor's values): only the uploader's organization downloads it."""
 
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -14,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from metrics.imports import services
+from metrics.imports import reading, services
 from metrics.imports.models import KPIImport
 from metrics.measurements.models import KPIMeasurement
 from tests.metrics.helpers import add_cast, agreed_kpi
@@ -119,3 +122,33 @@ def test_the_other_party_never_downloads_what_the_import_did_not_read(world, log
     cells = [str(cell) for sheet in served.worksheets
              for row in sheet.iter_rows(values_only=True) for cell in row]
     assert secret not in cells and "Globex Biotech" not in cells
+
+
+def test_an_excel_file_that_unpacks_to_gigabytes_is_refused_unread(world):
+    """A zip bomb: a valid workbook whose extra part unpacks to more than the import reads
+    (51 MB of one letter zips to ~50 kB). The job refuses the file before opening it."""
+    upload = xlsx_upload(["on-time-delivery", "2020-01", 90, None, None, None])
+    out = io.BytesIO(upload.read())
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b"a" * (reading.MAX_UNPACKED_BYTES + 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    kpi_import = run_import(world, SimpleUploadedFile("values.xlsx", out.getvalue(),
+                                                      "application/octet-stream"))
+    assert kpi_import.status == "failed"
+    assert [(error["row"], error["field"]) for error in kpi_import.errors] == [(1, "file")]
+    assert "unpacks to more than" in kpi_import.errors[0]["message"]
+
+
+def test_a_sheet_of_endless_blank_rows_is_refused_at_the_line_limit(world):
+    """Blank rows are skipped, not counted as rows: a sheet of blank rows still ends at the
+    line limit instead of being read to its end."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["KPI key", "Period", "Value"])
+    workbook.active.cell(row=reading.MAX_LINES + 10, column=1, value="on-time-delivery")
+    out = io.BytesIO()
+    workbook.save(out)
+    kpi_import = run_import(world, SimpleUploadedFile("values.xlsx", out.getvalue(),
+                                                      "application/octet-stream"))
+    assert kpi_import.status == "failed"
+    assert [(error["row"], error["field"]) for error in kpi_import.errors] == \
+        [(reading.MAX_LINES + 1, "file")]
