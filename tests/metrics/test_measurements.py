@@ -12,12 +12,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from governance.overview.selectors import coming_up
 from metrics.kpis import services as kpi_services
 from metrics.measurements import selectors, services
 from metrics.measurements.models import KPIMeasurement, KPISubmissionReminder
+from partnership.models import Membership
 from partnership.notifications.models import Notification
 from partnership.signatures.services import sign
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.metrics.helpers import LAST_MONTH, add_cast, agreed_kpi, shared_value
 
 
@@ -199,3 +201,19 @@ def test_the_other_party_reads_a_value_once_shared_and_the_committee_once_publis
     value = publish(end_window(value), world.alice)
     assert readers(value) == contoso | {world.alice.email, stan.email}
     assert type(value.reviews.first()).objects.visible_to(stan).count() == 2
+
+
+def test_a_review_deadline_is_coming_up_for_the_reviewers_not_for_the_steering_seat(world):
+    """A value shared for review is the parties' business until it is published: its
+    window's end is in Alice's "Coming up", never in a steering member's."""
+    steering = UserFactory(email="stella@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_contoso, user=steering,
+                      role=Membership.Role.STEERING)
+    value = shared_value(world, agreed_kpi(world))
+
+    def dated(user):
+        return [item["record"] for item in coming_up(user=user, partnership=world.acme_contoso,
+                                                     shown=set())]
+
+    assert value in dated(world.alice)
+    assert value not in dated(steering)
