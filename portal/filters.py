@@ -8,13 +8,15 @@ visible id answers 200 — an existence oracle. Here a foreign id and a missing 
 same answer, because both are simply not among the choices.
 
 Every FilterSet of the project derives from ScopedFilterSet, and ScopedFilterBackend (the
-API's filter backend) refuses any other, so a new filter bar cannot forget the rule.
+API's filter backend) refuses any other, so a new filter bar cannot forget the rule. It
+also words every yes/no filter "Any / Yes / No" (django-filter says "Unknown" for "any").
 """
 
 from django.core.exceptions import ImproperlyConfigured
-from django_filters import FilterSet
+from django_filters import BooleanFilter, FilterSet
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.widgets import BooleanWidget
 
 
 def _scoped_queryset(declared):
@@ -31,6 +33,14 @@ def _scoped_queryset(declared):
     return queryset
 
 
+class YesNoWidget(BooleanWidget):
+    """A yes/no filter's choice: "Any" (no filter), "Yes" or "No"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
 class ScopedFilterSet(FilterSet):
     """A FilterSet whose record choices (ModelChoiceFilter, ModelMultipleChoiceFilter and the
     ones django-filter generates for foreign keys) are limited to the caller's scope."""
@@ -40,6 +50,9 @@ class ScopedFilterSet(FilterSet):
         for record_filter in self.filters.values():
             if isinstance(record_filter, QuerySetRequestMixin):
                 record_filter.queryset = _scoped_queryset(record_filter.queryset)
+            if isinstance(record_filter, BooleanFilter):
+                record_filter.extra["widget"] = YesNoWidget
+                record_filter.__dict__.pop("_field", None)  # a form field built before
 
 
 def require_scoped(filterset_class) -> None:

@@ -38,8 +38,7 @@ class ActionItemFilter(ScopedFilterSet):
                                          empty_label="Any status")
     priority = django_filters.ChoiceFilter(choices=ActionItem.Priority.choices,
                                            empty_label="Any priority")
-    overdue = django_filters.BooleanFilter(method="by_overdue", label="Overdue only",
-                                           widget=django_filters.widgets.BooleanWidget())
+    overdue = django_filters.BooleanFilter(method="by_overdue", label="Overdue only")
     meeting = MeetingChoiceFilter(queryset=_meetings_with_actions, label="From meeting",
                                   empty_label="Any meeting")
     ordering = django_filters.OrderingFilter(

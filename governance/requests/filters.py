@@ -25,11 +25,9 @@ class RequestFilter(ScopedFilterSet):
     direction = django_filters.ChoiceFilter(
         method="by_direction", label="Direction", empty_label="Both directions",
         choices=[("sent", "Sent by us"), ("received", "Sent to us")])
-    late = django_filters.BooleanFilter(method="by_late", label="Late only",
-                                        widget=django_filters.widgets.BooleanWidget())
+    late = django_filters.BooleanFilter(method="by_late", label="Late only")
     over_budget = django_filters.BooleanFilter(
-        field_name="over_emergency_budget", label="Over emergency budget",
-        widget=django_filters.widgets.BooleanWidget())
+        field_name="over_emergency_budget", label="Over emergency budget")
     show = django_filters.ChoiceFilter(
         method="by_cockpit_card", label="Show", empty_label="All",
         choices=[("awaiting", "Awaiting me"), ("overdue", "Overdue"),

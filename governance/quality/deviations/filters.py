@@ -24,12 +24,6 @@ def _deviation_batches(request):
 
 
 
-def _any_yes_no():
-    """A yes/no filter whose empty choice reads "Any" (django-filter's says "Unknown", which
-    reads as a value of the record rather than "not filtered"); ?late=true links still work."""
-    widget = django_filters.widgets.BooleanWidget()
-    widget.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
-    return widget
 
 class DeviationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
@@ -42,8 +36,7 @@ class DeviationFilter(ScopedFilterSet):
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
     batch = django_filters.ModelChoiceFilter(queryset=_deviation_batches, empty_label="Any lot",
                                              label="Batch / lot")
-    late = django_filters.BooleanFilter(method="filter_late", label="Notified late or overdue",
-                                        widget=_any_yes_no())
+    late = django_filters.BooleanFilter(method="filter_late", label="Notified late or overdue")
     ordering = django_filters.OrderingFilter(
         fields=(("detected_at", "detected"), ("reference", "reference"),
                 ("classification", "class"), ("status", "status")))
@@ -66,8 +59,7 @@ class DeviationFilter(ScopedFilterSet):
 class CapaFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=Capa.Status.choices, empty_label="Any status")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue",
-                                           widget=_any_yes_no())
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
     source = django_filters.ChoiceFilter(
         method="filter_source", label="Source", empty_label="Any source",
         choices=(("finding", "Audit finding"), ("deviation", "Deviation"),
