@@ -13,15 +13,13 @@ Who sees which partnerships here:
   figure from them, and with one partnership it is that partnership's own figures.
 """
 
-import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,8 +29,7 @@ from governance.quality.deviations.selectors import capa_list
 from governance.requests.selectors import request_list, requests_overdue
 from metrics.kpis.library import BY_KEY
 from metrics.kpis.models import KPIDefinition
-from metrics.kpis.selectors import kpi_definition_list
-from metrics.measurements.selectors import published
+from metrics.scorecard.selectors import kpi_tiles
 from partnership.models import Membership, Organization, Partnership, Site, User
 
 #: Published values read per partnership and KPI: the latest, the one before (the trend)
@@ -71,39 +68,18 @@ def cdmo_view_partnerships(*, user: User) -> list[Partnership]:
 
 # --- Published values ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Point:
-    """One published value of a series: its period, value and id (to link to it)."""
-
-    period: datetime.date
-    value: Decimal
-    pk: int
-
-
 def kpis_with_history(*, user: User, partnerships: list[Partnership]) -> list[KPIDefinition]:
     """The agreed definitions of `partnerships`, each with `history`: its series' last
-    SPARK_POINTS published values (oldest first, whatever version they were taken under),
-    `latest` and `previous` of them, and `latest_rag` against the definition in force.
-    Two queries, whatever the number of values."""
-    ids = [partnership.pk for partnership in partnerships]
+    SPARK_POINTS published values (scorecard's kpi_tiles, oldest first), `latest` and
+    `previous` of them, and `latest_rag`. Two queries, whatever the number of values."""
     by_pk = {partnership.pk: partnership for partnership in partnerships}
-    definitions = list(kpi_definition_list(user=user).in_force().filter(
-        partnership__in=ids).order_by("key", "partnership_id"))
-    newest = published(user=user).filter(partnership__in=ids).annotate(
-        back=Window(RowNumber(), partition_by=[F("partnership_id"), F("key")],
-                    order_by=F("period").desc())).filter(back__lte=SPARK_POINTS)
-    series = defaultdict(list)
-    for partnership_id, key, period, value, pk in newest.order_by(
-            "partnership_id", "key", "period").values_list(
-            "partnership_id", "key", "period", "value", "pk"):
-        series[partnership_id, key].append(Point(period, value, pk))
-    for definition in definitions:
+    definitions = []
+    for tile in kpi_tiles(user=user, partnerships=partnerships, last=SPARK_POINTS):
+        definition = tile.definition
         definition.partnership = by_pk[definition.partnership_id]
-        definition.history = series.get((definition.partnership_id, definition.key), [])
-        definition.latest = definition.history[-1] if definition.history else None
-        definition.previous = definition.history[-2] if len(definition.history) > 1 else None
-        definition.latest_rag = definition.rag(definition.latest.value) \
-            if definition.latest else None
+        definition.history, definition.latest = tile.points, tile.latest
+        definition.previous, definition.latest_rag = tile.previous, tile.rag
+        definitions.append(definition)
     return definitions
 
 
