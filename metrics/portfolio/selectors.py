@@ -13,8 +13,9 @@ Who sees which partnerships here:
   figure from them, and with one partnership it is that partnership's own figures.
 """
 
+import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from governance.actions.models import ActionItem
 from governance.actions.selectors import action_item_list
 from governance.quality.deviations.selectors import capa_list
 from governance.requests.selectors import request_list, requests_overdue
+from metrics import periods
 from metrics.kpis.library import BY_KEY
 from metrics.kpis.models import KPIDefinition
 from metrics.scorecard.selectors import kpi_tiles
@@ -98,27 +100,53 @@ def kpi_label(key: str, definitions: list[KPIDefinition]) -> tuple[str, str, str
 
 @dataclass
 class Ranked:
-    """One KPI across the sponsor's partnerships, best first."""
+    """One KPI across the sponsor's partnerships, best first on the values of one period
+    (`period`, `label`; None when no partner has a published value)."""
 
     key: str
     name: str
     unit: str
     direction: str
-    rows: list = field(default_factory=list)  # definitions, each with `rank`
+    rows: list = field(default_factory=list)  # definitions, each with `ranked` and `rank`
+    period: datetime.date | None = None
+    label: str = ""
+
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for row in self.rows if row.rank is not None)
 
 
-def rank(definitions: list[KPIDefinition], direction: str) -> list[KPIDefinition]:
-    """Best first by the latest published value in `direction` (higher or lower is
-    better); equal values share a rank; those without a value come last, unranked."""
-    valued = [d for d in definitions if d.latest is not None]
-    valued.sort(key=lambda d: (-d.latest.value if direction == "higher" else d.latest.value,
+def common_period(definitions: list[KPIDefinition]) -> tuple[str, datetime.date] | None:
+    """(frequency, period) of the values a KPI's partners are ranked on: the period most of
+    them have a published value for, the latest of equals — the latest period they all
+    published when there is one. A monthly and a quarterly series never share a period."""
+    counts = Counter((definition.frequency, point.period)
+                     for definition in definitions for point in definition.history)
+    if not counts:
+        return None
+    return max(counts, key=lambda shared: (counts[shared], shared[1]))
+
+
+def rank(definitions: list[KPIDefinition], direction: str,
+         shared: tuple[str, datetime.date] | None) -> list[KPIDefinition]:
+    """Best first by each partner's published value of the `shared` period (`ranked`) in
+    `direction` (higher or lower is better), so one CDMO's March never stands beside
+    another's January; equal values share a rank; those without a value for that period
+    come last, unranked."""
+    for definition in definitions:
+        definition.ranked_period = shared[1] if shared else None
+        definition.ranked = next(
+            (point for point in definition.history
+             if shared == (definition.frequency, point.period)), None)
+    valued = [d for d in definitions if d.ranked is not None]
+    valued.sort(key=lambda d: (-d.ranked.value if direction == "higher" else d.ranked.value,
                                d.partnership.cdmo.name, d.partnership_id))
     position, last = 0, None
     for index, definition in enumerate(valued, start=1):
-        if definition.latest.value != last:
-            position, last = index, definition.latest.value
+        if definition.ranked.value != last:
+            position, last = index, definition.ranked.value
         definition.rank = position
-    rest = [d for d in definitions if d.latest is None]
+    rest = [d for d in definitions if d.ranked is None]
     for definition in rest:
         definition.rank = None
     return valued + rest
@@ -126,14 +154,17 @@ def rank(definitions: list[KPIDefinition], direction: str) -> list[KPIDefinition
 
 def portfolio_kpis(*, user: User, partnerships: list[Partnership]) -> list[Ranked]:
     """Each KPI key agreed in at least one of `partnerships`, with the partnerships' rows
-    ranked best → worst (kpis_with_history: two queries)."""
+    ranked best → worst on one common period (kpis_with_history: two queries)."""
     by_key = defaultdict(list)
     for definition in kpis_with_history(user=user, partnerships=partnerships):
         by_key[definition.key].append(definition)
     table = []
     for key, definitions in by_key.items():
         name, unit, direction = kpi_label(key, definitions)
-        table.append(Ranked(key, name, unit, direction, rank(definitions, direction)))
+        shared = common_period(definitions)
+        table.append(Ranked(key, name, unit, direction, rank(definitions, direction, shared),
+                            period=shared[1] if shared else None,
+                            label=periods.label(shared[1], shared[0]) if shared else ""))
     return sorted(table, key=lambda kpi: kpi.name.lower())
 
 

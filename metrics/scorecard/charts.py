@@ -37,7 +37,7 @@ def chart_data(tiles: list[Tile]) -> list[dict]:
     return [{"key": tile.definition.key, "name": tile.definition.name,
              "unit": tile.definition.unit,
              "labels": [point.label for point in tile.points],
-             "values": [float(point.value) for point in tile.points],
+             "values": [round(float(point.value), 2) for point in tile.points],
              "rags": [point.rag for point in tile.points],
              "target": float(tile.definition.target),
              "amber": float(tile.definition.amber_threshold),

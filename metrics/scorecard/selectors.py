@@ -16,6 +16,7 @@ from metrics.kpis.models import KPIDefinition
 from metrics.kpis.selectors import kpi_definition_list
 from metrics.measurements.models import KPIMeasurement
 from metrics.measurements.selectors import published
+from metrics.templatetags.kpi_format import kpi_number
 from partnership.models import Partnership, User
 
 #: The default range: the last twelve months that have ended.
@@ -56,7 +57,7 @@ class Point:
     @property
     def shown(self) -> str:
         """The value as a tile shows it: two decimals at most, no trailing zeros."""
-        return f"{self.value:.2f}".rstrip("0").rstrip(".")
+        return kpi_number(self.value)
 
 
 @dataclass
