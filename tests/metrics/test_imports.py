@@ -154,6 +154,19 @@ def test_only_the_reporting_partys_writers_take_the_step_and_only_its_drafts(wor
     assert {value.status for value in values_of(world)} == {"submitted"}
 
 
+def test_only_those_who_may_import_are_shown_the_imports(world, login):
+    """The KPIs page's "Spreadsheet imports" follows the rule that guards the import: the
+    reporting party's writers (Bob), not the reviewing party's lead (Alice) nor a viewer
+    (Vera)."""
+    agreed_kpi(world)
+    kpis = reverse("metrics:kpidefinition_list", args=[world.acme_contoso.pk])
+    imports = reverse("metrics:kpiimport_list", args=[world.acme_contoso.pk])
+    assert imports in login(world.bob).get(kpis).content.decode()
+    for person in (world.alice, world.vera):
+        page = login(person).get(kpis).content.decode()
+        assert "Spreadsheet imports" not in page and imports not in page
+
+
 def test_a_good_xlsx_enters_values_and_changes_a_draft(world):
     definition = agreed_kpi(world)
     draft = measurement_services.kpi_measurement_create(
