@@ -25,6 +25,7 @@ from metrics.imports.models import KPIImport
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import services as measurement_services
 from metrics.measurements.models import KPIMeasurement
+from metrics.measurements.selectors import kpi_measurement_list
 from partnership.models import Partnership, User
 from partnership.permissions import require
 from portal.files import FileIntegrityError
@@ -33,6 +34,15 @@ from portal.files import FileIntegrityError
 FIELD_COLUMNS = {"definition": "kpi", "key": "kpi", "status": "period", "__all__": "row"}
 #: At most this many errors are kept: the first ones are what a person fixes first.
 MAX_ERRORS = 200
+#: What a file with its header and no row of values is told.
+EMPTY = "The file holds no rows of values under its header: there was nothing to import."
+#: The steps the import's page takes for all its values at once: step -> (the statuses
+#: it starts from, the single value's steps taken in turn).
+VALUE_STEPS = {
+    "submit": ((KPIMeasurement.Status.DRAFT,), ("submit",)),
+    "share": ((KPIMeasurement.Status.DRAFT, KPIMeasurement.Status.SUBMITTED),
+              ("submit", "share")),
+}
 
 
 @transaction.atomic
@@ -203,6 +213,9 @@ def _run(kpi_import: KPIImport, token: uuid.UUID) -> KPIImport | None:
     if rows is None:
         _fail(import_id, token, problem.errors)
         return KPIImport.objects.get(pk=import_id)
+    if not rows:
+        _fail(import_id, token, [reading.error(0, "file", EMPTY)])
+        return KPIImport.objects.get(pk=import_id)
     _held(import_id, token).update(rows_total=len(rows))
     values = _Values(actor=kpi_import.uploaded_by, partnership=kpi_import.partnership)
     parsed = [(row, *values.of(row)) for row in rows]
@@ -246,3 +259,30 @@ class _Refused(Exception):
     def __init__(self, errors: list[dict]):
         super().__init__(errors)
         self.errors = errors
+
+
+@transaction.atomic
+def kpi_import_values_step(*, actor: User, kpi_import: KPIImport, step: str) -> int:
+    """The import's next step for all its values at once: "submit" its drafts, or "share"
+    them for review (submitting the drafts first). Each value goes through the single
+    value's own service (its rule, row lock, workflow and notifications), all in one
+    transaction: a value refused stops them all. No e-signature applies to these steps;
+    publishing stays one value at a time, signed. Returns how many values took the step."""
+    if step not in VALUE_STEPS:
+        raise ValidationError({"step": f"“{step}” is not a step of imported values."})
+    sources, steps = VALUE_STEPS[step]
+    values = list(kpi_measurement_list(user=actor, partnership=kpi_import.partnership_id)
+                  .filter(pk__in=kpi_import.values, status__in=sources).order_by("key", "period"))
+    if not values:
+        raise ValidationError({"step": "No value of this import is left to take this step."})
+    for measurement in values:
+        for name in steps:
+            if name == "submit" and measurement.status != KPIMeasurement.Status.DRAFT:
+                continue
+            try:
+                measurement = measurement_services.MEASUREMENT_STEPS[name](
+                    actor=actor, measurement=measurement)
+            except ValidationError as error:
+                raise ValidationError({"step": [f"{measurement}: {message}" for message
+                                                in error.messages]}) from error
+    return len(values)

@@ -4,11 +4,14 @@ template to fill in."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from metrics.imports import forms, reading, selectors, services
 from metrics.imports.filters import KPIImportFilter
@@ -77,11 +80,40 @@ class KPIImportDetailView(PartnershipMixin, HtmxPartialMixin, TemplateView):
             raise Http404 from None
 
     def get_context_data(self, **kwargs):
-        kpi_import = self.kpi_import
+        kpi_import, user = self.kpi_import, self.request.user
+        to_step = {}
+        if kpi_import.status == KPIImport.Status.DONE and \
+                self.can("metrics.kpiimport_create", self.partnership):
+            to_step = selectors.imported_to_step(user=user, kpi_import=kpi_import)
         return super().get_context_data(
             object=kpi_import, poll=POLL if kpi_import.is_active else None,
-            values=selectors.imported_values(user=self.request.user, kpi_import=kpi_import),
-            shown_values=selectors.SHOWN_VALUES, **kwargs)
+            values=selectors.imported_values(user=user, kpi_import=kpi_import),
+            shown_values=selectors.SHOWN_VALUES, to_step=to_step, **kwargs)
+
+
+class KPIImportValuesStepView(PartnershipMixin, View):
+    """POST step=submit|share: the import's values take the next step all at once, through
+    the single value's services (metrics.imports.services.kpi_import_values_step); a
+    refused step comes back as a message on the import's page."""
+
+    requires_write = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            kpi_import = selectors.kpi_import_get(user=request.user,
+                                                  partnership=self.partnership, pk=kwargs["pk"])
+        except KPIImport.DoesNotExist:
+            raise Http404 from None
+        step = request.POST.get("step", "")
+        try:
+            count = services.kpi_import_values_step(actor=request.user, kpi_import=kpi_import,
+                                                    step=step)
+            done = "submitted" if step == "submit" else "shared for review"
+            messages.success(request, f"{count} value{pluralize(count)} {done}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        url = kpi_import.get_absolute_url()
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 class KPIImportFileView(PartnershipMixin, View):

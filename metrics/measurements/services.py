@@ -9,7 +9,7 @@ import datetime
 import decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from metrics import periods
@@ -44,12 +44,15 @@ def _other_party(measurement: KPIMeasurement) -> str:
     return Partnership.other_party(measurement.definition.reporting_party)
 
 
+#: What a second value of a KPI and period is told, however it came (form, API, import).
+PERIOD_TAKEN = "A value of this KPI is already entered for this period."
+
+
 def _check_period_free(definition: KPIDefinition, period, pk=None) -> None:
     if period and KPIMeasurement.objects.filter(
             partnership=definition.partnership, key=definition.key, period=period
     ).exclude(pk=pk).exists():
-        raise ValidationError({"period": "A value of this KPI is already entered for this "
-                                         "period."})
+        raise ValidationError({"period": PERIOD_TAKEN})
 
 
 @transaction.atomic
@@ -60,13 +63,21 @@ def kpi_measurement_create(*, actor: User, definition: KPIDefinition, period: da
     force (one value per KPI and period, whatever its version)."""
     require(actor, "metrics.kpimeasurement_create", definition)
     _check_period_free(definition, period)
-    measurement = shared_record_create(
-        KPIMeasurement, ("definition", "key", "period", *VALUE_FIELDS), actor=actor,
-        partnership=definition.partnership,
-        fields={"definition": definition, "key": definition.key, "period": period,
-                "value": value, "numerator": numerator, "denominator": denominator,
-                "comment": comment or ""})
-    return measurement
+    try:
+        # A savepoint: a value entered at the same moment by another request or import
+        # (committed after the check above) meets the unique key here, and the caller's
+        # transaction goes on with a field error.
+        with transaction.atomic():
+            return shared_record_create(
+                KPIMeasurement, ("definition", "key", "period", *VALUE_FIELDS), actor=actor,
+                partnership=definition.partnership,
+                fields={"definition": definition, "key": definition.key, "period": period,
+                        "value": value, "numerator": numerator, "denominator": denominator,
+                        "comment": comment or ""})
+    except IntegrityError as error:
+        if "kpimeasurement_one_per_period" not in str(error):
+            raise
+        raise ValidationError({"period": PERIOD_TAKEN}) from error
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """API resources of the cross-partnership KPI views, read-only and scoped like their pages
 (DESIGN §2): `portfolio` — one row per agreed KPI of each of the sponsor's partnerships the
 caller sees, with its latest and previous published value, red / amber / green and rank
-among the partnerships; `cdmo-performance` — one row per KPI key with the CDMO's
-aggregates, naming no sponsor. `?partnership=<id>` narrows both; a caller with no
-partnership of the kind gets an empty list."""
+among the partnerships on their values of one period (`ranked_period`, the same for each
+row of a KPI); `cdmo-performance` — one row per KPI key with the CDMO's aggregates,
+naming no sponsor. `?partnership=<id>` narrows both; a caller with no partnership of the
+kind gets an empty list."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -38,6 +39,12 @@ class PortfolioRowSerializer(serializers.Serializer):
     previous_value = serializers.DecimalField(source="previous.value", max_digits=14,
                                               decimal_places=4, default=None, allow_null=True)
     rag = serializers.CharField(source="latest_rag", allow_null=True)
+    ranked_period = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The period whose values are ranked: the same for every row of the KPI.")
+    ranked_value = serializers.DecimalField(
+        source="ranked.value", max_digits=14, decimal_places=4, default=None,
+        allow_null=True, help_text="This partnership's published value of ranked_period.")
     rank = serializers.IntegerField(allow_null=True)
     ranked_among = serializers.IntegerField()
 
@@ -115,7 +122,7 @@ class PortfolioViewSet(ReadRowsMixin, ScopedViewSet):
         rows = []
         for kpi in selectors.portfolio_kpis(user=user, partnerships=partnerships):
             for row in kpi.rows:
-                row.ranked_among = sum(1 for other in kpi.rows if other.rank is not None)
+                row.ranked_among = kpi.ranked_count
             rows += kpi.rows
         return rows
 

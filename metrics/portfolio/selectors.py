@@ -15,13 +15,12 @@ Who sees which partnerships here:
 
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,10 +28,10 @@ from governance.actions.models import ActionItem
 from governance.actions.selectors import action_item_list
 from governance.quality.deviations.selectors import capa_list
 from governance.requests.selectors import request_list, requests_overdue
+from metrics import periods
 from metrics.kpis.library import BY_KEY
 from metrics.kpis.models import KPIDefinition
-from metrics.kpis.selectors import kpi_definition_list
-from metrics.measurements.selectors import published
+from metrics.scorecard.selectors import kpi_tiles
 from partnership.models import Membership, Organization, Partnership, Site, User
 
 #: Published values read per partnership and KPI: the latest, the one before (the trend)
@@ -71,39 +70,18 @@ def cdmo_view_partnerships(*, user: User) -> list[Partnership]:
 
 # --- Published values ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Point:
-    """One published value of a series: its period, value and id (to link to it)."""
-
-    period: datetime.date
-    value: Decimal
-    pk: int
-
-
 def kpis_with_history(*, user: User, partnerships: list[Partnership]) -> list[KPIDefinition]:
     """The agreed definitions of `partnerships`, each with `history`: its series' last
-    SPARK_POINTS published values (oldest first, whatever version they were taken under),
-    `latest` and `previous` of them, and `latest_rag` against the definition in force.
-    Two queries, whatever the number of values."""
-    ids = [partnership.pk for partnership in partnerships]
+    SPARK_POINTS published values (scorecard's kpi_tiles, oldest first), `latest` and
+    `previous` of them, and `latest_rag`. Two queries, whatever the number of values."""
     by_pk = {partnership.pk: partnership for partnership in partnerships}
-    definitions = list(kpi_definition_list(user=user).in_force().filter(
-        partnership__in=ids).order_by("key", "partnership_id"))
-    newest = published(user=user).filter(partnership__in=ids).annotate(
-        back=Window(RowNumber(), partition_by=[F("partnership_id"), F("key")],
-                    order_by=F("period").desc())).filter(back__lte=SPARK_POINTS)
-    series = defaultdict(list)
-    for partnership_id, key, period, value, pk in newest.order_by(
-            "partnership_id", "key", "period").values_list(
-            "partnership_id", "key", "period", "value", "pk"):
-        series[partnership_id, key].append(Point(period, value, pk))
-    for definition in definitions:
+    definitions = []
+    for tile in kpi_tiles(user=user, partnerships=partnerships, last=SPARK_POINTS):
+        definition = tile.definition
         definition.partnership = by_pk[definition.partnership_id]
-        definition.history = series.get((definition.partnership_id, definition.key), [])
-        definition.latest = definition.history[-1] if definition.history else None
-        definition.previous = definition.history[-2] if len(definition.history) > 1 else None
-        definition.latest_rag = definition.rag(definition.latest.value) \
-            if definition.latest else None
+        definition.history, definition.latest = tile.points, tile.latest
+        definition.previous, definition.latest_rag = tile.previous, tile.rag
+        definitions.append(definition)
     return definitions
 
 
@@ -122,27 +100,53 @@ def kpi_label(key: str, definitions: list[KPIDefinition]) -> tuple[str, str, str
 
 @dataclass
 class Ranked:
-    """One KPI across the sponsor's partnerships, best first."""
+    """One KPI across the sponsor's partnerships, best first on the values of one period
+    (`period`, `label`; None when no partner has a published value)."""
 
     key: str
     name: str
     unit: str
     direction: str
-    rows: list = field(default_factory=list)  # definitions, each with `rank`
+    rows: list = field(default_factory=list)  # definitions, each with `ranked` and `rank`
+    period: datetime.date | None = None
+    label: str = ""
+
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for row in self.rows if row.rank is not None)
 
 
-def rank(definitions: list[KPIDefinition], direction: str) -> list[KPIDefinition]:
-    """Best first by the latest published value in `direction` (higher or lower is
-    better); equal values share a rank; those without a value come last, unranked."""
-    valued = [d for d in definitions if d.latest is not None]
-    valued.sort(key=lambda d: (-d.latest.value if direction == "higher" else d.latest.value,
+def common_period(definitions: list[KPIDefinition]) -> tuple[str, datetime.date] | None:
+    """(frequency, period) of the values a KPI's partners are ranked on: the period most of
+    them have a published value for, the latest of equals — the latest period they all
+    published when there is one. A monthly and a quarterly series never share a period."""
+    counts = Counter((definition.frequency, point.period)
+                     for definition in definitions for point in definition.history)
+    if not counts:
+        return None
+    return max(counts, key=lambda shared: (counts[shared], shared[1]))
+
+
+def rank(definitions: list[KPIDefinition], direction: str,
+         shared: tuple[str, datetime.date] | None) -> list[KPIDefinition]:
+    """Best first by each partner's published value of the `shared` period (`ranked`) in
+    `direction` (higher or lower is better), so one CDMO's March never stands beside
+    another's January; equal values share a rank; those without a value for that period
+    come last, unranked."""
+    for definition in definitions:
+        definition.ranked_period = shared[1] if shared else None
+        definition.ranked = next(
+            (point for point in definition.history
+             if shared == (definition.frequency, point.period)), None)
+    valued = [d for d in definitions if d.ranked is not None]
+    valued.sort(key=lambda d: (-d.ranked.value if direction == "higher" else d.ranked.value,
                                d.partnership.cdmo.name, d.partnership_id))
     position, last = 0, None
     for index, definition in enumerate(valued, start=1):
-        if definition.latest.value != last:
-            position, last = index, definition.latest.value
+        if definition.ranked.value != last:
+            position, last = index, definition.ranked.value
         definition.rank = position
-    rest = [d for d in definitions if d.latest is None]
+    rest = [d for d in definitions if d.ranked is None]
     for definition in rest:
         definition.rank = None
     return valued + rest
@@ -150,14 +154,17 @@ def rank(definitions: list[KPIDefinition], direction: str) -> list[KPIDefinition
 
 def portfolio_kpis(*, user: User, partnerships: list[Partnership]) -> list[Ranked]:
     """Each KPI key agreed in at least one of `partnerships`, with the partnerships' rows
-    ranked best → worst (kpis_with_history: two queries)."""
+    ranked best → worst on one common period (kpis_with_history: two queries)."""
     by_key = defaultdict(list)
     for definition in kpis_with_history(user=user, partnerships=partnerships):
         by_key[definition.key].append(definition)
     table = []
     for key, definitions in by_key.items():
         name, unit, direction = kpi_label(key, definitions)
-        table.append(Ranked(key, name, unit, direction, rank(definitions, direction)))
+        shared = common_period(definitions)
+        table.append(Ranked(key, name, unit, direction, rank(definitions, direction, shared),
+                            period=shared[1] if shared else None,
+                            label=periods.label(shared[1], shared[0]) if shared else ""))
     return sorted(table, key=lambda kpi: kpi.name.lower())
 
 

@@ -8,24 +8,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from metrics.portfolio import health, selectors
+from metrics.scorecard import charts
 from partnership.scoping_views import PartnershipMixin
-
-#: The sparkline's box, in SVG units.
-SPARK_WIDTH, SPARK_HEIGHT = 80, 20
-
-
-def sparkline(history) -> str:
-    """The SVG polyline points of a series of published values (oldest first), scaled to
-    the sparkline's box; "" for fewer than two values."""
-    if len(history) < 2:
-        return ""
-    values = [float(point.value) for point in history]
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    step = SPARK_WIDTH / (len(values) - 1)
-    height = SPARK_HEIGHT - 4  # a 2-unit margin above and below
-    return " ".join(f"{index * step:.1f},{SPARK_HEIGHT - 2 - (value - low) / span * height:.1f}"
-                    for index, value in enumerate(values))
 
 
 def trend(definition) -> str | None:
@@ -43,7 +27,7 @@ def trend(definition) -> str | None:
 def dress(definitions) -> None:
     """Each row's sparkline points and trend, for the templates."""
     for definition in definitions:
-        definition.spark = sparkline(definition.history)
+        definition.spark = charts.sparkline(definition.history, definition.target)
         definition.trend = trend(definition)
 
 
@@ -68,8 +52,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         for block in overdue:
             block.links = block.lists(partnerships)
         return self.render_to_response(self.get_context_data(
-            partnerships=partnerships, kpis=kpis, spark_width=SPARK_WIDTH,
-            spark_height=SPARK_HEIGHT, today=timezone.localdate(),
+            partnerships=partnerships, kpis=kpis, today=timezone.localdate(),
             sites=sites,
             overdue=overdue))
 
@@ -109,6 +92,6 @@ class RelationshipHealthView(PartnershipMixin, TemplateView):
         dress(figures["kpis"])
         parties = {"cdmo": self.partnership.cdmo, "sponsor": self.partnership.sponsor}
         return super().get_context_data(
-            **figures, spark_width=SPARK_WIDTH, spark_height=SPARK_HEIGHT,
+            **figures,
             answering=[(parties[party], rows) for party, rows
                        in figures["responsiveness"].items()], **kwargs)

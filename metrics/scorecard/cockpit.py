@@ -9,5 +9,5 @@ def scorecard_cockpit(*, user: User, partnership: Partnership) -> dict:
     """The card's context: the tiles (two queries, whatever the number of KPIs and values)."""
     tiles = selectors.scorecard(user=user, partnership=partnership)
     for tile in tiles:
-        tile.sparkline = charts.sparkline(tile)
+        tile.sparkline = charts.sparkline(tile.points, tile.definition.target)
     return {"template": "metrics/scorecard_cockpit.html", "tiles": tiles}

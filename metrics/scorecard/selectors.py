@@ -7,7 +7,8 @@ import datetime
 import decimal
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from metrics import periods
@@ -15,6 +16,7 @@ from metrics.kpis.models import KPIDefinition
 from metrics.kpis.selectors import kpi_definition_list
 from metrics.measurements.models import KPIMeasurement
 from metrics.measurements.selectors import published
+from metrics.templatetags.kpi_format import kpi_number
 from partnership.models import Partnership, User
 
 #: The default range: the last twelve months that have ended.
@@ -55,13 +57,14 @@ class Point:
     @property
     def shown(self) -> str:
         """The value as a tile shows it: two decimals at most, no trailing zeros."""
-        return f"{self.value:.2f}".rstrip("0").rstrip(".")
+        return kpi_number(self.value)
 
 
 @dataclass
 class Tile:
-    """One agreed KPI on the scorecard: the definition in force (target and thresholds) and
-    its published values in the range, oldest first; `latest` is the last of them."""
+    """One agreed KPI of one partnership: the definition in force (target and thresholds)
+    and its published values, oldest first; `latest` is the last of them, `previous` the
+    one before (the trend)."""
 
     definition: KPIDefinition
     points: list[Point] = field(default_factory=list)
@@ -71,46 +74,69 @@ class Tile:
         return self.points[-1] if self.points else None
 
     @property
+    def previous(self) -> Point | None:
+        return self.points[-2] if len(self.points) > 1 else None
+
+    @property
     def rag(self) -> str | None:
         return self.latest.rag if self.latest else None
 
 
-def scorecard(*, user: User, partnership: Partnership, start: datetime.date | None = None,
-              end: datetime.date | None = None) -> list[Tile]:
-    """The scorecard of `partnership` as `user` may see it: one tile per agreed KPI (by
-    name), each with its published values from the month of `start` to the month of `end`
-    (default: the last twelve ended months), oldest first. A quarterly value counts when its
-    quarter overlaps the range.
+def kpi_tiles(*, user: User, partnerships: list[Partnership],
+              start: datetime.date | None = None, end: datetime.date | None = None,
+              last: int | None = None) -> list[Tile]:
+    """One tile per agreed KPI of `partnerships` as `user` may see them (by partnership,
+    then name), each with its series' published values, oldest first, whatever version
+    they were measured under: either those from the month of `start` to the month of `end`
+    (a quarterly value counts when its quarter overlaps the range), or, given `last`
+    instead, the series' `last` newest ones.
 
     Two queries whatever the number of KPIs and values: the agreed definitions, and their
-    published values in the range. The partnership scorecard page, the KPI tiles of the
-    partnership home and the steering committee's page read this one function, so they
-    show the same figures. A value's red / amber / green is judged against the definition
-    version it was measured under (the terms agreed then); the tile's target and thresholds
-    are those of the version in force.
+    published values. Every KPI view (scorecard, home tiles, steering page, portfolio,
+    relationship health, the CDMO's view) reads this one function, so they show the same
+    figures; a value's red / amber / green is judged against the definition version it was
+    measured under (the terms agreed then), the tile's target and thresholds are those of
+    the version in force."""
+    ids = [partnership.pk for partnership in partnerships]
+    definitions = list(kpi_definition_list(user=user).in_force().filter(
+        partnership__in=ids).order_by("partnership_id", "name", "pk"))
+    tiles = {(definition.partnership_id, definition.key): Tile(definition)
+             for definition in definitions}
+    if not tiles:
+        return []
+    values = published(user=user).filter(partnership__in=ids,
+                                         key__in=sorted({key for _, key in tiles}))
+    if last is None:
+        values = values.filter(period__gte=periods.period_start(start, periods.QUARTERLY),
+                               period__lte=end)
+    else:
+        values = values.annotate(back=Window(
+            RowNumber(), partition_by=[F("partnership_id"), F("key")],
+            order_by=F("period").desc())).filter(back__lte=last)
+    for value in values.order_by("partnership_id", "key", "period", "pk"):
+        tile = tiles.get((value.partnership_id, value.key))
+        if tile is None or (last is None and value.period < start and
+                            tile.definition.frequency == periods.MONTHLY):
+            continue
+        tile.points.append(Point(period=value.period, label=value.period_label,
+                                 value=value.value, rag=value.rag, pk=value.pk,
+                                 version=value.definition.version))
+    return list(tiles.values())
+
+
+def scorecard(*, user: User, partnership: Partnership, start: datetime.date | None = None,
+              end: datetime.date | None = None) -> list[Tile]:
+    """The scorecard of `partnership` as `user` may see it: kpi_tiles of the months from
+    `start` to `end` (default: the last twelve ended months); two queries. The scorecard
+    page and the KPI tiles of the partnership home read it.
 
     Measurements carry no site: a KPI's value is the partnership's figure for the period,
     so a scorecard is per partnership, not per site."""
     if start is None or end is None:
         default_start, default_end = default_range()
         start, end = start or default_start, end or default_end
-    start, end = add_months(start, 0), add_months(end, 0)
-    definitions = list(kpi_definition_list(user=user, partnership=partnership).in_force()
-                       .order_by("name", "pk"))
-    tiles = {definition.key: Tile(definition) for definition in definitions}
-    if not tiles:
-        return []
-    values = published(user=user, partnership=partnership).filter(
-        key__in=list(tiles), period__gte=periods.period_start(start, periods.QUARTERLY),
-        period__lte=end).order_by("key", "period", "pk")
-    for value in values:
-        tile = tiles[value.key]
-        if tile.definition.frequency == periods.MONTHLY and value.period < start:
-            continue
-        tile.points.append(Point(period=value.period, label=value.period_label,
-                                 value=value.value, rag=value.rag, pk=value.pk,
-                                 version=value.definition.version))
-    return list(tiles.values())
+    return kpi_tiles(user=user, partnerships=[partnership], start=add_months(start, 0),
+                     end=add_months(end, 0))
 
 
 def series(*, user: User, definition: KPIDefinition) -> QuerySet[KPIMeasurement]:

@@ -27,7 +27,7 @@ class ScorecardView(PartnershipMixin, TemplateView):
                                     start=form.cleaned_data["start"],
                                     end=form.cleaned_data["end"])
         for tile in tiles:
-            tile.sparkline = charts.sparkline(tile)
+            tile.sparkline = charts.sparkline(tile.points, tile.definition.target)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         return self.render_to_response(self.get_context_data(
             form=form, fields=[(form["start"], start), (form["end"], end)], tiles=tiles,

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from governance.meetings.models import Meeting
 from governance.meetings.selectors import meeting_list
-from metrics.portfolio.views import SPARK_HEIGHT, SPARK_WIDTH, dress
+from metrics.portfolio.views import dress
 from metrics.steering import forms, selectors, services
 from partnership.permissions import can, require_person
 from partnership.scoping_views import PartnershipMixin
@@ -25,7 +25,7 @@ PACKS_SHOWN = 5
 
 def _context(page: selectors.Page, **extra) -> dict:
     dress(page.kpis)
-    return {"page": page, "spark_width": SPARK_WIDTH, "spark_height": SPARK_HEIGHT, **extra}
+    return {"page": page, **extra}
 
 
 class SteeringView(PartnershipMixin, TemplateView):

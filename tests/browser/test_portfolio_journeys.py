@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from partnership.models import Partnership
 from tests.browser.login import log_in, settle
-from tests.browser.screens import assert_fits, top_bar_link
+from tests.browser.screens import PHONE, assert_fits, top_bar_link
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,16 @@ def test_sam_compares_meridian_and_aurora_in_the_portfolio(screen, demo):
     expect(delivery.get_by_role("link", name="Meridian Biomanufacturing")).to_be_visible()
     expect(delivery.get_by_role("link", name="Aurora Analytical Labs")).to_be_visible()
     expect(delivery.locator("[data-rag]")).to_have_count(2)
+    expect(delivery.get_by_test_id("ranked-period")).to_contain_text("Ranked on the values of")
     expect(screen.get_by_test_id("portfolio-overdue")).to_be_visible()
     expect(screen.get_by_text("Helix")).to_have_count(0)
     settle(screen, screen.url)
     assert_fits(screen)
+    if screen.phone:  # each KPI's table scrolls inside its card, the card fits the screen
+        card = delivery.bounding_box()
+        assert card["x"] >= 0 and card["x"] + card["width"] <= PHONE["width"]
+        box = delivery.locator(".table-responsive")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")
 
 
 def test_olga_reads_meridians_performance_without_a_sponsors_name(screen, demo):

@@ -513,7 +513,8 @@ RECORDS = [
     # An import is its uploader's organization's (the world's: Contoso's).
     Record(KPIImport, api="kpiimport", readers=("bob",),
            lists=("metrics:kpiimport_list",), creates=("metrics:kpiimport_create",),
-           reads=("metrics:kpiimport_detail", "metrics:kpiimport_file")),
+           reads=("metrics:kpiimport_detail", "metrics:kpiimport_file"),
+           writes=("metrics:kpiimport_values_step",)),
     Record(MeasurementEvidence, readers=("alice", "bob", "vera"),
            kwargs=lambda e: {"partnership_pk": e.partnership_id,
                              "measurement_pk": e.measurement_id, "pk": e.pk},

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from metrics.imports.tasks import run_kpi_import_task
 from metrics.measurements import services as measurement_services
 from metrics.measurements.models import KPIMeasurement
 from metrics.periods import previous_period
+from partnership.models import Membership
 from tests.factories import PDF
 from tests.metrics.helpers import LAST_MONTH, add_cast, agreed_kpi
 from tests.partnership.test_api import api
@@ -91,6 +93,78 @@ def test_a_good_csv_becomes_drafts_through_the_page(world, login,
     assert sorted(kpi_import.values) == sorted(row.pk for row in rows.values())
     page = client.get(kpi_import.get_absolute_url()).content.decode()
     assert "2 values entered as drafts" in page and rows[LAST_MONTH].get_absolute_url() in page
+
+
+def test_a_file_with_only_its_header_imports_nothing_and_says_so(world, login):
+    agreed_kpi(world)
+    for upload in (csv_file(), xlsx_file([])):
+        kpi_import = imported(world, upload)
+        assert (kpi_import.status, kpi_import.rows_total, kpi_import.values) == (
+            "failed", 0, [])
+        assert [error["field"] for error in kpi_import.errors] == ["file"]
+        page = login(world.bob).get(kpi_import.get_absolute_url()).content.decode()
+        assert "no rows of values" in page and "Nothing was imported" in page
+    assert not values_of(world).exists()
+
+
+def test_the_imported_drafts_are_submitted_then_shared_at_once(world, login):
+    definition = agreed_kpi(world)
+    kpi_import = imported(world, csv_file(f"on-time-delivery,{month(LAST_MONTH)},92,23,25,",
+                                          f"on-time-delivery,{month(BEFORE)},100,,,"))
+    client = login(world.bob)
+    page = client.get(kpi_import.get_absolute_url()).content.decode()
+    assert "Submit all 2 drafts" in page and "Submit and share all 2 for review" in page
+    step = reverse("metrics:kpiimport_values_step", args=[world.acme_contoso.pk, kpi_import.pk])
+    assert client.post(step, {"step": "submit"}).status_code == 302
+    assert {value.status for value in values_of(world)} == {"submitted"}
+    page = client.get(kpi_import.get_absolute_url()).content.decode()
+    assert "2 values submitted." in page and "Submit all" not in page
+    assert "Share all 2 for review" in page
+    # Alice (the sponsor, reviewing party) sees the import's page of neither party's button
+    # and may not take the step; a viewer is refused before any lookup.
+    assert login(world.alice).post(step, {"step": "share"}).status_code == 404
+    assert login(world.vera).post(step, {"step": "share"}).status_code in (403, 404)
+    client.post(step, {"step": "share"})
+    assert {value.status for value in values_of(world)} == {"shared"}
+    assert {value.review_until is not None for value in values_of(world)} == {True}
+    page = client.get(kpi_import.get_absolute_url()).content.decode()
+    assert "2 values shared for review." in page and 'data-testid="import-next-step"' not in page
+    assert client.post(step, {"step": "share"}).status_code == 302  # nothing left: a message
+    assert "No value of this import is left" in client.get(
+        kpi_import.get_absolute_url()).content.decode()
+    assert definition.pk  # the values stay under the agreed definition
+
+
+def test_only_the_reporting_partys_writers_take_the_step_and_only_its_drafts(world):
+    agreed_kpi(world)
+    kpi_import = imported(world, csv_file(f"on-time-delivery,{month(LAST_MONTH)},92,23,25,",
+                                          f"on-time-delivery,{month(BEFORE)},100,,,"))
+    other = values_of(world).get(period=BEFORE)
+    Membership.objects.filter(user=world.bob, partnership=world.acme_contoso).update(
+        role=Membership.Role.VIEWER)
+    with pytest.raises(PermissionDenied):
+        services.kpi_import_values_step(actor=world.bob, kpi_import=kpi_import, step="submit")
+    Membership.objects.filter(user=world.bob, partnership=world.acme_contoso).update(
+        role=Membership.Role.MEMBER)
+    KPIMeasurement.objects.filter(pk=other.pk).update(status="submitted")
+    with pytest.raises(ValidationError) as refused:
+        services.kpi_import_values_step(actor=world.bob, kpi_import=kpi_import, step="bogus")
+    assert "step" in refused.value.message_dict
+    services.kpi_import_values_step(actor=world.bob, kpi_import=kpi_import, step="submit")
+    assert {value.status for value in values_of(world)} == {"submitted"}
+
+
+def test_only_those_who_may_import_are_shown_the_imports(world, login):
+    """The KPIs page's "Spreadsheet imports" follows the rule that guards the import: the
+    reporting party's writers (Bob), not the reviewing party's lead (Alice) nor a viewer
+    (Vera)."""
+    agreed_kpi(world)
+    kpis = reverse("metrics:kpidefinition_list", args=[world.acme_contoso.pk])
+    imports = reverse("metrics:kpiimport_list", args=[world.acme_contoso.pk])
+    assert imports in login(world.bob).get(kpis).content.decode()
+    for person in (world.alice, world.vera):
+        page = login(person).get(kpis).content.decode()
+        assert "Spreadsheet imports" not in page and imports not in page
 
 
 def test_a_good_xlsx_enters_values_and_changes_a_draft(world):

@@ -105,6 +105,43 @@ def test_equal_values_share_a_rank_and_a_partner_without_one_comes_last(world):
         (world.acme_contoso, 1), (world.acme_labcorp, 1), (third, None)]
 
 
+def test_partners_are_ranked_on_the_values_of_one_common_period(world, login):
+    """Contoso has published December, Labcorp not yet: both are ranked on November (the
+    latest period both published), never Contoso's December beside Labcorp's November;
+    values read rounded."""
+    contoso, labcorp = kpi(world.acme_contoso), kpi(world.acme_labcorp)
+    publish(contoso, NOV, "80.5"), publish(contoso, DEC, "99.1234")
+    publish(labcorp, NOV, "91.6667")
+    [delivery] = selectors.portfolio_kpis(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))
+    assert (delivery.period, delivery.label, delivery.ranked_count) == (NOV, "Nov 2025", 2)
+    assert [(r.partnership, r.rank, r.ranked.value, r.latest.period) for r in delivery.rows] \
+        == [(world.acme_labcorp, 1, Decimal("91.6667"), NOV),
+            (world.acme_contoso, 2, Decimal("80.5"), DEC)]
+    page = login(world.alice).get(PORTFOLIO).content.decode()
+    card = page.split('data-kpi="delivery"')[1].split("</table>")[0]
+    assert "Ranked on the values of <strong>Nov 2025</strong>" in card
+    assert "91.67 %" in card and "99.12 %" in card and "91.6667" not in card
+    rows = api(world.alice).get("/api/v1/portfolio/").json()["results"]
+    assert {(row["partnership"], row["ranked_period"], row["ranked_value"], row["rank"])
+            for row in rows if row["key"] == "delivery"} == {
+        (world.acme_labcorp.pk, "2025-11-01", "91.6667", 1),
+        (world.acme_contoso.pk, "2025-11-01", "80.5000", 2)}
+
+
+def test_a_partner_without_a_value_of_the_ranked_period_is_not_ranked(world):
+    third = PartnershipFactory(sponsor=world.acme, cdmo=OrganizationFactory(
+        name="Third CDMO", kind="cdmo"))
+    MembershipFactory(partnership=third, user=world.alice, role=Membership.Role.LEAD)
+    publish(kpi(world.acme_contoso), DEC, 90), publish(kpi(world.acme_labcorp), DEC, 95)
+    publish(kpi(third), NOV, 99)
+    [delivery] = selectors.portfolio_kpis(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))
+    assert delivery.period == DEC and delivery.ranked_count == 2
+    assert [(row.partnership, row.rank) for row in delivery.rows] == [
+        (world.acme_labcorp, 1), (world.acme_contoso, 2), (third, None)]
+
+
 def test_only_published_values_reach_the_portfolio(world, login):
     """The world's January value is shared for review: not in the portfolio."""
     publish(kpi(world.acme_contoso), DEC, 88)

@@ -102,7 +102,7 @@ def test_a_sparkline_runs_oldest_first_with_the_target_in_its_box(world):
     publish(world, delivery, {2: "80", 1: "100"})
     tile = tile_of(selectors.scorecard(user=world.alice, partnership=world.acme_contoso),
                    delivery.key)
-    line = charts.sparkline(tile)
+    line = charts.sparkline(tile.points, tile.definition.target)
     (x1, y1), (x2, y2) = [map(float, pair.split(",")) for pair in line["points"].split()]
     assert x1 < x2 and y1 > y2  # rising: SVG's y grows downwards
     assert y2 < line["target"] < y1  # the target 95 between 80 and 100
@@ -113,7 +113,8 @@ def test_a_sparkline_runs_oldest_first_with_the_target_in_its_box(world):
     publish(world, agreed_kpi(world, key="capa-on-time"), {1: "90"})
     single = tile_of(selectors.scorecard(user=world.alice, partnership=world.acme_contoso),
                      "capa-on-time")
-    assert charts.sparkline(single) is None  # one value is no trend
+    # one value is no trend
+    assert charts.sparkline(single.points, single.definition.target) is None
 
 
 def test_the_page_shows_tiles_charts_and_the_same_numbers_to_both_parties(world, login):
