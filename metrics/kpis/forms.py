@@ -12,7 +12,7 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 class KPIDefinitionForm(ServiceForm):
     class Meta:
         model = KPIDefinition
-        fields = ["key", "name", "formula", "unit", "direction", "target", "amber_threshold",
+        fields = ["name", "key", "formula", "unit", "direction", "target", "amber_threshold",
                   "red_threshold", "frequency", "data_source", "reporting_party",
                   "review_window_days", "due_day"]
         widgets = {"formula": TEXT}
