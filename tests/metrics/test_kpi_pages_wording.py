@@ -13,6 +13,7 @@ from metrics.kpis import library
 from metrics.kpis import services as kpi_services
 from metrics.measurements import services
 from metrics.periods import label
+from metrics.templatetags.kpis import kpi_change
 from tests.metrics.helpers import LAST_MONTH, add_cast, agreed_kpi, shared_value
 
 
@@ -85,3 +86,16 @@ def test_recent_activity_names_a_value_by_its_kpi_and_period(world):
     labels = [row["label"] for row in rows if row["kind"] == "KPI value"]
     assert f"On-time delivery, {label(LAST_MONTH, 'monthly')}" in labels, rows
     assert value.key not in labels
+
+
+@pytest.mark.parametrize("latest, previous, direction, unit, arrow, text, css", [
+    ("92.1", "90", "higher", "%", "▲", "2.1 pts", "text-success"),
+    ("92.1", "90", "lower", "%", "▲", "2.1 pts", "text-danger"),
+    ("12", "15", "lower", "days", "▼", "3 days", "text-success"),
+    ("90", "90.001", "higher", "%", "=", "no change", "text-body-secondary"),
+])
+def test_a_trend_says_its_way_its_size_with_the_unit_and_colours_by_direction(
+        latest, previous, direction, unit, arrow, text, css):
+    change = kpi_change(Decimal(latest), Decimal(previous), direction, unit)
+    assert (change["arrow"], change["text"], change["css"]) == (arrow, text, css)
+    assert kpi_change(Decimal(latest), "", direction, unit) is None  # one value: no trend
