@@ -52,6 +52,8 @@ def test_figures_show_their_unit_and_two_decimals_at_most(world, login):
         page = login(world.alice).get(url).content.decode()
         assert "91.67 %" in page and "91.6667" not in page, url
     assert "95 %" in login(world.alice).get(definition.get_absolute_url()).content.decode()
+    history = login(world.bob).get(value.get_absolute_url()).content.decode()
+    assert "11.0000" not in history and "Numerator" in history  # exact, no stored zeros
 
 
 def test_the_value_page_says_the_review_window_once(world, login):
