@@ -12,7 +12,7 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 class KPIDefinitionForm(ServiceForm):
     class Meta:
         model = KPIDefinition
-        fields = ["key", "name", "formula", "unit", "direction", "target", "amber_threshold",
+        fields = ["name", "key", "formula", "unit", "direction", "target", "amber_threshold",
                   "red_threshold", "frequency", "data_source", "reporting_party",
                   "review_window_days", "due_day"]
         widgets = {"formula": TEXT}
@@ -30,15 +30,17 @@ class KPIDefinitionForm(ServiceForm):
 class AdoptForm(forms.Form):
     keys = forms.MultipleChoiceField(
         label="Standard KPIs", widget=forms.CheckboxSelectMultiple,
-        choices=[(s.key, f"{s.name} ({s.unit}, {s.frequency}"
-                         f"{', computed by the portal' if s.computable else ''})")
-                 for s in library.STANDARD],
         help_text="Each becomes a draft with the library's terms; change them before signing "
-                  "off. KPIs this partnership already has are left as they are.")
+                  "off.")
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"keys": [s.key for s in library.STANDARD]})
+    def __init__(self, *args, standards=library.STANDARD, **kwargs):
+        """`standards`: those the partnership has not adopted yet, all ticked."""
+        kwargs.setdefault("initial", {"keys": [s.key for s in standards]})
         super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = [
+            (s.key, f"{s.name} ({s.unit}, {s.frequency}"
+                    f"{', computed by the portal' if s.computable else ''})")
+            for s in standards]
 
 
 class ConfirmForm(forms.Form):

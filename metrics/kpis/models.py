@@ -23,6 +23,9 @@ SIGNED_FIELDS = ("key", "version", "name", "formula", "unit", "direction", "targ
                  "reporting_party", "review_window_days", "due_day")
 #: The terms a draft's author may change (and a revision copies).
 TERMS = SIGNED_FIELDS[2:]
+#: Units of a duration or a number of things: their values are never negative.
+NEVER_NEGATIVE_UNITS = {"day", "days", "hour", "hours", "week", "weeks", "month", "months",
+                        "count", "number", "batches", "lots"}
 
 
 class RAG(models.TextChoices):
@@ -180,6 +183,26 @@ class KPIDefinition(SharedRecord):
     @property
     def is_percentage(self) -> bool:
         return self.unit.strip() == "%"
+
+    @property
+    def is_ratio(self) -> bool:
+        """A value counted per something ("per audit"): numerator ÷ denominator."""
+        unit = self.unit.strip().lower()
+        return unit == "ratio" or unit.startswith("per ")
+
+    @property
+    def ratio_factor(self) -> decimal.Decimal | None:
+        """What numerator ÷ denominator is multiplied by to give the value: 100 for a
+        percentage, 1 for a ratio, None for a unit whose value is not that quotient."""
+        if self.is_percentage:
+            return decimal.Decimal(100)
+        return decimal.Decimal(1) if self.is_ratio else None
+
+    @property
+    def is_never_negative(self) -> bool:
+        """A percentage, a ratio, a duration or a count is never below zero."""
+        return self.ratio_factor is not None or \
+            self.unit.strip().lower() in NEVER_NEGATIVE_UNITS
 
     def signoff_blocker(self) -> str | None:
         if self.status != self.Status.AWAITING_SIGNOFF:

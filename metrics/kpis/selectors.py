@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from metrics.kpis import library
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement
 from partnership.models import Partnership, User
@@ -47,3 +48,11 @@ def reportable_definitions(*, user: User, partnership: Partnership) -> QuerySet[
     return kpi_definition_list(user=user, partnership=partnership).in_force().filter(
         data_source=KPIDefinition.Source.ENTERED,
         reporting_party=partnership.party_of(user)).order_by("name")
+
+
+def standards_to_adopt(*, user: User, partnership: Partnership) -> list[library.Standard]:
+    """The library's standard KPIs the partnership has no definition of yet (in any
+    version or status): what "Adopt standard KPIs" still offers."""
+    taken = set(kpi_definition_list(user=user, partnership=partnership)
+                .values_list("key", flat=True))
+    return [standard for standard in library.STANDARD if standard.key not in taken]

@@ -5,14 +5,16 @@ and paged), and the dialogs (draft, adopt the library, edit, steps, revise, sign
 
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django_htmx.http import HttpResponseClientRedirect
 
 from metrics.kpis import forms, selectors, services
 from metrics.kpis.filters import KPIDefinitionFilter
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements import selectors as measurement_selectors
-from metrics.measurements.filters import KPIMeasurementFilter
+from metrics.measurements.filters import OneKPIValuesFilter
 from partnership.history.reasons import needs_reason
 from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
@@ -21,6 +23,7 @@ from partnership.signatures.views import SignView
 from portal.views import FilteredListView, ServiceFormView
 
 FORM_TEMPLATE = "metrics/form.html"
+ALL_ADOPTED = "Every standard KPI of the library is already adopted in this partnership."
 
 
 class KPIDefinitionMixin(PartnershipMixin):
@@ -55,6 +58,8 @@ class KPIHomeView(PartnershipMixin, FilteredListView):
                 user=user, partnership=self.partnership),
             can_create=self.can("metrics.kpidefinition_create", self.partnership),
             can_import=not htmx and self.can("metrics.kpiimport_create", self.partnership),
+            to_adopt=[] if htmx else selectors.standards_to_adopt(
+                user=user, partnership=self.partnership),
             **kwargs)
 
 
@@ -62,7 +67,7 @@ class KPIDefinitionDetailView(KPIDefinitionMixin, FilteredListView):
     """A definition's page; its values are the paged, filtered list."""
 
     template_name = "metrics/kpidefinition_detail.html"
-    filterset_class = KPIMeasurementFilter
+    filterset_class = OneKPIValuesFilter
     paginate_by = 12
 
     def get_base_queryset(self):
@@ -137,9 +142,23 @@ class KPIAdoptView(PartnershipMixin, ServiceFormView):
     template_name = FORM_TEMPLATE
     requires_write = True
 
+    @cached_property
+    def standards(self):
+        return selectors.standards_to_adopt(user=self.request.user,
+                                            partnership=self.partnership)
+
     def get_form_kwargs(self):
         require_person(self.request.user, "metrics.kpidefinition_create", self.partnership)
-        return super().get_form_kwargs()
+        return {**super().get_form_kwargs(), "standards": self.standards}
+
+    def get(self, request, *args, **kwargs):
+        """With every standard adopted there is nothing to choose: back to the KPIs page."""
+        if self.standards:
+            return super().get(request, *args, **kwargs)
+        require_person(request.user, "metrics.kpidefinition_create", self.partnership)
+        messages.info(request, ALL_ADOPTED)
+        url = reverse("metrics:kpidefinition_list", args=[self.partnership.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -56,6 +56,8 @@ class KPIMeasurementSerializer(ScopedModelSerializer):
                             "accepted_at", "accepted_by", "published_at",
                             "author_organization", "created_at", "updated_at"]
         validators = []  # the service names the period already entered, by its field
+        # A percentage's or a ratio's value left out is worked out by the service.
+        extra_kwargs = {"value": {"required": False, "allow_null": True}}
 
     def _listing(self) -> bool:
         view = self.context.get("view")

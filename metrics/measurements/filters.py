@@ -21,3 +21,10 @@ class KPIMeasurementFilter(ScopedFilterSet):
     class Meta:
         model = KPIMeasurement
         fields = ["status", "period_from", "period_to", "key"]
+
+
+class OneKPIValuesFilter(KPIMeasurementFilter):
+    """The filter bar of one KPI's page: its values are all of that KPI, so no KPI filter."""
+
+
+del OneKPIValuesFilter.base_filters["key"]

@@ -26,6 +26,51 @@ REPORTING, REVIEWING = "reporting", "reviewing"
 HUNDRED = decimal.Decimal(100)
 #: How close value and numerator ÷ denominator × 100 must be (the value is rounded).
 TOLERANCE = decimal.Decimal("0.01")
+#: The value's stored precision (its field's decimal places).
+STORED = decimal.Decimal("0.0001")
+
+
+def value_from(definition: KPIDefinition | None, numerator, denominator
+               ) -> decimal.Decimal | None:
+    """The value a percentage or a ratio has from its numerator and denominator (rounded as
+    the value is stored); None when the KPI's value is no such quotient or a term is
+    missing or unusable."""
+    factor = definition.ratio_factor if definition is not None else None
+    if factor is None or numerator is None or not denominator or denominator < 0:
+        return None
+    return (numerator / denominator * factor).quantize(STORED)
+
+
+def value_errors(definition: KPIDefinition | None, value, numerator, denominator
+                 ) -> dict[str, str]:
+    """The rules every door's value obeys (the pages, the API, the spreadsheet import all
+    reach them through KPIMeasurement.clean): numerator and denominator together, a
+    quotient that matches the value, a percentage within 0–100 and no negative duration
+    or count."""
+    if (numerator is None) != (denominator is None):
+        return {"denominator": "Give both the numerator and the denominator, or neither."}
+    if denominator is not None and denominator <= 0:
+        return {"denominator": "The denominator is a count above zero."}
+    if numerator is not None and numerator < 0:
+        return {"numerator": "The numerator cannot be negative."}
+    if definition is None:
+        return {}
+    if definition.is_percentage and numerator is not None and numerator > denominator:
+        return {"numerator": "A percentage's numerator is at most its denominator "
+                             "(at most 100 %)."}
+    if value is None:
+        return {}
+    expected = value_from(definition, numerator, denominator)
+    if expected is not None and abs(expected - value) > TOLERANCE:
+        times = " × 100" if definition.is_percentage else ""
+        return {"value": f"Numerator ÷ denominator{times} = {expected.quantize(TOLERANCE)}, "
+                         f"not {value.normalize():f}: correct the numbers, or leave the value "
+                         "blank to have it worked out."}
+    if definition.is_percentage and not 0 <= value <= HUNDRED:
+        return {"value": "A percentage is between 0 and 100."}
+    if definition.is_never_negative and value < 0:
+        return {"value": f"A value in {definition.unit.strip()} cannot be negative."}
+    return {}
 
 
 class KPIMeasurementQuerySet(SharedQuerySet):
@@ -160,18 +205,7 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
         elif definition is not None and self.period and periods.next_period(
                 self.period, definition.frequency) > timezone.localdate():
             errors["period"] = "A value is entered once its period has ended."
-        if (self.numerator is None) != (self.denominator is None):
-            errors["denominator"] = "Give both the numerator and the denominator, or neither."
-        elif self.denominator is not None and self.denominator <= 0:
-            errors["denominator"] = "The denominator is a count above zero."
-        elif self.numerator is not None and self.numerator < 0:
-            errors["numerator"] = "The numerator cannot be negative."
-        elif (definition is not None and definition.is_percentage and self.value is not None
-              and self.denominator):
-            expected = self.numerator / self.denominator * HUNDRED
-            if abs(expected - self.value) > TOLERANCE:
-                errors["value"] = f"The value of a percentage is numerator ÷ denominator × " \
-                                  f"100 = {expected.quantize(TOLERANCE)}."
+        errors.update(value_errors(definition, self.value, self.numerator, self.denominator))
         if errors:
             raise ValidationError(errors)
 

@@ -20,6 +20,8 @@ from metrics.measurements.models import (
     KPISubmissionReminder,
     MeasurementEvidence,
     MeasurementReview,
+    value_errors,
+    value_from,
 )
 from metrics.notices import tell
 from partnership.history.context import recording
@@ -55,14 +57,30 @@ def _check_period_free(definition: KPIDefinition, period, pk=None) -> None:
         raise ValidationError({"period": PERIOD_TAKEN})
 
 
+def _value_or_quotient(definition: KPIDefinition, value, numerator, denominator
+                       ) -> decimal.Decimal:
+    """The value given, or, left blank, the one a percentage or a ratio has from its
+    numerator and denominator; a blank value that cannot be worked out is named."""
+    if value is not None:
+        return value
+    value = value_from(definition, numerator, denominator)
+    if value is None:
+        raise ValidationError(value_errors(definition, None, numerator, denominator) or {
+            "value": "Give the value, or its numerator and denominator to work it out."
+            if definition.ratio_factor is not None else "Give the value."})
+    return value
+
+
 @transaction.atomic
 def kpi_measurement_create(*, actor: User, definition: KPIDefinition, period: datetime.date,
-                           value: decimal.Decimal, numerator=None, denominator=None,
-                           comment: str = "") -> KPIMeasurement:
+                           value: decimal.Decimal | None = None, numerator=None,
+                           denominator=None, comment: str = "") -> KPIMeasurement:
     """The reporting party enters a period's value, as a draft, under the definition in
-    force (one value per KPI and period, whatever its version)."""
+    force (one value per KPI and period, whatever its version). A percentage's or a
+    ratio's value left blank is worked out from its numerator and denominator."""
     require(actor, "metrics.kpimeasurement_create", definition)
     _check_period_free(definition, period)
+    value = _value_or_quotient(definition, value, numerator, denominator)
     try:
         # A savepoint: a value entered at the same moment by another request or import
         # (committed after the check above) meets the unique key here, and the caller's
@@ -83,9 +101,14 @@ def kpi_measurement_create(*, actor: User, definition: KPIDefinition, period: da
 @transaction.atomic
 def kpi_measurement_update(*, actor: User, measurement: KPIMeasurement, **fields
                            ) -> KPIMeasurement:
-    """The reporting party changes its value before sharing it."""
+    """The reporting party changes its value before sharing it (a value left blank is
+    worked out as on entry)."""
     measurement = locked(measurement, "partnership", "definition")
     require(actor, "metrics.kpimeasurement_edit", measurement)
+    if "value" in fields and fields["value"] is None:
+        terms = {name: fields.get(name, getattr(measurement, name))
+                 for name in ("numerator", "denominator")}
+        fields["value"] = _value_or_quotient(measurement.definition, None, **terms)
     return shared_record_update(measurement, VALUE_FIELDS, actor=actor, fields=fields,
                                 rule="metrics.kpimeasurement_edit")
 
@@ -173,11 +196,12 @@ def kpi_measurement_dispute(*, actor: User, measurement: KPIMeasurement, text: s
 
 @transaction.atomic
 def kpi_measurement_correct(*, actor: User, measurement: KPIMeasurement,
-                            value: decimal.Decimal, reason: str, numerator=None,
+                            value: decimal.Decimal | None, reason: str, numerator=None,
                             denominator=None) -> KPIMeasurement:
     """The reporting party answers a dispute with a corrected value and its reason: the
     value is shared for review again, with a new window."""
     reason = _words(reason, "reason", "Say why the value is corrected.")
+    value = _value_or_quotient(measurement.definition, value, numerator, denominator)
     now = timezone.now()
     before = locked(measurement).value
     measurement = _step(actor=actor, measurement=measurement, step="correct",

@@ -49,7 +49,6 @@ class KPIMeasurementDetailView(KPIMeasurementMixin, TemplateView):
             evidence=list(selectors.evidence_list(user=user, partnership=self.partnership)
                           .filter(measurement=measurement)),
             thread=list(selectors.review_thread(user=user, measurement=measurement)),
-            publish_blocker=measurement.publish_blocker(),
             computed=measurement_sources(user=user, measurement=measurement)
             if measurement.definition.data_source == KPIDefinition.Source.COMPUTED else None,
             signing=signing_panel(user=user, record=measurement, sign_url=reverse(

@@ -16,7 +16,7 @@ from metrics.kpis.models import KPIDefinition
 from metrics.kpis.selectors import kpi_definition_list
 from metrics.measurements.models import KPIMeasurement
 from metrics.measurements.selectors import published
-from metrics.templatetags.kpi_format import kpi_number
+from metrics.templatetags.kpis import kpi_number
 from partnership.models import Partnership, User
 
 #: The default range: the last twelve months that have ended.

@@ -8,6 +8,7 @@ reader may see them, through their own `visible_to`; else by their number.
 """
 
 import datetime
+import decimal
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -175,6 +176,11 @@ class Formatter:
             return value.strftime("%H:%M")
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
+        if isinstance(f, models.DecimalField):  # exact, without the stored trailing zeros
+            try:
+                return f"{decimal.Decimal(str(value)).normalize():f}"
+            except decimal.InvalidOperation:
+                return str(value)
         return str(value)
 
     def person(self, context: dict) -> str:

@@ -9,7 +9,8 @@
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "dialog-body" && !dialog().open) {
       dialog().showModal();
-      const first = dialog().querySelector("input:not([type=hidden]), select, textarea");
+      const first = dialog().querySelector("[autofocus]") ||
+        dialog().querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     }
   });

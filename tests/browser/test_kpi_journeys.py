@@ -1,7 +1,8 @@
 """A KPI in two browsers: Nora drafts it and submits it for sign-off, Nora and Mei sign it
-off (agreed); Mei enters last month's value, submits and shares it; Nora disputes it, Mei
-corrects it with her reason, Nora accepts it and publishes it under her signature — and
-the value's page shows both sides' words."""
+off (agreed); Mei enters last month's value (a month, its numerator and denominator: the
+value is worked out), submits and shares it; Nora disputes it, Mei corrects it with her
+reason, Nora accepts it and publishes it under her signature — and the value's page shows
+both sides' words."""
 
 import datetime
 
@@ -25,6 +26,7 @@ def test_a_kpi_agreed_disputed_corrected_and_published(page, browser, demo):
     page.get_by_role("navigation", name="Partnership").get_by_role("link", name="KPIs").click()
     page.get_by_role("link", name="Draft a KPI").click()
     dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_label("Name")).to_be_focused()  # the key is made from it
     dialog.get_by_label("Name").fill("Process yield")
     dialog.get_by_label("Formula in words").fill("Drug substance made ÷ theoretical × 100.")
     dialog.get_by_label("Unit").fill("%")
@@ -51,9 +53,9 @@ def test_a_kpi_agreed_disputed_corrected_and_published(page, browser, demo):
         day=1)
     cdmo.get_by_role("link", name="Enter a value").click()
     entry = cdmo.locator("dialog[open]")
-    entry.get_by_label("Period").fill(last_month.isoformat())
-    entry.get_by_label("Value").fill("92")
-    entry.get_by_label("Numerator").fill("23")
+    expect(entry.get_by_label("Period")).to_be_focused()  # the KPI is chosen already
+    entry.get_by_label("Period").fill(f"{last_month:%Y-%m}")
+    entry.get_by_label("Numerator").fill("23")  # the value is worked out from the two
     entry.get_by_label("Denominator").fill("25")
     entry.get_by_role("button", name="Save as draft").click()
     expect(cdmo.get_by_test_id("value")).to_contain_text("92")

@@ -55,6 +55,7 @@ def test_pages_with_tables_fit_a_phone(phone, demo, signable):
     for url in (reverse("partnership:contract_list", args=[partnership]),
                 reverse("partnership:deliverable_list", args=[partnership]),
                 reverse("governance:actionitem_list", args=[partnership]),
+                reverse("metrics:kpidefinition_list", args=[partnership]),
                 reverse("partnership:profile"),
                 reverse("partnership:organization_detail")):
         _no_sideways_scroll(phone, demo + url)
