@@ -3,8 +3,10 @@ was last shared with it.
 
 A record written internal and shared later is readable by the other party from then on,
 but its events from while it was internal (its title then, its parts' changes then) are the
-author's party's alone (DESIGN §2). The same holds through the records it takes its
-internal flag from (INTERNAL_VIA: a transfer under an internal program). `hidden_until`
+author's party's alone (DESIGN §2). So are those from while it was in one of its kind's
+OWN_STATUSES (a KPI value's draft: its reporting party's own work until shared for review).
+The same holds through the records it takes its internal flag from (INTERNAL_VIA: a
+transfer under an internal program). `hidden_until`
 gives, per record, the moment before which its History is hidden from an organization;
 the History page, its API and the auditor's export keep to it, and never diff a shown
 event against a hidden one.
@@ -12,7 +14,7 @@ event against a hidden one.
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from partnership.history.tracking import event_model
 from partnership.scoping import can_be_internal
@@ -32,7 +34,10 @@ def hidden_until(model, ids, organization_id: int | None) -> dict[int, datetime.
         return cut
     if any(field.name == "is_internal" for field in model._meta.concrete_fields):
         events = event_model(model).objects.filter(pgh_obj_id__in=ids)
-        last_internal = (events.filter(is_internal=True)
+        own = Q(is_internal=True)
+        if getattr(model, "OWN_STATUSES", ()):
+            own |= Q(status__in=model.OWN_STATUSES)
+        last_internal = (events.filter(own)
                          .exclude(author_organization_id=organization_id)
                          .values("pgh_obj_id").annotate(last=Max("pgh_id")))
         for row in last_internal:
