@@ -7,6 +7,7 @@ import datetime
 import decimal
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import openpyxl
@@ -26,6 +27,13 @@ COLUMNS = {
 REQUIRED = ("kpi", "period", "value")
 #: The most rows one file may hold: two years of a dozen monthly KPIs fit many times over.
 MAX_ROWS = 5000
+#: The most lines of a sheet read, blank ones included, and the columns read of each: a
+#: few kB of XLSX may describe a sheet of a million rows by 16,384 columns (one far cell).
+MAX_LINES = 2 * MAX_ROWS
+MAX_COLUMNS = 50
+#: The most an XLSX file may unpack to (its parts' sizes as its zip directory declares
+#: them, which also bound what is read of each): more is a zip bomb, not a sheet of values.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 TEMPLATE_HEADER = ["KPI key", "Period", "Value", "Numerator", "Denominator", "Comment"]
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -86,14 +94,30 @@ def _csv_lines(handle):
                                                          f"{problem}.")]) from None
 
 
+def _unpacked_size(handle) -> int:
+    """What the XLSX file's parts unpack to, as its zip directory declares it."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetError([error(1, "file", "The Excel file cannot be opened.")]) from None
+    finally:
+        handle.seek(0)
+
+
 def _xlsx_lines(handle):
+    if _unpacked_size(handle) > MAX_UNPACKED_BYTES:
+        raise SheetError([error(1, "file", "The Excel file unpacks to more than "
+                                           f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+                                           "save only the sheet of values, or as CSV.")])
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise SheetError([error(1, "file", "The Excel file cannot be opened.")]) from None
     try:
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS,
+                                                       values_only=True), start=1):
             yield number, list(cells)
     finally:
         workbook.close()
@@ -106,6 +130,10 @@ def read_rows(handle, extension: str) -> list[Row]:
     columns = None
     rows = []
     for number, cells in lines:
+        if number > MAX_LINES:
+            raise SheetError([error(number, "file", f"A file holds at most {MAX_ROWS} rows "
+                                                    f"in its first {MAX_LINES} lines: "
+                                                    "delete the empty ones, or split it.")])
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         if columns is None:
