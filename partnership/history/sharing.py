@@ -23,22 +23,26 @@ from partnership.scoping import can_be_internal
 ALWAYS = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
-def hidden_until(model, ids, organization_id: int | None) -> dict[int, datetime.datetime]:
+def hidden_until(model, ids, organization_id: int | None, *, own_statuses_of_all=False
+                 ) -> dict[int, datetime.datetime]:
     """{record id: the moment before which `organization_id` reads none of its History} of
     the records `ids` of `model` that were internal to the other party at some point (the
     others are absent: all their History is readable with them). A few queries per model
-    on the INTERNAL_VIA path, and one per record that was ever internal to the other party."""
+    on the INTERNAL_VIA path, and one per record that was ever internal to the other party.
+    With `own_statuses_of_all` (a steering seat: it reads a KPI value once published), the
+    time in OWN_STATUSES is hidden whichever party wrote the record."""
     ids = list(ids)
     cut: dict[int, datetime.datetime] = {}
     if not ids or not can_be_internal(model):
         return cut
     if any(field.name == "is_internal" for field in model._meta.concrete_fields):
         events = event_model(model).objects.filter(pgh_obj_id__in=ids)
-        own = Q(is_internal=True)
+        others = ~Q(author_organization_id=organization_id)
+        hidden = Q(is_internal=True) & others
         if getattr(model, "OWN_STATUSES", ()):
-            own |= Q(status__in=model.OWN_STATUSES)
-        last_internal = (events.filter(own)
-                         .exclude(author_organization_id=organization_id)
+            hidden |= Q(status__in=model.OWN_STATUSES) & (Q() if own_statuses_of_all
+                                                          else others)
+        last_internal = (events.filter(hidden)
                          .values("pgh_obj_id").annotate(last=Max("pgh_id")))
         for row in last_internal:
             shared = events.filter(pgh_obj_id=row["pgh_obj_id"], pgh_id__gt=row["last"]) \

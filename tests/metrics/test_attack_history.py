@@ -1,6 +1,7 @@
 """Attack: a KPI value's History tells nothing of the time it was its reporting party's own
 work (a draft, or submitted but not yet shared): the other party reads it from the moment it
-was shared for review, on the History page, its API and the auditor's export."""
+was shared for review, on the History page, its API and the auditor's export; a steering
+seat, which reads published values only, reads it from then on whichever party it is."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +11,9 @@ from django.urls import reverse
 
 from metrics.measurements import services
 from partnership.history.export import partnership_entries
+from partnership.models import Membership
+from partnership.signatures.services import sign
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.metrics.helpers import LAST_MONTH, add_cast, agreed_kpi
 
 
@@ -51,3 +55,21 @@ def test_audit_export_hides_the_draft_from_the_other_party(world):
                                start=today - datetime.timedelta(days=1), end=today)
     words = " ".join(str(vars(entry)) for entry in rows if entry.record_id == value.pk)
     assert "61.5" not in words and "not counted yet" not in words
+
+
+def test_a_steering_seat_reads_a_published_values_history_from_its_sharing(world, login):
+    """Stan sits on the steering committee for Contoso, the reporting party: he reads the
+    published value, not the drafts his colleagues worked on before sharing it."""
+    stan = UserFactory(email="stan@contoso.test", first_name="Stan", last_name="Contososon",
+                       organization=world.contoso)
+    MembershipFactory(partnership=world.acme_contoso, user=stan,
+                      role=Membership.Role.STEERING)
+    value = services.kpi_measurement_accept(actor=world.alice,
+                                            measurement=drafted_then_shared(world))
+    sign(actor=world.alice, record=value, event="published", meaning="approval",
+         password=PASSWORD)
+    url = f"/api/v1/kpi-measurements/{value.pk}/history/"
+    seen = login(stan).get(url)
+    assert seen.status_code == 200 and "92" in seen.content.decode()
+    assert "61.5" not in seen.content.decode()
+    assert "61.5" in login(world.cole).get(url).content.decode()
