@@ -17,8 +17,17 @@ def import_path(kpi_import, filename: str) -> str:
 
 class KPIImportQuerySet(SharedQuerySet):
     def visible_to(self, user) -> "KPIImportQuerySet":
-        return super().visible_to(user).filter(
-            uploaded_by__organization_id=user.organization_id)
+        """The uploader's organization's, less those of a partnership where the user sits
+        on the steering committee: an import's file, errors and values are drafts, and
+        only published values reach the committee (as KPIMeasurement.visible_to)."""
+        seen = super().visible_to(user)
+        if not user.is_authenticated:
+            return seen
+        from partnership.models import Membership
+
+        steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING)
+        return seen.filter(uploaded_by__organization_id=user.organization_id).exclude(
+            partnership__in=steering.values("partnership_id"))
 
 
 class KPIImport(StoredFile):

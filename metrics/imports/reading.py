@@ -27,10 +27,12 @@ COLUMNS = {
 REQUIRED = ("kpi", "period", "value")
 #: The most rows one file may hold: two years of a dozen monthly KPIs fit many times over.
 MAX_ROWS = 5000
-#: The most lines a file may hold, blank ones included (a sheet of a million empty rows).
-MAX_LINES = 4 * MAX_ROWS
-#: The most an Excel file may unpack to: its parts are zipped XML, and a small upload can
-#: unpack to gigabytes (a "zip bomb"). A sheet of MAX_ROWS filled rows is a few MB.
+#: The most lines of a sheet read, blank ones included, and the columns read of each: a
+#: few kB of XLSX may describe a sheet of a million rows by 16,384 columns (one far cell).
+MAX_LINES = 2 * MAX_ROWS
+MAX_COLUMNS = 50
+#: The most an XLSX file may unpack to (its parts' sizes as its zip directory declares
+#: them, which also bound what is read of each): more is a zip bomb, not a sheet of values.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 TEMPLATE_HEADER = ["KPI key", "Period", "Value", "Numerator", "Denominator", "Comment"]
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -93,13 +95,12 @@ def _csv_lines(handle):
 
 
 def _unpacked_size(handle) -> int:
-    """What the Excel file's parts unpack to, as its zip directory declares (reading a
-    part stops at its declared size, so a file cannot unpack to more than this)."""
+    """What the XLSX file's parts unpack to, as its zip directory declares it."""
     try:
         with zipfile.ZipFile(handle) as archive:
-            return sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return 0  # not a zip at all: openpyxl says it cannot be opened
+            return sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetError([error(1, "file", "The Excel file cannot be opened.")]) from None
     finally:
         handle.seek(0)
 
@@ -107,15 +108,16 @@ def _unpacked_size(handle) -> int:
 def _xlsx_lines(handle):
     if _unpacked_size(handle) > MAX_UNPACKED_BYTES:
         raise SheetError([error(1, "file", "The Excel file unpacks to more than "
-                                           f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB: save "
-                                           "only the sheet of KPI values, or as CSV.")])
+                                           f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB: "
+                                           "save only the sheet of values, or as CSV.")])
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise SheetError([error(1, "file", "The Excel file cannot be opened.")]) from None
     try:
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS,
+                                                       values_only=True), start=1):
             yield number, list(cells)
     finally:
         workbook.close()
@@ -129,8 +131,9 @@ def read_rows(handle, extension: str) -> list[Row]:
     rows = []
     for number, cells in lines:
         if number > MAX_LINES:
-            raise SheetError([error(number, "file", f"A file holds at most {MAX_LINES} "
-                                                    "lines, blank ones included: split it.")])
+            raise SheetError([error(number, "file", f"A file holds at most {MAX_ROWS} rows "
+                                                    f"in its first {MAX_LINES} lines: "
+                                                    "delete the empty ones, or split it.")])
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         if columns is None:

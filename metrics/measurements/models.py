@@ -87,7 +87,7 @@ class KPIMeasurementQuerySet(SharedQuerySet):
         Status = KPIMeasurement.Status
         steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING)
         return seen.filter(
-            Q(status__in=[Status.SHARED, Status.DISPUTED, Status.PUBLISHED])
+            ~Q(status__in=KPIMeasurement.OWN_STATUSES)
             | Q(author_organization_id=user.organization_id)).exclude(
             Q(partnership__in=steering.values("partnership_id"))
             & ~Q(status=Status.PUBLISHED))
@@ -118,6 +118,11 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
         SHARED = "shared", "Shared for review"
         DISPUTED = "disputed", "Disputed"
         PUBLISHED = "published", "Published"
+
+    #: The statuses in which a value is its reporting party's own work: the other party
+    #: neither reads it (visible_to) nor, once shared, its History from then
+    #: (partnership.history.sharing).
+    OWN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
 
     #: step -> (from statuses, to status, who, button label); publishing is signed.
     STEPS = {

@@ -71,6 +71,15 @@ def chart(values: list) -> Drawing:
     return drawing
 
 
+def in_pack(request, user: User) -> bool:
+    """Whether the pack quotes the request's justification. The pack is its requester's
+    organization's (selectors.pack_list): every one of its people in the partnership opens
+    it, so it quotes only what each of them reads — the justification of a request their
+    own party sent, never the other party's, which its steering committee alone reads
+    (governance.request_read_justification) on the portal."""
+    return request.justification_readable and request.side_of(user) == "requester"
+
+
 def _table(header: list[str], rows: list[list], widths=None) -> Table:
     table = Table([header, *rows], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
@@ -117,7 +126,7 @@ def build_pack(*, user: User, partnership: Partnership, start: datetime.date,
                                            styles["Heading2"])]
     story.append(_table(["Request", "Justification"], [
         [_p(item.title, small), _p(
-            item.emergency_justification if item.justification_readable
+            item.emergency_justification if in_pack(item, user)
             else "(the sending party's)", small)] for item in page.over_budget.rows]
         or [["None.", ""]], widths=[70 * mm, 100 * mm]))
     story += [Spacer(1, 4 * mm), Paragraph("Top risks", styles["Heading2"])]

@@ -14,16 +14,21 @@ from partnership.history.selectors import Entry, Formatter, load_names
 from partnership.history.sharing import hidden_until
 from partnership.history.sources import sources
 from partnership.history.tracking import event_model
+from partnership.parties.models import Membership
 
 
 def shown_since(record, viewer):
     """The moment before which `viewer` reads none of `record`'s History (partnership.
-    history.sharing: while it was internal to the other party), or None."""
+    history.sharing: while it was internal to the other party, or in its kind's
+    OWN_STATUSES — for a steering seat whichever party wrote it), or None."""
     known = record.__dict__.setdefault("_history_shown_since", {})
-    if viewer.organization_id not in known:
-        known[viewer.organization_id] = hidden_until(
-            type(record), [record.pk], viewer.organization_id).get(record.pk)
-    return known[viewer.organization_id]
+    if viewer.pk not in known:
+        steering = bool(getattr(type(record), "OWN_STATUSES", ())) and \
+            Membership.objects.filter(user=viewer, partnership_id=record.partnership_id,
+                                      role=Membership.Role.STEERING).exists()
+        known[viewer.pk] = hidden_until(type(record), [record.pk], viewer.organization_id,
+                                        own_statuses_of_all=steering).get(record.pk)
+    return known[viewer.pk]
 
 
 def record_timeline(record, viewer):
