@@ -35,10 +35,17 @@ VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
 PUBLISHED_REASON = "Published under a lead's e-signature."
 
 
+#: The longest words of a review, a dispute or a reason (a page of text).
+WORDS_MAX_LENGTH = 5000
+
+
 def _words(text: str | None, field: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError({field: message})
+    if len(text) > WORDS_MAX_LENGTH:
+        raise ValidationError({field: f"Keep it under {WORDS_MAX_LENGTH} characters (it has "
+                                      f"{len(text)}): attach a file for more."})
     return text
 
 

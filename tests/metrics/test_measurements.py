@@ -217,3 +217,12 @@ def test_a_review_deadline_is_coming_up_for_the_reviewers_not_for_the_steering_s
 
     assert value in dated(world.alice)
     assert value not in dated(steering)
+
+
+def test_a_comment_longer_than_a_page_is_refused_and_nothing_saved(world):
+    value = shared_value(world, agreed_kpi(world))
+    with pytest.raises(ValidationError) as error:
+        services.kpi_measurement_comment(actor=world.alice, measurement=value,
+                                         text="x" * (services.WORDS_MAX_LENGTH + 1))
+    assert "under 5000 characters" in str(error.value.message_dict["text"])
+    assert not value.reviews.exists()
