@@ -25,3 +25,5 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("start/", landing, name="landing"),
 ]
+
+handler400 = "portal.errors.bad_request"

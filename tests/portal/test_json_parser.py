@@ -4,6 +4,7 @@ store or quote answers 400 as the parse error it is, for every resource, never 5
 import json
 
 import pytest
+from django.conf import settings
 
 from governance.models import Meeting
 from portal.parsers import lone_surrogate_at
@@ -80,3 +81,17 @@ def test_lone_surrogate_at_names_the_first_place_it_finds():
     assert lone_surrogate_at({"a": [1, {"b": "ok"}], "c": True, "d": None}) is None
     assert lone_surrogate_at("\ud800") == ""
     assert lone_surrogate_at({"a": [1, {"b": "x\udc00"}]}) == "a[1].b"
+
+
+def test_a_body_django_refuses_before_any_view_answers_json(world):
+    """A body over Django's limit of what it reads into memory (DATA_UPLOAD_MAX_MEMORY_SIZE)
+    but under the upload limit is refused before any view: the API says so in JSON, as every
+    other API error, not with the HTML page; nothing is saved."""
+    form = {"partnership": str(world.acme_contoso.pk), "title": "x" * (
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024), "kind": "weekly_check_in"}
+    before = Meeting.objects.count()
+    response = api(world.alice).post("/api/v1/meetings/", form)  # multipart, as a form
+    assert response.status_code == 400, response.status_code
+    assert response["Content-Type"] == "application/json"
+    assert "Nothing was saved" in response.json()["detail"]
+    assert Meeting.objects.count() == before
