@@ -282,3 +282,14 @@ def test_the_across_page_links_to_the_comparison_its_reader_may_open(world, logi
             assert (link in page) == (link == shown), (person, link)
         if url_name:
             assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_top_bars_lockstep_leads_each_person_home_where_log_in_led_him(world, login):
+    """A steering member who clicks "Lockstep" is back on his steering page, not on a list
+    of partnerships he was never sent to; everyone else on that list as before."""
+    stan = add_stan(world)
+    brand = f'class="navbar-brand fw-semibold" href="{reverse("landing")}"'
+    for person, home in ((stan, ACROSS), (world.alice, reverse("partnership:partnership_list"))):
+        client = login(person)
+        assert brand in client.get(reverse("governance:my_work")).content.decode()
+        assert client.get(reverse("landing"))["Location"] == home
