@@ -266,3 +266,30 @@ def test_a_pack_that_cannot_be_made_says_so(world, monkeypatch):
     pack.refresh_from_db()
     assert pack.status == "failed" and "ask for it again" in pack.error and not pack.file
     assert services.steering_pack_generate(pack.pk) is False  # a re-delivery leaves it
+
+
+def test_the_across_page_links_to_the_comparison_its_reader_may_open(world, login):
+    """The portfolio is a sponsor's: a CDMO's lead is sent to his own performance instead,
+    a CDMO member to neither (each link opened answers 200, never a 403)."""
+    portfolio = f'<a href="{reverse("metrics:portfolio")}">Compare the partners'
+    performance = f'<a href="{reverse("metrics:cdmo_performance")}">Your performance'
+    expected = {world.alice: (portfolio, "metrics:portfolio"),
+                world.carol: (performance, "metrics:cdmo_performance"), world.bob: (None, None)}
+    for person, (shown, url_name) in expected.items():
+        client = login(person)
+        page = client.get(ACROSS).content.decode()
+        for link in (portfolio, performance):
+            assert (link in page) == (link == shown), (person, link)
+        if url_name:
+            assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_top_bars_lockstep_leads_each_person_home_where_log_in_led_him(world, login):
+    """A steering member who clicks "Lockstep" is back on his steering page, not on a list
+    of partnerships he was never sent to; everyone else on that list as before."""
+    stan = add_stan(world)
+    brand = f'class="navbar-brand fw-semibold" href="{reverse("landing")}"'
+    for person, home in ((stan, ACROSS), (world.alice, reverse("partnership:partnership_list"))):
+        client = login(person)
+        assert brand in client.get(reverse("governance:my_work")).content.decode()
+        assert client.get(reverse("landing"))["Location"] == home
