@@ -3,12 +3,13 @@ other party for review (comment, dispute) and published under a lead's e-signatu
 
 
 def register() -> None:
-    """KPI values in recent activity, and the end of their review windows in "Coming up"."""
+    """KPI values in recent activity, the end of their review windows in "Coming up", and
+    those to review or answer in My work."""
     from django.urls import reverse
 
     from metrics.measurements.models import KPIMeasurement
-    from metrics.measurements.selectors import measurements_coming_up
-    from portal.registries import activity, coming_up
+    from metrics.measurements.selectors import kpi_my_work, measurements_coming_up
+    from portal.registries import activity, coming_up, my_work
 
     activity.register("KPI value", records=lambda user: KPIMeasurement.objects.visible_to(
         user).select_related("definition"), label=activity_label(),
@@ -16,6 +17,7 @@ def register() -> None:
                                                 args=[partnership_id, pk]))
     coming_up.register("kpimeasurement", provider=measurements_coming_up,
                        template="metrics/kpimeasurement_coming_up.html")
+    my_work.register(kpi_my_work)
 
 
 def activity_label():

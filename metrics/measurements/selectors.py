@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement, MeasurementEvidence, MeasurementReview
-from partnership.models import Partnership, User
+from partnership.models import Membership, Partnership, User
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
 
@@ -93,3 +93,32 @@ def measurements_coming_up(*, user: User, partnership: Partnership, exclude, lim
         review_until__lte=until).exclude(pk__in=list(exclude)).order_by("review_until", "pk")
     return [Dated(value, timezone.localtime(value.review_until).date())
             for value in values[:limit]]
+
+
+#: The most values of each kind My work lists (the KPIs pages list the rest).
+MY_WORK_ROWS = 20
+
+
+def kpi_my_work(*, user: User) -> dict | None:
+    """My work's section of KPI values (portal.registries.my_work), across the partnerships
+    where the user holds a seat that writes: the other party's values shared for review
+    whose window is open, and the user's party's values under dispute, to answer. None when
+    there are none. Two queries however many partnerships and values."""
+    if not user.is_authenticated:
+        return None
+    seats = Membership.objects.filter(user=user, role__in=Membership.WRITING_ROLES)
+    values = KPIMeasurement.objects.visible_to(user).filter(
+        partnership__in=seats.values("partnership_id")).select_related(
+        "definition", "partnership").order_by("review_until", "period", "pk")
+    organization = user.organization_id
+    ours = (Q(definition__reporting_party="sponsor", partnership__sponsor_id=organization) |
+            Q(definition__reporting_party="cdmo", partnership__cdmo_id=organization))
+    to_review = list(values.filter(status=KPIMeasurement.Status.SHARED,
+                                   accepted_at__isnull=True,
+                                   review_until__gt=timezone.now()).exclude(ours)
+                     [:MY_WORK_ROWS])
+    to_answer = list(values.filter(ours, status=KPIMeasurement.Status.DISPUTED)[:MY_WORK_ROWS])
+    if not to_review and not to_answer:
+        return None
+    return {"template": "metrics/kpimeasurement_my_work.html", "to_review": to_review,
+            "to_answer": to_answer}

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.overview.selectors import coming_up
@@ -226,3 +227,24 @@ def test_a_comment_longer_than_a_page_is_refused_and_nothing_saved(world):
                                          text="x" * (services.WORDS_MAX_LENGTH + 1))
     assert "under 5000 characters" in str(error.value.message_dict["text"])
     assert not value.reviews.exists()
+
+
+def test_my_work_lists_values_to_review_and_disputes_to_answer(world, login):
+    """Alice (Acme) is to review Contoso's shared value; once she disputes it, Bob and Cole
+    (Contoso) are to answer; a steering member has nothing of it."""
+    value = shared_value(world, agreed_kpi(world))
+    page = login(world.alice).get(reverse("governance:my_work")).content.decode()
+    assert "KPI values awaiting you" in page and value.get_absolute_url() in page
+    assert value.get_absolute_url() not in login(world.cole).get(
+        reverse("governance:my_work")).content.decode()
+    services.kpi_measurement_dispute(actor=world.alice, measurement=value,
+                                     text="Lot 7 was on time.")
+    page = login(world.cole).get(reverse("governance:my_work")).content.decode()
+    assert "Disputed" in page and value.get_absolute_url() in page
+    assert value.get_absolute_url() not in login(world.alice).get(
+        reverse("governance:my_work")).content.decode()
+    steering = UserFactory(email="stella@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_contoso, user=steering,
+                      role=Membership.Role.STEERING)
+    assert "KPI values awaiting you" not in login(steering).get(
+        reverse("governance:my_work")).content.decode()
