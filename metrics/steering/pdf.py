@@ -102,7 +102,8 @@ def build_pack(*, user: User, partnership: Partnership, start: datetime.date,
     story = [
         _p(f"Steering committee pack — {partnership}", styles["Title"]),
         _p(f"Period {start:%d %b %Y} to {end:%d %b %Y}. Asked for by {requested_by}; "
-                  f"generated {generated_at:%d %b %Y %H:%M} UTC.", small),
+                  f"generated {generated_at:%d %b %Y %H:%M %Z} "
+                  f"({generated_at.astimezone(datetime.UTC):%H:%M} UTC).", small),
         Spacer(1, 4 * mm), Paragraph("Scorecard (published values)", styles["Heading2"])]
     rows = []
     for series in period_series(user=user, partnership=partnership, start=start, end=end):

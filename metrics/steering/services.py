@@ -3,6 +3,7 @@ committed) and the job's generation, which happens once whatever the number of d
 
 import datetime
 import logging
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -93,7 +94,7 @@ def _generate(pack_id: int) -> bool:
         content = build_pack(user=requester, partnership=partnership,
                              start=pack.period_start, end=pack.period_end,
                              requested_by=requester.get_full_name() or requester.email,
-                             generated_at=now)
+                             generated_at=now.astimezone(zoneinfo.ZoneInfo(requester.time_zone)))
         name = f"steering-pack-{partnership.pk}-{pack.period_start:%Y%m%d}-" \
                f"{pack.period_end:%Y%m%d}.pdf"
         pack.take(ContentFile(content, name=name))

@@ -4,6 +4,7 @@ streams: no PDF library needed to read them)."""
 
 import datetime
 import re
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -33,9 +34,13 @@ def test_the_pack_is_made_once_by_the_worker_and_holds_the_figures(celery_worker
     with pack.open_verified() as handle:
         content = handle.read()
     assert content.startswith(b"%PDF")
-    text = b" ".join(re.findall(rb"\((.*?)\) Tj", content)).decode("latin-1")
+    text = b" ".join(re.findall(rb"\((.*?)\) Tj", content)).decode("latin-1").replace(
+        "\\(", "(").replace("\\)", ")")
     assert "96.25 %" in text and "GREEN" in text and "41 %" not in text
     assert "Alice" in text
+    # When it was made, in its requester's zone (the page's), and in UTC.
+    made = pack.generated_at.astimezone(zoneinfo.ZoneInfo(world.alice.time_zone))
+    assert f"{made:%H:%M %Z} ({pack.generated_at.astimezone(datetime.UTC):%H:%M} UTC)" in text
     response = api(world.alice).get(f"/api/v1/steering-packs/{pack.pk}/").json()
     assert response["status"] == "ready" and response["download"].endswith(
         f"/api/v1/steering-packs/{pack.pk}/download/")
