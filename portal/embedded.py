@@ -95,6 +95,10 @@ atexit.register(stop_embedded_servers)
 
 
 def _stop_then_die(signum, frame) -> None:
+    # The same signal often comes twice (`make` passes its own on to its children): a second
+    # one must not cut the stop short.
+    for other in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(other, signal.SIG_IGN)
     stop_embedded_servers()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
@@ -227,7 +231,9 @@ class _EmbeddedRedis:
         return [pid for pid in pids if _running(pid)]
 
     def _write_users(self, pids: list[int]) -> None:
-        self.users.write_text(json.dumps(pids))
+        written = self.users.with_suffix(".new")
+        written.write_text(json.dumps(pids))
+        written.replace(self.users)  # whole or not at all
 
     @contextmanager
     def _locked(self):

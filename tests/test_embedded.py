@@ -99,9 +99,10 @@ def wait_gone(pids: dict[str, int], timeout: float = 20) -> dict[str, int]:
     return left
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
-                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
-def test_servers_stop_with_the_process_whatever_signal_ends_it(data_dir, signum):
+@pytest.mark.parametrize("signum, times", [(signal.SIGINT, 1), (signal.SIGTERM, 1),
+                                           (signal.SIGHUP, 1), (signal.SIGTERM, 2)],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP", "SIGTERM twice, as make passes it on"])
+def test_servers_stop_with_the_process_whatever_signal_ends_it(data_dir, signum, times):
     process = start(data_dir)
     pids = server_pids(data_dir)
     assert all(running(pid) for pid in pids.values()), pids
@@ -109,7 +110,8 @@ def test_servers_stop_with_the_process_whatever_signal_ends_it(data_dir, signum)
     assert any("redis-server" in line for line in found), found
     assert any("postgres -D" in line for line in found), found
 
-    process.send_signal(signum)
+    for _ in range(times):
+        process.send_signal(signum)
     process.wait(timeout=30)
 
     assert wait_gone(pids) == {}
