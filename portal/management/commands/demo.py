@@ -2,7 +2,8 @@
 
 This process owns the embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset
 (settings started them); the children get the servers' URLs in their environment, so all of
-them talk to the same servers. Ctrl-C stops the children, then the servers.
+them talk to the same servers. Ctrl-C (or SIGTERM, SIGHUP) stops the children, then the
+servers (portal.embedded).
 """
 
 import io
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                     for name, cmd in commands.items()}
         self._announce(port)
         stop = {"now": False}
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, lambda *_: stop.update(now=True))
         try:
             while not stop["now"]:
