@@ -26,7 +26,7 @@ from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
-from portal.registries import minutes_summary
+from portal.registries import meeting_sections, minutes_summary
 from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -86,7 +86,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             can_record_decision=self.can("governance.decision_create", self.partnership),
             signing=signing_panel(user=self.request.user, record=meeting, sign_url=reverse(
                 "governance:meeting_sign", args=[self.partnership.pk, meeting.pk])),
-            **selectors.meeting_detail(meeting=meeting, user=self.request.user), **kwargs)
+            **selectors.meeting_detail(meeting=meeting, user=self.request.user),
+            sections=meeting_sections.sections(user=self.request.user, meeting=meeting),
+            **kwargs)
         if "minutes_form" not in context and self.can("governance.meeting_minute",
                                                       meeting):
             context["minutes_form"], context["action_formset"] = minutes_forms(self)

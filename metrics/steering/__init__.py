@@ -26,7 +26,7 @@ def register() -> None:
     from metrics.steering import selectors
     from metrics.steering.summary import kpi_summary
     from partnership.models import Membership
-    from portal.registries import landing, minutes_summary, my_work, navigation
+    from portal.registries import landing, meeting_sections, minutes_summary, my_work, navigation
 
     def steering_landing(user) -> str | None:
         return reverse("metrics:steering_all") if selectors.is_steering_only(user) else None
@@ -44,6 +44,7 @@ def register() -> None:
     landing.register(steering_landing)
     minutes_summary.register(meeting_kpi_summary)
     my_work.register(selectors.steering_my_work)
+    meeting_sections.register(selectors.meeting_packs)
     navigation.register(navigation.Link(
         "steering", "Steering", "metrics:steering_all", annotate=on_steering,
         shown=lambda partnerships: any(p.on_steering for p in partnerships)))

@@ -191,6 +191,14 @@ def pack_list(*, user: User, partnership: Partnership | int | None = None
     return packs.filter(partnership=partnership) if partnership else packs
 
 
+def meeting_packs(*, user: User, meeting) -> dict | None:
+    """The meeting page's section (portal.registries.meeting_sections): the steering packs
+    attached to the meeting that the user may see. One query; None when there are none."""
+    packs = list(pack_list(user=user, partnership=meeting.partnership_id).filter(
+        meeting=meeting).order_by("-requested_at", "-pk")[:10])
+    return {"template": "metrics/meeting_packs.html", "packs": packs} if packs else None
+
+
 @dataclass
 class Page:
     """Everything the steering page shows."""

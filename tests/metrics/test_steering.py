@@ -164,6 +164,11 @@ def test_a_steering_member_asks_for_a_pack_and_a_viewer_may_not(world, login):
     assert pack.meeting == meeting and pack.status == "pending"  # the next meeting's
     status = api(stan).get(f"/api/v1/steering-packs/{pack.pk}/").json()
     assert status["status"] == "pending" and status["download"] is None
+    # The meeting's page lists the pack attached to it, for Acme's people only.
+    page = login(world.alice).get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="meeting-packs"' in page and f'data-pack="{pack.pk}"' in page
+    page = login(world.bob).get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="meeting-packs"' not in page
 
 
 def test_a_steering_member_lands_on_his_page_and_finds_his_work(world, login):
