@@ -90,8 +90,9 @@ def _matching(searchable, user: User, terms: SearchQuery, typed: str):
     """The records of one kind the user sees that match, each with its `rank`, best first.
 
     A record matches by its full-text document (every word, the last as a prefix) or by the
-    trigram word similarity of what was typed to one of its `names` (a number or code such
-    as DEV-2291 found by "2291", a near-miss such as "velarimb"): each an indexed condition,
+    trigram word similarity of what was typed to one of its `names`, at least pg_trgm's
+    `word_similarity_threshold` (0.6: a number or code such as DEV-2291 found by "2291", a
+    near-miss such as "velarimb" for Velarimab): each an indexed condition,
     so the matches come from GIN indexes, never from reading every row. The rank adds the
     full-text rank to the best similarity: a whole-word match of the title leads, a near-miss
     follows."""

@@ -42,6 +42,8 @@ def register(heading: str, *, model: type[Model], records: Callable[..., QuerySe
              names: tuple[str | Expression, ...] = (), full_text: bool = True) -> None:
     """Add a kind of record once (ready() may run twice in some test setups); results are
     grouped in the order the kinds were registered."""
+    if not full_text and not names:
+        raise ValueError(f"{heading}: a kind is found by its search_document, its names or both")
     if any(entry.heading == heading for entry in _searchables):
         return
     _searchables.append(Searchable(heading, model, records, noun, tuple(snippet_fields),
