@@ -1,7 +1,11 @@
-"""The search document every searched record carries, matched by the global search."""
+"""The search document every searched record carries, and the trigram indexes of the names
+and numbers people type, matched by the global search."""
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Expression, Value
+from django.db.models.functions import Concat
 
 
 def search_document_field(title: str, *text: str) -> models.GeneratedField:
@@ -16,3 +20,21 @@ def search_document_field(title: str, *text: str) -> models.GeneratedField:
         vector = vector + SearchVector(*text, weight="B", config="english")
     return models.GeneratedField(expression=vector, output_field=SearchVectorField(),
                                  db_persist=True)
+
+
+def trigram_index(field: str | Expression, name: str) -> GinIndex:
+    """A trigram GIN index on one text column that global search matches by similarity
+    (portal.registries.search `names`): `column %> 'typed'` reads it, so a near-miss or a
+    bare number finds its rows in the index instead of comparing every row.
+    An expression (a person's `full_name()`) is indexed as such, and matches a search that
+    uses the same expression. Needs the pg_trgm extension (governance's pg_trgm migration)."""
+    if isinstance(field, str):
+        return GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=name)
+    return GinIndex(OpClass(field, name="gin_trgm_ops"), name=name)
+
+
+def full_name(prefix: str = "") -> Concat:
+    """A person's first and last name as one text, as people type it ("Mei Tanaka"): the
+    expression of the people's trigram index, and of the search that reads it (from a
+    membership: prefix "user__")."""
+    return Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name")

@@ -11,7 +11,8 @@ def register() -> None:
     from portal.registries import activity, coming_up, search
 
     search.register("Action items", noun="actions", model=ActionItem,
-                    records=ActionItem.objects.visible_to, snippet_fields=("description",))
+                    records=ActionItem.objects.visible_to, snippet_fields=("description",),
+                    names=("title",))
     activity.register("Action", records=ActionItem.objects.visible_to, label="title",
                       url=lambda partnership_id, pk: reverse(
                           "governance:actionitem_detail", args=[partnership_id, pk]))

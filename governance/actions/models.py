@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from partnership.models import Membership
 from partnership.scoping import SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -60,7 +60,8 @@ class ActionItem(SharedRecord):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
                    models.Index(fields=["owner", "status", "due_date"]),
-                   GinIndex(fields=["search_document"], name="actionitem_search")]
+                   GinIndex(fields=["search_document"], name="actionitem_search"),
+                   trigram_index("title", "actionitem_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

@@ -12,9 +12,10 @@ def register() -> None:
     from portal.registries import activity, coming_up, search
 
     search.register("Meetings", noun="meetings", model=Meeting, records=Meeting.objects.visible_to,
-                    snippet_fields=("agenda", "minutes", "location"))
+                    snippet_fields=("agenda", "minutes", "location"), names=("title",))
     search.register("Decisions", noun="decisions", model=Decision,
-                    records=Decision.objects.visible_to, snippet_fields=("rationale",))
+                    records=Decision.objects.visible_to, snippet_fields=("rationale",),
+                    names=("title",))
     # A series of meetings is scheduled once: its first meeting stands for it.
     activity.register("Meeting", label="title",
                       records=lambda user: Meeting.objects.visible_to(user).filter(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.scoping import PartnershipChild, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.validation import moment_in_range, validate_date_in_range
 from portal.workflow import Workflow
@@ -95,7 +95,8 @@ class Meeting(SharedRecord):
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["partnership", "starts_at"]),
-                   GinIndex(fields=["search_document"], name="meeting_search")]
+                   GinIndex(fields=["search_document"], name="meeting_search"),
+                   trigram_index("title", "meeting_title_trgm")]
         # The one time one party types that every viewer's page converts to their own zone
         # and adds the duration to: out of range, it would break both parties' meeting
         # pages, search and API lists, so the database refuses it whatever door it came by.
@@ -191,7 +192,8 @@ class Decision(SharedRecord):
     class Meta:
         ordering = ["-decided_on", "-pk"]
         indexes = [models.Index(fields=["partnership", "decided_on"]),
-                   GinIndex(fields=["search_document"], name="decision_search")]
+                   GinIndex(fields=["search_document"], name="decision_search"),
+                   trigram_index("title", "decision_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

@@ -13,17 +13,31 @@ def register() -> None:
     results as before, until partnership's own AppConfig.ready() registers them: partnership
     may not import governance, and the search page is governance's."""
     from governance.overview.selectors import cockpit
-    from partnership.models import Contract, Deliverable, Objective, Program, TechTransfer
+    from partnership.models import (
+        Contract,
+        Deliverable,
+        Membership,
+        Objective,
+        Program,
+        TechTransfer,
+    )
+    from partnership.search import full_name
     from portal.registries import cockpit as cockpit_registry
     from portal.registries import search
 
-    for heading, noun, model, snippet_fields in (
-        ("Programs", "programs", Program, ("code", "description")),
-        ("Contracts", "contracts", Contract, ("reference",)),
-        ("Deliverables", "deliverables", Deliverable, ("description",)),
-        ("Objectives", "objectives", Objective, ("measure_of_success",)),
-        ("Tech transfers", "tech transfers", TechTransfer, ()),
+    for heading, noun, model, snippet_fields, names in (
+        ("Programs", "programs", Program, ("code", "description"), ("name", "code")),
+        ("Contracts", "contracts", Contract, ("reference",), ("reference", "title")),
+        ("Deliverables", "deliverables", Deliverable, ("description",), ("title",)),
+        ("Objectives", "objectives", Objective, ("measure_of_success",), ("title",)),
+        ("Tech transfers", "tech transfers", TechTransfer, (), ("title",)),
     ):
         search.register(heading, noun=noun, model=model, records=model.objects.visible_to,
-                        snippet_fields=snippet_fields)
+                        snippet_fields=snippet_fields, names=names)
+    # People by name: a seat in a partnership the user sees (the people rule of DESIGN §2),
+    # linked to that partnership's people page.
+    search.register("People", noun="people", model=Membership, full_text=False,
+                    records=lambda user: Membership.objects.visible_to(user).select_related(
+                        "user", "user__organization"),
+                    names=(full_name("user__"),))
     cockpit_registry.register(cockpit)

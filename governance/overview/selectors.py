@@ -9,9 +9,15 @@ import datetime
 import re
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Concat, Left
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat, Greatest, Left
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -53,6 +59,7 @@ def my_work(*, user: User) -> dict:
 # --- Global search ------------------------------------------------------------------------
 
 SEARCH_PER_TYPE = 10
+SUGGESTIONS = 8  # the top bar's type-ahead: the best few across every kind
 
 
 class SearchGroup(NamedTuple):
@@ -61,17 +68,52 @@ class SearchGroup(NamedTuple):
     more: bool  # more records of this kind match than `records` holds
 
 
+def search_words(text: str) -> list[str]:
+    """The runs of letters and digits typed: "DEV-2291" is "DEV", "2291"."""
+    return re.findall(r"[^\W_]+", text)
+
+
 def search_query(text: str) -> SearchQuery | None:
     """Every word typed must match, the last one also as the start of a word, so results
     follow the typing ("zirc" finds zirconium). Only runs of letters and digits reach
     PostgreSQL, each quoted as one term: nothing typed can be tsquery syntax, so `a & | ! (`
     or a lone quote is a search for "a", not an error. None when nothing is left."""
-    words = re.findall(r"[^\W_]+", text)
+    words = search_words(text)
     if not words:
         return None
     terms = [f"'{word}'" for word in words]
     terms[-1] += ":*"
     return SearchQuery(" & ".join(terms), search_type="raw", config="english")
+
+
+def _matching(searchable, user: User, terms: SearchQuery, typed: str):
+    """The records of one kind the user sees that match, each with its `rank`, best first.
+
+    A record matches by its full-text document (every word, the last as a prefix) or by the
+    trigram word similarity of what was typed to one of its `names`, at least pg_trgm's
+    `word_similarity_threshold` (0.6: a number or code such as DEV-2291 found by "2291", a
+    near-miss such as "velarimb" for Velarimab): each an indexed condition,
+    so the matches come from GIN indexes, never from reading every row. The rank adds the
+    full-text rank to the best similarity: a whole-word match of the title leads, a near-miss
+    follows."""
+    condition, scores = Q(), []
+    if searchable.full_text:
+        condition |= Q(search_document=terms)
+        scores.append(SearchRank(F("search_document"), terms))
+    similarities = []
+    for name in searchable.names:
+        expression = F(name) if isinstance(name, str) else name
+        condition |= Q(TrigramWordSimilar(expression, Value(typed)))
+        similarities.append(TrigramWordSimilarity(Value(typed), expression))
+    if len(similarities) > 1:
+        scores.append(Greatest(*similarities))
+    elif similarities:
+        scores.append(similarities[0])
+    found = searchable.records(user).filter(condition).annotate(
+        rank=sum(scores[1:], scores[0]))
+    if searchable.full_text:
+        found = found.defer("search_document")
+    return found.order_by("-rank", "-pk")
 
 
 def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[SearchGroup]:
@@ -80,20 +122,21 @@ def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[S
     are those registered in portal.registries.search, grouped in their order there.
 
     Each kind is searched from its own `visible_to(user)`, so a competing sponsor's record
-    or the other party's internal one is never found: one query per kind, whatever the data.
-    Filter and rank read the stored, GIN-indexed `search_document`: the matches come from
-    the index, and no record's text is parsed again to rank it.
+    or person, or the other party's internal record, is never found — not even by a
+    near-miss of its name: one query per kind, whatever the data. Filter and rank read the
+    stored, GIN-indexed `search_document` and the trigram-indexed names
+    (`_matching`): no record's text is parsed again to rank it, and only the first
+    `per_type` + 1 leave the database.
     """
     query = query.strip()
     terms = search_query(query) if len(query) >= 2 else None
     if terms is None:
         return []
+    typed = " ".join(search_words(query))
     results = []
     for searchable in search_registry.searchables():
-        found = searchable.records(user).filter(search_document=terms).annotate(
-            rank=SearchRank(F("search_document"), terms)).defer("search_document")
-        found = found.select_related("partnership__sponsor", "partnership__cdmo").order_by(
-            "-rank", "-pk")
+        found = _matching(searchable, user, terms, typed).select_related(
+            "partnership__sponsor", "partnership__cdmo")
         others = searchable.snippet_fields
         if others:
             text = Concat(*[part for name in others for part in (F(name), Value(" … "))],
@@ -108,6 +151,19 @@ def search(*, user: User, query: str, per_type: int = SEARCH_PER_TYPE) -> list[S
             results.append(SearchGroup(searchable.heading, found[:per_type],
                                        len(found) > per_type))
     return results
+
+
+def suggestions(*, user: User, query: str, limit: int = SUGGESTIONS) -> list:
+    """The top bar's type-ahead: the `limit` best matches across every kind, by rank, each
+    record carrying its kind's `heading`. The same scoped, bounded queries as the search
+    page, reading at most `limit` records of each kind."""
+    found = []
+    for group in search(user=user, query=query, per_type=limit):
+        for record in group.records:
+            record.heading = group.heading
+            found.append(record)
+    found.sort(key=lambda record: record.rank, reverse=True)
+    return found[:limit]
 
 
 # PostgreSQL marks the matched words with these; the text is escaped before they become

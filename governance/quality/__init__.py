@@ -28,9 +28,9 @@ def register() -> None:
                     snippet_fields=("scope", "agenda", "report_summary"))
     search.register("Deviations", noun="deviations", model=Deviation,
                     records=Deviation.objects.visible_to,
-                    snippet_fields=("reference", "description"))
+                    snippet_fields=("reference", "description"), names=("reference", "title"))
     search.register("CAPAs", noun="CAPAs", model=Capa, records=Capa.objects.visible_to,
-                    snippet_fields=("root_cause", "action_plan"))
+                    snippet_fields=("root_cause", "action_plan"), names=("title",))
     activity.register("Audit", records=Audit.objects.visible_to, label="scope",
                       url=lambda partnership_id, pk: reverse(
                           "governance:audit_detail", args=[partnership_id, pk]))

@@ -11,7 +11,7 @@ def register() -> None:
     from portal.registries import activity, search
 
     search.register("Notices", noun="notices", model=Notice, records=Notice.objects.visible_to,
-                    snippet_fields=("body",))
+                    snippet_fields=("body",), names=("title",))
     search.register("Recognition", noun="thank-yous", model=Recognition,
                     records=Recognition.objects.visible_to, snippet_fields=("message",))
     activity.register("Notice", records=Notice.objects.visible_to, label="title",

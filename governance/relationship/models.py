@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance.risks.models import Risk
 from partnership.models import Organization, Partnership, Site
 from partnership.scoping import SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 
 
@@ -42,7 +42,8 @@ class Notice(SharedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [GinIndex(fields=["search_document"], name="notice_search")]
+        indexes = [GinIndex(fields=["search_document"], name="notice_search"),
+                   trigram_index("title", "notice_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

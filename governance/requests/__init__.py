@@ -12,7 +12,8 @@ def register() -> None:
     from portal.registries import activity, coming_up, search
 
     search.register("Requests", noun="requests", model=Request, records=Request.objects.visible_to,
-                    snippet_fields=("description", "question", "answer", "fulfilment_note"))
+                    snippet_fields=("description", "question", "answer", "fulfilment_note"),
+                    names=("title",))
     activity.register("Request", records=Request.objects.visible_to, label="title",
                       url=lambda partnership_id, pk: reverse(
                           "governance:request_detail", args=[partnership_id, pk]))

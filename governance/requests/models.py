@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnership.models import Milestone, Organization, Partnership
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -135,7 +135,8 @@ class Request(SharedRecord):
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
                    models.Index(fields=["partnership", "urgency", "sent_at"]),
-                   GinIndex(fields=["search_document"], name="request_search")]
+                   GinIndex(fields=["search_document"], name="request_search"),
+                   trigram_index("title", "request_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

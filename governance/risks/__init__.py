@@ -10,7 +10,7 @@ def register() -> None:
     from portal.registries import activity, search
 
     search.register("Risks", noun="risks", model=Risk, records=Risk.objects.visible_to,
-                    snippet_fields=("description", "mitigation"))
+                    snippet_fields=("description", "mitigation"), names=("title",))
     activity.register("Risk", records=Risk.objects.visible_to, label="title",
                       url=lambda partnership_id, pk: reverse(
                           "governance:risk_detail", args=[partnership_id, pk]))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from partnership.models import Milestone
 from partnership.scoping import SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -54,7 +54,8 @@ class Risk(SharedRecord):
     class Meta:
         ordering = ["-likelihood", "-impact", "pk"]
         indexes = [models.Index(fields=["partnership", "status"]),
-                   GinIndex(fields=["search_document"], name="risk_search")]
+                   GinIndex(fields=["search_document"], name="risk_search"),
+                   trigram_index("title", "risk_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

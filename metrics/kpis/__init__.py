@@ -11,7 +11,7 @@ def register() -> None:
 
     search.register("KPI definitions", noun="KPIs", model=KPIDefinition,
                     records=KPIDefinition.objects.visible_to,
-                    snippet_fields=("formula",))
+                    snippet_fields=("formula",), names=("name",))
     activity.register("KPI definition", records=KPIDefinition.objects.visible_to,
                       label="name", url=lambda partnership_id, pk: reverse(
                           "metrics:kpidefinition_detail", args=[partnership_id, pk]))

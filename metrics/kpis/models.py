@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from partnership.scoping import SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.workflow import Workflow
 
@@ -143,7 +143,8 @@ class KPIDefinition(SharedRecord):
         indexes = [models.Index(fields=["partnership", "status", "name"]),
                    models.Index(fields=["partnership", "name"]),
                    models.Index(fields=["partnership", "frequency", "name"]),
-                   GinIndex(fields=["search_document"], name="kpidefinition_search")]
+                   GinIndex(fields=["search_document"], name="kpidefinition_search"),
+                   trigram_index("name", "kpidefinition_name_trgm")]
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"

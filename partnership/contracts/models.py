@@ -15,7 +15,7 @@ from django.utils import timezone
 from partnership.parties.models import Organization, Partnership, Site
 from partnership.rules import FieldRules, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.files import StoredFile
 from portal.validation import validate_date_in_range
@@ -60,7 +60,9 @@ class Program(SharedRecord):
             models.UniqueConstraint(fields=["partnership", "code"], name="program_unique_code"),
         ]
         indexes = [models.Index(fields=["partnership", "phase"]),
-                   GinIndex(fields=["search_document"], name="program_search")]
+                   GinIndex(fields=["search_document"], name="program_search"),
+                   trigram_index("name", "program_name_trgm"),
+                   trigram_index("code", "program_code_trgm")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -156,7 +158,9 @@ class Contract(SharedRecord):
                                         "reference."),
         ]
         indexes = [models.Index(fields=["partnership", "status", "expiry_date"]),
-                   GinIndex(fields=["search_document"], name="contract_search")]
+                   GinIndex(fields=["search_document"], name="contract_search"),
+                   trigram_index("reference", "contract_ref_trgm"),
+                   trigram_index("title", "contract_title_trgm")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -12,7 +12,7 @@ from partnership.contracts.models import Contract
 from partnership.parties.models import Organization, Partnership
 from partnership.rules import FieldRules, FixedOnce, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
@@ -84,7 +84,8 @@ class Deliverable(SharedRecord, PartnershipChild):
     class Meta:
         ordering = ["due_date", "title"]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
-                   GinIndex(fields=["search_document"], name="deliverable_search")]
+                   GinIndex(fields=["search_document"], name="deliverable_search"),
+                   trigram_index("title", "deliverable_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

@@ -11,7 +11,7 @@ from django.urls import reverse
 from partnership.parties.models import Partnership
 from partnership.rules import FieldRules, OwnedBy
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 
 
@@ -88,7 +88,8 @@ class Objective(SharedRecord):
 
     class Meta:
         ordering = ["review_date", "title"]
-        indexes = [GinIndex(fields=["search_document"], name="objective_search")]
+        indexes = [GinIndex(fields=["search_document"], name="objective_search"),
+                   trigram_index("title", "objective_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

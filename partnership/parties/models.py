@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from partnership.parties.people import (  # noqa: F401 (the migrations name them here)
     InvitationNotice,
@@ -368,6 +369,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} in {self.partnership}"
+
+    def get_absolute_url(self) -> str:
+        """The partnership's people page, narrowed to this person (global search links it)."""
+        return reverse("partnership:membership_list", args=[self.partnership_id]) + "?" + \
+            urlencode({"q": self.user.email})
 
     def clean(self) -> None:
         if self.user_id and self.partnership_id and self.user.organization_id not in (

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from partnership.search import full_name, trigram_index
 from portal.validation import validate_date_in_range
 
 
@@ -112,6 +113,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["first_name", "last_name", "email"]
+        # Global search finds people by name, near-misses too (governance.overview).
+        indexes = [trigram_index(full_name(), "user_name_trgm")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -12,7 +12,7 @@ from partnership.deliverables.models import Deliverable
 from partnership.parties.models import Partnership, Site
 from partnership.rules import FieldRules, OwnedBy
 from partnership.scoping import PartnershipChild, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 
 
@@ -30,7 +30,8 @@ class TechTransfer(SharedRecord, PartnershipChild):
 
     class Meta:
         ordering = ["title"]
-        indexes = [GinIndex(fields=["search_document"], name="techtransfer_search")]
+        indexes = [GinIndex(fields=["search_document"], name="techtransfer_search"),
+                   trigram_index("title", "techtransfer_title_trgm")]
 
     def __str__(self) -> str:
         return self.title

@@ -4,17 +4,23 @@ The search page belongs to governance's overview, but programs, contracts and th
 later apps are found there too; rather than list them by hand, each app registers here from
 its AppConfig.ready() and the search reads this list. The registry imports no app.
 
-A kind of record is found by its `search_document` (a stored, GIN-indexed tsvector) and
-shown by its `__str__`, `get_absolute_url()` and `partnership`; `snippet_fields` name the
-text fields whose matching passage is shown under the title (none: the title alone), and
-`noun` is how the search box's label names the kind ("Search programs, … of your
-partnerships").
+A kind of record is found two ways, and shown by its `__str__`, `get_absolute_url()` and
+`partnership`:
+- by its `search_document` (a stored, GIN-indexed tsvector: whole words, the last one as a
+  prefix), unless `full_text` is off;
+- by the trigram similarity of what was typed to its `names`: the short texts people type
+  from memory — numbers and codes (`DEV-2291`, `SOW-NWM-05`), titles, people's names — each
+  a column (or expression) with a trigram GIN index (`partnership.search.trigram_index`),
+  so that `2291`, or `velarimb` for Velarimab, finds it too.
+`snippet_fields` name the text fields whose matching passage is shown under the title (none:
+the title alone), and `noun` is how the search box's label names the kind ("Search programs,
+… of your partnerships").
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Expression, Model, QuerySet
 
 
 @dataclass(frozen=True)
@@ -24,18 +30,24 @@ class Searchable:
     records: Callable[..., QuerySet]  # (user) -> the records the user may see
     noun: str  # in the search box's label, e.g. "meetings"
     snippet_fields: tuple[str, ...] = ()
+    names: tuple[str | Expression, ...] = ()  # matched by trigram word similarity
+    full_text: bool = True  # the model has a `search_document`
 
 
 _searchables: list[Searchable] = []
 
 
 def register(heading: str, *, model: type[Model], records: Callable[..., QuerySet],
-             noun: str, snippet_fields: tuple[str, ...] = ()) -> None:
+             noun: str, snippet_fields: tuple[str, ...] = (),
+             names: tuple[str | Expression, ...] = (), full_text: bool = True) -> None:
     """Add a kind of record once (ready() may run twice in some test setups); results are
     grouped in the order the kinds were registered."""
+    if not full_text and not names:
+        raise ValueError(f"{heading}: a kind is found by its search_document, its names or both")
     if any(entry.heading == heading for entry in _searchables):
         return
-    _searchables.append(Searchable(heading, model, records, noun, tuple(snippet_fields)))
+    _searchables.append(Searchable(heading, model, records, noun, tuple(snippet_fields),
+                                   tuple(names), full_text))
 
 
 def searchables() -> tuple[Searchable, ...]:

@@ -1,7 +1,8 @@
 /* Small glue between htmx and the page: forms loaded into the dialog open it; Cancel closes it;
    forms marked data-confirm ask first; a file over the portal's limit is refused before it is
    sent; a time the server gave in UTC (data-local-time) is also said in the browser's zone,
-   for a visitor the portal does not know yet. No inline handlers anywhere: the Content Security Policy forbids them. */
+   for a visitor the portal does not know yet; the top bar's search box is focused by "/" or
+   Ctrl-K, and its type-ahead list is moved through with the keyboard. No inline handlers anywhere: the Content Security Policy forbids them. */
 (function () {
   "use strict";
   const dialog = () => document.getElementById("dialog");
@@ -48,6 +49,88 @@
     }
     if (note) note.textContent = tooLarge ? input.dataset.maxMessage : "";
     if (tooLarge) input.value = "";
+  });
+
+  // The top bar's type-ahead (templates/base.html): htmx swaps the options into the
+  // listbox; the arrow keys move through them (the box keeps the focus and names the
+  // option in aria-activedescendant), Enter opens the chosen one, Escape closes the list.
+  const searchBox = () => document.getElementById("topbar-search");
+  const suggestionList = () => document.getElementById("topbar-suggestions");
+  const suggestionOptions = () =>
+    Array.from(suggestionList().querySelectorAll("[role=option]"));
+
+  const showSuggestions = (open) => {
+    suggestionList().hidden = !open;
+    searchBox().setAttribute("aria-expanded", String(open));
+    if (!open) chooseSuggestion(-1);
+  };
+
+  const chooseSuggestion = (index) => {
+    suggestionOptions().forEach((option, i) => {
+      option.setAttribute("aria-selected", String(i === index));
+      if (i === index) {
+        searchBox().setAttribute("aria-activedescendant", option.id);
+        option.scrollIntoView({block: "nearest"});
+      }
+    });
+    if (index < 0) searchBox().removeAttribute("aria-activedescendant");
+  };
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id === "topbar-suggestions") {
+      showSuggestions(suggestionOptions().length > 0 && document.activeElement === searchBox());
+    }
+  });
+
+  const isTyping = (element) =>
+    element.isContentEditable || Boolean(element.closest("input, textarea, select"));
+
+  document.addEventListener("keydown", (event) => {
+    const box = searchBox();
+    if (!box) return;
+    if (event.target === box) {
+      const options = suggestionOptions();
+      const current = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+      if ((event.key === "ArrowDown" || event.key === "ArrowUp") && options.length) {
+        event.preventDefault();
+        showSuggestions(true);
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        if (current < 0) {
+          chooseSuggestion(step > 0 ? 0 : options.length - 1);
+        } else {
+          chooseSuggestion((current + step + options.length) % options.length);
+        }
+      } else if (event.key === "Enter" && current >= 0 && !suggestionList().hidden) {
+        event.preventDefault();
+        window.location.assign(options[current].href);
+      } else if (event.key === "Escape" && !suggestionList().hidden) {
+        event.preventDefault();
+        showSuggestions(false);
+      }
+      return;
+    }
+    // "/" (outside a field) or Ctrl-K / Cmd-K anywhere: to the search box.
+    const slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey &&
+      !isTyping(event.target);
+    const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
+    if ((slash || ctrlK) && box.offsetParent !== null) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
+  // The list closes when the focus or a click goes elsewhere than the search form.
+  const outsideSearch = (element) => !element || !searchBox().form.contains(element);
+  document.addEventListener("focusout", (event) => {
+    if (event.target === searchBox() && event.relatedTarget && outsideSearch(event.relatedTarget)) {
+      showSuggestions(false);
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (searchBox() && !suggestionList().hidden && outsideSearch(event.target)) {
+      showSuggestions(false);
+    }
   });
 
   const showLocalTimes = () => {

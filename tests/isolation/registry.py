@@ -564,7 +564,7 @@ RECORDS = [
 ]
 
 ROUTES = [
-    Route("governance:search"),
+    Route("governance:search"), Route("governance:search_suggestions"),
     # Signing in: the code of log-in's second step, two-factor set-up (one's own only).
     Route("partnership:two_factor_verify"), Route("partnership:two_factor_setup"),
     Route("partnership:backup_codes_renew"), Route("partnership:two_factor_disable"),

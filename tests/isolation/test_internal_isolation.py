@@ -67,7 +67,7 @@ def hide_what_acme_wrote(world) -> list:
 
 
 EXTRA_PAGES = ["governance:my_work", "partnership:partnership_list", "portal:notification_list",
-               "governance:search", "governance:calendar_feed"]
+               "governance:search", "governance:search_suggestions", "governance:calendar_feed"]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def hidden(module_world, django_db_blocker) -> dict:
 def page_urls(world, hidden, name) -> list[str]:
     if name in SCOPED_URLS:
         return [reverse(name, kwargs=kwargs) for kwargs in SCOPED_URLS[name](world.acme_contoso)]
-    if name == "governance:search":
+    if name in ("governance:search", "governance:search_suggestions"):
         return [f"{reverse(name)}?q=secret"]
     if name == "governance:calendar_feed":
         return [reverse(name, args=[hidden["feed"]])]

@@ -14,7 +14,8 @@ def register() -> None:
     search.register("Batches", noun="batches", model=Batch,
                     records=lambda user: Batch.objects.visible_to(user).select_related(
                         "program", "site"),
-                    snippet_fields=("cdmo_review_note", "sponsor_review_note"))
+                    snippet_fields=("cdmo_review_note", "sponsor_review_note"),
+                    names=("lot_number",))
     activity.register("Batch", records=Batch.objects.visible_to, label="lot_number",
                       url=lambda partnership_id, pk: reverse(
                           "governance:batch_detail", args=[partnership_id, pk]))

@@ -14,7 +14,7 @@ from governance.quality.models import _workflow_of_steps
 from governance.quality.places import site_and_program_errors
 from partnership.models import Partnership, Program, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.files import StoredFile
 from portal.validation import validate_date_in_range
@@ -179,7 +179,8 @@ class Batch(SharedRecord):
                    models.Index(fields=["partnership", "site", "manufactured_on"]),
                    models.Index(fields=["partnership", "program", "manufactured_on"]),
                    models.Index(fields=["partnership", "status", "disposed_at"]),
-                   GinIndex(fields=["search_document"], name="batch_search")]
+                   GinIndex(fields=["search_document"], name="batch_search"),
+                   trigram_index("lot_number", "batch_lot_trgm")]
 
     def __str__(self) -> str:
         return f"Lot {self.lot_number}"

@@ -19,7 +19,8 @@ def register() -> None:
     search.register("Change controls", noun="change controls", model=ChangeControl,
                     records=lambda user: ChangeControl.objects.visible_to(user).select_related(
                         "site"),
-                    snippet_fields=("reference", "description", "rationale"))
+                    snippet_fields=("reference", "description", "rationale"),
+                    names=("reference", "title"))
     activity.register("Change control", records=ChangeControl.objects.visible_to,
                       label="title", url=lambda partnership_id, pk: reverse(
                           "governance:changecontrol_detail", args=[partnership_id, pk]))

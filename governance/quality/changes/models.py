@@ -16,7 +16,7 @@ from governance.quality.places import site_and_program_errors
 from governance.quality.qa import acts_for_quality, quality_signers
 from partnership.models import Program, Site
 from partnership.scoping import SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
@@ -196,7 +196,9 @@ class ChangeControl(SharedRecord):
                    models.Index(fields=["partnership", "decision_due"]),
                    models.Index(fields=["partnership", "status", "decision_due"]),
                    models.Index(fields=["status", "decision_due"]),
-                   GinIndex(fields=["search_document"], name="changecontrol_search")]
+                   GinIndex(fields=["search_document"], name="changecontrol_search"),
+                   trigram_index("reference", "changecontrol_ref_trgm"),
+                   trigram_index("title", "changecontrol_title_trgm")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

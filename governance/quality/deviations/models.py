@@ -16,7 +16,7 @@ from governance.quality.places import site_and_program_errors
 from governance.quality.qa import acts_for_quality, quality_signers
 from partnership.models import Site
 from partnership.scoping import SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from partnership.signatures.declarations import Signed
 from portal.validation import validate_date_in_range
 
@@ -149,7 +149,9 @@ class Deviation(SharedRecord):
                    models.Index(fields=["partnership", "notify_by"],
                                 condition=models.Q(sponsor_notified_at__isnull=True),
                                 name="deviation_clock_running"),
-                   GinIndex(fields=["search_document"], name="deviation_search")]
+                   GinIndex(fields=["search_document"], name="deviation_search"),
+                   trigram_index("reference", "deviation_ref_trgm"),
+                   trigram_index("title", "deviation_title_trgm")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -332,7 +334,8 @@ class Capa(SharedRecord):
                    models.Index(fields=["partnership", "due_date"]),
                    # The QA desk: open CAPAs by age.
                    models.Index(fields=["partnership", "status", "created_at"]),
-                   GinIndex(fields=["search_document"], name="capa_search")]
+                   GinIndex(fields=["search_document"], name="capa_search"),
+                   trigram_index("title", "capa_title_trgm")]
 
     def __str__(self) -> str:
         return f"CAPA-{self.number:04d} {self.title}"

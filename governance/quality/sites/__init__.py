@@ -26,11 +26,12 @@ def register() -> None:
     search.register("Inspections", noun="inspections", model=Inspection,
                     records=lambda user: Inspection.objects.visible_to(user).select_related(
                         "qualification"),
-                    snippet_fields=("certificate_number", "summary"))
+                    snippet_fields=("certificate_number", "summary"),
+                    names=("certificate_number",))
     search.register("Subcontractors", noun="subcontractors", model=Subcontractor,
                     records=lambda user: Subcontractor.objects.visible_to(user).select_related(
                         "qualification"),
-                    snippet_fields=("activity", "location"))
+                    snippet_fields=("activity", "location"), names=("name",))
     activity.register("Site qualification", records=SiteQualification.objects.visible_to,
                       label="site__name", url=lambda partnership_id, pk: reverse(
                           "governance:sitequalification_detail", args=[partnership_id, pk]))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from governance.quality.places import site_and_program_errors
 from partnership.models import Partnership, Site
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
-from partnership.search import search_document_field
+from partnership.search import search_document_field, trigram_index
 from portal.validation import validate_date_in_range
 from portal.workflow import Workflow
 
@@ -235,7 +235,8 @@ class Inspection(PartnershipChild):
                    models.Index(fields=["partnership", "certificate_expiry"],
                                 name="inspection_cert_expiry",
                                 condition=models.Q(certificate_expiry__isnull=False)),
-                   GinIndex(fields=["search_document"], name="inspection_search")]
+                   GinIndex(fields=["search_document"], name="inspection_search"),
+                   trigram_index("certificate_number", "inspection_certno_trgm")]
 
     def __str__(self) -> str:
         return f"{self.get_authority_display()} inspection, {self.inspected_on:%d %b %Y}"
@@ -315,7 +316,8 @@ class Subcontractor(PartnershipChild):
     class Meta:
         ordering = ["qualification", "name", "pk"]
         indexes = [models.Index(fields=["partnership", "status"]),
-                   GinIndex(fields=["search_document"], name="subcontractor_search")]
+                   GinIndex(fields=["search_document"], name="subcontractor_search"),
+                   trigram_index("name", "subcontractor_name_trgm")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.activity})"
