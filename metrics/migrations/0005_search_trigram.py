@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('metrics', '0004_steering_packs'),
-        ('governance', '0023_pg_trgm'),  # the trigram indexes need pg_trgm
+        ('portal', '0010_pg_trgm'),  # the trigram indexes need pg_trgm
         ('partnership', '0031_search_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

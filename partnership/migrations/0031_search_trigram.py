@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('partnership', '0030_audit_baseline_snapshots'),
-        ('governance', '0023_pg_trgm'),  # the trigram indexes need pg_trgm
+        ('portal', '0010_pg_trgm'),  # the trigram indexes need pg_trgm
     ]
 
     operations = [

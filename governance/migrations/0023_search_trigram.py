@@ -8,7 +8,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0023_pg_trgm'),
+        ('governance', '0022_quality_desk'),
+        ('portal', '0010_pg_trgm'),  # the trigram indexes need pg_trgm
         ('partnership', '0030_audit_baseline_snapshots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
