@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the named world, logged-in clients, the browser."""
 
+import contextlib
 import os
 
 import pytest
@@ -128,6 +129,10 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": BROWSER_ARGS}
 
 
+#: The shared worlds (module_world) still open: a transactional test ends them first.
+_open_worlds: list[contextlib.ExitStack] = []
+
+
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker):
     """One world for a whole module of read-only tests, rolled back at the module's end.
@@ -138,9 +143,37 @@ def module_world(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
+    with django_db_blocker.unblock():
+        world = contextlib.ExitStack()
+        world.enter_context(transaction.atomic())
+        _open_worlds.append(world)
+        try:
+            yield build_world()
+        finally:
+            _end_worlds()
+
+
+def _end_worlds() -> None:
+    """Roll the open shared worlds back (their atomic blocks end)."""
+    from django.db import transaction
+
+    while _open_worlds:
+        world = _open_worlds.pop()
         transaction.set_rollback(True)
+        world.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_world_under_transactional_tests(request, django_db_blocker):
+    """pytest-django runs every transactional test after the suite's others, but a module's
+    world lives until the next module starts: run alone, a module's transactional test
+    would find its world's transaction still open around it (and its rows in the way)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction"))
+    if _open_worlds and transactional:
+        with django_db_blocker.unblock():
+            _end_worlds()
 
 
 @pytest.fixture
@@ -148,8 +181,8 @@ def saved_world(module_world, db):
     """The module's world, read afresh, inside this test's own savepoint: what the test
     writes is rolled back at its end, so a module of tests that only need the cast shares
     one world instead of building one each. Such a module opts in by defining `world` as
-    this fixture. Its transactional tests (world_committed) do not meet the shared world:
-    pytest-django runs every transactional test after the suite's others."""
+    this fixture. Its transactional tests (world_committed) come after all of them (see
+    `_no_shared_world_under_transactional_tests`)."""
     return module_world.fresh()
 
 
