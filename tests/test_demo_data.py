@@ -407,3 +407,10 @@ def test_the_business_reviews_minutes_quote_published_values(demo):
             partnership=review.partnership, key="on-time-delivery", status="published",
             period__lt=before).order_by("-period").first()
         assert f"{latest.value.normalize():f} %" in review.minutes
+
+
+def test_every_demo_request_says_when_it_is_needed(demo):
+    """The list shows "Needed by": every demo request has one, after the day it was sent."""
+    requests = list(Request.objects.all())
+    assert requests
+    assert all(r.needed_by is not None and r.needed_by > r.sent_at.date() for r in requests)

@@ -40,12 +40,13 @@ class RequestSerializer(ScopedModelSerializer):
                   "requested_by_party", "needed_by", "assignee", "status", "sent_at",
                   "acknowledge_by", "is_acknowledgement_late", "acknowledged_at",
                   "committed_date", "question", "answer", "fulfilled_at", "fulfilment_note",
-                  "closed_at", "reopen_reason", "emergency_justification",
+                  "closed_at", "reopen_reason", "decline_reason", "emergency_justification",
                   "over_emergency_budget", "milestones", "relayed_from", "relays",
                   "created_at", "updated_at"]
         read_only_fields = ["status", "requested_by_party", "sent_at", "acknowledge_by",
                             "acknowledged_at", "committed_date", "question", "answer",
                             "fulfilled_at", "fulfilment_note", "closed_at", "reopen_reason",
+                            "decline_reason",
                             "over_emergency_budget", "created_at", "updated_at"]
 
     def _links(self, obj) -> tuple[int | None, list[int]]:
@@ -141,6 +142,10 @@ class RequestReopenSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class RequestDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
 class RequestCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
@@ -159,8 +164,8 @@ class RequestRelaySerializer(serializers.Serializer):
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Formal requests of your partnerships. Creating one sends it. The receiving party
-    POSTs acknowledge/ {committed_date} or query/ {question}; the requester answer/,
-    accept/, reopen/ {reason} or cancel/; the receiver start/ and fulfil/
+    POSTs acknowledge/ {committed_date}, query/ {question} or decline/ {reason}; the
+    requester answer/, accept/, reopen/ {reason} or cancel/; the receiver start/ and fulfil/
     {fulfilment_note}. The sponsor relay/s one into another of its partnerships. A step
     by the wrong party or from the wrong status answers 400."""
 
@@ -202,6 +207,11 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def query(self, request, pk=None):
         return self._step(request, services.request_query, RequestQuerySerializer)
+
+    @extend_schema(request=RequestDeclineSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._step(request, services.request_decline, RequestDeclineSerializer)
 
     @extend_schema(request=RequestAnswerSerializer, responses=RequestSerializer)
     @action(detail=True, methods=["post"])

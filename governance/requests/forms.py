@@ -71,6 +71,12 @@ class ReopenForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label="Why your party declines it", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The party that sent it reads this; the request is then closed.")
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -33,7 +33,8 @@ class RequestQuerySet(SharedQuerySet):
 
 class Request(SharedRecord):
     """A formal ask from one party to the other. The receiver must acknowledge it (accept with
-    a committed date, or send back a question) within the partnership's agreed time."""
+    a committed date, send back a question, or decline it with a reason) within the
+    partnership's agreed time. A declined request is closed, like a cancelled one."""
 
     class Kind(models.TextChoices):
         INFORMATION = "information", "Information"
@@ -56,9 +57,12 @@ class Request(SharedRecord):
         FULFILLED = "fulfilled", "Fulfilled"
         ACCEPTED = "accepted", "Accepted"
         CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "Declined"
 
     OPEN = (Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS,
             Status.FULFILLED)
+    #: Closed without the work being done: withdrawn by the sender or declined by the receiver.
+    CLOSED_UNANSWERED = (Status.CANCELLED, Status.DECLINED)
     #: A request whose fulfilment was accepted changes only with a reason
     #: (partnership.history.reasons).
     REASON_STATUSES = (Status.ACCEPTED,)
@@ -70,6 +74,7 @@ class Request(SharedRecord):
     STEPS = {
         "acknowledge": ((Status.SENT,), Status.ACKNOWLEDGED, "receiver", "Acknowledge"),
         "query": ((Status.SENT,), Status.QUERIED, "receiver", "Ask a question"),
+        "decline": ((Status.SENT,), Status.DECLINED, "receiver", "Decline"),
         "answer": ((Status.QUERIED,), Status.SENT, "requester", "Answer the question"),
         "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, "receiver", "Start work"),
         "fulfil": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.FULFILLED, "receiver",
@@ -111,6 +116,8 @@ class Request(SharedRecord):
     closed_at = models.DateTimeField(null=True, blank=True, editable=False,
                                      validators=[validate_date_in_range])
     reopen_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True,
+                                      help_text="Why the receiving party declined it.")
     emergency_justification = models.TextField(
         blank=True, help_text="Required when the party's monthly emergency budget is spent.")
     over_emergency_budget = models.BooleanField(default=False, editable=False)
@@ -135,6 +142,7 @@ class Request(SharedRecord):
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
                    models.Index(fields=["partnership", "urgency", "sent_at"]),
+                   models.Index(fields=["partnership", "needed_by"]),
                    GinIndex(fields=["search_document"], name="request_search"),
                    trigram_index("title", "request_title_trgm")]
 
@@ -209,6 +217,7 @@ class RequestStep(PartnershipChild):
         ACCEPT = "accept", "Accepted"
         REOPEN = "reopen", "Reopened"
         CANCEL = "cancel", "Cancelled"
+        DECLINE = "decline", "Declined"
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(max_length=12, choices=Step.choices)

@@ -176,6 +176,15 @@ def request_query(*, actor: User, request: Request, question: str) -> Request:
 
 
 @transaction.atomic
+def request_decline(*, actor: User, request: Request, reason: str) -> Request:
+    """The receiving party refuses the request, saying why: it is closed (not late, not
+    escalated, awaiting nobody) and the sender is told."""
+    reason = _required(reason, "decline_reason", "Say why your party declines it.")
+    return _take_step(actor=actor, request=request, step="decline", note=reason,
+                      decline_reason=reason, closed_at=timezone.now())
+
+
+@transaction.atomic
 def request_answer(*, actor: User, request: Request, answer: str) -> Request:
     """Answering sends the request again: the receiver gets the agreed time afresh to
     acknowledge it, and may be told once more if that runs out."""

@@ -122,6 +122,7 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
 STEP_FORMS = {
     "acknowledge": (forms.AcknowledgeForm, services.request_acknowledge, "Acknowledge"),
     "query": (forms.QueryForm, services.request_query, "Send the question"),
+    "decline": (forms.DeclineForm, services.request_decline, "Decline the request"),
     "answer": (forms.AnswerForm, services.request_answer, "Send the answer"),
     "start": (forms.ConfirmForm, services.request_start, "Start work"),
     "fulfil": (forms.FulfilForm, services.request_fulfil, "Mark fulfilled"),
@@ -130,7 +131,7 @@ STEP_FORMS = {
     "cancel": (forms.CancelForm, services.request_cancel, "Cancel the request"),
 }
 # Form field -> service keyword, where they differ.
-STEP_ARGUMENTS = {"reopen_reason": "reason"}
+STEP_ARGUMENTS = {"reopen_reason": "reason", "decline_reason": "reason"}
 
 
 class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
@@ -153,6 +154,12 @@ class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
                                                roles=Membership.WRITING_ROLES,
                                                user=self.request.user)
         return kwargs
+
+    def get_initial(self):
+        """The acknowledge dialog starts with the person the sender chose to answer."""
+        if self.kwargs["step"] == "acknowledge" and self.record.assignee_id:
+            return {**super().get_initial(), "assignee": self.record.assignee_id}
+        return super().get_initial()
 
     def get_context_data(self, **kwargs):
         step = self.kwargs["step"]

@@ -41,8 +41,8 @@ def actions_on_time(partnership, window: Window) -> Computed:
 @computes("request-acknowledgement-time")
 def request_acknowledgement_time(partnership, window: Window) -> Computed:
     """Requests sent in the period: days to acknowledgement, or their age at the period's
-    end when not acknowledged by then; one cancelled unacknowledged before the end is
-    left out (nothing was left to acknowledge)."""
+    end when not acknowledged by then; one cancelled or declined unacknowledged before the
+    end is left out (nothing was left to acknowledge)."""
     counted = []
     for request in shared(Request, partnership).filter(
             sent_at__gte=window.start_at, sent_at__lt=window.end_at).order_by("sent_at", "pk"):
@@ -50,7 +50,7 @@ def request_acknowledgement_time(partnership, window: Window) -> Computed:
         if acknowledged is not None and acknowledged < window.end_at:
             value = days(acknowledged - request.sent_at)
             counted.append((request, value, label_days(value)))
-        elif request.status == Request.Status.CANCELLED and acknowledged is None and \
+        elif request.status in Request.CLOSED_UNANSWERED and acknowledged is None and \
                 request.closed_at is not None and request.closed_at < window.end_at:
             continue
         else:
@@ -62,11 +62,11 @@ def request_acknowledgement_time(partnership, window: Window) -> Computed:
 @computes("requests-fulfilled-on-time")
 def requests_fulfilled_on_time(partnership, window: Window) -> Computed:
     """Requests whose committed date (or date needed, without one) fell in the period,
-    fulfilled by the end of that date; cancelled requests are left out."""
+    fulfilled by the end of that date; cancelled and declined requests are left out."""
     requests = shared(Request, partnership).annotate(
         due=Coalesce(F("committed_date"), F("needed_by"))).filter(
         due__gte=window.start, due__lt=window.end).exclude(
-        status=Request.Status.CANCELLED).order_by("due", "pk")
+        status__in=Request.CLOSED_UNANSWERED).order_by("due", "pk")
     return rate([(request, request.fulfilled_at is not None and
                   request.fulfilled_at < end_of(request.due)) for request in requests],
                 good="fulfilled on time", bad="late", noun="requests",

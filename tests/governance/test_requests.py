@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from governance.escalation.services import escalations_advance
 from governance.models import Request
-from governance.requests import services
+from governance.requests import selectors, services
 from governance.requests.selectors import emergency_usage, month_start_utc
 from governance.requests.tasks import notify_late_requests
 from partnership.models import Membership, Milestone, TechTransfer, User
@@ -135,6 +136,69 @@ def test_reopen_needs_a_reason_and_cancel_only_while_open(world):
     assert request.status == "cancelled"
     with pytest.raises(ValidationError):
         services.request_cancel(actor=world.alice, request=request)
+
+
+def test_the_receiver_declines_with_a_reason_and_the_request_is_closed(world):
+    request = send(world, needed_by=TODAY + 3 * DAY)
+    make_late(request)
+    request.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.request_decline(actor=world.bob, request=request, reason="  ")
+    assert "decline_reason" in error.value.message_dict
+    request = services.request_decline(actor=world.bob, request=request,
+                                       reason="Lot 7 was never made at our site.")
+    assert request.status == "declined" and request.closed_at is not None
+    assert request.decline_reason == "Lot 7 was never made at our site."
+    assert not request.is_open and not request.is_acknowledgement_late()
+    assert list(request.steps.values_list("step", "note")) == [
+        ("send", ""), ("decline", "Lot 7 was never made at our site.")]
+    assert notified("request_updated", request) == {"Alice"}  # the sender is told
+    # Closed: not late, overdue, due soon nor awaiting anybody; no job picks it up.
+    requests = Request.objects.filter(pk=request.pk)
+    assert not requests.late().exists()
+    assert not selectors.requests_overdue(requests).exists()
+    assert not selectors.requests_due_soon(requests).exists()
+    for person in (world.alice, world.bob):
+        assert not selectors.requests_awaiting(requests, user=person).exists()
+    services.request_notify_late()
+    escalations_advance()
+    assert notified("request_late", request) == set() and not request.escalations.exists()
+    with pytest.raises(ValidationError):  # closed: no second answer
+        services.request_acknowledge(actor=world.bob, request=request, committed_date=TODAY)
+
+
+def test_the_sender_cannot_decline_its_own_request(world):
+    request = send(world)
+    with pytest.raises(ValidationError) as error:
+        services.request_decline(actor=world.alice, request=request, reason="Changed my mind")
+    assert "Only the receiving party" in str(error.value)
+    request.refresh_from_db()
+    assert request.status == "sent" and request.steps.count() == 1
+    queried = services.request_query(actor=world.bob, request=send(world, title="Other"),
+                                     question="Which lot?")
+    with pytest.raises(ValidationError):  # a question is out: the requester answers first
+        services.request_decline(actor=world.bob, request=queried, reason="No")
+
+
+def test_the_acknowledge_dialog_starts_with_the_senders_choice(world, login):
+    colleague = UserFactory(organization=world.bob.organization, first_name="Cleo")
+    MembershipFactory(partnership=world.acme_contoso, user=colleague,
+                      role=Membership.Role.MEMBER)
+    request = send(world, assignee=colleague)
+    url = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
+                                                   "acknowledge"])
+    dialog = login(world.bob).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert f'<option value="{colleague.pk}" selected>' in dialog
+    unassigned = send(world, title="Nobody chosen")
+    url = reverse("governance:request_step", args=[world.acme_contoso.pk, unassigned.pk,
+                                                   "acknowledge"])
+    dialog = login(world.bob).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert '<option value="" selected>' in dialog
+
+
+def test_the_needed_by_sort_has_an_index():
+    assert any(list(index.fields) == ["partnership", "needed_by"]
+               for index in Request._meta.indexes)
 
 
 def test_cdmo_sends_and_the_sponsor_acknowledges(world):
@@ -767,6 +831,37 @@ def test_send_and_acknowledge_through_the_pages(world, login):
         world.acme_contoso.pk, request.pk, "nonsense"])).status_code == 404
 
 
+def test_decline_through_the_page(world, login):
+    alice, bob = login(world.alice), login(world.bob)
+    request = send(world)
+    detail = bob.get(request.get_absolute_url()).content.decode()
+    assert ">Decline</a>" in detail
+    assert ">Decline</a>" not in alice.get(request.get_absolute_url()).content.decode()
+    step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
+                                                    "decline"])
+    dialog = bob.get(step, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in dialog and 'name="decline_reason"' in dialog
+    empty = bob.post(step, {"decline_reason": ""}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    refused = alice.post(step, {"decline_reason": "Mine to drop"})
+    assert refused.status_code == 200 and "Only the receiving party" in refused.content.decode()
+    assert login(world.carol).post(step, {"decline_reason": "x"}).status_code == 404
+    assert login(world.vera).post(step, {"decline_reason": "x"}).status_code == 403
+    request.refresh_from_db()
+    assert request.status == "sent"
+    done = bob.post(step, {"decline_reason": "Outside the scope of work."},
+                    HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and done["HX-Redirect"] == request.get_absolute_url()
+    request.refresh_from_db()
+    assert request.status == "declined"
+    page = alice.get(request.get_absolute_url()).content.decode()
+    assert "Declined because" in page and "Outside the scope of work." in page
+    assert ">Cancel request</a>" not in page
+    listed = alice.get(reverse("governance:request_list", args=[world.acme_contoso.pk]),
+                       {"show": "awaiting"}).content.decode()
+    assert request.title not in listed
+
+
 def test_viewer_gets_403_on_writes_and_no_buttons(world, login):
     request = send(world, actor=world.bob)
     vera = login(world.vera)
@@ -894,6 +989,21 @@ def test_api_runs_the_workflow(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         listed = api(world.bob).get("/api/v1/requests/", {"status": "sent"})
     assert listed.status_code == 200
+
+
+def test_api_declines(world):
+    pk = send(world).pk
+    url = f"/api/v1/requests/{pk}/decline/"
+    assert api(world.carol).post(url, {"reason": "x"}, format="json").status_code == 404
+    own = api(world.alice).post(url, {"reason": "Not needed"}, format="json")
+    assert own.status_code == 400
+    missing = api(world.bob).post(url, {}, format="json")
+    assert missing.status_code == 400 and "reason" in missing.json()
+    done = api(world.bob).post(url, {"reason": "No capacity this quarter."}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "declined"
+    assert done.json()["decline_reason"] == "No capacity this quarter."
+    assert api(world.bob).post(url, {"reason": "Again"}, format="json").status_code == 400
 
 
 def test_api_hides_the_justification_from_the_receiving_members(world, steering):

@@ -205,8 +205,8 @@ def _histories(kwargs) -> list[dict]:
     return pages
 
 
-REQUEST_STEPS = ("acknowledge", "query", "answer", "start", "fulfil", "accept", "reopen",
-                 "cancel")
+REQUEST_STEPS = ("acknowledge", "query", "decline", "answer", "start", "fulfil", "accept",
+                 "reopen", "cancel")
 LATER = datetime.date(2027, 3, 1).isoformat()
 AUDIT_STEPS = ("confirm", "start", "submit_responses", "close")
 FINDING_STEPS = ("respond", "accept", "send_back")
@@ -356,6 +356,7 @@ RECORDS = [
                "answer": lambda r: {"answer": "Batch 7."},
                "fulfil": lambda r: {"fulfilment_note": "Sent."},
                "reopen": lambda r: {"reason": "Incomplete."},
+               "decline": lambda r: {"reason": "Not in our scope."},
                "cancel": lambda r: {"reason": "No longer needed."},
                "relay": lambda r: {"target_partnership": r.partnership_id, "title": "Relayed",
                                    "description": "Relayed", "kind": r.kind,

@@ -67,6 +67,7 @@ def test_request_acknowledgement_median_counts_open_ones_by_their_age(world):
     request(world, at(6, 10, 9), acknowledged=at(6, 13, 9))  # 3 days
     waiting = request(world, at(6, 29, 0))  # 2 days at the period's end
     request(world, at(6, 5), status="cancelled", closed=at(6, 6))  # nothing to acknowledge
+    request(world, at(6, 7), status="declined", closed=at(6, 8))  # answered with a refusal
     late = request(world, at(6, 20, 0), acknowledged=at(7, 3))  # 11 days so far
     result = june(world, "request-acknowledgement-time")
     assert result.value == Decimal("2.50") and result.denominator is None
@@ -83,6 +84,7 @@ def test_requests_fulfilled_on_time_by_the_committed_date(world):
     late = request(world, at(5, 1), needed_by=on(6, 15), fulfilled=at(6, 20))
     waiting = request(world, at(5, 1), acknowledged=at(5, 2), committed=on(6, 25))
     request(world, at(5, 1), committed=on(6, 12), status="cancelled", closed=at(5, 20))
+    request(world, at(5, 1), needed_by=on(6, 14), status="declined", closed=at(5, 2))
     result = june(world, "requests-fulfilled-on-time")
     assert (result.value, result.numerator, result.denominator) == (Decimal("33.33"), 1, 3)
     assert counted(result) == {on_time.pk: "fulfilled on time", late.pk: "late",

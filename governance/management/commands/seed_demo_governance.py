@@ -752,6 +752,9 @@ def _mark_over_emergency_budget(emergencies) -> None:
 
 QUESTION = "Which volume do you mean: 2027 only, or 2027–2028?"
 FULFILMENT_NOTE = "Sent through the shared folder."
+#: Every demo request says when it is needed: three weeks after it was sent, a week after the
+#: fourteen days its receiver commits to once it acknowledges.
+NEEDED_WITHIN_DAYS = 21
 
 
 def _request_plan(partnership: Partnership, now: datetime.datetime, days: float, status: str
@@ -765,6 +768,7 @@ def _request_plan(partnership: Partnership, now: datetime.datetime, days: float,
     acknowledged = moments.get("acknowledge")
     return moments, {
         "sent_at": sent_at,
+        "needed_by": sent_at.date() + datetime.timedelta(days=NEEDED_WITHIN_DAYS),
         "acknowledge_by": sent_at + datetime.timedelta(hours=partnership.acknowledgement_hours),
         "acknowledged_at": acknowledged,
         "committed_date": (acknowledged.date() + datetime.timedelta(days=14))
