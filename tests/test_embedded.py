@@ -24,7 +24,10 @@ BASE = Path(__file__).resolve().parent.parent
 # Starts both servers on the folder given, says "ready", then waits to be ended; with
 # "exit" as its second argument it ends at once, normally.
 SCRIPT = """
-import sys, time
+import signal, sys, time
+# Ctrl-C as in a terminal, even when this test runs where SIGINT is ignored (a shell's
+# background job: its children inherit the ignoring, and Python then keeps it).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pathlib import Path
 from portal.embedded import embedded_database_url, embedded_redis_url
 data_dir = Path(sys.argv[1])

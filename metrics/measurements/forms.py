@@ -7,6 +7,7 @@ from metrics import periods
 from metrics.measurements.models import KPIMeasurement
 from portal.files import max_upload_label
 from portal.forms import ServiceForm
+from portal.validation import validate_date_in_range
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -16,9 +17,11 @@ VALUE_HELP = "Leave it blank for a percentage or a ratio with its numerator and 
 
 
 class MonthField(forms.DateField):
-    """A period picked as a month ("2026-03"), read as its first day."""
+    """A period picked as a month ("2026-03"), read as its first day; in the calendar the
+    portal stores (validate_date_in_range)."""
 
     widget = forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "YYYY-MM"})
+    default_validators = [validate_date_in_range]
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=["%Y-%m", "%Y-%m-%d"], **kwargs)
