@@ -34,6 +34,24 @@ NOTIFICATION_KINDS = [
     ("escalated", "An overdue item reaches my escalation level", 170),
 ]
 
+#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
+REMINDERS = [
+    ("meeting_day_before", "A meeting I attend starts within a day", 11,
+     "governance.meetings.tasks.remind_upcoming_meetings"),
+    ("meeting_hour_before", "A meeting I attend starts within the hour", 12,
+     "governance.meetings.tasks.remind_upcoming_meetings"),
+    ("action_due_soon", "An action I own is due in two days", 35,
+     "governance.actions.tasks.remind_actions_due_soon"),
+    ("request_due_soon", "A request I answer is due in two days", 75,
+     "governance.requests.tasks.remind_requests_due_soon"),
+    ("deviation_notice_due", "The deadline to tell the sponsor of a deviation is near", 162,
+     "governance.quality.tasks.remind_deviation_notice_deadlines"),
+    ("capa_due_soon", "A CAPA I own is due in a week", 163,
+     "governance.quality.tasks.remind_capas_due_soon"),
+    ("audit_week_before", "An audit I take part in starts in a week", 166,
+     "governance.quality.tasks.remind_upcoming_audits"),
+]
+
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = "Governance"
@@ -49,7 +67,9 @@ class GovernanceConfig(AppConfig):
         overview.register()
         for topic in (actions, meetings, requests, risks, quality, relationship):
             topic.register()
-        from portal.registries import notification_kinds
+        from portal.registries import notification_kinds, reminders
 
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
+        for code, label, position, task in REMINDERS:
+            reminders.register(code, label, position=position, task=task)

@@ -12,8 +12,8 @@ class MetricsConfig(AppConfig):
         records to search and recent activity, and their notification kinds; the portfolio
         its links in the top bar; the scorecard its KPI tiles to the partnership home."""
         from metrics import kpis, measurements, portfolio, scorecard, steering
-        from metrics.notices import NOTIFICATION_KINDS
-        from portal.registries import notification_kinds
+        from metrics.notices import NOTIFICATION_KINDS, REMINDERS
+        from portal.registries import notification_kinds, reminders
 
         import_module("metrics.permissions")
         kpis.register()
@@ -23,3 +23,5 @@ class MetricsConfig(AppConfig):
         steering.register()
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
+        for code, label, position, task in REMINDERS:
+            reminders.register(code, label, position=position, task=task)

@@ -13,6 +13,11 @@ NOTIFICATION_KINDS = [
     ("communication_changed",
      "The other party changes the escalation path or the communication plan", 190),
 ]
+#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
+REMINDERS = [
+    ("contract_renewal", "A contract of my partnership enters its renewal notice period", 155,
+     "partnership.contracts.tasks.remind_contract_renewals"),
+]
 
 class PartnershipConfig(AppConfig):
     name = "partnership"
@@ -28,10 +33,12 @@ class PartnershipConfig(AppConfig):
         from partnership.accounts.lockout import record_lock
         from partnership.checks import check_scoped_models
         from partnership.history import context  # noqa: F401 - the jobs' context
-        from portal.registries import notification_kinds
+        from portal.registries import notification_kinds, reminders
 
         checks.register(check_scoped_models, checks.Tags.models)
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
+        for code, label, position, task in REMINDERS:
+            reminders.register(code, label, position=position, task=task)
         signatures.register()
         user_locked_out.connect(record_lock, dispatch_uid="partnership-login-lock")

@@ -171,6 +171,27 @@ CELERY_BEAT_SCHEDULE = {
     # idempotent (a unique key per KPI and period).
     "remind-kpi-values-due": {"task": "metrics.measurements.tasks.remind_kpi_values_due",
                               "schedule": 86400.0},
+    # Reminders ahead of a deadline (portal.registries.reminders), each idempotent: a unique
+    # claim per record, window and person. Meetings and deviation notices are near in
+    # hours; the others are days away and begin at midnight in each person's zone.
+    "remind-upcoming-meetings": {"task": "governance.meetings.tasks.remind_upcoming_meetings",
+                                 "schedule": 300.0},
+    "remind-actions-due-soon": {"task": "governance.actions.tasks.remind_actions_due_soon",
+                                "schedule": 3600.0},
+    "remind-requests-due-soon": {"task": "governance.requests.tasks.remind_requests_due_soon",
+                                 "schedule": 3600.0},
+    "remind-contract-renewals": {"task": "partnership.contracts.tasks.remind_contract_renewals",
+                                 "schedule": 3600.0},
+    "remind-upcoming-audits": {"task": "governance.quality.tasks.remind_upcoming_audits",
+                               "schedule": 3600.0},
+    "remind-capas-due-soon": {"task": "governance.quality.tasks.remind_capas_due_soon",
+                              "schedule": 3600.0},
+    "remind-deviation-notice-deadlines": {
+        "task": "governance.quality.tasks.remind_deviation_notice_deadlines", "schedule": 900.0},
+    "remind-kpi-values-due-soon": {"task": "metrics.measurements.tasks.remind_kpi_values_due_soon",
+                                   "schedule": 3600.0},
+    "remind-kpi-reviews-closing": {"task": "metrics.measurements.tasks.remind_kpi_reviews_closing",
+                                   "schedule": 3600.0},
     # Nightly: the last ended period of every agreed computed KPI, as a draft of the
     # reporting party; idempotent (a unique claim per KPI and period).
     "compute-kpi-values": {"task": "metrics.computed.tasks.compute_kpi_values",

@@ -84,3 +84,33 @@ def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> in
                        record=item)
                 told += 1
     return told
+
+
+#: An open action's owner is reminded this many days before its due date.
+ACTION_DUE_SOON_DAYS = 2
+
+
+def action_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the owner of each open action that it is due in two days, once per action,
+    due date and owner: from when the due date is two days ahead in the owner's own zone
+    until the day before it (a new due date reminds again). One query selects the actions
+    that may be due soon somewhere on Earth. Returns how many were told."""
+    from partnership.notifications.reminders import (
+        Due,
+        in_days,
+        local_dates,
+        reminders_send,
+        when_in_days,
+    )
+
+    now = now or timezone.now()
+    earliest, latest = local_dates(now)
+    actions = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+        due_date__gt=earliest, due_date__lte=latest + datetime.timedelta(
+            days=ACTION_DUE_SOON_DAYS)).select_related("owner", "partnership").order_by("pk")
+    return reminders_send(kind="action_due_soon", dues=(
+        Due(record=item, window=item.due_date,
+            recipients=in_days(item.due_date, [item.owner], now, first=ACTION_DUE_SOON_DAYS),
+            title=f"Action due {when_in_days(item.due_date, item.owner, now)}: {item.title}",
+            body=f"Due {item.due_date:%A %d %b %Y}.")
+        for item in actions))

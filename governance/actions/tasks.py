@@ -10,3 +10,10 @@ def remind_overdue_actions() -> int:
     """Hourly: tell each owner once when their open action becomes overdue (the day after
     the due date has begun in the owner's zone, hence hourly), once per due date."""
     return services.action_overdue_reminders_send()
+
+
+@shared_task
+def remind_actions_due_soon() -> int:
+    """Hourly: tell each owner once, soon after midnight in their own zone, that their open
+    action is due in two days (a unique claim per action, due date and owner)."""
+    return services.action_due_soon_reminders_send()

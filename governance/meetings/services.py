@@ -284,3 +284,37 @@ def decision_update(*, actor: User, decision: Decision, decided_by=None,
                                              "organization only."})
     _set_decided_by(decision, decided_by)
     return decision
+
+
+# --- Reminders before a meeting (the job in governance.meetings.tasks) --------------------
+
+#: Each reminder: (its kind, how long before the start it goes, its title's words). A
+#: meeting scheduled closer to its start than a reminder's lead gets the nearer one only.
+MEETING_REMINDERS = (
+    ("meeting_day_before", datetime.timedelta(days=1), "Meeting within a day"),
+    ("meeting_hour_before", datetime.timedelta(hours=1), "Meeting within the hour"),
+)
+
+
+def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the attendees of each scheduled meeting a day and an hour before it starts,
+    once per meeting, start time and person (a rescheduled meeting reminds again). One
+    query per reminder selects the meetings in its window, with their attendees. Returns
+    how many people were told."""
+    from partnership.notifications.reminders import Due, reminders_send
+
+    now = now or timezone.now()
+    told = 0
+    for number, (kind, lead, title) in enumerate(MEETING_REMINDERS):
+        nearer = MEETING_REMINDERS[number + 1][1] if number + 1 < len(MEETING_REMINDERS) \
+            else datetime.timedelta(0)
+        meetings = Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gt=now + nearer,
+            starts_at__lte=now + lead).select_related("partnership").prefetch_related(
+            "attendees").order_by("starts_at", "pk")
+        told += reminders_send(kind=kind, dues=(
+            Due(record=meeting, window=meeting.starts_at, recipients=list(meeting.attendees.all()),
+                title=f"{title}: {meeting.title}", when=meeting.starts_at,
+                body=meeting.location and f"Where: {meeting.location}")
+            for meeting in meetings))
+    return told

@@ -314,3 +314,49 @@ def finding_send_back(*, actor: User, finding: Finding, review_note: str) -> Fin
 
 FINDING_STEPS = {"respond": finding_respond, "accept": finding_accept,
                  "send_back": finding_send_back}
+
+
+# --- The reminder a week before an audit (the job in governance.quality.tasks) ------------
+
+#: The audit's people are reminded this many days before it starts.
+AUDIT_REMINDER_DAYS = 7
+
+
+def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind an audit's people (the auditors, the host, and each party's QA leads — its
+    leads where it seats none) a week before a planned or confirmed audit starts: from when
+    its first day is seven days ahead in each person's own zone, once per audit, start date
+    and person (a rescheduled audit reminds again). One query selects the audits with
+    their teams, one the QA leads of their partnerships."""
+    from partnership.notifications.reminders import (
+        Due,
+        first_seated,
+        in_days,
+        local_dates,
+        reminders_send,
+        seats,
+    )
+
+    now = now or timezone.now()
+    earliest, latest = local_dates(now)
+    audits = list(Audit.objects.filter(
+        status__in=(Audit.Status.PLANNED, Audit.Status.CONFIRMED), planned_start__gt=earliest,
+        planned_start__lte=latest + datetime.timedelta(days=AUDIT_REMINDER_DAYS)
+    ).select_related("partnership", "site", "lead_auditor", "host").prefetch_related(
+        "team").order_by("pk"))
+    found = seats({audit.partnership_id for audit in audits},
+                  (Membership.Role.QA_LEAD, Membership.Role.LEAD))
+
+    def people(audit: Audit) -> list[User]:
+        qa = [person for party in ("sponsor", "cdmo") for person in first_seated(
+            found, audit.partnership, party, {Membership.Role.QA_LEAD}, {Membership.Role.LEAD})]
+        return in_days(audit.planned_start, [audit.lead_auditor, *audit.team.all(), audit.host,
+                                             *qa], now, first=AUDIT_REMINDER_DAYS)
+
+    return reminders_send(kind="audit_week_before", dues=(
+        Due(record=audit, window=audit.planned_start, recipients=people(audit),
+            title=f"Audit in a week: {audit}",
+            body=f"{audit.get_status_display()}; from {audit.planned_start:%A %d %b %Y} to "
+                 f"{audit.planned_end:%A %d %b %Y} at {audit.site.name}. Lead auditor: "
+                 f"{audit.lead_auditor}.")
+        for audit in audits))

@@ -275,3 +275,53 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
                    when=request.acknowledge_by, record=request)
             told += 1
     return told
+
+
+#: A request's receiver is reminded this many days before it is due.
+REQUEST_DUE_SOON_DAYS = 2
+#: The statuses in which the receiving party still owes the work.
+RECEIVER_OWES = (Request.Status.SENT, Request.Status.QUERIED, Request.Status.ACKNOWLEDGED,
+                 Request.Status.IN_PROGRESS)
+
+
+def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind whoever answers a request (its assignee; the receiving party's leads, or its
+    writers, when it has none) that it is due in two days: by the date the receiver
+    committed to, else the date the sender needs it by. Once per request, due date and
+    person, from when that date is two days ahead in the person's own zone. One query
+    selects the requests, one the leads of their partnerships. Returns how many were told."""
+    from django.db.models.functions import Coalesce
+
+    from partnership.notifications.reminders import (
+        Due,
+        first_seated,
+        in_days,
+        local_dates,
+        reminders_send,
+        seats,
+    )
+
+    now = now or timezone.now()
+    earliest, latest = local_dates(now)
+    requests = list(Request.objects.filter(status__in=RECEIVER_OWES).annotate(
+        due=Coalesce("committed_date", "needed_by")).filter(
+        due__gt=earliest, due__lte=latest + datetime.timedelta(days=REQUEST_DUE_SOON_DAYS)
+    ).select_related("assignee", "partnership").order_by("pk"))
+    found = seats({request.partnership_id for request in requests if request.assignee is None},
+                  Membership.WRITING_ROLES)
+
+    def answering(request: Request) -> list[User]:
+        if request.assignee is not None:
+            return [request.assignee]
+        return first_seated(found, request.partnership, request.receiving_party,
+                            {Membership.Role.LEAD}, Membership.WRITING_ROLES)
+
+    return reminders_send(kind="request_due_soon", dues=(
+        Due(record=request, window=request.due,
+            recipients=in_days(request.due, answering(request), now,
+                               first=REQUEST_DUE_SOON_DAYS),
+            title=f"Request due soon: {request.title}",
+            body=f"Due {request.due:%A %d %b %Y}"
+                 + (" (the date your party committed to)." if request.committed_date
+                    else " (the date it is needed by)."))
+        for request in requests))

@@ -12,3 +12,10 @@ def notify_late_requests() -> int:
     window (claimed in the database, so a second run or a second worker tells nobody
     twice)."""
     return services.request_notify_late()
+
+
+@shared_task
+def remind_requests_due_soon() -> int:
+    """Hourly: tell whoever answers a request once, soon after midnight in their own zone,
+    that it is due in two days (a unique claim per request, due date and person)."""
+    return services.request_due_soon_reminders_send()

@@ -25,7 +25,7 @@ from metrics.measurements.models import (
 )
 from metrics.notices import tell
 from partnership.history.context import recording
-from partnership.models import Partnership, User
+from partnership.models import Membership, Partnership, User
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
 from portal.locking import locked
@@ -312,3 +312,83 @@ def kpi_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
                      body=f"It was due by {due:%d %b %Y}.")
                 told += 1
     return told
+
+
+# --- Reminders before a deadline (the jobs in metrics.measurements.tasks) -----------------
+
+#: The reporting party's leads are reminded this many days before a value is due.
+KPI_DUE_SOON_DAYS = 2
+#: The reviewing party's leads are reminded when this little of a review window is left.
+REVIEW_CLOSING_LEAD = datetime.timedelta(hours=48)
+
+
+def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the reporting party's leads (its writers where it seats none) that a period's
+    value is due by its due day and not submitted yet: from two days before that day in
+    each lead's own zone until the day itself (kpi_due_reminders_send tells them once it
+    has passed). Once per KPI, period and lead. One query selects the agreed KPIs, one
+    the values already submitted, one the leads."""
+    from partnership.notifications.reminders import (
+        Due,
+        first_seated,
+        in_days,
+        reminders_send,
+        seats,
+    )
+
+    now = now or timezone.now()
+    today = now.astimezone(datetime.UTC).date()
+    definitions = list(KPIDefinition.objects.filter(
+        status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
+    ).select_related("partnership").order_by("pk"))
+    candidates = []  # (definition, period, due) whose due day is near somewhere on Earth
+    for definition in definitions:
+        current = periods.period_start(today, definition.frequency)
+        for period in (periods.previous_period(current, definition.frequency), current):
+            due = periods.due_date(period, definition.frequency, definition.due_day)
+            if -1 <= (due - today).days <= KPI_DUE_SOON_DAYS + 1:
+                candidates.append((definition, period, due))
+    submitted = set(KPIMeasurement.objects.filter(
+        partnership_id__in={definition.partnership_id for definition, _p, _d in candidates},
+        key__in={definition.key for definition, _p, _d in candidates},
+        period__in={period for _d, period, _due in candidates}).exclude(
+        status=KPIMeasurement.Status.DRAFT).values_list("partnership_id", "key", "period"))
+    found = seats({definition.partnership_id for definition, _p, _d in candidates},
+                  Membership.WRITING_ROLES)
+    return reminders_send(kind="kpi_value_due_soon", dues=(
+        Due(record=definition, window=period,
+            recipients=in_days(due, first_seated(
+                found, definition.partnership, definition.reporting_party,
+                {Membership.Role.LEAD}, Membership.WRITING_ROLES), now, first=KPI_DUE_SOON_DAYS,
+                last=0),
+            title=f"KPI value due soon: {definition.name}, "
+                  f"{periods.label(period, definition.frequency)}",
+            body=f"Submit it by {due:%A %d %b %Y}.")
+        for definition, period, due in candidates
+        if (definition.partnership_id, definition.key, period) not in submitted))
+
+
+def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the reviewing party's leads (its writers where it seats none) that the window
+    to comment on or dispute a value shared with them closes within two days (nothing once
+    they have accepted it): once per value, window and lead (a corrected value opens a new
+    window, which reminds again). One query selects the values, one the leads."""
+    from partnership.notifications.reminders import Due, first_seated, reminders_send, seats
+
+    now = now or timezone.now()
+    measurements = list(KPIMeasurement.objects.filter(
+        status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True, review_until__gt=now,
+        review_until__lte=now + REVIEW_CLOSING_LEAD).select_related(
+        "partnership", "definition").order_by("review_until", "pk"))
+    found = seats({measurement.partnership_id for measurement in measurements},
+                  Membership.WRITING_ROLES)
+    return reminders_send(kind="kpi_review_closing", dues=(
+        Due(record=measurement, window=measurement.review_until,
+            recipients=first_seated(found, measurement.partnership,
+                                    _other_party(measurement), {Membership.Role.LEAD},
+                                    Membership.WRITING_ROLES),
+            title=f"Review window closing: {measurement}", when=measurement.review_until,
+            body=f"Value {measurement.value.normalize():f} {measurement.definition.unit}: "
+                 "comment on it, dispute it or accept it before the time shown; after it "
+                 "the value may be published.")
+        for measurement in measurements))

@@ -1,11 +1,24 @@
-"""Jobs of KPI values: the daily reminder of values due and not submitted (idempotent: a
-unique key per KPI and period)."""
+"""Jobs of KPI values: the reminders of values due (before and after the due day) and of
+review windows closing (each idempotent: a unique key per KPI or value, window and
+person)."""
 
 from celery import shared_task
 
-from metrics.measurements.services import kpi_due_reminders_send
+from metrics.measurements import services
 
 
 @shared_task
 def remind_kpi_values_due() -> int:
-    return kpi_due_reminders_send()
+    return services.kpi_due_reminders_send()
+
+
+@shared_task
+def remind_kpi_values_due_soon() -> int:
+    """Hourly: soon after midnight in each lead's zone, two days before the due day."""
+    return services.kpi_due_soon_reminders_send()
+
+
+@shared_task
+def remind_kpi_reviews_closing() -> int:
+    """Hourly: two days before a review window closes."""
+    return services.kpi_review_closing_reminders_send()

@@ -225,3 +225,53 @@ def contract_document_upload(*, actor: User, contract: Contract, file) -> Contra
     document.full_clean()
     document.save()
     return document
+
+
+# --- The renewal reminder (the job in partnership.contracts.tasks) ------------------------
+
+def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """E-mail (and notify) the leads of both parties (of its own party, for an internal
+    contract; a party's writers where it seats no lead) once when an executed contract
+    enters its renewal notice period: from its renewal notice date in each lead's own zone,
+    until it expires. Once per contract, notice date and person: an extended expiry or a
+    new notice period reminds again. One query selects the contracts, one their leads."""
+    from django.db.models import DateField, DurationField, ExpressionWrapper, F
+
+    from partnership.notifications.reminders import (
+        Due,
+        days_ahead,
+        first_seated,
+        local_dates,
+        reminders_send,
+        seats,
+    )
+    from partnership.parties.models import Membership
+
+    now = now or timezone.now()
+    earliest, latest = local_dates(now)
+    notice_date = ExpressionWrapper(
+        F("expiry_date") - ExpressionWrapper(F("renewal_notice_days") * datetime.timedelta(
+            days=1), output_field=DurationField()), output_field=DateField())
+    contracts = list(Contract.objects.filter(
+        status=Contract.Status.EXECUTED, expiry_date__gte=earliest).annotate(
+        notice_from=notice_date).filter(notice_from__lte=latest).select_related(
+        "partnership__sponsor", "partnership__cdmo").order_by("pk"))
+    found = seats({contract.partnership_id for contract in contracts},
+                  Membership.WRITING_ROLES)
+
+    def leads(contract: Contract) -> list:
+        people = [person for party in ("sponsor", "cdmo") for person in first_seated(
+            found, contract.partnership, party, {Membership.Role.LEAD},
+            Membership.WRITING_ROLES)]
+        return [person for person in people
+                if days_ahead(contract.renewal_notice_date, person, now) <= 0
+                and days_ahead(contract.expiry_date, person, now) >= 0]
+
+    return reminders_send(kind="contract_renewal", dues=(
+        Due(record=contract, window=contract.renewal_notice_date, recipients=leads(contract),
+            title=f"Renewal notice period begins: {contract}",
+            body=f"{contract.get_kind_display()} between {contract.partnership.sponsor} and "
+                 f"{contract.partnership.cdmo}. It expires on {contract.expiry_date:%d %b %Y};"
+                 f" renewal is raised from {contract.renewal_notice_date:%d %b %Y}, "
+                 f"{contract.renewal_notice_days} days before.")
+        for contract in contracts))

@@ -100,3 +100,29 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} {self.delivery}"
+
+
+class ReminderClaim(models.Model):
+    """One reminder told to one person: of `kind`, about one record, for one window (the
+    moment or date it is about: a meeting's start, a due date). The unique key makes each
+    reminder happen once, whatever runs the sweep twice (beat restarted, two workers, a
+    worker killed half-way): the claim is inserted in the notification's savepoint, and a
+    moved deadline is a new window, so it reminds again."""
+
+    kind = models.CharField(max_length=CODE_MAX_LENGTH)
+    record_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                    related_name="+")
+    record_id = models.PositiveBigIntegerField()
+    window = models.CharField(max_length=40, help_text="The moment or date reminded of, "
+                                                       "in ISO 8601 (UTC for a moment).")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["kind", "record_type", "record_id", "window", "recipient"],
+            name="reminder_once_per_record_window_and_person")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_type_id}:{self.record_id} {self.window}"

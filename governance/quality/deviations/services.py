@@ -15,7 +15,7 @@ from governance.quality.agreement.models import QualityAgreement
 from governance.quality.deviations.models import Capa, CapaOverdueReminder, Deviation
 from governance.quality.services import qa_leads
 from partnership.history.context import recording
-from partnership.models import Partnership, User
+from partnership.models import Membership, Partnership, User
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -295,3 +295,69 @@ def capa_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
                       body=f"It was due {capa.due_date:%d %b %Y}; owned by {capa.owner}.")
                 told += 1
     return told
+
+
+# --- Reminders before a deadline (the jobs in governance.quality.tasks) -------------------
+
+#: A CAPA's owner is reminded this many days before its due date.
+CAPA_DUE_SOON_DAYS = 7
+#: The CDMO is reminded of the sponsor's notice at most this long before the deadline,
+#: and never before half of the agreement's notice period has gone (a critical deviation
+#: may have to be told within hours).
+DEVIATION_NOTICE_LEAD = datetime.timedelta(hours=24)
+
+
+def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the owner of each CAPA still open or in progress that its due date is a week
+    away (from when it is seven days ahead in the owner's own zone until the day before),
+    once per CAPA, due date and owner. One query selects the CAPAs."""
+    from partnership.notifications.reminders import (
+        Due,
+        in_days,
+        local_dates,
+        reminders_send,
+        when_in_days,
+    )
+
+    now = now or timezone.now()
+    earliest, latest = local_dates(now)
+    capas = Capa.objects.filter(
+        status__in=Capa.ACTIVE, due_date__gt=earliest,
+        due_date__lte=latest + datetime.timedelta(days=CAPA_DUE_SOON_DAYS)).select_related(
+        "owner", "partnership").order_by("pk")
+    return reminders_send(kind="capa_due_soon", dues=(
+        Due(record=capa, window=capa.due_date,
+            recipients=in_days(capa.due_date, [capa.owner], now, first=CAPA_DUE_SOON_DAYS),
+            title=f"CAPA due {when_in_days(capa.due_date, capa.owner, now)}: {capa}",
+            body=f"Due {capa.due_date:%A %d %b %Y}: implement it and record the evidence of "
+                 "its effect by then.")
+        for capa in capas))
+
+
+def deviation_notice_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the CDMO's QA leads (its leads where it seats none) and whoever reported the
+    deviation that the quality agreement's deadline to tell the sponsor is near: within
+    the last 24 hours before it, or the last half of a shorter notice period. Once per
+    deviation, deadline and person. The deviation is the CDMO's own until notified, so
+    only the CDMO hears of it. One query selects the deviations, one the QA leads."""
+    from partnership.notifications.reminders import Due, first_seated, reminders_send, seats
+
+    now = now or timezone.now()
+    deviations = [deviation for deviation in Deviation.objects.unnotified().filter(
+        status__in=Deviation.OPEN, notify_by__gt=now,
+        notify_by__lte=now + DEVIATION_NOTICE_LEAD).select_related(
+        "partnership", "created_by").order_by("notify_by", "pk")
+        if now >= deviation.notify_by - min(DEVIATION_NOTICE_LEAD,
+                                            (deviation.notify_by - deviation.detected_at) / 2)]
+    found = seats({deviation.partnership_id for deviation in deviations},
+                  (Membership.Role.QA_LEAD, Membership.Role.LEAD))
+    return reminders_send(kind="deviation_notice_due", dues=(
+        Due(record=deviation, window=deviation.notify_by,
+            recipients=[deviation.created_by, *first_seated(
+                found, deviation.partnership, "cdmo", {Membership.Role.QA_LEAD},
+                {Membership.Role.LEAD})],
+            title=f"Notify the sponsor soon: {deviation}", when=deviation.notify_by,
+            body="The quality agreement's deadline to tell the sponsor of this "
+                 f"{deviation.get_classification_display().lower()} "
+                 f"{deviation.get_kind_display().lower()} is at the time shown.")
+        for deviation in deviations))

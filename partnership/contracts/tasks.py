@@ -1,0 +1,13 @@
+"""Jobs of contracts (Celery beat runs them; each is safe to run twice)."""
+
+from celery import shared_task
+
+from partnership.contracts import services
+
+
+@shared_task
+def remind_contract_renewals() -> int:
+    """Hourly: tell both parties' leads once when a contract enters its renewal notice
+    period, soon after midnight in each lead's own zone (a unique claim per contract,
+    notice date and person)."""
+    return services.contract_renewal_reminders_send()
