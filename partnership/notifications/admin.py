@@ -4,7 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import BLANK_CHOICE_DASH
 
-from partnership.notifications.models import Notification, NotificationPreference
+from partnership.notifications.models import (
+    Notification,
+    NotificationPreference,
+    ReminderClaim,
+)
 from portal.admin import ReadOnlyAdmin
 from portal.registries import notification_kinds
 
@@ -56,3 +60,13 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ReminderClaim)
+class ReminderClaimAdmin(ReadOnlyAdmin):
+    """The reminders told, one per record, window and person: read-only."""
+
+    list_display = [kind_label, "record_type", "record_id", "window", "recipient", "created_at"]
+    list_filter = [KindFilter]
+    search_fields = ["recipient__email"]
+    list_select_related = ["recipient", "record_type"]

@@ -213,3 +213,59 @@ def test_the_real_jobs_tell_once_when_run_twice(celery_worker, world_committed):
     assert [task.delay().get(timeout=30) for task in tasks.values()] == [0] * len(tasks)
     for case, record, person in made:
         assert [n.recipient for n in told(case, record)].count(person) == 1, case.kind
+
+
+def _lock_waiters() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("other_run_commits", [True, False], ids=["commits", "fails"])
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_meeting_another_runs_claim_waits_for_it(world_committed, other_run_commits):
+    """Another run has claimed Bob's reminder and not committed yet (its e-mail going out,
+    say): this sweep waits on the claim, then tells Bob only if the other run failed."""
+    import threading
+    import time
+
+    import psycopg2
+    from django.contrib.contenttypes.models import ContentType
+
+    [case] = [case for case in CASES if case.kind == "action_due_soon"]
+    now = timezone.now()
+    item, bob = case.make(world_committed.acme_contoso, now)
+    window = item.due_date.isoformat()
+    other = psycopg2.connect(**connection.get_connection_params())
+    results = []
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ReminderClaim._meta.db_table} (kind, record_type_id, record_id, "
+                "\"window\", recipient_id, created_at) VALUES (%s, %s, %s, %s, %s, now())",
+                [case.kind, ContentType.objects.get_for_model(ActionItem).pk, item.pk, window,
+                 bob.pk])
+
+        def sweep():
+            try:
+                results.append(case.send(now=now))
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=sweep)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while _lock_waiters() == 0 and thread.is_alive():
+            assert time.monotonic() < deadline, "the sweep never reached the claim"
+            time.sleep(0.1)
+        if other_run_commits:
+            other.commit()
+        else:
+            other.rollback()
+        thread.join(timeout=60)
+    finally:
+        other.close()
+    assert results == [0 if other_run_commits else 1]
+    assert len(told(case, item)) == (0 if other_run_commits else 1)
+    assert ReminderClaim.objects.filter(kind=case.kind, record_id=item.pk).count() == 1
