@@ -65,9 +65,10 @@ def days_ahead(date: datetime.date, person, now: datetime.datetime) -> int:
 
 def in_days(date: datetime.date, people: Iterable, now: datetime.datetime, *, first: int,
             last: int = 1) -> list:
-    """Those of `people` for whom `date` is between `first` and `last` days ahead (both
-    included) in their own zone: a due date two days ahead reminds from the day before
-    yesterday, in each person's zone, until the day before it."""
+    """Those of `people` for whom `date` is between `last` and `first` days ahead (both
+    included) in their own zone: with first=2, a due date reminds from two days before it
+    in each person's zone, until the day before it (last=1); a sweep that missed the first
+    day still reminds on the next one."""
     return [person for person in people if person is not None
             and last <= days_ahead(date, person, now) <= first]
 
