@@ -145,6 +145,27 @@ def test_each_demo_partnership_shows_escalations_along_its_path(demo, pair):
     assert all(notice.created_at <= timezone.now() for notice in notices)
 
 
+def test_the_demo_holds_the_reminders_ahead_of_deadlines_each_once(demo):
+    """The seed runs every reminder's job once: each contract well inside its renewal notice
+    period has reminded a lead of each party; every reminder went to its person once and is
+    e-mailed (no backlog of demo mail)."""
+    from partnership.models import Contract
+    from portal.registries import reminders as registry
+
+    kinds = [reminder.code for reminder in registry.reminders()]
+    told = Notification.objects.filter(kind__in=kinds)
+    today = timezone.now().date()
+    for contract in Contract.objects.filter(status="executed", expiry_date__gt=today +
+                                            datetime.timedelta(days=1)):
+        if contract.renewal_notice_date < today - datetime.timedelta(days=1):
+            parties = {contract.partnership.party_of(n.recipient) for n in told.filter(
+                kind="contract_renewal", record_id=contract.pk).select_related("recipient")}
+            assert parties == {"sponsor", "cdmo"}, contract
+    keys = list(told.values_list("kind", "record_id", "recipient_id"))
+    assert len(keys) == len(set(keys))
+    assert not told.filter(emailed_at__isnull=True).exists()
+
+
 def test_the_demo_has_items_escalated_beyond_the_first_level(demo):
     assert ActionItemEscalation.objects.filter(level=2).exists()
     assert RequestEscalation.objects.filter(level=2).exists()

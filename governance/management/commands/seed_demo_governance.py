@@ -135,6 +135,7 @@ class Command(BaseCommand):
         seed_notifications(today)
         backdate_creation(today)
         seed_escalations()
+        seed_reminders()
 
 
 def _partnership(pair) -> Partnership:
@@ -953,3 +954,25 @@ def seed_escalations() -> None:
                 title__startswith=f"Escalated to level {step.level} (").update(
                 created_at=step.reached_at, emailed_at=step.reached_at,
                 read_at=step.reached_at + datetime.timedelta(hours=1) if old else None)
+
+
+# --- Reminders ahead of a deadline (DESIGN §4) ----------------------------------------------
+
+def seed_reminders() -> None:
+    """The reminders ahead of a deadline that beat's jobs would have sent by now (a meeting
+    tomorrow, an action due in two days …), by running each registered reminder's job once.
+    The demo's dates move with today, so they are rebuilt on each seeding (their claims
+    too, so seeding twice leaves the same rows), and marked e-mailed: no backlog of demo
+    mail."""
+    from django.utils.module_loading import import_string
+
+    from partnership.notifications.models import ReminderClaim
+    from portal.registries import reminders
+
+    kinds = [reminder.code for reminder in reminders.reminders()]
+    Notification.objects.filter(kind__in=kinds).delete()
+    ReminderClaim.objects.filter(kind__in=kinds).delete()
+    for task in sorted({reminder.task for reminder in reminders.reminders()}):
+        import_string(task)()
+    Notification.objects.filter(kind__in=kinds, emailed_at__isnull=True).update(
+        emailed_at=timezone.now())
