@@ -8,6 +8,13 @@ from django.utils import timezone
 
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from partnership.models import Partnership, User
+from partnership.notifications.reminders import (
+    Due,
+    in_days,
+    local_dates,
+    reminders_send,
+    when_in_days,
+)
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -95,14 +102,6 @@ def action_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> i
     due date and owner: from when the due date is two days ahead in the owner's own zone
     until the day before it (a new due date reminds again). One query selects the actions
     that may be due soon somewhere on Earth. Returns how many were told."""
-    from partnership.notifications.reminders import (
-        Due,
-        in_days,
-        local_dates,
-        reminders_send,
-        when_in_days,
-    )
-
     now = now or timezone.now()
     earliest, latest = local_dates(now)
     actions = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(

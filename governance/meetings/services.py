@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.actions.services import action_item_create
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.reminders import Due, reminders_send
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import are_seated, shared_record_create, shared_record_update
@@ -301,8 +302,6 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
     once per meeting, start time and person (a rescheduled meeting reminds again). One
     query per reminder selects the meetings in its window, with their attendees. Returns
     how many people were told."""
-    from partnership.notifications.reminders import Due, reminders_send
-
     now = now or timezone.now()
     told = 0
     for number, (kind, lead, title) in enumerate(MEETING_REMINDERS):

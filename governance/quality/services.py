@@ -15,6 +15,14 @@ from governance.meetings.services import meeting_create, meeting_update
 from governance.quality.models import Audit, Finding
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.reminders import (
+    Due,
+    first_seated,
+    in_days,
+    local_dates,
+    reminders_send,
+    seats,
+)
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
 from partnership.permissions import require
@@ -328,15 +336,6 @@ def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
     its first day is seven days ahead in each person's own zone, once per audit, start date
     and person (a rescheduled audit reminds again). One query selects the audits with
     their teams, one the QA leads of their partnerships."""
-    from partnership.notifications.reminders import (
-        Due,
-        first_seated,
-        in_days,
-        local_dates,
-        reminders_send,
-        seats,
-    )
-
     now = now or timezone.now()
     earliest, latest = local_dates(now)
     audits = list(Audit.objects.filter(

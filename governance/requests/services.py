@@ -5,11 +5,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.requests.models import Request, RequestStep
 from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.reminders import (
+    Due,
+    first_seated,
+    in_days,
+    local_dates,
+    reminders_send,
+    seats,
+)
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
 from partnership.permissions import require
@@ -290,17 +299,6 @@ def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> 
     committed to, else the date the sender needs it by. Once per request, due date and
     person, from when that date is two days ahead in the person's own zone. One query
     selects the requests, one the leads of their partnerships. Returns how many were told."""
-    from django.db.models.functions import Coalesce
-
-    from partnership.notifications.reminders import (
-        Due,
-        first_seated,
-        in_days,
-        local_dates,
-        reminders_send,
-        seats,
-    )
-
     now = now or timezone.now()
     earliest, latest = local_dates(now)
     requests = list(Request.objects.filter(status__in=RECEIVER_OWES).annotate(

@@ -26,6 +26,7 @@ from metrics.measurements.models import (
 from metrics.notices import tell
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.reminders import Due, first_seated, in_days, reminders_send, seats
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
 from portal.locking import locked
@@ -328,14 +329,6 @@ def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
     each lead's own zone until the day itself (kpi_due_reminders_send tells them once it
     has passed). Once per KPI, period and lead. One query selects the agreed KPIs, one
     the values already submitted, one the leads."""
-    from partnership.notifications.reminders import (
-        Due,
-        first_seated,
-        in_days,
-        reminders_send,
-        seats,
-    )
-
     now = now or timezone.now()
     today = now.astimezone(datetime.UTC).date()
     definitions = list(KPIDefinition.objects.filter(
@@ -373,8 +366,6 @@ def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None) -
     to comment on or dispute a value shared with them closes within two days (nothing once
     they have accepted it): once per value, window and lead (a corrected value opens a new
     window, which reminds again). One query selects the values, one the leads."""
-    from partnership.notifications.reminders import Due, first_seated, reminders_send, seats
-
     now = now or timezone.now()
     measurements = list(KPIMeasurement.objects.filter(
         status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True, review_until__gt=now,

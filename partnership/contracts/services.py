@@ -7,11 +7,20 @@ from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateField, DurationField, ExpressionWrapper, F
 from django.utils import timezone
 
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.history.context import recording
-from partnership.parties.models import Partnership, User
+from partnership.notifications.reminders import (
+    Due,
+    days_ahead,
+    first_seated,
+    local_dates,
+    reminders_send,
+    seats,
+)
+from partnership.parties.models import Membership, Partnership, User
 from partnership.permissions import require
 from partnership.records import (
     check_field_rules,
@@ -235,18 +244,6 @@ def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> 
     enters its renewal notice period: from its renewal notice date in each lead's own zone,
     until it expires. Once per contract, notice date and person: an extended expiry or a
     new notice period reminds again. One query selects the contracts, one their leads."""
-    from django.db.models import DateField, DurationField, ExpressionWrapper, F
-
-    from partnership.notifications.reminders import (
-        Due,
-        days_ahead,
-        first_seated,
-        local_dates,
-        reminders_send,
-        seats,
-    )
-    from partnership.parties.models import Membership
-
     now = now or timezone.now()
     earliest, latest = local_dates(now)
     notice_date = ExpressionWrapper(

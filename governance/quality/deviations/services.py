@@ -16,6 +16,15 @@ from governance.quality.deviations.models import Capa, CapaOverdueReminder, Devi
 from governance.quality.services import qa_leads
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
+from partnership.notifications.reminders import (
+    Due,
+    first_seated,
+    in_days,
+    local_dates,
+    reminders_send,
+    seats,
+    when_in_days,
+)
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -311,14 +320,6 @@ def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int
     """Remind the owner of each CAPA still open or in progress that its due date is a week
     away (from when it is seven days ahead in the owner's own zone until the day before),
     once per CAPA, due date and owner. One query selects the CAPAs."""
-    from partnership.notifications.reminders import (
-        Due,
-        in_days,
-        local_dates,
-        reminders_send,
-        when_in_days,
-    )
-
     now = now or timezone.now()
     earliest, latest = local_dates(now)
     capas = Capa.objects.filter(
@@ -340,8 +341,6 @@ def deviation_notice_reminders_send(*, now: datetime.datetime | None = None) -> 
     the last 24 hours before it, or the last half of a shorter notice period. Once per
     deviation, deadline and person. The deviation is the CDMO's own until notified, so
     only the CDMO hears of it. One query selects the deviations, one the QA leads."""
-    from partnership.notifications.reminders import Due, first_seated, reminders_send, seats
-
     now = now or timezone.now()
     deviations = [deviation for deviation in Deviation.objects.unnotified().filter(
         status__in=Deviation.OPEN, notify_by__gt=now,
