@@ -15,14 +15,7 @@ from governance.meetings.services import meeting_create, meeting_update
 from governance.quality.models import Audit, Finding
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
-from partnership.notifications.reminders import (
-    Due,
-    first_seated,
-    in_days,
-    local_dates,
-    reminders_send,
-    seats,
-)
+from partnership.notifications import reminders
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
 from partnership.permissions import require
@@ -337,23 +330,24 @@ def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
     and person (a rescheduled audit reminds again). One query selects the audits with
     their teams, one the QA leads of their partnerships."""
     now = now or timezone.now()
-    earliest, latest = local_dates(now)
+    earliest, latest = reminders.local_dates(now)
     audits = list(Audit.objects.filter(
         status__in=(Audit.Status.PLANNED, Audit.Status.CONFIRMED), planned_start__gt=earliest,
         planned_start__lte=latest + datetime.timedelta(days=AUDIT_REMINDER_DAYS)
     ).select_related("partnership", "site", "lead_auditor", "host").prefetch_related(
         "team").order_by("pk"))
-    found = seats({audit.partnership_id for audit in audits},
-                  (Membership.Role.QA_LEAD, Membership.Role.LEAD))
+    found = reminders.seats({audit.partnership_id for audit in audits},
+                            (Membership.Role.QA_LEAD, Membership.Role.LEAD))
 
     def people(audit: Audit) -> list[User]:
-        qa = [person for party in ("sponsor", "cdmo") for person in first_seated(
+        qa = [person for party in ("sponsor", "cdmo") for person in reminders.first_seated(
             found, audit.partnership, party, {Membership.Role.QA_LEAD}, {Membership.Role.LEAD})]
-        return in_days(audit.planned_start, [audit.lead_auditor, *audit.team.all(), audit.host,
-                                             *qa], now, first=AUDIT_REMINDER_DAYS)
+        team = [audit.lead_auditor, *audit.team.all(), audit.host, *qa]
+        return reminders.in_days(audit.planned_start, team, now, first=AUDIT_REMINDER_DAYS)
 
-    return reminders_send(kind="audit_week_before", dues=(
-        Due(record=audit, window=audit.planned_start, recipients=people(audit),
+    return reminders.reminders_send(kind="audit_week_before", dues=(
+        reminders.Due(
+            record=audit, window=audit.planned_start, recipients=people(audit),
             title=f"Audit in a week: {audit}",
             body=f"{audit.get_status_display()}; from {audit.planned_start:%A %d %b %Y} to "
                  f"{audit.planned_end:%A %d %b %Y} at {audit.site.name}. Lead auditor: "
