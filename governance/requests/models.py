@@ -108,9 +108,9 @@ class Request(SharedRecord):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
     sent_at = models.DateTimeField(default=timezone.now, editable=False,
                                    validators=[validate_date_in_range])
+    # The agreed time is Request.acknowledgement_window: an emergency's own, shorter one.
     acknowledge_by = models.DateTimeField(
-        editable=False, help_text="Sent time plus the agreed time to acknowledge (an "
-                                  "emergency's own, shorter one for an emergency).",
+        editable=False, help_text="Sent time plus the agreed time to acknowledge.",
         validators=[validate_date_in_range])
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False,
                                            validators=[validate_date_in_range])
