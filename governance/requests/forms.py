@@ -37,8 +37,8 @@ class RequestForm(ServiceForm):
                 f"{used} of {budget} emergencies used this month (UTC) by your party. An "
                 "emergency must be acknowledged within the partnership's shorter time.")
             self.fields["emergency_justification"].help_text = (
-                "Required for an emergency once the monthly budget is used up; the steering "
-                "committee members of both parties read it.")
+                "Required for an emergency once the monthly budget is used up; the other "
+                "party and the steering committee members of both parties read it.")
 
 
 class AcknowledgeForm(forms.Form):

@@ -71,7 +71,8 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
             if not (request.emergency_justification or "").strip():
                 raise ValidationError({"emergency_justification": (
                     f"Your party has used {used} of {budget} emergencies this month (UTC): "
-                    "explain why this one cannot wait (the steering committee will read it).")})
+                    "explain why this one cannot wait (the other party and the steering "
+                    "committee will read it).")})
             request.over_emergency_budget = True
     else:
         request.emergency_justification = ""

@@ -277,8 +277,8 @@ class Partnership(models.Model):
             errors["sponsor"] = "The sponsor must be a sponsor organization."
         if self.cdmo_id and self.cdmo.kind != Organization.Kind.CDMO:
             errors["cdmo"] = "The CDMO must be a CDMO organization."
-        if None not in (self.emergency_acknowledgement_hours, self.acknowledgement_hours) and \
-                self.emergency_acknowledgement_hours > self.acknowledgement_hours:
+        emergency, normal = self.emergency_acknowledgement_hours, self.acknowledgement_hours
+        if None not in (emergency, normal) and 1 <= normal < emergency:
             errors["emergency_acknowledgement_hours"] = (
                 f"An emergency cannot have longer to acknowledge than any other request "
                 f"({self.acknowledgement_hours} hours).")
