@@ -19,7 +19,6 @@ from partnership.permissions import (
     is_of_a_party,
     is_receiving_party,
     is_sponsor,
-    is_steering,
     partnership_of,
     rule,
 )
@@ -98,11 +97,12 @@ rule("governance.request_relay",
      (request_is_open, invalid(lambda request: (
          f"A request that is {request.get_status_display().lower()} is no longer relayed; "
          "send a new request in the other partnership instead."))))
-# The written justification of an emergency is the sending party's, and goes to the
-# steering committee once it is over budget.
+# The written justification of an emergency is the sending party's; once the emergency is
+# over budget it is the reason the receiving party is asked to drop other work, so the
+# receiving party reads it too (and both steering committees, who are of the two parties).
 rule("governance.request_read_justification",
-     (has_justification & (is_requester | (is_over_budget & is_steering)),
-      denied("The justification is the sending party's and the steering committee's.")))
+     (has_justification & (is_requester | (is_over_budget & is_receiving_party)),
+      denied("The justification of an emergency within budget is the sending party's.")))
 
 rule("governance.notice_edit",
      (is_authors_party, denied("Only the party that posted a notice can correct it.")),

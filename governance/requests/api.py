@@ -12,7 +12,7 @@ from governance.escalation.selectors import request_escalations
 from governance.requests import selectors, services
 from governance.requests.filters import RequestFilter
 from governance.requests.models import Request
-from partnership.models import Membership, Milestone, Partnership
+from partnership.models import Membership, Milestone, Organization, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.permissions import can
 from partnership.scoping import shared_lookups
@@ -33,11 +33,16 @@ class RequestSerializer(ScopedModelSerializer):
     relayed_from = serializers.SerializerMethodField()
     relays = serializers.SerializerMethodField()
     is_acknowledgement_late = serializers.SerializerMethodField()
+    carried_out_by = serializers.ChoiceField(
+        source="carrying_party", choices=Organization.Kind.choices, read_only=True,
+        help_text="The party that does the work: the receiving party, except for a change "
+                  "the CDMO asked for, which the sponsor decides and the CDMO carries out.")
 
     class Meta:
         model = Request
         fields = ["id", "partnership", "title", "description", "kind", "urgency",
-                  "requested_by_party", "needed_by", "assignee", "status", "sent_at",
+                  "requested_by_party", "carried_out_by", "needed_by", "assignee", "status",
+                  "sent_at",
                   "acknowledge_by", "is_acknowledgement_late", "acknowledged_at",
                   "committed_date", "question", "answer", "fulfilled_at", "fulfilment_note",
                   "closed_at", "reopen_reason", "decline_reason", "emergency_justification",
@@ -75,7 +80,7 @@ class RequestSerializer(ScopedModelSerializer):
         data = super().to_representation(instance)
         self._hold_role(instance.partnership, user)
         if not can(user, "governance.request_read_justification", instance):
-            data["emergency_justification"] = ""  # the sender's and the steering's to read
+            data["emergency_justification"] = ""  # the sender's, and over budget both's
         return data
 
     def _hold_role(self, partnership, user) -> None:

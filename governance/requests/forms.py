@@ -33,11 +33,12 @@ class RequestForm(ServiceForm):
             del self.fields["urgency"], self.fields["emergency_justification"]
         elif usage is not None:
             used, budget = usage
-            self.fields["urgency"].help_text = \
-                f"{used} of {budget} emergencies used this month (UTC) by your party."
+            self.fields["urgency"].help_text = (
+                f"{used} of {budget} emergencies used this month (UTC) by your party. An "
+                "emergency must be acknowledged within the partnership's shorter time.")
             self.fields["emergency_justification"].help_text = (
-                "Required for an emergency once the monthly budget is used up; the steering "
-                "committee members of both parties read it.")
+                "Required for an emergency once the monthly budget is used up; the other "
+                "party and the steering committee members of both parties read it.")
 
 
 class AcknowledgeForm(forms.Form):

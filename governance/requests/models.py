@@ -85,6 +85,12 @@ class Request(SharedRecord):
                    Status.CANCELLED, "requester", "Cancel request"),
     }
     WORKFLOW = _workflow_of_steps(STEPS, Status.values)
+    #: A change the CDMO asks for (to its process, a supplier, a site) is the sponsor's to
+    #: decide and the CDMO's to carry out: the receiver still acknowledges, queries or
+    #: declines it, but the work steps are the sender's and accepting the result the
+    #: receiver's (Request.side_taking).
+    SENDER_CARRIES_OUT = {"start": "requester", "fulfil": "requester", "accept": "receiver",
+                          "reopen": "receiver"}
     #: Only the requester edits, and only before the receiver has committed to it
     #: (governance.request_edit).
     EDITABLE = (Status.SENT, Status.QUERIED)
@@ -102,6 +108,7 @@ class Request(SharedRecord):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
     sent_at = models.DateTimeField(default=timezone.now, editable=False,
                                    validators=[validate_date_in_range])
+    # The agreed time is Request.acknowledgement_window: an emergency's own, shorter one.
     acknowledge_by = models.DateTimeField(
         editable=False, help_text="Sent time plus the agreed time to acknowledge.",
         validators=[validate_date_in_range])
@@ -156,12 +163,41 @@ class Request(SharedRecord):
     def receiving_party(self) -> str:
         return Partnership.other_party(self.requested_by_party)
 
+    @property
+    def acknowledgement_window(self) -> datetime.timedelta:
+        """The partnership's agreed time to acknowledge a request of this urgency: an
+        emergency has its own, shorter one. Applied when it is sent, and again when a query
+        is answered (`acknowledge_by`, which every lateness rule reads)."""
+        return self.partnership.acknowledgement_window(
+            emergency=self.urgency == self.Urgency.EMERGENCY)
+
     def is_acknowledgement_late(self, now=None) -> bool:
         """Sent and not yet acknowledged after the agreed time (RequestQuerySet.late). A
         queried request is not late: the receiver has answered with a question, and the
         clock restarts when the requester answers it."""
         return self.status == self.Status.SENT and self.acknowledged_at is None and \
             self.acknowledge_by < (now or timezone.now())
+
+    @property
+    def sender_carries_out(self) -> bool:
+        """A change asked for by the CDMO: the sponsor decides, the CDMO carries it out."""
+        return self.kind == self.Kind.CHANGE and \
+            self.requested_by_party == Organization.Kind.CDMO
+
+    @property
+    def carrying_party(self) -> str:
+        """The party that does the work: the receiver, or the CDMO that asked for a change."""
+        return self.requested_by_party if self.sender_carries_out else self.receiving_party
+
+    @classmethod
+    def sender_carries_out_q(cls) -> models.Q:
+        """Request.sender_carries_out, as a query (the cards' "awaiting me")."""
+        return models.Q(kind=cls.Kind.CHANGE, requested_by_party=Organization.Kind.CDMO)
+
+    def side_taking(self, step: str) -> str:
+        """'requester' or 'receiver': the side that takes `step` of this request."""
+        side = self.STEPS[step][2]
+        return self.SENDER_CARRIES_OUT.get(step, side) if self.sender_carries_out else side
 
     @property
     def is_open(self) -> bool:
@@ -179,7 +215,8 @@ class Request(SharedRecord):
         ValidationError, whichever door (page, API, admin) the step came through."""
         if step not in self.STEPS:
             raise ValidationError({"status": f"“{step}” is not a step of a request."})
-        _sources, target, side, label = self.STEPS[step]
+        _sources, target, _side, label = self.STEPS[step]
+        side = self.side_taking(step)
         self.WORKFLOW.check(self.status, target)
         if self.status not in self.STEPS[step][0]:
             raise ValidationError({"status": f"A request that is "
@@ -193,8 +230,8 @@ class Request(SharedRecord):
     def steps_for(self, user) -> dict[str, str]:
         """{step: button label} the user's party may take now (writers only: views check)."""
         side = self.side_of(user)
-        return {step: label for step, (sources, _t, who, label) in self.STEPS.items()
-                if self.status in sources and who == side}
+        return {step: label for step, (sources, _t, _who, label) in self.STEPS.items()
+                if self.status in sources and self.side_taking(step) == side}
 
 
 class RequestStep(PartnershipChild):

@@ -104,12 +104,17 @@ def relay_targets(*, user: User, request: Request) -> QuerySet[Partnership]:
 def requests_awaiting(requests: QuerySet[Request], *, user: User) -> QuerySet[Request]:
     """Requests whose next step is the user's party's (acknowledge one it received, answer the
     question on or accept the work of one it sent) or the user's own (assigned to them and
-    being worked on)."""
+    being worked on). A change the CDMO asked for is the CDMO's to carry out and the
+    sponsor's to accept (Request.SENDER_CARRIES_OUT)."""
     ours = Q(author_organization_id=user.organization_id)  # the requester's organization
+    sender_works = Request.sender_carries_out_q()
+    working = Q(status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS))
     return requests.filter(
         (Q(status=Request.Status.SENT) & ~ours)
-        | (Q(status__in=(Request.Status.QUERIED, Request.Status.FULFILLED)) & ours)
-        | Q(assignee=user, status__in=(Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS)))
+        | (Q(status=Request.Status.QUERIED) & ours)
+        | (Q(status=Request.Status.FULFILLED) & ((ours & ~sender_works) | (~ours & sender_works)))
+        | (Q(assignee=user) & working & ~sender_works)
+        | (working & ours & sender_works))
 
 
 def requests_overdue(requests: QuerySet[Request]) -> QuerySet[Request]:

@@ -71,9 +71,8 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     now = timezone.now()
     request = Request(partnership=partnership, author_organization_id=actor.organization_id,
                       created_by=actor, requested_by_party=party, sent_at=now,
-                      acknowledge_by=now + datetime.timedelta(
-                          hours=partnership.acknowledgement_hours),
                       **{name: fields[name] for name in REQUEST_FIELDS if name in fields})
+    request.acknowledge_by = now + request.acknowledgement_window
     request.is_internal = False  # a formal ask is for the other party to see
     if request.urgency == Request.Urgency.EMERGENCY:
         used, budget = emergency_usage(partnership=partnership, now=now)[party]
@@ -81,7 +80,8 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
             if not (request.emergency_justification or "").strip():
                 raise ValidationError({"emergency_justification": (
                     f"Your party has used {used} of {budget} emergencies this month (UTC): "
-                    "explain why this one cannot wait (the steering committee will read it).")})
+                    "explain why this one cannot wait (the other party and the steering "
+                    "committee will read it).")})
             request.over_emergency_budget = True
     else:
         request.emergency_justification = ""
@@ -195,13 +195,11 @@ def request_decline(*, actor: User, request: Request, reason: str) -> Request:
 
 @transaction.atomic
 def request_answer(*, actor: User, request: Request, answer: str) -> Request:
-    """Answering sends the request again: the receiver gets the agreed time afresh to
-    acknowledge it, and may be told once more if that runs out."""
+    """Answering sends the request again: the receiver gets the agreed time (an emergency's
+    own) afresh to acknowledge it, and may be told once more if that runs out."""
     answer = _required(answer, "answer", "Write the answer.")
-    now = timezone.now()
-    hours = request.partnership.acknowledgement_hours
     return _take_step(actor=actor, request=request, step="answer", note=answer, answer=answer,
-                      acknowledge_by=now + datetime.timedelta(hours=hours),
+                      acknowledge_by=timezone.now() + request.acknowledgement_window,
                       late_notified_at=None)
 
 

@@ -74,9 +74,9 @@ def chart(values: list) -> Drawing:
 def in_pack(request, user: User) -> bool:
     """Whether the pack quotes the request's justification. The pack is its requester's
     organization's (selectors.pack_list): every one of its people in the partnership opens
-    it, so it quotes only what each of them reads — the justification of a request their
-    own party sent, never the other party's, which its steering committee alone reads
-    (governance.request_read_justification) on the portal."""
+    it, so it quotes only what each of them reads (governance.request_read_justification):
+    the justification of a request their own party sent. The other party's, over budget,
+    is read on the request's page, where the rule is asked of each reader."""
     return request.justification_readable and request.side_of(user) == "requester"
 
 

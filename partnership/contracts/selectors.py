@@ -1,6 +1,7 @@
 """Reads of programs and contracts: lists, a contract with its negotiation figures, and the
 alerts of the partnership home (renewals due, strained negotiations, closing sites)."""
 
+import datetime
 from dataclasses import dataclass
 from statistics import median
 
@@ -76,29 +77,51 @@ def contract_get(*, user: User, partnership: Partnership, pk: int) -> Contract:
 class NegotiationStats:
     rounds: int
     median_days: dict[str, float | None]  # answering party -> median turnaround in days
+    #: answering party -> (number, days so far) of the round still waiting for its answer
+    waiting: dict[str, tuple[int, int]]
 
     def warnings(self, partnership: Partnership) -> list[str]:
+        """A round waiting longer than the agreed turnaround warns by itself: whatever the
+        answer, it will have taken longer than that, and a party that answers the easy
+        rounds fast cannot hide the one it sits on behind a quick median."""
         found = []
         if self.rounds > partnership.negotiation_round_threshold:
             found.append(f"{self.rounds} rounds (more than "
                          f"{partnership.negotiation_round_threshold})")
+        threshold = partnership.negotiation_turnaround_threshold
         for party, days in self.median_days.items():
-            if days is not None and days > partnership.negotiation_turnaround_threshold:
-                name = partnership.sponsor if party == "sponsor" else partnership.cdmo
+            name = partnership.sponsor if party == "sponsor" else partnership.cdmo
+            if days is not None and days > threshold:
                 found.append(f"{name} answers in {days:g} days (median)")
+            number, age = self.waiting.get(party, (None, 0))
+            if number is not None and age > threshold:
+                found.append(f"{name} has not answered round {number} for {age} days "
+                             f"(more than {threshold})")
         return found
 
 
-def negotiation_stats(rounds) -> NegotiationStats:
-    """Rounds and each party's median answer time, from the rounds of one contract."""
+def negotiation_stats(rounds, *, negotiating: bool = True,
+                      today: datetime.date | None = None) -> NegotiationStats:
+    """Rounds and each party's median answer time, from the rounds of one contract (in
+    their order). While the contract is `negotiating`, its last round, unanswered, counts
+    with its age so far (days up to `today`, UTC): a party sitting on a draft is slow now,
+    not only once it answers."""
+    today = today or timezone.now().date()
     days = {"sponsor": [], "cdmo": []}
-    for round_ in rounds:
+    waiting = {}
+    for index, round_ in enumerate(rounds):
         if round_.turnaround_days is not None:
             days[round_.answered_by].append(round_.turnaround_days)
+        elif negotiating and index == len(rounds) - 1:
+            age = max((today - round_.sent_on).days, 0)
+            days[round_.answered_by].append(age)
+            waiting[round_.answered_by] = (round_.number, age)
+            round_.days_so_far = age  # the page's Days column
     return NegotiationStats(
         rounds=len(rounds),
         median_days={party: (median(values) if values else None)
                      for party, values in days.items()},
+        waiting=waiting,
     )
 
 

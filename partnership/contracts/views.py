@@ -136,7 +136,7 @@ class ContractDetailView(ContractMixin, TemplateView):
         context.update(
             object=contract,
             rounds=rounds,
-            stats=selectors.negotiation_stats(rounds),
+            stats=selectors.negotiation_stats(rounds, negotiating=contract.takes_rounds),
             documents=selectors.contract_document_list(
                 user=user, partnership=self.partnership, contract=contract),
             children=selectors.contract_list(

@@ -106,7 +106,8 @@ class PartnershipSerializer(ScopedModelSerializer):
         model = Partnership
         fields = ["id", "sponsor", "cdmo", "description", "negotiation_round_threshold",
                   "negotiation_turnaround_threshold", "acknowledgement_hours",
-                  "sponsor_emergency_budget", "cdmo_emergency_budget", "created_at"]
+                  "emergency_acknowledgement_hours", "sponsor_emergency_budget",
+                  "cdmo_emergency_budget", "created_at"]
         read_only_fields = ["description", "created_at"]
 
     def update(self, instance, validated_data):

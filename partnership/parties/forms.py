@@ -77,6 +77,7 @@ class PartnershipSettingsForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("acknowledgement_hours", "sponsor_emergency_budget",
+        for name in ("acknowledgement_hours", "emergency_acknowledgement_hours",
+                     "sponsor_emergency_budget",
                      "cdmo_emergency_budget"):
             self.fields[name].required = False  # left empty: stays as agreed before

@@ -15,7 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -224,6 +224,11 @@ class Partnership(models.Model):
                                 MaxValueValidator(MAX_ACKNOWLEDGEMENT_HOURS)],
         help_text="Hours the receiving party has to acknowledge a formal request: from 1 to "
                   f"{MAX_ACKNOWLEDGEMENT_HOURS} (90 days).")
+    emergency_acknowledgement_hours = models.PositiveIntegerField(
+        default=4, validators=[MinValueValidator(1),
+                               MaxValueValidator(MAX_ACKNOWLEDGEMENT_HOURS)],
+        help_text="Hours the receiving party has to acknowledge an emergency: from 1 to the "
+                  "hours of any other request.")
     sponsor_emergency_budget = models.PositiveIntegerField(
         default=2, validators=[MaxValueValidator(MAX_EMERGENCY_BUDGET)],
         help_text="Emergency requests the sponsor may send per calendar month (UTC) without a "
@@ -241,6 +246,7 @@ class Partnership(models.Model):
         "negotiation_turnaround_threshold":
             "Warn when a party's median answer takes more days than",
         "acknowledgement_hours": "Hours to acknowledge a formal request",
+        "emergency_acknowledgement_hours": "Hours to acknowledge an emergency",
         "sponsor_emergency_budget": "Sponsor's emergency requests per month",
         "cdmo_emergency_budget": "CDMO's emergency requests per month",
     }
@@ -251,6 +257,12 @@ class Partnership(models.Model):
         ordering = ["sponsor__name", "cdmo__name"]
         constraints = [
             models.UniqueConstraint(fields=["sponsor", "cdmo"], name="partnership_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(emergency_acknowledgement_hours__gte=1,
+                            emergency_acknowledgement_hours__lte=F("acknowledgement_hours")),
+                name="partnership_emergency_window_within_normal",
+                violation_error_message="An emergency's time to acknowledge is at least an "
+                                        "hour and no longer than any other request's."),
         ]
 
     def __str__(self) -> str:
@@ -265,8 +277,19 @@ class Partnership(models.Model):
             errors["sponsor"] = "The sponsor must be a sponsor organization."
         if self.cdmo_id and self.cdmo.kind != Organization.Kind.CDMO:
             errors["cdmo"] = "The CDMO must be a CDMO organization."
+        emergency, normal = self.emergency_acknowledgement_hours, self.acknowledgement_hours
+        if None not in (emergency, normal) and 1 <= normal < emergency:
+            errors["emergency_acknowledgement_hours"] = (
+                f"An emergency cannot have longer to acknowledge than any other request "
+                f"({self.acknowledgement_hours} hours).")
         if errors:
             raise ValidationError(errors)
+
+    def acknowledgement_window(self, *, emergency: bool) -> datetime.timedelta:
+        """The agreed time to acknowledge a request: an emergency's own, shorter one, or
+        every other request's."""
+        return datetime.timedelta(hours=self.emergency_acknowledgement_hours if emergency
+                                  else self.acknowledgement_hours)
 
     def party_of(self, user) -> str | None:
         """'sponsor' or 'cdmo' for a user of one of the two organizations, else None."""

@@ -161,10 +161,12 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
                                negotiation_round_threshold: int | None = None,
                                negotiation_turnaround_threshold: int | None = None,
                                acknowledgement_hours: int | None = None,
+                               emergency_acknowledgement_hours: int | None = None,
                                sponsor_emergency_budget: int | None = None,
                                cdmo_emergency_budget: int | None = None) -> Partnership:
     """The settings both parties agree: early-warning thresholds of contract negotiation,
-    the time to acknowledge a formal request and each party's monthly emergency budget.
+    the time to acknowledge a formal request (an emergency's own, shorter one beside it) and
+    each party's monthly emergency budget.
     Either party's leads set them; a value left out (None) stays as it is. Since one side
     changes what both agreed, the other side's leads are told of each change, old → new.
     Returns the partnership as saved."""
@@ -174,6 +176,7 @@ def partnership_thresholds_set(*, actor: User, partnership: Partnership,
     given = {"negotiation_round_threshold": negotiation_round_threshold,
              "negotiation_turnaround_threshold": negotiation_turnaround_threshold,
              "acknowledgement_hours": acknowledgement_hours,
+             "emergency_acknowledgement_hours": emergency_acknowledgement_hours,
              "sponsor_emergency_budget": sponsor_emergency_budget,
              "cdmo_emergency_budget": cdmo_emergency_budget}
     for name, value in given.items():

@@ -158,3 +158,79 @@ def test_an_escalated_request_shows_its_path_and_keeps_it_once_acknowledged(page
     expect(page.locator("#request-status")).to_contain_text("Acknowledged")
     expect(page.get_by_text("Escalated: level 2")).to_have_count(0)  # no longer waiting
     expect(timeline.get_by_text("Escalated to level 2")).to_be_visible()  # history stays
+
+
+def test_the_lab_declines_and_the_sponsor_reads_why(page, browser, demo):
+    """Aurora declines Northwind's relayed question with a reason; Nora, who sent it, finds
+    it declined with that reason. The demo's own declined pull shows its reason to Quinn."""
+    request = Request.objects.get(title="Column used in the validated HPLC method")
+    lab = browser.new_context().new_page()
+    log_in(lab, demo, "ari@aurora.example")
+    lab.goto(f"{demo}{request.get_absolute_url()}")
+    lab.get_by_role("link", name="Decline").click()
+    dialog = lab.locator("dialog[open]")
+    dialog.get_by_label("Why your party declines it").fill(
+        "We never ran this method; the site that validated it holds the column records.")
+    dialog.get_by_role("button", name="Decline the request").click()
+    expect(lab.locator("#request-status")).to_contain_text("Declined")
+    expect(lab.get_by_role("link", name="Acknowledge")).to_have_count(0)
+
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(f"{demo}{request.get_absolute_url()}")
+    expect(page.locator("#request-status")).to_contain_text("Declined")
+    expect(page.locator("#decline-reason")).to_contain_text("holds the column records")
+    timeline = page.locator("section[aria-labelledby='timeline-h']")
+    expect(timeline.get_by_text("Declined", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Cancel request")).to_have_count(0)  # closed
+    assert Notification.objects.filter(recipient__email="nora@northwind.example",
+                                       kind="request_updated",
+                                       url=request.get_absolute_url()).exists()
+
+    seeded = Request.objects.get(title="Pull the 18-month stability samples two weeks early")
+    quinn = browser.new_context().new_page()
+    log_in(quinn, demo, "quinn@northwind.example")
+    quinn.goto(f"{demo}{seeded.get_absolute_url()}")
+    expect(quinn.locator("#request-status")).to_contain_text("Declined")
+    expect(quinn.locator("#decline-reason")).to_contain_text("±7-day pull window")
+
+
+def test_an_emergency_is_acknowledged_inside_its_own_window(page, demo):
+    """Meridian's agreed 4 hours for an emergency: Mei acknowledges Northwind's emergency
+    sent a little over two hours ago, in time; one sent six hours ago (in time for any
+    other request, which has 48) shows late."""
+    partnership = Request.objects.get(
+        title="Emergency: release testing slot for lot 5").partnership
+    assert partnership.emergency_acknowledgement_hours == 4
+    now = timezone.now()
+    late = Request.objects.get(title="Emergency: regulator question on the filter validation")
+    sent = now - datetime.timedelta(hours=6)
+    Request.objects.filter(pk=late.pk).update(
+        sent_at=sent, acknowledge_by=sent + partnership.acknowledgement_window(emergency=True))
+    on_time = Request.objects.get(title="Emergency: release testing slot for lot 5")
+    assert now - datetime.timedelta(hours=4) < on_time.sent_at
+
+    log_in(page, demo, "mei@meridian.example")
+    page.goto(f"{demo}{late.get_absolute_url()}")
+    expect(page.locator("#request-status")).to_contain_text("Late")
+    expect(page.locator("#acknowledge-by")).to_contain_text("late")
+    expect(page.locator("#acknowledge-by")).to_contain_text("an emergency's own")
+
+    page.goto(f"{demo}{on_time.get_absolute_url()}")
+    expect(page.locator("#request-status")).not_to_contain_text("Late")
+    page.get_by_role("link", name="Acknowledge").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Committed date").fill(
+        (timezone.localdate() + datetime.timedelta(days=3)).isoformat())
+    dialog.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator("#request-status")).to_contain_text("Acknowledged")
+    expect(page.locator("#request-status")).not_to_contain_text("Late")
+    expect(page.locator("#acknowledge-by")).to_contain_text("acknowledged")
+    on_time.refresh_from_db()
+    assert on_time.acknowledged_at <= on_time.acknowledge_by
+    assert on_time.acknowledge_by - on_time.sent_at == datetime.timedelta(hours=4)
+
+    page.get_by_role("navigation", name="Partnership").get_by_role("link",
+                                                                   name="Requests").click()
+    expect(page.get_by_text(re.compile(r"an emergency within 4"))).to_be_visible()
+    row = page.locator("#results tr", has_text=late.title)
+    expect(row.get_by_text("Late", exact=True)).to_be_visible()

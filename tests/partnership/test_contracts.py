@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partnership.contracts import selectors, services
-from partnership.models import Contract, ContractDocument
+from partnership.models import Contract, ContractDocument, NegotiationRound
 from tests.factories import ContractFactory, NegotiationRoundFactory, word_document
 
 DAY = datetime.timedelta(days=1)
@@ -88,10 +88,48 @@ def test_rounds_alternate_and_the_stats_show_each_partys_median(world, msa):
     rounds = list(msa.rounds.all())
     assert [r.sent_by for r in rounds] == ["sponsor", "cdmo", "sponsor", "cdmo"]
     assert [r.turnaround_days for r in rounds] == [12, 2, 16, None]
-    stats = selectors.negotiation_stats(rounds)
+    # Acme has sat on Contoso's round 4 for a day: counted at that age.
+    stats = selectors.negotiation_stats(rounds, today=start + 31 * DAY)
     assert stats.rounds == 4
-    assert stats.median_days == {"cdmo": 14, "sponsor": 2}
+    assert stats.median_days == {"cdmo": 14, "sponsor": 1.5}
+    assert stats.waiting == {"sponsor": (4, 1)}
     assert stats.warnings(world.acme_contoso) == ["Contoso CDMO answers in 14 days (median)"]
+
+
+def test_a_round_sat_on_counts_with_its_age_in_the_median_and_the_warning(world, login):
+    """Six rounds: Acme answered Contoso's rounds 2 and 4 in 3 and 4 days (a 3.5-day
+    median) and has sat on round 6 for 64 days. Counted at its age so far, the round
+    raises Acme's median and, older than the agreed 10 days, warns by itself."""
+    today = timezone.now().date()
+    contract = ContractFactory(partnership=world.acme_contoso, reference="SOW-6",
+                               title="Slow SOW", status="negotiation")
+    sent = today - 64 * DAY
+    # (sent by, days before round 6 it was sent, days the other party took to answer)
+    for number, (party, before, took) in enumerate(
+            [("sponsor", 119, 28), ("cdmo", 91, 3), ("sponsor", 88, 42), ("cdmo", 46, 4),
+             ("sponsor", 42, 42), ("cdmo", 0, None)], start=1):
+        NegotiationRoundFactory(contract=contract, number=number, sent_by=party,
+                                sent_on=sent - before * DAY,
+                                answered_on=None if took is None else
+                                sent - (before - took) * DAY)
+    rounds = list(contract.rounds.all())
+    answered = selectors.negotiation_stats(rounds, negotiating=False)
+    assert answered.median_days == {"sponsor": 3.5, "cdmo": 42} and not answered.waiting
+    stats = selectors.negotiation_stats(rounds)
+    assert stats.median_days == {"sponsor": 4, "cdmo": 42}
+    assert stats.waiting == {"sponsor": (6, 64)}
+    warning = "Acme Pharma has not answered round 6 for 64 days (more than 10)"
+    assert warning in stats.warnings(world.acme_contoso)
+    for person in (world.alice, world.bob):  # both parties read the same figures
+        page = login(person).get(contract.get_absolute_url()).content.decode()
+        assert warning in page and "64 so far" in page
+        assert "Round 6 has waited 64 days so far" in page
+        home = login(person).get(world.acme_contoso.get_absolute_url()).content.decode()
+        assert "Slow SOW" in home and warning in home
+    # Answered at last, in 64 days: the median is a fact, and over the threshold.
+    NegotiationRound.objects.filter(pk=rounds[-1].pk).update(answered_on=today)
+    stats = selectors.negotiation_stats(list(contract.rounds.all()))
+    assert stats.median_days["sponsor"] == 4 and not stats.waiting
 
 
 def test_home_warns_of_strained_negotiations_and_renewals(world, login):

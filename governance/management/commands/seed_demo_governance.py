@@ -692,6 +692,8 @@ REQUESTS = [
      "sample_pull", "urgent", 9, "queried"),
     (NA, "Emergency: out-of-trend assay on the 12-month pull", "nora@northwind.example",
      "ari@aurora.example", "testing", "emergency", 0.2, "acknowledged"),
+    (NA, "Pull the 18-month stability samples two weeks early", "quinn@northwind.example",
+     "ari@aurora.example", "sample_pull", "normal", 25, "declined"),
     (HM, "Suzhou campaign dates in writing", "hana@helix.example", "max@meridian.example",
      "information", "normal", 60, "accepted"),
     (HM, "Characterization protocol comments", "max@meridian.example", "hana@helix.example",
@@ -713,6 +715,13 @@ REQUEST_NOTES = {
         "The agency's deficiency letter gives us five working days; without the filter "
         "validation data the response misses the deadline and the approval slips a cycle.",
 }
+#: Why the receiving party declined a request (its decline step's note).
+DECLINE_REASONS = {
+    "Pull the 18-month stability samples two weeks early":
+        "Two weeks early puts the 18-month time point outside the ±7-day pull window of the "
+        "approved stability protocol, which would need a protocol amendment first. We pull "
+        "on schedule and can run the assay within five working days of the pull.",
+}
 # (relay title in NA) <- (original title in NM): the sponsor rewrote the CDMO's question for
 # the testing lab without Meridian's confidential detail.
 RELAYS = [("Column used in the validated HPLC method",
@@ -722,10 +731,10 @@ _STEP_PATH = {"sent": ["send"], "queried": ["send", "query"],
               "in_progress": ["send", "acknowledge", "start"],
               "fulfilled": ["send", "acknowledge", "start", "fulfil"],
               "accepted": ["send", "acknowledge", "start", "fulfil", "accept"],
-              "cancelled": ["send", "cancel"]}
+              "cancelled": ["send", "cancel"], "declined": ["send", "decline"]}
 _STEP_STATUS = {"send": "sent", "query": "queried", "acknowledge": "acknowledged",
                 "start": "in_progress", "fulfil": "fulfilled", "accept": "accepted",
-                "cancel": "cancelled"}
+                "cancel": "cancelled", "decline": "declined"}
 
 
 def _sent_at(now: datetime.datetime, days: float) -> datetime.datetime:
@@ -758,10 +767,11 @@ FULFILMENT_NOTE = "Sent through the shared folder."
 NEEDED_WITHIN_DAYS = 21
 
 
-def _request_plan(partnership: Partnership, now: datetime.datetime, days: float, status: str
-                  ) -> tuple[dict, dict]:
+def _request_plan(partnership: Partnership, now: datetime.datetime, days: float, status: str,
+                  urgency: str) -> tuple[dict, dict]:
     """({step: when}, the request's dates) of a request sent `days` ago that took the steps
-    to `status` since, evenly spaced, as they stand today."""
+    to `status` since, evenly spaced, as they stand today; due for acknowledgement within the
+    partnership's agreed time for its urgency."""
     sent_at = _sent_at(now, days)
     path = _STEP_PATH[status]
     moments = {step: sent_at + (now - sent_at) * index / (len(path) + 1)
@@ -770,12 +780,13 @@ def _request_plan(partnership: Partnership, now: datetime.datetime, days: float,
     return moments, {
         "sent_at": sent_at,
         "needed_by": sent_at.date() + datetime.timedelta(days=NEEDED_WITHIN_DAYS),
-        "acknowledge_by": sent_at + datetime.timedelta(hours=partnership.acknowledgement_hours),
+        "acknowledge_by": sent_at + partnership.acknowledgement_window(
+            emergency=urgency == Request.Urgency.EMERGENCY),
         "acknowledged_at": acknowledged,
         "committed_date": (acknowledged.date() + datetime.timedelta(days=14))
         if acknowledged else None,
         "fulfilled_at": moments.get("fulfil"),
-        "closed_at": moments.get("accept") or moments.get("cancel")}
+        "closed_at": moments.get("accept") or moments.get("cancel") or moments.get("decline")}
 
 
 def _send_request(partnership: Partnership, title: str, *, author: User,
@@ -806,6 +817,8 @@ def _send_request(partnership: Partnership, title: str, *, author: User,
                                                   fulfilment_note=FULFILMENT_NOTE),
         "accept": lambda: requests.request_accept(actor=author, request=request),
         "cancel": lambda: requests.request_cancel(actor=author, request=request),
+        "decline": lambda: requests.request_decline(actor=answerer, request=request,
+                                                    reason=DECLINE_REASONS[title]),
     }
     for step in _STEP_PATH[status][1:]:
         request = steps[step]()
@@ -824,6 +837,7 @@ def _replan_request(request: Request, *, partnership: Partnership, author: User,
         author_organization_id=author.organization_id, created_by=author, assignee=answerer,
         status=status, question=QUESTION if status == "queried" else "",
         fulfilment_note=FULFILMENT_NOTE if "fulfil" in moments else "",
+        decline_reason=DECLINE_REASONS.get(title, ""),
         emergency_justification=REQUEST_NOTES.get(title, ""), is_internal=False, **dates)
     request.steps.all().delete()
     for step in moments:
@@ -833,6 +847,7 @@ def _replan_request(request: Request, *, partnership: Partnership, author: User,
             actor=author if step in ("send", "accept", "cancel", "answer") else
             answerer or author,
             note={"query": QUESTION, "fulfil": FULFILMENT_NOTE,
+                  "decline": DECLINE_REASONS.get(title, ""),
                   "acknowledge": f"Committed to {dates['committed_date']:%d %b %Y}."
                   if dates["committed_date"] else ""}.get(step, ""))
 
@@ -848,7 +863,7 @@ def seed_requests(today: datetime.date) -> None:
     by_title = {}
     for pair, title, sender, answerer, kind, urgency, days, status in REQUESTS:
         partnership, author = _partnership(pair), people[sender]
-        moments, dates = _request_plan(partnership, now, days, status)
+        moments, dates = _request_plan(partnership, now, days, status, urgency)
         plan = {"author": author, "answerer": people.get(answerer), "kind": kind,
                 "urgency": urgency, "status": status}
         request = Request.objects.filter(partnership=partnership, title=title).first()
