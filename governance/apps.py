@@ -53,3 +53,24 @@ class GovernanceConfig(AppConfig):
 
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
+        from governance.models import (
+            ActionItem,
+            Audit,
+            Batch,
+            Capa,
+            ChangeControl,
+            Decision,
+            Deviation,
+            Meeting,
+            Notice,
+            QualityAgreement,
+            Request,
+            Risk,
+            SiteQualification,
+        )
+        from partnership.discussion import kinds as discussion_kinds
+
+        # Every record with a page of its own has a discussion and files.
+        discussion_kinds.register(Request, ActionItem, Meeting, Decision, Risk, Notice, Audit,
+                                  SiteQualification, QualityAgreement, Deviation, Capa, Batch,
+                                  ChangeControl)
