@@ -28,5 +28,7 @@ class CommentForm(forms.Form):
                                      required=False)
 
     def __init__(self, *args, people, **kwargs):
+        # Its own ids: the record's page may hold a dialog's form with a `body` too.
+        kwargs.setdefault("auto_id", "discussion_%s")
         super().__init__(*args, **kwargs)
         self.fields["mentions"].queryset = people
