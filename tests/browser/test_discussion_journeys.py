@@ -21,7 +21,7 @@ def test_a_comment_with_a_mention_and_a_file_reaches_the_other_party(page, brows
     log_in(page, demo, "nora@northwind.example")
     page.goto(f"{demo}{request.get_absolute_url()}")
     section = page.locator("#discussion")
-    box = section.get_by_label("Comment")
+    box = section.get_by_label("Comment", exact=True)
     expect(box).to_be_visible()  # the thread is loaded into the page by htmx
     box.fill("Mei, the signed quote is attached: please confirm the PPQ slots.")
     section.get_by_label(re.compile(r"^Mei .*\(Meridian Biomanufacturing\)$")).check()
@@ -33,7 +33,7 @@ def test_a_comment_with_a_mention_and_a_file_reaches_the_other_party(page, brows
     expect(section.get_by_text("please confirm the PPQ slots")).to_be_visible()
     expect(section.get_by_role("link", name="PPQ quote signed.pdf")).to_be_visible()
     assert page.url == url_before  # posted without a page reload
-    expect(section.get_by_label("Comment")).to_have_value("")  # the box is empty again
+    expect(section.get_by_label("Comment", exact=True)).to_have_value("")  # the box is empty again
 
     cdmo = browser.new_context().new_page()
     log_in(cdmo, demo, "mei@meridian.example")
