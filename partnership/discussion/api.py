@@ -1,19 +1,34 @@
 """API of the discussions: comments (read, and posted: JSON, or multipart with a `file`)
 and the files posted with them, each with its scoped `download`."""
 
+import json
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from partnership.discussion import kinds, selectors, services
 from partnership.discussion.models import Attachment, Comment
 from partnership.scoping_views import ScopedViewSet
 from portal.filters import ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
+
+
+class FileRenderer(BaseRenderer):
+    """Any file (the action writes it itself); what reaches `render` is an error (404, 401
+    …), said in JSON. A browser asking for HTML is answered 406, never a page around it."""
+
+    media_type, format = "application/octet-stream", "file"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data).encode()
 
 
 class RecordTypeField(serializers.ChoiceField):
@@ -91,7 +106,6 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     selector = selectors.comment_list
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def perform_create(self, serializer):
         serializer.instance = self.read_again(serializer.save())
@@ -107,7 +121,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     filterset_fields = ["comment"]
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, FileRenderer])
     def download(self, request, pk=None):
         """The file, as an attachment, checked against its SHA-256."""
         return self.get_object().download_response(request)
