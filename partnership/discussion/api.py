@@ -17,6 +17,14 @@ from partnership.scoping_views import ScopedViewSet
 from portal.filters import ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
 
+#: What a download answers, by the kinds a discussion accepts (Attachment.ALLOWED_KINDS).
+FILE_TYPES = (
+    "application/pdf", "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+    "image/png", "image/jpeg", "application/octet-stream")
+
 
 class FileRenderer(BaseRenderer):
     """Any file (the action writes it itself); what reaches `render` is an error (404, 401
@@ -120,7 +128,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = AttachmentSerializer
     filterset_fields = ["comment"]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, media_type): bytes for media_type in FILE_TYPES})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, FileRenderer])
     def download(self, request, pk=None):
         """The file, as an attachment, checked against its SHA-256."""
