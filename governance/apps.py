@@ -73,3 +73,24 @@ class GovernanceConfig(AppConfig):
             notification_kinds.register(code, label, position=position)
         for code, label, position, task in REMINDERS:
             reminders.register(code, label, position=position, task=task)
+        from governance.models import (
+            ActionItem,
+            Audit,
+            Batch,
+            Capa,
+            ChangeControl,
+            Decision,
+            Deviation,
+            Meeting,
+            Notice,
+            QualityAgreement,
+            Request,
+            Risk,
+            SiteQualification,
+        )
+        from partnership.discussion import kinds as discussion_kinds
+
+        # Every record with a page of its own has a discussion and files.
+        discussion_kinds.register(Request, ActionItem, Meeting, Decision, Risk, Notice, Audit,
+                                  SiteQualification, QualityAgreement, Deviation, Capa, Batch,
+                                  ChangeControl)

@@ -12,6 +12,7 @@ NOTIFICATION_KINDS = [
      "The other party stops sharing a record that my party's record referred to", 180),
     ("communication_changed",
      "The other party changes the escalation path or the communication plan", 190),
+    ("mentioned", "Someone mentions me in a record's discussion", 5),
 ]
 #: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
 REMINDERS = [
@@ -32,7 +33,10 @@ class PartnershipConfig(AppConfig):
         from partnership import signatures
         from partnership.accounts.lockout import record_lock
         from partnership.checks import check_scoped_models
+        from partnership.deliverables.models import Deliverable
+        from partnership.discussion import kinds as discussion_kinds
         from partnership.history import context  # noqa: F401 - the jobs' context
+        from partnership.techtransfer.models import Milestone, TechTransfer
         from portal.registries import notification_kinds, reminders
 
         checks.register(check_scoped_models, checks.Tags.models)
@@ -41,4 +45,5 @@ class PartnershipConfig(AppConfig):
         for code, label, position, task in REMINDERS:
             reminders.register(code, label, position=position, task=task)
         signatures.register()
+        discussion_kinds.register(Deliverable, TechTransfer, Milestone)
         user_locked_out.connect(record_lock, dispatch_uid="partnership-login-lock")

@@ -12,6 +12,7 @@ from partnership.deliverables.models import (
     Deliverable,
     DeliverableReview,
 )
+from partnership.discussion.models import Attachment, Comment
 from partnership.history.models import UserGroupLink, UserPermissionLink
 from partnership.history.tracking import audit
 from partnership.notifications.models import Notification, NotificationPreference
@@ -31,7 +32,8 @@ from partnership.techtransfer.models import Milestone, TechTransfer
 from portal.registries.audited import ANY_RECORD
 
 __all__ = [
-    "AcceptanceCriterion", "ApiToken", "CommunicationPlan", "Contract", "ContractDocument",
+    "AcceptanceCriterion", "ApiToken", "Attachment", "Comment", "CommunicationPlan", "Contract",
+    "ContractDocument",
     "CriterionResult", "Deliverable", "DeliverableReview", "EscalationLevel",
     "InvitationNotice", "Membership", "Milestone", "NegotiationRound", "Notification",
     "NotificationPreference", "Objective",
@@ -77,6 +79,9 @@ audit(CriterionResult, part_of="review__deliverable", label="criterion")
 audit(ObjectiveReview, part_of="objective", label="status")
 audit(Milestone, part_of="tech_transfer", label="kind", hidden=("position",))
 audit(Partnership)
+# A discussion's comments (their own History) and the files posted with them.
+audit(Comment, exclude=("updated_at",))
+audit(Attachment, part_of="comment", label="name", hidden=("file",))
 for _model, _label in ((CommunicationPlan, ""), (PointOfContact, "function"),
                        (EscalationLevel, "level"), (Priority, "rank"), (PriorityChange, "")):
     audit(_model, part_of="partnership", label=_label, exclude=(

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("partnership.objectives.urls")),
     path("", include("partnership.techtransfer.urls")),
     path("", include("partnership.history.urls")),
+    path("", include("partnership.discussion.urls")),
 ]

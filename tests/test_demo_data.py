@@ -435,3 +435,29 @@ def test_every_demo_request_says_when_it_is_needed(demo):
     requests = list(Request.objects.all())
     assert requests
     assert all(r.needed_by is not None and r.needed_by > r.sent_at.date() for r in requests)
+
+
+def test_what_was_delivered_is_attached_to_its_record(demo):
+    """No demo note sends anyone to a shared folder: each fulfilled request and the executed
+    batch record carry their file (a valid PDF) in their discussion, which both parties see,
+    and the sponsor's internal note stays the sponsor's."""
+    from partnership.discussion.models import Attachment, Comment
+    from partnership.discussion.selectors import comment_list
+    from partnership.models import Deliverable
+
+    assert not Request.objects.filter(fulfilment_note__icontains="shared folder").exists()
+    for request in Request.objects.filter(fulfilled_at__isnull=False):
+        files = Attachment.objects.filter(comment__record_type="request",
+                                          comment__record_id=request.pk)
+        assert files.count() == 1, request.title
+        assert files.get().open_verified().read(5) == b"%PDF-", request.title
+    record = Deliverable.objects.get(title="Engineering run executed batch record")
+    assert Attachment.objects.filter(comment__record_type="deliverable",
+                                     comment__record_id=record.pk).exists()
+    internal = Comment.objects.get(is_internal=True, body__contains="hold-time study")
+    request = Request.objects.get(pk=internal.record_id)
+    mei, quinn = (User.objects.get(email=e) for e in ("mei@meridian.example",
+                                                      "quinn@northwind.example"))
+    assert internal not in comment_list(user=mei, record=request)
+    assert internal in comment_list(user=quinn, record=request)
+    assert comment_list(user=mei, record=request).count() == 2

@@ -55,6 +55,8 @@ from metrics.models import (
     SteeringPack,
 )
 from partnership.models import (
+    Attachment,
+    Comment,
     CommunicationPlan,
     EscalationLevel,
     Membership,
@@ -227,6 +229,16 @@ def build_world() -> World:
         request.milestones.set(Milestone.objects.filter(partnership=partnership))
         RequestStep.objects.create(partnership=partnership, request=request, step="send",
                                    status="sent", actor=lead.user, at=sent)
+        # Its discussion: the sponsor's comment, mentioning the CDMO's member, with a file.
+        comment = Comment.objects.create(
+            partnership=partnership, author_organization=partnership.sponsor,
+            created_by=lead.user, record_type="request", record_id=request.pk,
+            body=f"{name} comment")
+        comment.mentions.set([cdmo_member.user])
+        Attachment.objects.create(
+            partnership=partnership, comment=comment, name="specification.pdf", size=len(PDF),
+            content_type="application/pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="specification.pdf"))
         # Risks, notices, recognition, survey: one of each.
         risk = Risk.objects.create(
             partnership=partnership, author_organization=partnership.sponsor,

@@ -98,6 +98,10 @@ class Milestone(PartnershipChild):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.tech_transfer})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:techtransfer_detail",
+                       args=[self.partnership_id, self.tech_transfer_id]) + f"#milestone-{self.pk}"
+
     def slip_days(self, today=None) -> int | None:
         """Days late: actual after planned, or planned passed and not done yet."""
         if not self.planned_date:

@@ -45,6 +45,8 @@ from metrics.models import (
 from partnership.models import (
     AcceptanceCriterion,
     ApiToken,
+    Attachment,
+    Comment,
     CommunicationPlan,
     Contract,
     ContractDocument,
@@ -203,6 +205,19 @@ def _histories(kwargs) -> list[dict]:
         pages += [{"partnership_pk": partnership_pk, "record_type": name, "pk": pk}
                   for pk in rows.order_by("pk").values_list("pk", flat=True)]
     return pages
+
+
+def _discussions(kwargs) -> list[dict]:
+    """The discussion page of every record of the partnership that has one and both parties
+    see (partnership.discussion.kinds), whichever comment the entry starts from: the world
+    holds one comment per partnership."""
+    from partnership.discussion import kinds
+
+    partnership_pk = kwargs["partnership_pk"]
+    return [{"partnership_pk": partnership_pk, "record_type": name, "pk": pk}
+            for name, model in sorted(kinds.models().items())
+            for pk in model.objects.filter(partnership_id=partnership_pk).seen_by(None)
+            .order_by("pk").values_list("pk", flat=True)]
 
 
 REQUEST_STEPS = ("acknowledge", "query", "decline", "answer", "start", "fulfil", "accept",
@@ -535,6 +550,18 @@ RECORDS = [
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "batch_pk": c.batch_id,
                              "pk": c.pk},
            reads=("governance:batchcertificate_download",)),
+    # A record's discussion (partnership.discussion): its page, read by every seat that
+    # reads the record and posted to by those who write; the files posted in it.
+    Record(Comment, api="comment",
+           kwargs=lambda c: {"partnership_pk": c.partnership_id, "record_type": c.record_type,
+                             "pk": c.record_id},
+           reads=("partnership:record_discussion",), writes=("partnership:record_discussion",),
+           expand={"partnership:record_discussion": _discussions},
+           page_bodies={"partnership:record_discussion": lambda row: {
+               "body": "Which lot is it?"}}),
+    Record(Attachment, api="attachment",
+           kwargs=lambda a: {"partnership_pk": a.partnership_id, "pk": a.pk},
+           reads=("partnership:attachment_download",)),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
            reads=("governance:notice_detail",),

@@ -34,7 +34,7 @@ TEXT_FIELDS = {"title", "name", "message", "description", "body", "rationale", "
 
 def _tag(queryset) -> None:
     names = [field.name for field in queryset.model._meta.fields
-             if field.name in TEXT_FIELDS and not field.choices]
+             if field.name in TEXT_FIELDS and not field.choices and not field.is_relation]
     queryset.update(**{name: Concat(Value(TAG), name) for name in names})
 
 

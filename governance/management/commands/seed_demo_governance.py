@@ -35,6 +35,7 @@ from governance.escalation.services import escalations_advance
 from governance.management.commands.seed_demo_batches import seed_batches
 from governance.management.commands.seed_demo_changes import seed_changes
 from governance.management.commands.seed_demo_deviations import seed_quality_records
+from governance.management.commands.seed_demo_discussions import seed_discussions
 from governance.management.commands.seed_demo_quality import seed_audits
 from governance.management.commands.seed_demo_sites import seed_sites
 from governance.meetings.services import (
@@ -127,6 +128,7 @@ class Command(BaseCommand):
         seed_batches(today)  # before the deviations that name the lots
         seed_quality_records()
         seed_changes()
+        seed_discussions()  # the files delivered, on the requests and deliverables
         # by name: governance imports no later app. The KPI seed quotes its published
         # values in the business reviews' minutes, which are approved after it.
         call_command("seed_demo_metrics")
@@ -761,7 +763,7 @@ def _mark_over_emergency_budget(emergencies) -> None:
 
 
 QUESTION = "Which volume do you mean: 2027 only, or 2027–2028?"
-FULFILMENT_NOTE = "Sent through the shared folder."
+FULFILMENT_NOTE = "Delivered: the file is attached in the discussion below."
 #: Every demo request says when it is needed: three weeks after it was sent, a week after the
 #: fourteen days its receiver commits to once it acknowledges.
 NEEDED_WITHIN_DAYS = 21

@@ -17,7 +17,7 @@ def fit_the_normal_window(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0031_search_trigram'),
+        ('partnership', '0032_reminder_claims'),
     ]
 
     operations = [

@@ -1,0 +1,18 @@
+"""Read-only admin of the discussions, for operators."""
+
+from django.contrib import admin
+
+from partnership.discussion.models import Attachment, Comment
+from portal.admin import ReadOnlyAdmin
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "partnership", "record_type", "record_id", "created_by", "created_at",
+                    "is_internal"]
+    list_filter = ["record_type", "is_internal"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "partnership", "comment", "name", "size", "sha256", "uploaded_at"]

@@ -1,0 +1,62 @@
+"""Reads of a record's discussion, each starting from the scoping rule: the record through
+its own `visible_to`, the comments and files through theirs (which ask the record's too)."""
+
+from django.db.models import QuerySet
+
+from partnership.discussion import kinds
+from partnership.discussion.models import Attachment, Comment
+from partnership.parties.models import Partnership
+from partnership.scoping import is_shared
+
+
+def discussed_record_get(*, user, partnership: Partnership, record_type: str, pk: int):
+    """The record whose discussion is asked for, as its own pages read it: 404 for a kind
+    without a discussion, a record of another partnership or one the user may not see."""
+    from django.http import Http404
+
+    record = kinds.model_of(record_type).objects.visible_to(user).filter(
+        partnership=partnership, pk=pk).select_related("partnership").first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def comment_list(*, user, partnership: int | Partnership | None = None,
+                 record=None) -> QuerySet:
+    """The comments the user sees, newest first, with their author, mentions and files."""
+    record_type = kinds.record_type_of(record) if record is not None else None
+    rows = Comment.objects.visible_to(user, record_type)
+    if partnership is not None:
+        rows = rows.filter(partnership=partnership)
+    if record is not None:
+        rows = rows.filter(partnership=record.partnership_id, record_id=record.pk)
+    return rows.select_related("created_by", "author_organization").prefetch_related(
+        "mentions", "attachments")
+
+
+def attachment_list(*, user, partnership: int | Partnership | None = None,
+                    record=None) -> QuerySet:
+    """The files the user sees, newest first."""
+    rows = Attachment.objects.visible_to(user)
+    if partnership is not None:
+        rows = rows.filter(partnership=partnership)
+    if record is not None:
+        rows = rows.filter(comment__record_type=kinds.record_type_of(record),
+                           comment__record_id=record.pk, partnership=record.partnership_id)
+    return rows.select_related("comment__created_by")
+
+
+def mention_candidates(*, record, organization_id: int, internal: bool) -> QuerySet:
+    """Whom a comment on `record` by someone of `organization_id` may mention: people seated
+    in the record's partnership who see the record, of the author's own party when the
+    comment is internal (or the record is internal to that party)."""
+    partnership = record.partnership
+    people = partnership.seated_people().filter(is_active=True)
+    if internal or not is_shared(record):
+        people = people.filter(organization_id=organization_id)
+    else:
+        people = people.filter(organization_id__in=(partnership.sponsor_id,
+                                                    partnership.cdmo_id))
+    return people.select_related("organization").order_by("first_name", "last_name", "pk")
+
+
