@@ -70,8 +70,7 @@ class PartnershipMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["partnership"] = self.partnership
         context["role"] = self.role
-        context["role_label"] = "Organization admin" if self.role == "admin" else \
-            dict(Membership.Role.choices).get(self.role, "")
+        context["role_label"] = Membership.role_label(self.role)
         context["can_write"] = self.can(WRITE, self.partnership)
         return context
 

@@ -36,7 +36,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal.validation import check_date_fields
+        from portal.validation import bound_model_texts, check_date_fields
 
         checks.register(check_date_fields, checks.Tags.models)
+        bound_model_texts()
         load_topic_modules()

@@ -1,8 +1,11 @@
-"""`ServiceForm`: a ModelForm that reads input and leaves the record to the service."""
+"""`ServiceForm`: a ModelForm that reads input and leaves the record to the service; and
+`FutureDatesMixin`, for a form whose dates must lie ahead."""
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import model_to_dict
+
+from portal.validation import RECORDS_THE_PAST, past_date_errors
 
 
 class ServiceForm(forms.ModelForm):
@@ -41,3 +44,32 @@ class ServiceForm(forms.ModelForm):
                 model_field.run_validators(value)
             except ValidationError as error:
                 self.add_error(name, error)
+
+
+class FutureDatesMixin:
+    """A form (a ServiceForm or a plain one) whose `future_dates` may not lie in the past:
+    a due date, a needed-by or committed date. An edit keeps the record's own date (a
+    ServiceForm's `record`). With `past_confirmation` set, the form has that box
+    ("This records the past"), and a past date goes through once it is ticked: for records
+    that are entered after the fact. The box never reaches the service."""
+
+    future_dates: tuple[str, ...] = ()
+    past_confirmation: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.past_confirmation:
+            self.fields[self.past_confirmation] = forms.BooleanField(
+                required=False, label=RECORDS_THE_PAST)
+
+    def clean(self):
+        data = super().clean()
+        confirmed = bool(self.past_confirmation and data.pop(self.past_confirmation, False))
+        if not confirmed:
+            errors = past_date_errors(
+                {name: data.get(name) for name in self.future_dates},
+                current=getattr(self, "record", None),
+                confirmable=bool(self.past_confirmation))
+            for name, error in errors.items():
+                self.add_error(name, error)
+        return data

@@ -1,6 +1,9 @@
-"""Serializer fields every app's API uses, and the base of every model serializer."""
+"""Serializer fields every app's API uses, the base of every model serializer, and the
+check of dates that must lie ahead."""
 
 from rest_framework import serializers
+
+from portal.validation import RECORDS_THE_PAST, past_date_errors
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -46,3 +49,33 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"partnership": "A record stays in the partnership it was created in."})
         return values
+
+
+class FutureDatesMixin:
+    """A serializer whose `future_dates` may not lie in the past (portal.forms.
+    FutureDatesMixin's rule, for the API): 400 with the field's error, unless the date is
+    the one the record already holds, or the body says `records_past: true` where the
+    serializer has `past_confirmation` (its BooleanField, declared by the serializer, never
+    passed on to the service)."""
+
+    future_dates: tuple[str, ...] = ()
+    past_confirmation: str | None = None
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        confirmed = bool(self.past_confirmation and attrs.pop(self.past_confirmation, False))
+        if not confirmed:
+            errors = past_date_errors({name: attrs.get(name) for name in self.future_dates},
+                                      current=self.instance if not isinstance(
+                                          self.instance, list | tuple) else None,
+                                      confirmable=bool(self.past_confirmation))
+            if errors:
+                raise serializers.ValidationError(
+                    {name: error.messages for name, error in errors.items()})
+        return attrs
+
+
+def records_past_field() -> serializers.BooleanField:
+    """The API's "this records the past" flag of a FutureDatesMixin serializer."""
+    return serializers.BooleanField(write_only=True, required=False, default=False,
+                                    help_text=RECORDS_THE_PAST + ": lets a past date through.")

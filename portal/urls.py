@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.api import router
+from portal.validation import bound_form_and_api_texts
 from portal.views import health, landing
 
 urlpatterns = [
@@ -27,3 +28,7 @@ urlpatterns = [
 ]
 
 handler400 = "portal.errors.bad_request"
+
+# Every form and serializer the pages and the API use is imported by now: bound their free
+# text (portal.validation.TEXT_MAX_LENGTH) where a field declares no length of its own.
+bound_form_and_api_texts()

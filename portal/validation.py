@@ -24,8 +24,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -102,6 +104,35 @@ def check_date_fields(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         obj=field, id="portal.E001") for field in unbounded_date_fields(app_configs)]
 
 
+# --- Dates that must lie ahead ------------------------------------------------------------
+
+PAST_DATE = "This date has passed: pick today or a later one."
+PAST_DATE_CONFIRMABLE = (PAST_DATE + " If you are recording what already happened, tick "
+                         "“This records the past”.")
+#: The words of the box that lets a past date through where recording history is legitimate.
+RECORDS_THE_PAST = "This records the past (the date has already passed)"
+
+
+def past_date_errors(values: dict, *, current=None, confirmable: bool = False
+                     ) -> dict[str, ValidationError]:
+    """{name: error} for each date of `values` (a due date, a needed-by or committed date)
+    before today in the viewer's zone, unless it is the date the record already holds
+    (`current`, read by the same name): an edit that keeps an old date is not refused, a
+    new date in the past is. The forms and serializers of such dates call it (portal.forms.
+    FutureDatesMixin, portal.serializers.FutureDatesMixin); services do not, so the demo
+    and imports can record history."""
+    today = timezone.localdate()
+    errors = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if day < today and (current is None or getattr(current, name, None) != value):
+            errors[name] = ValidationError(PAST_DATE_CONFIRMABLE if confirmable else PAST_DATE,
+                                           code="date_in_past")
+    return errors
+
+
 #: The largest id a bigint primary key holds.
 MAX_ID = 2**63 - 1
 
@@ -114,3 +145,83 @@ def parse_id(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
+
+
+# --- The length of free text ----------------------------------------------------------------
+
+#: The most characters a free-text field takes (a description, minutes, a reason): several
+#: pages of text, far past what anyone writes into a record, short of what would fill the
+#: other party's pages, e-mails, exports and PDFs with one paste. A model's CharField keeps
+#: its own max_length; a field that declares a bound of its own keeps it.
+TEXT_MAX_LENGTH = 20_000
+
+
+def _bounded(validators) -> bool:
+    return any(isinstance(validator, MaxLengthValidator) for validator in validators)
+
+
+def _project_classes(base: type) -> list[type]:
+    """The subclasses of `base` (at any depth) defined in the project's own packages."""
+    prefixes = tuple(f"{name}." for name in ("portal", *settings.LOCKSTEP_APPS))
+    found, todo = [], [base]
+    while todo:
+        for subclass in todo.pop().__subclasses__():
+            todo.append(subclass)
+            if subclass.__module__.startswith(prefixes):
+                found.append(subclass)
+    return found
+
+
+def bound_model_texts() -> None:
+    """Give every TextField of the project's models without a bound a MaxLengthValidator of
+    TEXT_MAX_LENGTH, so every service's full_clean(), ModelForm and ModelSerializer refuses a
+    longer text with an error on the field. Added to the field's validators at start-up (the
+    field's own arguments, and so the migrations, stay as they are). PortalConfig.ready()."""
+    for field in unbounded_text_fields():
+        field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+
+
+def unbounded_text_fields() -> list[models.TextField]:
+    project = {"portal", *settings.LOCKSTEP_APPS}
+    return [field for config in apps.get_app_configs() if config.label in project
+            for model in config.get_models() for field in model._meta.local_fields
+            if isinstance(field, models.TextField) and field.max_length is None
+            and not _bounded(field.validators)]
+
+
+def unbounded_form_fields() -> list[tuple[type, str]]:
+    """(form class, field name) of the project's forms whose text field has no bound."""
+    from django import forms
+
+    return [(form, name) for form in _project_classes(forms.BaseForm)
+            for name, field in getattr(form, "base_fields", {}).items()
+            if isinstance(field, forms.CharField) and field.max_length is None]
+
+
+def unbounded_serializer_fields() -> list[tuple[type, str]]:
+    """(serializer class, field name) of the project's serializers whose declared text
+    field, writable, has no bound."""
+    from rest_framework import serializers
+
+    return [(serializer, name) for serializer in _project_classes(serializers.Serializer)
+            for name, field in getattr(serializer, "_declared_fields", {}).items()
+            if isinstance(field, serializers.CharField) and not field.read_only
+            and field.max_length is None]
+
+
+def bound_form_and_api_texts() -> None:
+    """Give every text field of the project's forms and serializers that declares no
+    max_length the bound TEXT_MAX_LENGTH: the form's field refuses a longer text beside it
+    (and the browser's `maxlength` stops the typing), the serializer's answers 400 with the
+    field's error, and the OpenAPI schema states maxLength. portal.urls calls it once every
+    door (view, form, API) is imported; fields built from a model field carry its bound."""
+    for form, name in unbounded_form_fields():
+        field = form.base_fields[name]  # each form copies it from here
+        field.max_length = TEXT_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+    for serializer, name in unbounded_serializer_fields():
+        field = serializer._declared_fields[name]
+        # DRF copies a declared field from its arguments for each serializer instance.
+        bounded = type(field)(*field._args, **{**field._kwargs, "max_length": TEXT_MAX_LENGTH})
+        serializer._declared_fields[name] = bounded

@@ -16,10 +16,21 @@ from governance.requests.models import Request
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import (
+    FutureDatesMixin,
+    ScopedModelSerializer,
+    ScopedRelatedField,
+    records_past_field,
+)
 
 
-class ActionItemSerializer(ScopedModelSerializer):
+class ActionItemSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """A due date in the past is refused unless `records_past` is true (an action entered
+    after the fact); an edit keeps the action's own date."""
+
+    future_dates = ("due_date",)
+    past_confirmation = "records_past"
+    records_past = records_past_field()
     partnership = ScopedRelatedField(Partnership)
     owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
     owning_party = serializers.CharField(read_only=True)
@@ -31,7 +42,7 @@ class ActionItemSerializer(ScopedModelSerializer):
         model = ActionItem
         fields = ["id", "partnership", "title", "description", "owner", "owning_party",
                   "due_date", "priority", "status", "completed_at", "is_internal",
-                  "meeting", "request", "decision",
+                  "meeting", "request", "decision", "records_past",
                   "author_organization", "created_at", "updated_at"]
         read_only_fields = ["status", "completed_at", "author_organization", "created_at",
                             "updated_at"]

@@ -3,10 +3,16 @@
 from django import forms
 
 from governance.actions.models import ActionItem
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 
 
-class ActionItemForm(ServiceForm):
+class ActionItemForm(FutureDatesMixin, ServiceForm):
+    """An action's due date lies ahead, unless the box "This records the past" is ticked:
+    an action entered after the fact, from an earlier meeting or a paper log."""
+
+    future_dates = ("due_date",)
+    past_confirmation = "records_past"
+
     class Meta:
         model = ActionItem
         fields = ["title", "description", "owner", "due_date", "priority", "is_internal",

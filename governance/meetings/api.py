@@ -16,7 +16,7 @@ from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 
 
 class MinutesVersionSerializer(ScopedModelSerializer):
@@ -76,8 +76,11 @@ class MeetingSerializer(ScopedModelSerializer):
                                        **validated_data)
 
 
-class MinutesActionSerializer(ScopedModelSerializer):
-    """One action decided in the meeting (the meeting becomes its source)."""
+class MinutesActionSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """One action decided in the meeting (the meeting becomes its source), due from today
+    on."""
+
+    future_dates = ("due_date",)
 
     owner = SeatedPersonField(roles=Membership.WRITING_ROLES)
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from governance.meetings.models import Decision, Meeting
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 
@@ -65,8 +65,10 @@ class MinutesForm(forms.Form):
             del self.fields["reason"]
 
 
-class MinutesActionForm(forms.Form):
-    """One action decided in the meeting; a row left blank is ignored."""
+class MinutesActionForm(FutureDatesMixin, forms.Form):
+    """One action decided in the meeting, due from today on; a row left blank is ignored."""
+
+    future_dates = ("due_date",)
 
     title = forms.CharField(max_length=200, required=False)
     owner = forms.ModelChoiceField(queryset=None, required=False)

@@ -6,12 +6,14 @@ portal.registries, which each topic fills from GovernanceConfig.ready()."""
 
 
 def register() -> None:
-    """The cockpit cards on the partnership home, and the partnership app's records in
-    global search (programs, contracts, deliverables, objectives, tech transfers).
+    """The cockpit cards on the partnership home, My work's rows, and the partnership
+    app's records in global search (programs, contracts, deliverables, objectives, tech
+    transfers).
 
     The partnership app's searchables are registered here, first so that they lead the
     results as before, until partnership's own AppConfig.ready() registers them: partnership
     may not import governance, and the search page is governance's."""
+    from governance.overview.my_work import governance_my_work
     from governance.overview.selectors import cockpit
     from partnership.models import (
         Contract,
@@ -23,6 +25,7 @@ def register() -> None:
     )
     from partnership.search import full_name
     from portal.registries import cockpit as cockpit_registry
+    from portal.registries import my_work as my_work_registry
     from portal.registries import search
 
     for heading, noun, model, snippet_fields, names in (
@@ -41,3 +44,4 @@ def register() -> None:
                         "user", "user__organization"),
                     names=(full_name("user__"),))
     cockpit_registry.register(cockpit)
+    my_work_registry.register(governance_my_work)

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from governance.actions.models import ActionItem
 from governance.actions.selectors import action_item_list
-from governance.quality.deviations.selectors import capas_overdue_for_steering, capas_owned
+from governance.overview.my_work import action_item, notice_item, request_item
 from governance.relationship.selectors import notices_awaiting, recognition_list
 from governance.requests.models import Request
 from governance.requests.selectors import requests_awaiting, requests_overdue
@@ -35,26 +35,6 @@ from portal.registries import activity as activity_registry
 from portal.registries import coming_up as coming_up_registry
 from portal.registries import search as search_registry
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
-
-
-def my_work(*, user: User) -> dict:
-    """What the user owes across all their partnerships: overdue, due this week, later;
-    the CAPAs they own; the overdue CAPAs of the partnerships whose steering committee they
-    sit on."""
-    today = timezone.localdate()
-    week_end = today + datetime.timedelta(days=7)
-    mine = action_item_list(user=user).filter(owner=user).exclude(status__in=ActionItem.CLOSED)
-    return {
-        "today": today,
-        "overdue": mine.filter(due_date__lt=today),
-        "this_week": mine.filter(due_date__gte=today, due_date__lte=week_end),
-        "later": mine.filter(due_date__gt=week_end),
-        # CAPAs the user owns, and for a steering committee member the overdue ones of
-        # their partnerships (overdue CAPAs reach the steering committee).
-        "my_capas": capas_owned(user=user),
-        "steering_capas": capas_overdue_for_steering(user=user),
-    }
-
 
 # --- Global search ------------------------------------------------------------------------
 
@@ -253,12 +233,22 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
                            .order_by("due_date", "pk")[:COCKPIT_ROWS])
     overdue_requests = list(requests_overdue(requests).order_by(
         "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS])
+    # "Awaiting me" lists only what the viewer acts on, each with the button of his next
+    # step (the same rows as My work's).
+    for request in awaiting_requests:
+        request.partnership = partnership  # the copy in hand: no query per request
+    awaiting = [(request, request_item(request, user=user)) for request in awaiting_requests]
+    awaiting_requests = [request for request, item in awaiting if item]
+    awaiting_items = [item for _request, item in awaiting if item] + [
+        notice_item(notice) for notice in awaiting_notices] + [
+        action_item(item) for item in my_actions]
     shown = {("action", item.pk) for item in (*my_actions, *overdue_actions)} | {
         ("request", r.pk) for r in (*awaiting_requests, *overdue_requests)}
     return {
         "template": "governance/cockpit.html",
         "today": today,
         "coming_up_days": COMING_UP_DAYS,
+        "awaiting": awaiting_items,
         "awaiting_requests": awaiting_requests,
         "awaiting_notices": awaiting_notices,
         "my_actions": my_actions,

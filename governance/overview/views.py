@@ -3,6 +3,8 @@ global search (PostgreSQL full-text and trigram search, live results with htmx),
 bar's type-ahead."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from governance.overview import selectors
@@ -10,14 +12,21 @@ from portal.registries import my_work as my_work_registry
 from portal.registries import search as search_registry
 from portal.views import HtmxPartialMixin
 
+#: Rows per page of My work.
+MY_WORK_PAGE = 25
 
-class MyWorkView(LoginRequiredMixin, TemplateView):
+
+class MyWorkView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):
+    """Everything awaiting the person across his partnerships, in one table paged by
+    MY_WORK_PAGE rows, the earliest due first (portal.registries.my_work)."""
+
     template_name = "governance/my_work.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **selectors.my_work(user=self.request.user),
-            sections=my_work_registry.sections(user=self.request.user), **kwargs)
+        items = my_work_registry.items(user=self.request.user)
+        page = Paginator(items, MY_WORK_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, items=page.object_list,
+                                        today=timezone.localdate(), **kwargs)
 
 
 class SearchView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):

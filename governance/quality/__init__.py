@@ -42,7 +42,7 @@ def register() -> None:
                           "governance:capa_detail", args=[partnership_id, pk]))
     coming_up.register("audit", provider=audits_coming_up,
                        template="governance/audit_coming_up.html")
-    cockpit.register(capa_cockpit)
+    cockpit.register(capa_cockpit, topic="quality")
 
     # Batches and their disposition (governance.quality.batches), and sites
     # (governance.quality.sites).

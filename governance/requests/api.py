@@ -17,14 +17,15 @@ from partnership.parties.api import SeatedPersonField
 from partnership.permissions import can
 from partnership.scoping import shared_lookups
 from partnership.scoping_views import ScopedViewSet
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 from portal.validation import validate_date_in_range
 
 
-class RequestSerializer(ScopedModelSerializer):
+class RequestSerializer(FutureDatesMixin, ScopedModelSerializer):
     """A request. `relayed_from` and `relays` name only the linked requests the caller may
     see (governance.requests.selectors.request_list / request_links): a CDMO gets null and []."""
 
+    future_dates = ("needed_by",)
     partnership = ScopedRelatedField(Partnership)
     assignee = SeatedPersonField(roles=Membership.WRITING_ROLES, required=False,
                                  allow_null=True)  # of the receiving party: the service checks
@@ -155,7 +156,8 @@ class RequestCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class RequestRelaySerializer(serializers.Serializer):
+class RequestRelaySerializer(FutureDatesMixin, serializers.Serializer):
+    future_dates = ("needed_by",)
     target_partnership = ScopedIdField(Partnership)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()

@@ -4,14 +4,15 @@ from django import forms
 
 from governance.requests.models import Request
 from governance.risks.forms import MilestoneChoiceField
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 
-class RequestForm(ServiceForm):
+class RequestForm(FutureDatesMixin, ServiceForm):
     """Send (or, given the `record`, edit without urgency) a request. `usage` is the
     actor's party's (used, budget) of emergencies this month, shown beside the urgency."""
 
+    future_dates = ("needed_by",)
     milestones = MilestoneChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Tech-transfer milestones of this partnership that wait on this request.")
@@ -86,10 +87,12 @@ class ConfirmForm(forms.Form):
     """A step without words (start work, accept): the dialog only confirms it."""
 
 
-class RelayForm(forms.Form):
+class RelayForm(FutureDatesMixin, forms.Form):
     """What the sponsor writes into the other partnership, in its own words: the form
     starts without the original's text (shown beside it, read-only), so nothing of one
     CDMO's crosses into the other partnership by a click."""
+
+    future_dates = ("needed_by",)
 
     target_partnership = forms.ModelChoiceField(queryset=None, label="Relay to")
     title = forms.CharField(max_length=200)

@@ -11,6 +11,7 @@ from metrics.measurements.models import KPIMeasurement, MeasurementEvidence, Mea
 from partnership.models import Membership, Partnership, User
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
+from portal.registries.my_work import Item
 
 
 def kpi_measurement_list(*, user: User, partnership: Partnership | int | None = None
@@ -99,26 +100,34 @@ def measurements_coming_up(*, user: User, partnership: Partnership, exclude, lim
 MY_WORK_ROWS = 20
 
 
-def kpi_my_work(*, user: User) -> dict | None:
-    """My work's section of KPI values (portal.registries.my_work), across the partnerships
+def kpi_my_work(*, user: User) -> list[Item]:
+    """My work's rows of KPI values (portal.registries.my_work), across the partnerships
     where the user holds a seat that writes: the other party's values shared for review
-    whose window is open, and the user's party's values under dispute, to answer. None when
-    there are none. Two queries however many partnerships and values."""
+    whose window is open, and the user's party's values under dispute, to answer. Two
+    queries however many partnerships and values."""
     if not user.is_authenticated:
-        return None
+        return []
     seats = Membership.objects.filter(user=user, role__in=Membership.WRITING_ROLES)
     values = KPIMeasurement.objects.visible_to(user).filter(
         partnership__in=seats.values("partnership_id")).select_related(
-        "definition", "partnership").order_by("review_until", "period", "pk")
+        "definition", "partnership__sponsor", "partnership__cdmo").order_by(
+        "review_until", "period", "pk")
     organization = user.organization_id
     ours = (Q(definition__reporting_party="sponsor", partnership__sponsor_id=organization) |
             Q(definition__reporting_party="cdmo", partnership__cdmo_id=organization))
-    to_review = list(values.filter(status=KPIMeasurement.Status.SHARED,
-                                   accepted_at__isnull=True,
-                                   review_until__gt=timezone.now()).exclude(ours)
-                     [:MY_WORK_ROWS])
-    to_answer = list(values.filter(ours, status=KPIMeasurement.Status.DISPUTED)[:MY_WORK_ROWS])
-    if not to_review and not to_answer:
-        return None
-    return {"template": "metrics/kpimeasurement_my_work.html", "to_review": to_review,
-            "to_answer": to_answer}
+    to_review = values.filter(status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True,
+                              review_until__gt=timezone.now()).exclude(ours)
+    to_answer = values.filter(ours, status=KPIMeasurement.Status.DISPUTED)
+    return [Item(kind="KPI value", title=str(value), url=value.get_absolute_url(),
+                 partnership=str(value.partnership),
+                 due=timezone.localdate(value.review_until) if value.review_until else None,
+                 status=value.get_status_display(), action="Accept or dispute",
+                 action_url=value.get_absolute_url(),
+                 note="Review window closes " + timezone.localtime(value.review_until)
+                 .strftime("%-d %b %Y %H:%M %Z"))
+            for value in to_review[:MY_WORK_ROWS]] + [
+        Item(kind="KPI value", title=str(value), url=value.get_absolute_url(),
+             partnership=str(value.partnership), due=None,
+             status=value.get_status_display(), action="Answer the dispute",
+             action_url=value.get_absolute_url(), note="Disputed")
+        for value in to_answer[:MY_WORK_ROWS]]

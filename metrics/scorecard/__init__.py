@@ -8,4 +8,4 @@ def register() -> None:
     from metrics.scorecard.cockpit import scorecard_cockpit
     from portal.registries import cockpit
 
-    cockpit.register(scorecard_cockpit)
+    cockpit.register(scorecard_cockpit, topic="kpis")

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.actions.models import ActionItem
@@ -23,6 +24,7 @@ from metrics.portfolio.selectors import kpis_with_history
 from metrics.steering.models import SteeringPack
 from partnership.models import Membership, Partnership, User
 from partnership.permissions import can
+from portal.registries.my_work import ROWS_PER_PROVIDER, Item
 
 #: Rows shown per list of the page; the counts tell the rest.
 SHOWN = 8
@@ -230,24 +232,36 @@ def steering_page(*, user: User, partnerships: list[Partnership]) -> Page:
         signs=warning_signs(user=user, partnerships=partnerships, kpis=kpis))
 
 
-def steering_my_work(*, user: User) -> dict | None:
-    """My work's section for a steering member (portal.registries.my_work): of the
-    partnerships whose steering committee he sits on, the coming steering meetings, each
-    with `may_ask` (the button to prepare its pack), and the over-budget emergency requests
-    whose justification he may read. None, after one query, for anyone without such a
-    seat."""
+def steering_my_work(*, user: User) -> list[Item]:
+    """My work's rows for a steering member (portal.registries.my_work): of the partnerships
+    whose steering committee he sits on, the coming steering meetings, each with the button
+    to prepare its pack where he may, and the over-budget emergency requests whose
+    justification he may read. Nothing, after one query, for anyone without such a seat."""
     if not user.is_authenticated:
-        return None
+        return []
     partnerships = list(Partnership.objects.visible_to(user).filter(
         pk__in=Membership.objects.filter(user=user, role=Membership.Role.STEERING)
         .values("partnership_id")).select_related("sponsor", "cdmo"))
     if not partnerships:
-        return None
+        return []
     ids = [partnership.pk for partnership in partnerships]
     hold_roles(user=user, partnerships=partnerships)
-    meetings = awaiting_committee(user=user, ids=ids).meetings
-    for meeting in meetings:
-        meeting.may_ask = can(user, "metrics.steeringpack_request", meeting.partnership)
-    return {"template": "metrics/steering_my_work.html", "meetings": meetings,
-            "over_budget": [row for row in over_budget(user=user, ids=ids).rows
-                            if row.justification_readable]}
+    rows = []
+    for meeting in awaiting_committee(user=user, ids=ids).meetings:
+        may_ask = can(user, "metrics.steeringpack_request", meeting.partnership)
+        rows.append(Item(
+            kind="Steering meeting", title=meeting.title, url=meeting.get_absolute_url(),
+            partnership=str(meeting.partnership), due=timezone.localdate(meeting.starts_at),
+            status=meeting.get_status_display(),
+            action="Prepare its pack" if may_ask else "Open",
+            action_url=reverse("metrics:steeringpack_create", args=[meeting.partnership_id])
+            + f"?meeting={meeting.pk}" if may_ask else meeting.get_absolute_url(),
+            note=f"{timezone.localtime(meeting.starts_at):%H:%M %Z}"))
+    for request in over_budget(user=user, ids=ids).rows:
+        if request.justification_readable:
+            rows.append(Item(
+                kind="Emergency over budget", title=request.title,
+                url=request.get_absolute_url(), partnership=str(request.partnership),
+                due=request.needed_by, status=request.get_status_display(),
+                action="Read the justification", action_url=request.get_absolute_url()))
+    return rows[:ROWS_PER_PROVIDER]

@@ -398,6 +398,14 @@ class Membership(models.Model):
         return reverse("partnership:membership_list", args=[self.partnership_id]) + "?" + \
             urlencode({"q": self.user.email})
 
+    @classmethod
+    def role_label(cls, role: str | None) -> str:
+        """A role in words ("QA lead", not `qa_lead`), "Organization admin" for an admin
+        without a seat (Partnership.role_of), "" for none."""
+        if role == "admin":
+            return "Organization admin"
+        return cls.Role(role).label if role in cls.Role.values else (role or "")
+
     def clean(self) -> None:
         if self.user_id and self.partnership_id and self.user.organization_id not in (
             self.partnership.sponsor_id, self.partnership.cdmo_id

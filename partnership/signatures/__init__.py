@@ -42,7 +42,13 @@ def _rule_of(label: str, event: str, signed) -> None:
     def named_signer(user, record) -> bool:
         return signed.signers is None or user.pk in signed.signers(record)
 
-    role_words = ", ".join(sorted(role.replace("_", " ") + "s" for role in roles))
+    from partnership.parties.models import Membership
+
+    def plural(role: str) -> str:  # "leads", "QA leads": a role in words inside a sentence
+        label = Membership.role_label(role)
+        return (label if label[:2].isupper() else label.lower()) + "s"
+
+    role_words = ", ".join(sorted(plural(role) for role in roles))
     rule(name, WRITER,
          (in_role, denied(f"Only {role_words} sign: {signed.label.lower()}.")),
          (of_a_signing_party, denied(

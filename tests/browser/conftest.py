@@ -88,3 +88,11 @@ def screen(request, browser):
     page.phone = request.param == "phone"
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A new page in a phone-sized window (390 px), for the checks of a phone's width."""
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()

@@ -23,13 +23,6 @@ def _no_sideways_scroll(page, url):
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def signable(demo):
     """A contract in negotiation with its effective date: its lead can sign its execution."""
     from partnership.contracts import services as contracts

@@ -46,7 +46,7 @@ def test_record_a_decision_in_a_meeting_and_add_its_action(world, login):
     assert client.get(create, {"decision": decision.pk}).context["form"].initial[
         "decision"] == decision.pk
     client.post(create, {"title": "Reserve Q2 slot", "owner": world.bob.pk,
-                         "due_date": "2026-03-20", "priority": "high",
+                         "due_date": "2099-03-20", "priority": "high",
                          "decision": decision.pk})
     item = ActionItem.objects.get(title="Reserve Q2 slot")
     assert item.decision == decision
@@ -145,9 +145,9 @@ def test_api_logs_decisions(world):
     assert bad.status_code == 400 and "meeting" in bad.json()
     action = client.post("/api/v1/action-items/", {
         "partnership": world.acme_contoso.pk, "title": "Order resin C", "owner": world.bob.pk,
-        "due_date": "2026-03-30", "decision": pk}, format="json")
+        "due_date": "2099-03-30", "decision": pk}, format="json")
     assert action.status_code == 201 and action.json()["decision"] == pk
     foreign_source = client.post("/api/v1/action-items/", {
         "partnership": world.acme_contoso.pk, "title": "X", "owner": world.bob.pk,
-        "due_date": "2026-03-30", "meeting": foreign.pk}, format="json")
+        "due_date": "2099-03-30", "meeting": foreign.pk}, format="json")
     assert foreign_source.status_code == 400 and "meeting" in foreign_source.json()

@@ -126,9 +126,9 @@ def test_record_minutes_with_inline_actions_for_both_parties(world, login):
         "minutes": "Agreed the PPQ plan.",
         "actions-TOTAL_FORMS": "3", "actions-INITIAL_FORMS": "0",
         "actions-0-title": "Send PPQ protocol", "actions-0-owner": world.bob.pk,
-        "actions-0-due_date": "2026-03-09",
+        "actions-0-due_date": "2099-03-09",
         "actions-1-title": "Book the QA reviewer", "actions-1-owner": world.alice.pk,
-        "actions-1-due_date": "2026-03-10",
+        "actions-1-due_date": "2099-03-10",
         "actions-2-title": "", "actions-2-owner": "", "actions-2-due_date": ""})
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -281,7 +281,7 @@ def test_api_runs_a_meeting(world):
     assert foreign.status_code == 400 and "attendees" in foreign.json()
     minutes = client.post(f"/api/v1/meetings/{pk}/minutes/", {
         "minutes": "Good quarter.", "actions": [
-            {"title": "Send the forecast", "owner": world.bob.pk, "due_date": "2026-04-15"}]},
+            {"title": "Send the forecast", "owner": world.bob.pk, "due_date": "2099-04-15"}]},
         format="json")
     assert minutes.status_code == 200 and minutes.json()["status"] == "held"
     action = ActionItem.objects.get(title="Send the forecast")

@@ -56,20 +56,20 @@ def test_my_work_lists_the_capas_i_own(cast, login):
     owner = cast.capa.owner
     assert capas_owned(user=owner) == [cast.capa]
     page = my_work(login(owner))
-    section = page[page.index('data-testid="my-capas"'):]
+    section = page[page.index('data-testid="my-work"'):]
     assert cast.capa.reference in section and "overdue" in section
-    assert 'data-testid="steering-capas"' not in page  # no steering seat
+    assert 'data-kind="Overdue CAPA"' not in page  # no steering seat
     # A verified CAPA is no longer work; someone else's is not mine.
     Capa.objects.filter(pk=cast.capa.pk).update(status="verified")
     assert capas_owned(user=owner) == []
-    assert "No CAPA of yours" in my_work(login(owner))
+    assert cast.capa.reference not in my_work(login(owner))
     assert capas_owned(user=cast.alice) == []
 
 
 def test_steering_members_see_the_overdue_capas_of_their_partnerships(cast, login):
     assert capas_overdue_for_steering(user=cast.stan) == [cast.capa]
     page = my_work(login(cast.stan))
-    section = page[page.index('data-testid="steering-capas"'):]
+    section = page[page.index('data-kind="Overdue CAPA"'):]
     assert cast.capa.reference in section and str(cast.capa.owner) in section
     # Not a lead's page, nor a steering member's of another partnership.
     assert capas_overdue_for_steering(user=cast.alice) == []
@@ -81,7 +81,7 @@ def test_steering_members_see_the_overdue_capas_of_their_partnerships(cast, logi
     # Once it is no longer overdue, it leaves the committee's list.
     Capa.objects.filter(pk=cast.capa.pk).update(due_date=TODAY + datetime.timedelta(days=3))
     assert capas_overdue_for_steering(user=cast.stan) == []
-    assert 'data-testid="steering-capas"' not in my_work(login(cast.stan))
+    assert 'data-kind="Overdue CAPA"' not in my_work(login(cast.stan))
 
 
 def test_site_records_show_in_recent_activity(cast, login):

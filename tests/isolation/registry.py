@@ -343,7 +343,8 @@ RECORDS = [
            reads=("governance:actionitem_detail",),
            writes=("governance:actionitem_edit", "governance:actionitem_transition"),
            user_pages=("governance:my_work",),
-           api_bodies={"transition": _transition}),
+           # A new action is due ahead (a copy of the world's may be overdue by now).
+           api_bodies={"transition": _transition, "create": lambda item: {"due_date": LATER}}),
     Record(Meeting, api="meeting",
            lists=("governance:meeting_list", "governance:meeting_calendar"),
            creates=("governance:meeting_create",),

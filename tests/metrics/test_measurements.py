@@ -234,17 +234,18 @@ def test_my_work_lists_values_to_review_and_disputes_to_answer(world, login):
     (Contoso) are to answer; a steering member has nothing of it."""
     value = shared_value(world, agreed_kpi(world))
     page = login(world.alice).get(reverse("governance:my_work")).content.decode()
-    assert "KPI values awaiting you" in page and value.get_absolute_url() in page
+    assert 'data-kind="KPI value"' in page and value.get_absolute_url() in page
+    assert "Accept or dispute" in page
     assert value.get_absolute_url() not in login(world.cole).get(
         reverse("governance:my_work")).content.decode()
     services.kpi_measurement_dispute(actor=world.alice, measurement=value,
                                      text="Lot 7 was on time.")
     page = login(world.cole).get(reverse("governance:my_work")).content.decode()
-    assert "Disputed" in page and value.get_absolute_url() in page
+    assert "Answer the dispute" in page and value.get_absolute_url() in page
     assert value.get_absolute_url() not in login(world.alice).get(
         reverse("governance:my_work")).content.decode()
     steering = UserFactory(email="stella@acme.test", organization=world.acme)
     MembershipFactory(partnership=world.acme_contoso, user=steering,
                       role=Membership.Role.STEERING)
-    assert "KPI values awaiting you" not in login(steering).get(
+    assert 'data-kind="KPI value"' not in login(steering).get(
         reverse("governance:my_work")).content.decode()

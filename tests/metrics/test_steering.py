@@ -180,9 +180,10 @@ def test_a_steering_member_lands_on_his_page_and_finds_his_work(world, login):
     assert login(world.alice).get(landing)["Location"] == \
         reverse("partnership:partnership_list")
     my_work = login(stan).get(reverse("governance:my_work")).content.decode()
-    section = table(my_work, "steering-my-work")
+    section = table(my_work, "my-work")
     assert "Prepare its pack" in section and "Read the justification" in section
-    assert "steering-my-work" not in login(world.alice).get(
+    assert 'data-kind="Steering meeting"' in section
+    assert 'data-kind="Steering meeting"' not in login(world.alice).get(
         reverse("governance:my_work")).content.decode()
     # The home's "Awaiting me" card lists no request he has no button for.
     home = login(stan).get(reverse("partnership:partnership_detail",

@@ -26,4 +26,4 @@ def register() -> None:
                           "governance:changecontrol_detail", args=[partnership_id, pk]))
     coming_up.register("changecontrol", provider=change_controls_coming_up,
                        template="governance/changecontrol_coming_up.html")
-    cockpit.register(change_control_cockpit)
+    cockpit.register(change_control_cockpit, topic="quality")

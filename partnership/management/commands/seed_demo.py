@@ -34,6 +34,7 @@ from partnership.objectives import services as objectives
 from partnership.objectives.models import Objective, Priority, PriorityChange
 from partnership.parties import services as parties
 from partnership.parties.models import (
+    Membership,
     Organization,
     OrganizationDomain,
     Partnership,
@@ -308,7 +309,8 @@ def login_lines() -> list[str]:
     """Who logs in as whom, with their seats: what the demo launcher prints (`--logins`)."""
     lines = []
     for email, _first, _last, _title, org, is_admin, _zone, seats in PEOPLE:
-        roles = ", ".join(f"{role} in {pair[0].split()[0]}–{pair[1].split()[0]}"
+        roles = ", ".join(f"{Membership.role_label(role)} in "
+                          f"{pair[0].split()[0]}–{pair[1].split()[0]}"
                           for pair, role in seats) or "no seat"
         admin = "; organization admin" if is_admin else ""
         lines.append(f"  {email:28} {org}: {roles}{admin}")

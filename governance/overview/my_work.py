@@ -1,0 +1,115 @@
+"""My work's rows from governance and the partnership records it reads (portal.registries.
+my_work): the requests whose next step is the person's, the notices his party must
+acknowledge, the deliverables his party must review, his open actions and CAPAs, and for a
+steering member the overdue CAPAs of his partnerships. Each kind is one query, at most
+ROWS_PER_PROVIDER rows, read from its scoped selector (DESIGN §2); requests, notices and
+reviews only where the person holds a seat that writes (a viewer or a steering member has
+no button for them)."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.actions.models import ActionItem
+from governance.actions.selectors import action_item_list
+from governance.quality.deviations.selectors import capas_overdue_for_steering, capas_owned
+from governance.relationship.selectors import notices_awaiting
+from governance.requests.models import Request
+from governance.requests.selectors import request_list, requests_awaiting
+from partnership.models import Deliverable, Membership, User
+from portal.registries.my_work import ROWS_PER_PROVIDER, Item
+
+#: The step a request awaits from the person, by its status: the button of its row.
+NEXT_STEP = {Request.Status.SENT: "acknowledge", Request.Status.QUERIED: "answer",
+             Request.Status.FULFILLED: "accept", Request.Status.ACKNOWLEDGED: "start",
+             Request.Status.IN_PROGRESS: "fulfil"}
+
+
+def writing_seats(user: User):
+    """The ids of the partnerships where `user` holds a seat that writes, as a subquery."""
+    return Membership.objects.filter(user=user, role__in=Membership.WRITING_ROLES).values(
+        "partnership_id")
+
+
+def request_item(request: Request, *, user: User) -> Item | None:
+    """The row of a request awaiting `user`, its button the step he takes next; None when
+    that step is not his party's (requests_awaiting already chose the request)."""
+    step = NEXT_STEP.get(request.status)
+    label = request.steps_for(user).get(step) if step else None
+    if label is None:
+        return None
+    if request.status == Request.Status.SENT:
+        due = timezone.localdate(request.acknowledge_by) if request.acknowledge_by else None
+    else:
+        due = request.committed_date or request.needed_by
+    notes = [request.get_urgency_display()] if request.urgency != Request.Urgency.NORMAL else []
+    if getattr(request, "escalation_level", None):
+        notes.append(f"Escalated: level {request.escalation_level}")
+    return Item(kind="Request", title=request.title, url=request.get_absolute_url(),
+                partnership=str(request.partnership), due=due,
+                status=request.get_status_display(), action=label,
+                action_url=reverse("governance:request_step",
+                                   args=[request.partnership_id, request.pk, step]),
+                note=" · ".join(notes))
+
+
+def notice_item(notice) -> Item:
+    """The row of a notice the person's party must acknowledge."""
+    return Item(kind="Notice", title=notice.title, url=notice.get_absolute_url(),
+                partnership=str(notice.partnership), due=None, status="To acknowledge",
+                action="Acknowledge", action_url=notice.get_absolute_url())
+
+
+def action_item(action: ActionItem) -> Item:
+    """The row of an open action the person owns."""
+    return Item(kind="Action", title=action.title, url=action.get_absolute_url(),
+                partnership=str(action.partnership), due=action.due_date,
+                status=action.get_status_display(),
+                action="Start" if action.status == ActionItem.Status.OPEN else "Update",
+                action_url=action.get_absolute_url(),
+                note=f"Escalated: level {action.escalation_level}"
+                if getattr(action, "escalation_level", None) else "")
+
+
+def governance_my_work(*, user: User) -> list[Item]:
+    if not user.is_authenticated:
+        return []
+    seats = writing_seats(user)
+    rows: list[Item] = []
+    requests = requests_awaiting(request_list(user=user).filter(partnership__in=seats),
+                                 user=user).order_by("acknowledge_by", "needed_by", "pk")
+    for request in requests[:ROWS_PER_PROVIDER]:
+        item = request_item(request, user=user)
+        if item:
+            rows.append(item)
+    for notice in notices_awaiting(user=user).filter(partnership__in=seats).order_by(
+            "created_at", "pk")[:ROWS_PER_PROVIDER]:
+        rows.append(notice_item(notice))
+    party_is_sponsor = Q(partnership__sponsor_id=user.organization_id)
+    reviews = Deliverable.objects.visible_to(user).filter(
+        partnership__in=seats, status=Deliverable.Status.DELIVERED).filter(
+        (party_is_sponsor & Q(responsible_party="cdmo")) |
+        (Q(partnership__cdmo_id=user.organization_id) & Q(responsible_party="sponsor"))
+    ).select_related("partnership__sponsor", "partnership__cdmo").order_by("due_date", "pk")
+    for deliverable in reviews[:ROWS_PER_PROVIDER]:
+        rows.append(Item(kind="Deliverable", title=deliverable.title,
+                         url=deliverable.get_absolute_url(),
+                         partnership=str(deliverable.partnership), due=deliverable.due_date,
+                         status=deliverable.get_status_display(), action="Review",
+                         action_url=deliverable.get_absolute_url()))
+    actions = action_item_list(user=user).filter(owner=user).exclude(
+        status__in=ActionItem.CLOSED).order_by("due_date", "pk")
+    for action in actions[:ROWS_PER_PROVIDER]:
+        rows.append(action_item(action))
+    for capa in capas_owned(user=user, limit=ROWS_PER_PROVIDER):
+        rows.append(Item(kind="CAPA", title=f"{capa.reference} {capa.title}",
+                         url=capa.get_absolute_url(), partnership=str(capa.partnership),
+                         due=capa.due_date, status=capa.get_status_display(),
+                         action="Work on it", action_url=capa.get_absolute_url()))
+    for capa in capas_overdue_for_steering(user=user, limit=ROWS_PER_PROVIDER):
+        rows.append(Item(kind="Overdue CAPA", title=f"{capa.reference} {capa.title}",
+                         url=capa.get_absolute_url(), partnership=str(capa.partnership),
+                         due=capa.due_date, status=capa.get_status_display(),
+                         action="Follow up", action_url=capa.get_absolute_url(),
+                         note=f"Owner: {capa.owner}"))
+    return rows

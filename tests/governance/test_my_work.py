@@ -1,0 +1,171 @@
+"""My work as one table of everything awaiting the person, the home's "Awaiting me" with a
+button per row, the cockpit's cards in the order of the viewer's role, and roles in words."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.actions.services import action_item_create
+from governance.relationship.services import notice_post
+from governance.requests.services import request_send
+from partnership.models import Contract, Membership
+from partnership.permissions import _PARTS
+from portal.registries import cockpit
+from tests.factories import ContractFactory, DeliverableFactory, MembershipFactory, UserFactory
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+URL = reverse("governance:my_work")
+
+
+@pytest.fixture
+def world(saved_world):
+    return saved_world
+
+
+def rows(page: str) -> list[str]:
+    """The rows of My work's table, each its HTML."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [row for row in body.split("<tr")[1:]]
+
+
+def give_bob_work(world) -> dict:
+    """Acme gives Bob (Contoso) one of each kind, due on different days."""
+    p = world.acme_contoso
+    request = request_send(actor=world.alice, partnership=p, title="Send the CoA",
+                           description="For lot 7", kind="document",
+                           needed_by=TODAY + 9 * DAY)
+    notice_post(actor=world.alice, partnership=p, kind="other", title="New QA head",
+                body="From May")
+    action_item_create(actor=world.alice, partnership=p, title="Book the audit",
+                       owner=world.bob, due_date=TODAY + 3 * DAY)
+    action_item_create(actor=world.alice, partnership=p, title="Fix the label",
+                       owner=world.bob, due_date=TODAY - 2 * DAY)
+    sow = ContractFactory(partnership=p, kind=Contract.Kind.SOW)
+    DeliverableFactory(sow=sow, title="Stability protocol", responsible_party="sponsor",
+                       due_date=TODAY + 20 * DAY)
+    return {"request": request}
+
+
+def test_my_work_is_one_table_of_every_kind_sorted_by_due_date(world, login):
+    made = give_bob_work(world)
+    page = login(world.bob).get(URL).content.decode()
+    listed = rows(page)
+    # The earliest due first (the request by its acknowledgement deadline), the notice
+    # (no date) last.
+    dues = [re.search(r'data-due="([^"]*)"', row).group(1) for row in listed]
+    dated = [due for due in dues if due]
+    assert dated == sorted(dated) and dues == dated + [""] * (len(dues) - len(dated))
+    titles = [re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1) for row in listed]
+    mine = [title for title in titles if title in (
+        "Fix the label", "Book the audit", "Send the CoA", "Stability protocol", "New QA head")]
+    assert mine[0] == "Fix the label" and mine[-1] == "New QA head" and len(mine) == 5
+    assert mine.index("Book the audit") < mine.index("Stability protocol")
+    kinds = {re.search(r'data-kind="([^"]+)"', row).group(1) for row in listed}
+    assert {"Action", "Request", "Deliverable", "Notice"} <= kinds
+    listed = {title: row for title, row in zip(titles, listed, strict=True)}
+    for row in rows(page):  # every row the same six cells, the last its button
+        assert row.count("<td") == 6 and 'class="btn ' in row
+    request = made["request"]
+    assert reverse("governance:request_step", args=[request.partnership_id, request.pk,
+                                                    "acknowledge"]) in listed["Send the CoA"]
+    assert ">Acknowledge<" in listed["Send the CoA"]
+    assert world.acme_contoso.sponsor.name in listed["Send the CoA"]
+    assert "overdue" in listed["Fix the label"]
+    # Alice sent and posted it all: none of it awaits her; Carol (Globex) sees none of it.
+    alice = login(world.alice).get(URL).content.decode()
+    carol = login(world.carol).get(URL).content.decode()
+    for title in ("Send the CoA", "New QA head", "Book the audit", "Stability protocol"):
+        assert title not in alice and title not in carol
+    # A viewer of the partnership has no button for a request or a notice.
+    vera = login(world.vera).get(URL).content.decode()
+    assert "Send the CoA" not in vera and "New QA head" not in vera
+
+
+def test_the_sponsor_sees_the_deliverable_the_cdmo_delivered_as_a_review(world, login):
+    sow = ContractFactory(partnership=world.acme_contoso, kind=Contract.Kind.SOW)
+    DeliverableFactory(sow=sow, title="Process report", responsible_party="cdmo")
+    page = login(world.alice).get(URL).content.decode()
+    row = next(row for row in rows(page) if "Process report" in row)
+    assert 'data-kind="Deliverable"' in row and ">Review<" in row
+    assert "Process report" not in login(world.bob).get(URL).content.decode()
+
+
+def test_my_work_pages_and_costs_the_same_queries_however_much_awaits(world, login):
+    client = login(world.bob)
+    give_bob_work(world)
+
+    def count(url) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count(URL)
+    for n in range(30):
+        action_item_create(actor=world.alice, partnership=world.acme_contoso,
+                           title=f"More {n:02}", owner=world.bob, due_date=TODAY + 30 * DAY)
+        request_send(actor=world.alice, partnership=world.acme_contoso, title=f"Ask {n}",
+                     description="More", kind="information")
+    assert count(URL) == small
+    first = client.get(URL).content.decode()
+    assert len(rows(first)) == 25 and "Page 1 of 3" in first
+    last = client.get(URL + "?page=3").content.decode()
+    assert 0 < len(rows(last)) <= 25 and "Page 3 of 3" in last
+    # A page link asked by htmx gets the table alone.
+    partial = client.get(URL + "?page=2", headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="results"') and "<html" not in partial
+
+
+def test_awaiting_me_on_the_home_gives_each_row_its_button(world, login):
+    give_bob_work(world)
+    p = world.acme_contoso
+    page = login(world.bob).get(reverse("partnership:partnership_detail", args=[p.pk])
+                                ).content.decode()
+    card = page[page.index('id="awaiting-h"'):]
+    card = card[:card.index("</section>")]
+    items = card.split("<li")[1:]
+    assert {re.search(r'data-kind="([^"]+)"', item).group(1) for item in items} == {
+        "Request", "Notice", "Action"}
+    for item in items:
+        assert 'class="btn ' in item
+    # Nothing awaits Alice that she could act on: what she sent is the other party's step.
+    alice = login(world.alice).get(reverse("partnership:partnership_detail", args=[p.pk])
+                                   ).content.decode()
+    card = alice[alice.index('id="awaiting-h"'):]
+    assert "Send the CoA" not in card[:card.index("</section>")]
+
+
+def order_of(page: str) -> list[str]:
+    marks = {"work": 'id="awaiting-h"', "quality": 'data-testid="capa-card"',
+             "kpis": 'data-testid="kpi-card"'}
+    return sorted(marks, key=lambda topic: page.index(marks[topic]))
+
+
+@pytest.mark.parametrize("role", ["lead", "member", "qa_lead", "steering", "viewer"])
+def test_the_cards_come_in_the_order_of_the_viewers_role(world, login, role):
+    person = UserFactory(email=f"{role}@acme.test", organization=world.acme)
+    MembershipFactory(partnership=world.acme_contoso, user=person, role=role)
+    page = login(person).get(reverse("partnership:partnership_detail",
+                                     args=[world.acme_contoso.pk])).content.decode()
+    assert tuple(order_of(page)) == cockpit.order_for(role)
+    assert order_of(page)[0] == {"qa_lead": "quality", "steering": "kpis"}.get(role, "work")
+
+
+def test_roles_are_named_in_words():
+    assert Membership.role_label("qa_lead") == "QA lead"
+    assert Membership.role_label("steering") == "Steering committee"
+    assert Membership.role_label("admin") == "Organization admin"
+    assert Membership.role_label(None) == ""
+
+
+def test_a_signature_refusal_names_the_roles_in_words():
+    """Who may sign is said in words: "Only QA leads, leads sign", never `qa_leads`."""
+    signing = [str(parts[1][1](None)) for name, parts in _PARTS.items()
+               if "_sign_" in name]  # the first part is the writer's, then the role's
+    assert any("Only QA leads, leads sign" in text for text in signing), signing
+    assert not [text for text in signing if re.search(r"\b[a-z]+_[a-z]+\b", text)]
