@@ -4,7 +4,9 @@ the partnership's scope."""
 from django import forms
 from django.utils import timezone
 
+from governance.actions.models import ActionItem
 from governance.meetings.models import Decision, Meeting
+from governance.meetings.services import MINUTES_ACTIONS_MAX
 from portal.forms import ServiceForm
 from portal.validation import validate_date_in_range
 
@@ -66,12 +68,15 @@ class MinutesForm(forms.Form):
 
 
 class MinutesActionForm(forms.Form):
-    """One action decided in the meeting; a row left blank is ignored."""
+    """One action decided in the meeting, with its priority; a row left blank is ignored
+    (its priority alone does not make it an action)."""
 
     title = forms.CharField(max_length=200, required=False)
     owner = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                validators=[validate_date_in_range])
+    priority = forms.ChoiceField(choices=ActionItem.Priority.choices,
+                                 initial=ActionItem.Priority.MEDIUM)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +96,9 @@ class MinutesActionForm(forms.Form):
         return not self.cleaned_data.get("title")
 
 
-MinutesActionFormSet = forms.formset_factory(MinutesActionForm, extra=3, max_num=20,
-                                             validate_max=True)
+MinutesActionFormSet = forms.formset_factory(
+    MinutesActionForm, extra=3, max_num=MINUTES_ACTIONS_MAX, validate_max=True,
+    absolute_max=MINUTES_ACTIONS_MAX)
 
 
 class DecisionForm(ServiceForm):
