@@ -75,7 +75,7 @@ class MinutesActionForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                validators=[validate_date_in_range])
-    priority = forms.ChoiceField(choices=ActionItem.Priority.choices,
+    priority = forms.ChoiceField(choices=ActionItem.Priority.choices, required=False,
                                  initial=ActionItem.Priority.MEDIUM)
 
     def __init__(self, *args, members, **kwargs):
@@ -89,6 +89,7 @@ class MinutesActionForm(forms.Form):
             for name in ("title", "owner", "due_date"):
                 if not data.get(name):
                     self.add_error(name, "Needed for an action.")
+        data["priority"] = data.get("priority") or ActionItem.Priority.MEDIUM
         return data
 
     @property

@@ -109,6 +109,21 @@
     }
   });
 
+  // The bell (portal/notification_bell.html) opens its preview: the latest notifications
+  // are fetched as it opens; its poll waits while the preview is open (a swapped bell would
+  // leave the open menu without its button).
+  document.addEventListener("show.bs.dropdown", (event) => {
+    if (event.target.id === "bell" && window.htmx) {
+      window.htmx.trigger(document.getElementById("bell-preview"), "bell-open");
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const element = event.detail.elt;
+    if (element.id === "bell" && element.getAttribute("aria-expanded") === "true") {
+      event.preventDefault();
+    }
+  });
+
   // Capture phase, so a refusal also stops htmx's own submit handler.
   document.addEventListener("submit", (event) => {
     const question = event.target.dataset.confirm;

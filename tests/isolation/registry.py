@@ -555,6 +555,7 @@ RECORDS = [
            kwargs=lambda n: {"pk": n.pk}, readers=("alice", "bob"), own="recipient",
            reads=("portal:notification_open",), writes=("portal:notification_read",),
            user_pages=("portal:notification_list", "portal:notification_bell",
+                       "portal:notification_preview",
                        "portal:notification_read_all"),
            open_to_readers=frozenset({"portal:notification_read", "read", "read-all"}),
            read_status={"portal:notification_open": 302}),  # it opens the record it names
