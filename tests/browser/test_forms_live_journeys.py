@@ -40,10 +40,10 @@ def test_a_refused_dialog_focuses_its_error_summary_and_links_to_the_fields(page
     summary = dialog.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")
-    summary.get_by_role("link", name=re.compile(r"^Title:")).click()
+    summary.get_by_role("link", name="Title", exact=True).click()
     expect(dialog.get_by_label("Title")).to_be_focused()
     # The summary stays while the fields are corrected.
-    expect(summary.get_by_role("link", name=re.compile(r"^Title:"))).to_be_visible()
+    expect(summary.get_by_role("link", name="Title", exact=True)).to_be_visible()
 
 
 def test_minutes_add_action_rows_with_priority_and_a_refused_row_is_found_from_the_summary(
@@ -76,7 +76,7 @@ def test_minutes_add_action_rows_with_priority_and_a_refused_row_is_found_from_t
 
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    summary.get_by_role("link", name=re.compile(r"^Row 5, owner:")).click()
+    summary.get_by_role("link", name="Row 5, owner", exact=True).click()
     expect(page.get_by_label("Action 5 owner")).to_be_focused()
     page.get_by_label("Action 5 owner").select_option(index=1)
     page.get_by_label("Action 5 due").fill(due)
