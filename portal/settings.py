@@ -316,6 +316,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lockstep <no-reply@lockstep.
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0, maximum=23)
 # How often an open page asks for the unread count of the bell (seconds).
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30, minimum=1)
+# How often an open record page asks whether its record changed (seconds; portal.live).
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)
+# How many of the latest notifications the bell's preview shows.
+NOTIFICATION_PREVIEW_SIZE = 5
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -11,6 +11,8 @@ urlpatterns = [
          name="actionitem_create"),
     path("p/<int:partnership_pk>/actions/<int:pk>/", views.ActionItemDetailView.as_view(),
          name="actionitem_detail"),
+    path("p/<int:partnership_pk>/actions/<int:pk>/live/", views.ActionItemLiveView.as_view(),
+         name="actionitem_live"),
     path("p/<int:partnership_pk>/actions/<int:pk>/edit/", views.ActionItemEditView.as_view(),
          name="actionitem_edit"),
     path("p/<int:partnership_pk>/actions/<int:pk>/transition/",

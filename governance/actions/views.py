@@ -16,6 +16,7 @@ from governance.requests.selectors import request_list
 from partnership.models import Membership
 from partnership.parties.selectors import member_list
 from partnership.scoping_views import PartnershipMixin
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
@@ -40,7 +41,8 @@ class ActionItemListView(PartnershipMixin, FilteredListView):
             **kwargs)
 
 
-class ActionItemDetailView(ActionItemMixin, TemplateView):
+class ActionItemDetailView(LiveRecordMixin, ActionItemMixin, TemplateView):
+    live_url_name = "governance:actionitem_live"
     template_name = "governance/actionitem_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -50,6 +52,12 @@ class ActionItemDetailView(ActionItemMixin, TemplateView):
             can_edit=self.can("governance.actionitem_edit", self.item),
             escalations=action_item_escalations(user=self.request.user, item=self.item),
             **kwargs)
+
+
+class ActionItemLiveView(LiveFragmentMixin, ActionItemDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = ActionItem
 
 
 class ActionItemFormMixin:

@@ -11,6 +11,7 @@ from governance.meetings import selectors, services
 from governance.meetings.filters import DecisionFilter, MeetingFilter
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting, MinutesVersion
+from governance.meetings.services import MINUTES_ACTION_FIELDS, MINUTES_ACTIONS_MAX
 from partnership.history.sharing import hidden_until
 from partnership.models import Membership, Partnership
 from partnership.parties.api import SeatedPersonField
@@ -86,12 +87,16 @@ class MinutesActionSerializer(FutureDatesMixin, ScopedModelSerializer):
 
     class Meta:
         model = ActionItem
-        fields = ["title", "owner", "due_date"]
+        fields = list(MINUTES_ACTION_FIELDS)
 
 
 class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField()
-    actions = MinutesActionSerializer(many=True, required=False)
+    actions = MinutesActionSerializer(
+        many=True, required=False, max_length=MINUTES_ACTIONS_MAX,
+        help_text=f"The actions decided in the meeting, as many as it decided (at most "
+                  f"{MINUTES_ACTIONS_MAX}): each with its title, owner, due date and "
+                  f"priority (medium if left out).")
     reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="Why approved minutes are corrected (required "
                                              "once they have been approved).")
@@ -104,7 +109,8 @@ class MeetingTransitionSerializer(serializers.Serializer):
 class MeetingViewSet(SignActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
     """Meetings of your partnerships. GET .../ics/ downloads one as iCalendar; POST
-    .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date"}], "reason": …}
+    .../minutes/ {"minutes": …, "actions": [{"title", "owner", "due_date", "priority"}],
+    "reason": …}
     records the minutes with their actions (all or nothing; a correction of approved
     minutes needs its reason); POST .../sign/ {"meaning", "password"} approves the minutes;
     POST .../transition/ {"status": …}."""

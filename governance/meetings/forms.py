@@ -4,7 +4,9 @@ the partnership's scope."""
 from django import forms
 from django.utils import timezone
 
+from governance.actions.models import ActionItem
 from governance.meetings.models import Decision, Meeting
+from governance.meetings.services import MINUTES_ACTIONS_MAX
 from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
@@ -66,7 +68,8 @@ class MinutesForm(forms.Form):
 
 
 class MinutesActionForm(FutureDatesMixin, forms.Form):
-    """One action decided in the meeting, due from today on; a row left blank is ignored."""
+    """One action decided in the meeting, due from today on, with its priority; a row left
+    blank is ignored (its priority alone does not make it an action)."""
 
     future_dates = ("due_date",)
 
@@ -74,6 +77,8 @@ class MinutesActionForm(FutureDatesMixin, forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                validators=[validate_date_in_range])
+    priority = forms.ChoiceField(choices=ActionItem.Priority.choices, required=False,
+                                 initial=ActionItem.Priority.MEDIUM)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +91,7 @@ class MinutesActionForm(FutureDatesMixin, forms.Form):
             for name in ("title", "owner", "due_date"):
                 if not data.get(name):
                     self.add_error(name, "Needed for an action.")
+        data["priority"] = data.get("priority") or ActionItem.Priority.MEDIUM
         return data
 
     @property
@@ -93,8 +99,9 @@ class MinutesActionForm(FutureDatesMixin, forms.Form):
         return not self.cleaned_data.get("title")
 
 
-MinutesActionFormSet = forms.formset_factory(MinutesActionForm, extra=3, max_num=20,
-                                             validate_max=True)
+MinutesActionFormSet = forms.formset_factory(
+    MinutesActionForm, extra=3, max_num=MINUTES_ACTIONS_MAX, validate_max=True,
+    absolute_max=MINUTES_ACTIONS_MAX)
 
 
 class DecisionForm(ServiceForm):

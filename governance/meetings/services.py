@@ -184,6 +184,13 @@ def minutes_approved_once(meeting: Meeting) -> bool:
     return Signature.objects.of(meeting).filter(event="minutes_approved").exists()
 
 
+#: The fields of an action decided in the meeting (action_item_create's, of them).
+MINUTES_ACTION_FIELDS = ("title", "owner", "due_date", "priority")
+#: Actions one set of minutes may create at most: as many as a meeting decides, and a
+#: bound on what one post makes (the page adds rows one by one up to it).
+MINUTES_ACTIONS_MAX = 50
+
+
 @transaction.atomic
 def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
                            actions: list[dict] = (), reason: str = "") -> Meeting:
@@ -194,6 +201,8 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
     longer matches)."""
     meeting = locked(meeting, "partnership")
     require(actor, "governance.meeting_minute", meeting)
+    if len(actions) > MINUTES_ACTIONS_MAX:
+        raise ValidationError({"actions": f"At most {MINUTES_ACTIONS_MAX} actions at once."})
     if not minutes.strip():
         raise ValidationError({"minutes": "Write the minutes."})
     changed = minutes != meeting.minutes

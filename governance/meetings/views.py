@@ -18,7 +18,12 @@ from django.views.generic import TemplateView
 from governance.actions.selectors import action_item_list
 from governance.meetings import selectors, services
 from governance.meetings.filters import DecisionFilter, MeetingFilter
-from governance.meetings.forms import DecisionForm, MeetingForm, MinutesActionFormSet, MinutesForm
+from governance.meetings.forms import (
+    DecisionForm,
+    MeetingForm,
+    MinutesActionFormSet,
+    MinutesForm,
+)
 from governance.meetings.ical import ics_response
 from governance.meetings.models import Decision, Meeting
 from partnership.models import Membership
@@ -109,7 +114,7 @@ class MeetingMinutesView(MeetingDetailView):
     def post(self, request, *args, **kwargs):
         form, formset = minutes_forms(self, request.POST)
         if form.is_valid() and formset.is_valid():
-            actions = [{name: row.cleaned_data[name] for name in ("title", "owner", "due_date")}
+            actions = [{name: row.cleaned_data[name] for name in services.MINUTES_ACTION_FIELDS}
                        for row in formset if row.has_changed() and not row.is_blank]
             try:
                 services.meeting_record_minutes(actor=request.user, meeting=self.meeting,

@@ -18,6 +18,7 @@ from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 
@@ -50,7 +51,8 @@ class AuditListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.audit_plan", self.partnership), **kwargs)
 
 
-class AuditDetailView(AuditMixin, TemplateView):
+class AuditDetailView(LiveRecordMixin, AuditMixin, TemplateView):
+    live_url_name = "governance:audit_live"
     template_name = "governance/audit_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -74,6 +76,12 @@ class AuditDetailView(AuditMixin, TemplateView):
             signing=signing_panel(user=user, record=audit, sign_url=reverse(
                 "governance:audit_sign", args=[self.partnership.pk, audit.pk])),
             **kwargs)
+
+
+class AuditLiveView(LiveFragmentMixin, AuditDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Audit
 
 
 class AuditFormMixin:

@@ -11,6 +11,8 @@ urlpatterns = [
          name="notice_create"),
     path("p/<int:partnership_pk>/notices/<int:pk>/", views.NoticeDetailView.as_view(),
          name="notice_detail"),
+    path("p/<int:partnership_pk>/notices/<int:pk>/live/", views.NoticeLiveView.as_view(),
+         name="notice_live"),
     path("p/<int:partnership_pk>/notices/<int:pk>/edit/", views.NoticeEditView.as_view(),
          name="notice_edit"),
     path("p/<int:partnership_pk>/notices/<int:pk>/acknowledge/",

@@ -15,6 +15,7 @@ from partnership.models import Partnership
 from partnership.parties.selectors import party_people, site_list
 from partnership.permissions import require_person
 from partnership.scoping_views import PartnershipMixin
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView, TransitionView
 
 
@@ -42,7 +43,8 @@ class NoticeListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.notice_post", self.partnership), **kwargs)
 
 
-class NoticeDetailView(NoticeMixin, TemplateView):
+class NoticeDetailView(LiveRecordMixin, NoticeMixin, TemplateView):
+    live_url_name = "governance:notice_live"
     template_name = "governance/notice_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -50,6 +52,12 @@ class NoticeDetailView(NoticeMixin, TemplateView):
             object=self.notice,
             may_acknowledge=self.can("governance.notice_acknowledge", self.notice),
             may_edit=self.can("governance.notice_edit", self.notice), **kwargs)
+
+
+class NoticeLiveView(LiveFragmentMixin, NoticeDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Notice
 
 
 class NoticeCreateView(PartnershipMixin, ServiceFormView):

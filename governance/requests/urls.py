@@ -11,6 +11,8 @@ urlpatterns = [
          name="request_create"),
     path("p/<int:partnership_pk>/requests/<int:pk>/", views.RequestDetailView.as_view(),
          name="request_detail"),
+    path("p/<int:partnership_pk>/requests/<int:pk>/live/", views.RequestLiveView.as_view(),
+         name="request_live"),
     path("p/<int:partnership_pk>/requests/<int:pk>/edit/",
          views.RequestEditView.as_view(), name="request_edit"),
     path("p/<int:partnership_pk>/requests/<int:pk>/relay/",

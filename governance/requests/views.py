@@ -17,6 +17,7 @@ from partnership.models import Membership, Partnership
 from partnership.parties.selectors import party_people
 from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 
@@ -42,7 +43,8 @@ class RequestListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.request_send", self.partnership), **kwargs)
 
 
-class RequestDetailView(RequestMixin, TemplateView):
+class RequestDetailView(LiveRecordMixin, RequestMixin, TemplateView):
+    live_url_name = "governance:request_live"
     template_name = "governance/request_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -62,6 +64,12 @@ class RequestDetailView(RequestMixin, TemplateView):
             sees_justification=self.can("governance.request_read_justification",
                                         record),
             **kwargs)
+
+
+class RequestLiveView(LiveFragmentMixin, RequestDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Request
 
 
 class RequestFormMixin:

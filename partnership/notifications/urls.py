@@ -9,6 +9,8 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/bell/", views.NotificationBellView.as_view(),
          name="notification_bell"),
+    path("notifications/preview/", views.NotificationPreviewView.as_view(),
+         name="notification_preview"),
     path("notifications/read-all/", views.NotificationReadAllView.as_view(),
          name="notification_read_all"),
     path("notifications/settings/", views.NotificationPreferencesView.as_view(),

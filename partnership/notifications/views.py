@@ -62,6 +62,20 @@ class NotificationBellView(TemplateView):
                                         **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
+class NotificationPreviewView(LoginRequiredMixin, TemplateView):
+    """The bell's preview: the latest few notifications (NOTIFICATION_PREVIEW_SIZE) and the
+    unread count, two queries, loaded into the bell's menu when it opens."""
+
+    template_name = "portal/notification_preview.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            latest=list(notification_list(user=user)[:settings.NOTIFICATION_PREVIEW_SIZE]),
+            unread=unread_count(user=user), **kwargs)
+
+
 class NotificationListView(LoginRequiredMixin, HtmxPartialMixin, ListView):
     """All my notifications, newest first, ?show=unread for the unread ones only."""
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from portal.zones import zone_label as name_zone
 from portal.zones import zoned_label
@@ -47,3 +48,17 @@ def now_in_zone():
 def zoned(moment):
     """portal.zones.zoned_label, for templates ('' for no moment)."""
     return zoned_label(moment) if moment else ""
+
+
+@register.simple_tag(takes_context=True)
+def live_region(context):
+    """The attributes of a record page's live region (portal.live): htmx asks for it again
+    every few seconds, lockstep.js only while the tab is visible and with the version shown.
+    hx-disinherit keeps its swap from the buttons inside it."""
+    live = context.get("live")
+    if not live:
+        return ""
+    return format_html(
+        'id="live-record" data-live data-live-etag="{}" hx-get="{}" '
+        'hx-trigger="every {}s, live-refresh" hx-swap="outerHTML" hx-disinherit="*"',
+        live["etag"], live["url"], live["seconds"])

@@ -2,18 +2,52 @@
    forms marked data-confirm ask first; a file over the portal's limit is refused before it is
    sent; a time the server gave in UTC (data-local-time) is also said in the browser's zone,
    for a visitor the portal does not know yet; the top bar's search box is focused by "/" or
-   Ctrl-K, and its type-ahead list is moved through with the keyboard. No inline handlers anywhere: the Content Security Policy forbids them. */
+   Ctrl-K, and its type-ahead list is moved through with the keyboard; a refused form's error
+   summary takes the focus and its links move it to their fields; a formset's "add a row"
+   copies its template row; a record page's live part is refreshed while the tab is seen; the
+   bell's preview opens and closes with the keyboard. No inline handlers anywhere: the
+   Content Security Policy forbids them. */
 (function () {
   "use strict";
+  // Marks that JavaScript runs: CSS hides what only a JavaScript-less page needs (.no-js-only).
+  document.documentElement.classList.add("js");
   const dialog = () => document.getElementById("dialog");
+
+  // A refused form (components/error_summary.html): the focus goes to its summary, which
+  // says what went wrong and links to each field; a link's click focuses its field.
+  const focusErrorSummary = (root) => {
+    const summary = root && root.querySelector && root.querySelector("[data-error-summary]");
+    if (!summary) return false;
+    summary.focus();
+    summary.scrollIntoView({block: "nearest"});
+    return true;
+  };
 
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "dialog-body" && !dialog().open) {
       dialog().showModal();
+      if (focusErrorSummary(dialog())) return;
       const first = dialog().querySelector("[autofocus]") ||
         dialog().querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     }
+  });
+
+  // A form swapped back by htmx after a failed submit (outerHTML: the new form is the
+  // content htmx has just loaded).
+  document.addEventListener("htmx:load", (event) => {
+    const element = event.detail.elt;
+    if (element.matches && element.matches("form")) focusErrorSummary(element);
+  });
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    const field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({block: "center"});
   });
 
   document.addEventListener("click", (event) => {
@@ -22,6 +56,71 @@
       event.preventDefault();
       dialog().close();
       document.getElementById("dialog-body").innerHTML = "";
+    }
+  });
+
+  // A formset's "add a row" (data-formset-add="<prefix>"): a copy of its template row
+  // (<template id="<prefix>-empty-row">, the formset's empty form) numbered as the next
+  // row, the formset's TOTAL_FORMS counted up, the focus in the new row; up to MAX_NUM_FORMS.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-formset-add]");
+    if (!button) return;
+    const prefix = button.dataset.formsetAdd;
+    const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+    const limit = Number(document.getElementById(`id_${prefix}-MAX_NUM_FORMS`).value);
+    const status = document.querySelector(`[data-formset-status="${prefix}"]`);
+    const index = Number(total.value);
+    if (index >= limit) {
+      if (status) status.textContent = button.dataset.formsetLimitMessage;
+      return;
+    }
+    const template = document.getElementById(`${prefix}-empty-row`);
+    const rows = document.getElementById(`${prefix}-rows`);
+    rows.insertAdjacentHTML("beforeend", template.innerHTML
+      .replaceAll("__prefix__", String(index)).replaceAll("__num__", String(index + 1)));
+    total.value = String(index + 1);
+    const added = rows.lastElementChild;
+    if (status) status.textContent = `Row ${index + 1} added.`;
+    const first = added.querySelector("input, select, textarea");
+    if (first) first.focus();
+  });
+
+  // A record page's live region (portal.live, the {% live_region %} tag): htmx polls it;
+  // here each poll names the version shown (If-None-Match: an unchanged record answers 304
+  // and nothing is swapped), no poll goes out while the tab is hidden, a tab shown again
+  // asks at once, and only a live fragment is swapped in (never the log-in page a poll is
+  // sent to once the session has expired).
+  const isLive = (element) => Boolean(element && element.matches && element.matches("[data-live]"));
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (isLive(event.detail.elt)) event.detail.headers["If-None-Match"] = event.detail.elt.dataset.liveEtag;
+  });
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (isLive(event.detail.elt) && document.visibilityState !== "visible") event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (isLive(event.detail.elt) && !event.detail.xhr.getResponseHeader("X-Live-Record")) {
+      event.detail.shouldSwap = false;
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    const region = document.querySelector("[data-live]");
+    if (region && document.visibilityState === "visible" && window.htmx) {
+      window.htmx.trigger(region, "live-refresh");
+    }
+  });
+
+  // The bell (portal/notification_bell.html) opens its preview: the latest notifications
+  // are fetched as it opens; its poll waits while the preview is open (a swapped bell would
+  // leave the open menu without its button).
+  document.addEventListener("show.bs.dropdown", (event) => {
+    if (event.target.id === "bell" && window.htmx) {
+      window.htmx.trigger(document.getElementById("bell-preview"), "bell-open");
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const element = event.detail.elt;
+    if (element.id === "bell" && element.getAttribute("aria-expanded") === "true") {
+      event.preventDefault();
     }
   });
 
@@ -144,9 +243,14 @@
       holder.hidden = false;
     });
   };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", showLocalTimes);
-  } else {
+  const onPageLoad = () => {
     showLocalTimes();
+    // A page form refused by the server (no htmx): its error summary takes the focus.
+    focusErrorSummary(document.getElementById("main"));
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPageLoad);
+  } else {
+    onPageLoad();
   }
 })();

@@ -340,7 +340,7 @@ RECORDS = [
            writes=("partnership:milestone_edit",)),
     Record(ActionItem, api="actionitem",
            lists=("governance:actionitem_list",), creates=("governance:actionitem_create",),
-           reads=("governance:actionitem_detail",),
+           reads=("governance:actionitem_detail", "governance:actionitem_live"),
            writes=("governance:actionitem_edit", "governance:actionitem_transition"),
            user_pages=("governance:my_work",),
            # A new action is due ahead (a copy of the world's may be overdue by now).
@@ -361,7 +361,7 @@ RECORDS = [
            reads=("governance:decision_detail",), writes=("governance:decision_edit",)),
     Record(Request, api="request",
            lists=("governance:request_list",), creates=("governance:request_create",),
-           reads=("governance:request_detail",),
+           reads=("governance:request_detail", "governance:request_live"),
            writes=("governance:request_edit", "governance:request_relay",
                    "governance:request_step"),
            expand={"governance:request_step": lambda kwargs: [
@@ -384,7 +384,7 @@ RECORDS = [
            api_bodies={"transition": _transition}),
     Record(Audit, api="audit",
            lists=("governance:audit_list",), creates=("governance:audit_create",),
-           reads=("governance:audit_detail",),
+           reads=("governance:audit_detail", "governance:audit_live"),
            writes=("governance:audit_edit", "governance:audit_report", "governance:audit_sign",
                    "governance:audit_step", "governance:finding_create",
                    "governance:audit_plan_change"),
@@ -413,7 +413,8 @@ RECORDS = [
     Record(SiteQualification, api="sitequalification",
            lists=("governance:sitequalification_list",),
            creates=("governance:sitequalification_create",),
-           reads=("governance:sitequalification_detail",),
+           reads=("governance:sitequalification_detail",
+                  "governance:sitequalification_live"),
            writes=("governance:sitequalification_edit", "governance:sitequalification_transition",
                    "governance:inspection_create", "governance:subcontractor_create"),
            user_pages=("governance:reaudit_list",),
@@ -436,7 +437,7 @@ RECORDS = [
            writes=("governance:qualityagreement_edit",)),
     Record(Deviation, api="deviation",
            lists=("governance:deviation_list",), creates=("governance:deviation_create",),
-           reads=("governance:deviation_detail",),
+           reads=("governance:deviation_detail", "governance:deviation_live"),
            writes=("governance:deviation_edit", "governance:deviation_investigation",
                    "governance:deviation_notify", "governance:deviation_step"),
            expand={"governance:deviation_step": lambda kwargs: [
@@ -445,7 +446,7 @@ RECORDS = [
                        "send-back": lambda d: {"review_note": "No root cause."}}),
     Record(Capa, api="capa",
            lists=("governance:capa_list",), creates=("governance:capa_create",),
-           reads=("governance:capa_detail",),
+           reads=("governance:capa_detail", "governance:capa_live"),
            writes=("governance:capa_edit", "governance:capa_sign", "governance:capa_step"),
            expand={"governance:capa_step": lambda kwargs: [
                {**kwargs, "step": step} for step in CAPA_STEPS]},
@@ -455,7 +456,7 @@ RECORDS = [
     # Batches and their disposition (governance.quality.batches).
     Record(Batch, api="batch",
            lists=("governance:batch_list",), creates=("governance:batch_create",),
-           reads=("governance:batch_detail",),
+           reads=("governance:batch_detail", "governance:batch_live"),
            writes=("governance:batch_edit", "governance:batch_sign", "governance:batch_step",
                    "governance:batchcertificate_create"),
            expand={"governance:batch_step": lambda kwargs: [
@@ -470,7 +471,7 @@ RECORDS = [
     Record(ChangeControl, api="changecontrol",
            lists=("governance:changecontrol_list",),
            creates=("governance:changecontrol_create",),
-           reads=("governance:changecontrol_detail",),
+           reads=("governance:changecontrol_detail", "governance:changecontrol_live"),
            writes=("governance:changecontrol_edit", "governance:changecontrol_sign",
                    "governance:changecontrol_conditions", "governance:changecontrol_step"),
            expand={"governance:changecontrol_step": lambda kwargs: [
@@ -565,7 +566,7 @@ RECORDS = [
            reads=("partnership:attachment_download",)),
     Record(Notice, api="notice",
            lists=("governance:notice_list",), creates=("governance:notice_create",),
-           reads=("governance:notice_detail",),
+           reads=("governance:notice_detail", "governance:notice_live"),
            writes=("governance:notice_edit", "governance:notice_acknowledge")),
     Record(Recognition, api="recognition",
            lists=("governance:recognition_list",),
@@ -582,6 +583,7 @@ RECORDS = [
            kwargs=lambda n: {"pk": n.pk}, readers=("alice", "bob"), own="recipient",
            reads=("portal:notification_open",), writes=("portal:notification_read",),
            user_pages=("portal:notification_list", "portal:notification_bell",
+                       "portal:notification_preview",
                        "portal:notification_read_all"),
            open_to_readers=frozenset({"portal:notification_read", "read", "read-all"}),
            read_status={"portal:notification_open": 302}),  # it opens the record it names

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<int:partnership_pk>/batches/new/", views.BatchCreateView.as_view(),
          name="batch_create"),
     path(BATCH, views.BatchDetailView.as_view(), name="batch_detail"),
+    path(f"{BATCH}live/", views.BatchLiveView.as_view(), name="batch_live"),
     path(f"{BATCH}edit/", views.BatchEditView.as_view(), name="batch_edit"),
     path(f"{BATCH}sign/", views.BatchSignView.as_view(), name="batch_sign"),
     path(f"{BATCH}certificates/new/", views.BatchCertificateView.as_view(),

@@ -18,6 +18,7 @@ from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 #: The deviations a lot's page lists (the rest are a link to the filtered list away).
@@ -46,7 +47,8 @@ class BatchListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.batch_record", self.partnership), **kwargs)
 
 
-class BatchDetailView(BatchMixin, TemplateView):
+class BatchDetailView(LiveRecordMixin, BatchMixin, TemplateView):
+    live_url_name = "governance:batch_live"
     template_name = "governance/batch_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -69,6 +71,12 @@ class BatchDetailView(BatchMixin, TemplateView):
                 "governance:batch_sign", args=[self.partnership.pk, batch.pk]))
                 if item.signatures],
             **kwargs)
+
+
+class BatchLiveView(LiveFragmentMixin, BatchDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Batch
 
 
 class BatchFormMixin:

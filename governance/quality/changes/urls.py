@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{CHANGES}new/", views.ChangeControlCreateView.as_view(),
          name="changecontrol_create"),
     path(CHANGE, views.ChangeControlDetailView.as_view(), name="changecontrol_detail"),
+    path(f"{CHANGE}live/", views.ChangeControlLiveView.as_view(), name="changecontrol_live"),
     path(f"{CHANGE}edit/", views.ChangeControlEditView.as_view(), name="changecontrol_edit"),
     path(f"{CHANGE}sign/", views.ChangeControlSignView.as_view(), name="changecontrol_sign"),
     path(f"{CHANGE}conditions/", views.ChangeControlConditionsView.as_view(),

@@ -15,6 +15,7 @@ from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 FORM_TEMPLATE = "governance/quality_form.html"
@@ -45,7 +46,8 @@ class ChangeControlListView(PartnershipMixin, FilteredListView):
             **kwargs)
 
 
-class ChangeControlDetailView(ChangeControlMixin, TemplateView):
+class ChangeControlDetailView(LiveRecordMixin, ChangeControlMixin, TemplateView):
+    live_url_name = "governance:changecontrol_live"
     template_name = "governance/changecontrol_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -63,6 +65,12 @@ class ChangeControlDetailView(ChangeControlMixin, TemplateView):
                 "governance:changecontrol_sign", args=[self.partnership.pk, change.pk]))
                 if item.signatures],
             **kwargs)
+
+
+class ChangeControlLiveView(LiveFragmentMixin, ChangeControlDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = ChangeControl
 
 
 class ChangeControlFormMixin:

@@ -18,6 +18,7 @@ from partnership.permissions import require_person, require_whole
 from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 FORM_TEMPLATE = "governance/quality_form.html"
@@ -50,7 +51,8 @@ class DeviationListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.deviation_report", self.partnership), **kwargs)
 
 
-class DeviationDetailView(DeviationMixin, TemplateView):
+class DeviationDetailView(LiveRecordMixin, DeviationMixin, TemplateView):
+    live_url_name = "governance:deviation_live"
     template_name = "governance/deviation_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -65,6 +67,12 @@ class DeviationDetailView(DeviationMixin, TemplateView):
             can_raise_capa=self.can("governance.capa_create", self.partnership)
             and not deviation.is_internal,
             capas=selectors.deviation_capas(user=user, deviation=deviation), **kwargs)
+
+
+class DeviationLiveView(LiveFragmentMixin, DeviationDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Deviation
 
 
 class DeviationFormMixin:
@@ -226,7 +234,8 @@ class CapaListView(PartnershipMixin, FilteredListView):
             can_create=self.can("governance.capa_create", self.partnership), **kwargs)
 
 
-class CapaDetailView(CapaMixin, TemplateView):
+class CapaDetailView(LiveRecordMixin, CapaMixin, TemplateView):
+    live_url_name = "governance:capa_live"
     template_name = "governance/capa_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -239,6 +248,12 @@ class CapaDetailView(CapaMixin, TemplateView):
             signing=signing_panel(user=user, record=capa, sign_url=reverse(
                 "governance:capa_sign", args=[self.partnership.pk, capa.pk])),
             **kwargs)
+
+
+class CapaLiveView(LiveFragmentMixin, CapaDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = Capa
 
 
 class CapaFormMixin:

@@ -16,6 +16,7 @@ from governance.quality.sites.models import SiteQualification, Subcontractor
 from governance.quality.views import AuditMixin
 from partnership.permissions import require_person
 from partnership.scoping_views import PartnershipMixin
+from portal.live import LiveFragmentMixin, LiveRecordMixin
 from portal.views import FilteredListView, ServiceFormView
 
 
@@ -45,7 +46,8 @@ class QualificationListView(PartnershipMixin, FilteredListView):
         return context
 
 
-class QualificationDetailView(QualificationMixin, TemplateView):
+class QualificationDetailView(LiveRecordMixin, QualificationMixin, TemplateView):
+    live_url_name = "governance:sitequalification_live"
     template_name = "governance/sitequalification_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -64,6 +66,12 @@ class QualificationDetailView(QualificationMixin, TemplateView):
             can_add_inspection=self.can("governance.inspection_create", qualification),
             can_add_subcontractor=self.can("governance.subcontractor_create", qualification),
             **kwargs)
+
+
+class QualificationLiveView(LiveFragmentMixin, QualificationDetailView):
+    """The live part of the page (portal.live): polled while it is open."""
+
+    live_model = SiteQualification
 
 
 class QualificationCreateView(PartnershipMixin, ServiceFormView):
