@@ -2,7 +2,8 @@
    forms marked data-confirm ask first; a file over the portal's limit is refused before it is
    sent; a time the server gave in UTC (data-local-time) is also said in the browser's zone,
    for a visitor the portal does not know yet; the top bar's search box is focused by "/" or
-   Ctrl-K, and its type-ahead list is moved through with the keyboard. No inline handlers anywhere: the Content Security Policy forbids them. */
+   Ctrl-K, and its type-ahead list is moved through with the keyboard; Escape folds a
+   navigation opened from its button on a phone. No inline handlers anywhere: the Content Security Policy forbids them. */
 (function () {
   "use strict";
   const dialog = () => document.getElementById("dialog");
@@ -130,6 +131,24 @@
   document.addEventListener("click", (event) => {
     if (searchBox() && !suggestionList().hidden && outsideSearch(event.target)) {
       showSuggestions(false);
+    }
+  });
+
+  // A navigation folded behind its button (the top bar's and the partnership's sections on a
+  // phone, Bootstrap's collapse): Escape, from the button or from inside the open menu,
+  // folds it again and gives the focus back to its button, which says so in aria-expanded.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || !window.bootstrap) return;
+    const toggles = document.querySelectorAll("nav [data-bs-toggle=collapse][aria-controls]");
+    for (const toggle of toggles) {
+      const menu = document.getElementById(toggle.getAttribute("aria-controls"));
+      if (!menu || !menu.classList.contains("show")) continue;
+      if (event.target !== toggle && !menu.contains(event.target)) continue;
+      if (event.target.closest(".dropdown-menu.show, [data-bs-toggle=dropdown][aria-expanded=true]")) return;
+      event.preventDefault();
+      window.bootstrap.Collapse.getOrCreateInstance(menu, {toggle: false}).hide();
+      toggle.focus();
+      return;
     }
   });
 
