@@ -5,8 +5,9 @@
    Ctrl-K, and its type-ahead list is moved through with the keyboard; a refused form's error
    summary takes the focus and its links move it to their fields; a formset's "add a row"
    copies its template row; a record page's live part is refreshed while the tab is seen; the
-   bell's preview opens and closes with the keyboard. No inline handlers anywhere: the
-   Content Security Policy forbids them. */
+   bell's preview opens and closes with the keyboard; Escape folds a navigation opened from
+   its button on a phone. No inline handlers anywhere: the Content Security Policy forbids
+   them. */
 (function () {
   "use strict";
   // Marks that JavaScript runs: CSS hides what only a JavaScript-less page needs (.no-js-only).
@@ -229,6 +230,24 @@
   document.addEventListener("click", (event) => {
     if (searchBox() && !suggestionList().hidden && outsideSearch(event.target)) {
       showSuggestions(false);
+    }
+  });
+
+  // A navigation folded behind its button (the top bar's and the partnership's sections on a
+  // phone, Bootstrap's collapse): Escape, from the button or from inside the open menu,
+  // folds it again and gives the focus back to its button, which says so in aria-expanded.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || !window.bootstrap) return;
+    const toggles = document.querySelectorAll("nav [data-bs-toggle=collapse][aria-controls]");
+    for (const toggle of toggles) {
+      const menu = document.getElementById(toggle.getAttribute("aria-controls"));
+      if (!menu || !menu.classList.contains("show")) continue;
+      if (event.target !== toggle && !menu.contains(event.target)) continue;
+      if (event.target.closest(".dropdown-menu.show, [data-bs-toggle=dropdown][aria-expanded=true]")) return;
+      event.preventDefault();
+      window.bootstrap.Collapse.getOrCreateInstance(menu, {toggle: false}).hide();
+      toggle.focus();
+      return;
     }
   });
 

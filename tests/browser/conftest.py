@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser import axe
 from tests.browser.screens import DESK, PHONE
 from tests.database import delete_statements, table_names
 
@@ -63,6 +64,51 @@ def _restore(copies: dict[str, bytes]) -> None:
         for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
             cursor.execute(statement)
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _axe_watch(request, browser):
+    """Every context a journey opens (through `browser.new_context`, as pytest-playwright's
+    `page` and the fixtures here do too) is watched for the pages it loads; after the
+    journey, `pytest_runtest_call` below has axe check them (tests/browser/axe.py)."""
+    watch = axe.Watch()
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        close, clear_cookies = context.close, context.clear_cookies
+
+        def closing(*a, **k):
+            watch.cookies_change(context)
+            return close(*a, **k)
+
+        def clearing(*a, **k):
+            watch.cookies_change(context)
+            return clear_cookies(*a, **k)
+
+        context.close, context.clear_cookies = closing, clearing
+        watch.context_opened(context, kwargs.get("viewport"))
+        return context
+
+    browser.new_context = watched_context
+    request.node.axe_watch = watch
+    yield watch
+    del browser.new_context
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """A journey that passed fails if a page it visited has a serious or critical axe
+    violation (checked while its fixtures, and so its contexts, are still open)."""
+    outcome = yield
+    watch = getattr(item, "axe_watch", None)
+    if watch is None or outcome.excinfo is not None:
+        return
+    visits = watch.finish()
+    problems = axe.check(item.funcargs["browser"], visits)
+    if problems:
+        pytest.fail("axe-core found serious or critical violations:\n" + "\n".join(problems),
+                    pytrace=False)
 
 
 @pytest.fixture

@@ -3,13 +3,14 @@ organization admin's people scroll inside their tables, never the whole page sid
 sign dialog fits, its buttons on screen."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.login import log_in
-from tests.browser.screens import PHONE
+from tests.browser.login import log_in, settle
+from tests.browser.screens import PHONE, assert_fits
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +114,86 @@ def test_a_partnership_page_on_a_phone_opens_on_its_content(phone, demo):
     sections.get_by_role("button", name="Sections").click()
     sections.get_by_role("link", name="CAPAs").click()
     expect(phone.get_by_role("heading", name="CAPAs", exact=True)).to_be_visible()
+
+
+#: One person per role of the demo's cast (the demo has no viewer): the sponsor's lead, the
+#: CDMO's QA lead and member, the sponsor's steering committee member, the CDMO's
+#: organization admin (no seat of her own).
+CAST = ("nora@northwind.example", "ravi@meridian.example", "tomas@meridian.example",
+        "sam@northwind.example", "olga@meridian.example")
+
+
+def _main_pages(email) -> list[str]:
+    """The pages a person comes to (DESIGN §8), in their first partnership."""
+    from governance.models import Request
+    from partnership.models import Partnership, User
+
+    user = User.objects.get(email=email)
+    partnership = Partnership.objects.visible_to(user).order_by("pk").first()
+    request = Request.objects.visible_to(user).filter(partnership=partnership).order_by("pk")
+    inside = [reverse(name, args=[partnership.pk]) for name in (
+        "partnership:partnership_detail", "governance:request_list",
+        "governance:actionitem_list", "governance:meeting_list", "governance:audit_list",
+        "governance:deviation_list", "governance:capa_list", "governance:risk_list",
+        "metrics:kpi_scorecard", "metrics:steering")]
+    return [reverse("landing"), *inside, request.first().get_absolute_url(),
+            reverse("governance:my_work"), reverse("governance:search") + "?q=batch",
+            reverse("governance:quality_desk"), reverse("governance:audit_calendar")]
+
+
+OPEN = re.compile(r"(^|\s)collapse show($|\s)")
+
+
+def _fold_and_unfold(phone, toggle, menu, link):
+    """The button opens its menu and says so; Escape folds it and the focus is back on the
+    button; the button folds it too."""
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(link).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_have_class(OPEN)  # unfolded: Bootstrap's transition has ended
+    link.focus()
+    phone.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_be_focused()
+    toggle.click()
+    expect(menu).to_have_class(OPEN)
+    expect(link).to_be_visible()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+
+
+def test_the_main_pages_on_a_desk(page, demo):
+    """The same pages on a desk, where the top bar's links are shown (and so checked by axe,
+    as every page the journeys visit is: tests/browser/axe.py)."""
+    log_in(page, demo, "nora@northwind.example")
+    for url in _main_pages("nora@northwind.example"):
+        page.goto(demo + url)
+        settle(page, url)
+        assert_fits(page)
+
+
+@pytest.mark.parametrize("email", CAST)
+def test_the_main_pages_fit_a_phone_for_every_role(phone, demo, email):
+    """Each role's main pages at 390 px: nothing scrolls the page sideways (tables scroll in
+    their own box, the heat map fits), and the top bar's and the partnership's navigation
+    fold behind buttons that open, close and give the focus back."""
+    log_in(phone, demo, email)
+    pages = _main_pages(email)
+    for url in pages:
+        _no_sideways_scroll(phone, demo + url)
+        if url.endswith("/risks/"):
+            heat_map = phone.locator(".heat-map")
+            expect(heat_map).to_be_visible()
+            box = heat_map.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    phone.goto(demo + pages[1])
+    top_bar = phone.get_by_role("navigation", name="Main")
+    _fold_and_unfold(phone, top_bar.get_by_role("button", name="Toggle navigation"),
+                     phone.locator("#topnav"), top_bar.get_by_role("link", name="My work"))
+    sections = phone.get_by_role("navigation", name="Partnership")
+    _fold_and_unfold(phone, sections.get_by_role("button", name="Sections"),
+                     phone.locator("#partnership-sections"),
+                     sections.get_by_role("link", name="Requests"))

@@ -1,0 +1,140 @@
+"""axe-core over every page the browser journeys visit: a serious or critical violation of
+WCAG 2.1 A / AA fails the journey.
+
+A journey's own pages are left alone while it runs (axe on a page the journey is clicking
+through would race with it). Instead every context a journey opens is watched: each page of
+the portal its main frame loads (a GET answered with HTML) is noted, with who was logged in
+at the time (the context's cookies are taken when the journey clears them or closes the
+context). After the journey has passed, each noted page is loaded again in a context of its
+own with those cookies and the same window size, and axe-core (static/vendor, the version
+pinned in AXE below) runs over it. A page already checked for the same person and window
+size in the run is not checked again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.browser.login import settle
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+#: What is checked: WCAG 2.0 / 2.1, levels A and AA. What fails: these impacts.
+RUN_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                      "wcag21aa"]},
+               "resultTypes": ["violations"]}
+FAILING = {"serious", "critical"}
+
+#: Pages checked so far in this run: (window size, person, URL).
+_checked: set[tuple] = set()
+
+
+@dataclass
+class Visits:
+    """The pages one context loaded while one set of cookies was in force."""
+
+    viewport: dict | None
+    urls: list[str] = field(default_factory=list)
+    storage: dict | None = None
+
+
+@dataclass
+class Watch:
+    """What one journey's contexts loaded, in order."""
+
+    base: str = ""
+    open: dict = field(default_factory=dict)  # context -> its current Visits
+    done: list[Visits] = field(default_factory=list)
+
+    def context_opened(self, context, viewport) -> None:
+        self.open[context] = Visits(viewport=viewport)
+        context.on("page", self.page_opened)
+        for page in context.pages:
+            self.page_opened(page)
+
+    def page_opened(self, page) -> None:
+        context = page.context
+
+        def loaded(response):
+            request = response.request
+            if (request.is_navigation_request() and request.frame.parent_frame is None
+                    and request.method == "GET" and response.status == 200
+                    and response.headers.get("content-type", "").startswith("text/html")
+                    and context in self.open):
+                visits = self.open[context]
+                if response.url not in visits.urls:
+                    visits.urls.append(response.url)
+
+        page.on("response", loaded)
+
+    def cookies_change(self, context) -> None:
+        """The journey is about to clear the cookies or close the context: what it loaded
+        so far is checked as the person logged in now."""
+        visits = self.open.get(context)
+        if visits is None:
+            return
+        if visits.urls:
+            visits.storage = context.storage_state()
+            self.done.append(visits)
+        self.open[context] = Visits(viewport=visits.viewport)
+
+    def finish(self) -> list[Visits]:
+        for context in list(self.open):
+            self.cookies_change(context)
+        return self.done
+
+
+def check(browser, visits: list[Visits]) -> list[str]:
+    """Load each page again and run axe; the serious and critical violations, described."""
+    problems = []
+    for group in visits:
+        context = browser.new_context(storage_state=group.storage, bypass_csp=True,
+                                      **({"viewport": group.viewport} if group.viewport else {}))
+        try:
+            page = context.new_page()
+            who = _person(group.storage)
+            for url in group.urls:
+                key = (json.dumps(group.viewport, sort_keys=True), who, url)
+                if key in _checked:
+                    continue
+                _checked.add(key)
+                problems += _check_page(page, url)
+        finally:
+            context.close()
+    return problems
+
+
+def _person(storage: dict) -> str:
+    """Who the cookies log in (the user's id), or "" for nobody."""
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    for cookie in storage["cookies"]:
+        if cookie["name"] == settings.SESSION_COOKIE_NAME:
+            return str(engine.SessionStore(session_key=cookie["value"]).get("_auth_user_id", ""))
+    return ""
+
+
+def _check_page(page, url) -> list[str]:
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        return []
+    settle(page, url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+    problems = []
+    for violation in result["violations"]:
+        if violation["impact"] not in FAILING:
+            continue
+        nodes = violation["nodes"]
+        where = "; ".join(" >>> ".join(part if isinstance(part, str) else " ".join(part)
+                                       for part in node["target"]) for node in nodes[:3])
+        more = f" and {len(nodes) - 3} more" if len(nodes) > 3 else ""
+        first = (nodes[0].get("any") or nodes[0].get("all") or [{}])[0].get("message", "")
+        problems.append(f"{page.url}: {violation['impact']} {violation['id']} "
+                        f"({violation['help']}) at {where}{more}. {first}")
+    return problems
