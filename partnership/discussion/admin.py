@@ -16,3 +16,6 @@ class CommentAdmin(ReadOnlyAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["id", "partnership", "comment", "name", "size", "sha256", "uploaded_at"]
+    # Not the file itself: it has no URL, only its record's scoped download view serves it.
+    fields = readonly_fields = ["partnership", "comment", "name", "size", "content_type",
+                                "sha256", "uploaded_at"]

@@ -34,11 +34,25 @@
     }
   });
 
+  // A table wider than its card scrolls inside it (.table-responsive): such a box takes the
+  // keyboard's focus, so that the arrow keys scroll it (WCAG 2.1.1).
+  const focusableScrollers = (root) => {
+    if (!root || !root.querySelectorAll) return;
+    const boxes = Array.from(root.querySelectorAll(".table-responsive"));
+    if (root.matches && root.matches(".table-responsive")) boxes.push(root);
+    for (const box of boxes) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    }
+  };
+
   // A form swapped back by htmx after a failed submit (outerHTML: the new form is the
   // content htmx has just loaded).
   document.addEventListener("htmx:load", (event) => {
     const element = event.detail.elt;
     if (element.matches && element.matches("form")) focusErrorSummary(element);
+    focusableScrollers(element);
   });
 
   document.addEventListener("click", (event) => {
@@ -77,10 +91,23 @@
     }
     const template = document.getElementById(`${prefix}-empty-row`);
     const rows = document.getElementById(`${prefix}-rows`);
-    rows.insertAdjacentHTML("beforeend", template.innerHTML
-      .replaceAll("__prefix__", String(index)).replaceAll("__num__", String(index + 1)));
+    // A copy of the template's elements (never its HTML as a string), the row's number put
+    // in place of the formset's placeholders in each attribute and text.
+    const added = template.content.firstElementChild.cloneNode(true);
+    const numbered = (value) => value
+      .replaceAll("__prefix__", String(index)).replaceAll("__num__", String(index + 1));
+    const walker = document.createTreeWalker(added, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = added; node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        node.textContent = numbered(node.textContent);
+      } else {
+        for (const attribute of Array.from(node.attributes)) {
+          attribute.value = numbered(attribute.value);
+        }
+      }
+    }
+    rows.appendChild(added);
     total.value = String(index + 1);
-    const added = rows.lastElementChild;
     if (status) status.textContent = `Row ${index + 1} added.`;
     const first = added.querySelector("input, select, textarea");
     if (first) first.focus();
@@ -264,6 +291,7 @@
   };
   const onPageLoad = () => {
     showLocalTimes();
+    focusableScrollers(document);
     // A page form refused by the server (no htmx): its error summary takes the focus.
     focusErrorSummary(document.getElementById("main"));
   };

@@ -197,7 +197,7 @@ def test_hiding_a_deliverable_answers_as_if_acmes_hidden_milestone_did_not_need_
         f"/api/v1/milestones/{milestone.pk}/").json()["deliverables"]
     [notice] = told(world.alice)
     assert "Stability report" not in notice.title + notice.body
-    assert notice.url == transfer.get_absolute_url()
+    assert notice.url == milestone.get_absolute_url()  # its place on the transfer page
     assert told(world.bob) == []
 
 
