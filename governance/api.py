@@ -10,6 +10,7 @@ from governance.quality.sites.api import routes as quality_sites
 from governance.relationship.api import routes as relationship
 from governance.requests.api import routes as requests
 from governance.risks.api import routes as risks
+from governance.workload.api import routes as workload
 
 routes = [*actions, *meetings, *requests, *risks, *quality, *quality_sites, *batches,
-          *changes, *relationship]
+          *changes, *relationship, *workload]

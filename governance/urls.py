@@ -7,7 +7,9 @@ from governance.quality.urls import urlpatterns as quality
 from governance.relationship.urls import urlpatterns as relationship
 from governance.requests.urls import urlpatterns as requests
 from governance.risks.urls import urlpatterns as risks
+from governance.workload.urls import urlpatterns as workload
 
 app_name = "governance"
 
-urlpatterns = [*overview, *actions, *meetings, *risks, *quality, *relationship, *requests]
+urlpatterns = [*overview, *actions, *meetings, *risks, *quality, *relationship, *requests,
+               *workload]

@@ -245,6 +245,10 @@ rule("partnership.membership_set", (is_org_admin, PEOPLE_ADMINS),
 rule("partnership.membership_remove", (is_org_admin, PEOPLE_ADMINS),
      (has_organization, PEOPLE_ADMINS),
      (seats_a_colleague, denied("Admins remove people of their own organization only.")))
+rule("partnership.membership_role_change", (is_org_admin, PEOPLE_ADMINS),
+     (has_organization, PEOPLE_ADMINS),
+     (seats_a_colleague, denied("Admins change the roles of people of their own "
+                                "organization only.")))
 
 
 # Access of people: an admin of their organization, or a platform operator (Django admin),

@@ -57,5 +57,4 @@ class ActionItemFilter(ScopedFilterSet):
     def by_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(due_date__lt=timezone.localdate()).exclude(
-            status__in=ActionItem.CLOSED)
+        return queryset.overdue()

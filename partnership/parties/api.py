@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from partnership.parties import selectors, services
 from partnership.parties.filters import MembershipFilter, SiteFilter
 from partnership.parties.models import Membership, Organization, Partnership, Site, User
-from partnership.permissions import can
+from partnership.permissions import can, require
 from partnership.scoping_views import ScopedViewSet
 from portal.serializers import ScopedModelSerializer, ScopedRelatedField
 
@@ -125,10 +125,44 @@ class PersonSerializer(ScopedModelSerializer):
 
 class MembershipSerializer(ScopedModelSerializer):
     user = PersonSerializer(read_only=True)
+    role_label = serializers.SerializerMethodField(help_text="The role in words.")
 
     class Meta:
         model = Membership
-        fields = ["id", "partnership", "user", "role", "created_at"]
+        fields = ["id", "partnership", "user", "role", "role_label", "created_at"]
+
+    def get_role_label(self, seat) -> str:
+        return Membership.role_label(seat.role)
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class SeatSerializer(serializers.Serializer):
+    """One seat of a colleague: the partnership, named, and the role, in words too."""
+
+    id = serializers.IntegerField()
+    partnership = serializers.IntegerField(source="partnership_id")
+    partnership_name = serializers.CharField(source="partnership")
+    role = serializers.CharField()
+    role_label = serializers.SerializerMethodField()
+
+    def get_role_label(self, seat) -> str:
+        return Membership.role_label(seat.role)
+
+
+class ColleagueSerializer(ScopedModelSerializer):
+    """A person of the admin's organization with their seats and last sign-in."""
+
+    name = serializers.CharField(source="get_full_name", read_only=True)
+    seats = SeatSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "job_title", "is_active", "is_org_admin",
+                  "last_login", "seats"]
+        read_only_fields = fields
 
 
 
@@ -179,12 +213,48 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Who has a seat in your partnerships, and with which role."""
+    """Who has a seat in your partnerships, and with which role. An organization admin
+    POSTs .../role/ to change the role of a colleague's seat."""
 
     model = Membership
     selector = selectors.membership_list
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
+
+    @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def role(self, request, pk=None):
+        """The person is refused (403) before the body is read: a seat they may not change
+        tells them nothing of which roles it could have."""
+        seat = self.get_object()
+        require(request.user, "partnership.membership_role_change", seat)
+        data = MembershipRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.membership_role_change(actor=request.user, membership=seat,
+                                               **data.validated_data)
+        return Response(MembershipSerializer(self.read_again(seat)).data)
+
+
+def colleague_list(*, user: User):
+    """An organization admin's colleagues with their seats; nobody for anyone else (an
+    empty list, as the portfolio is to a CDMO)."""
+    if not can(user, "partnership.people_manage"):
+        return User.objects.none()
+    return selectors.organization_people(admin=user)
+
+
+class ColleagueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """For organization admins: the people of your organization, each with their seats in
+    its partnerships (partnership and role) and their last sign-in."""
+
+    model = User
+    selector = colleague_list
+    serializer_class = ColleagueSerializer
+
+    @classmethod
+    def get_extra_actions(cls):
+        """No history here: a person's history is on the people resource."""
+        return [extra for extra in super().get_extra_actions() if extra.__name__ != "history"]
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -212,4 +282,5 @@ routes = [
     ("partnerships", PartnershipViewSet, "partnership"),
     ("memberships", MembershipViewSet, "membership"),
     ("people", PersonViewSet, "person"),
+    ("organization-people", ColleagueViewSet, "colleague"),
 ]

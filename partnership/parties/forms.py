@@ -69,6 +69,12 @@ class MembershipForm(forms.Form):
         self.fields["partnership"].queryset = partnerships
 
 
+class MembershipRoleForm(forms.Form):
+    """A seat's new role: the roles a seat of any partnership may have."""
+
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
 class PartnershipSettingsForm(ServiceForm):
     class Meta:
         model = Partnership

@@ -124,9 +124,11 @@ def organization_domains(*, admin: User) -> list[str]:
 
 
 def organization_memberships(*, admin: User) -> QuerySet[Membership]:
-    """The seats of the admin's colleagues, which the admin may remove."""
+    """The seats of the admin's colleagues, whose role the admin may change and which the
+    admin may remove."""
     return Membership.objects.visible_to(admin).filter(
-        user__organization_id=admin.organization_id).select_related("user", "partnership")
+        user__organization_id=admin.organization_id).select_related(
+        "user", "partnership__sponsor", "partnership__cdmo")
 
 
 def organization_partnerships(*, admin: User) -> QuerySet[Partnership]:

@@ -123,6 +123,21 @@ def membership_set(*, actor: User, user: User, partnership: Partnership, role: s
 
 
 @transaction.atomic
+def membership_role_change(*, actor: User, membership: Membership, role: str) -> Membership:
+    """A colleague's role in one of their seats: what they may do in that partnership from
+    now on. The same people may do it as may remove the seat (the rule refuses the same
+    ones); the audit trail keeps the old role and the new one, with who changed it."""
+    membership = locked(membership, "user", "partnership")
+    require(actor, "partnership.membership_role_change", membership)
+    if membership.role == role:
+        return membership
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     require(actor, "partnership.membership_remove", membership)
     membership.delete()

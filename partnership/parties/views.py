@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from partnership.accounts.selectors import account_security, locked_emails
 from partnership.contracts.selectors import contract_alerts, program_list, site_alerts
@@ -16,14 +16,16 @@ from partnership.parties.filters import MembershipFilter, SiteFilter
 from partnership.parties.forms import (
     InviteForm,
     MembershipForm,
+    MembershipRoleForm,
     PartnershipSettingsForm,
     ProfileForm,
     SiteStatusForm,
 )
+from partnership.parties.models import Membership
 from partnership.permissions import can, require
 from partnership.scoping_views import PartnershipMixin
 from portal.registries import cockpit
-from portal.views import FilteredListView, ServiceFormView
+from portal.views import FilteredListView, HtmxPartialMixin, ServiceFormView
 
 
 class PartnershipListView(LoginRequiredMixin, TemplateView):
@@ -134,6 +136,17 @@ class OrganizationView(OrgAdminMixin, TemplateView):
         return context
 
 
+class OrganizationPeopleView(OrgAdminMixin, HtmxPartialMixin, ListView):
+    """The admin's colleagues, a page at a time, each with their seats (partnership and role)
+    and when they last signed in; each seat's role can be changed from here."""
+
+    template_name = "partnership/organization_people.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.organization_people(admin=self.request.user)
+
+
 def _membership_form(admin, data=None):
     return MembershipForm(
         data,
@@ -175,6 +188,39 @@ class MembershipCreateView(OrgAdminMixin, ServiceFormView):
                                        f"{self.object.get_role_display().lower()} in "
                                        f"{self.object.partnership}.")
         return reverse("partnership:organization_detail")
+
+
+class MembershipRoleView(OrgAdminMixin, ServiceFormView):
+    """A colleague's role in one of their seats. Another organization's seat answers 404,
+    as a missing one does."""
+
+    template_name = "partnership/membership_role_form.html"
+    form_class = MembershipRoleForm
+
+    @cached_property
+    def membership(self):
+        return get_object_or_404(selectors.organization_memberships(admin=self.request.user),
+                                 pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"role": self.membership.role}
+
+    def get_context_data(self, **kwargs):
+        seat = self.membership
+        return super().get_context_data(
+            membership=seat, dialog_title=f"Role of {seat.user} in {seat.partnership}",
+            **kwargs)
+
+    def perform(self, form):
+        return services.membership_role_change(actor=self.request.user,
+                                               membership=self.membership,
+                                               role=form.cleaned_data["role"])
+
+    def get_success_url(self):
+        messages.success(self.request, f"Role of {self.object.user} in "
+                                       f"{self.object.partnership} is now "
+                                       f"{Membership.role_label(self.object.role)}.")
+        return reverse("partnership:organization_people")
 
 
 class MembershipDeleteView(OrgAdminMixin, TemplateView):

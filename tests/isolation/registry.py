@@ -249,7 +249,10 @@ RECORDS = [
            rows=lambda p: Organization.objects.filter(pk=p.sponsor_id),
            owner=lambda org: org.pk,
            user_pages=("partnership:organization_detail", "partnership:user_invite",
-                       "partnership:organization_two_factor")),
+                       "partnership:organization_two_factor",
+                       # Its admins' pages of its people and seats, and of the load across
+                       # its partnerships: 403 to anyone else.
+                       "partnership:organization_people", "governance:partnership_load")),
     Record(Site, api="site",
            rows=lambda p: Site.objects.filter(organization=p.sponsor),
            kwargs=lambda site: {"pk": site.pk}, owner=lambda site: site.organization_id,
@@ -270,9 +273,13 @@ RECORDS = [
     Record(ApiToken, user_pages=("partnership:apitoken_create", "partnership:apitoken_delete")),
     Record(Membership, api="membership",
            kwargs=lambda seat: {"pk": seat.pk},
-           lists=("partnership:membership_list",), writes=("partnership:membership_delete",),
+           lists=("partnership:membership_list",),
+           writes=("partnership:membership_delete", "partnership:membership_role"),
            user_pages=("partnership:membership_create",),
-           admin_only=frozenset({"partnership:membership_delete"})),
+           admin_only=frozenset({"partnership:membership_delete",
+                                 "partnership:membership_role"}),
+           page_bodies={"partnership:membership_role": lambda seat: {"role": "viewer"}},
+           api_bodies={"role": lambda seat: {"role": "viewer"}}),
     Record(Program, api="program",
            lists=("partnership:program_list",), creates=("partnership:program_create",),
            reads=("partnership:program_detail",), writes=("partnership:program_edit",)),
@@ -662,6 +669,18 @@ FIGURES_API = {"portfolio": _in_partnership(KPIDefinition),
                "cdmoperformance": _in_partnership(KPIDefinition)}
 API_ROUTES |= {basename: (lambda p, rows=rows: list(
     rows(p).order_by("pk").values_list("pk", flat=True))) for basename, rows in FIGURES_API.items()}
+#: API routes for organization admins only (an empty list to anyone else), rows of the
+#: admin's own organization: its people with their seats, and the load of its partnerships.
+#: The foreign cases probe the people of a partnership's two organizations and the
+#: partnership itself; no seat reads them, so the role cases leave them out;
+#: tests/partnership/test_organization_people.py and tests/governance/test_partnership_load.py
+#: check who reads what.
+ORGANIZATION_ADMIN_API = {
+    "colleague": lambda p: User.objects.filter(organization__in=[p.sponsor_id, p.cdmo_id]),
+    "partnershipload": lambda p: Partnership.objects.filter(pk=p.pk)}
+API_ROUTES |= {basename: (lambda p, rows=rows: list(
+    rows(p).order_by("pk").values_list("pk", flat=True)))
+    for basename, rows in ORGANIZATION_ADMIN_API.items()}
 API_RECORDS = {record.api: record for record in RECORDS if record.api}
 #: Objects that belong to an organization rather than to one partnership (page names and
 #: API basenames): name -> function(URL kwargs or id) -> the owning organization's id.
