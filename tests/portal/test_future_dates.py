@@ -1,10 +1,12 @@
 """Dates of work still to be done lie ahead, on every kind that has one: a deliverable's,
 a CAPA's and a finding's response due date, a change's proposed implementation date, the
-next review of a risk or an objective, an audit's planned days. In the form and the API a
+next review of a risk or an objective, an audit's planned days, a tech-transfer milestone's
+planned date. In the form and the API a
 past date is refused with the field's error and nothing saved; today is accepted; an edit
 keeps the record's own old date but cannot move it into the past. Where a record is
 legitimately entered after the fact (a deliverable of a SOW executed before the portal, an
-audit already held) "This records the past" lets a past date through.
+audit already held, a milestone reached before its transfer was entered) "This records the
+past" lets a past date through.
 
 Each kind's body is the world's record as its writer reads it through the API (so a new
 field of the kind needs no change here), with its dates and its unique fields replaced."""
@@ -17,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Audit, Capa, ChangeControl, Finding, Risk
-from partnership.models import Deliverable, Membership, Objective, ObjectiveReview
+from partnership.models import Deliverable, Membership, Objective, ObjectiveReview, Site
+from partnership.techtransfer.services import tech_transfer_create
 from portal.validation import PAST_DATE
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.test_api import api
@@ -245,3 +248,31 @@ def test_an_audit_is_postponed_to_days_ahead(world, login):
     answer = api(quinn).post(f"/api/v1/audits/{audit.pk}/postpone/", {
         **past, "planned_start": TODAY.isoformat()}, format="json")
     assert answer.status_code == 200, answer.json()
+
+
+def test_a_milestone_is_planned_ahead_unless_it_records_the_past(world, login):
+    transfer = tech_transfer_create(
+        actor=world.alice, partnership=world.acme_contoso, program=world.acme_program,
+        site=Site.objects.get(name="Contoso Boston"), title="Acmezumab into Boston")
+    milestone = transfer.milestones.get(kind="ppq")
+    client, url = api(world.bob), f"/api/v1/milestones/{milestone.pk}/"
+    past = (TODAY - 20 * DAY).isoformat()
+    answer = client.patch(url, {"planned_date": past}, format="json")
+    assert answer.status_code == 400 and "tick" in " ".join(answer.json()["planned_date"])
+    page = login(world.bob)
+    edit = reverse("partnership:milestone_edit",
+                   args=[world.acme_contoso.pk, transfer.pk, milestone.pk])
+    answer = page.post(edit, {"planned_date": past})
+    assert answer.status_code == 200 and "planned_date" in answer.context["form"].errors
+    milestone.refresh_from_db()
+    assert milestone.planned_date is None
+    assert client.patch(url, {"planned_date": TODAY.isoformat()},
+                        format="json").status_code == 200
+    # Reached before the transfer was entered: its plan and its day, both past.
+    answer = page.post(edit, {"planned_date": past, "actual_date": past, "records_past": "on"})
+    assert answer.status_code == 302, answer.context["form"].errors
+    answer = client.patch(url, {"note": "On plan"}, format="json")  # its old plan is kept
+    assert answer.status_code == 200, answer.json()
+    answer = client.patch(url, {"planned_date": (TODAY - 21 * DAY).isoformat(),
+                                "records_past": True}, format="json")
+    assert answer.status_code == 200 and "records_past" not in answer.json()
