@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partnership.discussion import kinds as discussion_kinds
+from partnership.discussion.models import Comment
 from partnership.history.context import recording
 from partnership.notifications.services import notifications_withdraw, notify
 from partnership.parties.models import Membership, Partnership, User
@@ -144,6 +146,12 @@ def shared_record_update(record, allowed: tuple[str, ...], *, actor: User, field
     if changed and was_shared and not is_shared(record) and _signed_by_other_party(record, actor):
         raise ValidationError({changed[0]: "The other party has signed this record, or one "
                                            "beneath it: it stays shared."})
+    if changed and was_shared and not is_shared(record):
+        discussed = _discussed_by_other_party(record, actor)
+        if discussed is not None:
+            raise ValidationError({changed[0]: f"The other party has commented on {discussed} "
+                                               "(or attached files to it); it cannot become "
+                                               "internal."})
     if validate is not None:
         validate(record)
     record.full_clean()
@@ -173,6 +181,26 @@ def _signed_by_other_party(record, actor: User) -> bool:
     return any(Signature.objects.of_model(kind).filter(
         object_id__in=records.values("pk"), party=other).exists()
         for kind, records in beneath(model, model._default_manager.filter(pk=record.pk)))
+
+
+def _discussed_by_other_party(record, actor: User) -> str | None:
+    """What of `record` the other party commented on (a file is posted with a comment):
+    "this <kind>", "a record beneath this <kind>" (inheriting its flag), or None. Hiding
+    it would hide that party's own words and files from it, with their discussion."""
+    other = _other_organization_id(record.partnership, actor)
+    registered = discussion_kinds.models()
+    model = type(record)
+    comments = Comment.objects.filter(partnership=record.partnership_id,
+                                      author_organization_id=other)
+    found = None
+    for depth, (kind, records) in enumerate(beneath(model,
+                                                    model._default_manager.filter(pk=record.pk))):
+        name = kind._meta.model_name
+        if registered.get(name) is kind and comments.filter(
+                record_type=name, record_id__in=records.values("pk")).exists():
+            found = "this" if depth == 0 else "a record beneath this"
+            break
+    return None if found is None else f"{found} {model._meta.verbose_name}"
 
 
 def _others_work_beneath(record, actor: User) -> dict:

@@ -15,12 +15,23 @@ from partnership.parties.api import SeatedPersonField
 from partnership.permissions import require_person
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import (
+    FutureDatesMixin,
+    ScopedModelSerializer,
+    ScopedRelatedField,
+    records_past_field,
+)
 from portal.validation import validate_date_in_range
 
 
-class AuditSerializer(ScopedModelSerializer):
-    """An audit of a CDMO site. `steps` are those the caller may take now."""
+class AuditSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """An audit of a CDMO site. `steps` are those the caller may take now. Planned days in
+    the past are refused unless `records_past` is true (an audit already held); an edit
+    keeps its own days."""
+
+    future_dates = ("planned_start", "planned_end")
+    past_confirmation = "records_past"
+    records_past = records_past_field()
 
     partnership = ScopedRelatedField(Partnership)
     site = ScopedRelatedField(Site)
@@ -44,6 +55,7 @@ class AuditSerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "site", "kind", "scope", "planned_start",
                   "planned_end", "lead_auditor", "team", "host", "agenda", "report_summary",
                   "status", "steps", "opening_meeting", "closing_meeting", "with_meetings",
+                  "records_past",
                   "confirmed_at", "confirmed_by", "report_issued_at", "closed_at",
                   "finding_count", "awaiting_count", "signatures", "author_organization",
                   "created_at", "updated_at"]
@@ -68,7 +80,10 @@ class AuditSerializer(ScopedModelSerializer):
                                      **validated_data)
 
 
-class FindingSerializer(ScopedModelSerializer):
+class FindingSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """The CDMO's response is due from today on; an edit keeps its own date."""
+
+    future_dates = ("response_due",)
     partnership = serializers.PrimaryKeyRelatedField(read_only=True)
     audit = ScopedRelatedField(Audit)
     raised_by = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -111,7 +126,8 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class PostponeSerializer(serializers.Serializer):
+class PostponeSerializer(FutureDatesMixin, serializers.Serializer):
+    future_dates = ("planned_start", "planned_end")
     planned_start = serializers.DateField(validators=[validate_date_in_range])
     planned_end = serializers.DateField(validators=[validate_date_in_range])
     reason = serializers.CharField(max_length=500)

@@ -3,7 +3,7 @@
 from django import forms
 
 from governance.quality.models import Audit, Finding
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -18,7 +18,12 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.organization})"
 
 
-class AuditForm(ServiceForm):
+class AuditForm(FutureDatesMixin, ServiceForm):
+    """An audit's planned days lie ahead, unless the box "This records the past" is ticked:
+    an audit already held, entered with its findings (an edit keeps its own days)."""
+
+    future_dates = ("planned_start", "planned_end")
+    past_confirmation = "records_past"
     lead_auditor = PersonChoiceField(queryset=None, help_text="Of the sponsor; signs the report.")
     team = PeopleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
                              help_text="Other auditors of the sponsor.")
@@ -55,7 +60,12 @@ class ReportForm(forms.Form):
                   "with the findings as they stand.")
 
 
-class FindingForm(ServiceForm):
+class FindingForm(FutureDatesMixin, ServiceForm):
+    """The CDMO's response is due from today on (an edit keeps its own date; a finding
+    recorded after the fact can leave it empty)."""
+
+    future_dates = ("response_due",)
+
     class Meta:
         model = Finding
         fields = ["classification", "title", "requirement", "evidence", "response_due"]

@@ -12,11 +12,14 @@ from governance.risks.models import Risk
 from partnership.models import Milestone, Partnership
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 
 
-class RiskSerializer(ScopedModelSerializer):
-    """A risk as selectors.risk_list gives it: its score is the selector's `risk_score`."""
+class RiskSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """A risk as selectors.risk_list gives it: its score is the selector's `risk_score`. Its
+    next review lies ahead (an edit keeps its own date)."""
+
+    future_dates = ("review_date",)
 
     partnership = ScopedRelatedField(Partnership)
     owner = SeatedPersonField()

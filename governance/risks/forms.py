@@ -3,7 +3,7 @@
 from django import forms
 
 from governance.risks.models import Risk
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 
 LIKELIHOOD_CHOICES = [(1, "1 – rare"), (2, "2 – unlikely"), (3, "3 – possible"),
                       (4, "4 – likely"), (5, "5 – almost certain")]
@@ -16,7 +16,10 @@ class MilestoneChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.tech_transfer} – {obj.get_kind_display()}"
 
 
-class RiskForm(ServiceForm):
+class RiskForm(FutureDatesMixin, ServiceForm):
+    """A risk's next review lies ahead (an edit keeps its own date)."""
+
+    future_dates = ("review_date",)
     likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
     milestones = MilestoneChoiceField(

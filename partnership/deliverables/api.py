@@ -13,7 +13,12 @@ from partnership.deliverables.models import AcceptanceCriterion, Deliverable, De
 from partnership.parties.models import Partnership
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import (
+    FutureDatesMixin,
+    ScopedModelSerializer,
+    ScopedRelatedField,
+    records_past_field,
+)
 
 
 class AcceptanceCriterionSerializer(ScopedModelSerializer):
@@ -34,7 +39,13 @@ class DeliverableTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Deliverable.Status.choices)
 
 
-class DeliverableSerializer(ScopedModelSerializer):
+class DeliverableSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """A due date in the past is refused unless `records_past` is true (the deliverables of
+    a SOW executed before the partnership used the portal); an edit keeps its own date."""
+
+    future_dates = ("due_date",)
+    past_confirmation = "records_past"
+    records_past = records_past_field()
     partnership = ScopedRelatedField(Partnership)
     sow = ScopedRelatedField(Contract, {"kind": Contract.Kind.SOW})
     criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
@@ -45,7 +56,7 @@ class DeliverableSerializer(ScopedModelSerializer):
         fields = ["id", "partnership", "sow", "title", "description", "due_date",
                   "responsible_party", "status", "criteria", "criteria_agreed_at",
                   "rejection_count", "accepted_first_time", "signatures", "is_internal",
-                  "author_organization", "created_at", "updated_at"]
+                  "records_past", "author_organization", "created_at", "updated_at"]
         read_only_fields = ["status", "criteria_agreed_at", "rejection_count",
                             "author_organization", "created_at", "updated_at"]
 

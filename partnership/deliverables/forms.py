@@ -5,10 +5,16 @@ from django import forms
 from partnership.deliverables.models import Deliverable
 from partnership.parties.forms import DateInput
 from partnership.signatures.forms import SignatureFieldsMixin
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 
 
-class DeliverableForm(ServiceForm):
+class DeliverableForm(FutureDatesMixin, ServiceForm):
+    """A deliverable's due date lies ahead, unless the box "This records the past" is
+    ticked: the deliverables of a SOW executed before the partnership used the portal."""
+
+    future_dates = ("due_date",)
+    past_confirmation = "records_past"
+
     class Meta:
         model = Deliverable
         fields = ["sow", "title", "description", "due_date", "responsible_party",

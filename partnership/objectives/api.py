@@ -8,7 +8,7 @@ from partnership.objectives.models import Objective, ObjectiveReview, Priority, 
 from partnership.parties.api import SeatedPersonField
 from partnership.parties.models import Membership, Partnership
 from partnership.scoping_views import ScopedViewSet
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 from portal.validation import validate_date_in_range
 
 
@@ -53,7 +53,10 @@ class PriorityChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 
-class ObjectiveSerializer(ScopedModelSerializer):
+class ObjectiveSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """An objective; its next review lies ahead (an edit keeps its own date)."""
+
+    future_dates = ("review_date",)
     partnership = ScopedRelatedField(Partnership)
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES)
@@ -74,7 +77,8 @@ class ObjectiveSerializer(ScopedModelSerializer):
                                          objective=instance, **validated_data)
 
 
-class ObjectiveReviewSerializer(ScopedModelSerializer):
+class ObjectiveReviewSerializer(FutureDatesMixin, ScopedModelSerializer):
+    future_dates = ("next_review_date",)
     objective = ScopedRelatedField(Objective)
     next_review_date = serializers.DateField(write_only=True,
                                              validators=[validate_date_in_range])

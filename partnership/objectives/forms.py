@@ -5,7 +5,7 @@ from django import forms
 
 from partnership.objectives.models import Objective
 from partnership.parties.forms import DateInput
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 
@@ -20,7 +20,11 @@ class PrioritiesForm(forms.Form):
         return self.cleaned_data["titles"].splitlines()
 
 
-class ObjectiveForm(ServiceForm):
+class ObjectiveForm(FutureDatesMixin, ServiceForm):
+    """An objective's next review lies ahead (an edit keeps its own date)."""
+
+    future_dates = ("review_date",)
+
     class Meta:
         model = Objective
         fields = ["title", "measure_of_success", "sponsor_owner", "cdmo_owner", "review_date",
@@ -34,7 +38,9 @@ class ObjectiveForm(ServiceForm):
             self.fields[name].queryset = people
 
 
-class ObjectiveReviewForm(forms.Form):
+class ObjectiveReviewForm(FutureDatesMixin, forms.Form):
+    future_dates = ("next_review_date",)
+
     status = forms.ChoiceField(choices=Objective.Status.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                            label="What the review found")

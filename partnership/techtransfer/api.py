@@ -10,7 +10,12 @@ from partnership.parties.models import Membership, Partnership, Site
 from partnership.scoping_views import ScopedViewSet
 from partnership.techtransfer import selectors, services
 from partnership.techtransfer.models import Milestone, TechTransfer
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import (
+    FutureDatesMixin,
+    ScopedModelSerializer,
+    ScopedRelatedField,
+    records_past_field,
+)
 
 
 class TechTransferSerializer(ScopedModelSerializer):
@@ -30,7 +35,13 @@ class TechTransferSerializer(ScopedModelSerializer):
                                              **validated_data)
 
 
-class MilestoneSerializer(ScopedModelSerializer):
+class MilestoneSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """A planned date in the past is refused unless `records_past` is true (a milestone
+    reached before the transfer was entered); an edit keeps its own planned date."""
+
+    future_dates = ("planned_date",)
+    past_confirmation = "records_past"
+    records_past = records_past_field()
     sponsor_owner = SeatedPersonField(party="sponsor", roles=Membership.WRITING_ROLES,
                                       required=False, allow_null=True)
     cdmo_owner = SeatedPersonField(party="cdmo", roles=Membership.WRITING_ROLES,
@@ -41,7 +52,8 @@ class MilestoneSerializer(ScopedModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "partnership", "tech_transfer", "kind", "sponsor_owner", "cdmo_owner",
-                  "planned_date", "actual_date", "slip_days", "deliverables", "note"]
+                  "planned_date", "actual_date", "slip_days", "deliverables", "note",
+                  "records_past"]
         read_only_fields = ["partnership", "tech_transfer", "kind"]
 
 

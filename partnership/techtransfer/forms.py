@@ -6,7 +6,7 @@ from partnership.deliverables.models import Deliverable
 from partnership.parties.forms import DateInput
 from partnership.parties.models import User
 from partnership.techtransfer.models import Milestone, TechTransfer
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 
@@ -21,7 +21,13 @@ class TechTransferForm(ServiceForm):
         self.fields["site"].queryset = sites
 
 
-class MilestoneForm(ServiceForm):
+class MilestoneForm(FutureDatesMixin, ServiceForm):
+    """A milestone is planned for a day ahead (a plan moved into the past would hide its
+    slip), unless the box "This records the past" is ticked: a milestone reached before the
+    transfer was entered. An edit keeps its own planned date."""
+
+    future_dates = ("planned_date",)
+    past_confirmation = "records_past"
     planned_date = forms.DateField(widget=DateInput(), required=False,
                                    validators=[validate_date_in_range])
     actual_date = forms.DateField(widget=DateInput(), required=False, label="Completed on",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import ChangeControl, QualityAgreement
 from governance.quality.changes import services
@@ -300,7 +301,7 @@ def test_api_walks_the_change_and_refuses_implementing_before_approval(cast):
             "site": cast.boston.pk, "program": cast.acme_program.pk, "category": "process",
             "title": "Longer hold time for the clarified harvest",
             "description": "From 24 h to 48 h at 2–8 °C.", "rationale": "Scheduling.",
-            "proposed_on": "2026-11-30"}
+            "proposed_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()}
     assert api(cast.alice).post("/api/v1/change-controls/", body,
                                 format="json").status_code == 403
     created = api(cast.bob).post("/api/v1/change-controls/", body, format="json")

@@ -304,7 +304,9 @@ RECORDS = [
            writes=("partnership:deliverable_edit", "partnership:deliverable_transition",
                    "partnership:acceptancecriterion_create",
                    "partnership:deliverablereview_create", "partnership:deliverable_sign"),
+           # A new record's date lies ahead (a copy of the world's may have passed).
            api_bodies={"transition": _transition, "sign": _signing,
+                       "create": lambda d: {"due_date": LATER},
                        "review": lambda d: {"results": [
                            {"criterion": c.pk, "met": True} for c in d.criteria.all()],
                            **_signing(d)}}),
@@ -330,6 +332,7 @@ RECORDS = [
            lists=("partnership:objective_list",), creates=("partnership:objective_create",),
            reads=("partnership:objective_detail",),
            writes=("partnership:objective_edit", "partnership:objectivereview_create"),
+           api_bodies={"create": lambda o: {"review_date": LATER}},
            whole_page_to_htmx={"partnership:objective_list":
                                "a few objectives on a plain page: no filter bar or paging"}),
     Record(ObjectiveReview, api="objectivereview",
@@ -388,7 +391,7 @@ RECORDS = [
            lists=("governance:risk_list",), creates=("governance:risk_create",),
            reads=("governance:risk_detail",),
            writes=("governance:risk_edit", "governance:risk_transition"),
-           api_bodies={"transition": _transition}),
+           api_bodies={"transition": _transition, "create": lambda r: {"review_date": LATER}}),
     Record(Audit, api="audit",
            lists=("governance:audit_list",), creates=("governance:audit_create",),
            reads=("governance:audit_detail", "governance:audit_live"),
@@ -404,6 +407,7 @@ RECORDS = [
                "governance:audit_plan_change": lambda kwargs: [
                {**kwargs, "change": change} for change in ("cancel", "postpone")]},
            api_bodies={"sign": _signing,
+                       "create": lambda audit: {"planned_start": LATER, "planned_end": LATER},
                        "report": lambda audit: {"report_summary": "The site is compliant."},
                        "cancel": lambda audit: {"reason": "The line is shut for a retrofit."},
                        "postpone": lambda audit: {"planned_start": LATER, "planned_end": LATER,
@@ -414,7 +418,8 @@ RECORDS = [
            writes=("governance:finding_edit", "governance:finding_step"),
            expand={"governance:finding_step": lambda kwargs: [
                {**kwargs, "step": step} for step in FINDING_STEPS]},
-           api_bodies={"respond": lambda f: {"response": "Corrected; CAPA raised."},
+           api_bodies={"create": lambda f: {"response_due": LATER},
+                       "respond": lambda f: {"response": "Corrected; CAPA raised."},
                        "send-back": lambda f: {"review_note": "No root cause."}}),
     # Sites as the sponsor's QA sees them (governance.quality.sites.models).
     Record(SiteQualification, api="sitequalification",
@@ -457,7 +462,7 @@ RECORDS = [
            writes=("governance:capa_edit", "governance:capa_sign", "governance:capa_step"),
            expand={"governance:capa_step": lambda kwargs: [
                {**kwargs, "step": step} for step in CAPA_STEPS]},
-           api_bodies={"sign": _signing,
+           api_bodies={"sign": _signing, "create": lambda c: {"due_date": LATER},
                        "implement": lambda c: {"effectiveness_evidence": "Trend flat."},
                        "reopen": lambda c: {"review_note": "Recurred."}}),
     # Batches and their disposition (governance.quality.batches).
@@ -485,7 +490,9 @@ RECORDS = [
                {**kwargs, "step": step} for step in CHANGE_STEPS]},
            page_bodies={"governance:changecontrol_sign": lambda change: {
                **_signing(change), "event": "approved"}},
-           api_bodies={"create": _batch_program, "update": _batch_program,
+           api_bodies={"create": lambda change: {**_batch_program(change),
+                                                 "proposed_on": LATER},
+                       "update": _batch_program,
                        "sign": lambda change: {**_signing(change), "event": "approved"},
                        "implement": lambda change: {"implemented_on": "2026-03-01",
                                                     "implementation_evidence": "IQ/OQ done."},

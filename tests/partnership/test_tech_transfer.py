@@ -46,7 +46,8 @@ def test_milestones_show_slip_and_their_deliverables(world, login, transfer):
     package, gap = transfer.milestones.all()[:2]
     deliverable = DeliverableFactory(sow__partnership=world.acme_contoso, title="Gap report")
     client = login(world.bob)
-    dates = {"planned_date": "2026-01-10", "actual_date": "2026-01-17"}
+    dates = {"planned_date": "2026-01-10", "actual_date": "2026-01-17",
+             "records_past": "on"}  # a milestone reached before the transfer was entered
     response = client.post(reverse("partnership:milestone_edit",
                                    args=[world.acme_contoso.pk, transfer.pk, package.pk]),
                            {**dates, "cdmo_owner": world.bob.pk})

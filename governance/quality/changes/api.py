@@ -12,13 +12,16 @@ from governance.quality.changes.models import ChangeControl
 from partnership.models import Partnership, Program, Site
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 from portal.validation import validate_date_in_range
 
 
-class ChangeControlSerializer(ScopedModelSerializer):
-    """A CDMO change control. `steps` are the steps the caller may take now, `decisions`
-    the decisions the caller may sign now (on a change's own read; empty in the list)."""
+class ChangeControlSerializer(FutureDatesMixin, ScopedModelSerializer):
+    """A CDMO change control, proposed for a day ahead (an edit keeps its own date).
+    `steps` are the steps the caller may take now, `decisions` the decisions the caller may
+    sign now (on a change's own read; empty in the list)."""
+
+    future_dates = ("proposed_on",)
 
     partnership = ScopedRelatedField(Partnership)
     # Read as null once the sponsor made the program internal; never written empty.

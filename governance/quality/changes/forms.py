@@ -4,14 +4,19 @@ from django import forms
 from django.utils import timezone
 
 from governance.quality.changes.models import ChangeControl
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class ChangeControlForm(ServiceForm):
+class ChangeControlForm(FutureDatesMixin, ServiceForm):
+    """A change is proposed for a day ahead, which the sponsor decides before (an edit keeps
+    its own date; the day it was made is `implemented_on`, recorded by its step)."""
+
+    future_dates = ("proposed_on",)
+
     class Meta:
         model = ChangeControl
         fields = ["reference", "title", "category", "site", "program", "description",

@@ -14,7 +14,7 @@ from partnership.models import Membership, Partnership, Site
 from partnership.parties.api import SeatedPersonField
 from partnership.scoping_views import ScopedViewSet
 from partnership.signatures.api import SignActionMixin, SignaturesField
-from portal.serializers import ScopedModelSerializer, ScopedRelatedField
+from portal.serializers import FutureDatesMixin, ScopedModelSerializer, ScopedRelatedField
 
 
 def _steps(obj, user) -> list[str]:
@@ -144,10 +144,13 @@ class DeviationViewSet(StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return self._deviation_step(request, "send_back", RequiredNoteSerializer)
 
 
-class CapaSerializer(ScopedModelSerializer):
+class CapaSerializer(FutureDatesMixin, ScopedModelSerializer):
     """A CAPA from one audit finding or one deviation (a complaint is a deviation of that
-    type). `steps` are those the caller may take now; the effectiveness check is verified by
-    the sponsor's QA lead signing it (sign/)."""
+    type), due from today on (an edit keeps its own date). `steps` are those the caller may
+    take now; the effectiveness check is verified by the sponsor's QA lead signing it
+    (sign/)."""
+
+    future_dates = ("due_date",)
 
     partnership = ScopedRelatedField(Partnership)
     finding = ScopedRelatedField(Finding, required=False, allow_null=True)

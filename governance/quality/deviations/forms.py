@@ -4,7 +4,7 @@ from django import forms
 
 from governance.quality.deviations.models import Capa, Deviation
 from governance.quality.forms import DATE, PersonChoiceField
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -72,7 +72,10 @@ class SourceChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class CapaForm(ServiceForm):
+class CapaForm(FutureDatesMixin, ServiceForm):
+    """A CAPA's due date is a commitment: from today on (an edit keeps its own date)."""
+
+    future_dates = ("due_date",)
     owner = PersonChoiceField(queryset=None)
     finding = SourceChoiceField(queryset=None, required=False,
                                 help_text="The audit finding it answers, or …")

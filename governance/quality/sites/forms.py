@@ -10,7 +10,7 @@ from governance.quality.sites.models import (
     SiteQualification,
     Subcontractor,
 )
-from portal.forms import ServiceForm
+from portal.forms import FutureDatesMixin, ServiceForm
 from portal.validation import validate_date_in_range
 
 ACTIVITIES = forms.TypedMultipleChoiceField(
@@ -84,7 +84,11 @@ class CancelForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PostponeForm(forms.Form):
+class PostponeForm(FutureDatesMixin, forms.Form):
+    """An audit moves to days ahead."""
+
+    future_dates = ("planned_start", "planned_end")
+
     planned_start = forms.DateField(label="New first day", widget=DATE,
                                     validators=[validate_date_in_range])
     planned_end = forms.DateField(label="New last day", widget=DATE,
