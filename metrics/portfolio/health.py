@@ -77,9 +77,12 @@ def responsiveness(*, user: User, partnership: Partnership,
     """{receiving party: its Responsiveness per quarter, newest first} for requests sent in
     `quarters` (one query): how many it received, acknowledged, acknowledged within the
     agreed time (of those settled), the median hours to acknowledge, how many it fulfilled
-    and the median days from sending to fulfilment."""
+    and the median days from sending to fulfilment. A change the CDMO asked for is carried
+    out by the CDMO itself (Request.sender_carries_out): the sponsor that received it
+    decides, so its acknowledgement counts, its fulfilment is not the sponsor's."""
     oldest = datetime.datetime.combine(quarters[-1], datetime.time(), datetime.UTC)
     now = timezone.now()
+    sender_works = Request.sender_carries_out_q()
     rows = Request.objects.visible_to(user).filter(
         partnership=partnership, sent_at__gte=oldest).annotate(
         quarter=TruncQuarter("sent_at", tzinfo=datetime.UTC)).values(
@@ -88,8 +91,9 @@ def responsiveness(*, user: User, partnership: Partnership,
         due=Count("pk", filter=Q(acknowledged_at__isnull=False) | Q(acknowledge_by__lt=now)),
         in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_by"))),
         ack_seconds=Median(_seconds("acknowledged_at", "sent_at")),
-        fulfilled=Count("fulfilled_at"),
-        fulfil_seconds=Median(_seconds("fulfilled_at", "sent_at"))).order_by()
+        fulfilled=Count("fulfilled_at", filter=~sender_works),
+        fulfil_seconds=Median(_seconds("fulfilled_at", "sent_at"),
+                              filter=~sender_works)).order_by()
     found = {(row["requested_by_party"], row["quarter"].date()): row for row in rows}
     result = {}
     for receiver in ("cdmo", "sponsor"):

@@ -328,6 +328,25 @@ def test_a_request_inside_its_agreed_time_is_neither_late_nor_in_time_yet(world)
     assert (current.received, current.due, current.in_time_percent) == (1, 0, None)
 
 
+def test_a_change_the_cdmo_carries_out_is_not_the_sponsors_fulfilment(world):
+    """The sponsor decides on a change the CDMO asked for; the CDMO does the work, so its
+    fulfilment does not count as the sponsor's (its acknowledgement does)."""
+    from metrics.portfolio.health import responsiveness
+
+    sent = timezone.now() - datetime.timedelta(hours=3)
+    for kind, title in (("change", "Move the fill line"), ("information", "Send the SOP")):
+        Request.objects.create(
+            partnership=world.acme_contoso, author_organization=world.contoso,
+            created_by=world.bob, title=title, description="Please.", kind=kind,
+            requested_by_party="cdmo", sent_at=sent, acknowledge_by=sent,
+            acknowledged_at=sent + datetime.timedelta(hours=1),
+            fulfilled_at=sent + datetime.timedelta(hours=2), status="fulfilled")
+    quarters = responsiveness(user=world.alice, partnership=world.acme_contoso,
+                              quarters=quarters_back(2))["sponsor"]  # sent_at's and before
+    assert [sum(getattr(quarter, figure) for quarter in quarters)
+            for figure in ("received", "acknowledged", "fulfilled")] == [2, 2, 1]
+
+
 def test_relationship_health_is_scoped(world, login):
     url = reverse("metrics:relationship_health", args=[world.globex_contoso.pk])
     assert login(world.alice).get(url).status_code == 404
