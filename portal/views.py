@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
@@ -178,8 +179,9 @@ class ServiceFormView(HtmxPartialMixin, FormView):
 
 class TransitionView(View):
     """POST status=<next status>: one of the status buttons of a detail page. The record's
-    workflow (portal.workflow) decides; a refused step comes back as a message. Pair it
-    with a PartnershipMixin subclass and set requires_write = True on the view."""
+    workflow (portal.workflow) decides; a refused step comes back as a message. Back to the
+    record, or to `next` when the button was elsewhere (My work) and it is of this site.
+    Pair it with a PartnershipMixin subclass and set requires_write = True on the view."""
 
     def get_record(self):
         raise NotImplementedError
@@ -198,7 +200,10 @@ class TransitionView(View):
             messages.success(request, self.success_message(record))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        url = record.get_absolute_url()
+        url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            url = record.get_absolute_url()
         return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 

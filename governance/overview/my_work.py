@@ -57,16 +57,22 @@ def notice_item(notice) -> Item:
     """The row of a notice the person's party must acknowledge."""
     return Item(kind="Notice", title=notice.title, url=notice.get_absolute_url(),
                 partnership=str(notice.partnership), due=None, status="To acknowledge",
-                action="Acknowledge", action_url=notice.get_absolute_url())
+                action="Acknowledge", posts=True,
+                action_url=reverse("governance:notice_acknowledge",
+                                   args=[notice.partnership_id, notice.pk]))
 
 
 def action_item(action: ActionItem) -> Item:
-    """The row of an open action the person owns."""
+    """The row of an open action the person owns: Start takes the step from the row; once
+    started, Update opens the action, where its progress is written."""
+    starts = action.status == ActionItem.Status.OPEN
     return Item(kind="Action", title=action.title, url=action.get_absolute_url(),
                 partnership=str(action.partnership), due=action.due_date,
-                status=action.get_status_display(),
-                action="Start" if action.status == ActionItem.Status.OPEN else "Update",
-                action_url=action.get_absolute_url(),
+                status=action.get_status_display(), action="Start" if starts else "Update",
+                action_url=reverse("governance:actionitem_transition",
+                                   args=[action.partnership_id, action.pk])
+                if starts else action.get_absolute_url(),
+                posts=starts, status_posted=ActionItem.Status.IN_PROGRESS if starts else "",
                 note=f"Escalated: level {action.escalation_level}"
                 if getattr(action, "escalation_level", None) else "")
 

@@ -29,6 +29,10 @@ class Item(NamedTuple):
     action: str  # the button's words: what the person does next
     action_url: str  # where the button leads
     note: str = ""  # a short remark beside the status ("Escalated: level 2", "Emergency")
+    #: The button takes the step itself (POST to action_url, with status= this when given,
+    #: and back to My work) rather than opening where the person takes it.
+    posts: bool = False
+    status_posted: str = ""
 
 
 _providers: list[Callable[..., list[Item]]] = []

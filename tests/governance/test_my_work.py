@@ -169,3 +169,46 @@ def test_a_signature_refusal_names_the_roles_in_words():
                if "_sign_" in name]  # the first part is the writer's, then the role's
     assert any("Only QA leads, leads sign" in text for text in signing), signing
     assert not [text for text in signing if re.search(r"\b[a-z]+_[a-z]+\b", text)]
+
+
+def test_a_notice_and_an_action_are_done_from_my_work(world, login):
+    """Acknowledge and Start take the step from the row and come back to My work; an
+    action already started opens its page, where progress is written."""
+    from governance.models import ActionItem, Notice
+
+    give_bob_work(world)
+    client = login(world.bob)
+    listed = {re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1): row
+              for row in rows(client.get(URL).content.decode())}
+    notice = Notice.objects.get(title="New QA head")
+    acknowledge = reverse("governance:notice_acknowledge",
+                          args=[notice.partnership_id, notice.pk])
+    assert f'<form method="post" action="{acknowledge}">' in listed["New QA head"]
+    done = client.post(acknowledge, {"next": URL})
+    assert done.status_code == 302 and done.url == URL
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is not None
+    page = client.get(URL).content.decode()
+    assert "You acknowledged “New QA head”" in page  # the message, on My work
+    assert not [row for row in rows(page) if "New QA head" in row]
+
+    action = ActionItem.objects.get(title="Book the audit")
+    start = reverse("governance:actionitem_transition", args=[action.partnership_id, action.pk])
+    assert f'action="{start}"' in listed["Book the audit"]
+    assert 'name="status" value="in_progress"' in listed["Book the audit"]
+    assert client.post(start, {"status": "in_progress", "next": URL}).url == URL
+    action.refresh_from_db()
+    assert action.status == ActionItem.Status.IN_PROGRESS
+    row = next(row for row in rows(client.get(URL).content.decode()) if "Book the audit" in row)
+    assert f'href="{action.get_absolute_url()}"' in row and ">Update<" in row
+
+
+def test_a_step_goes_back_only_to_a_page_of_this_site(world, login):
+    from governance.models import ActionItem
+
+    give_bob_work(world)
+    action = ActionItem.objects.get(title="Book the audit")
+    start = reverse("governance:actionitem_transition", args=[action.partnership_id, action.pk])
+    answer = login(world.bob).post(start, {"status": "in_progress",
+                                           "next": "https://evil.example/"})
+    assert answer.url == action.get_absolute_url()
