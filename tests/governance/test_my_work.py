@@ -133,6 +133,8 @@ def test_awaiting_me_on_the_home_gives_each_row_its_button(world, login):
         "Request", "Notice", "Action"}
     for item in items:
         assert 'class="btn ' in item
+    notice = next(item for item in items if 'data-kind="Notice"' in item)
+    assert '<form method="post" action="' in notice and "/acknowledge/" in notice
     # Nothing awaits Alice that she could act on: what she sent is the other party's step.
     alice = login(world.alice).get(reverse("partnership:partnership_detail", args=[p.pk])
                                    ).content.decode()
