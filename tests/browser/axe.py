@@ -7,8 +7,10 @@ the portal its main frame loads (a GET answered with HTML) is noted, with who wa
 at the time (the context's cookies are taken when the journey clears them or closes the
 context). After the journey has passed, each noted page is loaded again in a context of its
 own with those cookies and the same window size, and axe-core (static/vendor, the version
-pinned in AXE below) runs over it. A page already checked for the same person and window
-size in the run is not checked again.
+pinned in AXE below) runs over it. A page is checked once a run for each window size, where
+the same page means the same view with the same query parameters, whoever looks (a
+request's detail page is one page whichever request it shows and whoever reads it: the
+same template, the same markup; the first journey to reach it has it checked).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 
 from tests.browser.login import settle
 
@@ -29,7 +33,7 @@ RUN_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
                "resultTypes": ["violations"]}
 FAILING = {"serious", "critical"}
 
-#: Pages checked so far in this run: (window size, person, URL).
+#: Pages checked so far in this run: (window size, view, query parameters).
 _checked: set[tuple] = set()
 
 
@@ -96,9 +100,8 @@ def check(browser, visits: list[Visits]) -> list[str]:
                                       **({"viewport": group.viewport} if group.viewport else {}))
         try:
             page = context.new_page()
-            who = _person(group.storage)
             for url in group.urls:
-                key = (json.dumps(group.viewport, sort_keys=True), who, url)
+                key = (json.dumps(group.viewport, sort_keys=True), *_page_of(url))
                 if key in _checked:
                     continue
                 _checked.add(key)
@@ -108,15 +111,14 @@ def check(browser, visits: list[Visits]) -> list[str]:
     return problems
 
 
-def _person(storage: dict) -> str:
-    """Who the cookies log in (the user's id), or "" for nobody."""
-    from importlib import import_module
-
-    engine = import_module(settings.SESSION_ENGINE)
-    for cookie in storage["cookies"]:
-        if cookie["name"] == settings.SESSION_COOKIE_NAME:
-            return str(engine.SessionStore(session_key=cookie["value"]).get("_auth_user_id", ""))
-    return ""
+def _page_of(url: str) -> tuple[str, tuple[str, ...]]:
+    """The view a URL shows and the names of its query parameters."""
+    parts = urlsplit(url)
+    try:
+        view = resolve(parts.path).view_name
+    except Resolver404:
+        view = parts.path
+    return view, tuple(sorted(parse_qs(parts.query)))
 
 
 def _check_page(page, url) -> list[str]:
