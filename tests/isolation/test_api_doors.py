@@ -143,7 +143,8 @@ def test_every_filter_set_is_scoped(world):
 def test_browsable_api_shows_nothing_foreign(world, forbidden_for, observer, prefix,
                                              viewset):
     """The HTML renderer prints filter forms and write forms with their choices: none may
-    name a record the observer cannot see, on the list or on a visible record's page."""
+    name a record the observer cannot see, on the list or on a visible record's page (one:
+    the choices are those of the observer's scope, whichever record the page shows)."""
     user = getattr(world, observer)
     client = api(user)
     forbidden = forbidden_for(user)
@@ -152,7 +153,7 @@ def test_browsable_api_shows_nothing_foreign(world, forbidden_for, observer, pre
     assert listing["Content-Type"].startswith("text/html")
     assert_nothing_foreign(listing.content.decode(), forbidden, f"/api/v1/{prefix}/ (HTML)")
     rows = client.get(f"/api/v1/{prefix}/").json()["results"]
-    for row in rows[:2]:
+    for row in rows[:1]:  # its forms' choices are the resource's, whichever record it is
         url = f"/api/v1/{prefix}/{row['id']}/"
         page = html(client, url)
         assert page.status_code == 200, url
