@@ -124,7 +124,8 @@ CAST = ("nora@northwind.example", "ravi@meridian.example", "tomas@meridian.examp
 
 
 def _main_pages(email) -> list[str]:
-    """The pages a person comes to (DESIGN §8), in their first partnership."""
+    """The pages a person comes to (DESIGN §8), in their first partnership, and an
+    organization admin's pages of people and load."""
     from governance.models import Request
     from partnership.models import Partnership, User
 
@@ -136,9 +137,12 @@ def _main_pages(email) -> list[str]:
         "governance:actionitem_list", "governance:meeting_list", "governance:audit_list",
         "governance:deviation_list", "governance:capa_list", "governance:risk_list",
         "metrics:kpi_scorecard", "metrics:steering")]
+    admin = [reverse(name) for name in (
+        "partnership:organization_detail", "partnership:organization_people",
+        "governance:partnership_load")] if user.is_org_admin else []
     return [reverse("landing"), *inside, request.first().get_absolute_url(),
             reverse("governance:my_work"), reverse("governance:search") + "?q=batch",
-            reverse("governance:quality_desk"), reverse("governance:audit_calendar")]
+            reverse("governance:quality_desk"), reverse("governance:audit_calendar"), *admin]
 
 
 OPEN = re.compile(r"(^|\s)collapse show($|\s)")
