@@ -222,7 +222,7 @@ MEETING_PLANS = {
     NA: ("Weekly testing sync", 3, datetime.time(14, 0), "Europe/Zurich",
          "Zoom: Northwind–Aurora lab sync",
          ["nora@northwind.example", "quinn@northwind.example", "ari@aurora.example"]),
-    HM: ("Weekly campaign check-in", 1, datetime.time(17, 30), "America/Los_Angeles",
+    HM: ("Weekly campaign check-in", 1, datetime.time(17, 0), "America/Los_Angeles",
          "Teams: Helix–Meridian weekly",
          ["hana@helix.example", "max@meridian.example"]),
 }

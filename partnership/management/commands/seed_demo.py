@@ -314,7 +314,7 @@ PLANS = {
          "contact, then the backup. Decisions are minuted in the portal, not in e-mail. "
          "Batch documentation and deviation reports go to Northwind QA, forecasts to "
          "Meridian supply planning.",
-         "Weekly supply check-in: Tuesdays at 15:00 Basel time (09:00 in Boston), project "
+         "Weekly supply check-in: Tuesdays at 15:00 Basel time (the Boston morning), project "
          "leads and QA.\n"
          "Steering committee: every quarter, a month before the business review, at 15:00 "
          "Basel time.\n"
@@ -331,7 +331,7 @@ PLANS = {
     HM: ("Forecast changes only through the monthly supply figures; quality events to Helix "
          "QA within 24 hours. Calls sit at the end of the San Diego day, which is the next "
          "morning in Suzhou.",
-         "Weekly campaign check-in: Tuesdays at 17:30 San Diego time (Wednesday 08:30 in "
+         "Weekly campaign check-in: Tuesdays at 17:00 San Diego time (Wednesday morning in "
          "Suzhou).\n"
          "Steering committee: every quarter, a month before the business review, at 17:00 "
          "San Diego time.\n"
