@@ -461,3 +461,197 @@ def test_what_was_delivered_is_attached_to_its_record(demo):
     assert internal not in comment_list(user=mei, record=request)
     assert internal in comment_list(user=quinn, record=request)
     assert comment_list(user=mei, record=request).count() == 2
+
+
+# --- A demo that reads true to someone who has worked in a CDMO -------------------------------
+
+def _request_texts(request) -> list[str]:
+    return [text for text in (request.description, request.question, request.answer,
+                              request.fulfilment_note, request.decline_reason,
+                              request.emergency_justification) if text]
+
+
+def test_each_partnerships_minutes_and_requests_are_its_own(demo):
+    """No request text is found word for word in two partnerships, and every meeting has
+    minutes of its own (no week's check-in, or audit, minuted as another was)."""
+    seen: dict[str, int] = {}
+    shared = []
+    for request in Request.objects.all():
+        for text in _request_texts(request):
+            if seen.setdefault(text, request.partnership_id) != request.partnership_id:
+                shared.append(text)
+    assert shared == []
+    minutes = list(Meeting.objects.exclude(minutes="").values_list("minutes", flat=True))
+    assert len(minutes) >= 30 and len(set(minutes)) == len(minutes)
+
+
+def test_every_demo_request_says_what_it_asks(demo):
+    """A request says what is asked, in its own words: none "as discussed"."""
+    for request in Request.objects.all():
+        assert "as discussed" not in request.description.lower(), request.title
+        assert request.title.lower() not in request.description.lower(), request.title
+        if request.status == "queried":
+            assert request.question.endswith("?"), request.title
+
+
+def test_acceptance_criteria_are_agreed_before_the_work_starts(demo):
+    """Each deliverable under way or done had its criteria stated before its work started,
+    started before it was due and before any milestone it serves was reached, and was
+    reviewed after that."""
+    from partnership.models import Deliverable
+
+    for deliverable in Deliverable.objects.exclude(status="planned").prefetch_related(
+            "criteria", "reviews", "milestones"):
+        agreed = deliverable.criteria_agreed_at
+        assert agreed is not None, deliverable.title
+        assert all(c.created_at <= agreed for c in deliverable.criteria.all()), deliverable
+        assert deliverable.created_at < agreed
+        assert agreed.date() < deliverable.due_date, deliverable.title
+        for milestone in deliverable.milestones.all():
+            assert milestone.actual_date is None or agreed.date() <= milestone.actual_date
+        assert all(agreed < review.reviewed_at <= timezone.now()
+                   for review in deliverable.reviews.all()), deliverable.title
+
+
+def test_no_open_action_is_overdue_for_work_already_delivered(demo):
+    """An open action past its due date is not about a deliverable already accepted or a
+    request already fulfilled (named in its title, or its source)."""
+    from partnership.models import Deliverable
+
+    today = timezone.localdate()
+    done = {(d.partnership_id, d.title.lower())
+            for d in Deliverable.objects.filter(status="accepted")}
+    done |= {(r.partnership_id, r.title.lower())
+             for r in Request.objects.filter(fulfilled_at__isnull=False)}
+    for action in ActionItem.objects.filter(due_date__lt=today).exclude(
+            status__in=ActionItem.CLOSED).select_related("request"):
+        assert not [title for partnership, title in done
+                    if partnership == action.partnership_id and title in action.title.lower()]
+        assert action.request is None or action.request.fulfilled_at is None, action.title
+
+
+def test_each_escalation_path_goes_up_to_other_people(demo):
+    """Each level is held by people of both parties who are not on any level below it:
+    the project leads, then the functional heads at level 2, then the steering committee."""
+    for partnership in Partnership.objects.all():
+        below: set[int] = set()
+        levels = list(EscalationLevel.objects.filter(partnership=partnership)
+                      .prefetch_related("people").order_by("level"))
+        assert [level.level for level in levels] == [1, 2, 3]
+        assert levels[1].name == "Functional heads"
+        for level in levels:
+            people = {person.pk: person for person in level.people.all()}
+            assert not set(people) & below, f"{partnership}: level {level.level}"
+            assert {partnership.party_of(person) for person in people.values()} == \
+                {"sponsor", "cdmo"}
+            below |= set(people)
+        leads = set(Membership.objects.filter(partnership=partnership, role="lead")
+                    .values_list("user_id", flat=True))
+        assert {person.pk for person in levels[0].people.all()} == leads
+        assert {person.pk for person in levels[2].people.all()} <= set(
+            Membership.objects.filter(partnership=partnership, role="steering")
+            .values_list("user_id", flat=True))
+
+
+def test_each_communication_plan_names_a_contact_for_every_function(demo):
+    from partnership.communication.models import Function, PointOfContact
+
+    for partnership in Partnership.objects.all():
+        for party in ("sponsor", "cdmo"):
+            named = set(PointOfContact.objects.filter(partnership=partnership, party=party)
+                        .values_list("function", flat=True))
+            assert named == set(Function.values), f"{partnership}, {party}"
+
+
+WEEKDAYS = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays"]
+
+
+def _rhythm(cadence: str):
+    """(meeting title, weekday or None, local time, city) for each line of a plan's meeting
+    cadence that says when the meeting starts: '<title>: … [<weekday>s] … at HH:MM <city>
+    time'."""
+    import re
+
+    for line in cadence.splitlines():
+        title, _, rest = line.partition(": ")
+        day = re.search(r"\b(" + "|".join(WEEKDAYS) + r")\b", rest)
+        when = re.search(r"\bat (\d{1,2}):(\d{2}) ([A-Z][a-z]+(?: [A-Z][a-z]+)*) time\b", rest)
+        if rest and when:
+            yield (title, WEEKDAYS.index(day.group(1)) if day else None,
+                   datetime.time(int(when.group(1)), int(when.group(2))), when.group(3))
+
+
+def test_meetings_start_when_the_communication_plan_says(demo):
+    """Every meeting of a series the plan times starts on its weekday, at its local time
+    in the city it names."""
+    import zoneinfo
+
+    from partnership.communication.models import CommunicationPlan
+    from partnership.models import Site
+
+    for plan in CommunicationPlan.objects.select_related("partnership"):
+        rhythm = list(_rhythm(plan.meeting_cadence))
+        assert len(rhythm) >= 3, plan
+        for title, weekday, local, city in rhythm:
+            zone = zoneinfo.ZoneInfo(Site.objects.filter(city=city).first().time_zone)
+            meetings = Meeting.objects.filter(partnership=plan.partnership, title=title)
+            assert meetings.exists(), title
+            for meeting in meetings:
+                starts = meeting.starts_at.astimezone(zone)
+                assert starts.time() == local, (title, starts)
+                assert weekday is None or starts.weekday() == weekday, (title, starts)
+
+
+def test_each_program_has_its_modality_and_runs_where_its_steps_can_be_done(demo):
+    """The conjugate is an antibody–drug conjugate; each lot is made (or, at a testing lab,
+    tested) at a site of its program that can do its step, and each change control is at a
+    site of its program."""
+    from governance.models import Batch, ChangeControl
+
+    assert {p.code: p.modality for p in Program.objects.all()} == {
+        "NWB-101": "biologic", "NWB-204": "biologic", "NWB-310": "biologic", "HLX-7": "adc",
+        "HLX-12": "biologic"}
+    needs = {"drug_substance": {"drug_substance"}, "drug_product": {"drug_product",
+                                                                     "fill_finish"},
+             "finished_pack": {"packaging"}}
+    for batch in Batch.objects.select_related("site", "program"):
+        can = set(batch.site.capabilities)
+        assert can & needs[batch.stage] or can == {"analytical"}, batch.lot_number
+        assert batch.program.sites.filter(pk=batch.site_id).exists(), batch.lot_number
+    for change in ChangeControl.objects.select_related("program"):
+        assert change.program.sites.filter(pk=change.site_id).exists(), change.reference
+
+
+def test_drug_product_not_drug_substance_reaches_patients(demo):
+    """Whatever the demo says about a clinic or patients speaks of drug product."""
+    import re
+
+    from governance.models import Notice, Recognition
+
+    texts = [*Meeting.objects.values_list("minutes", flat=True),
+             *Request.objects.values_list("description", flat=True),
+             *Recognition.objects.values_list("message", flat=True),
+             *Notice.objects.values_list("body", flat=True)]
+    wrong = [text for text in texts
+             if re.search(r"\b(DS|drug substance)\b", text)
+             and re.search(r"\b(clinic|patients?)\b", text) and "drug product" not in text]
+    assert wrong == []
+
+
+def test_site_closures_say_when_they_take_effect(demo):
+    from governance.models import Notice
+
+    closures = Notice.objects.filter(kind="site_closure").select_related("site")
+    assert closures.exists()
+    for notice in closures:
+        assert notice.effective_date == notice.site.status_date, notice.title
+
+
+def test_each_partnership_agrees_its_own_emergency_acknowledgement_time(demo):
+    """Not every demo partnership keeps the default: each has the time that fits it, within
+    its time for any other request."""
+    default = Partnership._meta.get_field("emergency_acknowledgement_hours").default
+    hours = {p.pk: p.emergency_acknowledgement_hours for p in Partnership.objects.all()}
+    assert len(set(hours.values())) == len(hours) and set(hours.values()) != {default}
+    assert all(p.emergency_acknowledgement_hours <= p.acknowledgement_hours
+               for p in Partnership.objects.all())

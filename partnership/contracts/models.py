@@ -32,6 +32,7 @@ class Program(SharedRecord):
     class Modality(models.TextChoices):
         SMALL_MOLECULE = "small_molecule", "Small molecule"
         BIOLOGIC = "biologic", "Biologic (mAb, protein)"
+        ADC = "adc", "Antibody–drug conjugate"
         CELL_GENE = "cell_gene", "Cell and gene therapy"
         VACCINE = "vaccine", "Vaccine"
         OLIGONUCLEOTIDE = "oligonucleotide", "Oligonucleotide / peptide"

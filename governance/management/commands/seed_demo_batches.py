@@ -1,12 +1,12 @@
-"""Demo batches (run by seed_demo_governance before the deviations that name them;
-idempotent): lots of Velarimab and Torvacept at Meridian Boston, Cambridge and Cape Town for
-Northwind, of Helixumab and the HLX-7 conjugate at Meridian Suzhou and Cape Town for Helix,
-and lots of Velarimab drug product tested at Aurora Milan — released, one rejected, two
-quarantined (H-7 on its positive sterility test), others awaiting a review or the
-disposition. Written through the services by the people whose step each is (Ravi reviews
-for Meridian in Northwind–Meridian, Max in Helix–Meridian, Ari for Aurora, each where
-their party seats no QA lead; Quinn reviews and disposes for Northwind, Hana for Helix),
-then dated into the past with QuerySet.update().
+"""Demo batches (run by seed_demo_governance before the deviations that name them; idempotent):
+lots of Velarimab and Torvacept drug substance at Meridian Boston and of Velarimab drug
+product at Cambridge for Northwind, of Helixumab at Meridian Suzhou and of the HLX-7
+conjugate at Cape Town for Helix, and lots of Velarimab drug product tested at Aurora Milan
+— released, one rejected, two quarantined (H-7 on its positive sterility test), others
+awaiting a review or the disposition. Written through the services by the people whose step
+each is (Ravi reviews for Meridian in Northwind–Meridian, Max in Helix–Meridian, Ari for
+Aurora, each where their party seats no QA lead; Quinn reviews and disposes for Northwind,
+Hana for Helix), then dated into the past with QuerySet.update().
 
 A rerun finds each lot by its partnership and lot number and leaves it as it is.
 """
@@ -59,7 +59,7 @@ BATCHES = [
      "cdmo_reviewed",
      "Batch record complete and reviewed page by page; no deviations. In-process pH and "
      "conductivity within range at every step.", "", True),
-    (NM, "TRV-DS-25004", "NWB-204", "drug_substance", "Meridian Cape Town", -6,
+    (NM, "TRV-DS-25004", "NWB-204", "drug_substance", "Meridian Boston", -6,
      "manufactured", "", "", False),
     (HM, "HLX12-DS-0871", "HLX-12", "drug_substance", "Meridian Suzhou", -150, ["released"],
      "Commercial lot, executed record reviewed against MBR rev. 14. No deviations; one "

@@ -68,7 +68,7 @@ from governance.relationship.services import (
 from governance.requests import services as requests
 from governance.requests.selectors import month_start_utc
 from governance.risks.services import risk_create, risk_transition
-from partnership.management.commands.seed_demo import demo_password
+from partnership.management.commands.seed_demo import CLOSING_SITES, demo_password
 from partnership.models import Membership, Milestone, Partnership, Site, User
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
 from partnership.signatures.services import is_complete, sign
@@ -79,8 +79,8 @@ HM = ("Helix Therapeutics", "Meridian Biomanufacturing")
 
 ACTIONS = [
     # partnership, title, owner, days from today, priority, status
-    (NM, "Send the executed batch record of DS lot 3", "mei@meridian.example", -4, "high",
-     "in_progress"),
+    (NM, "Send the TSE/BSE statement missing from the DS lot 3 delivery",
+     "mei@meridian.example", -4, "high", "in_progress"),
     (NM, "Confirm the Q1 2027 PPQ slot in writing", "mei@meridian.example", 2, "high", "open"),
     (NM, "Approve the updated reference standard protocol", "quinn@northwind.example", -1,
      "medium", "open"),
@@ -89,16 +89,18 @@ ACTIONS = [
      20, "low", "open"),
     (NM, "Circulate the QBR minutes", "nora@northwind.example", -30, "medium", "done"),
     (NA, "Ship the 18-month stability samples", "nora@northwind.example", 3, "high", "open"),
-    (NA, "Send the HPLC transfer raw data", "ari@aurora.example", -2, "medium", "open"),
+    (NA, "Send the intermediate-precision runs missing from the transfer report",
+     "ari@aurora.example", -2, "medium", "open"),
     (NA, "Book the chamber space for the 2027 pulls", "ari@aurora.example", 12, "medium",
      "open"),
-    (NA, "Send the Q3 stability trend report", "ari@aurora.example", -6, "high",
-     "in_progress"),
+    (NA, "Recalculate the SEC trend limits with four lots (OOT-0398)", "ari@aurora.example",
+     -6, "high", "in_progress"),
     (NA, "Agree the shipper qualification protocol", "quinn@northwind.example", 8, "low",
      "open"),
     (NA, "Return the signed quality agreement annex", "nora@northwind.example", -45,
      "medium", "done"),
-    (HM, "Confirm the Suzhou campaign dates", "max@meridian.example", 4, "high", "open"),
+    (HM, "Confirm next year's Suzhou campaign dates", "max@meridian.example", 4, "high",
+     "open"),
     (HM, "Sign off the characterization protocol", "hana@helix.example", -3, "medium",
      "open"),
     (HM, "Propose an alternative to Cape Town for HLX-7", "max@meridian.example", 9, "high",
@@ -212,7 +214,7 @@ MAIN_SITES = {"Northwind Biologics": "Northwind Basel", "Helix Therapeutics": "H
               "Aurora Analytical Labs": "Aurora Milan"}
 MEETING_PLANS = {
     # partnership: weekly title, weekday (0 = Monday), local time at the sponsor's main site,
-    # the sponsor's zone, location, people
+    # the sponsor's zone, location, people: as the communication plan says (seed_demo.PLANS)
     NM: ("Weekly supply check-in", 1, datetime.time(15, 0), "Europe/Zurich",
          "Teams: Northwind–Meridian weekly",
          ["nora@northwind.example", "quinn@northwind.example", "mei@meridian.example",
@@ -220,21 +222,131 @@ MEETING_PLANS = {
     NA: ("Weekly testing sync", 3, datetime.time(14, 0), "Europe/Zurich",
          "Zoom: Northwind–Aurora lab sync",
          ["nora@northwind.example", "quinn@northwind.example", "ari@aurora.example"]),
-    HM: ("Weekly campaign check-in", 1, datetime.time(17, 30), "America/Los_Angeles",
+    HM: ("Weekly campaign check-in", 1, datetime.time(17, 0), "America/Los_Angeles",
          "Teams: Helix–Meridian weekly",
          ["hana@helix.example", "max@meridian.example"]),
 }
-STEERING = {NM: ["sam@northwind.example", "nora@northwind.example", "mei@meridian.example"],
-            NA: ["sam@northwind.example", "nora@northwind.example", "ari@aurora.example"],
-            HM: ["hana@helix.example", "max@meridian.example"]}
-MINUTES = [
-    "Reviewed open actions and the batch schedule. No new deviations this week.",
-    "Walked through the raw-material status; resin lead time is now 14 weeks. "
-    "Agreed to review the safety stock at the next QBR.",
-    "Discussed the analytical transfer: two methods passed, one repeat needed.",
-    "Capacity: the PPQ slot holds; the CDMO confirms staffing for the campaign.",
-    "Quality: one minor deviation closed, CAPA effectiveness check due next month.",
-]
+#: The local time (in the sponsor's zone, as the plan says) of the steering committees and
+#: business reviews.
+BOARD_TIMES = {NM: datetime.time(15, 0), NA: datetime.time(10, 0),
+               HM: datetime.time(17, 0)}
+STEERING = {NM: ["sam@northwind.example", "nora@northwind.example", "mei@meridian.example",
+                 "victor@meridian.example"],
+            NA: ["sam@northwind.example", "nora@northwind.example", "ari@aurora.example",
+                 "marco@aurora.example"],
+            HM: ["carmen@helix.example", "hana@helix.example", "max@meridian.example",
+                 "victor@meridian.example"]}
+#: Each week's minutes of each partnership's check-in, in the order the weeks ran (the
+#: eighth week was cancelled): its own work, never another partnership's words.
+WEEKLY_MINUTES = {
+    NM: [
+        "PPQ protocol draft 1 reviewed: sampling plan accepted, hold times still open.",
+        "Engineering-run CAPAs: two of three closed. Quinn asked for the audit-trail review "
+        "evidence of CAPA-0388 before the PPQ readiness review.",
+        "Protein A resin lead time now 14 weeks; Tomas to propose a safety stock for the "
+        "steering committee.",
+        "2027 forecast: Northwind shared a first view of 6 commercial batches; Meridian to "
+        "come back on Boston capacity.",
+        "VLM-DS-24033: harvest bioburden at 8 CFU/10 mL against an alert level of 5; "
+        "INV-0319 opened and the lot held.",
+        "Cambridge filled drug product lot P-0411; a fill-weight excursion on line F2 was "
+        "raised as a deviation. Northwind asked for the investigation plan within three "
+        "days.",
+        "PPQ batch records approved in draft; the clarified-harvest hold stays at 24 h "
+        "until the 72 h study reports.",
+        "",  # cancelled
+        "DEV-2291: a third fill-weight excursion on F2, with P-0412. Check-weigher drift is "
+        "the lead cause; Quinn plans a for-cause audit of line F2.",
+        "The reference standard qualification report went back to Meridian: the SEC-HPLC "
+        "purity data were missing. Ravi resubmits with the full data set.",
+        "Resin: the second supplier's comparability lots tested; change control "
+        "CC-2026-041 to be submitted to Northwind QA.",
+        "Cape Town closure: Torvacept fill-finish transfer to Cambridge discussed; Mei to "
+        "send a transfer plan with dates.",
+        "For-cause audit of line F2 confirmed, hosted by Ravi. Meridian to send the F2 "
+        "requalification summary before it starts.",
+    ],
+    NA: [
+        "Nine-month pulls of DS lots 2 and 3 completed; results due in three weeks.",
+        "HPLC transfer: comparative runs 1–3 of six done, system suitability met on every "
+        "run.",
+        "Shipper excursion on the lot 4 samples: Aurora quarantined them on receipt; "
+        "Northwind to decide on a re-shipment.",
+        "OOT-0398: aggregates by SEC above the trend limit at 9 months (25 °C). Orthogonal "
+        "AUC-SV run requested.",
+        "12-month results of lot 2 delivered, within specification; trend report to follow "
+        "with the lot 3 data.",
+        "Transfer report draft 1 received; Northwind's comments on intermediate precision "
+        "sent back the same week.",
+        "Aurora proposes a new reference standard lot for the potency bioassay; change "
+        "control and bridging study to follow.",
+        "",  # cancelled
+        "2027 pull calendar agreed: 46 pulls; chamber space to be booked by Ari.",
+        "Chamber C-04 humidity excursion: samples stayed in the chamber; Aurora assesses "
+        "the impact against the 30 °C data.",
+        "Shipper qualification protocol for the Milan lane: Northwind drafts, Aurora reviews "
+        "the receipt steps.",
+        "OOS-0412: potency 74 % at 12 months on lot 4. Phase I found no laboratory error; "
+        "Phase II with Northwind on the reference standard.",
+        "18-month pulls due in three weeks; samples of lots 1 and 2 to travel in validated "
+        "shippers only.",
+    ],
+    HM: [
+        "Suzhou Helixumab campaign 2 on day 6 of 14; titres in line with the last 20 lots.",
+        "Polysorbate 80 supplier change rejected by Helix on peroxide levels; Meridian stays "
+        "with the current supplier.",
+        "Cape Town closure notice received; Helix asked Max for the options for HLX-7 "
+        "before the steering committee.",
+        "Conjugation and fill of HLX-7 lot H-5 complete in Cape Town; Helix QA reviews the "
+        "record this week.",
+        "HLX-7 lot H-5 released for the phase 2 sites; shipment to Lyon booked.",
+        "HLX-12 packaging: serialisation recount of HLX12-FP-0415 closed, every carton "
+        "accounted for.",
+        "Conjugation DoE: drug-to-antibody ratio spread 3.5–4.3 over 12 runs; yield loss at "
+        "the low pH end.",
+        "",  # cancelled
+        "CMP-0015 cracked vials from Lyon: retained samples show no defect; Meridian repeats "
+        "the shipper drop test.",
+        "Cambridge fill of the next Helixumab lots on track for Q1; the DS in stock covers "
+        "both fills.",
+        "Characterization protocol rev. 2 sent to Helix; the first DoE runs wait for its "
+        "sign-off.",
+        "HLX-7 lot H-7 conjugated and filled; sterility and endotoxin tests running.",
+        "Lot H-7: sterility test positive on day 12, lot quarantined, DEV-3102 open. Helix "
+        "QA to receive the investigation plan.",
+    ],
+}
+#: Each partnership's agendas: the weekly one, and the steering committee's and business
+#: review's.
+AGENDAS = {
+    NM: ("1. Open actions\n2. Batch schedule, Boston and Cambridge\n3. Deviations and "
+         "CAPAs\n4. Raw materials\n5. AOB",
+         "1. Escalations\n2. PPQ readiness\n3. Cape Town closure\n4. Decisions",
+         "1. Scorecard\n2. Supply plan\n3. Risks\n4. Priorities\n5. Decisions"),
+    NA: ("1. Open tests and pulls\n2. Results and OOS/OOT\n3. Sample shipments\n4. AOB",
+         "1. Escalations\n2. Laboratory capacity\n3. Decisions",
+         "1. Scorecard: turnaround and right first time\n2. Stability programme\n"
+         "3. Decisions"),
+    HM: ("1. Open actions\n2. Suzhou campaigns\n3. HLX-7 conjugation and fills\n"
+         "4. Quality events\n5. AOB",
+         "1. Escalations\n2. HLX-7 site after Cape Town\n3. Decisions",
+         "1. Scorecard\n2. HLX-12 supply plan\n3. HLX-7 programme\n4. Decisions"),
+}
+#: The minutes of the last steering committee and business review (the business review's
+#: begin with SCORECARD_REVIEWED; the KPI seed adds the published values after it).
+BOARD_MINUTES = {
+    NM: ("Escalated: SOW-NWM-07 at its sixth round. Both sides agreed to close the "
+         "raw-material clause at the next round; resin safety stock raised to 12 weeks.",
+         "PPQ slot held for Q1; the 2027 demand forecast of 6 batches agreed."),
+    NA: ("Laboratory capacity for 2027 reviewed: Aurora adds an HPLC system; sample "
+         "shipments in validated shippers only from now on.",
+         "Stability turnaround within 30 days for every pull of the quarter; the OOS "
+         "investigation process to be reviewed with Aurora QA."),
+    HM: ("The Cape Town closure and its impact on HLX-7 reviewed; Meridian to propose "
+         "Cambridge with a conjugation partner by the next committee.",
+         "HLX-12 supply for the next two quarters confirmed; HLX-7 stays at one site "
+         "until PPQ."),
+}
 MEETING_DECISIONS = {
     # partnership: (title, rationale, meeting key, people)
     NM: [("Hold the Q1 PPQ slot", "The engineering run met its targets; moving the slot "
@@ -248,8 +360,9 @@ MEETING_DECISIONS = {
          ("Ship samples only in validated shippers", "Two excursions in a quarter; the "
           "shipper validation costs less than one repeated stability pull.", "steering-past",
           ["sam@northwind.example", "ari@aurora.example"])],
-    HM: [("Move the Suzhou campaign to fill-finish first", "Drug product capacity frees up "
-          "earlier than drug substance.", "steering-past",
+    HM: [("Bring the Helixumab fill in Cambridge forward to Q1", "Cambridge's filling line "
+          "frees up before Suzhou's next drug substance campaign; the DS in stock covers the "
+          "fills.", "steering-past",
           ["hana@helix.example", "max@meridian.example"]),
          ("Keep HLX-7 conjugation at one site until PPQ", "A second site now would double the "
           "comparability work before the process is locked.", "qbr-past",
@@ -269,8 +382,8 @@ MEETING_ACTIONS = [
      "weekly-past-2", -4, "open", "Ship samples only in validated shippers"),
     (NA, "Circulate the QBR scorecard", "ari@aurora.example", "weekly-past-2", -20, "done",
      None),
-    (HM, "Send the revised Suzhou campaign plan", "max@meridian.example", "weekly-past-1",
-     -1, "open", "Move the Suzhou campaign to fill-finish first"),
+    (HM, "Send the revised Cambridge fill plan for Helixumab", "max@meridian.example",
+     "weekly-past-1", -1, "open", "Bring the Helixumab fill in Cambridge forward to Q1"),
     (HM, "Draft the HLX-7 comparability plan", "hana@helix.example", "weekly-past-2", 10,
      "open", "Keep HLX-7 conjugation at one site until PPQ"),
 ]
@@ -306,9 +419,6 @@ def _take_place(meeting: Meeting, key: str, *, status: str, minutes: str, actor:
     return meeting
 
 
-WEEKLY_AGENDA = "1. Open actions\n2. Schedule and capacity\n3. Quality\n4. AOB"
-
-
 def _seed_series(partnership: Partnership, plan, today: datetime.date, meetings: dict,
                  pair) -> None:
     """Three months of weekly check-ins with minutes (one cancelled) and six weeks ahead:
@@ -325,10 +435,10 @@ def _seed_series(partnership: Partnership, plan, today: datetime.date, meetings:
         starts = datetime.datetime.combine(day, local_time, zoneinfo.ZoneInfo(zone))
         status = "cancelled" if week == 7 else "held" if day < today else "scheduled"
         weeks.append((f"weekly-{week}", starts, status,
-                      MINUTES[week % len(MINUTES)] if status == "held" else ""))
+                      WEEKLY_MINUTES[pair][week] if status == "held" else ""))
     series = dict(title=title, kind="weekly_check_in", duration_minutes=45,
                   location=location, recurrence="weekly", repeat_until=last_day,
-                  agenda=WEEKLY_AGENDA)
+                  agenda=AGENDAS[pair][0])
     if Meeting.objects.filter(uid=_uid(partnership, "weekly-0")).exists():
         head = None
         occurrences = []
@@ -370,26 +480,33 @@ def seed_meetings(today: datetime.date) -> None:
         lead = _lead(partnership)
         _seed_series(partnership, plan, today, meetings, pair)
         board = _people(STEERING[pair] + plan[5])
-        for key, kind, label, days, minutes in (
+        steering_minutes, review_minutes = BOARD_MINUTES[pair]
+        _weekly, steering_agenda, review_agenda = AGENDAS[pair]
+        for key, kind, label, days, minutes, agenda in (
                 ("qbr-past", "business_review", "Quarterly business review", -40,
-                 f"{SCORECARD_REVIEWED} Forecast for the next two quarters agreed."),
-                ("qbr-next", "business_review", "Quarterly business review", 50, ""),
+                 f"{SCORECARD_REVIEWED} {review_minutes}", review_agenda),
+                ("qbr-next", "business_review", "Quarterly business review", 50, "",
+                 review_agenda),
                 ("steering-past", "steering_committee", "Steering committee", -70,
-                 "Escalations reviewed; priorities for the year confirmed."),
-                ("steering-next", "steering_committee", "Steering committee", 20, "")):
+                 steering_minutes, steering_agenda),
+                ("steering-next", "steering_committee", "Steering committee", 20, "",
+                 steering_agenda)):
             day = today + datetime.timedelta(days=days)
-            day += datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() > 4
-                                      else 0)  # a weekend date moves to the Monday
+            # Tuesday to Thursday: a working day at both parties' sites, also where the
+            # sponsor's afternoon is the CDMO's next morning.
+            day += datetime.timedelta(days=(1 - day.weekday()) % 7 if day.weekday() not in
+                                      (1, 2, 3) else 0)
             fields = dict(title=label, kind=kind, duration_minutes=120,
-                          starts_at=datetime.datetime.combine(day, datetime.time(15, 0),
-                                                              datetime.UTC),
+                          starts_at=datetime.datetime.combine(
+                              day, BOARD_TIMES[pair], zoneinfo.ZoneInfo(plan[3])),
                           location="On site" if kind == "business_review" else "Teams",
-                          agenda="1. Scorecard\n2. Risks\n3. Priorities\n4. Decisions")
+                          agenda=agenda)
             status = "held" if minutes else "scheduled"
             existing = Meeting.objects.filter(uid=_uid(partnership, key)).first()
             if existing is not None:
                 if minutes.startswith(SCORECARD_REVIEWED) and \
-                        existing.minutes.startswith(SCORECARD_REVIEWED):
+                        existing.minutes.startswith(SCORECARD_REVIEWED) and \
+                        existing.minutes.endswith(review_minutes):
                     minutes = existing.minutes  # as the KPI seed completed them
                 meetings[(pair, key)] = _replan_meeting(partnership, key, attendees=board,
                                                         minutes=minutes, status=status,
@@ -477,30 +594,34 @@ RISKS = [
 ]
 
 NOTICES = [
-    # partnership, poster, kind, title, body, site, effective in days, acknowledged by
-    # (None: awaiting), posted days ago
+    # partnership, poster, kind, title, body, site, effective (a date, or in days from
+    # today), acknowledged by (None: awaiting), posted days ago
     (NM, "mei@meridian.example", "site_closure", "Meridian Cape Town closes on 30 June 2027",
      "We are consolidating fill-finish in Cambridge. Torvacept fill-finish needs a new site "
      "before the closure; we propose a transfer plan within 60 days.", "Meridian Cape Town",
-     None, "nora@northwind.example", 75),
+     CLOSING_SITES["Meridian Cape Town"], "nora@northwind.example", 75),
     (HM, "max@meridian.example", "site_closure", "Meridian Cape Town closes on 30 June 2027",
-     "We are consolidating fill-finish in Cambridge. The HLX-7 transfer into Cape Town must "
-     "be re-planned.", "Meridian Cape Town", None, "hana@helix.example", 74),
+     "Cape Town's contained suite closes with the site: the HLX-7 conjugation and fill "
+     "must move before then, and the transfer into Cape Town is re-planned.",
+     "Meridian Cape Town", CLOSING_SITES["Meridian Cape Town"], "hana@helix.example", 74),
     (HM, "max@meridian.example", "capability_exit", "Meridian Suzhou exits secondary packaging",
-     "From next spring Suzhou keeps drug substance only; packaging moves to a partner.",
+     "From the effective date Suzhou keeps drug substance only; packaging of the HLX-12 "
+     "finished packs moves to a qualified partner.",
      "Meridian Suzhou", 120, None, 3),
     (NM, "mei@meridian.example", "supply_delay", "Velarimab DS lot 4 release slips three weeks",
      "A raw-material shortage delays lot 4; lots 5 and 6 keep their dates.", "Meridian Boston",
      21, None, 1),
     (NA, "nora@northwind.example", "other", "Stability pulls move to a yearly plan",
-     "From January we send one yearly pull plan instead of monthly requests.", None, 40,
+     "From the effective date we send one yearly pull plan with every time point instead of "
+     "monthly requests.", None, 40,
      "ari@aurora.example", 20),
 ]
 
 RECOGNITIONS = [
     # partnership, from, to (people), team, message, days ago
     (NM, "nora@northwind.example", ["mei@meridian.example", "ravi@meridian.example"], "",
-     "Thank you for the weekend shift that rescued DS lot 3 — the clinic got its supply.", 4),
+     "Thank you for the weekend shift that kept DS lot 3 on time: the fill in Cambridge went "
+     "ahead and the phase 3 sites get their drug product as planned.", 4),
     (NM, "mei@meridian.example", [], "Northwind supply chain",
      "The 2027 forecast came early and complete: our planning finally has solid ground.", 12),
     (NM, "quinn@northwind.example", ["ravi@meridian.example"], "",
@@ -511,11 +632,37 @@ RECOGNITIONS = [
      "Thanks for flagging the Cape Town impact to us before the announcement.", 70),
 ]
 
-SURVEY_COMMENTS = ["Clear weekly updates; escalations came early.",
-                   "Answers to quality questions took too long.",
-                   "Good partnership spirit in the QBR.",
-                   "Documentation sometimes arrives incomplete.",
-                   "Forecasts changed late, which hurt our planning."]
+#: What each party's people write about the other party, per partnership.
+SURVEY_COMMENTS = {
+    (NM, "sponsor"): ["Mei's weekly updates are clear and escalations come early.",
+                      "Answers to our quality questions on DS lot 2 took too long.",
+                      "The resin shortage was flagged months ahead: good planning.",
+                      "Batch records sometimes arrive with open GDP corrections.",
+                      "Contract answers on SOW-NWM-07 take weeks; the technical teams are "
+                      "quick."],
+    (NM, "cdmo"): ["Forecasts changed late, which hurt our planning in Boston.",
+                   "Northwind QA reviews batch records quickly and explains its comments.",
+                   "Priorities are clear since the PPQ ranking was posted.",
+                   "Too many emergencies arrive on Friday afternoons.",
+                   "Good partnership spirit in the business reviews."],
+    (NA, "sponsor"): ["Stability results arrive on time and complete.",
+                      "The OOS investigation on T12 needed our push to reach Phase II.",
+                      "Ari answers sample queries the same day.",
+                      "Chamber space for the 2027 pulls is still not confirmed."],
+    (NA, "cdmo"): ["Samples arrive announced, with complete chain-of-custody forms.",
+                   "Pull plans changed at short notice twice this quarter."],
+    (HM, "sponsor"): ["Max told us of the Cape Town impact before the announcement.",
+                      "Suzhou's batch records reach us late for review.",
+                      "The conjugation DoE results are overdue."],
+    (HM, "cdmo"): ["Helix's HLX-12 forecast arrives every month and holds.",
+                   "Protocol comments from Helix come back slowly."],
+}
+
+
+def _survey_comment(pair, email: str, number: int) -> str:
+    party = "cdmo" if email.endswith(("@meridian.example", "@aurora.example")) else "sponsor"
+    comments = SURVEY_COMMENTS[(pair, party)]
+    return comments[number % len(comments)]
 
 
 # Added to responsiveness and alignment by quarter age: a dip three quarters ago, better
@@ -536,7 +683,7 @@ def _survey_answers(today: datetime.date):
     fill in."""
     quarter = SurveyResponse.quarter_of(today)
     for index, email in enumerate(("quinn@northwind.example", "sam@northwind.example")):
-        yield NM, email, quarter, 3, 0, SURVEY_COMMENTS[index]
+        yield NM, email, quarter, 3, 0, _survey_comment(NM, email, index)
     for age in range(1, 5):
         quarter = SurveyResponse.previous_quarter(quarter)
         sam = [(NM, "sam@northwind.example")] if age != 4 else []
@@ -547,7 +694,7 @@ def _survey_answers(today: datetime.date):
                   (NA, "quinn@northwind.example"), (NA, "sam@northwind.example"),
                   (HM, "hana@helix.example"), (HM, "max@meridian.example")]
         for index, (pair, email) in enumerate(raters):
-            comment = SURVEY_COMMENTS[(index + age) % len(SURVEY_COMMENTS)]
+            comment = _survey_comment(pair, email, index + age)
             # Scores from 2 to 4 that differ by person and quarter, yet are the same at
             # every seeding (a hash, not chance).
             spread = hashlib.sha256(f"{email}{quarter}".encode()).digest()[0] % 3
@@ -599,7 +746,8 @@ def _seed_notices(today: datetime.date, people: dict, partnerships: dict) -> Non
     for pair, poster, kind, title, body, site, effective, acknowledger, age in NOTICES:
         partnership, author = partnerships[pair], people[poster]
         fields = {"kind": kind, "body": body, "site": Site.objects.filter(name=site).first(),
-                  "effective_date": None if effective is None else today + effective * day}
+                  "effective_date": effective if isinstance(effective, datetime.date) else
+                  None if effective is None else today + effective * day}
         notice = Notice.objects.filter(partnership=partnership, title=title).first()
         if notice is None:
             notice = notice_post(actor=author, partnership=partnership, title=title, **fields)
@@ -702,8 +850,8 @@ REQUESTS = [
      "document", "urgent", 12, "in_progress"),
     (HM, "Quote for a third conjugation batch", "hana@helix.example", "max@meridian.example",
      "quote", "normal", 110, "accepted"),
-    (HM, "Executed batch record of lot H-5", "hana@helix.example", "max@meridian.example",
-     "document", "normal", 28, "fulfilled"),
+    (HM, "Packing and shipping records of lot H-5 (complaint CMP-0015)", "hana@helix.example",
+     "max@meridian.example", "document", "normal", 28, "fulfilled"),
     (HM, "Change of buffer supplier for the conjugation step", "max@meridian.example",
      "hana@helix.example", "change", "normal", 10, "queried"),
     (HM, "Emergency: confirm the packaging-line slot for HLX-12 launch packs",
@@ -712,6 +860,109 @@ REQUESTS = [
     (HM, "Emergency: hold the lot H-8 shipment", "hana@helix.example", "max@meridian.example",
      "information", "emergency", 0.1, "acknowledged"),
 ]
+#: What each request asks, in its sender's words; the receiver's question where it queried
+#: the request, and the note it fulfilled it with.
+REQUEST_TEXTS = {
+    "Executed batch record of DS lot 3": (
+        "Please send the executed batch record of Velarimab DS lot 3 with Meridian QA's "
+        "review sheet, for our release of the lot to the drug product fill.", "",
+        "Executed record of DS lot 3 (412 pages) with QA's review sheet; two GDP corrections, "
+        "both countersigned."),
+    "Quote for two additional PPQ batches": (
+        "Please quote two further 2,000 L Velarimab batches after the three PPQ batches, "
+        "same scope as SOW-NWM-07, with the earliest slots you can hold for us.", "",
+        "Quote Q-2026-118: two batches in Q2 2027, slots held until the end of January."),
+    "Retain sample pull for lot 2 investigation": (
+        "For the investigation of the SEC reintegrations on DS lot 2, please pull two "
+        "retained vials and ship them to Basel on dry ice with the chain-of-custody form.",
+        "", "Two retained vials of DS lot 2 shipped on dry ice, AWB 7741 2290 1183; "
+        "chain-of-custody form attached."),
+    "Updated reference standard CoA": (
+        "The requalified working reference standard needs Northwind's signed CoA with the "
+        "new potency assignment before we use it for release.", "", ""),
+    "Extra bioburden testing on the holding step": (
+        "After the alert-level result on VLM-DS-24033, please add bioburden samples at the "
+        "start and end of the clarified-harvest hold for the next two lots.", "", ""),
+    "Which column did the lab validate the HPLC method on?": (
+        "Our QC lab is setting up the SEC-HPLC method for the reference standard: which "
+        "column make, dimensions and lot was the method validated on?", "", ""),
+    "2027 capacity reservation terms": (
+        "We want to reserve 2027 suite capacity in Boston for Velarimab commercial supply: "
+        "please send your reservation terms (fees, notice, cancellation).",
+        "Reserve how many batches: the 6 of the draft forecast, or the 9 of the upside case?",
+        ""),
+    "Equipment qualification summary for filling line F2": (
+        "Before the next NWB-101 fill we need the requalification summary of line F2 after "
+        "the HEPA replacement in room F2-A, smoke studies included.", "", ""),
+    "Cancelled: duplicate shipping request": (
+        "Shipping of DS lot 3 to Cambridge: raised twice by mistake, see the first request.",
+        "", ""),
+    "Emergency: cold-chain excursion data for shipment 14": (
+        "The logger of shipment 14 (DS lot 4 to Cambridge) shows 9.1 °C for 40 minutes: "
+        "please send the full logger file and the packing record today.", "", ""),
+    "Emergency: release testing slot for lot 5": (
+        "DS lot 5 is needed for the next drug product fill in Cambridge, which the phase 3 "
+        "sites' supply waits on: please bring its release testing forward into this week.",
+        "", ""),
+    "Emergency: regulator question on the filter validation": (
+        "The agency asks for the bacterial retention data of the sterilising filter used "
+        "for Velarimab; we need the validation report and its raw data.", "", ""),
+    "Stability pull schedule for 2027": (
+        "Please send the pull calendar of every Velarimab stability study for 2027, by "
+        "chamber and time point, so we can plan the sample shipments.", "",
+        "2027 pull calendar: 46 pulls over 5 studies, chambers C-04, C-07 and C-09."),
+    "HPLC transfer raw data": (
+        "For Northwind's review of the transfer, please share the raw data and audit trails "
+        "of the comparative SEC-HPLC runs.", "",
+        "Raw data and Empower audit trails of the six comparative SEC-HPLC runs."),
+    "Column used in the validated HPLC method": (
+        "Please confirm the column make, dimensions and lot on which Aurora ran the "
+        "Velarimab SEC-HPLC method during its transfer.", "", ""),
+    "Quote for the 2027 stability program": (
+        "Please quote the 2027 stability program: 5 studies, long-term and accelerated "
+        "conditions, with the new HPLC methods.", "",
+        "Quote AUR-Q-2026-031 for 46 pulls, with the method transfer of the new SEC column."),
+    "Method transfer report, draft 2": (
+        "Draft 2 of the SEC-HPLC transfer report answers Northwind's comments: please "
+        "review it and send us any remaining points.", "", ""),
+    "Extra 6-month pull for lot 4": (
+        "Please add a 6-month pull at 25 °C for DS lot 4 to support the shelf-life extension "
+        "we plan to file.",
+        "Lot 4 has no 25 °C samples left in chamber C-07: may we pull from the 30 °C "
+        "samples instead, or will you ship new material?", ""),
+    "Emergency: out-of-trend assay on the 12-month pull": (
+        "The 12-month potency result of DS lot 3 is out of trend: please repeat the assay "
+        "with a fresh reference curve today and keep the retained samples.", "", ""),
+    "Pull the 18-month stability samples two weeks early": (
+        "For the shelf-life update due to the agency, we would like the 18-month results "
+        "of lots 1 and 2 two weeks earlier than the protocol's date.", "", ""),
+    "Suzhou campaign dates in writing": (
+        "Please confirm in writing the dates of the two Helixumab drug substance campaigns "
+        "in Suzhou this year, for our launch supply plan.", "",
+        "Campaign dates confirmed by letter: both Suzhou campaigns as in the supply plan."),
+    "Characterization protocol comments": (
+        "The HLX-12 process characterization protocol, rev. 2, is ready: we need Helix's "
+        "comments before the first runs can start.", "", ""),
+    "Quote for a third conjugation batch": (
+        "Please quote a third HLX-7 conjugation and fill batch in Cape Town for the "
+        "phase 2 extension.", "",
+        "Quote MER-Q-2026-207: one conjugation and fill batch in Cape Town."),
+    "Packing and shipping records of lot H-5 (complaint CMP-0015)": (
+        "For the cracked-vial complaint from the Lyon site, please send the packing record "
+        "and the shipper configuration of lot H-5.", "",
+        "Packing record of lot H-5 and the shipper configuration drawing, rev. 3."),
+    "Change of buffer supplier for the conjugation step": (
+        "Meridian proposes a second supplier for the histidine buffer of the HLX-7 "
+        "conjugation step; we ask Helix to agree before we order qualification lots.",
+        "Is the new supplier's histidine of compendial grade, with the same endotoxin "
+        "limit as the current one?", ""),
+    "Emergency: confirm the packaging-line slot for HLX-12 launch packs": (
+        "The Suzhou packaging line is being booked for next quarter: please confirm today "
+        "the HLX-12 launch-pack quantities, or we lose the slot.", "", ""),
+    "Emergency: hold the lot H-8 shipment": (
+        "Please hold the shipment of HLX-7 lot H-8 to the Lyon site until our QA has seen "
+        "the sterility investigation of lot H-7.", "", ""),
+}
 REQUEST_NOTES = {
     "Emergency: regulator question on the filter validation":
         "The agency's deficiency letter gives us five working days; without the filter "
@@ -762,8 +1013,13 @@ def _mark_over_emergency_budget(emergencies) -> None:
         Request.objects.filter(pk=request.pk).update(over_emergency_budget=earlier >= budget)
 
 
-QUESTION = "Which volume do you mean: 2027 only, or 2027–2028?"
-FULFILMENT_NOTE = "Delivered: the file is attached in the discussion below."
+
+
+def _texts(title: str) -> tuple[str, str, str]:
+    """(description, question, fulfilment note) of the demo request `title`."""
+    return REQUEST_TEXTS[title]
+
+
 #: Every demo request says when it is needed: three weeks after it was sent, a week after the
 #: fourteen days its receiver commits to once it acknowledges.
 NEEDED_WITHIN_DAYS = 21
@@ -797,8 +1053,8 @@ def _send_request(partnership: Partnership, title: str, *, author: User,
     """Send a request (or relay `relayed` into this partnership) as `author`, and take the
     steps to `status`: the receiver's `answerer` acknowledges, asks and does the work, the
     author accepts or cancels."""
-    fields = {"title": title, "kind": kind, "urgency": urgency,
-              "description": f"{title}. Details as discussed in the weekly check-in."}
+    description, question, fulfilment = _texts(title)
+    fields = {"title": title, "kind": kind, "urgency": urgency, "description": description}
     if relayed is None:
         request = requests.request_send(
             actor=author, partnership=partnership, assignee=answerer,
@@ -809,14 +1065,14 @@ def _send_request(partnership: Partnership, title: str, *, author: User,
         request = requests.request_update(actor=author, request=request, assignee=answerer)
     steps = {
         "query": lambda: requests.request_query(actor=answerer, request=request,
-                                                question=QUESTION),
+                                                question=question),
         # The committed date is set with the other dates afterwards: the service wants one
         # from today on, and this acknowledgement happened in the past.
         "acknowledge": lambda: requests.request_acknowledge(
             actor=answerer, request=request, committed_date=today, assignee=answerer),
         "start": lambda: requests.request_start(actor=answerer, request=request),
         "fulfil": lambda: requests.request_fulfil(actor=answerer, request=request,
-                                                  fulfilment_note=FULFILMENT_NOTE),
+                                                  fulfilment_note=fulfilment),
         "accept": lambda: requests.request_accept(actor=author, request=request),
         "cancel": lambda: requests.request_cancel(actor=author, request=request),
         "decline": lambda: requests.request_decline(actor=answerer, request=request,
@@ -833,12 +1089,13 @@ def _replan_request(request: Request, *, partnership: Partnership, author: User,
     """A rerun: the request found moves to today's plan, its timeline rebuilt (module
     docstring)."""
     title = request.title
+    description, question, fulfilment = _texts(title)
     Request.objects.filter(pk=request.pk).update(
-        description=f"{title}. Details as discussed in the weekly check-in.", kind=kind,
+        description=description, kind=kind,
         urgency=urgency, requested_by_party=partnership.party_of(author),
         author_organization_id=author.organization_id, created_by=author, assignee=answerer,
-        status=status, question=QUESTION if status == "queried" else "",
-        fulfilment_note=FULFILMENT_NOTE if "fulfil" in moments else "",
+        status=status, question=question if status == "queried" else "",
+        fulfilment_note=fulfilment if "fulfil" in moments else "",
         decline_reason=DECLINE_REASONS.get(title, ""),
         emergency_justification=REQUEST_NOTES.get(title, ""), is_internal=False, **dates)
     request.steps.all().delete()
@@ -848,7 +1105,7 @@ def _replan_request(request: Request, *, partnership: Partnership, author: User,
             status=_STEP_STATUS[step], at=moments[step],
             actor=author if step in ("send", "accept", "cancel", "answer") else
             answerer or author,
-            note={"query": QUESTION, "fulfil": FULFILMENT_NOTE,
+            note={"query": question, "fulfil": fulfilment,
                   "decline": DECLINE_REASONS.get(title, ""),
                   "acknowledge": f"Committed to {dates['committed_date']:%d %b %Y}."
                   if dates["committed_date"] else ""}.get(step, ""))

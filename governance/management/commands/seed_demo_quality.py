@@ -183,6 +183,27 @@ def _past(days: int, hour: int = 12) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=datetime.UTC)
 
 
+def _opening_minutes(audit: Audit) -> str:
+    if audit.kind == "remote":
+        return (f"Opening call of the desk-based review of {audit.site.name}: scope "
+                f"confirmed; {audit.host} went through the documents sent in advance and named "
+                "who answers follow-up questions, in writing within two working days.")
+    return (f"Opening meeting at {audit.site.name}: scope and agenda confirmed, {audit.host} "
+            "walked the team through the site's QA organization and the documents requested "
+            "in advance; daily wrap-ups at 16:00.")
+
+
+def _closing_minutes(audit: Audit, findings) -> str:
+    """What the closing meeting went through: this audit's own findings, by class."""
+    classes = [classification for classification, *_rest in findings]
+    counted = ", ".join(f"{classes.count(c)} {c}" for c in dict.fromkeys(classes))
+    where = f"Closing call of the desk-based review of {audit.site.name}" \
+        if audit.kind == "remote" else f"Closing meeting at {audit.site.name}"
+    return (f"{where}: the findings presented and discussed one by one ({counted}); "
+            "classification agreed, the report to follow within 30 days and responses due as "
+            "stated in it.")
+
+
 def seed_audits(today: datetime.date) -> None:
     password = demo_password()
     for (pair, site, kind, scope, start, length, stage, lead, team, host, answerer, agenda,
@@ -203,17 +224,11 @@ def seed_audits(today: datetime.date) -> None:
         audit = services.audit_confirm(actor=answerer, audit=audit)
         audit = services.audit_start(actor=lead, audit=audit)
         # Held meetings have their minutes (what the demo's meeting pages promise).
-        meeting_record_minutes(
-            actor=lead, meeting=audit.opening_meeting,
-            minutes=f"Opening meeting at {audit.site.name}: scope and agenda confirmed, "
-                    f"{audit.host} walked the team through the site's QA organization and "
-                    "the documents requested in advance; daily wrap-ups at 16:00.")
+        meeting_record_minutes(actor=lead, meeting=audit.opening_meeting,
+                               minutes=_opening_minutes(audit))
         if stage != "in_progress":
-            meeting_record_minutes(
-                actor=lead, meeting=audit.closing_meeting,
-                minutes=f"Closing meeting at {audit.site.name}: observations presented and "
-                        "discussed one by one; classification agreed, the report to follow "
-                        "within 30 days and responses due as stated in it.")
+            meeting_record_minutes(actor=lead, meeting=audit.closing_meeting,
+                                   minutes=_closing_minutes(audit, findings))
         raised = [services.finding_raise(
             actor=lead, audit=audit, classification=classification, title=title,
             requirement=requirement, evidence=evidence,

@@ -1,10 +1,11 @@
 """Demo qualification of Meridian's and Aurora's sites in each of their partnerships (run by
-seed_demo_governance after the audits; idempotent): statuses in every state a QA lead meets,
-regulatory inspections (an FDA 483, an EU GMP certificate, an MHRA inspection), a sterility
-lab Meridian uses with Northwind's written permission and an endotoxin lab still awaiting
-it, and the programmes' intervals — Northwind–Aurora's twelve months put Aurora Milan on the
-re-audit list. Written through the services by the people whose step each is (Quinn for
-Northwind, Hana for Helix, which seats no QA lead); a rerun leaves what exists as it is.
+seed_demo_governance after the audits; idempotent): the statuses a QA lead meets (approved,
+with conditions, under qualification, not assessed), regulatory inspections (an FDA 483, an
+EU GMP certificate, an MHRA inspection), a sterility lab Meridian uses with Northwind's
+written permission and an endotoxin lab still awaiting it, and the programmes' intervals —
+Northwind–Aurora's twelve months put Aurora Milan on the re-audit list. Written through the
+services by the people whose step each is (Quinn for Northwind, Hana for Helix, whose head
+of quality holds no QA lead's seat); a rerun leaves what exists as it is.
 """
 
 import datetime
@@ -40,9 +41,9 @@ QUALIFICATIONS = [
     (HM, "Meridian Boston", "not_assessed", [], ""),
     (HM, "Meridian Cambridge", "approved", ["drug_product", "fill_finish"], ""),
     (HM, "Meridian Suzhou", "approved", ["drug_substance", "packaging"], ""),
-    (HM, "Meridian Cape Town", "disqualified", [],
-     "Site closure announced for 30 June 2027: HLX-7 drug product moves to Cambridge; no "
-     "further Helix lots to be made at Cape Town after the March 2027 campaign."),
+    (HM, "Meridian Cape Town", "approved_with_conditions", ["drug_substance", "fill_finish"],
+     "HLX-7 conjugation and fill only. Site closure announced for 30 June 2027: no further "
+     "Helix lots to be made at Cape Town after the March 2027 campaign."),
 ]
 
 # partnership, site, entered by, authority, agency, days ago, outcome, observations,

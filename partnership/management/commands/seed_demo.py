@@ -14,20 +14,27 @@ import datetime
 import io
 import os
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from partnership.accounts import demo as accounts_demo
 from partnership.communication import services as communication
+from partnership.communication.models import EscalationLevel
 from partnership.contracts import services as contracts
 from partnership.contracts.models import Contract, Program
 from partnership.deliverables import services as deliverables
-from partnership.deliverables.models import Deliverable
+from partnership.deliverables.models import (
+    AcceptanceCriterion,
+    Deliverable,
+    DeliverableReview,
+)
 from partnership.history.context import recording
 from partnership.notifications.models import Notification
 from partnership.objectives import services as objectives
@@ -41,6 +48,7 @@ from partnership.parties.models import (
     Site,
     User,
 )
+from partnership.signatures.models import Signature
 from partnership.signatures.services import is_complete, sign
 from partnership.techtransfer import services as techtransfer
 from partnership.techtransfer.models import Milestone, TechTransfer
@@ -70,8 +78,10 @@ SITES = [
      "Europe/London", ["drug_product", "fill_finish"]),
     ("Meridian Biomanufacturing", "Meridian Suzhou", "China", "Suzhou",
      "Asia/Shanghai", ["drug_substance", "packaging"]),
+    # Cape Town's high-containment suite conjugates antibody–drug conjugates (their drug
+    # substance) and fills them.
     ("Meridian Biomanufacturing", "Meridian Cape Town", "South Africa", "Cape Town",
-     "Africa/Johannesburg", ["fill_finish", "packaging"]),
+     "Africa/Johannesburg", ["drug_substance", "fill_finish", "packaging"]),
     ("Aurora Analytical Labs", "Aurora Milan", "Italy", "Milan",
      "Europe/Rome", ["analytical"]),
     ("Northwind Biologics", "Northwind Basel", "Switzerland", "Basel",
@@ -86,7 +96,7 @@ PARTNERSHIPS = {
     ("Northwind Biologics", "Aurora Analytical Labs"):
         "Release and stability testing for Northwind's programs.",
     ("Helix Therapeutics", "Meridian Biomanufacturing"):
-        "Drug substance and fill-finish for Helix's oncology portfolio.",
+        "Drug substance, conjugation and fill-finish for Helix's oncology portfolio.",
 }
 NM = ("Northwind Biologics", "Meridian Biomanufacturing")
 NA = ("Northwind Biologics", "Aurora Analytical Labs")
@@ -104,7 +114,8 @@ PEOPLE = [
      True, "America/Los_Angeles", [(HM, "lead")]),
     ("mei@meridian.example", "Mei", "Chen", "Project manager", "Meridian Biomanufacturing",
      False, "America/New_York", [(NM, "lead")]),
-    ("ravi@meridian.example", "Ravi", "Iyer", "QA manager", "Meridian Biomanufacturing",
+    ("ravi@meridian.example", "Ravi", "Iyer", "Head of quality assurance",
+     "Meridian Biomanufacturing",
      False, "Europe/London", [(NM, "qa_lead")]),
     ("tomas@meridian.example", "Tomas", "Berg", "Supply planner", "Meridian Biomanufacturing",
      False, "Europe/London", [(NM, "member")]),
@@ -116,15 +127,67 @@ PEOPLE = [
      True, "Europe/Rome", [(NA, "lead")]),
 ]
 
+#: The rest of each team, in the same shape: the people the communication plans name for
+#: the functions the leads do not cover, and the functional heads and steering members of
+#: the escalation paths. They log in like the cast above (login_lines counts them).
+COLLEAGUES = [
+    ("ines@northwind.example", "Ines", "Duarte", "Clinical supply chain manager",
+     "Northwind Biologics", False, "Europe/Zurich", [(NM, "member"), (NA, "member")]),
+    ("paul@northwind.example", "Paul", "Adeyemi", "Finance business partner, CMC",
+     "Northwind Biologics", False, "Europe/Zurich", [(NM, "viewer"), (NA, "viewer")]),
+    ("lukas@northwind.example", "Lukas", "Frei", "Head of MSAT and analytical development",
+     "Northwind Biologics", False, "Europe/Zurich", [(NM, "member"), (NA, "member")]),
+    ("felix@northwind.example", "Felix", "Moreau", "CMC regulatory lead",
+     "Northwind Biologics", False, "Europe/Zurich", [(NM, "member"), (NA, "member")]),
+    ("dev@helix.example", "Dev", "Patel", "Head of quality", "Helix Therapeutics", False,
+     "America/Los_Angeles", [(HM, "member")]),
+    ("carmen@helix.example", "Carmen", "Ruiz", "Vice president, CMC", "Helix Therapeutics",
+     False, "America/Los_Angeles", [(HM, "steering")]),
+    ("leo@helix.example", "Leo", "Grant", "Director, supply chain", "Helix Therapeutics",
+     False, "America/Los_Angeles", [(HM, "member")]),
+    ("tara@helix.example", "Tara", "Nguyen", "Finance manager", "Helix Therapeutics", False,
+     "America/Los_Angeles", [(HM, "viewer")]),
+    ("ruth@helix.example", "Ruth", "Alvarez", "Director, regulatory CMC",
+     "Helix Therapeutics", False, "America/Los_Angeles", [(HM, "member")]),
+    ("victor@meridian.example", "Victor", "Hale", "Vice president, operations",
+     "Meridian Biomanufacturing", False, "America/New_York",
+     [(NM, "steering"), (HM, "steering")]),
+    ("priya@meridian.example", "Priya", "Nair", "MSAT manager, Boston",
+     "Meridian Biomanufacturing", False, "America/New_York", [(NM, "member")]),
+    ("ben@meridian.example", "Ben", "Okoro", "Commercial finance manager",
+     "Meridian Biomanufacturing", False, "Europe/London", [(NM, "viewer"), (HM, "viewer")]),
+    ("sofia@meridian.example", "Sofia", "Lund", "Regulatory affairs manager",
+     "Meridian Biomanufacturing", False, "Europe/London", [(NM, "member"), (HM, "member")]),
+    ("wei@meridian.example", "Wei", "Zhang", "Head of quality, Suzhou",
+     "Meridian Biomanufacturing", False, "Asia/Shanghai", [(HM, "member")]),
+    ("lin@meridian.example", "Lin", "Hua", "Supply planner, Suzhou",
+     "Meridian Biomanufacturing", False, "Asia/Shanghai", [(HM, "member")]),
+    ("jun@meridian.example", "Jun", "Wang", "MSAT lead, Suzhou", "Meridian Biomanufacturing",
+     False, "Asia/Shanghai", [(HM, "member")]),
+    ("giulia@aurora.example", "Giulia", "Conti", "Head of quality assurance",
+     "Aurora Analytical Labs", False, "Europe/Rome", [(NA, "member")]),
+    ("luca@aurora.example", "Luca", "Ferri", "Head of the QC laboratory",
+     "Aurora Analytical Labs", False, "Europe/Rome", [(NA, "member")]),
+    ("marco@aurora.example", "Marco", "Bianchi", "Site director", "Aurora Analytical Labs",
+     False, "Europe/Rome", [(NA, "steering")]),
+    ("sara@aurora.example", "Sara", "Galli", "Sample management coordinator",
+     "Aurora Analytical Labs", False, "Europe/Rome", [(NA, "member")]),
+]
+
 PROGRAMS = [
     # partnership, code, name, modality, phase, internal, sites where it runs
-    (NM, "NWB-101", "Velarimab", "biologic", "phase_3", False, ["Meridian Boston"]),
-    (NM, "NWB-204", "Torvacept", "biologic", "phase_1", False, ["Meridian Cape Town"]),
+    (NM, "NWB-101", "Velarimab", "biologic", "phase_3", False,
+     ["Meridian Boston", "Meridian Cambridge"]),
+    # A fusion protein: drug substance in Boston, filled in Cape Town.
+    (NM, "NWB-204", "Torvacept", "biologic", "phase_1", False,
+     ["Meridian Boston", "Meridian Cape Town"]),
     (NM, "NWB-310", "Second-source assessment", "biologic", "preclinical", True, []),
     (NA, "NWB-101", "Velarimab", "biologic", "phase_3", False, ["Aurora Milan"]),
-    (HM, "HLX-7", "Orenvatinib conjugate", "biologic", "phase_2", False,
-     ["Meridian Cape Town"]),
-    (HM, "HLX-12", "Helixumab", "biologic", "commercial", False, ["Meridian Suzhou"]),
+    # An antibody–drug conjugate: conjugated and filled in Cape Town's contained suite.
+    (HM, "HLX-7", "Orenvatamab vedotin", "adc", "phase_2", False, ["Meridian Cape Town"]),
+    # Drug substance in Suzhou, filled in Cambridge, packed in Suzhou.
+    (HM, "HLX-12", "Helixumab", "biologic", "commercial", False,
+     ["Meridian Suzhou", "Meridian Cambridge"]),
 ]
 # A CDMO's decision each sponsor using the site must see (DESIGN §3).
 CLOSING_SITES = {"Meridian Cape Town": D(2027, 6, 30)}
@@ -203,40 +266,99 @@ DELIVERABLES = [
          "Supports the BLA section 3.2.S.2.6 narrative"]),
 ]
 
+#: Each party names a point of contact (and where it has one, a backup) for every function
+#: of the communication plan.
 CONTACTS = [
     # partnership, party, function, primary, backup
-    (NM, "sponsor", "project", "nora@northwind.example", "sam@northwind.example"),
+    (NM, "sponsor", "project", "nora@northwind.example", "ines@northwind.example"),
     (NM, "sponsor", "quality", "quinn@northwind.example", "nora@northwind.example"),
-    (NM, "cdmo", "project", "mei@meridian.example", "ravi@meridian.example"),
+    (NM, "sponsor", "supply", "ines@northwind.example", "nora@northwind.example"),
+    (NM, "sponsor", "finance", "paul@northwind.example", "nora@northwind.example"),
+    (NM, "sponsor", "technical", "lukas@northwind.example", "quinn@northwind.example"),
+    (NM, "sponsor", "regulatory", "felix@northwind.example", "quinn@northwind.example"),
+    (NM, "cdmo", "project", "mei@meridian.example", "tomas@meridian.example"),
     (NM, "cdmo", "quality", "ravi@meridian.example", "mei@meridian.example"),
+    (NM, "cdmo", "supply", "tomas@meridian.example", "mei@meridian.example"),
+    (NM, "cdmo", "finance", "ben@meridian.example", "mei@meridian.example"),
+    (NM, "cdmo", "technical", "priya@meridian.example", "ravi@meridian.example"),
+    (NM, "cdmo", "regulatory", "sofia@meridian.example", "ravi@meridian.example"),
     (NA, "sponsor", "project", "nora@northwind.example", "quinn@northwind.example"),
-    (NA, "sponsor", "quality", "quinn@northwind.example", None),
-    (NA, "cdmo", "project", "ari@aurora.example", None),
-    (HM, "sponsor", "project", "hana@helix.example", None),
-    (HM, "cdmo", "project", "max@meridian.example", None),
+    (NA, "sponsor", "quality", "quinn@northwind.example", "lukas@northwind.example"),
+    (NA, "sponsor", "supply", "ines@northwind.example", "nora@northwind.example"),
+    (NA, "sponsor", "finance", "paul@northwind.example", "nora@northwind.example"),
+    (NA, "sponsor", "technical", "lukas@northwind.example", "quinn@northwind.example"),
+    (NA, "sponsor", "regulatory", "felix@northwind.example", "quinn@northwind.example"),
+    (NA, "cdmo", "project", "ari@aurora.example", "luca@aurora.example"),
+    (NA, "cdmo", "quality", "giulia@aurora.example", "ari@aurora.example"),
+    (NA, "cdmo", "supply", "sara@aurora.example", "ari@aurora.example"),
+    (NA, "cdmo", "finance", "ari@aurora.example", "marco@aurora.example"),
+    (NA, "cdmo", "technical", "luca@aurora.example", "giulia@aurora.example"),
+    (NA, "cdmo", "regulatory", "giulia@aurora.example", "marco@aurora.example"),
+    (HM, "sponsor", "project", "hana@helix.example", "leo@helix.example"),
+    (HM, "sponsor", "quality", "dev@helix.example", "hana@helix.example"),
+    (HM, "sponsor", "supply", "leo@helix.example", "hana@helix.example"),
+    (HM, "sponsor", "finance", "tara@helix.example", "leo@helix.example"),
+    (HM, "sponsor", "technical", "carmen@helix.example", "hana@helix.example"),
+    (HM, "sponsor", "regulatory", "ruth@helix.example", "dev@helix.example"),
+    (HM, "cdmo", "project", "max@meridian.example", "lin@meridian.example"),
+    (HM, "cdmo", "quality", "wei@meridian.example", "max@meridian.example"),
+    (HM, "cdmo", "supply", "lin@meridian.example", "max@meridian.example"),
+    (HM, "cdmo", "finance", "ben@meridian.example", "max@meridian.example"),
+    (HM, "cdmo", "technical", "jun@meridian.example", "wei@meridian.example"),
+    (HM, "cdmo", "regulatory", "sofia@meridian.example", "wei@meridian.example"),
 ]
+#: Ground rules, and the meeting rhythm: one line per meeting series, "<title>: … at HH:MM
+#: <city> time", which the demo's meetings keep (seed_demo_governance.MEETING_PLANS).
 PLANS = {
     NM: ("Answer e-mails within one working day; anything urgent by phone to the named "
-         "contact, then the backup. Decisions are minuted in the portal, not in e-mail.",
-         "Weekly check-in (Tuesdays 15:00 Boston time), monthly operations review, quarterly "
-         "business review, steering committee twice a year."),
-    NA: ("Sample shipments announced 48 hours ahead; out-of-specification results phoned "
-         "to Northwind QA the same day.",
-         "Fortnightly testing status call; quarterly review."),
-    HM: ("Forecast changes only through the monthly supply meeting; quality events to Helix "
-         "QA within 24 hours.",
-         "Weekly project call (Thursdays 08:00 San Diego time), quarterly business review."),
+         "contact, then the backup. Decisions are minuted in the portal, not in e-mail. "
+         "Batch documentation and deviation reports go to Northwind QA, forecasts to "
+         "Meridian supply planning.",
+         "Weekly supply check-in: Tuesdays at 15:00 Basel time (the Boston morning), project "
+         "leads and QA.\n"
+         "Steering committee: every quarter, a month before the business review, at 15:00 "
+         "Basel time.\n"
+         "Quarterly business review: on site in Boston, at 15:00 Basel time."),
+    NA: ("Sample shipments announced 48 hours ahead with the chain-of-custody form; "
+         "out-of-specification and out-of-trend results phoned to Northwind QA the same day. "
+         "Certificates of analysis and trend reports through the portal only.",
+         "Weekly testing sync: Thursdays at 14:00 Basel time, the open tests, pulls due and "
+         "results.\n"
+         "Steering committee: every quarter, a month before the business review, at 10:00 "
+         "Basel time.\n"
+         "Quarterly business review: turnaround and right-first-time results, at 10:00 Basel "
+         "time."),
+    HM: ("Forecast changes only through the monthly supply figures; quality events to Helix "
+         "QA within 24 hours. Calls sit at the end of the San Diego day, which is the next "
+         "morning in Suzhou.",
+         "Weekly campaign check-in: Tuesdays at 17:00 San Diego time (Wednesday morning in "
+         "Suzhou).\n"
+         "Steering committee: every quarter, a month before the business review, at 17:00 "
+         "San Diego time.\n"
+         "Quarterly business review: at 17:00 San Diego time, the supply plan and the HLX-7 "
+         "programme."),
 }
+#: Each level held by other people than the one below: the project leads, then the heads
+#: of the functions concerned, then the steering committee.
 ESCALATION = {
     # partnership: [(level, name, days, people)]
     NM: [(1, "Project leads", 3, ["nora@northwind.example", "mei@meridian.example"]),
-         (2, "Functional heads", 5, ["quinn@northwind.example", "ravi@meridian.example"]),
-         (3, "Steering committee", 10, ["sam@northwind.example", "mei@meridian.example"])],
+         (2, "Functional heads", 5, ["quinn@northwind.example", "lukas@northwind.example",
+                                     "ravi@meridian.example"]),
+         (3, "Steering committee", 10, ["sam@northwind.example", "victor@meridian.example"])],
     NA: [(1, "Project leads", 3, ["nora@northwind.example", "ari@aurora.example"]),
-         (2, "Steering committee", 7, ["sam@northwind.example", "ari@aurora.example"])],
+         (2, "Functional heads", 5, ["quinn@northwind.example", "giulia@aurora.example",
+                                     "luca@aurora.example"]),
+         (3, "Steering committee", 7, ["sam@northwind.example", "marco@aurora.example"])],
     HM: [(1, "Project leads", 3, ["hana@helix.example", "max@meridian.example"]),
-         (2, "Steering committee", 10, ["hana@helix.example", "max@meridian.example"])],
+         (2, "Functional heads", 5, ["dev@helix.example", "wei@meridian.example"]),
+         (3, "Steering committee", 10, ["carmen@helix.example", "victor@meridian.example"])],
 }
+#: The agreed time to acknowledge a request, and an emergency (hours), as each relationship
+#: works: Northwind and Meridian share office hours on two continents; a testing lab rings
+#: back within two hours on a result; Helix and Meridian Suzhou are 15 or 16 hours apart,
+#: so an emergency sent at the end of one day is answered at the start of the other's.
+REQUEST_SETTINGS = {NM: (48, 4), NA: (24, 2), HM: (72, 12)}
 
 PRIORITIES = {
     # partnership: (ranking before, ranking now, who, why)
@@ -282,12 +404,13 @@ TRANSFERS = [
         "gap_assessment": (D(2026, 1, 15), D(2026, 2, 2), "quinn@northwind.example",
                            "ravi@meridian.example", []),
         "method_transfer": (D(2026, 3, 1), D(2026, 3, 28), "quinn@northwind.example",
-                            "ravi@meridian.example",
-                            ["Reference standard qualification report"]),
+                            "ravi@meridian.example", []),
         "engineering_run": (D(2026, 3, 15), D(2026, 3, 20), "nora@northwind.example",
                             "mei@meridian.example", ["Engineering run executed batch record"]),
+        # PPQ lots are released against the requalified standard, made to the updated
+        # process description.
         "ppq": (D(2027, 2, 15), None, "nora@northwind.example", "mei@meridian.example",
-                ["Phase 3 clinical drug substance, lot 3"]),
+                ["Reference standard qualification report", "Updated process description"]),
         # Owned by the sponsor's lead: an owner acts on the milestone, so holds a seat that
         # writes (a steering member reads).
         "handover": (D(2027, 5, 1), None, "nora@northwind.example", "mei@meridian.example",
@@ -300,6 +423,36 @@ TRANSFERS = [
                            "max@meridian.example", ["Process characterization report"]),
     }),
 ]
+
+
+#: Work on a deliverable starts this long before it is due, once its criteria are agreed.
+WORK_DAYS = 60
+
+
+def _date_deliverable(deliverable: Deliverable, due: datetime.date) -> None:
+    """The times the services stamped, moved to when the work was done: written three weeks
+    before the work started, its criteria stated in the week before and agreed as it started
+    (WORK_DAYS before it is due, at the latest a month ago), each review a few days after the
+    due date (at the latest in the last hours) and signed then."""
+    now = timezone.now()
+    noon = datetime.time(12, 0, tzinfo=datetime.UTC)
+    started = min(datetime.datetime.combine(due - datetime.timedelta(days=WORK_DAYS), noon),
+                  now - datetime.timedelta(days=30))
+    Deliverable.objects.filter(pk=deliverable.pk).update(
+        created_at=started - datetime.timedelta(days=21),
+        criteria_agreed_at=None if deliverable.status == Deliverable.Status.PLANNED
+        else started)
+    AcceptanceCriterion.objects.filter(deliverable=deliverable).update(
+        created_at=started - datetime.timedelta(days=7))
+    reviews = list(DeliverableReview.objects.filter(deliverable=deliverable).order_by("pk"))
+    for number, review in enumerate(reviews):
+        at = min(datetime.datetime.combine(due + datetime.timedelta(days=3 + 10 * number), noon),
+                 now - datetime.timedelta(hours=len(reviews) - number))
+        DeliverableReview.objects.filter(pk=review.pk).update(reviewed_at=at)
+        if review.decision == "accepted":
+            Signature.objects.filter(
+                content_type=ContentType.objects.get_for_model(Deliverable),
+                object_id=deliverable.pk, event="accepted").update(signed_at=at)
 
 
 OPERATOR = "admin@lockstep.example"
@@ -315,6 +468,8 @@ def login_lines() -> list[str]:
         admin = "; organization admin" if is_admin else ""
         lines.append(f"  {email:28} {org}: {roles}{admin}")
     lines.append(f"  {OPERATOR:28} platform operator (Django admin)")
+    lines.append(f"  and {len(COLLEAGUES)} colleagues named in the contacts and escalation "
+                 "paths (same password)")
     return lines
 
 
@@ -368,14 +523,14 @@ class Command(BaseCommand):
                 sponsor=orgs[pair[0]], cdmo=orgs[pair[1]], defaults={"description": text})[0]
             for pair, text in PARTNERSHIPS.items()
         }
-        for email, first, last, title, org, is_admin, zone, _seats in PEOPLE:
+        for email, first, last, title, org, is_admin, zone, _seats in PEOPLE + COLLEAGUES:
             self._person(email, password, first_name=first, last_name=last, job_title=title,
                          organization=orgs[org], is_org_admin=is_admin, time_zone=zone)
         self.people = {user.email: user for user in User.objects.all()}
         self.leads: dict[int, dict[str, User]] = {}
         admins = {org: self.people[email] for email, *_, org, is_admin, _zone, _seats in PEOPLE
                   if is_admin}
-        for email, *_, org, _is_admin, _zone, seats in PEOPLE:
+        for email, *_, org, _is_admin, _zone, seats in PEOPLE + COLLEAGUES:
             for pair, role in seats:
                 parties.membership_set(actor=admins[org], user=self.people[email],
                                        partnership=partnerships[pair], role=role)
@@ -384,6 +539,13 @@ class Command(BaseCommand):
             site = Site.objects.select_related("organization").get(name=name)
             parties.site_set_status(actor=admins[site.organization.name], site=site,
                                     status=Site.Status.CLOSING, status_date=closes)
+        for pair, (hours, emergency) in REQUEST_SETTINGS.items():
+            partnership = partnerships[pair]
+            if (partnership.acknowledgement_hours,
+                    partnership.emergency_acknowledgement_hours) != (hours, emergency):
+                parties.partnership_thresholds_set(
+                    actor=self._leads(partnership)["sponsor"], partnership=partnership,
+                    acknowledgement_hours=hours, emergency_acknowledgement_hours=emergency)
         self._contracts(partnerships)
         self._deliverables()
         self._communication(partnerships)
@@ -394,8 +556,8 @@ class Command(BaseCommand):
         Notification.objects.filter(pk__gt=last_notification).delete()
         call_command("seed_demo_governance")  # by name: partnership imports no later app
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(PEOPLE) + 1} people, {len(partnerships)} partnerships "
-            f"(operator: {admin.email})."))
+            f"Demo data ready: {len(PEOPLE) + len(COLLEAGUES) + 1} people, "
+            f"{len(partnerships)} partnerships (operator: {admin.email})."))
 
     def _leads(self, partnership: Partnership) -> dict[str, User]:
         """{party: the party's lead}: who writes the demo's records of each side."""
@@ -461,7 +623,10 @@ class Command(BaseCommand):
         for reference, title, party, due, status, rejections, criteria in DELIVERABLES:
             sow = Contract.objects.select_related("partnership").get(reference=reference)
             partnership = sow.partnership
-            if Deliverable.objects.filter(sow=sow, title=title).exists():
+            existing = Deliverable.objects.filter(sow=sow, title=title).first()
+            if existing is not None:
+                if existing.status != Deliverable.Status.PLANNED:
+                    _date_deliverable(existing, due)  # a rerun: dated as a first run dates it
                 continue
             leads = self._leads(partnership)
             responsible, receiving = leads[party], leads[Partnership.other_party(party)]
@@ -472,6 +637,7 @@ class Command(BaseCommand):
                                                           deliverable=deliverable, text=text)
                     for text in criteria]
             if status == "planned":
+                _date_deliverable(deliverable, due)
                 continue
             deliverable = deliverables.deliverable_transition(
                 actor=responsible, deliverable=deliverable, status="in_progress")
@@ -490,6 +656,7 @@ class Command(BaseCommand):
             if status == "delivered":
                 deliverables.deliverable_transition(actor=responsible, deliverable=deliverable,
                                                     status="delivered")
+            _date_deliverable(deliverable, due)
 
     def _communication(self, partnerships):
         people = self.people
@@ -505,11 +672,28 @@ class Command(BaseCommand):
                 ground_rules=rules, meeting_cadence=cadence)
         for pair, levels in ESCALATION.items():
             partnership = partnerships[pair]
+            # A shorter path than before loses its levels above the new top.
+            EscalationLevel.objects.filter(partnership=partnership,
+                                           level__gt=len(levels)).delete()
+            leads = self._leads(partnership)
             for level, name, days, emails in levels:
+                wanted = [people[email] for email in emails]
+                row = EscalationLevel.objects.filter(partnership=partnership,
+                                                     level=level).first()
+                if row is not None:
+                    # Each party changes its own people at a level: the sponsor's first,
+                    # keeping the CDMO's, then the CDMO's lead names its own.
+                    cdmo_now = [p for p in row.people.all()
+                                if p.organization_id == partnership.cdmo_id]
+                    communication.escalation_level_set(
+                        actor=leads["sponsor"], partnership=partnership, level=level,
+                        name=name, days_allowed=days,
+                        people=[p for p in wanted if p.organization_id ==
+                                partnership.sponsor_id] + cdmo_now)
                 communication.escalation_level_set(
-                    actor=self._leads(partnership)["sponsor"], partnership=partnership,
-                    level=level, name=name, days_allowed=days,
-                    people=[people[email] for email in emails])
+                    actor=leads["cdmo" if row is not None else "sponsor"],
+                    partnership=partnership, level=level, name=name, days_allowed=days,
+                    people=wanted)
 
     def _priorities(self, partnerships):
         for pair, (before, after, email, reason) in PRIORITIES.items():
