@@ -1,13 +1,18 @@
 """The browser journeys' shared fixture: the demo world on a live server.
 
 Seeding the demo takes seconds (thousands of statements through the services and the audit
-trail's triggers), and every journey starts from it. So each test worker seeds it once, keeps
-a copy of every table (COPY TO), and gives each later journey that copy back (COPY FROM, the
-triggers off for it, as a restore from a dump does): the same rows, ids and trail in a
-fraction of a second. A new day reseeds, since the demo is dated from the day it is seeded.
+trail's triggers), and every journey starts from it. So it is seeded once, a copy of every
+table kept (COPY TO), and each later journey given that copy back (COPY FROM, the triggers
+off for it, as a restore from a dump does): the same rows, ids and trail in a fraction of a
+second. The first test worker to seed leaves the copy in the run's temporary folder for the
+others (their databases are migrated alike, so the rows fit). A new day reseeds, since the
+demo is dated from the day it is seeded.
 """
 
 import io
+import os
+import pickle
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -111,16 +116,33 @@ def pytest_runtest_call(item):
                     pytrace=False)
 
 
+def _shared_copy(tmp_path_factory, today) -> Path | None:
+    """Where the test workers of one run (pytest-xdist) leave the copy for each other: the
+    first to seed writes it, a later one restores it instead of seeding again. None when
+    the run has one process."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return None
+    return tmp_path_factory.getbasetemp().parent / f"demo-{run}-{today.isoformat()}.pickle"
+
+
 @pytest.fixture
-def demo(live_server):
+def demo(live_server, tmp_path_factory):
     """The demo data (README's cast) served live; returns the server's base URL."""
     today = timezone.localdate()
+    shared = _shared_copy(tmp_path_factory, today) if _may_restore() else None
+    if _snapshot.get("day") != today and shared is not None and shared.exists():
+        _snapshot.update(day=today, copies=pickle.loads(shared.read_bytes()))
     if _snapshot.get("day") == today:
         _restore(_snapshot["copies"])
     else:
         call_command("seed_demo", verbosity=0)
         if _may_restore():
             _snapshot.update(day=today, copies=_take())
+            if shared is not None:  # written whole, then renamed: never read half-written
+                partial = shared.with_suffix(f".{os.getpid()}")
+                partial.write_bytes(pickle.dumps(_snapshot["copies"]))
+                partial.replace(shared)
     return live_server.url
 
 
