@@ -16,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import CharField, F, Q, Value
+from django.db.models import Case, CharField, F, FloatField, Q, Value, When
 from django.db.models.functions import Concat, Greatest, Left
 from django.utils import timezone
 from django.utils.html import escape
@@ -40,6 +40,7 @@ from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 
 SEARCH_PER_TYPE = 10
 SUGGESTIONS = 8  # the top bar's type-ahead: the best few across every kind
+EXACT_RANK = 10.0  # the rank a record gets from its number typed: above any text match
 
 
 class SearchGroup(NamedTuple):
@@ -75,7 +76,7 @@ def _matching(searchable, user: User, terms: SearchQuery, typed: str):
     near-miss such as "velarimb" for Velarimab): each an indexed condition,
     so the matches come from GIN indexes, never from reading every row. The rank adds the
     full-text rank to the best similarity: a whole-word match of the title leads, a near-miss
-    follows."""
+    follows. The record a typed number names (`exact`: REQ-42) leads them all."""
     condition, scores = Q(), []
     if searchable.full_text:
         condition |= Q(search_document=terms)
@@ -89,6 +90,11 @@ def _matching(searchable, user: User, terms: SearchQuery, typed: str):
         scores.append(Greatest(*similarities))
     elif similarities:
         scores.append(similarities[0])
+    numbered = searchable.exact(typed) if searchable.exact else None
+    if numbered is not None:
+        condition |= numbered
+        scores.append(Case(When(numbered, then=Value(EXACT_RANK)), default=Value(0.0),
+                           output_field=FloatField()))
     found = searchable.records(user).filter(condition).annotate(
         rank=sum(scores[1:], scores[0]))
     if searchable.full_text:

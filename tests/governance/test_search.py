@@ -244,7 +244,10 @@ def fill_every_kind(world, n: int) -> None:
                 "owner": world.alice}),
         (Notice, {"kind": Notice.Kind.OTHER, "body": "From May"}),
     ):
-        model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields)
+        # bulk_create skips Request.save(), which numbers a request: number them here.
+        numbered = model.objects.filter(partnership=p).count() if model is Request else None
+        model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields,
+                                         **({} if numbered is None else {"number": numbered + 1 + i}))
                          for i in range(n)])
     Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
                            for i in range(n)])
