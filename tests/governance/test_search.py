@@ -245,10 +245,10 @@ def fill_every_kind(world, n: int) -> None:
         (Notice, {"kind": Notice.Kind.OTHER, "body": "From May"}),
     ):
         # bulk_create skips Request.save(), which numbers a request: number them here.
-        numbered = model.objects.filter(partnership=p).count() if model is Request else None
-        model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields,
-                                         **({} if numbered is None else {"number": numbered + 1 + i}))
-                         for i in range(n)])
+        base = model.objects.filter(partnership=p).count() if model is Request else None
+        model.objects.bulk_create([model(
+            title=f"{WORD} {model.__name__} {i}", **shared, **fields,
+            **({} if base is None else {"number": base + 1 + i})) for i in range(n)])
     Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
                            for i in range(n)])
     Audit.objects.bulk_create([Audit(
