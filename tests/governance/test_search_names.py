@@ -9,11 +9,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.db import connection
 from django.db.models import F, Value
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Capa, Deviation, Request
-from governance.overview.selectors import SUGGESTIONS, search
+from governance.overview.selectors import SUGGESTIONS, search, suggestions
 from governance.requests.services import request_send
 from partnership.models import Contract, Membership, Site, User
 from partnership.search import full_name
@@ -157,7 +158,7 @@ def test_the_type_ahead_shows_the_best_few_across_kinds(world, login,
     client = login(world.bob)
     url = reverse("governance:search_suggestions")
     client.get(url, {"q": "velarimb"}, HTTP_HX_REQUEST="true")
-    with django_assert_max_num_queries(len(searchables()) + 6):
+    with django_assert_max_num_queries(1 + 1 + 4):  # the UNION, the programs, the page
         page = client.get(url, {"q": "velarimb"}, HTTP_HX_REQUEST="true").content.decode()
     options = re.findall(r'role="option"[^>]*href="([^"]+)"', page)
     assert len(options) == SUGGESTIONS + 1  # the best eight, and "All results"
@@ -231,3 +232,27 @@ def test_a_capa_is_found_by_its_reference(world):
     capa = capas[0]
     for typed in (capa.reference, f"CAPA-{capa.number}", capa.reference.lower()):
         assert found(search(user=world.bob, query=typed))["CAPAs"][0] == str(capa), typed
+
+
+def test_the_type_ahead_asks_once_for_every_kind_however_many_match(
+        world, login, django_assert_max_num_queries):
+    from tests.governance.test_search import WORD, fill_every_kind
+
+    fill_every_kind(world, 30)
+    model_of = {searchable.heading: searchable.model for searchable in searchables()}
+    with CaptureQueriesContext(connection) as queries:
+        best = suggestions(user=world.bob, query=WORD)
+    assert len(best) == SUGGESTIONS
+    assert all(type(record) is model_of[record.heading] for record in best)
+    # One UNION of every kind, then the records of the few kinds among the best.
+    assert sum("UNION ALL" in query["sql"] for query in queries.captured_queries) == 1
+    assert len(queries) <= 1 + len({record.heading for record in best})
+    client = login(world.bob)
+    url = reverse("governance:search_suggestions")
+    client.get(url, {"q": WORD}, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(1 + SUGGESTIONS + 4):
+        page = client.get(url, {"q": WORD}, HTTP_HX_REQUEST="true").content.decode()
+    assert page.count('role="option"') == SUGGESTIONS + 1
+    # A number typed leads the type-ahead too.
+    request = Request.objects.filter(partnership=world.acme_contoso).first()
+    assert suggestions(user=world.bob, query=request.reference)[0] == request
