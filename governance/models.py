@@ -52,7 +52,10 @@ for _model in (ActionItem, Decision, Risk, Notice, Recognition, Audit, Deviation
     audit(_model, exclude=("search_document", "updated_at"))
 audit(QualityAgreement, exclude=("updated_at",))
 audit(Meeting, exclude=("search_document", "updated_at"), hidden=("uid", "sequence"))
-audit(Request, exclude=("search_document", "updated_at"), hidden=("late_notified_at",))
+# A request's number is given once, when it is sent, and never changes: the trail needs
+# no copy of it (and the trail's rows, append-only, could not be numbered afterwards).
+audit(Request, exclude=("search_document", "updated_at", "number"),
+      hidden=("late_notified_at",))
 audit(MinutesVersion, part_of="meeting", label="number")
 audit(RequestStep, part_of="request", label="step")
 audit(Finding, part_of="audit", label="number")

@@ -1,10 +1,13 @@
 """The search document every searched record carries, and the trigram indexes of the names
 and numbers people type, matched by the global search."""
 
+import re
+from collections.abc import Callable
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Expression, Value
+from django.db.models import Expression, Q, Value
 from django.db.models.functions import Concat
 
 
@@ -38,3 +41,16 @@ def full_name(prefix: str = "") -> Concat:
     expression of the people's trigram index, and of the search that reads it (from a
     membership: prefix "user__")."""
     return Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name")
+
+
+def number_typed(prefix: str) -> Callable[[str], Q | None]:
+    """Global search's `exact` for records quoted as PREFIX and a number (REQ-0042): what
+    people type for number 42 — "REQ-0042", "REQ-42", "req 42" or "42" — as the condition
+    `number=42`; None when something else was typed."""
+    pattern = re.compile(rf"(?:{re.escape(prefix)}[\s-]*)?0*(\d{{1,9}})", re.IGNORECASE)
+
+    def exact(typed: str) -> Q | None:
+        found = pattern.fullmatch(typed.strip())
+        return Q(number=int(found.group(1))) if found else None
+
+    return exact

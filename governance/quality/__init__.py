@@ -21,6 +21,7 @@ def register() -> None:
     from governance.quality.deviations.selectors import capa_cockpit
     from governance.quality.models import Audit
     from governance.quality.selectors import audits_coming_up
+    from partnership.search import number_typed
     from portal.registries import activity, cockpit, coming_up, search
 
     search.register("Audits", noun="audits", model=Audit,
@@ -30,7 +31,8 @@ def register() -> None:
                     records=Deviation.objects.visible_to,
                     snippet_fields=("reference", "description"), names=("reference", "title"))
     search.register("CAPAs", noun="CAPAs", model=Capa, records=Capa.objects.visible_to,
-                    snippet_fields=("root_cause", "action_plan"), names=("title",))
+                    snippet_fields=("root_cause", "action_plan"), names=("title",),
+                    exact=number_typed("CAPA"))
     activity.register("Audit", records=Audit.objects.visible_to, label="scope",
                       url=lambda partnership_id, pk: reverse(
                           "governance:audit_detail", args=[partnership_id, pk]))

@@ -9,11 +9,12 @@ def register() -> None:
 
     from governance.requests.models import Request
     from governance.requests.selectors import requests_coming_up
+    from partnership.search import number_typed
     from portal.registries import activity, coming_up, search
 
     search.register("Requests", noun="requests", model=Request, records=Request.objects.visible_to,
                     snippet_fields=("description", "question", "answer", "fulfilment_note"),
-                    names=("title",))
+                    names=("title",), exact=number_typed(Request.NUMBER_PREFIX))
     activity.register("Request", records=Request.objects.visible_to, label="title",
                       url=lambda partnership_id, pk: reverse(
                           "governance:request_detail", args=[partnership_id, pk]))

@@ -34,6 +34,8 @@ class RequestSerializer(FutureDatesMixin, ScopedModelSerializer):
     relayed_from = serializers.SerializerMethodField()
     relays = serializers.SerializerMethodField()
     is_acknowledgement_late = serializers.SerializerMethodField()
+    reference = serializers.CharField(read_only=True, help_text="The number as people quote "
+                                                                "it: REQ-0042.")
     carried_out_by = serializers.ChoiceField(
         source="carrying_party", choices=Organization.Kind.choices, read_only=True,
         help_text="The party that does the work: the receiving party, except for a change "
@@ -41,16 +43,17 @@ class RequestSerializer(FutureDatesMixin, ScopedModelSerializer):
 
     class Meta:
         model = Request
-        fields = ["id", "partnership", "title", "description", "kind", "urgency",
-                  "requested_by_party", "carried_out_by", "needed_by", "assignee", "status",
-                  "sent_at",
+        fields = ["id", "number", "reference", "partnership", "title", "description", "kind",
+                  "urgency", "requested_by_party", "carried_out_by", "needed_by", "assignee",
+                  "status", "sent_at",
                   "acknowledge_by", "is_acknowledgement_late", "acknowledged_at",
                   "committed_date", "question", "answer", "fulfilled_at", "fulfilment_note",
                   "closed_at", "reopen_reason", "decline_reason", "emergency_justification",
                   "over_emergency_budget", "milestones", "relayed_from", "relays",
                   "created_at", "updated_at"]
-        read_only_fields = ["status", "requested_by_party", "sent_at", "acknowledge_by",
-                            "acknowledged_at", "committed_date", "question", "answer",
+        read_only_fields = ["number", "status", "requested_by_party", "sent_at",
+                            "acknowledge_by", "acknowledged_at", "committed_date", "question",
+                            "answer",
                             "fulfilled_at", "fulfilment_note", "closed_at", "reopen_reason",
                             "decline_reason",
                             "over_emergency_budget", "created_at", "updated_at"]

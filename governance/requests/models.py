@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,6 +95,13 @@ class Request(SharedRecord):
     #: (governance.request_edit).
     EDITABLE = (Status.SENT, Status.QUERIED)
 
+    #: How a request's number is written and quoted: REQ-0042.
+    NUMBER_PREFIX = "REQ"
+
+    number = models.PositiveIntegerField(
+        editable=False, blank=True,
+        help_text="Counts the partnership's requests from 1, in the order they were sent: "
+                  "the number people quote (REQ-0042).")
     title = models.CharField(max_length=200)
     description = models.TextField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -152,9 +159,35 @@ class Request(SharedRecord):
                    models.Index(fields=["partnership", "needed_by"]),
                    GinIndex(fields=["search_document"], name="request_search"),
                    trigram_index("title", "request_title_trgm")]
+        constraints = [models.UniqueConstraint(fields=["partnership", "number"],
+                                               name="request_number_in_partnership")]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """A new request takes its partnership's next number (Request.assign_number), on
+        whichever door it came through."""
+        if self.number is None:
+            with transaction.atomic():
+                self.assign_number()
+                super().save(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+
+    def assign_number(self) -> None:
+        """The partnership's next number: one more than its highest, read with the
+        partnership's row locked, so two requests sent at once cannot take the same one.
+        Call inside a transaction (the lock lasts until it ends)."""
+        Partnership.objects.select_for_update().filter(pk=self.partnership_id).first()
+        highest = Request.objects.filter(partnership_id=self.partnership_id).aggregate(
+            highest=models.Max("number"))["highest"]
+        self.number = (highest or 0) + 1
+
+    @property
+    def reference(self) -> str:
+        """The number as people quote it: REQ-0042."""
+        return f"{self.NUMBER_PREFIX}-{self.number:04d}" if self.number else ""
 
     def get_absolute_url(self) -> str:
         return reverse("governance:request_detail", args=[self.partnership_id, self.pk])

@@ -66,12 +66,14 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     both parties receive: "when everything is an emergency, nothing works"."""
     require(actor, "governance.request_send", partnership)
     party = partnership.party_of(actor)
-    # Lock the partnership row: two emergencies sent at once cannot both fit the budget.
+    # Lock the partnership row: two emergencies sent at once cannot both fit the budget, nor
+    # two requests take the same number.
     partnership = locked(partnership)
     now = timezone.now()
     request = Request(partnership=partnership, author_organization_id=actor.organization_id,
                       created_by=actor, requested_by_party=party, sent_at=now,
                       **{name: fields[name] for name in REQUEST_FIELDS if name in fields})
+    request.assign_number()  # the partnership's row is locked above
     request.acknowledge_by = now + request.acknowledgement_window
     request.is_internal = False  # a formal ask is for the other party to see
     if request.urgency == Request.Urgency.EMERGENCY:

@@ -236,14 +236,26 @@
       }
       return;
     }
-    // "/" (outside a field) or Ctrl-K / Cmd-K anywhere: to the search box.
+    // "/" (outside a field) or Ctrl-K / Cmd-K anywhere: to the search box. On a phone the
+    // box sits in the collapsed navigation: open it first, then focus the box once shown.
     const slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey &&
       !isTyping(event.target);
     const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
-    if ((slash || ctrlK) && box.offsetParent !== null) {
-      event.preventDefault();
+    if (!slash && !ctrlK) return;
+    const focusBox = () => {
       box.focus();
       box.select();
+    };
+    if (box.offsetParent !== null) {
+      event.preventDefault();
+      focusBox();
+      return;
+    }
+    const navigation = box.closest(".collapse");
+    if (navigation && !navigation.classList.contains("show") && window.bootstrap) {
+      event.preventDefault();
+      navigation.addEventListener("shown.bs.collapse", focusBox, {once: true});
+      window.bootstrap.Collapse.getOrCreateInstance(navigation, {toggle: false}).show();
     }
   });
 

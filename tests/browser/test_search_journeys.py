@@ -73,3 +73,17 @@ def test_the_top_bar_type_ahead_opens_a_record_from_the_keyboard(browser, demo):
     page.locator("#topbar-search").press("Enter")  # no option chosen: the search page
     expect(page).to_have_url(re.compile(r"/search/\?q=Tomas$"))
     expect(page.locator("#results")).to_contain_text("Tomas Berg")
+
+
+def test_on_a_phone_the_shortcut_opens_the_navigation_to_reach_the_box(browser, demo):
+    """At 390 px the box sits in the collapsed navigation: "/" opens it and focuses the box,
+    without typing the slash."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    log_in(page, demo, "mei@meridian.example")
+    box = page.locator("#topbar-search")
+    expect(box).to_be_hidden()
+    page.locator("h1").first.click()
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
+    expect(page.locator(".navbar-toggler")).to_have_attribute("aria-expanded", "true")

@@ -1095,3 +1095,43 @@ def test_every_step_of_the_workflow_has_a_name_for_the_history():
     from governance.models import RequestStep
 
     assert set(RequestStep.Step.values) == {"send", *Request.STEPS}
+
+
+def test_the_number_people_quote_is_on_the_list_the_page_my_work_and_the_api(world, login):
+    request = send(world, title="Batch record of lot 2290")
+    quoted = f"REQ-{request.number:04d}"
+    client = login(world.bob)
+    list_url = reverse("governance:request_list", args=[world.acme_contoso.pk])
+    assert quoted in client.get(list_url).content.decode()
+    assert f"{quoted}</span> Batch record of lot 2290" in client.get(
+        request.get_absolute_url()).content.decode()
+    assert f"{quoted} Batch record of lot 2290" in client.get(
+        reverse("governance:my_work")).content.decode()
+    body = api(world.bob).get(f"/api/v1/requests/{request.pk}/").json()
+    assert body["number"] == request.number and body["reference"] == quoted
+    api(world.alice).patch(f"/api/v1/requests/{request.pk}/", {"number": 999}, format="json")
+    request.refresh_from_db()
+    assert request.reference == quoted  # read-only: the API cannot renumber it
+
+
+def test_requests_sent_at_once_take_distinct_numbers(world_committed):
+    """The partnership row lock of request_send numbers them one after the other: without it
+    both read the same highest number and the second fails the unique constraint."""
+    world = world_committed
+    start = threading.Barrier(3)
+    outcomes = []
+
+    def send_one(n):
+        try:
+            start.wait(timeout=10)
+            outcomes.append(send(world, title=f"Numbered race {n}"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_one, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    numbers = sorted(request.number for request in outcomes)
+    assert len(numbers) == 3 and numbers == list(range(numbers[0], numbers[0] + 3))

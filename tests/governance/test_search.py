@@ -244,8 +244,11 @@ def fill_every_kind(world, n: int) -> None:
                 "owner": world.alice}),
         (Notice, {"kind": Notice.Kind.OTHER, "body": "From May"}),
     ):
-        model.objects.bulk_create([model(title=f"{WORD} {model.__name__} {i}", **shared, **fields)
-                         for i in range(n)])
+        # bulk_create skips Request.save(), which numbers a request: number them here.
+        base = model.objects.filter(partnership=p).count() if model is Request else None
+        model.objects.bulk_create([model(
+            title=f"{WORD} {model.__name__} {i}", **shared, **fields,
+            **({} if base is None else {"number": base + 1 + i})) for i in range(n)])
     Recognition.objects.bulk_create([Recognition(message=f"Thanks {WORD} {i}", **shared)
                            for i in range(n)])
     Audit.objects.bulk_create([Audit(

@@ -9,11 +9,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.db import connection
 from django.db.models import F, Value
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Deviation
-from governance.overview.selectors import SUGGESTIONS, search
+from governance.models import Capa, Deviation, Request
+from governance.overview.selectors import SUGGESTIONS, search, suggestions
+from governance.requests.services import request_send
 from partnership.models import Contract, Membership, Site, User
 from partnership.search import full_name
 from portal.registries.search import searchables
@@ -156,7 +158,7 @@ def test_the_type_ahead_shows_the_best_few_across_kinds(world, login,
     client = login(world.bob)
     url = reverse("governance:search_suggestions")
     client.get(url, {"q": "velarimb"}, HTTP_HX_REQUEST="true")
-    with django_assert_max_num_queries(len(searchables()) + 6):
+    with django_assert_max_num_queries(1 + 1 + 4):  # the UNION, the programs, the page
         page = client.get(url, {"q": "velarimb"}, HTTP_HX_REQUEST="true").content.decode()
     options = re.findall(r'role="option"[^>]*href="([^"]+)"', page)
     assert len(options) == SUGGESTIONS + 1  # the best eight, and "All results"
@@ -178,3 +180,79 @@ def test_the_top_bar_box_is_a_combobox_for_the_type_ahead(world, login):
     assert 'role="combobox"' in box and 'aria-controls="topbar-suggestions"' in box
     assert f'hx-get="{reverse("governance:search_suggestions")}"' in box
     assert 'id="topbar-suggestions" role="listbox"' in page
+
+
+def send(world, partnership, title: str, **fields) -> Request:
+    actor = world.alice if partnership == world.acme_contoso else world.dave
+    return request_send(actor=actor, partnership=partnership, title=title,
+                        description=fields.pop("description", "Please"), kind="document",
+                        **fields)
+
+
+def test_requests_are_numbered_in_their_partnership_in_the_order_sent(world):
+    first = send(world, world.acme_contoso, "Batch record of lot 2290")
+    second = send(world, world.acme_contoso, "Stability data")
+    elsewhere = send(world, world.globex_contoso, "Their first request")
+    assert second.number == first.number + 1 and second.reference == f"REQ-{second.number:04d}"
+    assert elsewhere.number == Request.objects.filter(
+        partnership=world.globex_contoso).count()  # each partnership counts its own
+    # Any other door (admin, a data fix) numbers a new request the same way.
+    third = Request.objects.create(
+        partnership=world.acme_contoso, author_organization=world.acme, title="By hand",
+        description="Please", kind="document", requested_by_party="sponsor",
+        acknowledge_by=timezone.now())
+    assert third.number == second.number + 1
+
+
+def test_a_request_is_found_by_its_number_however_it_is_typed(world):
+    for n in range(11):
+        send(world, world.acme_contoso, f"Request {n}")
+    wanted = send(world, world.acme_contoso, "Certificate of analysis")
+    reference = f"REQ-{wanted.number:04d}"
+    for typed in (reference, f"REQ-{wanted.number}", str(wanted.number), reference.lower(),
+                  f"req {wanted.number}"):
+        requests = found(search(user=world.bob, query=typed))["Requests"]
+        assert requests[0] == "Certificate of analysis", typed
+    # A foreign partnership's request of the same number stays unseen.
+    while send(world, world.globex_contoso, "Globex secret").number < wanted.number:
+        pass
+    assert "Globex secret" not in found(search(user=world.bob, query=reference))["Requests"]
+
+
+def test_a_request_is_found_by_the_document_number_in_its_title(world):
+    send(world, world.acme_contoso, "CoA for lot 2291")
+    send(world, world.acme_contoso, "CoA for lot 1187")
+    requests = found(search(user=world.bob, query="2291"))["Requests"]
+    assert requests == ["CoA for lot 2291"]
+
+
+def test_a_capa_is_found_by_its_reference(world):
+    capas = list(Capa.objects.filter(partnership=world.acme_contoso))
+    assert capas, "the saved world holds CAPAs"
+    capa = capas[0]
+    for typed in (capa.reference, f"CAPA-{capa.number}", capa.reference.lower()):
+        assert found(search(user=world.bob, query=typed))["CAPAs"][0] == str(capa), typed
+
+
+def test_the_type_ahead_asks_once_for_every_kind_however_many_match(
+        world, login, django_assert_max_num_queries):
+    from tests.governance.test_search import WORD, fill_every_kind
+
+    fill_every_kind(world, 30)
+    model_of = {searchable.heading: searchable.model for searchable in searchables()}
+    with CaptureQueriesContext(connection) as queries:
+        best = suggestions(user=world.bob, query=WORD)
+    assert len(best) == SUGGESTIONS
+    assert all(type(record) is model_of[record.heading] for record in best)
+    # One UNION of every kind, then the records of the few kinds among the best.
+    assert sum("UNION ALL" in query["sql"] for query in queries.captured_queries) == 1
+    assert len(queries) <= 1 + len({record.heading for record in best})
+    client = login(world.bob)
+    url = reverse("governance:search_suggestions")
+    client.get(url, {"q": WORD}, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(1 + SUGGESTIONS + 4):
+        page = client.get(url, {"q": WORD}, HTTP_HX_REQUEST="true").content.decode()
+    assert page.count('role="option"') == SUGGESTIONS + 1
+    # A number typed leads the type-ahead too.
+    request = Request.objects.filter(partnership=world.acme_contoso).first()
+    assert suggestions(user=world.bob, query=request.reference)[0] == request
