@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
-# Tests run in parallel (pytest-xdist), one worker per core up to four: each worker has its
-# own test database and Redis database. TEST_WORKERS=0 runs them in this one process. Each
+# Tests run in parallel (pytest-xdist), one worker more than there are cores, up to four (a
+# browser journey's worker mostly waits for Chromium: with one per core, a run on two cores
+# kept them 60 % busy): each worker has its own test database and Redis database.
+# TEST_WORKERS=0 runs them in this one process. Each
 # worker starts with a run of tests in the suite's order (worksteal), so a module's shared
 # world is built once, not on every worker, and an idle worker takes half of a busy one's rest.
-TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n >= 4 ? 4 : n + 1 )))
 
 .PHONY: demo test setup browser lint clean
 
