@@ -15,7 +15,7 @@ def test_mei_never_meets_helix_on_any_page_she_can_reach(page, demo):
     log_in(page, demo, "mei@meridian.example")
     host = urlparse(demo).netloc
     queue, seen = [f"{demo}/"], set()
-    while queue and len(seen) < 80:
+    while queue and len(seen) < 60:  # every page kind she reaches; the registry walks the rest
         url = queue.pop(0)
         if url in seen:
             continue

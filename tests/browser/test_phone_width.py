@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def _no_sideways_scroll(page, url):
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page, url)  # what htmx loads into the page counts too
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{url} is {widths[0]} px wide in a {widths[1]} px window"
