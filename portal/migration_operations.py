@@ -43,8 +43,8 @@ class CreateModels(Operation):
             add_trigger.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        for add_trigger in reversed(self._proxy_triggers()):
-            add_trigger.database_backwards(app_label, schema_editor, from_state, to_state)
+        for add_trigger in reversed(self._proxy_triggers()):  # read the proxies where they are
+            add_trigger.database_backwards(app_label, schema_editor, to_state, from_state)
         for operation in reversed(self.operations):
             operation.database_backwards(app_label, schema_editor, from_state, to_state)
 
