@@ -175,6 +175,30 @@ def test_sessions_expire_after_15_idle_minutes_unless_configured(monkeypatch):
     assert configured.SESSION_SAVE_EVERY_REQUEST  # each request starts the idle time again
 
 
+def test_activity_pushes_the_expiry_forward_at_most_once_a_minute(world, client, password):
+    """A request saves the session (a database write) only when the last save is a minute
+    old or more: the session so never lasts longer than the idle time after the last
+    request, and most requests write nothing."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from portal.middleware import SessionMiddleware
+
+    assert log_in(client, world.bob.email, password).status_code == 302
+    page = reverse("partnership:partnership_list")
+    assert "sessionid" not in client.get(page).cookies  # saved at log-in, a moment ago
+    session = client.session
+    session[SessionMiddleware.SAVED_AT] -= SessionMiddleware.REFRESH_SECONDS
+    session.save()
+    before = Session.objects.get(session_key=session.session_key).expire_date
+    answer = client.get(page)
+    assert answer.status_code == 200 and "sessionid" in answer.cookies  # pushed forward
+    after = Session.objects.get(session_key=session.session_key).expire_date
+    assert before <= after <= timezone.now() + django_settings.SESSION_COOKIE_AGE * \
+        timezone.timedelta(seconds=1)
+    assert "sessionid" not in client.get(page).cookies  # and not again within the minute
+
+
 def test_log_in_gives_a_new_session_key(world, client, password):
     session = client.session
     session["before"] = "anonymous"

@@ -6,6 +6,7 @@ still sit in its partnership; foreign ids answer 404 on every door.
 
 import datetime
 import smtplib
+import time
 from unittest import mock
 
 import pytest
@@ -403,9 +404,17 @@ def test_a_priority_change_notifies_the_cdmo_members(world):
 def test_polling_the_bell_does_not_keep_the_session_alive(world, password):
     from django.test import Client
 
+    from portal.middleware import SessionMiddleware
+
     client = Client()
     assert client.login(request=HttpRequest(), email=world.bob.email, password=password)
+    session = client.session  # its last save a minute ago: the next page pushes it forward
+    session[SessionMiddleware.SAVED_AT] = int(time.time()) - SessionMiddleware.REFRESH_SECONDS
+    session.save()
     assert "sessionid" in client.get(reverse("partnership:partnership_list")).cookies
+    session = client.session
+    session[SessionMiddleware.SAVED_AT] = int(time.time()) - SessionMiddleware.REFRESH_SECONDS
+    session.save()  # the poll would be due a save too, were it not passive
     polled = client.get(reverse("portal:notification_bell"), HTTP_HX_REQUEST="true")
     assert polled.status_code == 200 and "sessionid" not in polled.cookies
     client.logout()  # as after the inactivity timeout: nothing to swap into the top bar
