@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from partnership.history.sources import Source, is_part
 from partnership.history.tracking import tracked_fields
 from partnership.parties.models import Organization, Partnership, User
+from partnership.permissions import can
 from portal.registries.audited import audited_model, audited_models
 
 #: Fields every shared record carries that say nothing new when it is made; a later change
@@ -34,6 +35,11 @@ OPERATOR = "a Lockstep operator"
 #: Fields of a party that its partners do not read in its History: how an organization
 #: secures its own sign-in is its own business.
 OWN_ONLY = {Organization: {"require_two_factor"}}
+#: Fields a History shows only to those the named rule (partnership.permissions) lets read
+#: them on the record as the event left it, as the record's own page and API do: the
+#: justification of an emergency within budget is the sending party's.
+READ_RULES = {"governance.Request": {
+    "emergency_justification": "governance.request_read_justification"}}
 DOOR_NAMES = {"page": "portal page", "api": "API", "admin": "Django admin",
               "job": "background job", "command": "management command",
               "database": "the database, outside the portal"}
@@ -242,8 +248,11 @@ class Formatter:
         if event.pgh_label == "delete":
             return changes
         own = getattr(event, "pgh_obj_id", None) == getattr(self.viewer, "organization_id", 0)
+        ruled = READ_RULES.get(self.model._meta.label, {})
         for f in self.fields:
             if f.name in OWN_ONLY.get(self.model, ()) and not own:
+                continue
+            if f.name in ruled and not self.may_read(event, ruled[f.name]):
                 continue
             new = getattr(event, f.attname)
             old = getattr(before, f.attname) if before is not None else None
@@ -253,6 +262,20 @@ class Formatter:
                 continue
             changes.append((f, old, new))
         return changes
+
+    def may_read(self, event, rule: str) -> bool:
+        """Whether the viewer may read a field under `rule` on the record as `event` left
+        it (an unsaved copy built from the event's row; its partnership read once)."""
+        record = self.model(**{f.attname: getattr(event, f.attname)
+                               for f in tracked_fields(self.model)
+                               if hasattr(event, f.attname)})
+        partnership_id = getattr(event, "partnership_id", None)
+        if partnership_id is not None:
+            key = (Partnership, partnership_id, "row")
+            if key not in self.names:
+                self.names[key] = Partnership.objects.get(pk=partnership_id)
+            record.partnership = self.names[key]
+        return can(self.viewer, rule, record)
 
     def entry(self, event, before) -> Entry | None:
         """The entry of `event` (`before`: the same record's event before it), or None when
