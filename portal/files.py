@@ -112,7 +112,8 @@ class StoredFile(models.Model):
         self.sha256 = sha256_of(upload)
         upload.seek(0)
         self.file = upload
-        self.name = PurePath(upload.name).name[:200]
+        name = PurePath(upload.name)  # a long name is shortened before its extension
+        self.name = name.stem[:200 - len(name.suffix)] + name.suffix
         self.size = upload.size
         self.content_type = mime
 

@@ -128,6 +128,13 @@ def test_an_upload_keeps_its_checksum_and_comes_back_as_an_attachment(world, log
     assert row["sha256"] == document.sha256 and "file" not in row
 
 
+def test_a_long_name_is_shortened_before_its_extension(world, msa):
+    long = "Executed batch record " + "lot 24-118 " * 30 + ".pdf"
+    document = contract_document_upload(actor=world.bob, contract=msa,
+                                        file=SimpleUploadedFile(long, PDF))
+    assert len(document.name) == 200 and document.name.endswith("24-11.pdf")
+
+
 def test_a_changed_file_is_refused_and_logged_never_served(world, login, msa, caplog):
     document = contract_document_upload(
         actor=world.bob, contract=msa, file=SimpleUploadedFile("terms.pdf", PDF + b"v1"))
