@@ -19,7 +19,8 @@ on, the address it was loaded from and its markup as shown. After the journey ea
 not checked yet (once a run per window size and per dialog: its view, the words in its
 address such as a request's step, its query parameters, refused or not) is put
 back into the `<dialog>` of a page loaded as its journey's person, opened, and axe-core runs
-over the dialog alone: the markup the journey saw, whatever the record's state now.
+over the dialog alone: the markup the journey saw, whatever the record's state now. The
+bell's preview (a menu htmx fills as it opens) is checked the same way.
 """
 
 from __future__ import annotations
@@ -46,29 +47,37 @@ FAILING = {"serious", "critical"}
 #: "dialog" in front.
 _checked: set[tuple] = set()
 
-#: Run by every page of a watched context: each dialog, as htmx has settled it, is told to
-#: the watch (the binding below). No eval and no inline handler: the page's CSP is kept.
+#: Run by every page of a watched context: each dialog (and the bell's preview, the other
+#: part only ever loaded on demand), as htmx has settled it, is told to the watch (the
+#: binding below). No eval and no inline handler: the page's CSP is kept.
 DIALOG_HOOK = """
 document.addEventListener("htmx:afterSettle", (event) => {
-  const body = document.getElementById("dialog-body");
-  const dialog = document.getElementById("dialog");
-  if (!body || !dialog.open || !window.__axeDialog || !event.detail.xhr) return;
-  if (!body.contains(event.detail.elt) && !body.contains(event.detail.target)) return;
+  if (!window.__axeDialog || !event.detail.xhr) return;
+  const holder = ["dialog-body", "bell-preview"].map((id) => document.getElementById(id))
+    .find((box) => box && (box.contains(event.detail.elt) || box.contains(event.detail.target)));
+  if (!holder || (holder.closest("dialog") && !holder.closest("dialog").open)) return;
   const path = (event.detail.pathInfo && event.detail.pathInfo.requestPath) ||
     event.detail.xhr.responseURL;
-  window.__axeDialog(location.href, new URL(path, location.href).href, body.innerHTML,
-                     Boolean(body.querySelector("[data-error-summary]")));
+  window.__axeDialog(location.href, new URL(path, location.href).href, holder.innerHTML,
+                     Boolean(holder.querySelector("[data-error-summary]")), holder.id);
 });
 """
 
-#: The dialog put back and opened, axe run over it, the dialog closed again.
-RUN_IN_DIALOG = """async ([html, options]) => {
-  const dialog = document.getElementById("dialog");
-  const body = document.getElementById("dialog-body");
-  body.innerHTML = html;
-  if (!dialog.open) dialog.showModal();
-  try { return await axe.run(dialog, options); }
-  finally { dialog.close(); body.innerHTML = ""; }
+#: The dialog (or the bell's preview) put back and opened, axe run over it alone, closed
+#: again.
+RUN_IN_DIALOG = """async ([where, html, options]) => {
+  const holder = document.getElementById(where);
+  const dialog = holder.closest("dialog");
+  const menu = holder.classList.contains("dropdown-menu");
+  holder.innerHTML = html;
+  if (dialog && !dialog.open) dialog.showModal();
+  if (menu) holder.classList.add("show");
+  try { return await axe.run(dialog || holder, options); }
+  finally {
+    if (dialog) dialog.close();
+    if (menu) holder.classList.remove("show");
+    holder.innerHTML = "";
+  }
 }"""
 
 
@@ -80,10 +89,11 @@ class Dialog:
     url: str
     html: str
     refused: bool = False
+    holder: str = "dialog-body"  # the element htmx filled: the dialog's, or the bell's menu
 
     @property
     def key(self) -> tuple:
-        return (*_dialog_of(self.url), self.refused)
+        return (*_dialog_of(self.url), self.refused, self.holder)
 
 
 @dataclass
@@ -128,9 +138,9 @@ class Watch:
         page.on("response", loaded)
 
     def dialog_opened(self, source, page_url: str, url: str, html: str,
-                      refused: bool = False) -> None:
+                      refused: bool = False, holder: str = "dialog-body") -> None:
         visits = self.open.get(source["context"])
-        dialog = Dialog(page_url=page_url, url=url, html=html, refused=refused)
+        dialog = Dialog(page_url=page_url, url=url, html=html, refused=refused, holder=holder)
         if visits is not None and all(dialog.key != seen.key for seen in visits.dialogs):
             visits.dialogs.append(dialog)
 
@@ -202,22 +212,23 @@ def _check_dialogs(page, group: Visits) -> list[str]:
         if key in _checked:
             continue
         _checked.add(key)
-        if not _has_dialog(page):
+        if not _has_holder(page, dialog.holder):
             response = page.goto(dialog.page_url)
             if response is None or response.status != 200:
                 continue
             settle(page, dialog.page_url)
-            if not _has_dialog(page):
+            if not _has_holder(page, dialog.holder):
                 continue
         if not page.evaluate("() => typeof axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
-        result = page.evaluate(RUN_IN_DIALOG, [dialog.html, RUN_OPTIONS])
-        problems += _described(result, f"dialog {dialog.url} (opened on {dialog.page_url})")
+        result = page.evaluate(RUN_IN_DIALOG, [dialog.holder, dialog.html, RUN_OPTIONS])
+        what = "dialog" if dialog.holder == "dialog-body" else dialog.holder
+        problems += _described(result, f"{what} {dialog.url} (opened on {dialog.page_url})")
     return problems
 
 
-def _has_dialog(page) -> bool:
-    return page.url.startswith("http") and page.locator("#dialog-body").count() == 1
+def _has_holder(page, holder: str) -> bool:
+    return page.url.startswith("http") and page.locator(f"#{holder}").count() == 1
 
 
 def _check_page(page, url) -> list[str]:
