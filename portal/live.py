@@ -12,7 +12,11 @@ detail view, with its new version.
 The version is the record's `updated_at` (every service that changes a record saves it)
 and the viewer: the buttons in the part depend on who looks. Nothing here names a model;
 each app pairs its detail view with LiveRecordMixin and a view of
-LiveFragmentMixin + that detail view.
+LiveFragmentMixin + that detail view. A part whose version is not its record's
+`updated_at` (a record's discussion thread: its newest comment the viewer sees) gives its
+own `live_version`, read in one query through the same scoping.
+
+A page may hold several live parts, each with its own `id` (`live["id"]`).
 """
 
 import hashlib
@@ -28,9 +32,13 @@ from django.utils.http import parse_etags
 LIVE_HEADER = "X-Live-Record"
 
 
-def live_etag(model, pk: int, updated_at, user) -> str:
-    """The version of a record as one viewer sees it: a quoted entity tag."""
-    seed = f"{model._meta.label_lower}:{pk}:{updated_at.isoformat()}:{user.pk}"
+def live_etag(model, pk: int, version, user) -> str:
+    """The version of a record (or of a part of its page: `model` may be a name) as one
+    viewer sees it: a quoted entity tag. `version` is a datetime or a string built only
+    from what that viewer sees."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    stamp = version.isoformat() if hasattr(version, "isoformat") else str(version)
+    seed = f"{label}:{pk}:{stamp}:{user.pk}"
     return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
 
 
@@ -66,12 +74,7 @@ class LiveFragmentMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.method == "GET":
             request.passive_session = True
-            updated_at = self.live_model.objects.visible_to(request.user).filter(
-                partnership_id=kwargs["partnership_pk"], pk=kwargs["pk"],
-            ).values_list("updated_at", flat=True).first()
-            if updated_at is None:
-                raise Http404
-            etag = live_etag(self.live_model, kwargs["pk"], updated_at, request.user)
+            etag = self.live_etag(request, kwargs)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 return self.live_headers(HttpResponseNotModified(), etag)
         response = super().dispatch(request, *args, **kwargs)
@@ -80,6 +83,16 @@ class LiveFragmentMixin:
             live = response.context_data.get("live", {})
             return self.live_headers(response, live.get("etag"))
         return response
+
+    def live_etag(self, request, kwargs) -> str:
+        """The version the viewer would be shown now, in one query; 404 for a record they
+        do not see."""
+        updated_at = self.live_model.objects.visible_to(request.user).filter(
+            partnership_id=kwargs["partnership_pk"], pk=kwargs["pk"],
+        ).values_list("updated_at", flat=True).first()
+        if updated_at is None:
+            raise Http404
+        return live_etag(self.live_model, kwargs["pk"], updated_at, request.user)
 
     def get_template_names(self):
         return [f"{name}#{self.partial_name}" for name in super().get_template_names()]

@@ -1,7 +1,7 @@
 """Reads of a record's discussion, each starting from the scoping rule: the record through
 its own `visible_to`, the comments and files through theirs (which ask the record's too)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from partnership.discussion import kinds
 from partnership.discussion.models import Attachment, Comment
@@ -32,6 +32,23 @@ def comment_list(*, user, partnership: int | Partnership | None = None,
         rows = rows.filter(partnership=record.partnership_id, record_id=record.pk)
     return rows.select_related("created_by", "author_organization").prefetch_related(
         "mentions", "attachments")
+
+
+def thread_version(*, user, partnership: int | Partnership, record_type: str,
+                   pk: int) -> str | None:
+    """The version of a record's thread as `user` sees it, in one query: the newest comment
+    they see and how many they see (None when they do not see the record). Built only from
+    the comments `visible_to` gives them: another party's internal comment changes nothing."""
+    model = kinds.model_of(record_type)
+    seen = Comment.objects.visible_to(user, record_type).filter(
+        partnership=OuterRef("partnership_id"), record_id=OuterRef("pk")).order_by()
+    row = model.objects.visible_to(user).filter(partnership=partnership, pk=pk).annotate(
+        newest=Subquery(seen.order_by("-pk").values("pk")[:1]),
+        seen=Subquery(seen.values("record_id").annotate(n=Count("pk")).values("n")[:1]),
+    ).values_list("newest", "seen").first()
+    if row is None:
+        return None
+    return f"{row[0] or 0}:{row[1] or 0}"
 
 
 def attachment_list(*, user, partnership: int | Partnership | None = None,

@@ -1,10 +1,12 @@
 """Pages of a record's discussion: the thread (read by every seat that sees the record,
 written by those who work on it), and the scoped download of a file posted in it."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,15 +15,32 @@ from partnership.discussion import selectors, services
 from partnership.discussion.forms import CommentForm
 from partnership.permissions import require
 from partnership.scoping_views import WRITE, PartnershipMixin
+from portal.live import LiveFragmentMixin, live_etag
 from portal.views import HtmxPartialMixin
 
 PAGE_SIZE = 20
 
 
+def thread_etag(user, kwargs) -> str:
+    """The version of a thread as `user` sees it (portal.live); 404 for a record they do
+    not see."""
+    version = selectors.thread_version(user=user, partnership=kwargs["partnership_pk"],
+                                       record_type=kwargs["record_type"], pk=kwargs["pk"])
+    if version is None:
+        raise Http404
+    return live_etag(f"discussion.{kwargs['record_type']}", kwargs["pk"], version, user)
+
+
 class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
     """A record's comments, newest first, twenty a page, and the box to post one. Its record's
     page loads it into its Discussion section (htmx: the thread only); a post from there
-    answers with the thread again, without a page reload."""
+    answers with the thread again, without a page reload.
+
+    The comments (not the box: what someone is typing is never replaced) are a live part
+    (portal.live): a comment the viewer may see, posted by anyone, appears while the page
+    stays open."""
+
+    live_refreshed = False
 
     template_name = "partnership/discussion.html"
     partial_name = "thread"
@@ -43,10 +62,18 @@ class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
         can_post = self.can(WRITE, self.partnership)
         if form is None and can_post:
             form = CommentForm(people=self.people())
+        live_url = reverse("partnership:record_discussion_live", kwargs=self.kwargs)
+        if page.number > 1:
+            live_url += f"?page={page.number}"
         return super().get_context_data(
             record=self.record, kind=self.record._meta.verbose_name, page_obj=page,
             comments=page.object_list, form=form, can_post=can_post,
-            thread_url=self.request.path, **kwargs)
+            thread_url=reverse("partnership:record_discussion", kwargs=self.kwargs),
+            live={"id": "discussion-comments", "url": live_url,
+                  "etag": thread_etag(self.request.user, self.kwargs),
+                  "seconds": settings.LIVE_POLL_SECONDS, "refreshed": self.live_refreshed,
+                  "note": "a comment was posted while the page was open."},
+            **kwargs)
 
     def post(self, request, *args, **kwargs):
         record = self.record  # 404 for a record the user may not see, before any rule
@@ -69,6 +96,21 @@ class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
         # htmx swaps only 2xx answers (base.html): the box comes back with its errors.
         return self.render_to_response(self.get_context_data(form=form),
                                        status=200 if request.htmx else 400)
+
+
+class DiscussionLiveView(LiveFragmentMixin, DiscussionView):
+    """The thread's comments, polled while the record's page is open (portal.live): 304
+    while the viewer would see the same comments, after one query."""
+
+    partial_name = "comments"
+
+    def live_etag(self, request, kwargs) -> str:
+        return thread_etag(request.user, kwargs)
+
+    def get_template_names(self):
+        return [f"{self.template_name}#{self.partial_name}"]
+
+    http_method_names = ["get", "head", "options"]
 
 
 class AttachmentDownloadView(PartnershipMixin, View):

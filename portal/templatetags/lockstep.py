@@ -59,6 +59,6 @@ def live_region(context):
     if not live:
         return ""
     return format_html(
-        'id="live-record" data-live data-live-etag="{}" hx-get="{}" '
+        'id="{}" data-live data-live-etag="{}" hx-get="{}" '
         'hx-trigger="every {}s, live-refresh" hx-swap="outerHTML" hx-disinherit="*"',
-        live["etag"], live["url"], live["seconds"])
+        live.get("id", "live-record"), live["etag"], live["url"], live["seconds"])

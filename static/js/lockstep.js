@@ -4,10 +4,11 @@
    for a visitor the portal does not know yet; the top bar's search box is focused by "/" or
    Ctrl-K, and its type-ahead list is moved through with the keyboard; a refused form's error
    summary takes the focus and its links move it to their fields; a formset's "add a row"
-   copies its template row; a record page's live part is refreshed while the tab is seen; the
-   bell's preview opens and closes with the keyboard; Escape folds a navigation opened from
-   its button on a phone. No inline handlers anywhere: the Content Security Policy forbids
-   them. */
+   copies its template row; a record page's live parts (its status and timeline, its
+   discussion's comments) are refreshed while the tab is seen, without taking the focus away;
+   the bell's preview opens and closes with the keyboard; Escape folds a navigation opened
+   from its button on a phone. No inline handlers anywhere: the Content Security Policy
+   forbids them. */
 (function () {
   "use strict";
   // Marks that JavaScript runs: CSS hides what only a JavaScript-less page needs (.no-js-only).
@@ -125,16 +126,52 @@
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (isLive(event.detail.elt) && document.visibilityState !== "visible") event.preventDefault();
   });
+  // The focus is kept: a region is not swapped while someone types in a field inside it
+  // (the next poll brings the change again: the version shown is still the old one), and a
+  // button or link focused inside it is focused again in the new one (same id, or same
+  // name, or same address and text).
+  const typingIn = (region) => {
+    const active = document.activeElement;
+    return Boolean(active && region.contains(active) &&
+      (active.isContentEditable || active.matches("input:not([type=button]):not([type=submit]), textarea, select")));
+  };
+  const focusKey = (element) => ({
+    id: element.id, name: element.getAttribute("name"),
+    href: element.getAttribute("href") || element.getAttribute("hx-get"),
+    text: element.textContent.trim(), tag: element.tagName,
+  });
+  const findByKey = (region, key) => {
+    if (key.id) return document.getElementById(key.id);
+    const candidates = Array.from(region.querySelectorAll(key.tag));
+    return candidates.find((element) => key.name && element.getAttribute("name") === key.name) ||
+      candidates.find((element) => (element.getAttribute("href") || element.getAttribute("hx-get")) === key.href &&
+        element.textContent.trim() === key.text) || null;
+  };
+  let liveFocus = null;
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (isLive(event.detail.elt) && !event.detail.xhr.getResponseHeader("X-Live-Record")) {
+    const region = event.detail.elt;
+    if (!isLive(region)) return;
+    if (!event.detail.xhr.getResponseHeader("X-Live-Record") || typingIn(region)) {
       event.detail.shouldSwap = false;
+      return;
     }
+    const active = document.activeElement;
+    liveFocus = active && active !== region && region.contains(active) ?
+      {region: region.id, key: focusKey(active)} : null;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!liveFocus) return;
+    const {region: id, key} = liveFocus;
+    liveFocus = null;
+    const region = document.getElementById(id);
+    const again = region && findByKey(region, key);
+    if (again && again !== document.activeElement) again.focus({preventScroll: true});
   });
   document.addEventListener("visibilitychange", () => {
-    const region = document.querySelector("[data-live]");
-    if (region && document.visibilityState === "visible" && window.htmx) {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    document.querySelectorAll("[data-live]").forEach((region) => {
       window.htmx.trigger(region, "live-refresh");
-    }
+    });
   });
 
   // The bell (portal/notification_bell.html) opens its preview: the latest notifications

@@ -11,6 +11,16 @@ pinned in AXE below) runs over it. A page is checked once a run for each window 
 the same page means the same view with the same query parameters, whoever looks (a
 request's detail page is one page whichever request it shows and whoever reads it: the
 same template, the same markup; the first journey to reach it has it checked).
+
+Dialogs too: a form htmx loads into the page's <dialog> (components/dialog_form.html) is
+never a page of its own. A script every watched page runs tells the watch, as a dialog
+opens (and as a refused form comes back into it with its error summary), the page it opened
+on, the address it was loaded from and its markup as shown. After the journey each dialog
+not checked yet (once a run per window size and per dialog: its view, the words in its
+address such as a request's step, its query parameters, refused or not) is put
+back into the `<dialog>` of a page loaded as its journey's person, opened, and axe-core runs
+over the dialog alone: the markup the journey saw, whatever the record's state now. The
+bell's preview (a menu htmx fills as it opens) is checked the same way.
 """
 
 from __future__ import annotations
@@ -33,8 +43,57 @@ RUN_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
                "resultTypes": ["violations"]}
 FAILING = {"serious", "critical"}
 
-#: Pages checked so far in this run: (window size, view, query parameters).
+#: Pages checked so far in this run: (window size, view, query parameters); dialogs with
+#: "dialog" in front.
 _checked: set[tuple] = set()
+
+#: Run by every page of a watched context: each dialog (and the bell's preview, the other
+#: part only ever loaded on demand), as htmx has settled it, is told to the watch (the
+#: binding below). No eval and no inline handler: the page's CSP is kept.
+DIALOG_HOOK = """
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!window.__axeDialog || !event.detail.xhr) return;
+  const holder = ["dialog-body", "bell-preview"].map((id) => document.getElementById(id))
+    .find((box) => box && (box.contains(event.detail.elt) || box.contains(event.detail.target)));
+  if (!holder || (holder.closest("dialog") && !holder.closest("dialog").open)) return;
+  const path = (event.detail.pathInfo && event.detail.pathInfo.requestPath) ||
+    event.detail.xhr.responseURL;
+  window.__axeDialog(location.href, new URL(path, location.href).href, holder.innerHTML,
+                     Boolean(holder.querySelector("[data-error-summary]")), holder.id);
+});
+"""
+
+#: The dialog (or the bell's preview) put back and opened, axe run over it alone, closed
+#: again.
+RUN_IN_DIALOG = """async ([where, html, options]) => {
+  const holder = document.getElementById(where);
+  const dialog = holder.closest("dialog");
+  const menu = holder.classList.contains("dropdown-menu");
+  holder.innerHTML = html;
+  if (dialog && !dialog.open) dialog.showModal();
+  if (menu) holder.classList.add("show");
+  try { return await axe.run(dialog || holder, options); }
+  finally {
+    if (dialog) dialog.close();
+    if (menu) holder.classList.remove("show");
+    holder.innerHTML = "";
+  }
+}"""
+
+
+@dataclass
+class Dialog:
+    """A dialog as a journey saw it open."""
+
+    page_url: str
+    url: str
+    html: str
+    refused: bool = False
+    holder: str = "dialog-body"  # the element htmx filled: the dialog's, or the bell's menu
+
+    @property
+    def key(self) -> tuple:
+        return (*_dialog_of(self.url), self.refused, self.holder)
 
 
 @dataclass
@@ -43,6 +102,7 @@ class Visits:
 
     viewport: dict | None
     urls: list[str] = field(default_factory=list)
+    dialogs: list[Dialog] = field(default_factory=list)
     storage: dict | None = None
 
 
@@ -56,6 +116,8 @@ class Watch:
 
     def context_opened(self, context, viewport) -> None:
         self.open[context] = Visits(viewport=viewport)
+        context.expose_binding("__axeDialog", self.dialog_opened)
+        context.add_init_script(script=DIALOG_HOOK)
         context.on("page", self.page_opened)
         for page in context.pages:
             self.page_opened(page)
@@ -75,13 +137,20 @@ class Watch:
 
         page.on("response", loaded)
 
+    def dialog_opened(self, source, page_url: str, url: str, html: str,
+                      refused: bool = False, holder: str = "dialog-body") -> None:
+        visits = self.open.get(source["context"])
+        dialog = Dialog(page_url=page_url, url=url, html=html, refused=refused, holder=holder)
+        if visits is not None and all(dialog.key != seen.key for seen in visits.dialogs):
+            visits.dialogs.append(dialog)
+
     def cookies_change(self, context) -> None:
         """The journey is about to clear the cookies or close the context: what it loaded
         so far is checked as the person logged in now."""
         visits = self.open.get(context)
         if visits is None:
             return
-        if visits.urls:
+        if visits.urls or visits.dialogs:
             visits.storage = context.storage_state()
             self.done.append(visits)
         self.open[context] = Visits(viewport=visits.viewport)
@@ -106,6 +175,7 @@ def check(browser, visits: list[Visits]) -> list[str]:
                     continue
                 _checked.add(key)
                 problems += _check_page(page, url)
+            problems += _check_dialogs(page, group)
         finally:
             context.close()
     return problems
@@ -121,6 +191,46 @@ def _page_of(url: str) -> tuple[str, tuple[str, ...]]:
     return view, tuple(sorted(parse_qs(parts.query)))
 
 
+def _dialog_of(url: str) -> tuple:
+    """A dialog's view, the words among its address's arguments (a request's step, a
+    record's kind: one form each) and the names of its query parameters."""
+    view, query = _page_of(url)
+    try:
+        words = tuple(sorted(str(value) for value in resolve(urlsplit(url).path).kwargs.values()
+                             if not str(value).isdigit()))
+    except Resolver404:
+        words = ()
+    return "dialog", view, words, query
+
+
+def _check_dialogs(page, group: Visits) -> list[str]:
+    """Each dialog of `group` not checked yet, in the page last loaded (a page of the
+    portal: every one has the dialog) or else in the one it opened on."""
+    problems = []
+    for dialog in group.dialogs:
+        key = (json.dumps(group.viewport, sort_keys=True), *dialog.key)
+        if key in _checked:
+            continue
+        _checked.add(key)
+        if not _has_holder(page, dialog.holder):
+            response = page.goto(dialog.page_url)
+            if response is None or response.status != 200:
+                continue
+            settle(page, dialog.page_url)
+            if not _has_holder(page, dialog.holder):
+                continue
+        if not page.evaluate("() => typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        result = page.evaluate(RUN_IN_DIALOG, [dialog.holder, dialog.html, RUN_OPTIONS])
+        what = "dialog" if dialog.holder == "dialog-body" else dialog.holder
+        problems += _described(result, f"{what} {dialog.url} (opened on {dialog.page_url})")
+    return problems
+
+
+def _has_holder(page, holder: str) -> bool:
+    return page.url.startswith("http") and page.locator(f"#{holder}").count() == 1
+
+
 def _check_page(page, url) -> list[str]:
     response = page.goto(url)
     if response is None or response.status != 200:
@@ -128,6 +238,10 @@ def _check_page(page, url) -> list[str]:
     settle(page, url)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+    return _described(result, page.url)
+
+
+def _described(result, where_checked: str) -> list[str]:
     problems = []
     for violation in result["violations"]:
         if violation["impact"] not in FAILING:
@@ -137,6 +251,6 @@ def _check_page(page, url) -> list[str]:
                                        for part in node["target"]) for node in nodes[:3])
         more = f" and {len(nodes) - 3} more" if len(nodes) > 3 else ""
         first = (nodes[0].get("any") or nodes[0].get("all") or [{}])[0].get("message", "")
-        problems.append(f"{page.url}: {violation['impact']} {violation['id']} "
+        problems.append(f"{where_checked}: {violation['impact']} {violation['id']} "
                         f"({violation['help']}) at {where}{more}. {first}")
     return problems

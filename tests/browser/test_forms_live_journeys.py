@@ -3,8 +3,10 @@
 Nora's refused dialog puts the focus on its error summary, whose links move it to the
 fields; the minutes take as many action rows as the meeting decided, each with its priority,
 and a refused row is found from the summary. Nora's open request page follows Ravi's
-acknowledgement without a reload (304s while nothing changed). Mei's bell opens a preview
-of her latest notifications, by mouse and by keyboard.
+acknowledgement without a reload (304s while nothing changed), keeping the focus on her
+button; a comment Ravi posts appears in her open page's discussion while she is typing in
+its box, which keeps the focus and her words. Mei's bell opens a preview of her latest
+notifications, by mouse and by keyboard.
 """
 
 import datetime
@@ -17,6 +19,7 @@ from playwright.sync_api import expect
 from governance.models import ActionItem, Meeting, Request
 from partnership.models import User
 from partnership.notifications.services import notify
+from tests.browser import axe
 from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
@@ -27,15 +30,26 @@ PARTNERSHIP = "Northwind Biologics – Meridian Biomanufacturing"
 @pytest.fixture(autouse=True)
 def _fast_live(settings):
     settings.LIVE_POLL_SECONDS = 1  # an open record page asks every second in these tests
+    settings.NOTIFICATION_POLL_SECONDS = 1  # and so does the bell
 
 
-def test_a_refused_dialog_focuses_its_error_summary_and_links_to_the_fields(page, demo):
+def test_a_refused_dialog_focuses_its_error_summary_and_links_to_the_fields(
+        page, demo, browser, _axe_watch):
     log_in(page, demo, "nora@northwind.example")
     page.get_by_role("link", name=PARTNERSHIP).first.click()
     page.get_by_role("navigation", name="Partnership").get_by_role("link",
                                                                    name="Actions").click()
     page.get_by_role("link", name="New action").click()
     dialog = page.locator("dialog[open]")
+    # axe-core will check the dialog as it opened (tests/browser/axe.py): it is noted.
+    expect(dialog.get_by_label("Title")).to_be_visible()
+    noted = _axe_watch.open[page.context].dialogs
+    for _ in range(50):
+        if noted:
+            break
+        page.wait_for_timeout(100)
+    assert len(noted) == 1 and noted[0].url.endswith("/actions/new/")
+    assert "Create action" in noted[0].html and noted[0].page_url == page.url
     dialog.get_by_role("button", name="Create action").click()
     summary = dialog.locator("[data-error-summary]")
     expect(summary).to_be_focused()
@@ -44,6 +58,14 @@ def test_a_refused_dialog_focuses_its_error_summary_and_links_to_the_fields(page
     expect(dialog.get_by_label("Title")).to_be_focused()
     # The summary stays while the fields are corrected.
     expect(summary.get_by_role("link", name="Title", exact=True)).to_be_visible()
+
+    # And a dialog with a field nobody labelled would fail the journey.
+    unlabelled = axe.Dialog(page_url=page.url, url=f"{demo}/axe-self-check/",
+                            html='<form><input type="text" name="lot"></form>')
+    problems = axe.check(browser, [axe.Visits(
+        viewport={"width": 1001, "height": 700}, dialogs=[unlabelled],
+        storage=page.context.storage_state())])
+    assert len(problems) == 1 and "critical label" in problems[0], problems
 
 
 def test_minutes_add_action_rows_with_priority_and_a_refused_row_is_found_from_the_summary(
@@ -105,6 +127,8 @@ def test_an_open_request_page_follows_the_other_partys_step_without_a_reload(
             break
         nora.wait_for_timeout(200)
     assert 304 in polls and 200 not in polls
+    cancel = nora.get_by_role("link", name="Cancel request")
+    cancel.focus()  # a button inside the live part keeps the focus through its refresh
 
     ravi = browser.new_context().new_page()
     log_in(ravi, demo, "ravi@meridian.example")
@@ -122,8 +146,46 @@ def test_an_open_request_page_follows_the_other_partys_step_without_a_reload(
     timeline = nora.locator("section[aria-labelledby='timeline-h']")
     expect(timeline).to_contain_text("Acknowledged")
     expect(nora.locator("#committed-date")).not_to_contain_text("not yet")
+    expect(nora.get_by_role("link", name="Cancel request")).to_be_focused()
     assert nora.evaluate("window.__noReload") is True
     assert 200 in polls
+
+
+def test_a_comment_appears_on_the_other_partys_open_page_while_she_types(browser, demo):
+    request = Request.objects.get(title="Equipment qualification summary for filling line F2")
+    nora = browser.new_context().new_page()
+    log_in(nora, demo, "nora@northwind.example")
+    polls = []
+    nora.on("response", lambda response: polls.append(response.status)
+            if "/discussion/request/" in response.url and response.url.endswith("/live/")
+            else None)
+    nora.goto(f"{demo}{request.get_absolute_url()}")
+    box = nora.locator("#discussion").get_by_label("Comment", exact=True)
+    box.click()
+    nora.keyboard.type("Thanks, we will")
+    nora.evaluate("window.__noReload = true")
+    for _ in range(100):
+        if 304 in polls:
+            break
+        nora.wait_for_timeout(200)
+    assert 304 in polls and 200 not in polls
+
+    ravi = browser.new_context().new_page()
+    log_in(ravi, demo, "ravi@meridian.example")
+    ravi.goto(f"{demo}{request.get_absolute_url()}")
+    ravi.locator("#discussion").get_by_label("Comment", exact=True).fill(
+        "The F2 summary goes out on Thursday.")
+    ravi.locator("#discussion").get_by_role("button", name="Post comment").click()
+    expect(ravi.locator("#discussion-comments")).to_contain_text("goes out on Thursday")
+
+    comments = nora.locator("#discussion-comments")
+    expect(comments).to_contain_text("The F2 summary goes out on Thursday.")
+    expect(comments.get_by_test_id("live-updated")).to_be_visible()
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Thanks, we will")
+    nora.keyboard.type(" check it.")
+    expect(box).to_have_value("Thanks, we will check it.")
+    assert nora.evaluate("window.__noReload") is True
 
 
 def test_the_bell_opens_a_preview_of_the_latest_notifications(page, demo):
@@ -149,6 +211,11 @@ def test_the_bell_opens_a_preview_of_the_latest_notifications(page, demo):
     expect(items.first).to_be_focused()
     page.keyboard.press("Escape")
     expect(preview).to_be_hidden()
+    expect(page.locator("#bell")).to_be_focused()
+    # The bell's own refresh (its poll swaps it) leaves the focus on it.
+    with page.expect_response(lambda response: response.url.endswith("/bell/")):
+        pass
+    page.wait_for_timeout(300)
     expect(page.locator("#bell")).to_be_focused()
 
     # By mouse: the item opens its record; All notifications opens the page.

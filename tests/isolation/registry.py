@@ -567,12 +567,15 @@ RECORDS = [
                              "pk": c.pk},
            reads=("governance:batchcertificate_download",)),
     # A record's discussion (partnership.discussion): its page, read by every seat that
-    # reads the record and posted to by those who write; the files posted in it.
+    # reads the record and posted to by those who write; its live comments (polled by the
+    # record's page, portal.live); the files posted in it.
     Record(Comment, api="comment",
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "record_type": c.record_type,
                              "pk": c.record_id},
-           reads=("partnership:record_discussion",), writes=("partnership:record_discussion",),
-           expand={"partnership:record_discussion": _discussions},
+           reads=("partnership:record_discussion", "partnership:record_discussion_live"),
+           writes=("partnership:record_discussion",),
+           expand={"partnership:record_discussion": _discussions,
+                   "partnership:record_discussion_live": _discussions},
            page_bodies={"partnership:record_discussion": lambda row: {
                "body": "Which lot is it?"}}),
     Record(Attachment, api="attachment",
