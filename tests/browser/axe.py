@@ -10,7 +10,8 @@ own with those cookies and the same window size, and axe-core (static/vendor, th
 pinned in AXE below) runs over it. A page is checked once a run for each window size, where
 the same page means the same view with the same query parameters, whoever looks (a
 request's detail page is one page whichever request it shows and whoever reads it: the
-same template, the same markup; the first journey to reach it has it checked).
+same template, the same markup; the first journey to reach it has it checked, in whichever
+test worker it runs).
 
 Dialogs too: a form htmx loads into the page's <dialog> (components/dialog_form.html) is
 never a page of its own. A script every watched page runs tells the watch, as a dialog
@@ -25,7 +26,10 @@ bell's preview (a menu htmx fills as it opens) is checked the same way.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -43,9 +47,29 @@ RUN_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
                "resultTypes": ["violations"]}
 FAILING = {"serious", "critical"}
 
-#: Pages checked so far in this run: (window size, view, query parameters); dialogs with
-#: "dialog" in front.
+#: Pages checked so far in this process: (window size, view, query parameters); dialogs
+#: with "dialog" in front.
 _checked: set[tuple] = set()
+
+
+def _first_to_check(key: tuple) -> bool:
+    """Whether `key` is this run's to check here: not checked yet by this process nor, when
+    the run has several (pytest-xdist), by another one: each claims a key with a file
+    made only if it is not there yet, in a folder of the run."""
+    if key in _checked:
+        return False
+    _checked.add(key)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return True
+    folder = Path(tempfile.gettempdir()) / f"lockstep-axe-{run}"
+    folder.mkdir(exist_ok=True)
+    claim = folder / hashlib.sha256(repr(key).encode()).hexdigest()
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 #: Run by every page of a watched context: each dialog (and the bell's preview, the other
 #: part only ever loaded on demand), as htmx has settled it, is told to the watch (the
@@ -171,10 +195,8 @@ def check(browser, visits: list[Visits]) -> list[str]:
             page = context.new_page()
             for url in group.urls:
                 key = (json.dumps(group.viewport, sort_keys=True), *_page_of(url))
-                if key in _checked:
-                    continue
-                _checked.add(key)
-                problems += _check_page(page, url)
+                if _first_to_check(key):
+                    problems += _check_page(page, url)
             problems += _check_dialogs(page, group)
         finally:
             context.close()
@@ -208,10 +230,8 @@ def _check_dialogs(page, group: Visits) -> list[str]:
     portal: every one has the dialog) or else in the one it opened on."""
     problems = []
     for dialog in group.dialogs:
-        key = (json.dumps(group.viewport, sort_keys=True), *dialog.key)
-        if key in _checked:
+        if not _first_to_check((json.dumps(group.viewport, sort_keys=True), *dialog.key)):
             continue
-        _checked.add(key)
         if not _has_holder(page, dialog.holder):
             response = page.goto(dialog.page_url)
             if response is None or response.status != 200:
