@@ -30,20 +30,22 @@ def comment_list(*, user, partnership: int | Partnership | None = None,
         rows = rows.filter(partnership=partnership)
     if record is not None:
         rows = rows.filter(partnership=record.partnership_id, record_id=record.pk)
-    return rows.select_related("created_by", "author_organization").prefetch_related(
+    return rows.select_related("created_by", "author_organization",
+                               "withdrawn_by").prefetch_related(
         "mentions", "attachments")
 
 
 def attachment_list(*, user, partnership: int | Partnership | None = None,
                     record=None) -> QuerySet:
-    """The files the user sees, newest first."""
-    rows = Attachment.objects.visible_to(user)
+    """The files the user sees, newest first: of comments still standing (a withdrawn
+    comment's files are kept, never shown nor served)."""
+    rows = Attachment.objects.visible_to(user).not_withdrawn()
     if partnership is not None:
         rows = rows.filter(partnership=partnership)
     if record is not None:
         rows = rows.filter(comment__record_type=kinds.record_type_of(record),
                            comment__record_id=record.pk, partnership=record.partnership_id)
-    return rows.select_related("comment__created_by")
+    return rows.select_related("comment__created_by", "comment__author_organization")
 
 
 def mention_candidates(*, record, organization_id: int, internal: bool) -> QuerySet:

@@ -1,5 +1,6 @@
 """Pages of a record's discussion: the thread (read by every seat that sees the record,
-written by those who work on it), and the scoped download of a file posted in it."""
+written by those who work on it), its Files tab (every file posted on the record), the
+withdrawal of a comment by its author, and the scoped download of a file posted in it."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,18 +11,23 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from partnership.discussion import selectors, services
-from partnership.discussion.forms import CommentForm
+from partnership.discussion.forms import CommentForm, WithdrawForm
 from partnership.permissions import require
 from partnership.scoping_views import WRITE, PartnershipMixin
+from partnership.templatetags.discussion import discussion_url
 from portal.views import HtmxPartialMixin
 
 PAGE_SIZE = 20
 
 
-class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
-    """A record's comments, newest first, twenty a page, and the box to post one. Its record's
-    page loads it into its Discussion section (htmx: the thread only); a post from there
-    answers with the thread again, without a page reload."""
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class ThreadMixin(HtmxPartialMixin, PartnershipMixin):
+    """A record's thread: its comments, newest first, twenty a page, and the box to post
+    one (htmx: the thread only, which the record's page loads into its section)."""
 
     template_name = "partnership/discussion.html"
     partial_name = "thread"
@@ -37,16 +43,30 @@ class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
             record=self.record, organization_id=self.request.user.organization_id,
             internal=False)
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, **kwargs):
+        thread_url = discussion_url(self.record)
+        return super().get_context_data(
+            record=self.record, kind=self.record._meta.verbose_name, thread_url=thread_url,
+            files_url=f"{thread_url}files/", **self.tab_context(**kwargs))
+
+    def tab_context(self, form=None, **kwargs) -> dict:
         comments = selectors.comment_list(user=self.request.user, record=self.record)
         page = Paginator(comments, PAGE_SIZE).get_page(self.request.GET.get("page"))
         can_post = self.can(WRITE, self.partnership)
         if form is None and can_post:
             form = CommentForm(people=self.people())
-        return super().get_context_data(
-            record=self.record, kind=self.record._meta.verbose_name, page_obj=page,
-            comments=page.object_list, form=form, can_post=can_post,
-            thread_url=self.request.path, **kwargs)
+        return {"page_obj": page, "comments": page.object_list, "form": form,
+                "can_post": can_post, "tab": "comments", **kwargs}
+
+    def thread_answer(self):
+        """After a write: the thread again (htmx), or the record's page."""
+        if self.request.htmx:
+            return self.render_to_response(self.get_context_data())
+        return HttpResponseRedirect(f"{self.record.get_absolute_url()}#discussion")
+
+
+class DiscussionView(ThreadMixin, TemplateView):
+    """A post from the record's page answers with the thread again, without a reload."""
 
     def post(self, request, *args, **kwargs):
         record = self.record  # 404 for a record the user may not see, before any rule
@@ -58,24 +78,65 @@ class DiscussionView(HtmxPartialMixin, PartnershipMixin, TemplateView):
                                       body=form.cleaned_data["body"],
                                       mentions=form.cleaned_data["mentions"],
                                       is_internal=form.cleaned_data["is_internal"],
-                                      file=form.cleaned_data["file"])
+                                      files=form.cleaned_data["files"])
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+                _add_errors(form, error)
             else:
-                if request.htmx:
-                    return self.render_to_response(self.get_context_data())
-                return HttpResponseRedirect(f"{record.get_absolute_url()}#discussion")
+                return self.thread_answer()
         # htmx swaps only 2xx answers (base.html): the box comes back with its errors.
         return self.render_to_response(self.get_context_data(form=form),
                                        status=200 if request.htmx else 400)
 
 
+class DiscussionFilesView(ThreadMixin, TemplateView):
+    """The Files tab: every file posted on the record's thread (of comments still standing,
+    and that the user sees: another party's internal comments' files are not), newest
+    first, twenty a page."""
+
+    template_name = "partnership/discussion_files.html"
+    partial_name = "files"
+
+    def tab_context(self, **kwargs) -> dict:
+        files = selectors.attachment_list(user=self.request.user, record=self.record)
+        page = Paginator(files.not_withdrawn(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return {"page_obj": page, "files": page.object_list, "tab": "files", **kwargs}
+
+
+class CommentWithdrawView(ThreadMixin, TemplateView):
+    """The author withdraws a comment, with a reason (after a confirmation): it stays in the
+    thread as withdrawn. A comment the user does not see is 404; someone else's, 403."""
+
+    @cached_property
+    def comment(self):
+        return get_object_or_404(selectors.comment_list(user=self.request.user,
+                                                        record=self.record),
+                                 pk=self.kwargs["comment_pk"])
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(f"{discussion_url(self.record)}#comment-{self.comment.pk}")
+
+    def post(self, request, *args, **kwargs):
+        comment = self.comment  # 404 for what the user does not see, before any rule
+        require(request.user, WRITE, self.partnership)
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_withdraw(actor=request.user, comment=comment,
+                                          reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return self.thread_answer()
+        return self.render_to_response(
+            self.get_context_data(withdraw_form=form, withdraw_pk=comment.pk),
+            status=200 if request.htmx else 400)
+
+
 class AttachmentDownloadView(PartnershipMixin, View):
     """Files of a discussion are never served from a folder: only this view hands them out,
-    to those who see the comment and its record."""
+    to those who see the comment and its record, while the comment stands."""
 
     def get(self, request, *args, **kwargs):
         attachment = get_object_or_404(selectors.attachment_list(
-            user=request.user, partnership=self.partnership), pk=kwargs["pk"])
+            user=request.user, partnership=self.partnership).not_withdrawn(), pk=kwargs["pk"])
         return attachment.download_response(request)
