@@ -2,7 +2,8 @@
 // the box may mention are those of its form's Mention checkboxes (the server's rule,
 // partnership.discussion.selectors.mention_candidates); typing "@" and part of a name lists
 // them, the arrow keys move through the list (the box keeps the focus and names the option
-// in aria-activedescendant), Enter or Tab (or a click) picks one: "@Name" is written in the
+// in aria-activedescendant, a textbox's own attribute; a polite status says how many are
+// offered), Enter or Tab (or a click) picks one: "@Name" is written in the
 // box and the person's checkbox ticked, so that the post mentions them. Escape closes the
 // list. Without JavaScript the checkboxes do the same.
 (function () {
@@ -31,8 +32,10 @@
 
   const close = (box) => {
     const list = listOf(box);
-    if (list) list.hidden = true;
-    box.setAttribute("aria-expanded", "false");
+    if (list) {
+      list.hidden = true;
+      document.getElementById(`${list.id}-status`).textContent = "";
+    }
     box.removeAttribute("aria-activedescendant");
   };
 
@@ -55,7 +58,11 @@
       list.setAttribute("aria-label", "People you may mention");
       list.style.zIndex = "1050";
       box.after(list);
-      box.setAttribute("role", "combobox");
+      const status = document.createElement("div");
+      status.id = `${list.id}-status`;
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      list.after(status);
       box.setAttribute("aria-autocomplete", "list");
       box.setAttribute("aria-controls", list.id);
       box.parentElement.classList.add("position-relative");
@@ -70,7 +77,10 @@
       return option;
     }));
     list.hidden = found.length === 0;
-    box.setAttribute("aria-expanded", String(found.length > 0));
+    document.getElementById(`${list.id}-status`).textContent = found.length
+      ? `${found.length} ${found.length === 1 ? "person" : "people"} to mention: arrow keys to ` +
+        "choose, Enter to pick."
+      : "";
     if (found.length) choose(box, 0);
   };
 
