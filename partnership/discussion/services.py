@@ -71,14 +71,19 @@ def comment_post(*, actor: User, record, body: str = "", mentions=(), is_interna
     return comment
 
 
+def require_author(actor: User, comment: Comment) -> None:
+    """PermissionDenied unless `actor` wrote `comment`: only its author withdraws it."""
+    if comment.created_by_id != actor.pk:
+        raise PermissionDenied("Only its author may withdraw a comment.")
+
+
 def comment_withdraw(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Withdraw `comment` (read by the caller through its visible_to): its author only, while
     a writer of its partnership, with a reason. The comment stays in its thread, saying who
     withdrew it, when and why; its body and files are no longer shown nor served, and the
     change is in its history with the reason."""
     require(actor, WRITE, comment.partnership)
-    if comment.created_by_id != actor.pk:
-        raise PermissionDenied("Only its author may withdraw a comment.")
+    require_author(actor, comment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why you withdraw this comment."})

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
@@ -113,7 +114,12 @@ class CommentWithdrawView(ThreadMixin, TemplateView):
                                  pk=self.kwargs["comment_pk"])
 
     def get(self, request, *args, **kwargs):
-        return HttpResponseRedirect(f"{discussion_url(self.record)}#comment-{self.comment.pk}")
+        """Without JavaScript (or from a link): the comment, the reason to give and the
+        button, on a page of its own; only its author sees it."""
+        comment = self.comment  # 404 for what the user does not see, before any rule
+        require(request.user, WRITE, self.partnership)
+        services.require_author(request.user, comment)
+        return self.withdraw_page(WithdrawForm())
 
     def post(self, request, *args, **kwargs):
         comment = self.comment  # 404 for what the user does not see, before any rule
@@ -127,9 +133,17 @@ class CommentWithdrawView(ThreadMixin, TemplateView):
                 _add_errors(form, error)
             else:
                 return self.thread_answer()
-        return self.render_to_response(
-            self.get_context_data(withdraw_form=form, withdraw_pk=comment.pk),
-            status=200 if request.htmx else 400)
+        if request.htmx:  # the thread again, the comment's withdrawal open with its errors
+            return self.render_to_response(
+                self.get_context_data(withdraw_form=form, withdraw_pk=comment.pk))
+        return self.withdraw_page(form, status=400)
+
+    def withdraw_page(self, form, status=200):
+        return TemplateResponse(self.request, "partnership/comment_withdraw.html", {
+            "partnership": self.partnership, "role": self.role, "record": self.record,
+            "comment": self.comment, "withdraw_form": form, "thread_url":
+            discussion_url(self.record), "kind": self.record._meta.verbose_name},
+            status=status)
 
 
 class AttachmentDownloadView(PartnershipMixin, View):

@@ -226,3 +226,18 @@ def test_a_finding_has_its_page_and_discussion(world, login):
     assert "rca.pdf" in login(world.alice).get(files_url(finding)).content.decode()
     assert login(world.dave).get(finding.get_absolute_url()).status_code == 404
     assert login(world.dave).get(discussion_url(finding)).status_code == 404
+
+
+def test_without_javascript_the_withdrawal_has_its_own_page(world, login):
+    comment = services.comment_post(actor=world.alice, record=the_request(world),
+                                    body="Posted twice")
+    alice = login(world.alice)
+    page = alice.get(withdraw_url(comment))
+    assert page.status_code == 200 and "Posted twice" in page.content.decode()
+    assert "reason" in page.context["withdraw_form"].fields
+    assert login(world.bob).get(withdraw_url(comment)).status_code == 403
+    refused = alice.post(withdraw_url(comment), {"reason": ""})
+    assert refused.status_code == 400 and "reason" in refused.context["withdraw_form"].errors
+    done = alice.post(withdraw_url(comment), {"reason": "Posted twice"})
+    assert done.status_code == 302
+    assert done["Location"] == f"{the_request(world).get_absolute_url()}#discussion"
