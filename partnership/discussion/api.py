@@ -77,7 +77,7 @@ class CommentSerializer(ScopedModelSerializer):
     files = serializers.ListField(child=serializers.FileField(), write_only=True,
                                   required=False, max_length=MAX_FILES)
     withdrawn_by_name = serializers.CharField(source="withdrawn_by", read_only=True,
-                                              default=None)
+                                              allow_null=True, default=None)
 
     class Meta:
         model = Comment
