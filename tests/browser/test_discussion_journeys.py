@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from governance.models import Request
+from governance.models import Finding, Request
 from partnership.discussion.models import Attachment
 from partnership.notifications.models import Notification
 from tests.browser.login import log_in
@@ -117,3 +117,26 @@ def test_the_author_withdraws_a_comment_after_a_confirmation(page, browser, demo
     expect(thread.get_by_role("button", name="Withdraw comment")).to_have_count(0)
     attachment = Attachment.objects.get(name="quote rev A.pdf")
     assert cdmo.goto(f"{demo}{attachment.get_absolute_url()}").status == 404
+
+
+def test_a_finding_has_its_own_page_with_its_thread(page, demo):
+    """The demo's accepted finding: the CDMO's two files on one comment, below the draft its
+    author withdrew, from the audit's page to the finding's."""
+    from partnership.discussion.models import Comment
+
+    comment = Comment.objects.get(record_type="finding", withdrawn_at__isnull=True,
+                                  body__contains="root-cause")
+    finding = Finding.objects.get(pk=comment.record_id)
+    log_in(page, demo, "quinn@northwind.example")
+    page.goto(f"{demo}{finding.audit.get_absolute_url()}")
+    page.get_by_role("link", name=f"{finding.number}. {finding.title}").click()
+    expect(page.get_by_role("heading", name=f"Finding {finding.number}: {finding.title}")
+           ).to_be_visible()
+    thread = page.locator("#discussion")
+    expect(thread.get_by_text(re.compile(r"^Withdrawn by .*Reason: Posted the unreviewed"))
+           ).to_be_visible()
+    expect(thread.get_by_role("link", name=re.compile(r"root cause analysis\.pdf$"))
+           ).to_be_visible()
+    expect(thread.get_by_role("link", name=re.compile(r"CAPA plan\.pdf$"))).to_be_visible()
+    thread.get_by_role("link", name="Files", exact=True).click()
+    expect(thread.get_by_role("table").get_by_role("row")).to_have_count(3)  # head + 2
