@@ -81,6 +81,7 @@ class GovernanceConfig(AppConfig):
             ChangeControl,
             Decision,
             Deviation,
+            Finding,
             Meeting,
             Notice,
             QualityAgreement,
@@ -93,4 +94,4 @@ class GovernanceConfig(AppConfig):
         # Every record with a page of its own has a discussion and files.
         discussion_kinds.register(Request, ActionItem, Meeting, Decision, Risk, Notice, Audit,
                                   SiteQualification, QualityAgreement, Deviation, Capa, Batch,
-                                  ChangeControl)
+                                  ChangeControl, Finding)

@@ -463,6 +463,26 @@ def test_what_was_delivered_is_attached_to_its_record(demo):
     assert comment_list(user=mei, record=request).count() == 2
 
 
+def test_a_finding_shows_two_files_on_a_comment_and_a_withdrawn_draft(demo):
+    """The discussion's files and withdrawals (issue 14): a finding's thread has a comment
+    with two files, below a draft its author withdrew (kept, with why, its file not served)."""
+    from django.db.models import Count
+
+    from partnership.discussion.models import Comment
+    from partnership.discussion.selectors import attachment_list
+
+    two = Comment.objects.annotate(files=Count("attachments")).filter(
+        record_type="finding", files=2, withdrawn_at__isnull=True).get()
+    withdrawn = Comment.objects.get(record_type="finding", record_id=two.record_id,
+                                    withdrawn_at__isnull=False)
+    assert withdrawn.withdrawn_by == withdrawn.created_by and withdrawn.withdrawal_reason
+    assert withdrawn.withdrawn_at > withdrawn.created_at
+    assert withdrawn.attachments.exists()  # kept, not deleted
+    served = attachment_list(user=two.created_by)
+    assert not served.filter(comment=withdrawn).exists()
+    assert served.filter(comment=two).count() == 2
+
+
 # --- A demo that reads true to someone who has worked in a CDMO -------------------------------
 
 def _request_texts(request) -> list[str]:

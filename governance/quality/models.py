@@ -326,7 +326,9 @@ class Finding(PartnershipChild):
         return f"Finding {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.audit.get_absolute_url()}#finding-{self.number}"
+        # Its own page (with its discussion); the audit's page lists it at #finding-<number>.
+        return reverse("governance:finding_detail",
+                       args=[self.partnership_id, self.audit_id, self.pk])
 
     def clean(self) -> None:
         if self.classification and self.classification != self.Classification.OBSERVATION \

@@ -26,6 +26,7 @@ urlpatterns = [
     path(f"{AUDIT}sign/", views.AuditSignView.as_view(), name="audit_sign"),
     path(f"{AUDIT}findings/new/", views.FindingCreateView.as_view(), name="finding_create"),
     path(f"{AUDIT}<slug:step>/", views.AuditStepView.as_view(), name="audit_step"),
+    path(FINDING, views.FindingDetailView.as_view(), name="finding_detail"),
     path(f"{FINDING}edit/", views.FindingEditView.as_view(), name="finding_edit"),
     path(f"{FINDING}<slug:step>/", views.FindingStepView.as_view(), name="finding_step"),
     path(AGREEMENT, agreement.AgreementListView.as_view(), name="qualityagreement_list"),

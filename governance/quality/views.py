@@ -193,6 +193,23 @@ class AuditStepView(AuditMixin, ServiceFormView):
         return self.object.get_absolute_url()
 
 
+class FindingDetailView(FindingMixin, TemplateView):
+    """A finding's own page: what was found, the response and its review, the steps the
+    user may take, and its discussion and files (partnership.discussion)."""
+
+    template_name = "governance/finding_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, finding = self.request.user, self.finding
+        audit = finding.audit
+        who = audit.who_of(user) if self.can("governance.audit_step", audit) else set()
+        steps = finding.steps_for(user, who) \
+            if self.can("governance.finding_step", audit) else {}
+        return super().get_context_data(
+            object=finding, finding=finding, audit=audit, finding_steps=steps,
+            can_edit=self.can("governance.finding_raise", audit), **kwargs)
+
+
 class FindingCreateView(AuditMixin, ServiceFormView):
     form_class = forms.FindingForm
     template_name = "governance/audit_form.html"

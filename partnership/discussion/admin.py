@@ -9,8 +9,8 @@ from portal.admin import ReadOnlyAdmin
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
     list_display = ["id", "partnership", "record_type", "record_id", "created_by", "created_at",
-                    "is_internal"]
-    list_filter = ["record_type", "is_internal"]
+                    "is_internal", "withdrawn_at"]
+    list_filter = ["record_type", "is_internal", ("withdrawn_at", admin.EmptyFieldListFilter)]
 
 
 @admin.register(Attachment)

@@ -1,5 +1,6 @@
-"""API of the discussions: comments (read, and posted: JSON, or multipart with a `file`)
-and the files posted with them, each with its scoped `download`."""
+"""API of the discussions: comments (read; posted: JSON, or multipart with `files`, up to
+five; withdrawn by their author with a reason) and the files posted with them, each with its
+scoped `download`."""
 
 import json
 
@@ -10,9 +11,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
 
 from partnership.discussion import kinds, selectors, services
-from partnership.discussion.models import Attachment, Comment
+from partnership.discussion.models import (
+    MAX_FILES,
+    WITHDRAWAL_REASON_MAX_LENGTH,
+    Attachment,
+    Comment,
+)
 from partnership.scoping_views import ScopedViewSet
 from portal.filters import ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
@@ -67,14 +74,28 @@ class CommentSerializer(ScopedModelSerializer):
     author_name = serializers.CharField(source="created_by", read_only=True, default=None)
     attachments = AttachmentSerializer(many=True, read_only=True)
     file = serializers.FileField(write_only=True, required=False)
+    files = serializers.ListField(child=serializers.FileField(), write_only=True,
+                                  required=False, max_length=MAX_FILES)
+    withdrawn_by_name = serializers.CharField(source="withdrawn_by", read_only=True,
+                                              allow_null=True, default=None)
 
     class Meta:
         model = Comment
         fields = ["id", "partnership", "record_type", "record_id", "body", "mentions",
                   "is_internal", "author_organization", "created_by", "author_name",
-                  "created_at", "attachments", "file"]
-        read_only_fields = ["partnership", "author_organization", "created_by", "created_at"]
+                  "created_at", "attachments", "file", "files", "withdrawn_at",
+                  "withdrawn_by", "withdrawn_by_name", "withdrawal_reason"]
+        read_only_fields = ["partnership", "author_organization", "created_by", "created_at",
+                            "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
         extra_kwargs = {"mentions": {"required": False}}
+
+    def to_representation(self, comment):
+        """A withdrawn comment says who withdrew it, when and why: no longer what it said,
+        whom it mentioned or its files."""
+        data = super().to_representation(comment)
+        if comment.withdrawn_at is not None:
+            data.update(body="", mentions=[], attachments=[])
+        return data
 
     def create(self, validated_data):
         user = self.context["request"].user
@@ -88,9 +109,13 @@ class CommentSerializer(ScopedModelSerializer):
                 actor=user, record=record, body=validated_data.get("body", ""),
                 mentions=validated_data.get("mentions", []),
                 is_internal=validated_data.get("is_internal", False),
-                file=validated_data.get("file"))
+                file=validated_data.get("file"), files=validated_data.get("files", ()))
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=WITHDRAWAL_REASON_MAX_LENGTH)
 
 
 class CommentFilter(ScopedFilterSet):
@@ -107,8 +132,9 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, ScopedViewSet):
     """Comments on the records you see, newest first; `?record_type=request&record_id=7`
     gives one record's discussion. POST {"record_type", "record_id", "body", "mentions",
-    "is_internal"} (multipart with a `file` to attach one) posts a comment; the people
-    mentioned are notified."""
+    "is_internal"} (multipart with up to five `files`) posts a comment; the people
+    mentioned are notified. Its author POSTs withdraw/ {"reason"}: the comment stays,
+    withdrawn, without its body and files."""
 
     model = Comment
     selector = selectors.comment_list
@@ -117,6 +143,22 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def perform_create(self, serializer):
         serializer.instance = self.read_again(serializer.save())
+
+    @extend_schema(request=WithdrawSerializer, responses=CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw your own comment, with a reason (kept in its history): 403 for anyone
+        else's."""
+        comment = self.get_object()
+        services.require(request.user, services.WRITE, comment.partnership)
+        body = WithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            comment = services.comment_withdraw(actor=request.user, comment=comment,
+                                                reason=body.validated_data["reason"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(self.get_serializer(self.read_again(comment)).data)
 
 
 class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -15,8 +15,12 @@ from partnership.discussion import kinds
 from partnership.parties.models import Partnership
 from partnership.scoping import PartnershipChild, SharedQuerySet, SharedRecord
 from portal.files import StoredFile
+from portal.validation import validate_date_in_range
 
 BODY_MAX_LENGTH = 5000
+WITHDRAWAL_REASON_MAX_LENGTH = 500
+#: How many files one comment may carry.
+MAX_FILES = 5
 
 
 class CommentQuerySet(SharedQuerySet):
@@ -36,6 +40,14 @@ class Comment(SharedRecord):
     record_id = models.PositiveBigIntegerField(editable=False)
     body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Withdrawn by its author (services.comment_withdraw): nothing is deleted (GMP), the
+    # comment stays in its thread as a stub, its body and files no longer shown or served.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        validators=[validate_date_in_range])
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+", editable=False)
+    withdrawal_reason = models.TextField(max_length=WITHDRAWAL_REASON_MAX_LENGTH, blank=True,
+                                         editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -51,6 +63,10 @@ class Comment(SharedRecord):
         return reverse("partnership:record_discussion",
                        args=[self.partnership_id, self.record_type, self.record_id])
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
 
 def attachment_path(attachment, filename: str) -> str:
     return f"discussion/{attachment.partnership_id}/{attachment.comment_id}/{filename}"
@@ -63,6 +79,10 @@ class AttachmentQuerySet(SharedQuerySet):
         if not user.is_authenticated:
             return rows
         return rows.filter(comment__in=Comment.objects.visible_to(user).values("pk"))
+
+    def not_withdrawn(self) -> "AttachmentQuerySet":
+        """The files of comments still standing: a withdrawn comment's are kept, not served."""
+        return self.filter(comment__withdrawn_at__isnull=True)
 
 
 class Attachment(PartnershipChild, StoredFile):

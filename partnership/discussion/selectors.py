@@ -30,37 +30,42 @@ def comment_list(*, user, partnership: int | Partnership | None = None,
         rows = rows.filter(partnership=partnership)
     if record is not None:
         rows = rows.filter(partnership=record.partnership_id, record_id=record.pk)
-    return rows.select_related("created_by", "author_organization").prefetch_related(
+    return rows.select_related("created_by", "author_organization",
+                               "withdrawn_by").prefetch_related(
         "mentions", "attachments")
 
 
 def thread_version(*, user, partnership: int | Partnership, record_type: str,
                    pk: int) -> str | None:
     """The version of a record's thread as `user` sees it, in one query: the newest comment
-    they see and how many they see (None when they do not see the record). Built only from
-    the comments `visible_to` gives them: another party's internal comment changes nothing."""
+    they see, how many they see and how many of those are withdrawn (None when they do not
+    see the record). Built only from the comments `visible_to` gives them: another party's
+    internal comment changes nothing."""
     model = kinds.model_of(record_type)
     seen = Comment.objects.visible_to(user, record_type).filter(
         partnership=OuterRef("partnership_id"), record_id=OuterRef("pk")).order_by()
     row = model.objects.visible_to(user).filter(partnership=partnership, pk=pk).annotate(
         newest=Subquery(seen.order_by("-pk").values("pk")[:1]),
         seen=Subquery(seen.values("record_id").annotate(n=Count("pk")).values("n")[:1]),
-    ).values_list("newest", "seen").first()
+        withdrawn=Subquery(seen.filter(withdrawn_at__isnull=False).values("record_id")
+                           .annotate(n=Count("pk")).values("n")[:1]),
+    ).values_list("newest", "seen", "withdrawn").first()
     if row is None:
         return None
-    return f"{row[0] or 0}:{row[1] or 0}"
+    return ":".join(str(value or 0) for value in row)
 
 
 def attachment_list(*, user, partnership: int | Partnership | None = None,
                     record=None) -> QuerySet:
-    """The files the user sees, newest first."""
-    rows = Attachment.objects.visible_to(user)
+    """The files the user sees, newest first: of comments still standing (a withdrawn
+    comment's files are kept, never shown nor served)."""
+    rows = Attachment.objects.visible_to(user).not_withdrawn()
     if partnership is not None:
         rows = rows.filter(partnership=partnership)
     if record is not None:
         rows = rows.filter(comment__record_type=kinds.record_type_of(record),
                            comment__record_id=record.pk, partnership=record.partnership_id)
-    return rows.select_related("comment__created_by")
+    return rows.select_related("comment__created_by", "comment__author_organization")
 
 
 def mention_candidates(*, record, organization_id: int, internal: bool) -> QuerySet:

@@ -220,6 +220,15 @@ def _discussions(kwargs) -> list[dict]:
             .order_by("pk").values_list("pk", flat=True)]
 
 
+def _withdrawals(kwargs) -> list[dict]:
+    """The withdrawal of each comment on a record's discussion (_discussions)."""
+    return [{**page, "comment_pk": pk} for page in _discussions(kwargs)
+            for pk in Comment.objects.filter(
+                partnership_id=page["partnership_pk"], record_type=page["record_type"],
+                record_id=page["pk"], is_internal=False).order_by("pk").values_list(
+                "pk", flat=True)]
+
+
 REQUEST_STEPS = ("acknowledge", "query", "decline", "answer", "start", "fulfil", "accept",
                  "reopen", "cancel")
 LATER = datetime.date(2027, 3, 1).isoformat()
@@ -415,6 +424,7 @@ RECORDS = [
     Record(Finding, api="finding",
            kwargs=lambda f: {"partnership_pk": f.partnership_id, "audit_pk": f.audit_id,
                              "pk": f.pk},
+           reads=("governance:finding_detail",),
            writes=("governance:finding_edit", "governance:finding_step"),
            expand={"governance:finding_step": lambda kwargs: [
                {**kwargs, "step": step} for step in FINDING_STEPS]},
@@ -572,12 +582,17 @@ RECORDS = [
     Record(Comment, api="comment",
            kwargs=lambda c: {"partnership_pk": c.partnership_id, "record_type": c.record_type,
                              "pk": c.record_id},
-           reads=("partnership:record_discussion", "partnership:record_discussion_live"),
-           writes=("partnership:record_discussion",),
+           reads=("partnership:record_discussion", "partnership:record_discussion_live",
+                  "partnership:record_discussion_files"),
+           writes=("partnership:record_discussion", "partnership:comment_withdraw"),
            expand={"partnership:record_discussion": _discussions,
-                   "partnership:record_discussion_live": _discussions},
+                   "partnership:record_discussion_live": _discussions,
+                   "partnership:record_discussion_files": _discussions,
+                   "partnership:comment_withdraw": _withdrawals},
            page_bodies={"partnership:record_discussion": lambda row: {
-               "body": "Which lot is it?"}}),
+               "body": "Which lot is it?"},
+               "partnership:comment_withdraw": lambda row: {"reason": "Posted twice."}},
+           api_bodies={"withdraw": lambda row: {"reason": "Posted twice."}}),
     Record(Attachment, api="attachment",
            kwargs=lambda a: {"partnership_pk": a.partnership_id, "pk": a.pk},
            reads=("partnership:attachment_download",)),

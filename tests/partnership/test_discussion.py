@@ -38,7 +38,7 @@ def post(client, record, **data):
 def test_a_comment_with_a_mention_and_a_file_reaches_the_other_party(world, login):
     request = the_request(world)
     response = post(login(world.alice), request, body="Here is the batch record, @Bob.",
-                    mentions=[world.bob.pk], file=pdf())
+                    mentions=[world.bob.pk], files=[pdf()])
     assert response.status_code == 200
     assert b"<html" not in response.content  # the thread only: htmx swaps it in place
     comment = Comment.objects.get(body="Here is the batch record, @Bob.")
@@ -125,9 +125,9 @@ def test_a_file_is_judged_by_its_content_and_nothing_is_kept_without_it(world, l
     request = the_request(world)
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = login(world.alice).post(discussion_url(request),
-                                       {"body": "Report attached", "file": fake})
+                                       {"body": "Report attached", "files": [fake]})
     assert response.status_code == 400
-    assert "file" in response.context["form"].errors
+    assert "files" in response.context["form"].errors
     assert not Comment.objects.filter(body="Report attached").exists()
 
 

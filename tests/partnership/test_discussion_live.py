@@ -45,7 +45,8 @@ def test_an_unchanged_thread_answers_304_after_one_query(world, login,
     client = login(world.alice)
     first = client.get(live_url(request))
     assert first.status_code == 200 and first["X-Live-Record"] == "1"
-    assert "<form" not in first.content.decode() and "<html" not in first.content.decode()
+    assert "Post comment" not in first.content.decode()  # the box is not in the part
+    assert "<html" not in first.content.decode()
     client.get("/")
     with django_assert_max_num_queries(3) as queries:  # session, user, the version
         unchanged = client.get(live_url(request), HTTP_IF_NONE_MATCH=first["ETag"])
@@ -65,6 +66,19 @@ def test_the_other_partys_comment_appears(world, login):
     assert "Lot 7 ships on Monday." in part and 'data-testid="live-updated"' in part
     assert "a comment was posted" in part
     assert f'data-live-etag="{changed["ETag"].replace(chr(34), "&quot;")}"' in part
+
+
+def test_a_withdrawal_shows_on_the_other_partys_open_page(world, login):
+    request = the_request(world)
+    comment = services.comment_post(actor=world.bob, record=request, body="Wrong lot, sorry.")
+    alice = login(world.alice)
+    etag = alice.get(live_url(request))["ETag"]
+    services.comment_withdraw(actor=world.bob, comment=comment, reason="Posted on the "
+                                                                       "wrong request.")
+    changed = alice.get(live_url(request), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Posted on the wrong request." in changed.content.decode()
+    assert "Wrong lot, sorry." not in changed.content.decode()
 
 
 def test_another_partys_internal_comment_changes_nothing_the_viewer_sees(world, login):

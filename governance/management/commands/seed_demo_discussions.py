@@ -1,8 +1,10 @@
 """Demo discussions (run by seed_demo_governance after the requests and quality records;
 idempotent): what the requests' answerers "sent through the shared folder" is attached to
 the request itself — the executed batch record, the quote, the CoA, each as a small PDF made
-here — the executed batch record of the engineering run is on its deliverable, and a few
-threads show mentions both ways and a sponsor's internal note. Written through the service
+here — the executed batch record of the engineering run is on its deliverable, a few
+threads show mentions both ways and a sponsor's internal note, and an accepted audit
+finding carries the CDMO's root-cause analysis and CAPA plan (two files on one comment)
+below a draft its author withdrew. Written through the service
 by the people whose word each is, then dated to when it was said.
 
 A rerun finds a record that already has a discussion and leaves it as it is.
@@ -16,10 +18,10 @@ from django.core.management.base import BaseCommand
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from governance.models import Request
+from governance.models import Finding, Request
 from partnership.discussion import kinds
 from partnership.discussion.models import Comment
-from partnership.discussion.services import comment_post
+from partnership.discussion.services import comment_post, comment_withdraw
 from partnership.models import Deliverable, User
 
 #: What the answerer of a fulfilled request writes above the file it delivers.
@@ -110,10 +112,41 @@ def seed_threads() -> None:
             _dated(comment, start + datetime.timedelta(hours=3 * (number + 1)))
 
 
+def seed_finding_thread() -> None:
+    """An accepted finding: the CDMO's answerer posted a draft by mistake and withdrew it
+    (kept, with why), then the root-cause analysis and the CAPA plan, two files on one
+    comment, for the auditor who raised it."""
+    finding = Finding.objects.filter(status=Finding.Status.ACCEPTED, responded_by__isnull=False
+                                     ).select_related("partnership", "responded_by",
+                                                      "raised_by").order_by("pk").first()
+    if finding is None or _discussed(finding):
+        return
+    author, auditor = finding.responded_by, finding.raised_by
+    at = finding.responded_at - datetime.timedelta(hours=6)
+    draft = comment_post(actor=author, record=finding, body="Our draft response, for comment.",
+                         files=[_pdf(f"Finding {finding.number} response DRAFT",
+                                     ["Draft: not for review."])])
+    comment_withdraw(actor=author, comment=draft,
+                     reason="Posted the unreviewed draft by mistake; the reviewed files follow.")
+    _dated(draft, at)
+    Comment.objects.filter(pk=draft.pk).update(withdrawn_at=at + datetime.timedelta(minutes=20))
+    name = auditor.get_full_name() or auditor.email
+    comment = comment_post(
+        actor=author, record=finding, mentions=[auditor],
+        body=f"@{name} The root-cause analysis and the CAPA plan for finding "
+             f"{finding.number}, reviewed by our QA.",
+        files=[_pdf(f"Finding {finding.number} root cause analysis",
+                    [finding.title, "Root cause, impact and correction (demo data)"]),
+               _pdf(f"Finding {finding.number} CAPA plan",
+                    [finding.title, "Actions, owners and due dates (demo data)"])])
+    _dated(comment, at + datetime.timedelta(hours=1))
+
+
 def seed_discussions() -> None:
     seed_delivered_files()
     seed_batch_record_deliverable()
     seed_threads()
+    seed_finding_thread()
 
 
 class Command(BaseCommand):
