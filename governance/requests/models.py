@@ -163,7 +163,9 @@ class Request(SharedRecord):
                                                name="request_number_in_partnership")]
 
     def __str__(self) -> str:
-        return self.title
+        """"REQ-0042 · title": the number people quote, wherever a request is named
+        (notifications, search results, activity); the title alone before it has one."""
+        return f"{self.reference} · {self.title}" if self.number else self.title
 
     def save(self, *args, **kwargs) -> None:
         """A new request takes its partnership's next number (Request.assign_number), on

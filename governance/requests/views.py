@@ -172,7 +172,7 @@ class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         step = self.kwargs["step"]
         return super().get_context_data(
-            object=self.record, title=f"{Request.STEPS[step][3]}: {self.record.title}",
+            object=self.record, title=f"{Request.STEPS[step][3]}: {self.record}",
             submit_label=STEP_FORMS[step][2], **kwargs)
 
     def perform(self, form):
