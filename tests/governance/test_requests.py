@@ -1135,3 +1135,18 @@ def test_requests_sent_at_once_take_distinct_numbers(world_committed):
         thread.join(timeout=30)
     numbers = sorted(request.number for request in outcomes)
     assert len(numbers) == 3 and numbers == list(range(numbers[0], numbers[0] + 3))
+
+
+def test_a_request_is_named_with_its_number_wherever_it_is_shown(world):
+    """REQ-0042 · title: in the notification the receiver gets and in recent activity."""
+    from governance.overview.selectors import recent_activity
+
+    request = send(world, title="Stopper supplier")
+    named = f"REQ-{request.number:04d} · Stopper supplier"
+    assert str(request) == named
+    assert Notification.objects.get(kind="request_received", record_id=request.pk,
+                                    recipient=world.bob).title == f"New normal request: {named}"
+    assert {"kind": "Request", "label": named} in [
+        {"kind": row["kind"], "label": row["label"]}
+        for row in recent_activity(user=world.bob, partnership=world.acme_contoso)]
+    assert str(Request(title="Not sent yet")) == "Not sent yet"
