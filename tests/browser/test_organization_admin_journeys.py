@@ -40,3 +40,18 @@ def test_admin_changes_a_colleagues_role_and_reads_the_load(page, demo):
     expect(rows.get_by_role("link", name="Helix Therapeutics – Meridian Biomanufacturing")
            ).to_be_visible()
     expect(page.get_by_text("Aurora")).to_have_count(0)
+
+
+def test_a_person_reads_what_will_remind_them(page, demo):
+    """Mei (Meridian) opens her reminders from the notification settings: the demo's
+    meetings she attends and actions she owns in the next seven days, each with how she
+    hears of it; nothing of Helix, the sponsor Meridian also serves."""
+    log_in(page, demo, "mei@meridian.example")
+    page.goto(f"{demo}/notifications/settings/")
+    page.get_by_role("link", name="Your reminders in the next seven days").click()
+    expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(rows.filter(has_text="In the app and by e-mail right away").first).to_be_visible()
+    expect(page.get_by_text("Helix")).to_have_count(0)
+    page.screenshot(path="/tmp/mends_reminders.png", full_page=True)
