@@ -34,22 +34,30 @@ NOTIFICATION_KINDS = [
     ("escalated", "An overdue item reaches my escalation level", 170),
 ]
 
-#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
+#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job,
+#: who is due when: see portal.registries.reminders).
 REMINDERS = [
     ("meeting_day_before", "A meeting I attend starts within a day", 11,
-     "governance.meetings.tasks.remind_upcoming_meetings"),
+     "governance.meetings.tasks.remind_upcoming_meetings",
+     "governance.meetings.services.meeting_day_before_dues"),
     ("meeting_hour_before", "A meeting I attend starts within the hour", 12,
-     "governance.meetings.tasks.remind_upcoming_meetings"),
+     "governance.meetings.tasks.remind_upcoming_meetings",
+     "governance.meetings.services.meeting_hour_before_dues"),
     ("action_due_soon", "An action I own is due in two days", 35,
-     "governance.actions.tasks.remind_actions_due_soon"),
+     "governance.actions.tasks.remind_actions_due_soon",
+     "governance.actions.services.action_due_soon_dues"),
     ("request_due_soon", "A request I answer is due in two days", 75,
-     "governance.requests.tasks.remind_requests_due_soon"),
+     "governance.requests.tasks.remind_requests_due_soon",
+     "governance.requests.services.request_due_soon_dues"),
     ("deviation_notice_due", "The deadline to tell the sponsor of a deviation is near", 162,
-     "governance.quality.tasks.remind_deviation_notice_deadlines"),
+     "governance.quality.tasks.remind_deviation_notice_deadlines",
+     "governance.quality.deviations.services.deviation_notice_dues"),
     ("capa_due_soon", "A CAPA I own is due in a week", 163,
-     "governance.quality.tasks.remind_capas_due_soon"),
+     "governance.quality.tasks.remind_capas_due_soon",
+     "governance.quality.deviations.services.capa_due_soon_dues"),
     ("audit_week_before", "An audit I take part in starts in a week", 166,
-     "governance.quality.tasks.remind_upcoming_audits"),
+     "governance.quality.tasks.remind_upcoming_audits",
+     "governance.quality.services.audit_dues"),
 ]
 
 class GovernanceConfig(AppConfig):
@@ -71,8 +79,8 @@ class GovernanceConfig(AppConfig):
 
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
-        for code, label, position, task in REMINDERS:
-            reminders.register(code, label, position=position, task=task)
+        for code, label, position, task, dues in REMINDERS:
+            reminders.register(code, label, position=position, task=task, dues=dues)
         from governance.models import (
             ActionItem,
             Audit,

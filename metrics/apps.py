@@ -23,5 +23,5 @@ class MetricsConfig(AppConfig):
         steering.register()
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
-        for code, label, position, task in REMINDERS:
-            reminders.register(code, label, position=position, task=task)
+        for code, label, position, task, dues in REMINDERS:
+            reminders.register(code, label, position=position, task=task, dues=dues)

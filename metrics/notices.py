@@ -11,13 +11,16 @@ NOTIFICATION_KINDS = [
     ("kpi_published", "A KPI value is published", 183),
     ("kpi_due", "A KPI value my party reports is due and not submitted", 184),
 ]
-#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
+#: The reminders ahead of a deadline: (kind, label, place on the settings page, the job,
+#: who is due when: see portal.registries.reminders).
 REMINDERS = [
     ("kpi_review_closing",
      "The window to review a KPI value shared with my party closes in two days", 181,
-     "metrics.measurements.tasks.remind_kpi_reviews_closing"),
+     "metrics.measurements.tasks.remind_kpi_reviews_closing",
+     "metrics.measurements.services.kpi_review_closing_dues"),
     ("kpi_value_due_soon", "A KPI value my party reports is due in two days", 184,
-     "metrics.measurements.tasks.remind_kpi_values_due_soon"),
+     "metrics.measurements.tasks.remind_kpi_values_due_soon",
+     "metrics.measurements.services.kpi_due_soon_dues"),
 ]
 
 

@@ -17,7 +17,8 @@ NOTIFICATION_KINDS = [
 #: The reminders ahead of a deadline: (kind, label, place on the settings page, the job).
 REMINDERS = [
     ("contract_renewal", "A contract of my partnership enters its renewal notice period", 155,
-     "partnership.contracts.tasks.remind_contract_renewals"),
+     "partnership.contracts.tasks.remind_contract_renewals",
+     "partnership.contracts.services.contract_renewal_dues"),
 ]
 
 class PartnershipConfig(AppConfig):
@@ -42,8 +43,8 @@ class PartnershipConfig(AppConfig):
         checks.register(check_scoped_models, checks.Tags.models)
         for code, label, position in NOTIFICATION_KINDS:
             notification_kinds.register(code, label, position=position)
-        for code, label, position, task in REMINDERS:
-            reminders.register(code, label, position=position, task=task)
+        for code, label, position, task, dues in REMINDERS:
+            reminders.register(code, label, position=position, task=task, dues=dues)
         signatures.register()
         discussion_kinds.register(Deliverable, TechTransfer, Milestone)
         user_locked_out.connect(record_lock, dispatch_uid="partnership-login-lock")

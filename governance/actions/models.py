@@ -38,11 +38,11 @@ class ActionItem(SharedRecord):
         LOW = "low", "Low"
 
     WORKFLOW = Workflow({
-        Status.OPEN: {Status.IN_PROGRESS: "Start", Status.DONE: "Mark done",
-                      Status.CANCELLED: "Cancel"},
-        Status.IN_PROGRESS: {Status.DONE: "Mark done", Status.CANCELLED: "Cancel"},
-        Status.DONE: {Status.OPEN: "Reopen"},
-        Status.CANCELLED: {Status.OPEN: "Reopen"},
+        Status.OPEN: {Status.IN_PROGRESS: "Start the action", Status.DONE: "Mark done",
+                      Status.CANCELLED: "Cancel the action"},
+        Status.IN_PROGRESS: {Status.DONE: "Mark done", Status.CANCELLED: "Cancel the action"},
+        Status.DONE: {Status.OPEN: "Reopen the action"},
+        Status.CANCELLED: {Status.OPEN: "Reopen the action"},
     })
     CLOSED = (Status.DONE, Status.CANCELLED)
 

@@ -9,10 +9,12 @@ from django.utils import timezone
 from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from partnership.models import Partnership, User
 from partnership.notifications.reminders import (
+    NO_TIME,
     Due,
     in_days,
     local_dates,
     reminders_send,
+    scoped,
     when_in_days,
 )
 from partnership.notifications.services import notify
@@ -97,19 +99,29 @@ def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> in
 ACTION_DUE_SOON_DAYS = 2
 
 
-def action_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the owner of each open action that it is due in two days, once per action,
-    due date and owner: from when the due date is two days ahead in the owner's own zone
-    until the day before it (a new due date reminds again). One query selects the actions
-    that may be due soon somewhere on Earth. Returns how many were told."""
-    now = now or timezone.now()
+def action_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                         user: User | None = None) -> list[Due]:
+    """Each open action whose owner is reminded within `ahead` from now (now: the job),
+    of the actions `user` sees when given: from when its due date is two days ahead in the
+    owner's own zone until the day before it. One query selects the actions that may be
+    due soon somewhere on Earth."""
     earliest, latest = local_dates(now)
-    actions = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+    actions = scoped(ActionItem, user).exclude(status__in=ActionItem.CLOSED).filter(
         due_date__gt=earliest, due_date__lte=latest + datetime.timedelta(
-            days=ACTION_DUE_SOON_DAYS)).select_related("owner", "partnership").order_by("pk")
-    return reminders_send(kind="action_due_soon", dues=(
-        Due(record=item, window=item.due_date,
-            recipients=in_days(item.due_date, [item.owner], now, first=ACTION_DUE_SOON_DAYS),
-            title=f"Action due {when_in_days(item.due_date, item.owner, now)}: {item.title}",
-            body=f"Due {item.due_date:%A %d %b %Y}.")
-        for item in actions))
+            days=ACTION_DUE_SOON_DAYS + ahead.days)).select_related(
+        "owner", "partnership").order_by("pk")
+    return [Due(record=item, window=item.due_date, lead=ACTION_DUE_SOON_DAYS,
+                recipients=in_days(item.due_date, [item.owner], now,
+                                   first=ACTION_DUE_SOON_DAYS + ahead.days),
+                title=f"Action due {when_in_days(item.due_date, item.owner, now)}: "
+                      f"{item.title}",
+                body=f"Due {item.due_date:%A %d %b %Y}.")
+            for item in actions]
+
+
+def action_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the owner of each open action that it is due in two days
+    (action_due_soon_dues), once per action, due date and owner (a new due date reminds
+    again). Returns how many were told."""
+    return reminders_send(kind="action_due_soon",
+                          dues=action_due_soon_dues(now=now or timezone.now()))

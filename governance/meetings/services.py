@@ -12,7 +12,14 @@ from django.utils import timezone
 from governance.actions.services import action_item_create
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from partnership.models import Membership, Partnership, User
-from partnership.notifications.reminders import Due, reminders_send
+from partnership.notifications.reminders import (
+    NO_TIME,
+    Due,
+    at_local,
+    in_time,
+    reminders_send,
+    scoped,
+)
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import are_seated, shared_record_create, shared_record_update
@@ -298,31 +305,53 @@ def decision_update(*, actor: User, decision: Decision, decided_by=None,
 
 # --- Reminders before a meeting (the job in governance.meetings.tasks) --------------------
 
-#: Each reminder: (its kind, how long before the start it goes, its title's words). A
-#: meeting scheduled closer to its start than a reminder's lead gets the nearer one only.
+#: Each reminder: (its kind, how long before the start it goes). A meeting scheduled
+#: closer to its start than a reminder's lead gets the nearer one only.
 MEETING_REMINDERS = (
-    ("meeting_day_before", datetime.timedelta(days=1), "Meeting within a day"),
-    ("meeting_hour_before", datetime.timedelta(hours=1), "Meeting within the hour"),
+    ("meeting_day_before", datetime.timedelta(days=1)),
+    ("meeting_hour_before", datetime.timedelta(hours=1)),
 )
 
 
+def meeting_dues(kind: str, *, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                 user: User | None = None) -> list[Due]:
+    """The scheduled meetings whose reminder `kind` goes to their attendees within `ahead`
+    from now (now: the job), of those `user` sees when given; one query, with the
+    attendees. The day-before title gives the start in each attendee's zone ("tomorrow at
+    10:00 (your time)"), the hour-before one how soon it is ("in 1 hour")."""
+    number = [code for code, _lead in MEETING_REMINDERS].index(kind)
+    lead = MEETING_REMINDERS[number][1]
+    nearer = MEETING_REMINDERS[number + 1][1] if number + 1 < len(MEETING_REMINDERS) \
+        else datetime.timedelta(0)
+    meetings = scoped(Meeting, user).filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=now + nearer,
+        starts_at__lte=now + lead + ahead).select_related("partnership").prefetch_related(
+        "attendees").order_by("starts_at", "pk")
+
+    def title(meeting: Meeting):
+        if kind == "meeting_hour_before":
+            return f"Meeting {in_time(meeting.starts_at, now)}: {meeting.title}"
+        return lambda person: f"Meeting {at_local(meeting.starts_at, person, now)}: " \
+                              f"{meeting.title}"
+
+    return [Due(record=meeting, window=meeting.starts_at, lead=lead,
+                recipients=list(meeting.attendees.all()), title=title(meeting),
+                when=meeting.starts_at, body=meeting.location and f"Where: {meeting.location}")
+            for meeting in meetings]
+
+
+def meeting_day_before_dues(**kwargs) -> list[Due]:
+    return meeting_dues("meeting_day_before", **kwargs)
+
+
+def meeting_hour_before_dues(**kwargs) -> list[Due]:
+    return meeting_dues("meeting_hour_before", **kwargs)
+
+
 def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the attendees of each scheduled meeting a day and an hour before it starts,
-    once per meeting, start time and person (a rescheduled meeting reminds again). One
-    query per reminder selects the meetings in its window, with their attendees. Returns
-    how many people were told."""
+    """Remind the attendees of each scheduled meeting a day and an hour before it starts
+    (meeting_dues), once per meeting, start time and person (a rescheduled meeting reminds
+    again). Returns how many people were told."""
     now = now or timezone.now()
-    told = 0
-    for number, (kind, lead, title) in enumerate(MEETING_REMINDERS):
-        nearer = MEETING_REMINDERS[number + 1][1] if number + 1 < len(MEETING_REMINDERS) \
-            else datetime.timedelta(0)
-        meetings = Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED, starts_at__gt=now + nearer,
-            starts_at__lte=now + lead).select_related("partnership").prefetch_related(
-            "attendees").order_by("starts_at", "pk")
-        told += reminders_send(kind=kind, dues=(
-            Due(record=meeting, window=meeting.starts_at, recipients=list(meeting.attendees.all()),
-                title=f"{title}: {meeting.title}", when=meeting.starts_at,
-                body=meeting.location and f"Where: {meeting.location}")
-            for meeting in meetings))
-    return told
+    return sum(reminders_send(kind=kind, dues=meeting_dues(kind, now=now))
+               for kind, _lead in MEETING_REMINDERS)

@@ -277,9 +277,10 @@ class Finding(PartnershipChild):
 
     ANSWERABLE = (Status.OPEN, Status.SENT_BACK)
     STEPS = {
-        "respond": (ANSWERABLE, Status.RESPONDED, "cdmo", "Respond"),
+        "respond": (ANSWERABLE, Status.RESPONDED, "cdmo", "Respond to the finding"),
         "accept": ((Status.RESPONDED,), Status.ACCEPTED, "sponsor_qa", "Accept the response"),
-        "send_back": ((Status.RESPONDED,), Status.SENT_BACK, "sponsor_qa", "Send back"),
+        "send_back": ((Status.RESPONDED,), Status.SENT_BACK, "sponsor_qa",
+                      "Send the response back"),
     }
     WORKFLOW = _workflow_of_steps(STEPS, Status.values)
 

@@ -323,17 +323,17 @@ FINDING_STEPS = {"respond": finding_respond, "accept": finding_accept,
 AUDIT_REMINDER_DAYS = 7
 
 
-def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind an audit's people (the auditors, the host, and each party's QA leads — its
-    leads where it seats none) a week before a planned or confirmed audit starts: from when
-    its first day is seven days ahead in each person's own zone, once per audit, start date
-    and person (a rescheduled audit reminds again). One query selects the audits with
-    their teams, one the QA leads of their partnerships."""
-    now = now or timezone.now()
+def audit_dues(*, now: datetime.datetime, ahead: datetime.timedelta = reminders.NO_TIME,
+               user: User | None = None) -> list[reminders.Due]:
+    """The planned or confirmed audits whose people (the auditors, the host, and each
+    party's QA leads — its leads where it seats none) are reminded within `ahead` from now
+    (now: the job), of those `user` sees when given: from when the first day is seven days
+    ahead in each person's own zone. One query selects the audits with their teams, one
+    the QA leads of their partnerships."""
     earliest, latest = reminders.local_dates(now)
-    audits = list(Audit.objects.filter(
+    audits = list(reminders.scoped(Audit, user).filter(
         status__in=(Audit.Status.PLANNED, Audit.Status.CONFIRMED), planned_start__gt=earliest,
-        planned_start__lte=latest + datetime.timedelta(days=AUDIT_REMINDER_DAYS)
+        planned_start__lte=latest + datetime.timedelta(days=AUDIT_REMINDER_DAYS + ahead.days)
     ).select_related("partnership", "site", "lead_auditor", "host").prefetch_related(
         "team").order_by("pk"))
     found = reminders.seats({audit.partnership_id for audit in audits},
@@ -343,13 +343,26 @@ def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
         qa = [person for party in ("sponsor", "cdmo") for person in reminders.first_seated(
             found, audit.partnership, party, {Membership.Role.QA_LEAD}, {Membership.Role.LEAD})]
         team = [audit.lead_auditor, *audit.team.all(), audit.host, *qa]
-        return reminders.in_days(audit.planned_start, team, now, first=AUDIT_REMINDER_DAYS)
+        return reminders.in_days(audit.planned_start, team, now,
+                                 first=AUDIT_REMINDER_DAYS + ahead.days)
 
-    return reminders.reminders_send(kind="audit_week_before", dues=(
-        reminders.Due(
-            record=audit, window=audit.planned_start, recipients=people(audit),
-            title=f"Audit in a week: {audit}",
-            body=f"{audit.get_status_display()}; from {audit.planned_start:%A %d %b %Y} to "
-                 f"{audit.planned_end:%A %d %b %Y} at {audit.site.name}. Lead auditor: "
-                 f"{audit.lead_auditor}.")
-        for audit in audits))
+    def title(audit: Audit):
+        return lambda person: (f"Audit starts "
+                               f"{reminders.when_in_days(audit.planned_start, person, now)}: "
+                               f"{audit}")
+
+    return [reminders.Due(
+        record=audit, window=audit.planned_start, recipients=people(audit),
+        lead=AUDIT_REMINDER_DAYS, title=title(audit),
+        body=f"{audit.get_status_display()}; from {audit.planned_start:%A %d %b %Y} to "
+             f"{audit.planned_end:%A %d %b %Y} at {audit.site.name}. Lead auditor: "
+             f"{audit.lead_auditor}.")
+        for audit in audits]
+
+
+def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind an audit's people a week before a planned or confirmed audit starts
+    (audit_dues), once per audit, start date and person (a rescheduled audit reminds
+    again)."""
+    return reminders.reminders_send(kind="audit_week_before",
+                                    dues=audit_dues(now=now or timezone.now()))

@@ -261,7 +261,7 @@ class FindingEditView(FindingMixin, ServiceFormView):
 FINDING_FORMS = {
     "respond": (forms.RespondForm, "Send the response"),
     "accept": (forms.AcceptForm, "Accept the response"),
-    "send_back": (forms.SendBackForm, "Send back"),
+    "send_back": (forms.SendBackForm, "Send the response back"),
 }
 
 

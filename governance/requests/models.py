@@ -72,15 +72,16 @@ class Request(SharedRecord):
     # query sends the request again, so the receiver's acknowledgement clock restarts then
     # (the receiver cannot acknowledge what it does not understand yet).
     STEPS = {
-        "acknowledge": ((Status.SENT,), Status.ACKNOWLEDGED, "receiver", "Acknowledge"),
+        "acknowledge": ((Status.SENT,), Status.ACKNOWLEDGED, "receiver",
+                        "Acknowledge request"),
         "query": ((Status.SENT,), Status.QUERIED, "receiver", "Ask a question"),
-        "decline": ((Status.SENT,), Status.DECLINED, "receiver", "Decline"),
+        "decline": ((Status.SENT,), Status.DECLINED, "receiver", "Decline request"),
         "answer": ((Status.QUERIED,), Status.SENT, "requester", "Answer the question"),
         "start": ((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, "receiver", "Start work"),
         "fulfil": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.FULFILLED, "receiver",
                    "Mark fulfilled"),
-        "accept": ((Status.FULFILLED,), Status.ACCEPTED, "requester", "Accept"),
-        "reopen": ((Status.FULFILLED,), Status.IN_PROGRESS, "requester", "Reopen"),
+        "accept": ((Status.FULFILLED,), Status.ACCEPTED, "requester", "Accept the result"),
+        "reopen": ((Status.FULFILLED,), Status.IN_PROGRESS, "requester", "Reopen request"),
         "cancel": ((Status.SENT, Status.QUERIED, Status.ACKNOWLEDGED, Status.IN_PROGRESS),
                    Status.CANCELLED, "requester", "Cancel request"),
     }
@@ -163,7 +164,9 @@ class Request(SharedRecord):
                                                name="request_number_in_partnership")]
 
     def __str__(self) -> str:
-        return self.title
+        """"REQ-0042 · title": the number people quote, wherever a request is named
+        (notifications, search results, activity); the title alone before it has one."""
+        return f"{self.reference} · {self.title}" if self.number else self.title
 
     def save(self, *args, **kwargs) -> None:
         """A new request takes its partnership's next number (Request.assign_number), on

@@ -12,12 +12,15 @@ from governance.requests.models import Request, RequestStep
 from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
+    NO_TIME,
     Due,
     first_seated,
     in_days,
     local_dates,
     reminders_send,
+    scoped,
     seats,
+    when_in_days,
 )
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
@@ -66,14 +69,13 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     both parties receive: "when everything is an emergency, nothing works"."""
     require(actor, "governance.request_send", partnership)
     party = partnership.party_of(actor)
-    # Lock the partnership row: two emergencies sent at once cannot both fit the budget, nor
-    # two requests take the same number.
+    # Lock the partnership row: two emergencies sent at once cannot both fit the budget
+    # (Request.save() takes the next number under the same lock).
     partnership = locked(partnership)
     now = timezone.now()
     request = Request(partnership=partnership, author_organization_id=actor.organization_id,
                       created_by=actor, requested_by_party=party, sent_at=now,
                       **{name: fields[name] for name in REQUEST_FIELDS if name in fields})
-    request.assign_number()  # the partnership's row is locked above
     request.acknowledge_by = now + request.acknowledgement_window
     request.is_internal = False  # a formal ask is for the other party to see
     if request.urgency == Request.Urgency.EMERGENCY:
@@ -95,7 +97,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
     notify(recipients=[*party_people(partnership=partnership, party=request.receiving_party),
                        request.assignee],
            kind="request_received", partnership=partnership,
-           title=f"New {request.get_urgency_display().lower()} request: {request.title}",
+           title=f"New {request.get_urgency_display().lower()} request: {request}",
            url=request.get_absolute_url(),
            body="Acknowledgement is due at the time shown.", when=request.acknowledge_by,
            actor=actor, record=request)
@@ -103,7 +105,7 @@ def request_send(*, actor: User, partnership: Partnership, milestones=None, **fi
         notify(recipients=User.objects.filter(memberships__partnership=partnership,
                                               memberships__role=Membership.Role.STEERING),
                kind="emergency_over_budget", partnership=partnership,
-               title=f"Emergency over budget: {request.title}",
+               title=f"Emergency over budget: {request}",
                url=request.get_absolute_url(), body=request.emergency_justification,
                actor=actor, record=request)
     return request
@@ -143,7 +145,7 @@ def _take_step(*, actor: User, request: Request, step: str, note: str = "",
                                         party=request.receiving_party))
     label = Request.STEPS[step][3]
     notify(recipients=recipients, kind="request_updated", partnership=request.partnership,
-           title=f"{request.title}: {request.get_status_display().lower()}",
+           title=f"{request}: {request.get_status_display().lower()}",
            url=request.get_absolute_url(), body=note or f"{actor}: {label}.", actor=actor,
            record=request)
     return request
@@ -278,7 +280,7 @@ def request_notify_late(*, now: datetime.datetime | None = None) -> int:
             leads = party_leads(partnership=request.partnership, party=request.receiving_party)
             notify(recipients=[*leads, request.assignee], kind="request_late",
                    partnership=request.partnership,
-                   title=f"Not acknowledged in time: {request.title}",
+                   title=f"Not acknowledged in time: {request}",
                    url=request.get_absolute_url(),
                    body="Acknowledgement was due at the time shown.",
                    when=request.acknowledge_by, record=request)
@@ -293,17 +295,18 @@ RECEIVER_OWES = (Request.Status.SENT, Request.Status.QUERIED, Request.Status.ACK
                  Request.Status.IN_PROGRESS)
 
 
-def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind whoever answers a request (its assignee; the receiving party's leads, or its
-    writers, when it has none) that it is due in two days: by the date the receiver
-    committed to, else the date the sender needs it by. Once per request, due date and
-    person, from when that date is two days ahead in the person's own zone. One query
-    selects the requests, one the leads of their partnerships. Returns how many were told."""
-    now = now or timezone.now()
+def request_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                          user: User | None = None) -> list[Due]:
+    """Each request whose answerer (its assignee; the receiving party's leads, or its
+    writers, when it has none) is reminded within `ahead` from now (now: the job), of the
+    requests `user` sees when given: due by the date the receiver committed to, else the
+    date the sender needs it by, from when that date is two days ahead in the person's own
+    zone. One query selects the requests, one the leads of their partnerships."""
     earliest, latest = local_dates(now)
-    requests = list(Request.objects.filter(status__in=RECEIVER_OWES).annotate(
+    requests = list(scoped(Request, user).filter(status__in=RECEIVER_OWES).annotate(
         due=Coalesce("committed_date", "needed_by")).filter(
-        due__gt=earliest, due__lte=latest + datetime.timedelta(days=REQUEST_DUE_SOON_DAYS)
+        due__gt=earliest,
+        due__lte=latest + datetime.timedelta(days=REQUEST_DUE_SOON_DAYS + ahead.days)
     ).select_related("assignee", "partnership").order_by("pk"))
     found = seats({request.partnership_id for request in requests if request.assignee is None},
                   Membership.WRITING_ROLES)
@@ -314,12 +317,21 @@ def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> 
         return first_seated(found, request.partnership, request.receiving_party,
                             {Membership.Role.LEAD}, Membership.WRITING_ROLES)
 
-    return reminders_send(kind="request_due_soon", dues=(
-        Due(record=request, window=request.due,
-            recipients=in_days(request.due, answering(request), now,
-                               first=REQUEST_DUE_SOON_DAYS),
-            title=f"Request due soon: {request.title}",
-            body=f"Due {request.due:%A %d %b %Y}"
-                 + (" (the date your party committed to)." if request.committed_date
-                    else " (the date it is needed by)."))
-        for request in requests))
+    def title(request: Request):
+        return lambda person: f"Request due {when_in_days(request.due, person, now)}: {request}"
+
+    return [Due(record=request, window=request.due, lead=REQUEST_DUE_SOON_DAYS,
+                recipients=in_days(request.due, answering(request), now,
+                                   first=REQUEST_DUE_SOON_DAYS + ahead.days),
+                title=title(request),
+                body=f"Due {request.due:%A %d %b %Y}"
+                     + (" (the date your party committed to)." if request.committed_date
+                        else " (the date it is needed by)."))
+            for request in requests]
+
+
+def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind whoever answers a request that it is due in two days (request_due_soon_dues),
+    once per request, due date and person. Returns how many were told."""
+    return reminders_send(kind="request_due_soon",
+                          dues=request_due_soon_dues(now=now or timezone.now()))

@@ -128,14 +128,15 @@ class RequestEditView(RequestFormMixin, RequestMixin, ServiceFormView):
 
 # step -> (form, service, submit label)
 STEP_FORMS = {
-    "acknowledge": (forms.AcknowledgeForm, services.request_acknowledge, "Acknowledge"),
+    "acknowledge": (forms.AcknowledgeForm, services.request_acknowledge,
+                    "Acknowledge request"),
     "query": (forms.QueryForm, services.request_query, "Send the question"),
     "decline": (forms.DeclineForm, services.request_decline, "Decline the request"),
     "answer": (forms.AnswerForm, services.request_answer, "Send the answer"),
     "start": (forms.ConfirmForm, services.request_start, "Start work"),
     "fulfil": (forms.FulfilForm, services.request_fulfil, "Mark fulfilled"),
-    "accept": (forms.ConfirmForm, services.request_accept, "Accept"),
-    "reopen": (forms.ReopenForm, services.request_reopen, "Reopen"),
+    "accept": (forms.ConfirmForm, services.request_accept, "Accept the result"),
+    "reopen": (forms.ReopenForm, services.request_reopen, "Reopen request"),
     "cancel": (forms.CancelForm, services.request_cancel, "Cancel the request"),
 }
 # Form field -> service keyword, where they differ.
@@ -172,7 +173,7 @@ class RequestStepView(RequestFormMixin, RequestMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         step = self.kwargs["step"]
         return super().get_context_data(
-            object=self.record, title=f"{Request.STEPS[step][3]}: {self.record.title}",
+            object=self.record, title=f"{Request.STEPS[step][3]}: {self.record}",
             submit_label=STEP_FORMS[step][2], **kwargs)
 
     def perform(self, form):

@@ -31,8 +31,8 @@ class Risk(SharedRecord):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    WORKFLOW = Workflow({Status.OPEN: {Status.CLOSED: "Close"},
-                         Status.CLOSED: {Status.OPEN: "Reopen"}})
+    WORKFLOW = Workflow({Status.OPEN: {Status.CLOSED: "Close the risk"},
+                         Status.CLOSED: {Status.OPEN: "Reopen the risk"}})
     OPEN = (Status.OPEN,)  # SharedQuerySet.open()
     SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 

@@ -73,7 +73,7 @@ class KPIDefinition(SharedRecord):
         "submit": ((Status.DRAFT,), Status.AWAITING_SIGNOFF, "Submit for sign-off"),
         "reopen": ((Status.AWAITING_SIGNOFF,), Status.DRAFT, "Back to draft"),
         "retire": ((Status.DRAFT, Status.AWAITING_SIGNOFF, Status.AGREED), Status.RETIRED,
-                   "Retire"),
+                   "Retire the KPI"),
     }
     WORKFLOW = Workflow({
         Status.DRAFT: {Status.AWAITING_SIGNOFF: "Submit for sign-off",

@@ -126,10 +126,10 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
 
     #: step -> (from statuses, to status, who, button label); publishing is signed.
     STEPS = {
-        "submit": ((Status.DRAFT,), Status.SUBMITTED, REPORTING, "Submit"),
+        "submit": ((Status.DRAFT,), Status.SUBMITTED, REPORTING, "Submit the value"),
         "share": ((Status.SUBMITTED,), Status.SHARED, REPORTING, "Share for review"),
         "accept": ((Status.SHARED,), Status.SHARED, REVIEWING, "Accept the value"),
-        "dispute": ((Status.SHARED,), Status.DISPUTED, REVIEWING, "Dispute"),
+        "dispute": ((Status.SHARED,), Status.DISPUTED, REVIEWING, "Dispute the value"),
         "correct": ((Status.DISPUTED,), Status.SHARED, REPORTING, "Correct the value"),
         "withdraw": ((Status.DISPUTED,), Status.SHARED, REVIEWING, "Withdraw the dispute"),
     }

@@ -26,7 +26,17 @@ from metrics.measurements.models import (
 from metrics.notices import tell
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
-from partnership.notifications.reminders import Due, first_seated, in_days, reminders_send, seats
+from partnership.notifications.reminders import (
+    NO_TIME,
+    Due,
+    at_local,
+    first_seated,
+    in_days,
+    reminders_send,
+    scoped,
+    seats,
+    when_in_days,
+)
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
 from portal.locking import locked
@@ -323,15 +333,16 @@ KPI_DUE_SOON_DAYS = 2
 REVIEW_CLOSING_LEAD = datetime.timedelta(hours=48)
 
 
-def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the reporting party's leads (its writers where it seats none) that a period's
-    value is due by its due day and not submitted yet: from two days before that day in
-    each lead's own zone until the day itself (kpi_due_reminders_send tells them once it
-    has passed). Once per KPI, period and lead. One query selects the agreed KPIs, one
-    the values already submitted, one the leads."""
-    now = now or timezone.now()
+def kpi_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                      user: User | None = None) -> list[Due]:
+    """Each agreed KPI's period whose value is due by its due day and not submitted yet,
+    of which the reporting party's leads (its writers where it seats none) are reminded
+    within `ahead` from now (now: the job), of the KPIs `user` sees when given: from two
+    days before that day in each lead's own zone until the day itself
+    (kpi_due_reminders_send tells them once it has passed). One query selects the agreed
+    KPIs, one the values already submitted, one the leads."""
     today = now.astimezone(datetime.UTC).date()
-    definitions = list(KPIDefinition.objects.filter(
+    definitions = list(scoped(KPIDefinition, user).filter(
         status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
     ).select_related("partnership").order_by("pk"))
     candidates = []  # (definition, period, due) whose due day is near somewhere on Earth
@@ -339,7 +350,7 @@ def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
         current = periods.period_start(today, definition.frequency)
         for period in (periods.previous_period(current, definition.frequency), current):
             due = periods.due_date(period, definition.frequency, definition.due_day)
-            if -1 <= (due - today).days <= KPI_DUE_SOON_DAYS + 1:
+            if -1 <= (due - today).days <= KPI_DUE_SOON_DAYS + 1 + ahead.days:
                 candidates.append((definition, period, due))
     submitted = set(KPIMeasurement.objects.filter(
         partnership_id__in={definition.partnership_id for definition, _p, _d in candidates},
@@ -348,38 +359,61 @@ def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
         status=KPIMeasurement.Status.DRAFT).values_list("partnership_id", "key", "period"))
     found = seats({definition.partnership_id for definition, _p, _d in candidates},
                   Membership.WRITING_ROLES)
-    return reminders_send(kind="kpi_value_due_soon", dues=(
-        Due(record=definition, window=period,
-            recipients=in_days(due, first_seated(
-                found, definition.partnership, definition.reporting_party,
-                {Membership.Role.LEAD}, Membership.WRITING_ROLES), now, first=KPI_DUE_SOON_DAYS,
-                last=0),
-            title=f"KPI value due soon: {definition.name}, "
-                  f"{periods.label(period, definition.frequency)}",
-            body=f"Submit it by {due:%A %d %b %Y}.")
-        for definition, period, due in candidates
-        if (definition.partnership_id, definition.key, period) not in submitted))
+
+    def title(definition: KPIDefinition, period: datetime.date, due: datetime.date):
+        return lambda person: (f"KPI value due {when_in_days(due, person, now)}: "
+                               f"{definition.name}, "
+                               f"{periods.label(period, definition.frequency)}")
+
+    return [Due(record=definition, window=period, deadline=due, lead=KPI_DUE_SOON_DAYS,
+                recipients=in_days(due, first_seated(
+                    found, definition.partnership, definition.reporting_party,
+                    {Membership.Role.LEAD}, Membership.WRITING_ROLES), now,
+                    first=KPI_DUE_SOON_DAYS + ahead.days, last=0),
+                title=title(definition, period, due), body=f"Submit it by {due:%A %d %b %Y}.")
+            for definition, period, due in candidates
+            if (definition.partnership_id, definition.key, period) not in submitted]
 
 
-def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the reviewing party's leads (its writers where it seats none) that the window
-    to comment on or dispute a value shared with them closes within two days (nothing once
-    they have accepted it): once per value, window and lead (a corrected value opens a new
-    window, which reminds again). One query selects the values, one the leads."""
-    now = now or timezone.now()
-    measurements = list(KPIMeasurement.objects.filter(
+def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the reporting party's leads that a period's value is due and not submitted
+    (kpi_due_soon_dues), once per KPI, period and lead."""
+    return reminders_send(kind="kpi_value_due_soon",
+                          dues=kpi_due_soon_dues(now=now or timezone.now()))
+
+
+def kpi_review_closing_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                            user: User | None = None) -> list[Due]:
+    """The values shared for review (not accepted yet) whose reviewing party's leads (its
+    writers where it seats none) are reminded within `ahead` from now (now: the job) that
+    the window to comment on or dispute them closes within two days, of those `user` sees
+    when given. One query selects the values, one the leads."""
+    measurements = list(scoped(KPIMeasurement, user).filter(
         status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True, review_until__gt=now,
-        review_until__lte=now + REVIEW_CLOSING_LEAD).select_related(
+        review_until__lte=now + REVIEW_CLOSING_LEAD + ahead).select_related(
         "partnership", "definition").order_by("review_until", "pk"))
     found = seats({measurement.partnership_id for measurement in measurements},
                   Membership.WRITING_ROLES)
-    return reminders_send(kind="kpi_review_closing", dues=(
-        Due(record=measurement, window=measurement.review_until,
-            recipients=first_seated(found, measurement.partnership,
-                                    _other_party(measurement), {Membership.Role.LEAD},
-                                    Membership.WRITING_ROLES),
-            title=f"Review window closing: {measurement}", when=measurement.review_until,
-            body=f"Value {measurement.value.normalize():f} {measurement.definition.unit}: "
-                 "comment on it, dispute it or accept it before the time shown; after it "
-                 "the value may be published.")
-        for measurement in measurements))
+
+    def title(measurement: KPIMeasurement):
+        return lambda person: (f"Review window closes "
+                               f"{at_local(measurement.review_until, person, now)}: "
+                               f"{measurement}")
+
+    return [Due(record=measurement, window=measurement.review_until, lead=REVIEW_CLOSING_LEAD,
+                recipients=first_seated(found, measurement.partnership,
+                                        _other_party(measurement), {Membership.Role.LEAD},
+                                        Membership.WRITING_ROLES),
+                title=title(measurement), when=measurement.review_until,
+                body=f"Value {measurement.value.normalize():f} {measurement.definition.unit}: "
+                     "comment on it, dispute it or accept it before the time shown; after it "
+                     "the value may be published.")
+            for measurement in measurements]
+
+
+def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the reviewing party's leads that a review window closes within two days
+    (kpi_review_closing_dues): once per value, window and lead (a corrected value opens a
+    new window, which reminds again)."""
+    return reminders_send(kind="kpi_review_closing",
+                          dues=kpi_review_closing_dues(now=now or timezone.now()))

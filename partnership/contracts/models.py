@@ -94,7 +94,8 @@ class Contract(SharedRecord):
     WORKFLOW = Workflow({
         Status.DRAFT: {Status.NEGOTIATION: "Start negotiation"},
         Status.NEGOTIATION: {Status.EXECUTED: "Mark executed", Status.DRAFT: "Back to draft"},
-        Status.EXECUTED: {Status.EXPIRED: "Mark expired", Status.TERMINATED: "Terminate"},
+        Status.EXECUTED: {Status.EXPIRED: "Mark expired",
+                          Status.TERMINATED: "Terminate the contract"},
     })
     #: The steps taken only by signature: a contract is executed once both parties have
     #: signed it (SIGNATURES), never by one party's button.

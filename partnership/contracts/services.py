@@ -13,11 +13,13 @@ from django.utils import timezone
 from partnership.contracts.models import Contract, ContractDocument, NegotiationRound, Program
 from partnership.history.context import recording
 from partnership.notifications.reminders import (
+    NO_TIME,
     Due,
     days_ahead,
     first_seated,
     local_dates,
     reminders_send,
+    scoped,
     seats,
 )
 from partnership.parties.models import Membership, Partnership, User
@@ -238,20 +240,21 @@ def contract_document_upload(*, actor: User, contract: Contract, file) -> Contra
 
 # --- The renewal reminder (the job in partnership.contracts.tasks) ------------------------
 
-def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """E-mail (and notify) the leads of both parties (of its own party, for an internal
-    contract; a party's writers where it seats no lead) once when an executed contract
-    enters its renewal notice period: from its renewal notice date in each lead's own zone,
-    until it expires. Once per contract, notice date and person: an extended expiry or a
-    new notice period reminds again. One query selects the contracts, one their leads."""
-    now = now or timezone.now()
+def contract_renewal_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                          user: User | None = None) -> list[Due]:
+    """The executed contracts whose leads (both parties', or its own party's for an
+    internal contract; a party's writers where it seats no lead) are told within `ahead`
+    from now (now: the job) that they enter their renewal notice period, of those `user`
+    sees when given: from the renewal notice date in each lead's own zone until expiry.
+    One query selects the contracts, one their leads."""
     earliest, latest = local_dates(now)
     notice_date = ExpressionWrapper(
         F("expiry_date") - ExpressionWrapper(F("renewal_notice_days") * datetime.timedelta(
             days=1), output_field=DurationField()), output_field=DateField())
-    contracts = list(Contract.objects.filter(
+    contracts = list(scoped(Contract, user).filter(
         status=Contract.Status.EXECUTED, expiry_date__gte=earliest).annotate(
-        notice_from=notice_date).filter(notice_from__lte=latest).select_related(
+        notice_from=notice_date).filter(
+        notice_from__lte=latest + datetime.timedelta(days=ahead.days)).select_related(
         "partnership__sponsor", "partnership__cdmo").order_by("pk"))
     found = seats({contract.partnership_id for contract in contracts},
                   Membership.WRITING_ROLES)
@@ -261,14 +264,22 @@ def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> 
             found, contract.partnership, party, {Membership.Role.LEAD},
             Membership.WRITING_ROLES)]
         return [person for person in people
-                if days_ahead(contract.renewal_notice_date, person, now) <= 0
+                if days_ahead(contract.renewal_notice_date, person, now) <= ahead.days
                 and days_ahead(contract.expiry_date, person, now) >= 0]
 
-    return reminders_send(kind="contract_renewal", dues=(
-        Due(record=contract, window=contract.renewal_notice_date, recipients=leads(contract),
-            title=f"Renewal notice period begins: {contract}",
-            body=f"{contract.get_kind_display()} between {contract.partnership.sponsor} and "
-                 f"{contract.partnership.cdmo}. It expires on {contract.expiry_date:%d %b %Y};"
-                 f" renewal is raised from {contract.renewal_notice_date:%d %b %Y}, "
-                 f"{contract.renewal_notice_days} days before.")
-        for contract in contracts))
+    return [Due(record=contract, window=contract.renewal_notice_date, recipients=leads(contract),
+                title=f"Renewal notice period begins: {contract}",
+                body=f"{contract.get_kind_display()} between {contract.partnership.sponsor} and "
+                     f"{contract.partnership.cdmo}. It expires on "
+                     f"{contract.expiry_date:%d %b %Y}; renewal is raised from "
+                     f"{contract.renewal_notice_date:%d %b %Y}, "
+                     f"{contract.renewal_notice_days} days before.")
+            for contract in contracts]
+
+
+def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """E-mail (and notify) the leads once when an executed contract enters its renewal
+    notice period (contract_renewal_dues): once per contract, notice date and person (an
+    extended expiry or a new notice period reminds again)."""
+    return reminders_send(kind="contract_renewal",
+                          dues=contract_renewal_dues(now=now or timezone.now()))

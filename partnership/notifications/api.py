@@ -9,7 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partnership.notifications.models import Delivery, Notification, NotificationPreference
-from partnership.notifications.selectors import notification_list, notification_preference_list
+from partnership.notifications.selectors import (
+    notification_list,
+    notification_preference_list,
+    upcoming_reminders,
+)
 from partnership.notifications.services import (
     notification_mark_all_read,
     notification_mark_read,
@@ -53,9 +57,37 @@ class NotificationFilter(ScopedFilterSet):
         fields = ["kind"]
 
 
+class ReminderSerializer(serializers.Serializer):
+    """A reminder that will reach me: its kind, the record, when it goes and how."""
+
+    id = serializers.SerializerMethodField(help_text="kind:record type:record id.")
+    kind = KindField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    record_type = serializers.SerializerMethodField()
+    record_id = serializers.IntegerField(source="record.pk", read_only=True)
+    record = serializers.CharField(read_only=True)
+    url = serializers.CharField(source="record.get_absolute_url", read_only=True)
+    partnership = serializers.IntegerField(source="partnership.pk", read_only=True)
+    partnership_name = serializers.CharField(source="partnership", read_only=True)
+    reminds_at = serializers.DateTimeField(read_only=True)
+    about = serializers.SerializerMethodField(
+        help_text="The moment (ISO 8601, UTC) or the date the reminder is about.")
+    delivery = serializers.ChoiceField(choices=Delivery.choices, read_only=True)
+
+    def get_id(self, item) -> str:
+        return f"{item.kind}:{item.record._meta.model_name}:{item.record.pk}"
+
+    def get_record_type(self, item) -> str:
+        return item.record._meta.model_name
+
+    def get_about(self, item) -> str:
+        return item.about.isoformat()
+
+
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """My notifications, newest first; ?unread=true for the unread ones. POST …/read/ marks
-    one read, POST read-all/ marks them all."""
+    one read, POST read-all/ marks them all. GET upcoming/ lists the reminders to come in
+    the next seven days (the Reminders page)."""
 
     model = Notification
     selector = notification_list
@@ -74,6 +106,15 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         notification = notification_mark_read(actor=request.user,
                                               notification=self.get_object())
         return Response(self.get_serializer(notification).data)
+
+    @extend_schema(responses=ReminderSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], serializer_class=ReminderSerializer,
+            filterset_class=None)
+    def upcoming(self, request):
+        """What will remind me in the next seven days, soonest first: read from the reminder
+        jobs' own "who is due when", with the delivery I chose per kind."""
+        page = self.paginate_queryset(upcoming_reminders(user=request.user))
+        return self.get_paginated_response(ReminderSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=inline_serializer(
         "NotificationsReadAll", {"marked_read": serializers.IntegerField()}))

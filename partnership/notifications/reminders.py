@@ -17,7 +17,7 @@ e-mail shows the moment in the recipient's zone (notify's `when`).
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,17 +33,35 @@ from portal.zones import user_zone
 EARLIEST_ZONE, LATEST_ZONE = datetime.timedelta(hours=-12), datetime.timedelta(hours=14)
 
 
+#: The jobs' `ahead`: the reminders whose time has come.
+NO_TIME = datetime.timedelta(0)
+
+
+def scoped(model: type[models.Model], user) -> models.QuerySet:
+    """Every record for a job; those `user` sees (visible_to) for their Reminders page."""
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
 @dataclass
 class Due:
-    """One record to remind `recipients` of, for `window` (a date or a moment)."""
+    """One record to remind `recipients` of, for `window` (a date or a moment).
+
+    `title` is the same words for everyone, or a function of the recipient when the words
+    depend on their zone ("tomorrow at 10:00 (your time)"). `lead` says when the reminder
+    goes: that many days before a date window (from midnight in the person's zone), or
+    that long before a moment; the Reminders page reads it (`reminds_at`)."""
 
     record: models.Model
     window: datetime.date | datetime.datetime
     recipients: list = field(default_factory=list)
-    title: str = ""
+    title: str | Callable[[User], str] = ""
     body: str = ""
     #: The moment the reminder is about, shown in each recipient's zone in the e-mail.
     when: datetime.datetime | None = None
+    lead: int | datetime.timedelta = 0
+    #: The date `lead` counts back from, where the window is not that date (a KPI value's
+    #: window is its period; it is due some days after).
+    deadline: datetime.date | None = None
 
     @property
     def key(self) -> str:
@@ -51,6 +69,17 @@ class Due:
         if isinstance(window, datetime.datetime):
             return window.astimezone(datetime.UTC).isoformat()
         return window.isoformat()
+
+    def title_for(self, person) -> str:
+        return self.title(person) if callable(self.title) else self.title
+
+    def reminds_at(self, person, now: datetime.datetime) -> datetime.datetime:
+        """When the job tells `person` (now, if that time has come already)."""
+        if isinstance(self.window, datetime.datetime):
+            return max(now, self.window - self.lead)
+        start = (self.deadline or self.window) - datetime.timedelta(days=self.lead)
+        return max(now, datetime.datetime.combine(start, datetime.time(0),
+                                                  tzinfo=user_zone(person)))
 
 
 def local_dates(now: datetime.datetime) -> tuple[datetime.date, datetime.date]:
@@ -77,6 +106,25 @@ def when_in_days(date: datetime.date, person, now: datetime.datetime) -> str:
     """'today', 'tomorrow', 'in 2 days' for the reminder's title, in the person's zone."""
     days = days_ahead(date, person, now)
     return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def at_local(moment: datetime.datetime, person, now: datetime.datetime) -> str:
+    """'today at 16:00 (your time)', 'tomorrow at 10:00 (your time)', 'on Wed 6 May at
+    09:30 (your time)': a moment in the person's own zone, for a reminder's title."""
+    local = moment.astimezone(user_zone(person))
+    day = when_in_days(local.date(), person, now)
+    if day.startswith("in "):
+        day = f"on {local:%a} {local.day} {local:%b}"
+    return f"{day} at {local:%H:%M} (your time)"
+
+
+def in_time(moment: datetime.datetime, now: datetime.datetime) -> str:
+    """'in 1 hour', 'in 3 hours', 'in 20 minutes': how far off a moment is, for a title."""
+    minutes = max(1, round((moment - now).total_seconds() / 60))
+    if minutes < 45:
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"in {hours} hour{'s' if hours != 1 else ''}"
 
 
 def seats(partnership_ids: Collection[int], roles: Collection[str]
@@ -123,12 +171,14 @@ def reminders_send(*, kind: str, dues: Iterable[Due]) -> int:
             continue
         with transaction.atomic():
             won = _claim(kind=kind, record_type=record_type, due=due, people=people)
-            if won:
+            by_title: dict[str, list] = defaultdict(list)
+            for pk in won:
+                by_title[due.title_for(people[pk])].append(people[pk])
+            for title, recipients in by_title.items():
                 told += len(notify(
-                    recipients=[people[pk] for pk in won], kind=kind,
-                    partnership=due.record.partnership, title=due.title,
-                    url=due.record.get_absolute_url(), body=due.body, record=due.record,
-                    when=due.when))
+                    recipients=recipients, kind=kind, partnership=due.record.partnership,
+                    title=title, url=due.record.get_absolute_url(), body=due.body,
+                    record=due.record, when=due.when))
     return told
 
 

@@ -2,12 +2,19 @@
 work lists. What a person sees starts from `Notification.objects.visible_to(user)`."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from partnership.models import User
-from partnership.notifications.models import Delivery, Notification, NotificationPreference
-from portal.registries import notification_kinds
+from partnership.models import Partnership, User
+from partnership.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    ReminderClaim,
+)
+from portal.registries import notification_kinds, reminders
 
 #: An immediate e-mail still unsent this long after its notification is picked up by the
 #: sweep (its task was lost, the broker was down, or the send failed) ...
@@ -62,3 +69,64 @@ def digest_recipients():
     waiting = Notification.objects.filter(delivery=Delivery.DAILY_DIGEST,
                                           emailed_at__isnull=True).values("recipient_id")
     return User.objects.filter(pk__in=waiting, is_active=True)
+
+
+#: How far ahead the Reminders page looks.
+UPCOMING_REMINDERS_AHEAD = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class UpcomingReminder:
+    """A reminder that will reach a person: its kind, the record, when it goes, how."""
+
+    kind: str
+    label: str
+    record: object
+    partnership: object
+    reminds_at: datetime.datetime
+    #: The moment (a meeting's start) or the date (a due date) the reminder is about.
+    about: datetime.date | datetime.datetime
+    delivery: str
+
+    @property
+    def about_is_moment(self) -> bool:
+        return isinstance(self.about, datetime.datetime)
+
+    @property
+    def delivery_label(self) -> str:
+        return Delivery(self.delivery).label
+
+
+def upcoming_reminders(*, user, now: datetime.datetime | None = None,
+                       ahead: datetime.timedelta = UPCOMING_REMINDERS_AHEAD
+                       ) -> list[UpcomingReminder]:
+    """What will remind `user` within `ahead` from now, soonest first: each registered
+    reminder's own "who is due when" (its `dues`, the function its job sends from), asked
+    for the records the user sees, kept where the user is a recipient and not yet told
+    (ReminderClaim), with the delivery the user chose for the kind. A fixed number of
+    queries per kind of reminder, whatever the records."""
+    if not user.is_authenticated:  # the API schema generator's fake request
+        return []
+    now = now or timezone.now()
+    found = []
+    for reminder in reminders.reminders():
+        for due in import_string(reminder.dues)(now=now, ahead=ahead, user=user):
+            if any(person is not None and person.pk == user.pk for person in due.recipients):
+                found.append((reminder, due))
+    if not found:
+        return []
+    claimed = set(ReminderClaim.objects.filter(
+        recipient=user, kind__in={reminder.code for reminder, _due in found},
+        record_id__in={due.record.pk for _reminder, due in found}).values_list(
+        "kind", "record_type__model", "record_id", "window"))
+    partnerships = Partnership.objects.select_related("sponsor", "cdmo").in_bulk(
+        {due.record.partnership_id for _reminder, due in found})
+    choices = notification_preferences(user=user)
+    upcoming = [
+        UpcomingReminder(kind=reminder.code, label=reminder.label, record=due.record,
+                         partnership=partnerships[due.record.partnership_id],
+                         reminds_at=due.reminds_at(user, now), about=due.window,
+                         delivery=choices.get(reminder.code, Delivery.IMMEDIATELY))
+        for reminder, due in found
+        if (reminder.code, due.record._meta.model_name, due.record.pk, due.key) not in claimed]
+    return sorted(upcoming, key=lambda item: (item.reminds_at, item.kind, item.record.pk))

@@ -15,6 +15,7 @@ urlpatterns = [
          name="notification_read_all"),
     path("notifications/settings/", views.NotificationPreferencesView.as_view(),
          name="notification_preferences"),
+    path("notifications/reminders/", views.ReminderListView.as_view(), name="reminder_list"),
     path("notifications/<int:pk>/", views.NotificationOpenView.as_view(),
          name="notification_open"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(),

@@ -26,6 +26,7 @@ from partnership.notifications.selectors import (
     notification_list,
     notification_preferences,
     unread_count,
+    upcoming_reminders,
 )
 from partnership.notifications.services import (
     notification_mark_all_read,
@@ -206,3 +207,14 @@ class NotificationPreferencesView(LoginRequiredMixin, ServiceFormView):
     def get_success_url(self):
         messages.success(self.request, "Your notification settings are saved.")
         return reverse("portal:notification_preferences")
+
+
+class ReminderListView(LoginRequiredMixin, HtmxPartialMixin, ListView):
+    """What will remind me in the next seven days, soonest first: read from the reminder
+    jobs' own "who is due when" (upcoming_reminders), with the delivery I chose."""
+
+    template_name = "portal/reminder_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return upcoming_reminders(user=self.request.user)

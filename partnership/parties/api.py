@@ -224,7 +224,13 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     @action(detail=True, methods=["post"])
     def role(self, request, pk=None):
+        """A seat the admin sees but that is not one of their colleagues' answers 404, as
+        on the page (MembershipRoleView): the admin cannot change it, whoever's it is."""
         seat = self.get_object()
+        if can(request.user, "partnership.people_manage") and not \
+                selectors.organization_memberships(admin=request.user).filter(
+                    pk=seat.pk).exists():
+            raise Http404
         data = MembershipRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         seat = services.membership_role_change(actor=request.user, membership=seat,

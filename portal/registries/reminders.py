@@ -16,15 +16,20 @@ class Reminder:
     label: str
     #: The dotted name of the Celery task that sends it (CELERY_BEAT_SCHEDULE runs it).
     task: str
+    #: The dotted name of the function that says who is due when, which the task's service
+    #: and the person's Reminders page both call: dues(*, now, ahead=timedelta(0),
+    #: user=None) -> the records whose reminder goes within `ahead` from now (those `user`
+    #: sees, when given), each with its recipients.
+    dues: str
 
 
 _reminders: dict[str, Reminder] = {}
 
 
-def register(code: str, label: str, *, position: int, task: str) -> None:
+def register(code: str, label: str, *, position: int, task: str, dues: str) -> None:
     """Add a reminder and its notification kind (twice with the same values is harmless)."""
     notification_kinds.register(code, label, position=position)
-    _reminders[code] = Reminder(code=code, label=label, task=task)
+    _reminders[code] = Reminder(code=code, label=label, task=task, dues=dues)
 
 
 def reminders() -> list[Reminder]:

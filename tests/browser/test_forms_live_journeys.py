@@ -133,11 +133,11 @@ def test_an_open_request_page_follows_the_other_partys_step_without_a_reload(
     ravi = browser.new_context().new_page()
     log_in(ravi, demo, "ravi@meridian.example")
     ravi.goto(f"{demo}{request.get_absolute_url()}")
-    ravi.get_by_role("link", name="Acknowledge").click()
+    ravi.get_by_role("link", name="Acknowledge request").click()
     dialog = ravi.locator("dialog[open]")
     dialog.get_by_label("Committed date").fill(
         (timezone.localdate() + datetime.timedelta(days=7)).isoformat())
-    dialog.get_by_role("button", name="Acknowledge").click()
+    dialog.get_by_role("button", name="Acknowledge request").click()
     expect(ravi.locator("#request-status")).to_contain_text("Acknowledged")
 
     # Nora's page shows it on its next poll: status, committed date and timeline.

@@ -59,17 +59,17 @@ def test_a_kpi_agreed_disputed_corrected_and_published(page, browser, demo):
     entry.get_by_label("Denominator").fill("25")
     entry.get_by_role("button", name="Save as draft").click()
     expect(cdmo.get_by_test_id("value")).to_contain_text("92")
-    for step in ("Submit", "Share for review"):
+    for step in ("Submit the value", "Share for review"):
         cdmo.get_by_role("link", name=step, exact=True).click()
         cdmo.locator("dialog[open]").get_by_role("button", name=step, exact=True).click()
         expect(cdmo.locator("dialog[open]")).to_have_count(0)
     value_url = cdmo.url
 
     page.goto(value_url)
-    page.get_by_role("link", name="Dispute", exact=True).click()
+    page.get_by_role("link", name="Dispute the value", exact=True).click()
     dispute = page.locator("dialog[open]")
     dispute.get_by_label("Your words").fill("Lot 12 was reprocessed: 22 of 25.")
-    dispute.get_by_role("button", name="Dispute").click()
+    dispute.get_by_role("button", name="Dispute the value").click()
     expect(page.get_by_test_id("review-thread")).to_contain_text("Lot 12 was reprocessed")
 
     cdmo.reload()

@@ -32,22 +32,22 @@ def test_sponsor_sends_and_cdmo_acknowledges_with_a_committed_date(page, browser
     expect(page.get_by_role("heading", name="Hold-time study report for the buffer")
            ).to_be_visible()
     expect(page.locator("#request-status")).to_contain_text("Sent")
-    expect(page.get_by_role("link", name="Acknowledge")).to_have_count(0)  # not hers to do
+    expect(page.get_by_role("link", name="Acknowledge request")).to_have_count(0)  # not hers to do
     request = Request.objects.get(title="Hold-time study report for the buffer")
 
     cdmo = browser.new_context().new_page()
     log_in(cdmo, demo, "mei@meridian.example")
     cdmo.goto(page.url)
     expect(cdmo.get_by_text("The signed report, please.").first).to_be_visible()
-    cdmo.get_by_role("link", name="Acknowledge").click()
+    cdmo.get_by_role("link", name="Acknowledge request").click()
     ack = cdmo.locator("dialog[open]")
     # Two days back is in the past in every zone (Mei's day may still be yesterday in UTC).
     ack.get_by_label("Committed date").fill(
         (timezone.localdate() - datetime.timedelta(days=2)).isoformat())
-    ack.get_by_role("button", name="Acknowledge").click()
+    ack.get_by_role("button", name="Acknowledge request").click()
     expect(ack.get_by_text("The committed date cannot be in the past.")).to_be_visible()
     ack.get_by_label("Committed date").fill(committed.isoformat())
-    ack.get_by_role("button", name="Acknowledge").click()
+    ack.get_by_role("button", name="Acknowledge request").click()
     expect(cdmo.locator("#request-status")).to_contain_text("Acknowledged")
 
     page.reload()
@@ -73,7 +73,7 @@ def test_cdmo_queries_a_request_and_the_sponsor_answers(page, browser, demo):
     dialog.get_by_label("Question").fill("Lot 5A or lot 5B?")
     dialog.get_by_role("button", name="Send the question").click()
     expect(page.locator("#request-status")).to_contain_text("Queried")
-    expect(page.get_by_role("link", name="Acknowledge")).to_have_count(0)  # asked, not yet
+    expect(page.get_by_role("link", name="Acknowledge request")).to_have_count(0)  # asked, not yet
 
     sponsor = browser.new_context().new_page()
     log_in(sponsor, demo, "nora@northwind.example")
@@ -88,7 +88,7 @@ def test_cdmo_queries_a_request_and_the_sponsor_answers(page, browser, demo):
     page.reload()
     expect(page.locator("#request-status")).to_contain_text("Sent")
     expect(page.get_by_text("Lot 5B, the one on hold.").first).to_be_visible()
-    expect(page.get_by_role("link", name="Acknowledge")).to_be_visible()  # a fresh window
+    expect(page.get_by_role("link", name="Acknowledge request")).to_be_visible()  # a fresh window
     assert Notification.objects.filter(recipient__email="nora@northwind.example",
                                        kind="request_updated", body="Lot 5A or lot 5B?",
                                        url=request.get_absolute_url()).exists()
@@ -150,11 +150,11 @@ def test_an_escalated_request_shows_its_path_and_keeps_it_once_acknowledged(page
     expect(timeline.get_by_text("Escalated to level 1")).to_be_visible()
     expect(timeline.get_by_text("Escalated to level 2")).to_be_visible()
     expect(timeline).to_contain_text("Functional heads")
-    page.get_by_role("link", name="Acknowledge").click()
+    page.get_by_role("link", name="Acknowledge request").click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Committed date").fill(
         (timezone.localdate() + datetime.timedelta(days=7)).isoformat())
-    dialog.get_by_role("button", name="Acknowledge").click()
+    dialog.get_by_role("button", name="Acknowledge request").click()
     expect(page.locator("#request-status")).to_contain_text("Acknowledged")
     expect(page.get_by_text("Escalated: level 2")).to_have_count(0)  # no longer waiting
     expect(timeline.get_by_text("Escalated to level 2")).to_be_visible()  # history stays
@@ -167,13 +167,13 @@ def test_the_lab_declines_and_the_sponsor_reads_why(page, browser, demo):
     lab = browser.new_context().new_page()
     log_in(lab, demo, "ari@aurora.example")
     lab.goto(f"{demo}{request.get_absolute_url()}")
-    lab.get_by_role("link", name="Decline").click()
+    lab.get_by_role("link", name="Decline request").click()
     dialog = lab.locator("dialog[open]")
     dialog.get_by_label("Why your party declines it").fill(
         "We never ran this method; the site that validated it holds the column records.")
     dialog.get_by_role("button", name="Decline the request").click()
     expect(lab.locator("#request-status")).to_contain_text("Declined")
-    expect(lab.get_by_role("link", name="Acknowledge")).to_have_count(0)
+    expect(lab.get_by_role("link", name="Acknowledge request")).to_have_count(0)
 
     log_in(page, demo, "nora@northwind.example")
     page.goto(f"{demo}{request.get_absolute_url()}")
@@ -217,11 +217,11 @@ def test_an_emergency_is_acknowledged_inside_its_own_window(page, demo):
 
     page.goto(f"{demo}{on_time.get_absolute_url()}")
     expect(page.locator("#request-status")).not_to_contain_text("Late")
-    page.get_by_role("link", name="Acknowledge").click()
+    page.get_by_role("link", name="Acknowledge request").click()
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Committed date").fill(
         (timezone.localdate() + datetime.timedelta(days=3)).isoformat())
-    dialog.get_by_role("button", name="Acknowledge").click()
+    dialog.get_by_role("button", name="Acknowledge request").click()
     expect(page.locator("#request-status")).to_contain_text("Acknowledged")
     expect(page.locator("#request-status")).not_to_contain_text("Late")
     expect(page.locator("#acknowledge-by")).to_contain_text("acknowledged")

@@ -77,7 +77,7 @@ def test_my_work_is_one_table_of_every_kind_sorted_by_due_date(world, login):
     request = made["request"]
     assert reverse("governance:request_step", args=[request.partnership_id, request.pk,
                                                     "acknowledge"]) in listed["Send the CoA"]
-    assert ">Acknowledge<" in listed["Send the CoA"]
+    assert ">Acknowledge request<" in listed["Send the CoA"]
     assert world.acme_contoso.sponsor.name in listed["Send the CoA"]
     assert "overdue" in listed["Fix the label"]
     # Alice sent and posted it all: none of it awaits her; Carol (Globex) sees none of it.

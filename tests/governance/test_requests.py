@@ -812,10 +812,10 @@ def test_send_and_acknowledge_through_the_pages(world, login):
     assert response.status_code == 302
     request = Request.objects.get(title="Pull 3 retain samples")
     detail = bob.get(request.get_absolute_url()).content.decode()
-    assert "Acknowledge" in detail and "Ask a question" in detail
+    assert ">Acknowledge request<" in detail and "Ask a question" in detail
     assert "Cancel request" not in detail and ">Edit<" not in detail
     own = alice.get(request.get_absolute_url()).content.decode()
-    assert "Cancel request" in own and ">Acknowledge<" not in own
+    assert "Cancel request" in own and ">Acknowledge request<" not in own
     step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
                                                     "acknowledge"])
     dialog = bob.get(step, HTTP_HX_REQUEST="true").content.decode()
@@ -837,8 +837,8 @@ def test_decline_through_the_page(world, login):
     alice, bob = login(world.alice), login(world.bob)
     request = send(world)
     detail = bob.get(request.get_absolute_url()).content.decode()
-    assert ">Decline</a>" in detail
-    assert ">Decline</a>" not in alice.get(request.get_absolute_url()).content.decode()
+    assert ">Decline request</a>" in detail
+    assert ">Decline request</a>" not in alice.get(request.get_absolute_url()).content.decode()
     step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
                                                     "decline"])
     dialog = bob.get(step, HTTP_HX_REQUEST="true").content.decode()
@@ -868,7 +868,7 @@ def test_viewer_gets_403_on_writes_and_no_buttons(world, login):
     request = send(world, actor=world.bob)
     vera = login(world.vera)
     assert vera.get(request.get_absolute_url()).status_code == 200
-    assert ">Acknowledge</a>" not in vera.get(request.get_absolute_url()).content.decode()
+    assert ">Acknowledge request</a>" not in vera.get(request.get_absolute_url()).content.decode()
     for url in (reverse("governance:request_create", args=[world.acme_contoso.pk]),
                 reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
                                                          "acknowledge"]),
@@ -1068,7 +1068,7 @@ def test_steering_reads_but_does_not_write(world, login, steering):
     request = send(world, actor=world.bob)
     stan = login(steering["Stan"])
     page = stan.get(request.get_absolute_url()).content.decode()
-    assert ">Acknowledge</a>" not in page and "New request" not in stan.get(reverse(
+    assert ">Acknowledge request</a>" not in page and "New request" not in stan.get(reverse(
         "governance:request_list", args=[world.acme_contoso.pk])).content.decode()
     step = reverse("governance:request_step", args=[world.acme_contoso.pk, request.pk,
                                                     "acknowledge"])
@@ -1135,3 +1135,18 @@ def test_requests_sent_at_once_take_distinct_numbers(world_committed):
         thread.join(timeout=30)
     numbers = sorted(request.number for request in outcomes)
     assert len(numbers) == 3 and numbers == list(range(numbers[0], numbers[0] + 3))
+
+
+def test_a_request_is_named_with_its_number_wherever_it_is_shown(world):
+    """REQ-0042 · title: in the notification the receiver gets and in recent activity."""
+    from governance.overview.selectors import recent_activity
+
+    request = send(world, title="Stopper supplier")
+    named = f"REQ-{request.number:04d} · Stopper supplier"
+    assert str(request) == named
+    assert Notification.objects.get(kind="request_received", record_id=request.pk,
+                                    recipient=world.bob).title == f"New normal request: {named}"
+    assert {"kind": "Request", "label": named} in [
+        {"kind": row["kind"], "label": row["label"]}
+        for row in recent_activity(user=world.bob, partnership=world.acme_contoso)]
+    assert str(Request(title="Not sent yet")) == "Not sent yet"

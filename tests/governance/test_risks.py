@@ -204,7 +204,7 @@ def test_create_and_edit_dialogs(world, login):
     risk.refresh_from_db()
     assert risk.likelihood == 2 and risk.review_date == TODAY + 7 * DAY
     detail = login(world.bob).get(risk.get_absolute_url()).content.decode()
-    assert "Score 6 · Medium" in detail and "Close" in detail
+    assert "Score 6 · Medium" in detail and ">Close the risk<" in detail
 
 
 def test_update_changes_the_stored_risk_not_the_callers_copy(world):

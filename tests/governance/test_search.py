@@ -59,11 +59,12 @@ def seed(world):
     action_item_create(actor=world.dave, partnership=world.globex_contoso,
                        owner=world.carol, title=f"Globex {WORD} filter",
                        due_date=TODAY)
-    request_send(actor=world.bob, partnership=p, title="Stopper supplier",
-                 description=f"Which {WORD} grade?", kind="information")
+    request = request_send(actor=world.bob, partnership=p, title="Stopper supplier",
+                           description=f"Which {WORD} grade?", kind="information")
     meeting_create(actor=world.alice, partnership=p, title="Supply review",
                    kind="operations_review", agenda=f"1. {WORD} shortage",
                    starts_at=timezone.now() + datetime.timedelta(days=2))
+    return request
 
 
 def titles(groups) -> set[str]:
@@ -71,9 +72,11 @@ def titles(groups) -> set[str]:
 
 
 def test_finds_shared_records_of_every_kind_ranked_and_grouped(world):
-    seed(world)
+    request = seed(world)
     groups = search(user=world.bob, query=WORD)
-    assert titles(groups) == {"Check the vials", "Stopper supplier", "Supply review"}
+    # A request is named with the number people quote.
+    assert titles(groups) == {"Check the vials", f"{request.reference} · Stopper supplier",
+                              "Supply review"}
     assert [group.heading for group in groups] == ["Action items", "Meetings", "Requests"]
     programs = search(user=world.bob, query="Acmezumab")
     assert programs == [("Programs", [world.acme_program], False)]
@@ -161,8 +164,8 @@ def search_page(client, query: str) -> str:
 
 
 def test_the_last_word_matches_the_start_of_a_word_as_people_type(world, login):
-    seed(world)
-    shared = {"Check the vials", "Stopper supplier", "Supply review"}
+    request = seed(world)
+    shared = {"Check the vials", str(request), "Supply review"}
     assert titles(search(user=world.bob, query="zirc")) == shared
     assert titles(search(user=world.bob, query="check the via")) == {"Check the vials"}
     # Only the last word: the words before it are whole words.

@@ -622,7 +622,8 @@ RECORDS = [
     Record(NotificationPreference, api="notificationpreference",
            rows=lambda p: NotificationPreference.objects.filter(
                user__memberships__partnership=p), readers=("alice", "bob"), own="user",
-           user_pages=("portal:notification_preferences",),
+           # The reminders page lists what will remind the person, as they chose.
+           user_pages=("portal:notification_preferences", "portal:reminder_list"),
            open_to_readers=frozenset({"create"})),  # everyone chooses their own
 ]
 

@@ -92,7 +92,7 @@ class Deviation(SharedRecord):
         "approve_closure": ((Status.CLOSURE_REQUESTED,), Status.CLOSED, "sponsor_qa",
                             "Approve the closure"),
         "send_back": ((Status.CLOSURE_REQUESTED,), Status.INVESTIGATING, "sponsor_qa",
-                      "Send back"),
+                      "Send the closure back"),
     }
     WORKFLOW = _workflow_of_steps(STEPS, Status.values)
 
@@ -268,9 +268,9 @@ class Capa(SharedRecord):
     #: Still being worked on: what is late once its due date passes.
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
     STEPS = {
-        "start": ((Status.OPEN,), Status.IN_PROGRESS, "owner", "Start"),
+        "start": ((Status.OPEN,), Status.IN_PROGRESS, "owner", "Start the CAPA"),
         "implement": ((Status.IN_PROGRESS,), Status.IMPLEMENTED, "owner",
-                      "Mark implemented"),
+                      "Mark the CAPA implemented"),
         "reopen": ((Status.IMPLEMENTED,), Status.IN_PROGRESS, "sponsor_qa",
                    "Not effective: reopen"),
     }

@@ -17,11 +17,14 @@ from governance.quality.services import qa_leads
 from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
+    NO_TIME,
     Due,
+    at_local,
     first_seated,
     in_days,
     local_dates,
     reminders_send,
+    scoped,
     seats,
     when_in_days,
 )
@@ -316,47 +319,72 @@ CAPA_DUE_SOON_DAYS = 7
 DEVIATION_NOTICE_LEAD = datetime.timedelta(hours=24)
 
 
-def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the owner of each CAPA still open or in progress that its due date is a week
-    away (from when it is seven days ahead in the owner's own zone until the day before),
-    once per CAPA, due date and owner. One query selects the CAPAs."""
-    now = now or timezone.now()
+def capa_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                       user: User | None = None) -> list[Due]:
+    """Each CAPA still open or in progress whose owner is reminded within `ahead` from now
+    (now: the job) that its due date is a week away, of those `user` sees when given: from
+    when it is seven days ahead in the owner's own zone until the day before. One query."""
     earliest, latest = local_dates(now)
-    capas = Capa.objects.filter(
+    capas = scoped(Capa, user).filter(
         status__in=Capa.ACTIVE, due_date__gt=earliest,
-        due_date__lte=latest + datetime.timedelta(days=CAPA_DUE_SOON_DAYS)).select_related(
-        "owner", "partnership").order_by("pk")
-    return reminders_send(kind="capa_due_soon", dues=(
-        Due(record=capa, window=capa.due_date,
-            recipients=in_days(capa.due_date, [capa.owner], now, first=CAPA_DUE_SOON_DAYS),
-            title=f"CAPA due {when_in_days(capa.due_date, capa.owner, now)}: {capa}",
-            body=f"Due {capa.due_date:%A %d %b %Y}: implement it and record the evidence of "
-                 "its effect by then.")
-        for capa in capas))
+        due_date__lte=latest + datetime.timedelta(days=CAPA_DUE_SOON_DAYS + ahead.days)
+    ).select_related("owner", "partnership").order_by("pk")
+    return [Due(record=capa, window=capa.due_date, lead=CAPA_DUE_SOON_DAYS,
+                recipients=in_days(capa.due_date, [capa.owner], now,
+                                   first=CAPA_DUE_SOON_DAYS + ahead.days),
+                title=f"CAPA due {when_in_days(capa.due_date, capa.owner, now)}: {capa}",
+                body=f"Due {capa.due_date:%A %d %b %Y}: implement it and record the evidence "
+                     "of its effect by then.")
+            for capa in capas]
+
+
+def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind the owner of each active CAPA that its due date is a week away
+    (capa_due_soon_dues), once per CAPA, due date and owner."""
+    return reminders_send(kind="capa_due_soon", dues=capa_due_soon_dues(
+        now=now or timezone.now()))
+
+
+def deviation_notice_lead(deviation: Deviation) -> datetime.timedelta:
+    """How long before its notice deadline the CDMO is reminded: 24 hours, or the last half
+    of a shorter notice period."""
+    return min(DEVIATION_NOTICE_LEAD, (deviation.notify_by - deviation.detected_at) / 2)
+
+
+def deviation_notice_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
+                          user: User | None = None) -> list[Due]:
+    """The open deviations not yet notified whose reminder goes within `ahead` from now
+    (now: the job) to the CDMO's QA leads (its leads where it seats none) and whoever
+    reported it, of those `user` sees when given: the quality agreement's deadline to tell
+    the sponsor is near (deviation_notice_lead). The deviation is the CDMO's own until
+    notified, so only the CDMO hears of it. One query selects the deviations, one the QA
+    leads."""
+    deviations = [deviation for deviation in scoped(Deviation, user).unnotified().filter(
+        status__in=Deviation.OPEN, notify_by__gt=now,
+        notify_by__lte=now + DEVIATION_NOTICE_LEAD + ahead).select_related(
+        "partnership", "created_by").order_by("notify_by", "pk")
+        if now + ahead >= deviation.notify_by - deviation_notice_lead(deviation)]
+    found = seats({deviation.partnership_id for deviation in deviations},
+                  (Membership.Role.QA_LEAD, Membership.Role.LEAD))
+
+    def title(deviation: Deviation):
+        return lambda person: (f"Notify the sponsor by {at_local(deviation.notify_by, person, now)}"
+                               f": {deviation}")
+
+    return [Due(record=deviation, window=deviation.notify_by,
+                lead=deviation_notice_lead(deviation),
+                recipients=[deviation.created_by, *first_seated(
+                    found, deviation.partnership, "cdmo", {Membership.Role.QA_LEAD},
+                    {Membership.Role.LEAD})],
+                title=title(deviation), when=deviation.notify_by,
+                body="The quality agreement's deadline to tell the sponsor of this "
+                     f"{deviation.get_classification_display().lower()} "
+                     f"{deviation.get_kind_display().lower()} is at the time shown.")
+            for deviation in deviations]
 
 
 def deviation_notice_reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind the CDMO's QA leads (its leads where it seats none) and whoever reported the
-    deviation that the quality agreement's deadline to tell the sponsor is near: within
-    the last 24 hours before it, or the last half of a shorter notice period. Once per
-    deviation, deadline and person. The deviation is the CDMO's own until notified, so
-    only the CDMO hears of it. One query selects the deviations, one the QA leads."""
-    now = now or timezone.now()
-    deviations = [deviation for deviation in Deviation.objects.unnotified().filter(
-        status__in=Deviation.OPEN, notify_by__gt=now,
-        notify_by__lte=now + DEVIATION_NOTICE_LEAD).select_related(
-        "partnership", "created_by").order_by("notify_by", "pk")
-        if now >= deviation.notify_by - min(DEVIATION_NOTICE_LEAD,
-                                            (deviation.notify_by - deviation.detected_at) / 2)]
-    found = seats({deviation.partnership_id for deviation in deviations},
-                  (Membership.Role.QA_LEAD, Membership.Role.LEAD))
-    return reminders_send(kind="deviation_notice_due", dues=(
-        Due(record=deviation, window=deviation.notify_by,
-            recipients=[deviation.created_by, *first_seated(
-                found, deviation.partnership, "cdmo", {Membership.Role.QA_LEAD},
-                {Membership.Role.LEAD})],
-            title=f"Notify the sponsor soon: {deviation}", when=deviation.notify_by,
-            body="The quality agreement's deadline to tell the sponsor of this "
-                 f"{deviation.get_classification_display().lower()} "
-                 f"{deviation.get_kind_display().lower()} is at the time shown.")
-        for deviation in deviations))
+    """Remind the CDMO that the deadline to tell the sponsor of a deviation is near
+    (deviation_notice_dues), once per deviation, deadline and person."""
+    return reminders_send(kind="deviation_notice_due", dues=deviation_notice_dues(
+        now=now or timezone.now()))

@@ -100,13 +100,13 @@ class SiteQualification(SharedRecord):
 
     WORKFLOW = Workflow({
         Status.NOT_ASSESSED: {Status.UNDER_QUALIFICATION: "Start the qualification"},
-        Status.UNDER_QUALIFICATION: {Status.APPROVED: "Approve",
+        Status.UNDER_QUALIFICATION: {Status.APPROVED: "Approve the site",
                                      Status.APPROVED_WITH_CONDITIONS: "Approve with conditions",
-                                     Status.DISQUALIFIED: "Disqualify"},
+                                     Status.DISQUALIFIED: "Disqualify the site"},
         Status.APPROVED: {Status.APPROVED_WITH_CONDITIONS: "Add conditions",
-                          Status.DISQUALIFIED: "Disqualify"},
+                          Status.DISQUALIFIED: "Disqualify the site"},
         Status.APPROVED_WITH_CONDITIONS: {Status.APPROVED: "Lift the conditions",
-                                          Status.DISQUALIFIED: "Disqualify"},
+                                          Status.DISQUALIFIED: "Disqualify the site"},
         Status.DISQUALIFIED: {Status.UNDER_QUALIFICATION: "Requalify"},
     })
     APPROVED = (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS)
@@ -281,9 +281,10 @@ class Subcontractor(PartnershipChild):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     WORKFLOW = Workflow({
-        Status.REQUESTED: {Status.PERMITTED: "Permit", Status.REFUSED: "Refuse",
-                           Status.WITHDRAWN: "Withdraw"},
-        Status.PERMITTED: {Status.WITHDRAWN: "Withdraw"},
+        Status.REQUESTED: {Status.PERMITTED: "Permit the subcontractor",
+                           Status.REFUSED: "Refuse the subcontractor",
+                           Status.WITHDRAWN: "Withdraw the subcontractor"},
+        Status.PERMITTED: {Status.WITHDRAWN: "Withdraw the subcontractor"},
         Status.REFUSED: {Status.REQUESTED: "Ask again"},
         Status.WITHDRAWN: {},
     })
