@@ -62,3 +62,13 @@ def live_region(context):
         'id="live-record" data-live data-live-etag="{}" hx-get="{}" '
         'hx-trigger="every {}s, live-refresh" hx-swap="outerHTML" hx-disinherit="*"',
         live["etag"], live["url"], live["seconds"])
+
+
+@register.filter
+def numbered(record) -> str:
+    """A record as a search result names it: with its number first when its own name leaves
+    the number out (a request: "REQ-0003 Retain sample pull"), so a person who typed the
+    number sees which record it found. A CAPA or a deviation already names its number."""
+    text = str(record)
+    reference = getattr(record, "reference", "")
+    return f"{reference} {text}" if reference and reference not in text else text
