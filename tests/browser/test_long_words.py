@@ -58,12 +58,14 @@ def test_long_words_wrap_at_a_phones_width(phone, demo, long_words):
     assert heading.bounding_box()["height"] > 3 * 16
 
 
-#: A badge inside a table cell that sticks out of its cell, or whose one word is broken over
-#: two lines ("Emergenc|y", "Deliver|able"), as [text, why].
-BADGES_OUT_OF_PLACE = """() => [...document.querySelectorAll('main td .badge')].flatMap(b => {
-  const r = b.getBoundingClientRect(), c = b.closest('td').getBoundingClientRect();
+#: A badge of a table or a card that sticks out of its table cell, or whose one word is
+#: broken over two lines ("Emergenc|y", "Deliver|able", "Gre|en"), as [text, why].
+BADGES_OUT_OF_PLACE = """() => [...document.querySelectorAll('main :is(td, .card) .badge')]
+.flatMap(b => {
+  const r = b.getBoundingClientRect(), cell = b.closest('td');
   const text = b.textContent.trim();
-  if (r.right > c.right + 1) return [[text, 'sticks out of its cell']];
+  const past = cell && r.right > cell.getBoundingClientRect().right + 1;
+  if (past) return [[text, 'sticks out of its cell']];
   const twoLines = r.height > 1.8 * parseFloat(getComputedStyle(b).fontSize) + 8;
   if (!/\\s/.test(text) && twoLines) return [[text, 'one word on two lines']];
   return [];
@@ -72,7 +74,8 @@ BADGES_OUT_OF_PLACE = """() => [...document.querySelectorAll('main td .badge')].
 
 def test_badges_in_tables_keep_their_words_whole_at_a_desk(browser, demo):
     """At a 1280-px desk, My work's kind and overdue badges and the requests list's
-    urgency badge were broken mid-word or laid over the next column."""
+    urgency badge were broken mid-word or laid over the next column, the home's KPI tiles'
+    RAG badges broken mid-word."""
     from partnership.models import Partnership
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -81,9 +84,10 @@ def test_badges_in_tables_keep_their_words_whole_at_a_desk(browser, demo):
     partnership = Partnership.objects.get(sponsor__name="Northwind Biologics",
                                           cdmo__name="Aurora Analytical Labs")
     for url in (reverse("governance:my_work"),
-                reverse("governance:request_list", args=[partnership.pk])):
+                reverse("governance:request_list", args=[partnership.pk]),
+                reverse("partnership:partnership_detail", args=[partnership.pk])):
         page.goto(demo + url)
         page.wait_for_load_state("networkidle")
-        assert page.locator("main td .badge").count() > 3
+        assert page.locator("main :is(td, .card) .badge").count() > 3
         assert page.evaluate(BADGES_OUT_OF_PLACE) == [], url
     context.close()
