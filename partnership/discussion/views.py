@@ -59,9 +59,11 @@ class ThreadMixin(HtmxPartialMixin, PartnershipMixin):
             record_type=self.kwargs["record_type"], pk=self.kwargs["pk"])
 
     def people(self):
+        """Whom the poster may mention: not themselves (a box of their own name among the
+        others only ever notifies them of what they wrote)."""
         return selectors.mention_candidates(
             record=self.record, organization_id=self.request.user.organization_id,
-            internal=False)
+            internal=False).exclude(pk=self.request.user.pk)
 
     def get_context_data(self, **kwargs):
         thread_url = discussion_url(self.record)

@@ -62,3 +62,4 @@ def live_region(context):
         'id="{}" data-live data-live-etag="{}" hx-get="{}" '
         'hx-trigger="every {}s, live-refresh" hx-swap="outerHTML" hx-disinherit="*"',
         live.get("id", "live-record"), live["etag"], live["url"], live["seconds"])
+

@@ -48,11 +48,12 @@
     }
   };
 
-  // A form swapped back by htmx after a failed submit (outerHTML: the new form is the
-  // content htmx has just loaded).
+  // A form swapped back by htmx after a failed submit (outerHTML: the new form, or the
+  // part holding it — a record's discussion thread — is the content htmx has just loaded).
   document.addEventListener("htmx:load", (event) => {
     const element = event.detail.elt;
-    if (element.matches && element.matches("form")) focusErrorSummary(element);
+    if (element.matches && (element.matches("form") ||
+        element.querySelector("form [data-error-summary]"))) focusErrorSummary(element);
     focusableScrollers(element);
   });
 

@@ -140,3 +140,20 @@ def test_a_finding_has_its_own_page_with_its_thread(page, demo):
     expect(thread.get_by_role("link", name=re.compile(r"CAPA plan\.pdf$"))).to_be_visible()
     thread.get_by_role("link", name="Files", exact=True).click()
     expect(thread.get_by_role("table").get_by_role("row")).to_have_count(3)  # head + 2
+
+
+def test_a_refused_comment_takes_the_focus_to_its_error_summary(page, demo):
+    """Posting an empty comment swaps the thread back with its error summary, and the focus
+    goes there (it was left on the page's body, so a keyboard or screen-reader user heard
+    nothing of what went wrong); the summary's link leads to the box."""
+    request = Request.objects.get(title="Quote for two additional PPQ batches")
+    log_in(page, demo, "nora@northwind.example")
+    page.goto(f"{demo}{request.get_absolute_url()}")
+    section = page.locator("#discussion")
+    expect(section.get_by_label("Comment", exact=True)).to_be_visible()
+    expect(section.get_by_label(re.compile(r"^Nora "))).to_have_count(0)  # not herself
+    section.get_by_role("button", name="Post comment").click()
+    summary = section.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Comment").click()
+    expect(section.get_by_label("Comment", exact=True)).to_be_focused()

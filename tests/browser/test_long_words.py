@@ -56,3 +56,38 @@ def test_long_words_wrap_at_a_phones_width(phone, demo, long_words):
     phone.goto(demo + request.get_absolute_url())
     heading = phone.get_by_role("heading", level=1)
     assert heading.bounding_box()["height"] > 3 * 16
+
+
+#: A badge of a table or a card that sticks out of its table cell, or whose one word is
+#: broken over two lines ("Emergenc|y", "Deliver|able", "Gre|en"), as [text, why].
+BADGES_OUT_OF_PLACE = """() => [...document.querySelectorAll('main :is(td, .card) .badge')]
+.flatMap(b => {
+  const r = b.getBoundingClientRect(), cell = b.closest('td');
+  const text = b.textContent.trim();
+  const past = cell && r.right > cell.getBoundingClientRect().right + 1;
+  if (past) return [[text, 'sticks out of its cell']];
+  const twoLines = r.height > 1.8 * parseFloat(getComputedStyle(b).fontSize) + 8;
+  if (!/\\s/.test(text) && twoLines) return [[text, 'one word on two lines']];
+  return [];
+})"""
+
+
+def test_badges_in_tables_keep_their_words_whole_at_a_desk(browser, demo):
+    """At a 1280-px desk, My work's kind and overdue badges and the requests list's
+    urgency badge were broken mid-word or laid over the next column, the home's KPI tiles'
+    RAG badges broken mid-word."""
+    from partnership.models import Partnership
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, demo, "nora@northwind.example")
+    partnership = Partnership.objects.get(sponsor__name="Northwind Biologics",
+                                          cdmo__name="Aurora Analytical Labs")
+    for url in (reverse("governance:my_work"),
+                reverse("governance:request_list", args=[partnership.pk]),
+                reverse("partnership:partnership_detail", args=[partnership.pk])):
+        page.goto(demo + url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("main :is(td, .card) .badge").count() > 3
+        assert page.evaluate(BADGES_OUT_OF_PLACE) == [], url
+    context.close()

@@ -201,3 +201,40 @@ def test_the_main_pages_fit_a_phone_for_every_role(phone, demo, email):
     _fold_and_unfold(phone, sections.get_by_role("button", name="Sections"),
                      phone.locator("#partnership-sections"),
                      sections.get_by_role("link", name="Requests"))
+
+
+@pytest.mark.parametrize("width", [390, 900, 1024])
+def test_the_opened_top_bar_fits_a_narrow_window(browser, demo, width):
+    """The top bar folds behind its menu button below 1200 px, and the opened menu fits:
+    the partnership's long name ("Northwind Biologics – Meridian Biomanufacturing") made a
+    phone's page sideways-scrollable, and at 768-1199 px the unfolded bar widened every page
+    by up to 400 px."""
+    from partnership.models import Partnership
+
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    log_in(page, demo, "mei@meridian.example")
+    partnership = Partnership.objects.get(sponsor__name="Northwind Biologics",
+                                          cdmo__name="Meridian Biomanufacturing")
+    page.goto(demo + partnership.get_absolute_url())
+    page.get_by_role("button", name="Toggle navigation").click()
+    # Opened (its "show" class is set once the unfolding, which clips it, has ended).
+    expect(page.locator("#topnav")).to_have_class(re.compile(r"\bshow\b"))
+    assert_fits(page)
+    context.close()
+
+
+def test_the_top_bar_is_one_line_at_a_desk(browser, demo):
+    """At 1280 px the bar's links, the bell's count and one's name sit on one line beside
+    the partnership's name, which is cut with its full name on hover."""
+    from partnership.models import Partnership
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, demo, "max@meridian.example")
+    partnership = Partnership.objects.get(sponsor__name="Helix Therapeutics")
+    page.goto(demo + partnership.get_absolute_url())
+    assert page.locator("nav.topbar").bounding_box()["height"] < 60
+    assert page.locator(".topbar-partnership").get_attribute("title") == str(partnership)
+    assert_fits(page)
+    context.close()

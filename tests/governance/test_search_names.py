@@ -257,3 +257,16 @@ def test_the_type_ahead_asks_once_for_every_kind_however_many_match(
     # A number typed leads the type-ahead too.
     request = Request.objects.filter(partnership=world.acme_contoso).first()
     assert suggestions(user=world.bob, query=request.reference)[0] == request
+
+
+def test_a_request_found_by_its_number_shows_the_number(world, login):
+    """A person who types REQ-0012 sees REQ-0012 in the results and the type-ahead, not a
+    bare title they cannot match to what they typed; a CAPA keeps its number once."""
+    wanted = send(world, world.acme_contoso, "Certificate of analysis")
+    client = login(world.bob)
+    for url in (reverse("governance:search"), reverse("governance:search_suggestions")):
+        page = client.get(url, {"q": wanted.reference}, HTTP_HX_REQUEST="true").content.decode()
+        assert f"{wanted.reference} · Certificate of analysis" in page, url
+    capa = Capa.objects.filter(partnership=world.acme_contoso).first()
+    page = client.get(reverse("governance:search"), {"q": capa.reference}).content.decode()
+    assert str(capa) in page and f"{capa.reference} {capa}" not in page

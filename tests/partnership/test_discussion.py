@@ -114,10 +114,12 @@ def test_an_internal_comment_mentions_only_the_own_party(world):
 
 
 def test_a_seat_without_a_partnership_of_its_own_here_is_not_offered(world, login):
-    """The box offers the people of this partnership, never a colleague seated elsewhere."""
+    """The box offers the people of this partnership, never a colleague seated elsewhere,
+    nor the poster (Bob was offered a box of his own name among the others)."""
     form = login(world.bob).get(discussion_url(the_request(world))).context["form"]
     offered = set(form.fields["mentions"].queryset)
-    assert {world.alice, world.bob, world.vera} <= offered
+    assert {world.alice, world.vera} <= offered
+    assert world.bob not in offered
     assert world.carol not in offered and world.olga not in offered
 
 
