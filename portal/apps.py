@@ -36,8 +36,12 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.middleware import SessionMiddleware
         from portal.validation import bound_model_texts, check_date_fields
 
+        user_logged_in.connect(SessionMiddleware.logged_in, dispatch_uid="session_saved_at")
         checks.register(check_date_fields, checks.Tags.models)
         bound_model_texts()
         load_topic_modules()

@@ -52,6 +52,12 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return response
         return self._save(session, request, response)
 
+    @classmethod
+    def logged_in(cls, sender, request, user, **kwargs) -> None:
+        """A log-in saves the session it starts (whichever way it comes: the log-in page,
+        a test client's): that save is the first."""
+        request.session[cls.SAVED_AT] = int(time.time())
+
     def _save(self, session, request, response):
         if session is not None and not session.is_empty():
             session[self.SAVED_AT] = int(time.time())
