@@ -40,6 +40,8 @@ def request_item(request: Request, *, user: User) -> Item | None:
         return None
     if request.status == Request.Status.SENT:
         due = timezone.localdate(request.acknowledge_by) if request.acknowledge_by else None
+    elif request.status == Request.Status.FULFILLED:
+        due = None  # delivered: its dates were the other side's, met or not; nothing is late
     else:
         due = request.committed_date or request.needed_by
     notes = [request.get_urgency_display()] if request.urgency != Request.Urgency.NORMAL else []

@@ -90,6 +90,26 @@ def test_my_work_is_one_table_of_every_kind_sorted_by_due_date(world, login):
     assert "Send the CoA" not in vera and "New QA head" not in vera
 
 
+def test_a_delivered_request_awaits_acceptance_without_being_overdue(world, login):
+    """Fulfilled late or not, a request awaiting the requester's acceptance is nobody's
+    lateness any more: its row has no date and no overdue badge."""
+    from governance.requests import services
+    from governance.requests.models import Request
+
+    request = give_bob_work(world)["request"]
+    request = services.request_acknowledge(actor=world.bob, request=request,
+                                           committed_date=TODAY + 5 * DAY)
+    services.request_start(actor=world.bob, request=request)
+    Request.objects.filter(pk=request.pk).update(  # as if the dates passed since
+        needed_by=TODAY - 10 * DAY, committed_date=TODAY - 12 * DAY)
+    services.request_fulfil(actor=world.bob, request=Request.objects.get(pk=request.pk),
+                            fulfilment_note="CoA attached.")
+    row = next(row for row in rows(login(world.alice).get(URL).content.decode())
+               if "Send the CoA" in row)
+    assert ">Accept the result<" in row
+    assert "overdue" not in row and 'data-due=""' in row
+
+
 def test_the_sponsor_sees_the_deliverable_the_cdmo_delivered_as_a_review(world, login):
     sow = ContractFactory(partnership=world.acme_contoso, kind=Contract.Kind.SOW)
     DeliverableFactory(sow=sow, title="Process report", responsible_party="cdmo")
