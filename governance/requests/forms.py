@@ -29,6 +29,9 @@ class RequestForm(FutureDatesMixin, ServiceForm):
     def __init__(self, *args, receivers, milestones, usage=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = receivers
+        self.fields["assignee"].empty_label = "Whoever acknowledges it"
+        if "kind" in self.fields:
+            self.fields["kind"].choices = [("", "Choose a kind…"), *Request.Kind.choices]
         self.fields["milestones"].queryset = milestones
         if self.record is not None:
             del self.fields["urgency"], self.fields["emergency_justification"]
@@ -46,8 +49,9 @@ class AcknowledgeForm(forms.Form):
     committed_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
                                      help_text="The date your party commits to fulfil it.",
                                      validators=[validate_date_in_range])
-    assignee = forms.ModelChoiceField(queryset=None, required=False,
-                                      label="Who answers (you, unless you choose)")
+    assignee = forms.ModelChoiceField(queryset=None, required=False, label="Who answers",
+                                      empty_label="Me", help_text="You, unless you choose "
+                                                                  "a colleague.")
 
     def __init__(self, *args, receivers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -193,7 +193,12 @@ def test_the_acknowledge_dialog_starts_with_the_senders_choice(world, login):
     url = reverse("governance:request_step", args=[world.acme_contoso.pk, unassigned.pk,
                                                    "acknowledge"])
     dialog = login(world.bob).get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert '<option value="" selected>' in dialog
+    assert '<option value="" selected>Me</option>' in dialog  # in words, not "---------"
+    new = login(world.alice).get(reverse("governance:request_create",
+                                         args=[world.acme_contoso.pk]),
+                                 HTTP_HX_REQUEST="true").content.decode()
+    assert "Choose a kind…</option>" in new and "Whoever acknowledges it</option>" in new
+    assert "---------" not in new
 
 
 def test_the_needed_by_sort_has_an_index():
