@@ -110,12 +110,30 @@ def user_invite(
         lambda: send_invitation_notice_task.delay(existing.pk, actor.pk, day))
 
 
+def _keep_a_lead(membership: Membership, role: str | None = None) -> None:
+    """A party keeps at least one lead in each partnership (who else would acknowledge,
+    sign, be escalated to?): the seat of its last lead cannot lose that role (`role`, or
+    the seat itself when None). Read under the partnership's row lock, so two admins
+    demoting the party's two leads at once cannot both pass."""
+    if membership.pk is None or role == Membership.Role.LEAD:
+        return
+    Partnership.objects.select_for_update().filter(pk=membership.partnership_id).first()
+    leads = set(Membership.objects.filter(
+        partnership=membership.partnership_id, role=Membership.Role.LEAD,
+        user__organization_id=membership.user.organization_id).values_list("pk", flat=True))
+    if leads == {membership.pk}:
+        raise ValidationError({"role": (
+            f"{membership.user} is the last lead of {membership.user.organization} in this "
+            "partnership: give a colleague the lead role first.")})
+
+
 @transaction.atomic
 def membership_set(*, actor: User, user: User, partnership: Partnership, role: str) -> Membership:
     """Give a colleague a seat (or a new role) in one of the organization's partnerships."""
     membership = Membership.objects.filter(partnership=partnership, user=user).first()
     membership = membership or Membership(partnership=partnership, user=user)
     require(actor, "partnership.membership_set", membership)
+    _keep_a_lead(membership, role)
     membership.role = role
     membership.full_clean()
     membership.save()
@@ -131,6 +149,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     require(actor, "partnership.membership_role_change", membership)
     if membership.role == role:
         return membership
+    _keep_a_lead(membership, role)
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])
@@ -140,6 +159,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     require(actor, "partnership.membership_remove", membership)
+    _keep_a_lead(membership)
     membership.delete()
 
 

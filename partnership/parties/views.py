@@ -3,6 +3,7 @@ sites, the organization admin page and the profile."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -237,7 +238,11 @@ class MembershipDeleteView(OrgAdminMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         membership = self.get_membership()
-        services.membership_remove(actor=request.user, membership=membership)
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(
+                refused=" ".join(error.messages)), status=400)
         messages.success(request, f"{membership.user} removed from {membership.partnership}.")
         return redirect("partnership:organization_detail")
 

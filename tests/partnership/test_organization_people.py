@@ -210,3 +210,32 @@ def test_api_lists_the_admins_people_with_seats_and_last_sign_in(world):
     assert api(world.bob).get("/api/v1/organization-people/").json()["count"] == 0
     assert api(world.bob).get(f"/api/v1/organization-people/{world.carol.pk}/").status_code \
         == 404
+
+
+# --- A party keeps a lead --------------------------------------------------------------------
+
+
+def test_the_last_lead_of_a_party_keeps_the_role_and_the_seat(login, world):
+    """Demoting or removing the party's only lead is refused, on the page, the dialog and the
+    API, and changes nothing; with a second lead it goes through."""
+    ours = Membership.objects.filter(partnership=world.acme_contoso,
+                                     user__organization=world.olga.organization)
+    ours.update(role="member")
+    last = seat(world.bob, world.acme_contoso)
+    Membership.objects.filter(pk=last.pk).update(role="lead")  # Bob, the only lead
+    last.refresh_from_db()
+    colleague = UserFactory(organization=world.olga.organization)
+    other = MembershipFactory(partnership=world.acme_contoso, user=colleague, role="member")
+    client = login(world.olga)
+    refused = client.post(role_url(last), {"role": "member"})
+    assert "is the last lead of" in refused.content.decode()
+    answer = api(world.olga).post(f"/api/v1/memberships/{last.pk}/role/", {"role": "viewer"},
+                                  format="json")
+    assert answer.status_code == 400 and "last lead" in str(answer.json())
+    removal = client.post(reverse("partnership:membership_delete", args=[last.pk]))
+    assert removal.status_code == 400 and "give a colleague the lead role first" in \
+        removal.content.decode()
+    assert Membership.objects.get(pk=last.pk).role == "lead"
+    services.membership_role_change(actor=world.olga, membership=other, role="lead")
+    assert client.post(role_url(last), {"role": "member"}).status_code == 302
+    assert Membership.objects.get(pk=last.pk).role == "member"
