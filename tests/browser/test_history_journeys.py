@@ -33,8 +33,8 @@ def test_a_correction_of_an_executed_contract_shows_with_its_reason(page, browse
     cdmo = browser.new_context().new_page()
     log_in(cdmo, demo, "mei@meridian.example")
     open_msa(cdmo)
+    cdmo.get_by_text("Show every change of this record").click()  # folded until asked for
     history = cdmo.locator("#history")
-    history.scroll_into_view_if_needed()
     expect(history).to_contain_text("Restated after the 2026 audit")
     expect(history).to_contain_text("Nora")
     expect(history).to_contain_text("Master services agreement → Master services agreement "
