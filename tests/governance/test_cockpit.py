@@ -80,6 +80,8 @@ def test_the_cdmo_member_sees_what_awaits_them(world, login):
     assert "Late 0" in card(page, "overdue-h")
     coming = card(page, "coming-h")
     assert "Weekly 0" in coming
+    needed = Request.objects.get(title="Needed 0")  # named by its number, as everywhere
+    assert f"{needed.reference} · Needed 0" in coming
     meeting = Meeting.objects.get(title="Weekly 0")
     local = timezone.localtime(meeting.starts_at, timezone=__import__("zoneinfo").ZoneInfo(
         world.bob.time_zone))
