@@ -307,7 +307,8 @@ def page_names() -> list[str]:
     """Pages of the registry whose view takes a POST."""
     views = view_classes()
     return sorted(name for name in {*SCOPED_URLS, *UNSCOPED_URLS}
-                  if name in views and hasattr(views[name], "post"))
+                  if name in views and hasattr(views[name], "post")
+                  and "post" in views[name].http_method_names)
 
 
 def page_forms(context, *, management: bool = False) -> list[forms.BaseForm]:

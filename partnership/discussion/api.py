@@ -114,7 +114,7 @@ class CommentSerializer(ScopedModelSerializer):
             raise serializers.ValidationError(error.message_dict) from error
 
 
-class WithdrawSerializer(serializers.Serializer):
+class CommentWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=WITHDRAWAL_REASON_MAX_LENGTH)
 
 
@@ -144,14 +144,14 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def perform_create(self, serializer):
         serializer.instance = self.read_again(serializer.save())
 
-    @extend_schema(request=WithdrawSerializer, responses=CommentSerializer)
+    @extend_schema(request=CommentWithdrawSerializer, responses=CommentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw your own comment, with a reason (kept in its history): 403 for anyone
         else's."""
         comment = self.get_object()
         services.require(request.user, services.WRITE, comment.partnership)
-        body = WithdrawSerializer(data=request.data)
+        body = CommentWithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             comment = services.comment_withdraw(actor=request.user, comment=comment,
