@@ -313,7 +313,7 @@ def test_pages_keep_their_number_of_queries_whatever_the_data(cast, login):
                                raised_by=cast.alice)
     large = (_queries(client, list_url), _queries(client, audit.get_absolute_url()))
     assert large == small
-    assert small == (11, 13)  # list; detail with its findings, signatures and History
+    assert small == (8, 10)  # list; detail with its findings, signatures and History
 
 
 # --- API -------------------------------------------------------------------------------
