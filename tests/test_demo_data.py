@@ -106,6 +106,23 @@ def test_each_demo_partnership_has_months_of_working_together(demo, pair):
     assert len({r.requested_by_party for r in requests}) == 2  # both ways
 
 
+@pytest.mark.parametrize("pair", [NM, NA, HM])
+def test_the_cockpits_recent_activity_reads_like_months_of_work(demo, pair):
+    """Not a screen of records all made at the seeding ("18 minutes ago"): every kind is
+    dated as its story says, so the latest entries are of several kinds and none is from
+    the seeding's last hour."""
+    from governance.overview.selectors import recent_activity
+
+    sponsor, cdmo = pair.split(" – ")
+    partnership = Partnership.objects.get(sponsor__name=sponsor, cdmo__name=cdmo)
+    lead = Membership.objects.filter(partnership=partnership, role="lead",
+                                     user__organization=partnership.sponsor).first().user
+    latest = recent_activity(user=lead, partnership=partnership, limit=8)
+    assert len({entry["kind"] for entry in latest}) >= 3, latest
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    assert all(entry["created_at"] < an_hour_ago for entry in latest), latest
+
+
 @pytest.mark.parametrize("email", sorted(EXPECTED))
 def test_each_demo_user_sees_exactly_their_partnerships(demo, client, email):
     assert client.login(request=HttpRequest(), username=email, password="lockstep-demo")

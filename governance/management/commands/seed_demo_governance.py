@@ -67,9 +67,11 @@ from governance.meetings.services import (
 from governance.models import (
     ActionItem,
     ActionItemEscalation,
+    Audit,
     Capa,
     CapaEscalation,
     Decision,
+    Inspection,
     Meeting,
     Notice,
     Recognition,
@@ -77,6 +79,8 @@ from governance.models import (
     RequestEscalation,
     RequestStep,
     Risk,
+    SiteQualification,
+    Subcontractor,
     SurveyResponse,
 )
 from governance.relationship.services import (
@@ -188,6 +192,30 @@ def backdate_creation(today: datetime.date) -> None:
     for index, risk in enumerate(Risk.objects.order_by("pk").only("pk")):
         ago = datetime.timedelta(days=20 + 13 * index % 120)
         Risk.objects.filter(pk=risk.pk).update(created_at=now - ago)
+    _backdate_quality(now, noon)
+
+
+def _backdate_quality(now: datetime.datetime, noon: datetime.time) -> None:
+    """The quality records likewise: an audit planned six weeks ahead, an inspection noted
+    two days after it, a subcontractor asked for two weeks before its permission, a site's
+    qualification opened a month before its status last changed (an inspection and a
+    subcontractor are dated by when they were entered)."""
+    def at(day: datetime.date, days: int) -> datetime.datetime:
+        return min(datetime.datetime.combine(day + datetime.timedelta(days=days), noon),
+                   now - datetime.timedelta(hours=6))
+
+    for audit in Audit.objects.only("pk", "planned_start"):
+        Audit.objects.filter(pk=audit.pk).update(created_at=at(audit.planned_start, -42))
+    for inspection in Inspection.objects.only("pk", "inspected_on"):
+        Inspection.objects.filter(pk=inspection.pk).update(
+            entered_at=at(inspection.inspected_on, 2))
+    for subcontractor in Subcontractor.objects.only("pk", "permission_date"):
+        day = subcontractor.permission_date or now.date() - datetime.timedelta(days=20)
+        Subcontractor.objects.filter(pk=subcontractor.pk).update(entered_at=at(day, -14))
+    for qualification in SiteQualification.objects.only("pk", "status_changed_at"):
+        changed = qualification.status_changed_at or now
+        SiteQualification.objects.filter(pk=qualification.pk).update(
+            created_at=at(changed.date(), -30))
 
 
 # --- Meetings, minutes, decisions and meeting actions -----------------

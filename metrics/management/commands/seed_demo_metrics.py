@@ -309,6 +309,30 @@ def quote_published_figures() -> None:
                                        reason="The scorecard quotes the published values.")
 
 
+def backdate_creation() -> None:
+    """Give the KPIs the creation times they would have had, as seed_demo_governance does
+    for its records, so the cockpit's recent activity reads like months of work, not a
+    screen of KPIs all made at the seeding: a value some days after its period ended, a
+    definition (each version) two weeks before the first period measured under it."""
+    now = timezone.now()
+    noon = datetime.time(12, 0, tzinfo=datetime.UTC)
+    first_period = {}
+    for value in KPIMeasurement.objects.select_related("definition").only(
+            "pk", "period", "definition__id", "definition__frequency"):
+        after = periods.next_period(value.period, value.definition.frequency)
+        moment = datetime.datetime.combine(after + datetime.timedelta(days=3 + value.pk % 5),
+                                           noon)
+        KPIMeasurement.objects.filter(pk=value.pk).update(
+            created_at=min(moment, now - datetime.timedelta(hours=3 + value.pk % 20)))
+        known = first_period.get(value.definition.pk)
+        first_period[value.definition.pk] = min(known or value.period, value.period)
+    for definition in KPIDefinition.objects.only("pk"):
+        start = first_period.get(definition.pk, (now - datetime.timedelta(days=45)).date())
+        moment = datetime.datetime.combine(start - datetime.timedelta(days=14), noon)
+        KPIDefinition.objects.filter(pk=definition.pk).update(
+            created_at=min(moment, now - datetime.timedelta(days=1)))
+
+
 class Command(BaseCommand):
     help = "Seed the demo KPIs (idempotent; run by seed_demo_governance)."
 
@@ -317,3 +341,4 @@ class Command(BaseCommand):
         with recording(reason=DEMO_REASON):
             seed_metrics()
             quote_published_figures()
+            backdate_creation()
