@@ -24,9 +24,10 @@ from partnership.permissions import require
 #: The writer rule (partnership.permissions): viewers and steering members read the
 #: discussion; those who work on the records write in it.
 WRITE = "partnership.partnership_write"
-#: A comment's mentions are told in its own transaction: their notifications are made
-#: within moments of it (how the withdrawal finds those that quote it).
-MENTION_TOLD_WITHIN = datetime.timedelta(minutes=1)
+#: A comment's mentions are told in its own transaction, after its files are stored: their
+#: notifications are made within this of it (how the withdrawal finds those that quote it;
+#: generous, for five large files on a slow store).
+MENTION_TOLD_WITHIN = datetime.timedelta(hours=1)
 #: How much of a comment its mentions' notifications quote.
 MENTION_QUOTED = 1000
 MENTION_ERROR = ("Mention only people seated in this partnership who can see this record "
@@ -105,10 +106,11 @@ def comment_withdraw(*, actor: User, comment: Comment, reason: str) -> Comment:
         locked.withdrawal_reason = reason
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason",
                                    "updated_at"])
-        # The mentions it made quoted it (comment_post: in the same transaction).
-        notifications_unquote(kind="mentioned", model=kinds.model_of(locked.record_type),
-                              record_id=locked.record_id, actor=locked.created_by,
-                              body=locked.body[:MENTION_QUOTED], since=locked.created_at,
-                              until=locked.created_at + MENTION_TOLD_WITHIN,
-                              note="This comment was withdrawn by its author.")
+        if locked.body:  # the mentions it made quoted it (comment_post's transaction)
+            notifications_unquote(
+                kind="mentioned", model=kinds.model_of(locked.record_type),
+                record_id=locked.record_id, actor=locked.created_by,
+                body=locked.body[:MENTION_QUOTED], since=locked.created_at,
+                until=locked.created_at + MENTION_TOLD_WITHIN,
+                note="This comment was withdrawn by its author.")
     return locked
