@@ -6,7 +6,7 @@ job."""
 def register() -> None:
     """Requests in global search, recent activity and "Coming up" (portal.registries)."""
     from django.db.models import CharField, Value
-    from django.db.models.functions import Cast, Concat, LPad
+    from django.db.models.functions import Cast, Concat, Greatest, Length, LPad
     from django.urls import reverse
 
     from governance.requests.models import Request
@@ -17,9 +17,11 @@ def register() -> None:
     search.register("Requests", noun="requests", model=Request, records=Request.objects.visible_to,
                     snippet_fields=("description", "question", "answer", "fulfilment_note"),
                     names=("title",), exact=number_typed(Request.NUMBER_PREFIX))
-    # "REQ-0042 · title", as Request.__str__ names it everywhere else.
-    label = Concat(Value(f"{Request.NUMBER_PREFIX}-"), LPad(Cast("number", CharField()), 4,
-                                                            Value("0")),
+    # "REQ-0042 · title", as Request.__str__ names it everywhere else: padded to at least
+    # four digits (LPAD to 4 alone would cut REQ-12345 to REQ-1234, another request's name).
+    digits = Cast("number", CharField())
+    label = Concat(Value(f"{Request.NUMBER_PREFIX}-"),
+                   LPad(digits, Greatest(Value(4), Length(digits)), Value("0")),
                    Value(" · "), "title", output_field=CharField())
     activity.register("Request", records=Request.objects.visible_to, label=label,
                       url=lambda partnership_id, pk: reverse(

@@ -2,6 +2,8 @@
 one transaction, the people it mentions told through their notification settings; its
 author may withdraw it (kept, with who, when and why: nothing is deleted)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,13 +17,19 @@ from partnership.discussion.models import (
 )
 from partnership.discussion.selectors import mention_candidates
 from partnership.history.context import recording
-from partnership.notifications.services import notify
+from partnership.notifications.services import notifications_unquote, notify
 from partnership.parties.models import User
 from partnership.permissions import require
 
 #: The writer rule (partnership.permissions): viewers and steering members read the
 #: discussion; those who work on the records write in it.
 WRITE = "partnership.partnership_write"
+#: A comment's mentions are told in its own transaction, after its files are stored: their
+#: notifications are made within this of it (how the withdrawal finds those that quote it;
+#: generous, for five large files on a slow store).
+MENTION_TOLD_WITHIN = datetime.timedelta(hours=1)
+#: How much of a comment its mentions' notifications quote.
+MENTION_QUOTED = 1000
 MENTION_ERROR = ("Mention only people seated in this partnership who can see this record "
                  "(for an internal comment, people of your own party).")
 
@@ -67,7 +75,7 @@ def comment_post(*, actor: User, record, body: str = "", mentions=(), is_interna
                    partnership=partnership, actor=actor, record=record,
                    title=f"{actor.get_full_name() or actor.email} mentioned you on “{record}”"
                          + (" (internal)" if is_internal else ""),
-                   body=body[:1000], url=f"{record.get_absolute_url()}#discussion")
+                   body=body[:MENTION_QUOTED], url=f"{record.get_absolute_url()}#discussion")
     return comment
 
 
@@ -98,4 +106,11 @@ def comment_withdraw(*, actor: User, comment: Comment, reason: str) -> Comment:
         locked.withdrawal_reason = reason
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason",
                                    "updated_at"])
+        if locked.body:  # the mentions it made quoted it (comment_post's transaction)
+            notifications_unquote(
+                kind="mentioned", model=kinds.model_of(locked.record_type),
+                record_id=locked.record_id, actor=locked.created_by,
+                body=locked.body[:MENTION_QUOTED], since=locked.created_at,
+                until=locked.created_at + MENTION_TOLD_WITHIN,
+                note="This comment was withdrawn by its author.")
     return locked

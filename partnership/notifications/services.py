@@ -88,6 +88,18 @@ def notifications_withdraw(*, record) -> int:
     return deleted
 
 
+def notifications_unquote(*, kind: str, model, record_id: int, actor, body: str, since,
+                          until, note: str) -> int:
+    """Stop quoting `body` (what `actor` wrote about record `record_id` of `model`, told as
+    `kind` between `since` and `until`): a withdrawn comment's words no longer sit in the
+    bell, list, API or next digest of the people it mentioned; they read `note` instead.
+    (E-mails already sent cannot be recalled.) Returns how many notifications changed."""
+    return Notification.objects.filter(
+        kind=kind, actor=actor, record_type=ContentType.objects.get_for_model(model),
+        record_id=record_id, body=body, created_at__gte=since, created_at__lte=until,
+    ).update(body=note)
+
+
 # --- Read marks and each person's settings ----------------------------------------------
 
 @transaction.atomic

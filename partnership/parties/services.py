@@ -118,8 +118,9 @@ def _keep_a_lead(membership: Membership, role: str | None = None) -> None:
     if membership.pk is None or role == Membership.Role.LEAD:
         return
     Partnership.objects.select_for_update().filter(pk=membership.partnership_id).first()
+    # A deactivated colleague leads nothing (cannot sign in, is told nothing): not counted.
     leads = set(Membership.objects.filter(
-        partnership=membership.partnership_id, role=Membership.Role.LEAD,
+        partnership=membership.partnership_id, role=Membership.Role.LEAD, user__is_active=True,
         user__organization_id=membership.user.organization_id).values_list("pk", flat=True))
     if leads == {membership.pk}:
         raise ValidationError({"role": (

@@ -1155,3 +1155,17 @@ def test_a_request_is_named_with_its_number_wherever_it_is_shown(world):
         {"kind": row["kind"], "label": row["label"]}
         for row in recent_activity(user=world.bob, partnership=world.acme_contoso)]
     assert str(Request(title="Not sent yet")) == "Not sent yet"
+
+
+def test_recent_activity_names_a_five_digit_request_by_its_whole_number(world):
+    """REQ-12345, not REQ-1234 (PostgreSQL's LPAD cuts a longer text to its length): the
+    activity's label quotes the number Request.__str__ does, never another request's."""
+    from governance.overview.selectors import recent_activity
+
+    request = send(world, title="Stopper supplier")
+    Request.objects.filter(pk=request.pk).update(number=12345)
+    labels = [row["label"] for row in recent_activity(user=world.bob,
+                                                      partnership=world.acme_contoso)
+              if row["kind"] == "Request"]
+    assert "REQ-12345 · Stopper supplier" in labels
+    assert "REQ-1234 · Stopper supplier" not in labels

@@ -241,3 +241,22 @@ def test_without_javascript_the_withdrawal_has_its_own_page(world, login):
     done = alice.post(withdraw_url(comment), {"reason": "Posted twice"})
     assert done.status_code == 302
     assert done["Location"] == f"{the_request(world).get_absolute_url()}#discussion"
+
+
+def test_a_withdrawn_comment_is_no_longer_quoted_in_the_mentions_it_made(world, login):
+    """A mention's notification quotes the comment; once its author withdraws it, the
+    people it mentioned no longer read it in their list or the API (nor in a digest still
+    to go): only the comment's other, standing, mentions keep their words."""
+    request = the_request(world)
+    wrong = services.comment_post(actor=world.alice, record=request, mentions=[world.bob],
+                                  body="Price for the other sponsor: 42 EUR a vial")
+    services.comment_post(actor=world.alice, record=request, mentions=[world.bob],
+                          body="Still standing")
+    services.comment_withdraw(actor=world.alice, comment=wrong, reason="Wrong thread")
+    bodies = list(Notification.objects.filter(recipient=world.bob, kind="mentioned")
+                  .values_list("body", flat=True))
+    assert "Still standing" in bodies
+    assert not [body for body in bodies if "42 EUR" in body]
+    assert "42 EUR" not in login(world.bob).get(
+        reverse("portal:notification_list")).content.decode()
+    assert "42 EUR" not in str(api(world.bob).get("/api/v1/notifications/").json())

@@ -239,3 +239,21 @@ def test_the_last_lead_of_a_party_keeps_the_role_and_the_seat(login, world):
     services.membership_role_change(actor=world.olga, membership=other, role="lead")
     assert client.post(role_url(last), {"role": "member"}).status_code == 302
     assert Membership.objects.get(pk=last.pk).role == "member"
+
+
+def test_a_deactivated_lead_does_not_count_as_the_partys_lead(world):
+    """A colleague who can no longer sign in leads nothing: with only them beside the last
+    active lead, that lead's role and seat are still kept."""
+    ours = Membership.objects.filter(partnership=world.acme_contoso,
+                                     user__organization=world.olga.organization)
+    ours.update(role="member")
+    last = seat(world.bob, world.acme_contoso)
+    Membership.objects.filter(pk=last.pk).update(role="lead")
+    last.refresh_from_db()
+    gone = UserFactory(organization=world.olga.organization, is_active=False)
+    MembershipFactory(partnership=world.acme_contoso, user=gone, role="lead")
+    with pytest.raises(ValidationError, match="last lead"):
+        services.membership_role_change(actor=world.olga, membership=last, role="member")
+    with pytest.raises(ValidationError, match="last lead"):
+        services.membership_remove(actor=world.olga, membership=last)
+    assert Membership.objects.get(pk=last.pk).role == "lead"
