@@ -69,6 +69,17 @@ def test_pages_with_tables_fit_a_phone(phone, demo, signable):
     _no_sideways_scroll(phone, demo + reverse("partnership:organization_detail"))
 
 
+def test_the_organization_people_keep_their_seats_readable_on_a_phone(phone, demo):
+    """The seats column kept no width of its own: a partnership's name broke letter by
+    letter down a 50 px column ("Meridia|n Bioman|ufacturi|ng"). It scrolls in its box."""
+    log_in(phone, demo, "olga@meridian.example")
+    _no_sideways_scroll(phone, demo + reverse("partnership:organization_people"))
+    seats = phone.get_by_role("row").filter(has_text="mei@meridian.example").locator(
+        "ul.seat-list li").first
+    expect(seats).to_contain_text("Northwind Biologics – Meridian Biomanufacturing")
+    assert seats.bounding_box()["width"] >= 240  # a name's words on a line, not its letters
+
+
 def test_the_sign_dialog_fits_a_phone(phone, demo, signable):
     log_in(phone, demo, "nora@northwind.example")
     phone.goto(demo + signable.get_absolute_url())
