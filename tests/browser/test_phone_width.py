@@ -80,6 +80,14 @@ def test_the_organization_people_keep_their_seats_readable_on_a_phone(phone, dem
     assert seats.bounding_box()["width"] >= 240  # a name's words on a line, not its letters
 
 
+def test_my_work_keeps_its_titles_readable_on_a_phone(phone, demo):
+    """My work's "What" squeezed to five letters a line ("Send|the|TSE/B|SE|state|ment")."""
+    log_in(phone, demo, "mei@meridian.example")
+    _no_sideways_scroll(phone, demo + reverse("governance:my_work"))
+    title = phone.locator("td.work-title").first
+    assert title.bounding_box()["width"] >= 180  # whole words, a line of them
+
+
 def test_the_sign_dialog_fits_a_phone(phone, demo, signable):
     log_in(phone, demo, "nora@northwind.example")
     phone.goto(demo + signable.get_absolute_url())
