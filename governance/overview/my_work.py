@@ -47,7 +47,7 @@ def request_item(request: Request, *, user: User) -> Item | None:
     notes = [request.get_urgency_display()] if request.urgency != Request.Urgency.NORMAL else []
     if getattr(request, "escalation_level", None):
         notes.append(f"Escalated: level {request.escalation_level}")
-    return Item(kind="Request", title=f"{request.reference} {request.title}",
+    return Item(kind="Request", title=str(request),
                 url=request.get_absolute_url(),
                 partnership=str(request.partnership), due=due,
                 status=request.get_status_display(), action=label,

@@ -205,8 +205,13 @@ class FindingDetailView(FindingMixin, TemplateView):
         who = audit.who_of(user) if self.can("governance.audit_step", audit) else set()
         steps = finding.steps_for(user, who) \
             if self.can("governance.finding_step", audit) else {}
+        # "Awaiting response" with no button and no reason read as a page that is broken.
+        before_report = (audit.status not in audit.ANSWERING
+                         and finding.status in finding.ANSWERABLE
+                         and finding.classification != finding.Classification.OBSERVATION)
         return super().get_context_data(
             object=finding, finding=finding, audit=audit, finding_steps=steps,
+            before_report=before_report,
             can_edit=self.can("governance.finding_raise", audit), **kwargs)
 
 

@@ -69,6 +69,32 @@ def test_pages_with_tables_fit_a_phone(phone, demo, signable):
     _no_sideways_scroll(phone, demo + reverse("partnership:organization_detail"))
 
 
+def test_the_organization_people_keep_their_seats_readable_on_a_phone(phone, demo):
+    """The seats column kept no width of its own: a partnership's name broke letter by
+    letter down a 50 px column ("Meridia|n Bioman|ufacturi|ng"). It scrolls in its box."""
+    log_in(phone, demo, "olga@meridian.example")
+    _no_sideways_scroll(phone, demo + reverse("partnership:organization_people"))
+    seats = phone.get_by_role("row").filter(has_text="mei@meridian.example").locator(
+        "ul.seat-list li").first
+    expect(seats).to_contain_text("Northwind Biologics – Meridian Biomanufacturing")
+    assert seats.bounding_box()["width"] >= 240  # a name's words on a line, not its letters
+
+
+def test_my_work_reminders_and_notifications_stay_readable_on_a_phone(phone, demo):
+    """My work's "What" and the reminders' "Record" squeezed to five letters a line
+    ("Send|the|TSE/B|SE|state|ment"); a notification's "Mark read" to one letter a line."""
+    log_in(phone, demo, "mei@meridian.example")
+    _no_sideways_scroll(phone, demo + reverse("governance:my_work"))
+    title = phone.locator("td.work-title").first
+    assert title.bounding_box()["width"] >= 180  # whole words, a line of them
+    _no_sideways_scroll(phone, demo + reverse("portal:reminder_list"))
+    assert phone.locator("td.work-title").first.bounding_box()["width"] >= 180
+    # A notification's "Mark read" is one line, not a column of letters ("M|a|r|k").
+    _no_sideways_scroll(phone, demo + reverse("portal:notification_list") + "?show=unread")
+    button = phone.get_by_role("button", name=re.compile("^Mark read: ")).first
+    assert button.bounding_box()["height"] < 40
+
+
 def test_the_sign_dialog_fits_a_phone(phone, demo, signable):
     log_in(phone, demo, "nora@northwind.example")
     phone.goto(demo + signable.get_absolute_url())

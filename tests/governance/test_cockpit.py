@@ -77,6 +77,8 @@ def test_the_cdmo_member_sees_what_awaits_them(world, login):
     page = home(login(world.bob), world.acme_contoso)
     awaiting = card(page, "awaiting-h")
     assert "Send CoA 0" in awaiting and "New QA head 0" in awaiting and "Soon 0" in awaiting
+    sent = Request.objects.get(title="Send CoA 0")  # "REQ-0042 · title", as everywhere
+    assert f"{sent.reference} · Send CoA 0" in awaiting
     assert "Late 0" in card(page, "overdue-h")
     coming = card(page, "coming-h")
     assert "Weekly 0" in coming
@@ -256,7 +258,8 @@ def test_the_overdue_cards_link_lists_late_and_past_committed_requests(world, lo
                  description="A quote", kind="quote")
     client = login(world.alice)
     overdue = card(home(client, p), "overdue-h")
-    assert "Late to acknowledge" in overdue and "Past committed" in overdue
+    assert f"{late.reference} · Late to acknowledge" in overdue  # named as everywhere
+    assert f"{past.reference} · Past committed" in overdue
     assert "On time" not in overdue
     results = listed(client, "governance:request_list", p, link_of(overdue, "Overdue requests"))
     assert "Late to acknowledge" in results and "Past committed" in results

@@ -62,9 +62,9 @@ def test_my_work_is_one_table_of_every_kind_sorted_by_due_date(world, login):
     dated = [due for due in dues if due]
     assert dated == sorted(dated) and dues == dated + [""] * (len(dues) - len(dated))
     titles = [re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1) for row in listed]
-    # A request is titled with the number people quote.
-    assert any(re.fullmatch(r"REQ-\d{4} Send the CoA", title) for title in titles)
-    titles = [re.sub(r"^REQ-\d{4} ", "", title) for title in titles]
+    # A request is titled "REQ-0042 · title", as in notifications, search and the cockpit.
+    assert any(re.fullmatch(r"REQ-\d{4} · Send the CoA", title) for title in titles)
+    titles = [re.sub(r"^REQ-\d{4} · ", "", title) for title in titles]
     mine = [title for title in titles if title in (
         "Fix the label", "Book the audit", "Send the CoA", "Stability protocol", "New QA head")]
     assert mine[0] == "Fix the label" and mine[-1] == "New QA head" and len(mine) == 5

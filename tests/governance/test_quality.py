@@ -264,6 +264,11 @@ def test_findings_dialogs_and_the_report_signature_on_the_page(cast, login):
                                        "response_due": "2027-06-01"})
     assert response.status_code == 302
     assert login(cast.bob).get(raise_url).status_code == 403
+    # Before the report, the finding's own page says why the CDMO has no button yet.
+    raised = audit.findings.order_by("-number").first()
+    page = login(cast.bob).get(raised.get_absolute_url()).content.decode()
+    assert "responds to this finding once the audit report is issued" in page
+    assert ">Respond to the finding<" not in page
     report_url = reverse("governance:audit_report", args=[cast.acme_contoso.pk, audit.pk])
     assert client.post(report_url, {"report_summary": "Satisfactory."}).status_code == 302
     sign_url = reverse("governance:audit_sign", args=[cast.acme_contoso.pk, audit.pk])
@@ -276,6 +281,8 @@ def test_findings_dialogs_and_the_report_signature_on_the_page(cast, login):
     respond = reverse("governance:finding_step",
                       args=[cast.acme_contoso.pk, audit.pk, finding.pk, "respond"])
     assert respond in login(cast.bob).get(audit.get_absolute_url()).content.decode()
+    page = login(cast.bob).get(finding.get_absolute_url()).content.decode()
+    assert respond in page and "once the audit report is issued" not in page
     response = login(cast.bob).post(respond, {"response": ""})
     assert response.status_code == 200 and Finding.objects.get(pk=finding.pk).status == "open"
     assert login(cast.bob).post(respond, {"response": "Logbook reviewed."}).status_code == 302
