@@ -71,6 +71,7 @@ from governance.models import (
     Capa,
     CapaEscalation,
     Decision,
+    Deviation,
     Inspection,
     Meeting,
     Notice,
@@ -182,7 +183,8 @@ def backdate_creation(today: datetime.date) -> None:
         first = meeting.series or meeting
         ahead = datetime.timedelta(days=7 if meeting.series_id or first.occurrences.exists()
                                    else 21)
-        moment = min(first.starts_at - ahead, now - datetime.timedelta(hours=2))
+        # One planned further ahead than that was scheduled some days ago, not at seeding.
+        moment = min(first.starts_at - ahead, now - datetime.timedelta(days=2 + meeting.pk % 9))
         Meeting.objects.filter(pk=meeting.pk).update(created_at=moment)
     for decision in Decision.objects.only("pk", "decided_on"):
         moment = datetime.datetime.combine(decision.decided_on, noon)
@@ -196,10 +198,11 @@ def backdate_creation(today: datetime.date) -> None:
 
 
 def _backdate_quality(now: datetime.datetime, noon: datetime.time) -> None:
-    """The quality records likewise: an audit planned six weeks ahead, an inspection noted
-    two days after it, a subcontractor asked for two weeks before its permission, a site's
-    qualification opened a month before its status last changed (an inspection and a
-    subcontractor are dated by when they were entered)."""
+    """The quality records likewise: an audit planned six weeks ahead, a deviation entered
+    two hours after it was detected, an inspection noted two days after it, a subcontractor
+    asked for two weeks before its permission, a site's qualification opened a month before
+    its status last changed (an inspection and a subcontractor are dated by when they were
+    entered)."""
     def at(day: datetime.date, days: int) -> datetime.datetime:
         return min(datetime.datetime.combine(day + datetime.timedelta(days=days), noon),
                    now - datetime.timedelta(hours=6))
@@ -212,6 +215,10 @@ def _backdate_quality(now: datetime.datetime, noon: datetime.time) -> None:
     for subcontractor in Subcontractor.objects.only("pk", "permission_date"):
         day = subcontractor.permission_date or now.date() - datetime.timedelta(days=20)
         Subcontractor.objects.filter(pk=subcontractor.pk).update(entered_at=at(day, -14))
+    for deviation in Deviation.objects.only("pk", "detected_at"):
+        moment = deviation.detected_at + datetime.timedelta(hours=2)
+        Deviation.objects.filter(pk=deviation.pk).update(
+            created_at=min(moment, now - datetime.timedelta(hours=6)))
     for qualification in SiteQualification.objects.only("pk", "status_changed_at"):
         changed = qualification.status_changed_at or now
         SiteQualification.objects.filter(pk=qualification.pk).update(
