@@ -1110,7 +1110,7 @@ def test_the_number_people_quote_is_on_the_list_the_page_my_work_and_the_api(wor
     assert quoted in client.get(list_url).content.decode()
     assert f"{quoted}</span> Batch record of lot 2290" in client.get(
         request.get_absolute_url()).content.decode()
-    assert f"{quoted} Batch record of lot 2290" in client.get(
+    assert f"{quoted} · Batch record of lot 2290" in client.get(
         reverse("governance:my_work")).content.decode()
     body = api(world.bob).get(f"/api/v1/requests/{request.pk}/").json()
     assert body["number"] == request.number and body["reference"] == quoted
