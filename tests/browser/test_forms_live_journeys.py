@@ -146,6 +146,9 @@ def test_an_open_request_page_follows_the_other_partys_step_without_a_reload(
     timeline = nora.locator("section[aria-labelledby='timeline-h']")
     expect(timeline).to_contain_text("Acknowledged")
     expect(nora.locator("#committed-date")).not_to_contain_text("not yet")
+    # Her window in front again (the other party's acted last): "focused" asks both that the
+    # link is the page's active element and that the page has the window's focus.
+    nora.bring_to_front()
     expect(nora.get_by_role("link", name="Cancel request")).to_be_focused()
     assert nora.evaluate("window.__noReload") is True
     assert 200 in polls
