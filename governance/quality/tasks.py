@@ -11,7 +11,12 @@ from partnership.sweeps import sweep
 @shared_task
 def remind_overdue_finding_responses() -> int:
     """Daily: tell the CDMO once when a finding's response is overdue, once per due date."""
-    return site_services.finding_response_reminders_send()
+    return sweep(remind_overdue_finding_responses_batch)
+
+
+@shared_task
+def remind_overdue_finding_responses_batch(partnerships: list[int]) -> int:
+    return site_services.finding_response_reminders_send(partnerships=partnerships)
 
 
 @shared_task
@@ -19,16 +24,26 @@ def remind_overdue_capas() -> int:
     """Hourly: tell each overdue CAPA's owner and the sponsor's QA leads once per due date
     (a unique key in the database, so a second run or a run after a crash tells nobody
     twice)."""
-    return deviation_services.capa_overdue_reminders_send()
+    return sweep(remind_overdue_capas_batch)
+
+
+@shared_task
+def remind_overdue_capas_batch(partnerships: list[int]) -> int:
+    return deviation_services.capa_overdue_reminders_send(partnerships=partnerships)
 
 
 @shared_task
 def remind_overdue_change_decisions() -> int:
     """Daily: tell the sponsor's QA leads once when a change control's decision is past its
     due date, once per due date (a unique key in the database)."""
+    return sweep(remind_overdue_change_decisions_batch)
+
+
+@shared_task
+def remind_overdue_change_decisions_batch(partnerships: list[int]) -> int:
     from governance.quality.changes import services as change_services
 
-    return change_services.change_decision_reminders_send()
+    return change_services.change_decision_reminders_send(partnerships=partnerships)
 
 
 @shared_task

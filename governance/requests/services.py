@@ -22,6 +22,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
@@ -273,9 +274,8 @@ def request_notify_late(*, now: datetime.datetime | None = None,
     listing has a fresh window, which must not be used up now. Only the batch's partnerships
     when given (partnership.sweeps). Returns how many were told."""
     now = now or timezone.now()
-    unclaimed = Request.objects.late(now).filter(late_notified_at__isnull=True)
-    if partnerships is not None:
-        unclaimed = unclaimed.filter(partnership_id__in=partnerships)
+    unclaimed = within(Request.objects.late(now).filter(late_notified_at__isnull=True),
+                       partnerships)
     told = 0
     for pk in unclaimed.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():

@@ -27,7 +27,7 @@ from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement
 from partnership.history.context import recording
 from partnership.models import User
-from partnership.notifications.reminders import Batch
+from partnership.notifications.reminders import Batch, within
 from partnership.permissions import require
 
 SYSTEM_REASON = "Computed by the portal from its own records."
@@ -128,10 +128,8 @@ def computed_kpis_compute(*, now: datetime.datetime | None = None,
     the batch's partnerships when given (partnership.sweeps)."""
     now = now or timezone.now()
     stored = 0
-    definitions = KPIDefinition.objects.in_force().filter(
-        data_source=KPIDefinition.Source.COMPUTED)
-    if partnerships is not None:
-        definitions = definitions.filter(partnership_id__in=partnerships)
+    definitions = within(KPIDefinition.objects.in_force().filter(
+        data_source=KPIDefinition.Source.COMPUTED), partnerships)
     for definition in definitions.order_by("pk"):
         if not computing.is_computable(definition.key):
             continue

@@ -37,6 +37,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -298,13 +299,14 @@ def kpi_measurement_publish(*, actor: User, record: KPIMeasurement) -> KPIMeasur
     return measurement
 
 
-def kpi_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def kpi_due_reminders_send(*, now: datetime.datetime | None = None,
+                           partnerships: Batch = None) -> int:
     """Tell the reporting party's leads, once per KPI and period, that the value of the
     period just ended is past its due day and not submitted. The reminder row's unique key
     is claimed in the notification's savepoint, so a second run tells nobody twice."""
     today = (now or timezone.now()).astimezone(datetime.UTC).date()
     told = 0
-    for definition in KPIDefinition.objects.filter(
+    for definition in within(KPIDefinition.objects.all(), partnerships).filter(
             status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
     ).select_related("partnership").order_by("pk"):
         period = periods.previous_period(periods.period_start(today, definition.frequency),

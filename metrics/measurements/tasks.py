@@ -10,7 +10,12 @@ from partnership.sweeps import sweep
 
 @shared_task
 def remind_kpi_values_due() -> int:
-    return services.kpi_due_reminders_send()
+    return sweep(remind_kpi_values_due_batch)
+
+
+@shared_task
+def remind_kpi_values_due_batch(partnerships: list[int]) -> int:
+    return services.kpi_due_reminders_send(partnerships=partnerships)
 
 
 @shared_task

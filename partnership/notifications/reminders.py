@@ -44,7 +44,12 @@ Batch = Collection[int] | None
 def scoped(model: type[models.Model], user, partnerships: Batch = None) -> models.QuerySet:
     """Every record for a job (of the batch's partnerships when given); those `user` sees
     (visible_to) for their Reminders page."""
-    records = model.objects.all() if user is None else model.objects.visible_to(user)
+    return within(model.objects.all() if user is None else model.objects.visible_to(user),
+                  partnerships)
+
+
+def within(records: models.QuerySet, partnerships: Batch) -> models.QuerySet:
+    """`records` of the batch's partnerships (all of them when None)."""
     return records if partnerships is None else records.filter(partnership_id__in=partnerships)
 
 

@@ -5,6 +5,7 @@ and a sweep shared by a real worker's batch tasks tells everyone exactly once.""
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from governance.actions.services import action_item_create, action_overdue_reminders_send
@@ -13,6 +14,7 @@ from governance.requests.models import Request
 from governance.requests.services import request_notify_late, request_send
 from partnership.notifications.models import Notification
 from partnership.sweeps import partnership_batches
+from portal.celery import app
 from tests.isolation.reminders import CASES, cast
 
 NOW = datetime.datetime(2026, 5, 4, 7, 0, tzinfo=datetime.UTC)
@@ -98,3 +100,39 @@ def test_workers_share_a_sweep_and_tell_everyone_once(celery_worker, world_commi
     assert Notification.objects.filter(kind="action_overdue",
                                        record_id__in=owners).count() == len(owners)
 
+
+
+#: Every job that sweeps in batches: a new one belongs here (and in partnership.sweeps).
+SWEEPS = {f"{module}.tasks.{name}" for module, names in {
+    "governance.actions": ["remind_overdue_actions", "remind_actions_due_soon"],
+    "governance.requests": ["notify_late_requests", "remind_requests_due_soon"],
+    "governance.escalation": ["escalate_overdue_items"],
+    "governance.meetings": ["remind_upcoming_meetings"],
+    "governance.risks": ["remind_risk_reviews"],
+    "governance.quality": ["remind_overdue_finding_responses", "remind_overdue_capas",
+                           "remind_overdue_change_decisions", "remind_upcoming_audits",
+                           "remind_capas_due_soon", "remind_deviation_notice_deadlines"],
+    "metrics.measurements": ["remind_kpi_values_due", "remind_kpi_values_due_soon",
+                             "remind_kpi_reviews_closing"],
+    "metrics.computed": ["compute_kpi_values"],
+    "partnership.contracts": ["remind_contract_renewals"],
+}.items() for name in names}
+
+
+def test_beat_runs_every_sweep_with_its_batch_task(settings):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert SWEEPS <= scheduled
+    assert {name for name in app.tasks if name.endswith("_batch")} == \
+        {f"{name}_batch" for name in SWEEPS}
+
+
+@pytest.mark.parametrize("name", sorted(SWEEPS))
+def test_batches_of_one_partnership_do_what_one_sweep_does(world, name):
+    """On the world's own records: a whole sweep (rolled back) and the same sweep one
+    partnership at a time tell as many; an empty batch tells nobody."""
+    batch_task = app.tasks[f"{name}_batch"]
+    with transaction.atomic():
+        whole = batch_task(None)
+        transaction.set_rollback(True)
+    assert batch_task([]) == 0
+    assert sum(batch_task([p.pk]) for p in world.partnerships) == whole

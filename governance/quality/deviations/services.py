@@ -28,6 +28,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.notifications.services import notify
 from partnership.permissions import require
@@ -287,7 +288,8 @@ def capa_verify(*, actor: User, record: Capa) -> Capa:
     return capa
 
 
-def capa_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def capa_overdue_reminders_send(*, now: datetime.datetime | None = None,
+                                partnerships: Batch = None) -> int:
     """Tell the owner and the sponsor's QA leads, once per CAPA and due date, that a CAPA
     still open or in progress is past its due date (in UTC: one calendar for both
     parties). The reminder row's unique key is claimed in the notification's savepoint, so
@@ -297,8 +299,8 @@ def capa_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
     reminded = CapaOverdueReminder.objects.filter(capa=OuterRef("pk"),
                                                   due_date=OuterRef("due_date"))
     told = 0
-    for capa in Capa.objects.overdue(today).exclude(Exists(reminded)).select_related(
-            "owner", "partnership").order_by("pk"):
+    overdue = within(Capa.objects.overdue(today), partnerships).exclude(Exists(reminded))
+    for capa in overdue.select_related("owner", "partnership").order_by("pk"):
         with transaction.atomic():
             _, created = CapaOverdueReminder.objects.get_or_create(capa=capa,
                                                                    due_date=capa.due_date)
