@@ -1,5 +1,6 @@
-"""Jobs that sweep every partnership (reminders, late requests, escalation, computed KPIs)
-in batches of partnerships, so that several Celery workers share one sweep.
+"""Jobs that sweep every partnership (every reminder, late requests, escalation, computed
+KPIs) in batches of partnerships, so that several Celery workers share one sweep (the list
+of them: SWEEPS in tests/portal/test_sweeps.py).
 
 The beat's task calls `sweep(batch_task)`: it queues the batch task for every batch but
 the first and runs the first itself, so a portal with fewer partnerships than a batch
