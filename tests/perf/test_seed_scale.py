@@ -192,3 +192,35 @@ def test_a_generated_leads_pages_answer(client):
                 reverse("governance:request_detail", args=[pk, request.pk]),
                 reverse("governance:audit_list", args=[pk])):
         assert client.get(url).status_code == 200, url
+
+
+def test_kpis_signed_and_computed_values_equal_the_records():
+    from metrics.computed.compute import compute
+    from metrics.kpis.models import KPIDefinition
+    from metrics.measurements.models import KPIMeasurement
+    from partnership.signatures.declarations import content_hash
+    from partnership.signatures.models import Signature
+
+    build()
+    assert KPIDefinition.objects.filter(status="agreed").count() == \
+        KPIDefinition.objects.count() > 0
+    assert {"draft", "shared", "published"} <= set(
+        KPIMeasurement.objects.values_list("status", flat=True))
+    published = KPIMeasurement.objects.filter(status="published").order_by("?")[:20]
+    for value in published:
+        signature = Signature.objects.get(object_id=value.pk, event="published",
+                                          content_type__model="kpimeasurement")
+        assert signature.content_hash == content_hash(value, "published")
+    for definition in KPIDefinition.objects.order_by("?")[:5]:
+        for signature in Signature.objects.filter(object_id=definition.pk, event="agreed",
+                                                  content_type__model="kpidefinition"):
+            assert signature.content_hash == content_hash(definition, "agreed")
+    computed = KPIMeasurement.objects.filter(definition__data_source="computed")
+    assert computed.filter(status="draft").exists()  # the nightly job's
+    for value in computed.select_related("partnership", "definition"):
+        result = compute(value.partnership, value.key, value.period,
+                         value.definition.frequency)
+        assert (value.value, value.numerator, value.denominator) == (
+            result.value, result.numerator, result.denominator), value.key
+    for value in KPIMeasurement.objects.order_by("?")[:10]:
+        value.full_clean()
