@@ -113,6 +113,10 @@ def test_references_stay_inside_their_partnership(tiny):
         "notification's request": "SELECT n.id FROM partnership_notification n JOIN "
         "governance_request r ON r.id = n.record_id WHERE r.partnership_id <> "
         "n.partnership_id",
+        "escalation level's people seated": "SELECT l.id FROM "
+        "partnership_escalationlevel_people l JOIN partnership_escalationlevel e ON e.id = "
+        "l.escalationlevel_id WHERE NOT EXISTS (SELECT 1 FROM partnership_membership s WHERE "
+        "s.user_id = l.user_id AND s.partnership_id = e.partnership_id)",
         "internal action owned by its author's organization": "SELECT a.id FROM "
         "governance_actionitem a JOIN partnership_user u ON u.id = a.owner_id WHERE "
         "a.is_internal AND u.organization_id <> a.author_organization_id",
