@@ -176,6 +176,20 @@ class Table:
             self.flush()
         return pk
 
+    def reserve(self, count: int) -> int:
+        """The first of `count` ids for rows written by SQL (INSERT … SELECT), which then
+        calls `written()`."""
+        first = self.next
+        self.next += count
+        self.count += count
+        return first
+
+    def written(self) -> None:
+        """The sequence past every id given (the app's own writes come after them)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                           [self.table, self.next - 1])
+
     def flush(self) -> None:
         if not self.rows:
             return
@@ -185,9 +199,7 @@ class Table:
             cursor.cursor.copy_expert(
                 f'COPY "{self.table}" ({", ".join(map(connection.ops.quote_name, self.columns))})'
                 " FROM STDIN", data)
-            if self.next > self.first:
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                               [self.table, self.next - 1])
+        self.written()
 
 
 class Loader:
