@@ -109,7 +109,8 @@ class Command(BaseCommand):
                          stdout=self.stdout)
             with timer.part("audit trail: insert events"):
                 events = scale.insert_events(loader)
-            scale.history_triggers(enabled=True)
+            with timer.part("foreign-key checks, triggers back on"):
+                scale.history_triggers(enabled=True)
         with timer.part("analyze"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
