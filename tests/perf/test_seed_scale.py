@@ -208,3 +208,17 @@ def test_kpis_signed_and_computed_values_equal_the_records(tiny):
             result.value, result.numerator, result.denominator), value.key
     for value in KPIMeasurement.objects.order_by("?")[:50]:
         value.full_clean()
+
+
+def test_the_foreign_keys_check_of_a_load_without_triggers_finds_a_broken_key(tiny):
+    loader = scale.Loader()
+    actions = loader[ActionItem]
+    actions.first, actions.count = 1, 1
+    assert scale.check_foreign_keys(loader) >= 5  # the keys of the built actions hold
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE governance_actionitem SET meeting_id = 999999999 WHERE id = "
+                       "(SELECT min(id) FROM governance_actionitem)")
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    with pytest.raises(ValueError, match="meeting_id of row .* points at no row"):
+        scale.check_foreign_keys(loader)

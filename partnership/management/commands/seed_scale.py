@@ -110,7 +110,8 @@ class Command(BaseCommand):
             with timer.part("audit trail: insert events"):
                 events = scale.insert_events(loader)
             with timer.part("foreign-key checks, triggers back on"):
-                scale.history_triggers(enabled=True)
+                if scale.history_triggers(enabled=True):
+                    scale.check_foreign_keys(loader)
         with timer.part("analyze"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
