@@ -6,7 +6,9 @@ before and after a change on the same data (not the HTTP benchmark: no gunicorn,
         --email nora@northwind.example [--partnership PK] [--runs 50] [--profile cockpit]
 
 Each page is rendered `--runs` times after two warm-up renders; the median and p95 of the
-wall time are printed, with the queries of one render and the size of the response.
+wall time are printed, with the queries of one render, the Python function calls of one
+render (cProfile's count: the same under any load, unlike the times on a shared machine) and
+the size of the response.
 """
 
 import argparse
@@ -72,16 +74,23 @@ def main() -> None:
 
         with connection.execute_wrapper(count):
             response = client.get(url)
+        import cProfile
+        import pstats
+        counter = cProfile.Profile()
+        counter.enable()
+        client.get(url)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls  # load-independent: Python work per render
         if args.profile == name:
-            import cProfile
-            import pstats
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.runs):
                 client.get(url)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(
-                r"/(governance|partnership|metrics|portal|templates)/", 70)
+            order = os.environ.get("PROFILE_SORT", "cumulative")
+            pattern = os.environ.get("PROFILE_PATTERN",
+                                     r"/(governance|partnership|metrics|portal|templates)/")
+            pstats.Stats(profiler).sort_stats(order).print_stats(pattern, 70)
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
@@ -94,7 +103,8 @@ def main() -> None:
             for sql, seconds in queries:
                 print(f"  {seconds * 1000:6.1f} ms  {sql[:300]}")
         print(f"{name:13} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
-              f"{len(queries):3d} queries ({sql_ms:5.1f} ms SQL)  {len(response.content):8d} B")
+              f"{len(queries):3d} queries ({sql_ms:5.1f} ms SQL)  {calls:7d} calls  "
+              f"{len(response.content):8d} B")
 
 
 if __name__ == "__main__":
