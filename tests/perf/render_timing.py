@@ -70,7 +70,7 @@ def main() -> None:
             try:
                 return execute(sql, params, many, context)
             finally:
-                queries.append((sql, time.perf_counter() - start))
+                queries.append((sql, time.perf_counter() - start, params))
 
         with connection.execute_wrapper(count):
             response = client.get(url)
@@ -98,10 +98,18 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        sql_ms = sum(seconds for _sql, seconds in queries) * 1000
+        sql_ms = sum(seconds for _sql, seconds, _params in queries) * 1000
         if os.environ.get("SHOW_SQL"):
-            for sql, seconds in queries:
+            for sql, seconds, _params in queries:
                 print(f"  {seconds * 1000:6.1f} ms  {sql[:300]}")
+        if os.environ.get("EXPLAIN_MS"):  # the plans of the queries slower than that
+            for sql, seconds, params in queries:
+                if seconds * 1000 >= float(os.environ["EXPLAIN_MS"]):
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + sql,
+                                       params)
+                        plan = "\n    ".join(row[0] for row in cursor.fetchall())
+                    print(f"  {seconds * 1000:6.1f} ms  {sql}\n    {plan}")
         print(f"{name:13} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
               f"{len(queries):3d} queries ({sql_ms:5.1f} ms SQL)  {calls:7d} calls  "
               f"{len(response.content):8d} B")
