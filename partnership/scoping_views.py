@@ -40,6 +40,7 @@ class PartnershipMixin(LoginRequiredMixin):
             pk=kwargs["partnership_pk"],
         )
         self.role = self.partnership.hold_role_of(request.user)
+        request.partnership_pk = self.partnership.pk  # the top bar's switcher lists it first
         if self.requires_write:
             require(request.user, WRITE, self.partnership)
         if request.method == "POST" and request.POST.get("reason", "").strip():

@@ -69,6 +69,15 @@ class ActionItem(SharedRecord):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
+                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
+                   models.Index(fields=["partnership", "created_at"], name="action_by_created"),
+                   # The open ones by due date, of a partnership (the home's Overdue and
+                   # Awaiting me, Coming up) and of an owner (My work): read in order and
+                   # stopped at the LIMIT, not sorted from a partnership's 14,000.
+                   models.Index(fields=["partnership", "due_date", "id"], name="action_open_by_due",
+                                condition=~models.Q(status__in=("done", "cancelled"))),
+                   models.Index(fields=["owner", "due_date", "id"], name="action_open_by_owner",
+                                condition=~models.Q(status__in=("done", "cancelled"))),
                    models.Index(fields=["owner", "status", "due_date"]),
                    GinIndex(fields=["search_document"], name="actionitem_search"),
                    trigram_index("title", "actionitem_title_trgm")]

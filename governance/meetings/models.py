@@ -95,6 +95,8 @@ class Meeting(SharedRecord):
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["partnership", "starts_at"]),
+                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
+                   models.Index(fields=["partnership", "created_at"], name="meeting_by_created"),
                    GinIndex(fields=["search_document"], name="meeting_search"),
                    trigram_index("title", "meeting_title_trgm")]
         # The one time one party types that every viewer's page converts to their own zone

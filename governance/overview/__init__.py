@@ -13,6 +13,7 @@ def register() -> None:
     The partnership app's searchables are registered here, first so that they lead the
     results as before, until partnership's own AppConfig.ready() registers them: partnership
     may not import governance, and the search page is governance's."""
+    from governance.overview.my_work import KINDS as MY_WORK_KINDS
     from governance.overview.my_work import governance_my_work
     from governance.overview.selectors import cockpit
     from partnership.models import (
@@ -45,3 +46,5 @@ def register() -> None:
                     names=(full_name("user__"),))
     cockpit_registry.register(cockpit)
     my_work_registry.register(governance_my_work)
+    for kind in MY_WORK_KINDS:
+        my_work_registry.register_kind(kind)

@@ -197,13 +197,17 @@ SOON_DAYS = 7
 def recent_activity(*, user: User, partnership: Partnership, limit: int = 8) -> list[dict]:
     """The latest records created in the partnership, of every kind registered in
     portal.registries.activity, in ONE query (a UNION of each kind's records the user may
-    see): the other party's internal records never appear."""
+    see): the other party's internal records never appear. Each kind gives only its own
+    latest `limit` (ORDER BY created_at DESC LIMIT in its branch, served by its
+    (partnership, created_at) index), so the query sorts a few rows per kind, not the
+    partnership's whole history (270,000 rows at a large sponsor's heaviest)."""
     kinds = activity_registry.kinds()
     parts = [
         kind.records(user).filter(partnership=partnership).annotate(
             activity_label=Left(kind.label, 120),
             activity_kind=Value(kind.kind, output_field=CharField()),
-        ).values_list("activity_kind", "pk", "activity_label", "created_at").order_by()
+        ).values_list("activity_kind", "pk", "activity_label", "created_at").order_by(
+            "-created_at")[:limit]
         for kind in kinds
     ]
     if not parts:

@@ -129,5 +129,4 @@ def register() -> None:
     """The desk's link in the top bar, for those it is for (read with the switcher's rows)."""
     navigation.register(navigation.Link(
         "quality_desk", "QA desk", "governance:quality_desk",
-        annotate=lambda user: {"acts_for_quality": acts_for_quality_here(user)},
-        shown=lambda partnerships: any(p.acts_for_quality for p in partnerships)))
+        condition=acts_for_quality_here))

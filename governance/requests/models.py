@@ -156,6 +156,8 @@ class Request(SharedRecord):
     class Meta:
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
+                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
+                   models.Index(fields=["partnership", "created_at"], name="request_by_created"),
                    models.Index(fields=["partnership", "urgency", "sent_at"]),
                    models.Index(fields=["partnership", "needed_by"]),
                    GinIndex(fields=["search_document"], name="request_search"),

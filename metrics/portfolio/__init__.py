@@ -11,21 +11,19 @@ def register() -> None:
     from partnership.models import Membership
     from portal.registries import navigation
 
-    def in_portfolio(user) -> dict:
-        return {"in_portfolio": ExpressionWrapper(Q(sponsor_id=user.organization_id),
-                                                  output_field=BooleanField())}
+    def in_portfolio(user):
+        return ExpressionWrapper(Q(sponsor_id=user.organization_id),
+                                 output_field=BooleanField())
 
-    def in_cdmo_view(user) -> dict:
+    def in_cdmo_view(user):
         condition = Q(cdmo_id=user.organization_id)
         if not user.is_org_admin:
             condition &= Q(Exists(Membership.objects.filter(
                 partnership=OuterRef("pk"), user=user, role=Membership.Role.LEAD)))
-        return {"in_cdmo_view": ExpressionWrapper(condition, output_field=BooleanField())}
+        return ExpressionWrapper(condition, output_field=BooleanField())
 
     navigation.register(navigation.Link(
-        "portfolio", "Portfolio", "metrics:portfolio", annotate=in_portfolio,
-        shown=lambda partnerships: any(p.in_portfolio for p in partnerships)))
+        "portfolio", "Portfolio", "metrics:portfolio", condition=in_portfolio))
     navigation.register(navigation.Link(
         "cdmo_performance", "Our performance", "metrics:cdmo_performance",
-        annotate=in_cdmo_view,
-        shown=lambda partnerships: any(p.in_cdmo_view for p in partnerships)))
+        condition=in_cdmo_view))

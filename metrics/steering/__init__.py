@@ -31,10 +31,10 @@ def register() -> None:
     def steering_landing(user) -> str | None:
         return reverse("metrics:steering_all") if selectors.is_steering_only(user) else None
 
-    def on_steering(user) -> dict:
-        return {"on_steering": ExpressionWrapper(Q(Exists(Membership.objects.filter(
+    def on_steering(user):
+        return ExpressionWrapper(Q(Exists(Membership.objects.filter(
             partnership=OuterRef("pk"), user=user, role=Membership.Role.STEERING))),
-            output_field=BooleanField())}
+            output_field=BooleanField())
 
     def meeting_kpi_summary(*, user, meeting) -> str:
         text = kpi_summary(user=user, partnership=meeting.partnership,
@@ -46,5 +46,4 @@ def register() -> None:
     my_work.register(selectors.steering_my_work)
     meeting_sections.register(selectors.meeting_packs)
     navigation.register(navigation.Link(
-        "steering", "Steering", "metrics:steering_all", annotate=on_steering,
-        shown=lambda partnerships: any(p.on_steering for p in partnerships)))
+        "steering", "Steering", "metrics:steering_all", condition=on_steering))

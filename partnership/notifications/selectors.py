@@ -33,9 +33,15 @@ def notification_list(*, user, partnership=None, unread_only: bool = False):
     return notifications.unread() if unread_only else notifications
 
 
+#: The bell counts unread notifications up to this, and shows "99+" past it: counting
+#: someone's 50,000 unread on every poll of every tab would cost more the more they ignore.
+UNREAD_SHOWN = 99
+
+
 def unread_count(*, user) -> int:
-    """One COUNT query: the bell polls it every few seconds from every open tab."""
-    return Notification.objects.visible_to(user).unread().count()
+    """One COUNT query, of at most UNREAD_SHOWN + 1 rows (so "99+" past UNREAD_SHOWN): the
+    bell polls it every few seconds from every open tab."""
+    return Notification.objects.visible_to(user).unread().order_by()[:UNREAD_SHOWN + 1].count()
 
 
 def notification_preference_list(*, user):

@@ -2,9 +2,21 @@
 and name on a record, and an organization admin's page; each starts from a scoped queryset
 (DESIGN §2)."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from partnership.parties.models import (
@@ -17,13 +29,40 @@ from partnership.parties.models import (
 )
 
 
-def partnership_list(*, user: User) -> QuerySet[Partnership]:
-    return (
+def partnership_list(*, user: User, query: str = "") -> QuerySet[Partnership]:
+    """The user's partnerships by name, those whose sponsor's or CDMO's name holds `query`
+    when given. The member count is a subquery per row, so PostgreSQL computes it for the
+    rows of the page only (after ORDER BY … LIMIT), not for every partnership of a sponsor
+    with hundreds."""
+    members = Membership.objects.filter(partnership=OuterRef("pk")).order_by().values(
+        "partnership").annotate(count=Count("pk")).values("count")
+    partnerships = (
         Partnership.objects.visible_to(user)
         .select_related("sponsor", "cdmo")
-        .annotate(member_count=Count("memberships", distinct=True))
-        .order_by("sponsor__name", "cdmo__name")
+        .annotate(member_count=Coalesce(Subquery(members), 0))
+        .order_by("sponsor__name", "cdmo__name", "pk")
     )
+    query = query.strip()
+    if query:
+        partnerships = partnerships.filter(
+            Q(sponsor__name__icontains=query) | Q(cdmo__name__icontains=query))
+    return partnerships
+
+
+def partnership_switcher(*, user: User, first: Sequence[int] = (), limit: int,
+                         checks: dict | None = None) -> list[Partnership]:
+    """The top bar's few partnerships: those of `first` (the current one, then the most
+    recently visited) in that order, then the others by name, at most `limit` + 1 of them
+    (the one past `limit` only says that there are more). ONE query however many
+    partnerships the user sees; `checks` (name -> expression) are annotated on every row,
+    for the top bar's links (portal.registries.navigation)."""
+    first = [pk for pk in first if isinstance(pk, int)][:limit]
+    rank = Case(*[When(pk=pk, then=Value(position)) for position, pk in enumerate(first)],
+                default=Value(len(first)), output_field=IntegerField()) if first else Value(0)
+    return list(
+        Partnership.objects.visible_to(user).select_related("sponsor", "cdmo")
+        .annotate(switcher_rank=rank, **(checks or {}))
+        .order_by("switcher_rank", "sponsor__name", "cdmo__name", "pk")[:limit + 1])
 
 
 def partnership_sites(*, user: User, partnership: Partnership) -> QuerySet[Site]:

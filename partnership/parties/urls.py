@@ -6,6 +6,8 @@ from partnership.parties import views
 
 urlpatterns = [
     path("", views.PartnershipListView.as_view(), name="partnership_list"),
+    path("partnerships/suggestions/", views.PartnershipSuggestionsView.as_view(),
+         name="partnership_suggestions"),
     path("p/<int:partnership_pk>/", views.PartnershipDetailView.as_view(),
          name="partnership_detail"),
     path("p/<int:partnership_pk>/settings/", views.PartnershipSettingsView.as_view(),

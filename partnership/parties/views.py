@@ -4,6 +4,7 @@ sites, the organization admin page and the profile."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -28,15 +29,46 @@ from partnership.scoping_views import PartnershipMixin
 from portal.registries import cockpit
 from portal.views import FilteredListView, HtmxPartialMixin, ServiceFormView
 
+#: Partnerships per page of "My partnerships", and the most the switcher's search offers.
+PARTNERSHIPS_PAGE = 30
+PARTNERSHIP_SUGGESTIONS = 20
 
-class PartnershipListView(LoginRequiredMixin, TemplateView):
+
+def _partnership_query(request) -> str:
+    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
+
+
+class PartnershipListView(LoginRequiredMixin, HtmxPartialMixin, TemplateView):
+    """All the user's partnerships by name, PARTNERSHIPS_PAGE a page, searchable by either
+    party's name (?q=): the top bar's switcher lists only a few. An htmx request (typing in
+    the box, a page link) gets the `results` partial."""
+
     template_name = "partnership/partnership_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["partnerships"] = selectors.partnership_list(user=self.request.user)
+        query = _partnership_query(self.request)
+        partnerships = selectors.partnership_list(user=self.request.user, query=query)
+        page = Paginator(partnerships, PARTNERSHIPS_PAGE).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, partnerships=page.object_list, query=query)
         context["can_manage_people"] = can(self.request.user, "partnership.people_manage")
         return context
+
+
+class PartnershipSuggestionsView(LoginRequiredMixin, TemplateView):
+    """GET ?q=… from the switcher's search box as the person types (htmx): at most
+    PARTNERSHIP_SUGGESTIONS of the user's partnerships whose sponsor's or CDMO's name holds
+    it, and a link to all of them. Without JavaScript the box submits to the list page."""
+
+    template_name = "partnership/partnership_suggestions.html"
+
+    def get_context_data(self, **kwargs):
+        query = _partnership_query(self.request)
+        found = list(selectors.partnership_list(user=self.request.user, query=query)
+                     .defer("description")[:PARTNERSHIP_SUGGESTIONS + 1]) if query else []
+        return super().get_context_data(
+            query=query, partnerships=found[:PARTNERSHIP_SUGGESTIONS],
+            more=len(found) > PARTNERSHIP_SUGGESTIONS, **kwargs)
 
 
 class PartnershipDetailView(PartnershipMixin, TemplateView):

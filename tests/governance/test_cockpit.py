@@ -231,6 +231,28 @@ def test_home_costs_the_same_queries_with_twenty_times_the_data(world, login):
     assert len(large) <= 40  # 38 now: a little room, not a second copy of every query
 
 
+def test_home_costs_the_same_queries_and_rows_with_hundreds_of_records(world, login):
+    """A large sponsor's partnership: hundreds of open, overdue and due-soon actions of Bob's.
+    Every card lists at most COCKPIT_ROWS of them, in the same queries as with a few."""
+    from governance.actions.models import ActionItem
+    from governance.overview.selectors import COCKPIT_ROWS
+
+    client = login(world.bob)
+    fill(world)
+    home(client, world.acme_contoso)
+    with CaptureQueriesContext(connection) as few:
+        home(client, world.acme_contoso)
+    ActionItem.objects.bulk_create(
+        ActionItem(partnership=world.acme_contoso, author_organization=world.alice.organization,
+                   created_by=world.alice, owner=world.bob, title=f"Bulk {n:03}",
+                   due_date=TODAY + (n % 20 - 10) * DAY) for n in range(400))
+    with CaptureQueriesContext(connection) as many:
+        page = home(client, world.acme_contoso)
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+    for heading in ("awaiting-h", "overdue-h", "coming-h", "activity-h"):
+        assert card(page, heading).count("Bulk ") <= COCKPIT_ROWS + 2, heading
+
+
 def listed(client, url_name: str, partnership, query: str) -> str:
     """The results of a list page (its htmx partial) filtered by `query`."""
     url = reverse(url_name, args=[partnership.pk]) + query

@@ -10,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.actions.models import ActionItem
 from governance.actions.services import action_item_create
 from governance.relationship.services import notice_post
 from governance.requests.services import request_send
 from partnership.models import Contract, Membership
 from partnership.permissions import _PARTS
 from portal.registries import cockpit
+from portal.registries.my_work import ROWS_PER_PROVIDER
 from tests.factories import ContractFactory, DeliverableFactory, MembershipFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -237,3 +239,49 @@ def test_a_step_goes_back_only_to_a_page_of_this_site(world, login):
     answer = login(world.bob).post(start, {"status": "in_progress",
                                            "next": "https://evil.example/"})
     assert answer.url == action.get_absolute_url()
+
+
+def many_actions(world, count: int, *, owner, start: int = 0) -> None:
+    """`count` open actions Bob owns, written at once (the services would take minutes)."""
+    ActionItem.objects.bulk_create(
+        ActionItem(partnership=world.acme_contoso, author_organization=world.alice.organization,
+                   created_by=world.alice, owner=owner, title=f"Bulk {start + n:04}",
+                   due_date=TODAY + (start + n) * DAY) for n in range(count))
+
+
+def test_my_work_says_what_it_leaves_out_and_pages_through_all_of_a_kind(world, login):
+    """A large sponsor's lead owns thousands of open actions: the merged table holds the first
+    ROWS_PER_PROVIDER, says how many there are, and ?kind=actions pages through all of them;
+    every page costs the same queries with 60 actions as with 400."""
+    client = login(world.bob)
+
+    def count(url) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    many_actions(world, 60, owner=world.bob)
+    merged, kind_first, kind_later = (count(URL), count(URL + "?kind=actions"),
+                                      count(URL + "?kind=actions&page=2"))
+    page = client.get(URL).content.decode()
+    assert f"Showing the first {ROWS_PER_PROVIDER} of 60 open actions you own" in page
+    many_actions(world, 340, owner=world.bob, start=60)
+    assert (count(URL), count(URL + "?kind=actions"),
+            count(URL + "?kind=actions&page=9")) == (merged, kind_first, kind_later)
+    page = client.get(URL).content.decode()
+    assert f"Showing the first {ROWS_PER_PROVIDER} of 400 open actions you own" in page
+    assert 'href="?kind=actions"' in page
+    first = client.get(URL + "?kind=actions").content.decode()
+    assert "All 400 open actions you own" in first and len(rows(first)) == 25
+    assert "Bulk 0000" in first and 'page=2"' in first
+    last = client.get(URL + "?kind=actions&page=16").content.decode()
+    assert len(rows(last)) == 25 and "Bulk 0399" in last and "Next" not in last
+    partial = client.get(URL + "?kind=actions&page=3", headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode() and "Bulk 0050" in partial.content.decode()
+    # Another's actions are never counted nor listed; odd input is no error.
+    other = login(world.alice).get(URL + "?kind=actions").content.decode()
+    assert "Bulk" not in other and "All 4 open actions you own" in other  # the world's
+    for odd in ("?kind=actions&page=x", "?kind=actions&page=-3", "?kind=actions&page=99999"):
+        assert client.get(URL + odd).status_code == 200
+    assert client.get(URL + "?kind=nothing").status_code == 404

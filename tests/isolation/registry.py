@@ -249,8 +249,6 @@ RECORDS = [
            expand={"partnership:record_history": _histories},
            writes=("partnership:partnership_settings",),
            user_pages=("partnership:partnership_list",),
-           whole_page_to_htmx={"partnership:partnership_list":
-                               "the home page: a user's few partnerships, no filter or paging"},
            page_bodies={"partnership:partnership_settings": lambda p: {
                name: value for name in Partnership.AGREED_SETTINGS
                if (value := getattr(p, name)) is not None}}),
@@ -629,6 +627,7 @@ RECORDS = [
 
 ROUTES = [
     Route("governance:search"), Route("governance:search_suggestions"),
+    Route("partnership:partnership_suggestions"),
     # Signing in: the code of log-in's second step, two-factor set-up (one's own only).
     Route("partnership:two_factor_verify"), Route("partnership:two_factor_setup"),
     Route("partnership:backup_codes_renew"), Route("partnership:two_factor_disable"),

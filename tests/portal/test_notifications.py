@@ -10,6 +10,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
@@ -734,3 +735,27 @@ def test_a_record_internal_through_its_parent_notifies_only_that_party(world):
                            kind="risk_assigned", partnership=world.acme_contoso,
                            title="Milestone slips", url="/", record=milestone)
     assert {n.recipient for n in told} == {world.alice, world.bob}
+
+
+def test_the_bell_counts_at_most_a_hundred_and_costs_the_same_for_thousands(
+        world, login, django_assert_num_queries):
+    """Someone who ignores the bell for months: it says 99+, from a count that stops at 100,
+    and the preview lists the same few, in the same queries as with one."""
+    client = login(world.bob)
+    preview = reverse("portal:notification_preview")
+    client.get(preview)
+    with CaptureQueriesContext(connection) as few:
+        client.get(preview)
+    template = Notification.objects.filter(recipient=world.bob).first()
+    template.pk = None
+    Notification.objects.bulk_create(
+        Notification(**{**{f.attname: getattr(template, f.attname)
+                           for f in Notification._meta.concrete_fields if not f.primary_key},
+                        "title": f"Bulk {n}", "read_at": None}) for n in range(300))
+    with django_assert_num_queries(1):
+        assert selectors.unread_count(user=world.bob) == selectors.UNREAD_SHOWN + 1
+    with django_assert_num_queries(len(few)):
+        page = client.get(preview).content.decode()
+    assert "99+ unread" in page and page.count("Bulk ") <= settings.NOTIFICATION_PREVIEW_SIZE
+    bell = client.get(reverse("portal:notification_bell")).content.decode()
+    assert 'aria-label="Notifications, 99+ unread"' in bell

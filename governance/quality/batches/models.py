@@ -174,6 +174,8 @@ class Batch(SharedRecord):
         constraints = [models.UniqueConstraint(fields=["partnership", "lot_number"],
                                                name="batch_unique_lot_number")]
         indexes = [models.Index(fields=["partnership", "manufactured_on"]),
+                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
+                   models.Index(fields=["partnership", "created_at"], name="batch_by_created"),
                    models.Index(fields=["partnership", "status", "manufactured_on"]),
                    models.Index(fields=["partnership", "stage", "manufactured_on"]),
                    models.Index(fields=["partnership", "site", "manufactured_on"]),

@@ -140,6 +140,8 @@ class Deviation(SharedRecord):
         constraints = [models.UniqueConstraint(fields=["partnership", "reference"],
                                                name="deviation_unique_reference")]
         indexes = [models.Index(fields=["partnership", "detected_at"]),
+                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
+                   models.Index(fields=["partnership", "created_at"], name="deviation_by_created"),
                    models.Index(fields=["partnership", "status", "detected_at"]),
                    models.Index(fields=["partnership", "kind", "detected_at"]),
                    models.Index(fields=["partnership", "classification", "detected_at"]),

@@ -90,20 +90,28 @@ def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
             "overdue_capa_rows": rows}
 
 
-def capas_owned(*, user: User, limit: int = 50) -> list[Capa]:
+def capas_owned_list(*, user: User) -> QuerySet[Capa]:
     """My work: the CAPAs the user owns still to be worked on (open or in progress),
     across their partnerships, the earliest due first (overdue ones on top)."""
-    return list(capa_list(user=user).filter(owner=user, status__in=Capa.ACTIVE).order_by(
-        "due_date", "pk")[:limit])
+    return capa_list(user=user).filter(owner=user, status__in=Capa.ACTIVE).order_by(
+        "due_date", "pk")
 
 
-def capas_overdue_for_steering(*, user: User, limit: int = 50) -> list[Capa]:
+def capas_owned(*, user: User, limit: int = 50) -> list[Capa]:
+    return list(capas_owned_list(user=user)[:limit])
+
+
+def capas_overdue_for_steering_list(*, user: User) -> QuerySet[Capa]:
     """My work of a steering committee member: the overdue CAPAs of the partnerships where
     they sit on the steering committee, the most overdue first."""
     steering = Membership.objects.filter(user=user, role=Membership.Role.STEERING).values(
         "partnership")
-    return list(capa_list(user=user).filter(partnership__in=steering).overdue(
-        timezone.localdate()).order_by("due_date", "pk")[:limit])
+    return capa_list(user=user).filter(partnership__in=steering).overdue(
+        timezone.localdate()).order_by("due_date", "pk")
+
+
+def capas_overdue_for_steering(*, user: User, limit: int = 50) -> list[Capa]:
+    return list(capas_overdue_for_steering_list(user=user)[:limit])
 
 
 # --- The QA desk (governance.quality.desk) ---------------------------------------------
