@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal.filters import require_scoped
+from portal.pagination import BoundedPaginator
 from portal.registries import landing as landing_registry
 
 
@@ -35,10 +36,13 @@ class FilteredListView(HtmxPartialMixin, ListView):
     """A list page: filter bar kept in the URL, sortable columns, pagination.
 
     An htmx request (filter change, page link, sort link) gets only the `results` partial.
+    The count stops at 10,000 (portal.pagination.BoundedPaginator): counting a large
+    sponsor's hundreds of thousands of rows on every page would cost more than the page.
     """
 
     filterset_class = None
     paginate_by = 25
+    paginator_class = BoundedPaginator
 
     def get_base_queryset(self):
         raise NotImplementedError

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from governance.actions.models import ActionItem
 from governance.meetings.models import Meeting
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 def _meetings_with_actions(request):
@@ -41,7 +41,7 @@ class ActionItemFilter(ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="by_overdue", label="Overdue only")
     meeting = MeetingChoiceFilter(queryset=_meetings_with_actions, label="From meeting",
                                   empty_label="Any meeting")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("due_date", "due"), ("title", "title"), ("priority", "priority"),
                 ("status", "status")),
     )

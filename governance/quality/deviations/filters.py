@@ -7,7 +7,7 @@ from django.utils import timezone
 from governance.quality.batches.models import Batch
 from governance.quality.deviations.models import Capa, Classification, Deviation
 from governance.quality.filters import _audit_sites
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 def _deviation_batches(request):
@@ -37,7 +37,7 @@ class DeviationFilter(ScopedFilterSet):
     batch = django_filters.ModelChoiceFilter(queryset=_deviation_batches, empty_label="Any lot",
                                              label="Batch / lot")
     late = django_filters.BooleanFilter(method="filter_late", label="Notified late or overdue")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("detected_at", "detected"), ("reference", "reference"),
                 ("classification", "class"), ("status", "status")))
 
@@ -64,7 +64,7 @@ class CapaFilter(ScopedFilterSet):
         method="filter_source", label="Source", empty_label="Any source",
         choices=(("finding", "Audit finding"), ("deviation", "Deviation"),
                  ("complaint", "Complaint")))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("number", "number"), ("due_date", "due"), ("status", "status")))
 
     class Meta:

@@ -139,7 +139,17 @@ class Deviation(SharedRecord):
         ordering = ["-detected_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "reference"],
                                                name="deviation_unique_reference")]
-        indexes = [models.Index(fields=["partnership", "detected_at"]),
+        # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
+        # partnership and, by default, across them: tests/perf/test_indexes.py.
+        indexes = [models.Index(fields=["partnership", "detected_at", "id"],
+                                name="deviation_by_detected"),
+                   models.Index(fields=["partnership", "reference", "id"],
+                                name="deviation_by_reference"),
+                   models.Index(fields=["partnership", "classification", "id"],
+                                name="deviation_by_class"),
+                   models.Index(fields=["partnership", "status", "id"],
+                                name="deviation_by_status"),
+                   models.Index(fields=["detected_at", "id"], name="deviation_all_by_detected"),
                    models.Index(fields=["partnership", "status", "detected_at"]),
                    models.Index(fields=["partnership", "kind", "detected_at"]),
                    models.Index(fields=["partnership", "classification", "detected_at"]),
@@ -331,7 +341,12 @@ class Capa(SharedRecord):
                 name="capa_one_source"),
         ]
         indexes = [models.Index(fields=["partnership", "status", "due_date"]),
-                   models.Index(fields=["partnership", "due_date"]),
+                   # Each sort of the list (portal.filters.OrderingFilter: column, then
+                   # id) in a partnership and, by default, across them: tests/perf.
+                   models.Index(fields=["partnership", "due_date", "id"], name="capa_by_due"),
+                   models.Index(fields=["partnership", "number", "id"], name="capa_by_number"),
+                   models.Index(fields=["partnership", "status", "id"], name="capa_by_status"),
+                   models.Index(fields=["number"], name="capa_all_by_number"),
                    # The QA desk: open CAPAs by age.
                    models.Index(fields=["partnership", "status", "created_at"]),
                    GinIndex(fields=["search_document"], name="capa_search"),
