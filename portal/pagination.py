@@ -41,7 +41,7 @@ class BoundedPaginator(Paginator):
         if hasattr(rows, "query"):
             # No ORDER BY (the rows are counted, not ranked) and only the key: annotations
             # such as an action's escalation level are not computed for the count.
-            if rows.query.values_select or rows.query.distinct:
+            if rows.query.values_select or rows.query.distinct or rows.query.is_sliced:
                 bounded = rows[: self.count_limit + 1]
             else:
                 bounded = rows.order_by().values("pk")[: self.count_limit + 1]
