@@ -62,16 +62,21 @@ class BoundedChoiceField(ModelChoiceField):
     it accepts any row of its (scoped) queryset, but its select offers only the chosen one
     and the first `limit` — of those matching the text typed in its search box
     (`<name>_q`, components/filter_bar.html), when `search(queryset, text)` is set. With
-    JavaScript the box fetches the matching select as one types (`options_url`); without,
-    the Filter button does. Before, the page carried every row as an <option> (the action
-    list's meetings: 954 KB of a 1 MB page)."""
+    JavaScript the box fetches the matching select from the list page as one types
+    (`?choices_of=<name>`, portal.views.FilteredListView); without, the Filter button does.
+    Before, the page carried every row as an <option> (the action list's meetings: 954 KB
+    of a 1 MB page)."""
 
     iterator = BoundedChoiceIterator
     limit = 20
     search = None
-    options_url: str | None = None
     chosen_pk: int | None = None
     text = ""
+
+    @property
+    def searchable(self) -> bool:
+        """Whether a search box finds its other choices (the filter bar shows one)."""
+        return self.search is not None
 
     def bound_to(self, value, text) -> None:
         """Remember the chosen row (a digit string from the URL; anything else: none) and

@@ -18,7 +18,7 @@ def _meetings_with_actions(request):
     the URL, and only those that produced actions the caller sees (a list of every weekly
     check-in would be unusable), the latest first. The filter accepts any of them; its
     select shows only the chosen one and the MEETING_CHOICES latest (BoundedChoiceField), and
-    the type-ahead (governance:actionitem_meeting_options) finds the others."""
+    its search box finds the others."""
     if request is None:
         return Meeting.objects.none()
     meetings = Meeting.objects.visible_to(request.user).filter(Exists(

@@ -7,8 +7,6 @@ from governance.actions import views
 urlpatterns = [
     path("p/<int:partnership_pk>/actions/", views.ActionItemListView.as_view(),
          name="actionitem_list"),
-    path("p/<int:partnership_pk>/actions/meetings/", views.ActionItemMeetingOptionsView.as_view(),
-         name="actionitem_meeting_options"),
     path("p/<int:partnership_pk>/actions/new/", views.ActionItemCreateView.as_view(),
          name="actionitem_create"),
     path("p/<int:partnership_pk>/actions/<int:pk>/", views.ActionItemDetailView.as_view(),

@@ -3,7 +3,6 @@ status buttons."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -36,30 +35,10 @@ class ActionItemListView(PartnershipMixin, FilteredListView):
     def get_base_queryset(self):
         return selectors.action_item_list(user=self.request.user, partnership=self.partnership)
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        self.filterset.form.fields["meeting"].options_url = reverse(
-            "governance:actionitem_meeting_options", args=[self.partnership.pk])
-        return queryset
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             can_create=self.can("governance.actionitem_create", self.partnership),
             **kwargs)
-
-
-class ActionItemMeetingOptionsView(PartnershipMixin, TemplateView):
-    """GET ?meeting_q=… from the "From meeting" filter's search box as the person types
-    (htmx): the filter's select again, offering the meetings that match (at most
-    MEETING_CHOICES, of the caller's scope, as the filter itself would accept them)."""
-
-    template_name = "governance/actionitem_meeting_options.html"
-
-    def get_context_data(self, **kwargs):
-        filterset = ActionItemFilter(self.request.GET, queryset=ActionItem.objects.none(),
-                                     request=self.request)
-        filterset.form.auto_id = "filter_%s"
-        return super().get_context_data(field=filterset.form["meeting"], **kwargs)
 
 
 class ActionItemDetailView(LiveRecordMixin, ActionItemMixin, TemplateView):

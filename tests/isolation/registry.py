@@ -365,8 +365,7 @@ RECORDS = [
            # A new action is due ahead (a copy of the world's may be overdue by now).
            api_bodies={"transition": _transition, "create": lambda item: {"due_date": LATER}}),
     Record(Meeting, api="meeting",
-           lists=("governance:meeting_list", "governance:meeting_calendar",
-                  "governance:actionitem_meeting_options"),
+           lists=("governance:meeting_list", "governance:meeting_calendar"),
            creates=("governance:meeting_create",),
            reads=("governance:meeting_detail", "governance:meeting_ics"),
            writes=("governance:meeting_edit", "governance:meeting_transition",

@@ -92,10 +92,10 @@ def test_from_meeting_offers_the_latest_and_the_chosen_one(world, login):
     chosen = client.get(url, {"meeting": oldest.pk}).content.decode()
     assert f'value="{oldest.pk}" selected' in chosen
     # The search box narrows the select, with JavaScript (the options view) or without.
-    found = client.get(reverse("governance:actionitem_meeting_options",
-                               args=[world.acme_contoso.pk]),
-                       {"meeting_q": "check-in 3"}).content.decode()
-    assert 'id="filter_meeting"' in found and f"{held[3].title} (" in found
+    found = client.get(url, {"choices_of": "meeting", "meeting_q": "check-in 3"}
+                       ).content.decode()
+    assert found.startswith("<select") and 'id="filter_meeting"' in found
+    assert f"{held[3].title} (" in found
     assert f"{held[4].title} (" not in found
     narrowed = client.get(url, {"meeting_q": held[1].starts_at.date().isoformat()}
                           ).content.decode()
@@ -106,12 +106,13 @@ def test_the_meeting_options_are_of_the_callers_scope(world, login):
     foreign = meetings(world.globex_contoso, 1, title="Globex secret")[0]
     actions(world.globex_contoso, world.dave, 1, meeting=foreign)
     client = login(world.alice)
-    url = reverse("governance:actionitem_meeting_options", args=[world.acme_contoso.pk])
-    assert "Globex secret" not in client.get(url, {"meeting_q": "Globex"}).content.decode()
-    assert client.get(reverse("governance:actionitem_meeting_options",
-                              args=[world.globex_contoso.pk])).status_code == 404
-    listed = client.get(reverse("governance:actionitem_list", args=[world.acme_contoso.pk]),
-                        {"meeting": foreign.pk})
+    url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
+    choices = {"choices_of": "meeting", "meeting_q": "Globex"}
+    assert "Globex secret" not in client.get(url, choices).content.decode()
+    assert client.get(reverse("governance:actionitem_list", args=[world.globex_contoso.pk]),
+                      choices).status_code == 404
+    assert client.get(url, {"choices_of": "status"}).status_code == 404
+    listed = client.get(url, {"meeting": foreign.pk})
     assert listed.status_code == 200 and "Globex secret" not in listed.content.decode()
 
 
