@@ -71,7 +71,8 @@ class ActionItem(SharedRecord):
         # Each sort of the list (portal.filters.OrderingFilter: column, then id), within
         # a partnership (the page, ?partnership= in the API) and across them (the API's
         # default order): tests/perf/test_indexes.py.
-        indexes = [models.Index(fields=["partnership", "status", "due_date"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="actionitem_by_created"),
+                   models.Index(fields=["partnership", "status", "due_date"]),
                    models.Index(fields=["owner", "status", "due_date"]),
                    models.Index(fields=["partnership", "due_date", "id"], name="action_by_due"),
                    models.Index(fields=["partnership", "title", "id"], name="action_by_title"),

@@ -96,7 +96,8 @@ class Meeting(SharedRecord):
         ordering = ["starts_at", "pk"]
         # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
         # partnership and, by default, across them: tests/perf/test_indexes.py.
-        indexes = [models.Index(fields=["partnership", "starts_at", "id"],
+        indexes = [models.Index(fields=["partnership", "created_at"], name="meeting_by_created"),
+                   models.Index(fields=["partnership", "starts_at", "id"],
                                 name="meeting_by_start"),
                    models.Index(fields=["partnership", "title", "id"], name="meeting_by_title"),
                    models.Index(fields=["partnership", "kind", "id"], name="meeting_by_kind"),
@@ -198,7 +199,8 @@ class Decision(SharedRecord):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
-        indexes = [models.Index(fields=["partnership", "decided_on"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="decision_by_created"),
+                   models.Index(fields=["partnership", "decided_on"]),
                    GinIndex(fields=["search_document"], name="decision_search"),
                    trigram_index("title", "decision_title_trgm")]
 

@@ -141,7 +141,8 @@ class Audit(SharedRecord):
         ordering = ["-planned_start", "-pk"]
         # Each sort of the programme (portal.filters.OrderingFilter: column, then id) in a
         # partnership and, by default, across them: tests/perf/test_indexes.py.
-        indexes = [models.Index(fields=["partnership", "planned_start", "id"],
+        indexes = [models.Index(fields=["partnership", "created_at"], name="audit_by_created"),
+                   models.Index(fields=["partnership", "planned_start", "id"],
                                 name="audit_by_start"),
                    models.Index(fields=["partnership", "kind", "id"], name="audit_by_kind"),
                    models.Index(fields=["partnership", "status", "id"], name="audit_by_status"),

@@ -177,7 +177,8 @@ class Request(SharedRecord):
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
-        indexes = [models.Index(fields=["partnership", "status", "acknowledge_by"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="request_by_created"),
+                   models.Index(fields=["partnership", "status", "acknowledge_by"]),
                    models.Index(fields=["partnership", "urgency", "sent_at"]),
                    # Each sort of the list (portal.filters.OrderingFilter: column, then
                    # id) in a partnership and, by default, across them: tests/perf.

@@ -56,7 +56,8 @@ class Risk(SharedRecord):
         ordering = ["-likelihood", "-impact", "pk"]
         # Each sort of the register (portal.filters.OrderingFilter: column, then id) in a
         # partnership: tests/perf/test_indexes.py. The score is likelihood × impact.
-        indexes = [models.Index(fields=["partnership", "status", "id"], name="risk_by_status"),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="risk_by_created"),
+                   models.Index(fields=["partnership", "status", "id"], name="risk_by_status"),
                    models.Index(fields=["partnership", "title", "id"], name="risk_by_title"),
                    models.Index(fields=["partnership", "category", "id"], name="risk_by_category"),
                    models.Index(fields=["partnership", "review_date", "id"],

@@ -178,7 +178,9 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
         ordering = ["-period", "-pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "key", "period"],
                                                name="kpimeasurement_one_per_period")]
-        indexes = [models.Index(fields=["definition", "period"]),
+        indexes = [models.Index(fields=["partnership", "created_at"],
+                                name="kpimeasurement_by_created"),
+                   models.Index(fields=["definition", "period"]),
                    models.Index(fields=["definition", "status", "period"]),
                    models.Index(fields=["partnership", "status", "period"]),
                    models.Index(fields=["partnership", "key", "status", "period"]),

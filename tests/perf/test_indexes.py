@@ -41,6 +41,7 @@ from metrics.measurements.filters import KPIMeasurementFilter
 from metrics.measurements.selectors import kpi_measurement_list
 from partnership.notifications.api import NotificationFilter
 from partnership.notifications.selectors import notification_list
+from portal.registries import activity as activity_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,14 @@ def test_the_first_page_of_each_sort_reads_an_index(world, name, selector, filte
     main = plan.split("SubPlan")[0]
     assert "Index" in main, plan
     assert not FULL_SORT.search(main), plan
+
+
+@pytest.mark.parametrize("kind", [kind.kind for kind in activity_registry.kinds()])
+def test_each_kind_of_recent_activity_reads_its_newest_from_an_index(world, kind):
+    """The partnership home's recent activity and the History pages read each registered
+    kind newest first in one partnership: (partnership, created_at) serves it."""
+    (registered,) = [each for each in activity_registry.kinds() if each.kind == kind]
+    newest = registered.records(world.alice).filter(partnership=world.acme_contoso).order_by(
+        "-created_at")[:8]
+    plan = plan_of(newest)
+    assert "Index" in plan and not FULL_SORT.search(plan), plan

@@ -175,7 +175,8 @@ class Batch(SharedRecord):
                                                name="batch_unique_lot_number")]
         # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
         # partnership and, by default, across them: tests/perf/test_indexes.py.
-        indexes = [models.Index(fields=["partnership", "manufactured_on", "id"],
+        indexes = [models.Index(fields=["partnership", "created_at"], name="batch_by_created"),
+                   models.Index(fields=["partnership", "manufactured_on", "id"],
                                 name="batch_by_made"),
                    models.Index(fields=["partnership", "lot_number", "id"], name="batch_by_lot"),
                    models.Index(fields=["partnership", "stage", "id"], name="batch_by_stage"),

@@ -141,7 +141,8 @@ class Deviation(SharedRecord):
                                                name="deviation_unique_reference")]
         # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
         # partnership and, by default, across them: tests/perf/test_indexes.py.
-        indexes = [models.Index(fields=["partnership", "detected_at", "id"],
+        indexes = [models.Index(fields=["partnership", "created_at"], name="deviation_by_created"),
+                   models.Index(fields=["partnership", "detected_at", "id"],
                                 name="deviation_by_detected"),
                    models.Index(fields=["partnership", "reference", "id"],
                                 name="deviation_by_reference"),
@@ -340,7 +341,8 @@ class Capa(SharedRecord):
                 condition=models.Q(finding__isnull=True) ^ models.Q(deviation__isnull=True),
                 name="capa_one_source"),
         ]
-        indexes = [models.Index(fields=["partnership", "status", "due_date"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="capa_by_created"),
+                   models.Index(fields=["partnership", "status", "due_date"]),
                    # Each sort of the list (portal.filters.OrderingFilter: column, then
                    # id) in a partnership and, by default, across them: tests/perf.
                    models.Index(fields=["partnership", "due_date", "id"], name="capa_by_due"),
