@@ -7,15 +7,17 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.filters import require_scoped
+from portal.filters import BoundedChoiceField, require_scoped
+from portal.pagination import BoundedPaginator
 from portal.registries import landing as landing_registry
 
 
@@ -35,13 +37,35 @@ class FilteredListView(HtmxPartialMixin, ListView):
     """A list page: filter bar kept in the URL, sortable columns, pagination.
 
     An htmx request (filter change, page link, sort link) gets only the `results` partial.
+    The count stops at 10,000 (portal.pagination.BoundedPaginator): counting a large
+    sponsor's hundreds of thousands of rows on every page would cost more than the page.
     """
 
     filterset_class = None
     paginate_by = 25
+    paginator_class = BoundedPaginator
 
     def get_base_queryset(self):
         raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if "choices_of" in request.GET:
+            return self.bounded_choices(request.GET["choices_of"])
+        return super().get(request, *args, **kwargs)
+
+    def bounded_choices(self, name: str):
+        """?choices_of=<filter>&<filter>_q=<text>: the select of a filter whose choices
+        grow with the data (BoundedChoiceField), offering what matches the text — what the
+        search box beside it fetches as the person types. Its choices come from the filter
+        set, scoped like the filter itself; the list's rows are not read."""
+        require_scoped(self.filterset_class)
+        filterset = self.filterset_class(self.request.GET, request=self.request,
+                                         queryset=self.get_base_queryset().none())
+        filterset.form.auto_id = "filter_%s"
+        if not isinstance(filterset.form.fields.get(name), BoundedChoiceField):
+            raise Http404
+        return TemplateResponse(self.request, "components/bounded_choices.html",
+                                {"field": filterset.form[name]})
 
     def get_queryset(self):
         require_scoped(self.filterset_class)

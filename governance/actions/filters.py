@@ -1,31 +1,60 @@
 """The filter bar of action item lists (pages and API, django-filter); kept in the URL."""
 
+import datetime
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from governance.actions.models import ActionItem
 from governance.meetings.models import Meeting
-from portal.filters import ScopedFilterSet
+from portal.filters import BoundedChoiceField, OrderingFilter, ScopedFilterSet
+
+MEETING_CHOICES = 20  # the meetings the filter's select offers at once (type-ahead: more)
 
 
 def _meetings_with_actions(request):
-    """The meetings an action list can be narrowed to: the caller's, and only those that
-    produced actions (a list of every weekly check-in would be unusable)."""
+    """The meetings an action list can be narrowed to: the caller's, of the partnership in
+    the URL, and only those that produced actions the caller sees (a list of every weekly
+    check-in would be unusable), the latest first. The filter accepts any of them; its
+    select shows only the chosen one and the MEETING_CHOICES latest (BoundedChoiceField), and
+    its search box finds the others."""
     if request is None:
         return Meeting.objects.none()
-    meetings = Meeting.objects.visible_to(request.user).filter(
-        pk__in=ActionItem.objects.visible_to(request.user).values("meeting_id"))
+    meetings = Meeting.objects.visible_to(request.user).filter(Exists(
+        ActionItem.objects.visible_to(request.user).filter(meeting_id=OuterRef("pk"))))
     match = getattr(request, "resolver_match", None)
     partnership_pk = match.kwargs.get("partnership_pk") if match else None
     if partnership_pk:
         meetings = meetings.filter(partnership_id=partnership_pk)
-    return meetings.distinct().order_by("-starts_at")
+    return meetings.order_by("-starts_at", "-pk")
 
 
-class MeetingChoiceField(django_filters.fields.ModelChoiceField):
+def meeting_matches(meetings, text: str):
+    """`meetings` whose title holds `text`, or held on the day it names (2026-03-05)."""
+    text = text.strip()[:200]
+    if not text:
+        return meetings
+    condition = Q(title__icontains=text)
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        condition |= Q(starts_at__date=day)
+    return meetings.filter(condition)
+
+
+def meeting_label(meeting) -> str:
+    return f"{meeting.title} ({timezone.localtime(meeting.starts_at):%d %b %Y})"
+
+
+class MeetingChoiceField(BoundedChoiceField):
+    limit = MEETING_CHOICES
+    search = staticmethod(meeting_matches)
+
     def label_from_instance(self, obj):
-        return f"{obj.title} ({timezone.localtime(obj.starts_at):%d %b %Y})"
+        return meeting_label(obj)
 
 
 class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
@@ -41,7 +70,7 @@ class ActionItemFilter(ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="by_overdue", label="Overdue only")
     meeting = MeetingChoiceFilter(queryset=_meetings_with_actions, label="From meeting",
                                   empty_label="Any meeting")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("due_date", "due"), ("title", "title"), ("priority", "priority"),
                 ("status", "status")),
     )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.meetings.models import Decision, Meeting
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class MeetingFilter(ScopedFilterSet):
@@ -17,7 +17,7 @@ class MeetingFilter(ScopedFilterSet):
     when = django_filters.ChoiceFilter(
         method="by_when", label="When", empty_label="Past and upcoming",
         choices=[("upcoming", "Upcoming"), ("past", "Past")])
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("starts_at", "starts"), ("title", "title"), ("kind", "kind"),
                 ("status", "status")),
     )
@@ -50,7 +50,7 @@ class DecisionFilter(ScopedFilterSet):
     where = django_filters.ChoiceFilter(
         method="by_where", label="Where", empty_label="In or outside meetings",
         choices=[("meeting", "Taken in a meeting"), ("outside", "Outside meetings")])
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("decided_on", "decided"), ("title", "title")),
     )
 

@@ -94,9 +94,15 @@ class Meeting(SharedRecord):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["partnership", "starts_at"]),
-                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
-                   models.Index(fields=["partnership", "created_at"], name="meeting_by_created"),
+        # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
+        # partnership and, by default, across them: tests/perf/test_indexes.py.
+        indexes = [models.Index(fields=["partnership", "created_at"], name="meeting_by_created"),
+                   models.Index(fields=["partnership", "starts_at", "id"],
+                                name="meeting_by_start"),
+                   models.Index(fields=["partnership", "title", "id"], name="meeting_by_title"),
+                   models.Index(fields=["partnership", "kind", "id"], name="meeting_by_kind"),
+                   models.Index(fields=["partnership", "status", "id"], name="meeting_by_status"),
+                   models.Index(fields=["starts_at", "id"], name="meeting_all_by_start"),
                    GinIndex(fields=["search_document"], name="meeting_search"),
                    trigram_index("title", "meeting_title_trgm")]
         # The one time one party types that every viewer's page converts to their own zone
@@ -193,7 +199,8 @@ class Decision(SharedRecord):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
-        indexes = [models.Index(fields=["partnership", "decided_on"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="decision_by_created"),
+                   models.Index(fields=["partnership", "decided_on"]),
                    GinIndex(fields=["search_document"], name="decision_search"),
                    trigram_index("title", "decision_title_trgm")]
 

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from governance.actions.selectors import action_item_list
 from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesVersion
 from partnership.history.timeline import shown_since
 from partnership.models import Organization, Partnership, Site, User
+from portal.queries import SubqueryCount
 from portal.registries.coming_up import Dated
 
 
@@ -18,7 +19,8 @@ def meeting_list(*, user: User, partnership: Partnership | int | None = None
     attend (`attendee_count`): the list page, the calendars and the API."""
     meetings = Meeting.objects.visible_to(user).select_related(
         "partnership__sponsor", "partnership__cdmo", "created_by").annotate(
-        attendee_count=Count("attendees", distinct=True)).order_by("starts_at", "pk")
+        attendee_count=SubqueryCount(Meeting.attendees.through.objects.filter(
+            meeting_id=OuterRef("pk")))).order_by("starts_at", "pk")
     return meetings.filter(partnership=partnership) if partnership else meetings
 
 

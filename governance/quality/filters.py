@@ -6,7 +6,7 @@ from django.db.models import Q
 from governance.quality.models import Audit, Finding
 from governance.quality.sites.models import Inspection, SiteQualification, Subcontractor
 from partnership.models import Site
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 def _audit_sites(request):
@@ -28,7 +28,7 @@ class AuditFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=Audit.Kind.choices, empty_label="Any type",
                                        label="Type")
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("planned_start", "start"), ("kind", "type"), ("status", "status"),
                 ("site__name", "site")),
     )
@@ -57,7 +57,7 @@ class FindingFilter(ScopedFilterSet):
 class QualificationFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=SiteQualification.Status.choices,
                                          empty_label="Any status")
-    ordering = django_filters.OrderingFilter(fields=(("site__name", "site"),
+    ordering = OrderingFilter(fields=(("site__name", "site"),
                                                      ("status", "status")))
 
     class Meta:

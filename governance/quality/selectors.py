@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from governance.meetings.models import Meeting
 from governance.quality.models import Audit, Finding
 from partnership.models import Membership, Partnership, Site, User
 from partnership.parties.selectors import partnership_sites, party_people
+from portal.queries import SubqueryCount
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
 
@@ -18,19 +19,18 @@ def audit_list(*, user: User, partnership: Partnership | int | None = None
     """Audits the user may see (of one partnership, given it or its id), with their site,
     people and team, and their findings counted by class and still awaiting a response: the
     list page, the detail page and the API, in a fixed number of queries."""
+    findings = Finding.objects.filter(audit=OuterRef("pk"))
     audits = Audit.objects.visible_to(user).select_related(
         "site", "lead_auditor__organization", "host__organization",
         "partnership__sponsor", "partnership__cdmo").prefetch_related(
         Prefetch("team", queryset=User.objects.select_related("organization").order_by(
             "last_name", "first_name", "pk"))).annotate(
-        finding_count=Count("findings", distinct=True),
-        major_count=Count("findings", distinct=True, filter=Q(
-            findings__classification__in=(Finding.Classification.CRITICAL,
-                                          Finding.Classification.MAJOR))),
-        awaiting_count=Count("findings", distinct=True, filter=Q(
-            findings__status__in=Finding.ANSWERABLE) & ~Q(
-            findings__classification=Finding.Classification.OBSERVATION))).order_by(
-        "-planned_start", "-pk")  # a GROUP BY drops Meta.ordering
+        finding_count=SubqueryCount(findings),
+        major_count=SubqueryCount(findings.filter(classification__in=(
+            Finding.Classification.CRITICAL, Finding.Classification.MAJOR))),
+        awaiting_count=SubqueryCount(findings.filter(status__in=Finding.ANSWERABLE).exclude(
+            classification=Finding.Classification.OBSERVATION))).order_by(
+        "-planned_start", "-pk")
     return audits.filter(partnership=partnership) if partnership else audits
 
 

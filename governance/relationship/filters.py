@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from governance.relationship.models import Notice
 from governance.relationship.selectors import notices_awaiting
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class NoticeFilter(ScopedFilterSet):
@@ -19,7 +19,7 @@ class NoticeFilter(ScopedFilterSet):
     posted_by = django_filters.ChoiceFilter(method="by_poster", label="Posted by",
                                             choices=[("us", "Us"), ("them", "The other party")],
                                             empty_label="Either party")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("created_at", "posted"), ("title", "title"), ("kind", "kind"),
                 ("effective_date", "effective")),
     )

@@ -42,7 +42,8 @@ class Notice(SharedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [GinIndex(fields=["search_document"], name="notice_search"),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="notice_by_created"),
+                   GinIndex(fields=["search_document"], name="notice_search"),
                    trigram_index("title", "notice_title_trgm")]
 
     def __str__(self) -> str:
@@ -85,7 +86,9 @@ class Recognition(SharedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [GinIndex(fields=["search_document"], name="recognition_search")]
+        indexes = [models.Index(fields=["partnership", "created_at"],
+                                name="recognition_by_created"),
+                   GinIndex(fields=["search_document"], name="recognition_search")]
 
     def __str__(self) -> str:
         return self.message[:60]

@@ -1,18 +1,12 @@
 """The filter bar of request lists (page and API); kept in the URL."""
 
 import django_filters
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
-from governance.requests.models import Request
+from governance.requests.models import Request, status_rank, urgency_rank
 from governance.requests.selectors import requests_awaiting, requests_due_soon, requests_overdue
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
-
-
-def _rank(field: str, values) -> Case:
-    """The position of `field`'s value in `values`: a sort key in the domain's order."""
-    return Case(*(When(**{field: value}, then=Value(index)) for index, value in
-                  enumerate(values)), default=Value(len(values)), output_field=IntegerField())
 
 
 class RequestFilter(ScopedFilterSet):
@@ -32,7 +26,7 @@ class RequestFilter(ScopedFilterSet):
         method="by_cockpit_card", label="Show", empty_label="All",
         choices=[("awaiting", "Awaiting me"), ("overdue", "Overdue"),
                  ("due_soon", f"Due in {COMING_UP_DAYS} days")])
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("sent_at", "sent"), ("title", "title"), ("needed_by", "needed"),
                 ("acknowledge_by", "acknowledge_by"), ("status_rank", "status"),
                 ("urgency_rank", "urgency")),
@@ -46,8 +40,7 @@ class RequestFilter(ScopedFilterSet):
         """Urgency sorts by severity (normal, urgent, emergency) and status in the order of
         the workflow (sent … accepted, cancelled), not alphabetically."""
         return super().filter_queryset(queryset.annotate(
-            urgency_rank=_rank("urgency", Request.Urgency.values),
-            status_rank=_rank("status", Request.Status.values)))
+            urgency_rank=urgency_rank(), status_rank=status_rank()))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

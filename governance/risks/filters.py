@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from governance.risks.models import Risk
 from partnership.models import User
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -33,7 +33,7 @@ class RiskFilter(ScopedFilterSet):
                                             label="Score at least", min_value=1, max_value=25)
     likelihood = django_filters.ChoiceFilter(choices=SCALE_CHOICES, empty_label="Any")
     impact = django_filters.ChoiceFilter(choices=SCALE_CHOICES, empty_label="Any")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("risk_score", "score"), ("title", "title"), ("category", "category"),
                 ("review_date", "review"), ("status", "status")),
     )

@@ -3,13 +3,13 @@
 import django_filters
 
 from metrics.imports.models import KPIImport
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class KPIImportFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=KPIImport.Status.choices,
                                          empty_label="Any status")
-    ordering = django_filters.OrderingFilter(fields=(("created_at", "created"),
+    ordering = OrderingFilter(fields=(("created_at", "created"),
                                                      ("status", "status")))
 
     class Meta:

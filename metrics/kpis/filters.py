@@ -3,7 +3,7 @@
 import django_filters
 
 from metrics.kpis.models import KPIDefinition
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class KPIDefinitionFilter(ScopedFilterSet):
@@ -11,7 +11,7 @@ class KPIDefinitionFilter(ScopedFilterSet):
                                          empty_label="Any status")
     frequency = django_filters.ChoiceFilter(choices=KPIDefinition.Frequency.choices,
                                             empty_label="Any frequency")
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("status", "status")))
+    ordering = OrderingFilter(fields=(("name", "name"), ("status", "status")))
 
     class Meta:
         model = KPIDefinition

@@ -140,7 +140,9 @@ class KPIDefinition(SharedRecord):
                                     condition=Q(status__in=("draft", "awaiting_signoff")),
                                     name="kpidefinition_one_open_version_per_key"),
         ]
-        indexes = [models.Index(fields=["partnership", "status", "name"]),
+        indexes = [models.Index(fields=["partnership", "created_at"],
+                                name="kpidefinition_by_created"),
+                   models.Index(fields=["partnership", "status", "name"]),
                    models.Index(fields=["partnership", "name"]),
                    models.Index(fields=["partnership", "frequency", "name"]),
                    GinIndex(fields=["search_document"], name="kpidefinition_search"),

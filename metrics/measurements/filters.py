@@ -3,7 +3,7 @@
 import django_filters
 
 from metrics.measurements.models import KPIMeasurement
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 from portal.validation import validate_date_in_range
 
 
@@ -16,7 +16,7 @@ class KPIMeasurementFilter(ScopedFilterSet):
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte",
                                           label="To period", validators=[validate_date_in_range])
     key = django_filters.CharFilter(label="KPI key")
-    ordering = django_filters.OrderingFilter(fields=(("period", "period"), ("status", "status")))
+    ordering = OrderingFilter(fields=(("period", "period"), ("status", "status")))
 
     class Meta:
         model = KPIMeasurement

@@ -178,10 +178,19 @@ class KPIMeasurement(SharedRecord, PartnershipChild):
         ordering = ["-period", "-pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "key", "period"],
                                                name="kpimeasurement_one_per_period")]
-        indexes = [models.Index(fields=["definition", "period"]),
+        indexes = [models.Index(fields=["partnership", "created_at"],
+                                name="kpimeasurement_by_created"),
+                   models.Index(fields=["definition", "period"]),
                    models.Index(fields=["definition", "status", "period"]),
                    models.Index(fields=["partnership", "status", "period"]),
-                   models.Index(fields=["partnership", "key", "status", "period"])]
+                   models.Index(fields=["partnership", "key", "status", "period"]),
+                   # Each sort of the API's list (portal.filters.OrderingFilter: column,
+                   # then id) in a partnership and, by default, across them: tests/perf.
+                   models.Index(fields=["partnership", "period", "id"],
+                                name="kpimeasurement_by_period"),
+                   models.Index(fields=["partnership", "status", "id"],
+                                name="kpimeasurement_by_status"),
+                   models.Index(fields=["period", "id"], name="kpimeasurement_all_by_period")]
 
     def __str__(self) -> str:
         return f"{self.definition.name} · {self.period_label}"

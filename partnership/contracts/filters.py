@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from partnership.contracts.models import Contract, Program
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class ProgramFilter(ScopedFilterSet):
@@ -13,7 +13,7 @@ class ProgramFilter(ScopedFilterSet):
     modality = django_filters.ChoiceFilter(
         choices=Program.Modality.choices, empty_label="Any modality"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("code", "code"), ("name", "name"), ("phase", "phase")),
     )
 
@@ -30,7 +30,7 @@ class ContractFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=Contract.Kind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Contract.Status.choices,
                                          empty_label="Any status")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("reference", "reference"), ("title", "title"), ("status", "status"),
                 ("expiry_date", "expiry")),
     )

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from partnership.deliverables.models import Deliverable
 from partnership.parties.models import Organization
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class DeliverableFilter(ScopedFilterSet):
@@ -14,7 +14,7 @@ class DeliverableFilter(ScopedFilterSet):
                                          empty_label="Any status")
     responsible_party = django_filters.ChoiceFilter(
         choices=Organization.Kind.choices, label="Responsible", empty_label="Either party")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("due_date", "due"), ("title", "title"), ("status", "status")),
     )
 

@@ -20,7 +20,7 @@ from partnership.notifications.services import (
     notification_preferences_update,
 )
 from partnership.scoping_views import ScopedViewSet
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 from portal.registries import notification_kinds
 from portal.serializers import ScopedModelSerializer
 
@@ -50,7 +50,7 @@ class NotificationSerializer(ScopedModelSerializer):
 class NotificationFilter(ScopedFilterSet):
     # The registered kinds, read when a request filters (apps register them at start-up).
     kind = django_filters.ChoiceFilter(choices=notification_kinds.choices)
-    ordering = django_filters.OrderingFilter(fields=(("created_at", "created_at"),))
+    ordering = OrderingFilter(fields=(("created_at", "created_at"),))
 
     class Meta:
         model = Notification

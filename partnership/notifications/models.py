@@ -78,6 +78,9 @@ class Notification(models.Model):
                    # The bell's list: one person's, newest first (Meta.ordering).
                    models.Index(fields=["recipient", "-created_at", "-id"],
                                 name="notification_newest_first"),
+                   # The same in one partnership (the API's ?partnership=).
+                   models.Index(fields=["recipient", "partnership", "-created_at", "-id"],
+                                name="notification_in_partnership"),
                    models.Index(fields=["delivery", "emailed_at"]),
                    models.Index(fields=["record_type", "record_id"])]
 

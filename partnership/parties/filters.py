@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from partnership.parties.models import Membership, Organization, Site
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class MembershipFilter(ScopedFilterSet):
@@ -14,7 +14,7 @@ class MembershipFilter(ScopedFilterSet):
         choices=Organization.Kind.choices, method="by_party", label="Party",
         empty_label="Both parties"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("user__last_name", "name"), ("role", "role"), ("user__organization__name",
                                                                   "organization")),
     )
@@ -43,7 +43,7 @@ class SiteFilter(ScopedFilterSet):
         empty_label="Any capability",
     )
     status = django_filters.ChoiceFilter(choices=Site.Status.choices, empty_label="Any status")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("country", "country"), ("organization__name", "organization")),
     )
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from governance.quality.batches.models import Batch
 from governance.quality.filters import _audit_sites
 from partnership.models import Program
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 def _batch_programs(request):
@@ -29,7 +29,7 @@ class BatchFilter(ScopedFilterSet):
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
     program = django_filters.ModelChoiceFilter(queryset=_batch_programs,
                                                empty_label="Any program")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("manufactured_on", "made"), ("lot_number", "lot"), ("stage", "stage"),
                 ("status", "status"), ("site__name", "site")),
     )

@@ -173,9 +173,15 @@ class Batch(SharedRecord):
         verbose_name_plural = "batches"
         constraints = [models.UniqueConstraint(fields=["partnership", "lot_number"],
                                                name="batch_unique_lot_number")]
-        indexes = [models.Index(fields=["partnership", "manufactured_on"]),
-                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
-                   models.Index(fields=["partnership", "created_at"], name="batch_by_created"),
+        # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
+        # partnership and, by default, across them: tests/perf/test_indexes.py.
+        indexes = [models.Index(fields=["partnership", "created_at"], name="batch_by_created"),
+                   models.Index(fields=["partnership", "manufactured_on", "id"],
+                                name="batch_by_made"),
+                   models.Index(fields=["partnership", "lot_number", "id"], name="batch_by_lot"),
+                   models.Index(fields=["partnership", "stage", "id"], name="batch_by_stage"),
+                   models.Index(fields=["partnership", "status", "id"], name="batch_by_status"),
+                   models.Index(fields=["manufactured_on", "id"], name="batch_all_by_made"),
                    models.Index(fields=["partnership", "status", "manufactured_on"]),
                    models.Index(fields=["partnership", "stage", "manufactured_on"]),
                    models.Index(fields=["partnership", "site", "manufactured_on"]),

@@ -6,7 +6,7 @@ from django.db.models import Q
 from governance.quality.agreement.models import ChangeClass
 from governance.quality.changes.models import ChangeControl
 from governance.quality.filters import _audit_sites
-from portal.filters import ScopedFilterSet
+from portal.filters import OrderingFilter, ScopedFilterSet
 
 
 class ChangeControlFilter(ScopedFilterSet):
@@ -18,7 +18,7 @@ class ChangeControlFilter(ScopedFilterSet):
     classification = django_filters.ChoiceFilter(choices=ChangeClass.choices,
                                                  empty_label="Any class")
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("created_at", "raised"), ("reference", "reference"),
                 ("proposed_on", "proposed"), ("decision_due", "due"), ("status", "status")),
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from governance.quality.batches.models import Batch
 from governance.quality.deviations.models import Capa, Classification, Deviation
 from governance.quality.filters import _audit_sites
-from portal.filters import ScopedFilterSet
+from portal.filters import BoundedChoiceField, OrderingFilter, ScopedFilterSet
 
 
 def _deviation_batches(request):
@@ -20,7 +20,17 @@ def _deviation_batches(request):
     partnership_pk = match.kwargs.get("partnership_pk") if match else None
     if partnership_pk:
         batches = batches.filter(partnership_id=partnership_pk)
-    return batches.order_by("lot_number")
+    return batches.order_by("-manufactured_on", "-pk")
+
+
+class BatchChoiceField(BoundedChoiceField):
+    """A partnership makes thousands of lots: the latest few, and a search by lot number."""
+
+    search = staticmethod(lambda batches, text: batches.filter(lot_number__icontains=text))
+
+
+class BatchChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BatchChoiceField
 
 
 
@@ -34,10 +44,10 @@ class DeviationFilter(ScopedFilterSet):
     classification = django_filters.ChoiceFilter(choices=Classification.choices,
                                                  empty_label="Any class", label="Class")
     site = django_filters.ModelChoiceFilter(queryset=_audit_sites, empty_label="Any site")
-    batch = django_filters.ModelChoiceFilter(queryset=_deviation_batches, empty_label="Any lot",
-                                             label="Batch / lot")
+    batch = BatchChoiceFilter(queryset=_deviation_batches, empty_label="Any lot",
+                              label="Batch / lot")
     late = django_filters.BooleanFilter(method="filter_late", label="Notified late or overdue")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("detected_at", "detected"), ("reference", "reference"),
                 ("classification", "class"), ("status", "status")))
 
@@ -64,7 +74,7 @@ class CapaFilter(ScopedFilterSet):
         method="filter_source", label="Source", empty_label="Any source",
         choices=(("finding", "Audit finding"), ("deviation", "Deviation"),
                  ("complaint", "Complaint")))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("number", "number"), ("due_date", "due"), ("status", "status")))
 
     class Meta:

@@ -139,9 +139,18 @@ class Deviation(SharedRecord):
         ordering = ["-detected_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "reference"],
                                                name="deviation_unique_reference")]
-        indexes = [models.Index(fields=["partnership", "detected_at"]),
-                   # The home's recent activity: a kind's latest few (ORDER BY … LIMIT).
-                   models.Index(fields=["partnership", "created_at"], name="deviation_by_created"),
+        # Each sort of the list (portal.filters.OrderingFilter: column, then id) in a
+        # partnership and, by default, across them: tests/perf/test_indexes.py.
+        indexes = [models.Index(fields=["partnership", "created_at"], name="deviation_by_created"),
+                   models.Index(fields=["partnership", "detected_at", "id"],
+                                name="deviation_by_detected"),
+                   models.Index(fields=["partnership", "reference", "id"],
+                                name="deviation_by_reference"),
+                   models.Index(fields=["partnership", "classification", "id"],
+                                name="deviation_by_class"),
+                   models.Index(fields=["partnership", "status", "id"],
+                                name="deviation_by_status"),
+                   models.Index(fields=["detected_at", "id"], name="deviation_all_by_detected"),
                    models.Index(fields=["partnership", "status", "detected_at"]),
                    models.Index(fields=["partnership", "kind", "detected_at"]),
                    models.Index(fields=["partnership", "classification", "detected_at"]),
@@ -332,8 +341,14 @@ class Capa(SharedRecord):
                 condition=models.Q(finding__isnull=True) ^ models.Q(deviation__isnull=True),
                 name="capa_one_source"),
         ]
-        indexes = [models.Index(fields=["partnership", "status", "due_date"]),
-                   models.Index(fields=["partnership", "due_date"]),
+        indexes = [models.Index(fields=["partnership", "created_at"], name="capa_by_created"),
+                   models.Index(fields=["partnership", "status", "due_date"]),
+                   # Each sort of the list (portal.filters.OrderingFilter: column, then
+                   # id) in a partnership and, by default, across them: tests/perf.
+                   models.Index(fields=["partnership", "due_date", "id"], name="capa_by_due"),
+                   models.Index(fields=["partnership", "number", "id"], name="capa_by_number"),
+                   models.Index(fields=["partnership", "status", "id"], name="capa_by_status"),
+                   models.Index(fields=["number"], name="capa_all_by_number"),
                    # The QA desk: open CAPAs by age.
                    models.Index(fields=["partnership", "status", "created_at"]),
                    GinIndex(fields=["search_document"], name="capa_search"),

@@ -1,6 +1,6 @@
 """Reads of deviations and CAPAs; each starts from the scoped queryset (DESIGN §2)."""
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
 from governance.quality.batches.models import Batch
@@ -8,18 +8,19 @@ from governance.quality.deviations.models import Capa, Deviation
 from governance.quality.models import Finding
 from partnership.models import Membership, Partnership, Site, User
 from partnership.parties.selectors import partnership_sites, seated_people
+from portal.queries import SubqueryCount
 
 
 def deviation_list(*, user: User, partnership: Partnership | int | None = None
                    ) -> QuerySet[Deviation]:
     """Deviations the user may see (the CDMO's not yet notified only to the CDMO), with
     their site, the agreement they are held to and their CAPAs counted."""
+    capas = Capa.objects.filter(deviation=OuterRef("pk"))
     deviations = Deviation.objects.visible_to(user).select_related(
         "site", "batch", "agreement__contract", "closed_by", "partnership__sponsor",
         "partnership__cdmo").annotate(
-        capa_count=Count("capas", distinct=True),
-        open_capa_count=Count("capas", distinct=True,
-                              filter=Q(capas__status__in=Capa.OPEN))).order_by(
+        capa_count=SubqueryCount(capas),
+        open_capa_count=SubqueryCount(capas.filter(status__in=Capa.OPEN))).order_by(
         "-detected_at", "-pk")
     return deviations.filter(partnership=partnership) if partnership else deviations
 

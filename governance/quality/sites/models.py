@@ -135,7 +135,9 @@ class SiteQualification(SharedRecord):
         ordering = ["site__name", "pk"]
         constraints = [models.UniqueConstraint(fields=["partnership", "site"],
                                                name="sitequalification_one_per_site")]
-        indexes = [models.Index(fields=["partnership", "status"]),
+        indexes = [models.Index(fields=["partnership", "created_at"],
+                                name="sitequalification_by_created"),
+                   models.Index(fields=["partnership", "status"]),
                    GinIndex(fields=["search_document"], name="sitequalification_search")]
 
     def __str__(self) -> str:
@@ -230,7 +232,8 @@ class Inspection(PartnershipChild):
 
     class Meta:
         ordering = ["qualification", "-inspected_on", "-pk"]
-        indexes = [models.Index(fields=["partnership", "qualification", "inspected_on"]),
+        indexes = [models.Index(fields=["partnership", "entered_at"], name="inspection_by_created"),
+                   models.Index(fields=["partnership", "qualification", "inspected_on"]),
                    # the EU GMP certificates expiring soon ("Coming up")
                    models.Index(fields=["partnership", "certificate_expiry"],
                                 name="inspection_cert_expiry",
@@ -316,7 +319,9 @@ class Subcontractor(PartnershipChild):
 
     class Meta:
         ordering = ["qualification", "name", "pk"]
-        indexes = [models.Index(fields=["partnership", "status"]),
+        indexes = [models.Index(fields=["partnership", "entered_at"],
+                                name="subcontractor_by_created"),
+                   models.Index(fields=["partnership", "status"]),
                    GinIndex(fields=["search_document"], name="subcontractor_search"),
                    trigram_index("name", "subcontractor_name_trgm")]
 
