@@ -7,11 +7,13 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -224,3 +226,11 @@ def health(request):
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy
         return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def floor(request):
+    """The benchmark's floor (`make bench`, portal.bench): the whole middleware stack and one
+    trivial template, with no session, no user and no query, so every page's time reads as
+    a ratio to what Django and gunicorn cost on this machine in the same rounds."""
+    return HttpResponse(render_to_string("portal/floor.html"))
