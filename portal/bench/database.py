@@ -2,7 +2,7 @@
 embedded one): created when missing, copied for the sweeps, and this process pointed at one."""
 
 import os
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import dj_database_url
 import psycopg2
@@ -22,6 +22,18 @@ def bench_url(base_url: str, size: str) -> str:
 def with_name(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def url_of(settings_dict: dict) -> str:
+    """The URL of a connection's settings (a socket folder as `?host=`, as libpq reads it)."""
+    user = quote(settings_dict.get("USER") or "")
+    password = quote(settings_dict.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings_dict.get("HOST") or "", settings_dict.get("PORT") or ""
+    address = f"{host}:{port}" if port else host
+    socket_folder = (settings_dict.get("OPTIONS") or {}).get("host")
+    query = f"?host={quote(socket_folder)}" if socket_folder else ""
+    return f"postgres://{credentials}{address}/{settings_dict['NAME']}{query}"
 
 
 def name_of(url: str) -> str:
