@@ -44,6 +44,8 @@ class Row:
     samples: list[float] = field(default_factory=list)
     bytes: int = 0
     queries: int | None = None
+    #: why the page left the rounds (an answer other than 200), if it did
+    error: str = ""
 
     @property
     def median_ms(self) -> float:
@@ -56,16 +58,21 @@ class Row:
 
 def time_pages(pages, browsers: dict, floor: Callable, *, rounds: int, warmup: int):
     """(floor row, page rows): `browsers` maps each page's user to a logged-in Browser,
-    `floor()` asks for the floor once. A page that does not answer 200 stops the run."""
+    `floor()` asks for the floor once. A page that answers anything but 200 leaves the
+    rounds with its status in the table (the floor failing stops the run)."""
     floor_row = Row("floor (trivial template)")
     rows = [Row(page.label) for page in pages]
     for number in range(warmup + rounds):
         for page, row in zip(pages, rows, strict=True):
+            if row.error:
+                continue
             before = floor()
+            if before.status != 200:
+                raise RuntimeError(f"the floor answered {before.status}")
             response = browsers[page.user].get(page.path, htmx=page.htmx)
-            if response.status != 200 or before.status != 200:
-                raise RuntimeError(f"{page.label} ({page.path}, as {page.user}) answered "
-                                   f"{response.status}; the floor {before.status}")
+            if response.status != 200:
+                row.error = f"HTTP {response.status} ({page.path} as {page.user})"
+                continue
             if number >= warmup:
                 floor_row.samples.append(before.seconds)
                 row.samples.append(response.seconds)
@@ -120,10 +127,14 @@ def page_table(floor_row: Row, rows: list[Row]) -> list[str]:
              f"| {floor_row.label} | {floor:.1f} | {floor_row.p95_ms:.1f} | 1.0 | "
              f"{floor_row.bytes:,} | {floor_row.queries} | (floor) |"]
     for row in rows:
+        if not row.samples:
+            lines.append(f"| {row.label} | | | | | | fail: {row.error or 'no sample'} |")
+            continue
         ratio = row.median_ms / floor
         misses = [text for text, missed in ((f"≥ {MAX_RATIO}×", ratio >= MAX_RATIO),
                                             (f"p95 ≥ {MAX_P95_MS} ms",
-                                             row.p95_ms >= MAX_P95_MS)) if missed]
+                                             row.p95_ms >= MAX_P95_MS),
+                                            (row.error, bool(row.error))) if missed]
         lines.append(f"| {row.label} | {row.median_ms:.1f} | {row.p95_ms:.1f} | {ratio:.1f} | "
                      f"{row.bytes:,} | {'' if row.queries is None else row.queries} | "
                      f"{'fail: ' + ', '.join(misses) if misses else 'pass'} |")
