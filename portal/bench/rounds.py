@@ -145,6 +145,8 @@ def sweep_table(sweeps: list[tuple[str, str, float, object]]) -> list[str]:
     lines = ["| sweep | task | seconds | result | target |", "|---|---|---:|---|---|"]
     for label, task, seconds, result in sweeps:
         verdict = "pass" if seconds < MAX_SWEEP_S else f"fail: ≥ {MAX_SWEEP_S} s"
-        lines.append(f"| {label} | `{task.rsplit('.', 1)[1]}` | {seconds:.2f} | {result} | "
+        seconds_text = f"> {seconds:.0f}" if result == "stopped unfinished" \
+            else f"{seconds:.2f}"
+        lines.append(f"| {label} | `{task.rsplit('.', 1)[1]}` | {seconds_text} | {result} | "
                      f"{verdict} |")
     return lines

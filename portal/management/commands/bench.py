@@ -16,6 +16,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg2
 import redis
 from django.conf import settings
 from django.core.management import call_command
@@ -46,12 +47,14 @@ class Command(BaseCommand):
                             help="Time the sweeps on a copy of the database (each run finds "
                                  "the same work), on the database itself (a second run finds "
                                  "less to do), or not at all.")
+        parser.add_argument("--sweep-timeout", type=int, default=600, help=(
+            "Stop a sweep after this many seconds (its row says so)."))
         parser.add_argument("--output", default=str(settings.DATA_DIR / "bench"))
         parser.add_argument("--sweep", help=(
             "Internal: run this one task's full sweep here and print its time as JSON."))
 
     def handle(self, *args, size, rounds: int, warmup: int, workers: int, sweeps: str,
-               output: str, sweep: str | None, **options):
+               sweep_timeout: int, output: str, sweep: str | None, **options):
         if sweep:
             seconds, result = timing.run_sweep(sweep)
             self.stdout.write(json.dumps({"seconds": seconds, "result": str(result)}))
@@ -94,7 +97,8 @@ class Command(BaseCommand):
                 plan.pages, browsers, lambda: anonymous.get("/bench/floor/"),
                 rounds=rounds, warmup=warmup)
         load_pages = timing.load_average()
-        swept = [] if sweeps == "skip" else self.sweeps(module.SWEEPS, url, sweeps, env)
+        swept = [] if sweeps == "skip" else self.sweeps(module.SWEEPS, url, sweeps, env,
+                                                            sweep_timeout)
         report = self.report(
             size=size, url=url, plan=plan, floor_row=floor_row, rows=rows, swept=swept,
             sweeps=sweeps, workers=workers, rounds=rounds, warmup=warmup, started=started,
@@ -117,21 +121,33 @@ class Command(BaseCommand):
         except (OSError, ValueError):
             return {}
 
-    def sweeps(self, tasks: dict[str, str], url: str, how: str, env: dict) -> list:
+    def sweeps(self, tasks: dict[str, str], url: str, how: str, env: dict,
+               sweep_timeout: int) -> list:
         target = url
         if how == "copy":
             target = database.with_name(url, f"{database.name_of(url)}_sweeps")
             database.drop(target)
             self.say("Copying the database for the sweeps …")
-            database.create(target, template=database.name_of(url))
+            try:
+                database.create(target, template=database.name_of(url))
+            except psycopg2.errors.ObjectInUse as error:
+                raise CommandError(
+                    f"{database.name_of(url)} cannot be copied while another process is "
+                    "connected to it (a load test, a demo?): stop it, or run the sweeps on "
+                    "the database itself (--sweeps in-place)") from error
         sweep_env = {**env, "DATABASE_URL": target, "CELERY_QUEUE": SWEEP_QUEUE}
         results = []
         try:
             for label, task in tasks.items():
                 self.say(f"Sweep: {label} …")
-                done = subprocess.run(
-                    [sys.executable, "manage.py", "bench", "--sweep", task], env=sweep_env,
-                    cwd=settings.BASE_DIR, capture_output=True, text=True)
+                try:
+                    done = subprocess.run(
+                        [sys.executable, "manage.py", "bench", "--sweep", task],
+                        env=sweep_env, cwd=settings.BASE_DIR, capture_output=True, text=True,
+                        timeout=sweep_timeout)
+                except subprocess.TimeoutExpired:
+                    results.append((label, task, float(sweep_timeout), "stopped unfinished"))
+                    continue
                 if done.returncode:
                     raise CommandError(f"the sweep {task} failed:\n{done.stderr[-3000:]}")
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
