@@ -39,19 +39,19 @@ SIZES = {
               "big_sponsor_partnerships": 60, "users": 3000, "meetings": 60_000,
               "actions": 300_000, "requests": 80_000, "audits": 6_000, "findings": 30_000,
               "deviations": 20_000, "batches": 50_000, "measurements": 1_000_000,
-              "comments": 150_000, "notifications": 300_000, "computed_periods": 2,
-              "heavy_weight": 30},
+              "comments": 150_000, "notifications": 300_000, "computed_periods": 1,
+              "nightly_job": False, "heavy_weight": 30},
     "small": {"sponsors": 4, "cdmos": 12, "sites": 40, "partnerships": 30,
               "big_sponsor_partnerships": 12, "users": 300, "meetings": 600,
               "actions": 3_000, "requests": 800, "audits": 60, "findings": 300,
               "deviations": 200, "batches": 500, "measurements": 10_000,
               "comments": 1_500, "notifications": 3_000, "computed_periods": 2,
-              "heavy_weight": 6},
+              "nightly_job": True, "heavy_weight": 6},
     "tiny": {"sponsors": 2, "cdmos": 3, "sites": 5, "partnerships": 4,
              "big_sponsor_partnerships": 3, "users": 40, "meetings": 40, "actions": 160,
              "requests": 80, "audits": 30, "findings": 60, "deviations": 30, "batches": 40,
              "measurements": 400, "comments": 60, "notifications": 80,
-             "computed_periods": 1, "heavy_weight": 2},
+             "computed_periods": 1, "nightly_job": True, "heavy_weight": 2},
 }
 PASSWORD = "lockstep-demo"
 YEARS = 5
@@ -105,23 +105,33 @@ def spread(total: int, weights: list[float]) -> list[int]:
 
 # --- loading -------------------------------------------------------------------------------
 
+def _escaped(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
+
+
 def _text(value) -> str:
+    """A value as COPY's text format writes it (by type, the common ones first)."""
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return _escaped(value)
     if value is None:
         return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is datetime.datetime or kind is datetime.date or kind is datetime.time:
         return value.isoformat()
-    if isinstance(value, list):
+    if kind is Decimal:
+        return format(value, "f")
+    if kind is list:
         return "{" + ",".join('"' + str(v).replace('"', r'\"') + '"' for v in value) + "}"
-    if isinstance(value, dict):
-        value = json.dumps(value)
-    elif not isinstance(value, str):
-        value = str(value) if not isinstance(value, Decimal) else format(value, "f")
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    if kind is dict:
+        return _escaped(json.dumps(value))
+    return _escaped(str(value))
 
 
 class Table:
@@ -157,10 +167,10 @@ class Table:
         pk = values.setdefault("id", self.next)
         self.next = max(self.next, pk + 1)
         row = {**self.defaults, **values}
-        missing = [c for c in self.columns if c not in row]
-        if missing:
-            raise ValueError(f"{self.table}: no value for {missing}")
-        self.rows.append("\t".join(_text(row[c]) for c in self.columns))
+        try:
+            self.rows.append("\t".join([_text(row[c]) for c in self.columns]))
+        except KeyError as missing:
+            raise ValueError(f"{self.table}: no value for {missing}") from None
         self.count += 1
         if len(self.rows) >= self.BATCH:
             self.flush()

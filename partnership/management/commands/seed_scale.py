@@ -3,7 +3,8 @@ tiny|small|large` into an empty migrated database.
 
 This app's part: organizations (sponsors, CDMOs) with their verified domains and sites,
 partnerships, people with one password hash (`lockstep-demo`, computed once), their seats,
-and programs with the sites they run at. Then, by name (partnership imports no later app),
+each partnership's escalation path (leads, QA leads, steering committee), and programs with
+the sites they run at. Then, by name (partnership imports no later app),
 seed_scale_governance (meetings, actions, requests, quality, comments, notifications), which
 chains seed_scale_metrics (KPIs). Finally each loaded row's audit-trail event
 (partnership.scale), statistics, and the manifest the benchmark reads
@@ -29,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from partnership import scale
+from partnership.communication.models import EscalationLevel
 from partnership.contracts.models import Program
 from partnership.parties.models import (
     Membership,
@@ -65,6 +67,8 @@ PLACES = [("United States", "Boston", "America/New_York"),
           ("India", "Hyderabad", "Asia/Kolkata"),
           ("Japan", "Kobe", "Asia/Tokyo"),
           ("South Africa", "Cape Town", "Africa/Johannesburg")]
+ESCALATION = [("Project leads", "lead", 5), ("Quality leads", "qa_lead", 10),
+              ("Steering committee", "steering", 20)]
 CAPABILITIES = [c for c, _label in Site.Capability.choices]
 TITLES = {"admin": "Head of external partnerships", "lead": "Alliance manager",
           "qa": "External quality lead", "steer": "Vice president, operations",
@@ -195,6 +199,7 @@ class Command(BaseCommand):
                 description=f"Development and supply partnership {index + 1}.",
                 acknowledgement_hours=r.choice([24, 48, 72]),
                 emergency_acknowledgement_hours=emergency)
+            path = {}  # role -> both parties' people seated in it
             for org_id in (sponsor[0], cdmo[0]):
                 staff = people[org_id]
                 position = sides[org_id].index(index)
@@ -209,10 +214,18 @@ class Command(BaseCommand):
                 for role, user_id in seated.items():
                     loader[Membership].add(partnership_id=pk, user_id=user_id, role=role,
                                            created_at=created)
+                    path.setdefault(role, []).append(user_id)
                 pool = staff.get("member", [])
                 for user_id in r.sample(pool, min(3, len(pool))):
                     loader[Membership].add(partnership_id=pk, user_id=user_id,
                                            role="member", created_at=created)
+            # The escalation path the escalation jobs climb: leads, QA leads, steering.
+            for level, (name, role, days) in enumerate(ESCALATION, start=1):
+                step = loader[EscalationLevel].add(partnership_id=pk, level=level, name=name,
+                                                   days_allowed=days)
+                for user_id in path[role]:
+                    loader[EscalationLevel.people.through].add(escalationlevel_id=step,
+                                                               user_id=user_id)
             # Two or three programs, running at one to three of the CDMO's sites.
             for k in range(r.randint(2, 3)):
                 program = loader[Program].add(
