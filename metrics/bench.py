@@ -20,6 +20,7 @@ from governance.quality.deviations.models import Deviation
 from governance.quality.models import Audit, Finding
 from governance.requests.models import Request
 from metrics.measurements.models import KPIMeasurement
+from partnership import scale
 from partnership.models import Membership, Notification, Organization, Partnership, User
 
 
@@ -127,6 +128,12 @@ def plan() -> Plan:
                 counts={name: model.objects.count() for name, model in COUNTED.items()})
 
 
-def seeded() -> bool:
-    """Whether the database holds a data set already (the benchmark builds one otherwise)."""
-    return Partnership.objects.exists()
+def seeded(size: str) -> bool:
+    """Whether the database holds the set already (the benchmark builds it otherwise): any
+    partnership for the demo, as many as seed_scale makes at that size for the others."""
+    count = Partnership.objects.count()
+    expected = scale.SIZES.get(size, {}).get("partnerships")
+    if count and expected is not None and count != expected:
+        raise ValueError(f"the database holds {count} partnerships, not the {expected} of the "
+                         f"{size} set: name another one (BENCH_DATABASE_URL)")
+    return count > 0

@@ -69,7 +69,11 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         module = timing.load_plan()
-        if not module.seeded():
+        try:
+            seeded = module.seeded(size)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if not seeded:
             self.say(f"Building the {size} set (once per database) …")
             if size == "demo":
                 call_command("seed_demo")
