@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.urls import reverse
 
 from portal.bench import database
 from portal.bench import rounds as timing
@@ -95,10 +96,10 @@ class Command(BaseCommand):
             browsers = {}
             for email in dict.fromkeys(page.user for page in plan.pages):
                 browsers[email] = Browser(server.port)
-                browsers[email].login(email, password)
-            anonymous = Browser(server.port)
+                browsers[email].login(email, password, reverse("login"))
+            anonymous, floor = Browser(server.port), reverse("floor")
             floor_row, rows = timing.time_pages(
-                plan.pages, browsers, lambda: anonymous.get("/bench/floor/"),
+                plan.pages, browsers, lambda: anonymous.get(floor),
                 rounds=rounds, warmup=warmup)
         load_pages = timing.load_average()
         swept = [] if sweeps == "skip" else self.sweeps(module.SWEEPS, url, sweeps, env,
