@@ -3,7 +3,8 @@ its loader; partnership.scale says how): meetings with attendees, action items, 
 with their steps, audits with their teams and findings, lots, deviations, then comments on
 and notifications about them. It chains seed_scale_metrics.
 
-The shape of the demo over five years: most records old and closed, the recent ones spread
+The shape of the demo over five years, busier lately (the portal's use grew): most records
+old and closed, the recent ones spread
 over every status of their workflow, a share overdue (actions past due, requests not
 acknowledged in time, findings not answered by their date), meetings and audits planned up
 to four months ahead. Every partnership-scoped reference stays inside its partnership
@@ -148,7 +149,7 @@ class Command(scale.PartCommand):
                     starts = self.now + D * r.uniform(0.5, 120)
                     status = "cancelled" if r.random() < 0.05 else "scheduled"
                 else:
-                    starts = scale.past_moment(r, days=365 * scale.YEARS)
+                    starts = scale.past_moment(r, skew=1.3)
                     status = "cancelled" if r.random() < 0.07 else "held"
                 starts = starts.replace(minute=0, second=0, microsecond=0, hour=r.choice(
                     [7, 8, 9, 13, 14, 15]))
@@ -181,7 +182,7 @@ class Command(scale.PartCommand):
         recent = {"sent": 18, "queried": 8, "acknowledged": 20, "in_progress": 25,
                   "fulfilled": 12, "accepted": 12, "cancelled": 3, "declined": 2}
         for p, count in self.share("requests"):
-            sent = sorted(scale.past_moment(r, skew=0.8) for _ in range(count))
+            sent = sorted(scale.past_moment(r, skew=1.4) for _ in range(count))
             for number, sent_at in enumerate(sent, start=1):
                 party = "sponsor" if r.random() < 0.7 else "cdmo"
                 other = "cdmo" if party == "sponsor" else "sponsor"
@@ -271,7 +272,7 @@ class Command(scale.PartCommand):
                     request_id, sent = asked[r.randrange(len(asked))]
                     created = sent + H * 3
                 else:
-                    created = scale.past_moment(r, skew=0.9)
+                    created = scale.past_moment(r, skew=1.4)
                 created = min(created, self.now - 2 * H)
                 due = (created + D * r.randint(3, 60)).date()
                 if p["pk"] in self.portfolio and r.random() < 0.5:
@@ -285,8 +286,8 @@ class Command(scale.PartCommand):
                     author, org = self.author(r, p)
                 late = (self.today - due).days
                 if late > 30:
-                    status = scale.weighted(r, {"done": 80, "cancelled": 8, "open": 8,
-                                                "in_progress": 4})
+                    status = scale.weighted(r, {"done": 86, "cancelled": 9, "open": 3,
+                                                "in_progress": 2})
                     if owner == self.heavy_lead and r.random() < 0.15:
                         status = "open"  # the lead who cannot keep up
                 elif late > 0:
@@ -425,7 +426,7 @@ class Command(scale.PartCommand):
         self.lots = defaultdict(list)
         for p, count in self.share("batches"):
             programs = self.programs[p["pk"]]
-            days = sorted(scale.past_moment(r, before=1).date() for _ in range(count))
+            days = sorted(scale.past_moment(r, before=1, skew=1.2).date() for _ in range(count))
             cdmo_qa = self.seats[p["pk"]][("cdmo", "qa_lead")][0]
             sponsor_qa = self.seats[p["pk"]][("sponsor", "qa_lead")][0]
             for seq, made in enumerate(days, start=1):
@@ -471,7 +472,8 @@ class Command(scale.PartCommand):
         for p, count in self.share("deviations"):
             seats = self.seats[p["pk"]]
             cdmo_qa, sponsor_qa = seats[("cdmo", "qa_lead")][0], seats[("sponsor", "qa_lead")][0]
-            detected_all = sorted(scale.past_moment(r, before=0.2) for _ in range(count))
+            detected_all = sorted(scale.past_moment(r, before=0.2, skew=1.2)
+                                  for _ in range(count))
             for seq, detected in enumerate(detected_all, start=1):
                 ago = (self.now - detected).days
                 status = scale.weighted(r, {"closed": 85, "investigating": 7, "open": 4,

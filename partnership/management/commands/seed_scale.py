@@ -109,7 +109,9 @@ class Command(BaseCommand):
                          stdout=self.stdout)
             with timer.part("audit trail: insert events"):
                 events = scale.insert_events(loader)
-            scale.history_triggers(enabled=True)
+            with timer.part("foreign-key checks, triggers back on"):
+                if scale.history_triggers(enabled=True):
+                    scale.check_foreign_keys(loader)
         with timer.part("analyze"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
