@@ -1,5 +1,6 @@
-# Lockstep: `make demo` runs the portal with demo data, `make test` runs every test.
-# Both set up what they need (virtualenv, packages, browser) from a fresh clone.
+# Lockstep: `make demo` runs the portal with demo data, `make test` runs every test, `make bench`
+# times pages and jobs on a large data set (docs/performance.md). Each sets up what it needs
+# (virtualenv, packages, browser) from a fresh clone.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,12 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # world is built once, not on every worker, and an idle worker takes half of a busy one's rest.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n >= 4 ? 4 : n + 1 )))
 
-.PHONY: demo test setup browser lint clean
+# The benchmark's data set (seed_scale's tiny, small or large, or the demo) and rounds.
+SIZE ?= large
+ROUNDS ?= 30
+WARMUP ?= 5
+
+.PHONY: demo test bench setup browser lint clean
 
 demo: setup
 	$(PY) manage.py demo
@@ -21,6 +27,12 @@ test: setup browser
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
+
+# Its own database (lockstep_bench, or lockstep_bench_<size>) on the server of DATABASE_URL, or
+# on the embedded one when it is unset; BENCH_DATABASE_URL names another. Builds the set there
+# once, then gunicorn as in production; the report goes to var/bench/ (latest.md).
+bench: setup
+	$(PY) manage.py bench --size $(SIZE) --rounds $(ROUNDS) --warmup $(WARMUP)
 
 setup: $(STAMP)
 

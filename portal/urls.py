@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from portal.api import router
 from portal.validation import bound_form_and_api_texts
-from portal.views import health, landing
+from portal.views import floor, health, landing
 
 urlpatterns = [
     path("", include("partnership.urls")),
@@ -24,6 +24,8 @@ urlpatterns = [
         url_name="api_schema", template_name="portal/swagger_ui.html")), name="api_docs"),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    # The floor of `make bench`: a trivial page every timed page is compared with.
+    path("bench/floor/", floor, name="floor"),
     path("start/", landing, name="landing"),
 ]
 

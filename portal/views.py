@@ -7,12 +7,14 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -248,3 +250,11 @@ def health(request):
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy
         return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def floor(request):
+    """The benchmark's floor (`make bench`, portal.bench): the whole middleware stack and one
+    trivial template, with no session, no user and no query, so every page's time reads as
+    a ratio to what Django and gunicorn cost on this machine in the same rounds."""
+    return HttpResponse(render_to_string("portal/floor.html"))

@@ -639,6 +639,8 @@ ROUTES = [
     # The schema describes every route: only for people signed in (or holding a token).
     Route("api_schema", api=True), Route("api_docs"),
     Route("health", public=True),
+    # The benchmark's floor (make bench): a trivial template, nothing of anyone.
+    Route("floor", public=True),
     # The CSV template of a KPI import: a header and example rows, no partnership's data.
     Route("metrics:kpiimport_template"),
     # Where log-in leads: a redirect to the user's own page (no record in it).
