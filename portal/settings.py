@@ -126,6 +126,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout,
                                    "unacked_restore_throttle": 1}
 # Two portals sharing one Redis database keep their jobs apart by queue (the tests' workers).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# A sweep over every partnership (reminders, late requests, escalation, computed KPIs)
+# runs in batches of this many partnerships, which several workers share
+# (partnership.sweeps).
+SWEEP_BATCH_PARTNERSHIPS = env_int("SWEEP_BATCH_PARTNERSHIPS", 50, minimum=1)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

@@ -10,6 +10,7 @@ from governance.actions.models import ActionItem, ActionItemOverdueReminder
 from partnership.models import Partnership, User
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     in_days,
     local_dates,
@@ -65,18 +66,21 @@ def action_item_transition(*, actor: User, item: ActionItem, status: str) -> Act
         "completed_at": timezone.now() if status in ActionItem.CLOSED else None})
 
 
-def action_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def action_overdue_reminders_send(*, now: datetime.datetime | None = None,
+                                  partnerships: Batch = None) -> int:
     """Tell the owner of each open action, once, that it is overdue: when the day after its
     due date has begun in the owner's own zone (what their My work page says too). The
     reminder row's unique key (action, due date) is claimed in the same savepoint as the
     notification, so a second run, a second worker or a run after a crash tells nobody
-    twice; a due date moved and passed again reminds again. Returns how many were told."""
+    twice; a due date moved and passed again reminds again. Only the batch's partnerships
+    when given (partnership.sweeps). Returns how many were told."""
     now = now or timezone.now()
     reminded = ActionItemOverdueReminder.objects.filter(action=OuterRef("pk"),
                                                         due_date=OuterRef("due_date"))
     # No zone is more than 14 hours ahead of UTC: nothing due later can be overdue anywhere.
     latest_today = (now + datetime.timedelta(hours=14)).date()
-    candidates = ActionItem.objects.exclude(status__in=ActionItem.CLOSED).filter(
+    candidates = scoped(ActionItem, None, partnerships).exclude(
+        status__in=ActionItem.CLOSED).filter(
         due_date__lt=latest_today).exclude(Exists(reminded)).select_related(
         "owner", "partnership").order_by("pk")
     told = 0
@@ -100,13 +104,13 @@ ACTION_DUE_SOON_DAYS = 2
 
 
 def action_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                         user: User | None = None) -> list[Due]:
+                         user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """Each open action whose owner is reminded within `ahead` from now (now: the job),
     of the actions `user` sees when given: from when its due date is two days ahead in the
     owner's own zone until the day before it. One query selects the actions that may be
     due soon somewhere on Earth."""
     earliest, latest = local_dates(now)
-    actions = scoped(ActionItem, user).exclude(status__in=ActionItem.CLOSED).filter(
+    actions = scoped(ActionItem, user, partnerships).exclude(status__in=ActionItem.CLOSED).filter(
         due_date__gt=earliest, due_date__lte=latest + datetime.timedelta(
             days=ACTION_DUE_SOON_DAYS + ahead.days)).select_related(
         "owner", "partnership").order_by("pk")
@@ -119,9 +123,11 @@ def action_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = 
             for item in actions]
 
 
-def action_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def action_due_soon_reminders_send(*, now: datetime.datetime | None = None,
+                                   partnerships: Batch = None) -> int:
     """Remind the owner of each open action that it is due in two days
     (action_due_soon_dues), once per action, due date and owner (a new due date reminds
     again). Returns how many were told."""
     return reminders_send(kind="action_due_soon",
-                          dues=action_due_soon_dues(now=now or timezone.now()))
+                          dues=action_due_soon_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))

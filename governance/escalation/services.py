@@ -11,10 +11,11 @@ from governance.escalation.models import ActionItemEscalation, CapaEscalation, R
 from governance.quality.deviations.models import Capa
 from governance.requests.models import Request
 from partnership.models import EscalationLevel, Partnership
+from partnership.notifications.reminders import Batch
 from partnership.notifications.services import notify
 
 
-def _escalation_paths(partnerships: QuerySet[Partnership] | None
+def _escalation_paths(partnerships: QuerySet[Partnership] | Batch
                       ) -> dict[int, list[EscalationLevel]]:
     """{partnership id: its levels, lowest first, people loaded}: two queries for all."""
     levels = EscalationLevel.objects.all()
@@ -78,7 +79,7 @@ def _moves_up(levels: list[EscalationLevel], level: EscalationLevel) -> str:
 
 
 def escalations_advance(*, now: datetime.datetime | None = None,
-                        partnerships: QuerySet[Partnership] | None = None) -> int:
+                        partnerships: QuerySet[Partnership] | Batch = None) -> int:
     """Move each late request and overdue action one level up its partnership's escalation
     path when it is due to, recording the step and telling that level's people.
 
@@ -98,8 +99,9 @@ def escalations_advance(*, now: datetime.datetime | None = None,
     - The level's people are told through notify(record=item): never anyone who cannot see
       the partnership, and for an internal action only its author organization's people.
 
-    `partnerships` (a queryset) limits the run to those: the demo seed replays its own
-    history without touching anyone else's. Returns how many steps were recorded."""
+    `partnerships` (a queryset, or ids) limits the run to those: a sweep's batch
+    (partnership.sweeps), or the demo seed replaying its own history without touching
+    anyone else's. Returns how many steps were recorded."""
     now = now or timezone.now()
     paths = _escalation_paths(partnerships)
     if not paths:

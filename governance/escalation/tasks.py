@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from governance.escalation import services
+from partnership.sweeps import sweep
 
 
 @shared_task
@@ -11,4 +12,9 @@ def escalate_overdue_items() -> int:
     escalation path when its days at the current level have run out, once per item, window
     and level (a unique key in the database, so a second run or a run after a crash tells
     nobody twice). Returns how many steps this run recorded."""
-    return services.escalations_advance()
+    return sweep(escalate_overdue_items_batch)
+
+
+@shared_task
+def escalate_overdue_items_batch(partnerships: list[int]) -> int:
+    return services.escalations_advance(partnerships=partnerships)

@@ -14,6 +14,7 @@ from governance.meetings.models import CalendarFeed, Decision, Meeting, MinutesV
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     at_local,
     in_time,
@@ -314,7 +315,7 @@ MEETING_REMINDERS = (
 
 
 def meeting_dues(kind: str, *, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                 user: User | None = None) -> list[Due]:
+                 user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """The scheduled meetings whose reminder `kind` goes to their attendees within `ahead`
     from now (now: the job), of those `user` sees when given; one query, with the
     attendees. The day-before title gives the start in each attendee's zone ("tomorrow at
@@ -323,7 +324,7 @@ def meeting_dues(kind: str, *, now: datetime.datetime, ahead: datetime.timedelta
     lead = MEETING_REMINDERS[number][1]
     nearer = MEETING_REMINDERS[number + 1][1] if number + 1 < len(MEETING_REMINDERS) \
         else datetime.timedelta(0)
-    meetings = scoped(Meeting, user).filter(
+    meetings = scoped(Meeting, user, partnerships).filter(
         status=Meeting.Status.SCHEDULED, starts_at__gt=now + nearer,
         starts_at__lte=now + lead + ahead).select_related("partnership").prefetch_related(
         "attendees").order_by("starts_at", "pk")
@@ -348,10 +349,12 @@ def meeting_hour_before_dues(**kwargs) -> list[Due]:
     return meeting_dues("meeting_hour_before", **kwargs)
 
 
-def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def meeting_reminders_send(*, now: datetime.datetime | None = None,
+                           partnerships: Batch = None) -> int:
     """Remind the attendees of each scheduled meeting a day and an hour before it starts
     (meeting_dues), once per meeting, start time and person (a rescheduled meeting reminds
     again). Returns how many people were told."""
     now = now or timezone.now()
-    return sum(reminders_send(kind=kind, dues=meeting_dues(kind, now=now))
+    return sum(reminders_send(kind=kind, dues=meeting_dues(kind, now=now,
+                                                          partnerships=partnerships))
                for kind, _lead in MEETING_REMINDERS)

@@ -324,14 +324,15 @@ AUDIT_REMINDER_DAYS = 7
 
 
 def audit_dues(*, now: datetime.datetime, ahead: datetime.timedelta = reminders.NO_TIME,
-               user: User | None = None) -> list[reminders.Due]:
+               user: User | None = None, partnerships: reminders.Batch = None
+) -> list[reminders.Due]:
     """The planned or confirmed audits whose people (the auditors, the host, and each
     party's QA leads — its leads where it seats none) are reminded within `ahead` from now
     (now: the job), of those `user` sees when given: from when the first day is seven days
     ahead in each person's own zone. One query selects the audits with their teams, one
     the QA leads of their partnerships."""
     earliest, latest = reminders.local_dates(now)
-    audits = list(reminders.scoped(Audit, user).filter(
+    audits = list(reminders.scoped(Audit, user, partnerships).filter(
         status__in=(Audit.Status.PLANNED, Audit.Status.CONFIRMED), planned_start__gt=earliest,
         planned_start__lte=latest + datetime.timedelta(days=AUDIT_REMINDER_DAYS + ahead.days)
     ).select_related("partnership", "site", "lead_auditor", "host").prefetch_related(
@@ -360,9 +361,11 @@ def audit_dues(*, now: datetime.datetime, ahead: datetime.timedelta = reminders.
         for audit in audits]
 
 
-def audit_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def audit_reminders_send(*, now: datetime.datetime | None = None,
+                         partnerships: reminders.Batch = None) -> int:
     """Remind an audit's people a week before a planned or confirmed audit starts
     (audit_dues), once per audit, start date and person (a rescheduled audit reminds
     again)."""
     return reminders.reminders_send(kind="audit_week_before",
-                                    dues=audit_dues(now=now or timezone.now()))
+                                    dues=audit_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))

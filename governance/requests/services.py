@@ -13,6 +13,7 @@ from governance.requests.selectors import emergency_usage
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     first_seated,
     in_days,
@@ -21,6 +22,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.notifications.services import notify
 from partnership.parties.selectors import party_leads, party_people
@@ -262,15 +264,18 @@ def request_relay(*, actor: User, request: Request, target_partnership: Partners
     return relay
 
 
-def request_notify_late(*, now: datetime.datetime | None = None) -> int:
+def request_notify_late(*, now: datetime.datetime | None = None,
+                        partnerships: Batch = None) -> int:
     """Tell the receiving party's leads (its writers, if it has no lead), once per
     acknowledgement window, that a request waits for acknowledgement past the agreed time.
     Each request is claimed by a conditional UPDATE of `late_notified_at` in the same
     transaction as its notification, so a second run, or two workers at once, notify nobody
     twice. The claim checks the late rule again: a request queried and answered since the
-    listing has a fresh window, which must not be used up now. Returns how many were told."""
+    listing has a fresh window, which must not be used up now. Only the batch's partnerships
+    when given (partnership.sweeps). Returns how many were told."""
     now = now or timezone.now()
-    unclaimed = Request.objects.late(now).filter(late_notified_at__isnull=True)
+    unclaimed = within(Request.objects.late(now).filter(late_notified_at__isnull=True),
+                       partnerships)
     told = 0
     for pk in unclaimed.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
@@ -296,14 +301,14 @@ RECEIVER_OWES = (Request.Status.SENT, Request.Status.QUERIED, Request.Status.ACK
 
 
 def request_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                          user: User | None = None) -> list[Due]:
+                          user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """Each request whose answerer (its assignee; the receiving party's leads, or its
     writers, when it has none) is reminded within `ahead` from now (now: the job), of the
     requests `user` sees when given: due by the date the receiver committed to, else the
     date the sender needs it by, from when that date is two days ahead in the person's own
     zone. One query selects the requests, one the leads of their partnerships."""
     earliest, latest = local_dates(now)
-    requests = list(scoped(Request, user).filter(status__in=RECEIVER_OWES).annotate(
+    requests = list(scoped(Request, user, partnerships).filter(status__in=RECEIVER_OWES).annotate(
         due=Coalesce("committed_date", "needed_by")).filter(
         due__gt=earliest,
         due__lte=latest + datetime.timedelta(days=REQUEST_DUE_SOON_DAYS + ahead.days)
@@ -330,8 +335,10 @@ def request_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta =
             for request in requests]
 
 
-def request_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def request_due_soon_reminders_send(*, now: datetime.datetime | None = None,
+                                    partnerships: Batch = None) -> int:
     """Remind whoever answers a request that it is due in two days (request_due_soon_dues),
     once per request, due date and person. Returns how many were told."""
     return reminders_send(kind="request_due_soon",
-                          dues=request_due_soon_dues(now=now or timezone.now()))
+                          dues=request_due_soon_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from governance.risks.models import Risk, RiskReviewReminder
 from partnership.models import Partnership, User
+from partnership.notifications.reminders import Batch, within
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -73,7 +74,8 @@ def risk_transition(*, actor: User, risk: Risk, status: str) -> Risk:
     return transition(risk, status)
 
 
-def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
+def risk_review_reminders_send(*, today: datetime.date | None = None,
+                               partnerships: Batch = None) -> int:
     """Remind each owner of an open risk whose review date has come, once per review date:
     the reminder row's unique key is claimed before the notification is written, in the same
     savepoint, so running the job twice (or again after a crash) reminds nobody twice."""
@@ -81,7 +83,8 @@ def risk_review_reminders_send(*, today: datetime.date | None = None) -> int:
     sent = 0
     reminded = RiskReviewReminder.objects.filter(risk=OuterRef("pk"),
                                                  review_date=OuterRef("review_date"))
-    due = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=today).exclude(
+    due = within(Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=today),
+                 partnerships).exclude(
         Exists(reminded)).select_related("owner", "partnership")
     for risk in due:
         with transaction.atomic():

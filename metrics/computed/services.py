@@ -27,6 +27,7 @@ from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement
 from partnership.history.context import recording
 from partnership.models import User
+from partnership.notifications.reminders import Batch, within
 from partnership.permissions import require
 
 SYSTEM_REASON = "Computed by the portal from its own records."
@@ -119,14 +120,17 @@ def kpi_value_compute(*, actor: User | None, definition: KPIDefinition,
     return measurement
 
 
-def computed_kpis_compute(*, now: datetime.datetime | None = None) -> int:
+def computed_kpis_compute(*, now: datetime.datetime | None = None,
+                          partnerships: Batch = None) -> int:
     """The nightly job: the last ended period of every agreed computed KPI, once each (the
     claim's unique key); returns how many values it stored. A period with nothing to count
-    or whose value was already submitted is claimed too, with why nothing was stored."""
+    or whose value was already submitted is claimed too, with why nothing was stored. Only
+    the batch's partnerships when given (partnership.sweeps)."""
     now = now or timezone.now()
     stored = 0
-    for definition in KPIDefinition.objects.in_force().filter(
-            data_source=KPIDefinition.Source.COMPUTED).order_by("pk"):
+    definitions = within(KPIDefinition.objects.in_force().filter(
+        data_source=KPIDefinition.Source.COMPUTED), partnerships)
+    for definition in definitions.order_by("pk"):
         if not computing.is_computable(definition.key):
             continue
         period = last_ended_period(definition, now.astimezone(datetime.UTC).date())

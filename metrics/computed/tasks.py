@@ -4,8 +4,14 @@ unique claim per KPI and period)."""
 from celery import shared_task
 
 from metrics.computed.services import computed_kpis_compute
+from partnership.sweeps import sweep
 
 
 @shared_task
 def compute_kpi_values() -> int:
-    return computed_kpis_compute()
+    return sweep(compute_kpi_values_batch)
+
+
+@shared_task
+def compute_kpi_values_batch(partnerships: list[int]) -> int:
+    return computed_kpis_compute(partnerships=partnerships)

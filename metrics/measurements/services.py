@@ -28,6 +28,7 @@ from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     at_local,
     first_seated,
@@ -36,6 +37,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -297,13 +299,14 @@ def kpi_measurement_publish(*, actor: User, record: KPIMeasurement) -> KPIMeasur
     return measurement
 
 
-def kpi_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def kpi_due_reminders_send(*, now: datetime.datetime | None = None,
+                           partnerships: Batch = None) -> int:
     """Tell the reporting party's leads, once per KPI and period, that the value of the
     period just ended is past its due day and not submitted. The reminder row's unique key
     is claimed in the notification's savepoint, so a second run tells nobody twice."""
     today = (now or timezone.now()).astimezone(datetime.UTC).date()
     told = 0
-    for definition in KPIDefinition.objects.filter(
+    for definition in within(KPIDefinition.objects.all(), partnerships).filter(
             status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
     ).select_related("partnership").order_by("pk"):
         period = periods.previous_period(periods.period_start(today, definition.frequency),
@@ -334,7 +337,7 @@ REVIEW_CLOSING_LEAD = datetime.timedelta(hours=48)
 
 
 def kpi_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                      user: User | None = None) -> list[Due]:
+                      user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """Each agreed KPI's period whose value is due by its due day and not submitted yet,
     of which the reporting party's leads (its writers where it seats none) are reminded
     within `ahead` from now (now: the job), of the KPIs `user` sees when given: from two
@@ -342,7 +345,7 @@ def kpi_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_
     (kpi_due_reminders_send tells them once it has passed). One query selects the agreed
     KPIs, one the values already submitted, one the leads."""
     today = now.astimezone(datetime.UTC).date()
-    definitions = list(scoped(KPIDefinition, user).filter(
+    definitions = list(scoped(KPIDefinition, user, partnerships).filter(
         status=KPIDefinition.Status.AGREED, data_source=KPIDefinition.Source.ENTERED
     ).select_related("partnership").order_by("pk"))
     candidates = []  # (definition, period, due) whose due day is near somewhere on Earth
@@ -375,20 +378,22 @@ def kpi_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_
             if (definition.partnership_id, definition.key, period) not in submitted]
 
 
-def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def kpi_due_soon_reminders_send(*, now: datetime.datetime | None = None,
+                                partnerships: Batch = None) -> int:
     """Remind the reporting party's leads that a period's value is due and not submitted
     (kpi_due_soon_dues), once per KPI, period and lead."""
     return reminders_send(kind="kpi_value_due_soon",
-                          dues=kpi_due_soon_dues(now=now or timezone.now()))
+                          dues=kpi_due_soon_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))
 
 
 def kpi_review_closing_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                            user: User | None = None) -> list[Due]:
+                            user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """The values shared for review (not accepted yet) whose reviewing party's leads (its
     writers where it seats none) are reminded within `ahead` from now (now: the job) that
     the window to comment on or dispute them closes within two days, of those `user` sees
     when given. One query selects the values, one the leads."""
-    measurements = list(scoped(KPIMeasurement, user).filter(
+    measurements = list(scoped(KPIMeasurement, user, partnerships).filter(
         status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True, review_until__gt=now,
         review_until__lte=now + REVIEW_CLOSING_LEAD + ahead).select_related(
         "partnership", "definition").order_by("review_until", "pk"))
@@ -411,9 +416,11 @@ def kpi_review_closing_dues(*, now: datetime.datetime, ahead: datetime.timedelta
             for measurement in measurements]
 
 
-def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def kpi_review_closing_reminders_send(*, now: datetime.datetime | None = None,
+                                      partnerships: Batch = None) -> int:
     """Remind the reviewing party's leads that a review window closes within two days
     (kpi_review_closing_dues): once per value, window and lead (a corrected value opens a
     new window, which reminds again)."""
     return reminders_send(kind="kpi_review_closing",
-                          dues=kpi_review_closing_dues(now=now or timezone.now()))
+                          dues=kpi_review_closing_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))

@@ -14,6 +14,7 @@ from partnership.contracts.models import Contract, ContractDocument, Negotiation
 from partnership.history.context import recording
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     days_ahead,
     first_seated,
@@ -241,7 +242,7 @@ def contract_document_upload(*, actor: User, contract: Contract, file) -> Contra
 # --- The renewal reminder (the job in partnership.contracts.tasks) ------------------------
 
 def contract_renewal_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                          user: User | None = None) -> list[Due]:
+                          user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """The executed contracts whose leads (both parties', or its own party's for an
     internal contract; a party's writers where it seats no lead) are told within `ahead`
     from now (now: the job) that they enter their renewal notice period, of those `user`
@@ -251,7 +252,7 @@ def contract_renewal_dues(*, now: datetime.datetime, ahead: datetime.timedelta =
     notice_date = ExpressionWrapper(
         F("expiry_date") - ExpressionWrapper(F("renewal_notice_days") * datetime.timedelta(
             days=1), output_field=DurationField()), output_field=DateField())
-    contracts = list(scoped(Contract, user).filter(
+    contracts = list(scoped(Contract, user, partnerships).filter(
         status=Contract.Status.EXECUTED, expiry_date__gte=earliest).annotate(
         notice_from=notice_date).filter(
         notice_from__lte=latest + datetime.timedelta(days=ahead.days)).select_related(
@@ -277,9 +278,11 @@ def contract_renewal_dues(*, now: datetime.datetime, ahead: datetime.timedelta =
             for contract in contracts]
 
 
-def contract_renewal_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def contract_renewal_reminders_send(*, now: datetime.datetime | None = None,
+                                    partnerships: Batch = None) -> int:
     """E-mail (and notify) the leads once when an executed contract enters its renewal
     notice period (contract_renewal_dues): once per contract, notice date and person (an
     extended expiry or a new notice period reminds again)."""
     return reminders_send(kind="contract_renewal",
-                          dues=contract_renewal_dues(now=now or timezone.now()))
+                          dues=contract_renewal_dues(now=now or timezone.now(),
+                                     partnerships=partnerships))

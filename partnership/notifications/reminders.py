@@ -37,9 +37,20 @@ EARLIEST_ZONE, LATEST_ZONE = datetime.timedelta(hours=-12), datetime.timedelta(h
 NO_TIME = datetime.timedelta(0)
 
 
-def scoped(model: type[models.Model], user) -> models.QuerySet:
-    """Every record for a job; those `user` sees (visible_to) for their Reminders page."""
-    return model.objects.all() if user is None else model.objects.visible_to(user)
+#: The partnerships (ids) of one batch of a sweep (partnership.sweeps); None: all of them.
+Batch = Collection[int] | None
+
+
+def scoped(model: type[models.Model], user, partnerships: Batch = None) -> models.QuerySet:
+    """Every record for a job (of the batch's partnerships when given); those `user` sees
+    (visible_to) for their Reminders page."""
+    return within(model.objects.all() if user is None else model.objects.visible_to(user),
+                  partnerships)
+
+
+def within(records: models.QuerySet, partnerships: Batch) -> models.QuerySet:
+    """`records` of the batch's partnerships (all of them when None)."""
+    return records if partnerships is None else records.filter(partnership_id__in=partnerships)
 
 
 @dataclass

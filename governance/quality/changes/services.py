@@ -16,6 +16,7 @@ from governance.quality.changes.models import ChangeControl, ChangeDecisionRemin
 from governance.quality.services import qa_leads
 from partnership.history.context import recording
 from partnership.models import Partnership, User
+from partnership.notifications.reminders import Batch, within
 from partnership.notifications.services import notify
 from partnership.permissions import require
 from partnership.records import shared_record_create, shared_record_update
@@ -242,7 +243,8 @@ def change_control_reject(*, actor: User, record: ChangeControl) -> ChangeContro
     return _decide(actor=actor, record=record, event="rejected")
 
 
-def change_decision_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def change_decision_reminders_send(*, now: datetime.datetime | None = None,
+                                   partnerships: Batch = None) -> int:
     """Tell the sponsor's QA leads, once per change control and due date, that a decision
     is past its due date. The reminder row's unique key is claimed in the notification's
     savepoint, so a second run, a second worker or a run after a crash tells nobody twice."""
@@ -251,7 +253,7 @@ def change_decision_reminders_send(*, now: datetime.datetime | None = None) -> i
     reminded = ChangeDecisionReminder.objects.filter(change_control=OuterRef("pk"),
                                                      due_date=OuterRef("decision_due"))
     told = 0
-    for change in ChangeControl.objects.decision_overdue(today).exclude(
+    for change in within(ChangeControl.objects.decision_overdue(today), partnerships).exclude(
             Exists(reminded)).select_related("partnership", "site").order_by("pk"):
         with transaction.atomic():
             _, created = ChangeDecisionReminder.objects.get_or_create(

@@ -18,6 +18,7 @@ from partnership.history.context import recording
 from partnership.models import Membership, Partnership, User
 from partnership.notifications.reminders import (
     NO_TIME,
+    Batch,
     Due,
     at_local,
     first_seated,
@@ -27,6 +28,7 @@ from partnership.notifications.reminders import (
     scoped,
     seats,
     when_in_days,
+    within,
 )
 from partnership.notifications.services import notify
 from partnership.permissions import require
@@ -286,7 +288,8 @@ def capa_verify(*, actor: User, record: Capa) -> Capa:
     return capa
 
 
-def capa_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def capa_overdue_reminders_send(*, now: datetime.datetime | None = None,
+                                partnerships: Batch = None) -> int:
     """Tell the owner and the sponsor's QA leads, once per CAPA and due date, that a CAPA
     still open or in progress is past its due date (in UTC: one calendar for both
     parties). The reminder row's unique key is claimed in the notification's savepoint, so
@@ -296,8 +299,8 @@ def capa_overdue_reminders_send(*, now: datetime.datetime | None = None) -> int:
     reminded = CapaOverdueReminder.objects.filter(capa=OuterRef("pk"),
                                                   due_date=OuterRef("due_date"))
     told = 0
-    for capa in Capa.objects.overdue(today).exclude(Exists(reminded)).select_related(
-            "owner", "partnership").order_by("pk"):
+    overdue = within(Capa.objects.overdue(today), partnerships).exclude(Exists(reminded))
+    for capa in overdue.select_related("owner", "partnership").order_by("pk"):
         with transaction.atomic():
             _, created = CapaOverdueReminder.objects.get_or_create(capa=capa,
                                                                    due_date=capa.due_date)
@@ -320,12 +323,12 @@ DEVIATION_NOTICE_LEAD = datetime.timedelta(hours=24)
 
 
 def capa_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                       user: User | None = None) -> list[Due]:
+                       user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """Each CAPA still open or in progress whose owner is reminded within `ahead` from now
     (now: the job) that its due date is a week away, of those `user` sees when given: from
     when it is seven days ahead in the owner's own zone until the day before. One query."""
     earliest, latest = local_dates(now)
-    capas = scoped(Capa, user).filter(
+    capas = scoped(Capa, user, partnerships).filter(
         status__in=Capa.ACTIVE, due_date__gt=earliest,
         due_date__lte=latest + datetime.timedelta(days=CAPA_DUE_SOON_DAYS + ahead.days)
     ).select_related("owner", "partnership").order_by("pk")
@@ -338,11 +341,12 @@ def capa_due_soon_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO
             for capa in capas]
 
 
-def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def capa_due_soon_reminders_send(*, now: datetime.datetime | None = None,
+                                 partnerships: Batch = None) -> int:
     """Remind the owner of each active CAPA that its due date is a week away
     (capa_due_soon_dues), once per CAPA, due date and owner."""
     return reminders_send(kind="capa_due_soon", dues=capa_due_soon_dues(
-        now=now or timezone.now()))
+        now=now or timezone.now(), partnerships=partnerships))
 
 
 def deviation_notice_lead(deviation: Deviation) -> datetime.timedelta:
@@ -352,14 +356,15 @@ def deviation_notice_lead(deviation: Deviation) -> datetime.timedelta:
 
 
 def deviation_notice_dues(*, now: datetime.datetime, ahead: datetime.timedelta = NO_TIME,
-                          user: User | None = None) -> list[Due]:
+                          user: User | None = None, partnerships: Batch = None) -> list[Due]:
     """The open deviations not yet notified whose reminder goes within `ahead` from now
     (now: the job) to the CDMO's QA leads (its leads where it seats none) and whoever
     reported it, of those `user` sees when given: the quality agreement's deadline to tell
     the sponsor is near (deviation_notice_lead). The deviation is the CDMO's own until
     notified, so only the CDMO hears of it. One query selects the deviations, one the QA
     leads."""
-    deviations = [deviation for deviation in scoped(Deviation, user).unnotified().filter(
+    unnotified = scoped(Deviation, user, partnerships).unnotified()
+    deviations = [deviation for deviation in unnotified.filter(
         status__in=Deviation.OPEN, notify_by__gt=now,
         notify_by__lte=now + DEVIATION_NOTICE_LEAD + ahead).select_related(
         "partnership", "created_by").order_by("notify_by", "pk")
@@ -383,8 +388,9 @@ def deviation_notice_dues(*, now: datetime.datetime, ahead: datetime.timedelta =
             for deviation in deviations]
 
 
-def deviation_notice_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def deviation_notice_reminders_send(*, now: datetime.datetime | None = None,
+                                    partnerships: Batch = None) -> int:
     """Remind the CDMO that the deadline to tell the sponsor of a deviation is near
     (deviation_notice_dues), once per deviation, deadline and person."""
     return reminders_send(kind="deviation_notice_due", dues=deviation_notice_dues(
-        now=now or timezone.now()))
+        now=now or timezone.now(), partnerships=partnerships))

@@ -23,6 +23,7 @@ from governance.quality.sites.models import (
 )
 from partnership.history.context import recording
 from partnership.models import Partnership, User
+from partnership.notifications.reminders import Batch, within
 from partnership.notifications.services import notify
 from partnership.permissions import can, require
 from partnership.records import shared_record_create
@@ -287,7 +288,8 @@ def audit_postpone(*, actor: User, audit: Audit, planned_start: datetime.date,
 
 # --- Reminders -------------------------------------------------------------------------
 
-def finding_response_reminders_send(*, today: datetime.date | None = None) -> int:
+def finding_response_reminders_send(*, today: datetime.date | None = None,
+                                    partnerships: Batch = None) -> int:
     """Tell the CDMO's QA leads (and the audit's host), once per finding and due date, that
     a finding's response is overdue. The reminder row's unique key is claimed in the same
     savepoint as the notification: a second run, a second worker or a run after a crash
@@ -295,7 +297,7 @@ def finding_response_reminders_send(*, today: datetime.date | None = None) -> in
     today = today or timezone.localdate()
     reminded = FindingResponseReminder.objects.filter(
         finding=OuterRef("pk"), response_due=OuterRef("response_due"))
-    late = Finding.objects.filter(
+    late = within(Finding.objects.all(), partnerships).filter(
         audit__status__in=Audit.ANSWERING, status__in=Finding.ANSWERABLE,
         response_due__lt=today).exclude(
         classification=Finding.Classification.OBSERVATION).exclude(
