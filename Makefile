@@ -34,8 +34,8 @@ test: setup browser
 bench: setup
 	$(PY) manage.py bench --size $(SIZE) --rounds $(ROUNDS) --warmup $(WARMUP)
 
-# Locust through gunicorn and a Celery worker on 127.0.0.1, USERS at a time (each run DURATION seconds
-# long), on a copy of the benchmark's database; the report goes to var/load/ (latest.md).
+# Locust through gunicorn and a Celery worker on 127.0.0.1, USERS at a time (each run
+# DURATION seconds long), on a copy of the benchmark's database; the report goes to var/load/ (latest.md).
 USERS ?= 50,200
 DURATION ?= 120
 load: setup
