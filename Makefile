@@ -18,7 +18,7 @@ SIZE ?= large
 ROUNDS ?= 30
 WARMUP ?= 5
 
-.PHONY: demo test bench setup browser lint clean
+.PHONY: demo test bench load setup browser lint clean
 
 demo: setup
 	$(PY) manage.py demo
@@ -33,6 +33,13 @@ test: setup browser
 # once, then gunicorn as in production; the report goes to var/bench/ (latest.md).
 bench: setup
 	$(PY) manage.py bench --size $(SIZE) --rounds $(ROUNDS) --warmup $(WARMUP)
+
+# Locust through gunicorn and a Celery worker on 127.0.0.1, USERS at a time (each run
+# DURATION seconds long), on a copy of the benchmark's database; the report goes to var/load/ (latest.md).
+USERS ?= 50,200
+DURATION ?= 120
+load: setup
+	$(PY) manage.py loadtest --size $(SIZE) --users $(USERS) --seconds $(DURATION)
 
 setup: $(STAMP)
 
