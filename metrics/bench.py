@@ -22,6 +22,7 @@ from governance.requests.models import Request
 from metrics.measurements.models import KPIMeasurement
 from partnership import scale
 from partnership.models import Membership, Notification, Organization, Partnership, User
+from partnership.sweeps import partnership_batches
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Plan:
 #: The sweeps of issue 15, item 4 (each a beat job of portal.settings.CELERY_BEAT_SCHEDULE),
 #: timed over the whole set: label -> the task's dotted path.
 SWEEPS = {
+    "upcoming-meeting reminders": "governance.meetings.tasks.remind_upcoming_meetings",
     "overdue-action reminders": "governance.actions.tasks.remind_overdue_actions",
     "late requests": "governance.requests.tasks.notify_late_requests",
     "escalations": "governance.escalation.tasks.escalate_overdue_items",
@@ -137,3 +139,9 @@ def seeded(size: str) -> bool:
         raise ValueError(f"the database holds {count} partnerships, not the {expected} of the "
                          f"{size} set: name another one (BENCH_DATABASE_URL)")
     return count > 0
+
+
+def sweep_batches() -> list[list[int]]:
+    """The batches of partnerships each sweep shares among workers (partnership.sweeps):
+    the benchmark runs them one after the other, as one worker would."""
+    return partnership_batches()

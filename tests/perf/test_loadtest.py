@@ -38,7 +38,7 @@ def test_the_load_test_walks_and_writes(world_committed, tmp_path, monkeypatch):
     actions, comments = ActionItem.objects.count(), Comment.objects.count()
     out = io.StringIO()
 
-    call_command("loadtest", size="tiny", users="3", seconds=20, workers=1,
+    call_command("loadtest", size="demo", users="3", seconds=20, workers=1,
                  database="in-place", output=str(tmp_path), stdout=out, stderr=io.StringIO())
 
     report = (tmp_path / "latest.md").read_text()

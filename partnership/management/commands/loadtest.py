@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -27,6 +26,7 @@ from partnership.parties.models import Membership, User
 from portal.bench import database as bench_database
 from portal.bench import rounds as timing
 from portal.bench.http import Gunicorn
+from portal.management.commands.bench import password_of, prepare
 
 #: Issue 15's targets at 200 users.
 MAX_P95_MS = 300
@@ -99,18 +99,7 @@ class Command(BaseCommand):
             raise CommandError("--users takes numbers separated by commas, e.g. 50,200") from None
         if not counts or min(counts) < 1 or seconds < 10 or workers < 1:
             raise CommandError("--users at least 1, --seconds at least 10, --workers 1 or more")
-        url = database.bench_url(settings.DATABASE_URL, size)
-        if not database.exists(url):
-            database.create(url)
-        database.use(url)
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=0)
-        plan = timing.load_plan()
-        if not plan.seeded():
-            self.say(f"Building the {size} set (once per database) …")
-            call_command("seed_demo" if size == "demo" else "seed_scale",
-                         **({} if size == "demo" else {"size": size}))
-        call_command("collectstatic", interactive=False, verbosity=0)
+        url = prepare(size, self.say)
         walkers = people(max(counts))
         copy = url
         if not in_place:
@@ -149,7 +138,7 @@ class Command(BaseCommand):
                              "--host", f"http://127.0.0.1:{server.port}",
                              "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                             env={**env, "LOAD_PEOPLE": people_file.name,
-                                 "LOAD_PASSWORD": self.password(size)},
+                                 "LOAD_PASSWORD": password_of(size)},
                             cwd=settings.BASE_DIR, check=False)
                         runs.append((count, summary(Path(f"{prefix}_stats.csv"))))
             finally:
@@ -165,15 +154,6 @@ class Command(BaseCommand):
 
     def say(self, text: str) -> None:
         self.stderr.write(text)
-
-    def password(self, size: str) -> str:
-        path = settings.DATA_DIR / "scale" / f"{size}.json"
-        try:
-            manifest = json.loads(path.read_text())
-        except (OSError, ValueError):
-            manifest = {}
-        return os.environ.get("BENCH_PASSWORD") or manifest.get("password") or \
-            os.environ.get("DEMO_PASSWORD", "lockstep-demo")
 
     def report(self, *, size, seconds, workers, runs, started, people, in_place) -> str:
         lines = [f"# Lockstep load test, {started:%Y-%m-%d %H:%M} UTC", "",

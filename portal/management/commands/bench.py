@@ -32,6 +32,41 @@ SIZES = ("demo", "tiny", "small", "large")
 SWEEP_QUEUE = "bench-sweeps"
 
 
+def prepare(size: str, say) -> str:
+    """The benchmark's database of `size` (its URL), migrated, holding the set (built when
+    missing), this process pointed at it, the static files collected: what `make bench` and
+    `make load` both need before they start gunicorn."""
+    url = database.bench_url(settings.DATABASE_URL, size)
+    say(f"Benchmark database: {database.name_of(url)} ({size} set)")
+    if not database.exists(url):
+        database.create(url)
+    database.use(url)
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        seeded = timing.load_plan().seeded(size)
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    if not seeded:
+        say(f"Building the {size} set (once per database) …")
+        if size == "demo":
+            call_command("seed_demo")
+        else:
+            call_command("seed_scale", size=size)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return url
+
+
+def password_of(size: str) -> str:
+    """The people's password: BENCH_PASSWORD, else the set's manifest's, else the demo's."""
+    try:
+        manifest = json.loads((settings.DATA_DIR / "scale" / f"{size}.json").read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    return os.environ.get("BENCH_PASSWORD") or manifest.get("password") or \
+        os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+
+
 class Command(BaseCommand):
     help = "Benchmark the pages and the sweeps through gunicorn on a data set (issue 15)."
 
@@ -57,33 +92,15 @@ class Command(BaseCommand):
     def handle(self, *args, size, rounds: int, warmup: int, workers: int, sweeps: str,
                sweep_timeout: int, output: str, sweep: str | None, **options):
         if sweep:
-            seconds, result = timing.run_sweep(sweep)
-            self.stdout.write(json.dumps({"seconds": seconds, "result": str(result)}))
+            batches = timing.load_plan().sweep_batches()
+            self.stdout.write(json.dumps(timing.run_sweep(sweep, batches)))
             return
         if rounds < 1 or warmup < 0 or workers < 1:
             raise CommandError("--rounds and --workers must be at least 1, --warmup 0 or more")
-        url = database.bench_url(settings.DATABASE_URL, size)
-        self.say(f"Benchmark database: {database.name_of(url)} ({size} set)")
-        if not database.exists(url):
-            database.create(url)
-        database.use(url)
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=0)
+        url = prepare(size, self.say)
         module = timing.load_plan()
-        try:
-            seeded = module.seeded(size)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        if not seeded:
-            self.say(f"Building the {size} set (once per database) …")
-            if size == "demo":
-                call_command("seed_demo")
-            else:
-                call_command("seed_scale", size=size)
-        call_command("collectstatic", interactive=False, verbosity=0)
         plan = module.plan()
-        password = os.environ.get("BENCH_PASSWORD") or self.manifest(size).get("password") \
-            or os.environ.get("DEMO_PASSWORD", "lockstep-demo")
+        password = password_of(size)
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL,
                "DEBUG": "false", "PLAIN_HTTP_LOOPBACK": "true",
                "SESSION_IDLE_MINUTES": "60", "DJANGO_SETTINGS_MODULE": "portal.settings"}
@@ -119,13 +136,6 @@ class Command(BaseCommand):
     def say(self, text: str) -> None:
         self.stderr.write(text)
 
-    def manifest(self, size: str) -> dict:
-        path = settings.DATA_DIR / "scale" / f"{size}.json"
-        try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError):
-            return {}
-
     def sweeps(self, tasks: dict[str, str], url: str, how: str, env: dict,
                sweep_timeout: int) -> list:
         target = url
@@ -151,12 +161,11 @@ class Command(BaseCommand):
                         env=sweep_env, cwd=settings.BASE_DIR, capture_output=True, text=True,
                         timeout=sweep_timeout)
                 except subprocess.TimeoutExpired:
-                    results.append((label, task, float(sweep_timeout), "stopped unfinished"))
+                    results.append((label, task, None))
                     continue
                 if done.returncode:
                     raise CommandError(f"the sweep {task} failed:\n{done.stderr[-3000:]}")
-                figures = json.loads(done.stdout.strip().splitlines()[-1])
-                results.append((label, task, figures["seconds"], figures["result"]))
+                results.append((label, task, json.loads(done.stdout.strip().splitlines()[-1])))
         finally:
             # The e-mails the sweeps queued are nobody's: no worker serves their queue.
             redis.Redis.from_url(settings.REDIS_URL).delete(SWEEP_QUEUE)
@@ -187,8 +196,10 @@ class Command(BaseCommand):
             f"{floor_row.median_ms:.1f} ms.", "",
             *timing.page_table(floor_row, rows), ""]
         if swept:
-            lines += [f"Sweeps (each a full run of its beat job, in a process of its own, "
-                      f"{where[sweeps]}; target under {timing.MAX_SWEEP_S} s):", "",
+            lines += [f"Sweeps (each a full run of its beat job, every batch of partnerships one "
+                      f"after the other as one worker would take them, in a process of its "
+                      f"own, {where[sweeps]}; then run again, as beat's next run finds it; "
+                      f"target under {timing.MAX_SWEEP_S} s):", "",
                       *timing.sweep_table(swept), ""]
         return "\n".join(lines)
 
