@@ -3,6 +3,7 @@ it builds, is deterministic, keeps every partnership-scoped reference inside its
 partnership, numbers as the constraints demand, its records pass their own validation, and
 a generated lead's pages answer."""
 
+import datetime
 import io
 import json
 
@@ -11,14 +12,19 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
+from governance.actions.services import action_overdue_reminders_send
+from governance.escalation.services import escalations_advance
 from governance.models import (
     ActionItem,
+    ActionItemEscalation,
+    ActionItemOverdueReminder,
     Audit,
     Batch,
     Deviation,
     Finding,
     Meeting,
     Request,
+    RequestEscalation,
     RequestStep,
 )
 from partnership import scale
@@ -142,6 +148,22 @@ def test_every_status_and_a_share_overdue(tiny):
         assert len(statuses) >= len(wanted) - 2, (kind.__name__, wanted - statuses)
     assert ActionItem.objects.filter(status="open", due_date__lt=scale.today()).exists()
     assert Meeting.objects.filter(starts_at__gt=scale.anchor()).exists()
+
+
+def test_the_jobs_next_run_finds_only_what_became_due_lately(tiny):
+    """The set holds the jobs' past work: their next run tells of what became due since
+    yesterday, not of years of backlog (and the backlog is there to be told of)."""
+    assert ActionItemOverdueReminder.objects.exists()
+    assert ActionItemEscalation.objects.exists() and RequestEscalation.objects.exists()
+    with transaction.atomic():
+        action_overdue_reminders_send()
+        escalations_advance()
+        lately = scale.today() - datetime.timedelta(days=3)
+        assert not ActionItemOverdueReminder.objects.filter(
+            due_date__lt=lately, created_at__gt=scale.anchor()).exists()
+        new_steps = ActionItemEscalation.objects.filter(reached_at__gt=scale.anchor())
+        assert all(step.action.due_date >= lately or step.level > 1 for step in new_steps)
+        transaction.set_rollback(True)
 
 
 def test_records_pass_their_own_validation(tiny):
