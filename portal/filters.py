@@ -81,8 +81,13 @@ class BoundedChoiceField(ModelChoiceField):
     def bound_to(self, value, text) -> None:
         """Remember the chosen row (a digit string from the URL; anything else: none) and
         the text typed in the search box."""
-        self.chosen_pk = int(value) if str(value or "").isdigit() else None
-        self.text = str(text or "").strip()[:200]
+        # ASCII digits of a bigint only: "²" and other Unicode digits pass str.isdigit() but
+        # not int() (a 500 on ?meeting=²), nor do 4,301 digits; NUL, which PostgreSQL refuses
+        # in a text literal, is dropped from the text (a 500 on ?meeting_q=%00).
+        value = str(value or "")
+        self.chosen_pk = (int(value) if value.isascii() and value.isdigit() and len(value) <= 18
+                          else None)
+        self.text = str(text or "").replace("\x00", "").strip()[:200]
 
 
 class YesNoWidget(BooleanWidget):
