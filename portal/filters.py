@@ -21,6 +21,8 @@ from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
 
+from portal.validation import parse_id
+
 
 def _scoped_queryset(declared):
     """The declared choices (a queryset, a callable of the request, or None for the related
@@ -81,12 +83,10 @@ class BoundedChoiceField(ModelChoiceField):
     def bound_to(self, value, text) -> None:
         """Remember the chosen row (a digit string from the URL; anything else: none) and
         the text typed in the search box."""
-        # ASCII digits of a bigint only: "²" and other Unicode digits pass str.isdigit() but
-        # not int() (a 500 on ?meeting=²), nor do 4,301 digits; NUL, which PostgreSQL refuses
-        # in a text literal, is dropped from the text (a 500 on ?meeting_q=%00).
-        value = str(value or "")
-        self.chosen_pk = (int(value) if value.isascii() and value.isdigit() and len(value) <= 18
-                          else None)
+        # parse_id: "²" passes str.isdigit() but not int() (a 500 on ?meeting=²); NUL, which
+        # PostgreSQL refuses in a text literal, is dropped from the text (a 500 on
+        # ?meeting_q=%00).
+        self.chosen_pk = parse_id(str(value or ""))
         self.text = str(text or "").replace("\x00", "").strip()[:200]
 
 

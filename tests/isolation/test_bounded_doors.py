@@ -55,3 +55,28 @@ def test_a_page_past_any_table_is_a_404_not_a_500(world, login, past_the_count, 
     for path in ("/api/v1/action-items/", "/api/v1/requests/"):
         assert api.get(path, {"page": page}).status_code == 404
     assert "More than 3 in all" in login(world.alice).get(url).content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+def test_a_record_named_in_a_create_form_url_that_is_no_number_is_ignored(world, login, value):
+    """?batch= (a deviation opened from its lot), ?deviation= / ?finding= (a CAPA raised
+    from them) took anything str.isdigit() accepts, and int() or the database refused it."""
+    deviation = reverse("governance:deviation_create", args=[world.acme_contoso.pk])
+    capa = reverse("governance:capa_create", args=[world.acme_contoso.pk])
+    for user, url, param in [(world.bob, deviation, "batch"), (world.alice, capa, "deviation"),
+                             (world.alice, capa, "finding")]:
+        assert login(user).get(url, {param: value}).status_code in {200, 403}, (url, param)
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "1\x00"])
+def test_revoking_a_token_that_is_no_number_is_a_404(world, login, value):
+    assert login(world.alice).post("/account/tokens/revoke/", {"token": value}
+                                   ).status_code == 404
+
+
+def test_parse_id_takes_ascii_digits_of_a_bigint_only():
+    from portal.validation import MAX_ID, parse_id
+
+    assert parse_id("42") == 42 and parse_id(str(MAX_ID)) == MAX_ID
+    for text in (None, "", "0", "-1", "²", "٣", "1\x00", str(MAX_ID + 1), "9" * 5000):
+        assert parse_id(text) is None, text
