@@ -21,6 +21,8 @@ from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
 
+from portal.validation import parse_id
+
 
 def _scoped_queryset(declared):
     """The declared choices (a queryset, a callable of the request, or None for the related
@@ -81,8 +83,11 @@ class BoundedChoiceField(ModelChoiceField):
     def bound_to(self, value, text) -> None:
         """Remember the chosen row (a digit string from the URL; anything else: none) and
         the text typed in the search box."""
-        self.chosen_pk = int(value) if str(value or "").isdigit() else None
-        self.text = str(text or "").strip()[:200]
+        # parse_id: "²" passes str.isdigit() but not int() (a 500 on ?meeting=²); NUL, which
+        # PostgreSQL refuses in a text literal, is dropped from the text (a 500 on
+        # ?meeting_q=%00).
+        self.chosen_pk = parse_id(str(value or ""))
+        self.text = str(text or "").replace("\x00", "").strip()[:200]
 
 
 class YesNoWidget(BooleanWidget):

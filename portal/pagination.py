@@ -18,6 +18,8 @@ from django.utils.functional import cached_property
 from rest_framework import pagination
 
 COUNT_LIMIT = 10_000
+#: The largest OFFSET … LIMIT a page may ask of PostgreSQL (a bigint); past it, no rows.
+MAX_OFFSET = 2**63 - 1
 
 
 class BoundedPage(Page):
@@ -75,6 +77,10 @@ class BoundedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page > MAX_OFFSET:
+            # No table holds that many rows; PostgreSQL would refuse the OFFSET ("bigint
+            # out of range", a 500 on ?page=10**20 of a list past the count's limit).
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

@@ -140,8 +140,8 @@ MAX_ID = 2**63 - 1
 def parse_id(text: str | None) -> int | None:
     """The id `text` spells (ASCII digits, within a bigint), or None: for ids read from a
     query string, where `str.isdigit()` would also accept digits `int()` or the database
-    refuse ('²', '٣', twenty nines)."""
-    if not text or not (text.isascii() and text.isdigit()):
+    refuse ('²', '٣', twenty nines, or 4,301 digits, past Python's limit of int())."""
+    if not text or len(text) > len(str(MAX_ID)) or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None

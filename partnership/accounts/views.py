@@ -33,6 +33,7 @@ from partnership.accounts.lockout import client_ip, login_username
 from partnership.parties.selectors import organization_people
 from partnership.parties.views import OrgAdminMixin
 from portal.throttle import allow
+from portal.validation import parse_id
 
 PROFILE_2FA = "partnership:profile"
 
@@ -191,8 +192,7 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
 
     def post(self, request):
         token = get_object_or_404(selectors.api_token_list(user=request.user),
-                                  pk=request.POST.get("token") if
-                                  str(request.POST.get("token", "")).isdigit() else None)
+                                  pk=parse_id(request.POST.get("token")))
         services.api_token_revoke(actor=request.user, token=token)
         messages.success(request, f"API token “{token.name}” revoked: integrations using it "
                                   "stop working now.")

@@ -19,6 +19,7 @@ from partnership.scoping_views import PartnershipMixin
 from partnership.signatures.selectors import signing_panel
 from partnership.signatures.views import SignView
 from portal.live import LiveFragmentMixin, LiveRecordMixin
+from portal.validation import parse_id
 from portal.views import FilteredListView, ServiceFormView
 
 FORM_TEMPLATE = "governance/quality_form.html"
@@ -100,10 +101,10 @@ class DeviationCreateView(DeviationFormMixin, PartnershipMixin, ServiceFormView)
 
     def get_initial(self):
         """Opened from a lot's page (?batch=), it names that lot (and its site)."""
-        value = self.request.GET.get("batch", "")
+        value = parse_id(self.request.GET.get("batch"))
         batch = selectors.deviation_batch_choices(
             user=self.request.user, partnership=self.partnership).filter(
-            pk=value).first() if value.isdigit() else None
+            pk=value).first() if value else None
         return {"batch": batch.pk, "site": batch.site_id} if batch else {}
 
     def get_context_data(self, **kwargs):
@@ -283,9 +284,9 @@ class CapaCreateView(CapaFormMixin, PartnershipMixin, ServiceFormView):
         """Opened from a deviation or a finding (?deviation= / ?finding=), it answers it."""
         initial = {"owner": self.request.user}
         for name in ("deviation", "finding"):
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
+            value = parse_id(self.request.GET.get(name))
+            if value:
+                initial[name] = value
         return initial
 
     def get_context_data(self, **kwargs):
