@@ -72,6 +72,8 @@ class BoundedChoiceField(ModelChoiceField):
     iterator = BoundedChoiceIterator
     limit = 20
     search = None
+    #: What the search box finds by: its placeholder, and its name after the filter's.
+    search_hint = "Name"
     chosen_pk: int | None = None
     text = ""
 

@@ -30,18 +30,41 @@ def _meetings_with_actions(request):
     return meetings.order_by("-starts_at", "-pk")
 
 
+def _period(text: str):
+    """The first and the day after the last day that `text` names, as the walk typed them:
+    a year (2025), a month (2025-03, Mar 2025, March 2025), a day (2025-03-05, 5 Mar 2025 —
+    the options' own format); None for anything else."""
+    for fmt, unit in (("%Y-%m-%d", "day"), ("%d %b %Y", "day"), ("%d %B %Y", "day"),
+                      ("%Y-%m", "month"), ("%b %Y", "month"), ("%B %Y", "month"),
+                      ("%Y", "year")):
+        try:
+            start = datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if not 1000 <= start.year < 9999:
+            return None
+        if unit == "day":
+            return start, start + datetime.timedelta(days=1)
+        if unit == "month":
+            return start, (start + datetime.timedelta(days=32)).replace(day=1)
+        return start, start.replace(year=start.year + 1)
+    return None
+
+
 def meeting_matches(meetings, text: str):
-    """`meetings` whose title holds `text`, or held on the day it names (2026-03-05)."""
-    text = text.strip()[:200]
+    """`meetings` whose title holds `text`, or held in the day, month or year it names
+    (2026-03-05, 5 Mar 2026, 2026-03, Mar 2026, 2026: a meeting of last year is found by
+    typing its year or month, as its option shows the date)."""
+    text = " ".join(text.split())[:200]
     if not text:
         return meetings
     condition = Q(title__icontains=text)
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is not None:
-        condition |= Q(starts_at__date=day)
+    period = _period(text)
+    if period is not None:
+        zone = timezone.get_current_timezone()
+        start, end = (datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+                      for day in period)
+        condition |= Q(starts_at__gte=start, starts_at__lt=end)
     return meetings.filter(condition)
 
 
@@ -51,6 +74,7 @@ def meeting_label(meeting) -> str:
 
 class MeetingChoiceField(BoundedChoiceField):
     limit = MEETING_CHOICES
+    search_hint = "Title, year, month or day"
     search = staticmethod(meeting_matches)
 
     def label_from_instance(self, obj):

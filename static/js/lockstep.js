@@ -328,6 +328,39 @@
     }
   });
 
+  // A link or button that swaps the list it sits in (a page link, My work's "See all of
+  // them", "All my work") is gone after the swap, and the focus fell to the page's start:
+  // it goes to the new list's heading, or the list itself, so the keyboard and a screen
+  // reader go on from there. Only when the person pressed it (it held the focus), never
+  // for a poll.
+  let swappedFromFocus = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    swappedFromFocus = elt === document.activeElement ? elt : null;
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const pressed = swappedFromFocus;
+    swappedFromFocus = null;
+    if (!pressed || pressed.isConnected) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const region = document.getElementById(event.detail.target.id) || event.detail.target;
+    if (!region || !region.isConnected || !region.matches("#results, #partnership-results")) return;
+    const heading = region.querySelector("h2, h3");
+    const target = heading || region;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({preventScroll: false});
+  });
+
+  // The switcher's search box (base.html): the down arrow goes to the first partnership
+  // offered below it (Bootstrap's dropdown leaves the arrows to a text field).
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" || event.target.id !== "switcher-q") return;
+    const first = event.target.closest(".dropdown-menu").querySelector("a.dropdown-item");
+    if (!first) return;
+    event.preventDefault();
+    first.focus();
+  });
+
   const showLocalTimes = () => {
     document.querySelectorAll("[data-local-time]").forEach((holder) => {
       const when = new Date(holder.dataset.localTime);

@@ -265,12 +265,15 @@ def test_my_work_says_what_it_leaves_out_and_pages_through_all_of_a_kind(world, 
     merged, kind_first, kind_later = (count(URL), count(URL + "?kind=actions"),
                                       count(URL + "?kind=actions&page=2"))
     page = client.get(URL).content.decode()
-    assert f"Showing the first {ROWS_PER_PROVIDER} of 60 open actions you own" in page
+    assert f"These pages show the {ROWS_PER_PROVIDER} due first of 60 open actions you own" in page
+    # The merged pages count what they hold, not "in all" beside the kind's larger total.
+    assert "on these pages" in page and " in all<" not in page
     many_actions(world, 340, owner=world.bob, start=60)
     assert (count(URL), count(URL + "?kind=actions"),
             count(URL + "?kind=actions&page=9")) == (merged, kind_first, kind_later)
     page = client.get(URL).content.decode()
-    assert f"Showing the first {ROWS_PER_PROVIDER} of 400 open actions you own" in page
+    assert f"These pages show the {ROWS_PER_PROVIDER} due first of 400 open actions you own" in page
+    assert "See all 400, page by page" in page
     assert 'href="?kind=actions"' in page
     first = client.get(URL + "?kind=actions").content.decode()
     assert "All 400 open actions you own" in first and len(rows(first)) == 25

@@ -102,6 +102,48 @@ def test_from_meeting_offers_the_latest_and_the_chosen_one(world, login):
     assert f"{held[1].title} (" in narrowed
 
 
+def test_a_meeting_of_last_year_is_found_by_its_year_month_or_day(world, login):
+    """The walk typed "2025" to find a meeting of last year and was offered none: the box
+    also takes a year, a month and the options' own date format."""
+    zone = timezone.get_current_timezone()
+    held = Meeting.objects.bulk_create(
+        Meeting(partnership=world.acme_contoso, author_organization=world.acme_contoso.sponsor,
+                title=title, kind="weekly", duration_minutes=30,
+                starts_at=datetime.datetime(*day, 10, tzinfo=zone))
+        for title, day in (("Kick-off", (2025, 3, 5)), ("Review", (2025, 11, 20)),
+                           ("Recent", (2026, 5, 1))))
+    for meeting in held:
+        actions(world.acme_contoso, world.alice, 1, meeting=meeting)
+    client = login(world.alice)
+    url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
+
+    def offered(text):
+        page = client.get(url, {"choices_of": "meeting", "meeting_q": text}).content.decode()
+        return {m.title for m in held if f"{m.title} (" in page}
+
+    assert offered("2025") == {"Kick-off", "Review"}
+    assert offered("2025-11") == offered("Nov 2025") == offered("November 2025") == {"Review"}
+    assert offered("2025-03-05") == offered("5 Mar 2025") == {"Kick-off"}
+    assert offered("review") == {"Review"}
+    for odd in ("9999", "0", "2025-13", "32 Mar 2025"):
+        assert client.get(url, {"choices_of": "meeting", "meeting_q": odd}).status_code == 200
+
+
+def test_the_search_box_keeps_the_chosen_meeting_and_says_what_it_finds_by(world, login):
+    held = meetings(world.acme_contoso, 3)
+    for meeting in held:
+        actions(world.acme_contoso, world.alice, 1, meeting=meeting)
+    client = login(world.alice)
+    url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
+    page = client.get(url).content.decode()
+    assert 'hx-include="closest form"' in page
+    assert 'placeholder="Title, year, month or day…"' in page
+    # The box sends the form with its text (hx-include): the chosen meeting stays chosen.
+    found = client.get(url, {"choices_of": "meeting", "meeting": held[0].pk,
+                             "meeting_q": "no such title"}).content.decode()
+    assert f'value="{held[0].pk}" selected' in found
+
+
 def test_the_meeting_options_are_of_the_callers_scope(world, login):
     foreign = meetings(world.globex_contoso, 1, title="Globex secret")[0]
     actions(world.globex_contoso, world.dave, 1, meeting=foreign)

@@ -27,6 +27,7 @@ class BatchChoiceField(BoundedChoiceField):
     """A partnership makes thousands of lots: the latest few, and a search by lot number."""
 
     search = staticmethod(lambda batches, text: batches.filter(lot_number__icontains=text))
+    search_hint = "Lot number"
 
 
 class BatchChoiceFilter(django_filters.ModelChoiceFilter):
