@@ -131,7 +131,8 @@ class ScopedViewSet(HistoryActionMixin, viewsets.GenericViewSet):
         once (Partnership.hold_roles_of) and whatever else `hold_for_page` reads for all of
         them: the rules and step lists a serializer asks per row then cost no query."""
         page = super().paginate_queryset(queryset)
-        rows = page if page is not None else None
+        # Only a page of the viewset's own records (a record's `history` pages its events).
+        rows = [row for row in page or () if isinstance(row, self.model or ())]
         if rows and hasattr(self.model, "partnership_id"):
             Partnership.hold_roles_of(self.request.user, {row.partnership_id for row in rows})
             self.hold_for_page(rows)
