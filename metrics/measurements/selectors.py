@@ -45,7 +45,8 @@ def newest_first(*, user: User, rows: QuerySet[KPIMeasurement], bottom: int, top
     order = ("-period", "-pk")
     per_partnership = Partnership.objects.visible_to(user).annotate(first=ArraySubquery(
         rows.filter(partnership=OuterRef("pk")).order_by(*order).values("pk")[:top]))
-    candidates = [pk for ids in per_partnership.values_list("first", flat=True) for pk in ids]
+    candidates = [pk for ids in per_partnership.values_list("first", flat=True)
+                  for pk in ids or ()]  # NULL when `rows` is empty (a foreign ?partnership=)
     # Sorting the candidates needs no scope (they come from `rows`, the scoped list) nor
     # joins; the page is then read through `rows` again.
     page = list(KPIMeasurement.objects.filter(pk__in=candidates).order_by(*order)
