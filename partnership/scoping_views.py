@@ -126,6 +126,21 @@ class ScopedViewSet(HistoryActionMixin, viewsets.GenericViewSet):
         return type(self).selector(user=self.request.user, **kwargs).filter(
             pk=record.pk).first() or record
 
+    def paginate_queryset(self, queryset):
+        """The page's rows, with the caller's role in each of their partnerships read at
+        once (Partnership.hold_roles_of) and whatever else `hold_for_page` reads for all of
+        them: the rules and step lists a serializer asks per row then cost no query."""
+        page = super().paginate_queryset(queryset)
+        # Only a page of the viewset's own records (a record's `history` pages its events).
+        rows = [row for row in page or () if isinstance(row, self.model or ())]
+        if rows and hasattr(self.model, "partnership_id"):
+            Partnership.hold_roles_of(self.request.user, {row.partnership_id for row in rows})
+            self.hold_for_page(rows)
+        return page
+
+    def hold_for_page(self, rows: list) -> None:
+        """Read, for a page of rows at once, what the serializer would read per row."""
+
     def partnership_asked(self) -> int | None:
         """The partnership `?partnership=<id>` narrows the list to, for records of one."""
         if not hasattr(self.model, "partnership_id"):

@@ -83,12 +83,20 @@ class BoundedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         return number
 
+    def rows(self, bottom: int, top: int):
+        """The rows from `bottom` to `top` (a list may read them another way: a view's
+        `page_rows`, see Pagination)."""
+        return self.object_list[bottom:top]
+
     def page(self, number):
         number = self.validate_number(number)
-        if self.exact:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        if self.exact:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
+        rows = list(self.rows(bottom, bottom + self.per_page + 1))
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         page = self._get_page(rows[: self.per_page], number, self)
@@ -108,6 +116,18 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     django_paginator_class = BoundedPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A view with `page_rows(queryset, bottom, top)` reads its page's rows itself (the
+        count stays the queryset's): the KPI values' list reads the newest of each
+        partnership by its own index instead of sorting a million values."""
+        page_rows = getattr(view, "page_rows", None)
+        if page_rows is not None:
+            self.django_paginator_class = type(
+                "ViewRowsPaginator", (BoundedPaginator,),
+                {"rows": lambda paginator, bottom, top: page_rows(
+                    paginator.object_list, bottom, top)})
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from governance.quality import selectors, services
 from governance.quality.filters import AuditFilter, FindingFilter
 from governance.quality.models import Audit, Finding
+from governance.quality.qa import hold_qa_seats
 from governance.quality.sites import services as site_services
 from partnership.models import Membership, Partnership, Site
 from partnership.parties.api import SeatedPersonField
@@ -136,6 +137,12 @@ class PostponeSerializer(FutureDatesMixin, serializers.Serializer):
 class StepMixin:
     """A step: the person is refused first (403 to a read-only seat, whatever the body),
     then the body is read, then the service decides (400 for the wrong party or status)."""
+
+    def hold_for_page(self, rows: list) -> None:
+        """Who acts for each party's quality, for every partnership of the page at once: the
+        steps a row lists depend on it."""
+        super().hold_for_page(rows)
+        hold_qa_seats(self.request.user, {row.partnership_id for row in rows})
 
     def _step(self, request, rule: str, service, keyword: str, body_class=None):
         record = self.get_object()

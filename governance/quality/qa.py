@@ -53,3 +53,27 @@ def quality_partnerships(user: User) -> QuerySet[Partnership]:
     return Partnership.objects.visible_to(user).annotate(
         acts_for_quality=acts_for_quality_here(user)).filter(
         acts_for_quality=True).select_related("sponsor", "cdmo")
+
+
+def hold_qa_seats(user: User, partnership_ids) -> None:
+    """party_has_qa_lead (and Audit._cdmo_has_qa_lead) for many partnerships in one query:
+    a list of quality records asks it of each row's partnership."""
+    known = user.__dict__.setdefault("_qa_seated", {})
+    cdmo_known = user.__dict__.setdefault("_cdmo_qa_seated", {})
+    wanted = {pk for pk in partnership_ids if (pk, "sponsor") not in known
+              or (pk, "cdmo") not in known or pk not in cdmo_known}
+    if not wanted:
+        return
+    seated = set()
+    for pk, organization, sponsor, cdmo in Membership.objects.filter(
+            partnership_id__in=wanted, role=Membership.Role.QA_LEAD).values_list(
+            "partnership_id", "user__organization_id", "partnership__sponsor_id",
+            "partnership__cdmo_id"):
+        if organization == sponsor:
+            seated.add((pk, "sponsor"))
+        elif organization == cdmo:
+            seated.add((pk, "cdmo"))
+    for pk in wanted:
+        for party in ("sponsor", "cdmo"):
+            known[(pk, party)] = (pk, party) in seated
+        cdmo_known[pk] = (pk, "cdmo") in seated

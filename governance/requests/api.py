@@ -89,10 +89,8 @@ class RequestSerializer(FutureDatesMixin, ScopedModelSerializer):
 
     def _hold_role(self, partnership, user) -> None:
         """The rule reads the caller's role once per partnership listed, not once per row."""
-        read = self.context.setdefault("_roles_read", set())
-        if partnership.pk not in read:
-            partnership.hold_role_of(user)
-            read.add(partnership.pk)
+        if partnership.pk not in (getattr(user, "_held_roles", None) or {}):
+            partnership.hold_role_of(user)  # a list's page holds them all at once
 
     def create(self, validated_data):
         return services.request_send(actor=self.context["request"].user, **validated_data)

@@ -142,6 +142,16 @@ class KPIMeasurementViewSet(SignActionMixin, StepMixin, mixins.ListModelMixin,
     def perform_update(self, serializer):
         serializer.instance = self.read_again(serializer.save())
 
+    def page_rows(self, queryset, bottom: int, top: int):
+        """In the default order (newest period first), the page's rows read partnership by
+        partnership (selectors.newest_first); any other sort as every list reads it."""
+        if tuple(queryset.query.order_by) in ((), ("-period", "-pk")):
+            rows = selectors.newest_first(user=self.request.user, rows=queryset,
+                                          bottom=bottom, top=top)
+            if rows is not None:
+                return rows
+        return queryset[bottom:top]
+
     def _do(self, request, service, rule="metrics.kpimeasurement_step", body_class=None):
         return self._step(request, rule, service, "measurement", body_class)
 

@@ -3,7 +3,8 @@ read `published()` only: a value under review or disputed never reaches them."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from metrics.kpis.models import KPIDefinition
@@ -21,6 +22,36 @@ def kpi_measurement_list(*, user: User, partnership: Partnership | int | None = 
         "definition", "partnership__sponsor", "partnership__cdmo", "accepted_by",
         "created_by").defer("definition__search_document")
     return measurements.filter(partnership=partnership) if partnership else measurements
+
+
+#: The deepest row that newest_first reads per partnership (page 4 of 50): past it, a
+#: page reads the list in order as any other does.
+NEWEST_FIRST_DEPTH = 200
+
+
+def newest_first(*, user: User, rows: QuerySet[KPIMeasurement], bottom: int, top: int
+                 ) -> list[KPIMeasurement] | None:
+    """Rows `bottom`..`top` of `rows` (a kpi_measurement_list, filtered) in the default order,
+    newest period first, read partnership by partnership; None past NEWEST_FIRST_DEPTH.
+
+    Why: a large sponsor's lead sees a million values over sixty partnerships, and the
+    newest periods overall may be other partnerships' (none of the newest 12,000 values
+    of the large set are that lead's): sorting or walking every value took 0.5-2.7 s. The
+    first `top` of each visible partnership come from its (partnership, period, id) index
+    (one query, a LIMIT per partnership, the same filters as `rows`), the page is sorted
+    out of those few ids, and only its rows are read with their joins."""
+    if top > NEWEST_FIRST_DEPTH:
+        return None
+    order = ("-period", "-pk")
+    per_partnership = Partnership.objects.visible_to(user).annotate(first=ArraySubquery(
+        rows.filter(partnership=OuterRef("pk")).order_by(*order).values("pk")[:top]))
+    candidates = [pk for ids in per_partnership.values_list("first", flat=True)
+                  for pk in ids or ()]  # NULL when `rows` is empty (a foreign ?partnership=)
+    # Sorting the candidates needs no scope (they come from `rows`, the scoped list) nor
+    # joins; the page is then read through `rows` again.
+    page = list(KPIMeasurement.objects.filter(pk__in=candidates).order_by(*order)
+                .values_list("pk", flat=True)[bottom:top])
+    return list(rows.filter(pk__in=page).order_by(*order))
 
 
 def published(*, user: User, partnership: Partnership | int | None = None

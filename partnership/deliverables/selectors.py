@@ -1,9 +1,14 @@
 """Reads of deliverables, their criteria and reviews, from the scoped queryset (DESIGN §2)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from partnership.deliverables.models import AcceptanceCriterion, Deliverable, DeliverableReview
+from partnership.deliverables.models import (
+    AcceptanceCriterion,
+    CriterionResult,
+    Deliverable,
+    DeliverableReview,
+)
 from partnership.parties.models import Partnership, User
 
 
@@ -43,5 +48,8 @@ def deliverable_review_list(*, user: User, partnership: Partnership | int | None
                             ) -> QuerySet[DeliverableReview]:
     """Reviews with who reviewed and each criterion's result."""
     reviews = _of(DeliverableReview.objects.visible_to(user), partnership).select_related(
-        "reviewed_by").prefetch_related("results__criterion")
+        "reviewed_by").prefetch_related(Prefetch(
+            # the criterion joined, not prefetched: one query whether or not any review
+            # of the page has results
+            "results", queryset=CriterionResult.objects.select_related("criterion")))
     return reviews if deliverable is None else reviews.filter(deliverable=deliverable)
