@@ -2,7 +2,7 @@
 
 On a copy of the benchmark's database (portal.bench.database; the set built as `make bench`
 builds it), it starts gunicorn as production runs it and a Celery worker for the jobs the
-writes queue, both on 127.0.0.1 only, then runs Locust headless (portal/bench/locustfile.py)
+writes queue, both on 127.0.0.1 only, then runs Locust headless (tests/perf/locustfile.py)
 once per number of users — many different people, each logging in and walking their day,
 writes included — for a bounded time, and reports throughput, median, p95 and the error
 rate of each run beside the targets (no errors, p95 under 300 ms at 200 users). The copy is
@@ -130,7 +130,7 @@ class Command(BaseCommand):
                         prefix = folder / f"{started:%Y%m%dT%H%M%SZ}-u{count}"
                         subprocess.run(
                             [sys.executable, "-m", "locust", "-f",
-                             str(settings.BASE_DIR / "portal" / "bench" / "locustfile.py"),
+                             str(settings.BASE_DIR / "tests" / "perf" / "locustfile.py"),
                              "--headless", "--users", str(count),
                              "--spawn-rate", str(max(1, count // 10)),
                              "--run-time", f"{seconds}s", "--stop-timeout", "10",

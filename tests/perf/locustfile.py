@@ -7,6 +7,10 @@ The people come from the JSON file named by LOAD_PEOPLE (written by the loadtest
 from the database: email, the partnerships they may write in, their own id); the password
 from LOAD_PASSWORD. Requests are named by their route ("/p/[id]/actions/"), so Locust's
 figures add up per page rather than per record.
+
+It lives in tests/, outside the packages the portal imports: importing Locust patches the
+whole process for gevent (a test that imports every module of the portal would patch its
+pytest worker).
 """
 
 import datetime
