@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import pkgutil
+import sys
 import zoneinfo
 
 import pytest
@@ -136,3 +137,11 @@ def test_a_service_refuses_a_date_out_of_range_and_saves_nothing(world):
             due_date=datetime.date(9999, 12, 31))
     assert set(error.value.message_dict) == {"due_date"}
     assert ActionItem.objects.count() == before
+
+
+def test_no_module_of_the_portal_imports_locust():
+    """Importing Locust patches the whole process for gevent (a pytest worker's queue then
+    blocks forever): the load test's people live in tests/perf/locustfile.py, which only
+    Locust's own process reads."""
+    _project_classes(forms.Form)  # imports every module of the portal
+    assert "locust" not in sys.modules and "gevent.monkey" not in sys.modules
