@@ -1,4 +1,4 @@
-"""What `make bench` times (issue 15): the pages, the people who open them and the sweeps.
+"""What `make bench` times: the pages, the people who open them and the sweeps.
 
 It lives in metrics, the top of the dependency chain, because it names pages of every app;
 portal.bench, which knows no domain, finds it as it finds each app's API routes. The picks
@@ -45,7 +45,7 @@ class Plan:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-#: The sweeps of issue 15, item 4 (each a beat job of portal.settings.CELERY_BEAT_SCHEDULE),
+#: The sweeps it times (each a beat job of portal.settings.CELERY_BEAT_SCHEDULE),
 #: timed over the whole set: label -> the task's dotted path.
 SWEEPS = {
     "upcoming-meeting reminders": "governance.meetings.tasks.remind_upcoming_meetings",
@@ -76,7 +76,7 @@ def _most_seated(organization: Organization, role: str, partnership: Partnership
 
 
 def plan() -> Plan:
-    """The pages issue 15 lists, for the people who would open them."""
+    """The pages a large sponsor's people open most, for the people who would open them."""
     sponsor = (Organization.objects.filter(kind=Organization.Kind.SPONSOR)
                .annotate(n=Count("sponsor_partnerships")).order_by("-n", "pk").first())
     if sponsor is None:

@@ -1,4 +1,4 @@
-"""The scale data set's plumbing (manage.py seed_scale, issue 15): sizes, seeded random
+"""The scale data set's plumbing (manage.py seed_scale): sizes, seeded random
 sources, fast loading by COPY with ids chosen here, the audit trail's events of a load, and
 the manifest the benchmark reads.
 
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, models
 
-#: The record counts of each size (large: issue 15 item 1; small: about 1/100 of it;
+#: The record counts of each size (large: a large sponsor's portal; small: about 1/100 of it;
 #: tiny: seconds, for the test of the generator).
 SIZES = {
     "large": {"sponsors": 20, "cdmos": 120, "sites": 400, "partnerships": 600,

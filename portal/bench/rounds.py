@@ -13,7 +13,7 @@ from importlib import import_module
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-#: Issue 15's targets: every page under 10x the floor, p95 under 100 ms; each sweep under 10 s.
+#: The targets: every page under 10x the floor, p95 under 100 ms; each sweep under 10 s.
 MAX_RATIO = 10
 MAX_P95_MS = 100
 MAX_SWEEP_S = 10

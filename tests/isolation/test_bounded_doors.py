@@ -1,4 +1,4 @@
-"""Bad input at the doors issue 15 opened (bounded choices, bounded pages): a 4xx or the
+"""Bad input at the bounded doors (bounded choices, bounded pages): a 4xx or the
 page without the input, never a 500 (tests/isolation: found by attacking them)."""
 
 import datetime

@@ -1,6 +1,6 @@
 """Every API list runs as many SQL queries for a page of 12 rows as for a page of 2: no
 serializer field, step or permission check, history or signature lookup may cost a query per
-row (issue 15: the requests, audits, deviations and lots lists grew 6 -> 31, 8 -> 34,
+row (the benchmark saw it: the requests, audits, deviations and lots lists grew 6 -> 31, 8 -> 34,
 7 -> 57 and 9 -> 65 queries from the demo to the large set).
 
 Generic over the router's registry, so a new route or a new per-row field is checked without

@@ -1,4 +1,4 @@
-"""The scale data set generator (manage.py seed_scale, issue 15 item 1), at its tiny size:
+"""The scale data set generator (manage.py seed_scale), at its tiny size:
 it builds, is deterministic, keeps every partnership-scoped reference inside its
 partnership, numbers as the constraints demand, its records pass their own validation, and
 a generated lead's pages answer."""

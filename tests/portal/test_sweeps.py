@@ -1,4 +1,4 @@
-"""Sweeps in batches of partnerships (partnership.sweeps, issue 15): each batch of a job
+"""Sweeps in batches of partnerships (partnership.sweeps): each batch of a job
 tells only the people of its partnerships, the batches together tell what one sweep would,
 and a sweep shared by a real worker's batch tasks tells everyone exactly once."""
 

@@ -12,7 +12,7 @@ disputed, published). The computed KPIs' values are the portal's own: earlier pe
 published with their source links, as seed_demo_metrics does; the last ended period by the
 nightly job itself (computed_kpis_compute: a draft and its claim per KPI) at the sizes that
 say `nightly_job` — not at `large`, where it would take minutes and where the benchmark of
-the sweeps (issue 15 item 4) wants that night's work still to do. So the scorecard and the
+the sweeps (make bench) wants that night's work still to do. So the scorecard and the
 steering pages read values provably equal to the records (tests/perf/test_seed_scale.py).
 """
 

@@ -1,4 +1,4 @@
-"""`manage.py loadtest` (`make load`): issue 15's load test, from a fresh clone to a table.
+"""`manage.py loadtest` (`make load`): the load test, from a fresh clone to a table.
 
 On a copy of the benchmark's database (portal.bench.database; the set built as `make bench`
 builds it), it starts gunicorn as production runs it and a Celery worker for the jobs the
@@ -28,7 +28,7 @@ from portal.bench import rounds as timing
 from portal.bench.http import Gunicorn
 from portal.management.commands.bench import password_of, prepare
 
-#: Issue 15's targets at 200 users.
+#: The targets at 200 users: no errors, p95 under this.
 MAX_P95_MS = 300
 #: The seats of one person the load test walks (their partnerships at random among these).
 SEATS_PER_PERSON = 8
@@ -74,7 +74,7 @@ def summary(stats_csv: Path) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Load-test the portal with Locust through gunicorn and a Celery worker (issue 15)."
+    help = "Load-test the portal with Locust through gunicorn and a Celery worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--size", default=os.environ.get("SIZE") or "large",
@@ -164,7 +164,7 @@ class Command(BaseCommand):
                  f"on {'the' if in_place else 'a copy of the'} `{size}` set; {people} "
                  "different people, each logging "
                  "in and walking pages and writes with 1–4 s between steps (Locust)",
-                 f"- Targets (issue 15): no errors, p95 under {MAX_P95_MS} ms at 200 users", "",
+                 f"- Targets: no errors, p95 under {MAX_P95_MS} ms at 200 users", "",
                  "| users | requests | req/s | median ms | p95 ms | errors | target | "
                  "slowest by p95 |", "|---|---|---|---|---|---|---|---|"]
         for count, run in runs:

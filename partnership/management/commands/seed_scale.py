@@ -1,4 +1,4 @@
-"""The data set of a large sponsor's portal (issue 15 item 1): `manage.py seed_scale --size
+"""The data set of a large sponsor's portal: `manage.py seed_scale --size
 tiny|small|large` into an empty migrated database.
 
 This app's part: organizations (sponsors, CDMOs) with their verified domains and sites,
@@ -86,7 +86,7 @@ def org_name(index: int, kind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Build the scale data set (issue 15) into an empty migrated database."
+    help = "Build the scale data set into an empty migrated database."
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=list(scale.SIZES), default="small")

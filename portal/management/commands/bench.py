@@ -1,4 +1,4 @@
-"""`manage.py bench` (`make bench`): issue 15's benchmark, from a fresh clone to a table.
+"""`manage.py bench` (`make bench`): the benchmark, from a fresh clone to a table.
 
 On the server of DATABASE_URL (or the embedded one when unset) it uses a database of its own
 (portal.bench.database), migrates it, builds the data set there when missing, collects the
@@ -68,7 +68,7 @@ def password_of(size: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Benchmark the pages and the sweeps through gunicorn on a data set (issue 15)."
+    help = "Benchmark the pages and the sweeps through gunicorn on a data set."
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=SIZES, default=os.environ.get("SIZE") or "large",
@@ -191,7 +191,7 @@ class Command(BaseCommand):
             f"each page asked right after the floor, {warmup} rounds discarded, {rounds} "
             "measured; times from the request sent to the body read",
             f"- Data set: {counts}", f"- Cast: {cast}", "",
-            f"Targets (issue 15): every page under {timing.MAX_RATIO}× the floor's "
+            f"Targets: every page under {timing.MAX_RATIO}× the floor's "
             f"median and p95 under {timing.MAX_P95_MS} ms; floor median "
             f"{floor_row.median_ms:.1f} ms.", "",
             *timing.page_table(floor_row, rows), ""]
