@@ -25,8 +25,8 @@ from django.db import connections
 from partnership.parties.models import Membership, User
 from portal.bench import database as bench_database
 from portal.bench import rounds as timing
+from portal.bench.dataset import password_of, prepare
 from portal.bench.http import Gunicorn
-from portal.management.commands.bench import password_of, prepare
 
 #: The targets at 200 users: no errors, p95 under this.
 MAX_P95_MS = 300
