@@ -27,7 +27,7 @@ from partnership.parties.people import (  # noqa: F401 (the migrations name them
     UserManager,
     validate_time_zone,
 )
-from partnership.scoping import SharedQuerySet
+from partnership.scoping import SharedQuerySet, visible_partnerships
 from portal.validation import validate_date_in_range
 
 
@@ -36,7 +36,7 @@ class OrganizationQuerySet(models.QuerySet):
         """The user's own organization and those it shares a visible partnership with."""
         if not user.is_authenticated or user.organization_id is None:
             return self.none()
-        partnerships = Partnership.objects.visible_to(user)
+        partnerships = visible_partnerships(user, Partnership)
         return self.filter(
             Q(pk=user.organization_id)
             | Q(pk__in=partnerships.values("sponsor_id"))
