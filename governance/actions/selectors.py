@@ -19,9 +19,14 @@ def action_item_list(*, user: User, partnership: Partnership | int | None = None
     the escalation level it has reached (`escalation_level`): the list page and the API."""
     items = ActionItem.objects.visible_to(user).select_related(
         "owner__organization", "partnership__sponsor", "partnership__cdmo").annotate(
-        escalation_level=escalation_level(ActionItemEscalation, "action", "due_date",
-                                          ~Q(status__in=ActionItem.CLOSED)))
+        escalation_level=action_escalation_level())
     return items.filter(partnership=partnership) if partnership else items
+
+
+def action_escalation_level():
+    """The escalation level an open action has reached (None if none): an annotation."""
+    return escalation_level(ActionItemEscalation, "action", "due_date",
+                            ~Q(status__in=ActionItem.CLOSED))
 
 
 def actions_coming_up(*, user: User, partnership: Partnership, exclude, limit: int
@@ -30,7 +35,8 @@ def actions_coming_up(*, user: User, partnership: Partnership, exclude, limit: i
     lines of "Coming up" on the partnership home."""
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=COMING_UP_DAYS)
-    actions = action_item_list(user=user, partnership=partnership).filter(
-        owner=user, due_date__gte=today, due_date__lte=soon).exclude(
-        status__in=ActionItem.CLOSED).exclude(pk__in=list(exclude)).order_by("due_date", "pk")
+    actions = ActionItem.objects.visible_to(user).filter(
+        partnership=partnership, owner=user, due_date__gte=today, due_date__lte=soon).exclude(
+        status__in=ActionItem.CLOSED).exclude(pk__in=list(exclude)).only(
+        "partnership_id", "title", "due_date").order_by("due_date", "pk")
     return [Dated(item, item.due_date) for item in actions[:limit]]

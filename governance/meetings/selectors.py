@@ -87,8 +87,10 @@ def meetings_coming_up(*, user: User, partnership: Partnership, exclude, limit: 
                        ) -> list[Dated]:
     """The next scheduled meetings, however far ahead, soonest first: their lines of
     "Coming up" on the partnership home."""
-    meetings = meeting_list(user=user, partnership=partnership).filter(
-        status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+    meetings = Meeting.objects.visible_to(user).filter(
+        partnership=partnership, status=Meeting.Status.SCHEDULED,
+        starts_at__gte=timezone.now()).only(
+        "partnership_id", "title", "kind", "starts_at").order_by("starts_at", "pk")
     if exclude:
         meetings = meetings.exclude(pk__in=list(exclude))
     return [Dated(meeting, timezone.localtime(meeting.starts_at).date(), meeting.starts_at)

@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from governance.actions.models import ActionItem
-from governance.actions.selectors import action_item_list
+from governance.actions.selectors import action_escalation_level
 from governance.overview.my_work import action_item, notice_item, request_item
 from governance.relationship.selectors import notices_awaiting, recognition_list
 from governance.requests.models import Request
@@ -251,35 +251,46 @@ def coming_up(*, user: User, partnership: Partnership, shown: set[tuple[str, int
     return entries[:COCKPIT_ROWS]
 
 
+def held(rows, partnership: Partnership) -> list:
+    """The rows (of `partnership`), each holding the caller's copy of it (the page's, with
+    both parties and the viewer's role read): a row asked for its partnership reads no
+    more, and no list of the home joins the partnership and its parties again per row."""
+    rows = list(rows)
+    for row in rows:
+        row.partnership = partnership
+    return rows
+
+
 def cockpit(*, user: User, partnership: Partnership) -> dict:
     """The cards of the partnership home: what awaits the viewer, what is overdue, what is
     coming up, the top open risks, recent activity and recognition. Every list starts from
     `visible_to(user)` and is cut to a few rows, so the page costs the same number of
-    queries however much history the partnership has."""
+    queries however much history the partnership has. Each reads only what its card shows
+    (no partnership per row: `held` gives each row the page's)."""
     today = timezone.localdate()
     party = partnership.party_of(user)
-    open_actions = action_item_list(user=user, partnership=partnership).exclude(
+    actions = ActionItem.objects.visible_to(user).filter(partnership=partnership).exclude(
         status__in=ActionItem.CLOSED)
-    requests = Request.objects.visible_to(user).filter(partnership=partnership).select_related(
-        "assignee")
+    requests = Request.objects.visible_to(user).filter(partnership=partnership)
     if party and partnership.can_write(user):  # a viewer or steering member has no button
-        awaiting_requests = list(requests_awaiting(requests, user=user).order_by(
-            "acknowledge_by", "pk")[:COCKPIT_ROWS])
-        awaiting_notices = list(notices_awaiting(user=user, partnership=partnership)
-                                .order_by("created_at")[:COCKPIT_ROWS])
+        awaiting_requests = held(requests_awaiting(requests, user=user).order_by(
+            "acknowledge_by", "pk")[:COCKPIT_ROWS], partnership)
+        awaiting_notices = held(notices_awaiting(user=user, partnership=partnership)
+                                .select_related(None).order_by("created_at")[:COCKPIT_ROWS],
+                                partnership)
     else:
         awaiting_requests, awaiting_notices = [], []
-    my_actions = list(open_actions.filter(
-        owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS))
-        .order_by("due_date", "pk")[:COCKPIT_ROWS])
-    overdue_actions = list(open_actions.filter(due_date__lt=today)
-                           .order_by("due_date", "pk")[:COCKPIT_ROWS])
-    overdue_requests = list(requests_overdue(requests).order_by(
-        "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS])
+    # The viewer's own: each with its escalation level (the row's note), no owner to show.
+    my_actions = held(actions.filter(
+        owner=user, due_date__lte=today + datetime.timedelta(days=SOON_DAYS)).annotate(
+        escalation_level=action_escalation_level()).order_by("due_date", "pk")[:COCKPIT_ROWS],
+        partnership)
+    overdue_actions = held(actions.filter(due_date__lt=today).select_related("owner")
+                           .order_by("due_date", "pk")[:COCKPIT_ROWS], partnership)
+    overdue_requests = held(requests_overdue(requests).order_by(
+        "committed_date", "acknowledge_by", "pk")[:COCKPIT_ROWS], partnership)
     # "Awaiting me" lists only what the viewer acts on, each with the button of his next
     # step (the same rows as My work's).
-    for request in awaiting_requests:
-        request.partnership = partnership  # the copy in hand: no query per request
     awaiting = [(request, request_item(request, user=user)) for request in awaiting_requests]
     awaiting_requests = [request for request, item in awaiting if item]
     awaiting_items = [item for _request, item in awaiting if item] + [
@@ -298,8 +309,11 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
         "overdue_actions": overdue_actions,
         "overdue_requests": overdue_requests,
         "coming_up": coming_up(user=user, partnership=partnership, shown=shown),
-        "risks": list(risk_list(user=user, partnership=partnership).filter(
-            status=Risk.Status.OPEN)[:COCKPIT_ROWS]),
+        "risks": held(risk_list(user=user, partnership=partnership).filter(
+            status=Risk.Status.OPEN).select_related(None).select_related("owner")
+                      [:COCKPIT_ROWS], partnership),
         "activity": recent_activity(user=user, partnership=partnership),
-        "recognitions": list(recognition_list(user=user, partnership=partnership)[:3]),
+        "recognitions": held(recognition_list(user=user, partnership=partnership)
+                             .select_related(None).select_related("created_by", "author_organization")[:3],
+                             partnership),
     }

@@ -120,9 +120,11 @@ def measurements_coming_up(*, user: User, partnership: Partnership, exclude, lim
     """Review windows of values shared for review ending in the next days: "Coming up"."""
     now = timezone.now()
     until = now + datetime.timedelta(days=COMING_UP_DAYS)
-    values = kpi_measurement_list(user=user, partnership=partnership).filter(
-        status=KPIMeasurement.Status.SHARED, review_until__gt=now,
-        review_until__lte=until).exclude(pk__in=list(exclude)).order_by("review_until", "pk")
+    values = KPIMeasurement.objects.visible_to(user).filter(
+        partnership=partnership, status=KPIMeasurement.Status.SHARED, review_until__gt=now,
+        review_until__lte=until).exclude(pk__in=list(exclude)).select_related(
+        "definition").only("partnership_id", "period", "review_until", "definition__name",
+                           "definition__frequency").order_by("review_until", "pk")
     return [Dated(value, timezone.localtime(value.review_until).date())
             for value in values[:limit]]
 

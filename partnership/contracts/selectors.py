@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from statistics import median
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -126,15 +126,18 @@ def negotiation_stats(rounds, *, negotiating: bool = True,
 
 
 def contract_alerts(*, user: User, partnership: Partnership) -> dict:
-    """For the partnership home: renewals due and negotiations showing strain."""
-    contracts = Contract.objects.visible_to(user).filter(partnership=partnership)
+    """For the partnership home: renewals due and negotiations showing strain. One query
+    reads both kinds of contract (and one more the rounds of those in negotiation)."""
     today = timezone.localdate()
-    renewals = [c for c in contracts.filter(status=Contract.Status.EXECUTED,
-                                            expiry_date__gte=today)
-                if c.in_notice_period(today)]
+    contracts = list(Contract.objects.visible_to(user).filter(partnership=partnership).filter(
+        Q(status=Contract.Status.EXECUTED, expiry_date__gte=today)
+        | Q(status=Contract.Status.NEGOTIATION)))
+    renewals = [c for c in contracts
+                if c.status == Contract.Status.EXECUTED and c.in_notice_period(today)]
+    negotiating = [c for c in contracts if c.status == Contract.Status.NEGOTIATION]
+    prefetch_related_objects(negotiating, "rounds")
     strained = []
-    for contract in contracts.filter(status=Contract.Status.NEGOTIATION).prefetch_related(
-            "rounds"):
+    for contract in negotiating:
         warnings = negotiation_stats(list(contract.rounds.all())).warnings(partnership)
         if warnings:
             strained.append((contract, warnings))

@@ -82,9 +82,9 @@ def capa_cockpit(*, user: User, partnership: Partnership) -> dict:
     members come to (DESIGN §8): the most overdue by name, with their owner, and how many
     are overdue in all (a window count over the same rows: one query), linking to the
     filtered list."""
-    rows = list(capa_list(user=user, partnership=partnership).overdue(
-        timezone.localdate()).annotate(overdue_total=Window(Count("pk"))).order_by(
-        "due_date", "pk")[:CAPAS_SHOWN])
+    rows = list(Capa.objects.visible_to(user).filter(partnership=partnership).overdue(
+        timezone.localdate()).select_related("owner").annotate(
+        overdue_total=Window(Count("pk"))).order_by("due_date", "pk")[:CAPAS_SHOWN])
     return {"template": "governance/capa_cockpit.html",
             "today": timezone.localdate(),
             "overdue_capas": rows[0].overdue_total if rows else 0,

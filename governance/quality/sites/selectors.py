@@ -34,25 +34,33 @@ def qualification_list(*, user: User, partnership: Partnership | int | None = No
     `last_audit_critical`: whether that audit raised a critical finding), the next audit
     planned (`next_audit_start`), and its inspections and subcontractors awaiting
     permission counted."""
+    rows = with_audits(SiteQualification.objects.visible_to(user).select_related(
+        "site", "partnership__sponsor", "partnership__cdmo",
+        "partnership__audit_programme", "status_changed_by").annotate(
+        inspection_count=Count("inspections", distinct=True),
+        awaiting_permission=Count("subcontractors", distinct=True, filter=Q(
+            subcontractors__status=Subcontractor.Status.REQUESTED)))).order_by(
+        "site__name", "pk")
+    return rows.filter(partnership=partnership) if partnership else rows
+
+
+def with_audits(qualifications: QuerySet[SiteQualification]) -> QuerySet[SiteQualification]:
+    """The rows with their site's last closed audit in the partnership (`last_audit_id`,
+    `last_audit_end`, `last_audit_critical`) and the next one planned (`next_audit_id`,
+    `next_audit_start`): what `with_due_dates` reads."""
     closed = Audit.objects.filter(partnership=OuterRef("partnership"), site=OuterRef("site"),
                                   status=Audit.Status.CLOSED).order_by("-planned_end", "-pk")
     upcoming = Audit.objects.filter(
         partnership=OuterRef("partnership"), site=OuterRef("site"),
         status__in=(*Audit.EDITABLE, Audit.Status.IN_PROGRESS)).order_by("planned_start", "pk")
-    rows = SiteQualification.objects.visible_to(user).select_related(
-        "site", "partnership__sponsor", "partnership__cdmo",
-        "partnership__audit_programme", "status_changed_by").annotate(
+    return qualifications.annotate(
         last_audit_id=Subquery(closed.values("pk")[:1]),
         last_audit_end=Subquery(closed.values("planned_end")[:1]),
         next_audit_id=Subquery(upcoming.values("pk")[:1]),
-        next_audit_start=Subquery(upcoming.values("planned_start")[:1]),
-        inspection_count=Count("inspections", distinct=True),
-        awaiting_permission=Count("subcontractors", distinct=True, filter=Q(
-            subcontractors__status=Subcontractor.Status.REQUESTED))).annotate(
+        next_audit_start=Subquery(upcoming.values("planned_start")[:1])).annotate(
         last_audit_critical=Exists(Finding.objects.filter(
             audit_id=OuterRef("last_audit_id"),
-            classification=Finding.Classification.CRITICAL))).order_by("site__name", "pk")
-    return rows.filter(partnership=partnership) if partnership else rows
+            classification=Finding.Classification.CRITICAL)))
 
 
 def programme_of(partnership: Partnership) -> AuditProgramme | None:
@@ -198,7 +206,8 @@ def certificates_expiring(*, user: User, partnership: Partnership, exclude, limi
     today = timezone.localdate()
     newer = Inspection.objects.filter(qualification=OuterRef("qualification"),
                                       certificate_expiry__gt=OuterRef("certificate_expiry"))
-    rows = inspection_list(user=user, partnership=partnership).filter(
+    rows = Inspection.objects.visible_to(user).filter(
+        partnership=partnership).select_related("qualification__site").filter(
         certificate_expiry__range=(today, today + datetime.timedelta(
             days=CERTIFICATE_WARNING_DAYS))).exclude(Exists(newer)).exclude(
         pk__in=list(exclude)).order_by("certificate_expiry", "pk")
@@ -210,8 +219,9 @@ def reaudits_coming_up(*, user: User, partnership: Partnership, exclude, limit: 
     """The partnership's sites due for re-audit within the card's days (or already
     overdue: dated today) with no audit planned: one query."""
     until = timezone.localdate() + datetime.timedelta(days=COMING_UP_DAYS)
-    rows = [row for row in with_due_dates(qualification_list(user=user,
-                                                             partnership=partnership))
+    qualifications = with_audits(SiteQualification.objects.visible_to(user).filter(
+        partnership=partnership).select_related("site", "partnership__audit_programme"))
+    rows = [row for row in with_due_dates(qualifications)
             if row.is_due and row.next_due <= until and row.pk not in set(exclude)]
     rows.sort(key=lambda row: (row.next_due, row.site.name, row.pk))
     today = timezone.localdate()
