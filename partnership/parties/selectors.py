@@ -72,6 +72,16 @@ def partnership_sites(*, user: User, partnership: Partnership) -> QuerySet[Site]
     ).select_related("organization").order_by("-organization__kind", "name")
 
 
+def partnership_site_rows(*, user: User, partnership: Partnership) -> list[Site]:
+    """partnership_sites as the home lists them: each site holds its organization, one of
+    the partnership's two (read with it), rather than a copy of it read per site."""
+    sites = list(partnership_sites(user=user, partnership=partnership).select_related(None))
+    parties = {partnership.sponsor_id: partnership.sponsor, partnership.cdmo_id: partnership.cdmo}
+    for site in sites:
+        site.organization = parties[site.organization_id]
+    return sites
+
+
 def membership_list(*, user: User, partnership: Partnership | int | None = None
                     ) -> QuerySet[Membership]:
     memberships = Membership.objects.visible_to(user).select_related(

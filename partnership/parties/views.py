@@ -81,9 +81,12 @@ class PartnershipDetailView(PartnershipMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, partnership = self.request.user, self.partnership
-        context["sites"] = selectors.partnership_sites(user=user, partnership=partnership)
+        context["sites"] = selectors.partnership_site_rows(user=user, partnership=partnership)
         context["programs"] = program_list(user=user, partnership=partnership)
-        context["memberships"] = selectors.membership_list(user=user, partnership=partnership)
+        # The People card groups the seats by the person's organization (its id): the two
+        # organizations are the partnership's, read with it.
+        context["memberships"] = selectors.membership_list(
+            user=user, partnership=partnership).select_related(None).select_related("user")
         context.update(contract_alerts(user=user, partnership=partnership))
         context.update(priorities(user=user, partnership=partnership))
         context["site_alerts"] = site_alerts(user=user, partnership=partnership)
