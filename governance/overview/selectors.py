@@ -298,6 +298,10 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
         action_item(item) for item in my_actions]
     shown = {("action", item.pk) for item in (*my_actions, *overdue_actions)} | {
         ("request", r.pk) for r in (*awaiting_requests, *overdue_requests)}
+    risks = risk_list(user=user, partnership=partnership).filter(
+        status=Risk.Status.OPEN).select_related(None).select_related("owner")
+    recognitions = recognition_list(user=user, partnership=partnership).select_related(
+        None).select_related("created_by", "author_organization")
     return {
         "template": "governance/cockpit.html",
         "today": today,
@@ -309,11 +313,7 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
         "overdue_actions": overdue_actions,
         "overdue_requests": overdue_requests,
         "coming_up": coming_up(user=user, partnership=partnership, shown=shown),
-        "risks": held(risk_list(user=user, partnership=partnership).filter(
-            status=Risk.Status.OPEN).select_related(None).select_related("owner")
-                      [:COCKPIT_ROWS], partnership),
+        "risks": held(risks[:COCKPIT_ROWS], partnership),
         "activity": recent_activity(user=user, partnership=partnership),
-        "recognitions": held(recognition_list(user=user, partnership=partnership)
-                             .select_related(None).select_related("created_by", "author_organization")[:3],
-                             partnership),
+        "recognitions": held(recognitions[:3], partnership),
     }

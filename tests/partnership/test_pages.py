@@ -164,7 +164,7 @@ def test_partnership_pages_use_a_bounded_number_of_queries(
     # awaiting a decision (one), their decision due dates in "Coming up" (one), the KPI
     # values whose review window ends soon (one) and the KPI tiles (two: the agreed KPIs
     # and their published values, tests/metrics/test_scorecard.py).
-    with django_assert_max_num_queries(38 if url_name == "partnership_detail" else 18):
+    with django_assert_max_num_queries(34 if url_name == "partnership_detail" else 18):
         assert client.get(url).status_code == 200
 
 
