@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,6 +194,13 @@ class Request(SharedRecord):
                                 name="request_by_status"),
                    models.Index(models.F("partnership"), urgency_rank(), models.F("id"),
                                 name="request_by_urgency"),
+                   # "Coming up" on the partnership home (selectors.requests_due_soon):
+                   # the deadline of the requests still asked or worked on, of one
+                   # partnership, soonest first.
+                   models.Index(models.F("partnership"), Coalesce("committed_date", "needed_by"),
+                                models.F("id"), name="request_by_deadline",
+                                condition=models.Q(status__in=("sent", "queried", "acknowledged",
+                                                               "in_progress"))),
                    GinIndex(fields=["search_document"], name="request_search"),
                    trigram_index("title", "request_title_trgm")]
         constraints = [models.UniqueConstraint(fields=["partnership", "number"],
