@@ -82,6 +82,22 @@ def newest_published(values: QuerySet[KPIMeasurement], *, series: Iterable[tuple
          KPIMeasurement.Status.PUBLISHED, last)))
 
 
+def published_of(values: QuerySet[KPIMeasurement], *,
+                 periods: Iterable[tuple[int, str, datetime.date]]) -> QuerySet[KPIMeasurement]:
+    """`values` (published values as a user sees them, filtered) narrowed to the published
+    value of each (partnership id, key, period) of `periods`: one lookup each in the
+    (partnership, key, period) unique index, where filtering the values of many partnerships
+    by pairs of key and period read all of them."""
+    periods = list(periods)
+    return values.filter(pk__in=RawSQL(
+        "SELECT value.id FROM unnest(%s::bigint[], %s::text[], %s::date[])"
+        " AS wanted(partnership_id, key, period) JOIN " + KPIMeasurement._meta.db_table +
+        " AS value ON value.partnership_id = wanted.partnership_id"
+        " AND value.key = wanted.key AND value.period = wanted.period AND value.status = %s",
+        ([partnership for partnership, _, _ in periods], [key for _, key, _ in periods],
+         [period for _, _, period in periods], KPIMeasurement.Status.PUBLISHED)))
+
+
 def kpi_measurement_get(*, user: User, partnership: Partnership, pk: int) -> KPIMeasurement:
     return kpi_measurement_list(user=user, partnership=partnership).get(pk=pk)
 

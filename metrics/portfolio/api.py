@@ -128,7 +128,7 @@ class PortfolioViewSet(ReadRowsMixin, ScopedViewSet):
     serializer_class = PortfolioRowSerializer
 
     def rows(self) -> list:
-        """Every partner's standing on every KPI (selectors.rankings, three queries); only
+        """Every partner's standing on every KPI (selectors.rankings, two queries); only
         a page's rows are read in full (read)."""
         user = self.request.user
         self.found = self.partnerships(selectors.portfolio_partnerships(user=user))

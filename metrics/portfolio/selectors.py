@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from metrics import periods
 from metrics.kpis.library import BY_KEY
 from metrics.kpis.models import KPIDefinition
 from metrics.kpis.selectors import kpi_definition_list
-from metrics.measurements.selectors import newest_published, published
+from metrics.measurements.selectors import published, published_of
 from metrics.scorecard.selectors import POINT_COLUMNS, Point, kpi_tiles, point_of
 from partnership.models import Membership, Organization, Partnership, Site, User
 
@@ -132,7 +133,9 @@ class Standing:
 class Ranked:
     """One KPI across the sponsor's partnerships, best first on the values of one period
     (`period`, `label`; None when no partner has a published value). `standings` are every
-    partner's, best first, the unranked last; `rows` those read in full (read_rows)."""
+    partner's, best first, the unranked last; `rows` those read in full (read_rows): the
+    overview reads them for a KPI of few partners (`whole`), and sums up the others (their
+    counts, best and worst) from their standings."""
 
     key: str
     name: str
@@ -163,41 +166,29 @@ class Ranked:
                          if standing.ranked is not None)
         return {rag: counts[rag] for rag in ("green", "amber", "red")}
 
-    def shown(self) -> list[Standing]:
-        """The overview's standings: every partner's when few, else the SUMMARY_EACH best
-        and the SUMMARY_EACH worst of the ranked."""
-        if self.whole:
-            return self.standings
+    @property
+    def best(self) -> list[Standing]:
+        """The SUMMARY_EACH best of the ranked (a summary's, when not `whole`)."""
+        return [standing for standing in self.standings[:SUMMARY_EACH]
+                if standing.rank is not None]
+
+    @property
+    def worst(self) -> list[Standing]:
+        """The SUMMARY_EACH worst of the ranked, the best left out."""
         ranked = [standing for standing in self.standings if standing.rank is not None]
-        return ranked[:SUMMARY_EACH] + ranked[SUMMARY_EACH:][-SUMMARY_EACH:]
-
-    @property
-    def best(self) -> list:
-        return self.rows[:SUMMARY_EACH]
-
-    @property
-    def worst(self) -> list:
-        return self.rows[SUMMARY_EACH:]
+        return ranked[SUMMARY_EACH:][-SUMMARY_EACH:]
 
 
-def common_periods(*, user: User, series: list[tuple[int, str]]
-                   ) -> dict[str, tuple[str, datetime.date]]:
-    """Key -> (frequency, period) of the values its partners are ranked on: among each
-    series' newest SPARK_POINTS published values, the period most of them have a value for,
-    the latest of equals — the latest period they all published when there is one. A
-    monthly and a quarterly series never share a period. One query: the periods counted
-    in the database, over an index read per series (newest_published)."""
-    values = newest_published(
-        published(user=user).filter(partnership__in={pk for pk, _ in series},
-                                    key__in={key for _, key in series}),
-        series=series, last=SPARK_POINTS)
-    best = {}
-    for key, frequency, period, count in values.order_by().values(
-            "key", "definition__frequency", "period").annotate(n=Count("pk")).values_list(
-            "key", "definition__frequency", "period", "n"):
-        if key not in best or (count, period) > best[key][0]:
-            best[key] = ((count, period), (frequency, period))
-    return {key: shared for key, (_, shared) in best.items()}
+def common_period(recent: list[tuple[str, list[datetime.date]]]
+                  ) -> tuple[str, datetime.date] | None:
+    """(frequency, period) of the values a KPI's partners are ranked on, from each series'
+    (frequency, newest published periods): the period most of them have a value for, the
+    latest of equals — the latest period they all published when there is one. A monthly
+    and a quarterly series never share a period."""
+    counts = Counter((frequency, period) for frequency, dates in recent for period in dates)
+    if not counts:
+        return None
+    return max(counts, key=lambda shared: (counts[shared], shared[1]))
 
 
 def rank(standings: list[Standing], direction: str) -> list[Standing]:
@@ -220,29 +211,39 @@ def rankings(*, user: User, partnerships: list[Partnership], key: str | None = N
              ) -> list[Ranked]:
     """Each KPI key agreed in at least one of `partnerships` (only `key`, when given), by
     name, with every partner's Standing ranked best → worst on one common period; no row is
-    read in full yet (read_rows). Three queries whatever the number of partnerships and
-    values: the definitions in force, the periods of the series' newest values
-    (common_periods), and the values of the ranked periods."""
+    read in full yet (read_rows). Two queries whatever the number of partnerships and
+    values: the definitions in force with their series' newest periods (common_period), and
+    the values of the ranked periods."""
     by_pk = {partnership.pk: partnership for partnership in partnerships}
     agreed = kpi_definition_list(user=user).in_force().filter(partnership__in=by_pk)
     if key is not None:
         agreed = agreed.filter(key=key)
-    kpis, series = {}, {}
-    for pk, partnership, key_, name, unit, direction in agreed.order_by(
+    # Each series' newest published periods, read from the (partnership, key, status,
+    # period) index by a subquery per definition (its values scoped as every read is).
+    agreed = agreed.annotate(recent=ArraySubquery(
+        published(user=user).filter(partnership=OuterRef("partnership_id"),
+                                    key=OuterRef("key"))
+        .order_by("-period").values("period")[:SPARK_POINTS]))
+    kpis, series, frequencies, recent = {}, {}, {}, defaultdict(list)
+    for pk, partnership, key_, name, unit, direction, frequency, dates in agreed.order_by(
             "partnership_id", "name", "pk").values_list(
-            "pk", "partnership_id", "key", "name", "unit", "direction"):
+            "pk", "partnership_id", "key", "name", "unit", "direction", "frequency", "recent"):
         if key_ not in kpis:
             kpis[key_] = Ranked(key_, *kpi_label(key_, (name, unit, direction)))
         series[partnership, key_] = Standing(pk, by_pk[partnership], kpis[key_])
         kpis[key_].standings.append(series[partnership, key_])
+        frequencies[partnership, key_] = frequency
+        recent[key_].append((frequency, dates))
     if not kpis:
         return []
-    shared = common_periods(user=user, series=list(series))
-    wanted = Q(pk__in=[])
-    for key_, (frequency, period) in shared.items():
-        wanted |= Q(key=key_, period=period, definition__frequency=frequency)
-    for row in published(user=user).filter(wanted, partnership__in=by_pk).order_by() \
-            .values_list(*POINT_COLUMNS):
+    shared = {key_: found for key_, found in ((key_, common_period(recent[key_]))
+                                               for key_ in kpis) if found}
+    # A monthly and a quarterly series never compare.
+    ranked = published_of(
+        published(user=user).filter(partnership__in=by_pk, key__in=shared),
+        periods=[(partnership, key_, shared[key_][1]) for partnership, key_ in series
+                 if key_ in shared and frequencies[partnership, key_] == shared[key_][0]])
+    for row in ranked.order_by().values_list(*POINT_COLUMNS):
         series[row[0], row[1]].ranked = point_of(row)
     for key_, kpi in kpis.items():
         if key_ in shared:
@@ -275,13 +276,13 @@ def read_rows(*, user: User, partnerships: list[Partnership], standings: list[St
 
 
 def portfolio_kpis(*, user: User, partnerships: list[Partnership]) -> list[Ranked]:
-    """The overview's KPIs (rankings), each with its shown standings' rows read in full:
-    five queries whatever the number of partnerships and values."""
+    """The overview's KPIs (rankings), a `whole` one with its rows read in full (read_rows),
+    the others summed up from their standings: five queries whatever the number of
+    partnerships and values (three without a `whole` KPI)."""
     kpis = rankings(user=user, partnerships=partnerships)
-    rows = read_rows(user=user, partnerships=partnerships,
-                     standings=[standing for kpi in kpis for standing in kpi.shown()])
     by_key = {kpi.key: kpi for kpi in kpis}
-    for row in rows:
+    for row in read_rows(user=user, partnerships=partnerships, standings=[
+            standing for kpi in kpis if kpi.whole for standing in kpi.standings]):
         by_key[row.key].rows.append(row)
     return kpis
 

@@ -85,7 +85,7 @@ class PortfolioView(PortfolioMixin, TemplateView):
 class PortfolioKpiView(PortfolioMixin, HtmxPartialMixin, TemplateView):
     """GET: one KPI's whole ranking across the sponsor's partnerships, RANKING_PAGE partners
     a page, each row with its values, trend and sparkline; 404 for a KPI none of them
-    agreed. Reads the ranking (three queries) and the page's rows only."""
+    agreed. Reads the ranking (two queries) and the page's rows only."""
 
     template_name = "metrics/portfolio_kpi.html"
 
