@@ -277,8 +277,8 @@ def read_rows(*, user: User, partnerships: list[Partnership], standings: list[St
 
 def portfolio_kpis(*, user: User, partnerships: list[Partnership]) -> list[Ranked]:
     """The overview's KPIs (rankings), a `whole` one with its rows read in full (read_rows),
-    the others summed up from their standings: five queries whatever the number of
-    partnerships and values (three without a `whole` KPI)."""
+    the others summed up from their standings: four queries whatever the number of
+    partnerships and values (two without a `whole` KPI)."""
     kpis = rankings(user=user, partnerships=partnerships)
     by_key = {kpi.key: kpi for kpi in kpis}
     for row in read_rows(user=user, partnerships=partnerships, standings=[

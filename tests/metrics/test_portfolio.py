@@ -144,6 +144,24 @@ def test_a_partner_without_a_value_of_the_ranked_period_is_not_ranked(world):
         (world.acme_labcorp, 1), (world.acme_contoso, 2), (third, None)]
 
 
+def test_each_series_reads_its_newest_published_values_only(world):
+    """kpi_tiles' `last`: the newest SPARK_POINTS published values of each series (an index
+    read per series), oldest first; a newer value not yet published, and another series'
+    values, are not among them."""
+    contoso, labcorp = kpi(world.acme_contoso), kpi(world.acme_labcorp)
+    months = [datetime.date(2025, month, 1) for month in range(1, 11)]
+    for number, month in enumerate(months):
+        publish(contoso, month, 80 + number)
+    publish(contoso, datetime.date(2025, 11, 1), 99, status="shared")
+    publish(labcorp, NOV, 70)
+    rows = {row.partnership_id: row for row in selectors.kpis_with_history(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))}
+    contoso_row = rows[world.acme_contoso.pk]
+    assert [point.period for point in contoso_row.history] == months[-selectors.SPARK_POINTS:]
+    assert (contoso_row.latest.value, contoso_row.previous.value) == (89, 88)
+    assert [point.value for point in rows[world.acme_labcorp.pk].history] == [70]
+
+
 def test_only_published_values_reach_the_portfolio(world, login):
     """The world's January value is shared for review: not in the portfolio."""
     publish(kpi(world.acme_contoso), DEC, 88)
