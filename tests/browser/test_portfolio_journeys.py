@@ -1,8 +1,8 @@
 """The cross-partnership KPI pages in the browser, at a desk and at a phone's width (390 px):
 Sam (Northwind's steering committee) opens the portfolio from the top bar, compares
-Meridian and Aurora and opens a KPI's whole ranking; Olga (Meridian's organization admin) reads Meridian's performance
-across its sponsors, none of them named; Nora reads Northwind–Meridian's relationship
-health. No page scrolls sideways on the phone."""
+Meridian and Aurora and opens a KPI's whole ranking; Olga (Meridian's organization admin)
+reads Meridian's performance across its sponsors, none of them named; Nora reads
+Northwind–Meridian's relationship health. No page scrolls sideways on the phone."""
 
 import pytest
 from django.urls import reverse
