@@ -323,8 +323,13 @@ class Overdue:
         return sum(self.counts.values())
 
     def lists(self, partnerships: list[Partnership]) -> list[tuple[Partnership, int, str]]:
+        """(partnership, how many, its list of them) of the OVERDUE_SHOWN partnerships with
+        the most, in their order among `partnerships`: a link per partner would grow with
+        the portfolio."""
+        most = set(sorted((pk for pk, n in self.counts.items() if n),
+                          key=lambda pk: -self.counts[pk])[:OVERDUE_SHOWN])
         return [(p, self.counts[p.pk], self.list_url(p.pk)) for p in partnerships
-                if self.counts.get(p.pk)]
+                if p.pk in most]
 
 
 def _overdue(key: str, kind: str, records: QuerySet, order: tuple[str, ...],

@@ -530,3 +530,5 @@ def test_pages_and_api_keep_their_number_of_queries(world, login,
     assert "All 16 partners and their sites" in page
     kpis = table(page, "portfolio-kpis").split('data-kpi="')[1:]
     assert sorted(card.count("data-partnership=") for card in kpis) == [1, 6, 6]
+    overdue = table(page, "portfolio-overdue").split('id="overdue-actions"')[1]
+    assert f"The {selectors.OVERDUE_SHOWN} partners with the most" in overdue
