@@ -61,6 +61,6 @@ def rag_badge(rag: str | None) -> str:
     """Red / amber / green of a value as a badge ("—" without one): metrics/rag.html, and
     lists that show many (a tag costs less than an include per line)."""
     if not rag:
-        return format_html('<span class="text-body-secondary">—</span>')
+        return format_html('<span class="text-body-secondary">{}</span>', "—")
     return format_html('<span class="badge {}" data-rag="{}">{}</span>', RAG_BADGES[rag], rag,
                        rag.capitalize())
