@@ -19,6 +19,7 @@ from governance.quality.batches.models import Batch
 from governance.quality.deviations.models import Deviation
 from governance.quality.models import Audit, Finding
 from governance.requests.models import Request
+from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement
 from partnership import scale
 from partnership.models import Membership, Notification, Organization, Partnership, User
@@ -115,6 +116,15 @@ def plan() -> Plan:
         page("KPI scorecard", lead, "metrics:kpi_scorecard", p),
         page("steering committee", steering, "metrics:steering", p),
         page("sponsor portfolio", lead, "metrics:portfolio"),
+    ]
+    # The whole ranking of the KPI its partners agreed most often (the first key of equals).
+    kpi = (KPIDefinition.objects.filter(partnership__sponsor=sponsor,
+                                        status=KPIDefinition.Status.AGREED)
+           .values("key").annotate(n=Count("pk")).order_by("-n", "key").first())
+    if kpi is not None:
+        pages.append(page("portfolio KPI ranking", lead, "metrics:portfolio_kpi",
+                          {"key": kpi["key"]}))
+    pages += [
         page("search `batch`", lead, "governance:search", query={"q": "batch"}),
         page("bell (count)", lead, "portal:notification_bell", htmx=True),
         page("bell (preview)", lead, "portal:notification_preview", htmx=True),

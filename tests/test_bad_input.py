@@ -24,7 +24,7 @@ from rest_framework import mixins
 from rest_framework.test import APIClient
 
 from portal.api import router
-from tests.isolation.registry import API_ROUTES, SCOPED_URLS, UNSCOPED_URLS
+from tests.isolation.registry import API_ROUTES, SCOPED_URLS, UNSCOPED_URLS, unscoped_url
 from tests.world import build_world
 
 BAD_DATES = ("9999-12-31", "0001-01-01")
@@ -360,7 +360,7 @@ def page_urls(world, name: str) -> list[str]:
     if name in SCOPED_URLS:
         return [reverse(name, kwargs=kwargs) for kwargs in SCOPED_URLS[name](
             world.acme_contoso)]
-    return [reverse(name)]
+    return [unscoped_url(name)]
 
 
 def shown_forms(client: Client, url: str) -> tuple[list[forms.BaseForm], dict]:

@@ -36,6 +36,22 @@ class RAG(models.TextChoices):
     RED = "red", "Red"
 
 
+def rag_of(value: decimal.Decimal | None, direction: str, amber: decimal.Decimal,
+           red: decimal.Decimal) -> str | None:
+    """Red, amber or green for `value` against thresholds `amber` and `red` in `direction`
+    (None without a value): worse than the red threshold is red, worse than the amber one
+    amber, else green. A function, so that reads of plain columns judge values as
+    KPIDefinition.rag does."""
+    if value is None:
+        return None
+    worse = (lambda a, b: a < b) if direction == "higher" else (lambda a, b: a > b)
+    if worse(value, red):
+        return RAG.RED
+    if worse(value, amber):
+        return RAG.AMBER
+    return RAG.GREEN
+
+
 class KPIDefinitionQuerySet(SharedQuerySet):
     def in_force(self) -> "KPIDefinitionQuerySet":
         return self.filter(status=KPIDefinition.Status.AGREED)
@@ -171,17 +187,7 @@ class KPIDefinition(SharedRecord):
             raise ValidationError(errors)
 
     def rag(self, value: decimal.Decimal | None) -> str | None:
-        """Red, amber or green for `value` (None without a value): worse than the red
-        threshold is red, worse than the amber one amber, else green."""
-        if value is None:
-            return None
-        worse = (lambda a, b: a < b) if self.direction == self.Direction.HIGHER \
-            else (lambda a, b: a > b)
-        if worse(value, self.red_threshold):
-            return RAG.RED
-        if worse(value, self.amber_threshold):
-            return RAG.AMBER
-        return RAG.GREEN
+        return rag_of(value, self.direction, self.amber_threshold, self.red_threshold)
 
     @property
     def is_percentage(self) -> bool:

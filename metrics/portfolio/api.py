@@ -104,8 +104,12 @@ class ReadRowsMixin(mixins.ListModelMixin, mixins.RetrieveModelMixin):
         then depend on how many partnerships the page spans)."""
         return GenericAPIView.paginate_queryset(self, queryset)
 
+    def read(self, rows: list) -> list:
+        """The rows of a page (or the one asked for) as the serializer reads them."""
+        return rows
+
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.rows())
+        page = self.read(self.paginate_queryset(self.rows()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -113,7 +117,7 @@ class ReadRowsMixin(mixins.ListModelMixin, mixins.RetrieveModelMixin):
         row = next((row for row in self.rows() if self.id_of(row) == wanted), None)
         if wanted is None or row is None:
             raise Http404
-        return Response(self.get_serializer(row).data)
+        return Response(self.get_serializer(self.read([row])[0]).data)
 
 
 class PortfolioViewSet(ReadRowsMixin, ScopedViewSet):
@@ -124,14 +128,16 @@ class PortfolioViewSet(ReadRowsMixin, ScopedViewSet):
     serializer_class = PortfolioRowSerializer
 
     def rows(self) -> list:
+        """Every partner's standing on every KPI (selectors.rankings, two queries); only
+        a page's rows are read in full (read)."""
         user = self.request.user
-        partnerships = self.partnerships(selectors.portfolio_partnerships(user=user))
-        rows = []
-        for kpi in selectors.portfolio_kpis(user=user, partnerships=partnerships):
-            for row in kpi.rows:
-                row.ranked_among = kpi.ranked_count
-            rows += kpi.rows
-        return rows
+        self.found = self.partnerships(selectors.portfolio_partnerships(user=user))
+        return [standing for kpi in selectors.rankings(user=user, partnerships=self.found)
+                for standing in kpi.standings]
+
+    def read(self, rows: list) -> list:
+        return selectors.read_rows(user=self.request.user, partnerships=self.found,
+                                   standings=rows)
 
     @staticmethod
     def row_id(value):

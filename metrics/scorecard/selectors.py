@@ -7,15 +7,14 @@ import datetime
 import decimal
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from metrics import periods
-from metrics.kpis.models import KPIDefinition
+from metrics.kpis.models import KPIDefinition, rag_of
 from metrics.kpis.selectors import kpi_definition_list
 from metrics.measurements.models import KPIMeasurement
-from metrics.measurements.selectors import published
+from metrics.measurements.selectors import newest_published, published
 from metrics.templatetags.kpis import kpi_number
 from partnership.models import Partnership, User
 
@@ -60,6 +59,21 @@ class Point:
         return kpi_number(self.value)
 
 
+#: The columns a Point is made of (point_of), read as plain values: a model instance per
+#: value and per definition cost more than the page.
+POINT_COLUMNS = ("partnership_id", "key", "period", "value", "pk", "definition__version",
+                 "definition__frequency", "definition__direction",
+                 "definition__amber_threshold", "definition__red_threshold")
+
+
+def point_of(row: tuple) -> Point:
+    """The Point of a row of POINT_COLUMNS: red / amber / green against the thresholds of
+    the version the value was measured under."""
+    _partnership, _key, period, value, pk, version, frequency, direction, amber, red = row
+    return Point(period=period, label=periods.label(period, frequency), value=value,
+                 rag=rag_of(value, direction, amber, red), pk=pk, version=version)
+
+
 @dataclass
 class Tile:
     """One agreed KPI of one partnership: the definition in force (target and thresholds)
@@ -84,12 +98,13 @@ class Tile:
 
 def kpi_tiles(*, user: User, partnerships: list[Partnership],
               start: datetime.date | None = None, end: datetime.date | None = None,
-              last: int | None = None) -> list[Tile]:
-    """One tile per agreed KPI of `partnerships` as `user` may see them (by partnership,
-    then name), each with its series' published values, oldest first, whatever version
-    they were measured under: either those from the month of `start` to the month of `end`
-    (a quarterly value counts when its quarter overlaps the range), or, given `last`
-    instead, the series' `last` newest ones.
+              last: int | None = None, definitions: list[int] | None = None) -> list[Tile]:
+    """One tile per agreed KPI of `partnerships` (only the definitions of ids `definitions`,
+    when given) as `user` may see them (by partnership, then name), each with its series'
+    published values, oldest first, whatever version they were measured under: either those
+    from the month of `start` to the month of `end` (a quarterly value counts when its
+    quarter overlaps the range), or, given `last` instead, the series' `last` newest ones
+    (newest_published: an index read per series).
 
     Two queries whatever the number of KPIs and values: the agreed definitions, and their
     published values. Every KPI view (scorecard, home tiles, steering page, portfolio,
@@ -98,10 +113,11 @@ def kpi_tiles(*, user: User, partnerships: list[Partnership],
     measured under (the terms agreed then), the tile's target and thresholds are those of
     the version in force."""
     ids = [partnership.pk for partnership in partnerships]
-    definitions = list(kpi_definition_list(user=user).in_force().filter(
-        partnership__in=ids).order_by("partnership_id", "name", "pk"))
+    agreed = kpi_definition_list(user=user).in_force().filter(partnership__in=ids)
+    if definitions is not None:
+        agreed = agreed.filter(pk__in=definitions)
     tiles = {(definition.partnership_id, definition.key): Tile(definition)
-             for definition in definitions}
+             for definition in agreed.order_by("partnership_id", "name", "pk")}
     if not tiles:
         return []
     values = published(user=user).filter(partnership__in=ids,
@@ -110,17 +126,15 @@ def kpi_tiles(*, user: User, partnerships: list[Partnership],
         values = values.filter(period__gte=periods.period_start(start, periods.QUARTERLY),
                                period__lte=end)
     else:
-        values = values.annotate(back=Window(
-            RowNumber(), partition_by=[F("partnership_id"), F("key")],
-            order_by=F("period").desc())).filter(back__lte=last)
-    for value in values.order_by("partnership_id", "key", "period", "pk"):
-        tile = tiles.get((value.partnership_id, value.key))
-        if tile is None or (last is None and value.period < start and
+        values = newest_published(values, series=tiles, last=last)
+    for row in values.order_by("partnership_id", "key", "period", "pk").values_list(
+            *POINT_COLUMNS):
+        tile = tiles.get((row[0], row[1]))
+        point = point_of(row)
+        if tile is None or (last is None and point.period < start and
                             tile.definition.frequency == periods.MONTHLY):
             continue
-        tile.points.append(Point(period=value.period, label=value.period_label,
-                                 value=value.value, rag=value.rag, pk=value.pk,
-                                 version=value.definition.version))
+        tile.points.append(point)
     return list(tiles.values())
 
 

@@ -4,6 +4,7 @@ unit after it ("91.67 %", "12.5 days"), as the scorecard's tiles do."""
 import decimal
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -49,3 +50,17 @@ def kpi_change(latest, previous, direction: str, unit: str) -> dict | None:
             "text": kpi_value(abs(change), shown_unit),
             "css": "text-success" if better else "text-danger",
             "words": f"{'up' if change > 0 else 'down'}, {'better' if better else 'worse'} than"}
+
+
+#: Red / amber / green -> the badge's colour.
+RAG_BADGES = {"green": "text-bg-success", "amber": "text-bg-warning", "red": "text-bg-danger"}
+
+
+@register.simple_tag
+def rag_badge(rag: str | None) -> str:
+    """Red / amber / green of a value as a badge ("—" without one): metrics/rag.html, and
+    lists that show many (a tag costs less than an include per line)."""
+    if not rag:
+        return format_html('<span class="text-body-secondary">{}</span>', "—")
+    return format_html('<span class="badge {}" data-rag="{}">{}</span>', RAG_BADGES[rag], rag,
+                       rag.capitalize())

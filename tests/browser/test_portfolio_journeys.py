@@ -1,8 +1,8 @@
 """The cross-partnership KPI pages in the browser, at a desk and at a phone's width (390 px):
-Sam (Northwind's steering committee) opens the portfolio from the top bar and compares
-Meridian and Aurora; Olga (Meridian's organization admin) reads Meridian's performance
-across its sponsors, none of them named; Nora reads Northwind–Meridian's relationship
-health. No page scrolls sideways on the phone."""
+Sam (Northwind's steering committee) opens the portfolio from the top bar, compares
+Meridian and Aurora and opens a KPI's whole ranking; Olga (Meridian's organization admin)
+reads Meridian's performance across its sponsors, none of them named; Nora reads
+Northwind–Meridian's relationship health. No page scrolls sideways on the phone."""
 
 import pytest
 from django.urls import reverse
@@ -38,6 +38,21 @@ def test_sam_compares_meridian_and_aurora_in_the_portfolio(screen, demo):
         # wider than the phone, the table scrolls in its box; narrow enough, it just fits
         assert box.evaluate("b => getComputedStyle(b).overflowX === 'auto'"
                             " && b.getBoundingClientRect().right <= window.innerWidth")
+    # The KPI's name opens its whole ranking, a page of partners with their trends.
+    name = delivery.get_by_role("heading").get_by_role("link")
+    kpi = name.inner_text()
+    name.click()
+    expect(screen.get_by_role("heading", name=kpi)).to_be_visible()
+    ranking = screen.get_by_test_id("ranking")
+    expect(ranking.locator("tbody tr")).to_have_count(2)
+    expect(ranking.get_by_role("link", name="Meridian Biomanufacturing")).to_be_visible()
+    expect(ranking.get_by_test_id("sparkline")).not_to_have_count(0)
+    expect(screen.get_by_text("2 partners in all")).to_be_visible()
+    expect(screen.get_by_text("Helix")).to_have_count(0)
+    settle(screen, screen.url)
+    assert_fits(screen)
+    screen.get_by_role("link", name="Portfolio", exact=True).last.click()
+    expect(screen.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
 
 
 def test_olga_reads_meridians_performance_without_a_sponsors_name(screen, demo):

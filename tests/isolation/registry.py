@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.urls import reverse
 
 from governance.models import (
     ActionItem,
@@ -106,6 +107,9 @@ class Record:
     #: Pages without a partnership or a record in the URL: the user's own view of the
     #: records (searched for foreign names instead), or forms of the user's own.
     user_pages: tuple[str, ...] = ()
+    #: What a user page's URL names besides (a KPI's key): name -> its URL kwargs, what
+    #: every observer opens it with.
+    user_page_kwargs: dict[str, dict] = field(default_factory=dict)
     rows: Callable[[Partnership], models.QuerySet] | None = None
     kwargs: Callable[[models.Model], dict] = _record_kwargs
     #: A page whose URL has more than the record (a request's step): kwargs -> list of kwargs.
@@ -527,12 +531,15 @@ RECORDS = [
            api_bodies={"sign": lambda kpi: {**_signing(kpi), "event": "agreed"},
                        "retire": lambda kpi: {"reason": "No longer measured."},
                        "reopen": lambda kpi: {"reason": "Target to change."}}),
-    # The sponsor's portfolio and the CDMO's view read published values across the
-    # user's partnerships (metrics.portfolio).
+    # The sponsor's portfolio (its overview, a KPI's whole ranking, its partners) and the
+    # CDMO's view read published values across the user's partnerships (metrics.portfolio):
+    # the world's KPI of each partnership is on-time delivery.
     # A value is read by a steering seat once published (metrics.measurements.models): the
     # world's is shared for review, so Stan reads none of it, its evidence or its history.
     Record(KPIMeasurement, api="kpimeasurement", readers=("alice", "bob", "vera"),
-           user_pages=("metrics:portfolio", "metrics:cdmo_performance"),
+           user_pages=("metrics:portfolio", "metrics:portfolio_kpi",
+                       "metrics:portfolio_partners", "metrics:cdmo_performance"),
+           user_page_kwargs={"metrics:portfolio_kpi": {"key": "delivery"}},
            creates=("metrics:kpimeasurement_create",),
            reads=("metrics:kpimeasurement_detail",),
            writes=("metrics:kpimeasurement_edit", "metrics:kpimeasurement_sign",
@@ -676,7 +683,14 @@ RECORD_OF = {name: record for record in RECORDS
 #: Pages without object parameters. Their content is checked for foreign names instead.
 UNSCOPED_URLS = {name for record in RECORDS for name in record.user_pages} | {
     route.name for route in ROUTES if not route.token}
+USER_PAGE_KWARGS = {name: kwargs for record in RECORDS
+                    for name, kwargs in record.user_page_kwargs.items()}
 TOKEN_URLS = {route.name for route in ROUTES if route.token}
+
+
+def unscoped_url(name: str) -> str:
+    """The URL of a page of UNSCOPED_URLS, as the suite opens it."""
+    return reverse(name, kwargs=USER_PAGE_KWARGS.get(name))
 API_DOOR_URLS = {route.name for route in ROUTES if route.api}
 PUBLIC_URLS = {route.name for route in ROUTES if route.public} | {
     "portal:notification_bell"}  # polled by every page: answers 204 to nobody logged in

@@ -28,7 +28,7 @@ from portal.api import router
 from portal.filters import ScopedFilterBackend, ScopedFilterSet
 from portal.serializers import ScopedModelSerializer
 from portal.views import FilteredListView
-from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS
+from tests.isolation.registry import SCOPED_URLS, UNSCOPED_URLS, unscoped_url
 from tests.isolation.scope import OBSERVERS, foreign_names, seat_partnerships
 from tests.partnership.test_api import api
 
@@ -120,7 +120,7 @@ def list_page_urls(partnership):
     """The list pages with a filter bar: those under the partnership, and the rest."""
     urls = [reverse(name, kwargs=kwargs) for name, build in SCOPED_URLS.items()
             if name.endswith("_list") for kwargs in build(partnership)]
-    urls += [reverse(name) for name in UNSCOPED_URLS if name.endswith("_list")]
+    urls += [unscoped_url(name) for name in UNSCOPED_URLS if name.endswith("_list")]
     for url in urls:
         view = getattr(resolve(url).func, "view_class", None)
         if view and issubclass(view, FilteredListView):

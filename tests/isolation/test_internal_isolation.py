@@ -19,7 +19,7 @@ from django.urls import reverse
 from governance.meetings.services import calendar_feed_create
 from partnership.scoping import SharedRecord
 from portal.api import router
-from tests.isolation.registry import API_ROUTES, SCOPED_URLS
+from tests.isolation.registry import API_ROUTES, SCOPED_URLS, unscoped_url
 from tests.isolation.scope import body_of, every_page
 from tests.partnership.test_api import api
 
@@ -86,7 +86,7 @@ def page_urls(world, hidden, name) -> list[str]:
         return [f"{reverse(name)}?q=secret"]
     if name == "governance:calendar_feed":
         return [reverse(name, args=[hidden["feed"]])]
-    return [reverse(name)]
+    return [unscoped_url(name)]
 
 
 def _tagged_responses(client, urls) -> list[str]:

@@ -24,6 +24,8 @@ from tests.factories import MembershipFactory, OrganizationFactory, PartnershipF
 from tests.partnership.test_api import api
 
 PORTFOLIO = reverse("metrics:portfolio")
+RANKING = reverse("metrics:portfolio_kpi", args=["delivery"])
+PARTNERS = reverse("metrics:portfolio_partners")
 PERFORMANCE = reverse("metrics:cdmo_performance")
 NOV, DEC = datetime.date(2025, 11, 1), datetime.date(2025, 12, 1)
 
@@ -142,6 +144,24 @@ def test_a_partner_without_a_value_of_the_ranked_period_is_not_ranked(world):
         (world.acme_labcorp, 1), (world.acme_contoso, 2), (third, None)]
 
 
+def test_each_series_reads_its_newest_published_values_only(world):
+    """kpi_tiles' `last`: the newest SPARK_POINTS published values of each series (an index
+    read per series), oldest first; a newer value not yet published, and another series'
+    values, are not among them."""
+    contoso, labcorp = kpi(world.acme_contoso), kpi(world.acme_labcorp)
+    months = [datetime.date(2025, month, 1) for month in range(1, 11)]
+    for number, month in enumerate(months):
+        publish(contoso, month, 80 + number)
+    publish(contoso, datetime.date(2025, 11, 1), 99, status="shared")
+    publish(labcorp, NOV, 70)
+    rows = {row.partnership_id: row for row in selectors.kpis_with_history(
+        user=world.alice, partnerships=selectors.portfolio_partnerships(user=world.alice))}
+    contoso_row = rows[world.acme_contoso.pk]
+    assert [point.period for point in contoso_row.history] == months[-selectors.SPARK_POINTS:]
+    assert (contoso_row.latest.value, contoso_row.previous.value) == (89, 88)
+    assert [point.value for point in rows[world.acme_labcorp.pk].history] == [70]
+
+
 def test_only_published_values_reach_the_portfolio(world, login):
     """The world's January value is shared for review: not in the portfolio."""
     publish(kpi(world.acme_contoso), DEC, 88)
@@ -183,6 +203,92 @@ def test_who_sees_which_partnerships_in_the_portfolio(world, login):
         assert response.status_code == 403
         assert api(person).get("/api/v1/portfolio/").json()["count"] == 0
     assert login(world.alice).get(PORTFOLIO).status_code == 200
+
+
+def _partners(world, values: list, period=DEC) -> list:
+    """Acme's partnerships with CDMOs "Partner 01", "Partner 02" …, Alice leading each,
+    each publishing its value of `values` (None: none) for on-time delivery."""
+    found = []
+    for number, value in enumerate(values, start=1):
+        partnership = PartnershipFactory(sponsor=world.acme, cdmo=OrganizationFactory(
+            name=f"Partner {number:02d}", kind="cdmo"))
+        MembershipFactory(partnership=partnership, user=world.alice, role=Membership.Role.LEAD)
+        definition = kpi(partnership)
+        if value is not None:
+            publish(definition, period, value)
+        found.append(partnership)
+    return found
+
+
+def test_the_overview_shows_the_best_and_the_worst_few_and_links_the_whole_ranking(
+        world, login, monkeypatch):
+    """Ten partners: the overview shows the best three and the worst three, the counts of
+    green, amber and red, and links the whole ranking, a page of four partners at a time,
+    the one without a value of the ranked period last."""
+    monkeypatch.setattr(selectors, "RANKING_PAGE", 4)
+    publish(kpi(world.acme_contoso), DEC, 70), publish(kpi(world.acme_labcorp), DEC, 85)
+    _partners(world, [99, 98, 97, 96, 95, 94, 93, None])
+    client = login(world.alice)
+    card = table(client.get(PORTFOLIO).content.decode(), "portfolio-kpis")
+    best, worst = (card.split(f'data-testid="{group}"')[1].split("</ol>")[0]
+                   for group in ("best", "worst"))
+    assert "Best 3" in best and "Worst 3" in worst
+    assert [name in best for name in ("Partner 01", "Partner 02", "Partner 03")] == [True] * 3
+    assert [name in worst for name in ("Partner 06", "Partner 07", "Contoso", "Labcorp")] \
+        == [False, True, True, True]
+    assert "Partner 04" not in card and "Partner 08" not in card
+    assert "Of the 9 ranked: <span" in card and ">7 green<" in card and ">1 amber<" in card \
+        and ">1 red<" in card
+    assert f'href="{RANKING}">Full ranking (10 partners)' in card
+    pages = [client.get(RANKING, {"page": number}).content.decode() for number in (1, 2, 3)]
+    rows = [page.split('<div id="ranking"')[1].count("<tr data-partnership") for page in pages]
+    assert rows == [4, 4, 2]
+    assert pages[0].index("Partner 01") < pages[0].index("Partner 04")
+    last = pages[2].split('<div id="ranking"')[1]
+    assert last.index("Contoso CDMO") < last.index("Partner 08") and "no value" in last
+    assert "10 partners in all" in last and 'data-trend' not in last.split("Partner 08")[1]
+    partial = client.get(RANKING, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "Partner 05" in partial
+
+
+def test_a_few_partners_are_all_shown_ranked_without_a_link_to_more(world, login):
+    publish(kpi(world.acme_contoso), DEC, 93), publish(kpi(world.acme_labcorp), DEC, 75)
+    page = login(world.alice).get(PORTFOLIO).content.decode()
+    card = table(page, "portfolio-kpis")
+    assert card.count("<tr data-partnership") == 2 and "Best" not in card
+    assert "Full ranking" not in card and "All 2 partners" not in page
+    assert f'href="{RANKING}"' in card  # the KPI's name: its page all the same
+    assert login(world.alice).get(RANKING).status_code == 200
+
+
+def test_the_partners_are_bounded_on_the_overview_and_paged(world, login, monkeypatch):
+    monkeypatch.setattr(selectors, "PARTNERS_SHOWN", 2)
+    monkeypatch.setattr(selectors, "PARTNERS_PAGE", 2)
+    _partners(world, [None, None])
+    client = login(world.alice)
+    partners = table(client.get(PORTFOLIO).content.decode(), "partners")
+    assert partners.count("<h3") == 2 and "Contoso CDMO" in partners
+    assert f'href="{PARTNERS}">All 4 partners and their sites' in partners
+    second = client.get(PARTNERS, {"page": 2}).content.decode().split('<div id="partners"')[1]
+    assert "Partner 01" in second and "Partner 02" in second and "Contoso" not in second
+    assert "Page 2 of 2" in second and "4 partners in all" in second
+
+
+def test_a_kpis_ranking_is_scoped(world, login):
+    """A key agreed only in another sponsor's partnership answers 404, as an unknown one;
+    a CDMO's person gets the portfolio's 403; another sponsor's ranking names only its own
+    partners."""
+    kpi(world.globex_contoso, "globex-only")
+    foreign = reverse("metrics:portfolio_kpi", args=["globex-only"])
+    assert login(world.alice).get(foreign).status_code == 404
+    assert login(world.alice).get(
+        reverse("metrics:portfolio_kpi", args=["no-such-kpi"])).status_code == 404
+    assert login(world.dave).get(foreign).status_code == 200
+    for person in (world.bob, world.olga):
+        assert login(person).get(RANKING).status_code == 403
+        assert login(person).get(PARTNERS).status_code == 403
+    dave = login(world.dave).get(RANKING).content.decode()
+    assert "Globex" in dave and "Acme" not in dave and "Labcorp" not in dave
 
 
 def test_overdue_items_across_partners_are_counted_and_bounded(world, login):
@@ -397,18 +503,32 @@ def _grow(world, partners: int, months: int):
 
 def test_pages_and_api_keep_their_number_of_queries(world, login,
                                                     django_assert_max_num_queries):
+    """From two partnerships to sixteen (more than the overview shows, of partners and of
+    each KPI's): the same queries, and the overview's rows stay bounded."""
     health = reverse("metrics:relationship_health", args=[world.acme_contoso.pk])
     _survey(world, quarters_back(5)[4], 4)  # a published quarter reads its comments too
-    pages = [(login(world.alice), PORTFOLIO), (login(world.olga), PERFORMANCE),
+    publish(kpi(world.acme_labcorp), DEC, 91)  # (with nothing published, one query fewer)
+    # A KPI of few partners, in both worlds: its rows are read in full (two queries more
+    # than a page of summaries only).
+    publish(kpi(world.acme_contoso, "audit-score"), DEC, 96)
+    pages = [(login(world.alice), PORTFOLIO), (login(world.alice), RANKING),
+             (login(world.alice), PARTNERS), (login(world.olga), PERFORMANCE),
              (login(world.alice), health), (api(world.alice), "/api/v1/portfolio/"),
              (api(world.olga), "/api/v1/cdmo-performance/")]
     for client, url in pages:
         _queries(client, url)  # caches filled once (content types, sessions)
     small = [_queries(client, url) for client, url in pages]
-    _grow(world, partners=4, months=20)
+    _grow(world, partners=14, months=20)
     large = [_queries(client, url) for client, url in pages]
     assert large == small, (small, large)
     for (client, url), count in zip(pages, small, strict=True):
         with django_assert_max_num_queries(count):
             client.get(url)
     assert max(small) < 30, small
+    page = login(world.alice).get(PORTFOLIO).content.decode()
+    assert table(page, "partners").count("<h3") == selectors.PARTNERS_SHOWN
+    assert "All 16 partners and their sites" in page
+    kpis = table(page, "portfolio-kpis").split('data-kpi="')[1:]
+    assert sorted(card.count("data-partnership=") for card in kpis) == [1, 6, 6]
+    overdue = table(page, "portfolio-overdue").split('id="overdue-actions"')[1]
+    assert f"The {selectors.OVERDUE_SHOWN} partners with the most" in overdue

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from governance.meetings.services import calendar_feed_create
 from portal.api import router
-from tests.isolation.registry import API_ROUTES, SCOPED_URLS, UNSCOPED_URLS
+from tests.isolation.registry import API_ROUTES, SCOPED_URLS, UNSCOPED_URLS, unscoped_url
 
 # A write inside the audit trail's context comes after the statement that sets it
 # (partnership.history.context): SELECT set_config('pghistory.context_id', …); INSERT …
@@ -28,7 +28,7 @@ SESSION = re.compile(r'"django_session"')  # the idle timeout refreshes the sess
 def _urls(world) -> list[str]:
     urls = [reverse(name, kwargs=kwargs) for name, build in SCOPED_URLS.items()
             for kwargs in build(world.acme_contoso)]
-    urls += [reverse(name) for name in sorted(UNSCOPED_URLS)]
+    urls += [unscoped_url(name) for name in sorted(UNSCOPED_URLS)]
     urls.append(reverse("governance:calendar_feed",
                         args=[calendar_feed_create(actor=world.bob).secret]))
     for _prefix, viewset, basename in router.registry:
