@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -84,6 +85,9 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets render through the templates above, so templates/django/forms/ may lighten the
+# widgets every page's filters and forms render (the select).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data stores --------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql"))
