@@ -275,14 +275,14 @@ def test_every_meridian_and_aurora_site_is_qualified_in_its_partnerships(demo):
 
 def test_the_qa_desk_of_quinn_and_ravi_has_something_in_every_section(demo):
     """Issue 12, item 9: each QA lead's desk shows a record in each of its sections."""
-    from governance.quality.desk import SECTIONS, read_section
+    from governance.quality.desk import SECTIONS, read_sections
     from governance.quality.qa import quality_partnerships
 
     for email in ("quinn@northwind.example", "ravi@meridian.example"):
         user = User.objects.get(email=email)
         partnerships = list(quality_partnerships(user))
-        empty = [section.key for section in SECTIONS
-                 if not read_section(section, user=user, partnerships=partnerships).rows]
+        empty = [block.section.key for block in read_sections(
+            SECTIONS, user=user, partnerships=partnerships) if not block.rows]
         assert empty == [], email
 def test_each_demo_partnership_has_a_quality_agreement_deviations_and_capas(demo):
     """Every demo partnership works under GMP: a quality agreement in force with its matrix;

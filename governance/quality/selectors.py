@@ -90,8 +90,7 @@ def desk_audits(*, user: User, partnerships) -> QuerySet[Audit]:
     """Audits of `partnerships` (ids) planned, confirmed or running, soonest first."""
     return Audit.objects.visible_to(user).filter(
         partnership__in=partnerships, status__in=DESK_AUDITS).select_related(
-        "site", "lead_auditor", "partnership__sponsor", "partnership__cdmo").order_by(
-        "planned_start", "pk")
+        "site", "lead_auditor").order_by("planned_start", "pk")
 
 
 def desk_findings(*, user: User, partnerships) -> QuerySet[Finding]:
@@ -99,5 +98,4 @@ def desk_findings(*, user: User, partnerships) -> QuerySet[Finding]:
     observations aside; the earliest due (so the overdue) first."""
     return Finding.objects.visible_to(user).awaiting_response().filter(
         partnership__in=partnerships, audit__status__in=Audit.ANSWERING).select_related(
-        "audit__site", "partnership__sponsor", "partnership__cdmo").order_by(
-        "response_due", "pk")
+        "audit__site").order_by("response_due", "pk")

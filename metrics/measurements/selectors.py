@@ -12,6 +12,7 @@ from django.utils import timezone
 from metrics.kpis.models import KPIDefinition
 from metrics.measurements.models import KPIMeasurement, MeasurementEvidence, MeasurementReview
 from partnership.models import Membership, Partnership, User
+from partnership.parties.selectors import hold_partnerships
 from portal.registries.coming_up import DAYS as COMING_UP_DAYS
 from portal.registries.coming_up import Dated
 from portal.registries.my_work import Item
@@ -175,20 +176,22 @@ def kpi_my_work(*, user: User) -> list[Item]:
     """My work's rows of KPI values (portal.registries.my_work), across the partnerships
     where the user holds a seat that writes: the other party's values shared for review
     whose window is open, and the user's party's values under dispute, to answer. Two
-    queries however many partnerships and values."""
+    queries however many partnerships and values, and one for their partnerships."""
     if not user.is_authenticated:
         return []
     seats = Membership.objects.filter(user=user, role__in=Membership.WRITING_ROLES)
     values = KPIMeasurement.objects.visible_to(user).filter(
-        partnership__in=seats.values("partnership_id")).select_related(
-        "definition", "partnership__sponsor", "partnership__cdmo").order_by(
-        "review_until", "period", "pk")
+        partnership__in=seats.values("partnership_id")).select_related("definition").only(
+        "partnership_id", "period", "status", "review_until", "definition__name",
+        "definition__frequency").order_by("review_until", "period", "pk")
     organization = user.organization_id
     ours = (Q(definition__reporting_party="sponsor", partnership__sponsor_id=organization) |
             Q(definition__reporting_party="cdmo", partnership__cdmo_id=organization))
-    to_review = values.filter(status=KPIMeasurement.Status.SHARED, accepted_at__isnull=True,
-                              review_until__gt=timezone.now()).exclude(ours)
-    to_answer = values.filter(ours, status=KPIMeasurement.Status.DISPUTED)
+    to_review = list(values.filter(status=KPIMeasurement.Status.SHARED,
+                                   accepted_at__isnull=True,
+                                   review_until__gt=timezone.now()).exclude(ours)[:MY_WORK_ROWS])
+    to_answer = list(values.filter(ours, status=KPIMeasurement.Status.DISPUTED)[:MY_WORK_ROWS])
+    hold_partnerships([*to_review, *to_answer], user=user)
     return [Item(kind="KPI value", title=str(value), url=value.get_absolute_url(),
                  partnership=str(value.partnership),
                  due=timezone.localdate(value.review_until) if value.review_until else None,
@@ -196,9 +199,9 @@ def kpi_my_work(*, user: User) -> list[Item]:
                  action_url=value.get_absolute_url(),
                  note="Review window closes " + timezone.localtime(value.review_until)
                  .strftime("%-d %b %Y %H:%M %Z"))
-            for value in to_review[:MY_WORK_ROWS]] + [
+            for value in to_review] + [
         Item(kind="KPI value", title=str(value), url=value.get_absolute_url(),
              partnership=str(value.partnership), due=None,
              status=value.get_status_display(), action="Answer the dispute",
              action_url=value.get_absolute_url(), note="Disputed")
-        for value in to_answer[:MY_WORK_ROWS]]
+        for value in to_answer]

@@ -3,9 +3,11 @@ button per row, the cockpit's cards in the order of the viewer's role, and roles
 
 import datetime
 import re
+from collections import Counter
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -130,13 +132,29 @@ def test_my_work_pages_and_costs_the_same_queries_however_much_awaits(world, log
             assert client.get(url).status_code == 200
         return len(queries)
 
-    small = count(URL)
+    def built(url) -> Counter:
+        """The partnerships and organizations a render builds, by model."""
+        made = Counter()
+
+        def instance(sender, **kwargs):
+            made[sender.__name__] += 1
+
+        post_init.connect(instance, weak=False)
+        try:
+            client.get(url)
+        finally:
+            post_init.disconnect(instance)
+        return Counter({name: made[name] for name in ("Partnership", "Organization")})
+
+    small, small_built = count(URL), built(URL)
     for n in range(30):
         action_item_create(actor=world.alice, partnership=world.acme_contoso,
                            title=f"More {n:02}", owner=world.bob, due_date=TODAY + 30 * DAY)
         request_send(actor=world.alice, partnership=world.acme_contoso, title=f"Ask {n}",
                      description="More", kind="information")
-    assert count(URL) == small
+    assert count(URL) == small == 12
+    # Each row holds its partnership, read once: 60 more rows build no more of them.
+    assert built(URL) == small_built
     first = client.get(URL).content.decode()
     assert len(rows(first)) == 25 and "Page 1 of 3" in first
     last = client.get(URL + "?page=3").content.decode()

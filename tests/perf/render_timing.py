@@ -8,7 +8,7 @@ before and after a change on the same data (not the HTTP benchmark: no gunicorn,
 Each page is rendered `--runs` times after two warm-up renders; the median and p95 of the
 wall time are printed, with the queries of one render, the Python function calls of one
 render (cProfile's count: the same under any load, unlike the times on a shared machine) and
-the size of the response.
+the size of the response, and the model instances one render builds, by model (INSTANCES=1).
 """
 
 import argparse
@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 
 sys.path.insert(0, os.getcwd())  # the checkout to time: run from its root
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -26,6 +27,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models.signals import post_init  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -40,6 +42,7 @@ def pages(user: User, partnership: Partnership) -> dict[str, str]:
         "partnerships": reverse("partnership:partnership_list"),
         "bell_count": reverse("portal:notification_bell"),
         "bell_preview": reverse("portal:notification_preview"),
+        "quality_desk": reverse("governance:quality_desk"),
     }
 
 
@@ -72,8 +75,15 @@ def main() -> None:
             finally:
                 queries.append((sql, time.perf_counter() - start, params))
 
+        built = Counter()
+
+        def instance(sender, built=built, **kwargs):
+            built[sender.__name__] += 1
+
+        post_init.connect(instance, weak=False)
         with connection.execute_wrapper(count):
             response = client.get(url)
+        post_init.disconnect(instance)
         import cProfile
         import pstats
         counter = cProfile.Profile()
@@ -112,7 +122,9 @@ def main() -> None:
                     print(f"  {seconds * 1000:6.1f} ms  {sql}\n    {plan}")
         print(f"{name:13} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
               f"{len(queries):3d} queries ({sql_ms:5.1f} ms SQL)  {calls:7d} calls  "
-              f"{len(response.content):8d} B")
+              f"{len(response.content):8d} B  {sum(built.values()):5d} instances")
+        if os.environ.get("INSTANCES"):
+            print("  " + ", ".join(f"{model} {n}" for model, n in built.most_common()))
 
 
 if __name__ == "__main__":

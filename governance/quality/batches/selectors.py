@@ -65,8 +65,7 @@ AWAITING_REVIEW = (Batch.Status.MANUFACTURED, Batch.Status.CDMO_REVIEWED)
 def _desk_batches(*, user: User, partnerships, statuses) -> QuerySet[Batch]:
     return Batch.objects.visible_to(user).filter(
         partnership__in=partnerships, status__in=statuses).select_related(
-        "program", "site", "partnership__sponsor", "partnership__cdmo").order_by(
-        "manufactured_on", "pk")
+        "program", "site").order_by("manufactured_on", "pk")
 
 
 def desk_batches_to_dispose(*, user: User, partnerships) -> QuerySet[Batch]:

@@ -81,4 +81,4 @@ def desk_changes(*, user: User, partnerships) -> QuerySet[ChangeControl]:
         partnership__in=partnerships, status__in=(
             ChangeControl.Status.AWAITING_DECISION,
             ChangeControl.Status.AWAITING_ACKNOWLEDGEMENT)).select_related(
-        "site", "partnership__sponsor", "partnership__cdmo").order_by("decision_due", "pk")
+        "site").order_by("decision_due", "pk")

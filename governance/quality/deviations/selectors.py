@@ -121,7 +121,7 @@ def desk_capas(*, user: User, partnerships) -> QuerySet[Capa]:
     """Open CAPAs of `partnerships` (ids), the oldest first."""
     return Capa.objects.visible_to(user).filter(
         partnership__in=partnerships, status__in=Capa.OPEN).select_related(
-        "owner", "partnership__sponsor", "partnership__cdmo").order_by("created_at", "pk")
+        "owner").order_by("created_at", "pk")
 
 
 def desk_deviations(*, user: User, partnerships) -> QuerySet[Deviation]:
@@ -138,5 +138,4 @@ def desk_deviations(*, user: User, partnerships) -> QuerySet[Deviation]:
                         default=Value(False)),
         urgent_at=Case(When(sponsor_notified_at__isnull=True, then=F("notify_by")),
                        default=F("detected_at"))).select_related(
-        "site", "partnership__sponsor", "partnership__cdmo").order_by(
-        "-clock_runs", "urgent_at", "pk")
+        "site").order_by("-clock_runs", "urgent_at", "pk")
