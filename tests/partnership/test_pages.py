@@ -221,3 +221,24 @@ def test_the_side_menu_names_the_role_in_words(world, login):
         role="qa_lead")
     page = login(world.bob).get(world.acme_contoso.get_absolute_url()).content.decode()
     assert "Your role: QA lead" in page and "qa_lead" not in page
+
+
+def test_an_error_page_links_to_my_partnerships_without_listing_them(login, world):
+    """A foreign partnership's page answers 404 and a page the role may not open 403: their
+    top bar links to My partnerships and reads neither the switcher's partnerships nor the
+    top bar's links (the user, the session, the lookup that failed: a handful of queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.alice)
+    client.get(reverse("partnership:partnership_list"))  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("partnership:partnership_detail",
+                                      args=[world.globex_contoso.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert reverse("partnership:partnership_list") in page and "switcher" not in page
+    assert str(world.acme_contoso) not in page  # no partnership listed in the top bar
+    assert not any('"partnership_partnership"."sponsor_id"' in q["sql"] and "ORDER BY" in q["sql"]
+                   for q in queries.captured_queries), "the switcher's query ran"
+    assert len(queries) <= 6

@@ -1,5 +1,5 @@
 """`make load` keeps working: the whole command (gunicorn, a Celery worker, Locust walking
-as three different people, writes included) for twenty seconds on the test world, with no
+as three different people, writes included) for thirty seconds on the test world, with no
 wait between steps. No figure is asserted (a test run's timings say nothing); that every
 kind of step ran and none failed is."""
 
@@ -38,7 +38,7 @@ def test_the_load_test_walks_and_writes(world_committed, tmp_path, monkeypatch):
     actions, comments = ActionItem.objects.count(), Comment.objects.count()
     out = io.StringIO()
 
-    call_command("loadtest", size="demo", users="3", seconds=20, workers=1,
+    call_command("loadtest", size="demo", users="3", seconds=30, workers=1,
                  database="in-place", output=str(tmp_path), stdout=out, stderr=io.StringIO())
 
     report = (tmp_path / "latest.md").read_text()
