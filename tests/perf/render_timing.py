@@ -1,6 +1,7 @@
 """Time pages rendered through the test client, in process: the cockpit, My work, the
-start page, the partnership list and the bell, with their query counts. For comparing a page
-before and after a change on the same data (not the HTTP benchmark: no gunicorn, no network).
+start page, the partnership list, the bell, and global search and its type-ahead for
+"batch" (the benchmark's search), with their query counts. For comparing a page before and
+after a change on the same data (not the HTTP benchmark: no gunicorn, no network).
 
     PLAIN_HTTP_LOOPBACK=true .venv/bin/python tests/perf/render_timing.py \
         --email nora@northwind.example [--partnership PK] [--runs 50] [--profile cockpit]
@@ -43,6 +44,8 @@ def pages(user: User, partnership: Partnership) -> dict[str, str]:
         "bell_count": reverse("portal:notification_bell"),
         "bell_preview": reverse("portal:notification_preview"),
         "quality_desk": reverse("governance:quality_desk"),
+        "search": reverse("governance:search") + "?q=batch",
+        "suggestions": reverse("governance:search_suggestions") + "?q=batch",
     }
 
 
