@@ -45,13 +45,14 @@ class PortfolioMixin(LoginRequiredMixin):
         return super().get(request, *args, **kwargs)
 
     def with_sites(self, partnerships, rows=()) -> list:
-        """(partnership, its CDMO's sites) of `partnerships`, and each row's `sites`: one
-        query, for the CDMOs shown only."""
+        """(partnership, its CDMO's sites) of `partnerships`, and each row's `sites` and
+        `cities` (each city once, in the sites' order): one query, for the CDMOs shown only."""
         sites = selectors.partner_sites(
             user=self.request.user, partnerships=[*partnerships,
                                                   *(row.partnership for row in rows)])
         for row in rows:
             row.sites = sites.get(row.partnership.cdmo_id, [])
+            row.cities = list(dict.fromkeys(site.city for site in row.sites))  # each once
         return [(partnership, sites.get(partnership.cdmo_id, []))
                 for partnership in partnerships]
 

@@ -124,6 +124,10 @@ def test_partners_are_ranked_on_the_values_of_one_common_period(world, login):
     card = page.split('data-kpi="delivery"')[1].split("</table>")[0]
     assert "Ranked on the values of <strong>Nov 2025</strong>" in card
     assert "91.67 %" in card and "99.12 %" in card and "91.6667" not in card
+    # The red / amber / green beside the ranked value is that value's (Contoso's November,
+    # amber), not the latest's (December, green): the summary counts the same.
+    contoso_row = card.split(f'data-partnership="{world.acme_contoso.pk}"')[1].split("</tr>")[0]
+    assert 'data-rag="amber"' in contoso_row and 'data-rag="green"' not in contoso_row
     rows = api(world.alice).get("/api/v1/portfolio/").json()["results"]
     assert {(row["partnership"], row["ranked_period"], row["ranked_value"], row["rank"])
             for row in rows if row["key"] == "delivery"} == {
