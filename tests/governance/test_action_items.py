@@ -14,8 +14,8 @@ from governance.actions.services import (
     action_item_update,
 )
 from governance.models import ActionItem, Meeting
+from tests.clock import today
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -29,7 +29,7 @@ def test_create_assign_to_the_other_party_and_close(world, login):
     client = login(world.alice)
     url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
     response = client.post(url, {"title": "Send the batch records", "owner": world.bob.pk,
-                                 "due_date": (TODAY + 3 * DAY).isoformat(),
+                                 "due_date": (today() + 3 * DAY).isoformat(),
                                  "priority": "high"})
     assert response.status_code == 302
     item = ActionItem.objects.get(title="Send the batch records")
@@ -48,21 +48,21 @@ def test_create_assign_to_the_other_party_and_close(world, login):
 def test_owner_must_hold_a_seat(world, login):
     url = reverse("governance:actionitem_create", args=[world.acme_contoso.pk])
     response = login(world.alice).post(url, {"title": "X", "owner": world.dave.pk,
-                                             "due_date": TODAY.isoformat(),
+                                             "due_date": today().isoformat(),
                                              "priority": "low"})
     assert "owner" in response.context["form"].errors
     assert not ActionItem.objects.filter(title="X").exists()
 
 
 def test_my_work_gathers_what_i_owe_across_partnerships(world, login):
-    for partnership, title, due in ((world.acme_contoso, "Overdue thing", TODAY - 2 * DAY),
-                                    (world.acme_labcorp, "This week thing", TODAY + 2 * DAY),
-                                    (world.acme_labcorp, "Later thing", TODAY + 30 * DAY)):
+    for partnership, title, due in ((world.acme_contoso, "Overdue thing", today() - 2 * DAY),
+                                    (world.acme_labcorp, "This week thing", today() + 2 * DAY),
+                                    (world.acme_labcorp, "Later thing", today() + 30 * DAY)):
         action_item_create(actor=world.alice, partnership=partnership, title=title,
                            owner=world.alice, due_date=due)
     done = action_item_create(actor=world.alice, partnership=world.acme_contoso,
                               title="Closed thing", owner=world.alice,
-                              due_date=TODAY - DAY)
+                              due_date=today() - DAY)
     action_item_transition(actor=world.alice, item=done, status="done")
     page = login(world.alice).get(reverse("governance:my_work")).content.decode()
     # One table, the earliest due first, the overdue one marked.
@@ -79,7 +79,7 @@ def test_list_filters_overdue_and_uses_bounded_queries(world, login,
     for n in range(30):
         action_item_create(actor=world.alice, partnership=world.acme_contoso,
                            title=f"Item {n}", owner=world.bob,
-                           due_date=TODAY + (n - 5) * DAY)
+                           due_date=today() + (n - 5) * DAY)
     client = login(world.bob)
     url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
     client.get(url)
@@ -93,7 +93,7 @@ def test_api_runs_an_action_item(world):
     client.force_authenticate(world.bob)
     created = client.post("/api/v1/action-items/", {
         "partnership": world.acme_contoso.pk, "title": "Confirm slot",
-        "owner": world.bob.pk, "due_date": TODAY.isoformat()}, format="json")
+        "owner": world.bob.pk, "due_date": today().isoformat()}, format="json")
     assert created.status_code == 201 and created.json()["owning_party"] == "cdmo"
     pk = created.json()["id"]
     moved = client.post(f"/api/v1/action-items/{pk}/transition/", {"status": "in_progress"},
@@ -118,17 +118,17 @@ def test_owner_must_be_able_to_act_on_it(world, login):
     owners = client.get(url).context["form"].fields["owner"].queryset
     assert world.bob in owners and world.vera not in owners
     response = client.post(url, {"title": "For Vera", "owner": world.vera.pk,
-                                 "due_date": TODAY.isoformat(), "priority": "low"})
+                                 "due_date": today().isoformat(), "priority": "low"})
     assert "owner" in response.context["form"].errors
     with pytest.raises(ValidationError) as error:
         action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                           title="For Vera", owner=world.vera, due_date=TODAY)
+                           title="For Vera", owner=world.vera, due_date=today())
     assert "lead, member or QA lead" in str(error.value.message_dict["owner"])
     api = APIClient()
     api.force_authenticate(world.alice)
     refused = api.post("/api/v1/action-items/", {
         "partnership": world.acme_contoso.pk, "title": "For Vera", "owner": world.vera.pk,
-        "due_date": TODAY.isoformat()}, format="json")
+        "due_date": today().isoformat()}, format="json")
     assert refused.status_code == 400 and "owner" in refused.json()
     assert not ActionItem.objects.filter(title="For Vera").exists()
 
@@ -137,11 +137,11 @@ def test_an_internal_action_is_owned_by_the_authoring_organization(world):
     """Bob (Contoso) cannot see an action internal to Acme, so he cannot be its owner."""
     with pytest.raises(ValidationError) as error:
         action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                           title="Acme only", owner=world.bob, due_date=TODAY,
+                           title="Acme only", owner=world.bob, due_date=today(),
                            is_internal=True)
     assert "own organization" in str(error.value.message_dict["owner"])
     item = action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                              title="Acme only", owner=world.alice, due_date=TODAY,
+                              title="Acme only", owner=world.alice, due_date=today(),
                               is_internal=True)
     with pytest.raises(ValidationError):
         action_item_update(actor=world.alice, item=item, owner=world.bob)
@@ -154,12 +154,12 @@ def test_only_its_author_sees_the_internal_box_and_a_forged_one_changes_nothing(
     """The other party's edit form has no 'internal' box; one posted anyway is ignored (and
     the service would refuse it: tests/partnership/test_internal.py)."""
     item = action_item_create(actor=world.alice, partnership=world.acme_contoso,
-                              title="Shared", owner=world.alice, due_date=TODAY)
+                              title="Shared", owner=world.alice, due_date=today())
     url = reverse("governance:actionitem_edit", args=[world.acme_contoso.pk, item.pk])
     assert 'name="is_internal"' in login(world.alice).get(url).content.decode()
     assert 'name="is_internal"' not in login(world.bob).get(url).content.decode()
     response = login(world.bob).post(url, {"title": "Shared", "owner": world.alice.pk,
-                                           "due_date": TODAY.isoformat(), "priority": "low",
+                                           "due_date": today().isoformat(), "priority": "low",
                                            "is_internal": "on"})
     assert response.status_code == 302
     item.refresh_from_db()
@@ -175,7 +175,7 @@ def test_the_meeting_filter_never_betrays_the_other_partys_internal_actions(worl
         starts_at=timezone.now() - datetime.timedelta(days=3))
     ActionItem.objects.create(partnership=world.acme_contoso, title="Acme's own follow-up",
                               author_organization=world.acme, is_internal=True,
-                              owner=world.alice, due_date=TODAY, meeting=meeting)
+                              owner=world.alice, due_date=today(), meeting=meeting)
     url = reverse("governance:actionitem_list", args=[world.acme_contoso.pk])
     assert "Shared meeting" in login(world.alice).get(url).content.decode()
     assert "Shared meeting" not in login(world.bob).get(url).content.decode()

@@ -8,10 +8,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from governance.requests import services
 from partnership.models import Membership
+from tests.clock import today
 from tests.partnership.test_api import api
 
 WORDS = "Our own board asked for it (zebra-unique)"
@@ -51,8 +51,8 @@ def test_history_shows_a_within_budget_justification_to_the_sending_party_only(
 
 def test_audit_export_keeps_a_within_budget_justification_to_the_sending_party(
         world, login, emergencies):
-    today = timezone.localdate()
-    query = {"start": today - datetime.timedelta(days=1), "end": today, "format": "csv"}
+    day = today(world.alice)
+    query = {"start": day - datetime.timedelta(days=1), "end": day, "format": "csv"}
     url = reverse("partnership:audit_export", args=[world.acme_contoso.pk])
     for person, sees_within in ((world.alice, True), (world.bob, False)):
         response = login(person).get(url, query)

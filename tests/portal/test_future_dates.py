@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from governance.models import Audit, Capa, ChangeControl, Finding, Risk
 from partnership.models import Deliverable, Membership, Objective, ObjectiveReview, Site
 from partnership.techtransfer.services import tech_transfer_create
 from portal.validation import PAST_DATE
+from tests.clock import api_today, today
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.test_api import api
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -129,15 +128,15 @@ def created(kind: Kind, world, day: datetime.date):
 def test_a_past_date_is_refused_by_the_api_and_today_accepted(world, kind):
     client = api(getattr(world, kind.writer))
     before = kind.model.objects.count()
-    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, TODAY - DAY),
+    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, api_today() - DAY),
                          format="json")
     assert answer.status_code == 400
     errors = answer.json()
     assert all(PAST_DATE in " ".join(errors[name]) for name in kind.dates), errors
     assert kind.model.objects.count() == before
-    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, TODAY), format="json")
+    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, api_today()), format="json")
     assert answer.status_code == 201, answer.json()
-    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, TODAY + 30 * DAY),
+    answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, api_today() + 30 * DAY),
                          format="json")
     assert answer.status_code == 201, answer.json()
     assert kind.model.objects.count() == before + 2
@@ -147,20 +146,20 @@ def test_a_past_date_is_refused_by_the_api_and_today_accepted(world, kind):
 def test_a_past_date_is_refused_by_the_form_and_today_accepted(world, login, kind):
     client = login(getattr(world, kind.writer))
     before = kind.model.objects.count()
-    answer = client.post(create_url(kind, world), form_data(body(kind, world, TODAY - DAY)))
+    answer = client.post(create_url(kind, world), form_data(body(kind, world, today() - DAY)))
     assert answer.status_code == 200
     errors = answer.context["form"].errors
     assert all(PAST_DATE in " ".join(errors[name]) for name in kind.dates), errors
     assert kind.model.objects.count() == before
-    answer = client.post(create_url(kind, world), form_data(body(kind, world, TODAY)))
+    answer = client.post(create_url(kind, world), form_data(body(kind, world, today())))
     assert answer.status_code == 302, answer.context["form"].errors
     assert kind.model.objects.count() == before + 1
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=str)
 def test_an_edit_keeps_an_old_date_but_cannot_move_it_into_the_past(world, login, kind):
-    record = created(kind, world, TODAY + 3 * DAY)
-    old = TODAY - 5 * DAY
+    record = created(kind, world, api_today() + 3 * DAY)
+    old = api_today() - 5 * DAY
     kind.model.objects.filter(pk=record.pk).update(**dict.fromkeys(kind.dates, old))  # time passed
     client = api(getattr(world, kind.writer))
     url = f"/api/v1/{kind.prefix}/{record.pk}/"
@@ -185,7 +184,7 @@ def test_an_edit_keeps_an_old_date_but_cannot_move_it_into_the_past(world, login
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind.confirmable], ids=str)
 def test_a_record_entered_after_the_fact_records_the_past(world, login, kind):
-    past = TODAY - 40 * DAY
+    past = api_today() - 40 * DAY
     client = api(getattr(world, kind.writer))
     answer = client.post(f"/api/v1/{kind.prefix}/", body(kind, world, past), format="json")
     assert answer.status_code == 400 and "tick" in str(answer.json())
@@ -206,7 +205,7 @@ def test_a_record_entered_after_the_fact_records_the_past(world, login, kind):
 
 def test_the_kinds_without_records_past_offer_no_box(world):
     for kind in KINDS:
-        data = {**body(kind, world, TODAY - DAY), "records_past": True}
+        data = {**body(kind, world, api_today() - DAY), "records_past": True}
         answer = api(getattr(world, kind.writer)).post(f"/api/v1/{kind.prefix}/", data,
                                                         format="json")
         assert (answer.status_code == 201) == kind.confirmable, (kind, answer.json())
@@ -218,24 +217,24 @@ def test_an_objective_review_sets_the_next_review_ahead(world, login):
     before = ObjectiveReview.objects.count()
     answer = api(world.alice).post("/api/v1/objective-reviews/", {
         "objective": objective.pk, "status": "on_track", "note": "Fine.",
-        "next_review_date": (TODAY - DAY).isoformat()}, format="json")
+        "next_review_date": (api_today() - DAY).isoformat()}, format="json")
     assert answer.status_code == 400 and "next_review_date" in answer.json()
     url = reverse("partnership:objectivereview_create",
                   args=[world.acme_contoso.pk, objective.pk])
     answer = login(world.alice).post(url, {"status": "on_track", "note": "Fine.",
-                                           "next_review_date": (TODAY - DAY).isoformat()})
+                                           "next_review_date": (api_today() - DAY).isoformat()})
     assert answer.status_code == 200 and "next_review_date" in answer.context["form"].errors
     assert ObjectiveReview.objects.count() == before
     answer = api(world.alice).post("/api/v1/objective-reviews/", {
         "objective": objective.pk, "status": "on_track", "note": "Fine.",
-        "next_review_date": TODAY.isoformat()}, format="json")
+        "next_review_date": api_today().isoformat()}, format="json")
     assert answer.status_code == 201, answer.json()
 
 
 def test_an_audit_is_postponed_to_days_ahead(world, login):
-    quinn = world.quinn
-    audit = created(KINDS[-1], world, TODAY + 10 * DAY)
-    past = {"planned_start": (TODAY - DAY).isoformat(), "planned_end": TODAY.isoformat(),
+    quinn, day = world.quinn, api_today()
+    audit = created(KINDS[-1], world, day + 10 * DAY)
+    past = {"planned_start": (day - DAY).isoformat(), "planned_end": day.isoformat(),
             "reason": "The site asked."}
     answer = api(quinn).post(f"/api/v1/audits/{audit.pk}/postpone/", past, format="json")
     assert answer.status_code == 400 and "planned_start" in answer.json()
@@ -244,9 +243,9 @@ def test_an_audit_is_postponed_to_days_ahead(world, login):
     answer = login(quinn).post(url, past)
     assert answer.status_code == 200 and "planned_start" in answer.context["form"].errors
     audit.refresh_from_db()
-    assert audit.planned_start == TODAY + 10 * DAY
+    assert audit.planned_start == day + 10 * DAY
     answer = api(quinn).post(f"/api/v1/audits/{audit.pk}/postpone/", {
-        **past, "planned_start": TODAY.isoformat()}, format="json")
+        **past, "planned_start": day.isoformat()}, format="json")
     assert answer.status_code == 200, answer.json()
 
 
@@ -256,7 +255,7 @@ def test_a_milestone_is_planned_ahead_unless_it_records_the_past(world, login):
         site=Site.objects.get(name="Contoso Boston"), title="Acmezumab into Boston")
     milestone = transfer.milestones.get(kind="ppq")
     client, url = api(world.bob), f"/api/v1/milestones/{milestone.pk}/"
-    past = (TODAY - 20 * DAY).isoformat()
+    past = (api_today() - 20 * DAY).isoformat()
     answer = client.patch(url, {"planned_date": past}, format="json")
     assert answer.status_code == 400 and "tick" in " ".join(answer.json()["planned_date"])
     page = login(world.bob)
@@ -266,13 +265,13 @@ def test_a_milestone_is_planned_ahead_unless_it_records_the_past(world, login):
     assert answer.status_code == 200 and "planned_date" in answer.context["form"].errors
     milestone.refresh_from_db()
     assert milestone.planned_date is None
-    assert client.patch(url, {"planned_date": TODAY.isoformat()},
+    assert client.patch(url, {"planned_date": api_today().isoformat()},
                         format="json").status_code == 200
     # Reached before the transfer was entered: its plan and its day, both past.
     answer = page.post(edit, {"planned_date": past, "actual_date": past, "records_past": "on"})
     assert answer.status_code == 302, answer.context["form"].errors
     answer = client.patch(url, {"note": "On plan"}, format="json")  # its old plan is kept
     assert answer.status_code == 200, answer.json()
-    answer = client.patch(url, {"planned_date": (TODAY - 21 * DAY).isoformat(),
+    answer = client.patch(url, {"planned_date": (api_today() - 21 * DAY).isoformat(),
                                 "records_past": True}, format="json")
     assert answer.status_code == 200 and "records_past" not in answer.json()
