@@ -25,6 +25,7 @@ from partnership.notifications.models import Notification
 from partnership.parties.services import user_invite
 from partnership.scoping import SharedRecord
 from portal.registries.audited import audited_models
+from tests import demo_copy
 from tests.governance.test_requests import assert_demo_emergencies_agree_with_the_budget
 
 NM = "Northwind Biologics – Meridian Biomanufacturing"
@@ -46,11 +47,11 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
-    """The demo, seeded once for the module (a seed takes seconds) and rolled back at its
-    end, as tests.conftest.module_world does with the named world."""
+def _seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, once for the module (seeded, or the run's copy of it: tests/demo_copy.py)
+    and rolled back at its end, as tests.conftest.module_world does with the named world."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        demo_copy.seed_or_restore(tmp_path_factory)
         yield
         transaction.set_rollback(True)
 
