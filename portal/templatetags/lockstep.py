@@ -1,6 +1,6 @@
 """Template helpers used across the portal's pages."""
 
-from django import template
+from django import forms, template
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,10 +13,12 @@ register = template.Library()
 @register.filter
 def with_class(field):
     """Render a form field with Bootstrap's class for its widget, marked invalid on errors."""
-    kind = field.widget_type
-    css = {"select": "form-select", "selectmultiple": "form-select",
-           "checkbox": "form-check-input", "radioselect": "form-check-input",
-           }.get(kind, "form-control")
+    if isinstance(field.field.widget, forms.Select):  # a filter's yes / no choice too
+        css = "form-select"
+    elif field.widget_type in ("checkbox", "radioselect"):
+        css = "form-check-input"
+    else:
+        css = "form-control"
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}

@@ -1,12 +1,14 @@
 """Every filter bar's yes/no filter reads "Any / Yes / No" (django-filter's own first choice,
-"Unknown", reads as a value of the record, not "not filtered"), and still takes the
-?overdue=true / ?late=false links the pages and the API give out."""
+"Unknown", reads as a value of the record, not "not filtered"), looks like the bar's other
+selects, and still takes the ?overdue=true / ?late=false links the pages and the API give
+out."""
 
 import pytest
 from django.apps import apps
 from django_filters import BooleanFilter
 
 from portal.filters import ScopedFilterSet
+from portal.templatetags.lockstep import with_class
 
 
 def _every_filter_set():
@@ -44,3 +46,13 @@ def test_a_yes_no_filter_reads_any_yes_no(filter_set, name):
     assert form.is_valid() and form.cleaned_data[name] is False
     form = filter_set(data={}, queryset=filter_set._meta.model.objects.none()).form
     assert form.is_valid() and form.cleaned_data[name] is None
+
+
+@pytest.mark.parametrize("filter_set, name", YES_NO,
+                         ids=[f"{cls.__name__}.{name}" for cls, name in YES_NO])
+def test_a_yes_no_filter_is_styled_as_a_select(filter_set, name):
+    """The walk saw "Overdue only" drawn as a text box (Bootstrap's form-control, no arrow)
+    beside the bar's selects."""
+    form = filter_set(data={}, queryset=filter_set._meta.model.objects.none()).form
+    html = with_class(form[name])
+    assert html.startswith("<select") and 'class="form-select"' in html, html
