@@ -270,8 +270,12 @@ def test_the_partners_are_bounded_on_the_overview_and_paged(world, login, monkey
     monkeypatch.setattr(selectors, "PARTNERS_PAGE", 2)
     _partners(world, [None, None])
     client = login(world.alice)
-    partners = table(client.get(PORTFOLIO).content.decode(), "partners")
+    page = client.get(PORTFOLIO).content.decode()
+    partners = table(page, "partners")
     assert partners.count("<h3") == 2 and "Contoso CDMO" in partners
+    # The KPIs and what is overdue come first: with sixty partners their cards filled screens.
+    assert page.index('id="kpis-h"') < page.index('id="overdue-h"') < page.index(
+        'id="partners-h"')
     assert f'href="{PARTNERS}">All 4 partners and their sites' in partners
     second = client.get(PARTNERS, {"page": 2}).content.decode().split('<div id="partners"')[1]
     assert "Partner 01" in second and "Partner 02" in second and "Contoso" not in second
