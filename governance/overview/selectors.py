@@ -313,6 +313,9 @@ def cockpit(*, user: User, partnership: Partnership) -> dict:
         "today": today,
         "coming_up_days": COMING_UP_DAYS,
         "awaiting": awaiting_items,
+        # An organization admin without a seat acts for the organization: what awaits it is
+        # not in his My work, which gathers only the partnerships where he holds a seat.
+        "seated": partnership.role_of(user) != "admin",
         "awaiting_requests": awaiting_requests,
         "awaiting_notices": awaiting_notices,
         "my_actions": my_actions,

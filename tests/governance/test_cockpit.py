@@ -99,6 +99,17 @@ def test_the_cdmo_member_sees_what_awaits_them(world, login):
         "?overdue=true" in page
 
 
+def test_an_organization_admin_without_a_seat_reads_what_awaits_the_organization(world,
+                                                                                   login):
+    """Olga (Contoso's admin, no seat) may acknowledge Contoso's requests, but her My work
+    gathers only seats: the card says whose they are, so My work's "nothing" is no riddle."""
+    fill(world)
+    awaiting = card(home(login(world.olga), world.acme_contoso), "awaiting-h")
+    assert "Awaiting Contoso CDMO" in awaiting and "Awaiting me" not in awaiting
+    assert "Send CoA 0" in awaiting and "You hold no seat here" in awaiting
+    assert "Awaiting me" in card(home(login(world.bob), world.acme_contoso), "awaiting-h")
+
+
 def test_the_sponsor_sees_its_own_internal_risk_but_not_bobs_work_as_its_own(world, login):
     fill(world)
     page = home(login(world.alice), world.acme_contoso)

@@ -126,6 +126,8 @@ def test_the_page_shows_tiles_charts_and_the_same_numbers_to_both_parties(world,
     page = pages[0].content.decode()
     assert 'data-key="on-time-delivery" data-rag="red"' in page
     assert "78&nbsp;%" in page and 'data-testid="sparkline"' in page
+    # Where amber starts is on the tile: the walk read 94.74 % "Green" beside "target 95 %".
+    assert "target 95&nbsp;% · amber past 90" in page
     assert 'data-scorecard-chart="on-time-delivery"' in page
     data = json.loads(page.split('id="scorecard-data" type="application/json">')[1]
                       .split("</script>")[0])
