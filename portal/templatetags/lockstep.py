@@ -29,6 +29,14 @@ def with_class(field):
 
 
 @register.filter
+def row_range(page) -> str:
+    """The rows a page of a list shows, '26–50', counted from the rows it holds (a bounded
+    count may stop before the list's last page)."""
+    first = (page.number - 1) * page.paginator.per_page + 1
+    return f"{first}–{first + len(page.object_list) - 1}"
+
+
+@register.filter
 def local_time(site):
     """The current time at a site, e.g. '14:05 Asia/Shanghai (CST)'."""
     return f"{site.local_now():%H:%M} {name_zone(site.time_zone)}"

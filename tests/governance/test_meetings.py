@@ -256,6 +256,9 @@ def test_list_filters_sorts_pages_and_uses_bounded_queries(world, login,
         page = client.get(url, {"when": "upcoming", "ordering": "-starts"}).content.decode()
     assert "Future weekly" in page and "Past review" not in page
     assert "Page 1 of 2" in page and "35 in all" in page
+    assert "Rows 1–25 · 35 in all" in page  # which of them these are
+    second = client.get(url, {"when": "upcoming", "ordering": "-starts", "page": 2})
+    assert "Rows 26–35 · 35 in all" in second.content.decode()
     past = client.get(url, {"when": "past", "kind": "operations_review"},
                       HTTP_HX_REQUEST="true").content.decode()
     assert "Past review" in past and "<html" not in past
