@@ -11,14 +11,17 @@ register = template.Library()
 
 
 @register.filter
-def with_class(field):
-    """Render a form field with Bootstrap's class for its widget, marked invalid on errors."""
+def with_class(field, size=""):
+    """Render a form field with Bootstrap's class for its widget, marked invalid on errors;
+    `with_class:"sm"` in the small size (a filter bar's, beside its small search box)."""
     if isinstance(field.field.widget, forms.Select):  # a filter's yes / no choice too
         css = "form-select"
     elif field.widget_type in ("checkbox", "radioselect"):
         css = "form-check-input"
     else:
         css = "form-control"
+    if size == "sm" and css != "form-check-input":
+        css += f" {css}-sm"
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}

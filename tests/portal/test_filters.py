@@ -56,3 +56,5 @@ def test_a_yes_no_filter_is_styled_as_a_select(filter_set, name):
     form = filter_set(data={}, queryset=filter_set._meta.model.objects.none()).form
     html = with_class(form[name])
     assert html.startswith("<select") and 'class="form-select"' in html, html
+    # In a filter bar, small, as the bar's search box is (the walk saw 31 px beside 38 px).
+    assert 'class="form-select form-select-sm"' in with_class(form[name], "sm")
