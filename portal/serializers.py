@@ -6,7 +6,17 @@ from rest_framework import serializers
 from portal.validation import RECORDS_THE_PAST, past_date_errors
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class WholeIdField(serializers.PrimaryKeyRelatedField):
+    """An id: a whole number (or its digits as text). JSON's 1.9 was looked up as 1 (and
+    saved so), as Python's int() rounds a float down; DRF already refuses true and false."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            self.fail("incorrect_type", data_type="number with a fraction")
+        return super().to_internal_value(data)
+
+
+class ScopedRelatedField(WholeIdField):
     """An id in a request body, looked up only among what the caller may see (DESIGN §2):
     a foreign id gets the same 'does not exist' answer as a missing one."""
 
@@ -19,7 +29,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             **self.filters)
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+class VisibleRelatedField(WholeIdField):
     """The field a model serializer builds for a relation it was not given one for: the
     model's own queryset (with the model field's `limit_choices_to`), narrowed to what the
     caller may see. It is what the browsable API lists in a write form's choices and what

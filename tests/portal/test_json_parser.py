@@ -95,3 +95,28 @@ def test_a_body_django_refuses_before_any_view_answers_json(world):
     assert response["Content-Type"] == "application/json"
     assert "Nothing was saved" in response.json()["detail"]
     assert Meeting.objects.count() == before
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e999", "1.5e309"])
+def test_a_number_too_large_for_a_float_answers_400(world, number):
+    """Python reads 1e400 as infinity: as a record's id it broke the lookup (a 500)."""
+    before = Meeting.objects.count()
+    text = json.dumps(meeting(world)).replace(f'"partnership": {world.acme_contoso.pk}',
+                                              f'"partnership": {number}')
+    assert number in text
+    response = post_raw(world.alice, "/api/v1/meetings/", text)
+    assert response.status_code == 400
+    assert "Out of range float values are not JSON compliant" in response.json()["detail"]
+    assert Meeting.objects.count() == before
+
+
+def test_an_id_with_a_fraction_is_refused_not_rounded(world):
+    """1.9 was looked up as 1, and the record saved in partnership 1."""
+    before = Meeting.objects.count()
+    response = api(world.alice).post("/api/v1/meetings/", meeting(
+        world, partnership=world.acme_contoso.pk + 0.9), format="json")
+    assert response.status_code == 400
+    assert "Incorrect type" in " ".join(response.json()["partnership"])
+    assert Meeting.objects.count() == before
+    assert api(world.alice).post("/api/v1/meetings/", meeting(
+        world, partnership=str(world.acme_contoso.pk)), format="json").status_code == 201
