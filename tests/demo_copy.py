@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -67,6 +68,27 @@ def _restore(copies: dict[str, bytes]) -> None:
     ContentType.objects.clear_cache()
 
 
+def _uploads() -> Path | None:
+    """This worker's folder of uploads, or None when they go to a bucket (which every
+    worker shares)."""
+    location = getattr(default_storage, "location", None)
+    return Path(location) if location else None
+
+
+def _uploaded() -> set[Path]:
+    root = _uploads()
+    return {path for path in root.rglob("*") if path.is_file()} if root else set()
+
+
+def _put_files(files: dict[str, bytes]) -> None:
+    root = _uploads()
+    for name, data in files.items() if root else ():
+        target = root / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
 def _shared_copy(tmp_path_factory, today) -> Path | None:
     """Where the test workers of one run (pytest-xdist) leave the copy for each other: the
     first to seed writes it, a later one restores it instead of seeding again. None when
@@ -101,14 +123,20 @@ def seed_or_restore(tmp_path_factory) -> None:
     shared = _shared_copy(tmp_path_factory, today) if copying else None
     with _one_at_a_time(shared):
         if _snapshot.get("day") != today and shared is not None and shared.exists():
-            _snapshot.update(day=today, copies=pickle.loads(shared.read_bytes()))
+            _snapshot.update(day=today, **pickle.loads(shared.read_bytes()))
         if _snapshot.get("day") == today:
             _restore(_snapshot["copies"])
+            _put_files(_snapshot["files"])
             return
+        before = _uploaded()
         call_command("seed_demo", verbosity=0)
         if copying:
-            _snapshot.update(day=today, copies=_take())
+            root = _uploads()
+            files = {str(path.relative_to(root)): path.read_bytes()
+                     for path in _uploaded() - before}
+            _snapshot.update(day=today, copies=_take(), files=files)
             if shared is not None:  # written whole, then renamed: never read half-written
                 partial = shared.with_suffix(f".{os.getpid()}")
-                partial.write_bytes(pickle.dumps(_snapshot["copies"]))
+                partial.write_bytes(pickle.dumps({"copies": _snapshot["copies"],
+                                                  "files": files}))
                 partial.replace(shared)
